@@ -1,0 +1,70 @@
+// Lint rules that guard the codebase's shape: no floating promises, no import cycles,
+// no `any`, type-only imports, a file-size budget, and the dependency direction of
+// README "Architecture" (protocol <- sdk <- cli; protocol imports nothing of ours).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+import importX from "eslint-plugin-import-x";
+import globals from "globals";
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/.tmp/**", "stepwise/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ["*.js", "*.ts", "bench/*.mjs", "examples/*.mjs", "packages/cli/bin/*.js", "packages/sdk/test/fixtures/*.mjs"],
+        },
+      },
+    },
+    plugins: { "import-x": importX },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "import-x/no-cycle": "error",
+      "max-lines": ["error", { max: 400, skipBlankLines: true, skipComments: true }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "TSAsExpression > TSAnyKeyword", message: "no `as any`" },
+      ],
+    },
+  },
+  {
+    files: ["packages/protocol/src/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["stepwise", "@stepwise/*", "node:*"],
+              message: "protocol is pure: no I/O, imports nothing of ours",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/sdk/src/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@stepwise/cli", "@stepwise/server"], message: "the SDK depends on protocol only" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

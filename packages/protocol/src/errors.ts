@@ -1,0 +1,64 @@
+/**
+ * The one catalogue of Stepwise errors. Every error has a code, a message that names the
+ * field and the fix, one HTTP status and one CLI exit code, mapped here and nowhere else.
+ */
+export const errorCatalogue = {
+  INVALID_DATA: { httpStatus: 400, exitCode: 2 },
+  USAGE: { httpStatus: 400, exitCode: 2 },
+  CONFIG_CHANGE: { httpStatus: 409, exitCode: 2 },
+  NOT_FOUND: { httpStatus: 404, exitCode: 4 },
+  CORRUPT_DATA: { httpStatus: 422, exitCode: 3 },
+} as const;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Base class of every error Stepwise throws on purpose. */
+export class StepwiseError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.code = code;
+    this.name = new.target.name;
+  }
+  get httpStatus(): number {
+    return errorCatalogue[this.code].httpStatus;
+  }
+  get exitCode(): number {
+    return errorCatalogue[this.code].exitCode;
+  }
+}
+
+/** A value handed to `log()`, `summary` or an option cannot be stored; names the key and why. */
+export class InvalidDataError extends StepwiseError {
+  constructor(message: string) {
+    super("INVALID_DATA", message);
+  }
+}
+
+/** The API was called in a way it does not support (e.g. `log()` after `finish()`). */
+export class UsageError extends StepwiseError {
+  constructor(message: string) {
+    super("USAGE", message);
+  }
+}
+
+/** A config value was changed without `{ allowValChange: true }`. */
+export class ConfigError extends StepwiseError {
+  constructor(message: string) {
+    super("CONFIG_CHANGE", message);
+  }
+}
+
+/** A thing the caller named does not exist (a run directory, a run, a file). */
+export class NotFoundError extends StepwiseError {
+  constructor(message: string) {
+    super("NOT_FOUND", message);
+  }
+}
+
+/** Stored data could not be read back (not a run log, unknown version). */
+export class CorruptDataError extends StepwiseError {
+  constructor(message: string) {
+    super("CORRUPT_DATA", message);
+  }
+}

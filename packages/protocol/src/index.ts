@@ -1,0 +1,3 @@
+export * from "./errors.js";
+export * from "./extended-json.js";
+export * from "./run-records.js";
