@@ -1,0 +1,47 @@
+/**
+ * Validates and copies the `data` of one `log()` call. Flat scalar values (the common case)
+ * take a fast path; everything else goes through `normalizeValue`. Throws InvalidDataError
+ * naming the key; the caller keeps nothing of a call that throws.
+ */
+import { InvalidDataError } from "@stepwise/protocol";
+import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
+import { isPlainObject } from "../values/deep-merge.js";
+
+const LOG_OPTIONS: NormalizeOptions = { context: "log()", nanToNull: false };
+
+export function normalizeLogData(data: unknown): Record<string, unknown> {
+  if (!isPlainObject(data)) {
+    const got = data === null ? "null" : Array.isArray(data) ? "an array" : typeof data;
+    throw new InvalidDataError(
+      `log(): data must be a plain object of key → value, got ${got}. Example: run.log({ loss: 0.1 })`,
+    );
+  }
+  const out: Record<string, unknown> = {};
+  for (const key in data) {
+    const value = data[key];
+    const type = typeof value;
+    if (type === "number" || type === "string" || type === "boolean") {
+      out[key] = value;
+      continue;
+    }
+    const normalized = normalizeValue(value, [key], LOG_OPTIONS);
+    if (normalized !== OMIT) out[key] = normalized;
+  }
+  return out;
+}
+
+/** Checks `log()`'s options: step a non-negative safe integer, commit a boolean. */
+export function checkLogOptions(options: { step?: unknown; commit?: unknown } | undefined): void {
+  if (options === undefined) return;
+  const { step, commit } = options;
+  if (step !== undefined && !(typeof step === "number" && Number.isSafeInteger(step) && step >= 0)) {
+    throw new InvalidDataError(
+      `log(): option "step" must be a non-negative integer, got ${JSON.stringify(step) ?? typeof step}`,
+    );
+  }
+  if (commit !== undefined && typeof commit !== "boolean") {
+    throw new InvalidDataError(
+      `log(): option "commit" must be true or false, got ${JSON.stringify(commit) ?? typeof commit}`,
+    );
+  }
+}

@@ -1,0 +1,280 @@
+/**
+ * A run: the unit of tracking. `log()` validates, commits rows through the step state machine,
+ * updates the summary and hands the encoded record to the log writer — it never waits for the
+ * disk. `finish()` commits the last row, records the exit, closes the log and prints the footer.
+ */
+import { performance } from "node:perf_hooks";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  stringifyExtended,
+  UsageError,
+  type MetricRecord,
+  type RunRecord,
+  type RunMode,
+} from "@stepwise/protocol";
+import type { ConfigView } from "../config/run-config.js";
+import type { Terminal } from "../console/terminal.js";
+import { formatFooter } from "../console/footer.js";
+import { checkLogOptions, normalizeLogData } from "../history/normalize-log-data.js";
+import { StepCommitter } from "../history/step-committer.js";
+import type { RunLogWriter } from "../runlog/run-log-writer.js";
+import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
+import type { SummaryView } from "../summary/run-summary.js";
+import { checkTagList } from "./run-tags.js";
+
+export interface LogOptions {
+  /** Log into this step instead of the current one (must not be lower than `run.step`). */
+  step?: number;
+  /** Commit the row now (default: true without `step`, false with it). */
+  commit?: boolean;
+}
+
+export interface FinishOptions {
+  /** 0 (default) → finished; anything else → failed. */
+  exitCode?: number;
+}
+
+export type MetricDefinition = MetricRecord;
+
+/** Everything a Run is made of; built by `init()`. */
+export interface RunParts {
+  id: string;
+  name: string;
+  project: string;
+  entity: string;
+  group: string;
+  jobType: string;
+  tags: string[];
+  notes: string;
+  mode: RunMode;
+  dir: string;
+  baseUrl: string;
+  /** Unix seconds. */
+  startTime: number;
+  startingStep: number;
+  resumed: boolean;
+  terminal: Terminal;
+  engine: SummaryEngine;
+  summary: SummaryView;
+  config: ConfigView;
+  /** null when disabled. */
+  writer: RunLogWriter | null;
+  finishTimeoutMs: number;
+  /** Called once when the run is finished (init uses it to clear the active run). */
+  onFinished: () => void;
+}
+
+export class Run {
+  readonly id: string;
+  readonly project: string;
+  readonly entity: string;
+  readonly group: string;
+  readonly jobType: string;
+  readonly dir: string;
+  readonly startTime: number;
+  readonly startingStep: number;
+  readonly resumed: boolean;
+  readonly offline: boolean;
+  readonly disabled: boolean;
+  readonly summary: SummaryView;
+  readonly config: ConfigView;
+  private currentName: string;
+  private currentTags: string[];
+  private currentNotes: string;
+  private readonly parts: RunParts;
+  private readonly committer: StepCommitter;
+  private readonly clockStart = performance.now();
+  private finishedFlag = false;
+  private finishing: Promise<void> | null = null;
+  private stage: "running" | "recorded" | "closed" = "running";
+
+  constructor(parts: RunParts) {
+    this.parts = parts;
+    this.id = parts.id;
+    this.project = parts.project;
+    this.entity = parts.entity;
+    this.group = parts.group;
+    this.jobType = parts.jobType;
+    this.dir = parts.dir;
+    this.startTime = parts.startTime;
+    this.startingStep = parts.startingStep;
+    this.resumed = parts.resumed;
+    this.offline = parts.mode === "offline";
+    this.disabled = parts.mode === "disabled";
+    this.summary = parts.summary;
+    this.config = parts.config;
+    this.currentName = parts.name;
+    this.currentTags = parts.tags;
+    this.currentNotes = parts.notes;
+    this.committer = new StepCommitter(
+      parts.startingStep,
+      (row, step) => this.commitRow(row, step),
+      (message) => parts.terminal.warn(message),
+    );
+  }
+
+  get name(): string {
+    return this.currentName;
+  }
+  set name(name: string) {
+    this.assertActive("name");
+    if (typeof name !== "string" || name.trim() === "")
+      throw new UsageError("run.name must be a non-empty string");
+    this.currentName = name;
+    this.record({ t: "run-update", name });
+  }
+  get tags(): readonly string[] {
+    return this.currentTags;
+  }
+  set tags(tags: readonly string[]) {
+    this.assertActive("tags");
+    const problem = checkTagList(tags);
+    if (problem !== null) {
+      this.parts.terminal.warn(`${problem}. Tags not updated.`);
+      return;
+    }
+    this.currentTags = [...new Set(tags)];
+    this.record({ t: "run-update", tags: this.currentTags });
+  }
+  get notes(): string {
+    return this.currentNotes;
+  }
+  set notes(notes: string) {
+    this.assertActive("notes");
+    if (typeof notes !== "string") throw new UsageError("run.notes must be a string (Markdown)");
+    this.currentNotes = notes;
+    this.record({ t: "run-update", notes });
+  }
+  /** `entity/project/id`. */
+  get path(): string {
+    return `${this.entity}/${this.project}/${this.id}`;
+  }
+  /** The step the next implicit row gets. */
+  get step(): number {
+    return this.committer.current;
+  }
+  /** The run's page on the server; null offline or disabled. */
+  get url(): string | null {
+    return this.offline || this.disabled ? null : `${this.parts.baseUrl}/${this.path}`;
+  }
+  getUrl(): string | null {
+    return this.url;
+  }
+  getProjectUrl(): string | null {
+    return this.offline || this.disabled ? null : `${this.parts.baseUrl}/${this.entity}/${this.project}`;
+  }
+
+  /**
+   * Logs a dict of values at the current step (W&B reference §2). Synchronous, microseconds:
+   * it never waits for disk or network. Throws InvalidDataError (nothing kept) for values that
+   * cannot be stored, UsageError after finish().
+   */
+  log(data: Record<string, unknown>, options?: LogOptions): void {
+    this.assertActive("log");
+    checkLogOptions(options);
+    const row = normalizeLogData(data);
+    if (this.disabled) {
+      this.summary.update(row);
+      return;
+    }
+    delete row["_step"];
+    if (row["_timestamp"] === undefined) row["_timestamp"] = Date.now() / 1000;
+    this.committer.accept(row, options?.step, options?.commit);
+  }
+
+  /** Declares how a metric is summarised and charted (W&B reference §3.3–3.5). */
+  defineMetric(name: string, options?: DefineMetricOptions): MetricDefinition {
+    this.assertActive("defineMetric");
+    return this.parts.engine.defineMetric(name, options);
+  }
+
+  /** Finishes the run: idempotent; later calls return the first call's promise. */
+  finish(options: FinishOptions = {}): Promise<void> {
+    this.finishing ??= this.finishAsync(options.exitCode ?? 0);
+    return this.finishing;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.finish();
+  }
+
+  /** Synchronous finish for process exit: completes whatever stage an async finish() reached. */
+  finishSync(exitCode: number): void {
+    this.recordExit(exitCode);
+    if (this.stage === "recorded") {
+      const closed = this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
+      this.completeFinish(closed);
+    }
+  }
+
+  private async finishAsync(exitCode: number): Promise<void> {
+    this.recordExit(exitCode);
+    const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
+    if (this.stage === "recorded") this.completeFinish(closed);
+  }
+
+  private recordExit(exitCode: number): void {
+    if (this.finishedFlag) return;
+    this.finishedFlag = true;
+    if (this.disabled) {
+      this.stage = "closed";
+      this.parts.onFinished();
+      return;
+    }
+    this.committer.commitPending();
+    this.record({ t: "summary-snapshot", summary: this.parts.engine.toJSON() });
+    this.record({ t: "exit", exitCode, runtime: this.runtime(), time: Date.now() / 1000 });
+    this.stage = "recorded";
+  }
+
+  private completeFinish(closed: boolean): void {
+    this.stage = "closed";
+    const summary = this.parts.engine.toJSON();
+    const files = join(this.dir, "files");
+    const terminal = this.parts.terminal;
+    try {
+      writeFileSync(join(files, "summary.json"), stringifyExtended(summary) + "\n");
+      writeFileSync(join(files, "config.json"), JSON.stringify(this.config.toJSON(), null, 2) + "\n");
+    } catch (error) {
+      terminal.warn(`could not write ${files}: ${String(error)}`);
+    }
+    if (!closed)
+      terminal.warn(`timed out waiting for the run log to reach the disk; data may still be written`);
+    terminal.info(
+      formatFooter({
+        sparklines: this.parts.engine.sparklines(),
+        summary,
+        runDir: this.dir,
+        offline: this.offline,
+      }),
+    );
+    this.parts.onFinished();
+  }
+
+  private commitRow(row: Record<string, unknown>, step: number): void {
+    row["_runtime"] = this.runtime();
+    row["_step"] = step;
+    this.parts.engine.observeRow(row);
+    this.parts.writer?.appendHistoryRow(row);
+  }
+
+  private runtime(): number {
+    return (performance.now() - this.clockStart) / 1000;
+  }
+
+  private record(record: RunRecord): void {
+    this.parts.writer?.append(record);
+  }
+
+  private assertActive(method: string): void {
+    if (this.finishedFlag) {
+      throw new UsageError(
+        `Run (${this.id}) is finished. The call to \`${method}\` will be ignored. Please make sure that you are using an active run.`,
+      );
+    }
+  }
+
+  /** Used by summary/config to refuse writes after finish. */
+  checkActive = (method: string): void => this.assertActive(method);
+}

@@ -1,0 +1,51 @@
+/** The options of `init()` (sdk.md "InitOptions"), with their defaults. */
+import type { RunMode } from "@stepwise/protocol";
+
+export type ResumeMode = "allow" | "must" | "never" | "auto";
+
+export interface InitSettings {
+  /** Print only warnings and the essentials (default false). */
+  quiet?: boolean;
+  /** Print nothing (default false; env STEPWISE_SILENT). */
+  silent?: boolean;
+  /** How long `finish()` waits for uploads before leaving the rest to `stepwise sync` (default 60000). */
+  finishTimeoutMs?: number;
+  /** Capture console output into the run (default true; arrives with the server issue). */
+  consoleCapture?: boolean;
+  /** Sample system metrics (default true; arrives with the server issue). */
+  systemMetrics?: boolean;
+  /** System metric sampling interval (default 15000). */
+  systemMetricsIntervalMs?: number;
+}
+
+export interface InitOptions {
+  /** Project name (default "uncategorized"; env STEPWISE_PROJECT). At most 128 characters, none of / \ # ? % : */
+  project?: string;
+  /** Entity (team or user) owning the project (default "local"; env STEPWISE_ENTITY). */
+  entity?: string;
+  /** Display name (default generated `adjective-noun-N`). */
+  name?: string;
+  /** Run id (default 8 random characters [a-z0-9]; env STEPWISE_RUN_ID). */
+  id?: string;
+  /** Group for related runs (env STEPWISE_RUN_GROUP). */
+  group?: string;
+  /** Job type, e.g. "train" or "eval" (env STEPWISE_JOB_TYPE). */
+  jobType?: string;
+  /** Tags, each 1–64 characters (env STEPWISE_TAGS, comma separated). */
+  tags?: string[];
+  /** Free-form notes, Markdown (env STEPWISE_NOTES). */
+  notes?: string;
+  /** Initial config (hyperparameters). */
+  config?: Record<string, unknown>;
+  /** online (default), offline, or disabled (touches neither disk nor network). Env STEPWISE_MODE. */
+  mode?: RunMode;
+  /** Resume behaviour (env STEPWISE_RESUME); needs the server, which arrives in the next release. */
+  resume?: ResumeMode;
+  /** Root of the local `stepwise/` folder (default the current directory; env STEPWISE_DIR). */
+  dir?: string;
+  /** Server URL (default http://127.0.0.1:8080; env STEPWISE_BASE_URL). */
+  baseUrl?: string;
+  /** API key (env STEPWISE_API_KEY). */
+  apiKey?: string;
+  settings?: InitSettings;
+}

@@ -1,0 +1,129 @@
+/**
+ * Resolves `init()` options once: defaults < environment < options (sdk.md), validated here so
+ * that a bad value fails at `init()` with a message naming the option (or variable) and the fix.
+ */
+import { resolve } from "node:path";
+import { RUN_MODES, UsageError, type RunMode } from "@stepwise/protocol";
+import type { InitOptions, ResumeMode } from "./init-options.js";
+
+export const DEFAULT_PROJECT = "uncategorized";
+export const DEFAULT_ENTITY = "local";
+export const DEFAULT_BASE_URL = "http://127.0.0.1:8080";
+const RESUME_MODES: readonly ResumeMode[] = ["allow", "must", "never", "auto"];
+
+export interface ResolvedSettings {
+  project: string;
+  entity: string;
+  name: string | null;
+  id: string | null;
+  group: string;
+  jobType: string;
+  tags: string[];
+  notes: string;
+  config: Record<string, unknown>;
+  mode: RunMode;
+  resume: ResumeMode | null;
+  rootDir: string;
+  baseUrl: string;
+  apiKey: string | null;
+  quiet: boolean;
+  silent: boolean;
+  finishTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+export function resolveSettings(options: InitOptions = {}, env: Env = process.env): ResolvedSettings {
+  const pick = (option: keyof InitOptions, variable: string): { value: unknown; source: string } | null => {
+    if (options[option] !== undefined) return { value: options[option], source: `init() option "${option}"` };
+    const fromEnv = env[variable];
+    if (fromEnv !== undefined && fromEnv !== "")
+      return { value: fromEnv, source: `environment variable ${variable}` };
+    return null;
+  };
+  const text = (option: keyof InitOptions, variable: string, fallback: string): string => {
+    const picked = pick(option, variable);
+    if (picked === null) return fallback;
+    if (typeof picked.value !== "string") throw new UsageError(`${picked.source} must be a string`);
+    return picked.value;
+  };
+  const tagsPicked = pick("tags", "STEPWISE_TAGS");
+  const modePicked = pick("mode", "STEPWISE_MODE");
+  const resumePicked = pick("resume", "STEPWISE_RESUME");
+  const idPicked = pick("id", "STEPWISE_RUN_ID");
+  const settings = options.settings ?? {};
+  const name = options.name;
+  if (name !== undefined && typeof name !== "string")
+    throw new UsageError('init() option "name" must be a string');
+  return {
+    project: checkProject(pick("project", "STEPWISE_PROJECT")),
+    entity: text("entity", "STEPWISE_ENTITY", DEFAULT_ENTITY),
+    name: name === undefined || name.trim() === "" ? null : name,
+    id: idPicked === null ? null : checkRunId(idPicked.value, idPicked.source),
+    group: text("group", "STEPWISE_RUN_GROUP", ""),
+    jobType: text("jobType", "STEPWISE_JOB_TYPE", ""),
+    tags: tagsPicked === null ? [] : checkTags(tagsPicked.value, tagsPicked.source),
+    notes: text("notes", "STEPWISE_NOTES", ""),
+    config: options.config ?? {},
+    mode: modePicked === null ? "online" : checkEnum(modePicked.value, RUN_MODES, modePicked.source),
+    resume: resumePicked === null ? null : checkEnum(resumePicked.value, RESUME_MODES, resumePicked.source),
+    rootDir: resolve(text("dir", "STEPWISE_DIR", process.cwd())),
+    baseUrl: text("baseUrl", "STEPWISE_BASE_URL", DEFAULT_BASE_URL).replace(/\/+$/, ""),
+    apiKey: pick("apiKey", "STEPWISE_API_KEY") === null ? null : text("apiKey", "STEPWISE_API_KEY", ""),
+    quiet: settings.quiet ?? false,
+    silent: settings.silent ?? isTruthy(env["STEPWISE_SILENT"]),
+    finishTimeoutMs: settings.finishTimeoutMs ?? 60_000,
+  };
+}
+
+function checkProject(picked: { value: unknown; source: string } | null): string {
+  if (picked === null) return DEFAULT_PROJECT;
+  const { value, source } = picked;
+  if (typeof value !== "string" || value.length === 0 || value.length > 128 || /[/\\#?%:]/.test(value)) {
+    throw new UsageError(
+      `${source}: invalid project name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % :`,
+    );
+  }
+  return value;
+}
+
+function checkRunId(value: unknown, source: string): string {
+  if (
+    typeof value !== "string" ||
+    value.trim() === "" ||
+    value !== value.trim() ||
+    /[:;,#?/'\\]/.test(value)
+  ) {
+    throw new UsageError(
+      `${source}: invalid run id ${JSON.stringify(value)}; use a non-empty id without surrounding spaces and without : ; , # ? / ' \\`,
+    );
+  }
+  return value;
+}
+
+function checkTags(value: unknown, source: string): string[] {
+  const tags =
+    typeof value === "string"
+      ? value
+          .split(",")
+          .map((t) => t.trim())
+          .filter((t) => t !== "")
+      : value;
+  if (!Array.isArray(tags)) throw new UsageError(`${source} must be an array of strings`);
+  const bad = tags.filter((t) => typeof t !== "string" || t.length < 1 || t.length > 64);
+  if (bad.length > 0) {
+    throw new UsageError(
+      `${source}: invalid tags ${bad.map((t) => JSON.stringify(t)).join(", ")}; each tag must be a string of 1–64 characters`,
+    );
+  }
+  return [...new Set(tags as string[])];
+}
+
+function checkEnum<T extends string>(value: unknown, allowed: readonly T[], source: string): T {
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${source} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
+}
+
+function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && ["1", "true", "yes", "on"].includes(value.toLowerCase());
+}

@@ -1,0 +1,105 @@
+/**
+ * `run.summary`: one value per key that stands for the whole run. By default the last logged
+ * value of each key; `defineMetric` aggregations; explicit writes with `set`/`update`/`delete`
+ * or property access (`run.summary.best = 0.9`). Explicit NaN becomes null (W&B §2.7).
+ */
+import type { KeyPath, SummaryOp } from "@stepwise/protocol";
+import { InvalidDataError } from "@stepwise/protocol";
+import { isPlainObject } from "../values/deep-merge.js";
+import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
+import type { SummaryEngine } from "./summary-engine.js";
+
+const SUMMARY_OPTIONS: NormalizeOptions = { context: "summary", nanToNull: true };
+const METHODS = new Set(["get", "set", "update", "delete", "toJSON", "keys"]);
+
+export class RunSummary {
+  constructor(
+    private readonly engine: SummaryEngine,
+    private readonly record: (ops: SummaryOp[]) => void,
+    private readonly checkActive: (method: string) => void,
+  ) {}
+
+  /** Value at a key (or a path of nested keys): an aggregation object, a last value, or undefined. */
+  get(key: string | KeyPath): unknown {
+    return this.engine.get(toPath(key));
+  }
+
+  set(key: string | KeyPath, value: unknown): void {
+    this.update({}, [[toPath(key), value]]);
+  }
+
+  /** Sets every top-level key of `values`. */
+  update(values: Record<string, unknown>, extra: Array<[KeyPath, unknown]> = []): void {
+    this.checkActive("summary.update");
+    if (!isPlainObject(values))
+      throw new InvalidDataError("summary.update(): pass a plain object, e.g. { best_acc: 0.9 }");
+    const ops: SummaryOp[] = [];
+    const entries: Array<[KeyPath, unknown]> = [
+      ...Object.keys(values).map((k): [KeyPath, unknown] => [[k], values[k]]),
+      ...extra,
+    ];
+    for (const [path, raw] of entries) {
+      const value = normalizeValue(raw, path, SUMMARY_OPTIONS);
+      if (value === OMIT) continue;
+      ops.push({ op: "set", path, value });
+    }
+    for (const op of ops) if (op.op === "set") this.engine.set(op.path, op.value);
+    if (ops.length > 0) this.record(ops);
+  }
+
+  delete(key: string | KeyPath): void {
+    this.checkActive("summary.delete");
+    const path = toPath(key);
+    this.engine.remove(path);
+    this.record([{ op: "remove", path }]);
+  }
+
+  keys(): string[] {
+    return Object.keys(this.engine.toJSON());
+  }
+
+  toJSON(): Record<string, unknown> {
+    return this.engine.toJSON();
+  }
+}
+
+function toPath(key: string | KeyPath): KeyPath {
+  if (typeof key === "string") return [key];
+  if (Array.isArray(key) && key.length > 0 && key.every((k) => typeof k === "string")) return key;
+  throw new InvalidDataError(
+    "summary: a key must be a string or a non-empty array of strings (a nested path)",
+  );
+}
+
+export type SummaryView = RunSummary & Record<string, unknown>;
+
+/** Property access: `run.summary.acc` reads, `run.summary.best = 1` sets. */
+export function summaryView(summary: RunSummary): SummaryView {
+  return new Proxy(summary, {
+    get(target, prop) {
+      if (typeof prop === "symbol" || METHODS.has(prop)) {
+        const member: unknown = Reflect.get(target, prop, target);
+        return typeof member === "function"
+          ? (member as (...args: unknown[]) => unknown).bind(target)
+          : member;
+      }
+      return target.get(prop);
+    },
+    set(target, prop, value) {
+      if (typeof prop === "symbol") return false;
+      target.set(prop, value);
+      return true;
+    },
+    deleteProperty(target, prop) {
+      if (typeof prop === "symbol") return false;
+      target.delete(prop);
+      return true;
+    },
+    has: (target, prop) => typeof prop === "string" && target.get(prop) !== undefined,
+    ownKeys: (target) => target.keys(),
+    getOwnPropertyDescriptor: (target, prop) =>
+      typeof prop === "string" && target.get(prop) !== undefined
+        ? { enumerable: true, configurable: true, writable: true, value: target.get(prop) }
+        : undefined,
+  }) as SummaryView;
+}

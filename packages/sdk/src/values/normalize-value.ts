@@ -1,0 +1,111 @@
+/**
+ * Turns what a user hands to `log()`, `summary` or `config` into plain, storable data, or
+ * throws an InvalidDataError that names the key path and the fix. Nothing of the call is kept
+ * when it throws. Accepted: numbers (NaN and ±Infinity too), strings, booleans, null, bigint
+ * (as a number), Date (ISO string), arrays, typed arrays, Set (array), Map (object), plain
+ * objects, and objects with `toJSON()`. `undefined` members are left out, as JSON does.
+ */
+import { InvalidDataError } from "@stepwise/protocol";
+import { isPlainObject } from "./deep-merge.js";
+
+export interface NormalizeOptions {
+  /** What the error message calls the caller ("log()", "summary", "config"). */
+  context: string;
+  /** Config and explicit summary store NaN as null (W&B reference §2.7); history keeps it. */
+  nanToNull: boolean;
+}
+
+/** Marks a value that is left out (undefined): callers drop the key. */
+export const OMIT: unique symbol = Symbol("omit");
+
+export function normalizeValue(
+  value: unknown,
+  path: readonly string[],
+  options: NormalizeOptions,
+  ancestors: object[] = [],
+): unknown {
+  switch (typeof value) {
+    case "number":
+      return options.nanToNull && Number.isNaN(value) ? null : value;
+    case "string":
+    case "boolean":
+      return value;
+    case "undefined":
+      return OMIT;
+    case "bigint":
+      return Number(value);
+    case "function":
+      throw invalid(options, path, "is a function");
+    case "symbol":
+      throw invalid(options, path, "is a symbol");
+  }
+  if (value === null) return null;
+  const object = value as object;
+  if (ancestors.includes(object))
+    throw invalid(options, path, "refers back to itself (a circular structure)");
+  ancestors.push(object);
+  try {
+    return normalizeObject(object, path, options, ancestors);
+  } finally {
+    ancestors.pop();
+  }
+}
+
+function normalizeObject(
+  object: object,
+  path: readonly string[],
+  options: NormalizeOptions,
+  ancestors: object[],
+): unknown {
+  if (Array.isArray(object))
+    return object.map((item, i) => itemOf(item, [...path, String(i)], options, ancestors));
+  if (object instanceof Date) {
+    if (Number.isNaN(object.getTime())) throw invalid(options, path, "is an invalid Date");
+    return object.toISOString();
+  }
+  if (ArrayBuffer.isView(object) && !(object instanceof DataView)) {
+    return Array.from(object as unknown as ArrayLike<number | bigint>, (n) => Number(n));
+  }
+  if (object instanceof Set)
+    return [...object].map((item, i) => itemOf(item, [...path, String(i)], options, ancestors));
+  if (object instanceof Map) {
+    const out: Record<string, unknown> = {};
+    for (const [key, member] of object) {
+      if (typeof key !== "string" && typeof key !== "number")
+        throw invalid(options, path, "is a Map with a key that is not a string or number");
+      setMember(out, String(key), normalizeValue(member, [...path, String(key)], options, ancestors));
+    }
+    return out;
+  }
+  if (isPlainObject(object)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(object))
+      setMember(out, key, normalizeValue(object[key], [...path, key], options, ancestors));
+    return out;
+  }
+  const toJSON = (object as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return normalizeValue(toJSON.call(object), path, options, ancestors);
+  const kind = (object.constructor as { name?: string } | undefined)?.name ?? "object";
+  throw invalid(
+    options,
+    path,
+    `is an instance of ${kind}, which has no JSON form (give it a toJSON() method or log a plain object)`,
+  );
+}
+
+function itemOf(item: unknown, path: string[], options: NormalizeOptions, ancestors: object[]): unknown {
+  const normalized = normalizeValue(item, path, options, ancestors);
+  return normalized === OMIT ? null : normalized;
+}
+
+function setMember(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== OMIT) out[key] = value;
+}
+
+function invalid(options: NormalizeOptions, path: readonly string[], problem: string): InvalidDataError {
+  const where = path.length === 0 ? "the value" : `the value at key "${path.join(".")}"`;
+  return new InvalidDataError(
+    `${options.context}: ${where} ${problem} and cannot be stored. ` +
+      "Use numbers, strings, booleans, null, arrays, plain objects or Stepwise data types.",
+  );
+}

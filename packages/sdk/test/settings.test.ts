@@ -1,0 +1,147 @@
+/** init() options: precedence defaults < environment < options, validation, ids and names. */
+import { describe, expect, it, afterEach } from "vitest";
+import { UsageError, getRun, init } from "../src/index.js";
+import { generateRunId } from "../src/identity/run-id.js";
+import { resolveSettings } from "../src/settings/resolve-settings.js";
+import { useTempDirs } from "./support/temp-dir.js";
+
+const tempDir = useTempDirs();
+afterEach(async () => {
+  await getRun()?.finish();
+});
+
+describe("settings precedence", () => {
+  it("uses defaults when nothing is given", () => {
+    const settings = resolveSettings({}, {});
+    expect(settings).toMatchObject({
+      project: "uncategorized",
+      mode: "online",
+      tags: [],
+      group: "",
+      resume: null,
+    });
+  });
+
+  it("lets the environment override defaults and options override the environment", () => {
+    const env = {
+      STEPWISE_PROJECT: "from-env",
+      STEPWISE_ENTITY: "team",
+      STEPWISE_MODE: "offline",
+      STEPWISE_TAGS: "a, b,,c",
+      STEPWISE_RUN_GROUP: "g",
+      STEPWISE_JOB_TYPE: "train",
+      STEPWISE_NOTES: "n",
+      STEPWISE_RUN_ID: "envid",
+      STEPWISE_SILENT: "true",
+      STEPWISE_DIR: "/tmp/x",
+      STEPWISE_BASE_URL: "http://h:1/",
+    };
+    expect(resolveSettings({}, env)).toMatchObject({
+      project: "from-env",
+      entity: "team",
+      mode: "offline",
+      tags: ["a", "b", "c"],
+      group: "g",
+      jobType: "train",
+      notes: "n",
+      id: "envid",
+      silent: true,
+      rootDir: "/tmp/x",
+      baseUrl: "http://h:1",
+    });
+    expect(
+      resolveSettings({ project: "opt", tags: ["z"], mode: "disabled", id: "optid" }, env),
+    ).toMatchObject({
+      project: "opt",
+      tags: ["z"],
+      mode: "disabled",
+      id: "optid",
+    });
+  });
+
+  it.each([
+    [{ project: "a/b" }, /project.*\/ \\ # \? % :/],
+    [{ project: "x".repeat(129) }, /project/],
+    [{ id: "has/slash" }, /run id/],
+    [{ id: " padded" }, /run id/],
+    [{ tags: ["ok", "", "y".repeat(65)] }, /tags "", "y{65}"/],
+    [{ mode: "nope" }, /mode.*online, offline, disabled/],
+    [{ resume: "sometimes" }, /resume/],
+  ])("rejects %o with a message naming the option", (options, message) => {
+    expect(() => resolveSettings(options as never, {})).toThrow(UsageError);
+    expect(() => resolveSettings(options as never, {})).toThrow(message);
+  });
+
+  it("names the environment variable when the bad value came from it", () => {
+    expect(() => resolveSettings({}, { STEPWISE_MODE: "cloud" })).toThrow(/STEPWISE_MODE/);
+  });
+});
+
+describe("identity", () => {
+  it("generates 8-character [a-z0-9] ids that differ", () => {
+    const ids = Array.from({ length: 2000 }, () => generateRunId());
+    expect(ids.every((id) => /^[a-z0-9]{8}$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("names offline runs adjective-noun-N with N counting the project's runs", async () => {
+    const dir = tempDir();
+    const names: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await init({ mode: "offline", dir, project: "count", settings: { silent: true } });
+      names.push(run.name);
+      await run.finish();
+    }
+    const other = await init({ mode: "offline", dir, project: "other", settings: { silent: true } });
+    names.push(other.name);
+    await other.finish();
+    expect(names.map((n) => /^[a-z]+-[a-z]+-(\d+)$/.exec(n)?.[1])).toEqual(["1", "2", "3", "1"]);
+  });
+
+  it("exposes every Run property", async () => {
+    const dir = tempDir();
+    const run = await init({
+      mode: "offline",
+      dir,
+      project: "p",
+      entity: "e",
+      name: "my-run",
+      id: "abc123",
+      group: "g",
+      jobType: "train",
+      tags: ["t"],
+      notes: "hello",
+      settings: { silent: true },
+    });
+    expect(run).toMatchObject({
+      id: "abc123",
+      name: "my-run",
+      project: "p",
+      entity: "e",
+      group: "g",
+      jobType: "train",
+      tags: ["t"],
+      notes: "hello",
+      path: "e/p/abc123",
+      startingStep: 0,
+      step: 0,
+      resumed: false,
+      offline: true,
+      disabled: false,
+      url: null,
+    });
+    expect(run.dir).toMatch(/stepwise\/run-\d{8}_\d{6}-abc123$/);
+    expect(Math.abs(run.startTime - Date.now() / 1000)).toBeLessThan(5);
+    run.name = "renamed";
+    run.tags = [...run.tags, "u"];
+    run.notes = "changed";
+    await run.finish();
+    const { readOfflineRun } = await import("../src/index.js");
+    expect(readOfflineRun(run.dir).info).toMatchObject({
+      name: "renamed",
+      tags: ["t", "u"],
+      notes: "changed",
+      state: "finished",
+    });
+  });
+});
