@@ -15,7 +15,14 @@ export default tseslint.config(
       globals: { ...globals.node },
       parserOptions: {
         projectService: {
-          allowDefaultProject: ["*.js", "*.ts", "bench/*.mjs", "examples/*.mjs", "packages/cli/bin/*.js", "packages/sdk/test/fixtures/*.mjs"],
+          allowDefaultProject: [
+            "*.js",
+            "*.ts",
+            "bench/*.mjs",
+            "examples/*.mjs",
+            "packages/cli/bin/*.js",
+            "packages/sdk/test/fixtures/*.mjs",
+          ],
         },
       },
     },

@@ -7,6 +7,7 @@
  */
 import { ConfigError, InvalidDataError } from "@stepwise/protocol";
 import { deepEqual, deepMerge, isPlainObject } from "../values/deep-merge.js";
+import { keyedView } from "../values/keyed-view.js";
 import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 
 export interface ConfigUpdateOptions {
@@ -95,28 +96,7 @@ function normalizeKey(key: string): string {
 
 export type ConfigView = RunConfig & Record<string, unknown>;
 
-/** `run.config.lr` reads and `run.config.lr = 0.1` sets (with change protection). */
-export function configView(config: RunConfig): ConfigView {
-  return new Proxy(config, {
-    get(target, prop) {
-      if (typeof prop === "symbol" || METHODS.has(prop)) {
-        const member: unknown = Reflect.get(target, prop, target);
-        return typeof member === "function"
-          ? (member as (...args: unknown[]) => unknown).bind(target)
-          : member;
-      }
-      return target.get(prop);
-    },
-    set(target, prop, value) {
-      if (typeof prop === "symbol") return false;
-      target.set(prop, value);
-      return true;
-    },
-    has: (target, prop) => typeof prop === "string" && target.get(prop) !== undefined,
-    ownKeys: (target) => target.keys(),
-    getOwnPropertyDescriptor: (target, prop) =>
-      typeof prop === "string" && target.get(prop) !== undefined
-        ? { enumerable: true, configurable: true, writable: true, value: target.get(prop) }
-        : undefined,
-  }) as ConfigView;
+/** Property access: reads and writes go through the RunConfig's own rules. */
+export function configView(store: RunConfig): ConfigView {
+  return keyedView(store, METHODS);
 }

@@ -25,11 +25,11 @@ export function formatFooter(input: FooterInput): string[] {
     );
     if (history.length > MAX_ROWS) lines.push(`  +${history.length - MAX_ROWS} ...`);
   }
-  const summaryRows = Object.keys(input.summary)
-    .filter((k) => !k.startsWith("_"))
-    .sort()
-    .flatMap((k): Array<[string, string]> => {
-      const shown = formatSummaryValue(input.summary[k]);
+  const summaryRows = flattenSummary(input.summary)
+    .filter(([k]) => !k.startsWith("_"))
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .flatMap(([k, value]): Array<[string, string]> => {
+      const shown = formatSummaryValue(value);
       return shown === null ? [] : [[k, shown]];
     });
   if (summaryRows.length > 0) {
@@ -49,6 +49,17 @@ export function formatSummaryValue(value: unknown): string | null {
   if (typeof value === "string") return value.length >= 20 ? `${value.slice(0, 20)}...` : value;
   if (typeof value === "boolean") return String(value);
   return null;
+}
+
+/** Nested summaries and aggregations show as dotted keys (`loss.min`), as the UI names them; media (`_type`) are skipped. */
+function flattenSummary(summary: Record<string, unknown>, prefix = ""): Array<[string, unknown]> {
+  return Object.entries(summary).flatMap(([key, value]): Array<[string, unknown]> => {
+    const name = prefix + key;
+    if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+      return "_type" in value ? [] : flattenSummary(value as Record<string, unknown>, `${name}.`);
+    }
+    return [[name, value]];
+  });
 }
 
 function table(rows: Array<[string, string]>): string[] {

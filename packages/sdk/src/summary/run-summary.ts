@@ -6,6 +6,7 @@
 import type { KeyPath, SummaryOp } from "@stepwise/protocol";
 import { InvalidDataError } from "@stepwise/protocol";
 import { isPlainObject } from "../values/deep-merge.js";
+import { keyedView } from "../values/keyed-view.js";
 import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import type { SummaryEngine } from "./summary-engine.js";
 
@@ -73,33 +74,7 @@ function toPath(key: string | KeyPath): KeyPath {
 
 export type SummaryView = RunSummary & Record<string, unknown>;
 
-/** Property access: `run.summary.acc` reads, `run.summary.best = 1` sets. */
-export function summaryView(summary: RunSummary): SummaryView {
-  return new Proxy(summary, {
-    get(target, prop) {
-      if (typeof prop === "symbol" || METHODS.has(prop)) {
-        const member: unknown = Reflect.get(target, prop, target);
-        return typeof member === "function"
-          ? (member as (...args: unknown[]) => unknown).bind(target)
-          : member;
-      }
-      return target.get(prop);
-    },
-    set(target, prop, value) {
-      if (typeof prop === "symbol") return false;
-      target.set(prop, value);
-      return true;
-    },
-    deleteProperty(target, prop) {
-      if (typeof prop === "symbol") return false;
-      target.delete(prop);
-      return true;
-    },
-    has: (target, prop) => typeof prop === "string" && target.get(prop) !== undefined,
-    ownKeys: (target) => target.keys(),
-    getOwnPropertyDescriptor: (target, prop) =>
-      typeof prop === "string" && target.get(prop) !== undefined
-        ? { enumerable: true, configurable: true, writable: true, value: target.get(prop) }
-        : undefined,
-  }) as SummaryView;
+/** Property access: reads and writes go through the RunSummary's own rules. */
+export function summaryView(store: RunSummary): SummaryView {
+  return keyedView(store, METHODS);
 }
