@@ -1,0 +1,36 @@
+/** `stepwise export --help`: usage, options with their defaults, and examples. */
+export const EXPORT_HELP = `Usage: stepwise export <target> [options]
+
+Export a run's history, summary, config or metadata from its local run directory
+(no server needed). Data goes to stdout (or --out); messages go to stderr.
+
+Arguments:
+  <target>               a run directory, stepwise/latest-run, a stepwise/ folder
+                         (its latest run) or a run-<id>.swlog file
+
+Options:
+  --what <what>          history | summary | config | run            (default: history)
+                           history: every row, unsampled, with _step, _runtime, _timestamp
+                           summary, config: one JSON object
+                           run: id, name, project, entity, state, exitCode, group,
+                                jobType, tags, notes, startTime, lastStep
+  --format <format>      jsonl | csv                                 (default: jsonl)
+                           jsonl: one JSON object per line; NaN, Infinity, -Infinity
+                                  are written as bare tokens
+                           csv: history only; nested keys become dotted columns
+                                (train.loss); _step first, _runtime, _timestamp last
+  --keys <a,b,...>       keep only these keys (top-level names or dotted paths such as
+                         train.loss; a namespace such as train keeps all of it), plus
+                         _step; history rows with none of the keys are skipped
+                                                                     (default: all keys)
+  -o, --out <file>       write to <file> instead of stdout; the file appears complete
+                         or not at all                               (default: stdout)
+  -h, --help             show this help
+
+Examples:
+  stepwise export stepwise/latest-run > history.jsonl
+  stepwise export stepwise/latest-run --format csv --keys loss,train.acc --out metrics.csv
+
+Exit codes: 0 ok, 1 unexpected error, 2 usage error, 3 corrupt run log,
+            4 target (or the --out folder) not found.
+`;

@@ -1,0 +1,107 @@
+/**
+ * Parses and checks `stepwise export` arguments. Every mistake becomes a UsageError (exit 2)
+ * before any file is read, so a typo never produces half an export.
+ */
+import { parseArgs } from "node:util";
+import { UsageError } from "@stepwise/protocol";
+import { KeySelection } from "../../format/key-selection.js";
+import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
+
+export const EXPORT_WHATS = ["history", "summary", "config", "run"] as const;
+export const EXPORT_FORMATS = ["jsonl", "csv"] as const;
+export type ExportWhat = (typeof EXPORT_WHATS)[number];
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  /** What the user typed: a run directory, `latest-run`, a `stepwise/` folder or a `.swlog` file. */
+  target: string;
+  /** Default "history". */
+  what: ExportWhat;
+  /** Default "jsonl"; "csv" only for history. */
+  format: ExportFormat;
+  /** Null: every key. */
+  keys: KeySelection | null;
+  /** Null: stdout. */
+  out: string | null;
+}
+
+const ARG_OPTIONS = {
+  what: { type: "string", default: "history" },
+  format: { type: "string", default: "jsonl" },
+  keys: { type: "string" },
+  out: { type: "string", short: "o" },
+  help: { type: "boolean", short: "h", default: false },
+} as const;
+
+/** Returns "help" for `--help`, else the checked options. */
+export function parseExportArgs(argv: string[]): ExportOptions | "help" {
+  const { values, positionals } = parseOrExplain(argv);
+  if (values.help) return "help";
+  const what = checkWhat(values.what);
+  const format = checkFormat(values.format, what);
+  const keys = values.keys === undefined ? null : checkKeys(values.keys, what);
+  if (values.out === "") throw commandUsageError("export", "--out needs a file name");
+  return { target: checkTarget(positionals), what, format, keys, out: values.out ?? null };
+}
+
+function parseOrExplain(argv: string[]): ReturnType<typeof parseExport> {
+  try {
+    return parseExport(argv);
+  } catch (error) {
+    throw usageErrorFromParseArgs(error, "export");
+  }
+}
+
+function parseExport(argv: string[]) {
+  return parseArgs({ args: argv, options: ARG_OPTIONS, allowPositionals: true, strict: true });
+}
+
+function checkTarget(positionals: string[]): string {
+  const [target, ...extra] = positionals;
+  if (target === undefined) throw commandUsageError("export", "missing <target>: pass a run directory");
+  if (extra.length > 0) {
+    throw commandUsageError(
+      "export",
+      `expected one <target>, got ${positionals.length}: ${positionals.join(" ")}`,
+    );
+  }
+  return target;
+}
+
+function checkWhat(value: string): ExportWhat {
+  const what = EXPORT_WHATS.find((candidate) => candidate === value);
+  if (what === undefined)
+    throw commandUsageError("export", `--what must be one of ${EXPORT_WHATS.join(", ")} (got '${value}')`);
+  return what;
+}
+
+function checkFormat(value: string, what: ExportWhat): ExportFormat {
+  if (value === "parquet") {
+    throw new UsageError(
+      "--format parquet is not available yet (it comes with `stepwise server`); use --format csv or jsonl",
+    );
+  }
+  const format = EXPORT_FORMATS.find((candidate) => candidate === value);
+  if (format === undefined) {
+    throw commandUsageError(
+      "export",
+      `--format must be one of ${EXPORT_FORMATS.join(", ")} (got '${value}')`,
+    );
+  }
+  if (format === "csv" && what !== "history") {
+    throw commandUsageError(
+      "export",
+      `--format csv applies to --what history only; --what ${what} prints one JSON object`,
+    );
+  }
+  return format;
+}
+
+function checkKeys(value: string, what: ExportWhat): KeySelection {
+  if (what === "run")
+    throw commandUsageError("export", "--keys applies to history, summary and config, not to --what run");
+  const keys = KeySelection.parse(value);
+  if (keys === null)
+    throw commandUsageError("export", "--keys needs at least one key name, as in --keys loss,train.acc");
+  return keys;
+}

@@ -1,0 +1,32 @@
+/**
+ * History as JSON lines: every row in log order, unsampled, as extended JSON (bare NaN and
+ * ±Infinity), cut down to `--keys` when given.
+ */
+import { encodeJsonLine } from "../../format/json-line.js";
+import type { HistoryExport, HistoryResult } from "./history-export.js";
+import { historyRows } from "./history-rows.js";
+
+export async function writeHistoryJsonl({
+  logFile,
+  keys,
+  sink,
+  progress,
+}: HistoryExport): Promise<HistoryResult> {
+  const line = progress("exporting history", null);
+  const issues: HistoryResult["issues"] = [];
+  let read = 0;
+  let written = 0;
+  for (const row of historyRows(logFile, issues)) {
+    line.tick(++read);
+    const kept = keys ? keys.pick(row, ["_step"]) : row;
+    if (kept === null) continue;
+    written++;
+    if (sink.add(encodeJsonLine(kept))) {
+      await sink.flush();
+      if (sink.closed) break;
+    }
+  }
+  await sink.flush();
+  line.clear();
+  return { read, written, issues };
+}

@@ -1,0 +1,46 @@
+/**
+ * An output file that appears whole or not at all: data goes to `<path>.tmp`, which is flushed
+ * to disk and renamed over `<path>` on commit, so a reader (or a crash) never sees half a file.
+ */
+import { createWriteStream, openSync, type WriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { dirname } from "node:path";
+import { finished } from "node:stream/promises";
+import { NotFoundError } from "@stepwise/protocol";
+
+export class AtomicFile {
+  readonly stream: WriteStream;
+  private readonly tempPath: string;
+
+  /** Creates `<path>.tmp` at once, so a bad path fails before any work is done. */
+  constructor(readonly path: string) {
+    this.tempPath = `${path}.tmp`;
+    // flush: fsync before close, so the rename never publishes a file whose data is not on disk.
+    this.stream = createWriteStream(this.tempPath, { fd: openTemp(path, this.tempPath), flush: true });
+  }
+
+  /** Closes the temporary file and renames it into place. */
+  async commit(): Promise<void> {
+    this.stream.end();
+    await finished(this.stream);
+    await rename(this.tempPath, this.path);
+  }
+
+  /** Drops the temporary file; never throws, since it runs while another error is on its way out. */
+  async abort(): Promise<void> {
+    this.stream.destroy();
+    await finished(this.stream).catch(() => undefined);
+    await rm(this.tempPath, { force: true }).catch(() => undefined);
+  }
+}
+
+function openTemp(path: string, tempPath: string): number {
+  try {
+    return openSync(tempPath, "w");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") {
+      throw new NotFoundError(`cannot write ${path}: the folder ${dirname(path)} does not exist`);
+    }
+    throw error;
+  }
+}
