@@ -73,6 +73,23 @@ describe("run log", () => {
     expect(records.at(-1)).toMatchObject({ row: { i: 999 } });
   });
 
+  it("resynchronises in linear time when damaged bytes are full of frame markers with bogus lengths", () => {
+    const file = join(tempDir(), "run-x.swlog");
+    writeRows(file, 2000);
+    const bytes = readFileSync(file);
+    const garbage = Buffer.alloc(1024 * 1024);
+    for (let at = 0; at < garbage.length; at += 16) {
+      garbage.writeUInt32LE(0x31525753, at); // the frame marker "SWR1"
+      garbage.writeUInt32LE(7, at + 4);
+      garbage.writeUInt32LE(1 << 20, at + 8); // claims a 1 MiB payload: a CRC over it per marker would take minutes
+    }
+    writeFileSync(file, Buffer.concat([bytes.subarray(0, 50_000), garbage, bytes.subarray(50_000)]));
+    const { records, reader } = readAll(file);
+    expect(reader.issues.map((i) => i.kind)).toEqual(["corrupt"]);
+    expect(records.length).toBeGreaterThanOrEqual(1999);
+    expect(records.at(-1)).toMatchObject({ row: { i: 1999 } });
+  });
+
   it("treats zero-filled garbage at the end as a torn tail", () => {
     const file = join(tempDir(), "run-x.swlog");
     writeRows(file, 10);

@@ -20,8 +20,8 @@ export const FILE_HEADER_BYTES = 16;
 /** "SWR1" read as a little-endian u32. */
 export const FRAME_MAGIC = 0x31525753;
 export const FRAME_HEADER_BYTES = 12;
-/** A record larger than this is treated as corruption (a real one is < 64 MiB by far). */
-export const MAX_RECORD_BYTES = 256 * 1024 * 1024;
+/** A record larger than this is treated as corruption (a history row is kilobytes; media travel as files). */
+export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 export const PAYLOAD_KEY = 0x01;
 export const PAYLOAD_ROW = 0x02;
 export const TAG_NUMBER = 1;

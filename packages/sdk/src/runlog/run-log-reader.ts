@@ -157,7 +157,7 @@ export class RunLogReader {
         continue;
       }
       const candidate = this.bufferStart + found;
-      if (this.checkFrame(candidate).ok) return candidate;
+      if (this.endsAtFrameBoundary(candidate) && this.checkFrame(candidate).ok) return candidate;
       at = candidate + 1;
     }
     return null;
@@ -165,6 +165,20 @@ export class RunLogReader {
 
   private isKeyFrame(at: number): boolean {
     return this.buffer[at - this.bufferStart + FRAME_HEADER_BYTES] === PAYLOAD_KEY;
+  }
+
+  /**
+   * Frames are contiguous, so a real frame ends at the end of the file or where the next frame's
+   * marker starts. Checking that (one 4-byte read) before the CRC keeps resynchronisation linear
+   * when damaged bytes happen to contain markers followed by huge bogus lengths.
+   */
+  private endsAtFrameBoundary(at: number): boolean {
+    if (!this.ensure(at, FRAME_HEADER_BYTES)) return false;
+    const end = at + FRAME_HEADER_BYTES + this.buffer.readUInt32LE(at - this.bufferStart + 8);
+    if (end > this.fileSize) return false;
+    if (end === this.fileSize) return true;
+    const next = Buffer.alloc(4);
+    return readSync(this.fd, next, 0, 4, end) === 4 && next.readUInt32LE(0) === FRAME_MAGIC;
   }
 
   private decode(at: number, length: number): RunRecord | null {
