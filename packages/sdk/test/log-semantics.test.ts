@@ -1,6 +1,16 @@
 /** run.log step/commit semantics: reference §2.3–2.8 and Appendix A vectors A1–A6, A25, A27. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { InvalidDataError, UsageError, finish, getRun, init, log } from "../src/index.js";
+import * as stepwise from "../src/index.js";
+import {
+  InvalidDataError,
+  UsageError,
+  finish,
+  getRun,
+  init,
+  log,
+  readOfflineRun,
+  withRun,
+} from "../src/index.js";
 import { offlineRun, storedRows } from "./support/offline-run.js";
 import { useTempDirs } from "./support/temp-dir.js";
 
@@ -298,6 +308,32 @@ describe("lifecycle of the module-level API", () => {
     await finish();
     expect(getRun()).toBeNull();
     expect(storedRows(first.dir)).toEqual([{ a: 1, _step: 0 }]);
+  });
+
+  it("withRun finishes with 0 when the callback resolves, with 1 (rethrowing) when it throws", async () => {
+    const ok = await withRun({ mode: "offline", dir: tempDir(), settings: { silent: true } }, async (run) => {
+      run.log({ a: 1 });
+      return Promise.resolve(run.dir);
+    });
+    expect(readOfflineRun(ok).info).toMatchObject({ state: "finished", exitCode: 0, historyRows: 1 });
+    let failedDir = "";
+    await expect(
+      withRun({ mode: "offline", dir: tempDir(), settings: { silent: true } }, async (run) => {
+        failedDir = run.dir;
+        run.log({ a: 1 });
+        return Promise.reject(new Error("diverged"));
+      }),
+    ).rejects.toThrow("diverged");
+    expect(readOfflineRun(failedDir).info).toMatchObject({ state: "failed", exitCode: 1, historyRows: 1 });
+  });
+
+  it("Symbol.asyncDispose finishes with 0, and the module's run binding follows the active run", async () => {
+    const run = await offlineRun(tempDir());
+    expect(stepwise.run).toBe(run);
+    run.log({ a: 1 });
+    await run[Symbol.asyncDispose]();
+    expect(stepwise.run).toBeNull();
+    expect(readOfflineRun(run.dir).info).toMatchObject({ state: "finished", exitCode: 0 });
   });
 
   it("A25: a disabled run keeps values in its summary and touches no disk", async () => {
