@@ -71,6 +71,43 @@ export default tseslint.config(
     },
   },
   {
+    files: ["packages/server/src/domain/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "**/store/sqlite/**",
+                "**/store/postgres/**",
+                "**/http/**",
+                "better-sqlite3",
+                "hono",
+                "node:*",
+              ],
+              message: "server/domain holds pure rules: no storage implementation, no HTTP, no I/O",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ["packages/server/src/**"],
+    ignores: ["packages/server/src/domain/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["stepwise", "@stepwise/cli"], message: "the server depends on protocol only" },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },

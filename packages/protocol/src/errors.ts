@@ -8,6 +8,13 @@ export const errorCatalogue = {
   CONFIG_CHANGE: { httpStatus: 409, exitCode: 2 },
   NOT_FOUND: { httpStatus: 404, exitCode: 4 },
   CORRUPT_DATA: { httpStatus: 422, exitCode: 3 },
+  /** An ingest batch starts past what the server has; the response names the expected offset. */
+  OFFSET_GAP: { httpStatus: 409, exitCode: 5 },
+  UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
+  FORBIDDEN: { httpStatus: 403, exitCode: 6 },
+  PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2 },
+  /** The server or network failed (CLI/SDK side): retryable. */
+  UNAVAILABLE: { httpStatus: 503, exitCode: 7 },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
@@ -61,4 +68,27 @@ export class CorruptDataError extends StepwiseError {
   constructor(message: string) {
     super("CORRUPT_DATA", message);
   }
+}
+
+/** A request was refused for lack of valid credentials, or of rights. */
+export class AuthError extends StepwiseError {
+  constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
+    super(code, message);
+  }
+}
+
+/** An ingest batch does not continue a stream where the server expects it. */
+export class OffsetGapError extends StepwiseError {
+  constructor(
+    readonly stream: string,
+    readonly expected: number,
+    message: string,
+  ) {
+    super("OFFSET_GAP", message);
+  }
+}
+
+/** The JSON body every 4xx/5xx response carries. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: Record<string, unknown> };
 }

@@ -1,3 +1,4 @@
 export * from "./errors.js";
 export * from "./extended-json.js";
 export * from "./run-records.js";
+export * from "./ingest.js";

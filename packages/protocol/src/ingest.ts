@@ -1,0 +1,102 @@
+/**
+ * The one write primitive: an ingest batch for one run. Each stream carries an absolute offset
+ * (the index of its first item, like W&B file_stream line offsets), so a re-sent batch is a
+ * no-op and a gap is answered with the offset the server expects. The W&B file_stream adapter
+ * maps onto the same streams: wandb-history.jsonl → history, wandb-events.jsonl → events,
+ * output.log → console, wandb-summary.json → summary.
+ *
+ * Bodies are extended JSON (NaN, Infinity, -Infinity as bare tokens), optionally gzip-encoded.
+ */
+import { z } from "zod";
+import {
+  configRecordSchema,
+  metricRecordSchema,
+  runModeSchema,
+  runUpdateRecordSchema,
+  summaryRecordSchema,
+} from "./run-records.js";
+
+export const NAME_PATTERN = /^[^/\\#?%:]{1,128}$/;
+export const RUN_ID_PATTERN = /^[^:;,#?/'\\\s](?:[^:;,#?/'\\]{0,126}[^:;,#?/'\\\s])?$/;
+
+export const entityNameSchema = z.string().regex(NAME_PATTERN, "1–128 characters, none of / \\ # ? % :");
+export const projectNameSchema = entityNameSchema;
+export const runIdSchema = z
+  .string()
+  .regex(RUN_ID_PATTERN, "1–128 characters, none of : ; , # ? / ' \\, no surrounding spaces");
+
+export const runRefSchema = z.object({
+  entity: entityNameSchema,
+  project: projectNameSchema,
+  runId: runIdSchema,
+});
+export type RunRef = z.infer<typeof runRefSchema>;
+
+/** Run metadata sent on the first batch (and when it changes). Everything optional: the server keeps what it has. */
+export const runUpsertSchema = z
+  .object({
+    name: z.string().min(1).max(256),
+    group: z.string().max(256),
+    jobType: z.string().max(256),
+    tags: z.array(z.string().min(1).max(64)).max(256),
+    notes: z.string().max(1_000_000),
+    config: z.record(z.string(), z.unknown()),
+    host: z.string().max(256),
+    program: z.string().max(4096),
+    args: z.array(z.string().max(4096)).max(1000),
+    gitCommit: z.string().max(64).nullable(),
+    /** Unix seconds. */
+    startTime: z.number().finite(),
+    startingStep: z.number().int().nonnegative(),
+    mode: runModeSchema,
+    sdkVersion: z.string().max(64),
+  })
+  .partial();
+export type RunUpsert = z.infer<typeof runUpsertSchema>;
+
+/** One history row: the user's keys plus `_step`, `_runtime`, `_timestamp`. */
+export const historyRowSchema = z.record(z.string().min(1).max(1024), z.unknown());
+export type HistoryRow = z.infer<typeof historyRowSchema>;
+
+/** Ordered run-level records other than history: config changes, metric definitions, explicit summary ops, name/tags/notes. */
+export const metaRecordSchema = z.discriminatedUnion("t", [
+  configRecordSchema,
+  metricRecordSchema,
+  summaryRecordSchema,
+  runUpdateRecordSchema,
+]);
+export type MetaRecord = z.infer<typeof metaRecordSchema>;
+
+const offsetSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+export const ingestBatchSchema = z.object({
+  run: runUpsertSchema.optional(),
+  history: z.object({ offset: offsetSchema, rows: z.array(historyRowSchema).max(100_000) }).optional(),
+  /** System metrics samples (`system.*` keys plus `_timestamp`, `_runtime`). */
+  events: z.object({ offset: offsetSchema, lines: z.array(historyRowSchema).max(100_000) }).optional(),
+  /** Console lines; unlike the other streams a line may be rewritten at an old offset (progress bars). */
+  console: z
+    .object({ offset: offsetSchema, lines: z.array(z.string().max(1_048_576)).max(100_000) })
+    .optional(),
+  meta: z.object({ offset: offsetSchema, records: z.array(metaRecordSchema).max(100_000) }).optional(),
+  /** The whole summary as the client sees it; replaces the stored one. */
+  summary: z.record(z.string(), z.unknown()).optional(),
+  preempting: z.literal(true).optional(),
+  /** Present only in the last batch of a run that finished. */
+  exit: z.object({ exitCode: z.number().int(), runtime: z.number().finite().nonnegative() }).optional(),
+});
+export type IngestBatch = z.infer<typeof ingestBatchSchema>;
+
+export const STREAMS = ["history", "events", "console", "meta"] as const;
+export type StreamName = (typeof STREAMS)[number];
+export type StreamOffsets = Record<StreamName, number>;
+
+export const ingestResponseSchema = z.object({
+  /** The next offset the server expects on each stream (= items stored, with no gaps). */
+  next: z.object({ history: offsetSchema, events: offsetSchema, console: offsetSchema, meta: offsetSchema }),
+  /** Set when someone asked the run to stop from the UI/API. */
+  stopped: z.boolean(),
+  state: z.string(),
+  name: z.string(),
+});
+export type IngestResponse = z.infer<typeof ingestResponseSchema>;

@@ -1,0 +1,203 @@
+/**
+ * The storage contract. SQLite (embedded default) implements it now, PostgreSQL later; one
+ * contract suite (`test/store-contract/`) runs against every implementation. Methods are async
+ * so that network-backed stores fit; the SQLite store may do the work synchronously.
+ *
+ * Rules every implementation keeps:
+ * - `applyBatch` is the one write primitive for run data: one transaction, persisted before it
+ *   resolves, idempotent per stream offset (items below the stored count are skipped; console
+ *   lines may be rewritten), and a batch that starts past a stream's count changes nothing and
+ *   reports the gap.
+ * - History is exact and recoverable row by row (`scanHistory`); numeric series are also kept
+ *   column-wise in chunks with pre-aggregated rollups so that `querySeries` over N buckets costs
+ *   about O(N) whatever the series length.
+ */
+import type {
+  HistoryRow,
+  IngestBatch,
+  MetricRecord,
+  RunRef,
+  RunState,
+  StreamName,
+  StreamOffsets,
+} from "@stepwise/protocol";
+
+export interface StoredRun {
+  entity: string;
+  project: string;
+  id: string;
+  name: string;
+  state: RunState;
+  group: string;
+  jobType: string;
+  tags: string[];
+  notes: string;
+  config: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  metrics: MetricRecord[];
+  host: string;
+  program: string;
+  args: string[];
+  gitCommit: string | null;
+  /** Unix seconds (from the client's start time when given, else first ingest). */
+  createdAt: number;
+  /** Unix seconds of the last ingest (data or heartbeat). */
+  heartbeatAt: number;
+  finishedAt: number | null;
+  exitCode: number | null;
+  /** Largest `_step` stored, null before the first row. */
+  lastStep: number | null;
+  startingStep: number;
+  /** Counts per stream = the next offset each expects. */
+  offsets: StreamOffsets;
+  /** Set by a stop request; the SDK sees it in ingest responses. */
+  stopRequested: boolean;
+}
+
+export interface ApplyBatchResult {
+  run: StoredRun;
+  /** Set when a stream's offset was past the stored count: nothing of the batch was applied. */
+  gap: { stream: StreamName; expected: number } | null;
+}
+
+/** Filters compose with AND. Paths into config/summary are dotted (`opt.lr`) with `\.` for a literal dot. */
+export type RunFilter =
+  | { field: "state"; op: "eq" | "ne" | "in"; value: RunState | RunState[] }
+  | { field: "tags"; op: "contains"; value: string }
+  | {
+      field: "group" | "jobType" | "name" | "id";
+      op: "eq" | "ne" | "in" | "contains";
+      value: string | string[];
+    }
+  | {
+      field: "config" | "summary";
+      path: string;
+      op: "eq" | "ne" | "lt" | "lte" | "gt" | "gte" | "in" | "exists";
+      value?: unknown;
+    };
+
+export interface RunListQuery {
+  entity: string;
+  project: string;
+  filters?: RunFilter[];
+  /** e.g. `{ field: "createdAt", desc: true }`, `{ field: "summary", path: "val/acc", desc: true }`. Default: createdAt desc. */
+  order?:
+    | { field: "createdAt" | "name" | "state" | "heartbeatAt"; desc: boolean }
+    | { field: "config" | "summary"; path: string; desc: boolean };
+  /** Default 100, at most 1000. */
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface RunListPage {
+  runs: StoredRun[];
+  /** Matching runs in total (all pages). */
+  total: number;
+  nextCursor: string | null;
+}
+
+export type RunPatch = Partial<Pick<StoredRun, "name" | "tags" | "notes" | "state" | "stopRequested">> & {
+  /** Keys merged into the summary (explicit user edits). */
+  summary?: Record<string, unknown>;
+  /** Keys deep-merged into the config. */
+  config?: Record<string, unknown>;
+};
+
+export interface SeriesQuery {
+  runs: RunRef[];
+  keys: string[];
+  /** `_step` (default), `_runtime`, `_timestamp`, or any logged numeric key. */
+  xAxis: string;
+  xMin?: number;
+  xMax?: number;
+  /** The point budget per series (≤ 10,000). */
+  buckets: number;
+}
+
+/** One series, column-wise. Non-finite values are null. With `exact`, each bucket is one point (min = max = mean = last). */
+export interface SeriesResult {
+  run: RunRef;
+  key: string;
+  exact: boolean;
+  /** Points in the range, whatever the budget. */
+  count: number;
+  x: number[];
+  min: Array<number | null>;
+  max: Array<number | null>;
+  mean: Array<number | null>;
+  last: Array<number | null>;
+  /** Points merged in each bucket. */
+  n: number[];
+}
+
+export interface HistoryScanOptions {
+  keys?: string[];
+  minStep?: number;
+  maxStep?: number;
+}
+
+export interface EntitySummary {
+  name: string;
+  projects: number;
+  runs: number;
+  lastActivity: number | null;
+}
+
+export interface ProjectSummary {
+  entity: string;
+  name: string;
+  runs: number;
+  lastActivity: number | null;
+}
+
+export interface StoredFile {
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  updatedAt: number;
+}
+
+export interface StoredApiKey {
+  id: string;
+  name: string;
+  entity: string;
+  admin: boolean;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+export interface Store {
+  listEntities(): Promise<EntitySummary[]>;
+  listProjects(entity: string): Promise<ProjectSummary[]>;
+
+  getRun(ref: RunRef): Promise<StoredRun | null>;
+  listRuns(query: RunListQuery): Promise<RunListPage>;
+  /** Throws NotFoundError for an unknown run. */
+  updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun>;
+
+  /** Creates the run on first sight (state running; name generated as `adjective-noun-N` when none is given). */
+  applyBatch(ref: RunRef, batch: IngestBatch, now: number): Promise<ApplyBatchResult>;
+  /** Running runs with heartbeatAt < olderThan become crashed; returns how many. */
+  markStaleRunsCrashed(olderThan: number): Promise<number>;
+
+  querySeries(query: SeriesQuery): Promise<SeriesResult[]>;
+  /** Every stored row in step order, exactly as ingested (extended-JSON text, one row per item), in pages. */
+  scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]>;
+  /** Rows of a stream other than history, from an offset (events: JSON text; console: lines). */
+  readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]>;
+
+  putFile(ref: RunRef, file: StoredFile): Promise<void>;
+  listFiles(ref: RunRef): Promise<StoredFile[]>;
+  getFile(ref: RunRef, path: string): Promise<StoredFile | null>;
+
+  createApiKey(key: StoredApiKey, secretHash: string): Promise<void>;
+  findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null>;
+  touchApiKey(id: string, now: number): Promise<void>;
+  countApiKeys(): Promise<number>;
+
+  close(): Promise<void>;
+}
+
+export type { HistoryRow };
