@@ -1,0 +1,68 @@
+/**
+ * API key records. Only a hash of each secret is stored; lookups are by that hash (unique).
+ */
+import type Database from "better-sqlite3";
+import type { StoredApiKey } from "../store.js";
+
+interface KeyRow {
+  id: string;
+  name: string;
+  entity: string;
+  admin: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export class ApiKeyRecords {
+  private readonly insert: Database.Statement<
+    [string, string, string, number, number, number | null, string]
+  >;
+  private readonly byHash: Database.Statement<[string], KeyRow>;
+  private readonly touch: Database.Statement<[number, string]>;
+  private readonly count: Database.Statement<[], { n: number }>;
+
+  constructor(db: Database.Database) {
+    this.insert = db.prepare(
+      `INSERT INTO api_keys (id, name, entity, admin, created_at, last_used_at, secret_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.byHash = db.prepare(
+      "SELECT id, name, entity, admin, created_at, last_used_at FROM api_keys WHERE secret_hash = ?",
+    );
+    this.touch = db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
+    this.count = db.prepare("SELECT COUNT(*) AS n FROM api_keys");
+  }
+
+  create(key: StoredApiKey, secretHash: string): void {
+    this.insert.run(
+      key.id,
+      key.name,
+      key.entity,
+      key.admin ? 1 : 0,
+      key.createdAt,
+      key.lastUsedAt,
+      secretHash,
+    );
+  }
+
+  find(secretHash: string): StoredApiKey | null {
+    const row = this.byHash.get(secretHash);
+    if (!row) return null;
+    return {
+      id: row.id,
+      name: row.name,
+      entity: row.entity,
+      admin: row.admin !== 0,
+      createdAt: row.created_at,
+      lastUsedAt: row.last_used_at,
+    };
+  }
+
+  touchKey(id: string, now: number): void {
+    this.touch.run(now, id);
+  }
+
+  total(): number {
+    return (this.count.get() as { n: number }).n;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Reading stored rows back: history in the order it was logged (step order: steps only grow),
+ * in pages of whole stored blocks (keyset on the block's first row, so a scan of millions of
+ * rows costs the same per page at any depth and holds no read transaction open between pages),
+ * and the events/console lines by offset.
+ *
+ * With `keys`, a row is returned only when it has every key (dotted paths reach into nested
+ * objects), projected to `_step` plus those keys, re-encoded; without, rows are verbatim.
+ */
+import { setImmediate as nextTurn } from "node:timers/promises";
+import type Database from "better-sqlite3";
+import { parseExtended, stringifyExtended, type RunRef } from "@stepwise/protocol";
+import type { HistoryScanOptions } from "../store.js";
+import { splitDottedPath } from "../../domain/dotted-path.js";
+import { fromBlob } from "./float-blob.js";
+
+/** Blocks per page: ≤ 5,000 rows (blocks hold ≤ 1,000). */
+const PAGE_BLOCKS = 5;
+
+interface BlockRow {
+  first_index: number;
+  min_step: number;
+  max_step: number;
+  steps: Buffer;
+  body: string;
+}
+
+export class HistoryReader {
+  private readonly runPk: Database.Statement<[string, string, string], { pk: number }>;
+  private readonly page: Database.Statement<[number, number, number, number], BlockRow>;
+  private readonly lines: Database.Statement<[number, string, number, number], { body: string }>;
+
+  constructor(db: Database.Database) {
+    this.runPk = db.prepare("SELECT pk FROM runs WHERE entity = ? AND project = ? AND run_id = ?");
+    this.page = db.prepare(
+      `SELECT first_index, min_step, max_step, steps, body FROM history_blocks
+       WHERE run_pk = ? AND first_index > ? AND max_step >= ? AND min_step <= ?
+       ORDER BY first_index LIMIT ${PAGE_BLOCKS}`,
+    );
+    this.lines = db.prepare(
+      `SELECT body FROM stream_lines WHERE run_pk = ? AND stream = ? AND line_index >= ?
+       ORDER BY line_index LIMIT ?`,
+    );
+  }
+
+  async *scan(ref: RunRef, options: HistoryScanOptions = {}): AsyncGenerator<string[]> {
+    const pk = this.runPk.get(ref.entity, ref.project, ref.runId)?.pk;
+    if (pk === undefined) return;
+    const minStep = options.minStep ?? -Infinity;
+    const maxStep = options.maxStep ?? Infinity;
+    const project = options.keys ? projector(options.keys) : null;
+    let after = -1;
+    for (;;) {
+      const blocks = this.page.all(pk, after, minStep, maxStep);
+      if (blocks.length === 0) return;
+      const rows: string[] = [];
+      for (const block of blocks) {
+        const texts = block.body.split("\n");
+        if (block.min_step >= minStep && block.max_step <= maxStep) {
+          for (const text of texts) rows.push(text);
+        } else {
+          const steps = fromBlob(block.steps);
+          for (let i = 0; i < texts.length; i++) {
+            const step = steps[i] as number;
+            if (step >= minStep && step <= maxStep) rows.push(texts[i] as string);
+          }
+        }
+      }
+      after = (blocks[blocks.length - 1] as BlockRow).first_index;
+      const page = project ? project(rows) : rows;
+      if (page.length > 0) yield page;
+      if (blocks.length < PAGE_BLOCKS) return;
+      // Let other requests run between pages: a 10M-row scan must not hold the event loop.
+      await nextTurn();
+    }
+  }
+
+  readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): string[] {
+    const pk = this.runPk.get(ref.entity, ref.project, ref.runId)?.pk;
+    if (pk === undefined) return [];
+    return this.lines.all(pk, stream, Math.max(0, offset), Math.max(0, limit)).map((r) => r.body);
+  }
+}
+
+function projector(keys: readonly string[]): (bodies: string[]) => string[] {
+  const paths = keys.map((key) => ({ key, path: splitDottedPath(key) }));
+  return (bodies) => {
+    const out: string[] = [];
+    for (const body of bodies) {
+      const row = parseExtended(body) as Record<string, unknown>;
+      const projected: Record<string, unknown> = { _step: row._step };
+      let complete = true;
+      for (const { key, path } of paths) {
+        const value = valueAt(row, path);
+        if (value === undefined) {
+          complete = false;
+          break;
+        }
+        Object.defineProperty(projected, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      if (complete) out.push(stringifyExtended(projected));
+    }
+    return out;
+  };
+}
+
+function valueAt(row: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = row;
+  for (const segment of path) {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
+    value = (value as Record<string, unknown>)[segment];
+  }
+  return value;
+}

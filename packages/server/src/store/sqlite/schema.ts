@@ -1,0 +1,157 @@
+/**
+ * The SQLite schema, as numbered migrations applied in order at open (each in a transaction,
+ * recorded in `schema_migrations`). Never edit a shipped migration: append a new one.
+ *
+ * Layout (see docs/storage.md for the reasoning and the numbers):
+ * - `runs`: one row per run, the StoredRun fields; config, summary, metrics, tags and args as
+ *   JSON text (config and summary in extended JSON, so NaN/Infinity survive); per-stream counts
+ *   (the next offset each stream expects). Listing uses (entity, project, created_at).
+ * - `history_blocks`: every history row exactly as ingested (extended-JSON text), up to 1,000
+ *   consecutive rows of one batch per block, joined by "\n" (JSON text never holds a raw
+ *   newline), with each row's step as a Float64 BLOB for step-bounded scans. One row per block
+ *   instead of per row: 2–3× the ingest rate and ~10× the scan rate of a row per row.
+ * - `stream_lines`: events (JSON text), console lines (rewritable) and meta records, by offset.
+ * - `series` / `series_chunks` / `series_rollups`: each numeric history key of a run, column-wise.
+ *   Chunks hold 1,024 points as little-endian Float64 BLOBs: `y_data`, and `x_data` (the `_step`s)
+ *   unless x is arithmetic (x_first + i·(x_last − x_first)/(n − 1) exactly, the usual case),
+ *   when it is NULL. Rollups hold pre-aggregated units per level (16, 128, 1,024, … points),
+ *   64 units per BLOB row (see domain/series-levels.ts, domain/series-stats.ts).
+ * - `run_files`, `api_keys`: plain records.
+ *
+ * Portability: plain SQL types and `INSERT … ON CONFLICT … DO UPDATE`, which PostgreSQL shares;
+ * `WITHOUT ROWID` is SQLite-only (drop it there), BLOB becomes bytea, REAL double precision.
+ */
+import type Database from "better-sqlite3";
+import { CorruptDataError } from "@stepwise/protocol";
+
+const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
+  {
+    version: 1,
+    statements: [
+      `CREATE TABLE runs (
+        pk INTEGER PRIMARY KEY,
+        entity TEXT NOT NULL,
+        project TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        state TEXT NOT NULL,
+        group_name TEXT NOT NULL,
+        job_type TEXT NOT NULL,
+        tags TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        config TEXT NOT NULL,
+        summary TEXT NOT NULL,
+        metrics TEXT NOT NULL,
+        host TEXT NOT NULL,
+        program TEXT NOT NULL,
+        args TEXT NOT NULL,
+        git_commit TEXT,
+        created_at REAL NOT NULL,
+        heartbeat_at REAL NOT NULL,
+        finished_at REAL,
+        exit_code INTEGER,
+        last_step INTEGER,
+        starting_step INTEGER NOT NULL,
+        history_count INTEGER NOT NULL,
+        events_count INTEGER NOT NULL,
+        console_count INTEGER NOT NULL,
+        meta_count INTEGER NOT NULL,
+        stop_requested INTEGER NOT NULL,
+        UNIQUE (entity, project, run_id)
+      )`,
+      `CREATE INDEX runs_by_created ON runs (entity, project, created_at)`,
+      `CREATE INDEX runs_by_heartbeat ON runs (state, heartbeat_at)`,
+      `CREATE TABLE history_blocks (
+        run_pk INTEGER NOT NULL,
+        first_index INTEGER NOT NULL,
+        row_count INTEGER NOT NULL,
+        min_step INTEGER NOT NULL,
+        max_step INTEGER NOT NULL,
+        steps BLOB NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (run_pk, first_index)
+      )`,
+      `CREATE TABLE stream_lines (
+        run_pk INTEGER NOT NULL,
+        stream TEXT NOT NULL,
+        line_index INTEGER NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (run_pk, stream, line_index)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE series (
+        id INTEGER PRIMARY KEY,
+        run_pk INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        point_count INTEGER NOT NULL,
+        sorted INTEGER NOT NULL,
+        last_x REAL,
+        rising INTEGER NOT NULL,
+        last_y REAL,
+        UNIQUE (run_pk, key)
+      )`,
+      `CREATE TABLE series_chunks (
+        series_id INTEGER NOT NULL,
+        chunk_index INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        x_first REAL NOT NULL,
+        x_last REAL NOT NULL,
+        x_data BLOB,
+        y_data BLOB NOT NULL,
+        PRIMARY KEY (series_id, chunk_index)
+      )`,
+      `CREATE INDEX series_chunks_by_x ON series_chunks (series_id, x_first)`,
+      `CREATE TABLE series_rollups (
+        series_id INTEGER NOT NULL,
+        level INTEGER NOT NULL,
+        block_index INTEGER NOT NULL,
+        units BLOB NOT NULL,
+        PRIMARY KEY (series_id, level, block_index)
+      )`,
+      `CREATE TABLE run_files (
+        entity TEXT NOT NULL,
+        project TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        updated_at REAL NOT NULL,
+        PRIMARY KEY (entity, project, run_id, path)
+      )`,
+      `CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        entity TEXT NOT NULL,
+        admin INTEGER NOT NULL,
+        created_at REAL NOT NULL,
+        last_used_at REAL,
+        secret_hash TEXT NOT NULL UNIQUE
+      )`,
+    ],
+  },
+];
+
+/** The newest schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Applies the migrations a database lacks; refuses a database written by a newer Stepwise. */
+export function migrate(db: Database.Database, now: number): void {
+  db.exec(
+    "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)",
+  );
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+  const current = row.v ?? 0;
+  if (current > SCHEMA_VERSION) {
+    throw new CorruptDataError(
+      `database schema version ${current} is newer than this Stepwise (${SCHEMA_VERSION}); upgrade Stepwise or use another data directory`,
+    );
+  }
+  const record = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      for (const statement of migration.statements) db.exec(statement);
+      record.run(migration.version, now);
+    })();
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Read access to stored series for queries: series lookup, decoded chunks and rollup blocks by
+ * index range, and the position of an x value (binary search through the (series, x_first)
+ * index, then within one chunk), which is what makes a ranged query independent of length.
+ */
+import type Database from "better-sqlite3";
+import type { RunRef } from "@stepwise/protocol";
+import { CHUNK_POINTS } from "../../domain/series-levels.js";
+import { decodeChunkX, fromBlob } from "./float-blob.js";
+
+export interface SeriesInfo {
+  id: number;
+  count: number;
+  /** x never decreased: positions can be found by x. */
+  sorted: boolean;
+  /** Values are finite and never decreased: positions can be found by value. */
+  rising: boolean;
+}
+
+export interface DecodedChunk {
+  index: number;
+  xs: Float64Array;
+  ys: Float64Array;
+}
+
+interface ChunkRow {
+  chunk_index: number;
+  n: number;
+  x_first: number;
+  x_last: number;
+  x_data: Buffer | null;
+  y_data: Buffer;
+}
+
+type XRow = Omit<ChunkRow, "y_data">;
+
+export class SeriesSource {
+  private readonly run: Database.Statement<[string, string, string], { pk: number; history_count: number }>;
+  private readonly series: Database.Statement<
+    [number, string],
+    { id: number; point_count: number; sorted: number; rising: number }
+  >;
+  private readonly chunkValues: Database.Statement<[number, number], { y_data: Buffer }>;
+  private readonly chunkRange: Database.Statement<[number, number, number], ChunkRow>;
+  private readonly blockRange: Database.Statement<
+    [number, number, number, number],
+    { block_index: number; units: Buffer }
+  >;
+  private readonly chunkBelow: Database.Statement<[number, number], XRow>;
+  private readonly chunkAtOrBelow: Database.Statement<[number, number], XRow>;
+
+  constructor(db: Database.Database) {
+    this.run = db.prepare(
+      "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
+    );
+    this.series = db.prepare(
+      "SELECT id, point_count, sorted, rising FROM series WHERE run_pk = ? AND key = ?",
+    );
+    this.chunkValues = db.prepare("SELECT y_data FROM series_chunks WHERE series_id = ? AND chunk_index = ?");
+    this.chunkRange = db.prepare(
+      `SELECT chunk_index, n, x_first, x_last, x_data, y_data FROM series_chunks
+       WHERE series_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index`,
+    );
+    this.blockRange = db.prepare(
+      `SELECT block_index, units FROM series_rollups
+       WHERE series_id = ? AND level = ? AND block_index BETWEEN ? AND ? ORDER BY block_index`,
+    );
+    const chunkBy = (op: string): string =>
+      `SELECT chunk_index, n, x_first, x_last, x_data FROM series_chunks
+       WHERE series_id = ? AND x_first ${op} ? ORDER BY x_first DESC, chunk_index DESC LIMIT 1`;
+    this.chunkBelow = db.prepare(chunkBy("<"));
+    this.chunkAtOrBelow = db.prepare(chunkBy("<="));
+  }
+
+  /** The run's row id and its history row count, or null for an unknown run. */
+  runOf(ref: RunRef): { pk: number; historyRows: number } | null {
+    const row = this.run.get(ref.entity, ref.project, ref.runId);
+    return row ? { pk: row.pk, historyRows: row.history_count } : null;
+  }
+
+  find(runPk: number, key: string): SeriesInfo | null {
+    const row = this.series.get(runPk, key);
+    return row
+      ? { id: row.id, count: row.point_count, sorted: row.sorted !== 0, rising: row.rising !== 0 }
+      : null;
+  }
+
+  /** Chunks holding positions [from, to), decoded, in order. */
+  *chunks(id: number, from: number, to: number): Generator<DecodedChunk> {
+    if (to <= from) return;
+    for (const row of this.chunkRange.iterate(
+      id,
+      Math.floor(from / CHUNK_POINTS),
+      Math.floor((to - 1) / CHUNK_POINTS),
+    )) {
+      yield {
+        index: row.chunk_index,
+        xs: decodeChunkX(row.x_data, row.n, row.x_first, row.x_last),
+        ys: fromBlob(row.y_data),
+      };
+    }
+  }
+
+  /** Rollup blocks [from, to] of a level, in order. */
+  *blocks(
+    id: number,
+    level: number,
+    from: number,
+    to: number,
+  ): Generator<{ index: number; units: Float64Array }> {
+    for (const row of this.blockRange.iterate(id, level, from, to)) {
+      yield { index: row.block_index, units: fromBlob(row.units) };
+    }
+  }
+
+  /** Every point of a series, in position order. */
+  all(series: SeriesInfo): { xs: Float64Array; ys: Float64Array } {
+    const xs = new Float64Array(series.count);
+    const ys = new Float64Array(series.count);
+    for (const chunk of this.chunks(series.id, 0, series.count)) {
+      xs.set(chunk.xs, chunk.index * CHUNK_POINTS);
+      ys.set(chunk.ys, chunk.index * CHUNK_POINTS);
+    }
+    return { xs, ys };
+  }
+
+  /**
+   * In a rising series, the first position whose value is ≥ `bound` (or > `bound` when
+   * `after`): a binary search over chunks by their first value (~log2(count / 1,024) chunk reads).
+   */
+  valuePosition(series: SeriesInfo, bound: number, after: boolean): number {
+    const below = (v: number): boolean => (after ? v <= bound : v < bound);
+    const values = (chunk: number): Float64Array => {
+      const row = this.chunkValues.get(series.id, chunk);
+      return row ? fromBlob(row.y_data) : new Float64Array(0);
+    };
+    // The last chunk whose first value is below the bound; the position lies in it or just after.
+    let lo = 0;
+    let hi = Math.ceil(series.count / CHUNK_POINTS) - 1;
+    if (hi < 0 || !below(values(0)[0] ?? Infinity)) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (below(values(mid)[0] ?? Infinity)) lo = mid;
+      else hi = mid - 1;
+    }
+    const ys = values(lo);
+    let i = 0;
+    let j = ys.length;
+    while (i < j) {
+      const mid = (i + j) >>> 1;
+      if (below(ys[mid] as number)) i = mid + 1;
+      else j = mid;
+    }
+    return lo * CHUNK_POINTS + i;
+  }
+
+  /** In a sorted series, the first position whose x is ≥ `bound` (or > `bound` when `after`). */
+  position(id: number, bound: number, after: boolean): number {
+    const row = (after ? this.chunkAtOrBelow : this.chunkBelow).get(id, bound);
+    if (!row) return 0;
+    const base = row.chunk_index * CHUNK_POINTS;
+    if (after ? row.x_last <= bound : row.x_last < bound) return base + row.n;
+    const xs = decodeChunkX(row.x_data, row.n, row.x_first, row.x_last);
+    let lo = 0;
+    let hi = row.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const x = xs[mid] as number;
+      if (after ? x <= bound : x < bound) lo = mid + 1;
+      else hi = mid;
+    }
+    return base + lo;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The embedded store behind the Store interface, on a database that open-sqlite-store.ts opened.
+ * better-sqlite3 is synchronous, so each method does its work at once and returns a settled
+ * promise; a write blocks the event loop for its transaction (see docs/storage.md for how long).
+ * One process writes a database file (the series tail cache assumes so); others may read it.
+ */
+import type Database from "better-sqlite3";
+import { NotFoundError, type IngestBatch, type RunRef } from "@stepwise/protocol";
+import type {
+  ApplyBatchResult,
+  EntitySummary,
+  HistoryScanOptions,
+  ProjectSummary,
+  RunListPage,
+  RunListQuery,
+  RunPatch,
+  SeriesQuery,
+  SeriesResult,
+  Store,
+  StoredApiKey,
+  StoredFile,
+  StoredRun,
+} from "../store.js";
+import { applyRunPatch } from "../../domain/run-metadata.js";
+import { ApiKeyRecords } from "./api-key-records.js";
+import { BatchApplier } from "./batch-applier.js";
+import { FileRecords } from "./file-records.js";
+import { HistoryReader } from "./history-reader.js";
+import { RunList } from "./run-list.js";
+import { RunTable } from "./run-table.js";
+import { querySeries } from "./series-query.js";
+import { settle } from "./settle.js";
+import { SeriesSource } from "./series-source.js";
+import { SeriesWriter } from "./series-writer.js";
+
+export class SqliteStore implements Store {
+  private readonly runs: RunTable;
+  private readonly runList: RunList;
+  private readonly batches: BatchApplier;
+  private readonly seriesSource: SeriesSource;
+  private readonly history: HistoryReader;
+  private readonly files: FileRecords;
+  private readonly apiKeys: ApiKeyRecords;
+  private readonly markStale: Database.Statement<[number]>;
+  private readonly update: (ref: RunRef, patch: RunPatch) => StoredRun;
+
+  constructor(private readonly db: Database.Database) {
+    this.runs = new RunTable(db);
+    this.runList = new RunList(db);
+    this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db));
+    this.seriesSource = new SeriesSource(db);
+    this.history = new HistoryReader(db);
+    this.files = new FileRecords(db);
+    this.apiKeys = new ApiKeyRecords(db);
+    this.markStale = db.prepare(
+      "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND heartbeat_at < ?",
+    );
+    this.update = db.transaction((ref: RunRef, patch: RunPatch) => {
+      const found = this.runs.find(ref);
+      if (!found)
+        throw new NotFoundError(
+          `run ${ref.entity}/${ref.project}/${ref.runId} does not exist; check the run path`,
+        );
+      const run = applyRunPatch(found.run, patch);
+      this.runs.save(found.pk, run);
+      return run;
+    });
+  }
+
+  listEntities(): Promise<EntitySummary[]> {
+    return settle(() => this.runList.listEntities());
+  }
+  listProjects(entity: string): Promise<ProjectSummary[]> {
+    return settle(() => this.runList.listProjects(entity));
+  }
+  getRun(ref: RunRef): Promise<StoredRun | null> {
+    return settle(() => this.runs.find(ref)?.run ?? null);
+  }
+  listRuns(query: RunListQuery): Promise<RunListPage> {
+    return settle(() => this.runList.list(query));
+  }
+  updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun> {
+    return settle(() => this.update(ref, patch));
+  }
+  applyBatch(ref: RunRef, batch: IngestBatch, now: number): Promise<ApplyBatchResult> {
+    return settle(() => this.batches.apply(ref, batch, now));
+  }
+  markStaleRunsCrashed(olderThan: number): Promise<number> {
+    return settle(() => this.markStale.run(olderThan).changes);
+  }
+  querySeries(query: SeriesQuery): Promise<SeriesResult[]> {
+    return settle(() => querySeries(this.seriesSource, query));
+  }
+  scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
+    return this.history.scan(ref, options);
+  }
+  readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
+    return settle(() => this.history.readStream(ref, stream, offset, limit));
+  }
+  putFile(ref: RunRef, file: StoredFile): Promise<void> {
+    return settle(() => this.files.put(ref, file));
+  }
+  listFiles(ref: RunRef): Promise<StoredFile[]> {
+    return settle(() => this.files.all(ref));
+  }
+  getFile(ref: RunRef, path: string): Promise<StoredFile | null> {
+    return settle(() => this.files.get(ref, path));
+  }
+  createApiKey(key: StoredApiKey, secretHash: string): Promise<void> {
+    return settle(() => this.apiKeys.create(key, secretHash));
+  }
+  findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null> {
+    return settle(() => this.apiKeys.find(secretHash));
+  }
+  touchApiKey(id: string, now: number): Promise<void> {
+    return settle(() => this.apiKeys.touchKey(id, now));
+  }
+  countApiKeys(): Promise<number> {
+    return settle(() => this.apiKeys.total());
+  }
+  close(): Promise<void> {
+    return settle(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}

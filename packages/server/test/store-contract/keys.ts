@@ -1,0 +1,41 @@
+/**
+ * Store contract, API keys: created with a secret hash, found by that hash, touched on use,
+ * counted.
+ */
+import { describe, expect, it } from "vitest";
+import type { StoredApiKey } from "../../src/store/store.js";
+import { storeOpener, type StoreFactory } from "./contract-setup.js";
+
+export function keysContract(factory: StoreFactory): void {
+  const open = storeOpener(factory);
+
+  describe("api keys", () => {
+    it("creates keys, finds them by secret hash, records last use and counts them", async () => {
+      const store = await open();
+      expect(await store.countApiKeys()).toBe(0);
+      const admin: StoredApiKey = {
+        id: "k1",
+        name: "admin",
+        entity: "team",
+        admin: true,
+        createdAt: 10,
+        lastUsedAt: null,
+      };
+      const user: StoredApiKey = {
+        id: "k2",
+        name: "ci",
+        entity: "team",
+        admin: false,
+        createdAt: 11,
+        lastUsedAt: null,
+      };
+      await store.createApiKey(admin, "hash-1");
+      await store.createApiKey(user, "hash-2");
+      expect(await store.countApiKeys()).toBe(2);
+      expect(await store.findApiKeyByHash("hash-2")).toEqual(user);
+      expect(await store.findApiKeyByHash("hash-3")).toBeNull();
+      await store.touchApiKey("k1", 99);
+      expect(await store.findApiKeyByHash("hash-1")).toEqual({ ...admin, lastUsedAt: 99 });
+    });
+  });
+}

@@ -1,0 +1,24 @@
+/**
+ * The whole Store contract, topic by topic. Every implementation runs it with a factory that
+ * opens a fresh, empty store: `storeContract(() => openSqliteStore(tempPath()))`.
+ */
+import { filesContract } from "./files.js";
+import { historyContract } from "./history.js";
+import { ingestContract } from "./ingest.js";
+import { keysContract } from "./keys.js";
+import { runListingContract } from "./run-listing.js";
+import { runsContract } from "./runs.js";
+import { seriesContract } from "./series.js";
+import type { StoreFactory } from "./contract-setup.js";
+
+export type { StoreFactory };
+
+export function storeContract(factory: StoreFactory): void {
+  runsContract(factory);
+  runListingContract(factory);
+  ingestContract(factory);
+  historyContract(factory);
+  seriesContract(factory);
+  filesContract(factory);
+  keysContract(factory);
+}
