@@ -13,6 +13,8 @@ export const errorCatalogue = {
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
   FORBIDDEN: { httpStatus: 403, exitCode: 6 },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2 },
+  /** A bug on the server: the server log has the details. */
+  INTERNAL: { httpStatus: 500, exitCode: 1 },
   /** The server or network failed (CLI/SDK side): retryable. */
   UNAVAILABLE: { httpStatus: 503, exitCode: 7 },
 } as const;

@@ -110,7 +110,13 @@ class ExtendedJsonParser {
       const key = this.parseString();
       this.skipWhitespace();
       this.expect(":");
-      out[key] = this.parseValue();
+      // defineProperty, not assignment: a "__proto__" key must stay a plain member, as JSON.parse keeps it.
+      Object.defineProperty(out, key, {
+        value: this.parseValue(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       this.skipWhitespace();
       if (this.text[this.pos] === ",") {
         this.pos++;

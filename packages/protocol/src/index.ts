@@ -2,3 +2,4 @@ export * from "./errors.js";
 export * from "./extended-json.js";
 export * from "./run-records.js";
 export * from "./ingest.js";
+export * from "./api.js";

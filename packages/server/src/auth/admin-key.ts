@@ -1,0 +1,27 @@
+/**
+ * The first start creates an admin key and writes it to `<data>/admin-key` (mode 0600), so the
+ * local user can read it and nobody else on the machine can. Later starts only point at it.
+ */
+import { existsSync } from "node:fs";
+import { chmod, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Store } from "../store/store.js";
+import { generateApiKey } from "./api-key.js";
+
+export const ADMIN_KEY_FILE = "admin-key";
+
+/** Resolves to the admin key file's path, or null when keys exist but the file was removed. */
+export async function ensureAdminKey(store: Store, dataDir: string, now: number): Promise<string | null> {
+  const path = join(dataDir, ADMIN_KEY_FILE);
+  if ((await store.countApiKeys()) > 0) return existsSync(path) ? path : null;
+  const key = generateApiKey();
+  // Written before the key is stored: a crash in between leaves a useless file, never a key nobody can read.
+  await writeFile(path, `${key.secret}\n`, { mode: 0o600 });
+  await chmod(path, 0o600); // `mode` applies only when the file is new
+
+  await store.createApiKey(
+    { id: key.id, name: "admin", entity: "local", admin: true, createdAt: now, lastUsedAt: null },
+    key.secretHash,
+  );
+  return path;
+}

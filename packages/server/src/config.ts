@@ -1,0 +1,140 @@
+/**
+ * The server's configuration: defaults < environment < flags, validated once here and handed
+ * to `startServer`. Nothing else in the server reads `process.env` or picks a path.
+ */
+import { resolve } from "node:path";
+import { UsageError } from "@stepwise/protocol";
+import { z } from "zod";
+
+const MIB = 1024 * 1024;
+
+export interface ServerConfig {
+  /** TCP port; 0 picks a free one. Default 8080 (`--port`, `STEPWISE_PORT`). */
+  port: number;
+  /** Address to bind. Default 127.0.0.1 (`--host`, `STEPWISE_HOST`). */
+  host: string;
+  /** Absolute data directory (SQLite database, files, admin key). Default ./stepwise-data (`--data`, `STEPWISE_DATA_DIR`). */
+  dataDir: string;
+  /** A running run without traffic for this long is marked crashed. Default 60 (`STEPWISE_CRASH_TIMEOUT_S`). */
+  crashTimeoutS: number;
+  /** Largest request body as sent (compressed). Default 64 MiB (`STEPWISE_MAX_BODY_BYTES`). */
+  maxBodyBytes: number;
+  /** Largest request body after gzip decoding. Default 256 MiB (`STEPWISE_MAX_DECOMPRESSED_BYTES`). */
+  maxDecompressedBytes: number;
+  /**
+   * Whether requests from loopback without a key act as admin. Default true; it only takes
+   * effect when `host` is a loopback address (`--no-loopback-trust`, `STEPWISE_TRUST_LOOPBACK=0`).
+   */
+  trustLoopback: boolean;
+}
+
+/** What a caller may set; strings (from argv and env) are parsed, numbers taken as they are. */
+export interface ConfigFlags {
+  port?: string | number;
+  host?: string;
+  data?: string;
+  crashTimeoutS?: string | number;
+  maxBodyBytes?: string | number;
+  maxDecompressedBytes?: string | number;
+  trustLoopback?: string | boolean;
+}
+
+const numberFrom = z.union([z.number(), z.string().trim().min(1).pipe(z.coerce.number())]);
+const boolFrom = z.union([
+  z.boolean(),
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(["1", "0", "true", "false", "yes", "no"]))
+    .transform((s) => s === "1" || s === "true" || s === "yes"),
+]);
+
+const FIELDS = {
+  port: {
+    flag: "--port",
+    env: "STEPWISE_PORT",
+    schema: numberFrom.pipe(z.number().int().min(0).max(65_535)),
+    fix: "an integer from 0 to 65535 (0 picks a free port)",
+  },
+  host: {
+    flag: "--host",
+    env: "STEPWISE_HOST",
+    schema: z.string().trim().min(1).max(255),
+    fix: "an address to bind, such as 127.0.0.1 or 0.0.0.0",
+  },
+  data: {
+    flag: "--data",
+    env: "STEPWISE_DATA_DIR",
+    schema: z.string().min(1).max(4096),
+    fix: "a directory path",
+  },
+  crashTimeoutS: {
+    flag: "--crash-timeout",
+    env: "STEPWISE_CRASH_TIMEOUT_S",
+    schema: numberFrom.pipe(z.number().positive().max(31_536_000)),
+    fix: "a number of seconds greater than 0",
+  },
+  maxBodyBytes: {
+    flag: "--max-body-bytes",
+    env: "STEPWISE_MAX_BODY_BYTES",
+    schema: numberFrom.pipe(
+      z
+        .number()
+        .int()
+        .min(1024)
+        .max(4096 * MIB),
+    ),
+    fix: "a byte count from 1024 to 4 GiB",
+  },
+  maxDecompressedBytes: {
+    flag: "--max-decompressed-bytes",
+    env: "STEPWISE_MAX_DECOMPRESSED_BYTES",
+    schema: numberFrom.pipe(
+      z
+        .number()
+        .int()
+        .min(1024)
+        .max(4096 * MIB),
+    ),
+    fix: "a byte count from 1024 to 4 GiB",
+  },
+  trustLoopback: {
+    flag: "--no-loopback-trust",
+    env: "STEPWISE_TRUST_LOOPBACK",
+    schema: boolFrom,
+    fix: "true or false (1 or 0)",
+  },
+} as const;
+
+type FieldName = keyof typeof FIELDS;
+type FieldValue<K extends FieldName> = z.output<(typeof FIELDS)[K]["schema"]>;
+
+/** Validates flags and environment once; throws UsageError naming the option and the fix. */
+export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {}): ServerConfig {
+  const pick = <K extends FieldName>(name: K, fallback: FieldValue<K>): FieldValue<K> => {
+    const field = FIELDS[name];
+    const fromFlag = flags[name];
+    const raw = fromFlag ?? env[field.env];
+    if (raw === undefined) return fallback;
+    const parsed = field.schema.safeParse(raw);
+    if (parsed.success) return parsed.data as FieldValue<K>;
+    const source = fromFlag === undefined ? field.env : field.flag;
+    throw new UsageError(`${source} must be ${field.fix}; got ${JSON.stringify(raw)}`);
+  };
+  const maxBodyBytes = pick("maxBodyBytes", 64 * MIB);
+  const maxDecompressedBytes = pick("maxDecompressedBytes", 256 * MIB);
+  if (maxDecompressedBytes < maxBodyBytes)
+    throw new UsageError(
+      `the decompressed body limit (${maxDecompressedBytes} bytes) must be at least the body limit (${maxBodyBytes} bytes)`,
+    );
+  return {
+    port: pick("port", 8080),
+    host: pick("host", "127.0.0.1"),
+    dataDir: resolve(pick("data", "./stepwise-data")),
+    crashTimeoutS: pick("crashTimeoutS", 60),
+    maxBodyBytes,
+    maxDecompressedBytes,
+    trustLoopback: pick("trustLoopback", true),
+  };
+}

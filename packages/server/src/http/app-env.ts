@@ -1,0 +1,20 @@
+/** What every handler can reach: the Hono environment type and the app's dependencies. */
+import type { HttpBindings } from "@hono/node-server";
+import type { Principal } from "../auth/principal.js";
+import type { BlobStore } from "../blob/blob-store.js";
+import type { ServerConfig } from "../config.js";
+import type { Store } from "../store/store.js";
+
+export interface AppEnv {
+  /** Absent when the app is driven without a Node server (`app.request()`). */
+  Bindings: Partial<HttpBindings>;
+  Variables: { principal: Principal };
+}
+
+export interface AppDeps {
+  store: Store;
+  blobs: BlobStore;
+  config: ServerConfig;
+  /** Unix seconds; injectable so that tests can move time. */
+  now: () => number;
+}

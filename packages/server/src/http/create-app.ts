@@ -1,0 +1,48 @@
+/**
+ * The HTTP app: `/` (a placeholder page) and the JSON API under `/api/v1`, every API route behind
+ * authentication, every failure answered by `errorResponse` with a typed 4xx (or a 500 for a bug).
+ */
+import { API_PREFIX, NotFoundError } from "@stepwise/protocol";
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "./app-env.js";
+import { authMiddleware } from "./auth-middleware.js";
+import { wellFormedPath } from "./well-formed-path.js";
+import { errorResponse } from "./error-response.js";
+import { homePage } from "./home-page.js";
+import { accountRoutes } from "./routes/account-routes.js";
+import { entityRoutes } from "./routes/entity-routes.js";
+import { fileRoutes } from "./routes/file-routes.js";
+import { historyRoute } from "./routes/history-route.js";
+import { ingestRoute } from "./routes/ingest-route.js";
+import { runRoutes } from "./routes/run-routes.js";
+import { seriesRoute } from "./routes/series-route.js";
+
+export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.onError((error) => errorResponse(error, log));
+  app.notFound((c) =>
+    errorResponse(
+      new NotFoundError(
+        `no endpoint ${c.req.method} ${c.req.path.slice(0, 200)}; see docs/server.md for the API`,
+      ),
+      log,
+    ),
+  );
+  app.get("/", () => homePage());
+
+  const api = new Hono<AppEnv>();
+  api.use("*", wellFormedPath());
+  api.use("*", authMiddleware(deps));
+  for (const routes of [
+    accountRoutes(deps),
+    entityRoutes(deps),
+    runRoutes(deps),
+    ingestRoute(deps),
+    seriesRoute(deps),
+    historyRoute(deps),
+    fileRoutes(deps),
+  ])
+    api.route("/", routes);
+  app.route(API_PREFIX, api);
+  return app;
+}

@@ -1,0 +1,63 @@
+/**
+ * Reads a request body with two limits: the bytes sent (checked against Content-Length first,
+ * then while reading, so a liar is cut off too) and, for `Content-Encoding: gzip`, the bytes
+ * after decoding — a small gzip bomb must not fill the server's memory.
+ */
+import type { ReadableStreamReadResult } from "node:stream/web";
+import { gunzip } from "node:zlib";
+import { InvalidDataError, StepwiseError } from "@stepwise/protocol";
+
+export interface BodyLimits {
+  maxBodyBytes: number;
+  maxDecompressedBytes: number;
+}
+
+export async function readBody(request: Request, limits: BodyLimits): Promise<Buffer> {
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limits.maxBodyBytes) throw tooLarge(limits.maxBodyBytes, "");
+  const raw = await readLimited(request, limits.maxBodyBytes);
+  const encoding = (request.headers.get("content-encoding") ?? "identity").trim().toLowerCase();
+  if (encoding === "identity" || encoding === "") return raw;
+  if (encoding !== "gzip")
+    throw new InvalidDataError(
+      `Content-Encoding '${encoding.slice(0, 40)}' is not supported; send gzip or none`,
+    );
+  return gunzipLimited(raw, limits.maxDecompressedBytes);
+}
+
+async function readLimited(request: Request, max: number): Promise<Buffer> {
+  if (request.body === null) return Buffer.alloc(0);
+  const reader: ReadableStreamDefaultReader<Uint8Array> = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+    if (chunk.done) break;
+    const value = chunk.value;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      throw tooLarge(max, "");
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+function gunzipLimited(raw: Buffer, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    gunzip(raw, { maxOutputLength: max }, (error, out) => {
+      if (error === null) resolve(out);
+      else if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE")
+        reject(tooLarge(max, " after gzip decoding"));
+      else reject(new InvalidDataError(`the request body is not valid gzip (${error.message})`));
+    });
+  });
+}
+
+function tooLarge(max: number, when: string): StepwiseError {
+  return new StepwiseError(
+    "PAYLOAD_TOO_LARGE",
+    `the request body is larger than ${max} bytes${when}; send smaller batches (the server's limit is set by --max-body-bytes / --max-decompressed-bytes)`,
+  );
+}

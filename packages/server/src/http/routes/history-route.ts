@@ -1,0 +1,66 @@
+/**
+ * `GET /runs/:entity/:project/:runId/history?format=ndjson|csv|parquet&keys=&minStep=&maxStep=`:
+ * every stored row, unsampled. NDJSON and CSV stream as the client reads; Parquet is built whole
+ * (a Parquet footer describes the data before it) and then sent.
+ */
+import { historyParamsSchema, type HistoryParams, type RunRef } from "@stepwise/protocol";
+import { Hono } from "hono";
+import { assertRunAccess } from "../../auth/principal.js";
+import type { HistoryScanOptions } from "../../store/store.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
+import { csvChunks } from "../history/csv-chunks.js";
+import { ndjsonChunks } from "../history/ndjson-chunks.js";
+import { parquetBytes } from "../history/parquet-bytes.js";
+import { textStream } from "../history/text-stream.js";
+import { parseInput } from "../input-error.js";
+import { runRefParam } from "../path-params.js";
+import { unknownRun } from "../unknown-run.js";
+
+export function historyRoute(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/runs/:entity/:project/:runId/history", async (c) => {
+    const ref = runRefParam(c);
+    assertRunAccess(c.get("principal"), ref);
+    const params = parseInput(historyParamsSchema, c.req.query(), "query");
+    if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
+    const options = scanOptions(params);
+    const scan = (): AsyncIterable<string[]> => deps.store.scanHistory(ref, options);
+    const name = fileName(ref, params.format);
+    switch (params.format) {
+      case "ndjson":
+        return new Response(textStream(ndjsonChunks(scan())), {
+          headers: { "content-type": "application/x-ndjson; charset=utf-8" },
+        });
+      case "csv":
+        return new Response(textStream(csvChunks(scan)), {
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": `attachment; filename="${name}"`,
+          },
+        });
+      case "parquet":
+        return new Response(await parquetBytes(scan), {
+          headers: {
+            "content-type": "application/vnd.apache.parquet",
+            "content-disposition": `attachment; filename="${name}"`,
+          },
+        });
+    }
+  });
+
+  return app;
+}
+
+function scanOptions(params: HistoryParams): HistoryScanOptions {
+  const options: HistoryScanOptions = {};
+  if (params.keys !== undefined && params.keys.length > 0) options.keys = params.keys;
+  if (params.minStep !== undefined) options.minStep = params.minStep;
+  if (params.maxStep !== undefined) options.maxStep = params.maxStep;
+  return options;
+}
+
+/** A header-safe file name: run ids may hold quotes or non-ASCII characters. */
+function fileName(ref: RunRef, format: string): string {
+  return `${ref.runId.replace(/[^A-Za-z0-9._-]/g, "_")}-history.${format}`;
+}

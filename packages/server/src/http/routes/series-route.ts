@@ -1,0 +1,32 @@
+/**
+ * `POST /series`: downsampled series for many runs × keys within a point budget. Plain JSON:
+ * the store already turns non-finite points into null.
+ */
+import { seriesQuerySchema, type SeriesResponse } from "@stepwise/protocol";
+import { Hono } from "hono";
+import { assertRunAccess } from "../../auth/principal.js";
+import type { SeriesQuery } from "../../store/store.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
+import { readJsonBody } from "../json-body.js";
+import { plainJson } from "../json-response.js";
+import { unknownRun } from "../unknown-run.js";
+
+export function seriesRoute(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post("/series", async (c) => {
+    const body = await readJsonBody(c.req.raw, deps.config, seriesQuerySchema);
+    const principal = c.get("principal");
+    for (const ref of body.runs) {
+      assertRunAccess(principal, ref);
+      if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
+    }
+    const query: SeriesQuery = { runs: body.runs, keys: body.keys, xAxis: body.xAxis, buckets: body.buckets };
+    if (body.xMin !== undefined) query.xMin = body.xMin;
+    if (body.xMax !== undefined) query.xMax = body.xMax;
+    const response: SeriesResponse = { series: await deps.store.querySeries(query) };
+    return plainJson(response);
+  });
+
+  return app;
+}

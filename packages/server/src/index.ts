@@ -1,0 +1,5 @@
+/** The Stepwise server: `loadConfig` validates options once, `startServer` runs the HTTP API on them. */
+export { loadConfig, type ConfigFlags, type ServerConfig } from "./config.js";
+export { startServer, type RunningServer, type StartOptions } from "./server.js";
+export { ADMIN_KEY_FILE } from "./auth/admin-key.js";
+export type { Store } from "./store/store.js";

@@ -1,0 +1,108 @@
+/**
+ * Starts the Stepwise server on a validated config: opens the store and the file store under the
+ * data directory, makes sure an admin key exists, serves the app, and sweeps silent runs to
+ * `crashed`. `close()` stops accepting, lets in-flight requests finish, then closes the stores,
+ * so nothing the server acknowledged is lost.
+ */
+import { mkdir } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { getRequestListener } from "@hono/node-server";
+import { ensureAdminKey } from "./auth/admin-key.js";
+import { isLoopbackHost } from "./auth/loopback.js";
+import type { BlobStore } from "./blob/blob-store.js";
+import { LocalBlobStore } from "./blob/local-blob-store.js";
+import type { ServerConfig } from "./config.js";
+import type { AppDeps } from "./http/app-env.js";
+import { createApp } from "./http/create-app.js";
+import { errorResponse } from "./http/error-response.js";
+import { StaleRunSweeper } from "./stale-run-sweeper.js";
+import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
+import type { Store } from "./store/store.js";
+
+/** In-flight requests get this long to finish on close before their connections are cut. */
+const DRAIN_TIMEOUT_MS = 10_000;
+
+export interface RunningServer extends AsyncDisposable {
+  /** `http://host:port`, with the port actually bound. */
+  url: string;
+  config: ServerConfig;
+  /** Where the admin key is, or null when keys exist and the file was removed. */
+  adminKeyPath: string | null;
+  /** True when loopback requests without a key act as admin. */
+  trustsLoopback: boolean;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Where server messages go; default stderr. */
+  log?: (line: string) => void;
+  /** Unix seconds; default the wall clock. */
+  now?: () => number;
+}
+
+export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const now = options.now ?? (() => Date.now() / 1000);
+  await mkdir(config.dataDir, { recursive: true });
+  const store = await openSqliteStore(join(config.dataDir, "stepwise.db"));
+  const blobs = new LocalBlobStore(join(config.dataDir, "files"));
+  try {
+    const adminKeyPath = await ensureAdminKey(store, config.dataDir, now());
+    const deps: AppDeps = { store, blobs, config, now };
+    const app = createApp(deps, log);
+    const listener = getRequestListener(app.fetch, { errorHandler: (error) => errorResponse(error, log) });
+    const server = createServer((req, res) => void listener(req, res));
+    await listen(server, config);
+    const sweeper = new StaleRunSweeper(store, config.crashTimeoutS, now, log);
+    sweeper.start();
+    const url = urlOf(server, config.host);
+    if (adminKeyPath !== null) log(`Admin API key written to ${adminKeyPath}`);
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => {
+      closing ??= shutdown(server, sweeper, store, blobs);
+      return closing;
+    };
+    const trustsLoopback = config.trustLoopback && isLoopbackHost(config.host);
+    return { url, config, adminKeyPath, trustsLoopback, close, [Symbol.asyncDispose]: close };
+  } catch (error) {
+    await Promise.allSettled([store.close(), blobs.close()]);
+    throw error;
+  }
+}
+
+function listen(server: Server, config: ServerConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+}
+
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const shown = host.includes(":") && !host.startsWith("[") ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+async function shutdown(
+  server: Server,
+  sweeper: StaleRunSweeper,
+  store: Store,
+  blobs: BlobStore,
+): Promise<void> {
+  await sweeper.stop();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections that go idle after their last response are closed as they do.
+  const idle = setInterval(() => server.closeIdleConnections(), 50);
+  const cut = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
+  server.closeIdleConnections();
+  await closed;
+  clearInterval(idle);
+  clearTimeout(cut);
+  await store.close();
+  await blobs.close();
+}

@@ -1,0 +1,48 @@
+/** loadConfig: defaults, environment, flags over environment, and errors that name the option. */
+import { resolve } from "node:path";
+import { describe, expect, test } from "vitest";
+import { UsageError } from "@stepwise/protocol";
+import { loadConfig } from "../src/config.js";
+
+describe("loadConfig", () => {
+  test("defaults: 127.0.0.1:8080, ./stepwise-data, 60 s crash timeout, 64/256 MiB bodies, loopback trust", () => {
+    expect(loadConfig({}, {})).toEqual({
+      port: 8080,
+      host: "127.0.0.1",
+      dataDir: resolve("stepwise-data"),
+      crashTimeoutS: 60,
+      maxBodyBytes: 64 * 1024 * 1024,
+      maxDecompressedBytes: 256 * 1024 * 1024,
+      trustLoopback: true,
+    });
+  });
+
+  test("environment variables apply, flags win over them", () => {
+    const env = {
+      STEPWISE_PORT: "9000",
+      STEPWISE_HOST: "0.0.0.0",
+      STEPWISE_CRASH_TIMEOUT_S: "5",
+      STEPWISE_TRUST_LOOPBACK: "0",
+    };
+    expect(loadConfig({}, env)).toMatchObject({
+      port: 9000,
+      host: "0.0.0.0",
+      crashTimeoutS: 5,
+      trustLoopback: false,
+    });
+    expect(loadConfig({ port: "0", data: "/tmp/x" }, env)).toMatchObject({ port: 0, dataDir: "/tmp/x" });
+  });
+
+  test.each([
+    [{ port: "http" }, {}, "--port must be an integer from 0 to 65535"],
+    [{ port: 70000 }, {}, "--port"],
+    [{}, { STEPWISE_PORT: "-1" }, "STEPWISE_PORT must be"],
+    [{ crashTimeoutS: "0" }, {}, "--crash-timeout must be a number of seconds greater than 0"],
+    [{}, { STEPWISE_TRUST_LOOPBACK: "maybe" }, "STEPWISE_TRUST_LOOPBACK must be true or false"],
+    [{ host: "" }, {}, "--host"],
+    [{ maxBodyBytes: 2048, maxDecompressedBytes: 1024 }, {}, "must be at least the body limit"],
+  ])("refuses %j %j naming the option", (flags, env, message) => {
+    expect(() => loadConfig(flags, env)).toThrow(UsageError);
+    expect(() => loadConfig(flags, env)).toThrow(message);
+  });
+});
