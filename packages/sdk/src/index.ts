@@ -19,6 +19,7 @@ export {
   type RunLogReaderOptions,
 } from "./runlog/run-log-reader.js";
 export { resolveRunLog } from "./runlog/run-directory.js";
+export { syncRunDirectory, type SyncOptions, type SyncResult } from "./upload/sync-run-directory.js";
 export { SDK_VERSION } from "./version.js";
 export {
   StepwiseError,
@@ -30,3 +31,21 @@ export {
   type RunRecord,
   type RunState,
 } from "@stepwise/protocol";
+export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
+export { ApiRun } from "./api/api-run.js";
+export type { HistoryOptions } from "./api/run-history.js";
+export type { ApiRunSummary } from "./api/api-run-summary.js";
+export { ApiFile, type FileDownloadOptions } from "./api/api-file.js";
+export type { ScanHistoryOptions } from "./api/scan-history.js";
+export {
+  parseFilterExpression,
+  parseRunOrder,
+  type RunFilterInput,
+  type RunOrderInput,
+} from "./api/run-query.js";
+export {
+  credentialsPath,
+  resolveApiConnection,
+  DEFAULT_API_BASE_URL,
+  type ApiConnection,
+} from "./api/api-connection.js";

@@ -1,7 +1,8 @@
 /** `init()` and `withRun()`: start a run (or return the active one). */
 import { getRun, setActiveRun } from "./active-run.js";
 import { Terminal } from "./console/terminal.js";
-import { createRun } from "./run/create-run.js";
+import { resolveResume } from "./resume/resolve-resume.js";
+import { createRun, newTerminal } from "./run/create-run.js";
 import type { Run } from "./run/run.js";
 import type { InitOptions } from "./settings/init-options.js";
 import { resolveSettings } from "./settings/resolve-settings.js";
@@ -19,11 +20,23 @@ export async function init(options: InitOptions = {}): Promise<Run> {
     );
     return active;
   }
-  const created = createRun(resolveSettings(options), () => {
-    if (getRun() === created) setActiveRun(null);
-  });
+  const settings = resolveSettings(options);
+  const terminal = newTerminal(settings);
+  const tagsGiven = options.tags !== undefined || (process.env["STEPWISE_TAGS"] ?? "") !== "";
+  // Only resuming asks the server anything at init; a new run resolves its id and name locally.
+  const resume = await resolveResume(settings, terminal, tagsGiven);
+  const again = getRun();
+  if (again !== null) return again;
+  const created = createRun(
+    settings,
+    () => {
+      if (getRun() === created) setActiveRun(null);
+    },
+    resume,
+    terminal,
+  );
   setActiveRun(created);
-  return Promise.resolve(created);
+  return created;
 }
 
 /** Runs `fn` with a fresh run: finishes with 0 when it returns, with 1 (and rethrows) when it throws. */

@@ -6,37 +6,42 @@
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
-import { UsageError, type RunStartRecord } from "@stepwise/protocol";
+import type { RunStartRecord } from "@stepwise/protocol";
 import { configView, RunConfig } from "../config/run-config.js";
 import { Terminal } from "../console/terminal.js";
 import { findGitCommit } from "../identity/git-commit.js";
-import { generateRunId } from "../identity/run-id.js";
 import { generateLocalRunName } from "../identity/run-name.js";
 import { finishOnExit } from "../lifecycle/exit-hooks.js";
 import { runLogFileName } from "../runlog/log-format.js";
 import { createRunDirectory } from "../runlog/run-directory.js";
 import { RunLogWriter } from "../runlog/run-log-writer.js";
+import type { ResumeDecision } from "../resume/resolve-resume.js";
 import type { ResolvedSettings } from "../settings/resolve-settings.js";
 import { RunSummary, summaryView } from "../summary/run-summary.js";
 import { SummaryEngine } from "../summary/summary-engine.js";
+import { initialUploadState, writeUploadState } from "../upload/upload-state.js";
+import { resolveUploadTuning } from "../upload/upload-tuning.js";
+import { Uploader } from "../upload/uploader.js";
 import { SDK_VERSION } from "../version.js";
+import { resumedSettings } from "./resumed-settings.js";
 import { Run } from "./run.js";
 
-export function createRun(settings: ResolvedSettings, onFinished: () => void): Run {
-  const terminal = new Terminal(settings.silent ? "silent" : settings.quiet ? "quiet" : "normal");
+/** `resume` comes from resolveResume(): the run id and, when resuming, the stored run. */
+export function createRun(
+  initial: ResolvedSettings,
+  onFinished: () => void,
+  resume: ResumeDecision,
+  terminal: Terminal = newTerminal(initial),
+): Run {
+  const settings = resumedSettings(initial, resume);
   const disabled = settings.mode === "disabled";
-  const id = settings.id ?? generateRunId();
-  if (settings.resume === "must") {
-    throw new UsageError(
-      'init(): resume "must" needs a Stepwise server to look the run up; it arrives with the server release',
-    );
-  }
-  if (settings.resume !== null)
-    terminal.warn(`resume "${settings.resume}" is not supported yet; starting a new run with id ${id}.`);
+  const id = resume.id;
+  const startingStep = resume.resumed?.lastStep == null ? 0 : Math.floor(resume.resumed.lastStep) + 1;
 
   /** Filled once the Run exists; config and summary callbacks refer to it. */
   const self: { run?: Run } = {};
   let writer: RunLogWriter | null = null;
+  let uploader: Uploader | null = null;
   const config = new RunConfig((update) => {
     self.run?.checkActive("config.update");
     writer?.append({ t: "config", update });
@@ -60,16 +65,31 @@ export function createRun(settings: ResolvedSettings, onFinished: () => void): R
   if (!disabled) {
     dir = makeRunDirectory(settings.rootDir, id, started, terminal);
     name = settings.name ?? generateLocalRunName(join(dir, ".."), settings.project);
-    writer = RunLogWriter.create(join(dir, runLogFileName(id)), {
+    const logFile = join(dir, runLogFileName(id));
+    writer = RunLogWriter.create(logFile, {
       onStall: (ms) =>
         terminal.warnOnce(
           "stall",
           `the disk is not keeping up: log() waited ${ms} ms for the run log writer (nothing is dropped).`,
         ),
     });
-    const start = startRecord(settings, id, name, started, config.toJSON());
+    const start = startRecord(settings, id, name, started, config.toJSON(), startingStep, resume);
     writer.append(start);
     writeFileSync(join(dir, "files", "metadata.json"), JSON.stringify(start, null, 2) + "\n");
+    // The old summary comes back as explicit values (W&B §1.10), logged so that uploads replay it.
+    if (resume.resumed) summary.update(restorableSummary(resume.resumed.summary));
+    if (settings.mode === "online") {
+      // A resumed run's items continue the server's streams: number them from its counts.
+      if (resume.resumed) writeUploadState(dir, initialUploadState(resume.resumed.offsets));
+      uploader = new Uploader({
+        runDir: dir,
+        logFile,
+        ref: { entity: settings.entity, project: settings.project, runId: id },
+        target: { baseUrl: settings.baseUrl, apiKey: settings.apiKey },
+        tuning: resolveUploadTuning(),
+        terminal,
+      });
+    }
   }
 
   let unregister: () => void = () => undefined;
@@ -86,13 +106,15 @@ export function createRun(settings: ResolvedSettings, onFinished: () => void): R
     dir,
     baseUrl: settings.baseUrl,
     startTime: started.getTime() / 1000,
-    startingStep: 0,
-    resumed: false,
+    startingStep,
+    resumed: resume.resumed !== null,
     terminal,
     engine,
     summary,
     config: configView(config),
     writer,
+    uploader,
+    rootDir: settings.rootDir,
     finishTimeoutMs: settings.finishTimeoutMs,
     onFinished: () => {
       unregister();
@@ -123,6 +145,8 @@ function startRecord(
   name: string,
   started: Date,
   config: Record<string, unknown>,
+  startingStep: number,
+  resume: ResumeDecision,
 ): RunStartRecord {
   return {
     t: "run",
@@ -136,8 +160,8 @@ function startRecord(
     notes: settings.notes,
     config,
     startTime: started.getTime() / 1000,
-    startingStep: 0,
-    resumed: false,
+    startingStep,
+    resumed: resume.resumed !== null,
     mode: settings.mode,
     host: hostname(),
     pid: process.pid,
@@ -157,8 +181,19 @@ function printHeader(terminal: Terminal, run: Run, settings: ResolvedSettings): 
     `Run data is saved locally in ${run.dir}`,
   ]);
   if (settings.mode === "online") {
-    terminal.info(
-      "Uploading to a Stepwise server arrives in the next release; this run is kept locally for now.",
-    );
+    terminal.info([
+      `${run.resumed ? "Resuming" : "Syncing"} run ${run.name}`,
+      `View project at ${run.getProjectUrl() ?? ""}`,
+      `View run at ${run.url ?? ""}`,
+    ]);
   }
+}
+
+export function newTerminal(settings: ResolvedSettings): Terminal {
+  return new Terminal(settings.silent ? "silent" : settings.quiet ? "quiet" : "normal");
+}
+
+/** History-maintained keys (`_step`, `_runtime`, `_timestamp`) are not restored: new rows set them. */
+function restorableSummary(summary: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(summary).filter(([key]) => !key.startsWith("_")));
 }

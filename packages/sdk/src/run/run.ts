@@ -21,6 +21,8 @@ import { StepCommitter } from "../history/step-committer.js";
 import type { RunLogWriter } from "../runlog/run-log-writer.js";
 import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
+import type { Uploader } from "../upload/uploader.js";
+import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 
 export interface LogOptions {
@@ -60,6 +62,10 @@ export interface RunParts {
   config: ConfigView;
   /** null when disabled. */
   writer: RunLogWriter | null;
+  /** null unless online. */
+  uploader: Uploader | null;
+  /** Root of the local `stepwise/` folder (resume.json lives there). */
+  rootDir: string;
   finishTimeoutMs: number;
   /** Called once when the run is finished (init uses it to clear the active run). */
   onFinished: () => void;
@@ -156,7 +162,9 @@ export class Run {
   }
   /** The run's page on the server; null offline or disabled. */
   get url(): string | null {
-    return this.offline || this.disabled ? null : `${this.parts.baseUrl}/${this.path}`;
+    return this.offline || this.disabled
+      ? null
+      : `${this.parts.baseUrl}/${this.entity}/${this.project}/runs/${this.id}`;
   }
   getUrl(): string | null {
     return this.url;
@@ -189,6 +197,14 @@ export class Run {
     return this.parts.engine.defineMetric(name, options);
   }
 
+  /**
+   * Tells the server the run is about to be preempted (its state becomes `preempting`); sent
+   * at once, whatever the training loop does. Does nothing offline or disabled.
+   */
+  markPreempting(): void {
+    this.parts.uploader?.markPreempting();
+  }
+
   /** Finishes the run: idempotent; later calls return the first call's promise. */
   finish(options: FinishOptions = {}): Promise<void> {
     this.finishing ??= this.finishAsync(options.exitCode ?? 0);
@@ -204,14 +220,16 @@ export class Run {
     this.recordExit(exitCode);
     if (this.stage === "recorded") {
       const closed = this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
-      this.completeFinish(closed);
+      this.parts.uploader?.finishSync(this.parts.finishTimeoutMs);
+      this.completeFinish(closed, exitCode);
     }
   }
 
   private async finishAsync(exitCode: number): Promise<void> {
     this.recordExit(exitCode);
     const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
-    if (this.stage === "recorded") this.completeFinish(closed);
+    if (this.stage === "recorded") await this.parts.uploader?.finish(this.parts.finishTimeoutMs);
+    if (this.stage === "recorded") this.completeFinish(closed, exitCode);
   }
 
   private recordExit(exitCode: number): void {
@@ -228,8 +246,10 @@ export class Run {
     this.stage = "recorded";
   }
 
-  private completeFinish(closed: boolean): void {
+  private completeFinish(closed: boolean, exitCode: number): void {
     this.stage = "closed";
+    // W&B §1.10: a run that ends well needs no resuming.
+    if (exitCode === 0) removeResumeFile(this.parts.rootDir);
     const summary = this.parts.engine.toJSON();
     const files = join(this.dir, "files");
     const terminal = this.parts.terminal;

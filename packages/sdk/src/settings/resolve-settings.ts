@@ -3,7 +3,7 @@
  * that a bad value fails at `init()` with a message naming the option (or variable) and the fix.
  */
 import { resolve } from "node:path";
-import { RUN_MODES, UsageError, type RunMode } from "@stepwise/protocol";
+import { NAME_PATTERN, RUN_ID_PATTERN, RUN_MODES, UsageError, type RunMode } from "@stepwise/protocol";
 import type { InitOptions, ResumeMode } from "./init-options.js";
 
 export const DEFAULT_PROJECT = "uncategorized";
@@ -79,23 +79,18 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
 function checkProject(picked: { value: unknown; source: string } | null): string {
   if (picked === null) return DEFAULT_PROJECT;
   const { value, source } = picked;
-  if (typeof value !== "string" || value.length === 0 || value.length > 128 || /[/\\#?%:]/.test(value)) {
+  if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
     throw new UsageError(
-      `${source}: invalid project name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % :`,
+      `${source}: invalid project name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % : or control characters, and not . or ..`,
     );
   }
   return value;
 }
 
 function checkRunId(value: unknown, source: string): string {
-  if (
-    typeof value !== "string" ||
-    value.trim() === "" ||
-    value !== value.trim() ||
-    /[:;,#?/'\\]/.test(value)
-  ) {
+  if (typeof value !== "string" || !RUN_ID_PATTERN.test(value)) {
     throw new UsageError(
-      `${source}: invalid run id ${JSON.stringify(value)}; use a non-empty id without surrounding spaces and without : ; , # ? / ' \\`,
+      `${source}: invalid run id ${JSON.stringify(value)}; use 1–128 characters without surrounding spaces, control characters or any of : ; , # ? / ' \\ %`,
     );
   }
   return value;

@@ -1,0 +1,108 @@
+/**
+ * The public query client, W&B's `wandb.Api()`: read runs, their sampled and exact history,
+ * summaries and files from a Stepwise server, and write summary, name, tags and notes back.
+ *
+ *   const api = new Api();                       // STEPWISE_BASE_URL / credentials / 127.0.0.1:8080
+ *   const run = await api.run("me/mnist/abc123");
+ *   for await (const r of api.runs("me/mnist", { filters: ["summary.val/acc>0.9"], order: "-summary.val/acc" })) {}
+ */
+import {
+  apiPaths,
+  entityListResponseSchema,
+  projectListResponseSchema,
+  runDtoSchema,
+  runListResponseSchema,
+  viewerResponseSchema,
+  RUN_LIST_MAX_LIMIT,
+  UsageError,
+  type EntityDto,
+  type ProjectDto,
+  type RunListBody,
+  type ViewerResponse,
+} from "@stepwise/protocol";
+import { resolveApiConnection, type ApiConnectionOptions } from "./api-connection.js";
+import { ApiHttp } from "./api-http.js";
+import { ApiRun } from "./api-run.js";
+import { parseProjectPath, parseRunPath } from "./run-path.js";
+import { toRunFilter, parseRunOrder, type RunFilterInput, type RunOrderInput } from "./run-query.js";
+
+export interface ApiOptions extends ApiConnectionOptions {
+  /** Time limit per request in milliseconds (until the answer starts). Default 30,000. */
+  timeoutMs?: number;
+  /** Where STEPWISE_BASE_URL, STEPWISE_API_KEY and STEPWISE_CONFIG_DIR are read. Default process.env. */
+  env?: Record<string, string | undefined>;
+}
+
+export interface RunsOptions {
+  /** ANDed; objects or expressions such as `summary.val/acc>0.9`, `state=finished`, `tags~best`. */
+  filters?: readonly RunFilterInput[];
+  /** `-summary.loss`, `createdAt`, or an object. Default: newest first (`-createdAt`). */
+  order?: RunOrderInput;
+  /** Runs fetched per request. Default 100, at most 1000. */
+  perPage?: number;
+}
+
+export class Api {
+  readonly #http: ApiHttp;
+
+  constructor(options: ApiOptions = {}) {
+    const { timeoutMs, env, ...connection } = options;
+    this.#http = new ApiHttp(resolveApiConnection(connection, env), timeoutMs);
+  }
+
+  /** The server this client talks to (no trailing slash). */
+  get baseUrl(): string {
+    return this.#http.baseUrl;
+  }
+
+  /** One run by `entity/project/runId`; NotFoundError if the server has no such run. */
+  async run(path: string): Promise<ApiRun> {
+    const dto = await this.#http.json("GET", apiPaths.run(parseRunPath(path)), runDtoSchema);
+    return new ApiRun(this.#http, dto);
+  }
+
+  /** The runs of `entity/project` that pass every filter, in order, fetched page by page as you iterate. */
+  async *runs(path: string, options: RunsOptions = {}): AsyncGenerator<ApiRun> {
+    const { entity, project } = parseProjectPath(path);
+    const perPage = options.perPage ?? 100;
+    if (!Number.isInteger(perPage) || perPage < 1 || perPage > RUN_LIST_MAX_LIMIT)
+      throw new UsageError(`perPage must be an integer from 1 to ${RUN_LIST_MAX_LIMIT} (got ${perPage})`);
+    const body: RunListBody = { limit: perPage };
+    if (options.filters && options.filters.length > 0) body.filters = options.filters.map(toRunFilter);
+    if (options.order !== undefined) body.order = parseRunOrder(options.order);
+    for (;;) {
+      const page = await this.#http.json("POST", apiPaths.runs(entity, project), runListResponseSchema, {
+        body,
+      });
+      for (const dto of page.runs) yield new ApiRun(this.#http, dto);
+      if (page.nextCursor === null || page.runs.length === 0) return;
+      body.cursor = page.nextCursor;
+    }
+  }
+
+  /** How many runs of `entity/project` pass the filters, without fetching them. */
+  async countRuns(path: string, filters: readonly RunFilterInput[] = []): Promise<number> {
+    const { entity, project } = parseProjectPath(path);
+    const body: RunListBody = {
+      limit: 1,
+      ...(filters.length > 0 ? { filters: filters.map(toRunFilter) } : {}),
+    };
+    const page = await this.#http.json("POST", apiPaths.runs(entity, project), runListResponseSchema, {
+      body,
+    });
+    return page.total;
+  }
+
+  /** Who the server takes this client to be (the API key's name and entity). */
+  viewer(): Promise<ViewerResponse> {
+    return this.#http.json("GET", apiPaths.viewer(), viewerResponseSchema);
+  }
+
+  async entities(): Promise<EntityDto[]> {
+    return (await this.#http.json("GET", apiPaths.entities(), entityListResponseSchema)).entities;
+  }
+
+  async projects(entity: string): Promise<ProjectDto[]> {
+    return (await this.#http.json("GET", apiPaths.projects(entity), projectListResponseSchema)).projects;
+  }
+}

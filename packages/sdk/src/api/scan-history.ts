@@ -1,0 +1,71 @@
+/**
+ * Every history row of a server run, unsampled and exactly as logged (NaN and ±Infinity kept),
+ * read from the NDJSON history endpoint as it streams: memory stays at one network chunk
+ * whatever the run's length. A connection that drops mid-stream is resumed after the last
+ * step received, so a long scan survives a blip.
+ */
+import { apiPaths, parseExtended, CorruptDataError, StepwiseError, type RunRef } from "@stepwise/protocol";
+import type { ApiHttp } from "./api-http.js";
+import { ndjsonLines } from "./ndjson-lines.js";
+
+export interface ScanHistoryOptions {
+  /**
+   * Keys to keep, nested ones as dotted series names (`train.loss`). With keys, only rows that
+   * hold every one are yielded, as `{ _step, ...keys }` with those names (W&B's
+   * `scan_history(keys=)`); default every row, verbatim.
+   */
+  keys?: readonly string[];
+  /** Inclusive step range. */
+  minStep?: number;
+  maxStep?: number;
+  /**
+   * Accepted for W&B compatibility (its rows-per-request). Rows are streamed in one response
+   * here, so memory is bounded without it and it changes nothing.
+   */
+  pageSize?: number;
+}
+
+/** Resumptions after a dropped stream before the error reaches the caller. */
+const RESUMES = 2;
+
+export async function* scanHistory(
+  http: ApiHttp,
+  run: RunRef,
+  options: ScanHistoryOptions = {},
+): AsyncGenerator<Record<string, unknown>> {
+  let minStep = options.minStep;
+  let resumes = 0;
+  for (;;) {
+    const query = {
+      format: "ndjson",
+      keys: options.keys && options.keys.length > 0 ? options.keys : undefined,
+      minStep,
+      maxStep: options.maxStep,
+    };
+    const response = await http.send("GET", apiPaths.history(run), { query });
+    if (response.body === null) return;
+    try {
+      for await (const line of ndjsonLines(response.body)) {
+        const row = parseRow(line);
+        const step = row["_step"];
+        if (typeof step === "number") minStep = step + 1;
+        yield row;
+      }
+      return;
+    } catch (error) {
+      if (error instanceof StepwiseError || resumes++ >= RESUMES) throw error;
+    }
+  }
+}
+
+function parseRow(line: string): Record<string, unknown> {
+  let row: unknown;
+  try {
+    row = parseExtended(line);
+  } catch {
+    throw new CorruptDataError(`history stream: a line is not extended JSON: ${line.slice(0, 200)}`);
+  }
+  if (typeof row !== "object" || row === null || Array.isArray(row))
+    throw new CorruptDataError(`history stream: a line is not a row object: ${line.slice(0, 200)}`);
+  return row as Record<string, unknown>;
+}

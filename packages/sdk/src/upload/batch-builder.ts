@@ -1,0 +1,219 @@
+/**
+ * Turns log records, in order, into ingest batches. It numbers every stream item (history rows;
+ * meta records: config, metric, summary ops, run-update) from the run directory's base offsets,
+ * replays the summary exactly as the run computed it (the batch's `summary` replaces the stored
+ * one), and leaves out what the server already has: records up to an acknowledged log offset,
+ * and stream items below the counts the server reported after a gap.
+ */
+import type {
+  HistoryRow,
+  IngestBatch,
+  MetaRecord,
+  RunRecord,
+  RunStartRecord,
+  RunUpsert,
+  StreamOffsets,
+} from "@stepwise/protocol";
+import { SummaryEngine } from "../summary/summary-engine.js";
+import type { TailEntry } from "./log-tail.js";
+
+export interface SealedBatch {
+  batch: IngestBatch;
+  /** Log offset just after the last record the batch covers. */
+  endOffset: number;
+  /** Stream offsets after the batch. */
+  offsets: StreamOffsets;
+  /** History rows and meta records in the batch. */
+  items: number;
+  hasExit: boolean;
+}
+
+export interface SkipRule {
+  /** Records ending at or before this log offset are already acknowledged. */
+  logOffset: number;
+  /** Stream items below these indices are on the server already. */
+  below: StreamOffsets;
+}
+
+export class BatchBuilder {
+  private engine = newEngine();
+  private offsets: StreamOffsets;
+  private skip: SkipRule;
+  private rows: HistoryRow[] = [];
+  private historyStart = 0;
+  private meta: MetaRecord[] = [];
+  private metaStart = 0;
+  private run: RunUpsert | null = null;
+  private snapshot: Record<string, unknown> | null = null;
+  private exit: { exitCode: number; runtime: number } | null = null;
+  private summaryDirty = false;
+  private bytes = 0;
+  private endOffset: number;
+  /** Date.now() when the open batch got its first item. */
+  openedAt: number | null = null;
+
+  constructor(
+    base: StreamOffsets,
+    skip: SkipRule,
+    private readonly limits: { rows: number; bytes: number },
+  ) {
+    this.offsets = { ...base };
+    this.skip = skip;
+    this.endOffset = skip.logOffset;
+  }
+
+  /** Starts over from the log's first record (gap recovery). */
+  reset(base: StreamOffsets, skip: SkipRule): void {
+    this.engine = newEngine();
+    this.offsets = { ...base };
+    this.skip = skip;
+    this.endOffset = skip.logOffset;
+    this.clear();
+  }
+
+  /** Full, or holding something to send at once: the run record (the server learns of the run) or the exit. */
+  get full(): boolean {
+    return (
+      this.rows.length >= this.limits.rows ||
+      this.bytes >= this.limits.bytes ||
+      this.exit !== null ||
+      this.run !== null
+    );
+  }
+
+  get hasContent(): boolean {
+    return this.openedAt !== null;
+  }
+
+  get hasExit(): boolean {
+    return this.exit !== null;
+  }
+
+  /** Log offset up to which records have been taken in (sent or in the open batch). */
+  get position(): number {
+    return this.endOffset;
+  }
+
+  add(entry: TailEntry): void {
+    const { record } = entry;
+    const fresh = entry.end > this.skip.logOffset;
+    this.endOffset = Math.max(this.endOffset, entry.end);
+    const size = entry.end - entry.offset;
+    switch (record.t) {
+      case "history":
+        this.engine.observeRow(record.row);
+        if (fresh && this.offsets.history >= this.skip.below.history) {
+          if (this.rows.length === 0) this.historyStart = this.offsets.history;
+          this.rows.push(record.row);
+          this.grow(size * 2);
+          this.summaryDirty = true;
+        }
+        this.offsets.history++;
+        return;
+      case "config":
+      case "metric":
+      case "summary":
+      case "run-update":
+        this.applyMeta(record);
+        if (fresh && this.offsets.meta >= this.skip.below.meta) {
+          if (this.meta.length === 0) this.metaStart = this.offsets.meta;
+          this.meta.push(record);
+          this.grow(size);
+          if (record.t !== "config" && record.t !== "run-update") this.summaryDirty = true;
+        }
+        this.offsets.meta++;
+        return;
+      case "run":
+        if (fresh) {
+          this.run = toUpsert(record);
+          // A resumed run keeps the start time the server has.
+          if (record.resumed) delete this.run.startTime;
+          this.grow(size);
+        }
+        return;
+      case "summary-snapshot":
+        if (fresh) {
+          this.snapshot = record.summary;
+          this.grow(size);
+        }
+        return;
+      case "exit":
+        if (fresh) {
+          this.exit = { exitCode: record.exitCode, runtime: record.runtime };
+          this.grow(1);
+        }
+        return;
+    }
+  }
+
+  /** Seals the open batch (possibly empty: a heartbeat) and opens a new one. */
+  take(preempting: boolean): SealedBatch {
+    const batch: IngestBatch = {};
+    if (this.run) batch.run = this.run;
+    if (this.rows.length > 0) batch.history = { offset: this.historyStart, rows: this.rows };
+    if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
+    if (this.snapshot) batch.summary = this.snapshot;
+    else if (this.summaryDirty) batch.summary = this.engine.toJSON();
+    if (preempting) batch.preempting = true;
+    if (this.exit) batch.exit = this.exit;
+    const sealed: SealedBatch = {
+      batch,
+      endOffset: this.endOffset,
+      offsets: { ...this.offsets },
+      items: this.rows.length + this.meta.length,
+      hasExit: this.exit !== null,
+    };
+    this.clear();
+    return sealed;
+  }
+
+  private clear(): void {
+    this.rows = [];
+    this.meta = [];
+    this.run = null;
+    this.snapshot = null;
+    this.exit = null;
+    this.summaryDirty = false;
+    this.bytes = 0;
+    this.openedAt = null;
+  }
+
+  private grow(bytes: number): void {
+    this.bytes += bytes;
+    this.openedAt ??= Date.now();
+  }
+
+  private applyMeta(record: Extract<RunRecord, { t: "config" | "metric" | "summary" | "run-update" }>): void {
+    if (record.t === "metric") this.engine.applyMetricRecord(record);
+    else if (record.t === "summary") {
+      for (const op of record.ops) {
+        if (op.op === "set") this.engine.set(op.path, op.value);
+        else this.engine.remove(op.path);
+      }
+    }
+  }
+}
+
+function newEngine(): SummaryEngine {
+  return new SummaryEngine({ onMetric: () => undefined, onWarning: () => undefined });
+}
+
+function toUpsert(record: RunStartRecord): RunUpsert {
+  return {
+    name: record.name,
+    group: record.group,
+    jobType: record.jobType,
+    tags: record.tags,
+    notes: record.notes,
+    config: record.config,
+    host: record.host,
+    // The server bounds these (4096 characters, 1000 arguments); a longer command line is cut, not refused.
+    program: record.program.slice(0, 4096),
+    args: record.args.slice(0, 1000).map((arg) => arg.slice(0, 4096)),
+    gitCommit: record.gitCommit,
+    startTime: record.startTime,
+    startingStep: record.startingStep,
+    mode: record.mode,
+    sdkVersion: record.sdkVersion,
+  };
+}

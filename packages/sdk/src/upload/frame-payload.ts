@@ -1,0 +1,59 @@
+/**
+ * Decodes one run-log frame payload (see runlog/log-format.ts) for the uploader's tail reader:
+ * a key definition, a binary history row, or an extended-JSON record. Kept apart from
+ * RunLogReader because the tail reader follows a growing file frame by frame and keeps its key
+ * table across reads, while RunLogReader reads a fixed snapshot of the file from its start.
+ */
+import { parseExtended, runRecordSchema, type RunRecord } from "@stepwise/protocol";
+import { PAYLOAD_KEY, PAYLOAD_ROW, TAG_NUMBER } from "../runlog/log-format.js";
+
+export type DecodedPayload =
+  | { kind: "key"; id: number; key: string }
+  | { kind: "record"; record: RunRecord }
+  | { kind: "bad"; message: string };
+
+/** `keys` maps key ids (from earlier key frames) to keys; binary rows refer to keys by id. */
+export function decodePayload(payload: Buffer, keys: readonly string[]): DecodedPayload {
+  const kind = payload[0];
+  try {
+    if (kind === PAYLOAD_KEY) {
+      const key = JSON.parse(payload.toString("utf8", 5, payload.length - 1)) as string;
+      return { kind: "key", id: payload.readUInt32LE(1), key };
+    }
+    if (kind === PAYLOAD_ROW)
+      return { kind: "record", record: { t: "history", row: decodeRow(payload, keys) } };
+    const value = parseExtended(payload.toString("utf8"));
+    if (isHistoryRecord(value)) return { kind: "record", record: value };
+    const parsed = runRecordSchema.safeParse(value);
+    if (parsed.success) return { kind: "record", record: parsed.data };
+    return { kind: "bad", message: `unknown or invalid record: ${parsed.error.message}` };
+  } catch (error) {
+    return { kind: "bad", message: `unreadable record: ${(error as Error).message}` };
+  }
+}
+
+function decodeRow(buffer: Buffer, keys: readonly string[]): Record<string, unknown> {
+  const count = buffer.readUInt32LE(1);
+  const row: Record<string, unknown> = {};
+  let at = 5;
+  for (let i = 0; i < count; i++) {
+    const id = buffer.readUInt32LE(at);
+    const key = keys[id];
+    if (key === undefined) throw new Error(`key id ${id} was never defined`);
+    if (buffer[at + 4] === TAG_NUMBER) {
+      row[key] = buffer.readDoubleLE(at + 5);
+      at += 13;
+    } else {
+      const length = buffer.readUInt32LE(at + 5);
+      row[key] = parseExtended(buffer.toString("utf8", at + 9, at + 9 + length));
+      at += 9 + length;
+    }
+  }
+  return row;
+}
+
+function isHistoryRecord(value: unknown): value is Extract<RunRecord, { t: "history" }> {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as { t?: unknown; row?: unknown };
+  return candidate.t === "history" && typeof candidate.row === "object" && candidate.row !== null;
+}

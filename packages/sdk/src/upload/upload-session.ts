@@ -1,0 +1,253 @@
+/**
+ * Uploads one run directory by replaying its record log: the log stays the source of truth and
+ * `upload-state.json` says how much of it the server has acknowledged. One request is in flight
+ * at a time; while it travels the next batch is read from the log. Failures are retried with
+ * backoff and full jitter, an offset gap rewinds to what the server really has, and any other
+ * refusal stops the upload (the data stays local for `stepwise sync`).
+ *
+ * "live" follows a log that its run is still writing (heartbeats when idle, done once the exit
+ * record is acknowledged); "sync" uploads what the log holds and ends.
+ */
+import type { RunRef, StreamName, StreamOffsets } from "@stepwise/protocol";
+import { STREAMS } from "@stepwise/protocol";
+import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
+import { Backoff } from "./backoff.js";
+import { BatchBuilder, type SealedBatch } from "./batch-builder.js";
+import { encodeBatch, IngestClient, type SendResult, type ServerTarget } from "./ingest-client.js";
+import { LogTail } from "./log-tail.js";
+import type { UploadTuning } from "./upload-tuning.js";
+import { markSynced, readUploadState, writeUploadState, type UploadState } from "./upload-state.js";
+
+export interface UploadSessionOptions {
+  runDir: string;
+  logFile: string;
+  ref: RunRef;
+  target: ServerTarget;
+  mode: "live" | "sync";
+  tuning: UploadTuning;
+  /** sync only: give up after this long without reaching the server (default: never). */
+  giveUpAfterMs?: number;
+  events?: UploadEvents;
+}
+
+export interface UploadEvents {
+  /** Called when the server stops or starts answering. */
+  onReachable?(reachable: boolean, reason: string): void;
+  onWarning?(cause: string, message: string): void;
+  /** After every acknowledged batch. */
+  onAck?(state: UploadState, items: number): void;
+  onStopRequested?(): void;
+}
+
+export type UploadOutcome =
+  { kind: "complete" } | { kind: "caught-up" } | { kind: "failed"; message: string } | { kind: "cancelled" };
+
+const MAX_GAP_RECOVERIES = 5;
+
+export class UploadSession {
+  private readonly client: IngestClient;
+  private readonly backoff: Backoff;
+  private state: UploadState;
+  private tail: LogTail | null = null;
+  private builder: BatchBuilder;
+  private finishing = false;
+  private cancelled = false;
+  private preempting = false;
+  private reachable: boolean | null = null;
+  private wake: (() => void) | null = null;
+  /** A heartbeat is due heartbeatMs after the last request (the first batch is the run record). */
+  private lastSendAt = Date.now();
+  private gapRecoveries = 0;
+  /** Stream items sent and acknowledged in this session. */
+  sentItems = 0;
+  requests = 0;
+
+  constructor(private readonly options: UploadSessionOptions) {
+    this.client = new IngestClient(options.target, options.ref, options.tuning.requestTimeoutMs);
+    this.backoff = new Backoff(options.tuning.backoffBaseMs, options.tuning.backoffCapMs);
+    this.state = readUploadState(options.runDir);
+    this.builder = new BatchBuilder(
+      this.state.base,
+      { logOffset: this.state.logOffset, below: this.state.offsets },
+      { rows: options.tuning.maxBatchRows, bytes: options.tuning.maxBatchBytes },
+    );
+  }
+
+  get acknowledged(): UploadState {
+    return this.state;
+  }
+
+  /** The run has finished writing: send everything now and retry promptly. */
+  finish(): void {
+    this.finishing = true;
+    this.backoff.reset();
+    this.backoff.capAt(1000);
+    this.poke();
+  }
+
+  markPreempting(): void {
+    this.preempting = true;
+    this.poke();
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    this.poke();
+  }
+
+  async run(): Promise<UploadOutcome> {
+    this.tail = new LogTail(this.options.logFile, (message) => this.warn("log-damage", message));
+    try {
+      return await this.loop();
+    } finally {
+      this.tail.close();
+    }
+  }
+
+  private async loop(): Promise<UploadOutcome> {
+    const tail = this.tail as LogTail;
+    const live = this.options.mode === "live";
+    for (;;) {
+      if (this.cancelled) return { kind: "cancelled" };
+      this.fill(tail);
+      const builder = this.builder;
+      const now = Date.now();
+      const flushDue =
+        builder.full ||
+        (builder.hasContent &&
+          (!live ||
+            this.finishing ||
+            now - (builder.openedAt ?? now) >= this.options.tuning.flushIntervalMs));
+      const heartbeatDue = live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
+      if (flushDue || this.preempting || heartbeatDue) {
+        const sealed = builder.take(this.preempting);
+        this.preempting = false;
+        const sending = this.deliver(sealed);
+        // The request travels (and its gzip runs on the thread pool) while the next batch is read.
+        this.fill(tail);
+        const outcome = await sending;
+        if (outcome !== null) return outcome;
+        if (sealed.hasExit && this.state.logOffset >= sealed.endOffset) {
+          markSynced(this.options.logFile);
+          return { kind: "complete" };
+        }
+        continue;
+      }
+      if (!live && !builder.hasContent) {
+        if (builder.position > this.state.logOffset) this.acknowledge(builder.position, this.state.offsets);
+        return { kind: "caught-up" };
+      }
+      await this.sleep(this.options.tuning.pollMs);
+    }
+  }
+
+  private fill(tail: LogTail): void {
+    while (!this.builder.full) {
+      const entry = tail.next();
+      if (entry === null) return;
+      this.builder.add(entry);
+    }
+  }
+
+  /** Sends one batch until it is acknowledged; null on success, else how the session ends. */
+  private async deliver(sealed: SealedBatch): Promise<UploadOutcome | null> {
+    const encoded = await encodeBatch(sealed.batch);
+    let unreachableSince: number | null = null;
+    for (;;) {
+      if (this.cancelled) return { kind: "cancelled" };
+      this.requests++;
+      this.lastSendAt = Date.now();
+      const result: SendResult = await this.client.send(encoded);
+      if (result.kind === "retry") {
+        this.setReachable(false, result.reason);
+        unreachableSince ??= Date.now();
+        const giveUp = this.options.giveUpAfterMs;
+        if (giveUp !== undefined && Date.now() - unreachableSince >= giveUp)
+          return {
+            kind: "failed",
+            message: `server not reachable at ${this.options.target.baseUrl} (${result.reason})`,
+          };
+        await this.sleep(this.backoff.nextDelayMs(result.retryAfterMs));
+        continue;
+      }
+      this.setReachable(true, "");
+      this.backoff.reset();
+      if (result.kind === "fatal") {
+        const message = `the server refused the upload of ${this.options.runDir} (HTTP ${result.status}: ${result.message})`;
+        this.warn(
+          "refused",
+          `${message}; the run stays on local disk: fix the cause, then run \`npx stepwise sync ${this.options.runDir}\``,
+        );
+        return { kind: "failed", message };
+      }
+      if (result.kind === "gap") return this.recoverFromGap(result.stream, result.expected);
+      if (result.response.stopped) this.options.events?.onStopRequested?.();
+      this.state.serverName = result.response.name;
+      this.sentItems += sealed.items;
+      this.acknowledge(sealed.endOffset, sealed.offsets);
+      this.options.events?.onAck?.(this.state, sealed.items);
+      return null;
+    }
+  }
+
+  private acknowledge(logOffset: number, offsets: StreamOffsets): void {
+    this.state = { ...this.state, logOffset, offsets: { ...offsets } };
+    writeUploadState(this.options.runDir, this.state);
+  }
+
+  /**
+   * The server has less than this session believes (it lost acknowledged data, or the state
+   * file is stale): re-read the log from its first record and send what the server lacks.
+   */
+  private async recoverFromGap(
+    stream: StreamName | null,
+    expected: number | null,
+  ): Promise<UploadOutcome | null> {
+    if (++this.gapRecoveries > MAX_GAP_RECOVERIES)
+      return { kind: "failed", message: "the server keeps reporting offset gaps; giving up" };
+    const server: StreamOffsets = { ...this.state.base };
+    const lookup = await this.client.lookup();
+    if (lookup.kind === "found") Object.assign(server, lookup.run.offsets);
+    else if (stream !== null && expected !== null) server[stream] = expected;
+    const behind = STREAMS.find((s) => server[s] < this.state.base[s]);
+    if (behind !== undefined) {
+      const message = `the server has fewer ${behind} items (${server[behind]}) than ${this.options.runDir} starts from (${this.state.base[behind]}); sync the run's earlier directories first`;
+      this.warn("gap", message);
+      return { kind: "failed", message };
+    }
+    this.warn(
+      "gap-recovery",
+      `the server is missing data it had acknowledged; re-sending from the run log (${this.options.runDir})`,
+    );
+    this.tail?.rewind();
+    this.builder.reset(this.state.base, { logOffset: FILE_HEADER_BYTES, below: server });
+    this.state = { ...this.state, logOffset: FILE_HEADER_BYTES, offsets: { ...this.state.base } };
+    return null;
+  }
+
+  private setReachable(reachable: boolean, reason: string): void {
+    if (this.reachable === reachable) return;
+    this.reachable = reachable;
+    this.options.events?.onReachable?.(reachable, reason);
+  }
+
+  private warn(cause: string, message: string): void {
+    this.options.events?.onWarning?.(cause, message);
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.wake = done;
+    });
+  }
+
+  private poke(): void {
+    this.wake?.();
+  }
+}

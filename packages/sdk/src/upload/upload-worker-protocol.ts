@@ -1,0 +1,34 @@
+/**
+ * What the run's thread and its upload worker share: the worker's start data, the messages
+ * each side sends, and the slots of a shared Int32Array that `finish()` can wait on even when it
+ * must block (at process exit no event loop runs, so messages would never arrive).
+ */
+import type { RunRef } from "@stepwise/protocol";
+import type { ServerTarget } from "./ingest-client.js";
+import type { UploadTuning } from "./upload-tuning.js";
+
+export interface UploadWorkerData {
+  runDir: string;
+  logFile: string;
+  ref: RunRef;
+  target: ServerTarget;
+  tuning: UploadTuning;
+  control: SharedArrayBuffer;
+}
+
+export const CONTROL = {
+  /** 0 while uploading; then one of DONE. */
+  done: 0,
+  /** 0 unknown, 1 the server answers, 2 it does not. */
+  reachable: 1,
+  size: 2,
+} as const;
+
+export const DONE = { running: 0, complete: 1, failed: 2, cancelled: 3, caughtUp: 4 } as const;
+
+export type ToWorker = { type: "finish" } | { type: "preempting" } | { type: "cancel" };
+
+export type FromWorker =
+  | { type: "warning"; cause: string; message: string }
+  | { type: "reachable"; reachable: boolean; reason: string }
+  | { type: "stop-requested" };

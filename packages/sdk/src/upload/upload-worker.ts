@@ -1,0 +1,59 @@
+/**
+ * Entry point of a live run's upload worker thread. It follows the run log that the writer
+ * worker appends to and uploads it, on its own event loop: training code that never yields
+ * (a tight synchronous loop) does not stop uploads or heartbeats.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { UploadSession, type UploadOutcome } from "./upload-session.js";
+import {
+  CONTROL,
+  DONE,
+  type FromWorker,
+  type ToWorker,
+  type UploadWorkerData,
+} from "./upload-worker-protocol.js";
+
+const data = workerData as UploadWorkerData;
+const control = new Int32Array(data.control);
+const port = parentPort;
+const post = (message: FromWorker): void => port?.postMessage(message);
+
+const session = new UploadSession({
+  runDir: data.runDir,
+  logFile: data.logFile,
+  ref: data.ref,
+  target: data.target,
+  mode: "live",
+  tuning: data.tuning,
+  events: {
+    onReachable: (reachable, reason) => {
+      Atomics.store(control, CONTROL.reachable, reachable ? 1 : 2);
+      post({ type: "reachable", reachable, reason });
+    },
+    onWarning: (cause, message) => post({ type: "warning", cause, message }),
+    onStopRequested: () => post({ type: "stop-requested" }),
+  },
+});
+
+port?.on("message", (message: ToWorker) => {
+  if (message.type === "finish") session.finish();
+  else if (message.type === "preempting") session.markPreempting();
+  else session.cancel();
+});
+
+let outcome: UploadOutcome;
+try {
+  outcome = await session.run();
+} catch (error) {
+  post({ type: "warning", cause: "upload-error", message: `the upload stopped: ${String(error)}` });
+  outcome = { kind: "failed", message: String(error) };
+}
+const codes = {
+  complete: DONE.complete,
+  failed: DONE.failed,
+  cancelled: DONE.cancelled,
+  "caught-up": DONE.caughtUp,
+};
+Atomics.store(control, CONTROL.done, codes[outcome.kind]);
+Atomics.notify(control, CONTROL.done);
+port?.close();

@@ -1,0 +1,106 @@
+/**
+ * A real Stepwise server in a child process (`stepwise server` from the built CLI), so that a
+ * test can SIGKILL it and start it again on the same port and data directory.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { fileURLToPath } from "node:url";
+import { parseExtended } from "@stepwise/protocol";
+
+const BIN = fileURLToPath(new URL("../../../cli/bin/stepwise.js", import.meta.url));
+
+export interface ServerProcess {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function startServerProcess(
+  dataDir: string,
+  options: { port?: number; crashTimeoutS?: number } = {},
+): Promise<ServerProcess> {
+  if (!existsSync(new URL("../../../cli/dist/main.js", import.meta.url)))
+    throw new Error("build first: npx tsc -b");
+  const port = options.port ?? (await freePort());
+  const child = spawn(process.execPath, [BIN, "server", "--port", String(port), "--data", dataDir], {
+    env: { ...process.env, STEPWISE_CRASH_TIMEOUT_S: String(options.crashTimeoutS ?? 60) },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited (${code}): ${stderr}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  return {
+    url,
+    port,
+    child,
+    kill: async (signal = "SIGKILL") => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** A port nobody listens on right now (for "server down" and for restarts on a known port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunPath {
+  entity: string;
+  project: string;
+  id: string;
+}
+
+/** GET the run; null when the server does not know it. */
+export async function fetchRun(url: string, run: RunPath): Promise<Record<string, unknown> | null> {
+  const response = await fetch(`${url}/api/v1/runs/${run.entity}/${run.project}/${run.id}`);
+  if (response.status === 404) return null;
+  const body = parseExtended(await response.text()) as Record<string, unknown>;
+  return (body["run"] as Record<string, unknown> | undefined) ?? body;
+}
+
+/** Every history row the server has, in order. */
+export async function fetchHistory(url: string, run: RunPath): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(
+    `${url}/api/v1/runs/${run.entity}/${run.project}/${run.id}/history?format=ndjson`,
+  );
+  if (!response.ok) throw new Error(`history: HTTP ${response.status} ${await response.text()}`);
+  const text = await response.text();
+  return text
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => parseExtended(line) as Record<string, unknown>);
+}
+
+/** Polls `check` every 100 ms until it returns true or `timeoutMs` passes. */
+export async function waitFor(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
