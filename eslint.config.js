@@ -108,6 +108,20 @@ export default tseslint.config(
     },
   },
   {
+    files: ["packages/cli/src/**"],
+    ignores: ["packages/cli/src/commands/server.ts", "packages/cli/src/commands/server/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@stepwise/server"], message: "only the `server` command may load the server" },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },

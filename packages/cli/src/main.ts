@@ -8,12 +8,16 @@ import { cliVersion } from "./cli-version.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import type { Command } from "./commands/command.js";
 import { exportCommand } from "./commands/export.js";
+import { loginCommand } from "./commands/login.js";
+import { runsCommand } from "./commands/runs.js";
+import { serverCommand } from "./commands/server.js";
+import { syncCommand } from "./commands/sync.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./report-error.js";
 import { usage } from "./usage.js";
 
 /** Later issues add server, sync, login, runs and import; list only what exists. */
-const COMMANDS: readonly Command[] = [exportCommand];
+const COMMANDS: readonly Command[] = [serverCommand, loginCommand, exportCommand, runsCommand, syncCommand];
 
 /** Runs `stepwise <argv>`; resolves to the process exit code and never throws. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {

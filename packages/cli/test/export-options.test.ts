@@ -21,6 +21,8 @@ describe("parseExportArgs", () => {
       format: "jsonl",
       keys: null,
       out: null,
+      baseUrl: null,
+      apiKey: null,
     });
   });
 
@@ -50,11 +52,20 @@ describe("parseExportArgs", () => {
     expect(usageMessage(["d", "--what", "files"])).toMatch(
       /--what must be one of history, summary, config, run/,
     );
-    expect(usageMessage(["d", "--format", "xml"])).toMatch(/--format must be one of jsonl, csv/);
+    expect(usageMessage(["d", "--format", "xml"])).toMatch(/--format must be one of jsonl, csv, parquet/);
   });
 
-  it("says parquet is not available yet", () => {
-    expect(usageMessage(["d", "--format", "parquet"])).toMatch(/parquet is not available yet/);
+  it("allows parquet for history only, and reads the server options", () => {
+    expect(
+      parseExportArgs(["e/p/r", "--format", "parquet", "--base-url", "http://h:1", "--api-key", "k"]),
+    ).toMatchObject({
+      format: "parquet",
+      baseUrl: "http://h:1",
+      apiKey: "k",
+    });
+    expect(usageMessage(["d", "--what", "config", "--format", "parquet"])).toMatch(
+      /--format parquet applies to --what history only/,
+    );
   });
 
   it("allows csv for history only", () => {

@@ -57,10 +57,10 @@ describe("main", () => {
     expect(io.err()).toMatch(/^stepwise: error: .*nope does not exist/);
   });
 
-  it("exits 2 for a server-looking target that is not a local path", async () => {
+  it("reads a server-looking target that is not a local path from the server (exit 7 when unreachable)", async () => {
     const io = memoryIo();
-    expect(await main(["export", "team/project/abc123"], io)).toBe(2);
-    expect(io.err()).toMatch(/exporting from a server \(entity\/project\/runId\) is not available yet/);
+    expect(await main(["export", "team/project/abc123", "--base-url", "http://127.0.0.1:1"], io)).toBe(7);
+    expect(io.err()).toMatch(/cannot reach the Stepwise server at http:\/\/127\.0\.0\.1:1/);
   });
 
   it("exits 3 for a file that is not a run log", async () => {

@@ -1,8 +1,10 @@
 /**
- * `stepwise export <target>`: a local run's history (JSON lines or CSV), summary, config or
- * metadata, to stdout or atomically to a file. Server targets come with `stepwise server`.
+ * `stepwise export <target>`: a run's history (JSON lines, CSV, or Parquet from a server),
+ * summary, config or metadata, to stdout or atomically to a file. The target is a local run
+ * directory (no server needed) or `entity/project/runId` on a server.
  */
-import { readOfflineRun, resolveRunLog } from "stepwise";
+import { UsageError } from "@stepwise/protocol";
+import { Api, resolveRunLog, type ApiRun } from "stepwise";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { AtomicFile } from "../output/atomic-file.js";
@@ -11,17 +13,18 @@ import { ProgressLine } from "../output/progress-line.js";
 import type { Command } from "./command.js";
 import { EXPORT_HELP } from "./export/export-help.js";
 import { parseExportArgs, type ExportOptions } from "./export/export-options.js";
-import { assertLocalTarget } from "./export/local-target.js";
-import { reportLogIssues } from "./export/report-log-issues.js";
-import { runDocument } from "./export/run-document.js";
-import { writeHistoryCsv } from "./export/write-history-csv.js";
-import { writeHistoryJsonl } from "./export/write-history-jsonl.js";
+import { classifyTarget } from "./export/export-target.js";
+import { writeLocalExport } from "./export/local-export.js";
+import { downloadParquet, writeServerExport } from "./export/server-export.js";
+import type { ProgressFactory } from "./export/write-history.js";
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "export a local run's history, summary, config or metadata (JSON lines or CSV)",
+  summary: "export a run's history, summary, config or metadata (local run directory or server)",
   run: runExport,
 };
+
+type Source = { kind: "local"; logFile: string } | { kind: "server"; run: ApiRun };
 
 async function runExport(argv: string[], io: CliIo): Promise<number> {
   const options = parseExportArgs(argv);
@@ -29,13 +32,18 @@ async function runExport(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(EXPORT_HELP);
     return ExitCode.ok;
   }
-  assertLocalTarget(options.target);
   // Resolve before creating --out, so a wrong target leaves no file behind.
-  const { logFile } = resolveRunLog(options.target);
+  const source = await openSource(options);
+  if (options.format === "parquet" && options.out === null && io.stdoutIsTty)
+    throw new UsageError("Parquet is binary: pass --out FILE or redirect stdout to a file");
   const file = options.out === null ? null : new AtomicFile(options.out);
-  const sink = new LineSink(file?.stream ?? io.stdout);
+  const out = file?.stream ?? io.stdout;
+  const sink = new LineSink(out);
   try {
-    const written = await writeExport(options, logFile, sink, io);
+    const written =
+      source.kind === "server" && options.format === "parquet"
+        ? await downloadParquet(options, source.run, out)
+        : await writeExport(options, source, sink, io);
     if (file) {
       await file.commit();
       io.stderr.write(`wrote ${written ?? `the ${options.what}`} to ${file.path}\n`);
@@ -49,30 +57,35 @@ async function runExport(argv: string[], io: CliIo): Promise<number> {
   return ExitCode.ok;
 }
 
+async function openSource(options: ExportOptions): Promise<Source> {
+  const target = classifyTarget(options.target);
+  if (target.kind === "local") {
+    if (options.format === "parquet")
+      throw new UsageError(
+        "--format parquet is available for server targets (entity/project/runId) only; " +
+          "for a local run directory use --format csv or jsonl",
+      );
+    return { kind: "local", logFile: resolveRunLog(target.path).logFile };
+  }
+  const api = new Api({
+    ...(options.baseUrl === null ? {} : { baseUrl: options.baseUrl }),
+    ...(options.apiKey === null ? {} : { apiKey: options.apiKey }),
+  });
+  return { kind: "server", run: await api.run(target.runPath) };
+}
+
 /** Resolves to "N history rows" for a history export, or null for a single-object export. */
-async function writeExport(
+function writeExport(
   options: ExportOptions,
-  logFile: string,
+  source: Source,
   sink: LineSink,
   io: CliIo,
 ): Promise<string | null> {
-  if (options.what !== "history") {
-    const run = readOfflineRun(logFile);
-    reportLogIssues(logFile, run.issues, run.info.historyRows, io.stderr);
-    sink.add(runDocument(run, options.what, options.keys));
-    await sink.flush();
-    return null;
-  }
   // Progress shares the terminal with data when stdout is that terminal: draw it only when
   // the data goes elsewhere (a pipe, a redirect, --out).
   const enabled = io.stderrIsTty && (options.out !== null || !io.stdoutIsTty);
-  const job = {
-    logFile,
-    keys: options.keys,
-    sink,
-    progress: (label: string, total: number | null) => new ProgressLine(io.stderr, { enabled, label, total }),
-  };
-  const result = await (options.format === "csv" ? writeHistoryCsv(job) : writeHistoryJsonl(job));
-  reportLogIssues(logFile, result.issues, result.read, io.stderr);
-  return `${result.written} history rows`;
+  const progress: ProgressFactory = (label, total) => new ProgressLine(io.stderr, { enabled, label, total });
+  return source.kind === "local"
+    ? writeLocalExport(options, source.logFile, sink, io, progress)
+    : writeServerExport(options, source.run, sink, progress);
 }

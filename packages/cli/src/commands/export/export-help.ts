@@ -1,12 +1,17 @@
 /** `stepwise export --help`: usage, options with their defaults, and examples. */
 export const EXPORT_HELP = `Usage: stepwise export <target> [options]
 
-Export a run's history, summary, config or metadata from its local run directory
-(no server needed). Data goes to stdout (or --out); messages go to stderr.
+Export a run's history, summary, config or metadata, from its local run directory (no
+server needed) or from a Stepwise server. Data goes to stdout (or --out); messages go to
+stderr.
 
 Arguments:
   <target>               a run directory, stepwise/latest-run, a stepwise/ folder
-                         (its latest run) or a run-<id>.swlog file
+                         (its latest run) or a run-<id>.swlog file; or
+                         entity/project/runId: that run on the server (used when no
+                         such local path exists), as in
+                           stepwise export me/mnist/abc123 --what summary
+                           stepwise export me/mnist/abc123 --format parquet -o h.parquet
 
 Options:
   --what <what>          history | summary | config | run            (default: history)
@@ -14,17 +19,26 @@ Options:
                            summary, config: one JSON object
                            run: id, name, project, entity, state, exitCode, group,
                                 jobType, tags, notes, startTime, lastStep
-  --format <format>      jsonl | csv                                 (default: jsonl)
+  --format <format>      jsonl | csv | parquet                       (default: jsonl)
                            jsonl: one JSON object per line; NaN, Infinity, -Infinity
                                   are written as bare tokens
                            csv: history only; nested keys become dotted columns
                                 (train.loss); _step first, _runtime, _timestamp last
+                           parquet: history from a server only, as the server writes
+                                it; with --keys, the rows that hold every key, with
+                                those columns; needs --out or a redirect
   --keys <a,b,...>       keep only these keys (top-level names or dotted paths such as
                          train.loss; a namespace such as train keeps all of it), plus
                          _step; history rows with none of the keys are skipped
                                                                      (default: all keys)
   -o, --out <file>       write to <file> instead of stdout; the file appears complete
                          or not at all                               (default: stdout)
+  --base-url <url>       the server, for entity/project/runId targets
+                         (default: STEPWISE_BASE_URL, then the URL saved by
+                         'stepwise login', then http://127.0.0.1:8080)
+  --api-key <key>        the API key for that server
+                         (default: STEPWISE_API_KEY, then the key saved by
+                         'stepwise login')
   -h, --help             show this help
 
 Examples:
@@ -32,5 +46,6 @@ Examples:
   stepwise export stepwise/latest-run --format csv --keys loss,train.acc --out metrics.csv
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage error, 3 corrupt run log,
-            4 target (or the --out folder) not found.
+            4 target (or the --out folder) not found, 6 not authorised,
+            7 server unreachable.
 `;

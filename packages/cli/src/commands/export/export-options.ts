@@ -3,12 +3,11 @@
  * before any file is read, so a typo never produces half an export.
  */
 import { parseArgs } from "node:util";
-import { UsageError } from "@stepwise/protocol";
 import { KeySelection } from "../../format/key-selection.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
 
 export const EXPORT_WHATS = ["history", "summary", "config", "run"] as const;
-export const EXPORT_FORMATS = ["jsonl", "csv"] as const;
+export const EXPORT_FORMATS = ["jsonl", "csv", "parquet"] as const;
 export type ExportWhat = (typeof EXPORT_WHATS)[number];
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
@@ -17,12 +16,16 @@ export interface ExportOptions {
   target: string;
   /** Default "history". */
   what: ExportWhat;
-  /** Default "jsonl"; "csv" only for history. */
+  /** Default "jsonl"; "csv" and "parquet" only for history, "parquet" only from a server. */
   format: ExportFormat;
   /** Null: every key. */
   keys: KeySelection | null;
   /** Null: stdout. */
   out: string | null;
+  /** For server targets; null: STEPWISE_BASE_URL, the credentials file, then http://127.0.0.1:8080. */
+  baseUrl: string | null;
+  /** For server targets; null: STEPWISE_API_KEY, then the credentials file. */
+  apiKey: string | null;
 }
 
 const ARG_OPTIONS = {
@@ -30,6 +33,8 @@ const ARG_OPTIONS = {
   format: { type: "string", default: "jsonl" },
   keys: { type: "string" },
   out: { type: "string", short: "o" },
+  "base-url": { type: "string" },
+  "api-key": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -41,7 +46,15 @@ export function parseExportArgs(argv: string[]): ExportOptions | "help" {
   const format = checkFormat(values.format, what);
   const keys = values.keys === undefined ? null : checkKeys(values.keys, what);
   if (values.out === "") throw commandUsageError("export", "--out needs a file name");
-  return { target: checkTarget(positionals), what, format, keys, out: values.out ?? null };
+  return {
+    target: checkTarget(positionals),
+    what,
+    format,
+    keys,
+    out: values.out ?? null,
+    baseUrl: values["base-url"] ?? null,
+    apiKey: values["api-key"] ?? null,
+  };
 }
 
 function parseOrExplain(argv: string[]): ReturnType<typeof parseExport> {
@@ -76,11 +89,6 @@ function checkWhat(value: string): ExportWhat {
 }
 
 function checkFormat(value: string, what: ExportWhat): ExportFormat {
-  if (value === "parquet") {
-    throw new UsageError(
-      "--format parquet is not available yet (it comes with `stepwise server`); use --format csv or jsonl",
-    );
-  }
   const format = EXPORT_FORMATS.find((candidate) => candidate === value);
   if (format === undefined) {
     throw commandUsageError(
@@ -88,10 +96,10 @@ function checkFormat(value: string, what: ExportWhat): ExportFormat {
       `--format must be one of ${EXPORT_FORMATS.join(", ")} (got '${value}')`,
     );
   }
-  if (format === "csv" && what !== "history") {
+  if (format !== "jsonl" && what !== "history") {
     throw commandUsageError(
       "export",
-      `--format csv applies to --what history only; --what ${what} prints one JSON object`,
+      `--format ${format} applies to --what history only; --what ${what} prints one JSON object`,
     );
   }
   return format;

@@ -1,33 +1,35 @@
 /**
- * History as CSV. Columns must be known before the header is written, so the log is read
- * twice: once to collect the flattened column names, once to write rows. The second pass stops
- * at the first pass's row count, so a run still writing cannot add rows whose columns the
- * header lacks.
+ * History as CSV. Columns must be known before the header is written, so the rows are read
+ * twice (from the log, or from the server): once to collect the flattened column names, once
+ * to write rows. The second pass stops at the first pass's row count, so a run still writing
+ * cannot add rows whose columns the header lacks.
  */
 import { CsvColumns } from "../../format/csv-columns.js";
 import { encodeCsvHeader, encodeCsvLine } from "../../format/csv-line.js";
 import { flattenRow } from "../../format/flatten-row.js";
 import type { KeySelection } from "../../format/key-selection.js";
 import type { HistoryExport, HistoryResult } from "./history-export.js";
-import { historyRows } from "./history-rows.js";
+import { rowBatches } from "./row-batches.js";
 
 export async function writeHistoryCsv(job: HistoryExport): Promise<HistoryResult> {
-  const { columns, rows, issues } = collectColumns(job);
+  const { columns, rows, issues } = await collectColumns(job);
   const { sink, keys } = job;
   sink.add(encodeCsvHeader(columns));
   const line = job.progress("exporting history", rows);
   let read = 0;
   let written = 0;
   // The first pass already collected the log's issues; this pass would only repeat them.
-  for (const row of historyRows(job.logFile, [])) {
-    if (read === rows) break;
-    line.tick(++read);
-    const flat = flattenRow(row);
-    if (keys && !holdsSelectedKey(flat, keys)) continue;
-    written++;
-    if (sink.add(encodeCsvLine(columns, flat))) {
-      await sink.flush();
-      if (sink.closed) break;
+  pass: for await (const batch of rowBatches(job.rows([]))) {
+    for (const row of batch) {
+      if (read === rows) break pass;
+      line.tick(++read);
+      const flat = flattenRow(row);
+      if (keys && !holdsSelectedKey(flat, keys)) continue;
+      written++;
+      if (sink.add(encodeCsvLine(columns, flat))) {
+        await sink.flush();
+        if (sink.closed) break pass;
+      }
     }
   }
   await sink.flush();
@@ -35,19 +37,21 @@ export async function writeHistoryCsv(job: HistoryExport): Promise<HistoryResult
   return { read, written, issues };
 }
 
-function collectColumns({ logFile, keys, progress }: HistoryExport): {
+async function collectColumns({ rows: source, keys, progress }: HistoryExport): Promise<{
   columns: string[];
   rows: number;
   issues: HistoryResult["issues"];
-} {
+}> {
   const line = progress("collecting columns", null);
   const columns = new CsvColumns();
   const issues: HistoryResult["issues"] = [];
   let rows = 0;
-  for (const row of historyRows(logFile, issues)) {
-    line.tick(++rows);
-    const names = flattenRow(row).keys();
-    columns.observe(keys ? filterNames(names, keys) : names);
+  for await (const batch of rowBatches(source(issues))) {
+    for (const row of batch) {
+      line.tick(++rows);
+      const names = flattenRow(row).keys();
+      columns.observe(keys ? filterNames(names, keys) : names);
+    }
   }
   line.clear();
   return { columns: columns.list(), rows, issues };

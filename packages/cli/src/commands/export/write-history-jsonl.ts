@@ -4,10 +4,10 @@
  */
 import { encodeJsonLine } from "../../format/json-line.js";
 import type { HistoryExport, HistoryResult } from "./history-export.js";
-import { historyRows } from "./history-rows.js";
+import { rowBatches } from "./row-batches.js";
 
 export async function writeHistoryJsonl({
-  logFile,
+  rows: source,
   keys,
   sink,
   progress,
@@ -16,14 +16,16 @@ export async function writeHistoryJsonl({
   const issues: HistoryResult["issues"] = [];
   let read = 0;
   let written = 0;
-  for (const row of historyRows(logFile, issues)) {
-    line.tick(++read);
-    const kept = keys ? keys.pick(row, ["_step"]) : row;
-    if (kept === null) continue;
-    written++;
-    if (sink.add(encodeJsonLine(kept))) {
-      await sink.flush();
-      if (sink.closed) break;
+  scan: for await (const batch of rowBatches(source(issues))) {
+    for (const row of batch) {
+      line.tick(++read);
+      const kept = keys ? keys.pick(row, ["_step"]) : row;
+      if (kept === null) continue;
+      written++;
+      if (sink.add(encodeJsonLine(kept))) {
+        await sink.flush();
+        if (sink.closed) break scan;
+      }
     }
   }
   await sink.flush();

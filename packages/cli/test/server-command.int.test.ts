@@ -1,0 +1,67 @@
+/** `stepwise server` as a user runs it: prints its URL and the admin key's place, serves, stops on a signal. */
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
+import { afterEach, beforeEach, expect, test } from "vitest";
+import { collect, runCliWith, startCli, waitForLine } from "./spawn-cli.js";
+
+let dir = "";
+const started: ChildProcess[] = [];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), "stepwise-server-cli-"));
+});
+afterEach(async () => {
+  // A failed assertion must not leave a server running.
+  for (const child of started.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+  await rm(dir, { recursive: true, force: true });
+});
+
+function serve(args: string[]): ReturnType<typeof startCli> {
+  const child = startCli(["server", "--port", "0", ...args]);
+  started.push(child);
+  return child;
+}
+
+test("prints the bound URL and the admin key file, serves, and exits 0 on SIGTERM", async () => {
+  const child = serve(["--data", dir]);
+  const done = collect(child);
+  const [, url] = await waitForLine(child, /listening on (http:\/\/127\.0\.0\.1:\d+)[^]*Admin API key: .+\n/);
+  const viewer = await fetch(`${url}/api/v1/viewer`);
+  expect(viewer.status).toBe(200);
+  const key = (await readFile(join(dir, "admin-key"), "utf8")).trim();
+  const withKey = await fetch(`${url}/api/v1/viewer`, { headers: { authorization: `Bearer ${key}` } });
+  expect(await withKey.json()).toMatchObject({ admin: true, via: "key" });
+  child.kill("SIGTERM");
+  const result = await done;
+  expect(result.code).toBe(0);
+  expect(result.stdout).toContain(`Admin API key: ${join(dir, "admin-key")}`);
+  expect(result.stderr).toContain("stopped");
+});
+
+test("--no-loopback-trust requires a key from this machine too", async () => {
+  const child = serve(["--data", dir, "--no-loopback-trust"]);
+  const done = collect(child);
+  const [, url] = await waitForLine(child, /listening on (http:\/\/\S+)/);
+  expect((await fetch(`${url}/api/v1/viewer`)).status).toBe(401);
+  child.kill("SIGINT");
+  expect((await done).code).toBe(0);
+});
+
+test("a bad option is a usage error (exit 2) naming it", async () => {
+  const result = await runCliWith(["server", "--port", "http", "--data", dir]);
+  expect(result.code).toBe(2);
+  expect(result.stderr).toContain("--port must be an integer from 0 to 65535");
+});
+
+test("a port in use is reported, not a stack trace", async () => {
+  const first = serve(["--data", dir]);
+  const done = collect(first);
+  const [, port] = await waitForLine(first, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const second = await runCliWith(["server", "--port", port ?? "", "--data", join(dir, "other")]);
+  expect(second.code).not.toBe(0);
+  expect(second.stderr).toContain("EADDRINUSE");
+  expect(second.stderr).not.toContain("unexpected error");
+  first.kill("SIGTERM");
+  await done;
+});
