@@ -91,7 +91,22 @@ const offsetSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)
 
 export const ingestBatchSchema = z.object({
   run: runUpsertSchema.optional(),
-  history: z.object({ offset: offsetSchema, rows: z.array(historyRowSchema).max(100_000) }).optional(),
+  /**
+   * History rows as objects (`rows`) or, cheaper for both sides, as their extended-JSON text, one
+   * row per string (`lines`, as W&B's file_stream sends wandb-history.jsonl): the server parses
+   * each line for the series and stores the line itself, without serialising the row again.
+   */
+  history: z
+    .object({
+      offset: offsetSchema,
+      rows: z.array(historyRowSchema).max(100_000).optional(),
+      lines: z
+        .array(z.string().max(16 * 1024 * 1024))
+        .max(100_000)
+        .optional(),
+    })
+    .refine((h) => (h.rows === undefined) !== (h.lines === undefined), "give exactly one of rows or lines")
+    .optional(),
   /** System metrics samples (`system.*` keys plus `_timestamp`, `_runtime`). */
   events: z.object({ offset: offsetSchema, lines: z.array(historyRowSchema).max(100_000) }).optional(),
   /** Console lines; unlike the other streams a line may be rewritten at an old offset (progress bars). */

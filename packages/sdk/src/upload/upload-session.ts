@@ -151,7 +151,7 @@ export class UploadSession {
 
   /** Sends one batch until it is acknowledged; null on success, else how the session ends. */
   private async deliver(sealed: SealedBatch): Promise<UploadOutcome | null> {
-    const encoded = await encodeBatch(sealed.batch);
+    const encoded = await encodeBatch(sealed.batch, this.options.target);
     let unreachableSince: number | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };

@@ -54,6 +54,15 @@ export interface StoredRun {
   stopRequested: boolean;
 }
 
+/**
+ * What `applyBatch` takes: an ingest batch whose history arrives as parsed rows, optionally with
+ * each row's text as received (`texts[i]` is the extended-JSON text that `rows[i]` was parsed
+ * from, one line, no newline). With texts the store keeps them verbatim instead of re-encoding.
+ */
+export type StoreBatch = Omit<IngestBatch, "history"> & {
+  history?: { offset: number; rows: HistoryRow[]; texts?: string[] };
+};
+
 export interface ApplyBatchResult {
   run: StoredRun;
   /** Set when a stream's offset was past the stored count: nothing of the batch was applied. */
@@ -178,7 +187,7 @@ export interface Store {
   updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun>;
 
   /** Creates the run on first sight (state running; name generated as `adjective-noun-N` when none is given). */
-  applyBatch(ref: RunRef, batch: IngestBatch, now: number): Promise<ApplyBatchResult>;
+  applyBatch(ref: RunRef, batch: StoreBatch, now: number): Promise<ApplyBatchResult>;
   /** Running runs with heartbeatAt < olderThan become crashed; returns how many. */
   markStaleRunsCrashed(olderThan: number): Promise<number>;
 

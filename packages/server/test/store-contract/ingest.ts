@@ -4,10 +4,11 @@
  * records apply in order exactly once, and the summary snapshot replaces the stored summary.
  */
 import { describe, expect, it } from "vitest";
-import { STREAMS, type IngestBatch, type StreamName } from "@stepwise/protocol";
+import { STREAMS, type StreamName } from "@stepwise/protocol";
 import { rows, runRef, scanAll, storeOpener, type StoreFactory } from "./contract-setup.js";
+import type { StoreBatch } from "../../src/store/store.js";
 
-const ONE_ITEM: Record<StreamName, (offset: number) => IngestBatch> = {
+const ONE_ITEM: Record<StreamName, (offset: number) => StoreBatch> = {
   history: (offset) => ({ history: { offset, rows: [{ _step: offset, x: offset }] } }),
   events: (offset) => ({ events: { offset, lines: [{ _timestamp: offset, "system.cpu": 1 }] } }),
   console: (offset) => ({ console: { offset, lines: [`line ${offset}`] } }),
@@ -21,7 +22,7 @@ export function ingestContract(factory: StoreFactory): void {
     it("treats a re-sent batch as a no-op", async () => {
       const store = await open();
       const ref = runRef("idem");
-      const batch: IngestBatch = {
+      const batch: StoreBatch = {
         history: { offset: 0, rows: rows(0, 50, (s) => ({ loss: 1 / (s + 1) })) },
         events: { offset: 0, lines: [{ _timestamp: 1, "system.cpu": 50 }] },
         console: { offset: 0, lines: ["hello"] },
@@ -63,7 +64,7 @@ export function ingestContract(factory: StoreFactory): void {
         const ref = runRef(`gap-${stream}`);
         await store.applyBatch(ref, { ...ONE_ITEM[stream](0), summary: { kept: true } }, 1);
         const before = await store.getRun(ref);
-        const gapped: IngestBatch = {
+        const gapped: StoreBatch = {
           ...ONE_ITEM.history(stream === "history" ? 5 : 1),
           ...ONE_ITEM.events(stream === "events" ? 5 : 0),
           ...ONE_ITEM.console(stream === "console" ? 5 : 0),
@@ -132,7 +133,7 @@ export function ingestContract(factory: StoreFactory): void {
         goal: null,
         expandedFrom: null,
       });
-      const first: IngestBatch = {
+      const first: StoreBatch = {
         run: { config: { lr: 1, opt: { name: "sgd" } } },
         meta: {
           offset: 0,
@@ -145,7 +146,7 @@ export function ingestContract(factory: StoreFactory): void {
         },
       };
       await store.applyBatch(ref, first, 1);
-      const second: IngestBatch = {
+      const second: StoreBatch = {
         meta: {
           offset: 4,
           records: [
@@ -179,7 +180,7 @@ export function ingestContract(factory: StoreFactory): void {
     it("does not roll metadata or the summary back when an old batch is re-sent", async () => {
       const store = await open();
       const ref = runRef("rollback");
-      const old: IngestBatch = {
+      const old: StoreBatch = {
         run: { name: "first", tags: ["a"] },
         ...ONE_ITEM.history(0),
         summary: { x: 0 },

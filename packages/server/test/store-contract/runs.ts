@@ -3,8 +3,9 @@
  * staleness, updates, and entity/project rollups. Listing is in run-listing.ts.
  */
 import { describe, expect, it } from "vitest";
-import { NotFoundError, type IngestBatch } from "@stepwise/protocol";
+import { NotFoundError } from "@stepwise/protocol";
 import { runRef, storeOpener, type StoreFactory } from "./contract-setup.js";
+import type { StoreBatch } from "../../src/store/store.js";
 
 export function runsContract(factory: StoreFactory): void {
   const open = storeOpener(factory);
@@ -72,7 +73,7 @@ export function runsContract(factory: StoreFactory): void {
 
     it("follows the lifecycle: finished, failed, killed, preempting, preempted", async () => {
       const store = await open();
-      const exit = (code: number): IngestBatch => ({ exit: { exitCode: code, runtime: 5 } });
+      const exit = (code: number): StoreBatch => ({ exit: { exitCode: code, runtime: 5 } });
       await store.applyBatch(runRef("ok"), { run: { startTime: 100 } }, 100);
       const ok = await store.applyBatch(runRef("ok"), exit(0), 200);
       expect(ok.run).toMatchObject({ state: "finished", exitCode: 0, finishedAt: 105 });
@@ -93,7 +94,7 @@ export function runsContract(factory: StoreFactory): void {
     it("does not change a finished run when its final batch is re-sent, and reopens it on new data", async () => {
       const store = await open();
       const ref = runRef("resend");
-      const final: IngestBatch = {
+      const final: StoreBatch = {
         history: { offset: 0, rows: [{ _step: 0, x: 1 }] },
         exit: { exitCode: 0, runtime: 1 },
       };

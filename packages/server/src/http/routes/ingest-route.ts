@@ -7,6 +7,7 @@ import { ingestBatchSchema, OffsetGapError, type IngestResponse } from "@stepwis
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
+import { toStoreBatch } from "../history-lines.js";
 import { readJsonBody } from "../json-body.js";
 import { extendedJson } from "../json-response.js";
 import { runRefParam } from "../path-params.js";
@@ -18,7 +19,7 @@ export function ingestRoute(deps: AppDeps): Hono<AppEnv> {
     const ref = runRefParam(c);
     assertRunAccess(c.get("principal"), ref);
     const batch = await readJsonBody(c.req.raw, deps.config, ingestBatchSchema);
-    const { run, gap } = await deps.store.applyBatch(ref, batch, deps.now());
+    const { run, gap } = await deps.store.applyBatch(ref, toStoreBatch(batch), deps.now());
     if (gap !== null)
       throw new OffsetGapError(
         gap.stream,

@@ -16,7 +16,7 @@ import {
   type RunRef,
   type StreamName,
 } from "@stepwise/protocol";
-import type { ApplyBatchResult, StoredRun } from "../store.js";
+import type { ApplyBatchResult, StoredRun, StoreBatch } from "../store.js";
 import { blankRun } from "../../domain/blank-run.js";
 import { rowStep, splitHistoryRow } from "../../domain/history-row.js";
 import { applyMetaRecord, applyRunUpsert } from "../../domain/run-metadata.js";
@@ -36,7 +36,7 @@ export class BatchApplier {
   >;
   private readonly insertLine: Database.Statement<[number, string, number, string]>;
   private readonly upsertLine: Database.Statement<[number, string, number, string]>;
-  private readonly transaction: (ref: RunRef, batch: IngestBatch, now: number) => ApplyBatchResult;
+  private readonly transaction: (ref: RunRef, batch: StoreBatch, now: number) => ApplyBatchResult;
 
   constructor(
     db: Database.Database,
@@ -54,12 +54,12 @@ export class BatchApplier {
       `INSERT INTO stream_lines (run_pk, stream, line_index, body) VALUES (?, ?, ?, ?)
        ON CONFLICT (run_pk, stream, line_index) DO UPDATE SET body = excluded.body`,
     );
-    this.transaction = db.transaction((ref: RunRef, batch: IngestBatch, now: number) =>
+    this.transaction = db.transaction((ref: RunRef, batch: StoreBatch, now: number) =>
       this.run(ref, batch, now),
     );
   }
 
-  apply(ref: RunRef, batch: IngestBatch, now: number): ApplyBatchResult {
+  apply(ref: RunRef, batch: StoreBatch, now: number): ApplyBatchResult {
     try {
       return this.transaction(ref, batch, now);
     } catch (error) {
@@ -68,7 +68,7 @@ export class BatchApplier {
     }
   }
 
-  private run(ref: RunRef, batch: IngestBatch, now: number): ApplyBatchResult {
+  private run(ref: RunRef, batch: StoreBatch, now: number): ApplyBatchResult {
     const found = this.runs.find(ref);
     let run = found?.run ?? blankRun(ref, batch.run?.startTime ?? now);
     const plans: Plans = {};
@@ -101,7 +101,7 @@ export class BatchApplier {
     const before = run.offsets;
     run.heartbeatAt = now;
     if (batch.meta && plans.meta) run = this.applyMeta(pk, run, batch.meta.records, plans.meta);
-    if (batch.history && plans.history) this.applyHistory(pk, run, batch.history.rows, plans.history);
+    if (batch.history && plans.history) this.applyHistory(pk, run, batch.history, plans.history);
     if (batch.events && plans.events) {
       const { lines } = batch.events;
       for (let i = plans.events.skip, at = plans.events.from; i < lines.length; i++, at++) {
@@ -169,9 +169,10 @@ export class BatchApplier {
   private applyHistory(
     pk: number,
     run: StoredRun,
-    rows: ReadonlyArray<Record<string, unknown>>,
+    history: NonNullable<StoreBatch["history"]>,
     plan: Extract<StreamPlan, { kind: "apply" }>,
   ): void {
+    const { rows, texts } = history;
     const points = new Map<string, { xs: number[]; ys: number[] }>();
     let step = 0;
     const sink = (key: string, value: number): void => {
@@ -192,7 +193,7 @@ export class BatchApplier {
       step = rowStep(row, previous);
       previous = step;
       if (lastStep === null || step > lastStep) lastStep = step;
-      if (block.add(step, splitHistoryRow(row, sink))) {
+      if (block.add(step, splitHistoryRow(row, sink, texts?.[i]))) {
         this.writeBlock(pk, blockStart, block);
         blockStart = at + 1;
       }
@@ -203,7 +204,7 @@ export class BatchApplier {
   }
 }
 
-function streamPart(batch: IngestBatch, stream: StreamName): { offset: number; items: number } | undefined {
+function streamPart(batch: StoreBatch, stream: StreamName): { offset: number; items: number } | undefined {
   switch (stream) {
     case "history":
       return batch.history && { offset: batch.history.offset, items: batch.history.rows.length };

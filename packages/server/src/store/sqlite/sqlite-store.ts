@@ -5,7 +5,7 @@
  * One process writes a database file (the series tail cache assumes so); others may read it.
  */
 import type Database from "better-sqlite3";
-import { NotFoundError, type IngestBatch, type RunRef } from "@stepwise/protocol";
+import { NotFoundError, type RunRef } from "@stepwise/protocol";
 import type {
   ApplyBatchResult,
   EntitySummary,
@@ -20,6 +20,7 @@ import type {
   StoredApiKey,
   StoredFile,
   StoredRun,
+  StoreBatch,
 } from "../store.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
@@ -82,7 +83,7 @@ export class SqliteStore implements Store {
   updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun> {
     return settle(() => this.update(ref, patch));
   }
-  applyBatch(ref: RunRef, batch: IngestBatch, now: number): Promise<ApplyBatchResult> {
+  applyBatch(ref: RunRef, batch: StoreBatch, now: number): Promise<ApplyBatchResult> {
     return settle(() => this.batches.apply(ref, batch, now));
   }
   markStaleRunsCrashed(olderThan: number): Promise<number> {
