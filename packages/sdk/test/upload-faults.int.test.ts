@@ -99,9 +99,10 @@ describe("online mode under faults", () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     const data = tempDir();
-    const training = startUploadChild("upload-stream.mjs", [tempDir(), url, "3000", "100", "40"]);
+    // About 12 s of training (30,000 rows, 100 every 40 ms); the server appears 10 s after init().
+    const training = startUploadChild("upload-stream.mjs", [tempDir(), url, "30000", "100", "40"]);
     const run = await training.run;
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 10_000));
     const server = await startServerProcess(data, { port });
     try {
       const exit = await training.exit;
@@ -115,7 +116,7 @@ describe("online mode under faults", () => {
     } finally {
       await server.kill("SIGTERM");
     }
-  }, 45_000);
+  }, 60_000);
 
   it("tells how to send the rest when finish() times out with the server unreachable", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;

@@ -6,7 +6,6 @@
  * and stream items below the counts the server reported after a gap.
  */
 import type {
-  HistoryRow,
   IngestBatch,
   MetaRecord,
   RunRecord,
@@ -14,6 +13,7 @@ import type {
   RunUpsert,
   StreamOffsets,
 } from "@stepwise/protocol";
+import { stringifyExtended } from "@stepwise/protocol";
 import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
 
@@ -39,7 +39,8 @@ export class BatchBuilder {
   private engine = newEngine();
   private offsets: StreamOffsets;
   private skip: SkipRule;
-  private rows: HistoryRow[] = [];
+  /** Each history row as its extended-JSON text (sent as `history.lines`). */
+  private rows: string[] = [];
   private historyStart = 0;
   private meta: MetaRecord[] = [];
   private metaStart = 0;
@@ -104,7 +105,7 @@ export class BatchBuilder {
         this.engine.observeRow(record.row);
         if (fresh && this.offsets.history >= this.skip.below.history) {
           if (this.rows.length === 0) this.historyStart = this.offsets.history;
-          this.rows.push(record.row);
+          this.rows.push(entry.text ?? stringifyExtended(record.row));
           this.grow(size * 2);
           this.summaryDirty = true;
         }
@@ -150,7 +151,7 @@ export class BatchBuilder {
   take(preempting: boolean): SealedBatch {
     const batch: IngestBatch = {};
     if (this.run) batch.run = this.run;
-    if (this.rows.length > 0) batch.history = { offset: this.historyStart, rows: this.rows };
+    if (this.rows.length > 0) batch.history = { offset: this.historyStart, lines: this.rows };
     if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
     if (this.snapshot) batch.summary = this.snapshot;
     else if (this.summaryDirty) batch.summary = this.engine.toJSON();

@@ -4,24 +4,33 @@
  * RunLogReader because the tail reader follows a growing file frame by frame and keeps its key
  * table across reads, while RunLogReader reads a fixed snapshot of the file from its start.
  */
-import { parseExtended, runRecordSchema, type RunRecord } from "@stepwise/protocol";
+import { encodeNumber, parseExtended, runRecordSchema, type RunRecord } from "@stepwise/protocol";
 import { PAYLOAD_KEY, PAYLOAD_ROW, TAG_NUMBER } from "../runlog/log-format.js";
 
 export type DecodedPayload =
-  | { kind: "key"; id: number; key: string }
-  | { kind: "record"; record: RunRecord }
+  | { kind: "key"; id: number; key: string; prefix: string }
+  | { kind: "record"; record: RunRecord; text?: string }
   | { kind: "bad"; message: string };
 
-/** `keys` maps key ids (from earlier key frames) to keys; binary rows refer to keys by id. */
-export function decodePayload(payload: Buffer, keys: readonly string[]): DecodedPayload {
+/**
+ * `keys` maps key ids (from earlier key frames) to keys and `prefixes` to their JSON-encoded
+ * `"key":` text; binary rows refer to keys by id. A binary row decodes to its object (for the
+ * summary) and, in the same pass, its extended-JSON text (sent as a history line): formatting
+ * straight from the float64s costs a fraction of building the object and stringifying it.
+ */
+export function decodePayload(
+  payload: Buffer,
+  keys: readonly string[],
+  prefixes: readonly string[],
+): DecodedPayload {
   const kind = payload[0];
   try {
     if (kind === PAYLOAD_KEY) {
-      const key = JSON.parse(payload.toString("utf8", 5, payload.length - 1)) as string;
-      return { kind: "key", id: payload.readUInt32LE(1), key };
+      const prefix = payload.toString("utf8", 5);
+      const key = JSON.parse(prefix.slice(0, -1)) as string;
+      return { kind: "key", id: payload.readUInt32LE(1), key, prefix };
     }
-    if (kind === PAYLOAD_ROW)
-      return { kind: "record", record: { t: "history", row: decodeRow(payload, keys) } };
+    if (kind === PAYLOAD_ROW) return decodeRow(payload, keys, prefixes);
     const value = parseExtended(payload.toString("utf8"));
     if (isHistoryRecord(value)) return { kind: "record", record: value };
     const parsed = runRecordSchema.safeParse(value);
@@ -32,24 +41,31 @@ export function decodePayload(payload: Buffer, keys: readonly string[]): Decoded
   }
 }
 
-function decodeRow(buffer: Buffer, keys: readonly string[]): Record<string, unknown> {
+function decodeRow(buffer: Buffer, keys: readonly string[], prefixes: readonly string[]): DecodedPayload {
   const count = buffer.readUInt32LE(1);
   const row: Record<string, unknown> = {};
+  let text = "{";
   let at = 5;
   for (let i = 0; i < count; i++) {
     const id = buffer.readUInt32LE(at);
     const key = keys[id];
     if (key === undefined) throw new Error(`key id ${id} was never defined`);
+    if (i > 0) text += ",";
+    text += prefixes[id] as string;
     if (buffer[at + 4] === TAG_NUMBER) {
-      row[key] = buffer.readDoubleLE(at + 5);
+      const value = buffer.readDoubleLE(at + 5);
+      row[key] = value;
+      text += encodeNumber(value);
       at += 13;
     } else {
       const length = buffer.readUInt32LE(at + 5);
-      row[key] = parseExtended(buffer.toString("utf8", at + 9, at + 9 + length));
+      const json = buffer.toString("utf8", at + 9, at + 9 + length);
+      row[key] = parseExtended(json);
+      text += json;
       at += 9 + length;
     }
   }
-  return row;
+  return { kind: "record", record: { t: "history", row }, text: text + "}" };
 }
 
 function isHistoryRecord(value: unknown): value is Extract<RunRecord, { t: "history" }> {

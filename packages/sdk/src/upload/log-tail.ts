@@ -25,6 +25,8 @@ export interface TailEntry {
   /** File offset just after it. */
   end: number;
   record: RunRecord;
+  /** For a history row stored in binary: the row's extended-JSON text. */
+  text?: string;
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -36,6 +38,7 @@ export class LogTail {
   private buffer = Buffer.alloc(0);
   private bufferStart = FILE_HEADER_BYTES;
   private keys: string[] = [];
+  private prefixes: string[] = [];
 
   constructor(
     readonly file: string,
@@ -70,11 +73,14 @@ export class LogTail {
       }
       const end = at + FRAME_HEADER_BYTES + length;
       this.position = end;
-      const decoded = decodePayload(checked.subarray(4), this.keys);
-      if (decoded.kind === "key") this.keys[decoded.id] = decoded.key;
-      else if (decoded.kind === "bad")
+      const decoded = decodePayload(checked.subarray(4), this.keys, this.prefixes);
+      if (decoded.kind === "key") {
+        this.keys[decoded.id] = decoded.key;
+        this.prefixes[decoded.id] = decoded.prefix;
+      } else if (decoded.kind === "bad")
         this.onIssue(`${this.file}: record at byte ${at} skipped: ${decoded.message}`);
-      else return { offset: at, end, record: decoded.record };
+      else if (decoded.text === undefined) return { offset: at, end, record: decoded.record };
+      else return { offset: at, end, record: decoded.record, text: decoded.text };
     }
   }
 
@@ -82,6 +88,7 @@ export class LogTail {
   rewind(): void {
     this.position = FILE_HEADER_BYTES;
     this.keys = [];
+    this.prefixes = [];
     this.buffer = Buffer.alloc(0);
     this.bufferStart = FILE_HEADER_BYTES;
   }

@@ -13,7 +13,13 @@ import { STREAMS } from "@stepwise/protocol";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
 import { Backoff } from "./backoff.js";
 import { BatchBuilder, type SealedBatch } from "./batch-builder.js";
-import { encodeBatch, IngestClient, type SendResult, type ServerTarget } from "./ingest-client.js";
+import {
+  encodeBatch,
+  IngestClient,
+  type EncodedBatch,
+  type SendResult,
+  type ServerTarget,
+} from "./ingest-client.js";
 import { LogTail } from "./log-tail.js";
 import type { UploadTuning } from "./upload-tuning.js";
 import { markSynced, readUploadState, writeUploadState, type UploadState } from "./upload-state.js";
@@ -58,6 +64,8 @@ export class UploadSession {
   /** A heartbeat is due heartbeatMs after the last request (the first batch is the run record). */
   private lastSendAt = Date.now();
   private gapRecoveries = 0;
+  /** Set when a gap recovery rewinds the log. */
+  private rewound = false;
   /** Stream items sent and acknowledged in this session. */
   sentItems = 0;
   requests = 0;
@@ -107,6 +115,8 @@ export class UploadSession {
   private async loop(): Promise<UploadOutcome> {
     const tail = this.tail as LogTail;
     const live = this.options.mode === "live";
+    /** The next batch, sealed and encoded while the previous one was in flight. */
+    let next: { sealed: SealedBatch; encoded: Promise<EncodedBatch> } | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
       this.fill(tail);
@@ -119,14 +129,24 @@ export class UploadSession {
             this.finishing ||
             now - (builder.openedAt ?? now) >= this.options.tuning.flushIntervalMs));
       const heartbeatDue = live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
-      if (flushDue || this.preempting || heartbeatDue) {
-        const sealed = builder.take(this.preempting);
-        this.preempting = false;
-        const sending = this.deliver(sealed);
-        // The request travels (and its gzip runs on the thread pool) while the next batch is read.
+      if (next !== null || flushDue || this.preempting || heartbeatDue) {
+        const sealed = next?.sealed ?? builder.take(this.preempting);
+        if (next === null) this.preempting = false;
+        const sending = this.deliver(sealed, next?.encoded);
+        next = null;
+        this.rewound = false;
+        // The request travels while the next batch is read; when that one is already full, it is
+        // sealed and encoded now too, so the server never waits for the uploader between batches.
         this.fill(tail);
+        if (builder.full && !sealed.hasExit && !this.preempting) {
+          await new Promise((resolve) => setImmediate(resolve)); // let the request go out first
+          const following = builder.take(false);
+          next = { sealed: following, encoded: encodeBatch(following.batch, this.options.target) };
+        }
         const outcome = await sending;
         if (outcome !== null) return outcome;
+        // A gap recovery rewound the log: the batch sealed ahead is stale and is read again.
+        if (this.rewound) next = null;
         if (sealed.hasExit && this.state.logOffset >= sealed.endOffset) {
           markSynced(this.options.logFile);
           return { kind: "complete" };
@@ -150,8 +170,11 @@ export class UploadSession {
   }
 
   /** Sends one batch until it is acknowledged; null on success, else how the session ends. */
-  private async deliver(sealed: SealedBatch): Promise<UploadOutcome | null> {
-    const encoded = await encodeBatch(sealed.batch, this.options.target);
+  private async deliver(
+    sealed: SealedBatch,
+    encodedAhead?: Promise<EncodedBatch>,
+  ): Promise<UploadOutcome | null> {
+    const encoded = await (encodedAhead ?? encodeBatch(sealed.batch, this.options.target));
     let unreachableSince: number | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
@@ -220,6 +243,7 @@ export class UploadSession {
       `the server is missing data it had acknowledged; re-sending from the run log (${this.options.runDir})`,
     );
     this.tail?.rewind();
+    this.rewound = true;
     this.builder.reset(this.state.base, { logOffset: FILE_HEADER_BYTES, below: server });
     this.state = { ...this.state, logOffset: FILE_HEADER_BYTES, offsets: { ...this.state.base } };
     return null;
