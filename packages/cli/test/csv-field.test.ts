@@ -1,6 +1,6 @@
 /** CSV encoding: RFC 4180 quoting, non-finite numbers, missing values, JSON leaves. */
 import { describe, expect, it } from "vitest";
-import { encodeCsvField, quoteCsvText } from "../src/format/csv-field.js";
+import { encodeCsvField, quoteCsvText } from "@stepwise/protocol";
 import { encodeCsvHeader, encodeCsvLine } from "../src/format/csv-line.js";
 
 describe("encodeCsvField", () => {

@@ -1,9 +1,9 @@
+import { encodeCsvField, quoteCsvText } from "@stepwise/protocol";
 /**
  * One CSV line from a flattened row and the column list. Lines end with "\n" (not RFC 4180's
  * CRLF), like the JSON-lines output; every CSV reader we target (pandas, Python's csv, R,
  * spreadsheets) accepts both.
  */
-import { encodeCsvField, quoteCsvText } from "./csv-field.js";
 
 export function encodeCsvLine(columns: readonly string[], row: ReadonlyMap<string, unknown>): string {
   let line = "";

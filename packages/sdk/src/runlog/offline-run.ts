@@ -3,13 +3,13 @@
  * metric definitions, state, and every history row. This is what `stepwise export <run-dir>`
  * prints, and how a run directory is checked from outside.
  */
-import { hostname } from "node:os";
 import type { MetricRecord, RunRecord, RunStartRecord, RunState } from "@stepwise/protocol";
 import { CorruptDataError } from "@stepwise/protocol";
 import { deepMerge } from "../values/deep-merge.js";
 import { SummaryEngine } from "../summary/summary-engine.js";
 import { RunLogReader, type RunLogIssue } from "./run-log-reader.js";
 import { resolveRunLog } from "./run-directory.js";
+import { writerAlive } from "./writer-alive.js";
 
 export interface OfflineRunInfo {
   id: string;
@@ -129,16 +129,7 @@ export function* iterateHistory(target: string): Generator<Record<string, unknow
 /** Offline state: finished (exit 0) or failed (other codes); without an exit, running while its process lives, else crashed. */
 function stateOf(start: RunStartRecord, exit: { exitCode: number } | null): RunState {
   if (exit) return exit.exitCode === 0 ? "finished" : "failed";
-  return start.host === hostname() && processAlive(start.pid) ? "running" : "crashed";
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return writerAlive(start.host, start.pid) ? "running" : "crashed";
 }
 
 function pickDefined(record: Extract<RunRecord, { t: "run-update" }>): Partial<OfflineRunInfo> {

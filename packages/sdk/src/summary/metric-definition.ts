@@ -3,7 +3,7 @@
  * for repeated definitions of one name (`definedMetric.With`), and the escaped dotted-name
  * helpers that turn a metric name into a summary key path and back.
  */
-import { SUMMARY_AGGREGATIONS, UsageError } from "@stepwise/protocol";
+import { joinDottedPath, splitDottedPath, SUMMARY_AGGREGATIONS, UsageError } from "@stepwise/protocol";
 import type { Goal, KeyPath, MetricRecord, SummaryAggregation } from "@stepwise/protocol";
 
 export interface DefineMetricOptions {
@@ -207,31 +207,14 @@ export function cloneMetricRecord(record: MetricRecord): MetricRecord {
  * As in W&B a trailing empty segment is dropped, so "a." names "a".
  */
 export function splitEscapedDottedName(name: string): KeyPath {
-  const parts: string[] = [];
-  let current = "";
-  let escaped = false;
-  for (const char of name) {
-    if (escaped) {
-      current += char === "." ? "." : `\\${char}`;
-      escaped = false;
-    } else if (char === "\\") {
-      escaped = true;
-    } else if (char === ".") {
-      parts.push(current);
-      current = "";
-    } else {
-      current += char;
-    }
-  }
-  if (escaped) current += "\\";
-  if (current.length > 0 || parts.length === 0) parts.push(current);
+  const parts = splitDottedPath(name);
+  if (parts.length > 1 && parts[parts.length - 1] === "") parts.pop();
   return parts;
 }
 
 /** The dotted name of a key path, a literal `.` inside a segment written `\.` (used for glob matching). */
 export function joinEscapedPath(path: readonly string[]): string {
-  if (path.length === 1 && !path[0]!.includes(".")) return path[0]!;
-  return path.map((segment) => segment.replaceAll(".", "\\.")).join(".");
+  return joinDottedPath(path);
 }
 
 /** An unambiguous map key for a path (segments may hold dots and backslashes, but not NUL in practice). */

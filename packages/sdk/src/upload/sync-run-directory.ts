@@ -6,7 +6,6 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { hostname } from "node:os";
 import type { RunStartRecord } from "@stepwise/protocol";
 import { NotFoundError } from "@stepwise/protocol";
 import { resolveRunLog } from "../runlog/run-directory.js";
@@ -15,6 +14,7 @@ import { resolveApiConnection } from "../api/api-connection.js";
 import { UploadSession } from "./upload-session.js";
 import { isSynced, markSynced } from "./upload-state.js";
 import { resolveUploadTuning } from "./upload-tuning.js";
+import { writerAlive } from "../runlog/writer-alive.js";
 
 export interface SyncOptions {
   /** Default: STEPWISE_BASE_URL, then the credentials file of `stepwise login`, then http://127.0.0.1:8080. */
@@ -61,7 +61,7 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
   if (isSynced(logFile)) return result;
   // files/summary.json is written last at finish: with it, the process is done with the run.
   const finished = existsSync(join(dir, "files", "summary.json"));
-  if (!finished && start.host === hostname() && processAlive(start.pid))
+  if (!finished && writerAlive(start.host, start.pid))
     return {
       ...result,
       status: "running",
@@ -105,13 +105,4 @@ function readStartRecord(logFile: string): RunStartRecord {
   throw new NotFoundError(
     `${logFile} holds no run record; the run never started writing, so there is nothing to sync`,
   );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }

@@ -5,8 +5,7 @@
  * histograms, tables) are values, not namespaces; strings, booleans, arrays and nulls are kept
  * in the row only. `_step` is the x of every point, never a series of its own.
  */
-import { stringifyExtended } from "@stepwise/protocol";
-import { appendDottedSegment } from "./dotted-path.js";
+import { stringifyExtended, appendDottedSegment } from "@stepwise/protocol";
 
 export type PointSink = (key: string, value: number) => void;
 

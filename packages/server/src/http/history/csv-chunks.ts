@@ -3,7 +3,7 @@
  * add one), the second writes. The second pass stops at the rows the first one saw, so a run
  * that logs meanwhile cannot add values without a column.
  */
-import { encodeNumber, stringifyExtended } from "@stepwise/protocol";
+import { encodeCsvField, quoteCsvText } from "@stepwise/protocol";
 import { flattenRowText, orderColumns } from "./flat-row.js";
 
 export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGenerator<string> {
@@ -15,39 +15,17 @@ export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGene
       for (const name of flattenRowText(text).keys()) seen.add(name);
     }
   const columns = orderColumns(seen);
-  yield columns.map(quoteText).join(",") + "\n";
+  yield columns.map(quoteCsvText).join(",") + "\n";
   let written = 0;
   for await (const rows of scan()) {
     let chunk = "";
     for (const text of rows) {
       if (written === rowCount) break;
       const row = flattenRowText(text);
-      chunk += columns.map((name) => csvField(row.get(name))).join(",") + "\n";
+      chunk += columns.map((name) => encodeCsvField(row.get(name))).join(",") + "\n";
       written++;
     }
     if (chunk !== "") yield chunk;
     if (written === rowCount) return;
   }
-}
-
-/** RFC 4180 field: numbers in JSON spelling (NaN, Infinity), missing and null empty, objects as JSON text. */
-function csvField(value: unknown): string {
-  switch (typeof value) {
-    case "number":
-      return encodeNumber(value);
-    case "boolean":
-      return value ? "true" : "false";
-    case "bigint":
-      return value.toString();
-    case "string":
-      return quoteText(value);
-    case "object":
-      return value === null ? "" : `"${stringifyExtended(value).replaceAll('"', '""')}"`;
-    default:
-      return "";
-  }
-}
-
-function quoteText(text: string): string {
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

@@ -9,9 +9,8 @@
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
-import { parseExtended, stringifyExtended, type RunRef } from "@stepwise/protocol";
+import { parseExtended, stringifyExtended, type RunRef, splitDottedPath } from "@stepwise/protocol";
 import type { HistoryScanOptions } from "../store.js";
-import { splitDottedPath } from "../../domain/dotted-path.js";
 import { fromBlob } from "./float-blob.js";
 
 /** Blocks per page: ≤ 5,000 rows (blocks hold ≤ 1,000). */

@@ -3,8 +3,7 @@
  * (`$."opt"."lr"`). Every segment is quoted, so keys holding `.`, `/`, spaces or `[` work; SQLite
  * has no escape for `"` inside a quoted label, so such keys cannot be filtered on.
  */
-import { InvalidDataError } from "@stepwise/protocol";
-import { splitDottedPath } from "../../domain/dotted-path.js";
+import { InvalidDataError, splitDottedPath } from "@stepwise/protocol";
 
 export function sqliteJsonPath(field: string, dotted: string): string {
   const segments = splitDottedPath(dotted);

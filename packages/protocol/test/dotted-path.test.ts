@@ -1,5 +1,5 @@
+import { appendDottedSegment, joinDottedPath, splitDottedPath } from "../src/index.js";
 import { describe, expect, it } from "vitest";
-import { appendDottedSegment, joinDottedPath, splitDottedPath } from "../src/domain/dotted-path.js";
 
 describe("dotted paths", () => {
   it("splits on unescaped dots; \\. is a literal dot; / and other backslashes stay", () => {

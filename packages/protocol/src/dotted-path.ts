@@ -1,7 +1,8 @@
 /**
  * Dotted key paths, the one way series names, filter paths and sort paths name a nested key:
  * segments joined with `.`, a literal dot inside a segment written `\.` (as the SDK writes metric
- * names). Any other backslash stays literal, so `a\b` names the single key `a\b`.
+ * names). Any other backslash stays literal, so `a\b` names the single key `a\b`. Shared by the
+ * SDK (metric names, globs) and the server (series names, filter and sort paths).
  */
 
 /** Splits `train.loss` into `["train", "loss"]` and `a\.b` into `["a.b"]`. */

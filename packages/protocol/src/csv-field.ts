@@ -1,9 +1,9 @@
 /**
- * Encodes one value as an RFC 4180 CSV field. Numbers keep their JSON spelling, with `NaN`,
+ * How history is written as CSV, by the CLI and by the server alike: one value as an RFC 4180 field. Numbers keep their JSON spelling, with `NaN`,
  * `Infinity` and `-Infinity` for non-finite values; missing values and null are empty;
  * arrays and data-type objects are their extended-JSON text, always quoted.
  */
-import { encodeNumber, stringifyExtended } from "@stepwise/protocol";
+import { encodeNumber, stringifyExtended } from "./extended-json.js";
 
 export function encodeCsvField(value: unknown): string {
   switch (typeof value) {
