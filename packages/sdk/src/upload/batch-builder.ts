@@ -18,7 +18,10 @@ import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
 
 export interface SealedBatch {
+  /** Everything but the history rows. */
   batch: IngestBatch;
+  /** History rows as JSON string literals of their text, spliced into the body as `history.lines`. */
+  history: { offset: number; literals: string[] } | null;
   /** Log offset just after the last record the batch covers. */
   endOffset: number;
   /** Stream offsets after the batch. */
@@ -39,7 +42,7 @@ export class BatchBuilder {
   private engine = newEngine();
   private offsets: StreamOffsets;
   private skip: SkipRule;
-  /** Each history row as its extended-JSON text (sent as `history.lines`). */
+  /** Each history row's extended-JSON text as a JSON string literal (sent as `history.lines`). */
   private rows: string[] = [];
   private historyStart = 0;
   private meta: MetaRecord[] = [];
@@ -105,7 +108,7 @@ export class BatchBuilder {
         this.engine.observeRow(record.row);
         if (fresh && this.offsets.history >= this.skip.below.history) {
           if (this.rows.length === 0) this.historyStart = this.offsets.history;
-          this.rows.push(entry.text ?? stringifyExtended(record.row));
+          this.rows.push(entry.literal ?? JSON.stringify(stringifyExtended(record.row)));
           this.grow(size * 2);
           this.summaryDirty = true;
         }
@@ -151,7 +154,7 @@ export class BatchBuilder {
   take(preempting: boolean): SealedBatch {
     const batch: IngestBatch = {};
     if (this.run) batch.run = this.run;
-    if (this.rows.length > 0) batch.history = { offset: this.historyStart, lines: this.rows };
+    const history = this.rows.length > 0 ? { offset: this.historyStart, literals: this.rows } : null;
     if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
     if (this.snapshot) batch.summary = this.snapshot;
     else if (this.summaryDirty) batch.summary = this.engine.toJSON();
@@ -159,6 +162,7 @@ export class BatchBuilder {
     if (this.exit) batch.exit = this.exit;
     const sealed: SealedBatch = {
       batch,
+      history,
       endOffset: this.endOffset,
       offsets: { ...this.offsets },
       items: this.rows.length + this.meta.length,

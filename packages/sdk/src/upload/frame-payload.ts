@@ -9,14 +9,16 @@ import { PAYLOAD_KEY, PAYLOAD_ROW, TAG_NUMBER } from "../runlog/log-format.js";
 
 export type DecodedPayload =
   | { kind: "key"; id: number; key: string; prefix: string }
-  | { kind: "record"; record: RunRecord; text?: string }
+  | { kind: "record"; record: RunRecord; literal?: string }
   | { kind: "bad"; message: string };
 
 /**
- * `keys` maps key ids (from earlier key frames) to keys and `prefixes` to their JSON-encoded
- * `"key":` text; binary rows refer to keys by id. A binary row decodes to its object (for the
- * summary) and, in the same pass, its extended-JSON text (sent as a history line): formatting
- * straight from the float64s costs a fraction of building the object and stringifying it.
+ * `keys` maps key ids (from earlier key frames) to keys and `prefixes` to their `"key":` text as
+ * it appears inside a JSON string (quotes escaped); binary rows refer to keys by id. A binary row
+ * decodes to its object (for the summary) and, in the same pass, to its extended-JSON text
+ * written as a JSON string literal — a history line ready to splice into the request body.
+ * Formatting straight from the float64s, with numbers needing no escaping, costs a fraction of
+ * building the object, stringifying it and escaping the result.
  */
 export function decodePayload(
   payload: Buffer,
@@ -26,9 +28,9 @@ export function decodePayload(
   const kind = payload[0];
   try {
     if (kind === PAYLOAD_KEY) {
-      const prefix = payload.toString("utf8", 5);
-      const key = JSON.parse(prefix.slice(0, -1)) as string;
-      return { kind: "key", id: payload.readUInt32LE(1), key, prefix };
+      const encoded = payload.toString("utf8", 5);
+      const key = JSON.parse(encoded.slice(0, -1)) as string;
+      return { kind: "key", id: payload.readUInt32LE(1), key, prefix: escapeInString(encoded) };
     }
     if (kind === PAYLOAD_ROW) return decodeRow(payload, keys, prefixes);
     const value = parseExtended(payload.toString("utf8"));
@@ -44,7 +46,7 @@ export function decodePayload(
 function decodeRow(buffer: Buffer, keys: readonly string[], prefixes: readonly string[]): DecodedPayload {
   const count = buffer.readUInt32LE(1);
   const row: Record<string, unknown> = {};
-  let text = "{";
+  let text = '"{';
   let at = 5;
   for (let i = 0; i < count; i++) {
     const id = buffer.readUInt32LE(at);
@@ -61,11 +63,16 @@ function decodeRow(buffer: Buffer, keys: readonly string[], prefixes: readonly s
       const length = buffer.readUInt32LE(at + 5);
       const json = buffer.toString("utf8", at + 9, at + 9 + length);
       row[key] = parseExtended(json);
-      text += json;
+      text += escapeInString(json);
       at += 9 + length;
     }
   }
-  return { kind: "record", record: { t: "history", row }, text: text + "}" };
+  return { kind: "record", record: { t: "history", row }, literal: text + '}"' };
+}
+
+/** Text as it appears inside a JSON string literal (without the surrounding quotes). */
+export function escapeInString(text: string): string {
+  return JSON.stringify(text).slice(1, -1);
 }
 
 function isHistoryRecord(value: unknown): value is Extract<RunRecord, { t: "history" }> {

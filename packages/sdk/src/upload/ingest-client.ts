@@ -55,24 +55,27 @@ export interface EncodedBatch {
 /**
  * Serialises a batch; compression runs on the thread pool so it overlaps other work. A server
  * on this machine gets it uncompressed: gzip would only spend CPU that the server needs.
+ * History rows travel as `lines`, each row's text as a JSON string (like W&B's file_stream): the
+ * tail reader already wrote them as string literals from the log's binary rows, so they are
+ * spliced in as they are, and the server stores each line without re-encoding the row.
  */
-export async function encodeBatch(batch: IngestBatch, target: ServerTarget): Promise<EncodedBatch> {
-  const text = Buffer.from(encodeBatchText(batch), "utf8");
+export async function encodeBatch(
+  batch: IngestBatch,
+  history: { offset: number; literals: readonly string[] } | null,
+  target: ServerTarget,
+): Promise<EncodedBatch> {
+  const text = Buffer.from(encodeBatchText(batch, history), "utf8");
   if (text.length < COMPRESS_ABOVE_BYTES || isLoopback(target.baseUrl)) return { body: text, gzipped: false };
   return { body: await gzipAsync(text, { level: 1 }), gzipped: true };
 }
 
-/**
- * History rows travel as `lines`, each row's text as a JSON string (like W&B's file_stream): the
- * tail reader already formatted them from the log's binary rows, and the server stores them as
- * they are. Rows given as objects (not the uploader's case) are encoded here.
- */
-function encodeBatchText(batch: IngestBatch): string {
-  const { history, ...rest } = batch;
-  const head = stringifyExtended(rest);
-  if (history === undefined) return head;
-  const lines = history.lines ?? (history.rows ?? []).map((row) => stringifyExtended(row));
-  const body = `"history":{"offset":${history.offset},"lines":${JSON.stringify(lines)}}`;
+function encodeBatchText(
+  batch: IngestBatch,
+  history: { offset: number; literals: readonly string[] } | null,
+): string {
+  const head = stringifyExtended(batch);
+  if (history === null) return head;
+  const body = `"history":{"offset":${history.offset},"lines":[${history.literals.join(",")}]}`;
   return head === "{}" ? `{${body}}` : `${head.slice(0, -1)},${body}}`;
 }
 

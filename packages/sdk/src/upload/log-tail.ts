@@ -25,8 +25,8 @@ export interface TailEntry {
   /** File offset just after it. */
   end: number;
   record: RunRecord;
-  /** For a history row stored in binary: the row's extended-JSON text. */
-  text?: string;
+  /** For a history row stored in binary: the row's extended-JSON text as a JSON string literal. */
+  literal?: string;
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -79,8 +79,8 @@ export class LogTail {
         this.prefixes[decoded.id] = decoded.prefix;
       } else if (decoded.kind === "bad")
         this.onIssue(`${this.file}: record at byte ${at} skipped: ${decoded.message}`);
-      else if (decoded.text === undefined) return { offset: at, end, record: decoded.record };
-      else return { offset: at, end, record: decoded.record, text: decoded.text };
+      else if (decoded.literal === undefined) return { offset: at, end, record: decoded.record };
+      else return { offset: at, end, record: decoded.record, literal: decoded.literal };
     }
   }
 

@@ -141,7 +141,10 @@ export class UploadSession {
         if (builder.full && !sealed.hasExit && !this.preempting) {
           await new Promise((resolve) => setImmediate(resolve)); // let the request go out first
           const following = builder.take(false);
-          next = { sealed: following, encoded: encodeBatch(following.batch, this.options.target) };
+          next = {
+            sealed: following,
+            encoded: encodeBatch(following.batch, following.history, this.options.target),
+          };
         }
         const outcome = await sending;
         if (outcome !== null) return outcome;
@@ -174,7 +177,7 @@ export class UploadSession {
     sealed: SealedBatch,
     encodedAhead?: Promise<EncodedBatch>,
   ): Promise<UploadOutcome | null> {
-    const encoded = await (encodedAhead ?? encodeBatch(sealed.batch, this.options.target));
+    const encoded = await (encodedAhead ?? encodeBatch(sealed.batch, sealed.history, this.options.target));
     let unreachableSince: number | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
