@@ -5,3 +5,4 @@ export * from "./ingest.js";
 export * from "./api.js";
 export * from "./dotted-path.js";
 export * from "./csv-field.js";
+export * from "./run-name.js";

@@ -10,6 +10,7 @@
 import { randomInt } from "node:crypto";
 import type Database from "better-sqlite3";
 import {
+  generateRunName,
   STREAMS,
   stringifyExtended,
   type IngestBatch,
@@ -20,7 +21,6 @@ import type { ApplyBatchResult, StoredRun, StoreBatch } from "../store.js";
 import { blankRun } from "../../domain/blank-run.js";
 import { rowStep, splitHistoryRow } from "../../domain/history-row.js";
 import { applyMetaRecord, applyRunUpsert } from "../../domain/run-metadata.js";
-import { generateRunName } from "../../domain/run-name.js";
 import { advanceLifecycle } from "../../domain/run-state.js";
 import { planStream, type StreamPlan } from "../../domain/stream-offsets.js";
 import { toBlob } from "./float-blob.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generateRunName, isGeneratedRunName } from "../src/domain/run-name.js";
+import { generateRunName, isGeneratedRunName } from "../src/index.js";
 
 describe("run names", () => {
   it("makes adjective-noun-N with N one past the runs already in the project", () => {

@@ -1,7 +1,7 @@
 /**
- * Server-side display names `adjective-noun-N`, N = 1 + the runs already in the project, for
- * runs that arrive without a name. The word lists are the SDK's (copied: the server never
- * imports the SDK), so names look alike whichever side made them.
+ * Display names `adjective-noun-N`, N = 1 + the runs already in the project. One generator for
+ * the SDK (offline runs) and the server (runs that arrive without a name), so names look alike
+ * whichever side made them. The random source is passed in: protocol does no I/O.
  */
 
 // prettier-ignore
