@@ -122,6 +122,38 @@ export default tseslint.config(
     },
   },
   {
+    files: ["packages/web/**/*.ts", "packages/web/**/*.tsx"],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // import-x's legacy node resolver throws on vite's package; a config file has no cycles.
+    files: ["packages/web/vite.config.ts"],
+    rules: { "import-x/no-cycle": "off" },
+  },
+  {
+    files: ["packages/web/src/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [
+                "stepwise",
+                "stepwise/*",
+                "@stepwise/server",
+                "@stepwise/cli",
+                "@stepwise/sdk",
+                "node:*",
+              ],
+              message: "the web UI runs in the browser and depends on protocol only",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.js", "**/*.mjs"],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,0 +1,26 @@
+/** The bar on every page: the product name (home link) and where you are. */
+import { Link, useLocation } from "wouter";
+
+export function TopBar() {
+  const [location] = useLocation();
+  const parts = location
+    .split("/")
+    .filter((p) => p.length > 0)
+    .map(decodeURIComponent);
+  const [entity, project] = parts;
+  return (
+    <header className="top-bar">
+      <Link href="/" className="brand">
+        Stepwise
+      </Link>
+      {entity !== undefined && project !== undefined && (
+        <nav className="crumbs" data-testid="breadcrumbs">
+          <span className="crumb-sep">/</span>
+          <span>{entity}</span>
+          <span className="crumb-sep">/</span>
+          <Link href={`/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`}>{project}</Link>
+        </nav>
+      )}
+    </header>
+  );
+}

@@ -1,0 +1,4 @@
+/** Placeholder until its owner builds it. */
+export function ProjectsPage() {
+  return <div className="page">ProjectsPage</div>;
+}
