@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import "uplot/dist/uPlot.min.css";
 import "./styles.css";
+import "./styles/status.css";
 import { App } from "./App.js";
 
 const root = document.getElementById("root");
