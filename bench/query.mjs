@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
+import { PackedRowsBuilder, readPackedRows, stringifyExtended } from "@stepwise/protocol";
 import { openSqliteStore } from "../packages/server/dist/store/sqlite/open-sqlite-store.js";
 
 const bigPoints = Number(process.argv[2] ?? 10_000_000);
@@ -30,6 +31,29 @@ async function ingest(runRef, count, row) {
     spent += seconds(t0);
   }
   return spent;
+}
+
+/** As ingest, with the rows packed as the SDK uploads them (packing is not timed). */
+async function ingestPacked(runRef, count, row) {
+  let spent = 0;
+  for (let offset = 0; offset < count; offset += BATCH_ROWS) {
+    const builder = new PackedRowsBuilder();
+    for (let step = offset; step < Math.min(count, offset + BATCH_ROWS); step++)
+      builder.addObject(row(step), stringifyExtended);
+    const packed = readPackedRows(builder.build());
+    const t0 = process.hrtime.bigint();
+    await store.applyBatch(runRef, { history: { offset, packed } }, Date.now() / 1000);
+    spent += seconds(t0);
+  }
+  return spent;
+}
+
+/** Scans a run whole; returns [rows, seconds]. */
+async function scan(runRef) {
+  let rows = 0;
+  const t0 = process.hrtime.bigint();
+  for await (const page of store.scanHistory(runRef)) rows += page.length;
+  return [rows, seconds(t0)];
 }
 
 /** Median milliseconds of `fn` over `repeat` runs, after one warm-up. */
@@ -94,19 +118,22 @@ for await (const page of store.scanHistory(ref("big"))) scannedRows += page.leng
 const scanS = seconds(scanStart);
 if (scannedRows !== bigPoints) throw new Error(`scan returned ${scannedRows} rows`);
 
-// Ingest as the SDK sends it: 10 metrics per row plus _step, _runtime, _timestamp.
+// Ingest as the SDK sends it: 10 metrics per row plus _step, _runtime, _timestamp, packed.
 const keys = ["loss", "acc", "lr", "grad_norm", "val/loss", "val/acc", "throughput", "epoch", "mem", "temp"];
 const sdkRows = 1_000_000;
-const sdkIngestS = await ingest(ref("sdk"), sdkRows, (step) => {
+const sdkIngestS = await ingestPacked(ref("sdk"), sdkRows, (step) => {
   const row = { _step: step, _runtime: step * 0.01, _timestamp: 1.7e9 + step * 0.01 };
   for (let k = 0; k < keys.length; k++) row[keys[k]] = step * 0.001 + k;
   return row;
 });
-// The SDK-shaped run read back: scan rate in scalar points, and a query with another x-axis.
-let sdkScanned = 0;
-const sdkScanStart = process.hrtime.bigint();
-for await (const page of store.scanHistory(ref("sdk"))) sdkScanned += page.length;
-const sdkScanS = seconds(sdkScanStart);
+// The SDK-shaped run read back: while still packed (each number formatted as it is read), then
+// after the server's idle-time compaction rewrote it as text (timed too).
+const [packedScanned, packedScanS] = await scan(ref("sdk"));
+const compactStart = process.hrtime.bigint();
+while ((await store.compactHistory(16)) > 0);
+const compactS = seconds(compactStart);
+const [sdkScanned, sdkScanS] = await scan(ref("sdk"));
+if (packedScanned !== sdkRows || sdkScanned !== sdkRows) throw new Error("SDK-shaped scan lost rows");
 const byRuntimeMs = await timeMs(async () => {
   const [r] = await store.querySeries({
     runs: [ref("sdk")],
@@ -130,6 +157,8 @@ const result = {
   manyRuns1000Ms: Number(manyQueryMs.toFixed(2)),
   scanOneKeyRowsPerSec: Math.round(scannedRows / scanS),
   scanRowsPerSec: Math.round(sdkScanned / sdkScanS),
+  scanPackedScalarPointsPerSec: Math.round((packedScanned * keys.length) / packedScanS),
+  compactScalarPointsPerSec: Math.round((sdkRows * keys.length) / compactS),
   scanScalarPointsPerSec: Math.round((sdkScanned * keys.length) / sdkScanS),
   runtimeAxis1MMs: Number(byRuntimeMs.toFixed(1)),
   ingestOneKeyRowsPerSec: Math.round(bigPoints / bigIngestS),
@@ -144,6 +173,9 @@ console.log(`query 1M by _runtime    ${result.runtimeAxis1MMs} ms (rising x key,
 console.log(`scan 1-key rows        ${result.scanOneKeyRowsPerSec.toLocaleString("en-US")} rows/s`);
 console.log(
   `scan 10-metric rows    ${result.scanRowsPerSec.toLocaleString("en-US")} rows/s = ${result.scanScalarPointsPerSec.toLocaleString("en-US")} scalar points/s`,
+);
+console.log(
+  `scan before compaction ${result.scanPackedScalarPointsPerSec.toLocaleString("en-US")} scalar points/s (compaction: ${result.compactScalarPointsPerSec.toLocaleString("en-US")} points/s)`,
 );
 console.log(`ingest 1-key rows      ${result.ingestOneKeyRowsPerSec.toLocaleString("en-US")} rows/s`);
 console.log(

@@ -6,3 +6,5 @@ export * from "./api.js";
 export * from "./dotted-path.js";
 export * from "./csv-field.js";
 export * from "./run-name.js";
+export * from "./packed-rows.js";
+export * from "./packed-ingest.js";

@@ -17,6 +17,7 @@ import type { ServerConfig } from "./config.js";
 import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
+import { HistoryCompactor } from "./history-compactor.js";
 import { StaleRunSweeper } from "./stale-run-sweeper.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import type { Store } from "./store/store.js";
@@ -50,18 +51,20 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const blobs = new LocalBlobStore(join(config.dataDir, "files"));
   try {
     const adminKeyPath = await ensureAdminKey(store, config.dataDir, now());
-    const deps: AppDeps = { store, blobs, config, now };
+    const compactor = new HistoryCompactor(store, log);
+    const deps: AppDeps = { store, blobs, config, now, onIngest: compactor.noteIngest };
     const app = createApp(deps, log);
     const listener = getRequestListener(app.fetch, { errorHandler: (error) => errorResponse(error, log) });
     const server = createServer((req, res) => void listener(req, res));
     await listen(server, config);
     const sweeper = new StaleRunSweeper(store, config.crashTimeoutS, now, log);
     sweeper.start();
+    compactor.start();
     const url = urlOf(server, config.host);
     if (adminKeyPath !== null) log(`Admin API key written to ${adminKeyPath}`);
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
-      closing ??= shutdown(server, sweeper, store, blobs);
+      closing ??= shutdown(server, [sweeper, compactor], store, blobs);
       return closing;
     };
     const trustsLoopback = config.trustLoopback && isLoopbackHost(config.host);
@@ -90,11 +93,11 @@ function urlOf(server: Server, host: string): string {
 
 async function shutdown(
   server: Server,
-  sweeper: StaleRunSweeper,
+  background: ReadonlyArray<{ stop(): Promise<void> }>,
   store: Store,
   blobs: BlobStore,
 ): Promise<void> {
-  await sweeper.stop();
+  await Promise.all(background.map((task) => task.stop()));
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections that go idle after their last response are closed as they do.
   const idle = setInterval(() => server.closeIdleConnections(), 50);

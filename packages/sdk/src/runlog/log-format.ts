@@ -24,8 +24,8 @@ export const FRAME_HEADER_BYTES = 12;
 export const MAX_RECORD_BYTES = 64 * 1024 * 1024;
 export const PAYLOAD_KEY = 0x01;
 export const PAYLOAD_ROW = 0x02;
-export const TAG_NUMBER = 1;
-export const TAG_JSON = 2;
+// A binary row's value tags; uploaded rows keep this layout (protocol packed-rows.ts).
+export { TAG_JSON, TAG_NUMBER } from "@stepwise/protocol";
 export const RUN_LOG_SUFFIX = ".swlog";
 
 export function encodeFileHeader(): Buffer {

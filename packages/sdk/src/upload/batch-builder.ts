@@ -13,15 +13,15 @@ import type {
   RunUpsert,
   StreamOffsets,
 } from "@stepwise/protocol";
-import { stringifyExtended } from "@stepwise/protocol";
+import { PackedRowsBuilder, stringifyExtended } from "@stepwise/protocol";
 import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
 
 export interface SealedBatch {
   /** Everything but the history rows. */
   batch: IngestBatch;
-  /** History rows as JSON string literals of their text, spliced into the body as `history.lines`. */
-  history: { offset: number; literals: string[] } | null;
+  /** History rows as packed rows (sent in a packed ingest body). */
+  history: { offset: number; packed: Uint8Array } | null;
   /** Log offset just after the last record the batch covers. */
   endOffset: number;
   /** Stream offsets after the batch. */
@@ -42,8 +42,8 @@ export class BatchBuilder {
   private engine = newEngine();
   private offsets: StreamOffsets;
   private skip: SkipRule;
-  /** Each history row's extended-JSON text as a JSON string literal (sent as `history.lines`). */
-  private rows: string[] = [];
+  /** History rows in packed form: binary rows copied from the log as they are. */
+  private rows = new PackedRowsBuilder();
   private historyStart = 0;
   private meta: MetaRecord[] = [];
   private metaStart = 0;
@@ -78,7 +78,7 @@ export class BatchBuilder {
   /** Full, or holding something to send at once: the run record (the server learns of the run) or the exit. */
   get full(): boolean {
     return (
-      this.rows.length >= this.limits.rows ||
+      this.rows.rowCount >= this.limits.rows ||
       this.bytes >= this.limits.bytes ||
       this.exit !== null ||
       this.run !== null
@@ -107,9 +107,11 @@ export class BatchBuilder {
       case "history":
         this.engine.observeRow(record.row);
         if (fresh && this.offsets.history >= this.skip.below.history) {
-          if (this.rows.length === 0) this.historyStart = this.offsets.history;
-          this.rows.push(entry.literal ?? JSON.stringify(stringifyExtended(record.row)));
-          this.grow(size * 2);
+          if (this.rows.rowCount === 0) this.historyStart = this.offsets.history;
+          const keys = entry.keys;
+          if (entry.packed) this.rows.addRaw(entry.packed, (id) => keys[id] as string);
+          else this.rows.addObject(record.row, stringifyExtended);
+          this.grow(size);
           this.summaryDirty = true;
         }
         this.offsets.history++;
@@ -154,7 +156,7 @@ export class BatchBuilder {
   take(preempting: boolean): SealedBatch {
     const batch: IngestBatch = {};
     if (this.run) batch.run = this.run;
-    const history = this.rows.length > 0 ? { offset: this.historyStart, literals: this.rows } : null;
+    const history = this.rows.rowCount > 0 ? { offset: this.historyStart, packed: this.rows.build() } : null;
     if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
     if (this.snapshot) batch.summary = this.snapshot;
     else if (this.summaryDirty) batch.summary = this.engine.toJSON();
@@ -165,7 +167,7 @@ export class BatchBuilder {
       history,
       endOffset: this.endOffset,
       offsets: { ...this.offsets },
-      items: this.rows.length + this.meta.length,
+      items: this.rows.rowCount + this.meta.length,
       hasExit: this.exit !== null,
     };
     this.clear();
@@ -173,7 +175,7 @@ export class BatchBuilder {
   }
 
   private clear(): void {
-    this.rows = [];
+    this.rows = new PackedRowsBuilder();
     this.meta = [];
     this.run = null;
     this.snapshot = null;

@@ -4,35 +4,28 @@
  * RunLogReader because the tail reader follows a growing file frame by frame and keeps its key
  * table across reads, while RunLogReader reads a fixed snapshot of the file from its start.
  */
-import { encodeNumber, parseExtended, runRecordSchema, type RunRecord } from "@stepwise/protocol";
+import { parseExtended, runRecordSchema, type RunRecord } from "@stepwise/protocol";
 import { PAYLOAD_KEY, PAYLOAD_ROW, TAG_NUMBER } from "../runlog/log-format.js";
 
 export type DecodedPayload =
-  | { kind: "key"; id: number; key: string; prefix: string }
-  | { kind: "record"; record: RunRecord; literal?: string }
+  | { kind: "key"; id: number; key: string }
+  | { kind: "record"; record: RunRecord; packed?: Uint8Array }
   | { kind: "bad"; message: string };
 
 /**
- * `keys` maps key ids (from earlier key frames) to keys and `prefixes` to their `"key":` text as
- * it appears inside a JSON string (quotes escaped); binary rows refer to keys by id. A binary row
- * decodes to its object (for the summary) and, in the same pass, to its extended-JSON text
- * written as a JSON string literal — a history line ready to splice into the request body.
- * Formatting straight from the float64s, with numbers needing no escaping, costs a fraction of
- * building the object, stringifying it and escaping the result.
+ * `keys` maps key ids (from earlier key frames) to keys; binary rows refer to keys by id. A
+ * binary row decodes to its object (the uploader replays the summary from it) and keeps its
+ * bytes, which are uploaded as they are (packed rows share the log's row layout).
  */
-export function decodePayload(
-  payload: Buffer,
-  keys: readonly string[],
-  prefixes: readonly string[],
-): DecodedPayload {
+export function decodePayload(payload: Buffer, keys: readonly string[]): DecodedPayload {
   const kind = payload[0];
   try {
     if (kind === PAYLOAD_KEY) {
       const encoded = payload.toString("utf8", 5);
       const key = JSON.parse(encoded.slice(0, -1)) as string;
-      return { kind: "key", id: payload.readUInt32LE(1), key, prefix: escapeInString(encoded) };
+      return { kind: "key", id: payload.readUInt32LE(1), key };
     }
-    if (kind === PAYLOAD_ROW) return decodeRow(payload, keys, prefixes);
+    if (kind === PAYLOAD_ROW) return decodeRow(payload, keys);
     const value = parseExtended(payload.toString("utf8"));
     if (isHistoryRecord(value)) return { kind: "record", record: value };
     const parsed = runRecordSchema.safeParse(value);
@@ -43,36 +36,24 @@ export function decodePayload(
   }
 }
 
-function decodeRow(buffer: Buffer, keys: readonly string[], prefixes: readonly string[]): DecodedPayload {
+function decodeRow(buffer: Buffer, keys: readonly string[]): DecodedPayload {
   const count = buffer.readUInt32LE(1);
   const row: Record<string, unknown> = {};
-  let text = '"{';
   let at = 5;
   for (let i = 0; i < count; i++) {
     const id = buffer.readUInt32LE(at);
     const key = keys[id];
     if (key === undefined) throw new Error(`key id ${id} was never defined`);
-    if (i > 0) text += ",";
-    text += prefixes[id] as string;
     if (buffer[at + 4] === TAG_NUMBER) {
-      const value = buffer.readDoubleLE(at + 5);
-      row[key] = value;
-      text += encodeNumber(value);
+      row[key] = buffer.readDoubleLE(at + 5);
       at += 13;
     } else {
       const length = buffer.readUInt32LE(at + 5);
-      const json = buffer.toString("utf8", at + 9, at + 9 + length);
-      row[key] = parseExtended(json);
-      text += escapeInString(json);
+      row[key] = parseExtended(buffer.toString("utf8", at + 9, at + 9 + length));
       at += 9 + length;
     }
   }
-  return { kind: "record", record: { t: "history", row }, literal: text + '}"' };
-}
-
-/** Text as it appears inside a JSON string literal (without the surrounding quotes). */
-export function escapeInString(text: string): string {
-  return JSON.stringify(text).slice(1, -1);
+  return { kind: "record", record: { t: "history", row }, packed: buffer.subarray(1) };
 }
 
 function isHistoryRecord(value: unknown): value is Extract<RunRecord, { t: "history" }> {

@@ -8,7 +8,9 @@ import { promisify } from "node:util";
 import { gzip } from "node:zlib";
 import {
   apiPaths,
+  encodePackedIngest,
   ingestResponseSchema,
+  PACKED_INGEST_CONTENT_TYPE,
   parseExtended,
   stringifyExtended,
   type IngestBatch,
@@ -49,34 +51,29 @@ export type LookupResult = { kind: "found"; run: ServerRun } | { kind: "missing"
 
 export interface EncodedBatch {
   body: Buffer;
+  contentType: string;
   gzipped: boolean;
 }
 
 /**
- * Serialises a batch; compression runs on the thread pool so it overlaps other work. A server
- * on this machine gets it uncompressed: gzip would only spend CPU that the server needs.
- * History rows travel as `lines`, each row's text as a JSON string (like W&B's file_stream): the
- * tail reader already wrote them as string literals from the log's binary rows, so they are
- * spliced in as they are, and the server stores each line without re-encoding the row.
+ * Serialises a batch: JSON, or a packed body when it carries history rows (they travel in the
+ * run log's binary row layout, so no number is formatted or parsed on the way). Compression runs
+ * on the thread pool so it overlaps other work; a server on this machine gets the body
+ * uncompressed: gzip would only spend CPU that the server needs.
  */
 export async function encodeBatch(
   batch: IngestBatch,
-  history: { offset: number; literals: readonly string[] } | null,
+  history: { offset: number; packed: Uint8Array } | null,
   target: ServerTarget,
 ): Promise<EncodedBatch> {
-  const text = Buffer.from(encodeBatchText(batch, history), "utf8");
-  if (text.length < COMPRESS_ABOVE_BYTES || isLoopback(target.baseUrl)) return { body: text, gzipped: false };
-  return { body: await gzipAsync(text, { level: 1 }), gzipped: true };
-}
-
-function encodeBatchText(
-  batch: IngestBatch,
-  history: { offset: number; literals: readonly string[] } | null,
-): string {
-  const head = stringifyExtended(batch);
-  if (history === null) return head;
-  const body = `"history":{"offset":${history.offset},"lines":[${history.literals.join(",")}]}`;
-  return head === "{}" ? `{${body}}` : `${head.slice(0, -1)},${body}}`;
+  const packed = history !== null;
+  const body = packed
+    ? Buffer.from(encodePackedIngest(batch, history).buffer)
+    : Buffer.from(stringifyExtended(batch), "utf8");
+  const contentType = packed ? PACKED_INGEST_CONTENT_TYPE : "application/json";
+  if (body.length < COMPRESS_ABOVE_BYTES || isLoopback(target.baseUrl))
+    return { body, contentType, gzipped: false };
+  return { body: await gzipAsync(body, { level: 1 }), contentType, gzipped: true };
 }
 
 function isLoopback(baseUrl: string): boolean {
@@ -96,7 +93,7 @@ export class IngestClient {
   ) {}
 
   async send(batch: EncodedBatch): Promise<SendResult> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
+    const headers: Record<string, string> = { "content-type": batch.contentType };
     if (batch.gzipped) headers["content-encoding"] = "gzip";
     const answer = await this.request(apiPaths.ingest(this.ref), {
       method: "POST",

@@ -25,8 +25,10 @@ export interface TailEntry {
   /** File offset just after it. */
   end: number;
   record: RunRecord;
-  /** For a history row stored in binary: the row's extended-JSON text as a JSON string literal. */
-  literal?: string;
+  /** For a history row stored in binary: its bytes in the packed-row layout, uploaded as they are. */
+  packed?: Uint8Array;
+  /** The log's key table (key by id) that `packed` refers to. */
+  keys: readonly string[];
 }
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
@@ -38,7 +40,6 @@ export class LogTail {
   private buffer = Buffer.alloc(0);
   private bufferStart = FILE_HEADER_BYTES;
   private keys: string[] = [];
-  private prefixes: string[] = [];
 
   constructor(
     readonly file: string,
@@ -73,14 +74,13 @@ export class LogTail {
       }
       const end = at + FRAME_HEADER_BYTES + length;
       this.position = end;
-      const decoded = decodePayload(checked.subarray(4), this.keys, this.prefixes);
-      if (decoded.kind === "key") {
-        this.keys[decoded.id] = decoded.key;
-        this.prefixes[decoded.id] = decoded.prefix;
-      } else if (decoded.kind === "bad")
+      const decoded = decodePayload(checked.subarray(4), this.keys);
+      if (decoded.kind === "key") this.keys[decoded.id] = decoded.key;
+      else if (decoded.kind === "bad")
         this.onIssue(`${this.file}: record at byte ${at} skipped: ${decoded.message}`);
-      else if (decoded.literal === undefined) return { offset: at, end, record: decoded.record };
-      else return { offset: at, end, record: decoded.record, literal: decoded.literal };
+      else if (decoded.packed === undefined)
+        return { offset: at, end, record: decoded.record, keys: this.keys };
+      else return { offset: at, end, record: decoded.record, packed: decoded.packed, keys: this.keys };
     }
   }
 
@@ -88,7 +88,6 @@ export class LogTail {
   rewind(): void {
     this.position = FILE_HEADER_BYTES;
     this.keys = [];
-    this.prefixes = [];
     this.buffer = Buffer.alloc(0);
     this.bufferStart = FILE_HEADER_BYTES;
   }

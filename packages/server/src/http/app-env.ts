@@ -17,4 +17,6 @@ export interface AppDeps {
   config: ServerConfig;
   /** Unix seconds; injectable so that tests can move time. */
   now: () => number;
+  /** Told of every ingest batch (the history compactor waits for ingestion to go idle). */
+  onIngest?: () => void;
 }

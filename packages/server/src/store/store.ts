@@ -16,6 +16,7 @@ import type {
   HistoryRow,
   IngestBatch,
   MetricRecord,
+  PackedRows,
   RunRef,
   RunState,
   StreamName,
@@ -55,13 +56,21 @@ export interface StoredRun {
 }
 
 /**
- * What `applyBatch` takes: an ingest batch whose history arrives as parsed rows, optionally with
- * each row's text as received (`texts[i]` is the extended-JSON text that `rows[i]` was parsed
- * from, one line, no newline). With texts the store keeps them verbatim instead of re-encoding.
+ * What `applyBatch` takes: an ingest batch whose history arrives either as parsed rows,
+ * optionally with each row's text as received (`texts[i]` is the extended-JSON text that
+ * `rows[i]` was parsed from, one line, no newline; with texts the store keeps them verbatim
+ * instead of re-encoding), or as validated packed rows (protocol packed-rows.ts), which the
+ * store keeps packed and turns into text only when history is read.
  */
-export type StoreBatch = Omit<IngestBatch, "history"> & {
-  history?: { offset: number; rows: HistoryRow[]; texts?: string[] };
-};
+export type StoreHistory =
+  { offset: number; rows: HistoryRow[]; texts?: string[] } | { offset: number; packed: PackedRows };
+
+export type StoreBatch = Omit<IngestBatch, "history"> & { history?: StoreHistory };
+
+/** Rows in a batch's history, whichever form it takes. */
+export function historyRowCount(history: StoreHistory): number {
+  return "packed" in history ? history.packed.rowStarts.length : history.rows.length;
+}
 
 export interface ApplyBatchResult {
   run: StoredRun;
@@ -194,6 +203,12 @@ export interface Store {
   querySeries(query: SeriesQuery): Promise<SeriesResult[]>;
   /** Every stored row in step order, exactly as ingested (extended-JSON text, one row per item), in pages. */
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]>;
+  /**
+   * Rewrites up to `maxBlocks` stored blocks of packed history rows as text, so that later scans
+   * copy text instead of formatting numbers; returns how many it rewrote (0: nothing left).
+   * Scans return the same rows before and after.
+   */
+  compactHistory(maxBlocks: number): Promise<number>;
   /** Rows of a stream other than history, from an offset (events: JSON text; console: lines). */
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]>;
 

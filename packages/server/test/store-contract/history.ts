@@ -7,7 +7,7 @@ import { parseExtended, stringifyExtended, type HistoryRow } from "@stepwise/pro
 import { runRef, scanAll, storeOpener, type StoreFactory } from "./contract-setup.js";
 
 /** Rows of every kind of value a history row can hold. */
-function variedRows(count: number): HistoryRow[] {
+export function variedRows(count: number): HistoryRow[] {
   const out: HistoryRow[] = [];
   for (let step = 0; step < count; step++) {
     const row: HistoryRow = { _step: step, _runtime: step * 0.5, _timestamp: 1_700_000_000 + step };

@@ -6,6 +6,7 @@ import { filesContract } from "./files.js";
 import { historyContract } from "./history.js";
 import { ingestContract } from "./ingest.js";
 import { keysContract } from "./keys.js";
+import { packedHistoryContract } from "./packed-history.js";
 import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
 import { seriesContract } from "./series.js";
@@ -18,6 +19,7 @@ export function storeContract(factory: StoreFactory): void {
   runListingContract(factory);
   ingestContract(factory);
   historyContract(factory);
+  packedHistoryContract(factory);
   seriesContract(factory);
   filesContract(factory);
   keysContract(factory);

@@ -14,10 +14,12 @@ import {
   STREAMS,
   stringifyExtended,
   type IngestBatch,
+  type PackedRows,
   type RunRef,
   type StreamName,
 } from "@stepwise/protocol";
-import type { ApplyBatchResult, StoredRun, StoreBatch } from "../store.js";
+import { historyRowCount, type ApplyBatchResult, type StoredRun, type StoreBatch } from "../store.js";
+import { PackedRowPoints } from "../../domain/packed-row-points.js";
 import { blankRun } from "../../domain/blank-run.js";
 import { rowStep, splitHistoryRow } from "../../domain/history-row.js";
 import { applyMetaRecord, applyRunUpsert } from "../../domain/run-metadata.js";
@@ -25,6 +27,8 @@ import { advanceLifecycle } from "../../domain/run-state.js";
 import { planStream, type StreamPlan } from "../../domain/stream-offsets.js";
 import { toBlob } from "./float-blob.js";
 import { HistoryBlock } from "./history-block.js";
+import { packedBlock } from "./packed-block.js";
+import { PointBuffer } from "./point-buffer.js";
 import type { RunTable } from "./run-table.js";
 import type { SeriesWriter } from "./series-writer.js";
 
@@ -32,7 +36,7 @@ type Plans = Partial<Record<StreamName, Extract<StreamPlan, { kind: "apply" }>>>
 
 export class BatchApplier {
   private readonly insertHistory: Database.Statement<
-    [number, number, number, number, number, Buffer, string]
+    [number, number, number, number, number, Buffer, string, Uint8Array | null]
   >;
   private readonly insertLine: Database.Statement<[number, string, number, string]>;
   private readonly upsertLine: Database.Statement<[number, string, number, string]>;
@@ -44,8 +48,8 @@ export class BatchApplier {
     private readonly series: SeriesWriter,
   ) {
     this.insertHistory = db.prepare(
-      `INSERT INTO history_blocks (run_pk, first_index, row_count, min_step, max_step, steps, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO history_blocks (run_pk, first_index, row_count, min_step, max_step, steps, body, packed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertLine = db.prepare(
       "INSERT INTO stream_lines (run_pk, stream, line_index, body) VALUES (?, ?, ?, ?)",
@@ -153,7 +157,12 @@ export class BatchApplier {
     return out;
   }
 
-  private writeBlock(pk: number, firstIndex: number, block: HistoryBlock): void {
+  private writeBlock(
+    pk: number,
+    firstIndex: number,
+    block: HistoryBlock,
+    packed: Uint8Array | null = null,
+  ): void {
     const steps = block.steps.subarray(0, block.rows);
     let min = Infinity;
     let max = -Infinity;
@@ -161,7 +170,8 @@ export class BatchApplier {
       if (step < min) min = step;
       if (step > max) max = step;
     }
-    this.insertHistory.run(pk, firstIndex, block.rows, min, max, toBlob(steps), block.texts.join("\n"));
+    const body = packed === null ? block.texts.join("\n") : "";
+    this.insertHistory.run(pk, firstIndex, block.rows, min, max, toBlob(steps), body, packed);
     block.reset();
   }
 
@@ -172,25 +182,21 @@ export class BatchApplier {
     history: NonNullable<StoreBatch["history"]>,
     plan: Extract<StreamPlan, { kind: "apply" }>,
   ): void {
+    if ("packed" in history) {
+      this.applyPackedHistory(pk, run, history.packed, plan);
+      return;
+    }
     const { rows, texts } = history;
-    const points = new Map<string, { xs: number[]; ys: number[] }>();
-    let step = 0;
-    const sink = (key: string, value: number): void => {
-      const series = points.get(key);
-      if (series) {
-        series.xs.push(step);
-        series.ys.push(value);
-      } else {
-        points.set(key, { xs: [step], ys: [value] });
-      }
-    };
+    const points = new PointBuffer();
+    const sink = points.sink;
     let previous = run.lastStep;
     let lastStep = run.lastStep;
     const block = new HistoryBlock();
     let blockStart = plan.from;
     for (let i = plan.skip, at = plan.from; i < rows.length; i++, at++) {
       const row = rows[i] as Record<string, unknown>;
-      step = rowStep(row, previous);
+      const step = rowStep(row, previous);
+      points.setStep(step);
       previous = step;
       if (lastStep === null || step > lastStep) lastStep = step;
       if (block.add(step, splitHistoryRow(row, sink, texts?.[i]))) {
@@ -200,14 +206,46 @@ export class BatchApplier {
     }
     if (block.rows > 0) this.writeBlock(pk, blockStart, block);
     run.lastStep = lastStep;
-    for (const [key, series] of points) this.series.append(pk, key, series.xs, series.ys);
+    points.flush((key, xs, ys) => this.series.append(pk, key, xs, ys));
+  }
+
+  /** As applyHistory, for packed rows: read in place, stored packed (a block = key table + its rows). */
+  private applyPackedHistory(
+    pk: number,
+    run: StoredRun,
+    packed: PackedRows,
+    plan: Extract<StreamPlan, { kind: "apply" }>,
+  ): void {
+    const points = new PointBuffer();
+    const splitter = new PackedRowPoints(packed);
+    const sink = points.sink;
+    let previous = run.lastStep;
+    let lastStep = run.lastStep;
+    const block = new HistoryBlock();
+    const count = packed.rowStarts.length;
+    let blockFirstRow = plan.skip;
+    let blockBytes = 0;
+    for (let i = plan.skip, at = plan.from; i < count; i++, at++) {
+      previous = splitter.split(i, previous, points.setStep, sink);
+      if (lastStep === null || previous > lastStep) lastStep = previous;
+      block.steps[block.rows++] = previous;
+      blockBytes += (packed.rowEnds[i] as number) - (packed.rowStarts[i] as number);
+      if (block.rows === HistoryBlock.MAX_ROWS || blockBytes >= HistoryBlock.MAX_CHARS || i === count - 1) {
+        const firstIndex = at - block.rows + 1;
+        this.writeBlock(pk, firstIndex, block, packedBlock(packed, blockFirstRow, i + 1));
+        blockFirstRow = i + 1;
+        blockBytes = 0;
+      }
+    }
+    run.lastStep = lastStep;
+    points.flush((key, xs, ys) => this.series.append(pk, key, xs, ys));
   }
 }
 
 function streamPart(batch: StoreBatch, stream: StreamName): { offset: number; items: number } | undefined {
   switch (stream) {
     case "history":
-      return batch.history && { offset: batch.history.offset, items: batch.history.rows.length };
+      return batch.history && { offset: batch.history.offset, items: historyRowCount(batch.history) };
     case "events":
       return batch.events && { offset: batch.events.offset, items: batch.events.lines.length };
     case "console":

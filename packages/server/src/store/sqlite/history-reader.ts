@@ -5,13 +5,15 @@
  * and the events/console lines by offset.
  *
  * With `keys`, a row is returned only when it has every key (dotted paths reach into nested
- * objects), projected to `_step` plus those keys, re-encoded; without, rows are verbatim.
+ * objects), projected to `_step` plus those keys, re-encoded; without, rows are verbatim (packed
+ * blocks are formatted as text here, keys in the order they were logged).
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
-import { parseExtended, stringifyExtended, type RunRef, splitDottedPath } from "@stepwise/protocol";
+import { parseExtended, splitDottedPath, stringifyExtended, type RunRef } from "@stepwise/protocol";
 import type { HistoryScanOptions } from "../store.js";
 import { fromBlob } from "./float-blob.js";
+import { packedTexts } from "./history-compaction.js";
 
 /** Blocks per page: ≤ 5,000 rows (blocks hold ≤ 1,000). */
 const PAGE_BLOCKS = 5;
@@ -22,6 +24,7 @@ interface BlockRow {
   max_step: number;
   steps: Buffer;
   body: string;
+  packed: Buffer | null;
 }
 
 export class HistoryReader {
@@ -32,7 +35,7 @@ export class HistoryReader {
   constructor(db: Database.Database) {
     this.runPk = db.prepare("SELECT pk FROM runs WHERE entity = ? AND project = ? AND run_id = ?");
     this.page = db.prepare(
-      `SELECT first_index, min_step, max_step, steps, body FROM history_blocks
+      `SELECT first_index, min_step, max_step, steps, body, packed FROM history_blocks
        WHERE run_pk = ? AND first_index > ? AND max_step >= ? AND min_step <= ?
        ORDER BY first_index LIMIT ${PAGE_BLOCKS}`,
     );
@@ -54,7 +57,7 @@ export class HistoryReader {
       if (blocks.length === 0) return;
       const rows: string[] = [];
       for (const block of blocks) {
-        const texts = block.body.split("\n");
+        const texts = block.packed === null ? block.body.split("\n") : packedTexts(block.packed);
         if (block.min_step >= minStep && block.max_step <= maxStep) {
           for (const text of texts) rows.push(text);
         } else {

@@ -6,7 +6,8 @@
  * - `runs`: one row per run, the StoredRun fields; config, summary, metrics, tags and args as
  *   JSON text (config and summary in extended JSON, so NaN/Infinity survive); per-stream counts
  *   (the next offset each stream expects). Listing uses (entity, project, created_at).
- * - `history_blocks`: every history row exactly as ingested (extended-JSON text), up to 1,000
+ * - `history_blocks`: every history row exactly as ingested (extended-JSON text, or packed rows
+ *   in `packed` when they arrived packed: schema version 2), up to 1,000
  *   consecutive rows of one batch per block, joined by "\n" (JSON text never holds a raw
  *   newline), with each row's step as a Float64 BLOB for step-bounded scans. One row per block
  *   instead of per row: 2–3× the ingest rate and ~10× the scan rate of a row per row.
@@ -127,6 +128,16 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
         last_used_at REAL,
         secret_hash TEXT NOT NULL UNIQUE
       )`,
+    ],
+  },
+  {
+    // Rows uploaded packed (protocol packed-rows.ts) are stored packed: `packed` holds the
+    // batch's key table and the block's rows, `body` is empty. Text is made when rows are read.
+    version: 2,
+    statements: [
+      "ALTER TABLE history_blocks ADD COLUMN packed BLOB",
+      // Finds the blocks that compaction has yet to rewrite as text (history-compaction.ts).
+      "CREATE INDEX history_blocks_packed ON history_blocks (run_pk, first_index) WHERE packed IS NOT NULL",
     ],
   },
 ];

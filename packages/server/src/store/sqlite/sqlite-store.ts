@@ -26,6 +26,7 @@ import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
 import { BatchApplier } from "./batch-applier.js";
 import { FileRecords } from "./file-records.js";
+import { HistoryCompaction } from "./history-compaction.js";
 import { HistoryReader } from "./history-reader.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
@@ -40,6 +41,7 @@ export class SqliteStore implements Store {
   private readonly batches: BatchApplier;
   private readonly seriesSource: SeriesSource;
   private readonly history: HistoryReader;
+  private readonly compaction: HistoryCompaction;
   private readonly files: FileRecords;
   private readonly apiKeys: ApiKeyRecords;
   private readonly markStale: Database.Statement<[number]>;
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
     this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db));
     this.seriesSource = new SeriesSource(db);
     this.history = new HistoryReader(db);
+    this.compaction = new HistoryCompaction(db);
     this.files = new FileRecords(db);
     this.apiKeys = new ApiKeyRecords(db);
     this.markStale = db.prepare(
@@ -94,6 +97,9 @@ export class SqliteStore implements Store {
   }
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
     return this.history.scan(ref, options);
+  }
+  compactHistory(maxBlocks: number): Promise<number> {
+    return settle(() => this.compaction.step(maxBlocks));
   }
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
     return settle(() => this.history.readStream(ref, stream, offset, limit));
