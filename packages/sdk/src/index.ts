@@ -43,9 +43,5 @@ export {
   type RunFilterInput,
   type RunOrderInput,
 } from "./api/run-query.js";
-export {
-  credentialsPath,
-  resolveApiConnection,
-  DEFAULT_API_BASE_URL,
-  type ApiConnection,
-} from "./api/api-connection.js";
+export { credentialsPath } from "./settings/credentials-file.js";
+export { resolveApiConnection, DEFAULT_API_BASE_URL, type ApiConnection } from "./api/api-connection.js";

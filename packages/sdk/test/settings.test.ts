@@ -4,6 +4,8 @@ import { UsageError, getRun, init } from "../src/index.js";
 import { generateRunId } from "../src/identity/run-id.js";
 import { resolveSettings } from "../src/settings/resolve-settings.js";
 import { useTempDirs } from "./support/temp-dir.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const tempDir = useTempDirs();
 afterEach(async () => {
@@ -11,6 +13,25 @@ afterEach(async () => {
 });
 
 describe("settings precedence", () => {
+  it("takes server and key from the `stepwise login` file when options and environment name none", () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, "credentials.json"),
+      JSON.stringify({ baseUrl: "http://10.0.0.5:8080/", apiKey: "sk-1" }),
+    );
+    const env = { STEPWISE_CONFIG_DIR: dir };
+    expect(resolveSettings({}, env)).toMatchObject({ baseUrl: "http://10.0.0.5:8080", apiKey: "sk-1" });
+    // The saved key is never sent to another server.
+    expect(resolveSettings({ baseUrl: "http://elsewhere:8080" }, env)).toMatchObject({
+      baseUrl: "http://elsewhere:8080",
+      apiKey: null,
+    });
+    expect(resolveSettings({ apiKey: "sk-2" }, { ...env, STEPWISE_BASE_URL: "http://x:1" })).toMatchObject({
+      baseUrl: "http://x:1",
+      apiKey: "sk-2",
+    });
+  });
+
   it("uses defaults when nothing is given", () => {
     const settings = resolveSettings({}, {});
     expect(settings).toMatchObject({

@@ -4,11 +4,9 @@
  * http://127.0.0.1:8080 with no key. Resolved once, in the constructor, so that a test can hand
  * in its own environment instead of patching process.env.
  */
-import { readFileSync } from "node:fs";
-import { homedir } from "node:os";
-import { join } from "node:path";
 import { UsageError } from "@stepwise/protocol";
 import { DEFAULT_BASE_URL } from "../settings/resolve-settings.js";
+import { credentialsPath, readCredentials, savedKeyFor } from "../settings/credentials-file.js";
 
 /** Where a client looks when nothing names a server: the same default as `init()`'s. */
 export const DEFAULT_API_BASE_URL = DEFAULT_BASE_URL;
@@ -37,39 +35,8 @@ export function resolveApiConnection(
   checkBaseUrl(baseUrl);
   return {
     baseUrl: baseUrl.replace(/\/+$/, ""),
-    apiKey: firstText(options.apiKey, env["STEPWISE_API_KEY"], saved.apiKey) ?? null,
-  };
-}
-
-/** `$STEPWISE_CONFIG_DIR/credentials.json`, else `~/.config/stepwise/credentials.json`. */
-export function credentialsPath(env: Env = process.env): string {
-  const dir = env["STEPWISE_CONFIG_DIR"];
-  return join(
-    dir !== undefined && dir !== "" ? dir : join(homedir(), ".config", "stepwise"),
-    "credentials.json",
-  );
-}
-
-/** A missing file is normal (never logged in); a damaged one is reported, since silently ignoring it hides the key. */
-function readCredentials(path: string): { baseUrl?: string; apiKey?: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return {};
-    throw error;
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${path} is not valid JSON; run 'stepwise login' again or delete the file`);
-  }
-  if (typeof parsed !== "object" || parsed === null) return {};
-  const { baseUrl, apiKey } = parsed as Record<string, unknown>;
-  return {
-    ...(typeof baseUrl === "string" ? { baseUrl } : {}),
-    ...(typeof apiKey === "string" ? { apiKey } : {}),
+    apiKey:
+      firstText(options.apiKey, env["STEPWISE_API_KEY"]) ?? savedKeyFor(baseUrl, saved, DEFAULT_API_BASE_URL),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { resolve } from "node:path";
 import { NAME_PATTERN, RUN_ID_PATTERN, RUN_MODES, UsageError, type RunMode } from "@stepwise/protocol";
+import { credentialsPath, readCredentials, savedKeyFor } from "./credentials-file.js";
 import type { InitOptions, ResumeMode } from "./init-options.js";
 
 export const DEFAULT_PROJECT = "uncategorized";
@@ -47,6 +48,14 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     if (typeof picked.value !== "string") throw new UsageError(`${picked.source} must be a string`);
     return picked.value;
   };
+  let credentials: { baseUrl?: string; apiKey?: string } | null = null;
+  const saved = (): { baseUrl?: string; apiKey?: string } =>
+    (credentials ??= options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
+  // Where options and environment name no server or key, the `stepwise login` file does.
+  const baseUrl = text("baseUrl", "STEPWISE_BASE_URL", saved().baseUrl ?? DEFAULT_BASE_URL).replace(
+    /\/+$/,
+    "",
+  );
   const tagsPicked = pick("tags", "STEPWISE_TAGS");
   const modePicked = pick("mode", "STEPWISE_MODE");
   const resumePicked = pick("resume", "STEPWISE_RESUME");
@@ -68,8 +77,11 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     mode: modePicked === null ? "online" : checkEnum(modePicked.value, RUN_MODES, modePicked.source),
     resume: resumePicked === null ? null : checkEnum(resumePicked.value, RESUME_MODES, resumePicked.source),
     rootDir: resolve(text("dir", "STEPWISE_DIR", process.cwd())),
-    baseUrl: text("baseUrl", "STEPWISE_BASE_URL", DEFAULT_BASE_URL).replace(/\/+$/, ""),
-    apiKey: pick("apiKey", "STEPWISE_API_KEY") === null ? null : text("apiKey", "STEPWISE_API_KEY", ""),
+    baseUrl,
+    apiKey:
+      pick("apiKey", "STEPWISE_API_KEY") === null
+        ? savedKeyFor(baseUrl, saved(), DEFAULT_BASE_URL)
+        : text("apiKey", "STEPWISE_API_KEY", ""),
     quiet: settings.quiet ?? false,
     silent: settings.silent ?? isTruthy(env["STEPWISE_SILENT"]),
     finishTimeoutMs: settings.finishTimeoutMs ?? 60_000,
