@@ -2,6 +2,7 @@
 export { init, withRun } from "./init.js";
 export { run, getRun, log, finish } from "./active-run.js";
 export { Run, type LogOptions, type FinishOptions, type MetricDefinition } from "./run/run.js";
+export type { RunSyncStatus } from "./run/sync-status.js";
 export type { InitOptions, InitSettings, ResumeMode } from "./settings/init-options.js";
 export type { DefineMetricOptions } from "./summary/summary-engine.js";
 export type { RunConfig, ConfigUpdateOptions, ConfigView } from "./config/run-config.js";

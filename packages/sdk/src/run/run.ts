@@ -22,6 +22,7 @@ import type { RunLogWriter } from "../runlog/run-log-writer.js";
 import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
+import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 
@@ -201,6 +202,17 @@ export class Run {
    * Tells the server the run is about to be preempted (its state becomes `preempting`); sent
    * at once, whatever the training loop does. Does nothing offline or disabled.
    */
+  /** How much of the run the server has acknowledged (the log is flushed first). */
+  async status(): Promise<RunSyncStatus> {
+    await this.parts.writer?.flush();
+    return readSyncStatus({
+      mode: this.parts.mode,
+      runDir: this.dir,
+      logFile: this.parts.writer?.file ?? null,
+      reachable: this.parts.uploader?.reachable ?? null,
+    });
+  }
+
   markPreempting(): void {
     this.parts.uploader?.markPreempting();
   }

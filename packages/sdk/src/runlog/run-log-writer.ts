@@ -86,7 +86,10 @@ export class RunLogWriter {
     return new RunLogWriter(file, options);
   }
 
-  private constructor(file: string, options: RunLogWriterOptions) {
+  private constructor(
+    readonly file: string,
+    options: RunLogWriterOptions,
+  ) {
     this.capacity = options.ringBytes ?? 8 * 1024 * 1024;
     const ringMemory = new SharedArrayBuffer(this.capacity);
     const controlMemory = new SharedArrayBuffer(CONTROL_SLOTS * 4);
@@ -293,6 +296,7 @@ export class RunLogWriter {
 
   /** Like `flushSync` without blocking the event loop. */
   async flush(timeoutMs = 30_000): Promise<boolean> {
+    if (this.closed) return true;
     // Atomics.waitAsync holds no event-loop handle: keep the loop alive while we wait.
     this.worker.ref();
     try {

@@ -59,6 +59,12 @@ export class Uploader {
     });
   }
 
+  /** Whether the server answered the last request; null before the first. */
+  get reachable(): boolean | null {
+    const value = Atomics.load(this.control, CONTROL.reachable);
+    return value === 0 ? null : value === 1;
+  }
+
   markPreempting(): void {
     this.post({ type: "preempting" });
   }

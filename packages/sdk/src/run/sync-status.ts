@@ -1,0 +1,60 @@
+/**
+ * `run.status()`: how much of the run the server has, read from what the uploader keeps on disk
+ * (`upload-state.json`, written after every acknowledged batch) against the size of the run's
+ * record log. Bytes of the log, not rows: every record counts, history, config, summary and
+ * exit alike, and the measure needs no replay of the log.
+ */
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
+import { readUploadState, UPLOAD_STATE_FILE } from "../upload/upload-state.js";
+
+export interface RunSyncStatus {
+  /** "online" uploads as it logs; "offline" keeps everything local for `stepwise sync`. */
+  mode: "online" | "offline" | "disabled";
+  /** Bytes of records the run has written to its log (after the file header). */
+  loggedBytes: number;
+  /** Of those, the bytes the server has acknowledged. */
+  syncedBytes: number;
+  /** loggedBytes − syncedBytes: what `finish()` or `stepwise sync` still has to send. */
+  pendingBytes: number;
+  /** When the server last acknowledged a batch; null before the first, and offline. */
+  syncedAt: Date | null;
+  /** Whether the server answered the last request; null before the first request, and offline. */
+  reachable: boolean | null;
+}
+
+export function readSyncStatus(options: {
+  mode: RunSyncStatus["mode"];
+  runDir: string;
+  logFile: string | null;
+  reachable: boolean | null;
+}): RunSyncStatus {
+  const { mode, runDir, logFile } = options;
+  const logged = logFile === null ? 0 : Math.max(0, fileSize(logFile) - FILE_HEADER_BYTES);
+  if (mode !== "online")
+    return {
+      mode,
+      loggedBytes: logged,
+      syncedBytes: 0,
+      pendingBytes: logged,
+      syncedAt: null,
+      reachable: null,
+    };
+  const state = readUploadState(runDir);
+  const synced = Math.min(logged, Math.max(0, state.logOffset - FILE_HEADER_BYTES));
+  const stateFile = join(runDir, UPLOAD_STATE_FILE);
+  const syncedAt = synced > 0 ? new Date(statSync(stateFile, { throwIfNoEntry: false })?.mtimeMs ?? 0) : null;
+  return {
+    mode,
+    loggedBytes: logged,
+    syncedBytes: synced,
+    pendingBytes: logged - synced,
+    syncedAt,
+    reachable: options.reachable,
+  };
+}
+
+function fileSize(path: string): number {
+  return statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+}
