@@ -88,6 +88,7 @@ export function createRun(
         target: { baseUrl: settings.baseUrl, apiKey: settings.apiKey },
         tuning: resolveUploadTuning(),
         terminal,
+        onStop: settings.onStop,
       });
     }
   }

@@ -16,6 +16,12 @@ export interface InitSettings {
   systemMetrics?: boolean;
   /** System metric sampling interval (default 15000). */
   systemMetricsIntervalMs?: number;
+  /**
+   * Called once when someone stops the run from the UI or API. Default: the process gets
+   * SIGINT (W&B raises KeyboardInterrupt), so the run finishes with exit code 255 and the server
+   * marks it `killed`; a program with its own SIGINT handler decides for itself.
+   */
+  onStop?: () => void;
 }
 
 export interface InitOptions {

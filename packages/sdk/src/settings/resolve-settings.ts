@@ -30,6 +30,8 @@ export interface ResolvedSettings {
   quiet: boolean;
   silent: boolean;
   finishTimeoutMs: number;
+  /** What a stop request from the server does (settings.onStop). */
+  onStop: () => void;
 }
 
 type Env = Record<string, string | undefined>;
@@ -85,7 +87,13 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     quiet: settings.quiet ?? false,
     silent: settings.silent ?? isTruthy(env["STEPWISE_SILENT"]),
     finishTimeoutMs: settings.finishTimeoutMs ?? 60_000,
+    onStop: settings.onStop ?? interruptSelf,
   };
+}
+
+/** The default stop: SIGINT to this process, like Ctrl-C (exit hooks finish the run with 255). */
+function interruptSelf(): void {
+  process.kill(process.pid, "SIGINT");
 }
 
 function checkProject(picked: { value: unknown; source: string } | null): string {

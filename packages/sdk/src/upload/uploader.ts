@@ -32,12 +32,15 @@ export interface UploaderOptions {
   target: ServerTarget;
   tuning: UploadTuning;
   terminal: Terminal;
+  /** Called once when the server says the run was asked to stop. */
+  onStop: () => void;
 }
 
 export class Uploader {
   private readonly worker: Worker;
   private readonly control: Int32Array;
   private finished = false;
+  private stopRequested = false;
 
   constructor(private readonly options: UploaderOptions) {
     const memory = new SharedArrayBuffer(CONTROL.size * 4);
@@ -128,12 +131,12 @@ export class Uploader {
   private onMessage(message: FromWorker): void {
     const terminal = this.options.terminal;
     if (message.type === "warning") terminal.warnOnce(message.cause, message.message);
-    else if (message.type === "stop-requested")
-      terminal.warnOnce(
-        "stop",
-        "the server asked this run to stop (it keeps running; stopping arrives later)",
-      );
-    else if (!message.reachable)
+    else if (message.type === "stop-requested") {
+      if (this.stopRequested || this.finished) return;
+      this.stopRequested = true;
+      terminal.essential("the run was stopped from the server (UI or API); stopping");
+      this.options.onStop();
+    } else if (!message.reachable)
       terminal.warnOnce(
         "unreachable",
         `server not reachable at ${this.options.target.baseUrl} (${message.reason}); logging locally and retrying in the background`,
