@@ -41,6 +41,7 @@ describe("resume (A16–A18)", () => {
   it.each(["allow", "must"] as const)("resume %s continues at the last step + 1 (A16)", async (mode) => {
     const id = freshId();
     const first = await init(online({ id }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
     first.log({ acc: 10 }, { step: 15 });
     await first.finish();
 
@@ -59,6 +60,10 @@ describe("resume (A16–A18)", () => {
     const rows = await fetchHistory(server.url, { entity: "local", project: "resume", id });
     expect(rows.map((row) => row["_step"])).toEqual([15, 16]);
     expect(rows.map((row) => row["acc"])).toEqual([10, 15]);
+    // _runtime continues from the first part's (W&B §1.10), it does not restart at 0.
+    const [before, after] = rows.map((row) => row["_runtime"] as number);
+    expect(before).toBeGreaterThanOrEqual(0.3);
+    expect(after).toBeGreaterThan(before as number);
   });
 
   it("resume must with an unknown id and resume never with an existing id throw UsageError (A17)", async () => {

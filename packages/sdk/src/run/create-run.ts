@@ -109,6 +109,7 @@ export function createRun(
     startTime: started.getTime() / 1000,
     startingStep,
     resumed: resume.resumed !== null,
+    inheritedRuntime: resume.resumed ? inheritedRuntime(resume.resumed.summary) : 0,
     terminal,
     engine,
     summary,
@@ -197,4 +198,21 @@ export function newTerminal(settings: ResolvedSettings): Terminal {
 /** History-maintained keys (`_step`, `_runtime`, `_timestamp`) are not restored: new rows set them. */
 function restorableSummary(summary: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(summary).filter(([key]) => !key.startsWith("_")));
+}
+
+/**
+ * The runtime a resumed run continues from: the larger of the summary's `_runtime` (the last
+ * row's) and `_wandb.runtime` (W&B §1.10 also reads the events' tail; a row is logged at least
+ * as late as the last heartbeat that matters here).
+ */
+function inheritedRuntime(summary: Record<string, unknown>): number {
+  const wandb = summary["_wandb"];
+  const candidates = [
+    summary["_runtime"],
+    typeof wandb === "object" && wandb !== null ? (wandb as Record<string, unknown>)["runtime"] : undefined,
+  ];
+  let runtime = 0;
+  for (const value of candidates)
+    if (typeof value === "number" && Number.isFinite(value) && value > runtime) runtime = value;
+  return runtime;
 }

@@ -57,6 +57,8 @@ export interface RunParts {
   startTime: number;
   startingStep: number;
   resumed: boolean;
+  /** Seconds of `_runtime` a resumed run continues from (W&B §1.10); 0 for a new run. */
+  inheritedRuntime: number;
   terminal: Terminal;
   engine: SummaryEngine;
   summary: SummaryView;
@@ -91,7 +93,8 @@ export class Run {
   private currentNotes: string;
   private readonly parts: RunParts;
   private readonly committer: StepCommitter;
-  private readonly clockStart = performance.now();
+  /** performance.now() at which the run's `_runtime` was 0 (earlier for a resumed run). */
+  private readonly clockStart: number;
   private finishedFlag = false;
   private finishing: Promise<void> | null = null;
   private stage: "running" | "recorded" | "closed" = "running";
@@ -99,6 +102,7 @@ export class Run {
   constructor(parts: RunParts) {
     this.parts = parts;
     this.id = parts.id;
+    this.clockStart = performance.now() - parts.inheritedRuntime * 1000;
     this.project = parts.project;
     this.entity = parts.entity;
     this.group = parts.group;
