@@ -13,7 +13,7 @@ import {
   projectListResponseSchema,
   runDtoSchema,
   runListResponseSchema,
-  seriesResponseSchema,
+  seriesResultSchema,
   stringifyExtended,
   type EntityDto,
   type FileDto,
@@ -26,7 +26,7 @@ import {
   type SeriesResultDto,
   type UpdateRunBody,
 } from "@stepwise/protocol";
-import type { z } from "zod";
+import { z } from "zod";
 
 export const API_KEY_STORAGE_KEY = "stepwise.apiKey";
 
@@ -109,9 +109,33 @@ export async function updateRun(ref: RunRef, patch: UpdateRunBody): Promise<RunD
   return request(runDtoSchema, apiPaths.run(ref), { method: "PATCH", body: stringifyExtended(patch) });
 }
 
+/**
+ * The series response checked for shape, not point by point: a workspace loads megabytes of
+ * numbers, and a full zod pass over each array took ~230 ms of a 1 s budget. Each column must be
+ * an array as long as `x` (the server writes them together).
+ */
+const columns = z.custom<Array<number | null>>(Array.isArray, "an array");
+const seriesShapeSchema = z.object({
+  series: z.array(
+    seriesResultSchema
+      .extend({
+        x: z.custom<number[]>(Array.isArray, "an array"),
+        min: columns,
+        max: columns,
+        mean: columns,
+        last: columns,
+        n: z.custom<number[]>(Array.isArray, "an array"),
+      })
+      .refine(
+        (s) => [s.min, s.max, s.mean, s.last, s.n].every((column) => column.length === s.x.length),
+        "columns of one series have one length",
+      ),
+  ),
+});
+
 export async function querySeries(query: SeriesQueryInput, signal?: AbortSignal): Promise<SeriesResultDto[]> {
   const init = { method: "POST", body: JSON.stringify(query) };
-  return (await request(seriesResponseSchema, apiPaths.series(), init, signal)).series;
+  return (await request(seriesShapeSchema, apiPaths.series(), init, signal)).series;
 }
 
 export async function listFiles(ref: RunRef, signal?: AbortSignal): Promise<FileDto[]> {
