@@ -1,20 +1,15 @@
 /** run.status(): how much of the run the server has acknowledged, online and offline. */
-import { afterEach, describe, expect, it } from "vitest";
-import { getRun, init } from "../src/index.js";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
+import { describe, expect, it } from "vitest";
+import { init } from "../src/index.js";
+import { useServerPerTest } from "./support/server-process.js";
 import { useTempDirs } from "./support/temp-dir.js";
 
 const tempDir = useTempDirs();
-let server: ServerProcess | null = null;
-afterEach(async () => {
-  await getRun()?.finish();
-  await server?.kill("SIGTERM");
-  server = null;
-});
+const startServer = useServerPerTest(tempDir);
 
 describe("run.status()", () => {
   it("reaches zero pending bytes once the server has everything, and reports when", async () => {
-    server = await startServerProcess(tempDir());
+    const server = await startServer();
     const run = await init({
       dir: tempDir(),
       baseUrl: server.url,

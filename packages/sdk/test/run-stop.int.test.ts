@@ -3,25 +3,14 @@
  * process is interrupted like Ctrl-C, the run finishes with exit code 255 and becomes `killed`,
  * with everything it logged uploaded; `settings.onStop` replaces the default.
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { getRun, init } from "../src/index.js";
-import {
-  fetchHistory,
-  fetchRun,
-  startServerProcess,
-  waitFor,
-  type ServerProcess,
-} from "./support/server-process.js";
+import { describe, expect, it } from "vitest";
+import { init } from "../src/index.js";
+import { fetchHistory, fetchRun, useServerPerTest, waitFor } from "./support/server-process.js";
 import { useTempDirs } from "./support/temp-dir.js";
 import { startUploadChild } from "./support/upload-child.js";
 
 const tempDir = useTempDirs();
-let server: ServerProcess | null = null;
-afterEach(async () => {
-  await getRun()?.finish();
-  await server?.kill("SIGTERM");
-  server = null;
-});
+const startServer = useServerPerTest(tempDir);
 
 function requestStop(url: string, run: { entity: string; project: string; id: string }): Promise<Response> {
   return fetch(`${url}/api/v1/runs/${run.entity}/${run.project}/${run.id}`, {
@@ -33,7 +22,7 @@ function requestStop(url: string, run: { entity: string; project: string; id: st
 
 describe("stop from the server", () => {
   it("interrupts a training process that logs forever; the run ends killed with all its rows", async () => {
-    server = await startServerProcess(tempDir());
+    const server = await startServer();
     const training = startUploadChild("upload-stream.mjs", [tempDir(), server.url, "-1", "20", "20"]);
     const run = await training.run;
     const url = server.url;
@@ -58,7 +47,7 @@ describe("stop from the server", () => {
   }, 40_000);
 
   it("calls settings.onStop instead, once", async () => {
-    server = await startServerProcess(tempDir());
+    const server = await startServer();
     let stops = 0;
     const run = await init({
       dir: tempDir(),

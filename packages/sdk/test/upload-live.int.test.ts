@@ -1,20 +1,15 @@
 /** A running run's new points are visible to queries within 2 s (issue: server, query API). */
-import { afterEach, describe, expect, it } from "vitest";
-import { Api, getRun, init } from "../src/index.js";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
+import { describe, expect, it } from "vitest";
+import { Api, init } from "../src/index.js";
+import { useServerPerTest } from "./support/server-process.js";
 import { useTempDirs } from "./support/temp-dir.js";
 
 const tempDir = useTempDirs();
-let server: ServerProcess | null = null;
-afterEach(async () => {
-  await getRun()?.finish();
-  await server?.kill("SIGTERM");
-  server = null;
-});
+const startServer = useServerPerTest(tempDir);
 
 describe("live visibility", () => {
   it("shows each newly logged step to the query API within 2 s while the run is running", async () => {
-    server = await startServerProcess(tempDir());
+    const server = await startServer();
     const run = await init({
       dir: tempDir(),
       baseUrl: server.url,

@@ -6,7 +6,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
+import { afterEach } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
+import { getRun } from "../../src/index.js";
 
 const BIN = fileURLToPath(new URL("../../../cli/bin/stepwise.js", import.meta.url));
 
@@ -103,4 +105,21 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * For tests that each need a fresh server: `const startServer = useServerPerTest(tempDir)`;
+ * after each test the active run is finished and every server started is stopped.
+ */
+export function useServerPerTest(tempDir: () => string): () => Promise<ServerProcess> {
+  const started: ServerProcess[] = [];
+  afterEach(async () => {
+    await getRun()?.finish();
+    for (const server of started.splice(0)) await server.kill("SIGTERM");
+  });
+  return async () => {
+    const server = await startServerProcess(tempDir());
+    started.push(server);
+    return server;
+  };
 }
