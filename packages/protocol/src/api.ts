@@ -51,6 +51,8 @@ export const runDtoSchema = z.object({
     meta: offsetSchema,
   }),
   stopRequested: z.boolean(),
+  /** The run's 1-based place in its project by creation: stable, so the UI colours runs by it. */
+  ordinal: z.number().int().nonnegative(),
 });
 export type RunDto = z.infer<typeof runDtoSchema>;
 

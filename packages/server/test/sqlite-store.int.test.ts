@@ -69,6 +69,26 @@ describe("SqliteStore", () => {
     await store.close();
   });
 
+  it("numbers the runs of a database from before run ordinals by creation, per project", async () => {
+    const path = tempDbPath();
+    const store = await openSqliteStore(path);
+    for (const [runId, project] of [
+      ["a", "p"],
+      ["b", "q"],
+      ["c", "p"],
+    ] as const)
+      await store.applyBatch({ entity: "e", project, runId }, {}, 1);
+    await store.close();
+    const db = new Database(path); // back to schema version 2: no ordinal column
+    db.exec("ALTER TABLE runs DROP COLUMN ordinal; DELETE FROM schema_migrations WHERE version = 3");
+    db.close();
+    const migrated = await openSqliteStore(path);
+    const ordinal = async (project: string, runId: string): Promise<number | undefined> =>
+      (await migrated.getRun({ entity: "e", project, runId }))?.ordinal;
+    expect([await ordinal("p", "a"), await ordinal("q", "b"), await ordinal("p", "c")]).toEqual([1, 1, 2]);
+    await migrated.close();
+  });
+
   it("refuses a database written by a newer schema", async () => {
     const path = tempDbPath();
     await (await openSqliteStore(path)).close();

@@ -32,5 +32,6 @@ export function blankRun(ref: RunRef, now: number): StoredRun {
     startingStep: 0,
     offsets: { history: 0, events: 0, console: 0, meta: 0 },
     stopRequested: false,
+    ordinal: 0,
   };
 }

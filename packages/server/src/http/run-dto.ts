@@ -28,5 +28,6 @@ export function toRunDto(run: StoredRun): RunDto {
     startingStep: run.startingStep,
     offsets: run.offsets,
     stopRequested: run.stopRequested,
+    ordinal: run.ordinal,
   };
 }

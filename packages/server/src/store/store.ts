@@ -53,6 +53,8 @@ export interface StoredRun {
   offsets: StreamOffsets;
   /** Set by a stop request; the SDK sees it in ingest responses. */
   stopRequested: boolean;
+  /** The run's 1-based place in its project by creation (stable; the UI picks run colours by it). */
+  ordinal: number;
 }
 
 /**

@@ -24,6 +24,15 @@ export function runsContract(factory: StoreFactory): void {
       expect(otherProject.run.name).toMatch(/-1$/);
       expect(first.run).toMatchObject({ state: "running", createdAt: 100, heartbeatAt: 100, lastStep: null });
       expect(await store.getRun(runRef("a"))).toEqual(first.run);
+      // Each run's place in its project by creation, kept whatever happens to the run later.
+      expect([first, second, named, otherProject].map((r) => r.run.ordinal)).toEqual([1, 2, 3, 1]);
+      await store.applyBatch(
+        runRef("a"),
+        { run: { name: "renamed" }, exit: { exitCode: 0, runtime: 1 } },
+        104,
+      );
+      await store.updateRun(runRef("a"), { tags: ["x"] });
+      expect((await store.getRun(runRef("a")))?.ordinal).toBe(1);
     });
 
     it("stores the run metadata of a batch and keeps what a later batch leaves out", async () => {

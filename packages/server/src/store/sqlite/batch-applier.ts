@@ -98,8 +98,9 @@ export class BatchApplier {
       if (batch.run && !resent) run = applyRunUpsert(run, batch.run);
     } else {
       run = applyRunUpsert(run, batch.run ?? {});
-      if (!batch.run?.name)
-        run.name = generateRunName(this.runs.countProjectRuns(ref.entity, ref.project), randomInt);
+      const earlier = this.runs.countProjectRuns(ref.entity, ref.project);
+      run.ordinal = earlier + 1;
+      if (!batch.run?.name) run.name = generateRunName(earlier, randomInt);
       pk = this.runs.create(run);
     }
     const before = run.offsets;

@@ -34,12 +34,13 @@ export interface RunRow {
   console_count: number;
   meta_count: number;
   stop_requested: number;
+  ordinal: number;
 }
 
 export const RUN_COLUMNS =
   "pk, entity, project, run_id, name, state, group_name, job_type, tags, notes, config, summary, metrics, " +
   "host, program, args, git_commit, created_at, heartbeat_at, finished_at, exit_code, last_step, " +
-  "starting_step, history_count, events_count, console_count, meta_count, stop_requested";
+  "starting_step, history_count, events_count, console_count, meta_count, stop_requested, ordinal";
 
 export function runFromRow(row: RunRow): StoredRun {
   return {
@@ -72,6 +73,7 @@ export function runFromRow(row: RunRow): StoredRun {
       meta: row.meta_count,
     },
     stopRequested: row.stop_requested !== 0,
+    ordinal: row.ordinal,
   };
 }
 
@@ -105,5 +107,6 @@ export function runParams(run: StoredRun): Record<string, string | number | null
     console_count: run.offsets.console,
     meta_count: run.offsets.meta,
     stop_requested: run.stopRequested ? 1 : 0,
+    ordinal: run.ordinal,
   };
 }

@@ -140,6 +140,15 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
       "CREATE INDEX history_blocks_packed ON history_blocks (run_pk, first_index) WHERE packed IS NOT NULL",
     ],
   },
+  {
+    // Each run's place in its project by creation, so that run colours stay put (version 3).
+    version: 3,
+    statements: [
+      "ALTER TABLE runs ADD COLUMN ordinal INTEGER NOT NULL DEFAULT 0",
+      `UPDATE runs SET ordinal = (SELECT COUNT(*) FROM runs AS earlier
+         WHERE earlier.entity = runs.entity AND earlier.project = runs.project AND earlier.pk <= runs.pk)`,
+    ],
+  },
 ];
 
 /** The newest schema version this code writes. */
