@@ -1,4 +1,82 @@
-/** Placeholder until its owner builds it. */
-export function RunPage() {
-  return <div className="page">RunPage</div>;
+/**
+ * The run page: overview (name, notes and tags editable), config and summary tables, the run's
+ * charts and its files. The run is re-read every 2 s while it runs.
+ */
+import { useEffect, useMemo } from "react";
+import { Link } from "wouter";
+import type { RunRef } from "@stepwise/protocol";
+import { ApiError } from "../api/client.js";
+import { decodeRouteParam } from "../lib/route-param.js";
+import { FilesTable } from "../components/run/FilesTable.js";
+import { RunCharts } from "../components/run/RunCharts.js";
+import { RunNotFound } from "../components/run/RunNotFound.js";
+import { RunOverview } from "../components/run/RunOverview.js";
+import { ValuesTable } from "../components/run/ValuesTable.js";
+import { useRun } from "../components/run/useRun.js";
+import { useRunEditor } from "../components/run/useRunEditor.js";
+import { ErrorState } from "../components/status/ErrorState.js";
+import { Loading } from "../components/status/Loading.js";
+import "../styles/run.css";
+
+export interface RunPageProps {
+  params: { entity?: string; project?: string; runId?: string };
+}
+
+export function RunPage({ params }: RunPageProps) {
+  const entity = decodeRouteParam(params.entity);
+  const project = decodeRouteParam(params.project);
+  const runId = decodeRouteParam(params.runId);
+  const ref = useMemo<RunRef>(() => ({ entity, project, runId }), [entity, project, runId]);
+  const resource = useRun(ref);
+  const { run, error, refreshError, reload } = resource;
+  const save = useRunEditor(ref, resource);
+  const runName = run?.name;
+
+  useEffect(() => {
+    document.title = `${runName ?? runId} · ${project} · Stepwise`;
+  }, [runName, runId, project]);
+
+  if (run === null) {
+    if (error instanceof ApiError && error.status === 404) {
+      return <RunNotFound entity={entity} project={project} runId={runId} />;
+    }
+    if (error !== null) return <ErrorState error={error} onRetry={reload} />;
+    return <Loading what="run" />;
+  }
+  const workspace = `/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`;
+  return (
+    <div className="page run-page">
+      <nav className="run-nav" aria-label="Run sections">
+        <Link href={workspace}>← {project}</Link>
+        <a href="#overview">Overview</a>
+        <a href="#config">Config</a>
+        <a href="#summary">Summary</a>
+        <a href="#charts">Charts</a>
+        <a href="#files">Files</a>
+        {refreshError !== null && (
+          <span className="inline-error" role="status">
+            Live updates paused:{" "}
+            {refreshError instanceof Error ? refreshError.message : "the server did not answer"}
+          </span>
+        )}
+      </nav>
+      <RunOverview run={run} save={save} />
+      <div className="values-grid">
+        <ValuesTable
+          title="Config"
+          testId="config-table"
+          values={run.config}
+          empty="No config. Pass one to init({ config }) or run.config.update()."
+        />
+        <ValuesTable
+          title="Summary"
+          testId="summary-table"
+          values={run.summary}
+          empty="No summary yet. It fills in as the run logs metrics."
+        />
+      </div>
+      <RunCharts run={run} />
+      <FilesTable runRef={ref} state={run.state} />
+    </div>
+  );
 }

@@ -1,0 +1,81 @@
+/**
+ * The run's files (what the SDK saved: config.json, summary.json, checkpoints…) with size, last
+ * update and a download link. Re-read when the run's state changes, since finishing writes files.
+ */
+import { useEffect, useState } from "react";
+import type { FileDto, RunRef, RunState } from "@stepwise/protocol";
+import { fileUrl, listFiles } from "../../api/client.js";
+import { formatBytes } from "../../lib/run-meta.js";
+import { formatDateTime } from "../../lib/time-format.js";
+import { ErrorState } from "../status/ErrorState.js";
+import { Loading } from "../status/Loading.js";
+
+export function FilesTable({ runRef, state }: { runRef: RunRef; state: RunState }) {
+  const [files, setFiles] = useState<FileDto[] | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+  const { entity, project, runId } = runRef;
+
+  useEffect(() => {
+    const controller = new AbortController();
+    listFiles({ entity, project, runId }, controller.signal).then(
+      (list) => {
+        setFiles([...list].sort((a, b) => a.path.localeCompare(b.path)));
+        setError(null);
+      },
+      (cause: unknown) => {
+        if (!controller.signal.aborted) setError(cause);
+      },
+    );
+    return () => controller.abort();
+  }, [entity, project, runId, state, attempt]);
+
+  return (
+    <section className="files-card" id="files">
+      <div className="card-head">
+        <h2>Files</h2>
+        {files !== null && <span className="muted count">{files.length} files</span>}
+      </div>
+      {error !== null && files === null && (
+        <ErrorState error={error} onRetry={() => setAttempt((n) => n + 1)} />
+      )}
+      {error === null && files === null && <Loading what="files" />}
+      {files !== null && files.length === 0 && (
+        <p className="muted values-empty">
+          No files yet. The SDK saves config.json and summary.json when the run finishes.
+        </p>
+      )}
+      {files !== null && files.length > 0 && (
+        <table className="files-table" data-testid="files-table">
+          <thead>
+            <tr>
+              <th>Path</th>
+              <th className="num">Size</th>
+              <th>Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {files.map((file) => (
+              <tr key={file.path} data-path={file.path}>
+                <td>
+                  <a
+                    data-testid="file-link"
+                    href={fileUrl({ entity, project, runId }, file.path)}
+                    download={file.path.split("/").pop()}
+                    title={`Download ${file.path} (${file.contentType}, sha256 ${file.sha256.slice(0, 12)}…)`}
+                  >
+                    {file.path}
+                  </a>
+                </td>
+                <td className="num" title={`${file.size} bytes`}>
+                  {formatBytes(file.size)}
+                </td>
+                <td>{formatDateTime(file.updatedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
