@@ -1,5 +1,5 @@
 /** `stepwise server` as a user runs it: prints its URL and the admin key's place, serves, stops on a signal. */
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
@@ -64,4 +64,25 @@ test("a port in use is reported, not a stack trace", async () => {
   expect(second.stderr).not.toContain("unexpected error");
   first.kill("SIGTERM");
   await done;
+});
+
+test("--web-root serves that UI build, and a missing build gets the page that says how to build it", async () => {
+  const web = join(dir, "web");
+  await mkdir(join(web, "assets"), { recursive: true });
+  await writeFile(join(web, "index.html"), "<!doctype html><title>test build</title>");
+  const child = serve(["--data", join(dir, "data"), "--web-root", web]);
+  const done = collect(child);
+  const [, url] = await waitForLine(child, /listening on (http:\/\/\S+)/);
+  const page = await fetch(`${url}/local/project/runs/abc`);
+  expect(page.status).toBe(200);
+  expect(await page.text()).toContain("test build");
+  child.kill("SIGTERM");
+  await done;
+
+  const bare = serve(["--data", join(dir, "data"), "--web-root", join(dir, "nothing")]);
+  const bareDone = collect(bare);
+  const [, bareUrl] = await waitForLine(bare, /listening on (http:\/\/\S+)/);
+  expect(await (await fetch(`${bareUrl}/`)).text()).toContain("npm run build -w @stepwise/web");
+  bare.kill("SIGTERM");
+  expect((await bareDone).stdout).toContain("The web UI is not built");
 });

@@ -26,6 +26,12 @@ export interface ServerConfig {
    * effect when `host` is a loopback address (`--no-loopback-trust`, `STEPWISE_TRUST_LOOPBACK=0`).
    */
   trustLoopback: boolean;
+  /**
+   * Absolute directory of the built web UI (`index.html` + `assets/`), served for every path
+   * outside `/api/`; null serves no UI (`/` then says how to build it). Default null here; the
+   * CLI's `server` command defaults it to the `@stepwise/web` build (`--web-root`, `STEPWISE_WEB_ROOT`).
+   */
+  webRoot: string | null;
 }
 
 /** What a caller may set; strings (from argv and env) are parsed, numbers taken as they are. */
@@ -37,6 +43,7 @@ export interface ConfigFlags {
   maxBodyBytes?: string | number;
   maxDecompressedBytes?: string | number;
   trustLoopback?: string | boolean;
+  webRoot?: string;
 }
 
 const numberFrom = z.union([z.number(), z.string().trim().min(1).pipe(z.coerce.number())]);
@@ -105,6 +112,12 @@ const FIELDS = {
     schema: boolFrom,
     fix: "true or false (1 or 0)",
   },
+  webRoot: {
+    flag: "--web-root",
+    env: "STEPWISE_WEB_ROOT",
+    schema: z.string().min(1).max(4096),
+    fix: "the directory of the built web UI (the one holding index.html)",
+  },
 } as const;
 
 type FieldName = keyof typeof FIELDS;
@@ -136,5 +149,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     maxBodyBytes,
     maxDecompressedBytes,
     trustLoopback: pick("trustLoopback", true),
+    webRoot: webRootOf(pick("webRoot", "")),
   };
+}
+
+function webRootOf(path: string): string | null {
+  return path === "" ? null : resolve(path);
 }

@@ -14,6 +14,7 @@ describe("loadConfig", () => {
       maxBodyBytes: 64 * 1024 * 1024,
       maxDecompressedBytes: 256 * 1024 * 1024,
       trustLoopback: true,
+      webRoot: null,
     });
   });
 
@@ -31,6 +32,13 @@ describe("loadConfig", () => {
       trustLoopback: false,
     });
     expect(loadConfig({ port: "0", data: "/tmp/x" }, env)).toMatchObject({ port: 0, dataDir: "/tmp/x" });
+  });
+
+  test("webRoot: none by default, a flag or STEPWISE_WEB_ROOT made absolute", () => {
+    expect(loadConfig({}, {}).webRoot).toBeNull();
+    expect(loadConfig({ webRoot: "web/dist" }, {}).webRoot).toBe(resolve("web/dist"));
+    expect(loadConfig({}, { STEPWISE_WEB_ROOT: "/srv/ui" }).webRoot).toBe("/srv/ui");
+    expect(loadConfig({ webRoot: "/a" }, { STEPWISE_WEB_ROOT: "/b" }).webRoot).toBe("/a");
   });
 
   test.each([

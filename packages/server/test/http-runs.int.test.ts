@@ -197,12 +197,12 @@ describe("crash detection", () => {
   });
 });
 
-test("GET / is a placeholder page that links to the API, without a key", async () => {
+test("GET / without a web UI build says how to build it and links to the API, without a key", async () => {
   await using t = await startTestServer({ trustLoopback: false });
   const response = await t.fetch("/");
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/html");
   const page = await response.text();
-  expect(page).toContain("the web UI arrives in the next release");
+  expect(page).toContain("npm run build -w @stepwise/web");
   expect(page).toContain('href="/api/v1/entities"');
 });

@@ -1,8 +1,11 @@
 /**
- * `stepwise server`: runs the API (and, later, the web UI) on the embedded store under `--data`.
+ * `stepwise server`: runs the API and the web UI on the embedded store under `--data`.
  * Prints the URL and where the admin key is on stdout, serves until SIGINT/SIGTERM, then shuts
  * down gracefully: requests in flight finish and nothing acknowledged is lost.
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
@@ -11,7 +14,7 @@ import type { Command } from "./command.js";
 
 const HELP = `Usage: stepwise server [options]
 
-Runs the Stepwise server: the HTTP API on SQLite and local files under --data.
+Runs the Stepwise server: the web UI and the HTTP API on SQLite and local files under --data.
 
 Options:
   --port <n>              port to listen on (default 8080, STEPWISE_PORT; 0 picks a free one)
@@ -20,6 +23,8 @@ Options:
   --crash-timeout <s>     mark a running run crashed after this many seconds without traffic
                           (default 60, STEPWISE_CRASH_TIMEOUT_S)
   --no-loopback-trust     require an API key even from this machine
+  --web-root <dir>        serve the web UI built in <dir> (default: the @stepwise/web build,
+                          packages/web/dist; STEPWISE_WEB_ROOT)
   -h, --help              show this help
 
 On a loopback address, requests from this machine need no key. Bound to any other address,
@@ -33,12 +38,13 @@ const ARG_OPTIONS = {
   data: { type: "string" },
   "crash-timeout": { type: "string" },
   "no-loopback-trust": { type: "boolean", default: false },
+  "web-root": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
 export const serverCommand: Command = {
   name: "server",
-  summary: "run the Stepwise server (HTTP API on SQLite + local files)",
+  summary: "run the Stepwise server (web UI + HTTP API on SQLite + local files)",
   run: runServer,
 };
 
@@ -50,18 +56,22 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
   }
   // Loaded here, not at the top: other commands must not pay for the server's dependencies.
   const { loadConfig, startServer } = await import("@stepwise/server");
-  const config = loadConfig(
+  const loaded = loadConfig(
     {
       ...(values.port === undefined ? {} : { port: values.port }),
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.data === undefined ? {} : { data: values.data }),
       ...(values["crash-timeout"] === undefined ? {} : { crashTimeoutS: values["crash-timeout"] }),
       ...(values["no-loopback-trust"] ? { trustLoopback: false } : {}),
+      ...(values["web-root"] === undefined ? {} : { webRoot: values["web-root"] }),
     },
     process.env,
   );
+  const config = { ...loaded, webRoot: loaded.webRoot ?? bundledWebRoot() };
   const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) });
   io.stdout.write(`Stepwise server listening on ${server.url} (data in ${config.dataDir})\n`);
+  if (!existsSync(join(config.webRoot, "index.html")))
+    io.stdout.write("The web UI is not built: run 'npm run build -w @stepwise/web', then reload.\n");
   if (server.adminKeyPath !== null) io.stdout.write(`Admin API key: ${server.adminKeyPath}\n`);
   io.stdout.write(
     server.trustsLoopback
@@ -77,6 +87,15 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
   process.off("SIGINT", force).off("SIGTERM", force);
   io.stderr.write("stopped\n");
   return ExitCode.ok;
+}
+
+/**
+ * The `@stepwise/web` build beside this package in the repository (`packages/web/dist`), found
+ * from this file so that it holds for `src/commands` and `dist/commands` alike. It may not exist
+ * yet: the server checks on each request, so a build made after the start shows on reload.
+ */
+function bundledWebRoot(): string {
+  return fileURLToPath(new URL("../../../web/dist", import.meta.url));
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

@@ -1,6 +1,7 @@
 /**
- * The HTTP app: `/` (a placeholder page) and the JSON API under `/api/v1`, every API route behind
- * authentication, every failure answered by `errorResponse` with a typed 4xx (or a 500 for a bug).
+ * The HTTP app: the JSON API under `/api/v1`, every API route behind authentication, and the
+ * built web UI for every other GET/HEAD path (`web-assets.ts`); every failure answered by
+ * `errorResponse` with a typed 4xx (or a 500 for a bug).
  */
 import { API_PREFIX, NotFoundError } from "@stepwise/protocol";
 import { Hono } from "hono";
@@ -8,7 +9,6 @@ import type { AppDeps, AppEnv } from "./app-env.js";
 import { authMiddleware } from "./auth-middleware.js";
 import { wellFormedPath } from "./well-formed-path.js";
 import { errorResponse } from "./error-response.js";
-import { homePage } from "./home-page.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { entityRoutes } from "./routes/entity-routes.js";
 import { fileRoutes } from "./routes/file-routes.js";
@@ -16,6 +16,7 @@ import { historyRoute } from "./routes/history-route.js";
 import { ingestRoute } from "./routes/ingest-route.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { seriesRoute } from "./routes/series-route.js";
+import { webAssets } from "./web-assets.js";
 
 export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -28,8 +29,6 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
       log,
     ),
   );
-  app.get("/", () => homePage());
-
   const api = new Hono<AppEnv>();
   api.use("*", wellFormedPath());
   api.use("*", authMiddleware(deps));
@@ -44,5 +43,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
   ])
     api.route("/", routes);
   app.route(API_PREFIX, api);
+  // Registered after the API so that API routes match first; it passes `/api/…` on to notFound.
+  app.get("*", webAssets(deps.config.webRoot));
   return app;
 }

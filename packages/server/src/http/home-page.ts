@@ -1,4 +1,4 @@
-/** `GET /`: a minimal page until the web UI lands, with links to the API. */
+/** `GET /` when the web UI is not built (or no `--web-root` is set): says how to build it. */
 const PAGE = `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Stepwise</title>
@@ -6,7 +6,10 @@ const PAGE = `<!doctype html>
 </head>
 <body>
 <h1>Stepwise server</h1>
-<p>Stepwise server — the web UI arrives in the next release.</p>
+<p>The API is running, but the web UI is not built. Build it and reload this page:</p>
+<pre><code>npm run build -w @stepwise/web</code></pre>
+<p>(<code>npm install</code> at the repository root builds it too.) To serve a UI built elsewhere,
+start the server with <code>--web-root &lt;dir&gt;</code> (the directory holding <code>index.html</code>).</p>
 <ul>
 <li><a href="/api/v1/entities">Entities</a> (<code>GET /api/v1/entities</code>)</li>
 <li><a href="/api/v1/viewer">Who am I</a> (<code>GET /api/v1/viewer</code>)</li>
@@ -18,5 +21,7 @@ const PAGE = `<!doctype html>
 `;
 
 export function homePage(): Response {
-  return new Response(PAGE, { headers: { "content-type": "text/html; charset=utf-8" } });
+  return new Response(PAGE, {
+    headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" },
+  });
 }

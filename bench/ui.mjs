@@ -1,0 +1,262 @@
+// bench/ui: the web UI in Debian's Chromium (playwright-core) against `stepwise server` on a
+// prepared data directory. (a) A project with `tableRuns` runs: the runs table's first render
+// (navigation start → first rows in the DOM, target ≤ 300 ms) and a sort (header click → the
+// re-sorted first row, target ≤ 100 ms). (b) A workspace with `chartRuns` runs × `metrics`
+// metrics × `steps` steps: every chart in view drawn for all runs (navigation start → the last
+// one registered in window.__stepwiseCharts, target ≤ 1 s).
+// The data (100M points by default) is written through the server's Store (applyBatch, ~1.2M
+// points/s; the SDK would take minutes) into .tmp/bench-ui-data-<sizes>, kept between runs.
+// Build first (`npm run build`). Prints numbers and one JSON line.
+// Usage: node bench/ui.mjs [tableRuns=10000] [chartRuns=50] [metrics=20] [steps=100000]
+/* global window, document, innerHeight, requestAnimationFrame -- used inside page.evaluate / init scripts */
+import { spawn, execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { openSqliteStore } from "../packages/server/dist/store/sqlite/open-sqlite-store.js";
+
+const [tableRuns, chartRuns, metrics, steps] = [10_000, 50, 20, 100_000].map((d, i) =>
+  Number(process.argv[2 + i] ?? d),
+);
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const dataDir = join(ROOT, ".tmp", `bench-ui-data-${tableRuns}-${chartRuns}x${metrics}x${steps}`);
+const REPEAT = 5;
+const BATCH_ROWS = 5_000;
+const START = 1_763_700_000;
+const metricKey = (m) => `${m < metrics / 2 ? "train" : "val"}/metric${m}`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Writes both projects through the Store unless a finished earlier fill is there. */
+async function prepareData() {
+  if (existsSync(join(dataDir, "ready"))) return 0;
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const t0 = Date.now();
+  const store = await openSqliteStore(join(dataDir, "stepwise.db"));
+  const now = Date.now() / 1000;
+  for (let r = 0; r < tableRuns; r++) {
+    const name = `run-${String(r).padStart(5, "0")}`;
+    await store.applyBatch(
+      { entity: "bench", project: "table", runId: `t${r}` },
+      {
+        run: {
+          name,
+          group: `g${r % 10}`,
+          tags: r % 3 === 0 ? ["tagged"] : [],
+          config: { lr: 1e-4 * (1 + (r % 97)), batch: 32 },
+          startTime: START + r,
+        },
+        summary: { "val/acc": ((r * 7919) % 1000) / 1000, loss: 1 / (r + 1) },
+        exit: { exitCode: 0, runtime: 60 + (r % 600) },
+      },
+      now,
+    );
+  }
+  for (let r = 0; r < chartRuns; r++) {
+    const ref = { entity: "bench", project: "charts", runId: `c${r}` };
+    const value = (m, step) => (1 + r / chartRuns) / (1 + step / 1000) + 0.01 * Math.sin(step / 10 + m);
+    await store.applyBatch(
+      ref,
+      { run: { name: `chart-run-${r}`, config: { seed: r }, startTime: START + r } },
+      now,
+    );
+    for (let offset = 0; offset < steps; offset += BATCH_ROWS) {
+      const rows = [];
+      for (let step = offset; step < Math.min(steps, offset + BATCH_ROWS); step++) {
+        const row = { _step: step, _runtime: step / 100, _timestamp: START + r + step / 100 };
+        for (let m = 0; m < metrics; m++) row[metricKey(m)] = value(m, step);
+        rows.push(row);
+      }
+      await store.applyBatch(ref, { history: { offset, rows } }, now);
+    }
+    const summary = {
+      _step: steps - 1,
+      _runtime: (steps - 1) / 100,
+      _timestamp: START + r + (steps - 1) / 100,
+    };
+    for (let m = 0; m < metrics; m++) summary[metricKey(m)] = value(m, steps - 1);
+    await store.applyBatch(ref, { summary, exit: { exitCode: 0, runtime: steps / 100 } }, now);
+    process.stderr.write(`\rfilling: chart run ${r + 1}/${chartRuns}`);
+  }
+  process.stderr.write("\n");
+  await store.close();
+  writeFileSync(join(dataDir, "ready"), "");
+  return (Date.now() - t0) / 1000;
+}
+
+async function startServer() {
+  const bin = join(ROOT, "packages/cli/bin/stepwise.js");
+  const child = spawn(process.execPath, [bin, "server", "--port", "0", "--data", dataDir], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { url, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
+}
+
+// Runs in the page before its scripts: records when the first run rows appear and when every
+// chart in view has drawn all its runs (performance.now() = ms since navigation start), and for
+// each, where the time went: when the app's script had loaded, when the last API response so far
+// had arrived, and how many API requests there were.
+function probe(expectedRuns) {
+  const breakdown = () => {
+    const entries = performance.getEntriesByType("resource");
+    const end = (pick) => Math.round(Math.max(0, ...entries.filter(pick).map((e) => e.responseEnd)));
+    return {
+      scriptMs: end((e) => e.name.endsWith(".js")),
+      lastApiMs: end((e) => e.name.includes("/api/")),
+      apiRequests: entries.filter((e) => e.name.includes("/api/")).length,
+    };
+  };
+  const inView = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.bottom > 0 && r.top < innerHeight && r.width > 0;
+  };
+  const tick = () => {
+    if (window.__rowsAt === undefined && document.querySelector('[data-testid="run-row"]')) {
+      window.__rowsAt = performance.now();
+      window.__rowsBreakdown = breakdown();
+    }
+    const charts = [...document.querySelectorAll('[data-testid="chart"]')].filter(inView);
+    const registry = window.__stepwiseCharts ?? {};
+    const drawn = (el) =>
+      (registry[el.getAttribute("data-key")]?.runs ?? []).filter((r) => r.x.length > 0).length >=
+      expectedRuns;
+    if (window.__chartsAt === undefined && charts.length > 0 && charts.every(drawn)) {
+      window.__chartsAt = performance.now();
+      window.__chartsInView = charts.length;
+      window.__chartsBreakdown = breakdown();
+    }
+    if (window.__rowsAt === undefined || window.__chartsAt === undefined) requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+async function measureTable(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.addInitScript(probe, Number.MAX_SAFE_INTEGER);
+  const loads = [];
+  for (let i = 0; i <= REPEAT; i++) {
+    await page.goto(`${url}/bench/table`);
+    await page.waitForFunction(() => window.__rowsAt !== undefined, null, { timeout: 30_000 });
+    // i = 0 warms the browser's cache.
+    if (i > 0)
+      loads.push(await page.evaluate(() => ({ ms: window.__rowsAt, breakdown: window.__rowsBreakdown })));
+  }
+  const sort = [];
+  const header = '[data-testid="col-header"][data-col="name"]';
+  await page.waitForSelector(header);
+  for (let i = 0; i <= REPEAT; i++) {
+    const ms = await page.evaluate((header) => {
+      const firstName = () =>
+        document.querySelector('[data-testid="run-row"] [data-testid="run-name"]')?.textContent;
+      const before = firstName();
+      const t0 = performance.now();
+      document.querySelector(header).click();
+      return new Promise((resolve, reject) => {
+        const check = () =>
+          firstName() !== before ? resolve(performance.now() - t0) : requestAnimationFrame(check);
+        check();
+        setTimeout(
+          () => reject(new Error("the first row did not change within 10 s of the sort click")),
+          10_000,
+        );
+      });
+    }, header);
+    if (i > 0) sort.push(ms);
+  }
+  const rowsInDom = await page.locator('[data-testid="run-row"]').count();
+  await page.close();
+  return { firstRender: loads.map((l) => l.ms), sort, rowsInDom, breakdown: medianLoad(loads).breakdown };
+}
+
+async function measureCharts(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+  await page.addInitScript(probe, chartRuns);
+  const loads = [];
+  let inView = 0;
+  for (let i = 0; i <= REPEAT; i++) {
+    await page.goto(`${url}/bench/charts`);
+    await page.waitForFunction(() => window.__chartsAt !== undefined, null, { timeout: 60_000 });
+    inView = await page.evaluate(() => window.__chartsInView);
+    if (i > 0)
+      loads.push(await page.evaluate(() => ({ ms: window.__chartsAt, breakdown: window.__chartsBreakdown })));
+  }
+  await page.close();
+  return { times: loads.map((l) => l.ms), inView, breakdown: medianLoad(loads).breakdown };
+}
+
+/** The load with the median time, for its breakdown. */
+function medianLoad(loads) {
+  return [...loads].sort((a, b) => a.ms - b.ms)[Math.floor(loads.length / 2)];
+}
+
+const fillS = await prepareData();
+const server = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env.STEPWISE_CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+  headless: true,
+});
+try {
+  const table = await measureTable(browser, server.url);
+  const charts = await measureCharts(browser, server.url);
+  const chromiumVersion = execFileSync("/usr/bin/chromium", ["--version"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  })
+    .toString()
+    .trim();
+  const result = {
+    bench: "ui",
+    tableRuns,
+    tableFirstRenderMs: Math.round(median(table.firstRender)),
+    tableSortMs: Math.round(median(table.sort)),
+    tableRowsInDom: table.rowsInDom,
+    chartRuns,
+    metrics,
+    steps,
+    chartsInView: charts.inView,
+    chartsRenderedMs: Math.round(median(charts.times)),
+    tableBreakdown: table.breakdown,
+    chartsBreakdown: charts.breakdown,
+    fillSeconds: fillS === 0 ? null : Number(fillS.toFixed(1)), // null: the data was there already
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${chromiumVersion}`,
+  };
+  const list = (xs) => xs.map((x) => Math.round(x)).join(", ");
+  console.log(
+    `table first render (${tableRuns} runs)   ${result.tableFirstRenderMs} ms median [${list(table.firstRender)}] (target ≤ 300)`,
+  );
+  console.log(
+    `table sort by name                 ${result.tableSortMs} ms median [${list(table.sort)}] (target ≤ 100)`,
+  );
+  console.log(`rows in the DOM (virtualised)      ${table.rowsInDom}`);
+  console.log(
+    `charts in view drawn (${chartRuns} runs × ${metrics} metrics × ${steps} steps, ${charts.inView} in view)  ${result.chartsRenderedMs} ms median [${list(charts.times)}] (target ≤ 1000)`,
+  );
+  const parts = (b) =>
+    `script loaded at ${b.scriptMs} ms, last of ${b.apiRequests} API responses at ${b.lastApiMs} ms`;
+  console.log(`  table (median load):  ${parts(table.breakdown)}`);
+  console.log(`  charts (median load): ${parts(charts.breakdown)}`);
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  await server.stop();
+}
