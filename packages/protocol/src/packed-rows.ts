@@ -84,7 +84,7 @@ export function readPackedRows(
   if (rowCount > MAX_PACKED_ROWS) fail(`${rowCount} rows; at most ${MAX_PACKED_ROWS} per batch`);
   const rowStarts = new Uint32Array(rowCount);
   const rowEnds = new Uint32Array(rowCount);
-  const seen = new Map<number, number>();
+  const lastRow = checkEntries ? lastRowTable(keys) : null;
   for (let r = 0; r < rowCount; r++) {
     const length = u32("a row length");
     const end = at + length;
@@ -96,11 +96,12 @@ export function readPackedRows(
     let p = at + 4;
     for (let e = 0; e < entries; e++) {
       if (p + 5 > end) fail(`row ${r} is truncated`);
-      if (checkEntries) {
+      if (lastRow !== null) {
         const id = view.getUint32(p, true);
-        if (!keys.has(id)) fail(`row ${r} uses key id ${id}, which the key table does not define`);
-        if (seen.get(id) === r) fail(`row ${r} holds key \`${keys.get(id)}\` twice`);
-        seen.set(id, r);
+        const seenIn = lastRow.get(id);
+        if (seenIn === UNDEFINED_KEY) fail(`row ${r} uses key id ${id}, which the key table does not define`);
+        if (seenIn === r) fail(`row ${r} holds key \`${keys.get(id)}\` twice`);
+        lastRow.set(id, r);
       }
       const tag = bytes[p + 4];
       if (tag === TAG_NUMBER) p += 13;
@@ -115,6 +116,34 @@ export function readPackedRows(
   }
   if (at !== bytes.length) fail(`${bytes.length - at} bytes after the last row`);
   return { bytes, view, keys, rowStarts, rowEnds, keyTableEnd };
+}
+
+const UNDEFINED_KEY = -2;
+
+/**
+ * The last row that used each key id (-1: none yet; UNDEFINED_KEY: not in the key table), to
+ * refuse unknown ids and a key twice in a row in one pass. Log key ids are small and dense, so
+ * an array serves; ids from 2^31 up (rows packed from objects) take a map.
+ */
+function lastRowTable(keys: ReadonlyMap<number, string>): {
+  get(id: number): number;
+  set(id: number, r: number): void;
+} {
+  let maxId = -1;
+  for (const id of keys.keys()) maxId = Math.max(maxId, id);
+  if (maxId < 1 << 16) {
+    const table = new Int32Array(maxId + 1).fill(UNDEFINED_KEY);
+    for (const id of keys.keys()) table[id] = -1;
+    return {
+      get: (id) => (id <= maxId ? (table[id] as number) : UNDEFINED_KEY),
+      set: (id, r) => {
+        table[id] = r;
+      },
+    };
+  }
+  const table = new Map<number, number>();
+  for (const id of keys.keys()) table.set(id, -1);
+  return { get: (id) => table.get(id) ?? UNDEFINED_KEY, set: (id, r) => table.set(id, r) };
 }
 
 /** Calls `entry` for each value of row `r`: a number, or the extended-JSON text of any other value. */

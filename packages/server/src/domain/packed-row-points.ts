@@ -4,7 +4,13 @@
  * stored under key `k` is the point of series `k` (dots escaped, as for a parsed row); a JSON
  * value is parsed and split like a parsed row's value, so both forms give the same series.
  */
-import { appendDottedSegment, forEachPackedEntry, parseExtended, type PackedRows } from "@stepwise/protocol";
+import {
+  appendDottedSegment,
+  forEachPackedEntry,
+  parseExtended,
+  TAG_NUMBER,
+  type PackedRows,
+} from "@stepwise/protocol";
 import { splitHistoryRow, type PointSink } from "./history-row.js";
 
 export class PackedRowPoints {
@@ -19,34 +25,34 @@ export class PackedRowPoints {
     }
   }
 
-  /** The row's points, held until its step is known (`_step` may come after them). */
-  private readonly pendingKeys: string[] = [];
-  private readonly pendingValues: number[] = [];
-  private readonly hold = (key: string, value: number): void => {
-    this.pendingKeys.push(key);
-    this.pendingValues.push(value);
-  };
-
   /**
    * Returns row `r`'s step by rowStep's rule (its `_step` if a non-negative safe integer, else
    * previous + 1), then calls `sink` for every numeric leaf of the row but `_step`; `onStep`
-   * runs in between, so the caller can set the x of the points.
+   * runs in between, so the caller can set the x of the points. Two passes over the row's
+   * bytes: `_step` is usually logged last, and re-reading ids is cheaper than holding points.
    */
   split(r: number, previousStep: number | null, onStep: (step: number) => void, sink: PointSink): number {
+    const { view, bytes } = this.rows;
+    const start = this.rows.rowStarts[r] as number;
+    const count = view.getUint32(start, true);
     let found = -1;
-    forEachPackedEntry(this.rows, r, (id, value, json) => {
-      if (id === this.stepKeyId) {
-        if (value !== null && Number.isSafeInteger(value) && value >= 0) found = value;
-      } else if (value !== null) this.hold(this.seriesNames.get(id) as string, value);
-      else if (json !== null)
-        splitHistoryRow({ [this.rows.keys.get(id) as string]: parseExtended(json) }, this.hold);
-    });
+    let p = start + 4;
+    for (let e = 0; e < count; e++) {
+      const isNumber = bytes[p + 4] === TAG_NUMBER;
+      if (isNumber && view.getUint32(p, true) === this.stepKeyId) {
+        const value = view.getFloat64(p + 5, true);
+        if (Number.isSafeInteger(value) && value >= 0) found = value;
+      }
+      p += isNumber ? 13 : 9 + view.getUint32(p + 5, true);
+    }
     const step = found >= 0 ? found : previousStep === null ? 0 : previousStep + 1;
     onStep(step);
-    for (let i = 0; i < this.pendingKeys.length; i++)
-      sink(this.pendingKeys[i] as string, this.pendingValues[i] as number);
-    this.pendingKeys.length = 0;
-    this.pendingValues.length = 0;
+    forEachPackedEntry(this.rows, r, (id, value, json) => {
+      if (id === this.stepKeyId) return;
+      if (value !== null) sink(this.seriesNames.get(id) as string, value);
+      else if (json !== null)
+        splitHistoryRow({ [this.rows.keys.get(id) as string]: parseExtended(json) }, sink);
+    });
     return step;
   }
 }
