@@ -8,3 +8,4 @@ export * from "./csv-field.js";
 export * from "./run-name.js";
 export * from "./packed-rows.js";
 export * from "./packed-ingest.js";
+export * from "./series-f64.js";

@@ -13,7 +13,8 @@ import {
   projectListResponseSchema,
   runDtoSchema,
   runListResponseSchema,
-  seriesResultSchema,
+  decodeSeriesF64,
+  SERIES_F64_CONTENT_TYPE,
   stringifyExtended,
   type EntityDto,
   type FileDto,
@@ -26,7 +27,7 @@ import {
   type SeriesResultDto,
   type UpdateRunBody,
 } from "@stepwise/protocol";
-import { z } from "zod";
+import type { z } from "zod";
 
 export const API_KEY_STORAGE_KEY = "stepwise.apiKey";
 
@@ -47,6 +48,12 @@ async function request<T>(
   init: RequestInit = {},
   signal?: AbortSignal,
 ): Promise<T> {
+  const response = await send(path, init, signal);
+  return schema.parse(parseExtended(await response.text()));
+}
+
+/** Sends a request with the saved key; a failure becomes an ApiError with the server's message. */
+async function send(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   const headers = new Headers(init.headers);
   const key = localStorage.getItem(API_KEY_STORAGE_KEY);
   if (key !== null && key !== "") headers.set("authorization", `Bearer ${key}`);
@@ -62,17 +69,14 @@ async function request<T>(
       "The Stepwise server cannot be reached. Is `stepwise server` running?",
     );
   }
-  const text = await response.text();
-  if (!response.ok) {
-    const body = errorBodySchema.safeParse(safeJson(text));
-    if (body.success) throw new ApiError(response.status, body.data.error.code, body.data.error.message);
-    throw new ApiError(
-      response.status,
-      "INTERNAL",
-      `The server answered ${response.status} ${response.statusText}`,
-    );
-  }
-  return schema.parse(parseExtended(text));
+  if (response.ok) return response;
+  const body = errorBodySchema.safeParse(safeJson(await response.text()));
+  if (body.success) throw new ApiError(response.status, body.data.error.code, body.data.error.message);
+  throw new ApiError(
+    response.status,
+    "INTERNAL",
+    `The server answered ${response.status} ${response.statusText}`,
+  );
 }
 
 function safeJson(text: string): unknown {
@@ -110,32 +114,17 @@ export async function updateRun(ref: RunRef, patch: UpdateRunBody): Promise<RunD
 }
 
 /**
- * The series response checked for shape, not point by point: a workspace loads megabytes of
- * numbers, and a full zod pass over each array took ~230 ms of a 1 s budget. Each column must be
- * an array as long as `x` (the server writes them together).
+ * Series come as float64 columns (protocol series-f64.ts), not JSON: a workspace loads
+ * megabytes of numbers, and formatting them on the server and parsing them here was most of the
+ * time before the charts could draw.
  */
-const columns = z.custom<Array<number | null>>(Array.isArray, "an array");
-const seriesShapeSchema = z.object({
-  series: z.array(
-    seriesResultSchema
-      .extend({
-        x: z.custom<number[]>(Array.isArray, "an array"),
-        min: columns,
-        max: columns,
-        mean: columns,
-        last: columns,
-        n: z.custom<number[]>(Array.isArray, "an array"),
-      })
-      .refine(
-        (s) => [s.min, s.max, s.mean, s.last, s.n].every((column) => column.length === s.x.length),
-        "columns of one series have one length",
-      ),
-  ),
-});
-
 export async function querySeries(query: SeriesQueryInput, signal?: AbortSignal): Promise<SeriesResultDto[]> {
-  const init = { method: "POST", body: JSON.stringify(query) };
-  return (await request(seriesShapeSchema, apiPaths.series(), init, signal)).series;
+  const response = await send(
+    apiPaths.series(),
+    { method: "POST", body: JSON.stringify(query), headers: { accept: SERIES_F64_CONTENT_TYPE } },
+    signal,
+  );
+  return decodeSeriesF64(await response.arrayBuffer());
 }
 
 export async function listFiles(ref: RunRef, signal?: AbortSignal): Promise<FileDto[]> {

@@ -1,8 +1,14 @@
 /**
- * `POST /series`: downsampled series for many runs × keys within a point budget. Plain JSON:
- * the store already turns non-finite points into null.
+ * `POST /series`: downsampled series for many runs × keys within a point budget. Plain JSON
+ * (the store already turns non-finite points into null), or float64 columns for a client that
+ * accepts `application/vnd.stepwise.series+f64` (protocol series-f64.ts).
  */
-import { seriesQuerySchema, type SeriesResponse } from "@stepwise/protocol";
+import {
+  encodeSeriesF64,
+  SERIES_F64_CONTENT_TYPE,
+  seriesQuerySchema,
+  type SeriesResponse,
+} from "@stepwise/protocol";
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
 import type { SeriesQuery } from "../../store/store.js";
@@ -25,6 +31,10 @@ export function seriesRoute(deps: AppDeps): Hono<AppEnv> {
     if (body.xMin !== undefined) query.xMin = body.xMin;
     if (body.xMax !== undefined) query.xMax = body.xMax;
     const response: SeriesResponse = { series: await deps.store.querySeries(query) };
+    if ((c.req.header("accept") ?? "").includes(SERIES_F64_CONTENT_TYPE))
+      return new Response(encodeSeriesF64(response.series), {
+        headers: { "content-type": SERIES_F64_CONTENT_TYPE },
+      });
     return plainJson(response);
   });
 

@@ -1,0 +1,34 @@
+/** `POST /series` with `Accept: application/vnd.stepwise.series+f64` answers the JSON response's content as float64 columns. */
+import { expect, it } from "vitest";
+import {
+  apiPaths,
+  decodeSeriesF64,
+  SERIES_F64_CONTENT_TYPE,
+  seriesResponseSchema,
+  type RunRef,
+} from "@stepwise/protocol";
+import { startTestServer } from "./http-harness.js";
+
+it("answers float64 columns equal to the JSON answer, downsampled and exact", async () => {
+  await using t = await startTestServer();
+  const runs: RunRef[] = ["a", "b"].map((runId) => ({ entity: "e", project: "p", runId }));
+  for (const [i, ref] of runs.entries()) {
+    const rows = Array.from({ length: 5000 }, (_, step) => ({
+      _step: step,
+      loss: step === 1234 ? Number.NaN : Math.sin(step / (10 + i)),
+    }));
+    expect((await t.ingest(ref, { history: { offset: 0, rows } })).status).toBe(200);
+  }
+  for (const buckets of [100, 10_000]) {
+    const query = { runs, keys: ["loss"], buckets };
+    const json = seriesResponseSchema.parse(await (await t.send("POST", apiPaths.series(), query)).json());
+    const response = await t.fetch(apiPaths.series(), {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: SERIES_F64_CONTENT_TYPE },
+      body: JSON.stringify(query),
+    });
+    expect(response.headers.get("content-type")).toBe(SERIES_F64_CONTENT_TYPE);
+    expect(decodeSeriesF64(await response.arrayBuffer())).toEqual(json.series);
+    expect(json.series[0]?.exact).toBe(buckets === 10_000);
+  }
+});
