@@ -1,4 +1,5 @@
 /** Series, history export (NDJSON, CSV, Parquet) and run files through a real server. */
+import { parquetMetadata, parquetReadObjects } from "hyparquet";
 import { describe, expect, test } from "vitest";
 import {
   apiPaths,
@@ -101,6 +102,21 @@ describe("history export", () => {
     const bytes = Buffer.from(await response.arrayBuffer());
     expect(bytes.subarray(0, 4).toString()).toBe("PAR1");
     expect(bytes.subarray(-4).toString()).toBe("PAR1");
+  });
+
+  test("Parquet streams row group by row group and reads back every row", async () => {
+    await using t = await startTestServer();
+    const rows = 250_001; // three row groups of ≤ 100,000
+    for (let offset = 0; offset < rows; offset += 50_000)
+      await t.ingest(ref, historyBatch(offset, Math.min(50_000, rows - offset)));
+    const response = await t.fetch(`${apiPaths.history(ref)}?format=parquet`);
+    const buffer = await response.arrayBuffer();
+    const metadata = parquetMetadata(buffer);
+    expect(metadata.row_groups.length).toBe(3);
+    const read = await parquetReadObjects({ file: buffer, columns: ["_step", "loss", "train.acc"] });
+    expect(read.length).toBe(rows);
+    expect(read[0]).toEqual({ _step: 0, loss: 1, "train.acc": 0 });
+    expect(read[rows - 1]).toEqual({ _step: rows - 1, loss: 1 / rows, "train.acc": (rows - 1) / 1000 });
   });
 
   test("an unknown format or step is a 400; an unknown run a 404", async () => {

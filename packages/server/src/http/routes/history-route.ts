@@ -10,7 +10,7 @@ import type { HistoryScanOptions } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { csvChunks } from "../history/csv-chunks.js";
 import { ndjsonChunks } from "../history/ndjson-chunks.js";
-import { parquetBytes } from "../history/parquet-bytes.js";
+import { parquetStream } from "../history/parquet-stream.js";
 import { textStream } from "../history/text-stream.js";
 import { parseInput } from "../input-error.js";
 import { runRefParam } from "../path-params.js";
@@ -40,7 +40,7 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
           },
         });
       case "parquet":
-        return new Response(await parquetBytes(scan), {
+        return new Response(parquetStream(scan), {
           headers: {
             "content-type": "application/vnd.apache.parquet",
             "content-disposition": `attachment; filename="${name}"`,

@@ -1,8 +1,9 @@
 /**
  * Parquet export in two passes: the first finds each column's type (all numbers → DOUBLE, with
  * NaN and ±Infinity kept; all booleans → BOOLEAN; anything else → STRING, objects as extended
- * JSON), the second writes the rows in row groups. The file is built in memory — its size, not
- * the history's — because Parquet's footer comes after the data it describes.
+ * JSON), the second writes the rows in row groups of 100,000 and streams each group out as it
+ * is written, so memory holds one row group, not the file. The footer (which describes the
+ * groups) goes last.
  */
 import { stringifyExtended } from "@stepwise/protocol";
 import { ByteWriter, parquetWriteRows, type BasicType } from "hyparquet-writer";
@@ -11,7 +12,48 @@ import { flattenRowText, orderColumns } from "./flat-row.js";
 /** "none": only nulls so far. */
 type Kind = "none" | "number" | "boolean" | "other";
 
-export async function parquetBytes(scan: () => AsyncIterable<string[]>): Promise<Uint8Array> {
+export function parquetStream(scan: () => AsyncIterable<string[]>): ReadableStream<Uint8Array> {
+  let resume: (() => void) | null = null;
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const push = async (chunk: Uint8Array): Promise<void> => {
+          controller.enqueue(chunk);
+          // Backpressure: wait until the client has taken what is queued.
+          while ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resume = r));
+        };
+        writeParquet(scan, push).then(
+          () => controller.close(),
+          (error: unknown) => controller.error(error),
+        );
+      },
+      pull() {
+        resume?.();
+        resume = null;
+      },
+    },
+    { highWaterMark: 2 },
+  );
+}
+
+/** A ByteWriter that hands its bytes on after every row group instead of keeping the file. */
+class StreamingWriter extends ByteWriter {
+  constructor(private readonly push: (chunk: Uint8Array) => Promise<void>) {
+    super(1 << 20);
+  }
+
+  /** Called by the Parquet writer after each row group; resets the buffer (`offset` keeps counting). */
+  flush(): Promise<void> {
+    const chunk = this.getBytes().slice();
+    this.index = 0;
+    return this.push(chunk);
+  }
+}
+
+async function writeParquet(
+  scan: () => AsyncIterable<string[]>,
+  push: (chunk: Uint8Array) => Promise<void>,
+): Promise<void> {
   const kinds = new Map<string, Kind>();
   let rowCount = 0;
   for await (const rows of scan())
@@ -25,9 +67,9 @@ export async function parquetBytes(scan: () => AsyncIterable<string[]>): Promise
     type: typeOf(kinds.get(name)),
     nullable: true,
   }));
-  const writer = new ByteWriter();
+  const writer = new StreamingWriter(push);
   await parquetWriteRows({ writer, columns, rows: rowsOf(scan, rowCount, kinds), rowGroupSize: 100_000 });
-  return writer.getBytes();
+  await writer.flush(); // the footer
 }
 
 async function* rowsOf(
