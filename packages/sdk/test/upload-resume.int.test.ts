@@ -62,7 +62,7 @@ describe("resume (A16–A18)", () => {
     expect(rows.map((row) => row["acc"])).toEqual([10, 15]);
     // _runtime continues from the first part's (W&B §1.10), it does not restart at 0.
     const [before, after] = rows.map((row) => row["_runtime"] as number);
-    expect(before).toBeGreaterThanOrEqual(0.3);
+    expect(before).toBeGreaterThan(0.25); // the first part ran ≥ 300 ms (timers may fire a little early)
     expect(after).toBeGreaterThan(before as number);
   });
 
