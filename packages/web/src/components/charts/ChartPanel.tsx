@@ -10,7 +10,7 @@ import { runLine, type RunLine } from "../../lib/series-alignment.js";
 import type { Smoothing } from "../../lib/smoothing.js";
 import type { ChartRun } from "./chart-run.js";
 import { AxisSelect } from "./AxisSelect.js";
-import { LineChart } from "./LineChart.js";
+import { LineChart, type LineChartProps } from "./LineChart.js";
 import { useElementWidth } from "./useElementWidth.js";
 import { useInView } from "./useInView.js";
 import { useSeries } from "./useSeries.js";
@@ -123,18 +123,11 @@ export function ChartPanel(props: ChartPanelProps) {
   );
 }
 
-interface ChartBodyProps {
-  chartKey: string;
+type ChartBodyProps = Omit<LineChartProps, "lines" | "height"> & {
   lines: RunLine[] | null;
   error: unknown;
   seen: boolean;
-  colors: ReadonlyMap<string, string>;
-  names: ReadonlyMap<string, string>;
-  xAxis: string;
-  logScale: boolean;
-  zoom: readonly [number, number] | null;
-  onZoom: (range: [number, number] | null) => void;
-}
+};
 
 function ChartBody({ lines, error, seen, ...chart }: ChartBodyProps) {
   if (lines === null || lines.length === 0) {
