@@ -22,9 +22,10 @@ async function drawn(page: Page, key: string) {
 }
 
 describe("workspace charts", () => {
-  it("groups one chart per scalar metric into sections train, val, a/b; hides hidden and _ keys", async () => {
+  it("groups one chart per scalar metric into sections train, val, a/b; hides hidden, _ and summary-only keys", async () => {
     const page = await fx.open(WORKSPACE);
     await page.locator('[data-testid="chart"]').first().waitFor();
+    await page.locator('.chart-panels[data-keys="logged"]').waitFor(); // the server's keys are in
     const sections = await page
       .locator('[data-testid="panel-section"]')
       .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-section")));

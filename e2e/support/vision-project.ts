@@ -56,6 +56,8 @@ function logVision(spec: VisionRun, run: Run): void {
       "secret/metric": step,
       _internal: step,
     });
+  // A summary-only key (never logged to history) must get no chart.
+  run.summary.set("best_epoch", VISION_STEPS - 1);
 }
 
 export function visionSpecs(): RunSpec[] {

@@ -207,6 +207,14 @@ export type SeriesResultDto = z.infer<typeof seriesResultSchema>;
 export const seriesResponseSchema = z.object({ series: z.array(seriesResultSchema) });
 export type SeriesResponse = z.infer<typeof seriesResponseSchema>;
 
+/** Body of `POST /series/keys`: which numeric keys the runs have logged to their history. */
+export const seriesKeysQuerySchema = z.object({ runs: z.array(runRefSchema).min(1).max(1000) }).strict();
+export type SeriesKeysQuery = z.infer<typeof seriesKeysQuerySchema>;
+
+/** Every series key any of the runs has (numeric history leaves, dotted; `_step` is the x, never a key), sorted. */
+export const seriesKeysResponseSchema = z.object({ keys: z.array(z.string()) });
+export type SeriesKeysResponse = z.infer<typeof seriesKeysResponseSchema>;
+
 export const HISTORY_FORMATS = ["ndjson", "csv", "parquet"] as const;
 
 const stepParamSchema = z
@@ -339,6 +347,7 @@ export const apiPaths = {
   files: (ref: RunRef): string => `${apiPaths.run(ref)}/files`,
   file: (ref: RunRef, path: string): string => `${apiPaths.files(ref)}/${path.split("/").map(enc).join("/")}`,
   series: (): string => `${API_PREFIX}/series`,
+  seriesKeys: (): string => `${API_PREFIX}/series/keys`,
   keys: (): string => `${API_PREFIX}/keys`,
 };
 

@@ -179,6 +179,17 @@ export function hostileRequests(ref: RunRef): HostileRequest[] {
     ["POST", apiPaths.series(), seriesBodies(ref)],
     [
       "POST",
+      apiPaths.seriesKeys(),
+      [
+        ...seriesBodies(ref),
+        '{"runs":[]}',
+        '{"runs":"x"}',
+        '{"runs":[{"entity":"a/b","project":"demo","runId":"x"}]}',
+        `{"runs":${JSON.stringify(Array.from({ length: 1001 }, () => ref))}}`,
+      ],
+    ],
+    [
+      "POST",
       apiPaths.keys(),
       [
         '{"name":""}',

@@ -203,6 +203,8 @@ export interface Store {
   markStaleRunsCrashed(olderThan: number): Promise<number>;
 
   querySeries(query: SeriesQuery): Promise<SeriesResult[]>;
+  /** The series keys any of the runs has (unknown runs have none), each once, sorted. */
+  listSeriesKeys(runs: readonly RunRef[]): Promise<string[]>;
   /** Every stored row in step order, exactly as ingested (extended-JSON text, one row per item), in pages. */
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]>;
   /**

@@ -185,6 +185,15 @@ export function seriesContract(factory: StoreFactory): void {
       ]);
       expect(results[1]?.x).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
       expect(results[2]?.min.slice(0, 3)).toEqual([-0, -1, -2]);
+      // The keys a chart can be made of: numeric leaves only, `_step` excluded, each once, sorted.
+      await store.applyBatch(runRef("c"), { summary: { best: 1 } }, 1);
+      expect(await store.listSeriesKeys([a, b, runRef("none")])).toEqual([
+        "_runtime",
+        "a\\.b",
+        "train.loss",
+        "val/acc",
+      ]);
+      expect(await store.listSeriesKeys([runRef("c")])).toEqual([]);
     });
 
     it("uses any logged key as the x-axis, joined on step, with x ranges on that key", async () => {

@@ -13,6 +13,7 @@ import {
   projectListResponseSchema,
   runDtoSchema,
   runListResponseSchema,
+  seriesKeysResponseSchema,
   decodeSeriesF64,
   SERIES_F64_CONTENT_TYPE,
   stringifyExtended,
@@ -125,6 +126,12 @@ export async function querySeries(query: SeriesQueryInput, signal?: AbortSignal)
     signal,
   );
   return decodeSeriesF64(await response.arrayBuffer());
+}
+
+/** The series keys the runs have logged (what can be charted; a summary-only key is not one). */
+export async function listSeriesKeys(runs: RunRef[], signal?: AbortSignal): Promise<string[]> {
+  const init = { method: "POST", body: JSON.stringify({ runs }) };
+  return (await request(seriesKeysResponseSchema, apiPaths.seriesKeys(), init, signal)).keys;
 }
 
 export async function listFiles(ref: RunRef, signal?: AbortSignal): Promise<FileDto[]> {

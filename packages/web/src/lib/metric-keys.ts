@@ -17,8 +17,12 @@ export const DEFAULT_X_AXIS = "_step";
 
 type RunMetrics = Pick<RunDto, "summary" | "metrics">;
 
-/** The chartable keys of all runs together, each once, in no particular order (sections sort them). */
-export function chartKeys(runs: readonly RunMetrics[]): ChartKey[] {
+/**
+ * The chartable keys of all runs together, each once, in no particular order (sections sort them).
+ * With `logged` (the series keys the server has for the runs), a key must also be in it: a key
+ * only the summary holds has no points to draw.
+ */
+export function chartKeys(runs: readonly RunMetrics[], logged?: ReadonlySet<string>): ChartKey[] {
   const keys = new Map<string, string>();
   const hidden = new Set<string>();
   for (const run of runs) {
@@ -36,7 +40,9 @@ export function chartKeys(runs: readonly RunMetrics[]): ChartKey[] {
     collectLeaves(run.summary, [], defs, add);
     for (const [key, def] of defs) if (def.summary.includes("none")) add(key);
   }
-  return [...keys].filter(([key]) => !hidden.has(key)).map(([key, defaultX]) => ({ key, defaultX }));
+  return [...keys]
+    .filter(([key]) => !hidden.has(key) && (logged === undefined || logged.has(key)))
+    .map(([key, defaultX]) => ({ key, defaultX }));
 }
 
 /** A run's concrete (non-glob) metric definitions by series key. */

@@ -24,6 +24,21 @@ function keysOf(runs: Parameters<typeof chartKeys>[0]): Record<string, string> {
 }
 
 describe("chartKeys", () => {
+  it("with the server's logged keys, leaves out a key only the summary holds", () => {
+    const runs = [{ summary: { "train/loss": 0.1, best_epoch: 3, nested: { acc: 0.5 } }, metrics: [] }];
+    expect(
+      chartKeys(runs)
+        .map((k) => k.key)
+        .sort(),
+    ).toEqual(["best_epoch", "nested.acc", "train/loss"]);
+    const logged = new Set(["train/loss", "nested.acc", "_runtime"]);
+    expect(
+      chartKeys(runs, logged)
+        .map((k) => k.key)
+        .sort(),
+    ).toEqual(["nested.acc", "train/loss"]);
+  });
+
   it("charts numeric summary leaves, nested ones as dotted paths", () => {
     const summary = {
       "train/loss": 0.5,

@@ -1,12 +1,15 @@
 /**
  * `POST /series`: downsampled series for many runs × keys within a point budget. Plain JSON
  * (the store already turns non-finite points into null), or float64 columns for a client that
- * accepts `application/vnd.stepwise.series+f64` (protocol series-f64.ts).
+ * accepts `application/vnd.stepwise.series+f64` (protocol series-f64.ts). `POST /series/keys`:
+ * which series keys the runs have (what the UI makes charts of; unknown runs have none).
  */
 import {
   encodeSeriesF64,
   SERIES_F64_CONTENT_TYPE,
+  seriesKeysQuerySchema,
   seriesQuerySchema,
+  type SeriesKeysResponse,
   type SeriesResponse,
 } from "@stepwise/protocol";
 import { Hono } from "hono";
@@ -35,6 +38,14 @@ export function seriesRoute(deps: AppDeps): Hono<AppEnv> {
       return new Response(encodeSeriesF64(response.series), {
         headers: { "content-type": SERIES_F64_CONTENT_TYPE },
       });
+    return plainJson(response);
+  });
+
+  app.post("/series/keys", async (c) => {
+    const body = await readJsonBody(c.req.raw, deps.config, seriesKeysQuerySchema);
+    const principal = c.get("principal");
+    for (const ref of body.runs) assertRunAccess(principal, ref);
+    const response: SeriesKeysResponse = { keys: await deps.store.listSeriesKeys(body.runs) };
     return plainJson(response);
   });
 

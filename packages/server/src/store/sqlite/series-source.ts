@@ -40,6 +40,7 @@ export class SeriesSource {
     [number, string],
     { id: number; point_count: number; sorted: number; rising: number }
   >;
+  private readonly keysOfRun: Database.Statement<[number], { key: string }>;
   private readonly chunkValues: Database.Statement<[number, number], { y_data: Buffer }>;
   private readonly chunkRange: Database.Statement<[number, number, number], ChunkRow>;
   private readonly blockRange: Database.Statement<
@@ -50,6 +51,7 @@ export class SeriesSource {
   private readonly chunkAtOrBelow: Database.Statement<[number, number], XRow>;
 
   constructor(db: Database.Database) {
+    this.keysOfRun = db.prepare("SELECT key FROM series WHERE run_pk = ?");
     this.run = db.prepare(
       "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
     );
@@ -70,6 +72,16 @@ export class SeriesSource {
        WHERE series_id = ? AND x_first ${op} ? ORDER BY x_first DESC, chunk_index DESC LIMIT 1`;
     this.chunkBelow = db.prepare(chunkBy("<"));
     this.chunkAtOrBelow = db.prepare(chunkBy("<="));
+  }
+
+  /** Every series key of the runs, each once, sorted (unknown runs have none). */
+  keysOf(runs: readonly RunRef[]): string[] {
+    const keys = new Set<string>();
+    for (const ref of runs) {
+      const run = this.runOf(ref);
+      if (run !== null) for (const { key } of this.keysOfRun.all(run.pk)) keys.add(key);
+    }
+    return [...keys].sort();
   }
 
   /** The run's row id and its history row count, or null for an unknown run. */

@@ -95,6 +95,9 @@ export class SqliteStore implements Store {
   querySeries(query: SeriesQuery): Promise<SeriesResult[]> {
     return settle(() => querySeries(this.seriesSource, query));
   }
+  listSeriesKeys(runs: readonly RunRef[]): Promise<string[]> {
+    return settle(() => this.seriesSource.keysOf(runs));
+  }
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
     return this.history.scan(ref, options);
   }

@@ -1,5 +1,6 @@
 /**
- * The workspace's charts: one line chart per chartable metric of the given runs, grouped into
+ * The workspace's charts: one line chart per chartable metric of the given runs (a numeric key
+ * they logged to history; the server says which), grouped into
  * sections by the text before the key's last `/`, with the chart toolbar (x-axis, smoothing).
  * Each chart queries its own series, lazily, and polls (every 1.5 s) while a run is running.
  */
@@ -13,6 +14,7 @@ import type { ChartRun } from "./chart-run.js";
 import { ChartPanel } from "./ChartPanel.js";
 import { ChartSection } from "./ChartSection.js";
 import { ChartToolbar } from "./ChartToolbar.js";
+import { useSeriesKeys } from "./useSeriesKeys.js";
 import "../../styles/charts.css";
 
 export type { ChartRun } from "./chart-run.js";
@@ -37,12 +39,30 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
   const shown = runs.slice(0, MAX_CHART_RUNS);
   const shownKey = shown.map(({ run, color }) => `${run.id}\u0000${color}\u0000${run.name}`).join("\u0001");
   const charted = useMemo(() => shown, [shownKey]);
-  const keys = useMemo(() => chartKeys(runs.map((r) => r.run)), [runs]);
+  const live = shown.some(({ run }) => run.state === "running");
+  const refs = useMemo(
+    () => charted.map(({ run }) => ({ entity: run.entity, project: run.project, runId: run.id })),
+    [charted],
+  );
+  const logged = useSeriesKeys(refs, live);
+  // Until the server says which keys were logged, the summary's keys are charted, so the series
+  // queries start at once (waiting for the keys first cost a round trip before every chart); a
+  // key only the summary holds then drops out. Kept by content, so that the keys arriving (or a
+  // table refresh) with the same keys redraws nothing.
+  const computed = useMemo(
+    () =>
+      chartKeys(
+        runs.map((r) => r.run),
+        logged ?? undefined,
+      ),
+    [runs, logged],
+  );
+  const signature = computed.map((k) => `${k.key}\u0000${k.defaultX}`).join("\u0001");
+  const keys = useMemo(() => computed, [signature]);
   const defaults = useMemo(() => new Map(keys.map((k) => [k.key, k.defaultX])), [keys]);
   const sections = useMemo(() => groupSections(keys.map((k) => k.key)), [keys]);
   const axisChoices = useMemo(() => sections.flatMap((s) => s.keys), [sections]);
   const smoothing = useMemo(() => parseSmoothing(view.smoothing), [view.smoothing]);
-  const live = shown.some(({ run }) => run.state === "running");
 
   if (runs.length === 0) {
     return (
@@ -52,7 +72,7 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
     );
   }
   return (
-    <div className="chart-panels">
+    <div className="chart-panels" data-keys={logged === null ? "pending" : "logged"}>
       <ChartToolbar
         xAxis={view.xAxis}
         smoothing={view.smoothing}

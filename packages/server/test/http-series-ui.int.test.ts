@@ -1,9 +1,13 @@
-/** `POST /series` with `Accept: application/vnd.stepwise.series+f64` answers the JSON response's content as float64 columns. */
+/**
+ * `POST /series` with `Accept: application/vnd.stepwise.series+f64` answers the JSON response's
+ * content as float64 columns; `POST /series/keys` lists what can be charted.
+ */
 import { expect, it } from "vitest";
 import {
   apiPaths,
   decodeSeriesF64,
   SERIES_F64_CONTENT_TYPE,
+  seriesKeysResponseSchema,
   seriesResponseSchema,
   type RunRef,
 } from "@stepwise/protocol";
@@ -31,4 +35,16 @@ it("answers float64 columns equal to the JSON answer, downsampled and exact", as
     expect(decodeSeriesF64(await response.arrayBuffer())).toEqual(json.series);
     expect(json.series[0]?.exact).toBe(buckets === 10_000);
   }
+});
+
+it("lists the series keys of runs: logged numeric keys only, not summary-only ones", async () => {
+  await using t = await startTestServer();
+  const ref: RunRef = { entity: "e", project: "p", runId: "k" };
+  const rows = [{ _step: 0, "train/loss": 1, nested: { acc: 0.5 }, label: "x" }];
+  expect((await t.ingest(ref, { history: { offset: 0, rows }, summary: { best: 3 } })).status).toBe(200);
+  const response = await t.send("POST", apiPaths.seriesKeys(), { runs: [ref, { ...ref, runId: "unknown" }] });
+  expect(seriesKeysResponseSchema.parse(await response.json())).toEqual({
+    keys: ["nested.acc", "train/loss"],
+  });
+  expect((await t.send("POST", apiPaths.seriesKeys(), { runs: [] })).status).toBe(400);
 });
