@@ -10,9 +10,9 @@ export interface InitSettings {
   silent?: boolean;
   /** How long `finish()` waits for uploads before leaving the rest to `stepwise sync` (default 60000). */
   finishTimeoutMs?: number;
-  /** Capture console output into the run (default true; arrives with the server issue). */
+  /** Capture console output into the run (default true; not captured yet: arrives with a later release). */
   consoleCapture?: boolean;
-  /** Sample system metrics (default true; arrives with the server issue). */
+  /** Sample system metrics (default true; not captured yet: arrives with a later release). */
   systemMetrics?: boolean;
   /** System metric sampling interval (default 15000). */
   systemMetricsIntervalMs?: number;
