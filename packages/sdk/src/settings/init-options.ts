@@ -12,7 +12,7 @@ export interface InitSettings {
   finishTimeoutMs?: number;
   /** Capture console output into the run (default true; not captured yet: arrives with a later release). */
   consoleCapture?: boolean;
-  /** Sample system metrics (default true; not captured yet: arrives with a later release). */
+  /** Sample system metrics (default true; not sampled yet: arrives with a later release). */
   systemMetrics?: boolean;
   /** System metric sampling interval (default 15000). */
   systemMetricsIntervalMs?: number;
@@ -45,7 +45,7 @@ export interface InitOptions {
   config?: Record<string, unknown>;
   /** online (default), offline, or disabled (touches neither disk nor network). Env STEPWISE_MODE. */
   mode?: RunMode;
-  /** Resume behaviour (env STEPWISE_RESUME); needs the server, which arrives in the next release. */
+  /** Resume behaviour (env STEPWISE_RESUME): allow, must, never or auto (docs/upload.md "Resume"). */
   resume?: ResumeMode;
   /** Root of the local `stepwise/` folder (default the current directory; env STEPWISE_DIR). */
   dir?: string;
