@@ -26,6 +26,10 @@ describe("settings precedence", () => {
       baseUrl: "http://elsewhere:8080",
       apiKey: null,
     });
+    // A damaged file fails only an init() that needs it.
+    writeFileSync(join(dir, "credentials.json"), "{not json");
+    expect(() => resolveSettings({}, env)).toThrow(/credentials.json is not valid JSON/);
+    expect(resolveSettings({ baseUrl: "http://a:1", apiKey: "k" }, env)).toMatchObject({ apiKey: "k" });
     expect(resolveSettings({ apiKey: "sk-2" }, { ...env, STEPWISE_BASE_URL: "http://x:1" })).toMatchObject({
       baseUrl: "http://x:1",
       apiKey: "sk-2",

@@ -22,8 +22,8 @@ import {
   MAX_RECORD_BYTES,
   PAYLOAD_KEY,
   PAYLOAD_ROW,
-  TAG_NUMBER,
 } from "./log-format.js";
+import { decodeBinaryRow } from "./binary-row.js";
 
 export interface RunLogIssue {
   /** torn-tail: incomplete last write (expected after a crash); corrupt: damaged bytes skipped; bad-record: an intact frame whose content is not a record this version knows. */
@@ -224,23 +224,7 @@ export class RunLogReader {
   }
 
   private decodeRow(start: number): Record<string, unknown> {
-    const buffer = this.buffer;
-    const count = buffer.readUInt32LE(start);
-    const row: Record<string, unknown> = {};
-    let at = start + 4;
-    for (let i = 0; i < count; i++) {
-      const key = this.keys[buffer.readUInt32LE(at)];
-      if (key === undefined) throw new Error(`key id ${buffer.readUInt32LE(at)} was never defined`);
-      if (buffer[at + 4] === TAG_NUMBER) {
-        row[key] = buffer.readDoubleLE(at + 5);
-        at += 13;
-      } else {
-        const length = buffer.readUInt32LE(at + 5);
-        row[key] = parseExtended(buffer.toString("utf8", at + 9, at + 9 + length));
-        at += 9 + length;
-      }
-    }
-    return row;
+    return decodeBinaryRow(this.buffer, start, this.keys);
   }
 
   /** Makes sure [at, at + bytes) is in the buffer; false if the file ends first. */

@@ -53,11 +53,13 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
   let credentials: { baseUrl?: string; apiKey?: string } | null = null;
   const saved = (): { baseUrl?: string; apiKey?: string } =>
     (credentials ??= options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
-  // Where options and environment name no server or key, the `stepwise login` file does.
-  const baseUrl = text("baseUrl", "STEPWISE_BASE_URL", saved().baseUrl ?? DEFAULT_BASE_URL).replace(
-    /\/+$/,
-    "",
-  );
+  // Where options and environment name no server or key, the `stepwise login` file does (read
+  // only then, so a damaged file never fails an init() that names both).
+  const baseUrl = (
+    pick("baseUrl", "STEPWISE_BASE_URL") === null
+      ? (saved().baseUrl ?? DEFAULT_BASE_URL)
+      : text("baseUrl", "STEPWISE_BASE_URL", DEFAULT_BASE_URL)
+  ).replace(/\/+$/, "");
   const tagsPicked = pick("tags", "STEPWISE_TAGS");
   const modePicked = pick("mode", "STEPWISE_MODE");
   const resumePicked = pick("resume", "STEPWISE_RESUME");

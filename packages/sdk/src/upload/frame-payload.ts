@@ -5,7 +5,8 @@
  * table across reads, while RunLogReader reads a fixed snapshot of the file from its start.
  */
 import { parseExtended, runRecordSchema, type RunRecord } from "@stepwise/protocol";
-import { PAYLOAD_KEY, PAYLOAD_ROW, TAG_NUMBER } from "../runlog/log-format.js";
+import { decodeBinaryRow } from "../runlog/binary-row.js";
+import { PAYLOAD_KEY, PAYLOAD_ROW } from "../runlog/log-format.js";
 
 export type DecodedPayload =
   | { kind: "key"; id: number; key: string }
@@ -37,22 +38,7 @@ export function decodePayload(payload: Buffer, keys: readonly string[]): Decoded
 }
 
 function decodeRow(buffer: Buffer, keys: readonly string[]): DecodedPayload {
-  const count = buffer.readUInt32LE(1);
-  const row: Record<string, unknown> = {};
-  let at = 5;
-  for (let i = 0; i < count; i++) {
-    const id = buffer.readUInt32LE(at);
-    const key = keys[id];
-    if (key === undefined) throw new Error(`key id ${id} was never defined`);
-    if (buffer[at + 4] === TAG_NUMBER) {
-      row[key] = buffer.readDoubleLE(at + 5);
-      at += 13;
-    } else {
-      const length = buffer.readUInt32LE(at + 5);
-      row[key] = parseExtended(buffer.toString("utf8", at + 9, at + 9 + length));
-      at += 9 + length;
-    }
-  }
+  const row = decodeBinaryRow(buffer, 1, keys);
   return { kind: "record", record: { t: "history", row }, packed: buffer.subarray(1) };
 }
 
