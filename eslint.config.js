@@ -21,6 +21,7 @@ export default tseslint.config(
             "bench/*.mjs",
             "examples/*.mjs",
             "packages/cli/bin/*.js",
+            "packages/sdk/bin/*.js",
             "packages/sdk/test/fixtures/*.mjs",
           ],
         },

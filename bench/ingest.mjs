@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { init } from "stepwise";
+import { init } from "@stepwise/sdk";
 
 const calls = Number(process.argv[2] ?? 1_000_000);
 const work = mkdtempSync(join(tmpdir(), "stepwise-ingest-"));

@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
-import { init } from "stepwise";
+import { init } from "@stepwise/sdk";
 
 const calls = Number(process.argv[2] ?? 2_000_000);
 const dir = mkdtempSync(join(tmpdir(), "stepwise-bench-"));

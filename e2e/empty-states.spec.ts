@@ -13,7 +13,7 @@ describe("empty states", () => {
     const empty = page.locator('[data-testid="empty-state"]');
     await empty.waitFor();
     const snippet = await empty.locator('[data-testid="code-snippet"]').innerText();
-    expect(snippet).toContain('from "stepwise"');
+    expect(snippet).toContain('from "@stepwise/sdk"');
     expect(snippet).toContain("run.log(");
   });
 

@@ -1,6 +1,6 @@
 // `npm start`: logs a short demo training run to ./stepwise and prints how to read it back.
 // The same ten lines as the README's example, with a fake loss curve.
-import * as stepwise from "stepwise";
+import * as stepwise from "@stepwise/sdk";
 
 const run = await stepwise.init({ project: "quickstart", config: { lr: 0.01, epochs: 3 } });
 run.defineMetric("val/acc", { summary: "max" });

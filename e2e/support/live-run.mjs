@@ -1,6 +1,6 @@
 // Live-run child for e2e/live-updates.spec.ts: an online run that logs `loss` every 50 ms until it
 // is killed, printing "id <runId>" once and "step <n>" as it goes. argv: baseUrl apiKey dir project.
-import { init } from "stepwise";
+import { init } from "@stepwise/sdk";
 
 const [baseUrl, apiKey, dir, project] = process.argv.slice(2);
 const run = await init({ baseUrl, apiKey, dir, project, name: "live-run", settings: { silent: true } });

@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { init, type DefineMetricOptions, type Run } from "stepwise";
+import { init, type DefineMetricOptions, type Run } from "@stepwise/sdk";
 import type { E2eServer } from "./e2e-server.js";
 
 export interface RunSpec {

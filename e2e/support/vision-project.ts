@@ -11,7 +11,7 @@
  *
  * `config.lr < 0.01 and summary.val/acc > 0.9` matches alpha and delta.
  */
-import type { Run } from "stepwise";
+import type { Run } from "@stepwise/sdk";
 import type { E2eServer } from "./e2e-server.js";
 import { logRuns, type LoggedRun, type RunSpec } from "./log-runs.js";
 

@@ -4,7 +4,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { collect, runCliWith, startCli, waitForLine } from "./spawn-cli.js";
+import { fileURLToPath } from "node:url";
+import {
+  collect,
+  runCliWith as runAnyCliWith,
+  startCli as startAnyCli,
+  waitForLine,
+} from "../../sdk/test/cli/spawn-cli.js";
+
+/** This package's own bin (the SDK's delegates `server` to it: see sdk/test/cli). */
+const CLI_BIN = fileURLToPath(new URL("../bin/stepwise.js", import.meta.url));
+const startCli = (args: readonly string[]): ReturnType<typeof startAnyCli> => startAnyCli(args, {}, CLI_BIN);
+const runCliWith = (args: readonly string[]): ReturnType<typeof runAnyCliWith> =>
+  runAnyCliWith(args, { bin: CLI_BIN });
 
 let dir = "";
 const started: ChildProcess[] = [];

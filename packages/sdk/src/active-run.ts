@@ -1,4 +1,4 @@
-/** The process's active run: `import { run } from "stepwise"` is a live binding to it. */
+/** The process's active run: `import { run } from "@stepwise/sdk"` is a live binding to it. */
 import { UsageError } from "@stepwise/protocol";
 import type { FinishOptions, LogOptions, Run } from "./run/run.js";
 

@@ -8,7 +8,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AuthError, NotFoundError, StepwiseError, type RunRef } from "@stepwise/protocol";
-import { Api } from "stepwise";
+import { Api } from "@stepwise/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { historyRows, startTestServer, type TestServer } from "./support/api-server.js";
 

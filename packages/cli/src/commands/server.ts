@@ -4,13 +4,10 @@
  * down gracefully: requests in flight finish and nothing acknowledged is lost.
  */
 import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
-import type { CliIo } from "../cli-io.js";
-import { ExitCode } from "../exit-codes.js";
-import { usageErrorFromParseArgs } from "../parse-args-error.js";
-import type { Command } from "./command.js";
+import { ExitCode, usageErrorFromParseArgs, type CliIo, type Command } from "@stepwise/sdk/cli";
 
 const HELP = `Usage: stepwise server [options]
 
@@ -23,8 +20,8 @@ Options:
   --crash-timeout <s>     mark a running run crashed after this many seconds without traffic
                           (default 60, STEPWISE_CRASH_TIMEOUT_S)
   --no-loopback-trust     require an API key even from this machine
-  --web-root <dir>        serve the web UI built in <dir> (default: the @stepwise/web build,
-                          packages/web/dist; STEPWISE_WEB_ROOT)
+  --web-root <dir>        serve the web UI built in <dir> (default: the installed
+                          @stepwise/web package's build; STEPWISE_WEB_ROOT)
   -h, --help              show this help
 
 On a loopback address, requests from this machine need no key. Bound to any other address,
@@ -90,12 +87,13 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
 }
 
 /**
- * The `@stepwise/web` build beside this package in the repository (`packages/web/dist`), found
- * from this file so that it holds for `src/commands` and `dist/commands` alike. It may not exist
- * yet: the server checks on each request, so a build made after the start shows on reload.
+ * The build of `@stepwise/web` (a dependency: the workspace's packages/web, or the installed
+ * package), resolved as Node resolves any package. It may not exist yet in a fresh clone: the
+ * server checks on each request, so a build made after the start shows on reload.
  */
 function bundledWebRoot(): string {
-  return fileURLToPath(new URL("../../../web/dist", import.meta.url));
+  const manifest = createRequire(import.meta.url).resolve("@stepwise/web/package.json");
+  return join(dirname(manifest), "dist");
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

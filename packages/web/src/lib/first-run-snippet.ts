@@ -14,7 +14,7 @@ export function firstRunSnippet(project = "my-project", entity = SDK_DEFAULT_ENT
       ? `project: ${JSON.stringify(project)}`
       : `entity: ${JSON.stringify(entity)}, project: ${JSON.stringify(project)}`;
   return [
-    `import { init } from "stepwise";`,
+    `import { init } from "@stepwise/sdk";`,
     `const run = await init({ ${where} });`,
     `for (let step = 0; step < 100; step++) run.log({ "train/loss": 1 / (step + 1) });`,
     `await run.finish();`,

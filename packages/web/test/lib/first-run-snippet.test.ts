@@ -5,7 +5,7 @@ describe("firstRunSnippet", () => {
   it("logs a first run to the given project", () => {
     expect(firstRunSnippet("vision")).toBe(
       [
-        'import { init } from "stepwise";',
+        'import { init } from "@stepwise/sdk";',
         'const run = await init({ project: "vision" });',
         'for (let step = 0; step < 100; step++) run.log({ "train/loss": 1 / (step + 1) });',
         "await run.finish();",

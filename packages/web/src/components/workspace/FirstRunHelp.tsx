@@ -5,7 +5,7 @@ export function FirstRunHelp({ what }: { what: string }) {
   const hint = baseUrlHint(window.location.origin);
   return (
     <>
-      {what} Install the SDK (<code>npm install stepwise</code>)
+      {what} Install the SDK (<code>npm install @stepwise/sdk</code>)
       {hint === null ? (
         ", then run:"
       ) : (

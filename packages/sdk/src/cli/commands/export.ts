@@ -1,0 +1,91 @@
+/**
+ * `stepwise export <target>`: a run's history (JSON lines, CSV, or Parquet from a server),
+ * summary, config or metadata, to stdout or atomically to a file. The target is a local run
+ * directory (no server needed) or `entity/project/runId` on a server.
+ */
+import { UsageError } from "@stepwise/protocol";
+import { Api, resolveRunLog, type ApiRun } from "../../index.js";
+import type { CliIo } from "../cli-io.js";
+import { ExitCode } from "../exit-codes.js";
+import { AtomicFile } from "../output/atomic-file.js";
+import { LineSink } from "../output/line-sink.js";
+import { ProgressLine } from "../output/progress-line.js";
+import type { Command } from "./command.js";
+import { EXPORT_HELP } from "./export/export-help.js";
+import { parseExportArgs, type ExportOptions } from "./export/export-options.js";
+import { classifyTarget } from "./export/export-target.js";
+import { writeLocalExport } from "./export/local-export.js";
+import { downloadParquet, writeServerExport } from "./export/server-export.js";
+import type { ProgressFactory } from "./export/write-history.js";
+
+export const exportCommand: Command = {
+  name: "export",
+  summary: "export a run's history, summary, config or metadata (local run directory or server)",
+  run: runExport,
+};
+
+type Source = { kind: "local"; logFile: string } | { kind: "server"; run: ApiRun };
+
+async function runExport(argv: string[], io: CliIo): Promise<number> {
+  const options = parseExportArgs(argv);
+  if (options === "help") {
+    io.stdout.write(EXPORT_HELP);
+    return ExitCode.ok;
+  }
+  // Resolve before creating --out, so a wrong target leaves no file behind.
+  const source = await openSource(options);
+  if (options.format === "parquet" && options.out === null && io.stdoutIsTty)
+    throw new UsageError("Parquet is binary: pass --out FILE or redirect stdout to a file");
+  const file = options.out === null ? null : new AtomicFile(options.out);
+  const out = file?.stream ?? io.stdout;
+  const sink = new LineSink(out);
+  try {
+    const written =
+      source.kind === "server" && options.format === "parquet"
+        ? await downloadParquet(options, source.run, out)
+        : await writeExport(options, source, sink, io);
+    if (file) {
+      await file.commit();
+      io.stderr.write(`wrote ${written ?? `the ${options.what}`} to ${file.path}\n`);
+    }
+  } catch (error) {
+    await file?.abort();
+    throw error;
+  } finally {
+    sink.release();
+  }
+  return ExitCode.ok;
+}
+
+async function openSource(options: ExportOptions): Promise<Source> {
+  const target = classifyTarget(options.target);
+  if (target.kind === "local") {
+    if (options.format === "parquet")
+      throw new UsageError(
+        "--format parquet is available for server targets (entity/project/runId) only; " +
+          "for a local run directory use --format csv or jsonl",
+      );
+    return { kind: "local", logFile: resolveRunLog(target.path).logFile };
+  }
+  const api = new Api({
+    ...(options.baseUrl === null ? {} : { baseUrl: options.baseUrl }),
+    ...(options.apiKey === null ? {} : { apiKey: options.apiKey }),
+  });
+  return { kind: "server", run: await api.run(target.runPath) };
+}
+
+/** Resolves to "N history rows" for a history export, or null for a single-object export. */
+function writeExport(
+  options: ExportOptions,
+  source: Source,
+  sink: LineSink,
+  io: CliIo,
+): Promise<string | null> {
+  // Progress shares the terminal with data when stdout is that terminal: draw it only when
+  // the data goes elsewhere (a pipe, a redirect, --out).
+  const enabled = io.stderrIsTty && (options.out !== null || !io.stdoutIsTty);
+  const progress: ProgressFactory = (label, total) => new ProgressLine(io.stderr, { enabled, label, total });
+  return source.kind === "local"
+    ? writeLocalExport(options, source.logFile, sink, io, progress)
+    : writeServerExport(options, source.run, sink, progress);
+}

@@ -1,0 +1,30 @@
+/** `stepwise export <run-dir>`: reads the local run log alone, no server. */
+import { readOfflineRun } from "../../../index.js";
+import type { CliIo } from "../../cli-io.js";
+import type { LineSink } from "../../output/line-sink.js";
+import type { ExportOptions } from "./export-options.js";
+import { historyRows } from "./history-rows.js";
+import { reportLogIssues } from "./report-log-issues.js";
+import { localRunDocument, runDocument } from "./run-document.js";
+import { writeHistory, type ProgressFactory } from "./write-history.js";
+
+/** Resolves to "N history rows" for a history export, or null for a single-object export. */
+export async function writeLocalExport(
+  options: ExportOptions,
+  logFile: string,
+  sink: LineSink,
+  io: CliIo,
+  progress: ProgressFactory,
+): Promise<string | null> {
+  if (options.what !== "history") {
+    const run = readOfflineRun(logFile);
+    reportLogIssues(logFile, run.issues, run.info.historyRows, io.stderr);
+    sink.add(runDocument(localRunDocument(run), options.what, options.keys));
+    await sink.flush();
+    return null;
+  }
+  const rows = (issues: Parameters<typeof historyRows>[1]) => historyRows(logFile, issues);
+  const result = await writeHistory(options, { rows, keys: options.keys, sink, progress });
+  reportLogIssues(logFile, result.issues, result.read, io.stderr);
+  return `${result.written} history rows`;
+}

@@ -1,0 +1,60 @@
+/**
+ * `stepwise runs <entity/project>`: lists a project's runs on the server, filtered and ordered
+ * as the SDK's `api.runs()` does, as a table or as JSON lines.
+ */
+import { stringifyExtended } from "@stepwise/protocol";
+import { Api, type ApiRun } from "../../index.js";
+import type { CliIo } from "../cli-io.js";
+import { ExitCode } from "../exit-codes.js";
+import { LineSink } from "../output/line-sink.js";
+import type { Command } from "./command.js";
+import { RUNS_HELP } from "./runs/runs-help.js";
+import { parseRunsArgs, type RunsCommandOptions } from "./runs/runs-options.js";
+import { runsTable } from "./runs/runs-table.js";
+
+export const runsCommand: Command = {
+  name: "runs",
+  summary: "list a project's runs on the server, filtered and ordered (table or JSON lines)",
+  run: runRuns,
+};
+
+async function runRuns(argv: string[], io: CliIo): Promise<number> {
+  const options = parseRunsArgs(argv);
+  if (options === "help") {
+    io.stdout.write(RUNS_HELP);
+    return ExitCode.ok;
+  }
+  const api = new Api({
+    ...(options.baseUrl === null ? {} : { baseUrl: options.baseUrl }),
+    ...(options.apiKey === null ? {} : { apiKey: options.apiKey }),
+  });
+  const runs = await fetchRuns(api, options);
+  const sink = new LineSink(io.stdout);
+  try {
+    if (options.json) for (const run of runs) sink.add(stringifyExtended(run.raw) + "\n");
+    else sink.add(runsTable(runs));
+    await sink.flush();
+  } finally {
+    sink.release();
+  }
+  if (runs.length === options.limit) {
+    const total = await api.countRuns(options.project, options.filters);
+    if (total > runs.length)
+      io.stderr.write(`showing ${runs.length} of ${total} runs; raise --limit for more\n`);
+  }
+  return ExitCode.ok;
+}
+
+async function fetchRuns(api: Api, options: RunsCommandOptions): Promise<ApiRun[]> {
+  const runs: ApiRun[] = [];
+  const query = {
+    filters: options.filters,
+    perPage: Math.min(options.limit, 1000),
+    ...(options.order === null ? {} : { order: options.order }),
+  };
+  for await (const run of api.runs(options.project, query)) {
+    runs.push(run);
+    if (runs.length === options.limit) break;
+  }
+  return runs;
+}

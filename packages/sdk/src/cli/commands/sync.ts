@@ -1,0 +1,100 @@
+/**
+ * `stepwise sync [run-dir...]`: uploads offline and partly uploaded runs, 4 at a time, each
+ * resuming where its last upload stopped; prints one line (or, with --json, one JSON object)
+ * per run, and exits 1 when any run failed.
+ */
+import { UsageError } from "@stepwise/protocol";
+import { syncRunDirectory, type SyncResult } from "../../index.js";
+import type { CliIo } from "../cli-io.js";
+import { ExitCode } from "../exit-codes.js";
+import type { Command } from "./command.js";
+import { SYNC_HELP } from "./sync/sync-help.js";
+import { parseSyncArgs, type SyncCommandOptions } from "./sync/sync-options.js";
+import { SyncProgress } from "./sync/sync-progress.js";
+import { unsyncedRunDirs } from "./sync/unsynced-run-dirs.js";
+
+/** Runs uploaded at once: enough to overlap round trips, few enough not to swamp the server. */
+const PARALLEL_RUNS = 4;
+
+export const syncCommand: Command = {
+  name: "sync",
+  summary: "upload offline or partly uploaded runs from their local run directories",
+  run: runSync,
+};
+
+async function runSync(argv: string[], io: CliIo): Promise<number> {
+  const options = parseSyncArgs(argv);
+  if (options === "help") {
+    io.stdout.write(SYNC_HELP);
+    return ExitCode.ok;
+  }
+  const root = process.env["STEPWISE_DIR"] || process.cwd();
+  const targets = options.targets.length > 0 ? options.targets : unsyncedRunDirs(root);
+  if (targets.length === 0) {
+    if (options.targets.length === 0) io.stderr.write(`nothing to sync under ${root}/stepwise\n`);
+    return ExitCode.ok;
+  }
+  const progress = new SyncProgress(io.stderr, io.stderrIsTty && !options.json, targets.length);
+  const results = await pool(targets, PARALLEL_RUNS, (target) => syncOne(target, options, progress, io));
+  progress.clear();
+  return results.some((result) => result.status === "failed") ? ExitCode.unexpected : ExitCode.ok;
+}
+
+async function syncOne(
+  target: string,
+  options: SyncCommandOptions,
+  progress: SyncProgress,
+  io: CliIo,
+): Promise<SyncResult> {
+  let result: SyncResult;
+  try {
+    result = await syncRunDirectory(target, {
+      ...(options.baseUrl !== null ? { baseUrl: options.baseUrl } : {}),
+      ...(options.apiKey !== null ? { apiKey: options.apiKey } : {}),
+      onProgress: ({ ackedBytes, totalBytes }) =>
+        progress.update(target, ackedBytes / Math.max(totalBytes, 1)),
+      onWarning: (message) => {
+        progress.clear();
+        io.stderr.write(`stepwise: WARNING ${message}\n`);
+      },
+    });
+  } catch (error) {
+    // A bad base URL is the user's to fix for every run: stop with a usage error.
+    if (error instanceof UsageError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    result = { dir: target, run: null, status: "failed", items: 0, requests: 0, crashed: false, message };
+  }
+  progress.finished(target);
+  progress.clear();
+  if (options.json) io.stdout.write(JSON.stringify(result) + "\n");
+  else io.stdout.write(describe(result) + "\n");
+  return result;
+}
+
+function describe(result: SyncResult): string {
+  const run = result.run ?? result.dir;
+  switch (result.status) {
+    case "synced":
+      return `synced ${result.dir} → ${run} (${result.items} items${result.crashed ? "; the run had crashed" : ""})`;
+    case "already-synced":
+      return `up to date ${result.dir} → ${run}`;
+    case "running":
+      return `skipped ${result.dir}: ${result.message ?? "still running"}`;
+    case "failed":
+      return `failed ${result.dir}: ${result.message ?? "unknown error"}`;
+  }
+}
+
+/** Maps `items` through `work` with at most `limit` in flight; results keep the input order. */
+async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

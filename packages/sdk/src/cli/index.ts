@@ -1,0 +1,10 @@
+/**
+ * `@stepwise/sdk/cli`: the `stepwise` command as a library. `main(argv)` resolves to the exit code
+ * (bin/stepwise.js sets it); `@stepwise/cli` adds its `server` command through `trainingCommands`.
+ */
+export { main, trainingCommands } from "./main.js";
+export type { CliIo } from "./cli-io.js";
+export { processIo } from "./cli-io.js";
+export type { Command } from "./commands/command.js";
+export { ExitCode } from "./exit-codes.js";
+export { usageErrorFromParseArgs, commandUsageError } from "./parse-args-error.js";

@@ -1,0 +1,66 @@
+/**
+ * The `stepwise` command line: dispatches to a subcommand and turns every failure into a
+ * message on stderr and an exit code (see exit-codes.ts). No CLI framework: `node:util`
+ * parseArgs per command keeps the dependency tree empty.
+ *
+ * The SDK ships the commands a training machine needs (login, export, runs, sync). The `server`
+ * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
+ * package is installed it supplies the command (see server-command-delegate.ts).
+ */
+import { UsageError } from "@stepwise/protocol";
+import { cliVersion } from "./cli-version.js";
+import { processIo, type CliIo } from "./cli-io.js";
+import type { Command } from "./commands/command.js";
+import { exportCommand } from "./commands/export.js";
+import { loginCommand } from "./commands/login.js";
+import { runsCommand } from "./commands/runs.js";
+import { syncCommand } from "./commands/sync.js";
+import { ExitCode } from "./exit-codes.js";
+import { reportError } from "./report-error.js";
+import { serverCommandDelegate } from "./server-command-delegate.js";
+import { usage } from "./usage.js";
+
+/** The commands of a training machine; `extra` adds or replaces commands by name. */
+export function trainingCommands(extra: readonly Command[] = []): Command[] {
+  const base: Command[] = [serverCommandDelegate, loginCommand, exportCommand, runsCommand, syncCommand];
+  return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
+}
+
+/** Runs `stepwise <argv>`; resolves to the process exit code and never throws. */
+export async function main(
+  argv: string[],
+  io: CliIo = processIo(),
+  commands: readonly Command[] = trainingCommands(),
+): Promise<number> {
+  try {
+    return await dispatch(argv, io, commands);
+  } catch (error) {
+    return reportError(error, io.stderr);
+  }
+}
+
+async function dispatch(argv: string[], io: CliIo, commands: readonly Command[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === undefined) {
+    io.stderr.write(usage(commands));
+    return ExitCode.usage;
+  }
+  if (first === "--help" || first === "-h") {
+    io.stdout.write(usage(commands));
+    return ExitCode.ok;
+  }
+  // `stepwise help export` reads as naturally as `stepwise export --help`.
+  if (first === "help")
+    return rest[0] === undefined
+      ? dispatch(["--help"], io, commands)
+      : dispatch([rest[0], "--help"], io, commands);
+  if (first === "--version") {
+    io.stdout.write(`${cliVersion()}\n`);
+    return ExitCode.ok;
+  }
+  const command = commands.find((candidate) => candidate.name === first);
+  if (command) return command.run(rest, io);
+  const what = first.startsWith("-") ? "option" : "command";
+  io.stderr.write(usage(commands) + "\n");
+  throw new UsageError(`unknown ${what} '${first}'; run 'stepwise --help' for the commands`);
+}

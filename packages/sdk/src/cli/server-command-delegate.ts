@@ -1,0 +1,50 @@
+/**
+ * `stepwise server` as the SDK's bin sees it. The server (SQLite, a native addon, and the web UI)
+ * is not part of the SDK: it ships in `@stepwise/cli`. When that package can be loaded from here
+ * (installed beside the SDK, or globally with it), its `server` command runs; otherwise the user
+ * is told how to get it.
+ */
+import { UsageError } from "@stepwise/protocol";
+import type { CliIo } from "./cli-io.js";
+import type { Command } from "./commands/command.js";
+
+/** The package that provides the server command, and how to run it without installing it. */
+export const SERVER_PACKAGE = "@stepwise/cli";
+const HOW_TO_INSTALL = `npx ${SERVER_PACKAGE} server  (or: npm install ${SERVER_PACKAGE})`;
+
+interface ServerPackage {
+  serverCommand: Command;
+}
+
+export const serverCommandDelegate: Command = {
+  name: "server",
+  summary: `run the Stepwise server and web UI (needs ${SERVER_PACKAGE})`,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const loaded = await loadServerPackage();
+    if (loaded === null)
+      throw new UsageError(
+        `the server is not installed here; it ships in ${SERVER_PACKAGE}: ${HOW_TO_INSTALL}`,
+      );
+    return loaded.serverCommand.run(argv, io);
+  },
+};
+
+async function loadServerPackage(): Promise<ServerPackage | null> {
+  // A variable, not a literal: the SDK must not depend on the server package, only use it if present.
+  const name: string = SERVER_PACKAGE;
+  try {
+    return (await import(name)) as ServerPackage;
+  } catch (error) {
+    if (isModuleNotFound(error, name)) return null;
+    throw error;
+  }
+}
+
+function isModuleNotFound(error: unknown, name: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
+    error instanceof Error &&
+    error.message.includes(name)
+  );
+}

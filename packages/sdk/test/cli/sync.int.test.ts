@@ -1,0 +1,121 @@
+/**
+ * `stepwise sync` against a real server (the built CLI's `server` command in a child process):
+ * offline runs arrive exactly, a second sync sends nothing, --json prints one object per run,
+ * and without arguments it takes every unsynced run under $STEPWISE_DIR/stepwise.
+ */
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseExtended } from "@stepwise/protocol";
+import { init, iterateHistory } from "@stepwise/sdk";
+import { BIN, runCli } from "./run-cli.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+const made: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), "stepwise-sync-"));
+  made.push(dir);
+  return dir;
+}
+let server: ChildProcess;
+let url = "";
+
+beforeAll(async () => {
+  server = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", tempDir()], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    server.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match?.[1]) resolve(match[1]);
+    });
+    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+});
+afterAll(() => {
+  server.kill("SIGTERM");
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
+async function offlineRun(dir: string, rows: number): Promise<{ dir: string; id: string }> {
+  const run = await init({ mode: "offline", dir, project: "sync", settings: { silent: true } });
+  for (let i = 0; i < rows; i++) run.log({ loss: 1 / (i + 1), nested: { v: i }, bad: i === 3 ? NaN : i });
+  run.summary.set("best", 0.5);
+  await run.finish();
+  return { dir: run.dir, id: run.id };
+}
+
+async function serverHistory(id: string): Promise<unknown[]> {
+  const response = await fetch(`${url}/api/v1/runs/local/sync/${id}/history?format=ndjson`);
+  const text = await response.text();
+  return text
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => parseExtended(line));
+}
+
+describe("stepwise sync", () => {
+  it("uploads offline runs exactly, and a second sync sends nothing", async () => {
+    const root = tempDir();
+    const a = await offlineRun(root, 500);
+    const b = await offlineRun(root, 20);
+    const first = await runCli(["sync", "--json", "--base-url", url, a.dir, b.dir]);
+    expect(first.code, first.stderr).toBe(0);
+    const results = first.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Runs upload in parallel: lines come in the order runs complete.
+    const byRun = (run: { id: string }) => results.find((result) => result["run"] === `local/sync/${run.id}`);
+    expect(byRun(a)).toMatchObject({ status: "synced", crashed: false, dir: a.dir });
+    expect(byRun(b)).toMatchObject({ status: "synced", crashed: false, dir: b.dir });
+    for (const run of [a, b]) expect(await serverHistory(run.id)).toEqual([...iterateHistory(run.dir)]);
+    const response = await fetch(`${url}/api/v1/runs/local/sync/${a.id}`);
+    const stored = parseExtended(await response.text()) as Record<string, unknown>;
+    expect(stored).toMatchObject({ state: "finished", summary: { best: 0.5 } });
+
+    const second = await runCli(["sync", "--json", "--base-url", url, a.dir, b.dir]);
+    expect(
+      second.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as unknown),
+    ).toMatchObject([
+      { status: "already-synced", requests: 0 },
+      { status: "already-synced", requests: 0 },
+    ]);
+  });
+
+  it("without arguments syncs every unsynced run under STEPWISE_DIR", async () => {
+    const root = tempDir();
+    const a = await offlineRun(root, 5);
+    const b = await offlineRun(root, 5);
+    const env = { ...process.env, STEPWISE_DIR: root, STEPWISE_BASE_URL: url };
+    const { stdout } = await promisify(execFile)(process.execPath, [BIN, "sync"], { env });
+    expect(stdout).toContain(`local/sync/${a.id}`);
+    expect(stdout).toContain(`local/sync/${b.id}`);
+    const again = await promisify(execFile)(process.execPath, [BIN, "sync"], { env });
+    expect(again.stdout).toBe("");
+    expect(again.stderr).toContain("nothing to sync");
+  });
+
+  it("exits 1 and says why when the server cannot be reached", async () => {
+    const root = tempDir();
+    const a = await offlineRun(root, 5);
+    const env = { ...process.env, STEPWISE_SYNC_GIVE_UP_S: "1" };
+    const result = await promisify(execFile)(
+      process.execPath,
+      [BIN, "sync", "--json", "--base-url", "http://127.0.0.1:9", a.dir],
+      { env },
+    ).catch((error: { code: number; stdout: string }) => error);
+    expect(result).toMatchObject({ code: 1 });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      status: "failed",
+      message: expect.stringContaining("not reachable") as string,
+    });
+  });
+});
