@@ -11,6 +11,7 @@ import { z } from "zod";
 import { errorCatalogue, type ErrorCode } from "./errors.js";
 import { entityNameSchema, runRefSchema, type RunRef } from "./ingest.js";
 import { metricRecordSchema, runStateSchema } from "./run-records.js";
+import { LIMITS, nameSchema } from "./limits.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -146,11 +147,11 @@ export type RunListResponse = z.infer<typeof runListResponseSchema>;
 /** Body of `PATCH /runs/:entity/:project/:runId`. `summary` keys are merged, `config` deep-merged. */
 export const updateRunBodySchema = z
   .object({
-    name: z.string().min(1).max(256),
-    tags: z.array(z.string().min(1).max(64)).max(256),
-    notes: z.string().max(1_000_000),
-    summary: z.record(z.string().min(1).max(1024), z.unknown()),
-    config: z.record(z.string().min(1).max(1024), z.unknown()),
+    name: nameSchema("name"),
+    tags: z.array(nameSchema("tag")).max(LIMITS.tags),
+    notes: z.string().max(LIMITS.notesLength),
+    summary: z.record(z.string().min(1).max(LIMITS.keyLength), z.unknown()),
+    config: z.record(z.string().min(1).max(LIMITS.keyLength), z.unknown()),
     /** Asks the run to stop; the SDK sees it in its next ingest response. */
     stop: z.literal(true),
   })
@@ -325,6 +326,23 @@ export const createApiKeyResponseSchema = z.object({
 });
 export type CreateApiKeyResponse = z.infer<typeof createApiKeyResponseSchema>;
 
+/** One API key as `GET /keys` lists it: never its secret (the server keeps only a hash). */
+export const apiKeyDtoSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  entity: z.string(),
+  admin: z.boolean(),
+  /** Unix seconds. */
+  createdAt: z.number(),
+  /** Unix seconds of the last request with the key, to within a minute; null if never used. */
+  lastUsedAt: z.number().nullable(),
+});
+export type ApiKeyDto = z.infer<typeof apiKeyDtoSchema>;
+
+/** `GET /keys` (admin only): every key, oldest first. */
+export const apiKeyListResponseSchema = z.object({ keys: z.array(apiKeyDtoSchema) });
+export type ApiKeyListResponse = z.infer<typeof apiKeyListResponseSchema>;
+
 const errorCodes = Object.keys(errorCatalogue) as [ErrorCode, ...ErrorCode[]];
 
 export const errorBodySchema = z.object({
@@ -349,6 +367,7 @@ export const apiPaths = {
   series: (): string => `${API_PREFIX}/series`,
   seriesKeys: (): string => `${API_PREFIX}/series/keys`,
   keys: (): string => `${API_PREFIX}/keys`,
+  key: (id: string): string => `${API_PREFIX}/keys/${enc(id)}`,
 };
 
 function enc(segment: string): string {

@@ -9,3 +9,4 @@ export * from "./run-name.js";
 export * from "./packed-rows.js";
 export * from "./packed-ingest.js";
 export * from "./series-f64.js";
+export * from "./limits.js";

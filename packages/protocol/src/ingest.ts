@@ -8,6 +8,7 @@
  * Bodies are extended JSON (NaN, Infinity, -Infinity as bare tokens), optionally gzip-encoded.
  */
 import { z } from "zod";
+import { LIMITS, MAX_KEY_LENGTH, nameSchema } from "./limits.js";
 import {
   configRecordSchema,
   metricRecordSchema,
@@ -16,18 +17,28 @@ import {
   summaryRecordSchema,
 } from "./run-records.js";
 
-// No control characters, and not "." or ".." (names become URL path segments and file-store keys).
-// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
-export const NAME_PATTERN = /^(?!\.{1,2}$)[^/\\#?%:\u0000-\u001f\u007f]{1,128}$/;
+// No control or bidirectional-text characters (limits.ts), and not "." or ".." (names become URL
+// path segments and file-store keys).
+export const NAME_PATTERN =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
+  /^(?!\.{1,2}$)[^/\\#?%:\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,128}$/;
 export const RUN_ID_PATTERN =
   // eslint-disable-next-line no-control-regex -- as above
-  /^(?!\.{1,2}$)[^:;,#?/'\\\s%\u0000-\u001f\u007f](?:[^:;,#?/'\\%\u0000-\u001f\u007f]{0,126}[^:;,#?/'\\\s%\u0000-\u001f\u007f])?$/;
+  /^(?!\.{1,2}$)[^:;,#?/'\\\s%\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069](?:[^:;,#?/'\\%\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{0,126}[^:;,#?/'\\\s%\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])?$/;
 
-export const entityNameSchema = z.string().regex(NAME_PATTERN, "1–128 characters, none of / \\ # ? % :");
+export const entityNameSchema = z
+  .string()
+  .regex(
+    NAME_PATTERN,
+    "1–128 characters, none of / \\ # ? % : and no control or bidirectional-text character",
+  );
 export const projectNameSchema = entityNameSchema;
 export const runIdSchema = z
   .string()
-  .regex(RUN_ID_PATTERN, "1–128 characters, none of : ; , # ? / ' \\, no surrounding spaces");
+  .regex(
+    RUN_ID_PATTERN,
+    "1–128 characters, none of : ; , # ? / ' \\, no surrounding spaces, no control or bidirectional-text character",
+  );
 
 export const runRefSchema = z.object({
   entity: entityNameSchema,
@@ -39,15 +50,15 @@ export type RunRef = z.infer<typeof runRefSchema>;
 /** Run metadata sent on the first batch (and when it changes). Everything optional: the server keeps what it has. */
 export const runUpsertSchema = z
   .object({
-    name: z.string().min(1).max(256),
-    group: z.string().max(256),
-    jobType: z.string().max(256),
-    tags: z.array(z.string().min(1).max(64)).max(256),
-    notes: z.string().max(1_000_000),
+    name: nameSchema("name"),
+    group: nameSchema("group"),
+    jobType: nameSchema("jobType"),
+    tags: z.array(nameSchema("tag")).max(LIMITS.tags),
+    notes: z.string().max(LIMITS.notesLength),
     config: z.record(z.string(), z.unknown()),
-    host: z.string().max(256),
-    program: z.string().max(4096),
-    args: z.array(z.string().max(4096)).max(1000),
+    host: z.string().max(LIMITS.hostLength),
+    program: z.string().max(LIMITS.programLength),
+    args: z.array(z.string().max(LIMITS.argLength)).max(LIMITS.args),
     gitCommit: z.string().max(64).nullable(),
     /** Unix seconds. */
     startTime: z.number().finite(),
@@ -60,8 +71,6 @@ export type RunUpsert = z.infer<typeof runUpsertSchema>;
 
 /** One history row: the user's keys plus `_step`, `_runtime`, `_timestamp`. */
 export type HistoryRow = Record<string, unknown>;
-
-export const MAX_KEY_LENGTH = 1024;
 
 /**
  * A plain object whose keys are 1–1024 characters. Checked by hand rather than with
@@ -99,21 +108,25 @@ export const ingestBatchSchema = z.object({
   history: z
     .object({
       offset: offsetSchema,
-      rows: z.array(historyRowSchema).max(100_000).optional(),
-      lines: z
-        .array(z.string().max(16 * 1024 * 1024))
-        .max(100_000)
-        .optional(),
+      rows: z.array(historyRowSchema).max(LIMITS.batchItems).optional(),
+      lines: z.array(z.string().max(LIMITS.historyLineLength)).max(LIMITS.batchItems).optional(),
     })
     .refine((h) => (h.rows === undefined) !== (h.lines === undefined), "give exactly one of rows or lines")
     .optional(),
   /** System metrics samples (`system.*` keys plus `_timestamp`, `_runtime`). */
-  events: z.object({ offset: offsetSchema, lines: z.array(historyRowSchema).max(100_000) }).optional(),
+  events: z
+    .object({ offset: offsetSchema, lines: z.array(historyRowSchema).max(LIMITS.batchItems) })
+    .optional(),
   /** Console lines; unlike the other streams a line may be rewritten at an old offset (progress bars). */
   console: z
-    .object({ offset: offsetSchema, lines: z.array(z.string().max(1_048_576)).max(100_000) })
+    .object({
+      offset: offsetSchema,
+      lines: z.array(z.string().max(LIMITS.consoleLineLength)).max(LIMITS.batchItems),
+    })
     .optional(),
-  meta: z.object({ offset: offsetSchema, records: z.array(metaRecordSchema).max(100_000) }).optional(),
+  meta: z
+    .object({ offset: offsetSchema, records: z.array(metaRecordSchema).max(LIMITS.batchItems) })
+    .optional(),
   /** The whole summary as the client sees it; replaces the stored one. */
   summary: z.record(z.string(), z.unknown()).optional(),
   preempting: z.literal(true).optional(),

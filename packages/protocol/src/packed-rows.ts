@@ -15,11 +15,11 @@
  */
 import { InvalidDataError } from "./errors.js";
 import { encodeNumber } from "./extended-json.js";
-import { MAX_KEY_LENGTH } from "./ingest.js";
+import { LIMITS, MAX_KEY_LENGTH } from "./limits.js";
 
 export const TAG_NUMBER = 1;
 export const TAG_JSON = 2;
-export const MAX_PACKED_ROWS = 100_000;
+export const MAX_PACKED_ROWS = LIMITS.batchItems;
 
 /** A validated view over packed rows; rows are read in place. */
 export interface PackedRows {
