@@ -5,15 +5,17 @@
  */
 import { isHistoryRow, parseExtended, stringifyExtended, type IngestBatch } from "@stepwise/protocol";
 import type { StoreBatch } from "../store/store.js";
+import { checkHistoryRows, checkValues } from "./batch-limits.js";
 import { InputError } from "./input-error.js";
-import { MAX_JSON_DEPTH } from "./json-body.js";
-import { deeperThan } from "./value-depth.js";
 
 export function toStoreBatch(batch: IngestBatch): StoreBatch {
   const { history, ...rest } = batch;
   if (history === undefined) return rest;
-  if (history.lines === undefined)
-    return { ...rest, history: { offset: history.offset, rows: history.rows ?? [] } };
+  if (history.lines === undefined) {
+    const given = history.rows ?? [];
+    checkHistoryRows(given, "body.history.rows");
+    return { ...rest, history: { offset: history.offset, rows: given } };
+  }
   const rows: Array<Record<string, unknown>> = [];
   const texts: string[] = [];
   history.lines.forEach((line, i) => {
@@ -26,8 +28,7 @@ export function toStoreBatch(batch: IngestBatch): StoreBatch {
     }
     if (!isHistoryRow(row))
       throw new InputError([{ field, message: "must be a JSON object with keys of 1–1024 characters" }]);
-    if (deeperThan(row, MAX_JSON_DEPTH))
-      throw new InputError([{ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+    checkValues(row, field);
     rows.push(row);
     // The stored history is newline-delimited: a line with a raw line break is stored re-encoded.
     texts.push(line.includes("\n") || line.includes("\r") ? stringifyExtended(row) : line);

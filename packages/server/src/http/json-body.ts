@@ -1,12 +1,8 @@
 /** Reads an extended-JSON request body (NaN and ±Infinity allowed) and validates it with a schema. */
-import { parseExtended } from "@stepwise/protocol";
+import { deeperThan, MAX_BODY_DEPTH, parseExtended } from "@stepwise/protocol";
 import type { z } from "zod";
 import { InputError, parseInput } from "./input-error.js";
-import { deeperThan } from "./value-depth.js";
 import { readBody, type BodyLimits } from "./read-body.js";
-
-/** Deeper than any real config or history row (media objects nest 3–4 levels). */
-export const MAX_JSON_DEPTH = 100;
 
 export async function readJsonBody<S extends z.ZodType>(
   request: Request,
@@ -23,7 +19,9 @@ export async function readJsonBody<S extends z.ZodType>(
     const reason = error instanceof Error ? error.message.slice(0, 200) : "unreadable";
     throw new InputError([{ field: "body", message: `not valid JSON (${reason})` }]);
   }
-  if (deeperThan(value, MAX_JSON_DEPTH))
-    throw new InputError([{ field: "body", message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+  // A first bound for the whole body, so that no schema or encoder meets a value deep enough to
+  // overflow its stack; each value is then held to its own limit (batch-limits.ts).
+  if (deeperThan(value, MAX_BODY_DEPTH))
+    throw new InputError([{ field: "body", message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
   return parseInput(schema, value, "body");
 }

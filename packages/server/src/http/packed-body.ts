@@ -4,8 +4,10 @@
  * in depth, so that the store is handed rows it can apply without failing.
  */
 import {
+  deeperThan,
   forEachPackedEntry,
   InvalidDataError,
+  MAX_BODY_DEPTH,
   packedIngestHeaderSchema,
   parseExtended,
   readPackedRows,
@@ -13,16 +15,20 @@ import {
   type PackedRows,
 } from "@stepwise/protocol";
 import type { StoreBatch } from "../store/store.js";
+import { checkBatchLimits, checkValues } from "./batch-limits.js";
 import { InputError, parseInput } from "./input-error.js";
-import { MAX_JSON_DEPTH } from "./json-body.js";
 import { readBody, type BodyLimits } from "./read-body.js";
-import { deeperThan } from "./value-depth.js";
 
 export async function readPackedIngest(request: Request, limits: BodyLimits): Promise<StoreBatch> {
   const bytes = await readBody(request, limits);
   const { header, packed } = asInputError("body", () => splitPackedIngest(bytes));
+  // The header carries config, summary and meta records: bounded like a JSON body, then each
+  // value held to its own limit, exactly as on the JSON path.
+  if (deeperThan(header, MAX_BODY_DEPTH))
+    throw new InputError([{ field: "body.header", message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
   const { batch: parsed, historyOffset } = parseInput(packedIngestHeaderSchema, header, "body.header");
   const { history: _none, ...batch } = parsed; // the schema refuses a history in the header
+  checkBatchLimits(batch, "body.header.batch");
   if (historyOffset === undefined) {
     if (packed.length > 0)
       throw new InputError([
@@ -39,15 +45,17 @@ function checkJsonValues(rows: PackedRows): void {
   for (let r = 0; r < rows.rowStarts.length; r++) {
     forEachPackedEntry(rows, r, (id, _value, json) => {
       if (json === null) return;
-      const field = `body.history.rows[${r}].${rows.keys.get(id) ?? id}`;
+      const key = rows.keys.get(id) ?? String(id);
+      const field = `body.history.rows[${r}]`;
       let value: unknown;
       try {
         value = parseExtended(json);
       } catch {
-        throw new InputError([{ field, message: "is not valid extended JSON" }]);
+        throw new InputError([
+          { field: `${field}.${key.slice(0, 64)}`, message: "is not valid extended JSON" },
+        ]);
       }
-      if (deeperThan(value, MAX_JSON_DEPTH))
-        throw new InputError([{ field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` }]);
+      checkValues({ [key]: value }, field);
     });
   }
 }

@@ -13,7 +13,9 @@ import {
 } from "@stepwise/protocol";
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
+import type { StoreBatch } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
+import { checkBatchLimits } from "../batch-limits.js";
 import { toStoreBatch } from "../history-lines.js";
 import { readJsonBody } from "../json-body.js";
 import { extendedJson } from "../json-response.js";
@@ -29,7 +31,7 @@ export function ingestRoute(deps: AppDeps): Hono<AppEnv> {
     const packed = (c.req.header("content-type") ?? "").startsWith(PACKED_INGEST_CONTENT_TYPE);
     const batch = packed
       ? await readPackedIngest(c.req.raw, deps.config)
-      : toStoreBatch(await readJsonBody(c.req.raw, deps.config, ingestBatchSchema));
+      : await readJsonBatch(c.req.raw, deps);
     deps.onIngest?.();
     const { run, gap } = await deps.store.applyBatch(ref, batch, deps.now());
     if (gap !== null)
@@ -48,4 +50,10 @@ export function ingestRoute(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+async function readJsonBatch(request: Request, deps: AppDeps): Promise<StoreBatch> {
+  const batch = await readJsonBody(request, deps.config, ingestBatchSchema);
+  checkBatchLimits(batch, "body");
+  return toStoreBatch(batch);
 }

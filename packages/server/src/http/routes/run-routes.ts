@@ -10,6 +10,7 @@ import { Hono } from "hono";
 import { assertEntityAccess, assertRunAccess } from "../../auth/principal.js";
 import type { RunListQuery, RunPatch } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
+import { checkValues } from "../batch-limits.js";
 import { parseInput } from "../input-error.js";
 import { readJsonBody } from "../json-body.js";
 import { extendedJson } from "../json-response.js";
@@ -57,6 +58,8 @@ export function runRoutes(deps: AppDeps): Hono<AppEnv> {
     const ref = runRefParam(c);
     assertRunAccess(c.get("principal"), ref);
     const body = await readJsonBody(c.req.raw, deps.config, updateRunBodySchema);
+    if (body.config !== undefined) checkValues(body.config, "body.config");
+    if (body.summary !== undefined) checkValues(body.summary, "body.summary");
     return extendedJson(toRunDto(await deps.store.updateRun(ref, toRunPatch(body))));
   });
 
