@@ -1,6 +1,8 @@
 /**
  * BlobStore on a local directory. Writes go to a temp file in the same directory tree and are
- * renamed into place, so a reader sees the old file or the new one, never half of one.
+ * renamed into place, so a reader sees the old file or the new one, never half of one. File
+ * system refusals become typed errors: a full disk is StorageFullError (nothing kept, retry
+ * later), a path that collides with a stored one or is too long is BlobKeyError.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
@@ -9,7 +11,13 @@ import { dirname, join, resolve, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { InvalidDataError } from "@stepwise/protocol";
-import type { BlobStore } from "./blob-store.js";
+import { errorCode, isFullDiskErrno, storageFullError } from "../storage/storage-full.js";
+import { BlobKeyError, type BlobStore, type WrittenBlob } from "./blob-store.js";
+
+/** Longest file or folder name, in bytes, that Linux file systems (ext4, xfs, btrfs, tmpfs) take. */
+const MAX_NAME_BYTES = 255;
+/** Longest path, in bytes, that a Linux system call takes (PATH_MAX, the terminating NUL included). */
+const MAX_PATH_BYTES = 4095;
 
 export class LocalBlobStore implements BlobStore {
   private readonly root: string;
@@ -20,10 +28,22 @@ export class LocalBlobStore implements BlobStore {
     this.tmp = join(this.root, ".tmp");
   }
 
-  async put(key: string, body: Readable | Uint8Array): Promise<{ size: number; sha256: string }> {
+  async put(
+    key: string,
+    body: Readable | Uint8Array,
+    beforeReplace?: (written: WrittenBlob) => Promise<void>,
+  ): Promise<WrittenBlob> {
     const target = this.pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
-    await mkdir(this.tmp, { recursive: true });
+    this.checkNameLengths(key, target);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await mkdir(this.tmp, { recursive: true });
+      // Checked before anything is written: `beforeReplace` must not record a file that the
+      // rename would then refuse.
+      if (await isDirectory(target)) throw new BlobKeyError("folder-in-the-way", key, key);
+    } catch (error) {
+      throw await this.writeError(error, key);
+    }
     const temp = join(this.tmp, randomBytes(12).toString("hex"));
     const hash = createHash("sha256");
     let size = 0;
@@ -38,12 +58,14 @@ export class LocalBlobStore implements BlobStore {
     try {
       await pipeline(source, measure, createWriteStream(temp));
       await syncFile(temp);
+      const written = { size, sha256: hash.digest("hex") };
+      await beforeReplace?.(written);
       await rename(temp, target);
+      return written;
     } catch (error) {
       await rm(temp, { force: true });
-      throw error;
+      throw await this.writeError(error, key);
     }
-    return { size, sha256: hash.digest("hex") };
   }
 
   async get(key: string): Promise<Readable | null> {
@@ -51,7 +73,8 @@ export class LocalBlobStore implements BlobStore {
     try {
       if (!(await stat(path)).isFile()) return null;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+      // A part of the key is a file (ENOTDIR) or a name is too long: no such blob either way.
+      if (["ENOENT", "ENOTDIR", "ENAMETOOLONG"].includes(errorCode(error) ?? "")) return null;
       throw error;
     }
     return createReadStream(path);
@@ -74,6 +97,53 @@ export class LocalBlobStore implements BlobStore {
     if (!path.startsWith(this.root + sep) || path.startsWith(this.tmp + sep))
       throw new InvalidDataError(`blob key '${key}' points outside the file store`);
     return path;
+  }
+
+  /** Refuses names the file system would refuse, before anything is written. */
+  private checkNameLengths(key: string, path: string): void {
+    const segments = key.split("/");
+    const long = segments.findIndex((s) => Buffer.byteLength(s) > MAX_NAME_BYTES);
+    if (long >= 0) throw new BlobKeyError("name-too-long", key, segments.slice(0, long + 1).join("/"));
+    if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw new BlobKeyError("name-too-long", key, key);
+  }
+
+  /** What a failed write means for the client; errors that are not the client's pass through. */
+  private async writeError(error: unknown, key: string): Promise<unknown> {
+    if (isFullDiskErrno(error)) return storageFullError("the file store", this.root, errorCode(error) ?? "");
+    switch (errorCode(error)) {
+      case "EISDIR":
+        return new BlobKeyError("folder-in-the-way", key, key);
+      case "EEXIST":
+      case "ENOTDIR":
+        return new BlobKeyError("file-in-the-way", key, (await this.fileAbove(key)) ?? key);
+      case "ENAMETOOLONG":
+        return new BlobKeyError("name-too-long", key, key);
+      default:
+        return error;
+    }
+  }
+
+  /** The first part of `key` that is a stored file, when a folder is needed there. */
+  private async fileAbove(key: string): Promise<string | null> {
+    const segments = key.split("/");
+    for (let end = 1; end < segments.length; end++) {
+      const part = segments.slice(0, end).join("/");
+      try {
+        if ((await stat(this.pathOf(part))).isFile()) return part;
+      } catch {
+        return null;
+      }
+    }
+    return null;
+  }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory();
+  } catch (error) {
+    if (errorCode(error) === "ENOENT") return false;
+    throw error;
   }
 }
 

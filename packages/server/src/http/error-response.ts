@@ -1,14 +1,28 @@
 /**
  * The one place where a failure becomes an HTTP response: a StepwiseError answers with its
- * catalogued status and `{ error: { code, message, details } }`; anything else is a bug, logged
- * with its stack and answered 500.
+ * catalogued status and `{ error: { code, message, details } }` (and Retry-After when retrying
+ * helps); anything else is a bug, logged with its stack and answered 500.
  */
-import { OffsetGapError, StepwiseError, type ErrorBody, type ErrorCode } from "@stepwise/protocol";
+import {
+  OffsetGapError,
+  RETRYABLE_ERROR_CODES,
+  StepwiseError,
+  type ErrorBody,
+  type ErrorCode,
+} from "@stepwise/protocol";
 import { HTTPException } from "hono/http-exception";
 
+/** Retry-After on a retryable refusal (a full disk): clients wait at least this long. */
+const RETRY_AFTER_S = 5;
+
 export function errorResponse(error: unknown, log: (line: string) => void): Response {
-  if (error instanceof StepwiseError)
-    return errorBody(error.httpStatus, error.code, error.message, detailsOf(error));
+  if (error instanceof StepwiseError) {
+    const response = errorBody(error.httpStatus, error.code, error.message, detailsOf(error));
+    if (RETRYABLE_ERROR_CODES.has(error.code)) response.headers.set("retry-after", String(RETRY_AFTER_S));
+    // The operator must learn of a full disk from the server log too, not only the clients.
+    if (error.code === "STORAGE_FULL") log(error.message);
+    return response;
+  }
   if (error instanceof HTTPException && error.status < 500)
     return errorBody(error.status, error.status === 413 ? "PAYLOAD_TOO_LARGE" : "USAGE", error.message);
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

@@ -1,14 +1,18 @@
 /**
  * Run files: list, download and upload. The file path is everything after `/files/`, validated
- * as a relative path (no `..`, no absolute path, no backslash, no control character).
+ * as a relative path (no `..`, no absolute path, no backslash, no control character). A path
+ * that collides with a stored file or folder is a 409, one too long for the file store a 400.
  */
 import { Readable } from "node:stream";
 import { filePathSchema, NotFoundError, type FileListResponse, type RunRef } from "@stepwise/protocol";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
+import { BlobKeyError, type WrittenBlob } from "../../blob/blob-store.js";
+import type { StoredFile } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { fileKey } from "../file-key.js";
+import { filePathError } from "../file-path-error.js";
 import { InputError, parseInput } from "../input-error.js";
 import { extendedJson } from "../json-response.js";
 import { runRefParam } from "../path-params.js";
@@ -54,10 +58,23 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
     const path = filePathFrom(c.req.url);
     const bytes = await readBody(c.req.raw, deps.config);
     const contentType = contentTypeOf(c.req.header("content-type"));
-    const { size, sha256 } = await deps.blobs.put(fileKey(ref, path), bytes);
-    const stored = { path, size, sha256, contentType, updatedAt: deps.now() };
-    await deps.store.putFile(ref, stored);
-    return extendedJson(stored, 201);
+    const updatedAt = deps.now();
+    const describe = ({ size, sha256 }: WrittenBlob): StoredFile => ({
+      path,
+      size,
+      sha256,
+      contentType,
+      updatedAt,
+    });
+    // The record is written before the new bytes replace the old ones: a record that cannot be
+    // written (a full disk) leaves the file as it was, so no record describes other bytes.
+    const record = (written: WrittenBlob): Promise<void> => deps.store.putFile(ref, describe(written));
+    try {
+      const written = await deps.blobs.put(fileKey(ref, path), bytes, record);
+      return extendedJson(describe(written), 201);
+    } catch (error) {
+      throw error instanceof BlobKeyError ? filePathError(error, ref, path) : error;
+    }
   });
 
   return app;

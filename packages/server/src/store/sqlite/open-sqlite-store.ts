@@ -1,7 +1,8 @@
 /**
  * Opens the embedded SQLite store: one database file in WAL mode with synchronous=NORMAL
  * (a commit survives a process crash; a power cut may lose the last commits, never corrupts)
- * and a busy timeout for readers in other processes; the schema is migrated at open.
+ * and a busy timeout for readers in other processes; the schema is migrated at open. A full
+ * disk is reported as StorageFullError (HTTP 503), at open and on every write.
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
@@ -10,6 +11,7 @@ import type { Store } from "../store.js";
 import { migrate } from "./schema.js";
 import { settle } from "./settle.js";
 import { SqliteStore } from "./sqlite-store.js";
+import { sqliteStorageFull, withStorageErrors } from "./sqlite-storage-errors.js";
 
 export interface SqliteStoreOptions {
   /** How long a statement waits for another connection's lock before failing. Default 5,000 ms. */
@@ -31,10 +33,10 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       db.pragma("foreign_keys = ON");
       migrate(db, Date.now() / 1000);
-      return new SqliteStore(db);
+      return withStorageErrors<Store>(new SqliteStore(db), path);
     } catch (error) {
       db.close();
-      throw error;
+      throw sqliteStorageFull(error, path) ?? error;
     }
   });
 }
