@@ -4,21 +4,20 @@
  * `crashed`. `close()` stops accepting, lets in-flight requests finish, then closes the stores,
  * so nothing the server acknowledged is lost.
  */
-import { mkdir } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { ensureAdminKey } from "./auth/admin-key.js";
-import { isLoopbackHost } from "./auth/loopback.js";
+import { trustsLoopback } from "./auth/loopback.js";
 import type { BlobStore } from "./blob/blob-store.js";
 import { LocalBlobStore } from "./blob/local-blob-store.js";
 import type { ServerConfig } from "./config.js";
+import { secureDataDir } from "./data-dir.js";
 import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
 import { HistoryCompactor } from "./history-compactor.js";
-import { logWithoutRepeats } from "./log-without-repeats.js";
 import { StaleRunSweeper } from "./stale-run-sweeper.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import type { Store } from "./store/store.js";
@@ -45,10 +44,9 @@ export interface StartOptions {
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const log = logWithoutRepeats(options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const now = options.now ?? (() => Date.now() / 1000);
-  await mkdir(config.dataDir, { recursive: true });
-  const store = await openSqliteStore(join(config.dataDir, "stepwise.db"));
+  const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
   const blobs = new LocalBlobStore(join(config.dataDir, "files"));
   try {
     const adminKeyPath = await ensureAdminKey(store, config.dataDir, now());
@@ -68,8 +66,14 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       closing ??= shutdown(server, [sweeper, compactor], store, blobs);
       return closing;
     };
-    const trustsLoopback = config.trustLoopback && isLoopbackHost(config.host);
-    return { url, config, adminKeyPath, trustsLoopback, close, [Symbol.asyncDispose]: close };
+    return {
+      url,
+      config,
+      adminKeyPath,
+      trustsLoopback: trustsLoopback(config),
+      close,
+      [Symbol.asyncDispose]: close,
+    };
   } catch (error) {
     await Promise.allSettled([store.close(), blobs.close()]);
     throw error;

@@ -36,7 +36,7 @@ test("a gzip body that decodes past the decompressed limit is a 413 (gzip bomb)"
   expect(bomb.length).toBeLessThan(LIMITS.maxBodyBytes);
   const response = await t.fetch(apiPaths.ingest(ref), {
     method: "POST",
-    headers: { "content-encoding": "gzip" },
+    headers: { "content-encoding": "gzip", "content-type": "application/json" },
     body: bomb,
   });
   expect(response.status).toBe(413);
@@ -45,11 +45,11 @@ test("a gzip body that decodes past the decompressed limit is a 413 (gzip bomb)"
 
 test("a body that is not gzip but says so is a 400; an unknown encoding too", async () => {
   await using t = await startTestServer(LIMITS);
-  const headers = { "content-encoding": "gzip" };
+  const headers = { "content-encoding": "gzip", "content-type": "application/json" };
   expect((await t.fetch(apiPaths.ingest(ref), { method: "POST", headers, body: "{}" })).status).toBe(400);
   const br = await t.fetch(apiPaths.ingest(ref), {
     method: "POST",
-    headers: { "content-encoding": "br" },
+    headers: { "content-encoding": "br", "content-type": "application/json" },
     body: "{}",
   });
   expect(br.status).toBe(400);
@@ -61,7 +61,7 @@ test("a gzip body within the limits is accepted", async () => {
   const body = gzipSync(stringifyExtended(historyBatch(0, 1000)));
   const response = await t.fetch(apiPaths.ingest(ref), {
     method: "POST",
-    headers: { "content-encoding": "gzip" },
+    headers: { "content-encoding": "gzip", "content-type": "application/json" },
     body,
   });
   expect(response.status).toBe(200);

@@ -1,12 +1,13 @@
 /**
  * The first start creates an admin key and writes it to `<data>/admin-key` (mode 0600), so the
- * local user can read it and nobody else on the machine can. Later starts only point at it.
+ * local user can read it and nobody else on the machine can. Later starts only point at it; when
+ * the key in the file is revoked, the file goes too, so that it never offers a dead key.
  */
 import { existsSync } from "node:fs";
-import { chmod, writeFile } from "node:fs/promises";
+import { chmod, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Store } from "../store/store.js";
-import { generateApiKey } from "./api-key.js";
+import { generateApiKey, hashApiKey } from "./api-key.js";
 
 export const ADMIN_KEY_FILE = "admin-key";
 
@@ -23,5 +24,24 @@ export async function ensureAdminKey(store: Store, dataDir: string, now: number)
     { id: key.id, name: "admin", entity: "local", admin: true, createdAt: now, lastUsedAt: null },
     key.secretHash,
   );
+  return path;
+}
+
+/** Whether `<data>/admin-key` holds the key with this id (false when there is no such file). */
+export async function adminKeyFileHolds(store: Store, dataDir: string, keyId: string): Promise<boolean> {
+  let secret: string;
+  try {
+    secret = (await readFile(join(dataDir, ADMIN_KEY_FILE), "utf8")).trim();
+  } catch {
+    return false;
+  }
+  if (secret === "") return false;
+  return (await store.findApiKeyByHash(hashApiKey(secret)))?.id === keyId;
+}
+
+/** Removes `<data>/admin-key`; resolves to its path. */
+export async function removeAdminKeyFile(dataDir: string): Promise<string> {
+  const path = join(dataDir, ADMIN_KEY_FILE);
+  await rm(path, { force: true });
   return path;
 }

@@ -17,3 +17,11 @@ export function isLoopbackHost(host: string): boolean {
   const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
   return bare.toLowerCase() === "localhost" || isLoopbackAddress(bare);
 }
+
+/**
+ * Whether loopback requests without a key act as admin: asked for (the default) and the server
+ * binds loopback, else anyone on the network would be "local".
+ */
+export function trustsLoopback(config: { trustLoopback: boolean; host: string }): boolean {
+  return config.trustLoopback && isLoopbackHost(config.host);
+}

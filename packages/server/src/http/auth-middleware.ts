@@ -1,12 +1,11 @@
 /** Authenticates every API request before its handler runs and keeps the Principal for it. */
 import type { MiddlewareHandler } from "hono";
 import { authenticate } from "../auth/authenticate.js";
-import { isLoopbackHost } from "../auth/loopback.js";
+import { trustsLoopback } from "../auth/loopback.js";
 import type { AppDeps, AppEnv } from "./app-env.js";
 
 export function authMiddleware(deps: AppDeps): MiddlewareHandler<AppEnv> {
-  // Decided once: loopback trust needs a loopback bind, else anyone on the network would be "local".
-  const trustLoopback = deps.config.trustLoopback && isLoopbackHost(deps.config.host);
+  const trustLoopback = trustsLoopback(deps.config);
   return async (c, next) => {
     const principal = await authenticate(deps.store, {
       authorization: c.req.header("authorization"),

@@ -6,10 +6,13 @@
 import { API_PREFIX, NotFoundError } from "@stepwise/protocol";
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "./app-env.js";
+import { trustsLoopback } from "../auth/loopback.js";
 import { authMiddleware } from "./auth-middleware.js";
+import { loopbackGuard } from "./loopback-guard.js";
 import { wellFormedPath } from "./well-formed-path.js";
 import { errorResponse } from "./error-response.js";
 import { accountRoutes } from "./routes/account-routes.js";
+import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { entityRoutes } from "./routes/entity-routes.js";
 import { fileRoutes } from "./routes/file-routes.js";
 import { historyRoute } from "./routes/history-route.js";
@@ -29,11 +32,15 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
       log,
     ),
   );
+  // First of all: on a server that trusts this machine, web pages of other origins and other
+  // host names (DNS rebinding) are refused before anything else runs.
+  if (trustsLoopback(deps.config)) app.use("*", loopbackGuard(deps));
   const api = new Hono<AppEnv>();
   api.use("*", wellFormedPath());
   api.use("*", authMiddleware(deps));
   for (const routes of [
-    accountRoutes(deps),
+    accountRoutes(),
+    apiKeyRoutes(deps, log),
     entityRoutes(deps),
     runRoutes(deps),
     ingestRoute(deps),

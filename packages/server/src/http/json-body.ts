@@ -1,5 +1,9 @@
-/** Reads an extended-JSON request body (NaN and ±Infinity allowed) and validates it with a schema. */
-import { deeperThan, MAX_BODY_DEPTH, parseExtended } from "@stepwise/protocol";
+/**
+ * Reads an extended-JSON request body (NaN and ±Infinity allowed) and validates it with a schema.
+ * The body must say it is JSON (`Content-Type: application/json`): a web page can send text/plain
+ * or a form to any server without a CORS preflight, JSON only after one this server never grants.
+ */
+import { deeperThan, MAX_BODY_DEPTH, parseExtended, StepwiseError } from "@stepwise/protocol";
 import type { z } from "zod";
 import { InputError, parseInput } from "./input-error.js";
 import { readBody, type BodyLimits } from "./read-body.js";
@@ -9,6 +13,7 @@ export async function readJsonBody<S extends z.ZodType>(
   limits: BodyLimits,
   schema: S,
 ): Promise<z.output<S>> {
+  requireJsonContentType(request.headers.get("content-type"));
   const bytes = await readBody(request, limits);
   if (bytes.length === 0) throw new InputError([{ field: "body", message: "a JSON body is required" }]);
   const text = bytes.toString("utf8");
@@ -24,4 +29,17 @@ export async function readJsonBody<S extends z.ZodType>(
   if (deeperThan(value, MAX_BODY_DEPTH))
     throw new InputError([{ field: "body", message: `nests deeper than ${MAX_BODY_DEPTH} levels` }]);
   return parseInput(schema, value, "body");
+}
+
+/** Throws 415 unless the media type is `application/json` (parameters such as charset allowed). */
+export function requireJsonContentType(header: string | null): void {
+  const type = (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type === "application/json") return;
+  throw new StepwiseError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `the request body must be sent with 'Content-Type: application/json' (got ${
+      header === null ? "none" : `'${header.slice(0, 100)}'`
+    }); other types are refused because any web page can send them to this server unasked ` +
+      "(curl: add -H 'Content-Type: application/json')",
+  );
 }

@@ -224,6 +224,10 @@ export interface Store {
   findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null>;
   touchApiKey(id: string, now: number): Promise<void>;
   countApiKeys(): Promise<number>;
+  /** Every key, oldest first. */
+  listApiKeys(): Promise<StoredApiKey[]>;
+  /** Removes the key, so that it authenticates nothing from now on; resolves to it, or null if unknown. */
+  revokeApiKey(id: string): Promise<StoredApiKey | null>;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,6 @@
 /**
  * Store contract, API keys: created with a secret hash, found by that hash, touched on use,
- * counted.
+ * counted, listed oldest first, and revoked (after which the hash finds nothing).
  */
 import { describe, expect, it } from "vitest";
 import type { StoredApiKey } from "../../src/store/store.js";
@@ -36,6 +36,28 @@ export function keysContract(factory: StoreFactory): void {
       expect(await store.findApiKeyByHash("hash-3")).toBeNull();
       await store.touchApiKey("k1", 99);
       expect(await store.findApiKeyByHash("hash-1")).toEqual({ ...admin, lastUsedAt: 99 });
+    });
+
+    it("lists keys oldest first and revokes one so that its hash finds nothing", async () => {
+      const store = await open();
+      const key = (id: string, createdAt: number): StoredApiKey => ({
+        id,
+        name: `key ${id}`,
+        entity: "team",
+        admin: false,
+        createdAt,
+        lastUsedAt: null,
+      });
+      await store.createApiKey(key("b", 20), "hash-b");
+      await store.createApiKey(key("a", 10), "hash-a");
+      await store.createApiKey(key("c", 30), "hash-c");
+      expect((await store.listApiKeys()).map((k) => k.id)).toEqual(["a", "b", "c"]);
+      expect(await store.revokeApiKey("b")).toEqual(key("b", 20));
+      expect(await store.findApiKeyByHash("hash-b")).toBeNull();
+      expect(await store.revokeApiKey("b")).toBeNull();
+      expect((await store.listApiKeys()).map((k) => k.id)).toEqual(["a", "c"]);
+      expect(await store.countApiKeys()).toBe(2);
+      expect(await store.findApiKeyByHash("hash-c")).toEqual(key("c", 30));
     });
   });
 }

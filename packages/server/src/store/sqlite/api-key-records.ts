@@ -1,5 +1,6 @@
 /**
  * API key records. Only a hash of each secret is stored; lookups are by that hash (unique).
+ * Revoking deletes the row: the next request with that key finds nothing and is refused.
  */
 import type Database from "better-sqlite3";
 import type { StoredApiKey } from "../store.js";
@@ -20,6 +21,9 @@ export class ApiKeyRecords {
   private readonly byHash: Database.Statement<[string], KeyRow>;
   private readonly touch: Database.Statement<[number, string]>;
   private readonly count: Database.Statement<[], { n: number }>;
+  private readonly everyKey: Database.Statement<[], KeyRow>;
+  private readonly byId: Database.Statement<[string], KeyRow>;
+  private readonly remove: Database.Statement<[string]>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -31,6 +35,13 @@ export class ApiKeyRecords {
     );
     this.touch = db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?");
     this.count = db.prepare("SELECT COUNT(*) AS n FROM api_keys");
+    this.everyKey = db.prepare(
+      "SELECT id, name, entity, admin, created_at, last_used_at FROM api_keys ORDER BY created_at, id",
+    );
+    this.byId = db.prepare(
+      "SELECT id, name, entity, admin, created_at, last_used_at FROM api_keys WHERE id = ?",
+    );
+    this.remove = db.prepare("DELETE FROM api_keys WHERE id = ?");
   }
 
   create(key: StoredApiKey, secretHash: string): void {
@@ -47,15 +58,19 @@ export class ApiKeyRecords {
 
   find(secretHash: string): StoredApiKey | null {
     const row = this.byHash.get(secretHash);
+    return row ? keyOf(row) : null;
+  }
+
+  all(): StoredApiKey[] {
+    return this.everyKey.all().map(keyOf);
+  }
+
+  /** Deletes the key; returns what it was, or null when no key has this id. */
+  revoke(id: string): StoredApiKey | null {
+    const row = this.byId.get(id);
     if (!row) return null;
-    return {
-      id: row.id,
-      name: row.name,
-      entity: row.entity,
-      admin: row.admin !== 0,
-      createdAt: row.created_at,
-      lastUsedAt: row.last_used_at,
-    };
+    this.remove.run(id);
+    return keyOf(row);
   }
 
   touchKey(id: string, now: number): void {
@@ -65,4 +80,15 @@ export class ApiKeyRecords {
   total(): number {
     return (this.count.get() as { n: number }).n;
   }
+}
+
+function keyOf(row: KeyRow): StoredApiKey {
+  return {
+    id: row.id,
+    name: row.name,
+    entity: row.entity,
+    admin: row.admin !== 0,
+    createdAt: row.created_at,
+    lastUsedAt: row.last_used_at,
+  };
 }

@@ -128,6 +128,12 @@ export class SqliteStore implements Store {
   countApiKeys(): Promise<number> {
     return settle(() => this.apiKeys.total());
   }
+  listApiKeys(): Promise<StoredApiKey[]> {
+    return settle(() => this.apiKeys.all());
+  }
+  revokeApiKey(id: string): Promise<StoredApiKey | null> {
+    return settle(() => this.apiKeys.revoke(id));
+  }
   close(): Promise<void> {
     return settle(() => {
       if (this.db.open) this.db.close();
