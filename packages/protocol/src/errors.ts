@@ -8,6 +8,8 @@ export const errorCatalogue = {
   CONFIG_CHANGE: { httpStatus: 409, exitCode: 2 },
   NOT_FOUND: { httpStatus: 404, exitCode: 4 },
   CORRUPT_DATA: { httpStatus: 422, exitCode: 3 },
+  /** A run file path that cannot coexist with one stored (a file where a folder is, or the reverse). */
+  PATH_CONFLICT: { httpStatus: 409, exitCode: 2 },
   /** An ingest batch starts past what the server has; the response names the expected offset. */
   OFFSET_GAP: { httpStatus: 409, exitCode: 5 },
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
@@ -19,9 +21,17 @@ export const errorCatalogue = {
   INTERNAL: { httpStatus: 500, exitCode: 1 },
   /** The server or network failed (CLI/SDK side): retryable. */
   UNAVAILABLE: { httpStatus: 503, exitCode: 7 },
+  /** The server's disk (or quota) is full: nothing of the request was stored; retryable. */
+  STORAGE_FULL: { httpStatus: 503, exitCode: 7 },
 } as const;
 
 export type ErrorCode = keyof typeof errorCatalogue;
+
+/** Codes a client should retry after a pause: the same request may succeed later unchanged. */
+export const RETRYABLE_ERROR_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  "UNAVAILABLE",
+  "STORAGE_FULL",
+]);
 
 /** Base class of every error Stepwise throws on purpose. */
 export class StepwiseError extends Error {
@@ -78,6 +88,23 @@ export class CorruptDataError extends StepwiseError {
 export class AuthError extends StepwiseError {
   constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
     super(code, message);
+  }
+}
+
+/** A run file path collides with a stored one: `a` cannot be a file while `a/b` exists, nor the reverse. */
+export class PathConflictError extends StepwiseError {
+  constructor(message: string) {
+    super("PATH_CONFLICT", message);
+  }
+}
+
+/**
+ * The server could not store a request because its disk or quota is full. Nothing of the
+ * request was kept; the same request succeeds once space is freed (HTTP 503, retryable).
+ */
+export class StorageFullError extends StepwiseError {
+  constructor(message: string) {
+    super("STORAGE_FULL", message);
   }
 }
 

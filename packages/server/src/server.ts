@@ -18,6 +18,7 @@ import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
 import { HistoryCompactor } from "./history-compactor.js";
+import { logWithoutRepeats } from "./log-without-repeats.js";
 import { StaleRunSweeper } from "./stale-run-sweeper.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import type { Store } from "./store/store.js";
@@ -44,7 +45,7 @@ export interface StartOptions {
 }
 
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
-  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = logWithoutRepeats(options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   const now = options.now ?? (() => Date.now() / 1000);
   const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
   const blobs = new LocalBlobStore(join(config.dataDir, "files"));
