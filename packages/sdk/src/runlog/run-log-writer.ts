@@ -14,8 +14,10 @@ import { stringifyExtended, type RunRecord } from "@stepwise/protocol";
 import {
   encodeFileHeader,
   FRAME_HEADER_BYTES,
+  KEY_TABLE_EVERY_BYTES,
   FRAME_MAGIC,
   PAYLOAD_KEY,
+  PAYLOAD_KEY_TABLE,
   PAYLOAD_ROW,
   TAG_JSON,
   TAG_NUMBER,
@@ -67,6 +69,14 @@ export class RunLogWriter {
   private readonly onStall: ((waitedMs: number) => void) | undefined;
   private head = 0;
   private producedFrames = 0;
+  /** Each key's id and JSON text as a key-table entry (u32 id | u32 n | text), in id order. */
+  private readonly keyTableEntries: Buffer[] = [];
+  private keyTableBytes = 0;
+  /** History rows appended so far: each key table says how many precede it. */
+  private rowsAppended = 0;
+  /** Frame bytes appended since the last key table, and how many may pass before the next one. */
+  private bytesSinceKeyTable = 0;
+  private keyTableDueBytes = KEY_TABLE_EVERY_BYTES;
   /** (time, producedFrames) pairs, one per LAG_CHECK_FRAMES frames, oldest first. */
   private readonly checkpoints: Array<{ at: number; frames: number }> = [];
   private closed = false;
@@ -160,8 +170,10 @@ export class RunLogWriter {
         size += 9 + text.length * 3;
       }
     }
+    this.rowsAppended++;
     if (RING_FRAME_HEADER + size > this.maxPiece) {
       this.appendJson(stringifyExtended({ t: "history", row }));
+      if (this.bytesSinceKeyTable >= this.keyTableDueBytes) this.appendKeyTable();
       return;
     }
     const start = this.reserve(RING_FRAME_HEADER + size);
@@ -186,11 +198,35 @@ export class RunLogWriter {
       }
     }
     this.commitFrame(start, at - start - RING_FRAME_HEADER, KIND_ROW << KIND_SHIFT);
+    if (this.bytesSinceKeyTable >= this.keyTableDueBytes) this.appendKeyTable();
+  }
+
+  /**
+   * Appends a key table (log-format.ts PAYLOAD_KEY_TABLE): every key so far and the number of
+   * rows before it, so that a reader can decode rows whose key definition was damaged and count
+   * what damage cost. It travels as a raw frame (its first byte marks it), so the worker frames
+   * it like a JSON record. Called every KEY_TABLE_EVERY_BYTES (or 16 tables' worth) and at close.
+   */
+  private appendKeyTable(): void {
+    const head = Buffer.alloc(9);
+    head[0] = PAYLOAD_KEY_TABLE;
+    head.writeUInt32LE(this.rowsAppended >>> 0, 1);
+    head.writeUInt32LE(this.keyTableEntries.length, 5);
+    this.writeLarge(Buffer.concat([head, ...this.keyTableEntries]));
+    this.bytesSinceKeyTable = 0;
+    this.keyTableDueBytes = Math.max(KEY_TABLE_EVERY_BYTES, 16 * this.keyTableBytes);
   }
 
   private defineKey(key: string): void {
     const id = this.keyIds.size;
     this.keyIds.set(key, id);
+    const json = Buffer.from(JSON.stringify(key), "utf8");
+    const entry = Buffer.alloc(8 + json.length);
+    entry.writeUInt32LE(id, 0);
+    entry.writeUInt32LE(json.length, 4);
+    json.copy(entry, 8);
+    this.keyTableEntries.push(entry);
+    this.keyTableBytes += entry.length;
     const text = JSON.stringify(key) + ":";
     const start = this.reserve(RING_FRAME_HEADER + 4 + text.length * 3);
     this.view.setUint32(start + RING_FRAME_HEADER, id, true);
@@ -215,6 +251,7 @@ export class RunLogWriter {
   }
 
   private commitFrame(start: number, length: number, flags: number): void {
+    this.bytesSinceKeyTable += length;
     this.ring.writeUInt32LE(length, start);
     this.ring.writeUInt32LE(flags, start + 4);
     let head = start + RING_FRAME_HEADER + length;
@@ -344,6 +381,12 @@ export class RunLogWriter {
   }
 
   private requestClose(): void {
+    // A last key table, so a finished log's counts and keys are complete; skipped when the
+    // worker has failed or the ring has no room (closing must not wait on a stuck disk).
+    if (!this.closed && this.bytesSinceKeyTable > 0 && this.workerError === null) {
+      const bytes = 9 + this.keyTableBytes;
+      if (bytes <= this.maxPiece && this.free() >= 2 * (RING_FRAME_HEADER + bytes)) this.appendKeyTable();
+    }
     this.closed = true;
     Atomics.store(this.control, SLOT.close, 1);
     Atomics.notify(this.control, SLOT.head);

@@ -4,7 +4,10 @@
  * buffer and key table between calls, so following a growing log costs O(new bytes), not a
  * re-read from the start (RunLogReader reads a fixed snapshot from the file header on).
  * A damaged region (a complete frame that fails its checks) is skipped with RunLogReader's
- * resynchronisation and reported.
+ * resynchronisation and reported. A binary row whose keys no frame read so far defines (its
+ * key definition was damaged) stops the tail there: the live upload never passes a row it could
+ * not send, and `stepwise sync`, which reads the finished log with the run log reader and finds
+ * such keys in later key tables, uploads the rest.
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { crc32 } from "node:zlib";
@@ -40,6 +43,8 @@ export class LogTail {
   private buffer = Buffer.alloc(0);
   private bufferStart = FILE_HEADER_BYTES;
   private keys: string[] = [];
+  /** Set while the tail is stopped before a row with undefined keys. */
+  stuckAt: number | null = null;
 
   constructor(
     readonly file: string,
@@ -75,7 +80,16 @@ export class LogTail {
       const end = at + FRAME_HEADER_BYTES + length;
       this.position = end;
       const decoded = decodePayload(checked.subarray(4), this.keys);
-      if (decoded.kind === "key") this.keys[decoded.id] = decoded.key;
+      if (decoded.kind === "unknown-keys") {
+        if (this.stuckAt !== at)
+          this.onIssue(
+            `${this.file}: the history row at byte ${at} uses keys whose definition is damaged (ids ${decoded.ids.join(", ")}); live upload stops there, run \`npx stepwise sync\` after the run`,
+          );
+        this.stuckAt = at;
+        this.position = at;
+        return null;
+      }
+      if (decoded.kind === "keys") for (const { id, key } of decoded.keys) this.keys[id] ??= key;
       else if (decoded.kind === "bad")
         this.onIssue(`${this.file}: record at byte ${at} skipped: ${decoded.message}`);
       else if (decoded.packed === undefined)
