@@ -1,5 +1,7 @@
-// `npm start`: logs a short demo training run to ./stepwise and prints how to read it back.
-// The same ten lines as the README's example, with a fake loss curve.
+// The README's ten-line example: a fake training run logged to the server at STEPWISE_BASE_URL
+// (default http://127.0.0.1:8080; start one with `npx @stepwise/cli server`). The run is kept in
+// ./stepwise too, so with no server it can be uploaded later with `npx stepwise sync`.
+// Run it with `node examples/quickstart.mjs`.
 import * as stepwise from "@stepwise/sdk";
 
 const run = await stepwise.init({ project: "quickstart", config: { lr: 0.01, epochs: 3 } });
