@@ -31,6 +31,9 @@ export {
   CorruptDataError,
   type RunRecord,
   type RunState,
+  type ApiKeyDto,
+  type CreateApiKeyBody,
+  type CreateApiKeyResponse,
 } from "@stepwise/protocol";
 export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
 export { ApiRun } from "./api/api-run.js";

@@ -136,7 +136,7 @@ describe("state-changing requests from other origins", () => {
     for (const [host, origin] of [
       [`127.0.0.1:${port}`, `http://127.0.0.1:${port}`],
       [`localhost:${port}`, `http://localhost:${port}`],
-    ]) {
+    ] as const) {
       const browser = { host, origin, "sec-fetch-site": "same-origin", ...JSON_TYPE };
       const name = `ui via ${host}`;
       const created = await send(

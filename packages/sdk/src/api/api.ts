@@ -7,7 +7,10 @@
  *   for await (const r of api.runs("me/mnist", { filters: ["summary.val/acc>0.9"], order: "-summary.val/acc" })) {}
  */
 import {
+  apiKeyDtoSchema,
+  apiKeyListResponseSchema,
   apiPaths,
+  createApiKeyResponseSchema,
   entityListResponseSchema,
   projectListResponseSchema,
   runDtoSchema,
@@ -15,6 +18,9 @@ import {
   viewerResponseSchema,
   RUN_LIST_MAX_LIMIT,
   UsageError,
+  type ApiKeyDto,
+  type CreateApiKeyBody,
+  type CreateApiKeyResponse,
   type EntityDto,
   type ProjectDto,
   type RunListBody,
@@ -104,5 +110,29 @@ export class Api {
 
   async projects(entity: string): Promise<ProjectDto[]> {
     return (await this.#http.json("GET", apiPaths.projects(entity), projectListResponseSchema)).projects;
+  }
+
+  /** Every API key of the server, oldest first, without secrets (admin only: AuthError FORBIDDEN otherwise). */
+  async apiKeys(): Promise<ApiKeyDto[]> {
+    return (await this.#http.json("GET", apiPaths.keys(), apiKeyListResponseSchema)).keys;
+  }
+
+  /**
+   * Creates an API key for `entity` (admin only); `admin` defaults to false. The answer holds the
+   * key itself, which the server never shows again: it stores only a hash.
+   */
+  createApiKey(options: CreateApiKeyBody): Promise<CreateApiKeyResponse> {
+    return this.#http.json("POST", apiPaths.keys(), createApiKeyResponseSchema, { body: options });
+  }
+
+  /**
+   * Revokes the key with this id (as `apiKeys()` lists it; admin only): from the next request on,
+   * the server refuses it. Resolves to the key that was revoked; NotFoundError for an unknown id,
+   * UsageError for the server's last admin key.
+   */
+  async revokeApiKey(id: string): Promise<ApiKeyDto> {
+    if (typeof id !== "string" || id === "")
+      throw new UsageError("revokeApiKey(id) needs a key id as apiKeys() lists it");
+    return this.#http.json("DELETE", apiPaths.key(id), apiKeyDtoSchema);
   }
 }

@@ -39,7 +39,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
   api.use("*", wellFormedPath());
   api.use("*", authMiddleware(deps));
   for (const routes of [
-    accountRoutes(),
+    accountRoutes(deps),
     apiKeyRoutes(deps, log),
     entityRoutes(deps),
     runRoutes(deps),

@@ -1,10 +1,10 @@
 /** `GET /viewer`: who the server takes the caller to be (API keys: api-key-routes.ts). */
 import type { ViewerResponse } from "@stepwise/protocol";
 import { Hono } from "hono";
-import type { AppEnv } from "../app-env.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
 import { extendedJson } from "../json-response.js";
 
-export function accountRoutes(): Hono<AppEnv> {
+export function accountRoutes(_deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/viewer", (c) => {
