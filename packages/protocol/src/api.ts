@@ -303,6 +303,8 @@ export const viewerResponseSchema = z.object({
   entity: z.string(),
   admin: z.boolean(),
   via: z.enum(["key", "loopback"]),
+  /** The server's instance id: generated once with its store, kept with its data (a restored backup keeps it). */
+  serverId: z.string().optional(),
 });
 export type ViewerResponse = z.infer<typeof viewerResponseSchema>;
 

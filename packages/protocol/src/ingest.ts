@@ -146,5 +146,7 @@ export const ingestResponseSchema = z.object({
   stopped: z.boolean(),
   state: z.string(),
   name: z.string(),
+  /** The server's instance id (`GET /viewer`), so the SDK keeps its sync state per server. */
+  serverId: z.string().optional(),
 });
 export type IngestResponse = z.infer<typeof ingestResponseSchema>;

@@ -189,6 +189,8 @@ export interface StoredApiKey {
 }
 
 export interface Store {
+  /** This store's id: generated once with the store and kept with its data (clients key their sync state by it). */
+  readonly instanceId: string;
   listEntities(): Promise<EntitySummary[]>;
   listProjects(entity: string): Promise<ProjectSummary[]>;
 

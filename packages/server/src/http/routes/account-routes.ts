@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { extendedJson } from "../json-response.js";
 
-export function accountRoutes(_deps: AppDeps): Hono<AppEnv> {
+export function accountRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/viewer", (c) => {
@@ -15,6 +15,7 @@ export function accountRoutes(_deps: AppDeps): Hono<AppEnv> {
       entity: p.entity,
       admin: p.admin,
       via: p.via,
+      serverId: deps.store.instanceId,
     };
     return extendedJson(viewer);
   });

@@ -45,6 +45,7 @@ export function ingestRoute(deps: AppDeps): Hono<AppEnv> {
       stopped: run.stopRequested,
       state: run.state,
       name: run.name,
+      serverId: deps.store.instanceId,
     };
     return extendedJson(body);
   });

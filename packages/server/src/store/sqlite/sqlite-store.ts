@@ -31,11 +31,13 @@ import { HistoryReader } from "./history-reader.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
 import { querySeries } from "./series-query.js";
+import { readOrCreateInstanceId } from "./instance-id.js";
 import { settle } from "./settle.js";
 import { SeriesSource } from "./series-source.js";
 import { SeriesWriter } from "./series-writer.js";
 
 export class SqliteStore implements Store {
+  readonly instanceId: string;
   private readonly runs: RunTable;
   private readonly runList: RunList;
   private readonly batches: BatchApplier;
@@ -48,6 +50,7 @@ export class SqliteStore implements Store {
   private readonly update: (ref: RunRef, patch: RunPatch) => StoredRun;
 
   constructor(private readonly db: Database.Database) {
+    this.instanceId = readOrCreateInstanceId(db);
     this.runs = new RunTable(db);
     this.runList = new RunList(db);
     this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db));
