@@ -32,6 +32,25 @@ export interface ServerConfig {
    * CLI's `server` command defaults it to the `@stepwise/web` build (`--web-root`, `STEPWISE_WEB_ROOT`).
    */
   webRoot: string | null;
+  /**
+   * A client must send a request's headers within this long of starting it, else it gets 408
+   * and its connection is closed (slowloris). Default 20 (`STEPWISE_HEADERS_TIMEOUT_S`).
+   */
+  headersTimeoutS: number;
+  /** A client must send a whole request, body included, within this long. Default 300 (`STEPWISE_REQUEST_TIMEOUT_S`). */
+  requestTimeoutS: number;
+  /**
+   * A connection on which nothing moves for this long (a stalled body, a reader that stopped
+   * reading) is closed. Default 60 (`STEPWISE_IDLE_TIMEOUT_S`).
+   */
+  idleTimeoutS: number;
+  /**
+   * Connections one remote address may hold open at once; more are closed as they arrive, so
+   * that one client cannot take every file descriptor. 0 = no cap. Default 128
+   * (`STEPWISE_MAX_CONNECTIONS_PER_CLIENT`); behind a reverse proxy every client has the
+   * proxy's address: raise it or set 0 there, and let the proxy cap clients.
+   */
+  maxConnectionsPerClient: number;
 }
 
 /** What a caller may set; strings (from argv and env) are parsed, numbers taken as they are. */
@@ -44,6 +63,10 @@ export interface ConfigFlags {
   maxDecompressedBytes?: string | number;
   trustLoopback?: string | boolean;
   webRoot?: string;
+  headersTimeoutS?: string | number;
+  requestTimeoutS?: string | number;
+  idleTimeoutS?: string | number;
+  maxConnectionsPerClient?: string | number;
 }
 
 const numberFrom = z.union([z.number(), z.string().trim().min(1).pipe(z.coerce.number())]);
@@ -118,6 +141,30 @@ const FIELDS = {
     schema: z.string().min(1).max(4096),
     fix: "the directory of the built web UI (the one holding index.html)",
   },
+  headersTimeoutS: {
+    flag: "--headers-timeout",
+    env: "STEPWISE_HEADERS_TIMEOUT_S",
+    schema: numberFrom.pipe(z.number().min(0.1).max(3600)),
+    fix: "a number of seconds from 0.1 to 3600",
+  },
+  requestTimeoutS: {
+    flag: "--request-timeout",
+    env: "STEPWISE_REQUEST_TIMEOUT_S",
+    schema: numberFrom.pipe(z.number().min(0.1).max(86_400)),
+    fix: "a number of seconds from 0.1 to 86400",
+  },
+  idleTimeoutS: {
+    flag: "--idle-timeout",
+    env: "STEPWISE_IDLE_TIMEOUT_S",
+    schema: numberFrom.pipe(z.number().min(0.1).max(86_400)),
+    fix: "a number of seconds from 0.1 to 86400",
+  },
+  maxConnectionsPerClient: {
+    flag: "--max-connections-per-client",
+    env: "STEPWISE_MAX_CONNECTIONS_PER_CLIENT",
+    schema: numberFrom.pipe(z.number().int().min(0).max(1_000_000)),
+    fix: "a whole number of connections (0 = no cap)",
+  },
 } as const;
 
 type FieldName = keyof typeof FIELDS;
@@ -141,6 +188,12 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     throw new UsageError(
       `the decompressed body limit (${maxDecompressedBytes} bytes) must be at least the body limit (${maxBodyBytes} bytes)`,
     );
+  const headersTimeoutS = pick("headersTimeoutS", 20);
+  const requestTimeoutS = pick("requestTimeoutS", 300);
+  if (requestTimeoutS < headersTimeoutS)
+    throw new UsageError(
+      `the request timeout (${requestTimeoutS} s) must be at least the headers timeout (${headersTimeoutS} s)`,
+    );
   return {
     port: pick("port", 8080),
     host: pick("host", "127.0.0.1"),
@@ -150,6 +203,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     maxDecompressedBytes,
     trustLoopback: pick("trustLoopback", true),
     webRoot: webRootOf(pick("webRoot", "")),
+    headersTimeoutS,
+    requestTimeoutS,
+    idleTimeoutS: pick("idleTimeoutS", 60),
+    maxConnectionsPerClient: pick("maxConnectionsPerClient", 128),
   };
 }
 

@@ -4,7 +4,7 @@
  * `crashed`. `close()` stops accepting, lets in-flight requests finish, then closes the stores,
  * so nothing the server acknowledged is lost.
  */
-import { createServer, type Server } from "node:http";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
@@ -18,6 +18,7 @@ import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
 import { HistoryCompactor } from "./history-compactor.js";
+import { createHttpServer } from "./http-server.js";
 import { logWithoutRepeats } from "./log-without-repeats.js";
 import { StaleRunSweeper } from "./stale-run-sweeper.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
@@ -55,7 +56,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const deps: AppDeps = { store, blobs, config, now, onIngest: compactor.noteIngest };
     const app = createApp(deps, log);
     const listener = getRequestListener(app.fetch, { errorHandler: (error) => errorResponse(error, log) });
-    const server = createServer((req, res) => void listener(req, res));
+    const server = createHttpServer(config, listener, log);
     await listen(server, config);
     const sweeper = new StaleRunSweeper(store, config.crashTimeoutS, now, log);
     sweeper.start();

@@ -5,7 +5,7 @@ import { UsageError } from "@stepwise/protocol";
 import { loadConfig } from "../src/config.js";
 
 describe("loadConfig", () => {
-  test("defaults: 127.0.0.1:8080, ./stepwise-data, 60 s crash timeout, 64/256 MiB bodies, loopback trust", () => {
+  test("defaults: 127.0.0.1:8080, ./stepwise-data, 60 s crash timeout, 64/256 MiB bodies, loopback trust, slow-client limits", () => {
     expect(loadConfig({}, {})).toEqual({
       port: 8080,
       host: "127.0.0.1",
@@ -15,6 +15,10 @@ describe("loadConfig", () => {
       maxDecompressedBytes: 256 * 1024 * 1024,
       trustLoopback: true,
       webRoot: null,
+      headersTimeoutS: 20,
+      requestTimeoutS: 300,
+      idleTimeoutS: 60,
+      maxConnectionsPerClient: 128,
     });
   });
 
@@ -34,6 +38,22 @@ describe("loadConfig", () => {
     expect(loadConfig({ port: "0", data: "/tmp/x" }, env)).toMatchObject({ port: 0, dataDir: "/tmp/x" });
   });
 
+  test("slow-client limits from the environment and flags", () => {
+    const env = {
+      STEPWISE_HEADERS_TIMEOUT_S: "5",
+      STEPWISE_REQUEST_TIMEOUT_S: "60",
+      STEPWISE_IDLE_TIMEOUT_S: "2.5",
+      STEPWISE_MAX_CONNECTIONS_PER_CLIENT: "0",
+    };
+    expect(loadConfig({}, env)).toMatchObject({
+      headersTimeoutS: 5,
+      requestTimeoutS: 60,
+      idleTimeoutS: 2.5,
+      maxConnectionsPerClient: 0,
+    });
+    expect(loadConfig({ maxConnectionsPerClient: "16" }, env).maxConnectionsPerClient).toBe(16);
+  });
+
   test("webRoot: none by default, a flag or STEPWISE_WEB_ROOT made absolute", () => {
     expect(loadConfig({}, {}).webRoot).toBeNull();
     expect(loadConfig({ webRoot: "web/dist" }, {}).webRoot).toBe(resolve("web/dist"));
@@ -49,6 +69,10 @@ describe("loadConfig", () => {
     [{}, { STEPWISE_TRUST_LOOPBACK: "maybe" }, "STEPWISE_TRUST_LOOPBACK must be true or false"],
     [{ host: "" }, {}, "--host"],
     [{ maxBodyBytes: 2048, maxDecompressedBytes: 1024 }, {}, "must be at least the body limit"],
+    [{}, { STEPWISE_HEADERS_TIMEOUT_S: "0" }, "STEPWISE_HEADERS_TIMEOUT_S must be a number of seconds"],
+    [{ idleTimeoutS: "soon" }, {}, "--idle-timeout must be a number of seconds"],
+    [{}, { STEPWISE_MAX_CONNECTIONS_PER_CLIENT: "1.5" }, "must be a whole number of connections"],
+    [{ headersTimeoutS: 60, requestTimeoutS: 30 }, {}, "must be at least the headers timeout"],
   ])("refuses %j %j naming the option", (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(UsageError);
     expect(() => loadConfig(flags, env)).toThrow(message);

@@ -1,7 +1,8 @@
 /**
  * Reads a request body with two limits: the bytes sent (checked against Content-Length first,
  * then while reading, so a liar is cut off too) and, for `Content-Encoding: gzip`, the bytes
- * after decoding — a small gzip bomb must not fill the server's memory.
+ * after decoding — a small gzip bomb must not fill the server's memory. A body cut off by the
+ * client or by a timeout is the client's error (400), not the server's.
  */
 import type { ReadableStreamReadResult } from "node:stream/web";
 import { gunzip } from "node:zlib";
@@ -31,7 +32,7 @@ async function readLimited(request: Request, max: number): Promise<Buffer> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read();
+    const chunk: ReadableStreamReadResult<Uint8Array> = await reader.read().catch(cutOff);
     if (chunk.done) break;
     const value = chunk.value;
     size += value.byteLength;
@@ -42,6 +43,17 @@ async function readLimited(request: Request, max: number): Promise<Buffer> {
     chunks.push(value);
   }
   return Buffer.concat(chunks, size);
+}
+
+/**
+ * The client closed the connection mid-body, or the server cut it (idle or request timeout): the
+ * client's doing, not a bug, so no 500 and no "internal error" in the server log.
+ */
+function cutOff(error: unknown): never {
+  const reason = error instanceof Error ? error.message : String(error);
+  throw new InvalidDataError(
+    `the request body ended before it was complete (${reason}): the connection was closed or timed out; send the request again`,
+  );
 }
 
 function gunzipLimited(raw: Buffer, max: number): Promise<Buffer> {
