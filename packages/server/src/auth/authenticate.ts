@@ -3,7 +3,7 @@
  * HTTP Basic with user `api` and the key as password (what W&B clients send). Without any
  * credentials, a loopback request is trusted only when the server allows it (bound to loopback).
  */
-import { AuthError } from "@stepwise/protocol";
+import { AuthError, StorageFullError } from "@stepwise/protocol";
 import type { Store } from "../store/store.js";
 import { hashApiKey } from "./api-key.js";
 import { isLoopbackAddress } from "./loopback.js";
@@ -37,8 +37,17 @@ export async function authenticate(store: Store, input: AuthenticateInput): Prom
       "the API key is not valid on this server; check it, or ask the server's admin for one",
     );
   if (key.lastUsedAt === null || input.now - key.lastUsedAt >= TOUCH_INTERVAL_S)
-    await store.touchApiKey(key.id, input.now);
+    await touchUnlessFull(store, key.id, input.now);
   return { keyId: key.id, name: key.name, entity: key.entity, admin: key.admin, via: "key" };
+}
+
+/** `lastUsedAt` is bookkeeping: on a full disk it waits, and reads with a key keep working. */
+async function touchUnlessFull(store: Store, id: string, now: number): Promise<void> {
+  try {
+    await store.touchApiKey(id, now);
+  } catch (error) {
+    if (!(error instanceof StorageFullError)) throw error;
+  }
 }
 
 function secretFrom(header: string): string {
