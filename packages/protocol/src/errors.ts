@@ -22,6 +22,11 @@ export const errorCatalogue = {
   /** The server or network failed (CLI/SDK side): retryable. */
   UNAVAILABLE: { httpStatus: 503, exitCode: 7 },
   /** The server's disk (or quota) is full: nothing of the request was stored; retryable. */
+  /**
+   * Stored data failed its checksum or the database file is damaged: the response names the run
+   * and the item; restore from a backup or run `stepwise server --check`. Never served as values.
+   */
+  STORE_CORRUPT: { httpStatus: 500, exitCode: 3 },
   STORAGE_FULL: { httpStatus: 503, exitCode: 7 },
 } as const;
 
@@ -89,6 +94,19 @@ export class AuthError extends StepwiseError {
   constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
     super(code, message);
   }
+/**
+ * The server's store is damaged: a stored block failed its checksum, or SQLite found the file
+ * corrupt. `details` names the run (when one is concerned), what was damaged and where.
+ */
+export class StoreCorruptError extends StepwiseError {
+  constructor(
+    message: string,
+    readonly details: { run?: string; item?: string; where?: string; database?: string } = {},
+  ) {
+    super("STORE_CORRUPT", message);
+  }
+}
+
 }
 
 /** A run file path collides with a stored one: `a` cannot be a file while `a/b` exists, nor the reverse. */

@@ -3,3 +3,10 @@ export { loadConfig, type ConfigFlags, type ServerConfig } from "./config.js";
 export { startServer, type RunningServer, type StartOptions } from "./server.js";
 export { ADMIN_KEY_FILE } from "./auth/admin-key.js";
 export type { Store } from "./store/store.js";
+export {
+  checkStore,
+  formatStoreCheck,
+  type DamagedItem,
+  type StoreCheckOptions,
+  type StoreCheckReport,
+} from "./store-check.js";

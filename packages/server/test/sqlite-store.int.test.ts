@@ -13,6 +13,7 @@ import { CorruptDataError } from "@stepwise/protocol";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
 import { expectBucketsMatchPoints, rows, runRef, scanAll } from "./store-contract/contract-setup.js";
 import { storeContract } from "./store-contract/store-contract.js";
+import { downgradeTo } from "./store-damage.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -79,9 +80,7 @@ describe("SqliteStore", () => {
     ] as const)
       await store.applyBatch({ entity: "e", project, runId }, {}, 1);
     await store.close();
-    const db = new Database(path); // back to schema version 2: no ordinal column
-    db.exec("ALTER TABLE runs DROP COLUMN ordinal; DELETE FROM schema_migrations WHERE version = 3");
-    db.close();
+    downgradeTo(path, 2); // no ordinal column
     const migrated = await openSqliteStore(path);
     const ordinal = async (project: string, runId: string): Promise<number | undefined> =>
       (await migrated.getRun({ entity: "e", project, runId }))?.ordinal;

@@ -26,6 +26,9 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
     if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
     const options = scanOptions(params);
     const scan = (): AsyncIterable<string[]> => deps.store.scanHistory(ref, options);
+    // Damage (STORE_CORRUPT) in the first page is answered as that error, before any byte is
+    // sent; damage further on ends the scan with it and so cuts the transfer: never a clean end.
+    await firstPage(scan());
     const name = fileName(ref, params.format);
     switch (params.format) {
       case "ndjson":
@@ -50,6 +53,13 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** Reads the first page of a scan (≤ 5,000 rows), and stops it there. */
+async function firstPage(pages: AsyncIterable<string[]>): Promise<void> {
+  const iterator = pages[Symbol.asyncIterator]();
+  await iterator.next();
+  await iterator.return?.();
 }
 
 function scanOptions(params: HistoryParams): HistoryScanOptions {

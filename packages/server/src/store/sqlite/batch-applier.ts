@@ -27,6 +27,7 @@ import { advanceLifecycle } from "../../domain/run-state.js";
 import { planStream, type StreamPlan } from "../../domain/stream-offsets.js";
 import { toBlob } from "./float-blob.js";
 import { HistoryBlock } from "./history-block.js";
+import { historyBlockChecksum } from "./checksum.js";
 import { packedBlock } from "./packed-block.js";
 import { PointBuffer } from "./point-buffer.js";
 import type { RunTable } from "./run-table.js";
@@ -36,7 +37,7 @@ type Plans = Partial<Record<StreamName, Extract<StreamPlan, { kind: "apply" }>>>
 
 export class BatchApplier {
   private readonly insertHistory: Database.Statement<
-    [number, number, number, number, number, Buffer, string, Uint8Array | null]
+    [number, number, number, number, number, Buffer, string, Uint8Array | null, number]
   >;
   private readonly insertLine: Database.Statement<[number, string, number, string]>;
   private readonly upsertLine: Database.Statement<[number, string, number, string]>;
@@ -48,8 +49,8 @@ export class BatchApplier {
     private readonly series: SeriesWriter,
   ) {
     this.insertHistory = db.prepare(
-      `INSERT INTO history_blocks (run_pk, first_index, row_count, min_step, max_step, steps, body, packed)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO history_blocks (run_pk, first_index, row_count, min_step, max_step, steps, body, packed, crc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.insertLine = db.prepare(
       "INSERT INTO stream_lines (run_pk, stream, line_index, body) VALUES (?, ?, ?, ?)",
@@ -172,7 +173,9 @@ export class BatchApplier {
       if (step > max) max = step;
     }
     const body = packed === null ? block.texts.join("\n") : "";
-    this.insertHistory.run(pk, firstIndex, block.rows, min, max, toBlob(steps), body, packed);
+    const stepBytes = toBlob(steps);
+    const crc = historyBlockChecksum(firstIndex, block.rows, min, max, stepBytes, body, packed);
+    this.insertHistory.run(pk, firstIndex, block.rows, min, max, stepBytes, body, packed, crc);
     block.reset();
   }
 

@@ -12,30 +12,36 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { parseExtended, splitDottedPath, stringifyExtended, type RunRef } from "@stepwise/protocol";
 import type { HistoryScanOptions } from "../store.js";
+import { historyBlockChecksum, places, verify } from "./checksum.js";
 import { fromBlob } from "./float-blob.js";
 import { packedTexts } from "./history-compaction.js";
+import { guarded } from "./store-corruption.js";
 
 /** Blocks per page: ≤ 5,000 rows (blocks hold ≤ 1,000). */
 const PAGE_BLOCKS = 5;
 
 interface BlockRow {
   first_index: number;
+  row_count: number;
   min_step: number;
   max_step: number;
   steps: Buffer;
   body: string;
   packed: Buffer | null;
+  crc: number;
 }
 
 export class HistoryReader {
   private readonly runPk: Database.Statement<[string, string, string], { pk: number }>;
   private readonly page: Database.Statement<[number, number, number, number], BlockRow>;
   private readonly lines: Database.Statement<[number, string, number, number], { body: string }>;
+  private readonly database: string;
 
   constructor(db: Database.Database) {
+    this.database = db.name;
     this.runPk = db.prepare("SELECT pk FROM runs WHERE entity = ? AND project = ? AND run_id = ?");
     this.page = db.prepare(
-      `SELECT first_index, min_step, max_step, steps, body, packed FROM history_blocks
+      `SELECT first_index, row_count, min_step, max_step, steps, body, packed, crc FROM history_blocks
        WHERE run_pk = ? AND first_index > ? AND max_step >= ? AND min_step <= ?
        ORDER BY first_index LIMIT ${PAGE_BLOCKS}`,
     );
@@ -46,41 +52,62 @@ export class HistoryReader {
   }
 
   async *scan(ref: RunRef, options: HistoryScanOptions = {}): AsyncGenerator<string[]> {
-    const pk = this.runPk.get(ref.entity, ref.project, ref.runId)?.pk;
+    const pk = guarded(this.database, ref, () => this.runPk.get(ref.entity, ref.project, ref.runId)?.pk);
     if (pk === undefined) return;
     const minStep = options.minStep ?? -Infinity;
     const maxStep = options.maxStep ?? Infinity;
     const project = options.keys ? projector(options.keys) : null;
     let after = -1;
     for (;;) {
-      const blocks = this.page.all(pk, after, minStep, maxStep);
-      if (blocks.length === 0) return;
-      const rows: string[] = [];
-      for (const block of blocks) {
-        const texts = block.packed === null ? block.body.split("\n") : packedTexts(block.packed);
-        if (block.min_step >= minStep && block.max_step <= maxStep) {
-          for (const text of texts) rows.push(text);
-        } else {
-          const steps = fromBlob(block.steps);
-          for (let i = 0; i < texts.length; i++) {
-            const step = steps[i] as number;
-            if (step >= minStep && step <= maxStep) rows.push(texts[i] as string);
-          }
-        }
-      }
-      after = (blocks[blocks.length - 1] as BlockRow).first_index;
+      // A block that fails its checksum ends the scan with STORE_CORRUPT naming the run: rows
+      // before it were sent, none after, and none of it (see http/routes/history-route.ts).
+      const { rows, last, blocks } = guarded(this.database, ref, () =>
+        this.readPage(pk, after, minStep, maxStep),
+      );
+      if (blocks === 0) return;
+      after = last;
       const page = project ? project(rows) : rows;
       if (page.length > 0) yield page;
-      if (blocks.length < PAGE_BLOCKS) return;
+      if (blocks < PAGE_BLOCKS) return;
       // Let other requests run between pages: a 10M-row scan must not hold the event loop.
       await nextTurn();
     }
   }
 
+  /** The rows of the next page of blocks in [minStep, maxStep], each block verified first. */
+  private readPage(
+    pk: number,
+    after: number,
+    minStep: number,
+    maxStep: number,
+  ): { rows: string[]; last: number; blocks: number } {
+    const blocks = this.page.all(pk, after, minStep, maxStep);
+    const rows: string[] = [];
+    for (const block of blocks) {
+      const { first_index: first, row_count: count, min_step: min, max_step: max } = block;
+      const crc = historyBlockChecksum(first, count, min, max, block.steps, block.body, block.packed);
+      verify(block.crc, crc, "history block", () => places.historyBlock(first, count));
+      const texts = block.packed === null ? block.body.split("\n") : packedTexts(block.packed);
+      if (block.min_step >= minStep && block.max_step <= maxStep) {
+        for (const text of texts) rows.push(text);
+      } else {
+        const steps = fromBlob(block.steps);
+        for (let i = 0; i < texts.length; i++) {
+          const step = steps[i] as number;
+          if (step >= minStep && step <= maxStep) rows.push(texts[i] as string);
+        }
+      }
+    }
+    const last = blocks.length === 0 ? after : (blocks[blocks.length - 1] as BlockRow).first_index;
+    return { rows, last, blocks: blocks.length };
+  }
+
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): string[] {
-    const pk = this.runPk.get(ref.entity, ref.project, ref.runId)?.pk;
-    if (pk === undefined) return [];
-    return this.lines.all(pk, stream, Math.max(0, offset), Math.max(0, limit)).map((r) => r.body);
+    return guarded(this.database, ref, () => {
+      const pk = this.runPk.get(ref.entity, ref.project, ref.runId)?.pk;
+      if (pk === undefined) return [];
+      return this.lines.all(pk, stream, Math.max(0, offset), Math.max(0, limit)).map((r) => r.body);
+    });
   }
 }
 

@@ -2,12 +2,14 @@
  * Opens the embedded SQLite store: one database file in WAL mode with synchronous=NORMAL
  * (a commit survives a process crash; a power cut may lose the last commits, never corrupts)
  * and a busy timeout for readers in other processes; the schema is migrated at open. A full
- * disk is reported as StorageFullError (HTTP 503), at open and on every write.
+ * disk is reported as StorageFullError (HTTP 503), at open and on every write. A damaged file
+ * stops the open with a StoreCorruptError naming it and the fix (open-check.ts).
  */
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import type { Store } from "../store.js";
+import { openFailure, quickCheck } from "./open-check.js";
 import { migrate } from "./schema.js";
 import { settle } from "./settle.js";
 import { SqliteStore } from "./sqlite-store.js";
@@ -16,6 +18,11 @@ import { sqliteStorageFull, withStorageErrors } from "./sqlite-storage-errors.js
 export interface SqliteStoreOptions {
   /** How long a statement waits for another connection's lock before failing. Default 5,000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * Run SQLite's quick_check at open and refuse a damaged file (open-check.ts). Default true;
+   * about 1 s per GiB of database.
+   */
+  quickCheck?: boolean;
 }
 
 /** Opens (creating if needed) the SQLite store at `path` and brings its schema up to date. */
@@ -32,11 +39,12 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
       db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
       db.pragma("foreign_keys = ON");
+      if (options.quickCheck !== false) quickCheck(db, path);
       migrate(db, Date.now() / 1000);
       return withStorageErrors<Store>(new SqliteStore(db), path);
     } catch (error) {
       db.close();
-      throw sqliteStorageFull(error, path) ?? error;
+      throw sqliteStorageFull(error, path) ?? openFailure(error, path);
     }
   });
 }

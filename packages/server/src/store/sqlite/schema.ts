@@ -18,14 +18,18 @@
  *   when it is NULL. Rollups hold pre-aggregated units per level (16, 128, 1,024, … points),
  *   64 units per BLOB row (see domain/series-levels.ts, domain/series-stats.ts).
  * - `run_files`, `api_keys`: plain records.
+ * - `crc` (version 4) on history blocks, series chunks and rollups: a CRC32 of the row's content
+ *   and place (checksum.ts), checked on every read, so a damaged row is reported, never served.
  *
  * Portability: plain SQL types and `INSERT … ON CONFLICT … DO UPDATE`, which PostgreSQL shares;
  * `WITHOUT ROWID` is SQLite-only (drop it there), BLOB becomes bytea, REAL double precision.
  */
 import type Database from "better-sqlite3";
 import { CorruptDataError } from "@stepwise/protocol";
+import { registerChecksumFunctions } from "./checksum.js";
 
-const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
+/** The migrations in order (exported for tests that rebuild a store as an older version left it). */
+export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
   {
     version: 1,
     statements: [
@@ -149,6 +153,20 @@ const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[]
          WHERE earlier.entity = runs.entity AND earlier.project = runs.project AND earlier.pk <= runs.pk)`,
     ],
   },
+  {
+    // Every row of run data carries a CRC32 of its content and place (checksum.ts), verified on
+    // read (version 4). Rows written before are given theirs here, computed from what they hold.
+    version: 4,
+    statements: [
+      "ALTER TABLE history_blocks ADD COLUMN crc INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE series_chunks ADD COLUMN crc INTEGER NOT NULL DEFAULT 0",
+      "ALTER TABLE series_rollups ADD COLUMN crc INTEGER NOT NULL DEFAULT 0",
+      `UPDATE history_blocks
+         SET crc = stepwise_history_crc(first_index, row_count, min_step, max_step, steps, body, packed)`,
+      "UPDATE series_chunks SET crc = stepwise_chunk_crc(chunk_index, n, x_first, x_last, x_data, y_data)",
+      "UPDATE series_rollups SET crc = stepwise_rollup_crc(level, block_index, units)",
+    ],
+  },
 ];
 
 /** The newest schema version this code writes. */
@@ -159,14 +177,14 @@ export function migrate(db: Database.Database, now: number): void {
   db.exec(
     "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at REAL NOT NULL)",
   );
-  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
-  const current = row.v ?? 0;
+  const current = storedSchemaVersion(db);
   if (current > SCHEMA_VERSION) {
     throw new CorruptDataError(
       `database schema version ${current} is newer than this Stepwise (${SCHEMA_VERSION}); upgrade Stepwise or use another data directory`,
     );
   }
   const record = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
+  if (current < SCHEMA_VERSION) registerChecksumFunctions(db);
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     db.transaction(() => {
@@ -174,4 +192,14 @@ export function migrate(db: Database.Database, now: number): void {
       record.run(migration.version, now);
     })();
   }
+}
+
+/** The schema version the database was last migrated to; 0 for a new database. */
+export function storedSchemaVersion(db: Database.Database): number {
+  const table = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'")
+    .get();
+  if (table === undefined) return 0;
+  const row = db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null };
+  return row.v ?? 0;
 }

@@ -19,7 +19,7 @@ export function forEachPiece(
 ): void {
   for (const span of spans) {
     if (span.level === 0) {
-      for (const chunk of source.chunks(series.id, span.from, span.to)) {
+      for (const chunk of source.chunks(series, span.from, span.to)) {
         const base = chunk.index * CHUNK_POINTS;
         const from = Math.max(span.from - base, 0);
         const to = Math.min(span.to - base, chunk.ys.length);
@@ -30,7 +30,7 @@ export function forEachPiece(
     const size = unitSize(span.level);
     const firstBlock = Math.floor(span.from / BLOCK_UNITS);
     const lastBlock = Math.floor((span.to - 1) / BLOCK_UNITS);
-    for (const block of source.blocks(series.id, span.level, firstBlock, lastBlock)) {
+    for (const block of source.blocks(series, span.level, firstBlock, lastBlock)) {
       const base = block.index * BLOCK_UNITS;
       const from = Math.max(span.from, base);
       const to = Math.min(span.to, base + BLOCK_UNITS);

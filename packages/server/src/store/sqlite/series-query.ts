@@ -19,6 +19,7 @@ import { chooseLevel, coverRange } from "../../domain/series-levels.js";
 import { FIRST, STATS_STRIDE } from "../../domain/series-stats.js";
 import { forEachPiece } from "./series-pieces.js";
 import type { SeriesInfo, SeriesSource } from "./series-source.js";
+import { guarded } from "./store-corruption.js";
 
 export const MAX_BUCKETS = 10_000;
 
@@ -42,23 +43,24 @@ export function querySeries(source: SeriesSource, query: SeriesQuery): SeriesRes
     const xSeries = run === null || query.xAxis === "_step" ? null : source.find(run.pk, query.xAxis);
     for (const key of query.keys) {
       const series = run === null ? null : source.find(run.pk, key);
-      let columns: { count: number; columns: BucketColumns };
-      if (!series || series.count === 0 || (query.xAxis !== "_step" && !xSeries)) {
-        columns = { count: 0, columns: new SeriesBuckets(0, 1, budget).finish() };
-      } else if (query.xAxis === "_step") {
-        columns = series.sorted ? byStep(source, series, range) : byScan(source.all(series), range);
-      } else if (
-        xSeries &&
-        series.sorted &&
-        xSeries.sorted &&
-        xSeries.rising &&
-        series.count === xSeries.count &&
-        series.count === run?.historyRows
-      ) {
-        columns = byRisingKey(source, series, xSeries, range);
-      } else {
-        columns = byJoin(source, series, xSeries as SeriesInfo, range);
-      }
+      // A damaged chunk or rollup met here fails the query with STORE_CORRUPT naming the run.
+      const columns = guarded(source.database, ref, (): { count: number; columns: BucketColumns } => {
+        if (!series || series.count === 0 || (query.xAxis !== "_step" && !xSeries)) {
+          return { count: 0, columns: new SeriesBuckets(0, 1, budget).finish() };
+        } else if (query.xAxis === "_step") {
+          return series.sorted ? byStep(source, series, range) : byScan(source.all(series), range);
+        } else if (
+          xSeries &&
+          series.sorted &&
+          xSeries.sorted &&
+          xSeries.rising &&
+          series.count === xSeries.count &&
+          series.count === run?.historyRows
+        ) {
+          return byRisingKey(source, series, xSeries, range);
+        }
+        return byJoin(source, series, xSeries as SeriesInfo, range);
+      });
       out.push({ run: ref, key, exact: columns.count <= budget, count: columns.count, ...columns.columns });
     }
   }
@@ -66,8 +68,8 @@ export function querySeries(source: SeriesSource, query: SeriesQuery): SeriesRes
 }
 
 function byStep(source: SeriesSource, series: SeriesInfo, range: Range) {
-  const p0 = range.xMin === -Infinity ? 0 : source.position(series.id, range.xMin, false);
-  const p1 = range.xMax === Infinity ? series.count : source.position(series.id, range.xMax, true);
+  const p0 = range.xMin === -Infinity ? 0 : source.position(series, range.xMin, false);
+  const p1 = range.xMax === Infinity ? series.count : source.position(series, range.xMax, true);
   return byPosition(source, series, p0, p1, range.budget, null);
 }
 

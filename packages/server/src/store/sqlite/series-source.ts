@@ -6,10 +6,12 @@
 import type Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
+import { chunkChecksum, places, rollupChecksum, verify } from "./checksum.js";
 import { decodeChunkX, fromBlob } from "./float-blob.js";
 
 export interface SeriesInfo {
   id: number;
+  key: string;
   count: number;
   /** x never decreased: positions can be found by x. */
   sorted: boolean;
@@ -30,9 +32,10 @@ interface ChunkRow {
   x_last: number;
   x_data: Buffer | null;
   y_data: Buffer;
+  crc: number;
 }
 
-type XRow = Omit<ChunkRow, "y_data">;
+const CHUNK_COLUMNS = "chunk_index, n, x_first, x_last, x_data, y_data, crc";
 
 export class SeriesSource {
   private readonly run: Database.Statement<[string, string, string], { pk: number; history_count: number }>;
@@ -41,16 +44,20 @@ export class SeriesSource {
     { id: number; point_count: number; sorted: number; rising: number }
   >;
   private readonly keysOfRun: Database.Statement<[number], { key: string }>;
-  private readonly chunkValues: Database.Statement<[number, number], { y_data: Buffer }>;
+  private readonly chunkAt: Database.Statement<[number, number], ChunkRow>;
   private readonly chunkRange: Database.Statement<[number, number, number], ChunkRow>;
   private readonly blockRange: Database.Statement<
     [number, number, number, number],
-    { block_index: number; units: Buffer }
+    { block_index: number; units: Buffer; crc: number }
   >;
-  private readonly chunkBelow: Database.Statement<[number, number], XRow>;
-  private readonly chunkAtOrBelow: Database.Statement<[number, number], XRow>;
+  private readonly chunkBelow: Database.Statement<[number, number], ChunkRow>;
+  private readonly chunkAtOrBelow: Database.Statement<[number, number], ChunkRow>;
+
+  /** The database file, for messages about damage. */
+  readonly database: string;
 
   constructor(db: Database.Database) {
+    this.database = db.name;
     this.keysOfRun = db.prepare("SELECT key FROM series WHERE run_pk = ?");
     this.run = db.prepare(
       "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
@@ -58,17 +65,20 @@ export class SeriesSource {
     this.series = db.prepare(
       "SELECT id, point_count, sorted, rising FROM series WHERE run_pk = ? AND key = ?",
     );
-    this.chunkValues = db.prepare("SELECT y_data FROM series_chunks WHERE series_id = ? AND chunk_index = ?");
+    this.chunkAt = db.prepare(
+      `SELECT ${CHUNK_COLUMNS} FROM series_chunks WHERE series_id = ? AND chunk_index = ?`,
+    );
     this.chunkRange = db.prepare(
-      `SELECT chunk_index, n, x_first, x_last, x_data, y_data FROM series_chunks
+      `SELECT ${CHUNK_COLUMNS} FROM series_chunks
        WHERE series_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index`,
     );
     this.blockRange = db.prepare(
-      `SELECT block_index, units FROM series_rollups
+      `SELECT block_index, units, crc FROM series_rollups
        WHERE series_id = ? AND level = ? AND block_index BETWEEN ? AND ? ORDER BY block_index`,
     );
+    // Whole rows, y included, though a position needs only x: a row is verified as a whole.
     const chunkBy = (op: string): string =>
-      `SELECT chunk_index, n, x_first, x_last, x_data FROM series_chunks
+      `SELECT ${CHUNK_COLUMNS} FROM series_chunks
        WHERE series_id = ? AND x_first ${op} ? ORDER BY x_first DESC, chunk_index DESC LIMIT 1`;
     this.chunkBelow = db.prepare(chunkBy("<"));
     this.chunkAtOrBelow = db.prepare(chunkBy("<="));
@@ -93,18 +103,19 @@ export class SeriesSource {
   find(runPk: number, key: string): SeriesInfo | null {
     const row = this.series.get(runPk, key);
     return row
-      ? { id: row.id, count: row.point_count, sorted: row.sorted !== 0, rising: row.rising !== 0 }
+      ? { id: row.id, key, count: row.point_count, sorted: row.sorted !== 0, rising: row.rising !== 0 }
       : null;
   }
 
-  /** Chunks holding positions [from, to), decoded, in order. */
-  *chunks(id: number, from: number, to: number): Generator<DecodedChunk> {
+  /** Chunks holding positions [from, to), verified and decoded, in order. */
+  *chunks(series: SeriesInfo, from: number, to: number): Generator<DecodedChunk> {
     if (to <= from) return;
     for (const row of this.chunkRange.iterate(
-      id,
+      series.id,
       Math.floor(from / CHUNK_POINTS),
       Math.floor((to - 1) / CHUNK_POINTS),
     )) {
+      verifyChunk(series, row);
       yield {
         index: row.chunk_index,
         xs: decodeChunkX(row.x_data, row.n, row.x_first, row.x_last),
@@ -113,14 +124,17 @@ export class SeriesSource {
     }
   }
 
-  /** Rollup blocks [from, to] of a level, in order. */
+  /** Rollup blocks [from, to] of a level, verified, in order. */
   *blocks(
-    id: number,
+    series: SeriesInfo,
     level: number,
     from: number,
     to: number,
   ): Generator<{ index: number; units: Float64Array }> {
-    for (const row of this.blockRange.iterate(id, level, from, to)) {
+    for (const row of this.blockRange.iterate(series.id, level, from, to)) {
+      verify(row.crc, rollupChecksum(level, row.block_index, row.units), "series rollup", () =>
+        places.rollup(series.key, level, row.block_index),
+      );
       yield { index: row.block_index, units: fromBlob(row.units) };
     }
   }
@@ -129,7 +143,7 @@ export class SeriesSource {
   all(series: SeriesInfo): { xs: Float64Array; ys: Float64Array } {
     const xs = new Float64Array(series.count);
     const ys = new Float64Array(series.count);
-    for (const chunk of this.chunks(series.id, 0, series.count)) {
+    for (const chunk of this.chunks(series, 0, series.count)) {
       xs.set(chunk.xs, chunk.index * CHUNK_POINTS);
       ys.set(chunk.ys, chunk.index * CHUNK_POINTS);
     }
@@ -143,8 +157,10 @@ export class SeriesSource {
   valuePosition(series: SeriesInfo, bound: number, after: boolean): number {
     const below = (v: number): boolean => (after ? v <= bound : v < bound);
     const values = (chunk: number): Float64Array => {
-      const row = this.chunkValues.get(series.id, chunk);
-      return row ? fromBlob(row.y_data) : new Float64Array(0);
+      const row = this.chunkAt.get(series.id, chunk);
+      if (!row) return new Float64Array(0);
+      verifyChunk(series, row);
+      return fromBlob(row.y_data);
     };
     // The last chunk whose first value is below the bound; the position lies in it or just after.
     let lo = 0;
@@ -167,9 +183,10 @@ export class SeriesSource {
   }
 
   /** In a sorted series, the first position whose x is ≥ `bound` (or > `bound` when `after`). */
-  position(id: number, bound: number, after: boolean): number {
-    const row = (after ? this.chunkAtOrBelow : this.chunkBelow).get(id, bound);
+  position(series: SeriesInfo, bound: number, after: boolean): number {
+    const row = (after ? this.chunkAtOrBelow : this.chunkBelow).get(series.id, bound);
     if (!row) return 0;
+    verifyChunk(series, row);
     const base = row.chunk_index * CHUNK_POINTS;
     if (after ? row.x_last <= bound : row.x_last < bound) return base + row.n;
     const xs = decodeChunkX(row.x_data, row.n, row.x_first, row.x_last);
@@ -183,4 +200,9 @@ export class SeriesSource {
     }
     return base + lo;
   }
+}
+
+function verifyChunk(series: SeriesInfo, row: ChunkRow): void {
+  const crc = chunkChecksum(row.chunk_index, row.n, row.x_first, row.x_last, row.x_data, row.y_data);
+  verify(row.crc, crc, "series chunk", () => places.chunk(series.key, row.chunk_index, row.n));
 }

@@ -8,6 +8,7 @@
 import type Database from "better-sqlite3";
 import { SeriesTail, type TailWrites } from "../../domain/series-tail.js";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
+import { chunkChecksum, places, rollupChecksum, verify } from "./checksum.js";
 import { decodeChunkX, encodeChunkX, fromBlob, toBlob } from "./float-blob.js";
 
 /** A tail is 16 KiB plus 4 KiB per kept level (≤ ~60 KiB); 2,048 tails bound the cache near 120 MiB. */
@@ -28,6 +29,7 @@ interface ChunkRow {
   x_last: number;
   x_data: Buffer | null;
   y_data: Buffer;
+  crc: number;
 }
 
 export class SeriesWriter {
@@ -38,11 +40,11 @@ export class SeriesWriter {
     [number, number, number | null, number, number | null, number]
   >;
   private readonly selectChunk: Database.Statement<[number, number], ChunkRow>;
-  private readonly selectBlock: Database.Statement<[number, number, number], { units: Buffer }>;
+  private readonly selectBlock: Database.Statement<[number, number, number], { units: Buffer; crc: number }>;
   private readonly upsertChunk: Database.Statement<
-    [number, number, number, number, number, Buffer | null, Buffer]
+    [number, number, number, number, number, Buffer | null, Buffer, number]
   >;
-  private readonly upsertBlock: Database.Statement<[number, number, number, Buffer]>;
+  private readonly upsertBlock: Database.Statement<[number, number, number, Buffer, number]>;
 
   constructor(db: Database.Database) {
     this.selectSeries = db.prepare(
@@ -56,20 +58,20 @@ export class SeriesWriter {
       "UPDATE series SET point_count = ?, sorted = ?, last_x = ?, rising = ?, last_y = ? WHERE id = ?",
     );
     this.selectChunk = db.prepare(
-      "SELECT n, x_first, x_last, x_data, y_data FROM series_chunks WHERE series_id = ? AND chunk_index = ?",
+      "SELECT n, x_first, x_last, x_data, y_data, crc FROM series_chunks WHERE series_id = ? AND chunk_index = ?",
     );
     this.selectBlock = db.prepare(
-      "SELECT units FROM series_rollups WHERE series_id = ? AND level = ? AND block_index = ?",
+      "SELECT units, crc FROM series_rollups WHERE series_id = ? AND level = ? AND block_index = ?",
     );
     this.upsertChunk = db.prepare(
-      `INSERT INTO series_chunks (series_id, chunk_index, n, x_first, x_last, x_data, y_data)
-       VALUES (?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO series_chunks (series_id, chunk_index, n, x_first, x_last, x_data, y_data, crc)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (series_id, chunk_index) DO UPDATE SET n = excluded.n, x_first = excluded.x_first,
-         x_last = excluded.x_last, x_data = excluded.x_data, y_data = excluded.y_data`,
+         x_last = excluded.x_last, x_data = excluded.x_data, y_data = excluded.y_data, crc = excluded.crc`,
     );
     this.upsertBlock = db.prepare(
-      `INSERT INTO series_rollups (series_id, level, block_index, units) VALUES (?, ?, ?, ?)
-       ON CONFLICT (series_id, level, block_index) DO UPDATE SET units = excluded.units`,
+      `INSERT INTO series_rollups (series_id, level, block_index, units, crc) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (series_id, level, block_index) DO UPDATE SET units = excluded.units, crc = excluded.crc`,
     );
   }
 
@@ -77,7 +79,7 @@ export class SeriesWriter {
   append(runPk: number, key: string, xs: ArrayLike<number>, ys: ArrayLike<number>): void {
     const row = this.selectSeries.get(runPk, key);
     const id = row ? row.id : (this.insertSeries.get(runPk, key) as { id: number }).id;
-    const tail = this.tailOf(id, row);
+    const tail = this.tailOf(id, key, row);
     this.write(id, tail.append(xs, ys));
     this.updateSeries.run(tail.count, tail.sorted ? 1 : 0, tail.lastX, tail.rising ? 1 : 0, tail.lastY, id);
   }
@@ -87,7 +89,7 @@ export class SeriesWriter {
     this.tails.clear();
   }
 
-  private tailOf(id: number, row: SeriesRow | undefined): SeriesTail {
+  private tailOf(id: number, key: string, row: SeriesRow | undefined): SeriesTail {
     const cached = this.tails.get(id);
     let tail: SeriesTail;
     if (cached && cached.count === (row?.point_count ?? 0)) {
@@ -96,7 +98,7 @@ export class SeriesWriter {
     } else if (!row || row.point_count === 0) {
       tail = SeriesTail.empty();
     } else {
-      tail = this.restore(id, row);
+      tail = this.restore(id, key, row);
     }
     this.tails.set(id, tail);
     if (this.tails.size > MAX_CACHED_TAILS) {
@@ -106,12 +108,18 @@ export class SeriesWriter {
     return tail;
   }
 
-  private restore(id: number, row: SeriesRow): SeriesTail {
+  /** The tail from the stored rows, each verified: a damaged one must not be carried into new rows. */
+  private restore(id: number, key: string, row: SeriesRow): SeriesTail {
     const count = row.point_count;
     let chunk: { xs: Float64Array; ys: Float64Array } | null = null;
     if (count % CHUNK_POINTS !== 0) {
-      const stored = this.selectChunk.get(id, Math.floor(count / CHUNK_POINTS));
+      const index = Math.floor(count / CHUNK_POINTS);
+      const stored = this.selectChunk.get(id, index);
       if (stored) {
+        const { n, x_first: first, x_last: last, x_data: xData, y_data: yData } = stored;
+        verify(stored.crc, chunkChecksum(index, n, first, last, xData, yData), "series chunk", () =>
+          places.chunk(key, index, n),
+        );
         chunk = {
           xs: decodeChunkX(stored.x_data, stored.n, stored.x_first, stored.x_last),
           ys: fromBlob(stored.y_data),
@@ -127,7 +135,11 @@ export class SeriesWriter {
     };
     return SeriesTail.restore(state, chunk, (level, index) => {
       const block = this.selectBlock.get(id, level, index);
-      return block ? fromBlob(block.units) : null;
+      if (!block) return null;
+      verify(block.crc, rollupChecksum(level, index, block.units), "series rollup", () =>
+        places.rollup(key, level, index),
+      );
+      return fromBlob(block.units);
     });
   }
 
@@ -136,9 +148,20 @@ export class SeriesWriter {
       const n = chunk.xs.length;
       const first = chunk.xs[0] as number;
       const last = chunk.xs[n - 1] as number;
-      this.upsertChunk.run(id, chunk.index, n, first, last, encodeChunkX(chunk.xs), toBlob(chunk.ys));
+      const xData = encodeChunkX(chunk.xs);
+      const yData = toBlob(chunk.ys);
+      const crc = chunkChecksum(chunk.index, n, first, last, xData, yData);
+      this.upsertChunk.run(id, chunk.index, n, first, last, xData, yData, crc);
     }
-    for (const block of writes.blocks)
-      this.upsertBlock.run(id, block.level, block.index, toBlob(block.units));
+    for (const block of writes.blocks) {
+      const units = toBlob(block.units);
+      this.upsertBlock.run(
+        id,
+        block.level,
+        block.index,
+        units,
+        rollupChecksum(block.level, block.index, units),
+      );
+    }
   }
 }

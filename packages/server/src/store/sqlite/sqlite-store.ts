@@ -3,6 +3,8 @@
  * better-sqlite3 is synchronous, so each method does its work at once and returns a settled
  * promise; a write blocks the event loop for its transaction (see docs/storage.md for how long).
  * One process writes a database file (the series tail cache assumes so); others may read it.
+ * Damage met on the way (a row failing its checksum, SQLite finding the file corrupt) comes back
+ * as STORE_CORRUPT naming the run (store-corruption.ts).
  */
 import type Database from "better-sqlite3";
 import { NotFoundError, type RunRef } from "@stepwise/protocol";
@@ -35,6 +37,7 @@ import { readOrCreateInstanceId } from "./instance-id.js";
 import { settle } from "./settle.js";
 import { SeriesSource } from "./series-source.js";
 import { SeriesWriter } from "./series-writer.js";
+import { guarded } from "./store-corruption.js";
 
 export class SqliteStore implements Store {
   readonly instanceId: string;
@@ -75,61 +78,61 @@ export class SqliteStore implements Store {
   }
 
   listEntities(): Promise<EntitySummary[]> {
-    return settle(() => this.runList.listEntities());
+    return this.work(null, () => this.runList.listEntities());
   }
   listProjects(entity: string): Promise<ProjectSummary[]> {
-    return settle(() => this.runList.listProjects(entity));
+    return this.work(null, () => this.runList.listProjects(entity));
   }
   getRun(ref: RunRef): Promise<StoredRun | null> {
-    return settle(() => this.runs.find(ref)?.run ?? null);
+    return this.work(ref, () => this.runs.find(ref)?.run ?? null);
   }
   listRuns(query: RunListQuery): Promise<RunListPage> {
-    return settle(() => this.runList.list(query));
+    return this.work(null, () => this.runList.list(query));
   }
   updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun> {
-    return settle(() => this.update(ref, patch));
+    return this.work(ref, () => this.update(ref, patch));
   }
   applyBatch(ref: RunRef, batch: StoreBatch, now: number): Promise<ApplyBatchResult> {
-    return settle(() => this.batches.apply(ref, batch, now));
+    return this.work(ref, () => this.batches.apply(ref, batch, now));
   }
   markStaleRunsCrashed(olderThan: number): Promise<number> {
-    return settle(() => this.markStale.run(olderThan).changes);
+    return this.work(null, () => this.markStale.run(olderThan).changes);
   }
   querySeries(query: SeriesQuery): Promise<SeriesResult[]> {
-    return settle(() => querySeries(this.seriesSource, query));
+    return this.work(null, () => querySeries(this.seriesSource, query));
   }
   listSeriesKeys(runs: readonly RunRef[]): Promise<string[]> {
-    return settle(() => this.seriesSource.keysOf(runs));
+    return this.work(null, () => this.seriesSource.keysOf(runs));
   }
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
     return this.history.scan(ref, options);
   }
   compactHistory(maxBlocks: number): Promise<number> {
-    return settle(() => this.compaction.step(maxBlocks));
+    return this.work(null, () => this.compaction.step(maxBlocks));
   }
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
-    return settle(() => this.history.readStream(ref, stream, offset, limit));
+    return this.work(ref, () => this.history.readStream(ref, stream, offset, limit));
   }
   putFile(ref: RunRef, file: StoredFile): Promise<void> {
-    return settle(() => this.files.put(ref, file));
+    return this.work(ref, () => this.files.put(ref, file));
   }
   listFiles(ref: RunRef): Promise<StoredFile[]> {
-    return settle(() => this.files.all(ref));
+    return this.work(ref, () => this.files.all(ref));
   }
   getFile(ref: RunRef, path: string): Promise<StoredFile | null> {
-    return settle(() => this.files.get(ref, path));
+    return this.work(ref, () => this.files.get(ref, path));
   }
   createApiKey(key: StoredApiKey, secretHash: string): Promise<void> {
-    return settle(() => this.apiKeys.create(key, secretHash));
+    return this.work(null, () => this.apiKeys.create(key, secretHash));
   }
   findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null> {
-    return settle(() => this.apiKeys.find(secretHash));
+    return this.work(null, () => this.apiKeys.find(secretHash));
   }
   touchApiKey(id: string, now: number): Promise<void> {
-    return settle(() => this.apiKeys.touchKey(id, now));
+    return this.work(null, () => this.apiKeys.touchKey(id, now));
   }
   countApiKeys(): Promise<number> {
-    return settle(() => this.apiKeys.total());
+    return this.work(null, () => this.apiKeys.total());
   }
   listApiKeys(): Promise<StoredApiKey[]> {
     return settle(() => this.apiKeys.all());
@@ -137,6 +140,12 @@ export class SqliteStore implements Store {
   revokeApiKey(id: string): Promise<StoredApiKey | null> {
     return settle(() => this.apiKeys.revoke(id));
   }
+
+  /** Runs synchronous work as a settled promise, damage reported as STORE_CORRUPT naming `ref`. */
+  private work<T>(ref: RunRef | null, work: () => T): Promise<T> {
+    return settle(() => guarded(this.db.name, ref, work));
+  }
+
   close(): Promise<void> {
     return settle(() => {
       if (this.db.open) this.db.close();

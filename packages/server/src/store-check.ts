@@ -1,0 +1,125 @@
+/**
+ * `checkStore(dataDir)`: the full check behind `stepwise server --check`. It reads everything
+ * and changes nothing, so it may run beside a serving server: the SQLite store's integrity
+ * check and every stored block's checksum (store/sqlite/check-sqlite-store.ts), then every
+ * run file the database records, which must exist in the file store with the recorded size and
+ * sha256. Each damaged item comes back with its run, what it is, where, and the problem.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { NotFoundError } from "@stepwise/protocol";
+import type { BlobStore } from "./blob/blob-store.js";
+import { LocalBlobStore } from "./blob/local-blob-store.js";
+import { fileKey } from "./http/file-key.js";
+import { checkSqliteStore, type DamagedItem } from "./store/sqlite/check-sqlite-store.js";
+import { runPath } from "./store/sqlite/store-corruption.js";
+
+export type { DamagedItem } from "./store/sqlite/check-sqlite-store.js";
+
+export interface StoreCheckReport {
+  dataDir: string;
+  database: string;
+  /** True when nothing is damaged. */
+  ok: boolean;
+  /** The database's schema version; null when it could not be read. */
+  schemaVersion: number | null;
+  checked: {
+    runs: number;
+    historyBlocks: number;
+    seriesChunks: number;
+    seriesRollups: number;
+    files: number;
+  };
+  damaged: DamagedItem[];
+  /** Not damage, but worth knowing (e.g. a schema from before checksums: start the server once). */
+  notes: string[];
+}
+
+export interface StoreCheckOptions {
+  /** Read every run file and compare its sha256, not only its size. Default true. */
+  hashFiles?: boolean;
+}
+
+/** Verifies everything stored under `dataDir` and reports what is damaged. */
+export async function checkStore(
+  dataDir: string,
+  options: StoreCheckOptions = {},
+): Promise<StoreCheckReport> {
+  const database = join(dataDir, "stepwise.db");
+  if (!existsSync(database))
+    throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
+  const sqlite = checkSqliteStore(database);
+  // Only `get` is used: `close` would remove the temp folder of a server that may be running.
+  const blobs = new LocalBlobStore(join(dataDir, "files"));
+  const damaged = [...sqlite.damaged];
+  for (const file of sqlite.files) {
+    const ref = { entity: file.entity, project: file.project, runId: file.runId };
+    const problem = await fileProblem(blobs, fileKey(ref, file.path), file, options.hashFiles !== false);
+    if (problem !== null) damaged.push({ run: runPath(ref), item: "file", where: file.path, problem });
+  }
+  return {
+    dataDir,
+    database,
+    ok: damaged.length === 0,
+    schemaVersion: sqlite.schemaVersion,
+    checked: {
+      runs: sqlite.runs,
+      historyBlocks: sqlite.historyBlocks,
+      seriesChunks: sqlite.seriesChunks,
+      seriesRollups: sqlite.seriesRollups,
+      files: sqlite.files.length,
+    },
+    damaged,
+    notes: sqlite.notes,
+  };
+}
+
+/** What is wrong with a stored run file, or null when it is as recorded. */
+async function fileProblem(
+  blobs: BlobStore,
+  key: string,
+  recorded: { size: number; sha256: string },
+  hash: boolean,
+): Promise<string | null> {
+  let stream;
+  try {
+    stream = await blobs.get(key);
+  } catch (error) {
+    return `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (stream === null) return "missing from the file store";
+  const digest = createHash("sha256");
+  let size = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (hash) digest.update(chunk);
+    }
+  } catch (error) {
+    return `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (size !== recorded.size) return `size ${size} bytes, recorded ${recorded.size}`;
+  if (hash && digest.digest("hex") !== recorded.sha256) return "content differs from the recorded sha256";
+  return null;
+}
+
+/** The report as lines for a terminal: one per damaged item, then a verdict. */
+export function formatStoreCheck(report: StoreCheckReport): string[] {
+  const c = report.checked;
+  const lines = [
+    `Checked ${report.database}: ${c.runs} runs, ${c.historyBlocks} history blocks, ` +
+      `${c.seriesChunks} series chunks, ${c.seriesRollups} rollup blocks, ${c.files} files.`,
+  ];
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  for (const d of report.damaged)
+    lines.push(`DAMAGED ${d.run === null ? "" : `run ${d.run}: `}${d.item} (${d.where}): ${d.problem}`);
+  lines.push(
+    report.ok
+      ? "No damage found."
+      : `${report.damaged.length} damaged item(s). Restore ${report.database} (and the files/ folder, for ` +
+          "damaged files) from a backup with the server stopped; damaged items are never served, so runs " +
+          "not listed here read correctly meanwhile.",
+  );
+  return lines;
+}

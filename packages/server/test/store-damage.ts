@@ -1,0 +1,148 @@
+/**
+ * Damages a closed SQLite store the way a bad disk or a stray write would, for the corruption
+ * tests: one changed digit in a stored history block's text (valid JSON, a wrong value), one
+ * flipped bit in a packed block, a series chunk or a rollup block, bytes flipped in the file
+ * itself; and takes a store back to the schema of an older version (before checksums: 3).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import Database from "better-sqlite3";
+import type { RunRef } from "@stepwise/protocol";
+import { MIGRATIONS } from "../src/store/sqlite/schema.js";
+
+function runPk(db: Database.Database, ref: RunRef): number {
+  const row = db
+    .prepare("SELECT pk FROM runs WHERE entity = ? AND project = ? AND run_id = ?")
+    .get(ref.entity, ref.project, ref.runId) as { pk: number } | undefined;
+  if (row === undefined) throw new Error(`no run ${ref.runId} to damage`);
+  return row.pk;
+}
+
+function seriesId(db: Database.Database, ref: RunRef, key: string): number {
+  const row = db.prepare("SELECT id FROM series WHERE run_pk = ? AND key = ?").get(runPk(db, ref), key) as
+    { id: number } | undefined;
+  if (row === undefined) throw new Error(`no series ${key} to damage`);
+  return row.id;
+}
+
+/** One bit of the byte in the middle of `bytes` flipped, in a copy. */
+function flipBit(bytes: Buffer, at = Math.floor(bytes.length / 2)): Buffer {
+  const copy = Buffer.from(bytes);
+  copy[at] = (copy[at] as number) ^ 0x04;
+  return copy;
+}
+
+function edit(path: string, work: (db: Database.Database) => void): void {
+  const db = new Database(path);
+  try {
+    work(db);
+  } finally {
+    db.close();
+  }
+}
+
+/** Changes one digit in the middle of a text history block: the rows stay valid JSON, one value is wrong. */
+export function changeDigitInHistoryText(path: string, ref: RunRef, firstIndex: number): void {
+  edit(path, (db) => {
+    const where = "WHERE run_pk = ? AND first_index = ?";
+    const pk = runPk(db, ref);
+    const { body } = db.prepare(`SELECT body FROM history_blocks ${where}`).get(pk, firstIndex) as {
+      body: string;
+    };
+    if (body === "") throw new Error("the block is packed, not text");
+    let at = Math.floor(body.length / 2);
+    while (!/[0-8]/.test(body[at] as string)) at++;
+    const changed = body.slice(0, at) + String(Number(body[at]) + 1) + body.slice(at + 1);
+    db.prepare(`UPDATE history_blocks SET body = ? ${where}`).run(changed, pk, firstIndex);
+  });
+}
+
+/** Flips a bit in a history block's `packed` rows or its `steps`. */
+export function flipHistoryBlockBit(
+  path: string,
+  ref: RunRef,
+  firstIndex: number,
+  column: "packed" | "steps",
+): void {
+  edit(path, (db) => {
+    const where = "WHERE run_pk = ? AND first_index = ?";
+    const pk = runPk(db, ref);
+    const row = db.prepare(`SELECT ${column} AS v FROM history_blocks ${where}`).get(pk, firstIndex) as {
+      v: Buffer | null;
+    };
+    if (row.v === null) throw new Error(`the block has no ${column}`);
+    db.prepare(`UPDATE history_blocks SET ${column} = ? ${where}`).run(flipBit(row.v), pk, firstIndex);
+  });
+}
+
+/** Flips a bit in a series chunk's y values. */
+export function flipChunkBit(path: string, ref: RunRef, key: string, chunkIndex: number): void {
+  edit(path, (db) => {
+    const id = seriesId(db, ref, key);
+    const where = "WHERE series_id = ? AND chunk_index = ?";
+    const { y } = db.prepare(`SELECT y_data AS y FROM series_chunks ${where}`).get(id, chunkIndex) as {
+      y: Buffer;
+    };
+    db.prepare(`UPDATE series_chunks SET y_data = ? ${where}`).run(flipBit(y), id, chunkIndex);
+  });
+}
+
+/** Flips a bit in a rollup block's units. */
+export function flipRollupBit(
+  path: string,
+  ref: RunRef,
+  key: string,
+  level: number,
+  blockIndex: number,
+): void {
+  edit(path, (db) => {
+    const id = seriesId(db, ref, key);
+    const where = "WHERE series_id = ? AND level = ? AND block_index = ?";
+    const { u } = db.prepare(`SELECT units AS u FROM series_rollups ${where}`).get(id, level, blockIndex) as {
+      u: Buffer;
+    };
+    db.prepare(`UPDATE series_rollups SET units = ? ${where}`).run(flipBit(u), id, level, blockIndex);
+  });
+}
+
+/** Flips a bit in the database file itself, inside the first occurrence of `bytes`; returns the offset. */
+export function flipBitInFile(path: string, bytes: Uint8Array): number {
+  const file = readFileSync(path);
+  const at = file.indexOf(bytes);
+  if (at < 0) throw new Error("the bytes are not in the file");
+  writeFileSync(path, flipBit(file, at + Math.floor(bytes.length / 2)));
+  return at;
+}
+
+/** Overwrites the b-tree page header of the page holding table `table`'s root with garbage. */
+export function smashRootPage(path: string, table: string): void {
+  const db = new Database(path, { readonly: true });
+  const { rootpage } = db.prepare("SELECT rootpage FROM sqlite_master WHERE name = ?").get(table) as {
+    rootpage: number;
+  };
+  const pageSize = db.pragma("page_size", { simple: true }) as number;
+  db.close();
+  const file = readFileSync(path);
+  const start = (rootpage - 1) * pageSize + (rootpage === 1 ? 100 : 0);
+  file.fill(0xa5, start, start + 12);
+  writeFileSync(path, file);
+}
+
+/**
+ * The store as schema version `version` left it: the columns and indexes that later migrations
+ * added are dropped and their versions forgotten, so that opening it runs them again.
+ */
+export function downgradeTo(path: string, version: number): void {
+  edit(path, (db) => {
+    for (const migration of [...MIGRATIONS].reverse()) {
+      if (migration.version <= version) continue;
+      for (const statement of [...migration.statements].reverse()) {
+        const column = /^ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(statement);
+        const index = /^CREATE INDEX (\w+)/.exec(statement);
+        if (column) db.exec(`ALTER TABLE ${column[1]} DROP COLUMN ${column[2]}`);
+        else if (index) db.exec(`DROP INDEX ${index[1]}`);
+        else if (!statement.startsWith("UPDATE ")) throw new Error(`cannot undo: ${statement}`);
+      }
+    }
+    db.prepare("DELETE FROM schema_migrations WHERE version > ?").run(version);
+  });
+}
