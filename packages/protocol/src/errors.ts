@@ -17,16 +17,16 @@ export const errorCatalogue = {
   PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2 },
   /** A request body in a content type the endpoint does not take (e.g. text/plain for JSON). */
   UNSUPPORTED_MEDIA_TYPE: { httpStatus: 415, exitCode: 2 },
-  /** A bug on the server: the server log has the details. */
-  INTERNAL: { httpStatus: 500, exitCode: 1 },
-  /** The server or network failed (CLI/SDK side): retryable. */
-  UNAVAILABLE: { httpStatus: 503, exitCode: 7 },
-  /** The server's disk (or quota) is full: nothing of the request was stored; retryable. */
   /**
    * Stored data failed its checksum or the database file is damaged: the response names the run
    * and the item; restore from a backup or run `stepwise server --check`. Never served as values.
    */
   STORE_CORRUPT: { httpStatus: 500, exitCode: 3 },
+  /** A bug on the server: the server log has the details. */
+  INTERNAL: { httpStatus: 500, exitCode: 1 },
+  /** The server or network failed (CLI/SDK side): retryable. */
+  UNAVAILABLE: { httpStatus: 503, exitCode: 7 },
+  /** The server's disk (or quota) is full: nothing of the request was stored; retryable. */
   STORAGE_FULL: { httpStatus: 503, exitCode: 7 },
 } as const;
 
@@ -89,11 +89,6 @@ export class CorruptDataError extends StepwiseError {
   }
 }
 
-/** A request was refused for lack of valid credentials, or of rights. */
-export class AuthError extends StepwiseError {
-  constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
-    super(code, message);
-  }
 /**
  * The server's store is damaged: a stored block failed its checksum, or SQLite found the file
  * corrupt. `details` names the run (when one is concerned), what was damaged and where.
@@ -107,6 +102,11 @@ export class StoreCorruptError extends StepwiseError {
   }
 }
 
+/** A request was refused for lack of valid credentials, or of rights. */
+export class AuthError extends StepwiseError {
+  constructor(code: "UNAUTHENTICATED" | "FORBIDDEN", message: string) {
+    super(code, message);
+  }
 }
 
 /** A run file path collides with a stored one: `a` cannot be a file while `a/b` exists, nor the reverse. */
