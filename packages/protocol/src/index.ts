@@ -10,3 +10,4 @@ export * from "./packed-rows.js";
 export * from "./packed-ingest.js";
 export * from "./series-f64.js";
 export * from "./limits.js";
+export * from "./quarantine-note.js";

@@ -8,7 +8,7 @@
 import { ConfigError, InvalidDataError } from "@stepwise/protocol";
 import { deepEqual, deepMerge, isPlainObject } from "../values/deep-merge.js";
 import { keyedView } from "../values/keyed-view.js";
-import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
+import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 
 export interface ConfigUpdateOptions {
   /** Allow changing values that are already set (default false). */
@@ -29,7 +29,7 @@ export class RunConfig {
       throw new InvalidDataError("config.update(): pass a plain object, e.g. { lr: 0.01 }");
     const delta: Record<string, unknown> = {};
     for (const rawKey of Object.keys(values)) {
-      const key = normalizeKey(rawKey);
+      const key = checkKey(normalizeKey(rawKey), [], CONFIG_OPTIONS);
       const value = normalizeValue(values[rawKey], [key], CONFIG_OPTIONS);
       if (value !== OMIT) delta[key] = value;
     }

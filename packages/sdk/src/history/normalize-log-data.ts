@@ -3,8 +3,8 @@
  * take a fast path; everything else goes through `normalizeValue`. Throws InvalidDataError
  * naming the key; the caller keeps nothing of a call that throws.
  */
-import { InvalidDataError } from "@stepwise/protocol";
-import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
+import { InvalidDataError, MAX_KEY_LENGTH } from "@stepwise/protocol";
+import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import { isPlainObject } from "../values/deep-merge.js";
 
 const LOG_OPTIONS: NormalizeOptions = { context: "log()", nanToNull: false };
@@ -18,6 +18,8 @@ export function normalizeLogData(data: unknown): Record<string, unknown> {
   }
   const out: Record<string, unknown> = {};
   for (const key in data) {
+    // One length comparison per key: the limits table (protocol) without slowing the scalar path.
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH) checkKey(key, [], LOG_OPTIONS);
     const value = data[key];
     const type = typeof value;
     if (type === "number" || type === "string" || type === "boolean") {

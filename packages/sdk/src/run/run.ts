@@ -7,6 +7,8 @@ import { performance } from "node:perf_hooks";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
+  nameProblem,
+  notesProblem,
   stringifyExtended,
   UsageError,
   type MetricRecord,
@@ -16,10 +18,16 @@ import {
 import type { ConfigView } from "../config/run-config.js";
 import type { Terminal } from "../console/terminal.js";
 import { formatFooter } from "../console/footer.js";
-import { checkLogOptions, normalizeLogData } from "../history/normalize-log-data.js";
+import {
+  checkLogOptions,
+  normalizeLogData,
+} from "../history/normalize-log-data.js";
 import { StepCommitter } from "../history/step-committer.js";
 import type { RunLogWriter } from "../runlog/run-log-writer.js";
-import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
+import type {
+  DefineMetricOptions,
+  SummaryEngine,
+} from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
 import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
@@ -132,6 +140,8 @@ export class Run {
     this.assertActive("name");
     if (typeof name !== "string" || name.trim() === "")
       throw new UsageError("run.name must be a non-empty string");
+    const problem = nameProblem("name", name);
+    if (problem !== null) throw new UsageError(`run.name ${problem}`);
     this.currentName = name;
     this.record({ t: "run-update", name });
   }
@@ -141,10 +151,7 @@ export class Run {
   set tags(tags: readonly string[]) {
     this.assertActive("tags");
     const problem = checkTagList(tags);
-    if (problem !== null) {
-      this.parts.terminal.warn(`${problem}. Tags not updated.`);
-      return;
-    }
+    if (problem !== null) throw new UsageError(problem);
     this.currentTags = [...new Set(tags)];
     this.record({ t: "run-update", tags: this.currentTags });
   }
@@ -153,7 +160,8 @@ export class Run {
   }
   set notes(notes: string) {
     this.assertActive("notes");
-    if (typeof notes !== "string") throw new UsageError("run.notes must be a string (Markdown)");
+    const problem = notesProblem(notes);
+    if (problem !== null) throw new UsageError(`run.notes ${problem}`);
     this.currentNotes = notes;
     this.record({ t: "run-update", notes });
   }
@@ -175,7 +183,9 @@ export class Run {
     return this.url;
   }
   getProjectUrl(): string | null {
-    return this.offline || this.disabled ? null : `${this.parts.baseUrl}/${this.entity}/${this.project}`;
+    return this.offline || this.disabled
+      ? null
+      : `${this.parts.baseUrl}/${this.entity}/${this.project}`;
   }
 
   /**
@@ -235,7 +245,8 @@ export class Run {
   finishSync(exitCode: number): void {
     this.recordExit(exitCode);
     if (this.stage === "recorded") {
-      const closed = this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
+      const closed =
+        this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
       this.parts.uploader?.finishSync(this.parts.finishTimeoutMs);
       this.completeFinish(closed, exitCode);
     }
@@ -243,8 +254,10 @@ export class Run {
 
   private async finishAsync(exitCode: number): Promise<void> {
     this.recordExit(exitCode);
-    const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
-    if (this.stage === "recorded") await this.parts.uploader?.finish(this.parts.finishTimeoutMs);
+    const closed =
+      (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
+    if (this.stage === "recorded")
+      await this.parts.uploader?.finish(this.parts.finishTimeoutMs);
     if (this.stage === "recorded") this.completeFinish(closed, exitCode);
   }
 
@@ -258,7 +271,12 @@ export class Run {
     }
     this.committer.commitPending();
     this.record({ t: "summary-snapshot", summary: this.parts.engine.toJSON() });
-    this.record({ t: "exit", exitCode, runtime: this.runtime(), time: Date.now() / 1000 });
+    this.record({
+      t: "exit",
+      exitCode,
+      runtime: this.runtime(),
+      time: Date.now() / 1000,
+    });
     this.stage = "recorded";
   }
 
@@ -270,13 +288,21 @@ export class Run {
     const files = join(this.dir, "files");
     const terminal = this.parts.terminal;
     try {
-      writeFileSync(join(files, "summary.json"), stringifyExtended(summary) + "\n");
-      writeFileSync(join(files, "config.json"), JSON.stringify(this.config.toJSON(), null, 2) + "\n");
+      writeFileSync(
+        join(files, "summary.json"),
+        stringifyExtended(summary) + "\n",
+      );
+      writeFileSync(
+        join(files, "config.json"),
+        JSON.stringify(this.config.toJSON(), null, 2) + "\n",
+      );
     } catch (error) {
       terminal.warn(`could not write ${files}: ${String(error)}`);
     }
     if (!closed)
-      terminal.warn(`timed out waiting for the run log to reach the disk; data may still be written`);
+      terminal.warn(
+        `timed out waiting for the run log to reach the disk; data may still be written`,
+      );
     terminal.info(
       formatFooter({
         sparklines: this.parts.engine.sparklines(),

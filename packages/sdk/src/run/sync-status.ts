@@ -7,6 +7,7 @@
 import { statSync } from "node:fs";
 import { join } from "node:path";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
+import { readQuarantineSummary } from "../upload/quarantine.js";
 import { readUploadState, UPLOAD_STATE_FILE } from "../upload/upload-state.js";
 
 export interface RunSyncStatus {
@@ -22,6 +23,13 @@ export interface RunSyncStatus {
   syncedAt: Date | null;
   /** Whether the server answered the last request; null before the first request, and offline. */
   reachable: boolean | null;
+  /**
+   * Records the server refused for good (an older or stricter server) and the uploader set
+   * aside in `quarantine.jsonl` in the run directory, so the rest of the run still uploads.
+   */
+  quarantinedRecords: number;
+  /** The first such refusal as the server worded it (`HTTP 400: …`); null when none. */
+  quarantineReason: string | null;
 }
 
 export function readSyncStatus(options: {
@@ -31,7 +39,10 @@ export function readSyncStatus(options: {
   reachable: boolean | null;
 }): RunSyncStatus {
   const { mode, runDir, logFile } = options;
-  const logged = logFile === null ? 0 : Math.max(0, fileSize(logFile) - FILE_HEADER_BYTES);
+  const { records: quarantinedRecords, firstReason: quarantineReason } =
+    readQuarantineSummary(runDir);
+  const logged =
+    logFile === null ? 0 : Math.max(0, fileSize(logFile) - FILE_HEADER_BYTES);
   if (mode !== "online")
     return {
       mode,
@@ -40,11 +51,19 @@ export function readSyncStatus(options: {
       pendingBytes: logged,
       syncedAt: null,
       reachable: null,
+      quarantinedRecords,
+      quarantineReason,
     };
   const state = readUploadState(runDir);
-  const synced = Math.min(logged, Math.max(0, state.logOffset - FILE_HEADER_BYTES));
+  const synced = Math.min(
+    logged,
+    Math.max(0, state.logOffset - FILE_HEADER_BYTES),
+  );
   const stateFile = join(runDir, UPLOAD_STATE_FILE);
-  const syncedAt = synced > 0 ? new Date(statSync(stateFile, { throwIfNoEntry: false })?.mtimeMs ?? 0) : null;
+  const syncedAt =
+    synced > 0
+      ? new Date(statSync(stateFile, { throwIfNoEntry: false })?.mtimeMs ?? 0)
+      : null;
   return {
     mode,
     loggedBytes: logged,
@@ -52,6 +71,8 @@ export function readSyncStatus(options: {
     pendingBytes: logged - synced,
     syncedAt,
     reachable: options.reachable,
+    quarantinedRecords,
+    quarantineReason,
   };
 }
 

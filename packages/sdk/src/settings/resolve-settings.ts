@@ -3,8 +3,22 @@
  * that a bad value fails at `init()` with a message naming the option (or variable) and the fix.
  */
 import { resolve } from "node:path";
-import { NAME_PATTERN, RUN_ID_PATTERN, RUN_MODES, UsageError, type RunMode } from "@stepwise/protocol";
-import { credentialsPath, readCredentials, savedKeyFor } from "./credentials-file.js";
+import {
+  LIMITS,
+  NAME_PATTERN,
+  nameProblem,
+  notesProblem,
+  RUN_ID_PATTERN,
+  RUN_MODES,
+  UsageError,
+  type NameField,
+  type RunMode,
+} from "@stepwise/protocol";
+import {
+  credentialsPath,
+  readCredentials,
+  savedKeyFor,
+} from "./credentials-file.js";
 import type { InitOptions, ResumeMode } from "./init-options.js";
 
 export const DEFAULT_PROJECT = "uncategorized";
@@ -36,23 +50,36 @@ export interface ResolvedSettings {
 
 type Env = Record<string, string | undefined>;
 
-export function resolveSettings(options: InitOptions = {}, env: Env = process.env): ResolvedSettings {
-  const pick = (option: keyof InitOptions, variable: string): { value: unknown; source: string } | null => {
-    if (options[option] !== undefined) return { value: options[option], source: `init() option "${option}"` };
+export function resolveSettings(
+  options: InitOptions = {},
+  env: Env = process.env,
+): ResolvedSettings {
+  const pick = (
+    option: keyof InitOptions,
+    variable: string,
+  ): { value: unknown; source: string } | null => {
+    if (options[option] !== undefined)
+      return { value: options[option], source: `init() option "${option}"` };
     const fromEnv = env[variable];
     if (fromEnv !== undefined && fromEnv !== "")
       return { value: fromEnv, source: `environment variable ${variable}` };
     return null;
   };
-  const text = (option: keyof InitOptions, variable: string, fallback: string): string => {
+  const text = (
+    option: keyof InitOptions,
+    variable: string,
+    fallback: string,
+  ): string => {
     const picked = pick(option, variable);
     if (picked === null) return fallback;
-    if (typeof picked.value !== "string") throw new UsageError(`${picked.source} must be a string`);
+    if (typeof picked.value !== "string")
+      throw new UsageError(`${picked.source} must be a string`);
     return picked.value;
   };
   let credentials: { baseUrl?: string; apiKey?: string } | null = null;
   const saved = (): { baseUrl?: string; apiKey?: string } =>
-    (credentials ??= options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
+    (credentials ??=
+      options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
   // Where options and environment name no server or key, the `stepwise login` file does (read
   // only then, so a damaged file never fails an init() that names both).
   const baseUrl = (
@@ -68,18 +95,47 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
   const name = options.name;
   if (name !== undefined && typeof name !== "string")
     throw new UsageError('init() option "name" must be a string');
+  // The limits table (protocol limits.ts): a name the server would refuse fails here, at the call.
+  const limited = (field: NameField, value: string, source: string): string => {
+    const problem =
+      value === "" && field !== "name" ? null : nameProblem(field, value);
+    if (problem !== null) throw new UsageError(`${source} ${problem}`);
+    return value;
+  };
+  const notes = text("notes", "STEPWISE_NOTES", "");
+  const notesIssue = notesProblem(notes);
+  if (notesIssue !== null)
+    throw new UsageError(`init() option "notes" ${notesIssue}`);
   return {
     project: checkProject(pick("project", "STEPWISE_PROJECT")),
-    entity: text("entity", "STEPWISE_ENTITY", DEFAULT_ENTITY),
-    name: name === undefined || name.trim() === "" ? null : name,
+    entity: checkEntity(pick("entity", "STEPWISE_ENTITY")),
+    name:
+      name === undefined || name.trim() === ""
+        ? null
+        : limited("name", name, 'init() option "name"'),
     id: idPicked === null ? null : checkRunId(idPicked.value, idPicked.source),
-    group: text("group", "STEPWISE_RUN_GROUP", ""),
-    jobType: text("jobType", "STEPWISE_JOB_TYPE", ""),
-    tags: tagsPicked === null ? [] : checkTags(tagsPicked.value, tagsPicked.source),
-    notes: text("notes", "STEPWISE_NOTES", ""),
+    group: limited(
+      "group",
+      text("group", "STEPWISE_RUN_GROUP", ""),
+      'init() option "group"',
+    ),
+    jobType: limited(
+      "jobType",
+      text("jobType", "STEPWISE_JOB_TYPE", ""),
+      'init() option "jobType"',
+    ),
+    tags:
+      tagsPicked === null ? [] : checkTags(tagsPicked.value, tagsPicked.source),
+    notes,
     config: options.config ?? {},
-    mode: modePicked === null ? "online" : checkEnum(modePicked.value, RUN_MODES, modePicked.source),
-    resume: resumePicked === null ? null : checkEnum(resumePicked.value, RESUME_MODES, resumePicked.source),
+    mode:
+      modePicked === null
+        ? "online"
+        : checkEnum(modePicked.value, RUN_MODES, modePicked.source),
+    resume:
+      resumePicked === null
+        ? null
+        : checkEnum(resumePicked.value, RESUME_MODES, resumePicked.source),
     rootDir: resolve(text("dir", "STEPWISE_DIR", process.cwd())),
     baseUrl,
     apiKey:
@@ -98,12 +154,27 @@ function interruptSelf(): void {
   process.kill(process.pid, "SIGINT");
 }
 
-function checkProject(picked: { value: unknown; source: string } | null): string {
+function checkProject(
+  picked: { value: unknown; source: string } | null,
+): string {
   if (picked === null) return DEFAULT_PROJECT;
   const { value, source } = picked;
   if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
     throw new UsageError(
-      `${source}: invalid project name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % : or control characters, and not . or ..`,
+      `${source}: invalid project name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % :, control or bidirectional-text characters, and not . or ..`,
+    );
+  }
+  return value;
+}
+
+function checkEntity(
+  picked: { value: unknown; source: string } | null,
+): string {
+  if (picked === null) return DEFAULT_ENTITY;
+  const { value, source } = picked;
+  if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
+    throw new UsageError(
+      `${source}: invalid entity name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % :, control or bidirectional-text characters, and not . or ..`,
     );
   }
   return value;
@@ -112,7 +183,7 @@ function checkProject(picked: { value: unknown; source: string } | null): string
 function checkRunId(value: unknown, source: string): string {
   if (typeof value !== "string" || !RUN_ID_PATTERN.test(value)) {
     throw new UsageError(
-      `${source}: invalid run id ${JSON.stringify(value)}; use 1–128 characters without surrounding spaces, control characters or any of : ; , # ? / ' \\ %`,
+      `${source}: invalid run id ${JSON.stringify(value)}; use 1–128 characters without surrounding spaces, control or bidirectional-text characters or any of : ; , # ? / ' \\ %`,
     );
   }
   return value;
@@ -126,21 +197,39 @@ function checkTags(value: unknown, source: string): string[] {
           .map((t) => t.trim())
           .filter((t) => t !== "")
       : value;
-  if (!Array.isArray(tags)) throw new UsageError(`${source} must be an array of strings`);
-  const bad = tags.filter((t) => typeof t !== "string" || t.length < 1 || t.length > 64);
+  if (!Array.isArray(tags))
+    throw new UsageError(`${source} must be an array of strings`);
+  const bad = tags.filter((t) => nameProblem("tag", t) !== null);
   if (bad.length > 0) {
     throw new UsageError(
-      `${source}: invalid tags ${bad.map((t) => JSON.stringify(t)).join(", ")}; each tag must be a string of 1–64 characters`,
+      `${source}: invalid tags ${bad.map((t) => JSON.stringify(t)).join(", ")}; the tag ${JSON.stringify(bad[0])} ${nameProblem("tag", bad[0])} (each tag: 1–${LIMITS.tagLength} characters, no control or bidirectional-text character)`,
     );
   }
+  if (new Set(tags).size > LIMITS.tags)
+    throw new UsageError(
+      `${source}: ${tags.length} tags; a run has at most ${LIMITS.tags}`,
+    );
   return [...new Set(tags as string[])];
 }
 
-function checkEnum<T extends string>(value: unknown, allowed: readonly T[], source: string): T {
-  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new UsageError(`${source} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
+function checkEnum<T extends string>(
+  value: unknown,
+  allowed: readonly T[],
+  source: string,
+): T {
+  if (
+    typeof value === "string" &&
+    (allowed as readonly string[]).includes(value)
+  )
+    return value as T;
+  throw new UsageError(
+    `${source} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`,
+  );
 }
 
 function isTruthy(value: string | undefined): boolean {
-  return value !== undefined && ["1", "true", "yes", "on"].includes(value.toLowerCase());
+  return (
+    value !== undefined &&
+    ["1", "true", "yes", "on"].includes(value.toLowerCase())
+  );
 }

@@ -4,10 +4,10 @@
  * or property access (`run.summary.best = 0.9`). Explicit NaN becomes null (W&B §2.7).
  */
 import type { KeyPath, SummaryOp } from "@stepwise/protocol";
-import { InvalidDataError } from "@stepwise/protocol";
+import { deeperThan, InvalidDataError, MAX_VALUE_DEPTH } from "@stepwise/protocol";
 import { isPlainObject } from "../values/deep-merge.js";
 import { keyedView } from "../values/keyed-view.js";
-import { normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
+import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import type { SummaryEngine } from "./summary-engine.js";
 
 const SUMMARY_OPTIONS: NormalizeOptions = { context: "summary", nanToNull: true };
@@ -36,12 +36,17 @@ export class RunSummary {
       throw new InvalidDataError("summary.update(): pass a plain object, e.g. { best_acc: 0.9 }");
     const ops: SummaryOp[] = [];
     const entries: Array<[KeyPath, unknown]> = [
-      ...Object.keys(values).map((k): [KeyPath, unknown] => [[k], values[k]]),
+      ...Object.keys(values).map((k): [KeyPath, unknown] => [[checkKey(k, [], SUMMARY_OPTIONS)], values[k]]),
       ...extra,
     ];
     for (const [path, raw] of entries) {
       const value = normalizeValue(raw, path, SUMMARY_OPTIONS);
       if (value === OMIT) continue;
+      // Stored at the end of its path: the path's own levels count towards the value's limit.
+      if (deeperThan(value, MAX_VALUE_DEPTH - (path.length - 1)))
+        throw new InvalidDataError(
+          `summary: the value at "${path.join(".").slice(0, 200)}" nests deeper than ${MAX_VALUE_DEPTH} levels counted from "${path[0]}"; flatten it`,
+        );
       ops.push({ op: "set", path, value });
     }
     for (const op of ops) if (op.op === "set") this.engine.set(op.path, op.value);
@@ -65,8 +70,15 @@ export class RunSummary {
 }
 
 function toPath(key: string | KeyPath): KeyPath {
-  if (typeof key === "string") return [key];
-  if (Array.isArray(key) && key.length > 0 && key.every((k) => typeof k === "string")) return key;
+  if (typeof key === "string") return [checkKey(key, [], SUMMARY_OPTIONS)];
+  if (Array.isArray(key) && key.length > 0 && key.every((k) => typeof k === "string")) {
+    if (key.length > MAX_VALUE_DEPTH)
+      throw new InvalidDataError(
+        `summary: a key path has at most ${MAX_VALUE_DEPTH} segments; got ${key.length}`,
+      );
+    key.forEach((segment, i) => checkKey(segment, key.slice(0, i), SUMMARY_OPTIONS));
+    return key;
+  }
   throw new InvalidDataError(
     "summary: a key must be a string or a non-empty array of strings (a nested path)",
   );

@@ -29,6 +29,10 @@ export interface SealedBatch {
   /** History rows and meta records in the batch. */
   items: number;
   hasExit: boolean;
+  /** Log records the batch carries (history rows, meta records, the run record, the summary snapshot). */
+  records: number;
+  /** The record, when the batch carries exactly one (what is quarantined if the server refuses it). */
+  soleEntry: TailEntry | null;
 }
 
 export interface SkipRule {
@@ -55,6 +59,12 @@ export class BatchBuilder {
   private endOffset: number;
   /** Date.now() when the open batch got its first item. */
   openedAt: number | null = null;
+  /** Log offsets of records the server refused for good (quarantine.ts): left out, not numbered. */
+  quarantined: ReadonlySet<number> = new Set();
+  /** While the uploader isolates a refused record: at most this many records per batch. */
+  recordLimit: number | null = null;
+  private records = 0;
+  private lastEntry: TailEntry | null = null;
 
   constructor(
     base: StreamOffsets,
@@ -80,6 +90,7 @@ export class BatchBuilder {
     return (
       this.rows.rowCount >= this.limits.rows ||
       this.bytes >= this.limits.bytes ||
+      (this.recordLimit !== null && this.records >= this.recordLimit) ||
       this.exit !== null ||
       this.run !== null
     );
@@ -102,16 +113,23 @@ export class BatchBuilder {
     const { record } = entry;
     const fresh = entry.end > this.skip.logOffset;
     this.endOffset = Math.max(this.endOffset, entry.end);
+    if (this.quarantined.size > 0 && this.quarantined.has(entry.offset)) {
+      // As if never logged; a quarantined snapshot leaves the summary to the replay.
+      if (fresh && record.t === "summary-snapshot") this.summaryDirty = true;
+      return;
+    }
     const size = entry.end - entry.offset;
     switch (record.t) {
       case "history":
         this.engine.observeRow(record.row);
         if (fresh && this.offsets.history >= this.skip.below.history) {
-          if (this.rows.rowCount === 0) this.historyStart = this.offsets.history;
+          if (this.rows.rowCount === 0)
+            this.historyStart = this.offsets.history;
           const keys = entry.keys;
-          if (entry.packed) this.rows.addRaw(entry.packed, (id) => keys[id] as string);
+          if (entry.packed)
+            this.rows.addRaw(entry.packed, (id) => keys[id] as string);
           else this.rows.addObject(record.row, stringifyExtended);
-          this.grow(size);
+          this.grow(size, entry);
           this.summaryDirty = true;
         }
         this.offsets.history++;
@@ -124,8 +142,9 @@ export class BatchBuilder {
         if (fresh && this.offsets.meta >= this.skip.below.meta) {
           if (this.meta.length === 0) this.metaStart = this.offsets.meta;
           this.meta.push(record);
-          this.grow(size);
-          if (record.t !== "config" && record.t !== "run-update") this.summaryDirty = true;
+          this.grow(size, entry);
+          if (record.t !== "config" && record.t !== "run-update")
+            this.summaryDirty = true;
         }
         this.offsets.meta++;
         return;
@@ -134,13 +153,13 @@ export class BatchBuilder {
           this.run = toUpsert(record);
           // A resumed run keeps the start time the server has.
           if (record.resumed) delete this.run.startTime;
-          this.grow(size);
+          this.grow(size, entry);
         }
         return;
       case "summary-snapshot":
         if (fresh) {
           this.snapshot = record.summary;
-          this.grow(size);
+          this.grow(size, entry);
         }
         return;
       case "exit":
@@ -156,8 +175,12 @@ export class BatchBuilder {
   take(preempting: boolean): SealedBatch {
     const batch: IngestBatch = {};
     if (this.run) batch.run = this.run;
-    const history = this.rows.rowCount > 0 ? { offset: this.historyStart, packed: this.rows.build() } : null;
-    if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
+    const history =
+      this.rows.rowCount > 0
+        ? { offset: this.historyStart, packed: this.rows.build() }
+        : null;
+    if (this.meta.length > 0)
+      batch.meta = { offset: this.metaStart, records: this.meta };
     if (this.snapshot) batch.summary = this.snapshot;
     else if (this.summaryDirty) batch.summary = this.engine.toJSON();
     if (preempting) batch.preempting = true;
@@ -169,6 +192,8 @@ export class BatchBuilder {
       offsets: { ...this.offsets },
       items: this.rows.rowCount + this.meta.length,
       hasExit: this.exit !== null,
+      records: this.records,
+      soleEntry: this.records === 1 ? this.lastEntry : null,
     };
     this.clear();
     return sealed;
@@ -183,14 +208,25 @@ export class BatchBuilder {
     this.summaryDirty = false;
     this.bytes = 0;
     this.openedAt = null;
+    this.records = 0;
+    this.lastEntry = null;
   }
 
-  private grow(bytes: number): void {
+  private grow(bytes: number, entry?: TailEntry): void {
+    if (entry !== undefined) {
+      this.records++;
+      this.lastEntry = entry;
+    }
     this.bytes += bytes;
     this.openedAt ??= Date.now();
   }
 
-  private applyMeta(record: Extract<RunRecord, { t: "config" | "metric" | "summary" | "run-update" }>): void {
+  private applyMeta(
+    record: Extract<
+      RunRecord,
+      { t: "config" | "metric" | "summary" | "run-update" }
+    >,
+  ): void {
     if (record.t === "metric") this.engine.applyMetricRecord(record);
     else if (record.t === "summary") {
       for (const op of record.ops) {
@@ -202,7 +238,10 @@ export class BatchBuilder {
 }
 
 function newEngine(): SummaryEngine {
-  return new SummaryEngine({ onMetric: () => undefined, onWarning: () => undefined });
+  return new SummaryEngine({
+    onMetric: () => undefined,
+    onWarning: () => undefined,
+  });
 }
 
 function toUpsert(record: RunStartRecord): RunUpsert {

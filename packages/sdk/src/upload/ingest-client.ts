@@ -30,7 +30,7 @@ export interface ServerTarget {
 
 export type Failure =
   | { kind: "retry"; reason: string; unreachable: boolean; retryAfterMs: number | null }
-  | { kind: "fatal"; status: number; message: string };
+  | { kind: "fatal"; status: number; message: string; code?: string };
 
 export type SendResult =
   | { kind: "ok"; response: IngestResponse }
@@ -161,7 +161,10 @@ function classify(status: number, body: unknown, retryAfterMs: number | null): F
   const message = errorMessage(body) ?? `HTTP ${status}`;
   if (status >= 500 || status === 408 || status === 429)
     return { kind: "retry", reason: `${status} ${message}`, unreachable: false, retryAfterMs };
-  return { kind: "fatal", status, message };
+  const code = (body as { error?: { code?: unknown } } | null)?.error?.code;
+  return typeof code === "string"
+    ? { kind: "fatal", status, message, code }
+    : { kind: "fatal", status, message };
 }
 
 function errorDetails(body: unknown): Record<string, unknown> {

@@ -11,6 +11,7 @@ import { NotFoundError } from "@stepwise/protocol";
 import { resolveRunLog } from "../runlog/run-directory.js";
 import { RunLogReader } from "../runlog/run-log-reader.js";
 import { resolveApiConnection } from "../api/api-connection.js";
+import { readQuarantineSummary } from "./quarantine.js";
 import { UploadSession } from "./upload-session.js";
 import { isSynced, markSynced } from "./upload-state.js";
 import { resolveUploadTuning } from "./upload-tuning.js";
@@ -24,7 +25,11 @@ export interface SyncOptions {
   /** Give up on a run after this long without reaching the server (default 30 s, STEPWISE_SYNC_GIVE_UP_S). */
   giveUpAfterMs?: number;
   /** After every acknowledged batch: bytes of the log acknowledged so far, of `totalBytes`. */
-  onProgress?: (progress: { ackedBytes: number; totalBytes: number; items: number }) => void;
+  onProgress?: (progress: {
+    ackedBytes: number;
+    totalBytes: number;
+    items: number;
+  }) => void;
   onWarning?: (message: string) => void;
 }
 
@@ -40,9 +45,18 @@ export interface SyncResult {
   /** The run ended without an exit record (its process died). */
   crashed: boolean;
   message: string | null;
+  /**
+   * Records the server refused for good (an older or stricter server): set aside in
+   * `quarantine.jsonl` in the run directory while the rest uploaded. `records` 0 when none;
+   * `firstReason` the first refusal as the server worded it (`HTTP 400: …`).
+   */
+  quarantined?: { records: number; firstReason: string | null; file: string };
 }
 
-export async function syncRunDirectory(target: string, options: SyncOptions = {}): Promise<SyncResult> {
+export async function syncRunDirectory(
+  target: string,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
   const connection = resolveApiConnection({
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
@@ -57,6 +71,7 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
     requests: 0,
     crashed: false,
     message: null,
+    quarantined: readQuarantineSummary(dir),
   };
   if (isSynced(logFile)) return result;
   // files/summary.json is written last at finish: with it, the process is done with the run.
@@ -80,11 +95,19 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
     events: {
       onWarning: (_cause, message) => options.onWarning?.(message),
       onAck: (state) =>
-        options.onProgress?.({ ackedBytes: state.logOffset, totalBytes, items: session.sentItems }),
+        options.onProgress?.({
+          ackedBytes: state.logOffset,
+          totalBytes,
+          items: session.sentItems,
+        }),
     },
   });
   const outcome = await session.run();
-  const sent = { items: session.sentItems, requests: session.requests };
+  const sent = {
+    items: session.sentItems,
+    requests: session.requests,
+    quarantined: session.quarantine,
+  };
   if (outcome.kind === "failed" || outcome.kind === "cancelled")
     return {
       ...result,

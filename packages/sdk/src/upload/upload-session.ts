@@ -21,8 +21,15 @@ import {
   type ServerTarget,
 } from "./ingest-client.js";
 import { LogTail } from "./log-tail.js";
+import { putQuarantineNote } from "./quarantine-note.js";
+import { isRecordRefusal, RecordIsolation } from "./record-isolation.js";
 import type { UploadTuning } from "./upload-tuning.js";
-import { markSynced, readUploadState, writeUploadState, type UploadState } from "./upload-state.js";
+import {
+  markSynced,
+  readUploadState,
+  writeUploadState,
+  type UploadState,
+} from "./upload-state.js";
 
 export interface UploadSessionOptions {
   runDir: string;
@@ -46,7 +53,10 @@ export interface UploadEvents {
 }
 
 export type UploadOutcome =
-  { kind: "complete" } | { kind: "caught-up" } | { kind: "failed"; message: string } | { kind: "cancelled" };
+  | { kind: "complete" }
+  | { kind: "caught-up" }
+  | { kind: "failed"; message: string }
+  | { kind: "cancelled" };
 
 const MAX_GAP_RECOVERIES = 5;
 
@@ -66,19 +76,42 @@ export class UploadSession {
   private gapRecoveries = 0;
   /** Set when a gap recovery rewinds the log. */
   private rewound = false;
+  /** Finds and sets aside records the server refuses for good, so the rest still uploads. */
+  private readonly isolation: RecordIsolation;
   /** Stream items sent and acknowledged in this session. */
   sentItems = 0;
   requests = 0;
 
   constructor(private readonly options: UploadSessionOptions) {
-    this.client = new IngestClient(options.target, options.ref, options.tuning.requestTimeoutMs);
-    this.backoff = new Backoff(options.tuning.backoffBaseMs, options.tuning.backoffCapMs);
+    this.client = new IngestClient(
+      options.target,
+      options.ref,
+      options.tuning.requestTimeoutMs,
+    );
+    this.backoff = new Backoff(
+      options.tuning.backoffBaseMs,
+      options.tuning.backoffCapMs,
+    );
     this.state = readUploadState(options.runDir);
     this.builder = new BatchBuilder(
       this.state.base,
       { logOffset: this.state.logOffset, below: this.state.offsets },
-      { rows: options.tuning.maxBatchRows, bytes: options.tuning.maxBatchBytes },
+      {
+        rows: options.tuning.maxBatchRows,
+        bytes: options.tuning.maxBatchBytes,
+      },
     );
+    this.isolation = new RecordIsolation(options.runDir, () => this.builder);
+    this.builder.quarantined = this.isolation.offsets;
+  }
+
+  /** Records the server refused and this run directory keeps aside (quarantine.jsonl). */
+  get quarantine(): {
+    records: number;
+    firstReason: string | null;
+    file: string;
+  } {
+    return this.isolation.summary();
   }
 
   get acknowledged(): UploadState {
@@ -104,7 +137,9 @@ export class UploadSession {
   }
 
   async run(): Promise<UploadOutcome> {
-    this.tail = new LogTail(this.options.logFile, (message) => this.warn("log-damage", message));
+    this.tail = new LogTail(this.options.logFile, (message) =>
+      this.warn("log-damage", message),
+    );
     try {
       return await this.loop();
     } finally {
@@ -116,7 +151,8 @@ export class UploadSession {
     const tail = this.tail as LogTail;
     const live = this.options.mode === "live";
     /** The next batch, sealed and encoded while the previous one was in flight. */
-    let next: { sealed: SealedBatch; encoded: Promise<EncodedBatch> } | null = null;
+    let next: { sealed: SealedBatch; encoded: Promise<EncodedBatch> } | null =
+      null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
       this.fill(tail);
@@ -127,8 +163,10 @@ export class UploadSession {
         (builder.hasContent &&
           (!live ||
             this.finishing ||
-            now - (builder.openedAt ?? now) >= this.options.tuning.flushIntervalMs));
-      const heartbeatDue = live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
+            now - (builder.openedAt ?? now) >=
+              this.options.tuning.flushIntervalMs));
+      const heartbeatDue =
+        live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
       if (next !== null || flushDue || this.preempting || heartbeatDue) {
         const sealed = next?.sealed ?? builder.take(this.preempting);
         if (next === null) this.preempting = false;
@@ -143,7 +181,11 @@ export class UploadSession {
           const following = builder.take(false);
           next = {
             sealed: following,
-            encoded: encodeBatch(following.batch, following.history, this.options.target),
+            encoded: encodeBatch(
+              following.batch,
+              following.history,
+              this.options.target,
+            ),
           };
         }
         const outcome = await sending;
@@ -157,7 +199,8 @@ export class UploadSession {
         continue;
       }
       if (!live && !builder.hasContent) {
-        if (builder.position > this.state.logOffset) this.acknowledge(builder.position, this.state.offsets);
+        if (builder.position > this.state.logOffset)
+          this.acknowledge(builder.position, this.state.offsets);
         return { kind: "caught-up" };
       }
       await this.sleep(this.options.tuning.pollMs);
@@ -177,7 +220,8 @@ export class UploadSession {
     sealed: SealedBatch,
     encodedAhead?: Promise<EncodedBatch>,
   ): Promise<UploadOutcome | null> {
-    const encoded = await (encodedAhead ?? encodeBatch(sealed.batch, sealed.history, this.options.target));
+    const encoded = await (encodedAhead ??
+      encodeBatch(sealed.batch, sealed.history, this.options.target));
     let unreachableSince: number | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
@@ -198,6 +242,12 @@ export class UploadSession {
       }
       this.setReachable(true, "");
       this.backoff.reset();
+      if (
+        result.kind === "fatal" &&
+        sealed.records > 0 &&
+        isRecordRefusal(result.status, result.code, result.message)
+      )
+        return this.setAside(sealed, result.status, result.message);
       if (result.kind === "fatal") {
         const message = `the server refused the upload of ${this.options.runDir} (HTTP ${result.status}: ${result.message})`;
         this.warn(
@@ -206,12 +256,15 @@ export class UploadSession {
         );
         return { kind: "failed", message };
       }
-      if (result.kind === "gap") return this.recoverFromGap(result.stream, result.expected);
+      if (result.kind === "gap")
+        return this.recoverFromGap(result.stream, result.expected);
       if (result.response.stopped) this.options.events?.onStopRequested?.();
       this.state.serverName = result.response.name;
       this.sentItems += sealed.items;
       this.acknowledge(sealed.endOffset, sealed.offsets);
+      this.isolation.acknowledged(sealed.endOffset);
       this.options.events?.onAck?.(this.state, sealed.items);
+      if (this.isolation.noteDue) await this.sendQuarantineNote();
       return null;
     }
   }
@@ -230,7 +283,10 @@ export class UploadSession {
     expected: number | null,
   ): Promise<UploadOutcome | null> {
     if (++this.gapRecoveries > MAX_GAP_RECOVERIES)
-      return { kind: "failed", message: "the server keeps reporting offset gaps; giving up" };
+      return {
+        kind: "failed",
+        message: "the server keeps reporting offset gaps; giving up",
+      };
     const server: StreamOffsets = { ...this.state.base };
     const lookup = await this.client.lookup();
     if (lookup.kind === "found") Object.assign(server, lookup.run.offsets);
@@ -247,9 +303,53 @@ export class UploadSession {
     );
     this.tail?.rewind();
     this.rewound = true;
-    this.builder.reset(this.state.base, { logOffset: FILE_HEADER_BYTES, below: server });
-    this.state = { ...this.state, logOffset: FILE_HEADER_BYTES, offsets: { ...this.state.base } };
+    this.builder.reset(this.state.base, {
+      logOffset: FILE_HEADER_BYTES,
+      below: server,
+    });
+    this.state = {
+      ...this.state,
+      logOffset: FILE_HEADER_BYTES,
+      offsets: { ...this.state.base },
+    };
     return null;
+  }
+
+  /**
+   * The server refused `sealed` for what it holds: narrow the batches down to the refused record
+   * and quarantine it (record-isolation.ts), then read the log again from the last acknowledged
+   * record, as after a gap but keeping what the server has.
+   */
+  private setAside(sealed: SealedBatch, status: number, message: string): null {
+    const kind = this.isolation.refused(sealed, status, message);
+    if (kind !== null) {
+      const { records, file } = this.isolation.summary();
+      this.warn(
+        "quarantine",
+        `the server refused a ${kind} record for good (HTTP ${status}: ${message}); it is kept in ${file} and the rest of the run uploads (${records} record${records === 1 ? "" : "s"} set aside so far)`,
+      );
+    }
+    this.tail?.rewind();
+    this.rewound = true;
+    this.builder.reset(this.state.base, {
+      logOffset: this.state.logOffset,
+      below: this.state.offsets,
+    });
+    return null;
+  }
+
+  private async sendQuarantineNote(): Promise<void> {
+    const { records, firstReason, file } = this.isolation.summary();
+    if (records === 0 || firstReason === null) return;
+    const note = {
+      records,
+      firstReason,
+      localFile: file,
+      updatedAt: Date.now() / 1000,
+    };
+    const { target, ref, tuning } = this.options;
+    if (await putQuarantineNote(target, ref, note, tuning.requestTimeoutMs))
+      this.isolation.noteDue = false;
   }
 
   private setReachable(reachable: boolean, reason: string): void {

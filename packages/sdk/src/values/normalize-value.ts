@@ -4,8 +4,10 @@
  * when it throws. Accepted: numbers (NaN and ±Infinity too), strings, booleans, null, bigint
  * (as a number), Date (ISO string), arrays, typed arrays, Set (array), Map (object), plain
  * objects, and objects with `toJSON()`. `undefined` members are left out, as JSON does.
+ * The limits table holds too: keys of 1–1,024 characters at every level, at most 100 levels of
+ * objects and arrays per value (protocol limits.ts), so the server never refuses what this accepts.
  */
-import { InvalidDataError } from "@stepwise/protocol";
+import { InvalidDataError, keyProblem, MAX_VALUE_DEPTH } from "@stepwise/protocol";
 import { isPlainObject } from "./deep-merge.js";
 
 export interface NormalizeOptions {
@@ -43,6 +45,11 @@ export function normalizeValue(
   const object = value as object;
   if (ancestors.includes(object))
     throw invalid(options, path, "refers back to itself (a circular structure)");
+  if (ancestors.length >= MAX_VALUE_DEPTH)
+    throw new InvalidDataError(
+      `${options.context}: the value at key "${path[0] ?? ""}" nests deeper than ${MAX_VALUE_DEPTH} levels of objects and arrays ` +
+        "and cannot be stored; flatten it (log its leaves under separate keys) or store it as a file.",
+    );
   ancestors.push(object);
   try {
     return normalizeObject(object, path, options, ancestors);
@@ -73,14 +80,22 @@ function normalizeObject(
     for (const [key, member] of object) {
       if (typeof key !== "string" && typeof key !== "number")
         throw invalid(options, path, "is a Map with a key that is not a string or number");
-      setMember(out, String(key), normalizeValue(member, [...path, String(key)], options, ancestors));
+      setMember(
+        out,
+        checkKey(String(key), path, options),
+        normalizeValue(member, [...path, String(key)], options, ancestors),
+      );
     }
     return out;
   }
   if (isPlainObject(object)) {
     const out: Record<string, unknown> = {};
     for (const key of Object.keys(object))
-      setMember(out, key, normalizeValue(object[key], [...path, key], options, ancestors));
+      setMember(
+        out,
+        checkKey(key, path, options),
+        normalizeValue(object[key], [...path, key], options, ancestors),
+      );
     return out;
   }
   const toJSON = (object as { toJSON?: unknown }).toJSON;
@@ -108,4 +123,13 @@ function invalid(options: NormalizeOptions, path: readonly string[], problem: st
     `${options.context}: ${where} ${problem} and cannot be stored. ` +
       "Use numbers, strings, booleans, null, arrays, plain objects or Stepwise data types.",
   );
+}
+
+/** Returns `key` when the limits table allows it; else throws naming where it is. */
+export function checkKey(key: string, path: readonly string[], options: NormalizeOptions): string {
+  const problem = keyProblem(key);
+  if (problem === null) return key;
+  const shown = key.length > 40 ? `${key.slice(0, 40)}…` : key;
+  const where = path.length === 0 ? "" : ` inside "${path.join(".").slice(0, 200)}"`;
+  throw new InvalidDataError(`${options.context}: the key "${shown}"${where} ${problem}`);
 }
