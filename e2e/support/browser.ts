@@ -24,10 +24,11 @@ export interface E2eBrowser {
   close(): Promise<void>;
 }
 
-export async function launchBrowser(): Promise<E2eBrowser> {
+/** `extraArgs` are Chromium flags added to FLAGS (e.g. `--host-resolver-rules` to map a name to 127.0.0.1). */
+export async function launchBrowser(extraArgs: readonly string[] = []): Promise<E2eBrowser> {
   const browser = await chromium.launch({
     executablePath: process.env["STEPWISE_CHROMIUM"] ?? "/usr/bin/chromium",
-    args: FLAGS,
+    args: [...FLAGS, ...extraArgs],
     headless: true,
   });
   const errors: string[] = [];
