@@ -37,6 +37,31 @@ export function filterSql(filter: RunFilter, params: SqlParam[]): string {
   }
 }
 
+/**
+ * Most `?` parameters SQLite binds in one statement (SQLITE_MAX_VARIABLE_NUMBER, 32,766 since
+ * 3.32); the run list's cursor and paging take a few more.
+ */
+const MAX_FILTER_PARAMS = 32_700;
+
+/** Refuses filters that need more bound values than SQLite takes, naming the fix. */
+export function assertFilterParamsFit(params: readonly SqlParam[]): void {
+  if (params.length > MAX_FILTER_PARAMS)
+    throw new InvalidDataError(
+      `the run filters need ${params.length} bound values, more than the ${MAX_FILTER_PARAMS} one query ` +
+        'can take (each value of an "in" list on config/summary counts 3): use fewer or shorter lists, or split the query',
+    );
+}
+
+/**
+ * `a OR b OR …` as a balanced tree: SQLite refuses expressions deeper than 1,000, which a chain
+ * of 1,000 alternatives (an "in" list on config/summary) would be.
+ */
+function anyOf(terms: readonly string[]): string {
+  if (terms.length <= 8) return `(${terms.join(" OR ")})`;
+  const half = Math.ceil(terms.length / 2);
+  return `(${anyOf(terms.slice(0, half))} OR ${anyOf(terms.slice(half))})`;
+}
+
 function columnMatch(column: string, op: string, value: string | string[], params: SqlParam[]): string {
   if (op === "in") {
     const values = Array.isArray(value) ? value : [value];
@@ -70,7 +95,7 @@ function jsonMatch(filter: Extract<RunFilter, { field: "config" | "summary" }>, 
       if (!Array.isArray(filter.value))
         throw new InvalidDataError(`filter on ${column}.${filter.path}: "in" takes an array`);
       if (filter.value.length === 0) return "1 = 0";
-      return `(${filter.value.map((v) => `COALESCE((${jsonEquals(column, path, v, params)}), 0)`).join(" OR ")})`;
+      return anyOf(filter.value.map((v) => `COALESCE((${jsonEquals(column, path, v, params)}), 0)`));
     }
     default: {
       const value = filter.value;

@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import type { EntitySummary, ProjectSummary, RunListPage, RunListQuery } from "../store.js";
 import { decodeRunListCursor, encodeRunListCursor } from "../../domain/run-list-cursor.js";
 import { RUN_COLUMNS, runFromRow, type RunRow } from "./run-row.js";
-import { filterSql, sortSql, type SqlParam } from "./run-filter-sql.js";
+import { assertFilterParamsFit, filterSql, sortSql, type SqlParam } from "./run-filter-sql.js";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -52,6 +52,7 @@ export class RunList {
     const where = ["entity = ?", "project = ?"];
     const whereParams: SqlParam[] = [query.entity, query.project];
     for (const filter of query.filters ?? []) where.push(filterSql(filter, whereParams));
+    assertFilterParamsFit(whereParams);
 
     const total = (
       this.db.prepare(`SELECT COUNT(*) AS n FROM runs WHERE ${where.join(" AND ")}`).get(...whereParams) as {
