@@ -79,3 +79,13 @@ test("a name longer than the file system allows is a 400 naming the path and the
   expect((await put(t, `media/${"b".repeat(251)}.png`)).status).toBe(201);
   expect(t.logs.filter((line) => line.startsWith("internal error"))).toEqual([]);
 });
+
+test("a run whose id is too long for a file name as it is still stores and serves its files", async () => {
+  await using t = await startTestServer();
+  const long: RunRef = { entity: "local", project: "p", runId: "漢".repeat(120) };
+  // 120 characters is a valid run id; percent-encoded it is 1,080 bytes, over a file name's 255.
+  expect((await t.ingest(long, historyBatch(0, 1))).status).toBe(200);
+  const path = apiPaths.file(long, "notes.txt");
+  expect((await t.fetch(path, { method: "PUT", body: "kept" })).status).toBe(201);
+  expect(await (await t.fetch(path)).text()).toBe("kept");
+});
