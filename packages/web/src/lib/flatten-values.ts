@@ -12,6 +12,8 @@ export interface FlatRow {
   /** The path's segments, unescaped. */
   segments: string[];
   value: unknown;
+  /** A nested object cut at the depth limit: the table offers to expand it (`expanded` in flattenValues). */
+  expandable?: boolean;
 }
 
 /** Nesting deeper than this is shown as JSON in one row rather than as ever longer keys. */
@@ -28,23 +30,36 @@ export function mediaType(value: unknown): string | null {
   return typeof type === "string" && type.length > 0 ? type : null;
 }
 
-/** Every leaf of `values` as a row, sorted by path (see `compareSegments`). */
-export function flattenValues(values: Record<string, unknown>, maxDepth = MAX_FLATTEN_DEPTH): FlatRow[] {
+/**
+ * Every leaf of `values` as a row, sorted by path (see `compareSegments`). Nesting is expanded
+ * `maxDepth` levels; a deeper object stays one row marked `expandable`, and the keys in
+ * `expanded` open `maxDepth` more levels each, so a config nested 100 deep (or a stored legacy
+ * one nested thousands deep) costs the page what the user opens, never the whole depth at once.
+ */
+export function flattenValues(
+  values: Record<string, unknown>,
+  maxDepth = MAX_FLATTEN_DEPTH,
+  expanded: ReadonlySet<string> = new Set(),
+): FlatRow[] {
   const rows: FlatRow[] = [];
-  const walk = (value: Record<string, unknown>, key: string, segments: string[]): void => {
+  // Iterative: a stored value may nest deeper than the browser's call stack.
+  const stack: Array<{ value: Record<string, unknown>; key: string; segments: string[]; level: number }> = [
+    { value: values, key: "", segments: [], level: 0 },
+  ];
+  while (stack.length > 0) {
+    const { value, key, segments, level } = stack.pop() as (typeof stack)[number];
     for (const [name, child] of Object.entries(value)) {
       const childKey = appendDottedSegment(key, name);
       const childSegments = [...segments, name];
-      const expand =
-        isPlainObject(child) &&
-        mediaType(child) === null &&
-        Object.keys(child).length > 0 &&
-        childSegments.length < maxDepth;
-      if (expand) walk(child, childKey, childSegments);
+      const nested = isPlainObject(child) && mediaType(child) === null && Object.keys(child).length > 0;
+      if (nested && level + 1 < maxDepth)
+        stack.push({ value: child, key: childKey, segments: childSegments, level: level + 1 });
+      else if (nested && expanded.has(childKey))
+        stack.push({ value: child, key: childKey, segments: childSegments, level: 0 });
+      else if (nested) rows.push({ key: childKey, segments: childSegments, value: child, expandable: true });
       else rows.push({ key: childKey, segments: childSegments, value: child });
     }
-  };
-  walk(values, "", []);
+  }
   return rows.sort((a, b) => compareSegments(a.segments, b.segments));
 }
 
@@ -119,17 +134,27 @@ function cut(text: string): string {
   return text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text;
 }
 
-/** JSON that keeps NaN and ±Infinity readable (plain JSON would print them as null). */
-export function toJson(value: unknown): string {
+/** Levels of a value written out in a cell's JSON; deeper ones are shown as `{…}` / `[…]`. */
+export const MAX_JSON_DEPTH = 20;
+
+/**
+ * JSON that keeps NaN and ±Infinity readable (plain JSON would print them as null), written out
+ * `maxDepth` levels deep, so that a value nested thousands of levels deep (stored before the
+ * server bounded nesting) neither overflows the stack nor fills the page.
+ */
+export function toJson(value: unknown, maxDepth = MAX_JSON_DEPTH): string {
   if (typeof value === "number") {
     return Number.isFinite(value) ? String(value) : formatNumber(value);
   }
   if (typeof value === "bigint") return value.toString();
-  if (Array.isArray(value)) return `[${value.map((v) => toJson(v ?? null)).join(",")}]`;
+  if (Array.isArray(value)) {
+    if (maxDepth <= 0) return value.length === 0 ? "[]" : "[…]";
+    return `[${value.map((v) => toJson(v ?? null, maxDepth - 1)).join(",")}]`;
+  }
   if (isPlainObject(value)) {
-    const members = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`);
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    if (maxDepth <= 0) return entries.length === 0 ? "{}" : "{…}";
+    const members = entries.map(([k, v]) => `${JSON.stringify(k)}:${toJson(v, maxDepth - 1)}`);
     return `{${members.join(",")}}`;
   }
   return JSON.stringify(value) ?? String(value);

@@ -121,3 +121,39 @@ describe("filterRows", () => {
     expect(filterRows(rows, "nothing")).toEqual([]);
   });
 });
+
+describe("deep values", () => {
+  const nested = (depth: number): Record<string, unknown> => {
+    let value: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < depth; i++) value = { x: value };
+    return value;
+  };
+
+  it("cuts nesting at the flatten depth and marks the cut row expandable", () => {
+    const rows = flattenValues({ cfg: nested(100) });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ key: "cfg.x.x.x.x.x", expandable: true });
+  });
+
+  it("opens the next levels of an expanded key, and only those", () => {
+    const first = flattenValues({ cfg: nested(100) })[0]?.key as string;
+    const rows = flattenValues({ cfg: nested(100) }, undefined, new Set([first]));
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.segments).toHaveLength(12);
+    expect(rows[0]?.expandable).toBe(true);
+    const small = flattenValues({ cfg: nested(8) }, undefined, new Set([first]));
+    expect(small).toEqual([expect.objectContaining({ key: "cfg.x.x.x.x.x.x.x.x.leaf", value: 1 })]);
+    expect(small[0]?.expandable).toBeUndefined();
+  });
+
+  it("formats a legacy value nested 10,000 deep without overflowing, in a bounded cell", () => {
+    const rows = flattenValues({ legacy: nested(10_000) });
+    const cell = formatCell(rows[0]?.value);
+    expect(cell.kind).toBe("json");
+    expect(cell.text.length).toBeLessThanOrEqual(120);
+    expect(cell.title).toContain("{…}");
+    expect(cell.title.length).toBeLessThan(200);
+    expect(filterRows(rows, "legacy")).toHaveLength(1);
+    expect(toJson([[[[1]]]], 2)).toBe("[[[…]]]");
+  });
+});
