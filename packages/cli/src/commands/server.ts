@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
+import { errorCatalogue, UsageError } from "@stepwise/protocol";
 import { ExitCode, usageErrorFromParseArgs, type CliIo, type Command } from "@stepwise/sdk/cli";
 
 const HELP = `Usage: stepwise server [options]
@@ -22,6 +23,11 @@ Options:
   --no-loopback-trust     require an API key even from this machine
   --web-root <dir>        serve the web UI built in <dir> (default: the installed
                           @stepwise/web package's build; STEPWISE_WEB_ROOT)
+  --check                 do not serve: verify everything stored under --data (SQLite's
+                          integrity check, the checksum of every history block and series
+                          chunk, every run file's size and sha256), list what is damaged, and
+                          exit 0 when nothing is, 3 when something is. Safe beside a running server.
+  --json                  with --check, print the report as one JSON object
   -h, --help              show this help
 
 On a loopback address, requests from this machine need no key. Bound to any other address,
@@ -36,6 +42,8 @@ const ARG_OPTIONS = {
   "crash-timeout": { type: "string" },
   "no-loopback-trust": { type: "boolean", default: false },
   "web-root": { type: "string" },
+  check: { type: "boolean", default: false },
+  json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -51,6 +59,8 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
+  if (values.json && !values.check)
+    throw new UsageError("--json goes with --check; add --check or drop --json");
   // Loaded here, not at the top: other commands must not pay for the server's dependencies.
   const { loadConfig, startServer } = await import("@stepwise/server");
   const loaded = loadConfig(
@@ -64,6 +74,7 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
     },
     process.env,
   );
+  if (values.check) return checkData(loaded.dataDir, values.json, io);
   const config = { ...loaded, webRoot: loaded.webRoot ?? bundledWebRoot() };
   const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) });
   io.stdout.write(`Stepwise server listening on ${server.url} (data in ${config.dataDir})\n`);
@@ -84,6 +95,14 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
   process.off("SIGINT", force).off("SIGTERM", force);
   io.stderr.write("stopped\n");
   return ExitCode.ok;
+}
+
+/** `--check`: the full store check; exit 0 when nothing is damaged, STORE_CORRUPT's code when something is. */
+async function checkData(dataDir: string, json: boolean, io: CliIo): Promise<number> {
+  const { checkStore, formatStoreCheck } = await import("@stepwise/server");
+  const report = await checkStore(dataDir);
+  io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatStoreCheck(report).join("\n") + "\n");
+  return report.ok ? ExitCode.ok : errorCatalogue.STORE_CORRUPT.exitCode;
 }
 
 /**

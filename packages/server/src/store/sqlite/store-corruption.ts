@@ -4,6 +4,7 @@
  * SQLite finding the file itself corrupt (SQLITE_CORRUPT*, SQLITE_NOTADB). The message names
  * the run, what is damaged, the database file and the fix. Other errors pass through unchanged.
  */
+import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { StoreCorruptError, type RunRef } from "@stepwise/protocol";
 import { DamagedRowError } from "./checksum.js";
@@ -16,7 +17,7 @@ export function runPath(ref: RunRef): string {
 /** What to do about a damaged store, as every message says it. */
 export function repairAdvice(database: string): string {
   return (
-    `restore ${database} from a backup, or run 'stepwise server --check' on its data directory ` +
+    `restore ${database} from a backup, or run 'stepwise server --check --data ${dirname(database)}' ` +
     "to list everything that is damaged"
   );
 }
