@@ -8,6 +8,7 @@ import type { RunRef } from "@stepwise/protocol";
 import { ApiError } from "../api/client.js";
 import { decodeRouteParam } from "../lib/route-param.js";
 import { FilesTable } from "../components/run/FilesTable.js";
+import { QuarantineWarning } from "../components/run/QuarantineWarning.js";
 import { RunCharts } from "../components/run/RunCharts.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
 import { RunOverview } from "../components/run/RunOverview.js";
@@ -60,6 +61,7 @@ export function RunPage({ params }: RunPageProps) {
           </span>
         )}
       </nav>
+      <QuarantineWarning runRef={ref} state={run.state} />
       <RunOverview run={run} save={save} />
       <div className="values-grid">
         <ValuesTable
