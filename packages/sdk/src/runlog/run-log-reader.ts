@@ -57,6 +57,7 @@ export class RunLogReader {
   private readonly keyTable: KeyTable;
   private readonly loss = new RowLossCounter();
   private readonly fromOffset: number;
+  private closed = false;
 
   constructor(
     readonly file: string,
@@ -105,8 +106,15 @@ export class RunLogReader {
         if (entry) yield entry;
       }
     } finally {
-      closeSync(this.fd);
+      this.close();
     }
+  }
+
+  /** Releases the file; `records()` does so when it ends. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    closeSync(this.fd);
   }
 
   private checkHeader(): void {

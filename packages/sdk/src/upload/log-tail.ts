@@ -36,7 +36,16 @@ export interface TailEntry {
 
 const CHUNK_BYTES = 4 * 1024 * 1024;
 
-export class LogTail {
+/** Where an upload session reads records: a live log's tail, or a finished log (snapshot-tail.ts). */
+export interface LogSource {
+  /** The next record, or null when there is nothing more (for now). */
+  next(): TailEntry | null;
+  /** Starts over from the first record. */
+  rewind(): void;
+  close(): void;
+}
+
+export class LogTail implements LogSource {
   /** File offset of the next frame to read. */
   position = FILE_HEADER_BYTES;
   private readonly fd: number;

@@ -1,21 +1,42 @@
 /**
- * `stepwise sync` for one run directory: uploads what the server does not have yet, resuming
- * from `upload-state.json`, and marks the run synced. A run without an exit record (its process
- * died) is sent as it is: no exit code is invented, so the server keeps it `crashed`. A run
- * whose process is still alive on this host is left to that process.
+ * `stepwise sync` for one run directory: uploads what the server does not have yet, and marks
+ * the run synced to that server only when the server has acknowledged every row the log holds.
+ *
+ * The log is read with the run log reader, as `stepwise export <run-dir>` reads it, so sync
+ * uploads exactly the rows export recovers; the result says how many rows the log gave back,
+ * how many of them the server has, and how many damage cost. Sync state belongs to a (run
+ * directory, server) pair: the server is asked who it is (its instance id) and what it holds of
+ * the run, and `upload-state.json` is trusted only when it was written for that server and the
+ * server still holds what it records; otherwise the log is sent again from the start and the
+ * server skips what it has. So a run synced to one server uploads in full to another, and to a
+ * server restored from an older backup.
+ *
+ * A run without an exit record (its process died) is sent as it is: no exit code is invented,
+ * so the server keeps it `crashed`. A run whose process is still alive on this host is left to
+ * that process.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { RunStartRecord } from "@stepwise/protocol";
-import { NotFoundError } from "@stepwise/protocol";
+import type { RunRef, RunStartRecord, StreamOffsets } from "@stepwise/protocol";
+import { NotFoundError, runRecordSchema, STREAMS } from "@stepwise/protocol";
 import { resolveRunLog } from "../runlog/run-directory.js";
-import { RunLogReader } from "../runlog/run-log-reader.js";
+import { RunLogReader, type RunLogIssue } from "../runlog/run-log-reader.js";
+import type { RowCounts } from "../runlog/row-loss.js";
 import { resolveApiConnection } from "../api/api-connection.js";
-import { readQuarantineSummary } from "./quarantine.js";
-import { UploadSession } from "./upload-session.js";
-import { isSynced, markSynced } from "./upload-state.js";
-import { resolveUploadTuning } from "./upload-tuning.js";
 import { writerAlive } from "../runlog/writer-alive.js";
+import { quarantinedOffsets, readQuarantineSummary, type QuarantineSummary } from "./quarantine.js";
+import type { ServerTarget } from "./ingest-client.js";
+import { viewServer, type ServerView } from "./server-view.js";
+import { SnapshotTail } from "./snapshot-tail.js";
+import { UploadSession } from "./upload-session.js";
+import {
+  initialUploadState,
+  markSynced,
+  readUploadState,
+  unmarkSynced,
+  type UploadState,
+} from "./upload-state.js";
+import { resolveUploadTuning } from "./upload-tuning.js";
 
 export interface SyncOptions {
   /** Default: STEPWISE_BASE_URL, then the credentials file of `stepwise login`, then http://127.0.0.1:8080. */
@@ -25,19 +46,29 @@ export interface SyncOptions {
   /** Give up on a run after this long without reaching the server (default 30 s, STEPWISE_SYNC_GIVE_UP_S). */
   giveUpAfterMs?: number;
   /** After every acknowledged batch: bytes of the log acknowledged so far, of `totalBytes`. */
-  onProgress?: (progress: {
-    ackedBytes: number;
-    totalBytes: number;
-    items: number;
-  }) => void;
+  onProgress?: (progress: { ackedBytes: number; totalBytes: number; items: number }) => void;
   onWarning?: (message: string) => void;
+}
+
+export interface SyncRows {
+  /** History rows read back from the run log: what `stepwise export <run-dir>` recovers. */
+  recovered: number;
+  /** Of those, rows the server has acknowledged (now or in an earlier upload). */
+  uploaded: number;
+  /** Rows lost to damaged bytes in the log (a lower bound when `unreadableExact` is false). */
+  unreadable: number;
+  /** False when damage after the writer's last row count (a killed run, a cut log) leaves the loss uncertain. */
+  unreadableExact: boolean;
 }
 
 export interface SyncResult {
   dir: string;
   /** `entity/project/id`, or null when the log holds no run record. */
   run: string | null;
-  /** synced: everything is on the server now; already-synced: nothing was sent. */
+  /**
+   * synced: the server has every row the log holds now; already-synced: it had them, nothing was
+   * sent; running: skipped, its process uploads it; failed: the server lacks readable rows.
+   */
   status: "synced" | "already-synced" | "running" | "failed";
   /** History rows and meta records sent. */
   items: number;
@@ -45,24 +76,29 @@ export interface SyncResult {
   /** The run ended without an exit record (its process died). */
   crashed: boolean;
   message: string | null;
+  /** Rows of the log and of the server; null when the log was not read (running, or the server was never reached). */
+  rows: SyncRows | null;
+  /** Damage found in the run log (the first 20 issues): torn tail, damaged regions, unreadable records. */
+  damage: RunLogIssue[];
+  /** Instance id of the server synced to; null when it was not reached. */
+  serverId: string | null;
   /**
    * Records the server refused for good (an older or stricter server): set aside in
    * `quarantine.jsonl` in the run directory while the rest uploaded. `records` 0 when none;
-   * `firstReason` the first refusal as the server worded it (`HTTP 400: …`).
+   * `firstReason` the first refusal as the server worded it (`HTTP 400: …`). Null only when
+   * the run directory could not be read.
    */
-  quarantined?: { records: number; firstReason: string | null; file: string };
+  quarantined: QuarantineSummary | null;
 }
 
-export async function syncRunDirectory(
-  target: string,
-  options: SyncOptions = {},
-): Promise<SyncResult> {
+export async function syncRunDirectory(target: string, options: SyncOptions = {}): Promise<SyncResult> {
   const connection = resolveApiConnection({
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
   });
   const { dir, logFile } = resolveRunLog(target);
-  const start = readStartRecord(logFile);
+  const { start, fromMetadata } = readStartRecord(dir, logFile);
+  const ref = { entity: start.entity, project: start.project, runId: start.id };
   const result: SyncResult = {
     dir,
     run: `${start.entity}/${start.project}/${start.id}`,
@@ -71,9 +107,11 @@ export async function syncRunDirectory(
     requests: 0,
     crashed: false,
     message: null,
+    rows: null,
+    damage: [],
+    serverId: null,
     quarantined: readQuarantineSummary(dir),
   };
-  if (isSynced(logFile)) return result;
   // files/summary.json is written last at finish: with it, the process is done with the run.
   const finished = existsSync(join(dir, "files", "summary.json"));
   if (!finished && writerAlive(start.host, start.pid))
@@ -82,50 +120,211 @@ export async function syncRunDirectory(
       status: "running",
       message: `still running (pid ${start.pid}); its own uploader sends it`,
     };
-  const totalBytes = statSync(logFile).size;
   const tuning = resolveUploadTuning();
-  const session = new UploadSession({
-    runDir: dir,
-    logFile,
-    ref: { entity: start.entity, project: start.project, runId: start.id },
-    target: connection,
+  const giveUpAfterMs = options.giveUpAfterMs ?? tuning.syncGiveUpMs;
+  const seen = await viewServer(connection, ref, giveUpAfterMs);
+  if (!seen.ok) return { ...result, status: "failed", message: seen.message };
+  const { serverId } = seen.view;
+  const totalBytes = statSync(logFile).size;
+  const upload = (initialState: UploadState): Promise<Upload> =>
+    uploadOnce(
+      { dir, logFile, ref, connection, giveUpAfterMs, initialState, options, totalBytes },
+      fromMetadata ? start : null,
+    );
+  let attempt = await upload(stateFor(dir, logFile, seen.view));
+  let { items, requests } = attempt;
+  let after =
+    attempt.outcome.kind === "failed" || attempt.outcome.kind === "cancelled"
+      ? null
+      : await viewServer(connection, ref, giveUpAfterMs);
+  if (after?.ok === true && attempt.sawExit && after.view.run?.exitCode === null) {
+    // The server lacks the exit it acknowledged (restored from a backup taken just before it):
+    // read the log again from the start; the server skips the rows it has.
+    attempt = await upload(freshState(dir, logFile, after.view));
+    items += attempt.items;
+    requests += attempt.requests;
+    after = await viewServer(connection, ref, giveUpAfterMs);
+  }
+  const { outcome, session } = attempt;
+  const setAside = quarantinedOffsets(dir);
+  const log =
+    attempt.snapshot?.complete === true && setAside.size === 0
+      ? {
+          rows: attempt.snapshot.rows,
+          issues: attempt.snapshot.issues,
+          exit: attempt.sawExit,
+          quarantinedRows: 0,
+        }
+      : readLog(logFile, setAside);
+  // What the server holds now, asked after the upload (the acknowledged state can lag behind
+  // rows the server already had). Quarantined rows are numbered as if never logged: the
+  // server's count leaves them out.
+  const serverRows =
+    after?.ok === true ? (after.view.run?.offsets.history ?? 0) : session.acknowledged.offsets.history;
+  const acked = serverRows - session.acknowledged.base.history + log.quarantinedRows;
+  const rows = syncRows(log.rows, acked);
+  const quarantine = session.quarantine;
+  const sent = {
+    items,
+    requests,
+    rows,
+    damage: log.issues.slice(0, 20),
+    serverId,
+    crashed: !log.exit,
+    quarantined: quarantine,
+  };
+  if (outcome.kind === "failed" || outcome.kind === "cancelled") {
+    unmarkSynced(logFile, serverId);
+    const why = outcome.kind === "failed" ? outcome.message : "cancelled";
+    return { ...result, ...sent, status: "failed", message: `${why}; ${describeRows(rows)}` };
+  }
+  if (rows.uploaded < rows.recovered) {
+    unmarkSynced(logFile, serverId);
+    const missing = rows.recovered - rows.uploaded;
+    return {
+      ...result,
+      ...sent,
+      status: "failed",
+      message: `${missing} readable rows are not on the server; ${describeRows(rows)}`,
+    };
+  }
+  markSynced(logFile, serverId);
+  const damaged = log.issues.some((issue) => issue.kind !== "torn-tail") || rows.unreadable > 0;
+  return {
+    ...result,
+    ...sent,
+    status: sent.requests === 0 ? "already-synced" : "synced",
+    message: damaged ? `the run log is damaged: ${describeRows(rows)}` : null,
+  };
+}
+
+/**
+ * Where the upload starts: the saved state when it was written for this server and the server
+ * still holds all it records; otherwise the server's own counts, with the log read again from
+ * its first record (the server skips what it has).
+ */
+function stateFor(dir: string, logFile: string, view: ServerView): UploadState {
+  const saved = readUploadState(dir);
+  const server = view.run?.offsets ?? null;
+  if (saved.serverId === view.serverId && server !== null && covers(server, saved.offsets)) return saved;
+  return freshState(dir, logFile, view);
+}
+
+function freshState(dir: string, logFile: string, view: ServerView): UploadState {
+  unmarkSynced(logFile, view.serverId);
+  const fresh = initialUploadState(readUploadState(dir).base, view.serverId);
+  return view.run === null ? fresh : { ...fresh, offsets: { ...view.run.offsets } };
+}
+
+interface Upload {
+  outcome: Awaited<ReturnType<UploadSession["run"]>>;
+  session: UploadSession;
+  snapshot: SnapshotTail | null;
+  sawExit: boolean;
+  items: number;
+  requests: number;
+}
+
+async function uploadOnce(
+  job: {
+    dir: string;
+    logFile: string;
+    ref: RunRef;
+    connection: ServerTarget;
+    giveUpAfterMs: number;
+    initialState: UploadState;
+    options: SyncOptions;
+    totalBytes: number;
+  },
+  startRecord: RunStartRecord | null,
+): Promise<Upload> {
+  let snapshot: SnapshotTail | null = null;
+  const session: UploadSession = new UploadSession({
+    runDir: job.dir,
+    logFile: job.logFile,
+    ref: job.ref,
+    target: job.connection,
     mode: "sync",
-    tuning,
-    giveUpAfterMs: options.giveUpAfterMs ?? tuning.syncGiveUpMs,
+    tuning: resolveUploadTuning(),
+    giveUpAfterMs: job.giveUpAfterMs,
+    initialState: job.initialState,
+    openLog: () => (snapshot = new SnapshotTail(job.logFile, startRecord)),
     events: {
-      onWarning: (_cause, message) => options.onWarning?.(message),
+      onWarning: (_cause, message) => job.options.onWarning?.(message),
       onAck: (state) =>
-        options.onProgress?.({
+        job.options.onProgress?.({
           ackedBytes: state.logOffset,
-          totalBytes,
+          totalBytes: job.totalBytes,
           items: session.sentItems,
         }),
     },
   });
   const outcome = await session.run();
-  const sent = {
+  const read = snapshot as SnapshotTail | null;
+  return {
+    outcome,
+    session,
+    snapshot: read,
+    sawExit: read?.sawExit ?? false,
     items: session.sentItems,
     requests: session.requests,
-    quarantined: session.quarantine,
   };
-  if (outcome.kind === "failed" || outcome.kind === "cancelled")
-    return {
-      ...result,
-      ...sent,
-      status: "failed",
-      message: outcome.kind === "failed" ? outcome.message : "cancelled",
-    };
-  if (outcome.kind === "caught-up") markSynced(logFile);
-  const status = sent.requests === 0 ? "already-synced" : "synced";
-  return { ...result, ...sent, status, crashed: outcome.kind === "caught-up" };
 }
 
-function readStartRecord(logFile: string): RunStartRecord {
-  for (const { record } of new RunLogReader(logFile).records()) {
-    if (record.t === "run") return record;
-    break;
+function covers(server: StreamOffsets, acked: StreamOffsets): boolean {
+  return STREAMS.every((stream) => server[stream] >= acked[stream]);
+}
+
+function syncRows(counts: RowCounts, acked: number): SyncRows {
+  return {
+    recovered: counts.readable,
+    uploaded: Math.max(0, Math.min(acked, counts.readable)),
+    unreadable: counts.unreadable,
+    unreadableExact: counts.exact,
+  };
+}
+
+function describeRows(rows: SyncRows): string {
+  const lost = rows.unreadableExact ? `${rows.unreadable}` : `at least ${rows.unreadable}`;
+  return `${rows.recovered} rows recovered from the log, ${rows.uploaded} on the server, ${lost} unreadable`;
+}
+
+/** Reads the whole log for its counts (when the upload stopped before its end, or set rows aside). */
+function readLog(
+  logFile: string,
+  quarantined: ReadonlySet<number>,
+): { rows: RowCounts; issues: RunLogIssue[]; exit: boolean; quarantinedRows: number } {
+  const reader = new RunLogReader(logFile);
+  let exit = false;
+  let quarantinedRows = 0;
+  for (const { record, offset } of reader.records()) {
+    if (record.t === "exit") exit = true;
+    else if (record.t === "history" && quarantined.has(offset)) quarantinedRows++;
+  }
+  return { rows: reader.rows, issues: reader.issues, exit, quarantinedRows };
+}
+
+/** The log's run record; when damaged, the copy `init()` wrote to files/metadata.json. */
+function readStartRecord(dir: string, logFile: string): { start: RunStartRecord; fromMetadata: boolean } {
+  const reader = new RunLogReader(logFile);
+  let damaged: boolean;
+  try {
+    for (const { record } of reader.records()) {
+      if (record.t === "run") return { start: record, fromMetadata: false };
+      break;
+    }
+    damaged = reader.issues.length > 0;
+  } finally {
+    reader.close();
+  }
+  const copy = join(dir, "files", "metadata.json");
+  if (damaged && existsSync(copy)) {
+    const parsed = runRecordSchema.safeParse(JSON.parse(readFileSync(copy, "utf8")));
+    if (parsed.success && parsed.data.t === "run") return { start: parsed.data, fromMetadata: true };
   }
   throw new NotFoundError(
-    `${logFile} holds no run record; the run never started writing, so there is nothing to sync`,
+    damaged
+      ? `${logFile} has a damaged run record and ${copy} holds no usable copy; the run cannot be synced (\`stepwise export ${dir}\` still reads its rows)`
+      : `${logFile} holds no run record; the run never started writing, so there is nothing to sync`,
   );
 }

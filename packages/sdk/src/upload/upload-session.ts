@@ -20,7 +20,7 @@ import {
   type SendResult,
   type ServerTarget,
 } from "./ingest-client.js";
-import { LogTail } from "./log-tail.js";
+import { LogTail, type LogSource } from "./log-tail.js";
 import { putQuarantineNote } from "./quarantine-note.js";
 import { isRecordRefusal, RecordIsolation } from "./record-isolation.js";
 import type { UploadTuning } from "./upload-tuning.js";
@@ -41,6 +41,10 @@ export interface UploadSessionOptions {
   /** sync only: give up after this long without reaching the server (default: never). */
   giveUpAfterMs?: number;
   events?: UploadEvents;
+  /** Start from this state instead of `upload-state.json` (sync: what this server really has). */
+  initialState?: UploadState;
+  /** Where to read records (sync: the finished log through the run log reader); default: the live tail. */
+  openLog?: () => LogSource;
 }
 
 export interface UploadEvents {
@@ -64,7 +68,7 @@ export class UploadSession {
   private readonly client: IngestClient;
   private readonly backoff: Backoff;
   private state: UploadState;
-  private tail: LogTail | null = null;
+  private tail: LogSource | null = null;
   private builder: BatchBuilder;
   private finishing = false;
   private cancelled = false;
@@ -92,7 +96,7 @@ export class UploadSession {
       options.tuning.backoffBaseMs,
       options.tuning.backoffCapMs,
     );
-    this.state = readUploadState(options.runDir);
+    this.state = options.initialState ?? readUploadState(options.runDir);
     this.builder = new BatchBuilder(
       this.state.base,
       { logOffset: this.state.logOffset, below: this.state.offsets },
@@ -137,9 +141,9 @@ export class UploadSession {
   }
 
   async run(): Promise<UploadOutcome> {
-    this.tail = new LogTail(this.options.logFile, (message) =>
-      this.warn("log-damage", message),
-    );
+    this.tail =
+      this.options.openLog?.() ??
+      new LogTail(this.options.logFile, (message) => this.warn("log-damage", message));
     try {
       return await this.loop();
     } finally {
@@ -148,7 +152,7 @@ export class UploadSession {
   }
 
   private async loop(): Promise<UploadOutcome> {
-    const tail = this.tail as LogTail;
+    const tail = this.tail as LogSource;
     const live = this.options.mode === "live";
     /** The next batch, sealed and encoded while the previous one was in flight. */
     let next: { sealed: SealedBatch; encoded: Promise<EncodedBatch> } | null =
@@ -193,7 +197,7 @@ export class UploadSession {
         // A gap recovery rewound the log: the batch sealed ahead is stale and is read again.
         if (this.rewound) next = null;
         if (sealed.hasExit && this.state.logOffset >= sealed.endOffset) {
-          markSynced(this.options.logFile);
+          markSynced(this.options.logFile, this.state.serverId);
           return { kind: "complete" };
         }
         continue;
@@ -207,7 +211,7 @@ export class UploadSession {
     }
   }
 
-  private fill(tail: LogTail): void {
+  private fill(tail: LogSource): void {
     while (!this.builder.full) {
       const entry = tail.next();
       if (entry === null) return;
@@ -260,6 +264,7 @@ export class UploadSession {
         return this.recoverFromGap(result.stream, result.expected);
       if (result.response.stopped) this.options.events?.onStopRequested?.();
       this.state.serverName = result.response.name;
+      this.state.serverId = result.response.serverId ?? this.state.serverId;
       this.sentItems += sealed.items;
       this.acknowledge(sealed.endOffset, sealed.offsets);
       this.isolation.acknowledged(sealed.endOffset);

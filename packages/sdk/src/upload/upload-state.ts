@@ -5,7 +5,7 @@
  * stream counts when this directory started (non-zero for a resumed run): the log's items are
  * numbered from there. `<log>.synced` marks a run whose every record the server has.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { STREAMS, type StreamOffsets } from "@stepwise/protocol";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";

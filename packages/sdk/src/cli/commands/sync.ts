@@ -1,7 +1,8 @@
 /**
  * `stepwise sync [run-dir...]`: uploads offline and partly uploaded runs, 4 at a time, each
  * resuming where its last upload stopped; prints one line (or, with --json, one JSON object)
- * per run, and exits 1 when any run failed.
+ * per run with the rows recovered from its log, on the server and unreadable, and exits 1 when
+ * any run failed, that is, when the server lacks any row the run's log gives back.
  */
 import { UsageError } from "@stepwise/protocol";
 import { syncRunDirectory, type SyncResult } from "../../index.js";
@@ -62,10 +63,27 @@ async function syncOne(
     // A bad base URL is the user's to fix for every run: stop with a usage error.
     if (error instanceof UsageError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    result = { dir: target, run: null, status: "failed", items: 0, requests: 0, crashed: false, message };
+    result = {
+      dir: target,
+      run: null,
+      status: "failed",
+      items: 0,
+      requests: 0,
+      crashed: false,
+      message,
+      rows: null,
+      damage: [],
+      serverId: null,
+      quarantined: null,
+    };
   }
   progress.finished(target);
   progress.clear();
+  for (const issue of result.damage)
+    if (issue.kind !== "torn-tail")
+      io.stderr.write(
+        `stepwise: WARNING ${result.dir}: run log damaged at byte ${issue.offset} (${issue.bytes} bytes): ${issue.message}\n`,
+      );
   if (options.json) io.stdout.write(JSON.stringify(result) + "\n");
   else io.stdout.write(describe(result) + "\n");
   return result;
@@ -73,16 +91,33 @@ async function syncOne(
 
 function describe(result: SyncResult): string {
   const run = result.run ?? result.dir;
+  const notes = [
+    ...(result.rows ? [rowCounts(result.rows)] : []),
+    ...(result.crashed ? ["the run had crashed"] : []),
+    ...(result.quarantined !== null && result.quarantined.records > 0
+      ? [`${result.quarantined.records} records the server refused set aside in ${result.quarantined.file}`]
+      : []),
+    ...(result.message !== null && result.status !== "failed" ? [result.message] : []),
+  ];
+  const detail = notes.length > 0 ? ` (${notes.join("; ")})` : "";
   switch (result.status) {
     case "synced":
-      return `synced ${result.dir} → ${run} (${result.items} items${result.crashed ? "; the run had crashed" : ""})`;
+      return `synced ${result.dir} → ${run}: ${result.items} items sent${detail}`;
     case "already-synced":
-      return `up to date ${result.dir} → ${run}`;
+      return `up to date ${result.dir} → ${run}${detail}`;
     case "running":
       return `skipped ${result.dir}: ${result.message ?? "still running"}`;
     case "failed":
       return `failed ${result.dir}: ${result.message ?? "unknown error"}`;
   }
+}
+
+function rowCounts(rows: NonNullable<SyncResult["rows"]>): string {
+  const lost =
+    rows.unreadable === 0 && rows.unreadableExact
+      ? ""
+      : `, ${rows.unreadableExact ? "" : "at least "}${rows.unreadable} unreadable`;
+  return `${rows.recovered} rows recovered, ${rows.uploaded} on the server${lost}`;
 }
 
 /** Maps `items` through `work` with at most `limit` in flight; results keep the input order. */
