@@ -123,20 +123,25 @@ test("1,000 slowloris connections from one address do not deny service to anothe
   // Another client (127.0.0.2 is loopback too, but another address) is answered at once, while
   // the slow connections are still open.
   const other = await timedGet(server.port, "127.0.0.2");
+  const answeredAt = performance.now();
   expect(other.status).toBe(200);
-  expect(other.ms).toBeLessThan(1000);
-  const closed = await Promise.all(slow.map((s) => s.closedAt.then((at) => ({ s, after: at - s.openedAt }))));
-  // Past the cap, connections are closed as they arrive; the others at the headers timeout
-  // (2 s, checked every 0.5 s), with a 408 — none lives on.
-  const atOnce = closed.filter((c) => c.after < 1000);
-  const timedOut = closed.filter((c) => c.after >= 1000);
-  expect(atOnce.length).toBeGreaterThanOrEqual(900);
+  expect(other.ms).toBeLessThan(2000);
+  const closed = await Promise.all(
+    slow.map((s) => s.closedAt.then((at) => ({ s, at, after: at - s.openedAt }))),
+  );
+  // Past the cap, connections are closed as they arrive, unanswered; the ones within it get a
+  // 408 when the headers timeout (2 s, checked every 0.5 s) runs out. None lives on.
+  const timedOut = closed.filter((c) => c.s.received() !== "");
+  const cut = closed.filter((c) => c.s.received() === "");
+  expect(cut.length).toBeGreaterThanOrEqual(880);
   expect(timedOut.length).toBeGreaterThan(0);
-  expect(timedOut.length).toBeLessThanOrEqual(100);
+  expect(timedOut.length).toBeLessThanOrEqual(120);
+  // The other client was answered while slow connections were still open.
+  expect(timedOut.some((c) => c.at > answeredAt)).toBe(true);
   for (const { s, after } of timedOut) {
-    expect(after).toBeGreaterThan(1800);
-    expect(after).toBeLessThan(4000);
     expect(s.received()).toMatch(/^HTTP\/1\.1 408 /);
+    expect(after).toBeGreaterThan(1800);
+    expect(after).toBeLessThan(8000);
   }
   // And once they are gone, 127.0.0.1 itself is served again.
   expect((await timedGet(server.port, "127.0.0.1")).status).toBe(200);
