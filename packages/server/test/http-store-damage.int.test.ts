@@ -83,6 +83,8 @@ describe("a damaged store through the HTTP API", () => {
     await using t = await startTestServer({}, dataDir);
     await expectStoreCorrupt(await t.fetch(apiPaths.history(EARLY)), "e/p/early", "history rows 0–999");
     await expectStoreCorrupt(await exactLoss(t, SERIES), "e/p/series", "series 'loss', points 1024–2047");
+    // The operator learns of it from the server log too.
+    expect(t.logs.filter((line) => line.includes("is damaged")).join("\n")).toContain("run e/p/series");
 
     // Past the first page the response has begun: the transfer is cut, it never ends cleanly.
     const late = await t.fetch(apiPaths.history(LATE));

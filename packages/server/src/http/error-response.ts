@@ -19,8 +19,8 @@ export function errorResponse(error: unknown, log: (line: string) => void): Resp
   if (error instanceof StepwiseError) {
     const response = errorBody(error.httpStatus, error.code, error.message, detailsOf(error));
     if (RETRYABLE_ERROR_CODES.has(error.code)) response.headers.set("retry-after", String(RETRY_AFTER_S));
-    // The operator must learn of a full disk from the server log too, not only the clients.
-    if (error.code === "STORAGE_FULL") log(error.message);
+    // The operator must learn of a full disk or a damaged store from the server log too.
+    if (error.code === "STORAGE_FULL" || error.code === "STORE_CORRUPT") log(error.message);
     return response;
   }
   if (error instanceof HTTPException && error.status < 500)
