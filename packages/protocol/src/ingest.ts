@@ -132,6 +132,13 @@ export const ingestBatchSchema = z.object({
   preempting: z.literal(true).optional(),
   /** Present only in the last batch of a run that finished. */
   exit: z.object({ exitCode: z.number().int(), runtime: z.number().finite().nonnegative() }).optional(),
+  /**
+   * Sent by `stepwise sync`: the batch replays a run directory whose process has ended. It never
+   * makes the run `running` nor moves its heartbeat; only its exit, when it brings one, changes
+   * the state (a crashed run completed by sync ends finished or failed with its own exit code
+   * and runtime).
+   */
+  replay: z.literal(true).optional(),
 });
 export type IngestBatch = z.infer<typeof ingestBatchSchema>;
 

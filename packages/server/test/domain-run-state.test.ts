@@ -52,4 +52,16 @@ describe("run lifecycle", () => {
       finishedAt: 99,
     });
   });
+
+  it("replays (stepwise sync of an ended process) revive nothing; their exit ends the run", () => {
+    const replay = { replay: true, newData: true };
+    expect(advanceLifecycle(at("crashed"), event(replay), 5)).toEqual(at("crashed"));
+    expect(advanceLifecycle(at("running"), event({ ...replay, created: true }), 5).state).toBe("crashed");
+    expect(advanceLifecycle(at("crashed"), event({ ...replay, exitCode: 3 }), 42)).toEqual({
+      state: "failed",
+      exitCode: 3,
+      finishedAt: 42,
+    });
+    expect(advanceLifecycle(at("crashed"), event({ ...replay, exitCode: 0 }), 42).state).toBe("finished");
+  });
 });

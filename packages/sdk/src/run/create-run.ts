@@ -5,13 +5,15 @@
  */
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import type { RunStartRecord } from "@stepwise/protocol";
 import { configView, RunConfig } from "../config/run-config.js";
 import { Terminal } from "../console/terminal.js";
 import { findGitCommit } from "../identity/git-commit.js";
 import { generateLocalRunName } from "../identity/run-name.js";
 import { finishOnExit } from "../lifecycle/exit-hooks.js";
+import { diskProblemWarning, droppedSummary } from "../runlog/disk-report.js";
+import { isDiskFull, runDirectoryFullError } from "../runlog/local-disk-error.js";
 import { runLogFileName } from "../runlog/log-format.js";
 import { createRunDirectory } from "../runlog/run-directory.js";
 import { RunLogWriter } from "../runlog/run-log-writer.js";
@@ -66,16 +68,17 @@ export function createRun(
     dir = makeRunDirectory(settings.rootDir, id, started, terminal);
     name = settings.name ?? generateLocalRunName(join(dir, ".."), settings.project);
     const logFile = join(dir, runLogFileName(id));
-    writer = RunLogWriter.create(logFile, {
-      onStall: (ms) =>
-        terminal.warnOnce(
-          "stall",
-          `the disk is not keeping up: log() waited ${ms} ms for the run log writer (nothing is dropped).`,
-        ),
-    });
     const start = startRecord(settings, id, name, started, config.toJSON(), startingStep, resume);
+    writer = startRunLog(dir, logFile, settings.diskHoldBytes, terminal);
     writer.append(start);
-    writeFileSync(join(dir, "files", "metadata.json"), JSON.stringify(start, null, 2) + "\n");
+    try {
+      writeFileSync(join(dir, "files", "metadata.json"), JSON.stringify(start, null, 2) + "\n");
+    } catch (error) {
+      if (!isDiskFull(error)) throw error;
+      writer.closeSync(1000);
+      rmSync(dir, { recursive: true, force: true });
+      throw runDirectoryFullError(dir, error);
+    }
     // The old summary comes back as explicit values (W&B §1.10), logged so that uploads replay it.
     if (resume.resumed) summary.update(restorableSummary(resume.resumed.summary));
     if (settings.mode === "online") {
@@ -129,11 +132,41 @@ export function createRun(
   return created;
 }
 
-/** Falls back to the system temp directory when the root is not writable (W&B reference §1.12). */
+/**
+ * Creates the run log; on a full disk removes the half-made run directory and throws a
+ * StorageFullError naming it. Writes that fail later are reported once per cause, never block.
+ */
+function startRunLog(dir: string, logFile: string, holdBytes: number, terminal: Terminal): RunLogWriter {
+  try {
+    return RunLogWriter.create(logFile, {
+      holdBytes,
+      onStall: (ms) =>
+        terminal.warnOnce(
+          "stall",
+          `the disk is not keeping up: log() waited ${ms} ms for the run log writer (nothing is dropped).`,
+        ),
+      onDiskProblem: (report) => {
+        if (report.problem !== null)
+          terminal.warnOnce(`disk-${report.problem}`, diskProblemWarning(logFile, report.problem, holdBytes));
+        else terminal.essential(droppedSummary(logFile, report));
+      },
+    });
+  } catch (error) {
+    if (!isDiskFull(error)) throw error;
+    rmSync(dir, { recursive: true, force: true });
+    throw runDirectoryFullError(dir, error);
+  }
+}
+
+/**
+ * Falls back to the system temp directory when the root is not writable (W&B reference §1.12);
+ * a full disk is not "not writable": it fails init() with a StorageFullError naming the root.
+ */
 function makeRunDirectory(root: string, id: string, started: Date, terminal: Terminal): string {
   try {
     return createRunDirectory(root, id, started);
   } catch (error) {
+    if (isDiskFull(error)) throw runDirectoryFullError(root, error);
     terminal.warn(
       `Unable to create the run directory under ${root} (${String(error)}); falling back to ${tmpdir()}.`,
     );

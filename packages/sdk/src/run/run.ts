@@ -31,6 +31,7 @@ import type {
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
 import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
+import { droppedSummary } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 
@@ -224,6 +225,7 @@ export class Run {
       runDir: this.dir,
       logFile: this.parts.writer?.file ?? null,
       reachable: this.parts.uploader?.reachable ?? null,
+      disk: this.parts.writer?.diskReport() ?? null,
     });
   }
 
@@ -245,9 +247,8 @@ export class Run {
   finishSync(exitCode: number): void {
     this.recordExit(exitCode);
     if (this.stage === "recorded") {
-      const closed =
-        this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
-      this.parts.uploader?.finishSync(this.parts.finishTimeoutMs);
+      const closed = this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
+      this.parts.uploader?.finishSync(this.parts.finishTimeoutMs, this.logComplete());
       this.completeFinish(closed, exitCode);
     }
   }
@@ -257,8 +258,21 @@ export class Run {
     const closed =
       (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
     if (this.stage === "recorded")
-      await this.parts.uploader?.finish(this.parts.finishTimeoutMs);
+      await this.parts.uploader?.finish(this.parts.finishTimeoutMs, this.logComplete());
     if (this.stage === "recorded") this.completeFinish(closed, exitCode);
+  }
+
+  /**
+   * Whether the closed log holds every record, the exit included. When its disk was full to
+   * the end, records were dropped (and reported): the uploader then sends what is on disk and
+   * stops there instead of waiting for an exit record that will never come.
+   */
+  private logComplete(): boolean {
+    const report = this.parts.writer?.diskReport();
+    if (report === undefined) return true;
+    if (report.droppedRows > 0 || report.droppedRecords > 0)
+      this.parts.terminal.essential(droppedSummary(this.parts.writer?.file ?? this.dir, report));
+    return report.droppedRecords === 0 && report.problem === null;
   }
 
   private recordExit(exitCode: number): void {

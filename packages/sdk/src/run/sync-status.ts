@@ -6,6 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import type { DiskReport } from "../runlog/disk-report.js";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
 import { readQuarantineSummary } from "../upload/quarantine.js";
 import { readUploadState, UPLOAD_STATE_FILE } from "../upload/upload-state.js";
@@ -30,6 +31,15 @@ export interface RunSyncStatus {
   quarantinedRecords: number;
   /** The first such refusal as the server worded it (`HTTP 400: …`); null when none. */
   quarantineReason: string | null;
+  /**
+   * Why the run log cannot be written now (`"ENOSPC"` for a full disk, `"EDQUOT"`, `"EIO"`,
+   * `"EROFS"`, `"OTHER"`), null while it can. Records then wait in memory (up to 64 MiB).
+   */
+  diskProblem: DiskReport["problem"];
+  /** History rows logged but never written to the run log, because its disk could not be written. */
+  droppedRows: number;
+  /** Other records (config, summary, metric, run updates, exit) never written for the same reason. */
+  droppedRecords: number;
 }
 
 export function readSyncStatus(options: {
@@ -37,12 +47,16 @@ export function readSyncStatus(options: {
   runDir: string;
   logFile: string | null;
   reachable: boolean | null;
+  disk: DiskReport | null;
 }): RunSyncStatus {
   const { mode, runDir, logFile } = options;
-  const { records: quarantinedRecords, firstReason: quarantineReason } =
-    readQuarantineSummary(runDir);
-  const logged =
-    logFile === null ? 0 : Math.max(0, fileSize(logFile) - FILE_HEADER_BYTES);
+  const { records: quarantinedRecords, firstReason: quarantineReason } = readQuarantineSummary(runDir);
+  const logged = logFile === null ? 0 : Math.max(0, fileSize(logFile) - FILE_HEADER_BYTES);
+  const disk = {
+    diskProblem: options.disk?.problem ?? null,
+    droppedRows: options.disk?.droppedRows ?? 0,
+    droppedRecords: options.disk?.droppedRecords ?? 0,
+  };
   if (mode !== "online")
     return {
       mode,
@@ -53,6 +67,7 @@ export function readSyncStatus(options: {
       reachable: null,
       quarantinedRecords,
       quarantineReason,
+      ...disk,
     };
   const state = readUploadState(runDir);
   const synced = Math.min(
@@ -73,6 +88,7 @@ export function readSyncStatus(options: {
     reachable: options.reachable,
     quarantinedRecords,
     quarantineReason,
+    ...disk,
   };
 }
 

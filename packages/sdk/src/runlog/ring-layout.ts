@@ -25,8 +25,18 @@ export const SLOT = {
   writeErrors: 6,
   /** Never written: the worker sleeps on it between retries. */
   sleep: 7,
-  /** Frames the worker has written so far (wraps; compared modulo 2^32). */
+  /** Frames the worker has consumed so far: written, held or dropped (wraps; compared modulo 2^32). */
   consumedFrames: 8,
+  /** 0 while writes succeed; else why they fail (DISK_PROBLEM) and the worker holds records in memory. */
+  diskProblem: 9,
+  /** Bumped each time writes start or stop failing, so the producer reports each change once. */
+  diskEpisodes: 10,
+  /** History rows consumed but never written, because writes failed and the hold was full. */
+  droppedRows: 11,
+  /** Other records (config, summary, exit…) never written for the same reason. */
+  droppedRecords: 12,
+  /** KiB held in memory while writes fail. */
+  heldKiB: 13,
 } as const;
 export type SlotTable = typeof SLOT;
 export const RING_FRAME_HEADER = 8;
@@ -40,3 +50,7 @@ export const KIND_KEY = 1;
 export const KIND_ROW = 2;
 export const WRAP_MARKER = 0xffffffff;
 export const FLAG_CONTINUED = 1;
+
+/** Why the worker cannot write (SLOT.diskProblem); the errno codes it maps from. */
+export const DISK_PROBLEM_CODES = ["", "ENOSPC", "EDQUOT", "EIO", "EROFS", "OTHER"] as const;
+export type DiskProblemCode = Exclude<(typeof DISK_PROBLEM_CODES)[number], "">;

@@ -6,9 +6,15 @@
  * ring is full, `append*()` waits for the worker to free space: training slows down to disk
  * speed, but nothing that `log()` accepted is ever dropped. A record bigger than a quarter
  * of the ring travels in pieces.
+ *
+ * When the disk cannot be written at all (full, over quota, failing) the worker holds records
+ * in memory up to `holdBytes` and then drops history rows (writer-worker.ts): `log()` never
+ * blocks on a full disk, and `onDiskProblem` reports each change once, from the producer's
+ * own thread, so a training loop that never yields still hears of it.
  */
 import { performance } from "node:perf_hooks";
-import { openSync, writeSync, closeSync, fdatasyncSync } from "node:fs";
+import { openSync, writeSync, closeSync, fdatasyncSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { stringifyExtended, type RunRecord } from "@stepwise/protocol";
 import {
@@ -24,6 +30,7 @@ import {
 } from "./log-format.js";
 import {
   CONTROL_SLOTS,
+  DISK_PROBLEM_CODES,
   FLAG_CONTINUED,
   KIND_KEY,
   KIND_ROW,
@@ -33,6 +40,7 @@ import {
   WRAP_MARKER,
 } from "./ring-layout.js";
 import { writerWorkerMain, type WriterWorkerData } from "./writer-worker.js";
+import { readDiskReport, SPACE_RESERVE_BYTES, SPACE_RESERVE_FILE, type DiskReport } from "./disk-report.js";
 
 export interface RunLogWriterOptions {
   /** Ring size in bytes (default 8 MiB): the most `log()` may run ahead of the disk. */
@@ -43,6 +51,10 @@ export interface RunLogWriterOptions {
   idlePollMs?: number;
   /** Called once per stall when `append*()` had to wait for the disk longer than 1 s. */
   onStall?: (waitedMs: number) => void;
+  /** Memory held while the disk cannot be written, before history rows are dropped (default 64 MiB). */
+  holdBytes?: number;
+  /** Called on the producer's thread when writes start failing (with why) and when they work again (null). */
+  onDiskProblem?: (problem: DiskReport) => void;
 }
 
 /**
@@ -67,6 +79,8 @@ export class RunLogWriter {
   private readonly worker: Worker;
   private readonly maxPiece: number;
   private readonly onStall: ((waitedMs: number) => void) | undefined;
+  private readonly onDiskProblem: ((problem: DiskReport) => void) | undefined;
+  private seenDiskEpisodes = 0;
   private head = 0;
   private producedFrames = 0;
   /** Each key's id and JSON text as a key-table entry (u32 id | u32 n | text), in id order. */
@@ -93,6 +107,7 @@ export class RunLogWriter {
     } finally {
       closeSync(fd);
     }
+    writeFileSync(join(dirname(file), SPACE_RESERVE_FILE), Buffer.alloc(SPACE_RESERVE_BYTES));
     return new RunLogWriter(file, options);
   }
 
@@ -108,6 +123,7 @@ export class RunLogWriter {
     this.control = new Int32Array(controlMemory);
     this.maxPiece = Math.floor(this.capacity / 4);
     this.onStall = options.onStall;
+    this.onDiskProblem = options.onDiskProblem;
     const workerData: WriterWorkerData = {
       file,
       ring: ringMemory,
@@ -127,6 +143,9 @@ export class RunLogWriter {
       },
       syncIntervalMs: options.syncIntervalMs ?? 1000,
       idlePollMs: options.idlePollMs ?? 20,
+      holdBytes: options.holdBytes ?? 64 * 1024 * 1024,
+      reserveFile: join(dirname(file), SPACE_RESERVE_FILE),
+      problemCodes: DISK_PROBLEM_CODES,
     };
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
     this.worker.on("error", (error) => {
@@ -259,6 +278,19 @@ export class RunLogWriter {
     this.head = head;
     Atomics.store(this.control, SLOT.head, head);
     if ((++this.producedFrames & (LAG_CHECK_FRAMES - 1)) === 0) this.boundLag();
+    this.checkDisk();
+  }
+
+  /** Reports a change of the disk's state once (cheap: one atomic load when nothing changed). */
+  checkDisk(): void {
+    const episodes = Atomics.load(this.control, SLOT.diskEpisodes);
+    if (episodes === this.seenDiskEpisodes) return;
+    this.seenDiskEpisodes = episodes;
+    this.onDiskProblem?.(this.diskReport());
+  }
+
+  diskReport(): DiskReport {
+    return readDiskReport(this.control);
   }
 
   /** Waits until the worker has written every frame produced more than LAG_BOUND_MS ago. */
@@ -318,13 +350,16 @@ export class RunLogWriter {
     return Atomics.load(this.control, SLOT.writeErrors);
   }
 
-  /** Blocks until everything appended so far is written and fdatasynced. False on timeout. */
+  /**
+   * Blocks until everything appended so far is written and fdatasynced. False on timeout, and
+   * at once while the disk cannot be written (the records wait in memory).
+   */
   flushSync(timeoutMs = 30_000): boolean {
     const ticket = this.requestFlush();
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const done = Atomics.load(this.control, SLOT.flushDone);
-      if (done - ticket >= 0) return true;
+      if (done - ticket >= 0) return this.diskReport().problem === null;
       const remaining = deadline - Date.now();
       if (remaining <= 0 || this.workerError) return false;
       Atomics.wait(this.control, SLOT.flushDone, done, Math.min(remaining, 100));
@@ -347,7 +382,7 @@ export class RunLogWriter {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const done = Atomics.load(this.control, SLOT.flushDone);
-      if (done - ticket >= 0) return true;
+      if (done - ticket >= 0) return this.diskReport().problem === null;
       const remaining = deadline - Date.now();
       if (remaining <= 0 || this.workerError) return false;
       const waiting = Atomics.waitAsync(this.control, SLOT.flushDone, done, Math.min(remaining, 100));

@@ -2,8 +2,15 @@
  * The writer worker's body. It runs in a worker thread (started with `eval`, so it works the
  * same from sources and from the build): it drains the shared ring, frames every record with
  * a length and a CRC, appends in batches with one write(2) per batch, and fdatasyncs at least
- * once a second, on every flush request, and at close. It never drops data: a failed write
- * is retried (the producer blocks once the ring is full).
+ * once a second, on every flush request, and at close.
+ *
+ * When writes fail (a full disk, a quota, an I/O error) the worker never blocks the producer:
+ * it cuts the file back to its last whole frame, keeps consuming the ring, and holds the frames
+ * in memory, in order, up to `holdBytes`. Beyond that, history rows are dropped (counted in
+ * SLOT.droppedRows); key definitions are always kept, other records up to twice the hold. The
+ * held frames are retried with backoff and written in order once space is back. At close, if
+ * writes still fail, the worker deletes the run's space reserve (a small file written at
+ * `init()`) so that the last records (summary snapshot, exit) still fit, then gives up.
  *
  * The function is serialised with `toString()`, so it must not reference anything outside
  * its own body: everything comes from `require` and `workerData`.
@@ -26,6 +33,12 @@ export interface WriterWorkerData {
   kinds: { shift: number; key: number; row: number; payloadKey: number; payloadRow: number };
   syncIntervalMs: number;
   idlePollMs: number;
+  /** Bytes of frames held in memory while writes fail, before history rows are dropped. */
+  holdBytes: number;
+  /** A file on the log's filesystem deleted at close to make room for the last records; null for none. */
+  reserveFile: string | null;
+  /** errno code → DISK_PROBLEM index. */
+  problemCodes: readonly string[];
 }
 
 export function writerWorkerMain(): void {
@@ -70,30 +83,132 @@ export function writerWorkerMain(): void {
     out.writeUInt32LE(zlib.crc32(out.subarray(outLength + 8, start + length)) >>> 0, outLength + 4);
     outLength = start + length;
   };
-  const retryDelay = (attempt: number): void => {
-    Atomics.add(control, S.writeErrors, 1);
-    Atomics.wait(control, S.sleep, 0, Math.min(5000, 100 * 2 ** Math.min(attempt, 6)));
+  /** Size of the file up to its last whole frame: a failed write is cut back to it. */
+  let goodSize = fs.fstatSync(fd).size;
+  /** Frames waiting while writes fail, oldest first; `row` marks history rows (droppable). */
+  let held: Array<{ bytes: Buffer; row: boolean; key: boolean }> = [];
+  let heldBytes = 0;
+  let failAttempt = 0;
+  let nextTry = 0;
+  const failing = (): boolean => Atomics.load(control, S.diskProblem) !== 0;
+  const setProblem = (problem: number): void => {
+    if ((Atomics.load(control, S.diskProblem) === 0) !== (problem === 0))
+      Atomics.add(control, S.diskEpisodes, 1);
+    Atomics.store(control, S.diskProblem, problem);
   };
-  const writeAll = (buffer: Buffer, length: number): void => {
+  const problemOf = (error: unknown): number => {
+    const code = (error as { code?: unknown }).code;
+    const index = data.problemCodes.indexOf(typeof code === "string" ? code : "");
+    return index > 0 ? index : data.problemCodes.length - 1;
+  };
+  /**
+   * Appends `length` bytes of whole frames. Returns how many bytes of whole frames reached the
+   * file: all of them, or on failure those before the first frame cut short, which is cut off
+   * again so that the file always ends on a whole frame.
+   */
+  const tryWrite = (buffer: Buffer, length: number): number => {
     let written = 0;
-    for (let attempt = 0; written < length;) {
-      try {
-        written += fs.writeSync(fd, buffer, written, length - written);
-      } catch {
-        retryDelay(attempt++);
+    try {
+      while (written < length) written += fs.writeSync(fd, buffer, written, length - written);
+      goodSize += length;
+      dirty = true;
+      return length;
+    } catch (error) {
+      Atomics.add(control, S.writeErrors, 1);
+      setProblem(problemOf(error));
+      let whole = 0;
+      for (let next = 0; next <= written;) {
+        whole = next;
+        if (next + data.frameHeaderBytes > length) break;
+        next += data.frameHeaderBytes + buffer.readUInt32LE(next + 8);
       }
+      goodSize += whole;
+      if (written > whole) {
+        try {
+          fs.ftruncateSync(fd, goodSize);
+        } catch {
+          // the torn frame stays; readers resynchronise on the next intact frame
+        }
+      }
+      if (whole > 0) dirty = true;
+      return whole;
     }
   };
-  const sync = (): void => {
-    for (let attempt = 0; ;) {
-      try {
-        fs.fdatasyncSync(fd);
-        break;
-      } catch {
-        retryDelay(attempt++);
+  const isHistoryJson = (payload: Buffer): boolean =>
+    payload.length > 14 && payload.toString("latin1", 0, 14) === '{"t":"history"';
+  /** Holds the whole frames of out[0, length), dropping history rows beyond the hold. */
+  const hold = (buffer: Buffer, length: number): void => {
+    for (let at = 0; at < length;) {
+      const size = data.frameHeaderBytes + buffer.readUInt32LE(at + 8);
+      const first = buffer[at + data.frameHeaderBytes];
+      const payload = buffer.subarray(at + data.frameHeaderBytes, at + size);
+      const key = first === K.payloadKey;
+      const row = first === K.payloadRow || (first === 0x7b && isHistoryJson(payload));
+      if (row && heldBytes + size > data.holdBytes) Atomics.add(control, S.droppedRows, 1);
+      else if (!row && !key && heldBytes + size > 2 * data.holdBytes)
+        Atomics.add(control, S.droppedRecords, 1);
+      else {
+        held.push({ bytes: Buffer.from(buffer.subarray(at, at + size)), row, key });
+        heldBytes += size;
+      }
+      at += size;
+    }
+    Atomics.store(control, S.heldKiB, Math.ceil(heldBytes / 1024));
+  };
+  /** Writes the held frames in order, as far as the disk lets it; true once none is left. */
+  const writeHeld = (): boolean => {
+    while (held.length > 0) {
+      let count = 0;
+      let bytes = 0;
+      while (count < held.length && bytes < 1 << 20)
+        bytes += (held[count++] as { bytes: Buffer }).bytes.length;
+      const chunk = Buffer.concat(held.slice(0, count).map((frame) => frame.bytes));
+      const written = tryWrite(chunk, chunk.length);
+      let done = 0;
+      for (let at = 0; at < written; done++) at += (held[done] as { bytes: Buffer }).bytes.length;
+      held = held.slice(done);
+      heldBytes -= written;
+      Atomics.store(control, S.heldKiB, Math.ceil(heldBytes / 1024));
+      if (written < chunk.length) {
+        nextTry = Date.now() + Math.min(2000, 100 * 2 ** Math.min(failAttempt++, 5));
+        return false;
       }
     }
-    dirty = false;
+    failAttempt = 0;
+    setProblem(0);
+    return true;
+  };
+  /** Appends out[0, outLength): directly while writes succeed, else behind what is held. */
+  const emit = (): void => {
+    if (outLength === 0) return;
+    const written = failing() ? 0 : tryWrite(out, outLength);
+    if (written < outLength) hold(out.subarray(written), outLength - written);
+  };
+  /** At close: the last tries, then without the held rows into the reserve; counts what is left. */
+  const finalWrite = (): void => {
+    for (let tries = 0; tries < 10 && !writeHeld(); tries++) Atomics.wait(control, S.sleep, 0, 100);
+    if (held.length === 0) return;
+    // The reserve is for the last records: rows written into it could leave no room for the exit.
+    if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
+    const rows = held.filter((frame) => frame.row).length;
+    held = held.filter((frame) => !frame.row);
+    heldBytes = held.reduce((sum, frame) => sum + frame.bytes.length, 0);
+    Atomics.add(control, S.droppedRows, rows);
+    if (writeHeld()) return;
+    Atomics.add(control, S.droppedRows, held.filter((frame) => frame.row).length);
+    Atomics.add(control, S.droppedRecords, held.filter((frame) => !frame.row && !frame.key).length);
+    held = [];
+  };
+  /** fdatasync; a failure is counted and tried again at the next interval, never waited on. */
+  const sync = (): void => {
+    try {
+      fs.fdatasyncSync(fd);
+      dirty = false;
+    } catch (error) {
+      Atomics.add(control, S.writeErrors, 1);
+      setProblem(problemOf(error));
+      nextTry = Date.now() + 1000;
+    }
     lastSync = Date.now();
   };
   /** Moves every complete ring frame between tail and head into `out`; returns the new tail. */
@@ -136,13 +251,11 @@ export function writerWorkerMain(): void {
     const requested = Atomics.load(control, S.flushRequested);
     const closing = Atomics.load(control, S.close) === 1;
     const head = Atomics.load(control, S.head);
+    if (failing() && Date.now() >= nextTry) writeHeld();
     if (head !== tail) {
       outLength = 0;
       const newTail = drain(head);
-      if (outLength > 0) {
-        writeAll(out, outLength);
-        dirty = true;
-      }
+      emit();
       tail = newTail;
       Atomics.store(control, S.tail, tail);
       Atomics.store(control, S.consumedFrames, frames | 0);
@@ -152,6 +265,8 @@ export function writerWorkerMain(): void {
       continue;
     }
     if (requested !== Atomics.load(control, S.flushDone)) {
+      // While writes fail a flush cannot be durable: it is answered at once (the producer sees
+      // SLOT.diskProblem) rather than blocking `status()` or the exit path.
       if (dirty) sync();
       Atomics.store(control, S.flushDone, requested);
       Atomics.notify(control, S.flushDone);
@@ -161,8 +276,10 @@ export function writerWorkerMain(): void {
     if (dirty && Date.now() - lastSync >= data.syncIntervalMs) sync();
     Atomics.wait(control, S.head, head, data.idlePollMs);
   }
+  if (held.length > 0) finalWrite();
   if (dirty) sync();
   fs.closeSync(fd);
+  if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
   Atomics.store(control, S.exited, 1);
   Atomics.notify(control, S.exited);
 }

@@ -8,8 +8,19 @@ export interface InitSettings {
   quiet?: boolean;
   /** Print nothing (default false; env STEPWISE_SILENT). */
   silent?: boolean;
-  /** How long `finish()` waits for uploads before leaving the rest to `stepwise sync` (default 60000). */
+  /**
+   * How long `finish()` keeps waiting for uploads while the server acknowledges nothing
+   * (default 60000). It waits as long as batches keep being acknowledged; after this long
+   * without one (10 s when the server never answered during the run) it leaves the rest to
+   * `stepwise sync` and says so.
+   */
   finishTimeoutMs?: number;
+  /**
+   * Memory that holds records while the run's disk cannot be written (full, over quota),
+   * written in order once space is back (default 64 MiB). Beyond it, history rows are dropped
+   * and counted in `run.status().droppedRows`; `log()` never blocks on a full disk.
+   */
+  diskHoldBytes?: number;
   /** Capture console output into the run (default true; not captured yet: arrives with a later release). */
   consoleCapture?: boolean;
   /** Sample system metrics (default true; not sampled yet: arrives with a later release). */

@@ -44,6 +44,7 @@ export interface ResolvedSettings {
   quiet: boolean;
   silent: boolean;
   finishTimeoutMs: number;
+  diskHoldBytes: number;
   /** What a stop request from the server does (settings.onStop). */
   onStop: () => void;
 }
@@ -145,6 +146,7 @@ export function resolveSettings(
     quiet: settings.quiet ?? false,
     silent: settings.silent ?? isTruthy(env["STEPWISE_SILENT"]),
     finishTimeoutMs: settings.finishTimeoutMs ?? 60_000,
+    diskHoldBytes: checkHoldBytes(settings.diskHoldBytes),
     onStop: settings.onStop ?? interruptSelf,
   };
 }
@@ -228,8 +230,14 @@ function checkEnum<T extends string>(
 }
 
 function isTruthy(value: string | undefined): boolean {
-  return (
-    value !== undefined &&
-    ["1", "true", "yes", "on"].includes(value.toLowerCase())
-  );
+  return value !== undefined && ["1", "true", "yes", "on"].includes(value.toLowerCase());
+}
+
+function checkHoldBytes(value: number | undefined): number {
+  if (value === undefined) return 64 * 1024 * 1024;
+  if (!Number.isInteger(value) || value < 0)
+    throw new UsageError(
+      `init() option "settings.diskHoldBytes" must be a whole number of bytes ≥ 0 (default 67108864), got ${String(value)}`,
+    );
+  return value;
 }

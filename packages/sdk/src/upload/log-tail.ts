@@ -119,7 +119,11 @@ export class LogTail implements LogSource {
     closeSync(this.fd);
   }
 
-  /** Moves past a damaged region; false when no intact frame follows it (yet). */
+  /**
+   * Moves past a damaged region; false when no intact frame follows it (yet). When the file
+   * itself shows no damage there, the buffered bytes were stale — a write cut short by a full
+   * disk, which the writer cut off and wrote again — so they are dropped and read afresh.
+   */
   private skipDamage(at: number): boolean {
     const reader = new RunLogReader(this.file, { fromOffset: at });
     for (const entry of reader.records()) {
@@ -127,7 +131,10 @@ export class LogTail implements LogSource {
       break;
     }
     const damage = reader.issues.find((issue) => issue.kind === "corrupt" && issue.offset >= at);
-    if (!damage) return false;
+    if (!damage) {
+      this.buffer = Buffer.alloc(0);
+      return false;
+    }
     this.onIssue(`${this.file}: ${damage.bytes} damaged bytes skipped at byte ${at}`);
     this.position = damage.offset + damage.bytes;
     return true;

@@ -71,6 +71,10 @@ export class UploadSession {
   private tail: LogSource | null = null;
   private builder: BatchBuilder;
   private finishing = false;
+  /** Set by finish(false): the log will not get its exit record; stop once it is all sent. */
+  private endsAtLogEnd = false;
+  /** Set once saving upload-state.json failed: progress is kept in memory and saved when possible. */
+  private stateUnsaved = false;
   private cancelled = false;
   private preempting = false;
   private reachable: boolean | null = null;
@@ -122,9 +126,13 @@ export class UploadSession {
     return this.state;
   }
 
-  /** The run has finished writing: send everything now and retry promptly. */
-  finish(): void {
+  /**
+   * The run has finished writing: send everything now and retry promptly. `logComplete: false`
+   * when the log lacks its last records (its disk was full): end once what it has is sent.
+   */
+  finish(logComplete = true): void {
     this.finishing = true;
+    this.endsAtLogEnd = !logComplete;
     this.backoff.reset();
     this.backoff.capAt(1000);
     this.poke();
@@ -172,7 +180,7 @@ export class UploadSession {
       const heartbeatDue =
         live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
       if (next !== null || flushDue || this.preempting || heartbeatDue) {
-        const sealed = next?.sealed ?? builder.take(this.preempting);
+        const sealed = next?.sealed ?? this.seal(this.preempting);
         if (next === null) this.preempting = false;
         const sending = this.deliver(sealed, next?.encoded);
         next = null;
@@ -182,7 +190,7 @@ export class UploadSession {
         this.fill(tail);
         if (builder.full && !sealed.hasExit && !this.preempting) {
           await new Promise((resolve) => setImmediate(resolve)); // let the request go out first
-          const following = builder.take(false);
+          const following = this.seal(false);
           next = {
             sealed: following,
             encoded: encodeBatch(
@@ -197,18 +205,24 @@ export class UploadSession {
         // A gap recovery rewound the log: the batch sealed ahead is stale and is read again.
         if (this.rewound) next = null;
         if (sealed.hasExit && this.state.logOffset >= sealed.endOffset) {
-          markSynced(this.options.logFile, this.state.serverId);
+          this.markSynced();
           return { kind: "complete" };
         }
         continue;
       }
-      if (!live && !builder.hasContent) {
-        if (builder.position > this.state.logOffset)
-          this.acknowledge(builder.position, this.state.offsets);
+      if ((!live || this.endsAtLogEnd) && !builder.hasContent) {
+        if (builder.position > this.state.logOffset) this.acknowledge(builder.position, this.state.offsets);
         return { kind: "caught-up" };
       }
       await this.sleep(this.options.tuning.pollMs);
     }
+  }
+
+  /** The open batch, sealed; `stepwise sync` marks its batches as replays (see IngestBatch.replay). */
+  private seal(preempting: boolean): SealedBatch {
+    const sealed = this.builder.take(preempting);
+    if (this.options.mode === "sync") sealed.batch.replay = true;
+    return sealed;
   }
 
   private fill(tail: LogSource): void {
@@ -274,9 +288,24 @@ export class UploadSession {
     }
   }
 
+  /**
+   * Records what the server has. Saving it may fail (a full disk): the upload goes on from
+   * memory, the save is tried again at the next acknowledgement, and a later `stepwise sync`
+   * at worst re-sends batches the server already has, which changes nothing.
+   */
   private acknowledge(logOffset: number, offsets: StreamOffsets): void {
     this.state = { ...this.state, logOffset, offsets: { ...offsets } };
-    writeUploadState(this.options.runDir, this.state);
+    try {
+      writeUploadState(this.options.runDir, this.state);
+      this.stateUnsaved = false;
+    } catch (error) {
+      if (!this.stateUnsaved)
+        this.warn(
+          `state-unsaved-${String((error as { code?: unknown }).code)}`,
+          `cannot save upload progress in ${this.options.runDir} (${String(error)}); uploading continues from memory`,
+        );
+      this.stateUnsaved = true;
+    }
   }
 
   /**
@@ -318,6 +347,17 @@ export class UploadSession {
       offsets: { ...this.state.base },
     };
     return null;
+  }
+
+  private markSynced(): void {
+    try {
+      markSynced(this.options.logFile, this.state.serverId);
+    } catch (error) {
+      this.warn(
+        "synced-marker",
+        `the server has the whole run, but ${this.options.logFile}.synced could not be written (${String(error)}); a later sync re-sends nothing new`,
+      );
+    }
   }
 
   /**

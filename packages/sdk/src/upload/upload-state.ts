@@ -63,8 +63,13 @@ export function readUploadState(runDir: string): UploadState {
 export function writeUploadState(runDir: string, state: UploadState): void {
   const file = join(runDir, UPLOAD_STATE_FILE);
   const temp = `${file}.${process.pid}.tmp`;
-  writeFileSync(temp, JSON.stringify(state) + "\n");
-  renameSync(temp, file);
+  try {
+    writeFileSync(temp, JSON.stringify(state) + "\n");
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true }); // a half-written temp file must not hold space on a full disk
+    throw error;
+  }
 }
 
 export function markSynced(logFile: string): void {

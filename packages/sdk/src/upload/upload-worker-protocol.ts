@@ -21,12 +21,15 @@ export const CONTROL = {
   done: 0,
   /** 0 unknown, 1 the server answers, 2 it does not. */
   reachable: 1,
-  size: 2,
+  /** Batches the server has acknowledged (finish() waits while this moves). */
+  acks: 2,
+  size: 3,
 } as const;
 
 export const DONE = { running: 0, complete: 1, failed: 2, cancelled: 3, caughtUp: 4 } as const;
 
-export type ToWorker = { type: "finish" } | { type: "preempting" } | { type: "cancel" };
+/** `logComplete: false`: the log lacks records its disk could not take; send what it has and stop. */
+export type ToWorker = { type: "finish"; logComplete: boolean } | { type: "preempting" } | { type: "cancel" };
 
 export type FromWorker =
   | { type: "warning"; cause: string; message: string }

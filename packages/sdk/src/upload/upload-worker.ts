@@ -31,12 +31,16 @@ const session = new UploadSession({
       post({ type: "reachable", reachable, reason });
     },
     onWarning: (cause, message) => post({ type: "warning", cause, message }),
+    onAck: () => {
+      Atomics.add(control, CONTROL.acks, 1);
+      Atomics.notify(control, CONTROL.done);
+    },
     onStopRequested: () => post({ type: "stop-requested" }),
   },
 });
 
 port?.on("message", (message: ToWorker) => {
-  if (message.type === "finish") session.finish();
+  if (message.type === "finish") session.finish(message.logComplete);
   else if (message.type === "preempting") session.markPreempting();
   else session.cancel();
 });

@@ -1,8 +1,10 @@
 /**
  * The run's handle on its upload worker: starts it, forwards `markPreempting()`, and at finish
- * waits for the upload to drain — asynchronously from `finish()`, blocking from the exit path —
- * up to the finish timeout. What is left stays in the run directory for `stepwise sync`, and the
- * user is told how to send it.
+ * waits for the upload to drain — asynchronously from `finish()`, blocking from the exit path.
+ * It waits as long as the server keeps acknowledging batches and gives up only after the finish
+ * timeout passes with none acknowledged (a restarting or overloaded server needs 16–32 s; a
+ * fixed deadline left most runs of a busy server unsynced). What is left stays in the run
+ * directory for `stepwise sync`, and the user is told how to send it.
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -21,9 +23,12 @@ import {
   type UploadWorkerData,
 } from "./upload-worker-protocol.js";
 
-/** While the server refuses connections at finish, stop waiting after this long (a restart fits in it). */
-const UNREACHABLE_GRACE_MS = 10_000;
 const WAIT_SLICE_MS = 100;
+/**
+ * A run whose server never acknowledged anything (none is running: the common offline-by-accident
+ * case) does not hold its process for the whole finish timeout: it gives up after this long.
+ */
+const NEVER_REACHED_GRACE_MS = 10_000;
 
 export interface UploaderOptions {
   runDir: string;
@@ -41,6 +46,9 @@ export class Uploader {
   private readonly control: Int32Array;
   private finished = false;
   private stopRequested = false;
+  /** Acknowledged batches seen at the last progress, and when. */
+  private acksSeen = 0;
+  private progressAt = 0;
 
   constructor(private readonly options: UploaderOptions) {
     const memory = new SharedArrayBuffer(CONTROL.size * 4);
@@ -72,13 +80,15 @@ export class Uploader {
     this.post({ type: "preempting" });
   }
 
-  /** Waits for the upload to drain, without blocking the event loop. */
-  async finish(timeoutMs: number): Promise<void> {
-    if (this.beginFinish()) return;
+  /**
+   * Waits for the upload to drain, without blocking the event loop, until `stallMs` pass with
+   * no batch acknowledged. `logComplete: false`: the log lacks its exit record (a full disk).
+   */
+  async finish(stallMs: number, logComplete = true): Promise<void> {
+    if (this.beginFinish(logComplete)) return;
     this.worker.ref();
     try {
-      const started = Date.now();
-      while (!this.settled(started, timeoutMs)) {
+      while (!this.settled(stallMs)) {
         const waiting = Atomics.waitAsync(this.control, CONTROL.done, DONE.running, WAIT_SLICE_MS);
         if (waiting.async) await waiting.value;
       }
@@ -89,29 +99,32 @@ export class Uploader {
   }
 
   /** Like `finish` for the exit path, where nothing asynchronous runs any more. */
-  finishSync(timeoutMs: number): void {
-    if (this.beginFinish()) return;
-    const started = Date.now();
-    while (!this.settled(started, timeoutMs))
-      Atomics.wait(this.control, CONTROL.done, DONE.running, WAIT_SLICE_MS);
+  finishSync(stallMs: number, logComplete = true): void {
+    if (this.beginFinish(logComplete)) return;
+    while (!this.settled(stallMs)) Atomics.wait(this.control, CONTROL.done, DONE.running, WAIT_SLICE_MS);
     this.report();
   }
 
-  private beginFinish(): boolean {
+  private beginFinish(logComplete: boolean): boolean {
     if (this.finished) return true;
     this.finished = true;
-    this.post({ type: "finish" });
+    this.acksSeen = Atomics.load(this.control, CONTROL.acks);
+    this.progressAt = Date.now();
+    this.post({ type: "finish", logComplete });
     return false;
   }
 
-  private settled(started: number, timeoutMs: number): boolean {
+  /** Done, or `stallMs` without an acknowledged batch (10 s when the server never answered). */
+  private settled(stallMs: number): boolean {
     if (Atomics.load(this.control, CONTROL.done) !== DONE.running) return true;
-    const waited = Date.now() - started;
-    if (waited >= timeoutMs) return true;
-    return (
-      Atomics.load(this.control, CONTROL.reachable) === 2 &&
-      waited >= Math.min(timeoutMs, UNREACHABLE_GRACE_MS)
-    );
+    const acks = Atomics.load(this.control, CONTROL.acks);
+    const now = Date.now();
+    if (acks !== this.acksSeen) {
+      this.acksSeen = acks;
+      this.progressAt = now;
+    }
+    const neverReached = acks === 0 && Atomics.load(this.control, CONTROL.reachable) === 2;
+    return now - this.progressAt >= (neverReached ? Math.min(stallMs, NEVER_REACHED_GRACE_MS) : stallMs);
   }
 
   private report(): void {
@@ -124,8 +137,10 @@ export class Uploader {
     const why =
       Atomics.load(this.control, CONTROL.reachable) === 2
         ? `the server at ${this.options.target.baseUrl} is not reachable; `
-        : "";
-    terminal.essential(`${why}${pending} records not uploaded yet; run \`npx stepwise sync ${runDir}\``);
+        : `the server at ${this.options.target.baseUrl} acknowledged nothing for ${Math.round((Date.now() - this.progressAt) / 1000)} s; `;
+    terminal.essential(
+      `${why}${pending} records not uploaded yet; run \`npx stepwise sync ${runDir}\` once the server is back (they are kept on local disk)`,
+    );
   }
 
   private onMessage(message: FromWorker): void {

@@ -6,6 +6,8 @@
  * - a `preempting` flag sets preempting;
  * - new data revives any run to running (a resumed run, or a crashed one that was only silent);
  *   a bare heartbeat revives only a crashed run, so a late retry cannot reopen a finished run;
+ * - a replayed batch (`stepwise sync` of a run whose process has ended) revives nothing: only
+ *   its exit changes the state, and a run it creates starts crashed until that exit arrives;
  * - staleness turns running into crashed (`isStale`).
  */
 import type { RunState } from "@stepwise/protocol";
@@ -25,6 +27,10 @@ export interface RunEvent {
   preempting: boolean;
   exitCode: number | null;
   stopRequested: boolean;
+  /** The batch replays a finished process's log (`stepwise sync`), it is not a live writer. */
+  replay?: boolean;
+  /** The batch created the run. */
+  created?: boolean;
 }
 
 /** `finishTime`: when the run ended (Unix seconds), used when the event is an exit. */
@@ -34,6 +40,7 @@ export function advanceLifecycle(current: RunLifecycle, event: RunEvent, finishT
   if (event.exitCode !== null) {
     return { state: exitState(current.state, event), exitCode: event.exitCode, finishedAt: finishTime };
   }
+  if (event.replay === true) return event.created === true ? { ...current, state: "crashed" } : current;
   if (event.preempting) return { state: "preempting", exitCode: null, finishedAt: null };
   if (event.newData && current.state !== "preempting" && current.state !== "running") {
     return { state: "running", exitCode: null, finishedAt: null };

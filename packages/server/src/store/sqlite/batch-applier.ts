@@ -105,7 +105,8 @@ export class BatchApplier {
       pk = this.runs.create(run);
     }
     const before = run.offsets;
-    run.heartbeatAt = now;
+    // A replay (`stepwise sync`) is not a sign of life: the run's runtime must not grow to the sync.
+    if (batch.replay !== true) run.heartbeatAt = now;
     if (batch.meta && plans.meta) run = this.applyMeta(pk, run, batch.meta.records, plans.meta);
     if (batch.history && plans.history) this.applyHistory(pk, run, batch.history, plans.history);
     if (batch.events && plans.events) {
@@ -135,6 +136,8 @@ export class BatchApplier {
         preempting: batch.preempting === true,
         exitCode: exit ? exit.exitCode : null,
         stopRequested: run.stopRequested,
+        replay: batch.replay === true,
+        created: found === null,
       },
       // A synced offline run ends at its start + runtime, not at upload time.
       exit ? Math.min(now, run.createdAt + exit.runtime) : now,
