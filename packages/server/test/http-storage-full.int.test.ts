@@ -6,7 +6,13 @@
  */
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { apiPaths, parseExtended, type IngestBatch, type RunRef } from "@stepwise/protocol";
+import {
+  apiPaths,
+  parseExtended,
+  seriesResponseSchema,
+  type IngestBatch,
+  type RunRef,
+} from "@stepwise/protocol";
 import { historyBatch, startTestServer, type TestServer } from "./http-harness.js";
 import { mountSmallFilesystem, type SmallFilesystem } from "./support/small-filesystem.js";
 
@@ -66,6 +72,11 @@ describe.skipIf(fs === null)("a full disk under the server", () => {
     expect((await t.ingest(ref, second)).status).toBe(200);
     expect((await put("media/big.bin", bigFile)).status).toBe(201);
     expect(await historyRows(t)).toEqual([...rowsOf(first), ...rowsOf(second)]);
+    // The charts' series hold each logged point once: the refused batch left nothing behind.
+    const series = await t.send("POST", apiPaths.series(), { runs: [ref], keys: ["loss"], buckets: 10 });
+    const [loss] = seriesResponseSchema.parse(await series.json()).series;
+    expect(loss?.count).toBe(20_100);
+    expect(loss?.min.at(-1)).toBe(1 / 20_100);
     expect(Buffer.from(await (await t.fetch(apiPaths.file(ref, "media/big.bin"))).arrayBuffer())).toEqual(
       bigFile,
     );
