@@ -3,7 +3,7 @@
  * message on stderr and an exit code (see exit-codes.ts). No CLI framework: `node:util`
  * parseArgs per command keeps the dependency tree empty.
  *
- * The SDK ships the commands a training machine needs (login, export, runs, sync). The `server`
+ * The SDK ships the commands a training machine needs (login, export, runs, sync, keys). The `server`
  * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
  * package is installed it supplies the command (see server-command-delegate.ts).
  */
@@ -12,6 +12,7 @@ import { cliVersion } from "./cli-version.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import type { Command } from "./commands/command.js";
 import { exportCommand } from "./commands/export.js";
+import { keysCommand } from "./commands/keys.js";
 import { loginCommand } from "./commands/login.js";
 import { runsCommand } from "./commands/runs.js";
 import { syncCommand } from "./commands/sync.js";
@@ -22,7 +23,14 @@ import { usage } from "./usage.js";
 
 /** The commands of a training machine; `extra` adds or replaces commands by name. */
 export function trainingCommands(extra: readonly Command[] = []): Command[] {
-  const base: Command[] = [serverCommandDelegate, loginCommand, exportCommand, runsCommand, syncCommand];
+  const base: Command[] = [
+    serverCommandDelegate,
+    loginCommand,
+    exportCommand,
+    runsCommand,
+    syncCommand,
+    keysCommand,
+  ];
   return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
 }
 

@@ -3,21 +3,12 @@
  * padded to the widest cell so that it reads in a terminal and splits on whitespace in scripts.
  */
 import type { ApiRun } from "../../../index.js";
+import { textTable } from "../../format/text-table.js";
 
 const HEADER = ["ID", "NAME", "STATE", "CREATED (UTC)", "RUNTIME", "LAST STEP"] as const;
 
 export function runsTable(runs: readonly ApiRun[]): string {
-  const rows = [[...HEADER], ...runs.map(runCells)];
-  const widths = HEADER.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column] ?? 0)))
-        .join("  ")
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join("");
+  return textTable(HEADER, runs.map(runCells));
 }
 
 function runCells(run: ApiRun): string[] {
