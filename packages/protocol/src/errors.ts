@@ -12,6 +12,11 @@ export const errorCatalogue = {
   PATH_CONFLICT: { httpStatus: 409, exitCode: 2 },
   /** An ingest batch starts past what the server has; the response names the expected offset. */
   OFFSET_GAP: { httpStatus: 409, exitCode: 5 },
+  /**
+   * A batch from a writer the run does not know: another process writes the run, or the id is
+   * taken by other data. Nothing of the batch is stored; the message says how to continue.
+   */
+  WRITER_CONFLICT: { httpStatus: 409, exitCode: 8 },
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
   FORBIDDEN: { httpStatus: 403, exitCode: 6 },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2 },
@@ -123,6 +128,16 @@ export class PathConflictError extends StepwiseError {
 export class StorageFullError extends StepwiseError {
   constructor(message: string) {
     super("STORAGE_FULL", message);
+  }
+}
+
+/**
+ * A run refused a batch because it comes from a writer it does not know (see `writer` in
+ * ingest.ts): never merged, never dropped as a re-send; the writer's rows stay in its run log.
+ */
+export class WriterConflictError extends StepwiseError {
+  constructor(message: string) {
+    super("WRITER_CONFLICT", message);
   }
 }
 

@@ -98,7 +98,30 @@ export type MetaRecord = z.infer<typeof metaRecordSchema>;
 
 const offsetSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 
+/**
+ * Who writes a batch. Each `init()` (each resume too) makes a random writer id, keeps it in its
+ * run log's run record and sends it with every batch. A run takes batches only from its current
+ * writer: another process that uses the same run id is refused (WRITER_CONFLICT), never merged
+ * and never mistaken for a re-send. `resumeFrom` claims the run for this writer (a resumed run,
+ * or `stepwise sync --resume`): the server's stream counts when the writer looked the run up;
+ * the claim holds only if the run still has exactly those counts.
+ */
+export const WRITER_ID_PATTERN = /^[A-Za-z0-9_-]{16,64}$/;
+export const streamCountsSchema = z.object({
+  history: offsetSchema,
+  events: offsetSchema,
+  console: offsetSchema,
+  meta: offsetSchema,
+});
+export const ingestWriterSchema = z.object({
+  id: z.string().regex(WRITER_ID_PATTERN, "16–64 characters of A–Z, a–z, 0–9, _ and -"),
+  resumeFrom: streamCountsSchema.optional(),
+});
+export type IngestWriter = z.infer<typeof ingestWriterSchema>;
+
 export const ingestBatchSchema = z.object({
+  /** Optional for clients from before writer ids; a run with a writer refuses batches without one. */
+  writer: ingestWriterSchema.optional(),
   run: runUpsertSchema.optional(),
   /**
    * History rows as objects (`rows`) or, cheaper for both sides, as their extended-JSON text, one

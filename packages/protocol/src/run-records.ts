@@ -37,6 +37,11 @@ export const runStartRecordSchema = z.object({
   startTime: z.number(),
   startingStep: z.number().int().nonnegative(),
   resumed: z.boolean(),
+  /**
+   * This run directory's writer id (ingest.ts `writer`), random per `init()`. Logs written
+   * before writer ids lack it: their writer id is derived from the record (the SDK's writerIdOf).
+   */
+  writer: z.string().optional(),
   mode: runModeSchema,
   host: z.string(),
   pid: z.number().int(),

@@ -14,6 +14,8 @@ import { readResumeId, removeResumeFile, writeResumeId } from "./resume-file.js"
 
 /** A short lookup: init() must not hang on a server that does not answer. */
 const LOOKUP_TIMEOUT_MS = 5000;
+/** Shorter for the check of a new run's id: it only brings forward a refusal the upload would meet. */
+const EXISTING_ID_TIMEOUT_MS = 2000;
 
 export interface ResumeDecision {
   id: string;
@@ -32,6 +34,8 @@ export async function resolveResume(
   let id = settings.id ?? generateRunId();
   if (mode === null || settings.mode === "disabled") {
     if (mode === null && settings.mode !== "disabled") removeResumeFile(settings.rootDir);
+    if (mode === null && settings.mode === "online" && settings.id !== null)
+      await refuseExistingRun(settings, settings.id);
     return { id, resumed: null, tagsGiven };
   }
   if (mode === "auto") {
@@ -81,4 +85,24 @@ export async function resolveResume(
   );
   if (mode === "auto") writeResumeId(settings.rootDir, fresh);
   return { id: fresh, resumed: null, tagsGiven };
+}
+
+/**
+ * A run id given without `resume` names a new run: if the server already has a run under it,
+ * init() fails now instead of the upload being refused later (the server refuses batches from
+ * another writer, so nothing would be merged either way). A server that cannot be reached is
+ * not waited for: the upload meets the refusal, and the run stays on disk for `stepwise sync`.
+ */
+async function refuseExistingRun(settings: ResolvedSettings, id: string): Promise<void> {
+  const client = new IngestClient(
+    { baseUrl: settings.baseUrl, apiKey: settings.apiKey },
+    { entity: settings.entity, project: settings.project, runId: id },
+    EXISTING_ID_TIMEOUT_MS,
+  );
+  const lookup = await client.lookup();
+  if (lookup.kind === "found")
+    throw new UsageError(
+      `init(): run ${settings.entity}/${settings.project}/${id} already exists; to continue it pass resume: "allow" ` +
+        `(or "must"), or leave out \`id\` (or pick another) for a new run`,
+    );
 }

@@ -27,6 +27,7 @@ import { Uploader } from "../upload/uploader.js";
 import { SDK_VERSION } from "../version.js";
 import { resumedSettings } from "./resumed-settings.js";
 import { Run } from "./run.js";
+import { newWriterId } from "../identity/writer-id.js";
 
 /** `resume` comes from resolveResume(): the run id and, when resuming, the stored run. */
 export function createRun(
@@ -197,6 +198,7 @@ function startRecord(
     startTime: started.getTime() / 1000,
     startingStep,
     resumed: resume.resumed !== null,
+    writer: newWriterId(),
     mode: settings.mode,
     host: hostname(),
     pid: process.pid,

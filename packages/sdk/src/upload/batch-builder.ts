@@ -7,6 +7,7 @@
  */
 import type {
   IngestBatch,
+  IngestWriter,
   MetaRecord,
   RunRecord,
   RunStartRecord,
@@ -16,6 +17,7 @@ import type {
 import { PackedRowsBuilder, stringifyExtended } from "@stepwise/protocol";
 import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
+import { writerClaim } from "../identity/writer-id.js";
 
 export interface SealedBatch {
   /** Everything but the history rows. */
@@ -52,6 +54,9 @@ export class BatchBuilder {
   private meta: MetaRecord[] = [];
   private metaStart = 0;
   private run: RunUpsert | null = null;
+  /** From the log's run record (identity/writer-id.ts); sent with every batch. */
+  private writer: IngestWriter | null = null;
+  private base: StreamOffsets;
   private snapshot: Record<string, unknown> | null = null;
   private exit: { exitCode: number; runtime: number } | null = null;
   private summaryDirty = false;
@@ -72,14 +77,19 @@ export class BatchBuilder {
     private readonly limits: { rows: number; bytes: number },
   ) {
     this.offsets = { ...base };
+    this.base = { ...base };
     this.skip = skip;
     this.endOffset = skip.logOffset;
   }
+
+  /** `stepwise sync --resume`: this directory continues a stored run that holds other data. */
+  claimsResume = false;
 
   /** Starts over from the log's first record (gap recovery). */
   reset(base: StreamOffsets, skip: SkipRule): void {
     this.engine = newEngine();
     this.offsets = { ...base };
+    this.base = { ...base };
     this.skip = skip;
     this.endOffset = skip.logOffset;
     this.clear();
@@ -123,11 +133,9 @@ export class BatchBuilder {
       case "history":
         this.engine.observeRow(record.row);
         if (fresh && this.offsets.history >= this.skip.below.history) {
-          if (this.rows.rowCount === 0)
-            this.historyStart = this.offsets.history;
+          if (this.rows.rowCount === 0) this.historyStart = this.offsets.history;
           const keys = entry.keys;
-          if (entry.packed)
-            this.rows.addRaw(entry.packed, (id) => keys[id] as string);
+          if (entry.packed) this.rows.addRaw(entry.packed, (id) => keys[id] as string);
           else this.rows.addObject(record.row, stringifyExtended);
           this.grow(size, entry);
           this.summaryDirty = true;
@@ -143,12 +151,12 @@ export class BatchBuilder {
           if (this.meta.length === 0) this.metaStart = this.offsets.meta;
           this.meta.push(record);
           this.grow(size, entry);
-          if (record.t !== "config" && record.t !== "run-update")
-            this.summaryDirty = true;
+          if (record.t !== "config" && record.t !== "run-update") this.summaryDirty = true;
         }
         this.offsets.meta++;
         return;
       case "run":
+        this.writer = writerClaim(record, this.base, this.claimsResume);
         if (fresh) {
           this.run = toUpsert(record);
           // A resumed run keeps the start time the server has.
@@ -174,13 +182,10 @@ export class BatchBuilder {
   /** Seals the open batch (possibly empty: a heartbeat) and opens a new one. */
   take(preempting: boolean): SealedBatch {
     const batch: IngestBatch = {};
+    if (this.writer) batch.writer = this.writer;
     if (this.run) batch.run = this.run;
-    const history =
-      this.rows.rowCount > 0
-        ? { offset: this.historyStart, packed: this.rows.build() }
-        : null;
-    if (this.meta.length > 0)
-      batch.meta = { offset: this.metaStart, records: this.meta };
+    const history = this.rows.rowCount > 0 ? { offset: this.historyStart, packed: this.rows.build() } : null;
+    if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
     if (this.snapshot) batch.summary = this.snapshot;
     else if (this.summaryDirty) batch.summary = this.engine.toJSON();
     if (preempting) batch.preempting = true;
@@ -221,12 +226,7 @@ export class BatchBuilder {
     this.openedAt ??= Date.now();
   }
 
-  private applyMeta(
-    record: Extract<
-      RunRecord,
-      { t: "config" | "metric" | "summary" | "run-update" }
-    >,
-  ): void {
+  private applyMeta(record: Extract<RunRecord, { t: "config" | "metric" | "summary" | "run-update" }>): void {
     if (record.t === "metric") this.engine.applyMetricRecord(record);
     else if (record.t === "summary") {
       for (const op of record.ops) {
@@ -238,10 +238,7 @@ export class BatchBuilder {
 }
 
 function newEngine(): SummaryEngine {
-  return new SummaryEngine({
-    onMetric: () => undefined,
-    onWarning: () => undefined,
-  });
+  return new SummaryEngine({ onMetric: () => undefined, onWarning: () => undefined });
 }
 
 function toUpsert(record: RunStartRecord): RunUpsert {

@@ -33,5 +33,6 @@ export function blankRun(ref: RunRef, now: number): StoredRun {
     offsets: { history: 0, events: 0, console: 0, meta: 0 },
     stopRequested: false,
     ordinal: 0,
+    writer: null,
   };
 }

@@ -55,6 +55,8 @@ export interface StoredRun {
   stopRequested: boolean;
   /** The run's 1-based place in its project by creation (stable; the UI picks run colours by it). */
   ordinal: number;
+  /** The writer id batches must carry (domain/run-writer.ts); null for runs stored before writer ids. */
+  writer: string | null;
 }
 
 /**

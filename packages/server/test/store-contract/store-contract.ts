@@ -10,6 +10,7 @@ import { packedHistoryContract } from "./packed-history.js";
 import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
 import { seriesContract } from "./series.js";
+import { writersContract } from "./writers.js";
 import type { StoreFactory } from "./contract-setup.js";
 
 export type { StoreFactory };
@@ -23,4 +24,5 @@ export function storeContract(factory: StoreFactory): void {
   seriesContract(factory);
   filesContract(factory);
   keysContract(factory);
+  writersContract(factory);
 }

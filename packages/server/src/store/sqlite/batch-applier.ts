@@ -17,6 +17,7 @@ import {
   type PackedRows,
   type RunRef,
   type StreamName,
+  WriterConflictError,
 } from "@stepwise/protocol";
 import { historyRowCount, type ApplyBatchResult, type StoredRun, type StoreBatch } from "../store.js";
 import { PackedRowPoints } from "../../domain/packed-row-points.js";
@@ -24,6 +25,7 @@ import { blankRun } from "../../domain/blank-run.js";
 import { rowStep, splitHistoryRow } from "../../domain/history-row.js";
 import { applyMetaRecord, applyRunUpsert } from "../../domain/run-metadata.js";
 import { advanceLifecycle } from "../../domain/run-state.js";
+import { admitWriter } from "../../domain/run-writer.js";
 import { planStream, type StreamPlan } from "../../domain/stream-offsets.js";
 import { historyBlockChecksum } from "./checksum.js";
 import { toBlob } from "./float-blob.js";
@@ -75,6 +77,9 @@ export class BatchApplier {
 
   private run(ref: RunRef, batch: StoreBatch, now: number): ApplyBatchResult {
     const found = this.runs.find(ref);
+    // Before anything else, gaps included: a batch from another writer learns nothing of the run.
+    const verdict = admitWriter(ref, found?.run ?? null, batch.writer);
+    if (verdict.kind === "refuse") throw new WriterConflictError(verdict.message);
     let run = found?.run ?? blankRun(ref, batch.run?.startTime ?? now);
     const plans: Plans = {};
     for (const stream of STREAMS) {
@@ -104,6 +109,7 @@ export class BatchApplier {
       if (!batch.run?.name) run.name = generateRunName(earlier, randomInt);
       pk = this.runs.create(run);
     }
+    run.writer = verdict.writer;
     const before = run.offsets;
     // A replay (`stepwise sync`) is not a sign of life: the run's runtime must not grow to the sync.
     if (batch.replay !== true) run.heartbeatAt = now;

@@ -35,12 +35,13 @@ export interface RunRow {
   meta_count: number;
   stop_requested: number;
   ordinal: number;
+  writer: string | null;
 }
 
 export const RUN_COLUMNS =
   "pk, entity, project, run_id, name, state, group_name, job_type, tags, notes, config, summary, metrics, " +
   "host, program, args, git_commit, created_at, heartbeat_at, finished_at, exit_code, last_step, " +
-  "starting_step, history_count, events_count, console_count, meta_count, stop_requested, ordinal";
+  "starting_step, history_count, events_count, console_count, meta_count, stop_requested, ordinal, writer";
 
 export function runFromRow(row: RunRow): StoredRun {
   return {
@@ -74,6 +75,7 @@ export function runFromRow(row: RunRow): StoredRun {
     },
     stopRequested: row.stop_requested !== 0,
     ordinal: row.ordinal,
+    writer: row.writer,
   };
 }
 
@@ -108,5 +110,6 @@ export function runParams(run: StoredRun): Record<string, string | number | null
     meta_count: run.offsets.meta,
     stop_requested: run.stopRequested ? 1 : 0,
     ordinal: run.ordinal,
+    writer: run.writer,
   };
 }

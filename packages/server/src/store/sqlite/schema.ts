@@ -167,6 +167,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
       "UPDATE series_rollups SET crc = stepwise_rollup_crc(level, block_index, units)",
     ],
   },
+  {
+    // The writer id a run takes batches from (domain/run-writer.ts; version 5). Runs stored
+    // before have none: they take batches from clients without writer ids, and resumes.
+    version: 5,
+    statements: ["ALTER TABLE runs ADD COLUMN writer TEXT"],
+  },
 ];
 
 /** The newest schema version this code writes. */
