@@ -42,6 +42,14 @@ export async function viewServer(
   }
 }
 
+/** The server's instance id alone (one `GET /viewer`, no retries); null when it does not answer. */
+export async function serverIdOf(target: ServerTarget, timeoutMs = 10_000): Promise<string | null> {
+  const viewer = await getJson(target, apiPaths.viewer(), timeoutMs);
+  if (viewer.kind !== "ok") return null;
+  const serverId = (viewer.body as { serverId?: unknown } | null)?.serverId;
+  return typeof serverId === "string" ? serverId : `url:${target.baseUrl}`;
+}
+
 type Attempt =
   | { kind: "done"; view: ServerView }
   | { kind: "retry"; reason: string }

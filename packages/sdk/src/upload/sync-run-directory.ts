@@ -27,6 +27,7 @@ import { writerAlive } from "../runlog/writer-alive.js";
 import { quarantinedOffsets, readQuarantineSummary, type QuarantineSummary } from "./quarantine.js";
 import type { ServerTarget } from "./ingest-client.js";
 import { viewServer, type ServerView } from "./server-view.js";
+import { readServerState, saveServerState } from "./server-states.js";
 import { SnapshotTail } from "./snapshot-tail.js";
 import { UploadSession } from "./upload-session.js";
 import {
@@ -131,38 +132,34 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
       { dir, logFile, ref, connection, giveUpAfterMs, initialState, options, totalBytes },
       fromMetadata ? start : null,
     );
-  let attempt = await upload(stateFor(dir, logFile, seen.view));
-  let { items, requests } = attempt;
-  let after =
-    attempt.outcome.kind === "failed" || attempt.outcome.kind === "cancelled"
-      ? null
-      : await viewServer(connection, ref, giveUpAfterMs);
-  if (after?.ok === true && attempt.sawExit && after.view.run?.exitCode === null) {
-    // The server lacks the exit it acknowledged (restored from a backup taken just before it):
-    // read the log again from the start; the server skips the rows it has.
-    attempt = await upload(freshState(dir, logFile, after.view));
-    items += attempt.items;
-    requests += attempt.requests;
-    after = await viewServer(connection, ref, giveUpAfterMs);
+  const round = async (state: UploadState): Promise<Round> => {
+    const attempt = await upload(state);
+    const failed = attempt.outcome.kind === "failed" || attempt.outcome.kind === "cancelled";
+    // What the server holds now, asked after the upload (the acknowledged state can lag behind
+    // rows the server already had).
+    const after = failed ? null : await viewServer(connection, ref, giveUpAfterMs);
+    const log = logCounts(attempt, dir, logFile);
+    const acknowledged = attempt.session.acknowledged;
+    const serverRows =
+      after?.ok === true ? (after.view.run?.offsets.history ?? 0) : acknowledged.offsets.history;
+    // Quarantined rows are numbered as if never logged: the server's count leaves them out.
+    const rows = syncRows(log.rows, serverRows - acknowledged.base.history + log.quarantinedRows);
+    const view = after?.ok === true ? after.view : null;
+    const lacking =
+      view !== null && ((attempt.sawExit && view.run?.exitCode === null) || rows.uploaded < rows.recovered);
+    return { attempt, log, rows, view, lacking };
+  };
+  let done = await round(stateFor(dir, logFile, seen.view));
+  let { items, requests } = done.attempt;
+  if (done.lacking && done.view !== null) {
+    // The server lacks what it acknowledged (restored from an older backup): read the log
+    // again from its start; the server skips the rows it has.
+    done = await round(freshState(dir, logFile, done.view));
+    items += done.attempt.items;
+    requests += done.attempt.requests;
   }
+  const { attempt, log, rows, view } = done;
   const { outcome, session } = attempt;
-  const setAside = quarantinedOffsets(dir);
-  const log =
-    attempt.snapshot?.complete === true && setAside.size === 0
-      ? {
-          rows: attempt.snapshot.rows,
-          issues: attempt.snapshot.issues,
-          exit: attempt.sawExit,
-          quarantinedRows: 0,
-        }
-      : readLog(logFile, setAside);
-  // What the server holds now, asked after the upload (the acknowledged state can lag behind
-  // rows the server already had). Quarantined rows are numbered as if never logged: the
-  // server's count leaves them out.
-  const serverRows =
-    after?.ok === true ? (after.view.run?.offsets.history ?? 0) : session.acknowledged.offsets.history;
-  const acked = serverRows - session.acknowledged.base.history + log.quarantinedRows;
-  const rows = syncRows(log.rows, acked);
   const quarantine = session.quarantine;
   const sent = {
     items,
@@ -189,6 +186,10 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
     };
   }
   markSynced(logFile, serverId);
+  // The server's own counts: a later sync to a copy of this server restored from an older
+  // backup sees that it holds fewer.
+  const offsets = view?.run ? { ...view.run.offsets } : session.acknowledged.offsets;
+  saveServerState(dir, { ...session.acknowledged, offsets, serverId });
   const damaged = log.issues.some((issue) => issue.kind !== "torn-tail") || rows.unreadable > 0;
   return {
     ...result,
@@ -204,9 +205,9 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
  * its first record (the server skips what it has).
  */
 function stateFor(dir: string, logFile: string, view: ServerView): UploadState {
-  const saved = readUploadState(dir);
+  const saved = readServerState(dir, view.serverId);
   const server = view.run?.offsets ?? null;
-  if (saved.serverId === view.serverId && server !== null && covers(server, saved.offsets)) return saved;
+  if (saved !== null && server !== null && covers(server, saved.offsets)) return saved;
   return freshState(dir, logFile, view);
 }
 
@@ -214,6 +215,23 @@ function freshState(dir: string, logFile: string, view: ServerView): UploadState
   unmarkSynced(logFile, view.serverId);
   const fresh = initialUploadState(readUploadState(dir).base, view.serverId);
   return view.run === null ? fresh : { ...fresh, offsets: { ...view.run.offsets } };
+}
+
+interface Round {
+  attempt: Upload;
+  log: LogCounts;
+  rows: SyncRows;
+  /** The server after the upload; null when it was not asked or did not answer. */
+  view: ServerView | null;
+  /** The server lacks rows or the exit of the log: worth one more upload from the log's start. */
+  lacking: boolean;
+}
+
+interface LogCounts {
+  rows: RowCounts;
+  issues: readonly RunLogIssue[];
+  exit: boolean;
+  quarantinedRows: number;
 }
 
 interface Upload {
@@ -287,6 +305,15 @@ function syncRows(counts: RowCounts, acked: number): SyncRows {
 function describeRows(rows: SyncRows): string {
   const lost = rows.unreadableExact ? `${rows.unreadable}` : `at least ${rows.unreadable}`;
   return `${rows.recovered} rows recovered from the log, ${rows.uploaded} on the server, ${lost} unreadable`;
+}
+
+/** The log's counts from the upload's own read when it reached the end, else from a read of their own. */
+function logCounts(attempt: Upload, dir: string, logFile: string): LogCounts {
+  const setAside = quarantinedOffsets(dir);
+  const read = attempt.snapshot;
+  if (read?.complete === true && setAside.size === 0)
+    return { rows: read.rows, issues: read.issues, exit: attempt.sawExit, quarantinedRows: 0 };
+  return readLog(logFile, setAside);
 }
 
 /** Reads the whole log for its counts (when the upload stopped before its end, or set rows aside). */

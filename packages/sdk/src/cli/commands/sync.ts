@@ -6,6 +6,8 @@
  */
 import { UsageError } from "@stepwise/protocol";
 import { syncRunDirectory, type SyncResult } from "../../index.js";
+import { resolveApiConnection } from "../../api/api-connection.js";
+import { serverIdOf } from "../../upload/server-view.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Command } from "./command.js";
@@ -30,7 +32,10 @@ async function runSync(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   const root = process.env["STEPWISE_DIR"] || process.cwd();
-  const targets = options.targets.length > 0 ? options.targets : unsyncedRunDirs(root);
+  const targets =
+    options.targets.length > 0
+      ? options.targets
+      : unsyncedRunDirs(root, await targetServerId(options), options.all);
   if (targets.length === 0) {
     if (options.targets.length === 0) io.stderr.write(`nothing to sync under ${root}/stepwise\n`);
     return ExitCode.ok;
@@ -39,6 +44,15 @@ async function runSync(argv: string[], io: CliIo): Promise<number> {
   const results = await pool(targets, PARALLEL_RUNS, (target) => syncOne(target, options, progress, io));
   progress.clear();
   return results.some((result) => result.status === "failed") ? ExitCode.unexpected : ExitCode.ok;
+}
+
+/** The instance id of the server runs go to, so that runs synced to another server are taken too. */
+async function targetServerId(options: SyncCommandOptions): Promise<string | null> {
+  const connection = resolveApiConnection({
+    ...(options.baseUrl !== null ? { baseUrl: options.baseUrl } : {}),
+    ...(options.apiKey !== null ? { apiKey: options.apiKey } : {}),
+  });
+  return serverIdOf(connection);
 }
 
 async function syncOne(

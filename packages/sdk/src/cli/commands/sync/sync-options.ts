@@ -8,12 +8,15 @@ export interface SyncCommandOptions {
   baseUrl: string | null;
   apiKey: string | null;
   json: boolean;
+  /** Without targets: every run directory, synced or not (after restoring a server from a backup). */
+  all: boolean;
 }
 
 const ARG_OPTIONS = {
   "base-url": { type: "string" },
   "api-key": { type: "string" },
   json: { type: "boolean", default: false },
+  all: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -31,5 +34,6 @@ export function parseSyncArgs(argv: string[]): SyncCommandOptions | "help" {
     baseUrl: values["base-url"] ?? null,
     apiKey: values["api-key"] ?? null,
     json: values.json,
+    all: values.all,
   };
 }
