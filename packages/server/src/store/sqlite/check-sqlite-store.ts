@@ -6,8 +6,14 @@
  * run and place; a table that SQLite cannot read at all is reported for the run being read.
  */
 import Database from "better-sqlite3";
-import { CHUNK_POINTS } from "../../domain/series-levels.js";
-import { chunkChecksum, historyBlockChecksum, places, rollupChecksum } from "./checksum.js";
+import { BLOCK_UNITS, CHUNK_POINTS, topLevel, unitSize } from "../../domain/series-levels.js";
+import {
+  chunkChecksum,
+  chunkCountProblem,
+  historyBlockChecksum,
+  places,
+  rollupChecksum,
+} from "./checksum.js";
 import { storedSchemaVersion, SCHEMA_VERSION } from "./schema.js";
 import { runPath } from "./store-corruption.js";
 
@@ -140,11 +146,7 @@ function checkRuns(db: Database.Database, result: SqliteCheckResult): void {
     try {
       for (const s of series.iterate(run.pk) as Iterable<{ id: number; key: string; point_count: number }>) {
         checkSeries(s, chunks.iterate(s.id) as Iterable<ChunkRow>, report, result);
-        for (const r of rollups.iterate(s.id) as Iterable<RollupRow>) {
-          result.seriesRollups++;
-          if (r.crc !== rollupChecksum(r.level, r.block_index, r.units))
-            report("series rollup", places.rollup(s.key, r.level, r.block_index), "checksum mismatch");
-        }
+        checkRollups(s, rollups.iterate(s.id) as Iterable<RollupRow>, report, result);
       }
     } catch (error) {
       report("series chunk", "series", `SQLite cannot read them: ${message(error)}`);
@@ -222,11 +224,41 @@ function checkSeries(
   for (const c of chunks) {
     result.seriesChunks++;
     if (c.chunk_index > expected) missing(expected, Math.min(c.chunk_index, last));
+    const where = places.chunk(series.key, c.chunk_index, c.n);
     if (c.crc !== chunkChecksum(c.chunk_index, c.n, c.x_first, c.x_last, c.x_data, c.y_data))
-      report("series chunk", places.chunk(series.key, c.chunk_index, c.n), "checksum mismatch");
+      report("series chunk", where, "checksum mismatch");
+    const n = Math.min(CHUNK_POINTS, series.point_count - c.chunk_index * CHUNK_POINTS);
+    if (c.n !== n) report("series chunk", where, chunkCountProblem(c.n, n));
     expected = Math.max(expected, c.chunk_index + 1);
   }
   if (expected < last) missing(expected, last);
+}
+
+/** Each kept level (domain/series-levels.ts) must hold blocks 0 … the one of its last unit. */
+function checkRollups(
+  series: { key: string; point_count: number },
+  rows: Iterable<RollupRow>,
+  report: Report,
+  result: SqliteCheckResult,
+): void {
+  const top = topLevel(series.point_count);
+  const lastBlock = (level: number): number =>
+    Math.floor((series.point_count - 1) / (unitSize(level) * BLOCK_UNITS));
+  let level = 1;
+  let expected = 0;
+  const missingUpTo = (last: number): void => {
+    for (; expected <= last; expected++)
+      report("series rollup", places.rollup(series.key, level, expected), "missing");
+  };
+  for (const r of rows) {
+    result.seriesRollups++;
+    for (; level < r.level; level++, expected = 0) if (level <= top) missingUpTo(lastBlock(level));
+    if (r.level <= top) missingUpTo(Math.min(r.block_index, lastBlock(level) + 1) - 1);
+    if (r.crc !== rollupChecksum(r.level, r.block_index, r.units))
+      report("series rollup", places.rollup(series.key, r.level, r.block_index), "checksum mismatch");
+    expected = r.block_index + 1;
+  }
+  for (; level <= top; level++, expected = 0) missingUpTo(lastBlock(level));
 }
 
 function collectFiles(db: Database.Database, result: SqliteCheckResult): void {

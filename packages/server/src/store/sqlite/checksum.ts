@@ -13,13 +13,18 @@ import { crc32 } from "node:zlib";
 import type Database from "better-sqlite3";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
 
-/** A stored row failed its checksum. `item` names the table's kind of row, `where` its place. */
+/**
+ * A stored row failed its checksum, or rows that must be there are not (a hole in a run's
+ * history blocks or a series' chunks). `item` names the kind of row, `where` its place.
+ */
 export class DamagedRowError extends Error {
   constructor(
     readonly item: "history block" | "series chunk" | "series rollup",
     readonly where: string,
+    /** `checksum mismatch`, `missing`, or what does not agree (a chunk's point count). */
+    readonly problem: string = "checksum mismatch",
   ) {
-    super(`${item} (${where}) failed its checksum`);
+    super(`${item} (${where}): ${problem}`);
     this.name = "DamagedRowError";
   }
 }
@@ -66,6 +71,22 @@ export function chunkChecksum(
 /** The checksum of a `series_rollups` row: its level, block index and units. */
 export function rollupChecksum(level: number, blockIndex: number, units: Uint8Array): number {
   return crc32(units, crcOfNumbers(level, blockIndex, 0, 0));
+}
+
+/** Throws DamagedRowError (`problem`, by default missing) unless `found` is what is `expected`. */
+export function expectPlace(
+  found: number,
+  expected: number,
+  item: DamagedRowError["item"],
+  where: () => string,
+  problem: () => string = () => "missing",
+): void {
+  if (found !== expected) throw new DamagedRowError(item, where(), problem());
+}
+
+/** The problem of a chunk whose point count disagrees with its series' count. */
+export function chunkCountProblem(n: number, expected: number): string {
+  return `point count ${n}, the series' count gives ${Math.max(0, expected)}`;
 }
 
 /** Throws DamagedRowError unless `stored` equals `computed`. */

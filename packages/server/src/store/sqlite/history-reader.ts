@@ -12,7 +12,7 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { parseExtended, splitDottedPath, stringifyExtended, type RunRef } from "@stepwise/protocol";
 import type { HistoryScanOptions } from "../store.js";
-import { historyBlockChecksum, places, verify } from "./checksum.js";
+import { DamagedRowError, expectPlace, historyBlockChecksum, places, verify } from "./checksum.js";
 import { fromBlob } from "./float-blob.js";
 import { packedTexts } from "./history-compaction.js";
 import { guarded } from "./store-corruption.js";
@@ -32,14 +32,16 @@ interface BlockRow {
 }
 
 export class HistoryReader {
-  private readonly runPk: Database.Statement<[string, string, string], { pk: number }>;
+  private readonly runPk: Database.Statement<[string, string, string], { pk: number; history_count: number }>;
   private readonly page: Database.Statement<[number, number, number, number], BlockRow>;
   private readonly lines: Database.Statement<[number, string, number, number], { body: string }>;
   private readonly database: string;
 
   constructor(db: Database.Database) {
     this.database = db.name;
-    this.runPk = db.prepare("SELECT pk FROM runs WHERE entity = ? AND project = ? AND run_id = ?");
+    this.runPk = db.prepare(
+      "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
+    );
     this.page = db.prepare(
       `SELECT first_index, row_count, min_step, max_step, steps, body, packed, crc FROM history_blocks
        WHERE run_pk = ? AND first_index > ? AND max_step >= ? AND min_step <= ?
@@ -52,20 +54,29 @@ export class HistoryReader {
   }
 
   async *scan(ref: RunRef, options: HistoryScanOptions = {}): AsyncGenerator<string[]> {
-    const pk = guarded(this.database, ref, () => this.runPk.get(ref.entity, ref.project, ref.runId)?.pk);
-    if (pk === undefined) return;
+    const run = guarded(this.database, ref, () => this.runPk.get(ref.entity, ref.project, ref.runId));
+    if (run === undefined) return;
     const minStep = options.minStep ?? -Infinity;
     const maxStep = options.maxStep ?? Infinity;
     const project = options.keys ? projector(options.keys) : null;
+    // A whole scan reads every block: they must follow each other up to the run's row count.
+    const whole = minStep === -Infinity && maxStep === Infinity;
+    let next = 0;
     let after = -1;
     for (;;) {
-      // A block that fails its checksum ends the scan with STORE_CORRUPT naming the run: rows
-      // before it were sent, none after, and none of it (see http/routes/history-route.ts).
-      const { rows, last, blocks } = guarded(this.database, ref, () =>
-        this.readPage(pk, after, minStep, maxStep),
-      );
+      // A block that fails its checksum, or is missing, ends the scan with STORE_CORRUPT naming
+      // the run: rows before it were sent, none after (see http/routes/history-route.ts).
+      const { rows, last, blocks, end } = guarded(this.database, ref, () => {
+        const page = this.readPage(run.pk, after, minStep, maxStep, whole ? next : null);
+        if (whole && page.blocks < PAGE_BLOCKS && page.end < run.history_count) {
+          const where = places.historyBlock(page.end, run.history_count - page.end);
+          throw new DamagedRowError("history block", where, "missing");
+        }
+        return page;
+      });
       if (blocks === 0) return;
       after = last;
+      next = end;
       const page = project ? project(rows) : rows;
       if (page.length > 0) yield page;
       if (blocks < PAGE_BLOCKS) return;
@@ -74,17 +85,25 @@ export class HistoryReader {
     }
   }
 
-  /** The rows of the next page of blocks in [minStep, maxStep], each block verified first. */
+  /**
+   * The rows of the next page of blocks in [minStep, maxStep], each block verified first; with
+   * `next`, the first must start at row `next` and each the row after the one before.
+   */
   private readPage(
     pk: number,
     after: number,
     minStep: number,
     maxStep: number,
-  ): { rows: string[]; last: number; blocks: number } {
+    next: number | null,
+  ): { rows: string[]; last: number; blocks: number; end: number } {
     const blocks = this.page.all(pk, after, minStep, maxStep);
     const rows: string[] = [];
+    let end = next ?? 0;
     for (const block of blocks) {
       const { first_index: first, row_count: count, min_step: min, max_step: max } = block;
+      if (next !== null)
+        expectPlace(first, end, "history block", () => places.historyBlock(end, first - end));
+      end = first + count;
       const crc = historyBlockChecksum(first, count, min, max, block.steps, block.body, block.packed);
       verify(block.crc, crc, "history block", () => places.historyBlock(first, count));
       const texts = block.packed === null ? block.body.split("\n") : packedTexts(block.packed);
@@ -99,7 +118,7 @@ export class HistoryReader {
       }
     }
     const last = blocks.length === 0 ? after : (blocks[blocks.length - 1] as BlockRow).first_index;
-    return { rows, last, blocks: blocks.length };
+    return { rows, last, blocks: blocks.length, end };
   }
 
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): string[] {

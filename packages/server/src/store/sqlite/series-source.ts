@@ -6,7 +6,7 @@
 import type Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
-import { chunkChecksum, places, rollupChecksum, verify } from "./checksum.js";
+import { chunkChecksum, chunkCountProblem, expectPlace, places, rollupChecksum, verify } from "./checksum.js";
 import { decodeChunkX, fromBlob } from "./float-blob.js";
 
 export interface SeriesInfo {
@@ -107,36 +107,56 @@ export class SeriesSource {
       : null;
   }
 
-  /** Chunks holding positions [from, to), verified and decoded, in order. */
+  /**
+   * Chunks holding positions [from, to), verified and decoded, in order. Each must be there,
+   * with the point count the series' count gives it: a hole is reported, never skipped.
+   */
   *chunks(series: SeriesInfo, from: number, to: number): Generator<DecodedChunk> {
     if (to <= from) return;
-    for (const row of this.chunkRange.iterate(
-      series.id,
-      Math.floor(from / CHUNK_POINTS),
-      Math.floor((to - 1) / CHUNK_POINTS),
-    )) {
+    const first = Math.floor(from / CHUNK_POINTS);
+    const last = Math.floor((to - 1) / CHUNK_POINTS);
+    let expected = first;
+    const missing = (): string => places.chunk(series.key, expected, CHUNK_POINTS);
+    for (const row of this.chunkRange.iterate(series.id, first, last)) {
+      expectPlace(row.chunk_index, expected, "series chunk", missing);
       verifyChunk(series, row);
+      // The chunk's own count against the series' (a damaged `series` row must not shorten reads).
+      const n = Math.min(CHUNK_POINTS, series.count - expected * CHUNK_POINTS);
+      expectPlace(
+        row.n,
+        n,
+        "series chunk",
+        () => places.chunk(series.key, row.chunk_index, row.n),
+        () => chunkCountProblem(row.n, n),
+      );
+      expected++;
       yield {
         index: row.chunk_index,
         xs: decodeChunkX(row.x_data, row.n, row.x_first, row.x_last),
         ys: fromBlob(row.y_data),
       };
     }
+    expectPlace(expected, last + 1, "series chunk", missing);
   }
 
-  /** Rollup blocks [from, to] of a level, verified, in order. */
+  /** Rollup blocks [from, to] of a level, verified, in order; a missing one is reported. */
   *blocks(
     series: SeriesInfo,
     level: number,
     from: number,
     to: number,
   ): Generator<{ index: number; units: Float64Array }> {
+    let expected = from;
+    const missing = (): string => places.rollup(series.key, level, expected);
     for (const row of this.blockRange.iterate(series.id, level, from, to)) {
+      expectPlace(row.block_index, expected, "series rollup", missing);
+      expected++;
       verify(row.crc, rollupChecksum(level, row.block_index, row.units), "series rollup", () =>
         places.rollup(series.key, level, row.block_index),
       );
       yield { index: row.block_index, units: fromBlob(row.units) };
     }
+    if (to >= from) expectPlace(expected, to + 1, "series rollup", missing);
   }
 
   /** Every point of a series, in position order. */

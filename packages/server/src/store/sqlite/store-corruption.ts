@@ -36,8 +36,8 @@ export function asStoreCorruption(error: unknown, database: string, ref: RunRef 
   const ofRun = run === undefined ? "" : `run ${run}: `;
   if (error instanceof DamagedRowError) {
     return new StoreCorruptError(
-      `${ofRun}stored ${error.item} (${error.where}) is damaged: it failed its checksum and is not ` +
-        `served; ${repairAdvice(database)}`,
+      `${ofRun}stored ${error.item} (${error.where}) is damaged (${error.problem}) and is not served; ` +
+        repairAdvice(database),
       { ...(run === undefined ? {} : { run }), item: error.item, where: error.where, database },
     );
   }
