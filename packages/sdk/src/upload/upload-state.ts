@@ -3,7 +3,11 @@
  * and replaced atomically (temp file + rename) after every acknowledged batch, so that a later
  * `stepwise sync` resumes exactly where the last upload stopped. `base` holds the server's
  * stream counts when this directory started (non-zero for a resumed run): the log's items are
- * numbered from there. `<log>.synced` marks a run whose every record the server has.
+ * numbered from there. The offsets belong to one server, named by its instance id (`serverId`,
+ * from the server's answers): against another server, or one restored from a backup, `stepwise
+ * sync` asks the server what it has instead of trusting them. `<log>.synced` marks a run whose
+ * every record a server has; it lists those servers' ids, one a line (empty: written by an SDK
+ * that did not know server ids).
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -23,19 +27,25 @@ export interface UploadState {
   base: StreamOffsets;
   /** The run's name as the server last reported it. */
   serverName: string | null;
+  /** Instance id of the server these offsets belong to; null before its first answer. */
+  serverId: string | null;
 }
 
 export function zeroOffsets(): StreamOffsets {
   return { history: 0, events: 0, console: 0, meta: 0 };
 }
 
-export function initialUploadState(base: StreamOffsets = zeroOffsets()): UploadState {
+export function initialUploadState(
+  base: StreamOffsets = zeroOffsets(),
+  serverId: string | null = null,
+): UploadState {
   return {
     version: 1,
     logOffset: FILE_HEADER_BYTES,
     offsets: { ...base },
     base: { ...base },
     serverName: null,
+    serverId,
   };
 }
 
@@ -54,6 +64,7 @@ export function readUploadState(runDir: string): UploadState {
       offsets,
       base,
       serverName: typeof parsed.serverName === "string" ? parsed.serverName : null,
+      serverId: typeof parsed.serverId === "string" ? parsed.serverId : null,
     };
   } catch {
     return initialUploadState();
@@ -72,8 +83,28 @@ export function writeUploadState(runDir: string, state: UploadState): void {
   }
 }
 
-export function markSynced(logFile: string): void {
-  writeFileSync(logFile + SYNCED_SUFFIX, "");
+/** Marks the run synced to the server `serverId` (null: an unknown server, an empty marker). */
+export function markSynced(logFile: string, serverId: string | null = null): void {
+  const servers = syncedServers(logFile) ?? [];
+  if (serverId !== null && !servers.includes(serverId)) servers.push(serverId);
+  writeFileSync(logFile + SYNCED_SUFFIX, servers.map((id) => id + "\n").join(""));
+}
+
+/** The servers the run is marked synced to; null without a marker, [] for one from an older SDK. */
+export function syncedServers(logFile: string): string[] | null {
+  if (!existsSync(logFile + SYNCED_SUFFIX)) return null;
+  return readFileSync(logFile + SYNCED_SUFFIX, "utf8")
+    .split("\n")
+    .filter((line) => line !== "");
+}
+
+/** Takes `serverId` off the marker (the server turned out to lack records); no servers left, no marker. */
+export function unmarkSynced(logFile: string, serverId: string): void {
+  const servers = syncedServers(logFile);
+  if (servers === null) return;
+  const left = servers.filter((id) => id !== serverId);
+  if (left.length === 0) rmSync(logFile + SYNCED_SUFFIX, { force: true });
+  else writeFileSync(logFile + SYNCED_SUFFIX, left.map((id) => id + "\n").join(""));
 }
 
 export function isSynced(logFile: string): boolean {
