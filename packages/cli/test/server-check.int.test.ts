@@ -93,3 +93,44 @@ test("a damaged database stops 'stepwise server' with one line naming the file a
   expect(check.code).toBe(3);
   expect(check.stdout).toMatch(/DAMAGED database \(the database file\): .*not a database/);
 });
+
+test("--check beside a server that is ingesting exits 0 and finds nothing wrong", async () => {
+  const server = await startServer(loadConfig({ port: 0, host: "127.0.0.1", data: dir }, {}), {
+    log: () => {},
+  });
+  try {
+    const ingest = (runId: string, offset: number): Promise<Response> =>
+      fetch(server.url + apiPaths.ingest({ entity: "e", project: "p", runId }), {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          history: {
+            offset,
+            rows: Array.from({ length: 700 }, (_, i) => {
+              const row: Record<string, number> = { _step: offset + i };
+              for (let k = 0; k < 8; k++) row[`m${k}`] = lossAt(offset + i) * (k + 1);
+              return row;
+            }),
+          },
+        }),
+      });
+    for (const runId of ["a", "b", "c"]) expect((await ingest(runId, 0)).status).toBe(200);
+    let stop = false;
+    let batches = 0;
+    // Batches of 700 rows keep every series' open chunk growing while the check reads.
+    const writer = (async () => {
+      for (let offset = 700; !stop; offset += 700) {
+        for (const runId of ["a", "b", "c"]) expect((await ingest(runId, offset)).status).toBe(200);
+        batches++;
+      }
+    })();
+    const check = await runCli(["server", "--check", "--data", dir]);
+    stop = true;
+    await writer;
+    expect(batches).toBeGreaterThan(0);
+    expect({ code: check.code, stdout: check.stdout }).toMatchObject({ code: 0 });
+    expect(check.stdout).toContain("No damage found.");
+  } finally {
+    await server.close();
+  }
+});

@@ -132,6 +132,9 @@ function checkRuns(db: Database.Database, result: SqliteCheckResult): void {
   const rollups = db.prepare(
     "SELECT level, block_index, units, crc FROM series_rollups WHERE series_id = ? ORDER BY level, block_index",
   );
+  // Each run is read in one snapshot (a read transaction): a server writing beside the check
+  // must not make a chunk that grew between two reads look inconsistent with its series.
+  const inSnapshot = db.transaction((work: () => void) => work());
   for (const run of runs) {
     result.runs++;
     const name = runPath({ entity: run.entity, project: run.project, runId: run.run_id });
@@ -139,15 +142,23 @@ function checkRuns(db: Database.Database, result: SqliteCheckResult): void {
       result.damaged.push({ run: name, item, where, problem });
     };
     try {
-      checkHistory(blocks.iterate(run.pk) as Iterable<HistoryBlockRow>, run.history_count, report, result);
+      inSnapshot(() =>
+        checkHistory(blocks.iterate(run.pk) as Iterable<HistoryBlockRow>, run.history_count, report, result),
+      );
     } catch (error) {
       report("history block", "history", `SQLite cannot read them: ${message(error)}`);
     }
     try {
-      for (const s of series.iterate(run.pk) as Iterable<{ id: number; key: string; point_count: number }>) {
-        checkSeries(s, chunks.iterate(s.id) as Iterable<ChunkRow>, report, result);
-        checkRollups(s, rollups.iterate(s.id) as Iterable<RollupRow>, report, result);
-      }
+      inSnapshot(() => {
+        for (const s of series.iterate(run.pk) as Iterable<{
+          id: number;
+          key: string;
+          point_count: number;
+        }>) {
+          checkSeries(s, chunks.iterate(s.id) as Iterable<ChunkRow>, report, result);
+          checkRollups(s, rollups.iterate(s.id) as Iterable<RollupRow>, report, result);
+        }
+      });
     } catch (error) {
       report("series chunk", "series", `SQLite cannot read them: ${message(error)}`);
     }
