@@ -3,7 +3,8 @@
  * checksum is answered 500 STORE_CORRUPT naming the run and the fix, never as values; a history
  * export that meets damage after its first page is cut off, never ended cleanly; other runs read
  * as logged. A database file that is not a database, is truncated, or has a smashed page stops
- * the start with a StoreCorruptError naming the file and the fix, not a stack trace.
+ * the start with a StoreCorruptError naming the file and the fix, not a stack trace. The check
+ * lists run files that are missing, cut short or changed on disk.
  */
 import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,7 +17,7 @@ import {
   type ErrorBody,
   type RunRef,
 } from "@stepwise/protocol";
-import { loadConfig, startServer } from "../src/index.js";
+import { checkStore, loadConfig, startServer } from "../src/index.js";
 import { historyBatch, startTestServer, type TestServer } from "./http-harness.js";
 import { changeDigitInHistoryText, flipChunkBit, smashRootPage } from "./store-damage.js";
 
@@ -100,6 +101,45 @@ describe("a damaged store through the HTTP API", () => {
     expect(series.series[0]?.last).toEqual(loggedLoss);
     const early = await t.send("POST", apiPaths.series(), { runs: [EARLY], keys: ["loss"], buckets: 10_000 });
     expect(early.status).toBe(200); // its series are undamaged: only its history block is
+  });
+});
+
+describe("run files in the check", () => {
+  it("lists a run file that is missing, cut short or changed on disk, and nothing else", async () => {
+    const dataDir = tempDataDir();
+    {
+      await using t = await startTestServer({}, dataDir);
+      await log(t, CLEAN, 10);
+      for (const path of ["gone.txt", "short.txt", "changed.txt", "kept.txt", "media/kept.png"]) {
+        const put = await t.fetch(apiPaths.file(CLEAN, path), {
+          method: "PUT",
+          body: `contents of ${path}\n`,
+        });
+        expect(put.status).toBe(201);
+      }
+    }
+    const stored = (path: string): string => join(dataDir, "files", "runs", "e", "p", "clean", "files", path);
+    rmSync(stored("gone.txt"));
+    truncateSync(stored("short.txt"), 4);
+    writeFileSync(stored("changed.txt"), "CONTENTS of changed.txt\n"); // same size, other bytes
+
+    const report = await checkStore(dataDir);
+    expect(report.checked.files).toBe(5);
+    expect(report.damaged).toEqual([
+      {
+        run: "e/p/clean",
+        item: "file",
+        where: "changed.txt",
+        problem: "content differs from the recorded sha256",
+      },
+      { run: "e/p/clean", item: "file", where: "gone.txt", problem: "missing from the file store" },
+      {
+        run: "e/p/clean",
+        item: "file",
+        where: "short.txt",
+        problem: `size 4 bytes, recorded ${"contents of short.txt\n".length}`,
+      },
+    ]);
   });
 });
 
