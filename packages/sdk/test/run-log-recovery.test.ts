@@ -101,13 +101,14 @@ describe("run log recovery", () => {
     expect(reader.rows).toEqual({ readable: 999, unreadable: 1, exact: true });
   });
 
-  it("repeats the key table while the log grows, and once more at close", () => {
+  it("repeats the key table while the log grows, and once more just before the exit record", () => {
     const file = join(tempDir(), "run-x.swlog");
     writeLog(file, 60_000);
     const frames = listFrames(file);
     const tables = frames.filter((f) => f.kind === "key-table");
     expect(tables.length).toBeGreaterThanOrEqual(3);
-    expect(frames.at(-1)?.kind).toBe("key-table");
+    expect(frames.at(-1)?.t).toBe("exit");
+    expect(frames.at(-2)?.kind).toBe("key-table");
     const bytes = readFileSync(file);
     const last = tables.at(-1);
     expect(bytes.readUInt32LE((last?.offset ?? 0) + 13)).toBe(60_000);

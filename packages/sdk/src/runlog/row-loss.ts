@@ -57,8 +57,9 @@ export class RowLossCounter {
       this.lostSince += seen.rows;
       if (!seen.identified) this.uncertainSince = true;
     }
-    // A cut log: rows written after the cut are gone without a trace.
-    if (tail) this.uncertainSince = true;
+    // A cut log: rows written after the cut are gone without a trace. A last frame that is
+    // whole (its length reaches the end of the file) but damaged was not cut.
+    if (tail && (region === null || !isWholeFrame(region))) this.uncertainSince = true;
   }
 
   get counts(): RowCounts {
@@ -86,4 +87,12 @@ function rowsInRegion(region: Buffer): { rows: number; identified: boolean } {
     at = region.indexOf(marker, at + 1);
   }
   return { rows, identified };
+}
+
+function isWholeFrame(region: Buffer): boolean {
+  return (
+    region.length >= FRAME_HEADER_BYTES &&
+    region.readUInt32LE(0) === FRAME_MAGIC &&
+    region.readUInt32LE(8) + FRAME_HEADER_BYTES === region.length
+  );
 }

@@ -91,6 +91,8 @@ export class RunLogWriter {
   /** Frame bytes appended since the last key table, and how many may pass before the next one. */
   private bytesSinceKeyTable = 0;
   private keyTableDueBytes = KEY_TABLE_EVERY_BYTES;
+  /** Set once the exit record is appended (with the last key table just before it). */
+  private exitAppended = false;
   /** (time, producedFrames) pairs, one per LAG_CHECK_FRAMES frames, oldest first. */
   private readonly checkpoints: Array<{ at: number; frames: number }> = [];
   private closed = false;
@@ -156,6 +158,12 @@ export class RunLogWriter {
 
   /** Appends one record (any type). */
   append(record: RunRecord): void {
+    // The key table goes just before the exit, so that a finished log ends with its exit record
+    // (the uploader's last acknowledged offset is then the end of the file).
+    if (record.t === "exit" && !this.closed) {
+      this.appendKeyTable();
+      this.exitAppended = true;
+    }
     this.appendJson(stringifyExtended(record));
   }
 
@@ -416,9 +424,10 @@ export class RunLogWriter {
   }
 
   private requestClose(): void {
-    // A last key table, so a finished log's counts and keys are complete; skipped when the
-    // worker has failed or the ring has no room (closing must not wait on a stuck disk).
-    if (!this.closed && this.bytesSinceKeyTable > 0 && this.workerError === null) {
+    // A last key table for a log closed without an exit record, so its counts and keys are
+    // complete; skipped when the worker has failed or the ring has no room (closing must not
+    // wait on a stuck disk).
+    if (!this.closed && !this.exitAppended && this.bytesSinceKeyTable > 0 && this.workerError === null) {
       const bytes = 9 + this.keyTableBytes;
       if (bytes <= this.maxPiece && this.free() >= 2 * (RING_FRAME_HEADER + bytes)) this.appendKeyTable();
     }
