@@ -12,7 +12,7 @@
  *     — a history row. Rows stay binary on disk so that neither `log()` nor the writer formats
  *     numbers as text (the costliest part of encoding), and reading them back needs no JSON parse.
  *   - PAYLOAD_KEY_TABLE (version 2): 0x03 | u32 rowsBefore | u32 count | count × (u32 keyId | u32 n | n bytes: the key JSON-encoded)
- *     — a checkpoint the writer repeats (KEY_TABLE_EVERY_BYTES, and at close): every key defined
+ *     — a checkpoint the writer repeats (KEY_TABLE_EVERY_BYTES, and just before the exit record): every key defined
  *     so far, and how many history rows the log holds before it. Key ids are never reused, so a
  *     later table decodes rows whose key-definition frame was damaged, and the row count tells
  *     a reader exactly how many rows damaged bytes before it cost.
@@ -39,7 +39,7 @@ export const PAYLOAD_KEY_TABLE = 0x03;
  * table's own size when that is more (a run with 10,000 keys does not spend a third of its log
  * on tables). 1 MiB is ~6,000 rows of 10 scalars: the most rows a damaged key definition can
  * cost when the process is killed before the next table (a finished run loses none: a table
- * is written at close).
+ * is written just before the exit record).
  */
 export const KEY_TABLE_EVERY_BYTES = 1024 * 1024;
 // A binary row's value tags; uploaded rows keep this layout (protocol packed-rows.ts).
