@@ -18,16 +18,10 @@ import {
 import type { ConfigView } from "../config/run-config.js";
 import type { Terminal } from "../console/terminal.js";
 import { formatFooter } from "../console/footer.js";
-import {
-  checkLogOptions,
-  normalizeLogData,
-} from "../history/normalize-log-data.js";
+import { checkLogOptions, normalizeLogData } from "../history/normalize-log-data.js";
 import { StepCommitter } from "../history/step-committer.js";
 import type { RunLogWriter } from "../runlog/run-log-writer.js";
-import type {
-  DefineMetricOptions,
-  SummaryEngine,
-} from "../summary/summary-engine.js";
+import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
 import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
@@ -184,9 +178,7 @@ export class Run {
     return this.url;
   }
   getProjectUrl(): string | null {
-    return this.offline || this.disabled
-      ? null
-      : `${this.parts.baseUrl}/${this.entity}/${this.project}`;
+    return this.offline || this.disabled ? null : `${this.parts.baseUrl}/${this.entity}/${this.project}`;
   }
 
   /**
@@ -255,8 +247,7 @@ export class Run {
 
   private async finishAsync(exitCode: number): Promise<void> {
     this.recordExit(exitCode);
-    const closed =
-      (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
+    const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
     if (this.stage === "recorded")
       await this.parts.uploader?.finish(this.parts.finishTimeoutMs, this.logComplete());
     if (this.stage === "recorded") this.completeFinish(closed, exitCode);
@@ -285,12 +276,7 @@ export class Run {
     }
     this.committer.commitPending();
     this.record({ t: "summary-snapshot", summary: this.parts.engine.toJSON() });
-    this.record({
-      t: "exit",
-      exitCode,
-      runtime: this.runtime(),
-      time: Date.now() / 1000,
-    });
+    this.record({ t: "exit", exitCode, runtime: this.runtime(), time: Date.now() / 1000 });
     this.stage = "recorded";
   }
 
@@ -302,21 +288,13 @@ export class Run {
     const files = join(this.dir, "files");
     const terminal = this.parts.terminal;
     try {
-      writeFileSync(
-        join(files, "summary.json"),
-        stringifyExtended(summary) + "\n",
-      );
-      writeFileSync(
-        join(files, "config.json"),
-        JSON.stringify(this.config.toJSON(), null, 2) + "\n",
-      );
+      writeFileSync(join(files, "summary.json"), stringifyExtended(summary) + "\n");
+      writeFileSync(join(files, "config.json"), JSON.stringify(this.config.toJSON(), null, 2) + "\n");
     } catch (error) {
       terminal.warn(`could not write ${files}: ${String(error)}`);
     }
     if (!closed)
-      terminal.warn(
-        `timed out waiting for the run log to reach the disk; data may still be written`,
-      );
+      terminal.warn(`timed out waiting for the run log to reach the disk; data may still be written`);
     terminal.info(
       formatFooter({
         sparklines: this.parts.engine.sparklines(),

@@ -70,15 +70,9 @@ export function readSyncStatus(options: {
       ...disk,
     };
   const state = readUploadState(runDir);
-  const synced = Math.min(
-    logged,
-    Math.max(0, state.logOffset - FILE_HEADER_BYTES),
-  );
+  const synced = Math.min(logged, Math.max(0, state.logOffset - FILE_HEADER_BYTES));
   const stateFile = join(runDir, UPLOAD_STATE_FILE);
-  const syncedAt =
-    synced > 0
-      ? new Date(statSync(stateFile, { throwIfNoEntry: false })?.mtimeMs ?? 0)
-      : null;
+  const syncedAt = synced > 0 ? new Date(statSync(stateFile, { throwIfNoEntry: false })?.mtimeMs ?? 0) : null;
   return {
     mode,
     loggedBytes: logged,

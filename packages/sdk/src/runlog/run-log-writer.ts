@@ -100,7 +100,7 @@ export class RunLogWriter {
   stalledMs = 0;
   workerError: Error | null = null;
 
-  /** Creates the log file (never overwrites one) and starts its writer worker. */
+  /** Creates the log file (never overwrites one) and its space reserve, and starts its writer worker. */
   static create(file: string, options: RunLogWriterOptions = {}): RunLogWriter {
     const fd = openSync(file, "wx");
     try {

@@ -14,11 +14,7 @@ import {
   type NameField,
   type RunMode,
 } from "@stepwise/protocol";
-import {
-  credentialsPath,
-  readCredentials,
-  savedKeyFor,
-} from "./credentials-file.js";
+import { credentialsPath, readCredentials, savedKeyFor } from "./credentials-file.js";
 import type { InitOptions, ResumeMode } from "./init-options.js";
 
 export const DEFAULT_PROJECT = "uncategorized";
@@ -51,36 +47,23 @@ export interface ResolvedSettings {
 
 type Env = Record<string, string | undefined>;
 
-export function resolveSettings(
-  options: InitOptions = {},
-  env: Env = process.env,
-): ResolvedSettings {
-  const pick = (
-    option: keyof InitOptions,
-    variable: string,
-  ): { value: unknown; source: string } | null => {
-    if (options[option] !== undefined)
-      return { value: options[option], source: `init() option "${option}"` };
+export function resolveSettings(options: InitOptions = {}, env: Env = process.env): ResolvedSettings {
+  const pick = (option: keyof InitOptions, variable: string): { value: unknown; source: string } | null => {
+    if (options[option] !== undefined) return { value: options[option], source: `init() option "${option}"` };
     const fromEnv = env[variable];
     if (fromEnv !== undefined && fromEnv !== "")
       return { value: fromEnv, source: `environment variable ${variable}` };
     return null;
   };
-  const text = (
-    option: keyof InitOptions,
-    variable: string,
-    fallback: string,
-  ): string => {
+  const text = (option: keyof InitOptions, variable: string, fallback: string): string => {
     const picked = pick(option, variable);
     if (picked === null) return fallback;
-    if (typeof picked.value !== "string")
-      throw new UsageError(`${picked.source} must be a string`);
+    if (typeof picked.value !== "string") throw new UsageError(`${picked.source} must be a string`);
     return picked.value;
   };
   let credentials: { baseUrl?: string; apiKey?: string } | null = null;
   const saved = (): { baseUrl?: string; apiKey?: string } =>
-    (credentials ??=
-      options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
+    (credentials ??= options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
   // Where options and environment name no server or key, the `stepwise login` file does (read
   // only then, so a damaged file never fails an init() that names both).
   const baseUrl = (
@@ -98,45 +81,25 @@ export function resolveSettings(
     throw new UsageError('init() option "name" must be a string');
   // The limits table (protocol limits.ts): a name the server would refuse fails here, at the call.
   const limited = (field: NameField, value: string, source: string): string => {
-    const problem =
-      value === "" && field !== "name" ? null : nameProblem(field, value);
+    const problem = value === "" && field !== "name" ? null : nameProblem(field, value);
     if (problem !== null) throw new UsageError(`${source} ${problem}`);
     return value;
   };
   const notes = text("notes", "STEPWISE_NOTES", "");
   const notesIssue = notesProblem(notes);
-  if (notesIssue !== null)
-    throw new UsageError(`init() option "notes" ${notesIssue}`);
+  if (notesIssue !== null) throw new UsageError(`init() option "notes" ${notesIssue}`);
   return {
     project: checkProject(pick("project", "STEPWISE_PROJECT")),
     entity: checkEntity(pick("entity", "STEPWISE_ENTITY")),
-    name:
-      name === undefined || name.trim() === ""
-        ? null
-        : limited("name", name, 'init() option "name"'),
+    name: name === undefined || name.trim() === "" ? null : limited("name", name, 'init() option "name"'),
     id: idPicked === null ? null : checkRunId(idPicked.value, idPicked.source),
-    group: limited(
-      "group",
-      text("group", "STEPWISE_RUN_GROUP", ""),
-      'init() option "group"',
-    ),
-    jobType: limited(
-      "jobType",
-      text("jobType", "STEPWISE_JOB_TYPE", ""),
-      'init() option "jobType"',
-    ),
-    tags:
-      tagsPicked === null ? [] : checkTags(tagsPicked.value, tagsPicked.source),
+    group: limited("group", text("group", "STEPWISE_RUN_GROUP", ""), 'init() option "group"'),
+    jobType: limited("jobType", text("jobType", "STEPWISE_JOB_TYPE", ""), 'init() option "jobType"'),
+    tags: tagsPicked === null ? [] : checkTags(tagsPicked.value, tagsPicked.source),
     notes,
     config: options.config ?? {},
-    mode:
-      modePicked === null
-        ? "online"
-        : checkEnum(modePicked.value, RUN_MODES, modePicked.source),
-    resume:
-      resumePicked === null
-        ? null
-        : checkEnum(resumePicked.value, RESUME_MODES, resumePicked.source),
+    mode: modePicked === null ? "online" : checkEnum(modePicked.value, RUN_MODES, modePicked.source),
+    resume: resumePicked === null ? null : checkEnum(resumePicked.value, RESUME_MODES, resumePicked.source),
     rootDir: resolve(text("dir", "STEPWISE_DIR", process.cwd())),
     baseUrl,
     apiKey:
@@ -156,9 +119,7 @@ function interruptSelf(): void {
   process.kill(process.pid, "SIGINT");
 }
 
-function checkProject(
-  picked: { value: unknown; source: string } | null,
-): string {
+function checkProject(picked: { value: unknown; source: string } | null): string {
   if (picked === null) return DEFAULT_PROJECT;
   const { value, source } = picked;
   if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
@@ -169,9 +130,7 @@ function checkProject(
   return value;
 }
 
-function checkEntity(
-  picked: { value: unknown; source: string } | null,
-): string {
+function checkEntity(picked: { value: unknown; source: string } | null): string {
   if (picked === null) return DEFAULT_ENTITY;
   const { value, source } = picked;
   if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
@@ -199,8 +158,7 @@ function checkTags(value: unknown, source: string): string[] {
           .map((t) => t.trim())
           .filter((t) => t !== "")
       : value;
-  if (!Array.isArray(tags))
-    throw new UsageError(`${source} must be an array of strings`);
+  if (!Array.isArray(tags)) throw new UsageError(`${source} must be an array of strings`);
   const bad = tags.filter((t) => nameProblem("tag", t) !== null);
   if (bad.length > 0) {
     throw new UsageError(
@@ -208,25 +166,13 @@ function checkTags(value: unknown, source: string): string[] {
     );
   }
   if (new Set(tags).size > LIMITS.tags)
-    throw new UsageError(
-      `${source}: ${tags.length} tags; a run has at most ${LIMITS.tags}`,
-    );
+    throw new UsageError(`${source}: ${tags.length} tags; a run has at most ${LIMITS.tags}`);
   return [...new Set(tags as string[])];
 }
 
-function checkEnum<T extends string>(
-  value: unknown,
-  allowed: readonly T[],
-  source: string,
-): T {
-  if (
-    typeof value === "string" &&
-    (allowed as readonly string[]).includes(value)
-  )
-    return value as T;
-  throw new UsageError(
-    `${source} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`,
-  );
+function checkEnum<T extends string>(value: unknown, allowed: readonly T[], source: string): T {
+  if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
+  throw new UsageError(`${source} must be one of ${allowed.join(", ")}; got ${JSON.stringify(value)}`);
 }
 
 function isTruthy(value: string | undefined): boolean {

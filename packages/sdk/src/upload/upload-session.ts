@@ -24,12 +24,7 @@ import { LogTail, type LogSource } from "./log-tail.js";
 import { putQuarantineNote } from "./quarantine-note.js";
 import { isRecordRefusal, RecordIsolation } from "./record-isolation.js";
 import type { UploadTuning } from "./upload-tuning.js";
-import {
-  markSynced,
-  readUploadState,
-  writeUploadState,
-  type UploadState,
-} from "./upload-state.js";
+import { markSynced, readUploadState, writeUploadState, type UploadState } from "./upload-state.js";
 
 export interface UploadSessionOptions {
   runDir: string;
@@ -57,10 +52,7 @@ export interface UploadEvents {
 }
 
 export type UploadOutcome =
-  | { kind: "complete" }
-  | { kind: "caught-up" }
-  | { kind: "failed"; message: string }
-  | { kind: "cancelled" };
+  { kind: "complete" } | { kind: "caught-up" } | { kind: "failed"; message: string } | { kind: "cancelled" };
 
 const MAX_GAP_RECOVERIES = 5;
 
@@ -91,34 +83,20 @@ export class UploadSession {
   requests = 0;
 
   constructor(private readonly options: UploadSessionOptions) {
-    this.client = new IngestClient(
-      options.target,
-      options.ref,
-      options.tuning.requestTimeoutMs,
-    );
-    this.backoff = new Backoff(
-      options.tuning.backoffBaseMs,
-      options.tuning.backoffCapMs,
-    );
+    this.client = new IngestClient(options.target, options.ref, options.tuning.requestTimeoutMs);
+    this.backoff = new Backoff(options.tuning.backoffBaseMs, options.tuning.backoffCapMs);
     this.state = options.initialState ?? readUploadState(options.runDir);
     this.builder = new BatchBuilder(
       this.state.base,
       { logOffset: this.state.logOffset, below: this.state.offsets },
-      {
-        rows: options.tuning.maxBatchRows,
-        bytes: options.tuning.maxBatchBytes,
-      },
+      { rows: options.tuning.maxBatchRows, bytes: options.tuning.maxBatchBytes },
     );
     this.isolation = new RecordIsolation(options.runDir, () => this.builder);
     this.builder.quarantined = this.isolation.offsets;
   }
 
   /** Records the server refused and this run directory keeps aside (quarantine.jsonl). */
-  get quarantine(): {
-    records: number;
-    firstReason: string | null;
-    file: string;
-  } {
+  get quarantine(): { records: number; firstReason: string | null; file: string } {
     return this.isolation.summary();
   }
 
@@ -163,8 +141,7 @@ export class UploadSession {
     const tail = this.tail as LogSource;
     const live = this.options.mode === "live";
     /** The next batch, sealed and encoded while the previous one was in flight. */
-    let next: { sealed: SealedBatch; encoded: Promise<EncodedBatch> } | null =
-      null;
+    let next: { sealed: SealedBatch; encoded: Promise<EncodedBatch> } | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
       this.fill(tail);
@@ -175,10 +152,8 @@ export class UploadSession {
         (builder.hasContent &&
           (!live ||
             this.finishing ||
-            now - (builder.openedAt ?? now) >=
-              this.options.tuning.flushIntervalMs));
-      const heartbeatDue =
-        live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
+            now - (builder.openedAt ?? now) >= this.options.tuning.flushIntervalMs));
+      const heartbeatDue = live && now - this.lastSendAt >= this.options.tuning.heartbeatMs;
       if (next !== null || flushDue || this.preempting || heartbeatDue) {
         const sealed = next?.sealed ?? this.seal(this.preempting);
         if (next === null) this.preempting = false;
@@ -193,11 +168,7 @@ export class UploadSession {
           const following = this.seal(false);
           next = {
             sealed: following,
-            encoded: encodeBatch(
-              following.batch,
-              following.history,
-              this.options.target,
-            ),
+            encoded: encodeBatch(following.batch, following.history, this.options.target),
           };
         }
         const outcome = await sending;
@@ -238,8 +209,7 @@ export class UploadSession {
     sealed: SealedBatch,
     encodedAhead?: Promise<EncodedBatch>,
   ): Promise<UploadOutcome | null> {
-    const encoded = await (encodedAhead ??
-      encodeBatch(sealed.batch, sealed.history, this.options.target));
+    const encoded = await (encodedAhead ?? encodeBatch(sealed.batch, sealed.history, this.options.target));
     let unreachableSince: number | null = null;
     for (;;) {
       if (this.cancelled) return { kind: "cancelled" };
@@ -274,8 +244,7 @@ export class UploadSession {
         );
         return { kind: "failed", message };
       }
-      if (result.kind === "gap")
-        return this.recoverFromGap(result.stream, result.expected);
+      if (result.kind === "gap") return this.recoverFromGap(result.stream, result.expected);
       if (result.response.stopped) this.options.events?.onStopRequested?.();
       this.state.serverName = result.response.name;
       this.state.serverId = result.response.serverId ?? this.state.serverId;
@@ -317,10 +286,7 @@ export class UploadSession {
     expected: number | null,
   ): Promise<UploadOutcome | null> {
     if (++this.gapRecoveries > MAX_GAP_RECOVERIES)
-      return {
-        kind: "failed",
-        message: "the server keeps reporting offset gaps; giving up",
-      };
+      return { kind: "failed", message: "the server keeps reporting offset gaps; giving up" };
     const server: StreamOffsets = { ...this.state.base };
     const lookup = await this.client.lookup();
     if (lookup.kind === "found") Object.assign(server, lookup.run.offsets);
@@ -337,15 +303,8 @@ export class UploadSession {
     );
     this.tail?.rewind();
     this.rewound = true;
-    this.builder.reset(this.state.base, {
-      logOffset: FILE_HEADER_BYTES,
-      below: server,
-    });
-    this.state = {
-      ...this.state,
-      logOffset: FILE_HEADER_BYTES,
-      offsets: { ...this.state.base },
-    };
+    this.builder.reset(this.state.base, { logOffset: FILE_HEADER_BYTES, below: server });
+    this.state = { ...this.state, logOffset: FILE_HEADER_BYTES, offsets: { ...this.state.base } };
     return null;
   }
 
@@ -376,25 +335,16 @@ export class UploadSession {
     }
     this.tail?.rewind();
     this.rewound = true;
-    this.builder.reset(this.state.base, {
-      logOffset: this.state.logOffset,
-      below: this.state.offsets,
-    });
+    this.builder.reset(this.state.base, { logOffset: this.state.logOffset, below: this.state.offsets });
     return null;
   }
 
   private async sendQuarantineNote(): Promise<void> {
     const { records, firstReason, file } = this.isolation.summary();
     if (records === 0 || firstReason === null) return;
-    const note = {
-      records,
-      firstReason,
-      localFile: file,
-      updatedAt: Date.now() / 1000,
-    };
+    const note = { records, firstReason, localFile: file, updatedAt: Date.now() / 1000 };
     const { target, ref, tuning } = this.options;
-    if (await putQuarantineNote(target, ref, note, tuning.requestTimeoutMs))
-      this.isolation.noteDue = false;
+    if (await putQuarantineNote(target, ref, note, tuning.requestTimeoutMs)) this.isolation.noteDue = false;
   }
 
   private setReachable(reachable: boolean, reason: string): void {
