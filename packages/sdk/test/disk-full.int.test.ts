@@ -152,7 +152,7 @@ describe.skipIf(!canMountTmpfs())("a full disk under a training process (real tm
     writeFileSync(join(control, "free"), "");
     const exit = await Promise.race([
       child.exit,
-      new Promise<null>((r) => setTimeout(() => r(null), 40_000)),
+      new Promise<null>((r) => setTimeout(() => r(null), 150_000)),
     ]);
     if (exit === null) child.child.kill("SIGKILL");
     expect(exit, child.stderr() + JSON.stringify(child.lines.slice(-3))).toEqual({ code: 0, signal: null });
@@ -173,7 +173,7 @@ describe.skipIf(!canMountTmpfs())("a full disk under a training process (real tm
     expect(steps.slice(0, PHASE1)).toEqual(Array.from({ length: PHASE1 }, (_, i) => i));
     expect(steps.slice(-PHASE3)).toEqual(Array.from({ length: PHASE3 }, (_, i) => logged - PHASE3 + i));
     expect(logged - history.length).toBe(droppedRows);
-  }, 90_000);
+  }, 200_000);
 
   it("init() on a full disk fails with a StorageFullError naming the directory, and leaves no half-made run", async () => {
     const fs = mountTmpfs(tempDir(), 64 * 1024);
