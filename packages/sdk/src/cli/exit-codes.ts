@@ -11,4 +11,5 @@ export const ExitCode = {
   usage: errorCatalogue.USAGE.exitCode,
   corruptData: errorCatalogue.CORRUPT_DATA.exitCode,
   notFound: errorCatalogue.NOT_FOUND.exitCode,
+  writerConflict: errorCatalogue.WRITER_CONFLICT.exitCode,
 } as const;

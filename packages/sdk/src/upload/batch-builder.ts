@@ -18,6 +18,7 @@ import { PackedRowsBuilder, stringifyExtended } from "@stepwise/protocol";
 import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
 import { writerClaim } from "../identity/writer-id.js";
+import { shiftStep, type ContinuedRun } from "./sync-target.js";
 
 export interface SealedBatch {
   /** Everything but the history rows. */
@@ -82,8 +83,12 @@ export class BatchBuilder {
     this.endOffset = skip.logOffset;
   }
 
-  /** `stepwise sync --resume`: this directory continues a stored run that holds other data. */
-  claimsResume = false;
+  /** `stepwise sync --resume` (sync-target.ts): the log is appended to a stored run. */
+  private continued: ContinuedRun | null = null;
+
+  continueStoredRun(continued: ContinuedRun): void {
+    this.continued = continued;
+  }
 
   /** Starts over from the log's first record (gap recovery). */
   reset(base: StreamOffsets, skip: SkipRule): void {
@@ -130,18 +135,22 @@ export class BatchBuilder {
     }
     const size = entry.end - entry.offset;
     switch (record.t) {
-      case "history":
-        this.engine.observeRow(record.row);
+      case "history": {
+        const row = this.continued === null ? record.row : shiftStep(record.row, this.continued.stepShift);
+        this.engine.observeRow(row);
         if (fresh && this.offsets.history >= this.skip.below.history) {
           if (this.rows.rowCount === 0) this.historyStart = this.offsets.history;
           const keys = entry.keys;
-          if (entry.packed) this.rows.addRaw(entry.packed, (id) => keys[id] as string);
-          else this.rows.addObject(record.row, stringifyExtended);
+          // A shifted row is encoded anew; otherwise the log's bytes travel as they are.
+          if (entry.packed && this.continued === null)
+            this.rows.addRaw(entry.packed, (id) => keys[id] as string);
+          else this.rows.addObject(row, stringifyExtended);
           this.grow(size, entry);
           this.summaryDirty = true;
         }
         this.offsets.history++;
         return;
+      }
       case "config":
       case "metric":
       case "summary":
@@ -156,11 +165,15 @@ export class BatchBuilder {
         this.offsets.meta++;
         return;
       case "run":
-        this.writer = writerClaim(record, this.base, this.claimsResume);
+        this.writer = writerClaim(record, this.base, this.continued !== null);
         if (fresh) {
           this.run = toUpsert(record);
-          // A resumed run keeps the start time the server has.
-          if (record.resumed) delete this.run.startTime;
+          // A resumed run keeps the start time the server has; an appended one its name and start too.
+          if (record.resumed || this.continued !== null) delete this.run.startTime;
+          if (this.continued !== null) {
+            delete this.run.name;
+            delete this.run.startingStep;
+          }
           this.grow(size, entry);
         }
         return;
@@ -186,8 +199,15 @@ export class BatchBuilder {
     if (this.run) batch.run = this.run;
     const history = this.rows.rowCount > 0 ? { offset: this.historyStart, packed: this.rows.build() } : null;
     if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
-    if (this.snapshot) batch.summary = this.snapshot;
-    else if (this.summaryDirty) batch.summary = this.engine.toJSON();
+    // Appended to a stored run, the replayed summary (of shifted rows) stands in for the snapshot.
+    const summary =
+      this.continued === null
+        ? (this.snapshot ?? (this.summaryDirty ? this.engine.toJSON() : null))
+        : this.snapshot !== null || this.summaryDirty
+          ? this.engine.toJSON()
+          : null;
+    if (summary !== null)
+      batch.summary = this.continued === null ? summary : { ...this.continued.summary, ...summary };
     if (preempting) batch.preempting = true;
     if (this.exit) batch.exit = this.exit;
     const sealed: SealedBatch = {

@@ -12,6 +12,9 @@ export interface ServerRunView {
   offsets: StreamOffsets;
   state: string;
   exitCode: number | null;
+  /** Largest stored `_step`; null before the first row. */
+  lastStep: number | null;
+  summary: Record<string, unknown>;
 }
 
 export interface ServerView {
@@ -120,5 +123,11 @@ function toRunView(body: unknown): ServerRunView | null {
     },
     state: typeof run["state"] === "string" ? run["state"] : "",
     exitCode: typeof run["exitCode"] === "number" ? run["exitCode"] : null,
+    lastStep: typeof run["lastStep"] === "number" ? run["lastStep"] : null,
+    summary: isPlainObject(run["summary"]) ? run["summary"] : {},
   };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -29,15 +29,18 @@ import type { ServerTarget } from "./ingest-client.js";
 import { viewServer, type ServerView } from "./server-view.js";
 import { readServerState, saveServerState } from "./server-states.js";
 import { SnapshotTail } from "./snapshot-tail.js";
+import { readSyncTarget, writeSyncTarget, type ContinuedRun } from "./sync-target.js";
 import { UploadSession } from "./upload-session.js";
 import {
   initialUploadState,
   markSynced,
   readUploadState,
   unmarkSynced,
+  writeUploadState,
   type UploadState,
 } from "./upload-state.js";
 import { resolveUploadTuning } from "./upload-tuning.js";
+import { generateRunId } from "../identity/run-id.js";
 
 export interface SyncOptions {
   /** Default: STEPWISE_BASE_URL, then the credentials file of `stepwise login`, then http://127.0.0.1:8080. */
@@ -49,6 +52,13 @@ export interface SyncOptions {
   /** After every acknowledged batch: bytes of the log acknowledged so far, of `totalBytes`. */
   onProgress?: (progress: { ackedBytes: number; totalBytes: number; items: number }) => void;
   onWarning?: (message: string) => void;
+  /**
+   * When the server refuses the run id (WRITER_CONFLICT: another process wrote that run):
+   * `resume` appends this directory to the stored run after its last step, `new-id` uploads it
+   * as a run of its own. The choice is kept (sync-target.ts) for later syncs of the directory.
+   * Without it, such a run ends `conflict` and nothing is stored.
+   */
+  onConflict?: "resume" | "new-id";
 }
 
 export interface SyncRows {
@@ -68,9 +78,11 @@ export interface SyncResult {
   run: string | null;
   /**
    * synced: the server has every row the log holds now; already-synced: it had them, nothing was
-   * sent; running: skipped, its process uploads it; failed: the server lacks readable rows.
+   * sent; running: skipped, its process uploads it; failed: the server lacks readable rows;
+   * conflict: the server has this run id from another writer, and nothing was stored (see
+   * `onConflict`).
    */
-  status: "synced" | "already-synced" | "running" | "failed";
+  status: "synced" | "already-synced" | "running" | "failed" | "conflict";
   /** History rows and meta records sent. */
   items: number;
   requests: number;
@@ -93,16 +105,38 @@ export interface SyncResult {
 }
 
 export async function syncRunDirectory(target: string, options: SyncOptions = {}): Promise<SyncResult> {
+  const first = await syncOnce(target, options);
+  if (first.conflict === null || first.conflict.choice === undefined) return first.result;
+  // The server refused the run id: upload as the user chose, once.
+  chooseTarget(first.conflict);
+  const { onConflict: _chosen, ...once } = options;
+  return (await syncOnce(target, once)).result;
+}
+
+interface Conflict {
+  dir: string;
+  /** The run id the server refused. */
+  runId: string;
+  /** What to do about it: the option, or the directory's earlier choice when it must be made again. */
+  choice: "resume" | "new-id" | undefined;
+  view: ServerView;
+}
+
+async function syncOnce(
+  target: string,
+  options: SyncOptions,
+): Promise<{ result: SyncResult; conflict: Conflict | null }> {
   const connection = resolveApiConnection({
     ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     ...(options.apiKey !== undefined ? { apiKey: options.apiKey } : {}),
   });
   const { dir, logFile } = resolveRunLog(target);
   const { start, fromMetadata } = readStartRecord(dir, logFile);
-  const ref = { entity: start.entity, project: start.project, runId: start.id };
+  const chosen = readSyncTarget(dir);
+  const ref = { entity: start.entity, project: start.project, runId: chosen?.runId ?? start.id };
   const result: SyncResult = {
     dir,
-    run: `${start.entity}/${start.project}/${start.id}`,
+    run: `${ref.entity}/${ref.project}/${ref.runId}`,
     status: "already-synced",
     items: 0,
     requests: 0,
@@ -116,20 +150,24 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
   // files/summary.json is written last at finish: with it, the process is done with the run.
   const finished = existsSync(join(dir, "files", "summary.json"));
   if (!finished && writerAlive(start.host, start.pid))
-    return {
+    return withoutConflict({
       ...result,
       status: "running",
       message: `still running (pid ${start.pid}); its own uploader sends it`,
-    };
+    });
   const tuning = resolveUploadTuning();
   const giveUpAfterMs = options.giveUpAfterMs ?? tuning.syncGiveUpMs;
   const seen = await viewServer(connection, ref, giveUpAfterMs);
-  if (!seen.ok) return { ...result, status: "failed", message: seen.message };
+  if (!seen.ok) return withoutConflict({ ...result, status: "failed", message: seen.message });
+  const continues: ContinuedRun | undefined =
+    chosen?.mode === "resume"
+      ? { stepShift: chosen.stepShift, summary: seen.view.run?.summary ?? {} }
+      : undefined;
   const { serverId } = seen.view;
   const totalBytes = statSync(logFile).size;
   const upload = (initialState: UploadState): Promise<Upload> =>
     uploadOnce(
-      { dir, logFile, ref, connection, giveUpAfterMs, initialState, options, totalBytes },
+      { dir, logFile, ref, connection, giveUpAfterMs, initialState, options, totalBytes, continues },
       fromMetadata ? start : null,
     );
   const round = async (state: UploadState): Promise<Round> => {
@@ -170,20 +208,39 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
     crashed: !log.exit,
     quarantined: quarantine,
   };
+  if (outcome.kind === "failed" && outcome.code === "WRITER_CONFLICT") {
+    unmarkSynced(logFile, serverId);
+    // A resume claim goes stale when the stored run moved on before anything of it was stored.
+    const stale = chosen?.mode === "resume" && requests > 0 && items === 0;
+    return {
+      result: { ...result, ...sent, status: "conflict", message: outcome.message },
+      conflict: {
+        dir,
+        runId: ref.runId,
+        choice: options.onConflict ?? (stale ? "resume" : undefined),
+        view: seen.view,
+      },
+    };
+  }
   if (outcome.kind === "failed" || outcome.kind === "cancelled") {
     unmarkSynced(logFile, serverId);
     const why = outcome.kind === "failed" ? outcome.message : "cancelled";
-    return { ...result, ...sent, status: "failed", message: `${why}; ${describeRows(rows)}` };
+    return withoutConflict({
+      ...result,
+      ...sent,
+      status: "failed",
+      message: `${why}; ${describeRows(rows)}`,
+    });
   }
   if (rows.uploaded < rows.recovered) {
     unmarkSynced(logFile, serverId);
     const missing = rows.recovered - rows.uploaded;
-    return {
+    return withoutConflict({
       ...result,
       ...sent,
       status: "failed",
       message: `${missing} readable rows are not on the server; ${describeRows(rows)}`,
-    };
+    });
   }
   markSynced(logFile, serverId);
   // The server's own counts: a later sync to a copy of this server restored from an older
@@ -191,12 +248,37 @@ export async function syncRunDirectory(target: string, options: SyncOptions = {}
   const offsets = view?.run ? { ...view.run.offsets } : session.acknowledged.offsets;
   saveServerState(dir, { ...session.acknowledged, offsets, serverId });
   const damaged = log.issues.some((issue) => issue.kind !== "torn-tail") || rows.unreadable > 0;
-  return {
+  return withoutConflict({
     ...result,
     ...sent,
     status: sent.requests === 0 ? "already-synced" : "synced",
     message: damaged ? `the run log is damaged: ${describeRows(rows)}` : null,
-  };
+  });
+}
+
+function withoutConflict(result: SyncResult): { result: SyncResult; conflict: null } {
+  return { result, conflict: null };
+}
+
+/**
+ * Records how a refused directory is to be uploaded and starts its upload state over: `new-id`
+ * under a fresh id from nothing; `resume` from the stored run's counts (the writer claim carries
+ * them, so the server refuses it if the run moved on), its rows after the stored last step.
+ */
+function chooseTarget({ dir, runId, choice, view }: Conflict): void {
+  const { serverId } = view;
+  if (choice === "new-id" || view.run === null) {
+    writeSyncTarget(dir, { mode: "new-id", runId: generateRunId() });
+    writeUploadState(dir, initialUploadState(undefined, serverId));
+    return;
+  }
+  const lastStep = view.run.lastStep;
+  writeSyncTarget(dir, {
+    mode: "resume",
+    runId,
+    stepShift: lastStep === null ? 0 : Math.floor(lastStep) + 1,
+  });
+  writeUploadState(dir, initialUploadState(view.run.offsets, serverId));
 }
 
 /**
@@ -253,6 +335,7 @@ async function uploadOnce(
     initialState: UploadState;
     options: SyncOptions;
     totalBytes: number;
+    continues: ContinuedRun | undefined;
   },
   startRecord: RunStartRecord | null,
 ): Promise<Upload> {
@@ -266,6 +349,7 @@ async function uploadOnce(
     tuning: resolveUploadTuning(),
     giveUpAfterMs: job.giveUpAfterMs,
     initialState: job.initialState,
+    ...(job.continues ? { continues: job.continues } : {}),
     openLog: () => (snapshot = new SnapshotTail(job.logFile, startRecord)),
     events: {
       onWarning: (_cause, message) => job.options.onWarning?.(message),

@@ -12,6 +12,7 @@ import type { RunRef, StreamName, StreamOffsets } from "@stepwise/protocol";
 import { STREAMS } from "@stepwise/protocol";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
 import { Backoff } from "./backoff.js";
+import type { ContinuedRun } from "./sync-target.js";
 import { BatchBuilder, type SealedBatch } from "./batch-builder.js";
 import {
   encodeBatch,
@@ -40,6 +41,8 @@ export interface UploadSessionOptions {
   initialState?: UploadState;
   /** Where to read records (sync: the finished log through the run log reader); default: the live tail. */
   openLog?: () => LogSource;
+  /** sync --resume: append the log to the stored run (sync-target.ts). */
+  continues?: ContinuedRun;
 }
 
 export interface UploadEvents {
@@ -52,7 +55,11 @@ export interface UploadEvents {
 }
 
 export type UploadOutcome =
-  { kind: "complete" } | { kind: "caught-up" } | { kind: "failed"; message: string } | { kind: "cancelled" };
+  | { kind: "complete" }
+  | { kind: "caught-up" }
+  /** `code`: the server's error code when it refused the upload (e.g. WRITER_CONFLICT). */
+  | { kind: "failed"; message: string; code?: string }
+  | { kind: "cancelled" };
 
 const MAX_GAP_RECOVERIES = 5;
 
@@ -91,6 +98,7 @@ export class UploadSession {
       { logOffset: this.state.logOffset, below: this.state.offsets },
       { rows: options.tuning.maxBatchRows, bytes: options.tuning.maxBatchBytes },
     );
+    if (options.continues) this.builder.continueStoredRun(options.continues);
     this.isolation = new RecordIsolation(options.runDir, () => this.builder);
     this.builder.quarantined = this.isolation.offsets;
   }
@@ -238,11 +246,13 @@ export class UploadSession {
         return this.setAside(sealed, result.status, result.message);
       if (result.kind === "fatal") {
         const message = `the server refused the upload of ${this.options.runDir} (HTTP ${result.status}: ${result.message})`;
-        this.warn(
-          "refused",
-          `${message}; the run stays on local disk: fix the cause, then run \`npx stepwise sync ${this.options.runDir}\``,
-        );
-        return { kind: "failed", message };
+        // sync reports a refusal in its result; a live run says it once, with what to do.
+        if (this.options.mode === "live")
+          this.warn(
+            "refused",
+            `${message}; the run stays on local disk: fix the cause, then run \`npx stepwise sync ${this.options.runDir}\``,
+          );
+        return { kind: "failed", message, ...(result.code !== undefined ? { code: result.code } : {}) };
       }
       if (result.kind === "gap") return this.recoverFromGap(result.stream, result.expected);
       if (result.response.stopped) this.options.events?.onStopRequested?.();

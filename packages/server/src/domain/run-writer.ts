@@ -49,8 +49,9 @@ export function admitWriter(
 }
 
 const WHAT_TO_DO =
-  'To continue the stored run, start it with resume: "allow" (or "must") once the other process has stopped; ' +
-  "to keep these rows as a run of their own, log them under another id (until then they stay in the run directory).";
+  'To continue the stored run, start it with resume: "allow" (or "must") once the other process has stopped, ' +
+  "or upload this directory with `stepwise sync --resume` (appended after the stored steps); " +
+  "to keep it as a run of its own, use another id or `stepwise sync --new-id`.";
 
 const OLD_CLIENT = "upgrade this client (@stepwise/sdk), or resume the run under another id.";
 

@@ -43,7 +43,8 @@ async function runSync(argv: string[], io: CliIo): Promise<number> {
   const progress = new SyncProgress(io.stderr, io.stderrIsTty && !options.json, targets.length);
   const results = await pool(targets, PARALLEL_RUNS, (target) => syncOne(target, options, progress, io));
   progress.clear();
-  return results.some((result) => result.status === "failed") ? ExitCode.unexpected : ExitCode.ok;
+  if (results.some((result) => result.status === "failed")) return ExitCode.unexpected;
+  return results.some((result) => result.status === "conflict") ? ExitCode.writerConflict : ExitCode.ok;
 }
 
 /** The instance id of the server runs go to, so that runs synced to another server are taken too. */
@@ -66,6 +67,7 @@ async function syncOne(
     result = await syncRunDirectory(target, {
       ...(options.baseUrl !== null ? { baseUrl: options.baseUrl } : {}),
       ...(options.apiKey !== null ? { apiKey: options.apiKey } : {}),
+      ...(options.onConflict !== null ? { onConflict: options.onConflict } : {}),
       onProgress: ({ ackedBytes, totalBytes }) =>
         progress.update(target, ackedBytes / Math.max(totalBytes, 1)),
       onWarning: (message) => {
@@ -123,6 +125,8 @@ function describe(result: SyncResult): string {
       return `skipped ${result.dir}: ${result.message ?? "still running"}`;
     case "failed":
       return `failed ${result.dir}: ${result.message ?? "unknown error"}`;
+    case "conflict":
+      return `refused ${result.dir} → ${run}: ${result.message ?? "the run id is taken"}`;
   }
 }
 

@@ -1,5 +1,5 @@
 /** `stepwise sync --help`. */
-export const SYNC_HELP = `Usage: stepwise sync [run-dir...] [--base-url <url>] [--api-key <key>] [--all] [--json]
+export const SYNC_HELP = `Usage: stepwise sync [run-dir...] [--base-url <url>] [--api-key <key>] [--all] [--resume | --new-id] [--json]
 
 Uploads runs logged offline, or only partly uploaded (server down, finish timeout, killed
 process), from their local run directories. Each run continues where its last upload to this
@@ -19,9 +19,14 @@ Options:
   --api-key <key>   the API key (default STEPWISE_API_KEY, then the credentials file)
   --all             without run-dir: every run directory, synced or not (after restoring
                     the server from a backup)
+  --resume          a run whose id the server has from another process (refused, exit 8):
+                    append it to that run, after its last step, as init()'s resume would
+  --new-id          such a run: upload it as a run of its own under a fresh id
+                    (either choice is kept for later syncs of the directory)
   --json            print one JSON object per run on stdout
   -h, --help        show this help
 
 Exit status: 0 when the server has every readable row of every run, 1 when any run failed
-(nothing is marked synced then).
+(nothing is marked synced then), 8 when the server refused a run id that another process wrote
+(nothing of it is stored; rerun with --resume or --new-id).
 `;

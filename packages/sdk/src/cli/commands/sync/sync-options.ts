@@ -1,6 +1,6 @@
 /** Parses `stepwise sync` arguments. */
 import { parseArgs } from "node:util";
-import { usageErrorFromParseArgs } from "../../parse-args-error.js";
+import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
 
 export interface SyncCommandOptions {
   /** Run directories; empty: every unsynced run under the stepwise folder. */
@@ -10,6 +10,8 @@ export interface SyncCommandOptions {
   json: boolean;
   /** Without targets: every run directory, synced or not (after restoring a server from a backup). */
   all: boolean;
+  /** --resume / --new-id: where a run whose id the server refused goes (null: refuse, exit 8). */
+  onConflict: "resume" | "new-id" | null;
 }
 
 const ARG_OPTIONS = {
@@ -17,6 +19,8 @@ const ARG_OPTIONS = {
   "api-key": { type: "string" },
   json: { type: "boolean", default: false },
   all: { type: "boolean", default: false },
+  resume: { type: "boolean", default: false },
+  "new-id": { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -29,11 +33,17 @@ export function parseSyncArgs(argv: string[]): SyncCommandOptions | "help" {
   }
   const { values, positionals } = parsed;
   if (values.help) return "help";
+  if (values.resume && values["new-id"])
+    throw commandUsageError(
+      "sync",
+      "--resume and --new-id exclude each other: pick where a refused run goes",
+    );
   return {
     targets: positionals,
     baseUrl: values["base-url"] ?? null,
     apiKey: values["api-key"] ?? null,
     json: values.json,
     all: values.all,
+    onConflict: values.resume ? "resume" : values["new-id"] ? "new-id" : null,
   };
 }

@@ -1,0 +1,53 @@
+/**
+ * Where `stepwise sync` sends a run directory whose run id the server refused (WRITER_CONFLICT:
+ * another process wrote that run). The user chooses once, and the choice is kept in
+ * `<run-dir>/sync-target.json` so that every later sync of the directory goes the same way:
+ * - `new-id`: upload the directory as a run of its own under a fresh id;
+ * - `resume`: append it to the stored run, after its last step, as `resume` would: every row's
+ *   `_step` is shifted by `stepShift`, the stored name and start stay, the stored summary keys
+ *   the directory does not set stay.
+ */
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+export const SYNC_TARGET_FILE = "sync-target.json";
+
+export type SyncTarget =
+  { mode: "new-id"; runId: string } | { mode: "resume"; runId: string; stepShift: number };
+
+/** What the batch builder needs to append a log to a stored run (see batch-builder.ts). */
+export interface ContinuedRun {
+  /** Added to every row's `_step`: the stored run's last step + 1. */
+  stepShift: number;
+  /** The stored run's summary: its keys stay unless the directory sets them. */
+  summary: Record<string, unknown>;
+}
+
+export function readSyncTarget(runDir: string): SyncTarget | null {
+  const file = join(runDir, SYNC_TARGET_FILE);
+  if (!existsSync(file)) return null;
+  const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<SyncTarget> & { stepShift?: unknown };
+  if (parsed.mode === "new-id" && typeof parsed.runId === "string")
+    return { mode: "new-id", runId: parsed.runId };
+  if (parsed.mode === "resume" && typeof parsed.runId === "string" && typeof parsed.stepShift === "number")
+    return { mode: "resume", runId: parsed.runId, stepShift: parsed.stepShift };
+  throw new Error(`${file} is not a sync target this version understands; remove it to sync as usual`);
+}
+
+export function writeSyncTarget(runDir: string, target: SyncTarget): void {
+  const file = join(runDir, SYNC_TARGET_FILE);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temp, JSON.stringify({ version: 1, ...target }) + "\n");
+    renameSync(temp, file);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+/** A row with its `_step` moved by `shift` (rows without a numeric `_step` are left as they are). */
+export function shiftStep(row: Record<string, unknown>, shift: number): Record<string, unknown> {
+  const step = row["_step"];
+  return typeof step === "number" ? { ...row, _step: step + shift } : row;
+}
