@@ -1,8 +1,9 @@
 /**
  * `stepwise server` as the SDK's bin sees it. The server (SQLite, a native addon, and the web UI)
  * is not part of the SDK: it ships in `@stepwise/cli`. When that package can be loaded from here
- * (installed beside the SDK, or globally with it), its `server` command runs; otherwise the user
- * is told how to get it.
+ * (installed beside the SDK in a project), its `server` command runs; otherwise the user is told
+ * how to get it. Globally, install `@stepwise/cli` alone: it has every SDK command, and npm refuses
+ * a second global package with the same `stepwise` bin.
  */
 import { UsageError } from "@stepwise/protocol";
 import type { CliIo } from "./cli-io.js";
