@@ -36,16 +36,21 @@ async function loadServerPackage(): Promise<ServerPackage | null> {
   try {
     return (await import(name)) as ServerPackage;
   } catch (error) {
-    if (isModuleNotFound(error, name)) return null;
+    if (isPackageMissing(error, name)) return null;
     throw error;
   }
 }
 
-function isModuleNotFound(error: unknown, name: string): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+/**
+ * Whether `import(name)` failed because the package `name` itself is not installed. A package
+ * that is there but broken (one of its own dependencies missing) fails with the same code, naming
+ * the missing dependency and the importing file (whose path contains `name`): that error is not
+ * "not installed" and must reach the user as it is.
+ */
+export function isPackageMissing(error: unknown, name: string): boolean {
   return (
-    (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") &&
     error instanceof Error &&
-    error.message.includes(name)
+    (error as { code?: unknown }).code === "ERR_MODULE_NOT_FOUND" &&
+    error.message.startsWith(`Cannot find package '${name}'`)
   );
 }
