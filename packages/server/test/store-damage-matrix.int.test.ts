@@ -15,6 +15,7 @@ import { checkStore } from "../src/store-check.js";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../src/store/store.js";
 import { scanAll } from "./store-contract/contract-setup.js";
+import { moveHistoryBlock } from "./store-damage.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -148,6 +149,34 @@ describe("missing rows and changed counts", () => {
       "e/p/b series rollup series 'acc', rollup level 1 block 2 missing",
       "e/p/b series chunk series 'loss', points 1024–2047 missing",
       "e/p/c series chunk series 'acc', points 3072–3999 point count 928, the series' count gives 428",
+    ]);
+  });
+});
+
+describe("overlapping history blocks", () => {
+  it("are refused on read and listed by the check, with the same message", async () => {
+    const { dataDir, db } = tempDataDir();
+    const logged = await logRuns(db);
+    // Rows 2000–2999 now claim to be rows 1500–2499: 1500–1999 twice, 2500–2999 nowhere.
+    moveHistoryBlock(db, ref("a"), 2000, 1500);
+    const overlap = "overlaps the block before it (rows 1500–1999 are stored twice)";
+    const store = await openSqliteStore(db);
+    try {
+      const error: unknown = await scanAll(store, ref("a")).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StoreCorruptError);
+      expect((error as StoreCorruptError).details).toMatchObject({
+        run: "e/p/a",
+        where: "history rows 1500–2499",
+      });
+      expect((error as StoreCorruptError).message).toContain(overlap);
+      expect(await scanAll(store, ref("b"))).toEqual(logged[1]?.map((row) => stringifyExtended(row)));
+    } finally {
+      await store.close();
+    }
+    const report = await checkStore(dataDir);
+    expect(report.damaged.map(({ run, where, problem }) => `${run} ${where} ${problem}`)).toEqual([
+      `e/p/a history rows 1500–2499 ${overlap}`,
+      "e/p/a history rows 2500–2999 missing",
     ]);
   });
 });

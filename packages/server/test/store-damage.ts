@@ -1,12 +1,13 @@
 /**
  * Damages a closed SQLite store the way a bad disk or a stray write would, for the corruption
  * tests: one changed digit in a stored history block's text (valid JSON, a wrong value), one
- * flipped bit in a packed block, a series chunk or a rollup block, bytes flipped in the file
- * itself; and takes a store back to the schema of an older version (before checksums: 3).
+ * flipped bit in a packed block, a series chunk or a rollup block, a block moved over its
+ * neighbour, bytes flipped in the file itself; and takes a store back to the schema of an older version (before checksums: 3).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
+import { historyBlockChecksum } from "../src/store/sqlite/checksum.js";
 import { MIGRATIONS } from "../src/store/sqlite/schema.js";
 
 function runPk(db: Database.Database, ref: RunRef): number {
@@ -71,6 +72,29 @@ export function flipHistoryBlockBit(
     };
     if (row.v === null) throw new Error(`the block has no ${column}`);
     db.prepare(`UPDATE history_blocks SET ${column} = ? ${where}`).run(flipBit(row.v), pk, firstIndex);
+  });
+}
+
+/**
+ * Moves a history block to start at row `to`, with a checksum that matches its new place: a
+ * block that overlaps its neighbour (or leaves a hole) though every row is sound.
+ */
+export function moveHistoryBlock(path: string, ref: RunRef, firstIndex: number, to: number): void {
+  edit(path, (db) => {
+    const where = "WHERE run_pk = ? AND first_index = ?";
+    const pk = runPk(db, ref);
+    const b = db
+      .prepare(`SELECT row_count, min_step, max_step, steps, body, packed FROM history_blocks ${where}`)
+      .get(pk, firstIndex) as {
+      row_count: number;
+      min_step: number;
+      max_step: number;
+      steps: Buffer;
+      body: string;
+      packed: Buffer | null;
+    };
+    const crc = historyBlockChecksum(to, b.row_count, b.min_step, b.max_step, b.steps, b.body, b.packed);
+    db.prepare(`UPDATE history_blocks SET first_index = ?, crc = ? ${where}`).run(to, crc, pk, firstIndex);
   });
 }
 

@@ -6,19 +6,34 @@
  * run and place; a table that SQLite cannot read at all is reported for the run being read.
  */
 import Database from "better-sqlite3";
-import {
-  checkHistory,
-  checkRollups,
-  checkSeries,
-  type ChunkRow,
-  type DamagedItem,
-  type HistoryBlockRow,
-  type RollupRow,
-} from "./check-run-rows.js";
+import { topLevel } from "../../domain/series-levels.js";
 import { storedSchemaVersion, SCHEMA_VERSION } from "./schema.js";
 import { runPath } from "./store-corruption.js";
+import {
+  checkChunk,
+  checkChunksEnd,
+  checkHistoryBlock,
+  checkHistoryEnd,
+  checkRollupBlock,
+  checkRollupsEnd,
+  CHUNK_COLUMNS,
+  HISTORY_BLOCK_COLUMNS,
+  lastRollupBlock,
+  ROLLUP_COLUMNS,
+  type ChunkRow,
+  type HistoryBlockRow,
+  type Report,
+  type RollupRow,
+  type SeriesCount,
+} from "./stored-rows.js";
 
-export type { DamagedItem } from "./check-run-rows.js";
+/** One damaged thing: the run it belongs to (null for the file as a whole), what, where, why. */
+export interface DamagedItem {
+  run: string | null;
+  item: "database" | "history block" | "series chunk" | "series rollup" | "file";
+  where: string;
+  problem: string;
+}
 
 export interface SqliteCheckResult {
   schemaVersion: number | null;
@@ -115,17 +130,17 @@ function checkRuns(db: Database.Database, result: SqliteCheckResult): void {
     result.damaged.push(fileProblem(`the runs table cannot be read: ${message(error)}`));
     return;
   }
-  const blocks = db.prepare(
-    `SELECT first_index, row_count, min_step, max_step, steps, body, packed, crc
-     FROM history_blocks WHERE run_pk = ? ORDER BY first_index`,
+  const blocks = db.prepare<[number], HistoryBlockRow>(
+    `SELECT ${HISTORY_BLOCK_COLUMNS} FROM history_blocks WHERE run_pk = ? ORDER BY first_index`,
   );
-  const series = db.prepare("SELECT id, key, point_count FROM series WHERE run_pk = ? ORDER BY key");
-  const chunks = db.prepare(
-    `SELECT chunk_index, n, x_first, x_last, x_data, y_data, crc
-     FROM series_chunks WHERE series_id = ? ORDER BY chunk_index`,
+  const series = db.prepare<[number], { id: number; key: string; count: number }>(
+    "SELECT id, key, point_count AS count FROM series WHERE run_pk = ? ORDER BY key",
   );
-  const rollups = db.prepare(
-    "SELECT level, block_index, units, crc FROM series_rollups WHERE series_id = ? ORDER BY level, block_index",
+  const chunks = db.prepare<[number], ChunkRow>(
+    `SELECT ${CHUNK_COLUMNS} FROM series_chunks WHERE series_id = ? ORDER BY chunk_index`,
+  );
+  const rollups = db.prepare<[number], RollupRow>(
+    `SELECT ${ROLLUP_COLUMNS} FROM series_rollups WHERE series_id = ? ORDER BY level, block_index`,
   );
   // Each run is read in one snapshot (a read transaction): a server writing beside the check
   // must not make a chunk that grew between two reads look inconsistent with its series.
@@ -133,31 +148,57 @@ function checkRuns(db: Database.Database, result: SqliteCheckResult): void {
   for (const run of runs) {
     result.runs++;
     const name = runPath({ entity: run.entity, project: run.project, runId: run.run_id });
-    const report = (item: DamagedItem["item"], where: string, problem: string): void => {
+    const report: Report = (item, where, problem) => {
       result.damaged.push({ run: name, item, where, problem });
     };
     try {
-      inSnapshot(() =>
-        checkHistory(blocks.iterate(run.pk) as Iterable<HistoryBlockRow>, run.history_count, report, result),
-      );
+      inSnapshot(() => {
+        let next = 0;
+        for (const block of blocks.iterate(run.pk)) {
+          result.historyBlocks++;
+          next = checkHistoryBlock(block, next, report);
+        }
+        checkHistoryEnd(next, run.history_count, report);
+      });
     } catch (error) {
       report("history block", "history", `SQLite cannot read them: ${message(error)}`);
     }
     try {
       inSnapshot(() => {
-        for (const s of series.iterate(run.pk) as Iterable<{
-          id: number;
-          key: string;
-          point_count: number;
-        }>) {
-          checkSeries(s, chunks.iterate(s.id) as Iterable<ChunkRow>, report, result);
-          checkRollups(s, rollups.iterate(s.id) as Iterable<RollupRow>, report, result);
+        for (const s of series.iterate(run.pk)) {
+          let next = 0;
+          for (const chunk of chunks.iterate(s.id)) {
+            result.seriesChunks++;
+            next = checkChunk(s, chunk, next, report);
+          }
+          checkChunksEnd(s, next, Infinity, report);
+          result.seriesRollups += checkRollups(s, rollups.iterate(s.id), report);
         }
       });
     } catch (error) {
       report("series chunk", "series", `SQLite cannot read them: ${message(error)}`);
     }
   }
+}
+
+/**
+ * Checks every rollup block of a series: each kept level (domain/series-levels.ts) must hold
+ * blocks 0 … the one of its last unit. Returns how many blocks it read.
+ */
+function checkRollups(series: SeriesCount, rows: Iterable<RollupRow>, report: Report): number {
+  const top = topLevel(series.count);
+  const last = (level: number): number => (level <= top ? lastRollupBlock(level, series.count) : -1);
+  let read = 0;
+  let level = 1;
+  let next = 0;
+  for (const row of rows) {
+    read++;
+    for (; level < row.level; level++, next = 0)
+      checkRollupsEnd(series.key, level, next, last(level), report);
+    next = checkRollupBlock(series.key, row, next, last(level), report);
+  }
+  for (; level <= top; level++, next = 0) checkRollupsEnd(series.key, level, next, last(level), report);
+  return read;
 }
 
 function collectFiles(db: Database.Database, result: SqliteCheckResult): void {

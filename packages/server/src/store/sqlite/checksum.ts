@@ -73,30 +73,9 @@ export function rollupChecksum(level: number, blockIndex: number, units: Uint8Ar
   return crc32(units, crcOfNumbers(level, blockIndex, 0, 0));
 }
 
-/** Throws DamagedRowError (`problem`, by default missing) unless `found` is what is `expected`. */
-export function expectPlace(
-  found: number,
-  expected: number,
-  item: DamagedRowError["item"],
-  where: () => string,
-  problem: () => string = () => "missing",
-): void {
-  if (found !== expected) throw new DamagedRowError(item, where(), problem());
-}
-
 /** The problem of a chunk whose point count disagrees with its series' count. */
 export function chunkCountProblem(n: number, expected: number): string {
   return `point count ${n}, the series' count gives ${Math.max(0, expected)}`;
-}
-
-/** Throws DamagedRowError unless `stored` equals `computed`. */
-export function verify(
-  stored: number,
-  computed: number,
-  item: DamagedRowError["item"],
-  where: () => string,
-): void {
-  if (stored !== computed) throw new DamagedRowError(item, where());
 }
 
 /** Places of rows as messages name them. */

@@ -9,19 +9,16 @@
  */
 import type Database from "better-sqlite3";
 import { formatPackedRow, keyPrefixes, readPackedRows, type RunRef } from "@stepwise/protocol";
-import { DamagedRowError, historyBlockChecksum, places } from "./checksum.js";
+import { historyBlockChecksum } from "./checksum.js";
 import { asStoreCorruption } from "./store-corruption.js";
+import {
+  HISTORY_BLOCK_COLUMNS,
+  throwDamage,
+  verifyHistoryBlock,
+  type HistoryBlockRow,
+} from "./stored-rows.js";
 
-interface PackedBlockRow {
-  run_pk: number;
-  first_index: number;
-  row_count: number;
-  min_step: number;
-  max_step: number;
-  steps: Buffer;
-  packed: Buffer;
-  crc: number;
-}
+type PackedBlockRow = HistoryBlockRow & { run_pk: number; packed: Buffer };
 
 export class HistoryCompaction {
   private readonly pick: Database.Statement<[number], PackedBlockRow>;
@@ -34,7 +31,7 @@ export class HistoryCompaction {
   constructor(db: Database.Database) {
     this.database = db.name;
     this.pick = db.prepare(
-      `SELECT run_pk, first_index, row_count, min_step, max_step, steps, packed, crc FROM history_blocks
+      `SELECT run_pk, ${HISTORY_BLOCK_COLUMNS} FROM history_blocks
        WHERE packed IS NOT NULL LIMIT ?`,
     );
     this.rewrite = db.prepare(
@@ -54,14 +51,12 @@ export class HistoryCompaction {
       .slice(0, maxBlocks);
     // Every block is verified before any is rewritten, so a step that reports damage did nothing.
     for (const block of blocks) {
-      const { first_index: first, row_count: count, min_step: min, max_step: max } = block;
-      if (block.crc === historyBlockChecksum(first, count, min, max, block.steps, "", block.packed)) continue;
-      this.damaged.add(`${block.run_pk}:${first}`);
-      throw asStoreCorruption(
-        new DamagedRowError("history block", places.historyBlock(first, count)),
-        this.database,
-        this.refOf(block.run_pk),
-      );
+      try {
+        verifyHistoryBlock(block, throwDamage);
+      } catch (error) {
+        this.damaged.add(`${block.run_pk}:${block.first_index}`);
+        throw asStoreCorruption(error, this.database, this.refOf(block.run_pk));
+      }
     }
     for (const block of blocks) {
       const { first_index: first, row_count: count, min_step: min, max_step: max } = block;

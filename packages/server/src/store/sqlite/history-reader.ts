@@ -12,28 +12,23 @@ import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
 import { parseExtended, splitDottedPath, stringifyExtended, type RunRef } from "@stepwise/protocol";
 import type { HistoryScanOptions } from "../store.js";
-import { DamagedRowError, expectPlace, historyBlockChecksum, places, verify } from "./checksum.js";
 import { fromBlob } from "./float-blob.js";
 import { packedTexts } from "./history-compaction.js";
 import { guarded } from "./store-corruption.js";
+import {
+  checkHistoryBlock,
+  checkHistoryEnd,
+  HISTORY_BLOCK_COLUMNS,
+  throwDamage,
+  type HistoryBlockRow,
+} from "./stored-rows.js";
 
 /** Blocks per page: ≤ 5,000 rows (blocks hold ≤ 1,000). */
 const PAGE_BLOCKS = 5;
 
-interface BlockRow {
-  first_index: number;
-  row_count: number;
-  min_step: number;
-  max_step: number;
-  steps: Buffer;
-  body: string;
-  packed: Buffer | null;
-  crc: number;
-}
-
 export class HistoryReader {
   private readonly runPk: Database.Statement<[string, string, string], { pk: number; history_count: number }>;
-  private readonly page: Database.Statement<[number, number, number, number], BlockRow>;
+  private readonly page: Database.Statement<[number, number, number, number], HistoryBlockRow>;
   private readonly lines: Database.Statement<[number, string, number, number], { body: string }>;
   private readonly database: string;
 
@@ -43,7 +38,7 @@ export class HistoryReader {
       "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
     );
     this.page = db.prepare(
-      `SELECT first_index, row_count, min_step, max_step, steps, body, packed, crc FROM history_blocks
+      `SELECT ${HISTORY_BLOCK_COLUMNS} FROM history_blocks
        WHERE run_pk = ? AND first_index > ? AND max_step >= ? AND min_step <= ?
        ORDER BY first_index LIMIT ${PAGE_BLOCKS}`,
     );
@@ -68,10 +63,7 @@ export class HistoryReader {
       // the run: rows before it were sent, none after (see http/routes/history-route.ts).
       const { rows, last, blocks, end } = guarded(this.database, ref, () => {
         const page = this.readPage(run.pk, after, minStep, maxStep, whole ? next : null);
-        if (whole && page.blocks < PAGE_BLOCKS && page.end < run.history_count) {
-          const where = places.historyBlock(page.end, run.history_count - page.end);
-          throw new DamagedRowError("history block", where, "missing");
-        }
+        if (whole && page.blocks < PAGE_BLOCKS) checkHistoryEnd(page.end, run.history_count, throwDamage);
         return page;
       });
       if (blocks === 0) return;
@@ -100,12 +92,7 @@ export class HistoryReader {
     const rows: string[] = [];
     let end = next ?? 0;
     for (const block of blocks) {
-      const { first_index: first, row_count: count, min_step: min, max_step: max } = block;
-      if (next !== null)
-        expectPlace(first, end, "history block", () => places.historyBlock(end, first - end));
-      end = first + count;
-      const crc = historyBlockChecksum(first, count, min, max, block.steps, block.body, block.packed);
-      verify(block.crc, crc, "history block", () => places.historyBlock(first, count));
+      end = checkHistoryBlock(block, next === null ? null : end, throwDamage);
       const texts = block.packed === null ? block.body.split("\n") : packedTexts(block.packed);
       if (block.min_step >= minStep && block.max_step <= maxStep) {
         for (const text of texts) rows.push(text);
@@ -117,7 +104,7 @@ export class HistoryReader {
         }
       }
     }
-    const last = blocks.length === 0 ? after : (blocks[blocks.length - 1] as BlockRow).first_index;
+    const last = blocks.length === 0 ? after : (blocks[blocks.length - 1] as HistoryBlockRow).first_index;
     return { rows, last, blocks: blocks.length, end };
   }
 

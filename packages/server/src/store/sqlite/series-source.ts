@@ -6,8 +6,19 @@
 import type Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
-import { chunkChecksum, chunkCountProblem, expectPlace, places, rollupChecksum, verify } from "./checksum.js";
 import { decodeChunkX, fromBlob } from "./float-blob.js";
+import {
+  checkChunk,
+  checkChunksEnd,
+  checkRollupBlock,
+  checkRollupsEnd,
+  CHUNK_COLUMNS,
+  ROLLUP_COLUMNS,
+  throwDamage,
+  verifyChunk,
+  type ChunkRow,
+  type RollupRow,
+} from "./stored-rows.js";
 
 export interface SeriesInfo {
   id: number;
@@ -25,18 +36,6 @@ export interface DecodedChunk {
   ys: Float64Array;
 }
 
-interface ChunkRow {
-  chunk_index: number;
-  n: number;
-  x_first: number;
-  x_last: number;
-  x_data: Buffer | null;
-  y_data: Buffer;
-  crc: number;
-}
-
-const CHUNK_COLUMNS = "chunk_index, n, x_first, x_last, x_data, y_data, crc";
-
 export class SeriesSource {
   private readonly run: Database.Statement<[string, string, string], { pk: number; history_count: number }>;
   private readonly series: Database.Statement<
@@ -46,10 +45,7 @@ export class SeriesSource {
   private readonly keysOfRun: Database.Statement<[number], { key: string }>;
   private readonly chunkAt: Database.Statement<[number, number], ChunkRow>;
   private readonly chunkRange: Database.Statement<[number, number, number], ChunkRow>;
-  private readonly blockRange: Database.Statement<
-    [number, number, number, number],
-    { block_index: number; units: Buffer; crc: number }
-  >;
+  private readonly blockRange: Database.Statement<[number, number, number, number], RollupRow>;
   private readonly chunkBelow: Database.Statement<[number, number], ChunkRow>;
   private readonly chunkAtOrBelow: Database.Statement<[number, number], ChunkRow>;
 
@@ -73,7 +69,7 @@ export class SeriesSource {
        WHERE series_id = ? AND chunk_index BETWEEN ? AND ? ORDER BY chunk_index`,
     );
     this.blockRange = db.prepare(
-      `SELECT block_index, units, crc FROM series_rollups
+      `SELECT ${ROLLUP_COLUMNS} FROM series_rollups
        WHERE series_id = ? AND level = ? AND block_index BETWEEN ? AND ? ORDER BY block_index`,
     );
     // Whole rows, y included, though a position needs only x: a row is verified as a whole.
@@ -116,27 +112,15 @@ export class SeriesSource {
     const first = Math.floor(from / CHUNK_POINTS);
     const last = Math.floor((to - 1) / CHUNK_POINTS);
     let expected = first;
-    const missing = (): string => places.chunk(series.key, expected, CHUNK_POINTS);
     for (const row of this.chunkRange.iterate(series.id, first, last)) {
-      expectPlace(row.chunk_index, expected, "series chunk", missing);
-      verifyChunk(series, row);
-      // The chunk's own count against the series' (a damaged `series` row must not shorten reads).
-      const n = Math.min(CHUNK_POINTS, series.count - expected * CHUNK_POINTS);
-      expectPlace(
-        row.n,
-        n,
-        "series chunk",
-        () => places.chunk(series.key, row.chunk_index, row.n),
-        () => chunkCountProblem(row.n, n),
-      );
-      expected++;
+      expected = checkChunk(series, row, expected, throwDamage);
       yield {
         index: row.chunk_index,
         xs: decodeChunkX(row.x_data, row.n, row.x_first, row.x_last),
         ys: fromBlob(row.y_data),
       };
     }
-    expectPlace(expected, last + 1, "series chunk", missing);
+    checkChunksEnd(series, expected, last + 1, throwDamage);
   }
 
   /** Rollup blocks [from, to] of a level, verified, in order; a missing one is reported. */
@@ -147,16 +131,11 @@ export class SeriesSource {
     to: number,
   ): Generator<{ index: number; units: Float64Array }> {
     let expected = from;
-    const missing = (): string => places.rollup(series.key, level, expected);
     for (const row of this.blockRange.iterate(series.id, level, from, to)) {
-      expectPlace(row.block_index, expected, "series rollup", missing);
-      expected++;
-      verify(row.crc, rollupChecksum(level, row.block_index, row.units), "series rollup", () =>
-        places.rollup(series.key, level, row.block_index),
-      );
+      expected = checkRollupBlock(series.key, row, expected, to, throwDamage);
       yield { index: row.block_index, units: fromBlob(row.units) };
     }
-    if (to >= from) expectPlace(expected, to + 1, "series rollup", missing);
+    checkRollupsEnd(series.key, level, expected, to, throwDamage);
   }
 
   /** Every point of a series, in position order. */
@@ -179,7 +158,7 @@ export class SeriesSource {
     const values = (chunk: number): Float64Array => {
       const row = this.chunkAt.get(series.id, chunk);
       if (!row) return new Float64Array(0);
-      verifyChunk(series, row);
+      verifyChunk(series.key, row, throwDamage);
       return fromBlob(row.y_data);
     };
     // The last chunk whose first value is below the bound; the position lies in it or just after.
@@ -206,7 +185,7 @@ export class SeriesSource {
   position(series: SeriesInfo, bound: number, after: boolean): number {
     const row = (after ? this.chunkAtOrBelow : this.chunkBelow).get(series.id, bound);
     if (!row) return 0;
-    verifyChunk(series, row);
+    verifyChunk(series.key, row, throwDamage);
     const base = row.chunk_index * CHUNK_POINTS;
     if (after ? row.x_last <= bound : row.x_last < bound) return base + row.n;
     const xs = decodeChunkX(row.x_data, row.n, row.x_first, row.x_last);
@@ -220,9 +199,4 @@ export class SeriesSource {
     }
     return base + lo;
   }
-}
-
-function verifyChunk(series: SeriesInfo, row: ChunkRow): void {
-  const crc = chunkChecksum(row.chunk_index, row.n, row.x_first, row.x_last, row.x_data, row.y_data);
-  verify(row.crc, crc, "series chunk", () => places.chunk(series.key, row.chunk_index, row.n));
 }

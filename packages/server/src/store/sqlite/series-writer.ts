@@ -8,8 +8,17 @@
 import type Database from "better-sqlite3";
 import { SeriesTail, type TailWrites } from "../../domain/series-tail.js";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
-import { chunkChecksum, places, rollupChecksum, verify } from "./checksum.js";
+import { chunkChecksum, rollupChecksum } from "./checksum.js";
 import { decodeChunkX, encodeChunkX, fromBlob, toBlob } from "./float-blob.js";
+import {
+  checkChunk,
+  CHUNK_COLUMNS,
+  ROLLUP_COLUMNS,
+  throwDamage,
+  verifyRollup,
+  type ChunkRow,
+  type RollupRow,
+} from "./stored-rows.js";
 
 /** A tail is 16 KiB plus 4 KiB per kept level (≤ ~60 KiB); 2,048 tails bound the cache near 120 MiB. */
 const MAX_CACHED_TAILS = 2048;
@@ -23,15 +32,6 @@ interface SeriesRow {
   last_y: number | null;
 }
 
-interface ChunkRow {
-  n: number;
-  x_first: number;
-  x_last: number;
-  x_data: Buffer | null;
-  y_data: Buffer;
-  crc: number;
-}
-
 export class SeriesWriter {
   private readonly tails = new Map<number, SeriesTail>();
   private readonly selectSeries: Database.Statement<[number, string], SeriesRow>;
@@ -40,7 +40,7 @@ export class SeriesWriter {
     [number, number, number | null, number, number | null, number]
   >;
   private readonly selectChunk: Database.Statement<[number, number], ChunkRow>;
-  private readonly selectBlock: Database.Statement<[number, number, number], { units: Buffer; crc: number }>;
+  private readonly selectBlock: Database.Statement<[number, number, number], RollupRow>;
   private readonly upsertChunk: Database.Statement<
     [number, number, number, number, number, Buffer | null, Buffer, number]
   >;
@@ -58,10 +58,10 @@ export class SeriesWriter {
       "UPDATE series SET point_count = ?, sorted = ?, last_x = ?, rising = ?, last_y = ? WHERE id = ?",
     );
     this.selectChunk = db.prepare(
-      "SELECT n, x_first, x_last, x_data, y_data, crc FROM series_chunks WHERE series_id = ? AND chunk_index = ?",
+      `SELECT ${CHUNK_COLUMNS} FROM series_chunks WHERE series_id = ? AND chunk_index = ?`,
     );
     this.selectBlock = db.prepare(
-      "SELECT units, crc FROM series_rollups WHERE series_id = ? AND level = ? AND block_index = ?",
+      `SELECT ${ROLLUP_COLUMNS} FROM series_rollups WHERE series_id = ? AND level = ? AND block_index = ?`,
     );
     this.upsertChunk = db.prepare(
       `INSERT INTO series_chunks (series_id, chunk_index, n, x_first, x_last, x_data, y_data, crc)
@@ -108,7 +108,10 @@ export class SeriesWriter {
     return tail;
   }
 
-  /** The tail from the stored rows, each verified: a damaged one must not be carried into new rows. */
+  /**
+   * The tail from the stored rows, each checked (the open chunk's point count too): a damaged one
+   * must not be carried into new rows.
+   */
   private restore(id: number, key: string, row: SeriesRow): SeriesTail {
     const count = row.point_count;
     let chunk: { xs: Float64Array; ys: Float64Array } | null = null;
@@ -116,10 +119,7 @@ export class SeriesWriter {
       const index = Math.floor(count / CHUNK_POINTS);
       const stored = this.selectChunk.get(id, index);
       if (stored) {
-        const { n, x_first: first, x_last: last, x_data: xData, y_data: yData } = stored;
-        verify(stored.crc, chunkChecksum(index, n, first, last, xData, yData), "series chunk", () =>
-          places.chunk(key, index, n),
-        );
+        checkChunk({ key, count }, stored, index, throwDamage);
         chunk = {
           xs: decodeChunkX(stored.x_data, stored.n, stored.x_first, stored.x_last),
           ys: fromBlob(stored.y_data),
@@ -136,9 +136,7 @@ export class SeriesWriter {
     return SeriesTail.restore(state, chunk, (level, index) => {
       const block = this.selectBlock.get(id, level, index);
       if (!block) return null;
-      verify(block.crc, rollupChecksum(level, index, block.units), "series rollup", () =>
-        places.rollup(key, level, index),
-      );
+      verifyRollup(key, block, throwDamage);
       return fromBlob(block.units);
     });
   }
