@@ -9,6 +9,7 @@ import { assertRunAccess } from "../../auth/principal.js";
 import type { HistoryScanOptions } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { csvChunks } from "../history/csv-chunks.js";
+import { withFirstPage } from "../history/first-page.js";
 import { ndjsonChunks } from "../history/ndjson-chunks.js";
 import { parquetStream } from "../history/parquet-stream.js";
 import { textStream } from "../history/text-stream.js";
@@ -25,10 +26,9 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
     const params = parseInput(historyParamsSchema, c.req.query(), "query");
     if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
     const options = scanOptions(params);
-    const scan = (): AsyncIterable<string[]> => deps.store.scanHistory(ref, options);
     // Damage (STORE_CORRUPT) in the first page is answered as that error, before any byte is
     // sent; damage further on ends the scan with it and so cuts the transfer: never a clean end.
-    await firstPage(scan());
+    const scan = await withFirstPage(() => deps.store.scanHistory(ref, options));
     const name = fileName(ref, params.format);
     switch (params.format) {
       case "ndjson":
@@ -53,13 +53,6 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
-}
-
-/** Reads the first page of a scan (≤ 5,000 rows), and stops it there. */
-async function firstPage(pages: AsyncIterable<string[]>): Promise<void> {
-  const iterator = pages[Symbol.asyncIterator]();
-  await iterator.next();
-  await iterator.return?.();
 }
 
 function scanOptions(params: HistoryParams): HistoryScanOptions {
