@@ -2,10 +2,12 @@
  * The real install path, as a user outside this repository takes it: every package is packed with
  * `npm pack`, the tarballs are installed into fresh projects under the system temp directory (no
  * workspace links, no access to this repository's node_modules), and then:
- * - a server project runs `npx @stepwise/cli server`;
+ * - a server project that installed only `@stepwise/cli` runs `npx @stepwise/cli server`;
  * - a training project that installed only `@stepwise/sdk` (no native addon in its tree) runs the
  *   README's quickstart against that server, syncs an offline run with `npx stepwise sync`, and
  *   reads both back with `npx stepwise export`, compared with what the scripts logged.
+ * Each project names one tarball as its dependency; the other @stepwise/* packages it pulls in are
+ * mapped to their tarballs by npm "overrides", as the registry would serve them.
  * Needs the registry for the packages' own dependencies (zod, hono, better-sqlite3 …).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -14,10 +16,12 @@ import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseExtended } from "@stepwise/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PACKAGES = ["protocol", "sdk", "server", "web", "cli"] as const;
+type Package = (typeof PACKAGES)[number];
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
 
 interface Ran {
@@ -59,11 +63,26 @@ async function ok(
   return result.stdout;
 }
 
-async function newProject(parent: string, name: string, tarballs: readonly string[]): Promise<string> {
+/**
+ * A fresh project whose one dependency is `installed` (a package of PACKAGES); every other
+ * @stepwise/* package resolves to its tarball through "overrides", as if from the registry.
+ */
+async function newProject(parent: string, name: string, installed: Package): Promise<string> {
   const dir = join(parent, name);
   await mkdir(dir);
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name, private: true, type: "module" }));
-  await ok("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", ...tarballs], dir);
+  const spec = (pkg: Package) => `file:${tarballs.get(pkg) ?? ""}`;
+  const overrides = Object.fromEntries(
+    PACKAGES.filter((pkg) => pkg !== installed).map((pkg) => [`@stepwise/${pkg}`, spec(pkg)]),
+  );
+  const manifest = {
+    name,
+    private: true,
+    type: "module",
+    dependencies: { [`@stepwise/${installed}`]: spec(installed) },
+    overrides,
+  };
+  await writeFile(join(dir, "package.json"), JSON.stringify(manifest, null, 2));
+  await ok("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock"], dir);
   return dir;
 }
 
@@ -76,7 +95,7 @@ async function installedPackages(dir: string): Promise<string[]> {
 }
 
 let work = "";
-let tarballs = new Map<string, string>();
+let tarballs = new Map<Package, string>();
 let server: ChildProcess | undefined;
 let serverUrl = "";
 let training = "";
@@ -99,7 +118,7 @@ beforeAll(async () => {
     );
     tarballs.set(name, join(packed, out.trim().split("\n").at(-1) ?? ""));
   }
-  const serverProject = await newProject(work, "server-project", [...tarballs.values()]);
+  const serverProject = await newProject(work, "server-project", "cli");
   server = spawn("npx", ["@stepwise/cli", "server", "--port", "0", "--data", join(work, "data")], {
     cwd: serverProject,
     stdio: ["ignore", "pipe", "pipe"],
@@ -113,10 +132,7 @@ beforeAll(async () => {
     });
     server?.once("exit", (code) => reject(new Error(`npx @stepwise/cli server exited ${code}: ${out}`)));
   });
-  training = await newProject(work, "training-project", [
-    tarballs.get("protocol") ?? "",
-    tarballs.get("sdk") ?? "",
-  ]);
+  training = await newProject(work, "training-project", "sdk");
 }, INSTALL_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -183,12 +199,12 @@ describe("packed packages installed outside the repository", () => {
     const rows = jsonl
       .trim()
       .split("\n")
-      .map((line) => JSON.parse(line.replace(/\bNaN\b/g, '"NaN"')) as Record<string, unknown>);
+      .map((line) => parseExtended(line) as Record<string, unknown>);
     expect(rows).toHaveLength(1000);
     rows.forEach((row, step) => {
       expect(row._step).toBe(step);
       expect(row.loss).toBe(1 / (step + 1));
-      expect(row.nan).toBe(step === 7 ? "NaN" : step);
+      expect(row.nan).toBe(step === 7 ? Number.NaN : step);
     });
   });
 });
