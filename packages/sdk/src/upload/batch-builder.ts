@@ -18,7 +18,7 @@ import { PackedRowsBuilder, stringifyExtended } from "@stepwise/protocol";
 import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
 import { writerClaim } from "../identity/writer-id.js";
-import { shiftStep, type ContinuedRun } from "./sync-target.js";
+import { shiftPackedStep, shiftStep, type ContinuedRun } from "./sync-target.js";
 
 export interface SealedBatch {
   /** Everything but the history rows. */
@@ -141,10 +141,11 @@ export class BatchBuilder {
         if (fresh && this.offsets.history >= this.skip.below.history) {
           if (this.rows.rowCount === 0) this.historyStart = this.offsets.history;
           const keys = entry.keys;
-          // A shifted row is encoded anew; otherwise the log's bytes travel as they are.
-          if (entry.packed && this.continued === null)
-            this.rows.addRaw(entry.packed, (id) => keys[id] as string);
-          else this.rows.addObject(row, stringifyExtended);
+          const keyOf = (id: number): string => keys[id] as string;
+          // The log's bytes travel as they are (with `_step` moved when appended to a stored run).
+          if (!entry.packed) this.rows.addObject(row, stringifyExtended);
+          else if (this.continued === null) this.rows.addRaw(entry.packed, keyOf);
+          else this.rows.addRaw(shiftPackedStep(entry.packed, keyOf, this.continued.stepShift), keyOf);
           this.grow(size, entry);
           this.summaryDirty = true;
         }
@@ -199,15 +200,8 @@ export class BatchBuilder {
     if (this.run) batch.run = this.run;
     const history = this.rows.rowCount > 0 ? { offset: this.historyStart, packed: this.rows.build() } : null;
     if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
-    // Appended to a stored run, the replayed summary (of shifted rows) stands in for the snapshot.
-    const summary =
-      this.continued === null
-        ? (this.snapshot ?? (this.summaryDirty ? this.engine.toJSON() : null))
-        : this.snapshot !== null || this.summaryDirty
-          ? this.engine.toJSON()
-          : null;
-    if (summary !== null)
-      batch.summary = this.continued === null ? summary : { ...this.continued.summary, ...summary };
+    const summary = this.summaryToSend();
+    if (summary !== null) batch.summary = summary;
     if (preempting) batch.preempting = true;
     if (this.exit) batch.exit = this.exit;
     const sealed: SealedBatch = {
@@ -222,6 +216,14 @@ export class BatchBuilder {
     };
     this.clear();
     return sealed;
+  }
+
+  /** The whole summary when it changed: the snapshot, else the replay; merged over a stored run's. */
+  private summaryToSend(): Record<string, unknown> | null {
+    if (this.snapshot === null && !this.summaryDirty) return null;
+    if (this.continued === null) return this.snapshot ?? this.engine.toJSON();
+    // Appended to a stored run: the replay (of shifted rows) stands in for the snapshot.
+    return { ...this.continued.summary, ...this.engine.toJSON() };
   }
 
   private clear(): void {

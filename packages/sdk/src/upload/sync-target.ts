@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { TAG_NUMBER } from "@stepwise/protocol";
 
 export const SYNC_TARGET_FILE = "sync-target.json";
 
@@ -44,6 +45,25 @@ export function writeSyncTarget(runDir: string, target: SyncTarget): void {
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * A binary row of the run log (entry count first) with its `_step` moved by `shift`, copied:
+ * the row still travels packed, as the log holds it. `keyOf` names a row's key ids.
+ */
+export function shiftPackedStep(row: Uint8Array, keyOf: (id: number) => string, shift: number): Uint8Array {
+  const out = row.slice();
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const count = view.getUint32(0, true);
+  for (let e = 0, p = 4; e < count; e++) {
+    const isNumber = out[p + 4] === TAG_NUMBER;
+    if (isNumber && keyOf(view.getUint32(p, true)) === "_step") {
+      view.setFloat64(p + 5, view.getFloat64(p + 5, true) + shift, true);
+      break;
+    }
+    p += isNumber ? 13 : 9 + view.getUint32(p + 5, true);
+  }
+  return out;
 }
 
 /** A row with its `_step` moved by `shift` (rows without a numeric `_step` are left as they are). */
