@@ -1,19 +1,20 @@
 /**
  * The Store contract on the embedded SQLite store, each test on a fresh database in a fresh
  * temp directory; plus what only a file-backed store can show: data survives close and reopen
- * (a resolved applyBatch is on disk), series appends continue correctly after a reopen, and the
- * schema refuses a database from a newer Stepwise.
+ * (a resolved applyBatch is on disk), series appends continue correctly after a reopen, the
+ * schema refuses a database from a newer Stepwise, and every key method reports a damaged keys
+ * table as STORE_CORRUPT.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { CorruptDataError } from "@stepwise/protocol";
+import { CorruptDataError, StoreCorruptError } from "@stepwise/protocol";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
 import { expectBucketsMatchPoints, rows, runRef, scanAll } from "./store-contract/contract-setup.js";
 import { storeContract } from "./store-contract/store-contract.js";
-import { downgradeTo } from "./store-damage.js";
+import { downgradeTo, smashRootPage } from "./store-damage.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -95,5 +96,31 @@ describe("SqliteStore", () => {
     db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)").run();
     db.close();
     await expect(openSqliteStore(path)).rejects.toBeInstanceOf(CorruptDataError);
+  });
+
+  it("reports a damaged keys table as STORE_CORRUPT from every key method, not as SQLite's error", async () => {
+    const path = tempDbPath();
+    const store = await openSqliteStore(path);
+    for (const id of ["a", "b"])
+      await store.createApiKey(
+        { id, name: id, entity: "e", admin: true, createdAt: 1, lastUsedAt: null },
+        `hash-${id}`,
+      );
+    await store.close();
+    smashRootPage(path, "api_keys");
+    const damaged = await openSqliteStore(path, { quickCheck: false });
+    try {
+      for (const call of [
+        () => damaged.listApiKeys(),
+        () => damaged.revokeApiKey("a"),
+        () => damaged.findApiKeyByHash("hash-b"),
+      ]) {
+        const error: unknown = await call().catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreCorruptError);
+        expect((error as StoreCorruptError).message).toContain(path);
+      }
+    } finally {
+      await damaged.close();
+    }
   });
 });

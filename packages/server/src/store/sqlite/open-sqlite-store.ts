@@ -13,7 +13,7 @@ import { openFailure, quickCheck } from "./open-check.js";
 import { migrate } from "./schema.js";
 import { settle } from "./settle.js";
 import { SqliteStore } from "./sqlite-store.js";
-import { sqliteStorageFull, withStorageErrors } from "./sqlite-storage-errors.js";
+import { sqliteStorageFull } from "./sqlite-storage-errors.js";
 
 export interface SqliteStoreOptions {
   /** How long a statement waits for another connection's lock before failing. Default 5,000 ms. */
@@ -41,7 +41,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma("foreign_keys = ON");
       if (options.quickCheck !== false) quickCheck(db, path);
       migrate(db, Date.now() / 1000);
-      return withStorageErrors<Store>(new SqliteStore(db), path);
+      return new SqliteStore(db);
     } catch (error) {
       db.close();
       throw sqliteStorageFull(error, path) ?? openFailure(error, path);

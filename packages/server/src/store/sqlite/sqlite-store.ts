@@ -3,8 +3,9 @@
  * better-sqlite3 is synchronous, so each method does its work at once and returns a settled
  * promise; a write blocks the event loop for its transaction (see docs/storage.md for how long).
  * One process writes a database file (the series tail cache assumes so); others may read it.
- * Damage met on the way (a row failing its checksum, SQLite finding the file corrupt) comes back
- * as STORE_CORRUPT naming the run (store-corruption.ts).
+ * Every method goes through `work`, which reports a full disk as StorageFullError and damage met
+ * on the way (a row failing its checksum, SQLite finding the file corrupt) as STORE_CORRUPT
+ * naming the run (sqlite-storage-errors.ts).
  */
 import type Database from "better-sqlite3";
 import { NotFoundError, type RunRef } from "@stepwise/protocol";
@@ -37,7 +38,7 @@ import { readOrCreateInstanceId } from "./instance-id.js";
 import { settle } from "./settle.js";
 import { SeriesSource } from "./series-source.js";
 import { SeriesWriter } from "./series-writer.js";
-import { guarded } from "./store-corruption.js";
+import { asStoreError } from "./sqlite-storage-errors.js";
 
 export class SqliteStore implements Store {
   readonly instanceId: string;
@@ -135,15 +136,24 @@ export class SqliteStore implements Store {
     return this.work(null, () => this.apiKeys.total());
   }
   listApiKeys(): Promise<StoredApiKey[]> {
-    return settle(() => this.apiKeys.all());
+    return this.work(null, () => this.apiKeys.all());
   }
   revokeApiKey(id: string): Promise<StoredApiKey | null> {
-    return settle(() => this.apiKeys.revoke(id));
+    return this.work(null, () => this.apiKeys.revoke(id));
   }
 
-  /** Runs synchronous work as a settled promise, damage reported as STORE_CORRUPT naming `ref`. */
+  /**
+   * Runs synchronous work as a settled promise; a full disk is reported as StorageFullError,
+   * damage as STORE_CORRUPT naming `ref`.
+   */
   private work<T>(ref: RunRef | null, work: () => T): Promise<T> {
-    return settle(() => guarded(this.db.name, ref, work));
+    return settle(() => {
+      try {
+        return work();
+      } catch (error) {
+        throw asStoreError(error, this.db.name, ref);
+      }
+    });
   }
 
   close(): Promise<void> {
