@@ -6,7 +6,6 @@
  * frames; sync reports rows recovered, uploaded and unreadable, marks the run synced to that
  * server only when the server has every readable row, and exits 0 only then.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -14,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
 import { init } from "@stepwise/sdk";
 import { flipBit, listFrames, type LogFrame } from "../support/log-frames.js";
-import { BIN, runCli } from "./run-cli.js";
+import { fetchHistory, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { runCli } from "./run-cli.js";
 import { runCliWith } from "./spawn-cli.js";
 
 const ROWS = 20_000;
@@ -24,25 +24,15 @@ function tempDir(): string {
   made.push(dir);
   return dir;
 }
-let server: ChildProcess;
+let server: ServerProcess | undefined;
 let url = "";
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", tempDir()], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    server.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  server = await startServerProcess(tempDir());
+  url = server.url;
 });
-afterAll(() => {
-  server.kill("SIGTERM");
+afterAll(async () => {
+  await server?.kill("SIGTERM");
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -105,9 +95,7 @@ function parseLines(text: string): Array<Record<string, unknown>> {
 }
 
 async function serverRows(id: string): Promise<Array<Record<string, unknown>>> {
-  const response = await fetch(`${url}/api/v1/runs/local/corrupt/${id}/history?format=ndjson`);
-  expect(response.status).toBe(200);
-  return parseLines(await response.text());
+  return (await fetchHistory(url, { entity: "local", project: "corrupt", id })).map(userRow);
 }
 
 interface SyncJson {

@@ -3,11 +3,12 @@
  * offline runs arrive exactly, a second sync sends nothing, --json prints one object per run,
  * and without arguments it takes every unsynced run under $STEPWISE_DIR/stepwise.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
 import { init, iterateHistory } from "@stepwise/sdk";
+import { startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { BIN, runCli } from "./run-cli.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,25 +20,15 @@ function tempDir(): string {
   made.push(dir);
   return dir;
 }
-let server: ChildProcess;
+let server: ServerProcess | undefined;
 let url = "";
 
 beforeAll(async () => {
-  server = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", tempDir()], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  url = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    server.stdout?.on("data", (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve(match[1]);
-    });
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  server = await startServerProcess(tempDir());
+  url = server.url;
 });
-afterAll(() => {
-  server.kill("SIGTERM");
+afterAll(async () => {
+  await server?.kill("SIGTERM");
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
