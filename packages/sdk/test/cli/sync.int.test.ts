@@ -7,8 +7,8 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
-import { init, iterateHistory } from "@stepwise/sdk";
-import { startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { init } from "@stepwise/sdk";
+import { fetchHistory, startServerProcess, type ServerProcess } from "../support/server-process.js";
 import { BIN, runCli } from "./run-cli.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,21 +32,34 @@ afterAll(async () => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
 });
 
-async function offlineRun(dir: string, rows: number): Promise<{ dir: string; id: string }> {
-  const run = await init({ mode: "offline", dir, project: "sync", settings: { silent: true } });
-  for (let i = 0; i < rows; i++) run.log({ loss: 1 / (i + 1), nested: { v: i }, bad: i === 3 ? NaN : i });
-  run.summary.set("best", 0.5);
-  await run.finish();
-  return { dir: run.dir, id: run.id };
+interface Logged {
+  dir: string;
+  id: string;
+  /** Each row as logged, with its step. */
+  rows: Array<Record<string, unknown>>;
 }
 
-async function serverHistory(id: string): Promise<unknown[]> {
-  const response = await fetch(`${url}/api/v1/runs/local/sync/${id}/history?format=ndjson`);
-  const text = await response.text();
-  return text
-    .split("\n")
-    .filter((line) => line !== "")
-    .map((line) => parseExtended(line));
+async function offlineRun(dir: string, count: number): Promise<Logged> {
+  const run = await init({ mode: "offline", dir, project: "sync", settings: { silent: true } });
+  const rows: Array<Record<string, unknown>> = [];
+  for (let i = 0; i < count; i++) {
+    const values = { loss: 1 / (i + 1), nested: { v: i }, bad: i === 3 ? NaN : i };
+    run.log(values);
+    rows.push({ _step: i, ...values });
+  }
+  run.summary.set("best", 0.5);
+  await run.finish();
+  return { dir: run.dir, id: run.id, rows };
+}
+
+/** The server's rows without the SDK's _runtime and _timestamp. */
+async function serverRows(id: string): Promise<Array<Record<string, unknown>>> {
+  const rows = await fetchHistory(url, { entity: "local", project: "sync", id });
+  return rows.map(({ _runtime, _timestamp, ...rest }) => {
+    void _runtime;
+    void _timestamp;
+    return rest;
+  });
 }
 
 describe("stepwise sync", () => {
@@ -64,7 +77,7 @@ describe("stepwise sync", () => {
     const byRun = (run: { id: string }) => results.find((result) => result["run"] === `local/sync/${run.id}`);
     expect(byRun(a)).toMatchObject({ status: "synced", crashed: false, dir: a.dir });
     expect(byRun(b)).toMatchObject({ status: "synced", crashed: false, dir: b.dir });
-    for (const run of [a, b]) expect(await serverHistory(run.id)).toEqual([...iterateHistory(run.dir)]);
+    for (const run of [a, b]) expect(await serverRows(run.id)).toEqual(run.rows);
     const response = await fetch(`${url}/api/v1/runs/local/sync/${a.id}`);
     const stored = parseExtended(await response.text()) as Record<string, unknown>;
     expect(stored).toMatchObject({ state: "finished", summary: { best: 0.5 } });
