@@ -8,7 +8,7 @@
  * Bodies are extended JSON (NaN, Infinity, -Infinity as bare tokens), optionally gzip-encoded.
  */
 import { z } from "zod";
-import { LIMITS, MAX_KEY_LENGTH, nameSchema } from "./limits.js";
+import { LIMITS, MAX_KEY_LENGTH, nameSchema, UNSAFE_NAME_CHARACTERS } from "./limits.js";
 import {
   configRecordSchema,
   metricRecordSchema,
@@ -19,25 +19,29 @@ import {
 
 // No control or bidirectional-text characters (limits.ts), and not "." or ".." (names become URL
 // path segments and file-store keys).
-export const NAME_PATTERN =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
-  /^(?!\.{1,2}$)[^/\\#?%:\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{1,128}$/;
-export const RUN_ID_PATTERN =
-  // eslint-disable-next-line no-control-regex -- as above
-  /^(?!\.{1,2}$)[^:;,#?/'\\\s%\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069](?:[^:;,#?/'\\%\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]{0,126}[^:;,#?/'\\\s%\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069])?$/;
+const NAME_CHARACTER = String.raw`[^/\\#?%:${UNSAFE_NAME_CHARACTERS}]`;
+export const NAME_PATTERN = new RegExp(
+  String.raw`^(?!\.{1,2}$)${NAME_CHARACTER}{1,${LIMITS.entityNameLength}}$`,
+);
+// A run id also refuses ; , ' and whitespace at either end.
+const RUN_ID_CHARACTER = String.raw`[^:;,#?/'\\%${UNSAFE_NAME_CHARACTERS}]`;
+const RUN_ID_END = String.raw`[^:;,#?/'\\\s%${UNSAFE_NAME_CHARACTERS}]`;
+export const RUN_ID_PATTERN = new RegExp(
+  String.raw`^(?!\.{1,2}$)${RUN_ID_END}(?:${RUN_ID_CHARACTER}{0,${LIMITS.runIdLength - 2}}${RUN_ID_END})?$`,
+);
 
 export const entityNameSchema = z
   .string()
   .regex(
     NAME_PATTERN,
-    "1–128 characters, none of / \\ # ? % : and no control or bidirectional-text character",
+    `1–${LIMITS.entityNameLength} characters, none of / \\ # ? % : and no control or bidirectional-text character`,
   );
 export const projectNameSchema = entityNameSchema;
 export const runIdSchema = z
   .string()
   .regex(
     RUN_ID_PATTERN,
-    "1–128 characters, none of : ; , # ? / ' \\, no surrounding spaces, no control or bidirectional-text character",
+    `1–${LIMITS.runIdLength} characters, none of : ; , # ? / ' \\, no surrounding spaces, no control or bidirectional-text character`,
   );
 
 export const runRefSchema = z.object({

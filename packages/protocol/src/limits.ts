@@ -53,17 +53,17 @@ export const MAX_VALUE_DEPTH = LIMITS.valueDepth;
  */
 export const MAX_BODY_DEPTH = MAX_VALUE_DEPTH + 10;
 
-/** The names a user gives and the web UI shows; each is refused with control or bidi characters. */
-export type NameField = "name" | "group" | "jobType" | "tag" | "project" | "entity" | "runId";
+/**
+ * The names a user gives and the web UI shows; each is refused with control or bidi characters.
+ * Entity, project and run id have their own patterns (`NAME_PATTERN`, `RUN_ID_PATTERN`).
+ */
+export type NameField = "name" | "group" | "jobType" | "tag";
 
 const NAME_RULES: Record<NameField, { what: string; min: number; max: number }> = {
   name: { what: "run name", min: 1, max: LIMITS.runNameLength },
   group: { what: "group", min: 0, max: LIMITS.groupLength },
   jobType: { what: "job type", min: 0, max: LIMITS.jobTypeLength },
   tag: { what: "tag", min: 1, max: LIMITS.tagLength },
-  project: { what: "project name", min: 1, max: LIMITS.entityNameLength },
-  entity: { what: "entity name", min: 1, max: LIMITS.entityNameLength },
-  runId: { what: "run id", min: 1, max: LIMITS.runIdLength },
 };
 
 /**
@@ -71,9 +71,9 @@ const NAME_RULES: Record<NameField, { what: string; min: number; max: number }> 
  * LRM, RLM, the embeddings and overrides U+202A–U+202E, the isolates U+2066–U+2069): in a name
  * they hide or reorder what a reader sees ("Trojan Source"), so a run could pass for another.
  */
-export const UNSAFE_NAME_CHARACTER =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they are refused
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+export const UNSAFE_NAME_CHARACTERS = String.raw`\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069`;
+/** One of `UNSAFE_NAME_CHARACTERS` (the set is a regex character-class body, for building patterns). */
+export const UNSAFE_NAME_CHARACTER = new RegExp(`[${UNSAFE_NAME_CHARACTERS}]`);
 
 /** `U+202E` for the first unsafe character of `text`, or null. */
 export function unsafeCharacterIn(text: string): string | null {
@@ -85,7 +85,6 @@ export function unsafeCharacterIn(text: string): string | null {
 /**
  * What is wrong with `value` as a name of kind `field`, as a phrase that names the limit and
  * the fix ("is 300 characters; at most 256 are allowed, shorten it"), or null when it is fine.
- * Entity, project and run id have further character rules (`NAME_PATTERN`, `RUN_ID_PATTERN`).
  */
 export function nameProblem(field: NameField, value: unknown): string | null {
   const rule = NAME_RULES[field];
@@ -101,7 +100,7 @@ export function nameProblem(field: NameField, value: unknown): string | null {
 
 /** What is wrong with a key (of a row, config or summary, at any level), or null. */
 export function keyProblem(key: string): string | null {
-  if (key.length === 0) return "is empty; a key has 1–1,024 characters";
+  if (key.length === 0) return `is empty; a key has 1–${LIMITS.keyLength} characters`;
   if (key.length > LIMITS.keyLength)
     return `is ${key.length} characters long; a key has at most ${LIMITS.keyLength}: shorten it`;
   return null;
