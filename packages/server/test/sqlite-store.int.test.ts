@@ -2,7 +2,8 @@
  * The Store contract on the embedded SQLite store, each test on a fresh database in a fresh
  * temp directory; plus what only a file-backed store can show: data survives close and reopen
  * (a resolved applyBatch is on disk), series appends continue correctly after a reopen, the
- * schema refuses a database from a newer Stepwise, and every key method reports a damaged keys
+ * instance id is made once by a migration and kept, the schema refuses a database from a newer
+ * Stepwise, and every key method reports a damaged keys
  * table as STORE_CORRUPT.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -12,6 +13,7 @@ import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
 import { CorruptDataError, StoreCorruptError } from "@stepwise/protocol";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
+import { SCHEMA_VERSION } from "../src/store/sqlite/schema.js";
 import { expectBucketsMatchPoints, rows, runRef, scanAll } from "./store-contract/contract-setup.js";
 import { storeContract } from "./store-contract/store-contract.js";
 import { downgradeTo, smashRootPage } from "./store-damage.js";
@@ -87,6 +89,32 @@ describe("SqliteStore", () => {
       (await migrated.getRun({ entity: "e", project, runId }))?.ordinal;
     expect([await ordinal("p", "a"), await ordinal("q", "b"), await ordinal("p", "c")]).toEqual([1, 1, 2]);
     await migrated.close();
+  });
+
+  it("makes its instance id once (migration 6), and keeps the one a store had before that migration", async () => {
+    const path = tempDbPath();
+    const idOf = async (): Promise<string> => {
+      const store = await openSqliteStore(path);
+      await store.close();
+      return store.instanceId;
+    };
+    const id = await idOf();
+    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(await idOf()).toBe(id);
+    // A store of schema 5 whose id an older server made outside the migrations: kept.
+    downgradeTo(path, 5);
+    expect(await idOf()).toBe(id);
+    const db = new Database(path);
+    expect(db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get()).toEqual({
+      v: SCHEMA_VERSION,
+    });
+    // A store of schema 5 that never had one gets a new one, kept from then on.
+    db.prepare("DELETE FROM schema_migrations WHERE version > 5").run();
+    db.exec("DROP TABLE server_instance");
+    db.close();
+    const made = await idOf();
+    expect(made).not.toBe(id);
+    expect(await idOf()).toBe(made);
   });
 
   it("refuses a database written by a newer schema", async () => {

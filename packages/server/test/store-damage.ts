@@ -153,7 +153,8 @@ export function smashRootPage(path: string, table: string): void {
 
 /**
  * The store as schema version `version` left it: the columns and indexes that later migrations
- * added are dropped and their versions forgotten, so that opening it runs them again.
+ * added are dropped and their versions forgotten, so that opening it runs them again (the
+ * instance id table is left, as the server made it before migration 6 existed).
  */
 export function downgradeTo(path: string, version: number): void {
   edit(path, (db) => {
@@ -162,9 +163,11 @@ export function downgradeTo(path: string, version: number): void {
       for (const statement of [...migration.statements].reverse()) {
         const column = /^ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(statement);
         const index = /^CREATE INDEX (\w+)/.exec(statement);
+        // Statements that keep what is there (IF NOT EXISTS, OR IGNORE) are left: they run again as well.
+        const kept = /^(CREATE TABLE IF NOT EXISTS|INSERT OR IGNORE) /.test(statement);
         if (column) db.exec(`ALTER TABLE ${column[1]} DROP COLUMN ${column[2]}`);
         else if (index) db.exec(`DROP INDEX ${index[1]}`);
-        else if (!statement.startsWith("UPDATE ")) throw new Error(`cannot undo: ${statement}`);
+        else if (!statement.startsWith("UPDATE ") && !kept) throw new Error(`cannot undo: ${statement}`);
       }
     }
     db.prepare("DELETE FROM schema_migrations WHERE version > ?").run(version);

@@ -20,10 +20,12 @@
  * - `run_files`, `api_keys`: plain records.
  * - `crc` (version 4) on history blocks, series chunks and rollups: a CRC32 of the row's content
  *   and place (checksum.ts), checked on every read, so a damaged row is reported, never served.
+ * - `server_instance` (version 6): the store's instance id (instance-id.ts), one row.
  *
  * Portability: plain SQL types and `INSERT … ON CONFLICT … DO UPDATE`, which PostgreSQL shares;
  * `WITHOUT ROWID` is SQLite-only (drop it there), BLOB becomes bytea, REAL double precision.
  */
+import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { CorruptDataError } from "@stepwise/protocol";
 import { registerChecksumFunctions } from "./checksum.js";
@@ -173,6 +175,20 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     version: 5,
     statements: ["ALTER TABLE runs ADD COLUMN writer TEXT"],
   },
+  {
+    // The store's instance id (instance-id.ts; version 6), made once. Stores opened before this
+    // migration existed may have the table and their id already: both statements keep them.
+    version: 6,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS server_instance (
+        one INTEGER PRIMARY KEY CHECK (one = 1),
+        id TEXT NOT NULL,
+        created_at REAL NOT NULL
+      )`,
+      `INSERT OR IGNORE INTO server_instance (one, id, created_at)
+       VALUES (1, stepwise_random_uuid(), (julianday('now') - 2440587.5) * 86400.0)`,
+    ],
+  },
 ];
 
 /** The newest schema version this code writes. */
@@ -190,7 +206,10 @@ export function migrate(db: Database.Database, now: number): void {
     );
   }
   const record = db.prepare("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)");
-  if (current < SCHEMA_VERSION) registerChecksumFunctions(db);
+  if (current < SCHEMA_VERSION) {
+    registerChecksumFunctions(db);
+    db.function("stepwise_random_uuid", { deterministic: false }, () => randomUUID());
+  }
   for (const migration of MIGRATIONS) {
     if (migration.version <= current) continue;
     db.transaction(() => {

@@ -34,7 +34,7 @@ import { HistoryReader } from "./history-reader.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
 import { querySeries } from "./series-query.js";
-import { readOrCreateInstanceId } from "./instance-id.js";
+import { readInstanceId } from "./instance-id.js";
 import { settle } from "./settle.js";
 import { SeriesSource } from "./series-source.js";
 import { SeriesWriter } from "./series-writer.js";
@@ -54,7 +54,7 @@ export class SqliteStore implements Store {
   private readonly update: (ref: RunRef, patch: RunPatch) => StoredRun;
 
   constructor(private readonly db: Database.Database) {
-    this.instanceId = readOrCreateInstanceId(db);
+    this.instanceId = readInstanceId(db);
     this.runs = new RunTable(db);
     this.runList = new RunList(db);
     this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db));
