@@ -4,7 +4,6 @@ import {
   entityNameSchema,
   ingestBatchSchema,
   keyProblem,
-  LIMITS,
   nameProblem,
   notesProblem,
   runIdSchema,
@@ -19,19 +18,19 @@ function nested(depth: number, leaf: unknown = 1): unknown {
 }
 
 describe("the limits table", () => {
-  it("holds the numbers the server has always enforced", () => {
-    expect(LIMITS).toMatchObject({
-      runNameLength: 256,
-      groupLength: 256,
-      jobTypeLength: 256,
-      tagLength: 64,
-      tags: 256,
-      notesLength: 1_000_000,
-      keyLength: 1024,
-      valueDepth: 100,
-      entityNameLength: 128,
-      runIdLength: 128,
-    });
+  it("accepts entity, project and run ids of 128 characters and refuses 129", () => {
+    expect(entityNameSchema.safeParse("e".repeat(128)).success).toBe(true);
+    expect(entityNameSchema.safeParse("e".repeat(129)).success).toBe(false);
+    expect(runIdSchema.safeParse("r".repeat(128)).success).toBe(true);
+    expect(runIdSchema.safeParse("r".repeat(129)).success).toBe(false);
+    expect(runIdSchema.safeParse(`r${" ".repeat(126)}r`).success).toBe(true);
+    expect(runIdSchema.safeParse(`${"r".repeat(127)} `).success).toBe(false);
+  });
+
+  it("accepts 256 tags on a run and refuses 257", () => {
+    const tags = (count: number) => Array.from({ length: count }, (_, i) => `t${i}`);
+    expect(ingestBatchSchema.safeParse({ run: { tags: tags(256) } }).success).toBe(true);
+    expect(ingestBatchSchema.safeParse({ run: { tags: tags(257) } }).success).toBe(false);
   });
 
   it("accepts names up to the limit and refuses one character more, naming the limit", () => {
