@@ -43,7 +43,9 @@ export class RunSummary {
       const value = normalizeValue(raw, path, SUMMARY_OPTIONS);
       if (value === OMIT) continue;
       // Stored at the end of its path: the path's own levels count towards the value's limit.
-      if (deeperThan(value, MAX_VALUE_DEPTH - (path.length - 1)))
+      // normalizeValue already refused more than MAX_VALUE_DEPTH levels, so only a nested path
+      // (one that adds levels) needs another walk.
+      if (path.length > 1 && deeperThan(value, MAX_VALUE_DEPTH - (path.length - 1)))
         throw new InvalidDataError(
           `summary: the value at "${path.join(".").slice(0, 200)}" nests deeper than ${MAX_VALUE_DEPTH} levels counted from "${path[0]}"; flatten it`,
         );
