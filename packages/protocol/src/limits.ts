@@ -144,21 +144,19 @@ export function valuesProblem(values: Record<string, unknown>): { key: string; m
     if (keyIssue !== null) return { key, message: `the key ${keyIssue}` };
     const value = values[key];
     if (typeof value !== "object" || value === null) continue;
-    if (deeperThan(value, MAX_VALUE_DEPTH))
-      return {
-        key,
-        message: `nests deeper than ${MAX_VALUE_DEPTH} levels of objects and arrays; flatten it (log its leaves under separate keys)`,
-      };
-    const nested = nestedKeyProblem(value);
+    const nested = nestedProblem(value);
     if (nested !== null) return { key, message: nested };
   }
   return null;
 }
 
-function nestedKeyProblem(value: object): string | null {
-  const stack: object[] = [value];
+/** One walk over a value's objects and arrays: a level past `MAX_VALUE_DEPTH`, or a bad key. */
+function nestedProblem(value: object): string | null {
+  const stack: Array<[object, number]> = [[value, 1]];
   while (stack.length > 0) {
-    const current = stack.pop() as object;
+    const [current, depth] = stack.pop() as [object, number];
+    if (depth > MAX_VALUE_DEPTH)
+      return `nests deeper than ${MAX_VALUE_DEPTH} levels of objects and arrays; flatten it (log its leaves under separate keys)`;
     const isArray = Array.isArray(current);
     for (const key in current) {
       if (!isArray) {
@@ -166,7 +164,7 @@ function nestedKeyProblem(value: object): string | null {
         if (issue !== null) return `holds a key that ${issue}`;
       }
       const member = (current as Record<string, unknown>)[key];
-      if (typeof member === "object" && member !== null) stack.push(member);
+      if (typeof member === "object" && member !== null) stack.push([member, depth + 1]);
     }
   }
   return null;
