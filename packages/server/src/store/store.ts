@@ -190,6 +190,10 @@ export interface StoredApiKey {
   lastUsedAt: number | null;
 }
 
+/** What revokeApiKey did: revoked the key, found none with that id, or kept the last admin key. */
+export type RevokeApiKeyResult =
+  { kind: "revoked"; key: StoredApiKey } | { kind: "unknown" } | { kind: "last-admin"; key: StoredApiKey };
+
 export interface Store {
   /** This store's id: generated once with the store and kept with its data (clients key their sync state by it). */
   readonly instanceId: string;
@@ -230,8 +234,11 @@ export interface Store {
   countApiKeys(): Promise<number>;
   /** Every key, oldest first. */
   listApiKeys(): Promise<StoredApiKey[]>;
-  /** Removes the key, so that it authenticates nothing from now on; resolves to it, or null if unknown. */
-  revokeApiKey(id: string): Promise<StoredApiKey | null>;
+  /**
+   * Removes the key, so that it authenticates nothing from now on, unless it is the last admin
+   * key (one admin key always remains): the check and the removal are one transaction.
+   */
+  revokeApiKey(id: string): Promise<RevokeApiKeyResult>;
 
   close(): Promise<void>;
 }

@@ -63,17 +63,14 @@ export function apiKeyRoutes(deps: AppDeps, log: (line: string) => void): Hono<A
     assertAdmin(c.get("principal"), "revoking API keys");
     const id = parseInput(keyIdSchema, c.req.param("id"), "path.id");
     const inAdminKeyFile = await adminKeyFileHolds(deps.store, deps.config.dataDir, id);
-    // No real I/O between the check and the delete (SQLite answers synchronously), so two
-    // revocations cannot both pass the last-admin check.
-    const keys = await deps.store.listApiKeys();
-    const key = keys.find((k) => k.id === id);
-    if (key === undefined)
+    const result = await deps.store.revokeApiKey(id);
+    if (result.kind === "unknown")
       throw new NotFoundError(`no API key has id '${id}'; 'GET /api/v1/keys' lists them`);
-    if (key.admin && keys.filter((k) => k.admin).length === 1)
+    const { key } = result;
+    if (result.kind === "last-admin")
       throw new UsageError(
         `key '${id}' (${key.name}) is the last admin key; create another admin key first, then revoke this one`,
       );
-    await deps.store.revokeApiKey(id);
     log(`API key ${id} (${key.name}, entity ${key.entity}) revoked`);
     if (inAdminKeyFile)
       log(`Removed ${await removeAdminKeyFile(deps.config.dataDir)}: the key it held was revoked`);

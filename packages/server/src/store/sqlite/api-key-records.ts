@@ -1,9 +1,10 @@
 /**
  * API key records. Only a hash of each secret is stored; lookups are by that hash (unique).
- * Revoking deletes the row: the next request with that key finds nothing and is refused.
+ * Revoking deletes the row: the next request with that key finds nothing and is refused. The
+ * last admin key is never revoked: the check and the delete are one write transaction.
  */
 import type Database from "better-sqlite3";
-import type { StoredApiKey } from "../store.js";
+import type { RevokeApiKeyResult, StoredApiKey } from "../store.js";
 
 interface KeyRow {
   id: string;
@@ -24,6 +25,8 @@ export class ApiKeyRecords {
   private readonly everyKey: Database.Statement<[], KeyRow>;
   private readonly byId: Database.Statement<[string], KeyRow>;
   private readonly remove: Database.Statement<[string]>;
+  private readonly adminCount: Database.Statement<[], { n: number }>;
+  private readonly revokeKey: Database.Transaction<(id: string) => RevokeApiKeyResult>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -42,6 +45,15 @@ export class ApiKeyRecords {
       "SELECT id, name, entity, admin, created_at, last_used_at FROM api_keys WHERE id = ?",
     );
     this.remove = db.prepare("DELETE FROM api_keys WHERE id = ?");
+    this.adminCount = db.prepare("SELECT COUNT(*) AS n FROM api_keys WHERE admin != 0");
+    this.revokeKey = db.transaction((id: string): RevokeApiKeyResult => {
+      const row = this.byId.get(id);
+      if (!row) return { kind: "unknown" };
+      const key = keyOf(row);
+      if (key.admin && (this.adminCount.get() as { n: number }).n <= 1) return { kind: "last-admin", key };
+      this.remove.run(id);
+      return { kind: "revoked", key };
+    });
   }
 
   create(key: StoredApiKey, secretHash: string): void {
@@ -65,12 +77,9 @@ export class ApiKeyRecords {
     return this.everyKey.all().map(keyOf);
   }
 
-  /** Deletes the key; returns what it was, or null when no key has this id. */
-  revoke(id: string): StoredApiKey | null {
-    const row = this.byId.get(id);
-    if (!row) return null;
-    this.remove.run(id);
-    return keyOf(row);
+  /** Deletes the key unless it is the last admin key (BEGIN IMMEDIATE: no writer between). */
+  revoke(id: string): RevokeApiKeyResult {
+    return this.revokeKey.immediate(id);
   }
 
   touchKey(id: string, now: number): void {

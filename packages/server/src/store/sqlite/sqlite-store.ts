@@ -17,6 +17,7 @@ import type {
   RunListPage,
   RunListQuery,
   RunPatch,
+  RevokeApiKeyResult,
   SeriesQuery,
   SeriesResult,
   Store,
@@ -138,7 +139,7 @@ export class SqliteStore implements Store {
   listApiKeys(): Promise<StoredApiKey[]> {
     return this.work(null, () => this.apiKeys.all());
   }
-  revokeApiKey(id: string): Promise<StoredApiKey | null> {
+  revokeApiKey(id: string): Promise<RevokeApiKeyResult> {
     return this.work(null, () => this.apiKeys.revoke(id));
   }
 
