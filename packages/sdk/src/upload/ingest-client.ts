@@ -37,9 +37,11 @@ export type SendResult =
   | { kind: "gap"; stream: StreamName | null; expected: number | null }
   | Failure;
 
-/** What resuming and gap recovery need of the stored run. */
+/** What resuming, gap recovery and `stepwise sync` need of the stored run. */
 export interface ServerRun {
   name: string;
+  state: string;
+  exitCode: number | null;
   lastStep: number | null;
   summary: Record<string, unknown>;
   config: Record<string, unknown>;
@@ -48,6 +50,9 @@ export interface ServerRun {
 }
 
 export type LookupResult = { kind: "found"; run: ServerRun } | { kind: "missing" } | Failure;
+
+/** The server's instance id (`GET /viewer`); `url:<base URL>` for a server too old to have one. */
+export type ViewerResult = { kind: "ok"; serverId: string } | Failure;
 
 export interface EncodedBatch {
   body: Buffer;
@@ -125,6 +130,14 @@ export class IngestClient {
     return run ? { kind: "found", run } : { kind: "fatal", status: answer.status, message: "unexpected run" };
   }
 
+  async viewer(): Promise<ViewerResult> {
+    const answer = await this.request(apiPaths.viewer(), { method: "GET", headers: {} });
+    if ("kind" in answer) return answer;
+    if (answer.status >= 300) return classify(answer.status, answer.body, answer.retryAfterMs);
+    const serverId = (answer.body as { serverId?: unknown } | null)?.serverId;
+    return { kind: "ok", serverId: typeof serverId === "string" ? serverId : `url:${this.target.baseUrl}` };
+  }
+
   private async request(
     path: string,
     init: { method: string; headers: Record<string, string>; body?: Buffer },
@@ -196,6 +209,8 @@ function toServerRun(body: unknown): ServerRun | null {
     typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
   return {
     name: typeof run["name"] === "string" ? run["name"] : "",
+    state: typeof run["state"] === "string" ? run["state"] : "",
+    exitCode: typeof run["exitCode"] === "number" ? run["exitCode"] : null,
     lastStep: typeof run["lastStep"] === "number" ? run["lastStep"] : null,
     summary: object(run["summary"]),
     config: object(run["config"]),

@@ -5,9 +5,9 @@
  * keeps the others, so a run synced to several servers resumes with each where it stopped.
  * Replaced atomically; an unreadable file is as good as none (the server is asked anyway).
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { readUploadState, type UploadState } from "./upload-state.js";
+import { parseUploadState, readUploadState, writeFileAtomic, type UploadState } from "./upload-state.js";
 
 export const SYNC_STATE_FILE = "sync-state.json";
 
@@ -24,35 +24,23 @@ export function saveServerState(runDir: string, state: UploadState): void {
   if (state.serverId === null) return;
   const all = readAll(runDir);
   all[state.serverId] = state;
-  const file = join(runDir, SYNC_STATE_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify({ version: 1, servers: all }) + "\n");
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(join(runDir, SYNC_STATE_FILE), JSON.stringify({ version: 1, servers: all }) + "\n");
 }
 
 function readAll(runDir: string): Record<string, UploadState> {
   const file = join(runDir, SYNC_STATE_FILE);
   if (!existsSync(file)) return {};
+  let servers: unknown;
   try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as { servers?: unknown };
-    const servers = parsed.servers;
-    if (typeof servers !== "object" || servers === null) return {};
-    const out: Record<string, UploadState> = {};
-    for (const [id, state] of Object.entries(servers as Record<string, unknown>))
-      if (isState(state)) out[id] = state;
-    return out;
+    servers = (JSON.parse(readFileSync(file, "utf8")) as { servers?: unknown }).servers;
   } catch {
     return {};
   }
-}
-
-function isState(value: unknown): value is UploadState {
-  if (typeof value !== "object" || value === null) return false;
-  const state = value as Partial<UploadState>;
-  return typeof state.logOffset === "number" && typeof state.offsets === "object" && state.offsets !== null;
+  if (typeof servers !== "object" || servers === null) return {};
+  const out: Record<string, UploadState> = {};
+  for (const [id, value] of Object.entries(servers as Record<string, unknown>)) {
+    const state = parseUploadState(value);
+    if (state !== null) out[id] = state;
+  }
+  return out;
 }

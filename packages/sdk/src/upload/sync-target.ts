@@ -7,9 +7,10 @@
  *   `_step` is shifted by `stepShift`, the stored name and start stay, the stored summary keys
  *   the directory does not set stay.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TAG_NUMBER } from "@stepwise/protocol";
+import { CorruptDataError, TAG_NUMBER } from "@stepwise/protocol";
+import { writeFileAtomic } from "./upload-state.js";
 
 export const SYNC_TARGET_FILE = "sync-target.json";
 
@@ -32,19 +33,13 @@ export function readSyncTarget(runDir: string): SyncTarget | null {
     return { mode: "new-id", runId: parsed.runId };
   if (parsed.mode === "resume" && typeof parsed.runId === "string" && typeof parsed.stepShift === "number")
     return { mode: "resume", runId: parsed.runId, stepShift: parsed.stepShift };
-  throw new Error(`${file} is not a sync target this version understands; remove it to sync as usual`);
+  throw new CorruptDataError(
+    `${file} is not a sync target this version understands; remove it to sync as usual`,
+  );
 }
 
 export function writeSyncTarget(runDir: string, target: SyncTarget): void {
-  const file = join(runDir, SYNC_TARGET_FILE);
-  const temp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(temp, JSON.stringify({ version: 1, ...target }) + "\n");
-    renameSync(temp, file);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeFileAtomic(join(runDir, SYNC_TARGET_FILE), JSON.stringify({ version: 1, ...target }) + "\n");
 }
 
 /**

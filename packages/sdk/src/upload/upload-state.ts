@@ -53,29 +53,41 @@ export function initialUploadState(
 export function readUploadState(runDir: string): UploadState {
   const file = join(runDir, UPLOAD_STATE_FILE);
   if (!existsSync(file)) return initialUploadState();
+  let parsed: unknown;
   try {
-    const parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<UploadState>;
-    const base = checkOffsets(parsed.base) ?? zeroOffsets();
-    const offsets = checkOffsets(parsed.offsets);
-    if (typeof parsed.logOffset !== "number" || offsets === null) return initialUploadState(base);
-    return {
-      version: 1,
-      logOffset: parsed.logOffset,
-      offsets,
-      base,
-      serverName: typeof parsed.serverName === "string" ? parsed.serverName : null,
-      serverId: typeof parsed.serverId === "string" ? parsed.serverId : null,
-    };
+    parsed = JSON.parse(readFileSync(file, "utf8"));
   } catch {
     return initialUploadState();
   }
+  const base = checkOffsets((parsed as Partial<UploadState> | null)?.base) ?? zeroOffsets();
+  return parseUploadState(parsed) ?? initialUploadState(base);
+}
+
+/** A saved state as parsed JSON, checked; null when it is not one. */
+export function parseUploadState(value: unknown): UploadState | null {
+  if (typeof value !== "object" || value === null) return null;
+  const parsed = value as Partial<UploadState>;
+  const offsets = checkOffsets(parsed.offsets);
+  if (typeof parsed.logOffset !== "number" || offsets === null) return null;
+  return {
+    version: 1,
+    logOffset: parsed.logOffset,
+    offsets,
+    base: checkOffsets(parsed.base) ?? zeroOffsets(),
+    serverName: typeof parsed.serverName === "string" ? parsed.serverName : null,
+    serverId: typeof parsed.serverId === "string" ? parsed.serverId : null,
+  };
 }
 
 export function writeUploadState(runDir: string, state: UploadState): void {
-  const file = join(runDir, UPLOAD_STATE_FILE);
+  writeFileAtomic(join(runDir, UPLOAD_STATE_FILE), JSON.stringify(state) + "\n");
+}
+
+/** Replaces `file` whole (temp file + rename): a crash leaves the old file or the new one. */
+export function writeFileAtomic(file: string, text: string): void {
   const temp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(temp, JSON.stringify(state) + "\n");
+    writeFileSync(temp, text);
     renameSync(temp, file);
   } catch (error) {
     rmSync(temp, { force: true }); // a half-written temp file must not hold space on a full disk
