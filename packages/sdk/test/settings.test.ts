@@ -86,7 +86,8 @@ describe("settings precedence", () => {
 
   it.each([
     [{ project: "a/b" }, /project.*\/ \\ # \? % :/],
-    [{ project: "x".repeat(129) }, /project/],
+    [{ project: "x".repeat(129) }, /invalid project name.*1–128 characters/],
+    [{ entity: "x".repeat(129) }, /invalid entity name.*1–128 characters/],
     [{ id: "has/slash" }, /run id/],
     [{ id: " padded" }, /run id/],
     [{ tags: ["ok", "", "y".repeat(65)] }, /tags "", "y{65}"/],
@@ -95,6 +96,15 @@ describe("settings precedence", () => {
   ])("rejects %o with a message naming the option", (options, message) => {
     expect(() => resolveSettings(options as never, {})).toThrow(UsageError);
     expect(() => resolveSettings(options as never, {})).toThrow(message);
+  });
+
+  it("counts different tags against the limit of 256, and names that count", () => {
+    const tags = (count: number) => Array.from({ length: count }, (_, i) => `t${i}`);
+    const repeated = [...tags(256), ...tags(100)];
+    expect(resolveSettings({ tags: repeated }, {}).tags).toEqual(tags(256));
+    expect(() => resolveSettings({ tags: [...repeated, "one-more"] }, {})).toThrow(
+      /257 different tags; a run has at most 256/,
+    );
   });
 
   it("names the environment variable when the bad value came from it", () => {

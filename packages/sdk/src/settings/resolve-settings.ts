@@ -81,7 +81,7 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     throw new UsageError('init() option "name" must be a string');
   // The limits table (protocol limits.ts): a name the server would refuse fails here, at the call.
   const limited = (field: NameField, value: string, source: string): string => {
-    const problem = value === "" && field !== "name" ? null : nameProblem(field, value);
+    const problem = nameProblem(field, value);
     if (problem !== null) throw new UsageError(`${source} ${problem}`);
     return value;
   };
@@ -89,8 +89,8 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
   const notesIssue = notesProblem(notes);
   if (notesIssue !== null) throw new UsageError(`init() option "notes" ${notesIssue}`);
   return {
-    project: checkProject(pick("project", "STEPWISE_PROJECT")),
-    entity: checkEntity(pick("entity", "STEPWISE_ENTITY")),
+    project: checkName("project", pick("project", "STEPWISE_PROJECT")),
+    entity: checkName("entity", pick("entity", "STEPWISE_ENTITY")),
     name: name === undefined || name.trim() === "" ? null : limited("name", name, 'init() option "name"'),
     id: idPicked === null ? null : checkRunId(idPicked.value, idPicked.source),
     group: limited("group", text("group", "STEPWISE_RUN_GROUP", ""), 'init() option "group"'),
@@ -119,23 +119,18 @@ function interruptSelf(): void {
   process.kill(process.pid, "SIGINT");
 }
 
-function checkProject(picked: { value: unknown; source: string } | null): string {
-  if (picked === null) return DEFAULT_PROJECT;
-  const { value, source } = picked;
-  if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
-    throw new UsageError(
-      `${source}: invalid project name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % :, control or bidirectional-text characters, and not . or ..`,
-    );
-  }
-  return value;
-}
+const NAME_DEFAULTS = { project: DEFAULT_PROJECT, entity: DEFAULT_ENTITY } as const;
 
-function checkEntity(picked: { value: unknown; source: string } | null): string {
-  if (picked === null) return DEFAULT_ENTITY;
+/** A project or entity name (they become URL path segments), or its default when none is given. */
+function checkName(
+  kind: keyof typeof NAME_DEFAULTS,
+  picked: { value: unknown; source: string } | null,
+): string {
+  if (picked === null) return NAME_DEFAULTS[kind];
   const { value, source } = picked;
   if (typeof value !== "string" || !NAME_PATTERN.test(value)) {
     throw new UsageError(
-      `${source}: invalid entity name ${JSON.stringify(value)}; use 1–128 characters without / \\ # ? % :, control or bidirectional-text characters, and not . or ..`,
+      `${source}: invalid ${kind} name ${JSON.stringify(value)}; use 1–${LIMITS.entityNameLength} characters without / \\ # ? % :, control or bidirectional-text characters, and not . or ..`,
     );
   }
   return value;
@@ -144,7 +139,7 @@ function checkEntity(picked: { value: unknown; source: string } | null): string 
 function checkRunId(value: unknown, source: string): string {
   if (typeof value !== "string" || !RUN_ID_PATTERN.test(value)) {
     throw new UsageError(
-      `${source}: invalid run id ${JSON.stringify(value)}; use 1–128 characters without surrounding spaces, control or bidirectional-text characters or any of : ; , # ? / ' \\ %`,
+      `${source}: invalid run id ${JSON.stringify(value)}; use 1–${LIMITS.runIdLength} characters without surrounding spaces, control or bidirectional-text characters or any of : ; , # ? / ' \\ %`,
     );
   }
   return value;
@@ -165,9 +160,10 @@ function checkTags(value: unknown, source: string): string[] {
       `${source}: invalid tags ${bad.map((t) => JSON.stringify(t)).join(", ")}; the tag ${JSON.stringify(bad[0])} ${nameProblem("tag", bad[0])} (each tag: 1–${LIMITS.tagLength} characters, no control or bidirectional-text character)`,
     );
   }
-  if (new Set(tags).size > LIMITS.tags)
-    throw new UsageError(`${source}: ${tags.length} tags; a run has at most ${LIMITS.tags}`);
-  return [...new Set(tags as string[])];
+  const unique = [...new Set(tags as string[])];
+  if (unique.length > LIMITS.tags)
+    throw new UsageError(`${source}: ${unique.length} different tags; a run has at most ${LIMITS.tags}`);
+  return unique;
 }
 
 function checkEnum<T extends string>(value: unknown, allowed: readonly T[], source: string): T {
