@@ -3,6 +3,7 @@
  * so `keys ls --name x` fails before any request is sent.
  */
 import { parseArgs } from "node:util";
+import { DEFAULT_ENTITY } from "../../../settings/resolve-settings.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
 
 interface Connection {
@@ -53,7 +54,7 @@ export function parseKeysArgs(
     noPositionals("create", positionals);
     if (values.name === undefined || values.name.trim() === "")
       throw commandUsageError("keys", "keys create needs --name <name>, e.g. --name ci");
-    const entity = values.entity ?? (env["STEPWISE_ENTITY"] || "local");
+    const entity = values.entity ?? (env["STEPWISE_ENTITY"] || DEFAULT_ENTITY);
     return { action, name: values.name, entity, admin: values.admin, ...connection(values) };
   }
   if (action === "revoke") {
