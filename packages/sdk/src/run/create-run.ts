@@ -12,7 +12,7 @@ import { Terminal } from "../console/terminal.js";
 import { findGitCommit } from "../identity/git-commit.js";
 import { generateLocalRunName } from "../identity/run-name.js";
 import { finishOnExit } from "../lifecycle/exit-hooks.js";
-import { diskProblemWarning, droppedSummary } from "../runlog/disk-report.js";
+import { diskProblemWarning, droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { isDiskFull, runDirectoryFullError } from "../runlog/local-disk-error.js";
 import { runLogFileName } from "../runlog/log-format.js";
 import { createRunDirectory } from "../runlog/run-directory.js";
@@ -149,7 +149,7 @@ function startRunLog(dir: string, logFile: string, holdBytes: number, terminal: 
       onDiskProblem: (report) => {
         if (report.problem !== null)
           terminal.warnOnce(`disk-${report.problem}`, diskProblemWarning(logFile, report.problem, holdBytes));
-        else terminal.essential(droppedSummary(logFile, report));
+        else terminal.warnOnce(droppedSummaryCause(report), droppedSummary(logFile, report));
       },
     });
   } catch (error) {

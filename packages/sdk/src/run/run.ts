@@ -25,7 +25,7 @@ import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engi
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
 import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
-import { droppedSummary } from "../runlog/disk-report.js";
+import { droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 
@@ -261,8 +261,12 @@ export class Run {
   private logComplete(): boolean {
     const report = this.parts.writer?.diskReport();
     if (report === undefined) return true;
+    // Printed again only when the counts changed since the recovery message.
     if (report.droppedRows > 0 || report.droppedRecords > 0)
-      this.parts.terminal.essential(droppedSummary(this.parts.writer?.file ?? this.dir, report));
+      this.parts.terminal.warnOnce(
+        droppedSummaryCause(report),
+        droppedSummary(this.parts.writer?.file ?? this.dir, report),
+      );
     return report.droppedRecords === 0 && report.problem === null;
   }
 

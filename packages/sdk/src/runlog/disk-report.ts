@@ -56,6 +56,15 @@ export function diskProblemWarning(logFile: string, problem: DiskProblemCode, ho
   );
 }
 
+/**
+ * The cause under which `droppedSummary` is printed once (Terminal.warnOnce): the same counts
+ * are reported once, whether on recovery or at finish, and a disk that recovers again without
+ * dropping more says nothing new.
+ */
+export function droppedSummaryCause(report: DiskReport): string {
+  return `disk-dropped-${report.droppedRows}-${report.droppedRecords}`;
+}
+
 /** Printed when writes work again, or at finish: what was not written, never silently. */
 export function droppedSummary(logFile: string, report: DiskReport): string {
   if (report.droppedRows === 0 && report.droppedRecords === 0)

@@ -199,15 +199,17 @@ export function writerWorkerMain(): void {
     Atomics.add(control, S.droppedRecords, held.filter((frame) => !frame.row && !frame.key).length);
     held = [];
   };
-  /** fdatasync; a failure is counted and tried again at the next interval, never waited on. */
+  /**
+   * fdatasync; a failure is only counted (SLOT.writeErrors) and tried again at the next
+   * interval. It does not hold frames: writes still succeed, and a sync failure that held
+   * frames would clear at the next write, so the disk state would flip every second.
+   */
   const sync = (): void => {
     try {
       fs.fdatasyncSync(fd);
       dirty = false;
-    } catch (error) {
+    } catch {
       Atomics.add(control, S.writeErrors, 1);
-      setProblem(problemOf(error));
-      nextTry = Date.now() + 1000;
     }
     lastSync = Date.now();
   };
