@@ -16,7 +16,8 @@ export interface BlobStore {
    * Writes atomically (temp + rename) and returns size and sha256 (hex). `beforeReplace` runs
    * once the bytes are safely written but before they replace the stored file: if it throws,
    * the stored file stays as it was (the caller records the file there, so that a failed record
-   * never leaves new bytes under an old record).
+   * never leaves new bytes under an old record). Puts to one key replace it one at a time, each
+   * with its `beforeReplace`, so the last record written describes the bytes that stay.
    */
   put(
     key: string,

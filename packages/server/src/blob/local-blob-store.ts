@@ -1,6 +1,8 @@
 /**
  * BlobStore on a local directory. Writes go to a temp file in the same directory tree and are
- * renamed into place, so a reader sees the old file or the new one, never half of one. File
+ * renamed into place, so a reader sees the old file or the new one, never half of one. Puts to
+ * one key replace it one at a time (each its `beforeReplace`, then its rename), so the last
+ * record written describes the bytes that stay. File
  * system refusals become typed errors: a full disk is StorageFullError (nothing kept, retry
  * later), a path that collides with a stored one or is too long is BlobKeyError.
  */
@@ -22,6 +24,8 @@ const MAX_PATH_BYTES = 4095;
 export class LocalBlobStore implements BlobStore {
   private readonly root: string;
   private readonly tmp: string;
+  /** Per target file, the last replacement queued: the next one waits for it. */
+  private readonly replacing = new Map<string, Promise<void>>();
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -59,12 +63,33 @@ export class LocalBlobStore implements BlobStore {
       await pipeline(source, measure, createWriteStream(temp));
       await syncFile(temp);
       const written = { size, sha256: hash.digest("hex") };
-      await beforeReplace?.(written);
-      await rename(temp, target);
+      await this.oneAtATime(target, async () => {
+        await beforeReplace?.(written);
+        await rename(temp, target);
+      });
       return written;
     } catch (error) {
       await rm(temp, { force: true });
       throw await this.writeError(error, key);
+    }
+  }
+
+  /**
+   * Runs `replace` after every replacement of `target` queued before it has finished: two puts
+   * must not interleave as record A, record B, rename B, rename A (record B over A's bytes).
+   */
+  private async oneAtATime(target: string, replace: () => Promise<void>): Promise<void> {
+    const before = this.replacing.get(target) ?? Promise.resolve();
+    const done = before.then(replace);
+    const settled = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.replacing.set(target, settled);
+    try {
+      await done;
+    } finally {
+      if (this.replacing.get(target) === settled) this.replacing.delete(target);
     }
   }
 
