@@ -74,4 +74,15 @@ describe.skipIf(!canPreload)("the run log writer under disk faults", () => {
     expect(steps).toEqual(range(0, result.logged));
     expect(reader.issues).toEqual([]);
   }, 60_000);
+
+  it("writes cut short while ftruncate fails: the torn bytes stay, but no whole frame written before or after is cut", async () => {
+    const result = await runScenario("tear", 64 * 1024 * 1024);
+    expect(result.sawProblem).toBe(true);
+    expect(result.status).toMatchObject({ diskProblem: null, droppedRows: 0, droppedRecords: 0 });
+    const { steps, reader } = readSteps(result.logFile);
+    expect(steps).toEqual(range(0, result.logged));
+    // What ftruncate could not cut is skipped as damage, and nothing else.
+    expect(reader.issues.length).toBeGreaterThan(0);
+    for (const issue of reader.issues) expect(issue.kind).toBe("corrupt");
+  }, 90_000);
 });

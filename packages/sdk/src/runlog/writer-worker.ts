@@ -127,7 +127,9 @@ export function writerWorkerMain(): void {
         try {
           fs.ftruncateSync(fd, goodSize);
         } catch {
-          // the torn frame stays; readers resynchronise on the next intact frame
+          // The torn bytes stay (readers skip them as damage). They are part of the file now:
+          // a later failure must cut back to after them, not into whole frames written since.
+          goodSize += written - whole;
         }
       }
       if (whole > 0) dirty = true;
