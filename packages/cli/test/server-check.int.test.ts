@@ -6,16 +6,11 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { apiPaths } from "@stepwise/protocol";
 import { loadConfig, startServer, type StoreCheckReport } from "@stepwise/server";
-import { runCliWith as runAnyCliWith } from "../../sdk/test/cli/spawn-cli.js";
 import { flipBitInFile } from "../../server/test/store-damage.js";
-
-const CLI_BIN = fileURLToPath(new URL("../bin/stepwise.js", import.meta.url));
-const runCli = (args: readonly string[]): ReturnType<typeof runAnyCliWith> =>
-  runAnyCliWith(args, { bin: CLI_BIN });
+import { runCli } from "./cli-bin.js";
 
 let dir = "";
 beforeEach(async () => {

@@ -1,22 +1,14 @@
-/** `stepwise server` as a user runs it: prints its URL and the admin key's place, serves, stops on a signal. */
+/**
+ * `stepwise server` as a user runs it: prints its URL and the admin key's place, serves, stops on a
+ * signal; and `@stepwise/cli --version` prints this package's version.
+ */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
 import { afterEach, beforeEach, expect, test } from "vitest";
-import { fileURLToPath } from "node:url";
-import {
-  collect,
-  runCliWith as runAnyCliWith,
-  startCli as startAnyCli,
-  waitForLine,
-} from "../../sdk/test/cli/spawn-cli.js";
-
-/** This package's own bin (the SDK's delegates `server` to it: see sdk/test/cli). */
-const CLI_BIN = fileURLToPath(new URL("../bin/stepwise.js", import.meta.url));
-const startCli = (args: readonly string[]): ReturnType<typeof startAnyCli> => startAnyCli(args, {}, CLI_BIN);
-const runCliWith = (args: readonly string[]): ReturnType<typeof runAnyCliWith> =>
-  runAnyCliWith(args, { bin: CLI_BIN });
+import { collect, waitForLine } from "../../sdk/test/cli/spawn-cli.js";
+import { runCli, startCli } from "./cli-bin.js";
 
 let dir = "";
 const started: ChildProcess[] = [];
@@ -61,7 +53,7 @@ test("--no-loopback-trust requires a key from this machine too", async () => {
 });
 
 test("a bad option is a usage error (exit 2) naming it", async () => {
-  const result = await runCliWith(["server", "--port", "http", "--data", dir]);
+  const result = await runCli(["server", "--port", "http", "--data", dir]);
   expect(result.code).toBe(2);
   expect(result.stderr).toContain("--port must be an integer from 0 to 65535");
 });
@@ -70,7 +62,7 @@ test("a port in use is reported, not a stack trace", async () => {
   const first = serve(["--data", dir]);
   const done = collect(first);
   const [, port] = await waitForLine(first, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
-  const second = await runCliWith(["server", "--port", port ?? "", "--data", join(dir, "other")]);
+  const second = await runCli(["server", "--port", port ?? "", "--data", join(dir, "other")]);
   expect(second.code).not.toBe(0);
   expect(second.stderr).toContain("EADDRINUSE");
   expect(second.stderr).not.toContain("unexpected error");
@@ -97,4 +89,13 @@ test("--web-root serves that UI build, and a missing build gets the page that sa
   expect(await (await fetch(`${bareUrl}/`)).text()).toContain("npm run build -w @stepwise/web");
   bare.kill("SIGTERM");
   expect((await bareDone).stdout).toContain("The web UI is not built");
+});
+
+test("--version prints this package's version", async () => {
+  const manifest = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8")) as {
+    version: string;
+  };
+  const result = await runCli(["--version"]);
+  expect(result.code).toBe(0);
+  expect(result.stdout).toBe(`${manifest.version}\n`);
 });

@@ -1,8 +1,12 @@
-/** The CLI's version, read from its package.json (two levels above both src/cli/ and dist/cli/). */
+/** A package's version, read from its package.json. */
 import { readFileSync } from "node:fs";
 
-export function cliVersion(): string {
-  const manifest: unknown = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
-  const version = (manifest as { version?: unknown }).version;
+/** The SDK's own package.json: two levels above both src/cli/ and dist/cli/. */
+const SDK_MANIFEST = new URL("../../package.json", import.meta.url);
+
+/** The `version` of the package.json at `manifest` (the SDK's by default), or "unknown". */
+export function cliVersion(manifest: URL = SDK_MANIFEST): string {
+  const parsed: unknown = JSON.parse(readFileSync(manifest, "utf8"));
+  const version = (parsed as { version?: unknown }).version;
   return typeof version === "string" ? version : "unknown";
 }

@@ -1,8 +1,10 @@
 /**
  * `@stepwise/sdk/cli`: the `stepwise` command as a library. `main(argv)` resolves to the exit code
- * (bin/stepwise.js sets it); `@stepwise/cli` adds its `server` command through `trainingCommands`.
+ * (bin/stepwise.js sets it); `@stepwise/cli` adds its `server` command through `trainingCommands`
+ * and passes its own version (`cliVersion` of its package.json).
  */
 export { main, trainingCommands } from "./main.js";
+export { cliVersion } from "./cli-version.js";
 export type { CliIo } from "./cli-io.js";
 export { processIo } from "./cli-io.js";
 export type { Command } from "./commands/command.js";

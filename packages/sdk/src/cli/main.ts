@@ -34,20 +34,29 @@ export function trainingCommands(extra: readonly Command[] = []): Command[] {
   return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
 }
 
-/** Runs `stepwise <argv>`; resolves to the process exit code and never throws. */
+/**
+ * Runs `stepwise <argv>`; resolves to the process exit code and never throws. A package that
+ * builds its own command from these (`@stepwise/cli`) passes its commands and its version.
+ */
 export async function main(
   argv: string[],
   io: CliIo = processIo(),
   commands: readonly Command[] = trainingCommands(),
+  version: string = cliVersion(),
 ): Promise<number> {
   try {
-    return await dispatch(argv, io, commands);
+    return await dispatch(argv, io, commands, version);
   } catch (error) {
     return reportError(error, io.stderr);
   }
 }
 
-async function dispatch(argv: string[], io: CliIo, commands: readonly Command[]): Promise<number> {
+async function dispatch(
+  argv: string[],
+  io: CliIo,
+  commands: readonly Command[],
+  version: string,
+): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
     io.stderr.write(usage(commands));
@@ -60,10 +69,10 @@ async function dispatch(argv: string[], io: CliIo, commands: readonly Command[])
   // `stepwise help export` reads as naturally as `stepwise export --help`.
   if (first === "help")
     return rest[0] === undefined
-      ? dispatch(["--help"], io, commands)
-      : dispatch([rest[0], "--help"], io, commands);
+      ? dispatch(["--help"], io, commands, version)
+      : dispatch([rest[0], "--help"], io, commands, version);
   if (first === "--version") {
-    io.stdout.write(`${cliVersion()}\n`);
+    io.stdout.write(`${version}\n`);
     return ExitCode.ok;
   }
   const command = commands.find((candidate) => candidate.name === first);

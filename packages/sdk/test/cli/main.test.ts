@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { main, trainingCommands } from "../../src/cli/main.js";
 import { memoryIo } from "./memory-io.js";
 
 describe("main", () => {
@@ -43,6 +43,10 @@ describe("main", () => {
     const io = memoryIo();
     expect(await main(["--version"], io)).toBe(0);
     expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
+    // A package that builds its own command from these (@stepwise/cli) prints its own version.
+    const own = memoryIo();
+    expect(await main(["--version"], own, trainingCommands(), "9.8.7")).toBe(0);
+    expect(own.out()).toBe("9.8.7\n");
   });
 
   it("shows a command's help for `help <command>`", async () => {

@@ -1,6 +1,7 @@
 /** Runs the built `stepwise` bin as a child process with its own environment and standard input. */
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { BIN } from "./run-cli.js";
 
 export interface SpawnedResult {
@@ -15,8 +16,8 @@ export function startCli(
   env: Record<string, string> = {},
   bin: string = BIN,
 ): ChildProcessWithoutNullStreams {
-  if (!existsSync(new URL("../../dist/cli/main.js", import.meta.url)))
-    throw new Error("build first: npx tsc -b");
+  // The bin (<package>/bin/stepwise.js) imports its package's dist: say so plainly when it is missing.
+  if (!existsSync(join(dirname(bin), "..", "dist", "index.js"))) throw new Error("build first: npx tsc -b");
   return spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env } });
 }
 
