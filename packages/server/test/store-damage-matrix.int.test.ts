@@ -1,9 +1,11 @@
 /**
  * More of the store corruption matrix, on real SQLite files: rows that went missing (a deleted
  * history block, series chunk or rollup block) and a series whose stored point count was changed
- * are reported as STORE_CORRUPT on read and by the check, never read as a shorter run; and bits
- * flipped at random places of the database file never make a read return values other than the
- * logged ones: each read gives the logged values or a typed error, and then the check finds it.
+ * are reported as STORE_CORRUPT on read and by the check, never read as a shorter run; an
+ * overlapping history block is one clear message on read and in the check; and bits flipped at
+ * random places of the database file never make a read return values other than the logged
+ * ones: each read gives the logged values or a typed error, and then the check finds it. Bits
+ * flipped inside one run's values leave the other runs reading exactly as logged.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,7 +17,7 @@ import { checkStore } from "../src/store-check.js";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
 import type { Store } from "../src/store/store.js";
 import { scanAll } from "./store-contract/contract-setup.js";
-import { moveHistoryBlock } from "./store-damage.js";
+import { flipBitsInValuesOf, moveHistoryBlock, random } from "./store-damage.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -217,49 +219,68 @@ describe("a sound store", () => {
   });
 });
 
-/** A small deterministic generator (mulberry32), so that each seed flips the same bits every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+/** Opens the store and reads every run (runs refused, or "the database" when the open refused). */
+async function readAll(db: string, logged: HistoryRow[][]): Promise<Set<string>> {
+  const opened = await openSqliteStore(db).catch((error: unknown) => error);
+  if (opened instanceof Error) {
+    expect(opened).toBeInstanceOf(StoreCorruptError); // quick_check refused the file
+    return new Set(["the database"]);
+  }
+  const store = opened as Store;
+  try {
+    return await readsAreLoggedOrRefused(store, logged);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The runs the check names (null: the file as a whole), and whether it found the store sound. */
+async function checked(dataDir: string): Promise<{ named: Set<string>; ok: boolean }> {
+  const report = await checkStore(dataDir);
+  return { named: new Set(report.damaged.map((item) => item.run ?? "the database")), ok: report.ok };
 }
 
 describe("bits flipped at random places of the database file", () => {
-  for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+  const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8];
+  /** Seeds after which some run still read back exactly as logged. */
+  const readable: number[] = [];
+  for (const seed of SEEDS) {
     it(`seed ${seed}: every read gives the logged values or STORE_CORRUPT, and the check finds what reads refused`, async () => {
       const { dataDir, db } = tempDataDir();
       const logged = await logRuns(db);
       const file = readFileSync(db);
       const next = random(seed);
-      // 24 flips anywhere past the file header (page 1 holds the schema: damage there stops all).
-      for (let i = 0; i < 24; i++) {
+      // 2–4 flips anywhere past the file header (page 1 holds the schema: damage there stops all).
+      const flips = 2 + Math.floor(next() * 3);
+      for (let i = 0; i < flips; i++) {
         const at = 4096 + Math.floor(next() * (file.length - 4096));
         file[at] = (file[at] as number) ^ (1 << Math.floor(next() * 8));
       }
       writeFileSync(db, file);
-
-      let refused: Set<string>;
-      const opened = await openSqliteStore(db).catch((error: unknown) => error);
-      if (opened instanceof Error) {
-        expect(opened).toBeInstanceOf(StoreCorruptError); // quick_check refused the file
-        refused = new Set(["the database"]);
-      } else {
-        const store = opened as Store;
-        try {
-          refused = await readsAreLoggedOrRefused(store, logged);
-        } finally {
-          await store.close();
-        }
-      }
+      const refused = await readAll(db, logged);
+      if (!refused.has("the database") && refused.size < RUNS.length) readable.push(seed);
       // The check names every run a read refused (or the file as a whole).
-      const report = await checkStore(dataDir);
-      const named = new Set(report.damaged.map((item) => item.run ?? "the database"));
+      const { named, ok } = await checked(dataDir);
       for (const run of refused) expect(named.has(run) || named.has("the database")).toBe(true);
-      expect(report.ok).toBe(refused.size === 0 ? report.ok : false);
+      if (refused.size > 0) expect(ok).toBe(false);
+    });
+  }
+  it("left some run reading back as logged after most seeds (the reads of undamaged runs were exercised)", () => {
+    expect(readable.length).toBeGreaterThanOrEqual(SEEDS.length / 2);
+  });
+});
+
+describe("bits flipped inside one run's stored values", () => {
+  for (const seed of [1, 2, 3, 4, 5, 6]) {
+    const damaged = RUNS[seed % RUNS.length] as RunRef;
+    it(`seed ${seed}: run ${damaged.runId} reads as logged or STORE_CORRUPT, the others exactly as logged, and the check names only it`, async () => {
+      const { dataDir, db } = tempDataDir();
+      const logged = await logRuns(db);
+      flipBitsInValuesOf(db, damaged, 1 + (seed % 3), random(seed));
+      const refused = await readAll(db, logged);
+      expect([...refused]).toEqual([`e/p/${damaged.runId}`]);
+      const { named, ok } = await checked(dataDir);
+      expect({ named: [...named], ok }).toEqual({ named: [`e/p/${damaged.runId}`], ok: false });
     });
   }
 });

@@ -2,7 +2,8 @@
  * Damages a closed SQLite store the way a bad disk or a stray write would, for the corruption
  * tests: one changed digit in a stored history block's text (valid JSON, a wrong value), one
  * flipped bit in a packed block, a series chunk or a rollup block, a block moved over its
- * neighbour, bytes flipped in the file itself; and takes a store back to the schema of an older version (before checksums: 3).
+ * neighbour, bits flipped in the file itself (anywhere, or only inside one run's values); and
+ * takes a store back to the schema of an older version (before checksums: 3).
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
@@ -128,6 +129,39 @@ export function flipRollupBit(
   });
 }
 
+/**
+ * Flips `flips` bits in the database file inside the stored values of one run (its history text
+ * and its series' y columns), where `next` picks: only that run's rows can be damaged. Each bit
+ * is placed by a 32-byte piece of a value found once in the file (a value may span pages).
+ */
+export function flipBitsInValuesOf(path: string, ref: RunRef, flips: number, next: () => number): void {
+  const values: Buffer[] = [];
+  edit(path, (db) => {
+    const pk = runPk(db, ref);
+    for (const { body } of db.prepare("SELECT body FROM history_blocks WHERE run_pk = ?").all(pk) as Array<{
+      body: string;
+    }>)
+      values.push(Buffer.from(body));
+    const chunks = db.prepare(
+      "SELECT y_data AS y FROM series_chunks WHERE series_id IN (SELECT id FROM series WHERE run_pk = ?)",
+    );
+    for (const { y } of chunks.all(pk) as Array<{ y: Buffer }>) values.push(y);
+  });
+  const file = readFileSync(path);
+  for (let flipped = 0, tries = 0; flipped < flips; tries++) {
+    if (tries > 10_000) throw new Error(`no unique piece of run ${ref.runId}'s values found in the file`);
+    const value = values[Math.floor(next() * values.length)] as Buffer;
+    const from = Math.floor(next() * (value.length - 32));
+    const piece = value.subarray(from, from + 32);
+    const at = file.indexOf(piece);
+    if (at < 0 || file.indexOf(piece, at + 1) >= 0) continue;
+    const byte = at + Math.floor(next() * 32);
+    file[byte] = (file[byte] as number) ^ (1 << Math.floor(next() * 8));
+    flipped++;
+  }
+  writeFileSync(path, file);
+}
+
 /** Flips a bit in the database file itself, inside the first occurrence of `bytes`; returns the offset. */
 export function flipBitInFile(path: string, bytes: Uint8Array): number {
   const file = readFileSync(path);
@@ -172,4 +206,15 @@ export function downgradeTo(path: string, version: number): void {
     }
     db.prepare("DELETE FROM schema_migrations WHERE version > ?").run(version);
   });
+}
+
+/** A small deterministic generator (mulberry32), so that each seed flips the same bits every run. */
+export function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
