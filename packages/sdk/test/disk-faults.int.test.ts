@@ -85,4 +85,24 @@ describe.skipIf(!canPreload)("the run log writer under disk faults", () => {
     expect(reader.issues.length).toBeGreaterThan(0);
     for (const issue of reader.issues) expect(issue.kind).toBe("corrupt");
   }, 90_000);
+
+  it("a full disk that comes back: the held rows follow the fill point without a gap, rows past the hold are counted, none lost uncounted", async () => {
+    const hold = 256 * 1024;
+    const result = await runScenario("drop-recover", hold);
+    expect(result.status).toMatchObject({ diskProblem: null, droppedRecords: 0 });
+    const dropped = result.status.droppedRows;
+    expect(dropped).toBeGreaterThan(0);
+    const { steps } = readSteps(result.logFile);
+    expect(steps.length + dropped).toBe(result.logged);
+    // Rows logged while the disk failed are written in order up to the hold: well over a
+    // thousand rows right after the fill point, not just the ones before it.
+    const fill = result.fillStep;
+    const afterFill = steps.slice(fill);
+    let held = 0;
+    while (held < afterFill.length && afterFill[held] === fill + held) held++;
+    expect(held).toBeGreaterThan(1000);
+    expect(steps.slice(0, fill + held)).toEqual(range(0, fill + held));
+    // After the gap, everything to the end: the gap is the dropped rows, in one piece.
+    expect(steps.slice(fill + held)).toEqual(range(fill + held + dropped, result.logged));
+  }, 90_000);
 });

@@ -85,8 +85,13 @@ export function writerWorkerMain(): void {
   };
   /** Size of the file up to its last whole frame: a failed write is cut back to it. */
   let goodSize = fs.fstatSync(fd).size;
-  /** Frames waiting while writes fail, oldest first; `row` marks history rows (droppable). */
-  let held: Array<{ bytes: Buffer; row: boolean; key: boolean }> = [];
+  /**
+   * Frames waiting while writes fail, oldest first, copied into contiguous chunks of about
+   * 1 MiB (one allocation per chunk, not per frame); the first chunk's frames before `heldHead`
+   * are written already.
+   */
+  let held: Array<{ bytes: Buffer; length: number }> = [];
+  let heldHead = 0;
   let heldBytes = 0;
   let failAttempt = 0;
   let nextTry = 0;
@@ -138,43 +143,72 @@ export function writerWorkerMain(): void {
   };
   const isHistoryJson = (payload: Buffer): boolean =>
     payload.length > 14 && payload.toString("latin1", 0, 14) === '{"t":"history"';
-  /** Holds the whole frames of out[0, length), dropping history rows beyond the hold. */
+  const ROW = 0;
+  const KEY = 1;
+  const RECORD = 2;
+  /** What the frame at buffer[at] holds: a history row (droppable), a key definition, or another record. */
+  const frameKind = (buffer: Buffer, at: number, size: number): number => {
+    const first = buffer[at + data.frameHeaderBytes];
+    if (first === K.payloadRow) return ROW;
+    if (first === K.payloadKey) return KEY;
+    const payload = buffer.subarray(at + data.frameHeaderBytes, at + size);
+    return first === 0x7b && isHistoryJson(payload) ? ROW : RECORD;
+  };
+  const frameSize = (buffer: Buffer, at: number): number =>
+    data.frameHeaderBytes + buffer.readUInt32LE(at + 8);
+  const holdFrame = (buffer: Buffer, at: number, size: number): void => {
+    let last = held[held.length - 1];
+    if (last === undefined || last.length + size > last.bytes.length) {
+      last = { bytes: Buffer.allocUnsafe(Math.max(1 << 20, size)), length: 0 };
+      held.push(last);
+    }
+    buffer.copy(last.bytes, last.length, at, at + size);
+    last.length += size;
+    heldBytes += size;
+  };
+  const publishHeld = (): void => {
+    Atomics.store(control, S.heldKiB, Math.ceil(heldBytes / 1024));
+  };
+  /** Holds the whole frames of buffer[0, length), dropping history rows beyond the hold. */
   const hold = (buffer: Buffer, length: number): void => {
     for (let at = 0; at < length;) {
-      const size = data.frameHeaderBytes + buffer.readUInt32LE(at + 8);
-      const first = buffer[at + data.frameHeaderBytes];
-      const payload = buffer.subarray(at + data.frameHeaderBytes, at + size);
-      const key = first === K.payloadKey;
-      const row = first === K.payloadRow || (first === 0x7b && isHistoryJson(payload));
-      if (row && heldBytes + size > data.holdBytes) Atomics.add(control, S.droppedRows, 1);
-      else if (!row && !key && heldBytes + size > 2 * data.holdBytes)
+      const size = frameSize(buffer, at);
+      const kind = frameKind(buffer, at, size);
+      if (kind === ROW && heldBytes + size > data.holdBytes) Atomics.add(control, S.droppedRows, 1);
+      else if (kind === RECORD && heldBytes + size > 2 * data.holdBytes)
         Atomics.add(control, S.droppedRecords, 1);
-      else {
-        held.push({ bytes: Buffer.from(buffer.subarray(at, at + size)), row, key });
-        heldBytes += size;
-      }
+      else holdFrame(buffer, at, size);
       at += size;
     }
-    Atomics.store(control, S.heldKiB, Math.ceil(heldBytes / 1024));
+    publishHeld();
+  };
+  /** Takes every held frame out of the hold and hands each to `each`, oldest first. */
+  const takeHeld = (each: (buffer: Buffer, at: number, size: number) => void): void => {
+    const chunks = held;
+    let at = heldHead;
+    held = [];
+    heldHead = 0;
+    heldBytes = 0;
+    for (const chunk of chunks) {
+      for (; at < chunk.length; at += frameSize(chunk.bytes, at))
+        each(chunk.bytes, at, frameSize(chunk.bytes, at));
+      at = 0;
+    }
   };
   /** Writes the held frames in order, as far as the disk lets it; true once none is left. */
   const writeHeld = (): boolean => {
-    while (held.length > 0) {
-      let count = 0;
-      let bytes = 0;
-      while (count < held.length && bytes < 1 << 20)
-        bytes += (held[count++] as { bytes: Buffer }).bytes.length;
-      const chunk = Buffer.concat(held.slice(0, count).map((frame) => frame.bytes));
-      const written = tryWrite(chunk, chunk.length);
-      let done = 0;
-      for (let at = 0; at < written; done++) at += (held[done] as { bytes: Buffer }).bytes.length;
-      held = held.slice(done);
+    for (let chunk = held[0]; chunk !== undefined; chunk = held[0]) {
+      const length = chunk.length - heldHead;
+      const written = tryWrite(chunk.bytes.subarray(heldHead), length);
+      heldHead += written;
       heldBytes -= written;
-      Atomics.store(control, S.heldKiB, Math.ceil(heldBytes / 1024));
-      if (written < chunk.length) {
+      publishHeld();
+      if (written < length) {
         nextTry = Date.now() + Math.min(2000, 100 * 2 ** Math.min(failAttempt++, 5));
         return false;
       }
+      held.shift();
+      heldHead = 0;
     }
     failAttempt = 0;
     setProblem(0);
@@ -192,14 +226,15 @@ export function writerWorkerMain(): void {
     if (held.length === 0) return;
     // The reserve is for the last records: rows written into it could leave no room for the exit.
     if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
-    const rows = held.filter((frame) => frame.row).length;
-    held = held.filter((frame) => !frame.row);
-    heldBytes = held.reduce((sum, frame) => sum + frame.bytes.length, 0);
-    Atomics.add(control, S.droppedRows, rows);
+    takeHeld((buffer, at, size) => {
+      if (frameKind(buffer, at, size) === ROW) Atomics.add(control, S.droppedRows, 1);
+      else holdFrame(buffer, at, size);
+    });
     if (writeHeld()) return;
-    Atomics.add(control, S.droppedRows, held.filter((frame) => frame.row).length);
-    Atomics.add(control, S.droppedRecords, held.filter((frame) => !frame.row && !frame.key).length);
-    held = [];
+    takeHeld((buffer, at, size) => {
+      if (frameKind(buffer, at, size) === RECORD) Atomics.add(control, S.droppedRecords, 1);
+    });
+    publishHeld();
   };
   /**
    * fdatasync; a failure is only counted (SLOT.writeErrors) and tried again at the next
