@@ -13,7 +13,7 @@ import { trustsLoopback } from "./auth/loopback.js";
 import type { BlobStore } from "./blob/blob-store.js";
 import { LocalBlobStore } from "./blob/local-blob-store.js";
 import type { ServerConfig } from "./config.js";
-import { secureDataDir } from "./data-dir.js";
+import { FILES_DIR, secureDataDir } from "./data-dir.js";
 import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
@@ -49,7 +49,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const log = logWithoutRepeats(options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   const now = options.now ?? (() => Date.now() / 1000);
   const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
-  const blobs = new LocalBlobStore(join(config.dataDir, "files"));
+  const blobs = new LocalBlobStore(join(config.dataDir, FILES_DIR));
   try {
     const adminKeyPath = await ensureAdminKey(store, config.dataDir, now());
     const compactor = new HistoryCompactor(store, log);

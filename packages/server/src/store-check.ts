@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { NotFoundError } from "@stepwise/protocol";
 import type { BlobStore } from "./blob/blob-store.js";
 import { LocalBlobStore } from "./blob/local-blob-store.js";
-import { fileKey } from "./http/file-key.js";
+import { fileKey } from "./blob/file-key.js";
+import { DATABASE_FILE, FILES_DIR } from "./data-dir.js";
 import { checkSqliteStore, type DamagedItem } from "./store/sqlite/check-sqlite-store.js";
 import { runPath } from "./store/sqlite/store-corruption.js";
 
@@ -46,12 +47,12 @@ export async function checkStore(
   dataDir: string,
   options: StoreCheckOptions = {},
 ): Promise<StoreCheckReport> {
-  const database = join(dataDir, "stepwise.db");
+  const database = join(dataDir, DATABASE_FILE);
   if (!existsSync(database))
     throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
   const sqlite = checkSqliteStore(database);
   // Only `get` is used: `close` would remove the temp folder of a server that may be running.
-  const blobs = new LocalBlobStore(join(dataDir, "files"));
+  const blobs = new LocalBlobStore(join(dataDir, FILES_DIR));
   const damaged = [...sqlite.damaged];
   for (const file of sqlite.files) {
     const ref = { entity: file.entity, project: file.project, runId: file.runId };

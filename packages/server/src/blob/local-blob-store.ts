@@ -17,7 +17,7 @@ import { errorCode, isFullDiskErrno, storageFullError } from "../storage/storage
 import { BlobKeyError, type BlobStore, type WrittenBlob } from "./blob-store.js";
 
 /** Longest file or folder name, in bytes, that Linux file systems (ext4, xfs, btrfs, tmpfs) take. */
-const MAX_NAME_BYTES = 255;
+export const MAX_NAME_BYTES = 255;
 /** Longest path, in bytes, that a Linux system call takes (PATH_MAX, the terminating NUL included). */
 const MAX_PATH_BYTES = 4095;
 

@@ -5,7 +5,7 @@
  */
 import { InvalidDataError, PathConflictError, type RunRef, type StepwiseError } from "@stepwise/protocol";
 import type { BlobKeyError } from "../blob/blob-store.js";
-import { fileKey } from "./file-key.js";
+import { fileKey } from "../blob/file-key.js";
 
 export function filePathError(error: BlobKeyError, ref: RunRef, path: string): StepwiseError {
   const prefix = fileKey(ref, "");

@@ -7,7 +7,7 @@
  */
 import Database from "better-sqlite3";
 import { topLevel } from "../../domain/series-levels.js";
-import { storedSchemaVersion, SCHEMA_VERSION } from "./schema.js";
+import { CHECKSUM_VERSION, storedSchemaVersion, SCHEMA_VERSION } from "./schema.js";
 import { runPath } from "./store-corruption.js";
 import {
   checkChunk,
@@ -57,8 +57,6 @@ export interface SqliteCheckResult {
 
 /** Problems integrity_check lists at most. */
 const MAX_INTEGRITY_PROBLEMS = 100;
-/** Schema version from which rows carry checksums (schema.ts). */
-const CHECKSUM_VERSION = 4;
 
 interface RunRow {
   pk: number;

@@ -191,6 +191,9 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
   },
 ];
 
+/** The schema version from which rows of run data carry checksums (version 4 above). */
+export const CHECKSUM_VERSION = 4;
+
 /** The newest schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -6,8 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import type { RunRef } from "@stepwise/protocol";
-
-const MAX_NAME_BYTES = 255;
+import { MAX_NAME_BYTES } from "./local-blob-store.js";
 
 export function fileKey(ref: RunRef, path: string): string {
   return ["runs", segment(ref.entity), segment(ref.project), segment(ref.runId), "files", path].join("/");
