@@ -105,4 +105,15 @@ describe.skipIf(!canPreload)("the run log writer under disk faults", () => {
     // After the gap, everything to the end: the gap is the dropped rows, in one piece.
     expect(steps.slice(fill + held)).toEqual(range(fill + held + dropped, result.logged));
   }, 90_000);
+
+  it("a disk that fails to the end: only the records logged are counted as dropped (summary snapshot, exit), never the key tables", async () => {
+    const result = await runScenario("full-to-end", 256 * 1024);
+    expect(result.status.diskProblem).toBe("ENOSPC");
+    // What finish() appended: the summary snapshot and the exit record. Key tables are derived
+    // from the rows and key definitions, so a table that cannot be written is not a loss.
+    expect(result.status.droppedRecords).toBe(2);
+    const { steps } = readSteps(result.logFile);
+    expect(steps).toEqual(range(0, result.fillStep));
+    expect(steps.length + result.status.droppedRows).toBe(result.logged);
+  }, 90_000);
 });

@@ -142,6 +142,7 @@ export class RunLogWriter {
         row: KIND_ROW,
         payloadKey: PAYLOAD_KEY,
         payloadRow: PAYLOAD_ROW,
+        payloadKeyTable: PAYLOAD_KEY_TABLE,
       },
       syncIntervalMs: options.syncIntervalMs ?? 1000,
       idlePollMs: options.idlePollMs ?? 20,

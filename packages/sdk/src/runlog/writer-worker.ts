@@ -7,7 +7,8 @@
  * When writes fail (a full disk, a quota, an I/O error) the worker never blocks the producer:
  * it cuts the file back to its last whole frame, keeps consuming the ring, and holds the frames
  * in memory, in order, up to `holdBytes`. Beyond that, history rows are dropped (counted in
- * SLOT.droppedRows); key definitions are always kept, other records up to twice the hold. The
+ * SLOT.droppedRows); key definitions are always kept, other records up to twice the hold (key
+ * tables too, but a table dropped is not counted: a later one replaces it). The
  * held frames are retried with backoff and written in order once space is back. At close, if
  * writes still fail, the worker deletes the run's space reserve (a small file written at
  * `init()`) so that the last records (summary snapshot, exit) still fit, then gives up.
@@ -30,7 +31,14 @@ export interface WriterWorkerData {
   ringFrameHeader: number;
   wrapMarker: number;
   flagContinued: number;
-  kinds: { shift: number; key: number; row: number; payloadKey: number; payloadRow: number };
+  kinds: {
+    shift: number;
+    key: number;
+    row: number;
+    payloadKey: number;
+    payloadRow: number;
+    payloadKeyTable: number;
+  };
   syncIntervalMs: number;
   idlePollMs: number;
   /** Bytes of frames held in memory while writes fail, before history rows are dropped. */
@@ -145,12 +153,18 @@ export function writerWorkerMain(): void {
     payload.length > 14 && payload.toString("latin1", 0, 14) === '{"t":"history"';
   const ROW = 0;
   const KEY = 1;
-  const RECORD = 2;
-  /** What the frame at buffer[at] holds: a history row (droppable), a key definition, or another record. */
+  const TABLE = 2;
+  const RECORD = 3;
+  /**
+   * What the frame at buffer[at] holds: a history row (dropped past the hold), a key definition
+   * (always kept), a key table (derived data: a later table replaces one dropped, never counted)
+   * or another record (kept up to twice the hold, then counted in SLOT.droppedRecords).
+   */
   const frameKind = (buffer: Buffer, at: number, size: number): number => {
     const first = buffer[at + data.frameHeaderBytes];
     if (first === K.payloadRow) return ROW;
     if (first === K.payloadKey) return KEY;
+    if (first === K.payloadKeyTable) return TABLE;
     const payload = buffer.subarray(at + data.frameHeaderBytes, at + size);
     return first === 0x7b && isHistoryJson(payload) ? ROW : RECORD;
   };
@@ -177,7 +191,7 @@ export function writerWorkerMain(): void {
       if (kind === ROW && heldBytes + size > data.holdBytes) Atomics.add(control, S.droppedRows, 1);
       else if (kind === RECORD && heldBytes + size > 2 * data.holdBytes)
         Atomics.add(control, S.droppedRecords, 1);
-      else holdFrame(buffer, at, size);
+      else if (kind !== TABLE || heldBytes + size <= 2 * data.holdBytes) holdFrame(buffer, at, size);
       at += size;
     }
     publishHeld();
