@@ -15,6 +15,7 @@ import { RunOverview } from "../components/run/RunOverview.js";
 import { ValuesTable } from "../components/run/ValuesTable.js";
 import { useRun } from "../components/run/useRun.js";
 import { useRunEditor } from "../components/run/useRunEditor.js";
+import { useRunFiles } from "../components/run/useRunFiles.js";
 import { ErrorState } from "../components/status/ErrorState.js";
 import { Loading } from "../components/status/Loading.js";
 import "../styles/run.css";
@@ -31,6 +32,8 @@ export function RunPage({ params }: RunPageProps) {
   const resource = useRun(ref);
   const { run, error, refreshError, reload } = resource;
   const save = useRunEditor(ref, resource);
+  // One file list for the files table and the quarantine warning.
+  const runFiles = useRunFiles(ref, run?.state);
   const runName = run?.name;
 
   useEffect(() => {
@@ -61,7 +64,7 @@ export function RunPage({ params }: RunPageProps) {
           </span>
         )}
       </nav>
-      <QuarantineWarning runRef={ref} state={run.state} />
+      <QuarantineWarning runRef={ref} files={runFiles.files} />
       <RunOverview run={run} save={save} />
       <div className="values-grid">
         <ValuesTable
@@ -78,7 +81,7 @@ export function RunPage({ params }: RunPageProps) {
         />
       </div>
       <RunCharts run={run} />
-      <FilesTable runRef={ref} state={run.state} />
+      <FilesTable runRef={ref} runFiles={runFiles} />
     </div>
   );
 }

@@ -1,34 +1,19 @@
 /**
  * The run's files (what the SDK saved: config.json, summary.json, checkpoints…) with size, last
- * update and a download link. Re-read when the run's state changes, since finishing writes files.
+ * update and a download link. The list comes from the page (useRunFiles), which re-reads it when
+ * the run's state changes.
  */
-import { useEffect, useState } from "react";
-import type { FileDto, RunRef, RunState } from "@stepwise/protocol";
-import { fileUrl, listFiles } from "../../api/client.js";
+import type { RunRef } from "@stepwise/protocol";
+import { fileUrl } from "../../api/client.js";
 import { formatBytes } from "../../lib/run-meta.js";
 import { formatDateTime } from "../../lib/time-format.js";
 import { ErrorState } from "../status/ErrorState.js";
 import { Loading } from "../status/Loading.js";
+import type { RunFiles } from "./useRunFiles.js";
 
-export function FilesTable({ runRef, state }: { runRef: RunRef; state: RunState }) {
-  const [files, setFiles] = useState<FileDto[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [attempt, setAttempt] = useState(0);
+export function FilesTable({ runRef, runFiles }: { runRef: RunRef; runFiles: RunFiles }) {
+  const { files, error, retry } = runFiles;
   const { entity, project, runId } = runRef;
-
-  useEffect(() => {
-    const controller = new AbortController();
-    listFiles({ entity, project, runId }, controller.signal).then(
-      (list) => {
-        setFiles([...list].sort((a, b) => a.path.localeCompare(b.path)));
-        setError(null);
-      },
-      (cause: unknown) => {
-        if (!controller.signal.aborted) setError(cause);
-      },
-    );
-    return () => controller.abort();
-  }, [entity, project, runId, state, attempt]);
 
   return (
     <section className="files-card" id="files">
@@ -36,9 +21,7 @@ export function FilesTable({ runRef, state }: { runRef: RunRef; state: RunState 
         <h2>Files</h2>
         {files !== null && <span className="muted count">{files.length} files</span>}
       </div>
-      {error !== null && files === null && (
-        <ErrorState error={error} onRetry={() => setAttempt((n) => n + 1)} />
-      )}
+      {error !== null && files === null && <ErrorState error={error} onRetry={retry} />}
       {error === null && files === null && <Loading what="files" />}
       {files !== null && files.length === 0 && (
         <p className="muted values-empty">
