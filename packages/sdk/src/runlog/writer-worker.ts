@@ -69,6 +69,23 @@ export function writerWorkerMain(): void {
   let out = Buffer.allocUnsafe(1 << 20);
   let outLength = 0;
 
+  /**
+   * History rows dropped so far (SLOT.droppedRows, which only this worker writes). Each key
+   * table's row count is lowered by the rows dropped before it, so that a reader counts rows
+   * dropped for a full disk as dropped (run.status()), not as damage.
+   */
+  let rowsDropped = 0;
+  const dropRow = (): void => {
+    rowsDropped++;
+    Atomics.add(control, S.droppedRows, 1);
+  };
+  /** Lowers the row count of the key table frame at buffer[at] by `rows`, and its CRC with it. */
+  const lowerTableRows = (buffer: Buffer, at: number, size: number, rows: number): void => {
+    if (rows === 0) return;
+    const count = at + data.frameHeaderBytes + 1;
+    buffer.writeUInt32LE((buffer.readUInt32LE(count) - rows) >>> 0, count);
+    buffer.writeUInt32LE(zlib.crc32(buffer.subarray(at + 8, at + size)) >>> 0, at + 4);
+  };
   const K = data.kinds;
   const reserve = (bytes: number): void => {
     if (outLength + bytes <= out.length) return;
@@ -83,8 +100,12 @@ export function writerWorkerMain(): void {
     const start = outLength + data.frameHeaderBytes;
     out.writeUInt32LE(data.frameMagic, outLength);
     out.writeUInt32LE(length, outLength + 8);
-    if (prefix === -1) payload.copy(out, start);
-    else {
+    if (prefix === -1) {
+      payload.copy(out, start);
+      // A key table counts the rows appended before it; rows dropped in memory are not in the log.
+      if (payload[0] === K.payloadKeyTable && rowsDropped > 0)
+        out.writeUInt32LE((out.readUInt32LE(start + 1) - rowsDropped) >>> 0, start + 1);
+    } else {
       out[start] = prefix;
       payload.copy(out, start + 1);
     }
@@ -185,13 +206,18 @@ export function writerWorkerMain(): void {
   };
   /** Holds the whole frames of buffer[0, length), dropping history rows beyond the hold. */
   const hold = (buffer: Buffer, length: number): void => {
+    // Rows dropped before this batch are already taken off its tables (emitFrame).
+    const droppedBefore = rowsDropped;
     for (let at = 0; at < length;) {
       const size = frameSize(buffer, at);
       const kind = frameKind(buffer, at, size);
-      if (kind === ROW && heldBytes + size > data.holdBytes) Atomics.add(control, S.droppedRows, 1);
+      if (kind === ROW && heldBytes + size > data.holdBytes) dropRow();
       else if (kind === RECORD && heldBytes + size > 2 * data.holdBytes)
         Atomics.add(control, S.droppedRecords, 1);
-      else if (kind !== TABLE || heldBytes + size <= 2 * data.holdBytes) holdFrame(buffer, at, size);
+      else if (kind !== TABLE || heldBytes + size <= 2 * data.holdBytes) {
+        if (kind === TABLE) lowerTableRows(buffer, at, size, rowsDropped - droppedBefore);
+        holdFrame(buffer, at, size);
+      }
       at += size;
     }
     publishHeld();
@@ -240,9 +266,14 @@ export function writerWorkerMain(): void {
     if (held.length === 0) return;
     // The reserve is for the last records: rows written into it could leave no room for the exit.
     if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
+    const droppedBefore = rowsDropped;
     takeHeld((buffer, at, size) => {
-      if (frameKind(buffer, at, size) === ROW) Atomics.add(control, S.droppedRows, 1);
-      else holdFrame(buffer, at, size);
+      const kind = frameKind(buffer, at, size);
+      if (kind === ROW) dropRow();
+      else {
+        if (kind === TABLE) lowerTableRows(buffer, at, size, rowsDropped - droppedBefore);
+        holdFrame(buffer, at, size);
+      }
     });
     if (writeHeld()) return;
     takeHeld((buffer, at, size) => {
