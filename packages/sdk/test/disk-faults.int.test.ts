@@ -118,5 +118,9 @@ describe.skipIf(!canPreload)("the run log writer under disk faults", () => {
     const { steps } = readSteps(result.logFile);
     expect(steps).toEqual(range(0, result.fillStep));
     expect(steps.length + result.status.droppedRows).toBe(result.logged);
+    // Said at finish, offline too (there is no uploader to wait for the exit record).
+    expect(result.stderr).toContain(
+      `is missing ${result.status.droppedRows} history row(s) and 2 other record(s)`,
+    );
   }, 90_000);
 });

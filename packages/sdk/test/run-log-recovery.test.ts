@@ -23,7 +23,7 @@ function writeLog(file: string, rows: number, close = true): RunLogWriter {
   for (let i = 0; i < rows; i++) writer.appendHistoryRow(logged(i));
   if (close) {
     writer.append({ t: "exit", exitCode: 0, runtime: 1, time: 2 });
-    expect(writer.closeSync()).toBe(true);
+    expect(writer.closeSync()).toBe("complete");
   }
   return writer;
 }

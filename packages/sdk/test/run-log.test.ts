@@ -18,7 +18,7 @@ function writeRows(file: string, count: number, ringBytes = 64 * 1024): void {
   const writer = RunLogWriter.create(file, { ringBytes });
   for (let i = 0; i < count; i++)
     writer.appendHistoryRow({ i, half: i / 2, label: `row ${i}`, nan: Number.NaN });
-  expect(writer.closeSync()).toBe(true);
+  expect(writer.closeSync()).toBe("complete");
 }
 
 describe("run log", () => {
@@ -42,7 +42,7 @@ describe("run log", () => {
     writer.append({ t: "config", update: { big } });
     writer.appendHistoryRow({ text: big, n: 1 });
     writer.append({ t: "exit", exitCode: 0, runtime: 1, time: 2 });
-    expect(writer.closeSync()).toBe(true);
+    expect(writer.closeSync()).toBe("complete");
     const { records } = readAll(file);
     expect(records).toEqual([
       { t: "config", update: { big } },

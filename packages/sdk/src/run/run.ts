@@ -20,7 +20,7 @@ import type { Terminal } from "../console/terminal.js";
 import { formatFooter } from "../console/footer.js";
 import { checkLogOptions, normalizeLogData } from "../history/normalize-log-data.js";
 import { StepCommitter } from "../history/step-committer.js";
-import type { RunLogWriter } from "../runlog/run-log-writer.js";
+import type { RunLogWriter, WriterClose } from "../runlog/run-log-writer.js";
 import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
@@ -239,35 +239,19 @@ export class Run {
   finishSync(exitCode: number): void {
     this.recordExit(exitCode);
     if (this.stage === "recorded") {
-      const closed = this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? true;
-      this.parts.uploader?.finishSync(this.parts.finishTimeoutMs, this.logComplete());
+      const closed = this.parts.writer?.closeSync(this.parts.finishTimeoutMs) ?? "complete";
+      // The log is final here: the uploader stops at its end when it lacks records (or its exit).
+      this.parts.uploader?.finishSync(this.parts.finishTimeoutMs, closed === "complete");
       this.completeFinish(closed, exitCode);
     }
   }
 
   private async finishAsync(exitCode: number): Promise<void> {
     this.recordExit(exitCode);
-    const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? true;
+    const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? "complete";
     if (this.stage === "recorded")
-      await this.parts.uploader?.finish(this.parts.finishTimeoutMs, this.logComplete());
+      await this.parts.uploader?.finish(this.parts.finishTimeoutMs, closed === "complete");
     if (this.stage === "recorded") this.completeFinish(closed, exitCode);
-  }
-
-  /**
-   * Whether the closed log holds every record, the exit included. When its disk was full to
-   * the end, records were dropped (and reported): the uploader then sends what is on disk and
-   * stops there instead of waiting for an exit record that will never come.
-   */
-  private logComplete(): boolean {
-    const report = this.parts.writer?.diskReport();
-    if (report === undefined) return true;
-    // Printed again only when the counts changed since the recovery message.
-    if (report.droppedRows > 0 || report.droppedRecords > 0)
-      this.parts.terminal.warnOnce(
-        droppedSummaryCause(report),
-        droppedSummary(this.parts.writer?.file ?? this.dir, report),
-      );
-    return report.droppedRecords === 0 && report.problem === null;
   }
 
   private recordExit(exitCode: number): void {
@@ -284,7 +268,7 @@ export class Run {
     this.stage = "recorded";
   }
 
-  private completeFinish(closed: boolean, exitCode: number): void {
+  private completeFinish(closed: WriterClose, exitCode: number): void {
     this.stage = "closed";
     // W&B §1.10: a run that ends well needs no resuming.
     if (exitCode === 0) removeResumeFile(this.parts.rootDir);
@@ -297,8 +281,12 @@ export class Run {
     } catch (error) {
       terminal.warn(`could not write ${files}: ${String(error)}`);
     }
-    if (!closed)
+    if (closed === "timed-out")
       terminal.warn(`timed out waiting for the run log to reach the disk; data may still be written`);
+    // What its disk would not take, printed again only when the counts changed since the recovery message.
+    const disk = this.parts.writer?.diskReport();
+    if (disk !== undefined && (disk.droppedRows > 0 || disk.droppedRecords > 0))
+      terminal.warnOnce(droppedSummaryCause(disk), droppedSummary(this.parts.writer?.file ?? this.dir, disk));
     terminal.info(
       formatFooter({
         sparklines: this.parts.engine.sparklines(),

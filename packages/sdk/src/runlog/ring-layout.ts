@@ -19,7 +19,7 @@ export const SLOT = {
   flushDone: 3,
   /** 1 once main asked the worker to finish and exit. */
   close: 4,
-  /** 1 once the worker has closed the file and stopped. */
+  /** Set once the worker has closed the file and stopped: 1 with every record written, 2 with records its disk would not take. */
   exited: 5,
   /** Failed write or sync attempts so far (the worker keeps retrying). */
   writeErrors: 6,

@@ -42,6 +42,14 @@ import {
 import { writerWorkerMain, type WriterWorkerData } from "./writer-worker.js";
 import { readDiskReport, SPACE_RESERVE_BYTES, SPACE_RESERVE_FILE, type DiskReport } from "./disk-report.js";
 
+/**
+ * How a close ended. complete: every record is in the file (the log ends with the exit record
+ * when one was appended; rows dropped earlier were counted). incomplete: the disk still refused
+ * writes at close and the last records were dropped (counted in diskReport()). timed-out: the
+ * worker had not finished in time (it may still be writing).
+ */
+export type WriterClose = "complete" | "incomplete" | "timed-out";
+
 export interface RunLogWriterOptions {
   /** Ring size in bytes (default 8 MiB): the most `log()` may run ahead of the disk. */
   ringBytes?: number;
@@ -406,22 +414,28 @@ export class RunLogWriter {
   }
 
   /** Stops the worker once it has written and fdatasynced everything. Further appends throw. */
-  closeSync(timeoutMs = 30_000): boolean {
+  closeSync(timeoutMs = 30_000): WriterClose {
     this.requestClose();
-    return Atomics.wait(this.control, SLOT.exited, 0, timeoutMs) !== "timed-out";
+    Atomics.wait(this.control, SLOT.exited, 0, timeoutMs);
+    return this.closeResult();
   }
 
   /** Like `closeSync` without blocking the event loop; safe to call while a sync close runs and vice versa. */
-  async close(timeoutMs = 30_000): Promise<boolean> {
+  async close(timeoutMs = 30_000): Promise<WriterClose> {
     this.requestClose();
     const keepAlive = setInterval(() => undefined, 1000);
     try {
       const waiting = Atomics.waitAsync(this.control, SLOT.exited, 0, timeoutMs);
-      const result = waiting.async ? await waiting.value : waiting.value;
-      return result !== "timed-out";
+      if (waiting.async) await waiting.value;
+      return this.closeResult();
     } finally {
       clearInterval(keepAlive);
     }
+  }
+
+  private closeResult(): WriterClose {
+    const exited = Atomics.load(this.control, SLOT.exited);
+    return exited === 0 ? "timed-out" : exited === 1 ? "complete" : "incomplete";
   }
 
   private requestClose(): void {

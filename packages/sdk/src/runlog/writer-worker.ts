@@ -260,10 +260,13 @@ export function writerWorkerMain(): void {
     const written = failing() ? 0 : tryWrite(out, outLength);
     if (written < outLength) hold(out.subarray(written), outLength - written);
   };
-  /** At close: the last tries, then without the held rows into the reserve; counts what is left. */
-  const finalWrite = (): void => {
+  /**
+   * At close: the last tries, then without the held rows into the reserve; counts what is left.
+   * True when every held record other than rows reached the file (the log ends with its exit).
+   */
+  const finalWrite = (): boolean => {
     for (let tries = 0; tries < 10 && !writeHeld(); tries++) Atomics.wait(control, S.sleep, 0, 100);
-    if (held.length === 0) return;
+    if (held.length === 0) return true;
     // The reserve is for the last records: rows written into it could leave no room for the exit.
     if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
     const droppedBefore = rowsDropped;
@@ -275,11 +278,12 @@ export function writerWorkerMain(): void {
         holdFrame(buffer, at, size);
       }
     });
-    if (writeHeld()) return;
+    if (writeHeld()) return true;
     takeHeld((buffer, at, size) => {
       if (frameKind(buffer, at, size) === RECORD) Atomics.add(control, S.droppedRecords, 1);
     });
     publishHeld();
+    return false;
   };
   /**
    * fdatasync; a failure is only counted (SLOT.writeErrors) and tried again at the next
@@ -360,10 +364,12 @@ export function writerWorkerMain(): void {
     if (dirty && Date.now() - lastSync >= data.syncIntervalMs) sync();
     Atomics.wait(control, S.head, head, data.idlePollMs);
   }
-  if (held.length > 0) finalWrite();
+  // Complete (1) when every frame consumed is in the file or was a row dropped and counted
+  // earlier; 2 when close left records the disk would not take.
+  const complete = held.length === 0 || finalWrite();
   if (dirty) sync();
   fs.closeSync(fd);
   if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
-  Atomics.store(control, S.exited, 1);
+  Atomics.store(control, S.exited, complete ? 1 : 2);
   Atomics.notify(control, S.exited);
 }
