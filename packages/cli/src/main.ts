@@ -10,5 +10,5 @@ const MANIFEST = new URL("../package.json", import.meta.url);
 
 /** Runs `stepwise <argv>`; resolves to the process exit code and never throws. */
 export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  return sdkMain(argv, io, trainingCommands([serverCommand]), cliVersion(MANIFEST));
+  return sdkMain(argv, io, trainingCommands([serverCommand]), () => cliVersion(MANIFEST));
 }

@@ -36,13 +36,14 @@ export function trainingCommands(extra: readonly Command[] = []): Command[] {
 
 /**
  * Runs `stepwise <argv>`; resolves to the process exit code and never throws. A package that
- * builds its own command from these (`@stepwise/cli`) passes its commands and its version.
+ * builds its own command from these (`@stepwise/cli`) passes its commands and how to read its
+ * version (read only for `--version`, inside the error handling).
  */
 export async function main(
   argv: string[],
   io: CliIo = processIo(),
   commands: readonly Command[] = trainingCommands(),
-  version: string = cliVersion(),
+  version: () => string = cliVersion,
 ): Promise<number> {
   try {
     return await dispatch(argv, io, commands, version);
@@ -55,7 +56,7 @@ async function dispatch(
   argv: string[],
   io: CliIo,
   commands: readonly Command[],
-  version: string,
+  version: () => string,
 ): Promise<number> {
   const [first, ...rest] = argv;
   if (first === undefined) {
@@ -72,7 +73,7 @@ async function dispatch(
       ? dispatch(["--help"], io, commands, version)
       : dispatch([rest[0], "--help"], io, commands, version);
   if (first === "--version") {
-    io.stdout.write(`${version}\n`);
+    io.stdout.write(`${version()}\n`);
     return ExitCode.ok;
   }
   const command = commands.find((candidate) => candidate.name === first);

@@ -45,7 +45,7 @@ describe("main", () => {
     expect(io.out()).toMatch(/^\d+\.\d+\.\d+\n$/);
     // A package that builds its own command from these (@stepwise/cli) prints its own version.
     const own = memoryIo();
-    expect(await main(["--version"], own, trainingCommands(), "9.8.7")).toBe(0);
+    expect(await main(["--version"], own, trainingCommands(), () => "9.8.7")).toBe(0);
     expect(own.out()).toBe("9.8.7\n");
   });
 
