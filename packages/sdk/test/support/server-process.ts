@@ -53,16 +53,26 @@ export async function startServerProcess(
   };
 }
 
-/** A port nobody listens on right now (for "server down" and for restarts on a known port). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/**
+ * A port nobody listens on right now, for "server down" and for restarts on a known port. It is
+ * taken below the kernel's ephemeral range (32768–60999 on Linux): servers that other tests start
+ * with port 0, and outgoing connections, only get ports from that range, so while a test's server
+ * is down for a restart no other test's server can take its port (two tests running at once did:
+ * one test's runs then uploaded to the other's server, which that test SIGSTOPped).
+ */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await canListen(port)) return port;
+  }
+  throw new Error("no free port found in 20000–31999");
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 

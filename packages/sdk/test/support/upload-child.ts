@@ -9,6 +9,8 @@ export interface UploadChild {
   run: Promise<RunPath & { dir: string }>;
   /** Resolves with the exit code, every later JSON line, and stderr. */
   exit: Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }>;
+  /** What the child has written to stderr so far (for diagnosing one that does not exit). */
+  stderrSoFar(): string;
 }
 
 export function startUploadChild(
@@ -42,5 +44,5 @@ export function startUploadChild(
   const exit = new Promise<{ code: number | null; lines: Array<Record<string, unknown>>; stderr: string }>(
     (resolve) => child.once("exit", (code) => resolve({ code, lines, stderr })),
   );
-  return { child, run, exit };
+  return { child, run, exit, stderrSoFar: () => stderr };
 }
