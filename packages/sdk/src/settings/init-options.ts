@@ -66,3 +66,39 @@ export interface InitOptions {
   apiKey?: string;
   settings?: InitSettings;
 }
+
+/** Every option name `init()` takes: any other name is refused with the nearest of these. */
+export const INIT_OPTION_NAMES = [
+  "project",
+  "entity",
+  "name",
+  "id",
+  "group",
+  "jobType",
+  "tags",
+  "notes",
+  "config",
+  "mode",
+  "resume",
+  "dir",
+  "baseUrl",
+  "apiKey",
+  "settings",
+] as const satisfies ReadonlyArray<keyof InitOptions>;
+
+export const INIT_SETTING_NAMES = [
+  "quiet",
+  "silent",
+  "finishTimeoutMs",
+  "diskHoldBytes",
+  "consoleCapture",
+  "systemMetrics",
+  "systemMetricsIntervalMs",
+  "onStop",
+] as const satisfies ReadonlyArray<keyof InitSettings>;
+
+// Compile-time: an option added to the interfaces but not to the lists above fails here.
+type Unlisted = Exclude<keyof InitOptions, (typeof INIT_OPTION_NAMES)[number]>;
+type UnlistedSetting = Exclude<keyof InitSettings, (typeof INIT_SETTING_NAMES)[number]>;
+export const ALL_INIT_OPTIONS_LISTED: [Unlisted, UnlistedSetting] extends [never, never] ? true : never =
+  true;

@@ -15,7 +15,8 @@ import {
   type RunMode,
 } from "@stepwise/protocol";
 import { credentialsPath, readCredentials, savedKeyFor } from "./credentials-file.js";
-import type { InitOptions, ResumeMode } from "./init-options.js";
+import { INIT_OPTION_NAMES, INIT_SETTING_NAMES, type InitOptions, type ResumeMode } from "./init-options.js";
+import { unknownOptionMessage } from "./unknown-option.js";
 
 export const DEFAULT_PROJECT = "uncategorized";
 export const DEFAULT_ENTITY = "local";
@@ -48,6 +49,7 @@ export interface ResolvedSettings {
 type Env = Record<string, string | undefined>;
 
 export function resolveSettings(options: InitOptions = {}, env: Env = process.env): ResolvedSettings {
+  checkOptionNames(options);
   const pick = (option: keyof InitOptions, variable: string): { value: unknown; source: string } | null => {
     if (options[option] !== undefined) return { value: options[option], source: `init() option "${option}"` };
     const fromEnv = env[variable];
@@ -66,11 +68,12 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     (credentials ??= options.mode === "disabled" ? {} : readCredentials(credentialsPath(env)));
   // Where options and environment name no server or key, the `stepwise login` file does (read
   // only then, so a damaged file never fails an init() that names both).
-  const baseUrl = (
+  const baseUrl = checkBaseUrl(
     pick("baseUrl", "STEPWISE_BASE_URL") === null
       ? (saved().baseUrl ?? DEFAULT_BASE_URL)
-      : text("baseUrl", "STEPWISE_BASE_URL", DEFAULT_BASE_URL)
-  ).replace(/\/+$/, "");
+      : text("baseUrl", "STEPWISE_BASE_URL", DEFAULT_BASE_URL),
+    pick("baseUrl", "STEPWISE_BASE_URL")?.source ?? "the server saved by `stepwise login`",
+  );
   const tagsPicked = pick("tags", "STEPWISE_TAGS");
   const modePicked = pick("mode", "STEPWISE_MODE");
   const resumePicked = pick("resume", "STEPWISE_RESUME");
@@ -112,6 +115,44 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     diskHoldBytes: checkHoldBytes(settings.diskHoldBytes),
     onStop: settings.onStop ?? interruptSelf,
   };
+}
+
+// W&B habits with no Stepwise equivalent get a sentence instead of a list of names.
+const INIT_HINTS: Readonly<Record<string, string>> = {
+  reinit:
+    "a second init() returns the active run; call finish() on it first to start a new run in the same process",
+};
+
+/** Unknown names are refused, not ignored: `job_type` silently dropped is a run without its job type. */
+function checkOptionNames(options: InitOptions): void {
+  if (typeof options !== "object" || options === null || Array.isArray(options))
+    throw new UsageError('init() takes an options object such as { project: "mnist" }');
+  for (const key of Object.keys(options)) {
+    if (!(INIT_OPTION_NAMES as readonly string[]).includes(key))
+      throw new UsageError(`init(): ${unknownOptionMessage(key, INIT_OPTION_NAMES, INIT_HINTS[key])}`);
+  }
+  const settings: unknown = options.settings;
+  if (settings === undefined) return;
+  if (typeof settings !== "object" || settings === null || Array.isArray(settings))
+    throw new UsageError('init() option "settings" must be an object such as { quiet: true }');
+  for (const key of Object.keys(settings)) {
+    if (!(INIT_SETTING_NAMES as readonly string[]).includes(key))
+      throw new UsageError(`init() settings: ${unknownOptionMessage(key, INIT_SETTING_NAMES)}`);
+  }
+}
+
+/** An http(s) URL with a host (trailing slashes dropped): anything else would fail every request later. */
+function checkBaseUrl(value: string, source: string): string {
+  const url = URL.canParse(value) ? new URL(value) : null;
+  if (url === null || (url.protocol !== "http:" && url.protocol !== "https:") || url.hostname === "")
+    throw new UsageError(
+      `${source}: invalid server URL ${JSON.stringify(value)}; use http(s)://host:port, e.g. ${DEFAULT_BASE_URL}`,
+    );
+  if (url.search !== "" || url.hash !== "")
+    throw new UsageError(
+      `${source}: the server URL ${JSON.stringify(value)} has a query or fragment; give only http(s)://host:port[/path]`,
+    );
+  return value.replace(/\/+$/, "");
 }
 
 /** The default stop: SIGINT to this process, like Ctrl-C (exit hooks finish the run with 255). */

@@ -5,6 +5,7 @@
  */
 import { joinDottedPath, splitDottedPath, SUMMARY_AGGREGATIONS, UsageError } from "@stepwise/protocol";
 import type { Goal, KeyPath, MetricRecord, SummaryAggregation } from "@stepwise/protocol";
+import { unknownOptionMessage } from "../settings/unknown-option.js";
 
 export interface DefineMetricOptions {
   /** Name of the metric to use as this metric's default x-axis. */
@@ -39,11 +40,6 @@ export interface MetricUpdate {
 }
 
 const OPTION_NAMES: readonly string[] = ["stepMetric", "stepSync", "hidden", "summary", "goal", "overwrite"];
-// Python habits: point snake_case option names at their camelCase spelling.
-const SNAKE_CASE_HINTS: Readonly<Record<string, string>> = {
-  step_metric: "stepMetric",
-  step_sync: "stepSync",
-};
 
 function usage(message: string): UsageError {
   return new UsageError(`defineMetric(): ${message}`);
@@ -74,10 +70,7 @@ function readOptions(options: unknown): Record<string, unknown> {
   }
   const record = options as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    if (OPTION_NAMES.includes(key)) continue;
-    const hint = SNAKE_CASE_HINTS[key];
-    const fix = hint === undefined ? `use one of ${OPTION_NAMES.join(", ")}` : `did you mean "${hint}"?`;
-    throw usage(`unknown option "${key}"; ${fix}`);
+    if (!OPTION_NAMES.includes(key)) throw usage(unknownOptionMessage(key, OPTION_NAMES));
   }
   return record;
 }
