@@ -290,12 +290,19 @@ describe("values", () => {
 });
 
 describe("lifecycle of the module-level API", () => {
-  it("A27: log after finish throws UsageError; finish is idempotent", async () => {
+  it("A27: log after finish throws a UsageError that says nothing was kept, and nothing is; finish is idempotent", async () => {
     const run = await offlineRun(tempDir());
+    run.log({ a: 1 });
     await run.finish();
     await run.finish();
-    expect(() => run.log({ a: 1 })).toThrow(UsageError);
-    expect(() => run.log({ a: 1 })).toThrow(/Run \(\w+\) is finished\. The call to `log` will be ignored/);
+    expect(() => run.log({ a: 2, b: 3 })).toThrow(UsageError);
+    expect(() => run.log({ a: 2 })).toThrow(
+      /^Run \(\w+\) is finished: `log` cannot change it, and nothing of this call was kept\. Call it before finish\(\), or start a new run with init\(\)\.$/,
+    );
+    expect(() => run.log({ a: 2 })).not.toThrow(/will be ignored/);
+    expect(storedRows(run.dir)).toEqual([{ a: 1, _step: 0 }]);
+    expect(run.summary.toJSON()).toMatchObject({ a: 1 });
+    expect(run.summary.toJSON()).not.toHaveProperty("b");
   });
 
   it("log() before init() throws; run is a live binding; a second init returns the active run", async () => {

@@ -184,7 +184,8 @@ export class Run {
   /**
    * Logs a dict of values at the current step (W&B reference §2). Synchronous, microseconds:
    * it never waits for disk or network. Throws InvalidDataError (nothing kept) for values that
-   * cannot be stored, UsageError after finish().
+   * cannot be stored, UsageError after finish() (nothing of that call is kept: W&B warns and
+   * drops it; an exception here says so where the mistake is).
    */
   log(data: Record<string, unknown>, options?: LogOptions): void {
     this.assertActive("log");
@@ -316,7 +317,8 @@ export class Run {
   private assertActive(method: string): void {
     if (this.finishedFlag) {
       throw new UsageError(
-        `Run (${this.id}) is finished. The call to \`${method}\` will be ignored. Please make sure that you are using an active run.`,
+        `Run (${this.id}) is finished: \`${method}\` cannot change it, and nothing of this call was kept. ` +
+          "Call it before finish(), or start a new run with init().",
       );
     }
   }
