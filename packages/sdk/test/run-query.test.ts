@@ -12,6 +12,7 @@ describe("parseFilterExpression", () => {
     ["config.model=resnet,vit", { field: "config", path: "model", op: "in", value: ["resnet", "vit"] }],
     ['config.id="42"', { field: "config", path: "id", op: "eq", value: "42" }],
     ["config.amp!=true", { field: "config", path: "amp", op: "ne", value: true }],
+    ['config.model>"b"', { field: "config", path: "model", op: "gt", value: "b" }],
     ["summary.loss?", { field: "summary", path: "loss", op: "exists" }],
     ["state=finished", { field: "state", op: "eq", value: "finished" }],
     ["state=finished,failed", { field: "state", op: "in", value: ["finished", "failed"] }],
@@ -29,6 +30,10 @@ describe("parseFilterExpression", () => {
     ["state=done", /state must be one of running, finished/],
     ["summary.acc~1", /~ applies to tags/],
     ["summary.acc>", /a field and a value are needed/],
+    ["summary.acc >> 0.9", /the value "> 0.9" holds another operator/],
+    ["summary.acc=>0.9", /the value ">0.9" holds another operator/],
+    ["summary.val/acc > 0.9 extra", /> compares numbers and "0.9 extra" is not one/],
+    ["config.lr<=small", /<= compares numbers/],
   ])("rejects %s with a UsageError that says why", (text, reason) => {
     expect(() => parseFilterExpression(text)).toThrow(UsageError);
     expect(() => parseFilterExpression(text)).toThrow(reason);

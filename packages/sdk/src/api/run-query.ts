@@ -83,6 +83,7 @@ export function parseFilterExpression(expression: string): RunFilterDto {
       "the field must be state, tags, group, jobType, name, id, summary.<key> or config.<key>",
     );
   if (op === "contains") throw filterError(expression, "~ applies to tags, group, jobType, name and id");
+  checkValueText(expression, symbol, op, raw);
   const list = raw.split(",");
   if (op === "eq" && list.length > 1) return { ...valuePath, op: "in", value: list.map(parseValue) };
   return { ...valuePath, op, value: parseValue(raw) };
@@ -126,6 +127,26 @@ function parseValue(raw: string): unknown {
   if (text !== "" && Number.isFinite(Number(text))) return Number(text);
   if (/^".*"$/.test(text)) return JSON.parse(text) as unknown;
   return text;
+}
+
+/**
+ * A typo such as `summary.acc >> 0.9` or `summary.acc > 0.9 extra` would otherwise compare with
+ * the text "> 0.9" and match nothing: an unquoted value may not hold another operator, and <, <=,
+ * >, >= take a number (or quoted text, to compare text on purpose).
+ */
+function checkValueText(expression: string, symbol: string, op: ValueOp, raw: string): void {
+  if (/^".*"$/.test(raw)) return;
+  if (/[<>=!~]/.test(raw))
+    throw filterError(
+      expression,
+      `the value ${JSON.stringify(raw)} holds another operator; use one operator`,
+    );
+  const ordering = op === "lt" || op === "lte" || op === "gt" || op === "gte";
+  if (ordering && !Number.isFinite(Number(raw)))
+    throw filterError(
+      expression,
+      `${symbol} compares numbers and ${JSON.stringify(raw)} is not one (quote text to compare text: ${symbol}"b")`,
+    );
 }
 
 function filterError(expression: string, reason: string): UsageError {

@@ -89,6 +89,30 @@ describe("stepwise runs", () => {
     expect(err).toMatch(/Run 'stepwise runs --help' for usage\./);
   });
 
+  it("exits 2 naming a malformed filter instead of matching nothing", async () => {
+    for (const [filter, reason] of [
+      ["summary.val/acc >> 0.9", /holds another operator/],
+      ["summary.val/acc > 0.9x", /> compares numbers and "0\.9x" is not one/],
+    ] as const) {
+      const { code, out, err } = await runs("--filter", filter);
+      expect({ code, out }).toEqual({ code: 2, out: "" });
+      expect(err).toMatch(reason);
+    }
+  });
+
+  it("exits 4 naming an unknown project and the entity's projects, not an empty table", async () => {
+    const io = memoryIo();
+    const code = await main(["runs", "team/nosuch", "--base-url", server.url], io);
+    expect({ code, out: io.out() }).toEqual({ code: 4, out: "" });
+    expect(io.err()).toBe(`stepwise: error: no project "team/nosuch" on ${server.url} (its projects: p)\n`);
+    const other = memoryIo();
+    expect(await main(["runs", "nobody/p", "--base-url", server.url], other)).toBe(4);
+    expect(other.err()).toMatch(/entity "nobody" has no projects/);
+    // A project whose filter matches nothing is still an empty answer, exit 0.
+    const { code: none, err } = await runs("--filter", "summary.val/acc>2");
+    expect({ none, err }).toEqual({ none: 0, err: "" });
+  });
+
   it("prints its help with --help", async () => {
     const io = memoryIo();
     expect(await main(["runs", "--help"], io)).toBe(0);

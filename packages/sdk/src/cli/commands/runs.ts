@@ -2,8 +2,9 @@
  * `stepwise runs <entity/project>`: lists a project's runs on the server, filtered and ordered
  * as the SDK's `api.runs()` does, as a table or as JSON lines.
  */
-import { stringifyExtended } from "@stepwise/protocol";
+import { NotFoundError, stringifyExtended } from "@stepwise/protocol";
 import { Api, type ApiRun } from "../../index.js";
+import { parseProjectPath } from "../../api/run-path.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { LineSink } from "../output/line-sink.js";
@@ -29,6 +30,8 @@ async function runRuns(argv: string[], io: CliIo): Promise<number> {
     ...(options.apiKey === null ? {} : { apiKey: options.apiKey }),
   });
   const runs = await fetchRuns(api, options);
+  // No runs: a project that does not exist is an error (exit 4), not an empty table.
+  if (runs.length === 0) await checkProjectExists(api, options.project);
   const sink = new LineSink(io.stdout);
   try {
     if (options.json) for (const run of runs) sink.add(stringifyExtended(run.raw) + "\n");
@@ -57,4 +60,13 @@ async function fetchRuns(api: Api, options: RunsCommandOptions): Promise<ApiRun[
     if (runs.length === options.limit) break;
   }
   return runs;
+}
+
+async function checkProjectExists(api: Api, path: string): Promise<void> {
+  const { entity, project } = parseProjectPath(path);
+  const projects = (await api.projects(entity)).map((p) => p.name);
+  if (projects.includes(project)) return;
+  const known =
+    projects.length === 0 ? `entity "${entity}" has no projects` : `its projects: ${projects.join(", ")}`;
+  throw new NotFoundError(`no project "${path}" on ${api.baseUrl} (${known})`);
 }
