@@ -208,12 +208,37 @@ export type SeriesResultDto = z.infer<typeof seriesResultSchema>;
 export const seriesResponseSchema = z.object({ series: z.array(seriesResultSchema) });
 export type SeriesResponse = z.infer<typeof seriesResponseSchema>;
 
-/** Body of `POST /series/keys`: which numeric keys the runs have logged to their history. */
-export const seriesKeysQuerySchema = z.object({ runs: z.array(runRefSchema).min(1).max(1000) }).strict();
+/** Keys in one answer of `POST /series/keys`, at most and by default: a run may log 100,000. */
+export const SERIES_KEYS_MAX_LIMIT = 10_000;
+
+/**
+ * Body of `POST /series/keys`: which numeric keys the runs have logged to their history, a page
+ * at a time (`limit`, then `cursor` = the previous answer's `nextCursor`), optionally only the
+ * keys that contain `search` (case-insensitive for ASCII letters).
+ */
+export const seriesKeysQuerySchema = z
+  .object({
+    runs: z.array(runRefSchema).min(1).max(1000),
+    search: z.string().max(LIMITS.keyLength).optional(),
+    limit: z.number().int().min(1).max(SERIES_KEYS_MAX_LIMIT).optional(),
+    // A key is a dotted path of up to valueDepth segments of keyLength each.
+    cursor: z
+      .string()
+      .max(LIMITS.keyLength * (LIMITS.valueDepth + 1))
+      .optional(),
+  })
+  .strict();
 export type SeriesKeysQuery = z.infer<typeof seriesKeysQuerySchema>;
 
-/** Every series key any of the runs has (numeric history leaves, dotted; `_step` is the x, never a key), sorted. */
-export const seriesKeysResponseSchema = z.object({ keys: z.array(z.string()) });
+/**
+ * Series keys any of the runs has (numeric history leaves, dotted; `_step` is the x, never a
+ * key), each once, in code point order (UTF-8 byte order); `nextCursor` is null when no key
+ * is left after them.
+ */
+export const seriesKeysResponseSchema = z.object({
+  keys: z.array(z.string()),
+  nextCursor: z.string().nullable().default(null),
+});
 export type SeriesKeysResponse = z.infer<typeof seriesKeysResponseSchema>;
 
 export const HISTORY_FORMATS = ["ndjson", "csv", "parquet"] as const;

@@ -186,6 +186,10 @@ export function hostileRequests(ref: RunRef): HostileRequest[] {
         '{"runs":"x"}',
         '{"runs":[{"entity":"a/b","project":"demo","runId":"x"}]}',
         `{"runs":${JSON.stringify(Array.from({ length: 1001 }, () => ref))}}`,
+        `{"runs":[${JSON.stringify(ref)}],"limit":0}`,
+        `{"runs":[${JSON.stringify(ref)}],"limit":1.5}`,
+        `{"runs":[${JSON.stringify(ref)}],"cursor":7}`,
+        `{"runs":[${JSON.stringify(ref)}],"search":${JSON.stringify("x".repeat(1025))}}`,
       ],
     ],
     [

@@ -45,6 +45,35 @@ it("lists the series keys of runs: logged numeric keys only, not summary-only on
   const response = await t.send("POST", apiPaths.seriesKeys(), { runs: [ref, { ...ref, runId: "unknown" }] });
   expect(seriesKeysResponseSchema.parse(await response.json())).toEqual({
     keys: ["nested.acc", "train/loss"],
+    nextCursor: null,
   });
   expect((await t.send("POST", apiPaths.seriesKeys(), { runs: [] })).status).toBe(400);
+});
+
+it("pages and searches the series keys: limit, then cursor = nextCursor; a bad limit is a 400 naming it", async () => {
+  await using t = await startTestServer();
+  const ref: RunRef = { entity: "e", project: "p", runId: "many" };
+  const keys = Array.from({ length: 2500 }, (_, i) => `block${Math.floor(i / 100)}/m${i % 100}`);
+  const row = { _step: 0, ...Object.fromEntries(keys.map((k, i) => [k, i])) };
+  expect((await t.ingest(ref, { history: { offset: 0, rows: [row] } })).status).toBe(200);
+  const page = async (body: Record<string, unknown>) =>
+    seriesKeysResponseSchema.parse(
+      await (await t.send("POST", apiPaths.seriesKeys(), { runs: [ref], ...body })).json(),
+    );
+  const listed: string[] = [];
+  let cursor: string | null = null;
+  do {
+    const answer = await page({ limit: 1000, ...(cursor === null ? {} : { cursor }) });
+    expect(answer.keys.length).toBeLessThanOrEqual(1000);
+    listed.push(...answer.keys);
+    cursor = answer.nextCursor;
+  } while (cursor !== null);
+  expect(listed).toEqual([...keys].sort());
+  expect(await page({ search: "BLOCK24/M9", limit: 5 })).toEqual({
+    keys: ["block24/m9", "block24/m90", "block24/m91", "block24/m92", "block24/m93"],
+    nextCursor: "block24/m93",
+  });
+  const tooMany = await t.send("POST", apiPaths.seriesKeys(), { runs: [ref], limit: 10_001 });
+  expect(tooMany.status).toBe(400);
+  expect(await tooMany.text()).toContain("limit");
 });

@@ -137,6 +137,22 @@ export interface SeriesQuery {
   buckets: number;
 }
 
+/** Which page of series keys `listSeriesKeys` answers. */
+export interface SeriesKeysPage {
+  /** Only keys that contain this text, ASCII letters case-folded (default: every key). */
+  search?: string;
+  /** Keys at most (default: all). */
+  limit?: number;
+  /** Only keys after this one, in code point order (the last key of the previous page). */
+  after?: string;
+}
+
+export interface SeriesKeyList {
+  keys: string[];
+  /** Keys are left after the last one listed. */
+  more: boolean;
+}
+
 /** One series, column-wise. Non-finite values are null. With `exact`, each bucket is one point (min = max = mean = last). */
 export interface SeriesResult {
   run: RunRef;
@@ -211,8 +227,12 @@ export interface Store {
   markStaleRunsCrashed(olderThan: number): Promise<number>;
 
   querySeries(query: SeriesQuery): Promise<SeriesResult[]>;
-  /** The series keys any of the runs has (unknown runs have none), each once, sorted. */
-  listSeriesKeys(runs: readonly RunRef[]): Promise<string[]>;
+  /**
+   * The series keys any of the runs has (unknown runs have none), each once, in code point
+   * order: the first `page.limit` (default all) after `page.after` that contain `page.search`
+   * (ASCII letters case-folded); `more` when keys are left after them.
+   */
+  listSeriesKeys(runs: readonly RunRef[], page?: SeriesKeysPage): Promise<SeriesKeyList>;
   /** Every stored row in step order, exactly as ingested (extended-JSON text, one row per item), in pages. */
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]>;
   /**

@@ -42,7 +42,6 @@ export class SeriesSource {
     [number, string],
     { id: number; point_count: number; sorted: number; rising: number }
   >;
-  private readonly keysOfRun: Database.Statement<[number], { key: string }>;
   private readonly chunkAt: Database.Statement<[number, number], ChunkRow>;
   private readonly chunkRange: Database.Statement<[number, number, number], ChunkRow>;
   private readonly blockRange: Database.Statement<[number, number, number, number], RollupRow>;
@@ -54,7 +53,6 @@ export class SeriesSource {
 
   constructor(db: Database.Database) {
     this.database = db.name;
-    this.keysOfRun = db.prepare("SELECT key FROM series WHERE run_pk = ?");
     this.run = db.prepare(
       "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
     );
@@ -78,16 +76,6 @@ export class SeriesSource {
        WHERE series_id = ? AND x_first ${op} ? ORDER BY x_first DESC, chunk_index DESC LIMIT 1`;
     this.chunkBelow = db.prepare(chunkBy("<"));
     this.chunkAtOrBelow = db.prepare(chunkBy("<="));
-  }
-
-  /** Every series key of the runs, each once, sorted (unknown runs have none). */
-  keysOf(runs: readonly RunRef[]): string[] {
-    const keys = new Set<string>();
-    for (const ref of runs) {
-      const run = this.runOf(ref);
-      if (run !== null) for (const { key } of this.keysOfRun.all(run.pk)) keys.add(key);
-    }
-    return [...keys].sort();
   }
 
   /** The run's row id and its history row count, or null for an unknown run. */

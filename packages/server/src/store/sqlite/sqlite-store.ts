@@ -18,6 +18,8 @@ import type {
   RunListQuery,
   RunPatch,
   RevokeApiKeyResult,
+  SeriesKeyList,
+  SeriesKeysPage,
   SeriesQuery,
   SeriesResult,
   Store,
@@ -37,6 +39,7 @@ import { RunTable } from "./run-table.js";
 import { querySeries } from "./series-query.js";
 import { readInstanceId } from "./instance-id.js";
 import { settle } from "./settle.js";
+import { SeriesKeys } from "./series-keys.js";
 import { SeriesSource } from "./series-source.js";
 import { SeriesWriter } from "./series-writer.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
@@ -47,6 +50,7 @@ export class SqliteStore implements Store {
   private readonly runList: RunList;
   private readonly batches: BatchApplier;
   private readonly seriesSource: SeriesSource;
+  private readonly seriesKeys: SeriesKeys;
   private readonly history: HistoryReader;
   private readonly compaction: HistoryCompaction;
   private readonly files: FileRecords;
@@ -60,6 +64,7 @@ export class SqliteStore implements Store {
     this.runList = new RunList(db);
     this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db));
     this.seriesSource = new SeriesSource(db);
+    this.seriesKeys = new SeriesKeys(db, this.seriesSource);
     this.history = new HistoryReader(db);
     this.compaction = new HistoryCompaction(db);
     this.files = new FileRecords(db);
@@ -103,8 +108,8 @@ export class SqliteStore implements Store {
   querySeries(query: SeriesQuery): Promise<SeriesResult[]> {
     return this.work(null, () => querySeries(this.seriesSource, query));
   }
-  listSeriesKeys(runs: readonly RunRef[]): Promise<string[]> {
-    return this.work(null, () => this.seriesSource.keysOf(runs));
+  listSeriesKeys(runs: readonly RunRef[], page?: SeriesKeysPage): Promise<SeriesKeyList> {
+    return this.work(null, () => this.seriesKeys.list(runs, page));
   }
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
     return this.history.scan(ref, options);
