@@ -91,6 +91,33 @@ describe("stepwise export (history)", () => {
     expect(csv.stdout).toBe("_step,loss\n0,1\n1,NaN\n");
   });
 
+  it("a --keys key no row holds is named with the run's keys: a warning, or exit 4 when no key is held", async () => {
+    const partly = await runCli(["export", runDir, "--keys", "loss,los"]);
+    expect(partly.code).toBe(0);
+    expect(lines(partly.stdout)).toHaveLength(2);
+    expect(partly.stderr).toBe(
+      "stepwise: warning: --keys los: no history row holds this key; the run's keys are loss, nested.a\n",
+    );
+    for (const format of ["jsonl", "csv"]) {
+      const out = join(tmp, `none.${format}`);
+      const none = await runCli([
+        "export",
+        runDir,
+        "--format",
+        format,
+        "--keys",
+        "val/acc,nested.b",
+        "--out",
+        out,
+      ]);
+      expect(none.code).toBe(4);
+      expect(none.stderr).toBe(
+        "stepwise: error: --keys val/acc,nested.b: no history row holds these keys; the run's keys are loss, nested.a\n",
+      );
+      expect(existsSync(out)).toBe(false);
+    }
+  });
+
   it("writes --out atomically and leaves no temporary file", async () => {
     const out = join(tmp, "history.jsonl");
     const { code, stdout, stderr } = await runCli(["export", runDir, "--out", out]);

@@ -87,5 +87,5 @@ function writeExport(
   const progress: ProgressFactory = (label, total) => new ProgressLine(io.stderr, { enabled, label, total });
   return source.kind === "local"
     ? writeLocalExport(options, source.logFile, sink, io, progress)
-    : writeServerExport(options, source.run, sink, progress);
+    : writeServerExport(options, source.run, sink, progress, (line) => void io.stderr.write(`${line}\n`));
 }

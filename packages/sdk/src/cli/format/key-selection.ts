@@ -7,6 +7,8 @@ import { isNestedObject } from "./is-nested-object.js";
 
 export class KeySelection {
   readonly keys: readonly string[];
+  /** The keys some row or column held so far (for the warning about keys nothing held). */
+  private readonly matched = new Set<string>();
 
   constructor(keys: readonly string[]) {
     this.keys = keys;
@@ -20,7 +22,14 @@ export class KeySelection {
 
   /** Whether a flattened column name is kept: the key itself or a name under it. */
   keepsColumn(name: string): boolean {
-    return this.keys.some((key) => name === key || name.startsWith(`${key}.`));
+    const key = this.keys.find((k) => name === k || name.startsWith(`${k}.`));
+    if (key !== undefined) this.matched.add(key);
+    return key !== undefined;
+  }
+
+  /** The selected keys that no row passed to `pick` or name passed to `keepsColumn` held. */
+  unmatched(): string[] {
+    return this.keys.filter((key) => !this.matched.has(key));
   }
 
   /**
@@ -31,7 +40,11 @@ export class KeySelection {
     const out: Record<string, unknown> = {};
     for (const key of always) if (Object.hasOwn(row, key)) out[key] = row[key];
     let found = false;
-    for (const key of this.keys) found = copyPath(row, key.split("."), out) || found;
+    for (const key of this.keys) {
+      if (!copyPath(row, key.split("."), out)) continue;
+      found = true;
+      this.matched.add(key);
+    }
     return found ? out : null;
   }
 }

@@ -29,7 +29,9 @@ Options:
                                 those columns; needs --out or a redirect
   --keys <a,b,...>       keep only these keys (top-level names or dotted paths such as
                          train.loss; a namespace such as train keeps all of it), plus
-                         _step; history rows with none of the keys are skipped
+                         _step; history rows with none of the keys are skipped;
+                         a key no row holds is named with the run's keys (exit 4
+                         when no key is held at all)
                                                                      (default: all keys)
   -o, --out <file>       write to <file> instead of stdout; the file appears complete
                          or not at all                               (default: stdout)

@@ -15,6 +15,10 @@ export interface HistoryExport {
   rows: (issues: RunLogIssue[]) => Iterable<HistoryRow> | AsyncIterable<HistoryRow>;
   keys: KeySelection | null;
   sink: LineSink;
+  /** Every flattened column name seen, filled by the writers only when `keys` is given. */
+  seen?: Set<string>;
+  /** A warning line for stderr. */
+  warn?: (line: string) => void;
   /** A fresh progress line for a pass over the rows; `total` rows when known. */
   progress: (label: string, total: number | null) => ProgressLine;
 }

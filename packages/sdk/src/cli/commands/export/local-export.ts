@@ -24,7 +24,8 @@ export async function writeLocalExport(
     return null;
   }
   const rows = (issues: Parameters<typeof historyRows>[1]) => historyRows(logFile, issues);
-  const result = await writeHistory(options, { rows, keys: options.keys, sink, progress });
+  const warn = (line: string): void => void io.stderr.write(`${line}\n`);
+  const result = await writeHistory(options, { rows, keys: options.keys, sink, progress, warn });
   reportLogIssues(logFile, result.issues, result.read, io.stderr);
   return `${result.written} history rows`;
 }

@@ -17,6 +17,7 @@ export async function writeServerExport(
   run: ApiRun,
   sink: LineSink,
   progress: ProgressFactory,
+  warn: (line: string) => void,
 ): Promise<string | null> {
   if (options.what !== "history") {
     sink.add(runDocument(serverRunDocument(run), options.what, options.keys));
@@ -27,7 +28,7 @@ export async function writeServerExport(
   // both exports keep the same rows and values (the server's own `keys` keeps only rows that
   // hold every key).
   const rows = () => run.scanHistory();
-  const result = await writeHistory(options, { rows, keys: options.keys, sink, progress });
+  const result = await writeHistory(options, { rows, keys: options.keys, sink, progress, warn });
   return `${result.written} history rows`;
 }
 

@@ -37,7 +37,7 @@ export async function writeHistoryCsv(job: HistoryExport): Promise<HistoryResult
   return { read, written, issues };
 }
 
-async function collectColumns({ rows: source, keys, progress }: HistoryExport): Promise<{
+async function collectColumns({ rows: source, keys, progress, seen }: HistoryExport): Promise<{
   columns: string[];
   rows: number;
   issues: HistoryResult["issues"];
@@ -49,7 +49,8 @@ async function collectColumns({ rows: source, keys, progress }: HistoryExport): 
   for await (const batch of rowBatches(source(issues))) {
     for (const row of batch) {
       line.tick(++rows);
-      const names = flattenRow(row).keys();
+      const names = [...flattenRow(row).keys()];
+      if (keys && seen) for (const name of names) seen.add(name);
       columns.observe(keys ? filterNames(names, keys) : names);
     }
   }
