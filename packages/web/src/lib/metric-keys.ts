@@ -45,6 +45,30 @@ export function chartKeys(runs: readonly RunMetrics[], logged?: ReadonlySet<stri
     .map(([key, defaultX]) => ({ key, defaultX }));
 }
 
+/**
+ * The chartable keys among `logged` (series keys the server listed for the runs, perhaps one
+ * page of them): without `_` keys and hidden metrics, each with its default x-axis. Walks the
+ * runs' metric definitions only, never their summaries, which may hold 100,000 keys.
+ */
+export function chartKeysOf(runs: readonly Pick<RunDto, "metrics">[], logged: readonly string[]): ChartKey[] {
+  const stepMetrics = new Map<string, string>();
+  const hidden = new Set<string>();
+  const hiddenGlobs: string[] = [];
+  for (const run of runs) {
+    for (const [key, def] of definitionsByKey(run.metrics)) {
+      if (def.hidden) hidden.add(key);
+      if (def.stepMetric !== null && !stepMetrics.has(key)) stepMetrics.set(key, def.stepMetric);
+    }
+    for (const m of run.metrics) if (m.glob && m.hidden) hiddenGlobs.push(m.name.slice(0, -1));
+  }
+  return logged
+    .filter(
+      (key) =>
+        !key.startsWith("_") && !hidden.has(key) && !hiddenGlobs.some((prefix) => key.startsWith(prefix)),
+    )
+    .map((key) => ({ key, defaultX: stepMetrics.get(key) ?? DEFAULT_X_AXIS }));
+}
+
 /** A run's concrete (non-glob) metric definitions by series key. */
 function definitionsByKey(metrics: readonly MetricRecord[]): Map<string, MetricRecord> {
   const out = new Map<string, MetricRecord>();

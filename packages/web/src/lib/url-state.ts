@@ -29,6 +29,8 @@ export interface WorkspaceView {
   logScale: string[];
   /** Per-chart x-axis overrides, key → axis (param `px`, `key~axis` comma list). */
   panelX: Record<string, string>;
+  /** Metric search over the charts: text, or `/regex/` (param `metrics`; lib/metric-search.ts). */
+  metricSearch: string;
 }
 
 export const defaultWorkspaceView: WorkspaceView = Object.freeze({
@@ -42,6 +44,7 @@ export const defaultWorkspaceView: WorkspaceView = Object.freeze({
   smoothing: "",
   logScale: [],
   panelX: {},
+  metricSearch: "",
 });
 
 const SORT_PATTERN = /^-?(createdAt|name|state|runtime|group|jobType|tags|heartbeatAt|(config|summary)\..+)$/;
@@ -78,6 +81,7 @@ export function parseWorkspaceView(search: string): WorkspaceView {
     smoothing: validSmoothing(text("smooth")),
     logScale: list("logy"),
     panelX: parsePanelX(raw.get("px") ?? ""),
+    metricSearch: limit(text("metrics")),
   };
 }
 
@@ -100,6 +104,7 @@ export function formatWorkspaceView(view: WorkspaceView): string {
     .filter(([key, axis]) => isListItem(key) && !key.includes("~") && isListItem(axis))
     .map(([key, axis]) => `${encode(key)}~${encode(axis)}`);
   add("px", panelX.join(","));
+  add("metrics", encode(view.metricSearch));
   return parts.join("&");
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MetricRecord } from "@stepwise/protocol";
-import { chartKeys } from "../../src/lib/metric-keys.js";
+import { chartKeys, chartKeysOf } from "../../src/lib/metric-keys.js";
 
 function metric(name: string, patch: Partial<MetricRecord> = {}): MetricRecord {
   const glob = name.endsWith("*");
@@ -86,5 +86,20 @@ describe("chartKeys", () => {
   });
   it("escapes a literal dot in a key as the server does", () => {
     expect(keysOf([{ summary: { "lr.0": 1 }, metrics: [] }])).toEqual({ "lr\\.0": "_step" });
+  });
+});
+
+describe("chartKeysOf", () => {
+  it("charts the listed keys but `_` keys and hidden metrics, each on its stepMetric or _step", () => {
+    const runs = [
+      { metrics: [metric("val/acc", { stepMetric: "epoch" }), metric("secret", { hidden: true })] },
+      { metrics: [metric("debug/*", { hidden: true }), metric("val/acc", { stepMetric: "other" })] },
+    ];
+    const listed = ["_runtime", "debug/x", "epoch", "secret", "train/loss", "val/acc"];
+    expect(chartKeysOf(runs, listed)).toEqual([
+      { key: "epoch", defaultX: "_step" },
+      { key: "train/loss", defaultX: "_step" },
+      { key: "val/acc", defaultX: "epoch" },
+    ]);
   });
 });

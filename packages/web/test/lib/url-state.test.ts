@@ -17,6 +17,7 @@ const full: WorkspaceView = {
   smoothing: "ema:0.6",
   logScale: ["train/loss", "val/loss"],
   panelX: { "train/loss": "_step", "a b": "epoch~x" },
+  metricSearch: "/^train\\/(loss|acc)$/i",
 };
 
 describe("formatWorkspaceView", () => {
@@ -39,6 +40,16 @@ describe("formatWorkspaceView", () => {
       panelX: { "a~b": "c", d: "e" },
     };
     expect(formatWorkspaceView(view)).toBe("cols=summary.x&px=d~e");
+  });
+});
+
+describe("metric search (param metrics)", () => {
+  it("reads back a regex with slashes, pipes and a plus sign exactly", () => {
+    const view = { ...defaultWorkspaceView, metricSearch: "/^block1\\/m(1|2)+$/" };
+    const query = formatWorkspaceView(view);
+    expect(query.startsWith("metrics=")).toBe(true);
+    expect(parseWorkspaceView(query).metricSearch).toBe(view.metricSearch);
+    expect(parseWorkspaceView("metrics=val%2Facc").metricSearch).toBe("val/acc");
   });
 });
 
