@@ -43,6 +43,23 @@ test("prints the bound URL and the admin key file, serves, and exits 0 on SIGTER
   expect(result.stderr).toContain("stopped");
 });
 
+test('"Admin API key written to" only on the start that wrote it; every start says where it is', async () => {
+  const starts: Array<{ stdout: string; stderr: string }> = [];
+  for (let i = 0; i < 2; i++) {
+    const child = serve(["--data", dir]);
+    const done = collect(child);
+    await waitForLine(child, /Admin API key: .+\n/);
+    child.kill("SIGTERM");
+    const result = await done;
+    expect(result.code).toBe(0);
+    starts.push(result);
+  }
+  const path = join(dir, "admin-key");
+  expect(starts[0]?.stderr).toContain(`Admin API key written to ${path}`);
+  expect(starts[1]?.stderr).not.toContain("written to");
+  for (const start of starts) expect(start.stdout).toContain(`Admin API key: ${path}\n`);
+});
+
 test("--no-loopback-trust requires a key from this machine too", async () => {
   const child = serve(["--data", dir, "--no-loopback-trust"]);
   const done = collect(child);
@@ -58,14 +75,16 @@ test("a bad option is a usage error (exit 2) naming it", async () => {
   expect(result.stderr).toContain("--port must be an integer from 0 to 65535");
 });
 
-test("a port in use is reported, not a stack trace", async () => {
+test("a port in use is a usage error (exit 2) naming the port and --port, not a stack trace", async () => {
   const first = serve(["--data", dir]);
   const done = collect(first);
   const [, port] = await waitForLine(first, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
   const second = await runCli(["server", "--port", port ?? "", "--data", join(dir, "other")]);
-  expect(second.code).not.toBe(0);
-  expect(second.stderr).toContain("EADDRINUSE");
-  expect(second.stderr).not.toContain("unexpected error");
+  expect(second.code).toBe(2);
+  expect(second.stderr).toBe(
+    `stepwise: error: port ${port} on 127.0.0.1 is in use (EADDRINUSE): stop what is listening there, ` +
+      "or choose another port with --port <n> (or STEPWISE_PORT; --port 0 picks a free one)\n",
+  );
   first.kill("SIGTERM");
   await done;
 });

@@ -33,6 +33,8 @@ export interface RunningServer extends AsyncDisposable {
   config: ServerConfig;
   /** Where the admin key is, or null when keys exist and the file was removed. */
   adminKeyPath: string | null;
+  /** True when this start created the admin key and wrote its file (the first start). */
+  adminKeyWritten: boolean;
   /** True when loopback requests without a key act as admin. */
   trustsLoopback: boolean;
   close(): Promise<void>;
@@ -51,7 +53,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
   const blobs = new LocalBlobStore(join(config.dataDir, FILES_DIR));
   try {
-    const adminKeyPath = await ensureAdminKey(store, config.dataDir, now());
+    const adminKey = await ensureAdminKey(store, config.dataDir, now());
     const compactor = new HistoryCompactor(store, log);
     const deps: AppDeps = { store, blobs, config, now, onIngest: compactor.noteIngest };
     const app = createApp(deps, log);
@@ -62,7 +64,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     sweeper.start();
     compactor.start();
     const url = urlOf(server, config.host);
-    if (adminKeyPath !== null) log(`Admin API key written to ${adminKeyPath}`);
+    if (adminKey.written) log(`Admin API key written to ${adminKey.path}`);
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       closing ??= shutdown(server, [sweeper, compactor], store, blobs);
@@ -71,7 +73,8 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     return {
       url,
       config,
-      adminKeyPath,
+      adminKeyPath: adminKey.path,
+      adminKeyWritten: adminKey.written,
       trustsLoopback: trustsLoopback(config),
       close,
       [Symbol.asyncDispose]: close,

@@ -76,7 +76,11 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
   );
   if (values.check) return checkData(loaded.dataDir, values.json, io);
   const config = { ...loaded, webRoot: loaded.webRoot ?? bundledWebRoot() };
-  const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) });
+  const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) }).catch(
+    (error: unknown) => {
+      throw portInUse(error, config) ?? error;
+    },
+  );
   io.stdout.write(`Stepwise server listening on ${server.url} (data in ${config.dataDir})\n`);
   if (!existsSync(join(config.webRoot, "index.html")))
     io.stdout.write("The web UI is not built: run 'npm run build -w @stepwise/web', then reload.\n");
@@ -113,6 +117,15 @@ async function checkData(dataDir: string, json: boolean, io: CliIo): Promise<num
 function bundledWebRoot(): string {
   const manifest = createRequire(import.meta.url).resolve("@stepwise/web/package.json");
   return join(dirname(manifest), "dist");
+}
+
+/** EADDRINUSE as a usage error that says which flag picks another port. */
+function portInUse(error: unknown, config: { host: string; port: number }): UsageError | null {
+  if ((error as NodeJS.ErrnoException | null)?.code !== "EADDRINUSE") return null;
+  return new UsageError(
+    `port ${config.port} on ${config.host} is in use (EADDRINUSE): stop what is listening there, ` +
+      `or choose another port with --port <n> (or STEPWISE_PORT; --port 0 picks a free one)`,
+  );
 }
 
 function nextSignal(): Promise<NodeJS.Signals> {

@@ -11,10 +11,16 @@ import { generateApiKey, hashApiKey } from "./api-key.js";
 
 export const ADMIN_KEY_FILE = "admin-key";
 
-/** Resolves to the admin key file's path, or null when keys exist but the file was removed. */
-export async function ensureAdminKey(store: Store, dataDir: string, now: number): Promise<string | null> {
+export interface AdminKeyFile {
+  /** The admin key file's path, or null when keys exist but the file was removed. */
+  path: string | null;
+  /** True only on the start that created the key and wrote the file. */
+  written: boolean;
+}
+
+export async function ensureAdminKey(store: Store, dataDir: string, now: number): Promise<AdminKeyFile> {
   const path = join(dataDir, ADMIN_KEY_FILE);
-  if ((await store.countApiKeys()) > 0) return existsSync(path) ? path : null;
+  if ((await store.countApiKeys()) > 0) return { path: existsSync(path) ? path : null, written: false };
   const key = generateApiKey();
   // Written before the key is stored: a crash in between leaves a useless file, never a key nobody can read.
   await writeFile(path, `${key.secret}\n`, { mode: 0o600 });
@@ -24,7 +30,7 @@ export async function ensureAdminKey(store: Store, dataDir: string, now: number)
     { id: key.id, name: "admin", entity: "local", admin: true, createdAt: now, lastUsedAt: null },
     key.secretHash,
   );
-  return path;
+  return { path, written: true };
 }
 
 /** Whether `<data>/admin-key` holds the key with this id (false when there is no such file). */
