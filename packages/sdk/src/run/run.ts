@@ -168,17 +168,17 @@ export class Run {
   get step(): number {
     return this.committer.current;
   }
-  /** The run's page on the server; null offline or disabled. */
+  /** The run's page on the server, each name percent-encoded (spaces, non-ASCII); null offline or disabled. */
   get url(): string | null {
-    return this.offline || this.disabled
-      ? null
-      : `${this.parts.baseUrl}/${this.entity}/${this.project}/runs/${this.id}`;
+    const project = this.getProjectUrl();
+    return project === null ? null : `${project}/runs/${encodeURIComponent(this.id)}`;
   }
   getUrl(): string | null {
     return this.url;
   }
   getProjectUrl(): string | null {
-    return this.offline || this.disabled ? null : `${this.parts.baseUrl}/${this.entity}/${this.project}`;
+    if (this.offline || this.disabled) return null;
+    return `${this.parts.baseUrl}/${encodeURIComponent(this.entity)}/${encodeURIComponent(this.project)}`;
   }
 
   /**
