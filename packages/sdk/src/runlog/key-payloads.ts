@@ -51,3 +51,27 @@ export function rowKeyIds(row: Buffer, start = 0): number[] {
   }
   return ids;
 }
+
+/** The body of a key definition after its kind byte and id: the key JSON-encoded, then `:`. */
+export function keyDefinitionText(key: string): string {
+  return JSON.stringify(key) + ":";
+}
+
+/** One key table entry: `u32 id | u32 n | n bytes: the key JSON-encoded`. */
+export function encodeKeyTableEntry(id: number, key: string): Buffer {
+  const json = Buffer.from(JSON.stringify(key), "utf8");
+  const entry = Buffer.alloc(8 + json.length);
+  entry.writeUInt32LE(id, 0);
+  entry.writeUInt32LE(json.length, 4);
+  json.copy(entry, 8);
+  return entry;
+}
+
+/** `0x03 | u32 rowsBefore | u32 count | entries` (entries from encodeKeyTableEntry, in id order). */
+export function encodeKeyTable(rowsBefore: number, entries: readonly Buffer[]): Buffer {
+  const head = Buffer.alloc(9);
+  head[0] = PAYLOAD_KEY_TABLE;
+  head.writeUInt32LE(rowsBefore >>> 0, 1);
+  head.writeUInt32LE(entries.length, 5);
+  return Buffer.concat([head, ...entries]);
+}

@@ -43,8 +43,8 @@ export interface WriterWorkerData {
   idlePollMs: number;
   /** Bytes of frames held in memory while writes fail, before history rows are dropped. */
   holdBytes: number;
-  /** A file on the log's filesystem deleted at close to make room for the last records; null for none. */
-  reserveFile: string | null;
+  /** A file on the log's filesystem deleted at close to make room for the last records. */
+  reserveFile: string;
   /** errno code → DISK_PROBLEM index. */
   problemCodes: readonly string[];
 }
@@ -268,7 +268,7 @@ export function writerWorkerMain(): void {
     for (let tries = 0; tries < 10 && !writeHeld(); tries++) Atomics.wait(control, S.sleep, 0, 100);
     if (held.length === 0) return true;
     // The reserve is for the last records: rows written into it could leave no room for the exit.
-    if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
+    fs.rmSync(data.reserveFile, { force: true });
     const droppedBefore = rowsDropped;
     takeHeld((buffer, at, size) => {
       const kind = frameKind(buffer, at, size);
@@ -369,7 +369,7 @@ export function writerWorkerMain(): void {
   const complete = held.length === 0 || finalWrite();
   if (dirty) sync();
   fs.closeSync(fd);
-  if (data.reserveFile !== null) fs.rmSync(data.reserveFile, { force: true });
+  fs.rmSync(data.reserveFile, { force: true });
   Atomics.store(control, S.exited, complete ? 1 : 2);
   Atomics.notify(control, S.exited);
 }
