@@ -135,8 +135,10 @@ describe.skipIf(!canMountTmpfs())("a full disk under a training process (real tm
     expect(stored).toMatchObject({ state: "failed", exitCode: 255 });
     const history = await fetchHistory(url, run);
     const steps = checkRows(history);
-    // Everything logged before the disk filled is there, row by row.
+    // Everything logged before the disk filled is there, row by row, and nothing after a gap:
+    // the rows held in memory went at close, to make room for the summary and exit records.
     expect(steps.slice(0, PHASE1)).toEqual(Array.from({ length: PHASE1 }, (_, i) => i));
+    expect(steps).toEqual(Array.from({ length: steps.length }, (_, i) => i));
     // What was logged after is there or counted: logged − stored = the dropped count printed.
     const logged = ((stored?.["summary"] as Record<string, number>)["_step"] as number) + 1;
     const dropped = /missing (\d+) history row/.exec(stderr);
@@ -174,6 +176,11 @@ describe.skipIf(!canMountTmpfs())("a full disk under a training process (real tm
     const history = await fetchHistory(url, run);
     const steps = checkRows(history);
     expect(steps.slice(0, PHASE1)).toEqual(Array.from({ length: PHASE1 }, (_, i) => i));
+    // The disk was full before phase 2 logged a row, so the rows right after PHASE1 are the ones
+    // held in memory: up to the hold (256 KiB, ~3,000 rows), every step is there, in order.
+    let contiguous = 0;
+    while (steps[contiguous] === contiguous) contiguous++;
+    expect(contiguous - PHASE1).toBeGreaterThan(2000);
     expect(steps.slice(-PHASE3)).toEqual(Array.from({ length: PHASE3 }, (_, i) => logged - PHASE3 + i));
     expect(logged - history.length).toBe(droppedRows);
   }, 200_000);
