@@ -163,18 +163,22 @@ export class RunLogReader {
     if (payload[0] === PAYLOAD_ROW) {
       const row = payload.subarray(1);
       try {
-        const missing = this.keyTable.missing(rowKeyIds(row));
-        if (missing.length > 0 && !this.keyTable.recover(missing, end)) {
-          this.loss.rowUnreadable();
-          this.report(
-            "bad-record",
-            offset,
-            bytes,
-            `history row with keys no intact frame defines (ids ${missing.join(", ")})`,
-          );
-          return null;
+        // Decoded in one walk; the ids are looked at only when a key is missing (rare).
+        let decoded = decodeBinaryRow(payload, 1, this.keyTable.keys);
+        if (decoded === null) {
+          const missing = this.keyTable.missing(rowKeyIds(row));
+          if (this.keyTable.recover(missing, end)) decoded = decodeBinaryRow(payload, 1, this.keyTable.keys);
+          if (decoded === null) {
+            this.loss.rowUnreadable();
+            this.report(
+              "bad-record",
+              offset,
+              bytes,
+              `history row with keys no intact frame defines (ids ${missing.join(", ")})`,
+            );
+            return null;
+          }
         }
-        const decoded = decodeBinaryRow(payload, 1, this.keyTable.keys);
         this.loss.rowRead();
         return { offset, end, record: { t: "history", row: decoded }, packed: row };
       } catch (error) {

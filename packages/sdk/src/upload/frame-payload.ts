@@ -35,8 +35,10 @@ export function decodePayload(payload: Buffer, keys: readonly string[]): Decoded
 }
 
 function decodeRow(buffer: Buffer, keys: readonly string[]): DecodedPayload {
-  const unknown = rowKeyIds(buffer, 1).filter((id) => keys[id] === undefined);
-  if (unknown.length > 0) return { kind: "unknown-keys", ids: unknown };
   const row = decodeBinaryRow(buffer, 1, keys);
+  if (row === null) {
+    const unknown = rowKeyIds(buffer, 1).filter((id) => keys[id] === undefined);
+    return { kind: "unknown-keys", ids: unknown };
+  }
   return { kind: "record", record: { t: "history", row }, packed: buffer.subarray(1) };
 }
