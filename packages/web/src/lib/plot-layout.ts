@@ -7,6 +7,7 @@
 import type uPlot from "uplot";
 import type { AlignedLines } from "./series-alignment.js";
 import { bandAlphas, RAW_UNDER_SMOOTHED_ALPHA, withAlpha } from "./chart-colors.js";
+import { isolatedPoints } from "./point-markers.js";
 
 export interface PlotLayout {
   data: uPlot.AlignedData;
@@ -20,6 +21,23 @@ export interface PlotLayout {
 const LINE_WIDTH = 1.25;
 const SMOOTHED_WIDTH = 1.5;
 const BAND_EDGE_WIDTH = 0.75;
+/** Diameter of the marker on a point no line reaches (a metric logged once). */
+export const MARKER_SIZE = 7;
+
+/**
+ * Lines draw no points, except a marker where a point has no neighbour to join (the filter reads
+ * the data at each draw, so new data through setData needs no rebuild).
+ */
+function linePoints(stroke: string): uPlot.Series.Points {
+  return {
+    show: false,
+    filter: (u, seriesIdx) => isolatedPoints(u.data[seriesIdx] ?? [], true),
+    size: MARKER_SIZE,
+    width: 0,
+    fill: stroke,
+    stroke,
+  };
+}
 
 export function plotLayout(aligned: AlignedLines, colors: ReadonlyMap<string, string>): PlotLayout {
   const data: Array<ArrayLike<number | null>> = [aligned.x];
@@ -48,7 +66,7 @@ export function plotLayout(aligned: AlignedLines, colors: ReadonlyMap<string, st
   for (const line of aligned.lines) {
     const stroke = smoothing ? withAlpha(color(line.runId), RAW_UNDER_SMOOTHED_ALPHA) : color(line.runId);
     data.push(line.y);
-    series.push({ stroke, width: LINE_WIDTH, spanGaps: true, points: { show: false } });
+    series.push({ stroke, width: LINE_WIDTH, spanGaps: true, points: linePoints(stroke) });
     roles.push({ runId: line.runId, marked: !smoothing });
     signature.push(`r:${line.runId}:${color(line.runId)}`);
   }
@@ -59,7 +77,7 @@ export function plotLayout(aligned: AlignedLines, colors: ReadonlyMap<string, st
       stroke: color(line.runId),
       width: SMOOTHED_WIDTH,
       spanGaps: true,
-      points: { show: false },
+      points: linePoints(color(line.runId)),
     });
     roles.push({ runId: line.runId, marked: true });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AlignedLines } from "../../src/lib/series-alignment.js";
-import { plotLayout } from "../../src/lib/plot-layout.js";
+import type uPlot from "uplot";
+import { MARKER_SIZE, plotLayout } from "../../src/lib/plot-layout.js";
 
 const colors = new Map([
   ["a", "#ff0000"],
@@ -62,5 +63,26 @@ describe("plotLayout", () => {
     expect(two.signature).toBe(one.signature);
     expect(plotLayout(aligned(false, false), colors).signature).not.toBe(one.signature);
     expect(plotLayout(aligned(true, true), colors).signature).not.toBe(one.signature);
+  });
+  it("gives a line's only finite point a marker in the line's colour, and a joined line none", () => {
+    const layout = plotLayout(
+      {
+        x: [0, 1, 2],
+        lines: [
+          { runId: "a", y: [null, 0.5, null], min: null, max: null, smoothed: null },
+          { runId: "b", y: [1, null, 2], min: null, max: null, smoothed: null },
+        ],
+      },
+      colors,
+    );
+    const points = (i: number) => layout.series[i]?.points;
+    const marked = (i: number) => {
+      const filter = points(i)?.filter;
+      if (typeof filter !== "function") throw new Error(`series ${i} has no point filter`);
+      return filter({ data: layout.data } as unknown as uPlot, i, false, null);
+    };
+    expect(marked(1)).toEqual([1]);
+    expect(marked(2)).toBeNull();
+    expect(points(1)).toMatchObject({ show: false, size: MARKER_SIZE, fill: "#ff0000" });
   });
 });

@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { WorkspaceView } from "../../lib/url-state.js";
 import { chartXAxis, seriesWindow, xAxisLabel } from "../../lib/chart-axes.js";
+import { nonFiniteNotice } from "../../lib/point-markers.js";
 import { runLine, type RunLine } from "../../lib/series-alignment.js";
 import type { Smoothing } from "../../lib/smoothing.js";
 import type { ChartRun } from "./chart-run.js";
@@ -145,5 +146,13 @@ function ChartBody({ lines, error, seen, ...chart }: ChartBodyProps) {
       </div>
     );
   }
+  // Points, none finite: an empty plot would look like a bug or like missing data.
+  const notice = nonFiniteNotice(lines);
+  if (notice !== null)
+    return (
+      <div className="chart-placeholder" data-testid="chart-notice" style={{ height: CHART_HEIGHT }}>
+        {notice}
+      </div>
+    );
   return <LineChart {...chart} lines={lines} height={CHART_HEIGHT} />;
 }
