@@ -217,6 +217,8 @@ export interface Store {
   listProjects(entity: string): Promise<ProjectSummary[]>;
 
   getRun(ref: RunRef): Promise<StoredRun | null>;
+  /** Whether the run exists, without reading its config and summary (which may hold 100,000 keys). */
+  hasRun(ref: RunRef): Promise<boolean>;
   listRuns(query: RunListQuery): Promise<RunListPage>;
   /** Throws NotFoundError for an unknown run. */
   updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun>;

@@ -192,6 +192,9 @@ export function seriesContract(factory: StoreFactory): void {
         more: false,
       });
       expect(await store.listSeriesKeys([runRef("c")])).toEqual({ keys: [], more: false });
+      expect(await store.hasRun(a)).toBe(true);
+      expect(await store.hasRun(runRef("c"))).toBe(true); // a run with a summary and no history
+      expect(await store.hasRun(runRef("none"))).toBe(false);
     });
 
     it("lists series keys a page at a time, searched, across runs, in code point order", async () => {

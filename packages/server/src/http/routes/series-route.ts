@@ -30,7 +30,7 @@ export function seriesRoute(deps: AppDeps): Hono<AppEnv> {
     const principal = c.get("principal");
     for (const ref of body.runs) {
       assertRunAccess(principal, ref);
-      if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
+      if (!(await deps.store.hasRun(ref))) throw unknownRun(ref);
     }
     const query: SeriesQuery = { runs: body.runs, keys: body.keys, xAxis: body.xAxis, buckets: body.buckets };
     if (body.xMin !== undefined) query.xMin = body.xMin;

@@ -93,6 +93,9 @@ export class SqliteStore implements Store {
   getRun(ref: RunRef): Promise<StoredRun | null> {
     return this.work(ref, () => this.runs.find(ref)?.run ?? null);
   }
+  hasRun(ref: RunRef): Promise<boolean> {
+    return this.work(ref, () => this.seriesSource.runOf(ref) !== null);
+  }
   listRuns(query: RunListQuery): Promise<RunListPage> {
     return this.work(null, () => this.runList.list(query));
   }
