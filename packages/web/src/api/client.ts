@@ -24,6 +24,8 @@ import {
   type RunListBody,
   type RunListResponse,
   type RunRef,
+  type SeriesKeysQuery,
+  type SeriesKeysResponse,
   type SeriesQueryInput,
   type SeriesResultDto,
   type UpdateRunBody,
@@ -128,10 +130,16 @@ export async function querySeries(query: SeriesQueryInput, signal?: AbortSignal)
   return decodeSeriesF64(await response.arrayBuffer());
 }
 
-/** The series keys the runs have logged (what can be charted; a summary-only key is not one). */
-export async function listSeriesKeys(runs: RunRef[], signal?: AbortSignal): Promise<string[]> {
-  const init = { method: "POST", body: JSON.stringify({ runs }) };
-  return (await request(seriesKeysResponseSchema, apiPaths.seriesKeys(), init, signal)).keys;
+/**
+ * A page of the series keys the runs have logged (what can be charted; a summary-only key is
+ * not one): at most `limit`, after `cursor`, containing `search`.
+ */
+export async function listSeriesKeys(
+  query: SeriesKeysQuery,
+  signal?: AbortSignal,
+): Promise<SeriesKeysResponse> {
+  const init = { method: "POST", body: JSON.stringify(query) };
+  return request(seriesKeysResponseSchema, apiPaths.seriesKeys(), init, signal);
 }
 
 export async function listFiles(ref: RunRef, signal?: AbortSignal): Promise<FileDto[]> {
