@@ -1,7 +1,7 @@
 /**
  * Compact text for a config or summary value in a table cell: 4 significant digits, exponents
- * for very large or small numbers, `[histogram]` for logged media and the like, short JSON for
- * the rest. The full value goes into the cell's title.
+ * for very large or small numbers, `[histogram]` for logged media and the like, nested objects
+ * as `key value` pairs, short JSON for arrays. The full value goes into the cell's title.
  */
 
 const MAX_TEXT = 80;
@@ -15,9 +15,24 @@ export function formatCellValue(value: unknown): string {
   if (typeof value === "object" && !Array.isArray(value)) {
     const type = (value as Record<string, unknown>)._type;
     if (typeof type === "string") return `[${type}]`;
+    return truncate(formatMembers(value as Record<string, unknown>));
   }
   // JSON.stringify answers undefined for functions and symbols, which no API value holds.
   return truncate(JSON.stringify(value) ?? "");
+}
+
+/**
+ * A nested value (a summary with aggregations: `{ max: 0.97, min: 0.1 }`) as its members'
+ * values, `max 0.97 · min 0.1`, not raw JSON; deeper objects nest in braces.
+ */
+function formatMembers(value: Record<string, unknown>): string {
+  const parts = Object.entries(value)
+    .filter(([, member]) => member !== undefined)
+    .map(([key, member]) => {
+      const isObject = member !== null && typeof member === "object" && !Array.isArray(member);
+      return `${key} ${isObject ? `{${formatCellValue(member)}}` : formatCellValue(member)}`;
+    });
+  return parts.join(" · ");
 }
 
 /** `0.9123`, `12`, `1234567` → `1.235e+6`, `0.0001234` → `1.234e-4`, `NaN`, `inf`, `-inf`. */

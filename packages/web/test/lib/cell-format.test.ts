@@ -31,12 +31,22 @@ describe("formatCellValue", () => {
     expect(formatCellValue(true)).toBe("true");
     expect(formatCellValue("adam")).toBe("adam");
     expect(formatCellValue([1, 2])).toBe("[1,2]");
-    expect(formatCellValue({ a: 1 })).toBe('{"a":1}');
+    expect(formatCellValue({ a: 1 })).toBe("a 1");
     expect(formatCellValue({ _type: "histogram", bins: [] })).toBe("[histogram]");
   });
   it("cuts long text to 80 characters", () => {
     const text = formatCellValue("x".repeat(200));
     expect(text).toHaveLength(80);
     expect(text.endsWith("…")).toBe(true);
+  });
+});
+
+describe("nested values (a summary with aggregations)", () => {
+  it("shows the members' values, not raw JSON", () => {
+    expect(formatCellValue({ max: 0.97123, min: Number.NaN })).toBe("max 0.9712 · min NaN");
+    expect(formatCellValue({ last: 1, best: { step: 3, value: 0.5 } })).toBe(
+      "last 1 · best {step 3 · value 0.5}",
+    );
+    expect(formatCellValue({})).toBe("");
   });
 });

@@ -3,13 +3,16 @@
  * applied text). A syntax error is shown under the box with its column; the table keeps the
  * last filter that parsed.
  */
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
+import { branchPathHint, filterCompletions } from "../../lib/filter-completions.js";
 
 export interface FilterInputProps {
   applied: string;
   /** The parse error of the applied text, or null. */
   error: string | null;
   onApply: (text: string) => void;
+  /** The loaded runs' config and summary paths (`summary.val/acc.max`), read when the box gets focus. */
+  paths: () => string[];
 }
 
 const EXAMPLE = "summary.val/acc > 0.9 and config.lr < 0.01";
@@ -21,9 +24,15 @@ const HELP = [
   "  tags contains best    name contains abc    group = sweep    jobType = train",
 ].join("\n");
 
-export function FilterInput({ applied, error, onApply }: FilterInputProps) {
+export function FilterInput({ applied, error, onApply, paths }: FilterInputProps) {
   const [text, setText] = useState(applied);
+  const [known, setKnown] = useState<string[]>([]);
   useEffect(() => setText(applied), [applied]);
+  const completions = useMemo(() => filterCompletions(text, known), [text, known]);
+  const hint = useMemo(
+    () => (error === null ? branchPathHint(applied, known) : null),
+    [applied, error, known],
+  );
   return (
     <div className="filter-box">
       <input
@@ -34,14 +43,27 @@ export function FilterInput({ applied, error, onApply }: FilterInputProps) {
         placeholder={`Filter: ${EXAMPLE}`}
         title={HELP}
         spellCheck={false}
+        list="filter-path-options"
+        autoComplete="off"
         aria-invalid={error !== null}
+        onFocus={() => setKnown(paths())}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Enter") onApply(text.trim());
           if (event.key === "Escape") setText(applied);
         }}
       />
+      <datalist id="filter-path-options" data-testid="filter-path-options">
+        {completions.map((option) => (
+          <option key={option} value={option} />
+        ))}
+      </datalist>
       {text !== applied && <span className="filter-pending">↵ to apply</span>}
+      {hint !== null && (
+        <div className="filter-hint" data-testid="filter-hint">
+          {hint}
+        </div>
+      )}
       {error !== null && (
         <div className="filter-error" data-testid="filter-error" role="alert">
           Filter not applied: {error}

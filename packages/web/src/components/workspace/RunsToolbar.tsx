@@ -31,6 +31,7 @@ export function RunsToolbar(props: RunsToolbarProps) {
         applied={view.filter}
         error={props.filterError}
         onApply={(filter) => onViewChange({ filter })}
+        paths={props.columnSuggestions}
       />
       <div className="runs-toolbar-row">
         <input
