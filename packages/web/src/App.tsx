@@ -9,6 +9,7 @@ import { WorkspacePage } from "./pages/WorkspacePage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
 import { TopBar } from "./components/TopBar.js";
 import { Loading } from "./components/status/Loading.js";
+import { ServerStatusBanner } from "./components/status/ServerStatusBanner.js";
 
 // The run and compare pages bring Markdown, KaTeX and DOMPurify: loaded when first opened, so the
 // workspace (the page that must answer at once with thousands of runs) does not parse them.
@@ -19,6 +20,7 @@ export function App() {
   return (
     <div className="app">
       <TopBar />
+      <ServerStatusBanner />
       <main className="app-main">
         <Suspense fallback={<Loading what="the page" />}>
           <Switch>
