@@ -6,8 +6,10 @@
 // one registered in window.__stepwiseCharts, target ≤ 1 s).
 // The data (100M points by default) is written through the server's Store (applyBatch, ~1.2M
 // points/s; the SDK would take minutes) into .tmp/bench-ui-data-<sizes>, kept between runs.
+// (c)–(e) (bench/ui-keys.mjs): runs with 1,000 and 100,000 metric keys, and the run page's tables
+// at 40,000 keys and 2,000 levels deep, on their own data directory (~10 s to fill).
 // Build first (`npm run build`). Prints numbers and one JSON line.
-// Usage: node bench/ui.mjs [tableRuns=10000] [chartRuns=50] [metrics=20] [steps=100000]
+// Usage: node bench/ui.mjs [--keys-only] [tableRuns=10000] [chartRuns=50] [metrics=20] [steps=100000]
 /* global window, document, innerHeight, requestAnimationFrame -- used inside page.evaluate / init scripts */
 import { spawn, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -16,10 +18,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { openSqliteStore } from "../packages/server/dist/store/sqlite/open-sqlite-store.js";
+import { measureHundredThousandKeys, measureTables, measureThousandKeys } from "./ui-keys.mjs";
+import { prepareKeysData } from "./ui-keys-data.mjs";
 
-const [tableRuns, chartRuns, metrics, steps] = [10_000, 50, 20, 100_000].map((d, i) =>
-  Number(process.argv[2 + i] ?? d),
-);
+/** `--keys-only`: cases (c)–(e) alone, without the 6-minute fill of (a) and (b). */
+const keysOnly = process.argv.includes("--keys-only");
+const sizes = process.argv.slice(2).filter((arg) => !arg.startsWith("--"));
+const [tableRuns, chartRuns, metrics, steps] = [10_000, 50, 20, 100_000].map((d, i) => Number(sizes[i] ?? d));
+const KEYS_DATA = { counts: [1_000, 100_000], steps: [500, 3], tableKeys: 40_000, depth: 2_000 };
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = join(ROOT, ".tmp", `bench-ui-data-${tableRuns}-${chartRuns}x${metrics}x${steps}`);
 const REPEAT = 5;
@@ -86,7 +92,7 @@ async function prepareData() {
   return (Date.now() - t0) / 1000;
 }
 
-async function startServer() {
+async function startServer(dataDir) {
   const bin = join(ROOT, "packages/cli/bin/stepwise.js");
   const child = spawn(process.execPath, [bin, "server", "--port", "0", "--data", dataDir], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -200,8 +206,8 @@ function medianLoad(loads) {
   return [...loads].sort((a, b) => a.ms - b.ms)[Math.floor(loads.length / 2)];
 }
 
-const fillS = await prepareData();
-const server = await startServer();
+const fillS = keysOnly ? 0 : await prepareData();
+const keysData = await prepareKeysData(ROOT, KEYS_DATA);
 const browser = await chromium.launch({
   executablePath: process.env.STEPWISE_CHROMIUM ?? "/usr/bin/chromium",
   args: [
@@ -217,46 +223,80 @@ const browser = await chromium.launch({
   headless: true,
 });
 try {
-  const table = await measureTable(browser, server.url);
-  const charts = await measureCharts(browser, server.url);
   const chromiumVersion = execFileSync("/usr/bin/chromium", ["--version"], {
     stdio: ["ignore", "pipe", "ignore"],
   })
     .toString()
     .trim();
-  const result = {
-    bench: "ui",
-    tableRuns,
-    tableFirstRenderMs: Math.round(median(table.firstRender)),
-    tableSortMs: Math.round(median(table.sort)),
-    tableRowsInDom: table.rowsInDom,
-    chartRuns,
-    metrics,
-    steps,
-    chartsInView: charts.inView,
-    chartsRenderedMs: Math.round(median(charts.times)),
-    tableBreakdown: table.breakdown,
-    chartsBreakdown: charts.breakdown,
-    fillSeconds: fillS === 0 ? null : Number(fillS.toFixed(1)), // null: the data was there already
-    machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${chromiumVersion}`,
-  };
-  const list = (xs) => xs.map((x) => Math.round(x)).join(", ");
-  console.log(
-    `table first render (${tableRuns} runs)   ${result.tableFirstRenderMs} ms median [${list(table.firstRender)}] (target ≤ 300)`,
-  );
-  console.log(
-    `table sort by name                 ${result.tableSortMs} ms median [${list(table.sort)}] (target ≤ 100)`,
-  );
-  console.log(`rows in the DOM (virtualised)      ${table.rowsInDom}`);
-  console.log(
-    `charts in view drawn (${chartRuns} runs × ${metrics} metrics × ${steps} steps, ${charts.inView} in view)  ${result.chartsRenderedMs} ms median [${list(charts.times)}] (target ≤ 1000)`,
-  );
-  const parts = (b) =>
-    `script loaded at ${b.scriptMs} ms, last of ${b.apiRequests} API responses at ${b.lastApiMs} ms`;
-  console.log(`  table (median load):  ${parts(table.breakdown)}`);
-  console.log(`  charts (median load): ${parts(charts.breakdown)}`);
-  console.log(JSON.stringify(result));
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${chromiumVersion}`;
+  const result = { bench: "ui" };
+  if (!keysOnly) Object.assign(result, await measureTableAndCharts(fillS));
+  const keysServer = await startServer(keysData.dataDir);
+  try {
+    const [thousand, hundredThousand] = KEYS_DATA.counts;
+    const keys1k = await measureThousandKeys(browser, keysServer.url, thousand);
+    const keys100k = await measureHundredThousandKeys(browser, keysServer.url, hundredThousand);
+    const tables = await measureTables(browser, keysServer.url);
+    console.log(
+      `(c) ${thousand} keys: first chart ${keys1k.firstChartMs} ms median [${keys1k.firstChartRuns.join(", ")}] (target ≤ 1000), ` +
+        `longest task ${keys1k.longestTaskMs} ms [${keys1k.longestTaskRuns.join(", ")}] (target ≤ 200); ` +
+        `${keys1k.openSections} of ${keys1k.sections} sections open; a section opened in ${keys1k.expandSectionMs} ms, ` +
+        `a search in ${keys1k.searchMs} ms (${keys1k.searchMatches} charts)`,
+    );
+    console.log(
+      `(d) ${hundredThousand} keys: page open (first chart) ${keys100k.openMs} ms [${keys100k.openRuns.join(", ")}], ` +
+        `search ${keys100k.searchMs} ms [${keys100k.searchRuns.join(", ")}] (targets ≤ 1000), longest task ${keys100k.longestTaskMs} ms`,
+    );
+    console.log(
+      `(e) run page, ${KEYS_DATA.tableKeys} keys, ${KEYS_DATA.depth} deep: rows in ${tables.firstRowsMs} ms (longest task ${tables.loadLongestTaskMs} ms), ` +
+        `filter ${tables.filterMs} ms, scroll to the end ${tables.scrollToEndMs} ms, expand ${tables.expandMedianMs} ms median ` +
+        `(to ${tables.expandedDepth} levels), longest task while used ${tables.interactLongestTaskMs} ms`,
+    );
+    Object.assign(result, { keys1k, keys100k, tables, keysFillSeconds: keysData.fillSeconds || null });
+  } finally {
+    await keysServer.stop();
+  }
+  console.log(JSON.stringify({ ...result, machine }));
 } finally {
   await browser.close();
-  await server.stop();
+}
+
+/** Cases (a) and (b) on their own server; prints their lines and returns their numbers. */
+async function measureTableAndCharts(fillS) {
+  const server = await startServer(dataDir);
+  try {
+    const table = await measureTable(browser, server.url);
+    const charts = await measureCharts(browser, server.url);
+    const result = {
+      tableRuns,
+      tableFirstRenderMs: Math.round(median(table.firstRender)),
+      tableSortMs: Math.round(median(table.sort)),
+      tableRowsInDom: table.rowsInDom,
+      chartRuns,
+      metrics,
+      steps,
+      chartsInView: charts.inView,
+      chartsRenderedMs: Math.round(median(charts.times)),
+      tableBreakdown: table.breakdown,
+      chartsBreakdown: charts.breakdown,
+      fillSeconds: fillS === 0 ? null : Number(fillS.toFixed(1)), // null: the data was there already
+    };
+    const list = (xs) => xs.map((x) => Math.round(x)).join(", ");
+    console.log(
+      `table first render (${tableRuns} runs)   ${result.tableFirstRenderMs} ms median [${list(table.firstRender)}] (target ≤ 300)`,
+    );
+    console.log(
+      `table sort by name                 ${result.tableSortMs} ms median [${list(table.sort)}] (target ≤ 100)`,
+    );
+    console.log(`rows in the DOM (virtualised)      ${table.rowsInDom}`);
+    console.log(
+      `charts in view drawn (${chartRuns} runs × ${metrics} metrics × ${steps} steps, ${charts.inView} in view)  ${result.chartsRenderedMs} ms median [${list(charts.times)}] (target ≤ 1000)`,
+    );
+    const parts = (b) =>
+      `script at ${b.scriptMs} ms, last of ${b.apiRequests} API responses at ${b.lastApiMs} ms`;
+    console.log(`  table (median load): ${parts(table.breakdown)}; charts: ${parts(charts.breakdown)}`);
+    return result;
+  } finally {
+    await server.stop();
+  }
 }
