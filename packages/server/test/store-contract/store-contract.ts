@@ -10,6 +10,7 @@ import { packedHistoryContract } from "./packed-history.js";
 import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
 import { seriesContract } from "./series.js";
+import { seriesKeysContract } from "./series-keys.js";
 import { writersContract } from "./writers.js";
 import type { StoreFactory } from "./contract-setup.js";
 
@@ -22,6 +23,7 @@ export function storeContract(factory: StoreFactory): void {
   historyContract(factory);
   packedHistoryContract(factory);
   seriesContract(factory);
+  seriesKeysContract(factory);
   filesContract(factory);
   keysContract(factory);
   writersContract(factory);
