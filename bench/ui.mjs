@@ -223,12 +223,8 @@ const browser = await chromium.launch({
   headless: true,
 });
 try {
-  const chromiumVersion = execFileSync("/usr/bin/chromium", ["--version"], {
-    stdio: ["ignore", "pipe", "ignore"],
-  })
-    .toString()
-    .trim();
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${chromiumVersion}`;
+  const chromium = execFileSync("/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${String(chromium).trim()}`;
   const result = { bench: "ui" };
   if (!keysOnly) Object.assign(result, await measureTableAndCharts(fillS));
   const keysServer = await startServer(keysData.dataDir);
