@@ -223,8 +223,10 @@ const browser = await chromium.launch({
   headless: true,
 });
 try {
-  const chromium = execFileSync("/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] });
-  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${String(chromium).trim()}`;
+  const browserVersion = execFileSync("/usr/bin/chromium", ["--version"], {
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const machine = `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, ${String(browserVersion).trim()}`;
   const result = { bench: "ui" };
   if (!keysOnly) Object.assign(result, await measureTableAndCharts(fillS));
   const keysServer = await startServer(keysData.dataDir);
