@@ -15,13 +15,12 @@
  * so the server keeps it `crashed`. A run whose process is still alive on this host is left to
  * that process.
  */
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { RunRef, RunStartRecord, StreamOffsets } from "@stepwise/protocol";
-import { NotFoundError, runRecordSchema, STREAMS } from "@stepwise/protocol";
+import { STREAMS } from "@stepwise/protocol";
 import { resolveRunLog } from "../runlog/run-directory.js";
-import { RunLogReader, type RunLogIssue } from "../runlog/run-log-reader.js";
-import type { RowCounts } from "../runlog/row-loss.js";
+import type { RunLogIssue } from "../runlog/run-log-reader.js";
 import { resolveApiConnection } from "../api/api-connection.js";
 import { writerAlive } from "../runlog/writer-alive.js";
 import { quarantinedOffsets, readQuarantineSummary, type QuarantineSummary } from "./quarantine.js";
@@ -29,18 +28,26 @@ import type { ServerTarget } from "./ingest-client.js";
 import { viewServer, type ServerView } from "./server-view.js";
 import { readServerState, saveServerState } from "./server-states.js";
 import { SnapshotTail } from "./snapshot-tail.js";
-import { readSyncTarget, writeSyncTarget, type ContinuedRun } from "./sync-target.js";
+import {
+  describeRows,
+  readLog,
+  readStartRecord,
+  syncRows,
+  type LogCounts,
+  type SyncRows,
+} from "./sync-log.js";
+import { chooseSyncTarget, readSyncTarget, type ContinuedRun } from "./sync-target.js";
 import { UploadSession } from "./upload-session.js";
 import {
   initialUploadState,
   markSynced,
   readUploadState,
   unmarkSynced,
-  writeUploadState,
   type UploadState,
 } from "./upload-state.js";
 import { resolveUploadTuning } from "./upload-tuning.js";
-import { generateRunId } from "../identity/run-id.js";
+
+export type { SyncRows } from "./sync-log.js";
 
 export interface SyncOptions {
   /** Default: STEPWISE_BASE_URL, then the credentials file of `stepwise login`, then http://127.0.0.1:8080. */
@@ -59,17 +66,6 @@ export interface SyncOptions {
    * Without it, such a run ends `conflict` and nothing is stored.
    */
   onConflict?: "resume" | "new-id";
-}
-
-export interface SyncRows {
-  /** History rows read back from the run log: what `stepwise export <run-dir>` recovers. */
-  recovered: number;
-  /** Of those, rows the server has acknowledged (now or in an earlier upload). */
-  uploaded: number;
-  /** Rows lost to damaged bytes in the log (a lower bound when `unreadableExact` is false). */
-  unreadable: number;
-  /** False when damage after the writer's last row count (a killed run, a cut log) leaves the loss uncertain. */
-  unreadableExact: boolean;
 }
 
 export interface SyncResult {
@@ -106,9 +102,10 @@ export interface SyncResult {
 
 export async function syncRunDirectory(target: string, options: SyncOptions = {}): Promise<SyncResult> {
   const first = await syncOnce(target, options);
-  if (first.conflict === null || first.conflict.choice === undefined) return first.result;
+  const conflict = first.conflict;
+  if (conflict === null || conflict.choice === undefined) return first.result;
   // The server refused the run id: upload as the user chose, once.
-  chooseTarget(first.conflict);
+  chooseSyncTarget({ ...conflict, choice: conflict.choice });
   const { onConflict: _chosen, ...once } = options;
   return (await syncOnce(target, once)).result;
 }
@@ -261,27 +258,6 @@ function withoutConflict(result: SyncResult): { result: SyncResult; conflict: nu
 }
 
 /**
- * Records how a refused directory is to be uploaded and starts its upload state over: `new-id`
- * under a fresh id from nothing; `resume` from the stored run's counts (the writer claim carries
- * them, so the server refuses it if the run moved on), its rows after the stored last step.
- */
-function chooseTarget({ dir, runId, choice, view }: Conflict): void {
-  const { serverId } = view;
-  if (choice === "new-id" || view.run === null) {
-    writeSyncTarget(dir, { mode: "new-id", runId: generateRunId() });
-    writeUploadState(dir, initialUploadState(undefined, serverId));
-    return;
-  }
-  const lastStep = view.run.lastStep;
-  writeSyncTarget(dir, {
-    mode: "resume",
-    runId,
-    stepShift: lastStep === null ? 0 : Math.floor(lastStep) + 1,
-  });
-  writeUploadState(dir, initialUploadState(view.run.offsets, serverId));
-}
-
-/**
  * Where the upload starts: the saved state when it was written for this server and the server
  * still holds all it records; otherwise the server's own counts, with the log read again from
  * its first record (the server skips what it has).
@@ -307,13 +283,6 @@ interface Round {
   view: ServerView | null;
   /** The server lacks rows or the exit of the log: worth one more upload from the log's start. */
   lacking: boolean;
-}
-
-interface LogCounts {
-  rows: RowCounts;
-  issues: readonly RunLogIssue[];
-  exit: boolean;
-  quarantinedRows: number;
 }
 
 interface Upload {
@@ -377,20 +346,6 @@ function covers(server: StreamOffsets, acked: StreamOffsets): boolean {
   return STREAMS.every((stream) => server[stream] >= acked[stream]);
 }
 
-function syncRows(counts: RowCounts, acked: number): SyncRows {
-  return {
-    recovered: counts.readable,
-    uploaded: Math.max(0, Math.min(acked, counts.readable)),
-    unreadable: counts.unreadable,
-    unreadableExact: counts.exact,
-  };
-}
-
-function describeRows(rows: SyncRows): string {
-  const lost = rows.unreadableExact ? `${rows.unreadable}` : `at least ${rows.unreadable}`;
-  return `${rows.recovered} rows recovered from the log, ${rows.uploaded} on the server, ${lost} unreadable`;
-}
-
 /** The log's counts from the upload's own read when it reached the end, else from a read of their own. */
 function logCounts(attempt: Upload, dir: string, logFile: string): LogCounts {
   const setAside = quarantinedOffsets(dir);
@@ -398,44 +353,4 @@ function logCounts(attempt: Upload, dir: string, logFile: string): LogCounts {
   if (read?.complete === true && setAside.size === 0)
     return { rows: read.rows, issues: read.issues, exit: attempt.sawExit, quarantinedRows: 0 };
   return readLog(logFile, setAside);
-}
-
-/** Reads the whole log for its counts (when the upload stopped before its end, or set rows aside). */
-function readLog(
-  logFile: string,
-  quarantined: ReadonlySet<number>,
-): { rows: RowCounts; issues: RunLogIssue[]; exit: boolean; quarantinedRows: number } {
-  const reader = new RunLogReader(logFile);
-  let exit = false;
-  let quarantinedRows = 0;
-  for (const { record, offset } of reader.records()) {
-    if (record.t === "exit") exit = true;
-    else if (record.t === "history" && quarantined.has(offset)) quarantinedRows++;
-  }
-  return { rows: reader.rows, issues: reader.issues, exit, quarantinedRows };
-}
-
-/** The log's run record; when damaged, the copy `init()` wrote to files/metadata.json. */
-function readStartRecord(dir: string, logFile: string): { start: RunStartRecord; fromMetadata: boolean } {
-  const reader = new RunLogReader(logFile);
-  let damaged: boolean;
-  try {
-    for (const { record } of reader.records()) {
-      if (record.t === "run") return { start: record, fromMetadata: false };
-      break;
-    }
-    damaged = reader.issues.length > 0;
-  } finally {
-    reader.close();
-  }
-  const copy = join(dir, "files", "metadata.json");
-  if (damaged && existsSync(copy)) {
-    const parsed = runRecordSchema.safeParse(JSON.parse(readFileSync(copy, "utf8")));
-    if (parsed.success && parsed.data.t === "run") return { start: parsed.data, fromMetadata: true };
-  }
-  throw new NotFoundError(
-    damaged
-      ? `${logFile} has a damaged run record and ${copy} holds no usable copy; the run cannot be synced (\`stepwise export ${dir}\` still reads its rows)`
-      : `${logFile} holds no run record; the run never started writing, so there is nothing to sync`,
-  );
 }

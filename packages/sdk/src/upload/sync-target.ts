@@ -10,7 +10,9 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CorruptDataError, TAG_NUMBER } from "@stepwise/protocol";
-import { writeFileAtomic } from "./upload-state.js";
+import { generateRunId } from "../identity/run-id.js";
+import type { ServerView } from "./server-view.js";
+import { initialUploadState, writeFileAtomic, writeUploadState } from "./upload-state.js";
 
 export const SYNC_TARGET_FILE = "sync-target.json";
 
@@ -40,6 +42,34 @@ export function readSyncTarget(runDir: string): SyncTarget | null {
 
 export function writeSyncTarget(runDir: string, target: SyncTarget): void {
   writeFileAtomic(join(runDir, SYNC_TARGET_FILE), JSON.stringify({ version: 1, ...target }) + "\n");
+}
+
+/**
+ * Records how a refused directory is to be uploaded and starts its upload state over: `new-id`
+ * under a fresh id from nothing; `resume` from the stored run's counts (the writer claim carries
+ * them, so the server refuses it if the run moved on), its rows after the stored last step.
+ */
+export function chooseSyncTarget(conflict: {
+  dir: string;
+  /** The run id the server refused. */
+  runId: string;
+  choice: "resume" | "new-id";
+  view: ServerView;
+}): void {
+  const { dir, runId, choice, view } = conflict;
+  const { serverId } = view;
+  if (choice === "new-id" || view.run === null) {
+    writeSyncTarget(dir, { mode: "new-id", runId: generateRunId() });
+    writeUploadState(dir, initialUploadState(undefined, serverId));
+    return;
+  }
+  const lastStep = view.run.lastStep;
+  writeSyncTarget(dir, {
+    mode: "resume",
+    runId,
+    stepShift: lastStep === null ? 0 : Math.floor(lastStep) + 1,
+  });
+  writeUploadState(dir, initialUploadState(view.run.offsets, serverId));
 }
 
 /**
