@@ -6,6 +6,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { connect } from "node:net";
 import { afterEach, beforeEach, expect, test } from "vitest";
 import { collect, waitForLine } from "../../sdk/test/cli/spawn-cli.js";
 import { runCli, startCli } from "./cli-bin.js";
@@ -73,6 +75,29 @@ test("a bad option is a usage error (exit 2) naming it", async () => {
   const result = await runCli(["server", "--port", "http", "--data", dir]);
   expect(result.code).toBe(2);
   expect(result.stderr).toContain("--port must be an integer from 0 to 65535");
+});
+
+test("the slow-client flags reach the server: a bad value names its flag, a cap of 1 closes a second connection", async () => {
+  for (const flag of [
+    "--headers-timeout",
+    "--request-timeout",
+    "--idle-timeout",
+    "--max-connections-per-client",
+  ]) {
+    const result = await runCli(["server", "--port", "0", "--data", dir, flag, "soon"]);
+    expect(result.code, flag).toBe(2);
+    expect(result.stderr).toContain(flag);
+  }
+  const child = serve(["--data", dir, "--max-connections-per-client", "1"]);
+  const [, port] = await waitForLine(child, /listening on http:\/\/127\.0\.0\.1:(\d+)/);
+  const first = connect(Number(port));
+  await once(first, "connect");
+  const second = connect(Number(port));
+  await once(second, "close");
+  expect(first.destroyed).toBe(false);
+  first.destroy();
+  child.kill("SIGTERM");
+  await collect(child);
 });
 
 test("a port in use is a usage error (exit 2) naming the port and --port, not a stack trace", async () => {

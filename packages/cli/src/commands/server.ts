@@ -20,6 +20,14 @@ Options:
   --data <dir>            data directory (default ./stepwise-data, STEPWISE_DATA_DIR)
   --crash-timeout <s>     mark a running run crashed after this many seconds without traffic
                           (default 60, STEPWISE_CRASH_TIMEOUT_S)
+  --headers-timeout <s>   close a connection whose headers take longer (default 20,
+                          STEPWISE_HEADERS_TIMEOUT_S)
+  --request-timeout <s>   close a request not complete by then (default 300,
+                          STEPWISE_REQUEST_TIMEOUT_S)
+  --idle-timeout <s>      close a connection idle this long (default 60, STEPWISE_IDLE_TIMEOUT_S)
+  --max-connections-per-client <n>
+                          open connections one address may hold (default 128, 0 = no cap;
+                          behind a reverse proxy use 0; STEPWISE_MAX_CONNECTIONS_PER_CLIENT)
   --no-loopback-trust     require an API key even from this machine
   --web-root <dir>        serve the web UI built in <dir> (default: the installed
                           @stepwise/web package's build; STEPWISE_WEB_ROOT)
@@ -40,6 +48,10 @@ const ARG_OPTIONS = {
   host: { type: "string" },
   data: { type: "string" },
   "crash-timeout": { type: "string" },
+  "headers-timeout": { type: "string" },
+  "request-timeout": { type: "string" },
+  "idle-timeout": { type: "string" },
+  "max-connections-per-client": { type: "string" },
   "no-loopback-trust": { type: "boolean", default: false },
   "web-root": { type: "string" },
   check: { type: "boolean", default: false },
@@ -69,6 +81,12 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
       ...(values.host === undefined ? {} : { host: values.host }),
       ...(values.data === undefined ? {} : { data: values.data }),
       ...(values["crash-timeout"] === undefined ? {} : { crashTimeoutS: values["crash-timeout"] }),
+      ...(values["headers-timeout"] === undefined ? {} : { headersTimeoutS: values["headers-timeout"] }),
+      ...(values["request-timeout"] === undefined ? {} : { requestTimeoutS: values["request-timeout"] }),
+      ...(values["idle-timeout"] === undefined ? {} : { idleTimeoutS: values["idle-timeout"] }),
+      ...(values["max-connections-per-client"] === undefined
+        ? {}
+        : { maxConnectionsPerClient: values["max-connections-per-client"] }),
       ...(values["no-loopback-trust"] ? { trustLoopback: false } : {}),
       ...(values["web-root"] === undefined ? {} : { webRoot: values["web-root"] }),
     },
