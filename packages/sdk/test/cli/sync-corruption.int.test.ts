@@ -6,35 +6,18 @@
  * frames; sync reports rows recovered, uploaded and unreadable, marks the run synced to that
  * server only when the server has every readable row, and exits 0 only then.
  */
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
 import { init } from "@stepwise/sdk";
 import { flipBit, listFrames, type LogFrame } from "../support/log-frames.js";
-import { fetchHistory, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { fetchHistory, useServerForFile } from "../support/server-process.js";
 import { runCli } from "./run-cli.js";
 import { runCliWith } from "./spawn-cli.js";
 
 const ROWS = 20_000;
-const made: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "stepwise-corrupt-"));
-  made.push(dir);
-  return dir;
-}
-let server: ServerProcess | undefined;
-let url = "";
-
-beforeAll(async () => {
-  server = await startServerProcess(tempDir());
-  url = server.url;
-});
-afterAll(async () => {
-  await server?.kill("SIGTERM");
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const { server, tempDir } = useServerForFile();
 
 /** What the test logs at step i (keys appear late, values of every tag kind). */
 function values(i: number): Record<string, unknown> {
@@ -95,7 +78,7 @@ function parseLines(text: string): Array<Record<string, unknown>> {
 }
 
 async function serverRows(id: string): Promise<Array<Record<string, unknown>>> {
-  return (await fetchHistory(url, { entity: "local", project: "corrupt", id })).map(userRow);
+  return (await fetchHistory(server.url, { entity: "local", project: "corrupt", id })).map(userRow);
 }
 
 interface SyncJson {
@@ -120,7 +103,7 @@ async function checkDamaged(
   expect(exported.code).toBe(0);
   expect(parseLines(exported.stdout)).toEqual(expected);
 
-  const synced = await runCli(["sync", run.dir, "--json", "--base-url", url]);
+  const synced = await runCli(["sync", run.dir, "--json", "--base-url", server.url]);
   expect(synced.code, synced.stderr).toBe(0);
   const result = JSON.parse(synced.stdout) as SyncJson;
   expect(result.status).toBe("synced");
@@ -133,7 +116,7 @@ async function checkDamaged(
   expect(await serverRows(run.id)).toEqual(expected);
   expect(readFileSync(`${run.logFile}.synced`, "utf8")).toBe(`${result.serverId}\n`);
 
-  const again = await runCli(["sync", run.dir, "--json", "--base-url", url]);
+  const again = await runCli(["sync", run.dir, "--json", "--base-url", server.url]);
   expect(again.code, again.stdout + again.stderr).toBe(0);
   expect(JSON.parse(again.stdout)).toMatchObject({ status: "already-synced", requests: 0 });
 }
@@ -207,8 +190,8 @@ describe("sync and export of a damaged run log", () => {
       0,
     );
     await checkDamaged(run, new Set(), { exact: true });
-    const server = await fetch(`${url}/api/v1/runs/local/corrupt/${run.id}`);
-    expect(await server.text()).toContain('"lr":0.1');
+    const stored = await fetch(`${server.url}/api/v1/runs/local/corrupt/${run.id}`);
+    expect(await stored.text()).toContain('"lr":0.1');
   }, 120_000);
 
   it("one bit in the summary snapshot and one in the exit record", async () => {

@@ -5,32 +5,13 @@
  */
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
 import { init } from "@stepwise/sdk";
-import { fetchHistory, startServerProcess, type ServerProcess } from "../support/server-process.js";
+import { fetchHistory, useServerForFile } from "../support/server-process.js";
 import { BIN, runCli } from "./run-cli.js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 
-const made: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "stepwise-sync-"));
-  made.push(dir);
-  return dir;
-}
-let server: ServerProcess | undefined;
-let url = "";
-
-beforeAll(async () => {
-  server = await startServerProcess(tempDir());
-  url = server.url;
-});
-afterAll(async () => {
-  await server?.kill("SIGTERM");
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
-});
+const { server, tempDir } = useServerForFile();
 
 interface Logged {
   dir: string;
@@ -54,7 +35,7 @@ async function offlineRun(dir: string, count: number): Promise<Logged> {
 
 /** The server's rows without the SDK's _runtime and _timestamp. */
 async function serverRows(id: string): Promise<Array<Record<string, unknown>>> {
-  const rows = await fetchHistory(url, { entity: "local", project: "sync", id });
+  const rows = await fetchHistory(server.url, { entity: "local", project: "sync", id });
   return rows.map(({ _runtime, _timestamp, ...rest }) => {
     void _runtime;
     void _timestamp;
@@ -67,7 +48,7 @@ describe("stepwise sync", () => {
     const root = tempDir();
     const a = await offlineRun(root, 500);
     const b = await offlineRun(root, 20);
-    const first = await runCli(["sync", "--json", "--base-url", url, a.dir, b.dir]);
+    const first = await runCli(["sync", "--json", "--base-url", server.url, a.dir, b.dir]);
     expect(first.code, first.stderr).toBe(0);
     const results = first.stdout
       .trim()
@@ -78,11 +59,11 @@ describe("stepwise sync", () => {
     expect(byRun(a)).toMatchObject({ status: "synced", crashed: false, dir: a.dir });
     expect(byRun(b)).toMatchObject({ status: "synced", crashed: false, dir: b.dir });
     for (const run of [a, b]) expect(await serverRows(run.id)).toEqual(run.rows);
-    const response = await fetch(`${url}/api/v1/runs/local/sync/${a.id}`);
+    const response = await fetch(`${server.url}/api/v1/runs/local/sync/${a.id}`);
     const stored = parseExtended(await response.text()) as Record<string, unknown>;
     expect(stored).toMatchObject({ state: "finished", summary: { best: 0.5 } });
 
-    const second = await runCli(["sync", "--json", "--base-url", url, a.dir, b.dir]);
+    const second = await runCli(["sync", "--json", "--base-url", server.url, a.dir, b.dir]);
     expect(
       second.stdout
         .trim()
@@ -98,7 +79,7 @@ describe("stepwise sync", () => {
     const root = tempDir();
     const a = await offlineRun(root, 5);
     const b = await offlineRun(root, 5);
-    const env = { ...process.env, STEPWISE_DIR: root, STEPWISE_BASE_URL: url };
+    const env = { ...process.env, STEPWISE_DIR: root, STEPWISE_BASE_URL: server.url };
     const { stdout } = await promisify(execFile)(process.execPath, [BIN, "sync"], { env });
     expect(stdout).toContain(`local/sync/${a.id}`);
     expect(stdout).toContain(`local/sync/${b.id}`);

@@ -3,10 +3,12 @@
  * test can SIGKILL it and start it again on the same port and data directory.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
-import { afterEach } from "vitest";
+import { afterAll, afterEach, beforeAll } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
 import { getRun } from "../../src/index.js";
 
@@ -131,5 +133,36 @@ export function useServerPerTest(tempDir: () => string): () => Promise<ServerPro
     const server = await startServerProcess(tempDir());
     started.push(server);
     return server;
+  };
+}
+
+/**
+ * One server process for a whole test file, on its own data directory, and a `tempDir()` whose
+ * directories live as long: started before the file's tests, stopped (and awaited) and removed
+ * after them. `server.url` is valid inside tests.
+ */
+export function useServerForFile(): { server: { readonly url: string }; tempDir: () => string } {
+  const made: string[] = [];
+  const tempDir = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), "stepwise-test-"));
+    made.push(dir);
+    return dir;
+  };
+  let running: ServerProcess | undefined;
+  beforeAll(async () => {
+    running = await startServerProcess(tempDir());
+  });
+  afterAll(async () => {
+    await running?.kill("SIGTERM");
+    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return {
+    server: {
+      get url(): string {
+        if (running === undefined) throw new Error("the file's server runs only inside its tests");
+        return running.url;
+      },
+    },
+    tempDir,
   };
 }
