@@ -12,6 +12,7 @@ import { errorCatalogue, type ErrorCode } from "./errors.js";
 import { entityNameSchema, runRefSchema, type RunRef } from "./ingest.js";
 import { metricRecordSchema, runStateSchema } from "./run-records.js";
 import { LIMITS, nameSchema } from "./limits.js";
+import { fileDtoSchema } from "./files.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -264,39 +265,6 @@ export const historyParamsSchema = z
   .strict();
 export type HistoryParams = z.output<typeof historyParamsSchema>;
 
-/**
- * A run file's path: relative, `/`-separated, no `.`/`..` segment, no empty segment, no
- * backslash or control character, at most 1024 characters.
- */
-export const filePathSchema = z
-  .string()
-  .min(1)
-  .max(1024)
-  .refine(
-    (p) =>
-      !hasBackslashOrControl(p) &&
-      p.split("/").every((segment) => segment.length > 0 && segment !== "." && segment !== ".."),
-    "a relative path with `/` separators and no empty, `.` or `..` segment, backslash or control character",
-  );
-
-function hasBackslashOrControl(path: string): boolean {
-  for (let i = 0; i < path.length; i++) {
-    const code = path.charCodeAt(i);
-    if (code < 0x20 || code === 0x7f || code === 0x5c) return true;
-  }
-  return false;
-}
-
-export const fileDtoSchema = z.object({
-  path: z.string(),
-  size: z.number().int().nonnegative(),
-  sha256: z.string(),
-  contentType: z.string(),
-  /** Unix seconds. */
-  updatedAt: z.number(),
-});
-export type FileDto = z.infer<typeof fileDtoSchema>;
-
 export const fileListResponseSchema = z.object({ files: z.array(fileDtoSchema) });
 export type FileListResponse = z.infer<typeof fileListResponseSchema>;
 
@@ -391,6 +359,8 @@ export const apiPaths = {
   history: (ref: RunRef): string => `${apiPaths.run(ref)}/history`,
   files: (ref: RunRef): string => `${apiPaths.run(ref)}/files`,
   file: (ref: RunRef, path: string): string => `${apiPaths.files(ref)}/${path.split("/").map(enc).join("/")}`,
+  /** Declares a file to upload (files.ts); answers `stored` or where to send its parts. */
+  fileUploads: (ref: RunRef): string => `${apiPaths.run(ref)}/file-uploads`,
   series: (): string => `${API_PREFIX}/series`,
   seriesKeys: (): string => `${API_PREFIX}/series/keys`,
   keys: (): string => `${API_PREFIX}/keys`,

@@ -17,6 +17,13 @@ export const errorCatalogue = {
    * taken by other data. Nothing of the batch is stored; the message says how to continue.
    */
   WRITER_CONFLICT: { httpStatus: 409, exitCode: 8 },
+  /**
+   * An uploaded file's bytes differ from what was declared (size or sha256): nothing of it was
+   * kept. The client re-reads the file (it changed while uploading) and declares it again.
+   */
+  CONTENT_MISMATCH: { httpStatus: 422, exitCode: 3 },
+  /** A resumable upload was sent from an offset the server does not have; `details.received` says where to go on. */
+  UPLOAD_OFFSET: { httpStatus: 409, exitCode: 5 },
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
   FORBIDDEN: { httpStatus: 403, exitCode: 6 },
   PAYLOAD_TOO_LARGE: { httpStatus: 413, exitCode: 2 },
@@ -149,6 +156,23 @@ export class OffsetGapError extends StepwiseError {
     message: string,
   ) {
     super("OFFSET_GAP", message);
+  }
+}
+
+/** An uploaded file's bytes are not the ones declared (size or sha256); nothing of it was kept. */
+export class ContentMismatchError extends StepwiseError {
+  constructor(message: string) {
+    super("CONTENT_MISMATCH", message);
+  }
+}
+
+/** A part of a resumable upload does not start where the server's copy ends (`received`). */
+export class UploadOffsetError extends StepwiseError {
+  constructor(
+    readonly received: number,
+    message: string,
+  ) {
+    super("UPLOAD_OFFSET", message);
   }
 }
 

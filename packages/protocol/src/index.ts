@@ -11,3 +11,4 @@ export * from "./packed-ingest.js";
 export * from "./series-f64.js";
 export * from "./limits.js";
 export * from "./quarantine-note.js";
+export * from "./files.js";

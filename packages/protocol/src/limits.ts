@@ -42,6 +42,17 @@ export const LIMITS = {
   historyLineLength: 16 * 1024 * 1024,
   /** Items of one stream in one ingest batch. */
   batchItems: 100_000,
+  /** A run file's path (`files.ts`): 1–1,024 characters. */
+  filePathLength: 1024,
+  /**
+   * Largest run file by default (the server's `--max-file-bytes` may lower or raise it; it
+   * says its own in `file-uploads` answers). 5 TiB, S3's largest object.
+   */
+  fileBytes: 5 * 1024 ** 4,
+  /** Most bytes in one part of a resumable upload (S3 allows 5 GiB; we keep parts retryable). */
+  uploadPartBytes: 64 * 1024 * 1024,
+  /** Files one run may hold. */
+  runFiles: 1_000_000,
 } as const;
 
 export const MAX_KEY_LENGTH = LIMITS.keyLength;

@@ -5,6 +5,7 @@
  * strings, so a key that itself holds a `.` or `/` stays one segment.
  */
 import { z } from "zod";
+import { fileRecordSchema } from "./files.js";
 
 export const SUMMARY_AGGREGATIONS = ["min", "max", "mean", "first", "last", "best", "none"] as const;
 export const summaryAggregationSchema = z.enum(SUMMARY_AGGREGATIONS);
@@ -134,6 +135,7 @@ export const runRecordSchema = z.discriminatedUnion("t", [
   summarySnapshotRecordSchema,
   runUpdateRecordSchema,
   exitRecordSchema,
+  fileRecordSchema,
 ]);
 export type RunRecord = z.infer<typeof runRecordSchema>;
 
