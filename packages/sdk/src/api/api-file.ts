@@ -1,15 +1,19 @@
 /**
- * A file of a server run: its metadata from `r.files()`, and `download()` which streams it to
- * `<root>/<path>` through a temporary file, so that an interrupted download leaves no partial
- * file under the real name.
+ * A file of a server run: its metadata from `r.files()`, and `download()`, which goes through
+ * the file client: a temporary file renamed into place once its sha256 is the server's, and a
+ * download cut short resumes from its partial file next time (files/file-download.ts).
  */
-import { createWriteStream } from "node:fs";
-import { mkdir, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, resolve } from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { apiPaths, filePathSchema, type FileDto, type RunRef, UsageError } from "@stepwise/protocol";
+import { stat } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  apiPaths,
+  filePathSchema,
+  NotFoundError,
+  type FileDto,
+  type RunRef,
+  UsageError,
+} from "@stepwise/protocol";
+import { downloadRunFile } from "../files/file-client.js";
 import type { ApiHttp } from "./api-http.js";
 
 export interface FileDownloadOptions {
@@ -17,6 +21,9 @@ export interface FileDownloadOptions {
   root?: string;
   /** Overwrite a file that is already there. Default true; false throws UsageError instead. */
   replace?: boolean;
+  /** Bytes on disk so far, of `total`. */
+  onProgress?: (received: number, total: number) => void;
+  signal?: AbortSignal;
 }
 
 export class ApiFile {
@@ -50,24 +57,23 @@ export class ApiFile {
     return this.path;
   }
 
-  /** Writes the file to `<root>/<path>` and resolves to that absolute path. NotFoundError if the run has no such file. */
+  /**
+   * Writes the file to `<root>/<path>` and resolves to that absolute path. NotFoundError if the
+   * run has no such file (or no such run); CorruptDataError if the bytes that arrived are not
+   * the server's (sha256); a StepwiseError UNAVAILABLE if the server cannot be reached.
+   */
   async download(options: FileDownloadOptions = {}): Promise<string> {
     const target = resolve(options.root ?? ".", ...this.path.split("/"));
     if (options.replace === false && (await exists(target)))
       throw new UsageError(`${target} already exists; pass { replace: true } to overwrite it`);
-    const response = await this.#http.send("GET", apiPaths.file(this.#run, this.path));
-    await mkdir(dirname(target), { recursive: true });
-    const partial = join(dirname(target), `.${process.pid}.${Date.now()}.download`);
-    try {
-      const body = response.body
-        ? Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
-        : Readable.from([]);
-      await pipeline(body, createWriteStream(partial));
-      await rename(partial, target);
-    } catch (error) {
-      await rm(partial, { force: true });
-      throw error;
-    }
+    const file = await downloadRunFile(this.#http.target, this.#run, this.path, target, {
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    if (file === null)
+      throw new NotFoundError(
+        `run file '${this.path}' does not exist in run ${this.#run.entity}/${this.#run.project}/${this.#run.runId}`,
+      );
     return target;
   }
 

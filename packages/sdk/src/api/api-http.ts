@@ -86,6 +86,11 @@ export class ApiHttp {
     }
   }
 
+  /** The server and key, for file transfers that stream outside `send` (files/file-client.ts). */
+  get target(): { baseUrl: string; apiKey: string | null } {
+    return { baseUrl: this.baseUrl, apiKey: this.#apiKey };
+  }
+
   url(path: string, query: Record<string, QueryValue> = {}): URL {
     const url = new URL(this.baseUrl + path);
     for (const [name, value] of Object.entries(query)) {

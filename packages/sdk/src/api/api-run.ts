@@ -11,11 +11,15 @@ import {
   type RunState,
   type UpdateRunBody,
 } from "@stepwise/protocol";
+import { uploadLocalFile, type LocalUploadOptions } from "../files/upload-local-file.js";
 import { ApiFile } from "./api-file.js";
 import type { ApiHttp } from "./api-http.js";
 import { apiRunSummary, type ApiRunSummary } from "./api-run-summary.js";
 import { historyBytes, sampledHistory, type HistoryOptions } from "./run-history.js";
 import { scanHistory, type ScanHistoryOptions } from "./scan-history.js";
+
+/** `name`: the path in the run (default: the local file's name); progress, abort and content type as the file client takes them. */
+export type RunUploadOptions = LocalUploadOptions;
 
 export class ApiRun {
   readonly entity: string;
@@ -147,6 +151,18 @@ export class ApiRun {
   /** A handle on one file by its path in the run; `download()` fails with NotFoundError if there is none. */
   file(name: string): ApiFile {
     return new ApiFile(this.#http, this.ref, { path: name });
+  }
+
+  /**
+   * Uploads a local file to this run as `name` (default: the file's own name) and resolves to it
+   * as stored. Content the server holds already (any run's) is not sent again; a large file goes
+   * in parts and an interrupted upload resumes where the server's copy ends (two more tries after
+   * a network or server failure). FileChangedError if the file changes while it is sent;
+   * NotFoundError if the local file is missing.
+   */
+  async upload(localPath: string, options: RunUploadOptions = {}): Promise<ApiFile> {
+    const { file } = await uploadLocalFile(this.#http.target, this.ref, localPath, options);
+    return new ApiFile(this.#http, this.ref, file);
   }
 
   toJSON(): Record<string, unknown> {

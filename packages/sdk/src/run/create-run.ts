@@ -110,6 +110,7 @@ export function createRun(
     mode: settings.mode,
     dir,
     baseUrl: settings.baseUrl,
+    apiKey: settings.apiKey,
     startTime: started.getTime() / 1000,
     startingStep,
     resumed: resume.resumed !== null,

@@ -28,6 +28,7 @@ import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
 import { droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
+import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
 
 export interface LogOptions {
   /** Log into this step instead of the current one (must not be lower than `run.step`). */
@@ -56,6 +57,8 @@ export interface RunParts {
   mode: RunMode;
   dir: string;
   baseUrl: string;
+  /** The server's API key (null: none), for `restore()`'s downloads. */
+  apiKey?: string | null;
   /** Unix seconds. */
   startTime: number;
   startingStep: number;
@@ -220,6 +223,23 @@ export class Run {
       reachable: this.parts.uploader?.reachable ?? null,
       disk: this.parts.writer?.diskReport() ?? null,
     });
+  }
+
+  /**
+   * Downloads a file of this run, or of the run at `runPath` (`entity/project/runId`), into the
+   * run directory's `files/` folder (or `root`), W&B's `wandb.restore`; a file already there is
+   * kept unless `replace`. Resolves to the local path, or null when the run has no such file.
+   * NotFoundError: no such run; StepwiseError UNAVAILABLE: the server cannot be reached;
+   * UsageError: an offline run without `runPath`. A disabled run resolves to null. See run-restore.ts.
+   */
+  restore(name: string, options: RestoreOptions = {}): Promise<string | null> {
+    const ref = { entity: this.entity, project: this.project, runId: this.id };
+    const target = { baseUrl: this.parts.baseUrl, apiKey: this.parts.apiKey ?? null };
+    return restoreRunFile(
+      { mode: this.parts.mode, ref, filesDir: join(this.dir, "files"), target },
+      name,
+      options,
+    );
   }
 
   markPreempting(): void {

@@ -170,7 +170,8 @@ export class IngestClient {
   }
 }
 
-function classify(status: number, body: unknown, retryAfterMs: number | null): Failure {
+/** Sorts a non-2xx answer: retry (5xx, 408, 429) or fatal (any other 4xx, with its catalogued code); shared with the file channel. */
+export function classify(status: number, body: unknown, retryAfterMs: number | null): Failure {
   const message = errorMessage(body) ?? `HTTP ${status}`;
   if (status >= 500 || status === 408 || status === 429)
     return { kind: "retry", reason: `${status} ${message}`, unreachable: false, retryAfterMs };

@@ -1,0 +1,243 @@
+/**
+ * Uploads one run file by the protocol in files.ts: declare it (path, size, sha256); if the
+ * server has that content already, that is all. Otherwise send the bytes in parts of at most
+ * `partBytes`, from where the server's copy ends, each read from the source as it is sent.
+ * A part refused with UPLOAD_OFFSET goes on from the server's `details.received`; a whole
+ * refused with CONTENT_MISMATCH makes the source be hashed again to tell a changed file
+ * (FileChangedError) from bytes damaged on the way. No retry beyond that: the caller's queue
+ * owns retries and backoff (see isRetryableFileError), and a retry resumes where the server is.
+ */
+import { Transform, type TransformCallback } from "node:stream";
+import {
+  apiPaths,
+  ContentMismatchError,
+  contentRange,
+  filePathSchema,
+  fileUploadResponseSchema,
+  parseExtended,
+  StepwiseError,
+  UploadOffsetError,
+  uploadPartResponseSchema,
+  UsageError,
+  type FileDto,
+  type FileUploadRequest,
+  type FileUploadResponse,
+  type RunRef,
+} from "@stepwise/protocol";
+import type { ServerTarget } from "../upload/ingest-client.js";
+import { errorFromAnswer, FileChangedError, networkError } from "./file-errors.js";
+import { hashFileSource, readSourcePart, type FileSource } from "./file-source.js";
+import { answerText, headerValue, httpCall, type HttpAnswer } from "./http-call.js";
+
+export interface UploadFileOptions {
+  signal?: AbortSignal;
+  /** Bytes of the file the server has or is being sent, of `totalBytes`; called as parts stream. */
+  onProgress?: (sentBytes: number, totalBytes: number) => void;
+  /** Default: the server guesses from the path's extension. */
+  contentType?: string;
+  /** Most bytes per PUT; the server's `partBytes` caps it. Default: the server's. */
+  partBytes?: number;
+}
+
+export interface UploadFileResult {
+  file: FileDto;
+  /** Bytes this call sent (0 when the server had the content already). */
+  bytesSent: number;
+  /** True when the server already held this content and nothing was sent. */
+  deduplicated: boolean;
+}
+
+export interface FileToUpload {
+  /** Path in the run. */
+  path: string;
+  source: FileSource;
+  size: number;
+  sha256: string;
+}
+
+/** A declared upload URL is used until this long before it expires, then declared afresh. */
+const EXPIRY_MARGIN_S = 60;
+/** Answers that move the offset nowhere, in a row, before giving up (UploadOffsetError, retryable). */
+const MAX_STALLS = 3;
+
+export async function uploadRunFile(
+  target: ServerTarget,
+  ref: RunRef,
+  file: FileToUpload,
+  options: UploadFileOptions = {},
+): Promise<UploadFileResult> {
+  if (!filePathSchema.safeParse(file.path).success)
+    throw new UsageError(
+      `run file path ${JSON.stringify(file.path)} must be relative, with / separators and no empty, . or .. segment`,
+    );
+  const request: FileUploadRequest = { path: file.path, size: file.size, sha256: file.sha256 };
+  if (options.contentType !== undefined) request.contentType = options.contentType;
+  let declared = await declare(target, ref, request, options.signal);
+  if (declared.status === "stored") {
+    options.onProgress?.(file.size, file.size);
+    return { file: declared.file, bytesSent: 0, deduplicated: true };
+  }
+  let upload = declared;
+  let received = upload.received;
+  let bytesSent = 0;
+  for (let stalls = 0; ;) {
+    options.signal?.throwIfAborted();
+    if (Date.now() / 1000 > upload.expiresAt - EXPIRY_MARGIN_S) {
+      declared = await declare(target, ref, request, options.signal);
+      if (declared.status === "stored")
+        return { file: declared.file, bytesSent, deduplicated: bytesSent === 0 };
+      upload = declared;
+      received = upload.received;
+    }
+    const partBytes = Math.min(upload.partBytes, options.partBytes ?? upload.partBytes);
+    const length = Math.min(partBytes, file.size - received);
+    let answer;
+    try {
+      answer = await putPart(target, upload.uploadUrl, file, received, length, options);
+      bytesSent += length;
+    } catch (error) {
+      if (error instanceof UploadOffsetError) {
+        stalls = error.received === received ? stalls + 1 : 0;
+        if (stalls >= MAX_STALLS) throw error;
+        received = error.received;
+        continue;
+      }
+      if (error instanceof ContentMismatchError || error instanceof SourceShortError || isMissing(error))
+        throw await explainMismatch(file, error as Error, options.signal);
+      throw error;
+    }
+    if (answer.status === "stored") return { file: answer.file, bytesSent, deduplicated: false };
+    stalls = answer.received === received ? stalls + 1 : 0;
+    if (stalls >= MAX_STALLS)
+      throw new UploadOffsetError(received, `run file '${file.path}': the server stays at ${received} bytes`);
+    received = answer.received;
+  }
+}
+
+async function declare(
+  target: ServerTarget,
+  ref: RunRef,
+  request: FileUploadRequest,
+  signal: AbortSignal | undefined,
+): Promise<FileUploadResponse> {
+  const url = apiPaths.fileUploads(ref);
+  const answer = await call(target, `POST ${url}`, signal, () =>
+    httpCall(target, {
+      method: "POST",
+      url,
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: Buffer.from(JSON.stringify(request)),
+      signal,
+    }),
+  );
+  return decode(answer, `POST ${url}`, fileUploadResponseSchema);
+}
+
+async function putPart(
+  target: ServerTarget,
+  uploadUrl: string,
+  file: FileToUpload,
+  start: number,
+  length: number,
+  options: UploadFileOptions,
+): Promise<ReturnType<typeof uploadPartResponseSchema.parse>> {
+  const what = `PUT part ${start}+${length} of run file '${file.path}'`;
+  const part = readSourcePart(file.source, start, length);
+  const body = new ExactLength(length, (sent) => options.onProgress?.(start + sent, file.size));
+  part.on("error", (error) => body.destroy(error));
+  body.on("close", () => part.destroy());
+  part.pipe(body);
+  const answer = await call(target, what, options.signal, () =>
+    httpCall(target, {
+      method: "PUT",
+      url: uploadUrl,
+      headers: {
+        "content-type": "application/octet-stream",
+        "content-length": String(length),
+        "content-range": contentRange(start, length, file.size),
+        accept: "application/json",
+      },
+      body,
+      signal: options.signal,
+    }),
+  );
+  return decode(answer, what, uploadPartResponseSchema);
+}
+
+/** Runs a request; an abort stays the caller's abort, a local read error stays itself, the rest is "unreachable". */
+async function call(
+  target: ServerTarget,
+  what: string,
+  signal: AbortSignal | undefined,
+  send: () => Promise<HttpAnswer>,
+): Promise<HttpAnswer> {
+  try {
+    return await send();
+  } catch (error) {
+    if (signal?.aborted) throw signal.reason;
+    if (error instanceof SourceShortError || error instanceof StepwiseError || isLocalReadError(error))
+      throw error;
+    throw networkError(what, target.baseUrl, error);
+  }
+}
+
+async function decode<T>(answer: HttpAnswer, what: string, schema: { parse(value: unknown): T }): Promise<T> {
+  const text = await answerText(answer);
+  if (answer.status < 200 || answer.status >= 300)
+    throw errorFromAnswer(answer.status, text, headerValue(answer.headers, "retry-after"), what);
+  try {
+    return schema.parse(parseExtended(text));
+  } catch {
+    throw new StepwiseError(
+      "CORRUPT_DATA",
+      `${what}: the server's answer does not match this client's protocol (server and SDK versions differ?): ${text.slice(0, 200)}`,
+    );
+  }
+}
+
+/** The server refused the whole, or the source ran short: hash it again to say which. */
+async function explainMismatch(file: FileToUpload, error: Error, signal?: AbortSignal): Promise<Error> {
+  const current = await hashFileSource(file.source, signal).catch(() => null);
+  const declared = { size: file.size, sha256: file.sha256 };
+  if (current === null || current.size !== file.size || current.sha256 !== file.sha256)
+    return new FileChangedError(file.path, declared, current);
+  return error instanceof ContentMismatchError
+    ? error
+    : new ContentMismatchError(`run file '${file.path}': ${error.message}`);
+}
+
+/** The source file is gone (removed while it was uploaded). */
+function isMissing(error: unknown): boolean {
+  return isLocalReadError(error) && (error as NodeJS.ErrnoException).code === "ENOENT";
+}
+
+function isLocalReadError(error: unknown): boolean {
+  const syscall = (error as NodeJS.ErrnoException | null)?.syscall;
+  return syscall === "open" || syscall === "read";
+}
+
+/** The source ended before the part's length: the file shrank since it was hashed. */
+class SourceShortError extends Error {}
+
+/** Passes a part through, reporting progress, and fails it when the source gives fewer bytes than promised. */
+class ExactLength extends Transform {
+  #seen = 0;
+  constructor(
+    private readonly length: number,
+    private readonly progress: (sent: number) => void,
+  ) {
+    super();
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.#seen += chunk.length;
+    this.progress(this.#seen);
+    callback(null, chunk);
+  }
+  override _flush(callback: TransformCallback): void {
+    callback(
+      this.#seen === this.length
+        ? null
+        : new SourceShortError(`the source gave ${this.#seen} of ${this.length} bytes`),
+    );
+  }
+}
