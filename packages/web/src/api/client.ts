@@ -150,3 +150,22 @@ export async function listFiles(ref: RunRef, signal?: AbortSignal): Promise<File
 export function fileUrl(ref: RunRef, path: string): string {
   return apiPaths.file(ref, path);
 }
+
+/**
+ * A run file's bytes, fetched with the saved key (a plain link cannot send it), e.g. the first
+ * MiB of a log for a preview with `headers: { range: "bytes=0-1048575" }`. A failure is an ApiError.
+ */
+export async function fetchFile(
+  ref: RunRef,
+  path: string,
+  init: RequestInit = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  return send(apiPaths.file(ref, path), init, signal);
+}
+
+/** Whether a key is saved: then a download goes through `fetchFile`, since a link sends none. */
+export function hasSavedApiKey(): boolean {
+  const key = localStorage.getItem(API_KEY_STORAGE_KEY);
+  return key !== null && key !== "";
+}

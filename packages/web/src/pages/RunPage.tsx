@@ -7,7 +7,7 @@ import { Link } from "wouter";
 import type { RunRef } from "@stepwise/protocol";
 import { ApiError } from "../api/client.js";
 import { decodeRouteParam } from "../lib/route-param.js";
-import { FilesTable } from "../components/run/FilesTable.js";
+import { FilesTab } from "../components/run/FilesTab.js";
 import { QuarantineWarning } from "../components/run/QuarantineWarning.js";
 import { RunCharts } from "../components/run/RunCharts.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
@@ -19,6 +19,7 @@ import { useRunFiles } from "../components/run/useRunFiles.js";
 import { ErrorState } from "../components/status/ErrorState.js";
 import { Loading } from "../components/status/Loading.js";
 import "../styles/run.css";
+import "../styles/files.css";
 
 export interface RunPageProps {
   params: { entity?: string; project?: string; runId?: string };
@@ -32,7 +33,7 @@ export function RunPage({ params }: RunPageProps) {
   const resource = useRun(ref);
   const { run, error, refreshError, reload } = resource;
   const save = useRunEditor(ref, resource);
-  // One file list for the files table and the quarantine warning.
+  // One file list for the Files tab and the quarantine warning.
   const runFiles = useRunFiles(ref, run?.state);
   const runName = run?.name;
 
@@ -81,7 +82,7 @@ export function RunPage({ params }: RunPageProps) {
         />
       </div>
       <RunCharts run={run} />
-      <FilesTable runRef={ref} runFiles={runFiles} />
+      <FilesTab runRef={ref} runFiles={runFiles} />
     </div>
   );
 }
