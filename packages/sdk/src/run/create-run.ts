@@ -6,7 +6,7 @@
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { rmSync, writeFileSync } from "node:fs";
-import type { RunStartRecord } from "@stepwise/protocol";
+import { stringifyExtended, type RunStartRecord } from "@stepwise/protocol";
 import { configView, RunConfig } from "../config/run-config.js";
 import { Terminal } from "../console/terminal.js";
 import { findGitCommit } from "../identity/git-commit.js";
@@ -26,6 +26,7 @@ import { resolveUploadTuning } from "../upload/upload-tuning.js";
 import { Uploader } from "../upload/uploader.js";
 import { SDK_VERSION } from "../version.js";
 import { resumedSettings } from "./resumed-settings.js";
+import { RunFiles } from "./run-files.js";
 import { Run } from "./run.js";
 import { newWriterId } from "../identity/writer-id.js";
 
@@ -45,6 +46,7 @@ export function createRun(
   const self: { run?: Run } = {};
   let writer: RunLogWriter | null = null;
   let uploader: Uploader | null = null;
+  let files: RunFiles | null = null;
   const config = new RunConfig((update) => {
     self.run?.checkActive("config.update");
     writer?.append({ t: "config", update });
@@ -82,6 +84,12 @@ export function createRun(
     }
     // The old summary comes back as explicit values (W&B §1.10), logged so that uploads replay it.
     if (resume.resumed) summary.update(restorableSummary(resume.resumed.summary));
+    // config.json, summary.json, metadata.json and diff.patch go to the server as run files.
+    files = new RunFiles(writer, {
+      config: () => JSON.stringify(config.toJSON(), null, 2) + "\n",
+      summary: () => stringifyExtended(engine.toJSON()) + "\n",
+    });
+    files.start(dir, started);
     if (settings.mode === "online") {
       // A resumed run's items continue the server's streams: number them from its counts.
       if (resume.resumed) writeUploadState(dir, initialUploadState(resume.resumed.offsets));
@@ -121,6 +129,7 @@ export function createRun(
     config: configView(config),
     writer,
     uploader,
+    files,
     rootDir: settings.rootDir,
     finishTimeoutMs: settings.finishTimeoutMs,
     onFinished: () => {

@@ -24,11 +24,16 @@ import type { RunLogWriter, WriterClose } from "../runlog/run-log-writer.js";
 import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
 import type { Uploader } from "../upload/uploader.js";
-import { readSyncStatus, type RunSyncStatus } from "./sync-status.js";
+import { fileStatus, readSyncStatus, type RunSyncStatus } from "./sync-status.js";
+import type { RunFiles } from "./run-files.js";
+import { planSave, type SaveOptions } from "./run-save.js";
 import { droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
+
+/** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
+const GATHER_WAIT_MS = 5000;
 
 export interface LogOptions {
   /** Log into this step instead of the current one (must not be lower than `run.step`). */
@@ -73,6 +78,8 @@ export interface RunParts {
   writer: RunLogWriter | null;
   /** null unless online. */
   uploader: Uploader | null;
+  /** The run's file records (run-files.ts); null when disabled. */
+  files: RunFiles | null;
   /** Root of the local `stepwise/` folder (resume.json lives there). */
   rootDir: string;
   finishTimeoutMs: number;
@@ -222,7 +229,26 @@ export class Run {
       logFile: this.parts.writer?.file ?? null,
       reachable: this.parts.uploader?.reachable ?? null,
       disk: this.parts.writer?.diskReport() ?? null,
+      files: fileStatus(this.parts.files, this.parts.uploader),
     });
+  }
+
+  /**
+   * Uploads files matching `glob` with the run (W&B's `wandb.save`; run-save.ts): expanded now,
+   * kept under their path relative to `basePath` (default: the working directory; one folder
+   * level for an absolute path). `policy`: `live` (default) now and whenever the file changes,
+   * `now` once, `end` at finish. Returns the paths in the run; a glob matching nothing warns
+   * once and returns []. Records the files in the run log and returns: the upload worker
+   * hashes and sends them (offline: `stepwise sync`). A disabled run returns [].
+   */
+  save(glob: string, options?: SaveOptions): string[] {
+    this.assertActive("save");
+    const files = this.parts.files;
+    if (files === null) return [];
+    const plan = planSave(glob, options, process.cwd());
+    if (plan.warning !== null) this.parts.terminal.warnOnce(plan.warning.cause, plan.warning.message);
+    for (const file of plan.files) files.recordLocal(file.path, file.local, plan.policy);
+    return plan.files.map((file) => file.path);
   }
 
   /**
@@ -268,6 +294,8 @@ export class Run {
   }
 
   private async finishAsync(exitCode: number): Promise<void> {
+    // metadata.json and diff.patch (gathered since init, usually long done) go with the run.
+    if (!this.finishedFlag) await this.parts.files?.gathered(GATHER_WAIT_MS);
     this.recordExit(exitCode);
     const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? "complete";
     if (this.stage === "recorded")
@@ -284,6 +312,8 @@ export class Run {
       return;
     }
     this.committer.commitPending();
+    // The last config.json and summary.json: before the exit record, so the upload sends them.
+    this.parts.files?.close();
     this.record({ t: "summary-snapshot", summary: this.parts.engine.toJSON() });
     this.record({ t: "exit", exitCode, runtime: this.runtime(), time: Date.now() / 1000 });
     this.stage = "recorded";

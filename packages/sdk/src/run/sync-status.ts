@@ -10,6 +10,8 @@ import type { DiskReport } from "../runlog/disk-report.js";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
 import { readQuarantineSummary } from "../upload/quarantine.js";
 import { readUploadState, UPLOAD_STATE_FILE } from "../upload/upload-state.js";
+import type { Uploader } from "../upload/uploader.js";
+import type { RunFiles } from "./run-files.js";
 
 export interface RunSyncStatus {
   /** "online" uploads as it logs; "offline" keeps everything local for `stepwise sync`. */
@@ -40,6 +42,38 @@ export interface RunSyncStatus {
   droppedRows: number;
   /** Other records (config, summary, metric, run updates, exit) never written for the same reason. */
   droppedRecords: number;
+  /**
+   * Run files (`run.save()`, config.json, summary.json, metadata.json, diff.patch) not on the
+   * server yet: waiting for the end (`end` policy), queued, being hashed or sent, or a live file
+   * changed since it was sent. Offline: every file the run recorded (`stepwise sync` sends them).
+   */
+  filesPending: number;
+  /** Their bytes (a local file not hashed yet counts its size now). */
+  fileBytesPending: number;
+  /** Files the server holds (sent, or their content found there). */
+  filesUploaded: number;
+  /** Files given up (a local file removed before it was sent, a refusal); warned about once. */
+  filesFailed: number;
+}
+
+export type FileStatus = Pick<
+  RunSyncStatus,
+  "filesPending" | "fileBytesPending" | "filesUploaded" | "filesFailed"
+>;
+
+/**
+ * The file counts: what the upload worker last published (at most 100 ms old) plus the files
+ * recorded since that it has not read yet.
+ */
+export function fileStatus(files: RunFiles | null, uploader: Uploader | null): FileStatus {
+  const worker = uploader?.files ?? null;
+  const unseen = files?.unseen(worker?.seen ?? 0) ?? { files: 0, bytes: 0 };
+  return {
+    filesPending: (worker?.pending ?? 0) + unseen.files,
+    fileBytesPending: (worker?.bytesPending ?? 0) + unseen.bytes,
+    filesUploaded: worker?.uploaded ?? 0,
+    filesFailed: worker?.failed ?? 0,
+  };
 }
 
 export function readSyncStatus(options: {
@@ -48,6 +82,7 @@ export function readSyncStatus(options: {
   logFile: string | null;
   reachable: boolean | null;
   disk: DiskReport | null;
+  files?: FileStatus;
 }): RunSyncStatus {
   const { mode, runDir, logFile } = options;
   const { records: quarantinedRecords, firstReason: quarantineReason } = readQuarantineSummary(runDir);
@@ -56,6 +91,7 @@ export function readSyncStatus(options: {
     diskProblem: options.disk?.problem ?? null,
     droppedRows: options.disk?.droppedRows ?? 0,
     droppedRecords: options.disk?.droppedRecords ?? 0,
+    ...(options.files ?? { filesPending: 0, fileBytesPending: 0, filesUploaded: 0, filesFailed: 0 }),
   };
   if (mode !== "online")
     return {

@@ -190,6 +190,9 @@ export class BatchBuilder {
           this.grow(1);
         }
         return;
+      case "file":
+        // Files go through the file queue (upload-session.ts), never in an ingest batch.
+        return;
     }
   }
 

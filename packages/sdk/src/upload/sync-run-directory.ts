@@ -25,6 +25,7 @@ import { resolveApiConnection } from "../api/api-connection.js";
 import { writerAlive } from "../runlog/writer-alive.js";
 import { quarantinedOffsets, readQuarantineSummary, type QuarantineSummary } from "./quarantine.js";
 import type { ServerTarget } from "./ingest-client.js";
+import { FileQueue, type FileQueueStats } from "./file-queue.js";
 import { viewServer, type ServerView } from "./server-view.js";
 import { readServerState, saveServerState } from "./server-states.js";
 import { SnapshotTail } from "./snapshot-tail.js";
@@ -98,6 +99,21 @@ export interface SyncResult {
    * the run directory could not be read.
    */
   quarantined: QuarantineSummary | null;
+  /**
+   * The run's files (saved with `run.save()`, and config.json, summary.json, metadata.json,
+   * diff.patch): `uploaded` sent now (or found on the server by content), `unchanged` already
+   * there from an earlier upload, `failed` given up (`firstFailure` says why), `bytesSent` over
+   * the network. Null when the log was not read.
+   */
+  files: SyncFiles | null;
+}
+
+export interface SyncFiles {
+  uploaded: number;
+  unchanged: number;
+  failed: number;
+  bytesSent: number;
+  firstFailure: string | null;
 }
 
 export async function syncRunDirectory(target: string, options: SyncOptions = {}): Promise<SyncResult> {
@@ -143,6 +159,7 @@ async function syncOnce(
     damage: [],
     serverId: null,
     quarantined: readQuarantineSummary(dir),
+    files: null,
   };
   // files/summary.json is written last at finish: with it, the process is done with the run.
   const finished = existsSync(join(dir, "files", "summary.json"));
@@ -186,17 +203,21 @@ async function syncOnce(
   };
   let done = await round(stateFor(dir, logFile, seen.view));
   let { items, requests } = done.attempt;
+  let bytesSent = done.attempt.files.bytesSent;
   if (done.lacking && done.view !== null) {
     // The server lacks what it acknowledged (restored from an older backup): read the log
     // again from its start; the server skips the rows it has.
     done = await round(freshState(dir, logFile, done.view));
     items += done.attempt.items;
     requests += done.attempt.requests;
+    bytesSent += done.attempt.files.bytesSent;
   }
   const { attempt, log, rows, view } = done;
   const { outcome, session } = attempt;
   const quarantine = session.quarantine;
+  const files = syncFiles(attempt.files, bytesSent);
   const sent = {
+    files,
     items,
     requests,
     rows,
@@ -245,10 +266,17 @@ async function syncOnce(
   const offsets = view?.run ? { ...view.run.offsets } : session.acknowledged.offsets;
   saveServerState(dir, { ...session.acknowledged, offsets, serverId });
   const damaged = log.issues.some((issue) => issue.kind !== "torn-tail") || rows.unreadable > 0;
+  if (files.failed > 0)
+    return withoutConflict({
+      ...result,
+      ...sent,
+      status: "failed",
+      message: `${files.failed} file${files.failed === 1 ? "" : "s"} not uploaded (${files.firstFailure ?? "unknown error"}); ${describeRows(rows)}`,
+    });
   return withoutConflict({
     ...result,
     ...sent,
-    status: sent.requests === 0 ? "already-synced" : "synced",
+    status: sent.requests === 0 && files.uploaded === 0 ? "already-synced" : "synced",
     message: damaged ? `the run log is damaged: ${describeRows(rows)}` : null,
   });
 }
@@ -292,6 +320,7 @@ interface Upload {
   sawExit: boolean;
   items: number;
   requests: number;
+  files: FileQueueStats;
 }
 
 async function uploadOnce(
@@ -309,13 +338,24 @@ async function uploadOnce(
   startRecord: RunStartRecord | null,
 ): Promise<Upload> {
   let snapshot: SnapshotTail | null = null;
+  const tuning = resolveUploadTuning();
+  const files = new FileQueue({
+    runDir: job.dir,
+    ref: job.ref,
+    target: job.connection,
+    tuning,
+    mode: "sync",
+    giveUpAfterMs: job.giveUpAfterMs,
+    onWarning: (_cause, message) => job.options.onWarning?.(message),
+  });
   const session: UploadSession = new UploadSession({
     runDir: job.dir,
     logFile: job.logFile,
     ref: job.ref,
     target: job.connection,
     mode: "sync",
-    tuning: resolveUploadTuning(),
+    tuning,
+    files,
     giveUpAfterMs: job.giveUpAfterMs,
     initialState: job.initialState,
     ...(job.continues ? { continues: job.continues } : {}),
@@ -339,7 +379,13 @@ async function uploadOnce(
     sawExit: read?.sawExit ?? false,
     items: session.sentItems,
     requests: session.requests,
+    files: files.currentStats(),
   };
+}
+
+function syncFiles(stats: FileQueueStats, bytesSent: number): SyncFiles {
+  const { uploaded, unchanged, failed, firstFailure } = stats;
+  return { uploaded, unchanged, failed, bytesSent, firstFailure };
 }
 
 function covers(server: StreamOffsets, acked: StreamOffsets): boolean {

@@ -21,6 +21,7 @@ import {
   type SendResult,
   type ServerTarget,
 } from "./ingest-client.js";
+import type { FileQueue } from "./file-queue.js";
 import { LogTail, type LogSource } from "./log-tail.js";
 import { putQuarantineNote } from "./quarantine-note.js";
 import { isRecordRefusal, RecordIsolation } from "./record-isolation.js";
@@ -43,6 +44,11 @@ export interface UploadSessionOptions {
   openLog?: () => LogSource;
   /** sync --resume: append the log to the stored run (sync-target.ts). */
   continues?: ContinuedRun;
+  /**
+   * Where the log's `file` records go (they never travel in a batch). The session ends once the
+   * queue has sent them too, and marks the run synced only then.
+   */
+  files?: FileQueue;
 }
 
 export interface UploadEvents {
@@ -131,6 +137,7 @@ export class UploadSession {
 
   cancel(): void {
     this.cancelled = true;
+    this.options.files?.cancel();
     this.poke();
   }
 
@@ -139,7 +146,7 @@ export class UploadSession {
       this.options.openLog?.() ??
       new LogTail(this.options.logFile, (message) => this.warn("log-damage", message));
     try {
-      return await this.loop();
+      return await this.settleFiles(await this.loop());
     } finally {
       this.tail.close();
     }
@@ -183,10 +190,7 @@ export class UploadSession {
         if (outcome !== null) return outcome;
         // A gap recovery rewound the log: the batch sealed ahead is stale and is read again.
         if (this.rewound) next = null;
-        if (sealed.hasExit && this.state.logOffset >= sealed.endOffset) {
-          this.markSynced();
-          return { kind: "complete" };
-        }
+        if (sealed.hasExit && this.state.logOffset >= sealed.endOffset) return { kind: "complete" };
         continue;
       }
       if ((!live || this.endsAtLogEnd) && !builder.hasContent) {
@@ -195,6 +199,20 @@ export class UploadSession {
       }
       await this.sleep(this.options.tuning.pollMs);
     }
+  }
+
+  /**
+   * The records are sent: send the files left (end-policy ones, live ones changed since), then
+   * mark the run synced. A cancel (finish() gave up) leaves them for `stepwise sync`.
+   */
+  private async settleFiles(outcome: UploadOutcome): Promise<UploadOutcome> {
+    const files = this.options.files;
+    if (files !== undefined && (outcome.kind === "complete" || outcome.kind === "caught-up")) {
+      await files.drain();
+      if (this.cancelled) return { kind: "cancelled" };
+    }
+    if (outcome.kind === "complete") this.markSynced();
+    return outcome;
   }
 
   /** The open batch, sealed; `stepwise sync` marks its batches as replays (see IngestBatch.replay). */
@@ -208,6 +226,7 @@ export class UploadSession {
     while (!this.builder.full) {
       const entry = tail.next();
       if (entry === null) return;
+      if (entry.record.t === "file") this.options.files?.add(entry.record, entry.offset);
       this.builder.add(entry);
     }
   }
@@ -261,6 +280,7 @@ export class UploadSession {
       this.sentItems += sealed.items;
       this.acknowledge(sealed.endOffset, sealed.offsets);
       this.isolation.acknowledged(sealed.endOffset);
+      this.options.files?.runAcknowledged();
       this.options.events?.onAck?.(this.state, sealed.items);
       if (this.isolation.noteDue) await this.sendQuarantineNote();
       return null;

@@ -1,6 +1,6 @@
 /**
  * The uploader's timings and limits, with their defaults. Tests and operators shorten the
- * heartbeat (STEPWISE_HEARTBEAT_S) and sync's patience (STEPWISE_SYNC_GIVE_UP_S); the rest are fixed by what the server accepts.
+ * heartbeat (STEPWISE_HEARTBEAT_S), sync's patience (STEPWISE_SYNC_GIVE_UP_S) and the live-file poll (STEPWISE_FILE_POLL_S); the rest are fixed by what the server accepts.
  */
 export interface UploadTuning {
   /** An empty batch is sent after this long without a request (default 15 s, as sdk.md says). */
@@ -19,6 +19,8 @@ export interface UploadTuning {
   requestTimeoutMs: number;
   /** `stepwise sync` gives a run up after this long without reaching the server (default 30 s; STEPWISE_SYNC_GIVE_UP_S). */
   syncGiveUpMs: number;
+  /** How often live-policy files are checked for changes (default 2 s; STEPWISE_FILE_POLL_S). */
+  filePollMs: number;
 }
 
 export function resolveUploadTuning(env: Record<string, string | undefined> = process.env): UploadTuning {
@@ -36,5 +38,6 @@ export function resolveUploadTuning(env: Record<string, string | undefined> = pr
     maxBatchBytes: 4 * 1024 * 1024,
     requestTimeoutMs: 60_000,
     syncGiveUpMs: seconds("STEPWISE_SYNC_GIVE_UP_S", 30_000),
+    filePollMs: seconds("STEPWISE_FILE_POLL_S", 2000),
   };
 }

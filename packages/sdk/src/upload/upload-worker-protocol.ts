@@ -14,7 +14,20 @@ export interface UploadWorkerData {
   target: ServerTarget;
   tuning: UploadTuning;
   control: SharedArrayBuffer;
+  /** Float64 slots of FILE_STATS: the file queue's counts, for run.status() and finish()'s progress. */
+  fileStats: SharedArrayBuffer;
 }
+
+/** Slots of the file queue's counts (file-queue.ts FileQueueStats), written by the worker. */
+export const FILE_STATS = {
+  seen: 0,
+  pending: 1,
+  bytesPending: 2,
+  uploaded: 3,
+  failed: 4,
+  progressBytes: 5,
+  size: 6,
+} as const;
 
 export const CONTROL = {
   /** 0 while uploading; then one of DONE. */

@@ -4,10 +4,12 @@
  * (a tight synchronous loop) does not stop uploads or heartbeats.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { FileQueue } from "./file-queue.js";
 import { UploadSession, type UploadOutcome } from "./upload-session.js";
 import {
   CONTROL,
   DONE,
+  FILE_STATS,
   type FromWorker,
   type ToWorker,
   type UploadWorkerData,
@@ -18,6 +20,23 @@ const control = new Int32Array(data.control);
 const port = parentPort;
 const post = (message: FromWorker): void => port?.postMessage(message);
 
+const fileStats = new Float64Array(data.fileStats);
+const warn = (cause: string, message: string): void => post({ type: "warning", cause, message });
+const files = new FileQueue({
+  runDir: data.runDir,
+  ref: data.ref,
+  target: data.target,
+  tuning: data.tuning,
+  mode: "live",
+  onWarning: warn,
+  onStats: (stats) => {
+    for (const slot of ["seen", "pending", "bytesPending", "failed", "progressBytes"] as const)
+      fileStats[FILE_STATS[slot]] = stats[slot];
+    // Files the server holds, whether sent now or found there from an earlier upload.
+    fileStats[FILE_STATS.uploaded] = stats.uploaded + stats.unchanged;
+  },
+});
+
 const session = new UploadSession({
   runDir: data.runDir,
   logFile: data.logFile,
@@ -25,12 +44,13 @@ const session = new UploadSession({
   target: data.target,
   mode: "live",
   tuning: data.tuning,
+  files,
   events: {
     onReachable: (reachable, reason) => {
       Atomics.store(control, CONTROL.reachable, reachable ? 1 : 2);
       post({ type: "reachable", reachable, reason });
     },
-    onWarning: (cause, message) => post({ type: "warning", cause, message }),
+    onWarning: warn,
     onAck: () => {
       Atomics.add(control, CONTROL.acks, 1);
       Atomics.notify(control, CONTROL.done);

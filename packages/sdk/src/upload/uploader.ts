@@ -18,6 +18,7 @@ import type { UploadTuning } from "./upload-tuning.js";
 import {
   CONTROL,
   DONE,
+  FILE_STATS,
   type FromWorker,
   type ToWorker,
   type UploadWorkerData,
@@ -44,6 +45,9 @@ export interface UploaderOptions {
 export class Uploader {
   private readonly worker: Worker;
   private readonly control: Int32Array;
+  private readonly fileStats: Float64Array;
+  /** File bytes sent plus files uploaded at the last progress (finish() waits while this moves). */
+  private fileProgressSeen = 0;
   private finished = false;
   private stopRequested = false;
   /** Acknowledged batches seen at the last progress, and when. */
@@ -53,6 +57,8 @@ export class Uploader {
   constructor(private readonly options: UploaderOptions) {
     const memory = new SharedArrayBuffer(CONTROL.size * 4);
     this.control = new Int32Array(memory);
+    const fileMemory = new SharedArrayBuffer(FILE_STATS.size * 8);
+    this.fileStats = new Float64Array(fileMemory);
     const workerData: UploadWorkerData = {
       runDir: options.runDir,
       logFile: options.logFile,
@@ -60,10 +66,15 @@ export class Uploader {
       target: options.target,
       tuning: options.tuning,
       control: memory,
+      fileStats: fileMemory,
     };
     this.worker = new Worker(uploadWorkerUrl(), { workerData });
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.onMessage(message));
+    this.worker.on("exit", (code) => {
+      if (Atomics.load(this.control, CONTROL.done) === DONE.running)
+        options.terminal.essential(`DEBUG upload worker exited with ${code} while running`);
+    });
     this.worker.on("error", (error) => {
       options.terminal.warnOnce("upload-error", `the upload stopped: ${String(error)}`);
       Atomics.store(this.control, CONTROL.done, DONE.failed);
@@ -74,6 +85,18 @@ export class Uploader {
   get reachable(): boolean | null {
     const value = Atomics.load(this.control, CONTROL.reachable);
     return value === 0 ? null : value === 1;
+  }
+
+  /** The file queue's counts as the worker last published them (at most 100 ms old). */
+  get files(): { seen: number; pending: number; bytesPending: number; uploaded: number; failed: number } {
+    const stats = this.fileStats;
+    return {
+      seen: stats[FILE_STATS.seen] ?? 0,
+      pending: stats[FILE_STATS.pending] ?? 0,
+      bytesPending: stats[FILE_STATS.bytesPending] ?? 0,
+      uploaded: stats[FILE_STATS.uploaded] ?? 0,
+      failed: stats[FILE_STATS.failed] ?? 0,
+    };
   }
 
   markPreempting(): void {
@@ -109,18 +132,24 @@ export class Uploader {
     if (this.finished) return true;
     this.finished = true;
     this.acksSeen = Atomics.load(this.control, CONTROL.acks);
+    this.fileProgressSeen = this.fileProgress();
     this.progressAt = Date.now();
     this.post({ type: "finish", logComplete });
     return false;
   }
 
-  /** Done, or `stallMs` without an acknowledged batch (10 s when the server never answered). */
+  /**
+   * Done, or `stallMs` without progress: an acknowledged batch or file bytes sent (10 s when the
+   * server never answered). A large file keeps finish() waiting for as long as its bytes flow.
+   */
   private settled(stallMs: number): boolean {
     if (Atomics.load(this.control, CONTROL.done) !== DONE.running) return true;
     const acks = Atomics.load(this.control, CONTROL.acks);
+    const fileProgress = this.fileProgress();
     const now = Date.now();
-    if (acks !== this.acksSeen) {
+    if (acks !== this.acksSeen || fileProgress !== this.fileProgressSeen) {
       this.acksSeen = acks;
+      this.fileProgressSeen = fileProgress;
       this.progressAt = now;
     }
     const neverReached = acks === 0 && Atomics.load(this.control, CONTROL.reachable) === 2;
@@ -132,15 +161,24 @@ export class Uploader {
     if (done === DONE.complete) return;
     this.post({ type: "cancel" });
     const { runDir, logFile, terminal } = this.options;
-    const pending = countRecordsAfter(logFile, readUploadState(runDir).logOffset);
-    if (pending === 0) return;
+    const records = countRecordsAfter(logFile, readUploadState(runDir).logOffset);
+    const files = this.files;
+    if (records === 0 && files.pending === 0) return;
+    const what = [
+      ...(records > 0 ? [`${records} records`] : []),
+      ...(files.pending > 0 ? [`${files.pending} files (${formatBytes(files.bytesPending)})`] : []),
+    ].join(" and ");
     const why =
       Atomics.load(this.control, CONTROL.reachable) === 2
         ? `the server at ${this.options.target.baseUrl} is not reachable; `
         : `the server at ${this.options.target.baseUrl} acknowledged nothing for ${Math.round((Date.now() - this.progressAt) / 1000)} s; `;
     terminal.essential(
-      `${why}${pending} records not uploaded yet; run \`npx stepwise sync ${runDir}\` once the server is back (they are kept on local disk)`,
+      `${why}${what} not uploaded yet; run \`npx stepwise sync ${runDir}\` once the server is back (they are kept on local disk)`,
     );
+  }
+
+  private fileProgress(): number {
+    return (this.fileStats[FILE_STATS.progressBytes] ?? 0) + (this.fileStats[FILE_STATS.uploaded] ?? 0);
   }
 
   private onMessage(message: FromWorker): void {
@@ -189,4 +227,9 @@ function countRecordsAfter(logFile: string, offset: number): number {
     // an unreadable log leaves nothing countable
   }
   return count;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.ceil(bytes / 1024)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }

@@ -91,6 +91,7 @@ async function syncOne(
       damage: [],
       serverId: null,
       quarantined: null,
+      files: null,
     };
   }
   progress.finished(target);
@@ -109,6 +110,7 @@ function describe(result: SyncResult): string {
   const run = result.run ?? result.dir;
   const notes = [
     ...(result.rows ? [rowCounts(result.rows)] : []),
+    ...(result.files !== null && result.status !== "failed" ? fileCounts(result.files) : []),
     ...(result.crashed ? ["the run had crashed"] : []),
     ...(result.quarantined !== null && result.quarantined.records > 0
       ? [`${result.quarantined.records} records the server refused set aside in ${result.quarantined.file}`]
@@ -128,6 +130,23 @@ function describe(result: SyncResult): string {
     case "conflict":
       return `refused ${result.dir} → ${run}: ${result.message ?? "the run id is taken"}`;
   }
+}
+
+/** `3 files uploaded (1.2 MiB sent)`, `2 files failed`; nothing when the run has no files to send. */
+function fileCounts(files: NonNullable<SyncResult["files"]>): string[] {
+  const notes: string[] = [];
+  if (files.uploaded > 0)
+    notes.push(
+      `${files.uploaded} file${files.uploaded === 1 ? "" : "s"} uploaded (${formatBytes(files.bytesSent)} sent)`,
+    );
+  if (files.failed > 0) notes.push(`${files.failed} file${files.failed === 1 ? "" : "s"} failed`);
+  return notes;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function rowCounts(rows: NonNullable<SyncResult["rows"]>): string {

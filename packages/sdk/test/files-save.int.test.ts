@@ -1,0 +1,140 @@
+/**
+ * run.save() end to end against a real server process: what arrives is compared by sha256 with
+ * the bytes that were saved, for each policy, and with the glob and naming rules of wandb.save.
+ */
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { init, type Run } from "../src/index.js";
+import { useServerForFile, waitFor } from "./support/server-process.js";
+import { listServerFiles, serverFileBytes, sha256Of } from "./support/server-files.js";
+
+const { server, tempDir } = useServerForFile();
+
+beforeAll(() => {
+  // Live files are checked for changes every 0.2 s here (2 s by default).
+  process.env["STEPWISE_FILE_POLL_S"] = "0.2";
+});
+
+async function startRun(project: string): Promise<Run> {
+  return init({ dir: tempDir(), baseUrl: server.url, project, settings: { silent: true } });
+}
+
+async function serverSha(run: Run, path: string): Promise<string | null> {
+  return (await listServerFiles(server.url, run)).get(path)?.sha256 ?? null;
+}
+
+describe("run.save", () => {
+  it("uploads a `now` file while the run runs, with the sha256 of the saved bytes", async () => {
+    const root = tempDir();
+    const bytes = randomBytes(3 * 1024 * 1024 + 17);
+    mkdirSync(join(root, "out"));
+    writeFileSync(join(root, "out", "weights.bin"), bytes);
+    const run = await startRun("save-now");
+    const saved = run.save(join(root, "out", "*.bin"), { basePath: root, policy: "now" });
+    expect(saved).toEqual(["out/weights.bin"]);
+    await waitFor(
+      async () => (await serverSha(run, "out/weights.bin")) === sha256Of(bytes),
+      15_000,
+      "the file",
+    );
+    expect(sha256Of(await serverFileBytes(server.url, run, "out/weights.bin"))).toBe(sha256Of(bytes));
+    await waitFor(async () => (await run.status()).filesPending === 0, 5000, "nothing pending");
+    expect((await run.status()).filesUploaded).toBeGreaterThanOrEqual(1);
+    await run.finish();
+  });
+
+  it("holds `end` files until finish() (status counts them pending), then uploads them", async () => {
+    const root = tempDir();
+    const final = randomBytes(512 * 1024);
+    writeFileSync(join(root, "final.pt"), final);
+    writeFileSync(join(root, "marker.txt"), "sent now");
+    const run = await startRun("save-end");
+    expect(run.save(join(root, "final.pt"), { basePath: root, policy: "end" })).toEqual(["final.pt"]);
+    run.save(join(root, "marker.txt"), { basePath: root, policy: "now" });
+    await waitFor(async () => (await serverSha(run, "marker.txt")) !== null, 15_000, "the now file");
+    // The `now` file was recorded after the `end` one: the uploader has read both by now.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await serverSha(run, "final.pt")).toBeNull();
+    const status = await run.status();
+    expect(status.filesPending).toBeGreaterThanOrEqual(1);
+    expect(status.fileBytesPending).toBeGreaterThanOrEqual(final.length);
+    await run.finish();
+    expect(await serverSha(run, "final.pt")).toBe(sha256Of(final));
+  });
+
+  it("re-uploads a `live` file when it changes; the server ends with its last content", async () => {
+    const root = tempDir();
+    const file = join(root, "progress.txt");
+    writeFileSync(file, "epoch 1\n");
+    const run = await startRun("save-live");
+    expect(run.save(file, { basePath: root })).toEqual(["progress.txt"]);
+    await waitFor(async () => (await serverSha(run, "progress.txt")) === sha256Of("epoch 1\n"), 15_000, "v1");
+    writeFileSync(file, "epoch 1\nepoch 2\n");
+    await waitFor(
+      async () => (await serverSha(run, "progress.txt")) === sha256Of("epoch 1\nepoch 2\n"),
+      15_000,
+      "v2 (a change while the run runs)",
+    );
+    // Changed just before finish: sent at finish, not lost to the debounce.
+    writeFileSync(file, "epoch 1\nepoch 2\nepoch 3 (last)\n");
+    await run.finish();
+    expect((await serverFileBytes(server.url, run, "progress.txt")).toString()).toBe(
+      "epoch 1\nepoch 2\nepoch 3 (last)\n",
+    );
+  });
+
+  it("expands the glob when called and names files by basePath, or by one folder level", async () => {
+    const root = tempDir();
+    mkdirSync(join(root, "logs", "deep"), { recursive: true });
+    writeFileSync(join(root, "logs", "a.txt"), "a");
+    writeFileSync(join(root, "logs", "deep", "b.txt"), "b");
+    const run = await startRun("save-glob");
+    expect(run.save(join(root, "logs", "**", "*.txt"), { basePath: root, policy: "now" })).toEqual([
+      "logs/a.txt",
+      "logs/deep/b.txt",
+    ]);
+    writeFileSync(join(root, "logs", "later.txt"), "created after save");
+    // An absolute path without basePath keeps its folder's name.
+    expect(run.save(join(root, "logs", "deep", "b.txt"), { policy: "now" })).toEqual(["deep/b.txt"]);
+    expect(run.save(join(root, "nothing-*.bin"))).toEqual([]);
+    await run.finish();
+    const files = await listServerFiles(server.url, run);
+    expect(files.get("logs/a.txt")?.sha256).toBe(sha256Of("a"));
+    expect(files.get("logs/deep/b.txt")?.sha256).toBe(sha256Of("b"));
+    expect(files.get("deep/b.txt")?.sha256).toBe(sha256Of("b"));
+    expect(files.has("logs/later.txt")).toBe(false);
+  });
+
+  it("uploads config.json, summary.json and metadata.json with the run, as logged", async () => {
+    const run = await init({
+      dir: tempDir(),
+      baseUrl: server.url,
+      project: "run-files",
+      config: { lr: 0.1, layers: [3, 2] },
+      settings: { silent: true },
+    });
+    run.log({ loss: 0.5 });
+    run.log({ loss: 0.25 });
+    run.config.update({ batch: 32 });
+    run.summary.update({ best: 0.25 });
+    await run.finish();
+    const json = async (path: string): Promise<Record<string, unknown>> =>
+      JSON.parse((await serverFileBytes(server.url, run, path)).toString()) as Record<string, unknown>;
+    expect(await json("config.json")).toEqual({ lr: 0.1, layers: [3, 2], batch: 32 });
+    expect(await json("summary.json")).toMatchObject({ loss: 0.25, best: 0.25, _step: 1 });
+    const metadata = await json("metadata.json");
+    expect(metadata).toMatchObject({ node: process.version, cwd: process.cwd(), program: process.argv[1] });
+    expect(metadata["cpuCount"]).toBeGreaterThan(0);
+    expect(typeof metadata["startedAt"]).toBe("string");
+    expect(Array.isArray(metadata["gpu"])).toBe(true);
+    expect((await run.status()).filesPending).toBe(0);
+  });
+
+  it("saves nothing in a disabled run", async () => {
+    const run = await init({ mode: "disabled", settings: { silent: true } });
+    expect(run.save("/etc/hostname", { policy: "now" })).toEqual([]);
+    await run.finish();
+  });
+});
