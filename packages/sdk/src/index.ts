@@ -36,7 +36,9 @@ export {
   type CreateApiKeyResponse,
 } from "@stepwise/protocol";
 export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
-export { ApiRun } from "./api/api-run.js";
+export { ApiRun, type RunUploadOptions } from "./api/api-run.js";
+export type { RestoreOptions } from "./run/run-restore.js";
+export { FileChangedError, isRetryableFileError } from "./files/file-client.js";
 export type { HistoryOptions } from "./api/run-history.js";
 export type { ApiRunSummary } from "./api/api-run-summary.js";
 export { ApiFile, type FileDownloadOptions } from "./api/api-file.js";
