@@ -22,6 +22,9 @@ const METRICS = { acc: 0.93, per_class: { cat: 0.9, dog: 0.96 }, labels: ["cat",
 /** 1.5 MiB of numbered lines: more than the 1 MiB a preview reads. */
 const LOG = Array.from({ length: 60_000 }, (_, i) => `step ${i} loss ${(1 / (i + 1)).toFixed(8)}`).join("\n");
 const SAMPLE = png(3, 2);
+/** A one-page PDF (no xref table: viewers rebuild it). */
+const PDF =
+  "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 100]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 const CKPT = Uint8Array.from({ length: 20_000 }, (_, i) => (i * 7919) % 251);
 
 /** The files of the run `with-files`: path → bytes and the content type sent with them. */
@@ -36,19 +39,31 @@ const FILES: Record<string, { bytes: Uint8Array<ArrayBuffer>; type?: string }> =
   "media/images/sample 2.png": { bytes: png(5, 4), type: "image/png" },
   "media/table.csv": { bytes: new TextEncoder().encode("a,b\n1,2\n") },
   "ckpt/model.bin": { bytes: CKPT, type: "application/octet-stream" },
+  "docs/report.pdf": { bytes: new TextEncoder().encode(PDF), type: "application/pdf" },
 };
+
+/** Files of the run `many`, in one folder. */
+const MANY = 3000;
 
 beforeAll(async () => {
   await createRun("with-files");
   await createRun("empty");
-  for (const [path, { bytes, type }] of Object.entries(FILES)) {
-    const url = `${fx.server().url}/api/v1/runs/local/${PROJECT}/with-files/files/${path.split("/").map(encodeURIComponent).join("/")}`;
-    const headers: Record<string, string> = { authorization: `Bearer ${fx.server().adminKey}` };
-    if (type !== undefined) headers["content-type"] = type;
-    const response = await fetch(url, { method: "PUT", headers, body: bytes });
-    if (!response.ok) throw new Error(`PUT ${path}: HTTP ${response.status} ${await response.text()}`);
-  }
+  for (const [path, { bytes, type }] of Object.entries(FILES)) await upload("with-files", path, bytes, type);
 });
+
+/** Through the server's upload route, `PUT …/files/<path>` (each segment percent-encoded). */
+async function upload(
+  runId: string,
+  path: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  type?: string,
+): Promise<void> {
+  const url = `${fx.server().url}/api/v1/runs/local/${PROJECT}/${runId}/files/${path.split("/").map(encodeURIComponent).join("/")}`;
+  const headers: Record<string, string> = { authorization: `Bearer ${fx.server().adminKey}` };
+  if (type !== undefined) headers["content-type"] = type;
+  const response = await fetch(url, { method: "PUT", headers, body: bytes });
+  if (!response.ok) throw new Error(`PUT ${path}: HTTP ${response.status} ${await response.text()}`);
+}
 
 async function createRun(runId: string): Promise<void> {
   const response = await fetch(`${fx.server().url}/api/v1/runs/local/${PROJECT}/${runId}/ingest`, {
@@ -101,6 +116,8 @@ describe("run files tab", () => {
     expect(order).toEqual([
       "ckpt",
       "ckpt/model.bin",
+      "docs",
+      "docs/report.pdf",
       "logs",
       "logs/train.log",
       "media",
@@ -112,7 +129,7 @@ describe("run files tab", () => {
       "results/metrics.json",
       "notes.txt",
     ]);
-    await expect(page.locator('[data-testid="files-total"]').innerText()).resolves.toContain("7 files");
+    await expect(page.locator('[data-testid="files-total"]').innerText()).resolves.toContain("8 files");
     // A folder closes and opens again.
     await media.click();
     await images.waitFor({ state: "detached" });
@@ -121,7 +138,7 @@ describe("run files tab", () => {
     await images.waitFor();
   });
 
-  it("previews a text file, a JSON file pretty-printed, and a PNG as an image", async () => {
+  it("previews a text file, a JSON file pretty-printed, a PNG as an image and a PDF", async () => {
     const page = await openFiles("with-files");
     await row(page, "notes.txt").click();
     expect(await previewText(page, "notes.txt")).toBe(NOTES);
@@ -139,6 +156,16 @@ describe("run files tab", () => {
     await expect(
       image.evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight]),
     ).resolves.toEqual([5, 4]);
+
+    // A PDF is shown from a blob: URL of the fetched bytes, typed application/pdf.
+    await row(page, "docs/report.pdf").click();
+    const pdf = page.locator('[data-testid="file-preview"][data-path="docs/report.pdf"] object');
+    await pdf.waitFor({ state: "attached" });
+    const blob = await pdf.evaluate(async (object: HTMLObjectElement) => {
+      const fetched = await (await fetch(object.data)).blob();
+      return { url: object.data.slice(0, 5), type: fetched.type, size: fetched.size };
+    });
+    expect(blob).toEqual({ url: "blob:", type: "application/pdf", size: PDF.length });
   });
 
   it("shows the first MiB of a long log, marked truncated", async () => {
@@ -205,6 +232,30 @@ describe("run files tab", () => {
     await page.keyboard.press("Enter");
     await page.locator('[data-testid="file-preview"][data-path="ckpt/model.bin"]').waitFor();
   });
+
+  it("draws only the rows near the view in a folder of 3,000 files, and End reaches the last", async () => {
+    await createRun("many");
+    const paths = Array.from({ length: MANY }, (_, i) => `steps/step_${i}.txt`);
+    for (let i = 0; i < paths.length; i += 16) {
+      await Promise.all(
+        paths.slice(i, i + 16).map((path) => upload("many", path, new TextEncoder().encode(path))),
+      );
+    }
+    const page = await openFiles("many");
+    const folder = row(page, "steps");
+    await expect(folder.locator('[data-testid="file-count"]').innerText()).resolves.toBe(`${MANY} files`);
+    await folder.click();
+    await row(page, "steps/step_0.txt").waitFor();
+    const drawn = await page.locator('[data-testid="file-tree"] [role="treeitem"]').count();
+    expect(drawn).toBeGreaterThan(10);
+    expect(drawn).toBeLessThan(80);
+    await page.keyboard.press("End");
+    await page.keyboard.press("Enter");
+    // Counting order: step_2999 is the last row, not step_999.
+    const last = `steps/step_${MANY - 1}.txt`;
+    expect(await previewText(page, last)).toBe(last);
+    await expect(row(page, last).getAttribute("aria-selected")).resolves.toBe("true");
+  }, 180_000);
 
   it("says how to save files when the run has none", async () => {
     const page = await openFiles("empty");

@@ -97,3 +97,40 @@ export function rangeTotal(contentRange: string | null): number | null {
   const total = /\/(\d+)\s*$/.exec(contentRange ?? "")?.[1];
   return total === undefined ? null : Number(total);
 }
+
+/**
+ * The text preview from the answer to `Range: bytes=0-(TEXT_PREVIEW_BYTES - 1)`: a 206 with the
+ * first MiB (its Content-Range says the total), or a 200 with the whole file from a server
+ * without Range support, read only that far and then cancelled. `listed` is the size the file
+ * list gave, for a 206 without a total.
+ */
+export async function textPreviewOf(response: Response, listed: number): Promise<TextPreview> {
+  // One byte more than shown tells a 200 (the whole file) that is longer from one that is not.
+  const bytes = await readAtMost(response, TEXT_PREVIEW_BYTES + 1);
+  const total =
+    response.status === 206 ? (rangeTotal(response.headers.get("content-range")) ?? listed) : bytes.length;
+  return decodeText(bytes.subarray(0, TEXT_PREVIEW_BYTES), total);
+}
+
+/** The body's first `max` bytes at most; the rest is never downloaded (the stream is cancelled). */
+async function readAtMost(response: Response, max: number): Promise<Uint8Array> {
+  const reader = response.body?.getReader();
+  if (reader === undefined) return new Uint8Array(await response.arrayBuffer()).subarray(0, max);
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  while (received < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.length;
+  }
+  if (received >= max) await reader.cancel().catch(() => undefined);
+  const bytes = new Uint8Array(Math.min(received, max));
+  let offset = 0;
+  for (const chunk of chunks) {
+    const part = chunk.subarray(0, bytes.length - offset);
+    bytes.set(part, offset);
+    offset += part.length;
+  }
+  return bytes;
+}

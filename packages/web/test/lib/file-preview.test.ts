@@ -6,6 +6,8 @@ import {
   prettyJson,
   previewKind,
   rangeTotal,
+  TEXT_PREVIEW_BYTES,
+  textPreviewOf,
 } from "../../src/lib/file-preview.js";
 
 const kind = (path: string, contentType = "application/octet-stream") => previewKind({ path, contentType });
@@ -89,5 +91,62 @@ describe("rangeTotal", () => {
     expect(rangeTotal("bytes 0-1048575/5000000")).toBe(5_000_000);
     expect(rangeTotal("bytes 0-9/*")).toBeNull();
     expect(rangeTotal(null)).toBeNull();
+  });
+});
+
+describe("textPreviewOf", () => {
+  const MIB = TEXT_PREVIEW_BYTES;
+  const text = (length: number): string =>
+    "0123456789abcdef\n".repeat(Math.ceil(length / 17)).slice(0, length);
+
+  /** A body sent in 64 KiB chunks that counts how many were pulled. */
+  function chunked(body: string): { stream: ReadableStream<Uint8Array>; pulled: () => number } {
+    const bytes = new TextEncoder().encode(body);
+    let offset = 0;
+    let pulls = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        if (offset >= bytes.length) return controller.close();
+        controller.enqueue(bytes.subarray(offset, offset + 65_536));
+        offset += 65_536;
+      },
+    });
+    return { stream, pulled: () => pulls };
+  }
+
+  it("takes a 206's first MiB and its Content-Range total (a server with Range support)", async () => {
+    const first = text(MIB);
+    const response = new Response(first, {
+      status: 206,
+      headers: { "content-range": `bytes 0-${MIB - 1}/${3 * MIB}` },
+    });
+    await expect(textPreviewOf(response, 3 * MIB)).resolves.toEqual({ text: first, truncated: true });
+  });
+
+  it("a 206 holding the whole file is not truncated", async () => {
+    const response = new Response("short", { status: 206, headers: { "content-range": "bytes 0-4/5" } });
+    await expect(textPreviewOf(response, 5)).resolves.toEqual({ text: "short", truncated: false });
+  });
+
+  it("reads a 200 (a server without Range support) only to the first MiB, then cancels it", async () => {
+    const whole = text(20 * MIB);
+    const { stream, pulled } = chunked(whole);
+    const preview = await textPreviewOf(new Response(stream, { status: 200 }), whole.length);
+    expect(preview).toEqual({ text: whole.slice(0, MIB), truncated: true });
+    // 17 chunks of 64 KiB hold MiB + 1 bytes; the other 300 are never read.
+    expect(pulled()).toBeLessThan(20);
+  });
+
+  it("a 200 of exactly one MiB, or less, is the whole file", async () => {
+    const exact = text(MIB);
+    await expect(textPreviewOf(new Response(chunked(exact).stream), MIB)).resolves.toEqual({
+      text: exact,
+      truncated: false,
+    });
+    await expect(textPreviewOf(new Response("tiny\n"), 5)).resolves.toEqual({
+      text: "tiny\n",
+      truncated: false,
+    });
   });
 });

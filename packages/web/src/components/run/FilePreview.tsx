@@ -3,6 +3,7 @@
  * download link above the preview (text in monospace with a note when only its first MiB is
  * shown, JSON indented, an image, a PDF), or "no preview" with what the file is.
  */
+import { useState } from "react";
 import type { FileDto, RunRef } from "@stepwise/protocol";
 import { MEDIA_PREVIEW_BYTES, TEXT_PREVIEW_BYTES } from "../../lib/file-preview.js";
 import { formatBytes } from "../../lib/run-meta.js";
@@ -65,7 +66,7 @@ function PreviewBody({ state, file, retry }: { state: FilePreviewState; file: Fi
         </>
       );
     case "image":
-      return <img className="file-image" data-testid="preview-image" src={state.url} alt={file.path} />;
+      return <ImagePreview url={state.url} alt={file.path} />;
     case "pdf":
       return (
         <object className="file-pdf" data-testid="preview-pdf" data={state.url} type="application/pdf">
@@ -82,4 +83,32 @@ function PreviewBody({ state, file, retry }: { state: FilePreviewState; file: Fi
         </p>
       );
   }
+}
+
+/** Small images (a 28×28 sample) are drawn at a whole multiple of their size, pixels kept sharp. */
+const SMALL_IMAGE_PX = 160;
+
+function ImagePreview({ url, alt }: { url: string; alt: string }) {
+  const [size, setSize] = useState<{ width: number; height: number } | null>(null);
+  const scale =
+    size === null ? 1 : Math.max(1, Math.floor(SMALL_IMAGE_PX / Math.max(size.width, size.height)));
+  return (
+    <figure className="file-figure">
+      <img
+        className={scale > 1 ? "file-image pixelated" : "file-image"}
+        data-testid="preview-image"
+        src={url}
+        alt={alt}
+        {...(size === null || scale === 1 ? {} : { width: size.width * scale })}
+        onLoad={(event) =>
+          setSize({ width: event.currentTarget.naturalWidth, height: event.currentTarget.naturalHeight })
+        }
+      />
+      {size !== null && (
+        <figcaption className="muted">
+          {size.width} × {size.height} px{scale > 1 ? ` (shown ×${scale})` : ""}
+        </figcaption>
+      )}
+    </figure>
+  );
 }

@@ -9,13 +9,12 @@ import { useCallback, useEffect, useState } from "react";
 import type { FileDto, RunRef } from "@stepwise/protocol";
 import { fetchFile } from "../../api/client.js";
 import {
-  decodeText,
   imageType,
   MEDIA_PREVIEW_BYTES,
   prettyJson,
   previewKind,
-  rangeTotal,
   TEXT_PREVIEW_BYTES,
+  textPreviewOf,
   type TextPreview,
 } from "../../lib/file-preview.js";
 
@@ -82,33 +81,5 @@ async function readText(ref: RunRef, path: string, size: number, signal: AbortSi
   // An empty file has no byte 0 to ask for (a Range request would be a 416).
   if (size === 0) return { text: "", truncated: false };
   const range = { range: `bytes=0-${TEXT_PREVIEW_BYTES - 1}` };
-  const response = await fetchFile(ref, path, { headers: range }, signal);
-  // One byte more than shown tells a 200 (the whole file) that is longer from one that is not.
-  const bytes = await readAtMost(response, TEXT_PREVIEW_BYTES + 1);
-  const total =
-    response.status === 206 ? (rangeTotal(response.headers.get("content-range")) ?? size) : bytes.length;
-  return decodeText(bytes.subarray(0, TEXT_PREVIEW_BYTES), total);
-}
-
-/** The body's first `max` bytes at most; the rest is never downloaded (the stream is cancelled). */
-async function readAtMost(response: Response, max: number): Promise<Uint8Array> {
-  const reader = response.body?.getReader();
-  if (reader === undefined) return new Uint8Array(await response.arrayBuffer()).subarray(0, max);
-  const chunks: Uint8Array[] = [];
-  let received = 0;
-  while (received < max) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    received += value.length;
-  }
-  if (received >= max) await reader.cancel().catch(() => undefined);
-  const bytes = new Uint8Array(Math.min(received, max));
-  let offset = 0;
-  for (const chunk of chunks) {
-    const part = chunk.subarray(0, bytes.length - offset);
-    bytes.set(part, offset);
-    offset += part.length;
-  }
-  return bytes;
+  return textPreviewOf(await fetchFile(ref, path, { headers: range }, signal), size);
 }
