@@ -2,9 +2,11 @@
  * run.save() end to end against a real server process: what arrives is compared by sha256 with
  * the bytes that were saved, for each policy, and with the glob and naming rules of wandb.save.
  */
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, type Run } from "../src/index.js";
 import { useServerForFile, waitFor } from "./support/server-process.js";
@@ -130,6 +132,41 @@ describe("run.save", () => {
     expect(typeof metadata["startedAt"]).toBe("string");
     expect(Array.isArray(metadata["gpu"])).toBe(true);
     expect((await run.status()).filesPending).toBe(0);
+  });
+
+  it("uploads diff.patch (git diff HEAD) and the git fields of metadata.json from a dirty tree", async () => {
+    const repo = tempDir();
+    const git = (...args: string[]): string => execFileSync("git", args, { cwd: repo, encoding: "utf8" });
+    git("init", "-q");
+    git("config", "user.email", "t@example.com");
+    git("config", "user.name", "t");
+    git("remote", "add", "origin", "https://example.com/team/model.git");
+    writeFileSync(join(repo, "train.py"), "lr = 0.1\n");
+    git("add", "train.py");
+    git("commit", "-q", "-m", "first");
+    writeFileSync(join(repo, "train.py"), "lr = 0.05  # tuned\n");
+    const script = fileURLToPath(new URL("./fixtures/files-child.mjs", import.meta.url));
+    const child = spawn(process.execPath, [script, JSON.stringify({ dir: tempDir(), baseUrl: server.url })], {
+      cwd: repo,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+    expect(code).toBe(0);
+    const run = JSON.parse(out.split("\n")[0] ?? "{}") as { entity: string; project: string; id: string };
+    const diff = await serverFileBytes(server.url, run, "diff.patch");
+    expect(diff.toString()).toBe(git("diff", "HEAD"));
+    expect(diff.toString()).toContain("+lr = 0.05  # tuned");
+    const metadata = JSON.parse((await serverFileBytes(server.url, run, "metadata.json")).toString()) as {
+      git: unknown;
+      cwd: string;
+    };
+    expect(metadata.git).toEqual({
+      remote: "https://example.com/team/model.git",
+      commit: git("rev-parse", "HEAD").trim(),
+      dirty: true,
+    });
   });
 
   it("saves nothing in a disabled run", async () => {
