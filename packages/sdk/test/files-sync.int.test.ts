@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { init, syncRunDirectory } from "../src/index.js";
 import { runCliWith } from "./cli/spawn-cli.js";
 import { useServerForFile } from "./support/server-process.js";
-import { listServerFiles, serverFileBytes, sha256Of, sha256OfFile } from "./support/server-files.js";
+import { listServerFiles, serverFileBytes, sha256OfFile } from "./support/server-files.js";
 import { startUploadChild } from "./support/upload-child.js";
 
 const { server, tempDir } = useServerForFile();
@@ -69,7 +69,9 @@ describe("files and stepwise sync", () => {
       expect(files.get("dataset.bin")?.sha256).toBe(sha);
       for (const own of ["config.json", "summary.json", "metadata.json"]) expect(files.has(own)).toBe(true);
     }
-    const summary = JSON.parse((await serverFileBytes(server.url, runs[9]!, "summary.json")).toString());
+    const summary = JSON.parse(
+      (await serverFileBytes(server.url, runs[9]!, "summary.json")).toString(),
+    ) as unknown;
     expect(summary).toMatchObject({ i: 9 });
     // A second sync finds everything there and sends nothing.
     const again = await syncRunDirectory(dirs[0]!, { baseUrl: server.url });
