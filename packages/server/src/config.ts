@@ -3,7 +3,7 @@
  * to `startServer`. Nothing else in the server reads `process.env` or picks a path.
  */
 import { resolve } from "node:path";
-import { UsageError } from "@stepwise/protocol";
+import { LIMITS, UsageError } from "@stepwise/protocol";
 import { z } from "zod";
 
 const MIB = 1024 * 1024;
@@ -51,6 +51,17 @@ export interface ServerConfig {
    * proxy's address: raise it or set 0 there, and let the proxy cap clients.
    */
   maxConnectionsPerClient: number;
+  /**
+   * Largest run file, in bytes: a declaration or a body over it is refused with 413 before
+   * anything is stored. Default LIMITS.fileBytes, 5 TiB (`--max-file-bytes`, `STEPWISE_MAX_FILE_BYTES`).
+   */
+  maxFileBytes: number;
+  /**
+   * Seconds between garbage collections of the file store (blobs no run file references, and
+   * unfinished uploads past their expiry); 0 = never (run `stepwise server --gc` instead).
+   * Default 3600 (`--gc-interval`, `STEPWISE_GC_INTERVAL_S`).
+   */
+  gcIntervalS: number;
 }
 
 /** What a caller may set; strings (from argv and env) are parsed, numbers taken as they are. */
@@ -67,6 +78,8 @@ export interface ConfigFlags {
   requestTimeoutS?: string | number;
   idleTimeoutS?: string | number;
   maxConnectionsPerClient?: string | number;
+  maxFileBytes?: string | number;
+  gcIntervalS?: string | number;
 }
 
 const numberFrom = z.union([z.number(), z.string().trim().min(1).pipe(z.coerce.number())]);
@@ -165,6 +178,18 @@ const FIELDS = {
     schema: numberFrom.pipe(z.number().int().min(0).max(1_000_000)),
     fix: "a whole number of connections (0 = no cap)",
   },
+  maxFileBytes: {
+    flag: "--max-file-bytes",
+    env: "STEPWISE_MAX_FILE_BYTES",
+    schema: numberFrom.pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)),
+    fix: "a byte count of at least 1",
+  },
+  gcIntervalS: {
+    flag: "--gc-interval",
+    env: "STEPWISE_GC_INTERVAL_S",
+    schema: numberFrom.pipe(z.number().min(0).max(31_536_000)),
+    fix: "a number of seconds (0 = never)",
+  },
 } as const;
 
 type FieldName = keyof typeof FIELDS;
@@ -207,6 +232,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     requestTimeoutS,
     idleTimeoutS: pick("idleTimeoutS", 60),
     maxConnectionsPerClient: pick("maxConnectionsPerClient", 128),
+    maxFileBytes: pick("maxFileBytes", LIMITS.fileBytes),
+    gcIntervalS: pick("gcIntervalS", 3600),
   };
 }
 

@@ -12,7 +12,7 @@ import { UsageError } from "@stepwise/protocol";
 import { ADMIN_KEY_FILE } from "./auth/admin-key.js";
 
 export const DATABASE_FILE = "stepwise.db";
-/** The folder of the run files (the local blob store, blob/file-key.ts). */
+/** The folder of the run files' blobs and uploads (the local blob store, blob/local-blob-store.ts). */
 export const FILES_DIR = "files";
 
 const DIR_MODE = 0o700;

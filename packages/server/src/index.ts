@@ -10,3 +10,4 @@ export {
   type StoreCheckOptions,
   type StoreCheckReport,
 } from "./store-check.js";
+export { collectGarbageIn, formatGcReport, type GcReport, type GcRunOptions } from "./store-gc.js";

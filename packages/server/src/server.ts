@@ -6,14 +6,17 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
+import { LIMITS } from "@stepwise/protocol";
 import { ensureAdminKey } from "./auth/admin-key.js";
 import { trustsLoopback } from "./auth/loopback.js";
 import type { BlobStore } from "./blob/blob-store.js";
-import { LocalBlobStore } from "./blob/local-blob-store.js";
+import type { GcReport } from "./blob/garbage-collector.js";
+import { GcScheduler } from "./blob/gc-scheduler.js";
+import { openLocalFileStore } from "./blob/local-file-store.js";
+import { RunFileChannel } from "./blob/run-file-channel.js";
 import type { ServerConfig } from "./config.js";
-import { FILES_DIR, secureDataDir } from "./data-dir.js";
+import { secureDataDir } from "./data-dir.js";
 import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
@@ -37,6 +40,11 @@ export interface RunningServer extends AsyncDisposable {
   adminKeyWritten: boolean;
   /** True when loopback requests without a key act as admin. */
   trustsLoopback: boolean;
+  /**
+   * Collects the file store's garbage now (as `--gc-interval` does periodically): blobs no run
+   * file references and older than `graceS` (default 1 hour), unfinished uploads past expiry.
+   */
+  collectGarbage(options?: { graceS?: number }): Promise<GcReport>;
   close(): Promise<void>;
 }
 
@@ -51,11 +59,24 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const log = logWithoutRepeats(options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   const now = options.now ?? (() => Date.now() / 1000);
   const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
-  const blobs = new LocalBlobStore(join(config.dataDir, FILES_DIR));
+  let blobs: BlobStore | null = null;
   try {
+    const fileStore = await openLocalFileStore(config.dataDir, log);
+    blobs = fileStore.blobs;
     const adminKey = await ensureAdminKey(store, config.dataDir, now());
     const compactor = new HistoryCompactor(store, log);
-    const deps: AppDeps = { store, blobs, config, now, onIngest: compactor.noteIngest };
+    const partBytes = Math.min(LIMITS.uploadPartBytes, config.maxBodyBytes);
+    const files = new RunFileChannel(store, fileStore.blobs, config.maxFileBytes, partBytes, now);
+    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log);
+    const deps: AppDeps = {
+      store,
+      blobs: fileStore.blobs,
+      files,
+      urls: fileStore.urls,
+      config,
+      now,
+      onIngest: compactor.noteIngest,
+    };
     const app = createApp(deps, log);
     const listener = getRequestListener(app.fetch, { errorHandler: (error) => errorResponse(error, log) });
     const server = createHttpServer(config, listener, log);
@@ -63,11 +84,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const sweeper = new StaleRunSweeper(store, config.crashTimeoutS, now, log);
     sweeper.start();
     compactor.start();
+    gc.start();
     const url = urlOf(server, config.host);
     if (adminKey.written) log(`Admin API key written to ${adminKey.path}`);
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
-      closing ??= shutdown(server, [sweeper, compactor], store, blobs);
+      closing ??= shutdown(server, [sweeper, compactor, gc], store, fileStore.blobs);
       return closing;
     };
     return {
@@ -76,11 +98,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       adminKeyPath: adminKey.path,
       adminKeyWritten: adminKey.written,
       trustsLoopback: trustsLoopback(config),
+      collectGarbage: (options = {}) => gc.collect(options.graceS),
       close,
       [Symbol.asyncDispose]: close,
     };
   } catch (error) {
-    await Promise.allSettled([store.close(), blobs.close()]);
+    await Promise.allSettled([store.close(), blobs?.close()]);
     throw error;
   }
 }

@@ -3,15 +3,16 @@
  * and changes nothing, so it may run beside a serving server: the SQLite store's integrity
  * check and every stored block's checksum (store/sqlite/check-sqlite-store.ts), then every
  * run file the database records, which must exist in the file store with the recorded size and
- * sha256. Each damaged item comes back with its run, what it is, where, and the problem.
+ * sha256 (as the blob of that sha256). Each damaged item comes back with its run, what it is, where, and the problem.
  */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { NotFoundError } from "@stepwise/protocol";
 import type { BlobStore } from "./blob/blob-store.js";
 import { LocalBlobStore } from "./blob/local-blob-store.js";
-import { fileKey } from "./blob/file-key.js";
+import { LEGACY_RUNS_DIR } from "./blob/legacy-file-layout.js";
+import { UrlSigner } from "./blob/url-signer.js";
 import { DATABASE_FILE, FILES_DIR } from "./data-dir.js";
 import { checkSqliteStore, type DamagedItem } from "./store/sqlite/check-sqlite-store.js";
 import { runPath } from "./store/sqlite/store-corruption.js";
@@ -51,12 +52,17 @@ export async function checkStore(
   if (!existsSync(database))
     throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
   const sqlite = checkSqliteStore(database);
-  // Only `get` is used: `close` would remove the temp folder of a server that may be running.
-  const blobs = new LocalBlobStore(join(dataDir, FILES_DIR));
+  // Only `get` is used (the signer makes no URLs here).
+  const blobs = new LocalBlobStore(join(dataDir, FILES_DIR), new UrlSigner(randomBytes(32)));
   const damaged = [...sqlite.damaged];
+  const notes = [...sqlite.notes];
+  if (existsSync(join(dataDir, FILES_DIR, LEGACY_RUNS_DIR)))
+    notes.push(
+      `${join(dataDir, FILES_DIR, LEGACY_RUNS_DIR)} holds run files in the layout from before content-addressed blobs: start the server once to move them, then check again`,
+    );
   for (const file of sqlite.files) {
     const ref = { entity: file.entity, project: file.project, runId: file.runId };
-    const problem = await fileProblem(blobs, fileKey(ref, file.path), file, options.hashFiles !== false);
+    const problem = await fileProblem(blobs, file.sha256, file, options.hashFiles !== false);
     if (problem !== null) damaged.push({ run: runPath(ref), item: "file", where: file.path, problem });
   }
   return {
@@ -72,20 +78,20 @@ export async function checkStore(
       files: sqlite.files.length,
     },
     damaged,
-    notes: sqlite.notes,
+    notes,
   };
 }
 
 /** What is wrong with a stored run file, or null when it is as recorded. */
 async function fileProblem(
   blobs: BlobStore,
-  key: string,
+  sha256: string,
   recorded: { size: number; sha256: string },
   hash: boolean,
 ): Promise<string | null> {
   let stream;
   try {
-    stream = await blobs.get(key);
+    stream = await blobs.get(sha256);
   } catch (error) {
     return `cannot be read: ${error instanceof Error ? error.message : String(error)}`;
   }

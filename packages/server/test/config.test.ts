@@ -19,6 +19,8 @@ describe("loadConfig", () => {
       requestTimeoutS: 300,
       idleTimeoutS: 60,
       maxConnectionsPerClient: 128,
+      maxFileBytes: 5 * 1024 ** 4,
+      gcIntervalS: 3600,
     });
   });
 

@@ -198,7 +198,10 @@ export function downgradeTo(path: string, version: number): void {
         const column = /^ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(statement);
         const index = /^CREATE INDEX (\w+)/.exec(statement);
         // Statements that keep what is there (IF NOT EXISTS, OR IGNORE) are left: they run again as well.
-        const kept = /^(CREATE TABLE IF NOT EXISTS|INSERT OR IGNORE) /.test(statement);
+        const kept = /^(CREATE TABLE IF NOT EXISTS|CREATE INDEX IF NOT EXISTS|INSERT OR IGNORE) /.test(
+          statement,
+        );
+        if (kept) continue;
         if (column) db.exec(`ALTER TABLE ${column[1]} DROP COLUMN ${column[2]}`);
         else if (index) db.exec(`DROP INDEX ${index[1]}`);
         else if (!statement.startsWith("UPDATE ") && !kept) throw new Error(`cannot undo: ${statement}`);

@@ -28,6 +28,10 @@ Options:
   --max-connections-per-client <n>
                           open connections one address may hold (default 128, 0 = no cap;
                           behind a reverse proxy use 0; STEPWISE_MAX_CONNECTIONS_PER_CLIENT)
+  --max-file-bytes <n>    largest run file accepted (default 5 TiB, STEPWISE_MAX_FILE_BYTES)
+  --gc-interval <s>       collect the file store's garbage this often: blobs no run file
+                          references, unfinished uploads past expiry (default 3600, 0 = never;
+                          STEPWISE_GC_INTERVAL_S)
   --no-loopback-trust     require an API key even from this machine
   --web-root <dir>        serve the web UI built in <dir> (default: the installed
                           @stepwise/web package's build; STEPWISE_WEB_ROOT)
@@ -35,7 +39,10 @@ Options:
                           integrity check, the checksum of every history block and series
                           chunk, every run file's size and sha256), list what is damaged, and
                           exit 0 when nothing is, 3 when something is. Safe beside a running server.
-  --json                  with --check, print the report as one JSON object
+  --gc                    do not serve: free the blobs no run file references (older than an
+                          hour) and unfinished uploads past expiry, print what was freed, exit.
+                          Safe beside a running server.
+  --json                  with --check or --gc, print the report as one JSON object
   -h, --help              show this help
 
 On a loopback address, requests from this machine need no key. Bound to any other address,
@@ -52,9 +59,12 @@ const ARG_OPTIONS = {
   "request-timeout": { type: "string" },
   "idle-timeout": { type: "string" },
   "max-connections-per-client": { type: "string" },
+  "max-file-bytes": { type: "string" },
+  "gc-interval": { type: "string" },
   "no-loopback-trust": { type: "boolean", default: false },
   "web-root": { type: "string" },
   check: { type: "boolean", default: false },
+  gc: { type: "boolean", default: false },
   json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
@@ -71,8 +81,9 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(HELP);
     return ExitCode.ok;
   }
-  if (values.json && !values.check)
-    throw new UsageError("--json goes with --check; add --check or drop --json");
+  if (values.json && !values.check && !values.gc)
+    throw new UsageError("--json goes with --check or --gc; add one or drop --json");
+  if (values.check && values.gc) throw new UsageError("--check and --gc are separate runs; give one of them");
   // Loaded here, not at the top: other commands must not pay for the server's dependencies.
   const { loadConfig, startServer } = await import("@stepwise/server");
   const loaded = loadConfig(
@@ -87,12 +98,15 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
       ...(values["max-connections-per-client"] === undefined
         ? {}
         : { maxConnectionsPerClient: values["max-connections-per-client"] }),
+      ...(values["max-file-bytes"] === undefined ? {} : { maxFileBytes: values["max-file-bytes"] }),
+      ...(values["gc-interval"] === undefined ? {} : { gcIntervalS: values["gc-interval"] }),
       ...(values["no-loopback-trust"] ? { trustLoopback: false } : {}),
       ...(values["web-root"] === undefined ? {} : { webRoot: values["web-root"] }),
     },
     process.env,
   );
   if (values.check) return checkData(loaded.dataDir, values.json, io);
+  if (values.gc) return collectGarbage(loaded.dataDir, values.json, io);
   const config = { ...loaded, webRoot: loaded.webRoot ?? bundledWebRoot() };
   const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) }).catch(
     (error: unknown) => {
@@ -125,6 +139,14 @@ async function checkData(dataDir: string, json: boolean, io: CliIo): Promise<num
   const report = await checkStore(dataDir);
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatStoreCheck(report).join("\n") + "\n");
   return report.ok ? ExitCode.ok : errorCatalogue.STORE_CORRUPT.exitCode;
+}
+
+/** `--gc`: one garbage collection of the file store; prints what it freed. */
+async function collectGarbage(dataDir: string, json: boolean, io: CliIo): Promise<number> {
+  const { collectGarbageIn, formatGcReport } = await import("@stepwise/server");
+  const report = await collectGarbageIn(dataDir, { log: (line) => io.stderr.write(`${line}\n`) });
+  io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatGcReport(report).join("\n") + "\n");
+  return ExitCode.ok;
 }
 
 /**

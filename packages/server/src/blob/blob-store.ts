@@ -1,47 +1,105 @@
 /**
- * Where run files live (media, saved files, uploaded logs). Local directory now, S3 later;
- * one contract suite for both. Paths are relative, `/`-separated, validated by the caller
- * (no `..`, no absolute paths, no NUL).
+ * Where the bytes of run files live: a content-addressed store of blobs keyed by their sha256
+ * (64 lowercase hex digits), so identical content is stored once whichever runs hold it. Run
+ * files are records in the Store that point at a blob. Local directory now, S3 later; one
+ * contract suite (test/blob-contract) for both. Every method maps onto S3: `put` is a
+ * PutObject of a temp key then a copy, `head`/`get` with a range are HeadObject/GetObject,
+ * `list` is ListObjectsV2, staged uploads are multipart uploads, signed URLs are presigned URLs.
  */
 import type { Readable } from "node:stream";
 
-/** What `put` wrote, before and after it replaces the stored file. */
+/** What `put` or `completeUpload` stored. */
 export interface WrittenBlob {
   size: number;
   sha256: string;
 }
 
+export interface BlobInfo extends WrittenBlob {
+  /** Unix seconds of the last write or dedupe of this blob (garbage collection spares young blobs). */
+  modifiedAt: number;
+}
+
+/** What a write must match; a body that does not is refused with ContentMismatchError, nothing kept. */
+export interface BlobExpectation {
+  size?: number;
+  sha256?: string;
+  /** A body longer than this is refused with PAYLOAD_TOO_LARGE while it streams, nothing kept. */
+  maxBytes?: number;
+}
+
+/** Inclusive byte range of a blob, `end` < size. */
+export interface ByteRange {
+  start: number;
+  end: number;
+}
+
+export interface StagedUploadInfo {
+  id: string;
+  /** Bytes received so far: the next part starts here. */
+  received: number;
+  /** Unix seconds of the last part received (or of the start). */
+  modifiedAt: number;
+}
+
 export interface BlobStore {
   /**
-   * Writes atomically (temp + rename) and returns size and sha256 (hex). `beforeReplace` runs
-   * once the bytes are safely written but before they replace the stored file: if it throws,
-   * the stored file stays as it was (the caller records the file there, so that a failed record
-   * never leaves new bytes under an old record). Puts to one key replace it one at a time, each
-   * with its `beforeReplace`, so the last record written describes the bytes that stay.
+   * Streams `body` to a temp file while hashing it (never holding it whole in memory), checks
+   * it against `expect`, then makes it the blob of its sha256 atomically. Content already
+   * stored is not stored twice (its modification time is renewed). A failed or refused write
+   * leaves nothing behind.
    */
-  put(
-    key: string,
-    body: Readable | Uint8Array,
-    beforeReplace?: (written: WrittenBlob) => Promise<void>,
-  ): Promise<WrittenBlob>;
-  /** null when absent. */
-  get(key: string): Promise<Readable | null>;
-  delete(key: string): Promise<void>;
+  put(body: Readable | Uint8Array, expect?: BlobExpectation): Promise<WrittenBlob>;
+  /** Size and modification time, or null when no such blob is stored. */
+  head(sha256: string): Promise<BlobInfo | null>;
+  /** The blob's bytes (only `range` when given), or null when absent. */
+  get(sha256: string, range?: ByteRange): Promise<Readable | null>;
+  /** Every stored blob, in no particular order. */
+  list(): AsyncIterable<BlobInfo>;
+  /** Removes the blob; removing an absent one does nothing. */
+  delete(sha256: string): Promise<void>;
+
+  /** Starts a resumable upload of the content `expect` describes; resolves to its id. */
+  beginUpload(expect: { size: number; sha256: string }): Promise<string>;
+  /** How far upload `id` has come, or null when there is no such upload (completed, aborted or removed). */
+  uploadStatus(id: string): Promise<StagedUploadInfo | null>;
+  /**
+   * Appends `body` to upload `id`, which must have received exactly `offset` bytes (else
+   * UploadOffsetError with what it has); at most `maxBytes` of it. Resolves to the bytes
+   * received. Bytes that arrived before a body was cut short are kept (the next part starts
+   * after them).
+   */
+  appendUpload(id: string, offset: number, body: Readable, maxBytes: number): Promise<number>;
+  /**
+   * Checks the received bytes against `expect`: when they match they become the blob of that
+   * sha256 (the upload is gone), else the upload is removed and ContentMismatchError thrown.
+   */
+  completeUpload(id: string, expect: { size: number; sha256: string }): Promise<WrittenBlob>;
+  /** Removes the upload and its bytes; an unknown id does nothing. */
+  abortUpload(id: string): Promise<void>;
+  /** Every upload in progress (for expiry of the ones nobody finished). */
+  listUploads(): AsyncIterable<StagedUploadInfo>;
+
+  /**
+   * A URL path (with query) that lets its holder send the parts of upload `id` until
+   * `expiresAt` (unix seconds), without credentials. An S3 store returns a presigned URL.
+   */
+  uploadUrl(id: string, expiresAt: number): string;
+  /** A URL path that lets its holder download blob `sha256` until `expiresAt`, without credentials. */
+  downloadUrl(sha256: string, expiresAt: number): string;
+
   close(): Promise<void>;
 }
 
 /**
- * A key this store cannot hold: a part of it is a stored file where a folder is needed
- * (`file-in-the-way`), the key itself is a folder of other files (`folder-in-the-way`), or a
- * name is longer than the store allows (`name-too-long`). `at` is the key of the part at fault.
+ * Synchronous steps that the Store runs inside its write transaction, so that recording a
+ * reference to a blob and collecting an unreferenced one cannot interleave, in this process or
+ * another sharing the database (Store.putFile's `whileLocked`, Store.collectBlob's `remove`).
+ * The local store stats and unlinks files; an S3 store would keep a lease row per blob in the
+ * database instead and delete objects after the transaction.
  */
-export class BlobKeyError extends Error {
-  constructor(
-    readonly reason: "file-in-the-way" | "folder-in-the-way" | "name-too-long",
-    readonly key: string,
-    readonly at: string,
-  ) {
-    super(`blob key '${key}' cannot be stored: ${reason} at '${at}'`);
-    this.name = "BlobKeyError";
-  }
+export interface BlobLeases {
+  /** Renews the blob's modification time; false when it is not stored. */
+  touchSync(sha256: string): boolean;
+  /** Removes the blob if it was last written before `before` (unix seconds); true when it did. */
+  deleteIfOlderSync(sha256: string, before: number): boolean;
 }

@@ -1,183 +1,229 @@
 /**
- * BlobStore on a local directory. Writes go to a temp file in the same directory tree and are
- * renamed into place, so a reader sees the old file or the new one, never half of one. Puts to
- * one key replace it one at a time (each its `beforeReplace`, then its rename), so the last
- * record written describes the bytes that stay. File
- * system refusals become typed errors: a full disk is StorageFullError (nothing kept, retry
- * later), a path that collides with a stored one or is too long is BlobKeyError.
+ * BlobStore on a local directory (`<data>/files`): blobs at `blobs/sha256/ab/abcdef…` (the
+ * first two hex digits as a folder, so no folder holds more than 1/256 of them), staged
+ * uploads at `uploads/<id>`, writes in progress at `.tmp/`. A write streams to a temp file
+ * while hashing, is synced, then renamed into place (and the folder synced), so a reader sees
+ * a whole blob or none, and an acknowledged blob survives a power loss. A full disk is
+ * StorageFullError (nothing kept; retry later).
  */
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
-import { dirname, join, resolve, sep } from "node:path";
-import { Readable, Transform } from "node:stream";
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream, statSync, unlinkSync, utimesSync } from "node:fs";
+import { mkdir, readdir, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { InvalidDataError } from "@stepwise/protocol";
-import { errorCode, isFullDiskErrno, storageFullError } from "../storage/storage-full.js";
-import { BlobKeyError, type BlobStore, type WrittenBlob } from "./blob-store.js";
-
-/** Longest file or folder name, in bytes, that Linux file systems (ext4, xfs, btrfs, tmpfs) take. */
-export const MAX_NAME_BYTES = 255;
-/** Longest path, in bytes, that a Linux system call takes (PATH_MAX, the terminating NUL included). */
-const MAX_PATH_BYTES = 4095;
+import { ContentMismatchError, InvalidDataError, SHA256_HEX, StepwiseError } from "@stepwise/protocol";
+import { errorCode } from "../storage/storage-full.js";
+import type {
+  BlobExpectation,
+  BlobInfo,
+  BlobStore,
+  ByteRange,
+  StagedUploadInfo,
+  WrittenBlob,
+} from "./blob-store.js";
+import { asWriteError, placeBlob, syncFile } from "./local-files.js";
+import { LocalStagedUploads } from "./local-staged-uploads.js";
+import { MeasuringStream } from "./measuring-stream.js";
+import type { UrlSigner } from "./url-signer.js";
 
 export class LocalBlobStore implements BlobStore {
-  private readonly root: string;
+  readonly root: string;
+  private readonly blobs: string;
   private readonly tmp: string;
-  /** Per target file, the last replacement queued: the next one waits for it. */
-  private readonly replacing = new Map<string, Promise<void>>();
+  private readonly uploads: LocalStagedUploads;
 
-  constructor(root: string) {
+  constructor(
+    root: string,
+    private readonly signer: UrlSigner,
+  ) {
     this.root = resolve(root);
+    this.blobs = join(this.root, "blobs", "sha256");
     this.tmp = join(this.root, ".tmp");
+    this.uploads = new LocalStagedUploads(join(this.root, "uploads"), (source, sha256) =>
+      placeBlob(source, this.pathOf(sha256)),
+    );
   }
 
-  async put(
-    key: string,
-    body: Readable | Uint8Array,
-    beforeReplace?: (written: WrittenBlob) => Promise<void>,
-  ): Promise<WrittenBlob> {
-    const target = this.pathOf(key);
-    this.checkNameLengths(key, target);
-    try {
-      await mkdir(dirname(target), { recursive: true });
-      await mkdir(this.tmp, { recursive: true });
-      // Checked before anything is written: `beforeReplace` must not record a file that the
-      // rename would then refuse.
-      if (await isDirectory(target)) throw new BlobKeyError("folder-in-the-way", key, key);
-    } catch (error) {
-      throw await this.writeError(error, key);
-    }
+  async put(body: Readable | Uint8Array, expect: BlobExpectation = {}): Promise<WrittenBlob> {
+    if (expect.sha256 !== undefined) checkSha256(expect.sha256);
     const temp = join(this.tmp, randomBytes(12).toString("hex"));
-    const hash = createHash("sha256");
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    const source = body instanceof Readable ? body : Readable.from([body]);
+    const max = Math.min(expect.maxBytes ?? Number.MAX_SAFE_INTEGER, expect.size ?? Number.MAX_SAFE_INTEGER);
+    const measure = new MeasuringStream(max, () =>
+      expect.size !== undefined && max === expect.size
+        ? new ContentMismatchError(
+            `the body is longer than the declared ${expect.size} bytes; nothing of it was kept`,
+          )
+        : fileTooLarge(max),
+    );
     try {
+      await mkdir(this.tmp, { recursive: true });
+      const source = body instanceof Readable ? body : Readable.from([body]);
       await pipeline(source, measure, createWriteStream(temp));
+      const written = { size: measure.size, sha256: measure.hash.digest("hex") };
+      mismatch(written, expect);
       await syncFile(temp);
-      const written = { size, sha256: hash.digest("hex") };
-      await this.oneAtATime(target, async () => {
-        await beforeReplace?.(written);
-        await rename(temp, target);
-      });
+      await placeBlob(temp, this.pathOf(written.sha256));
       return written;
     } catch (error) {
       await rm(temp, { force: true });
-      throw await this.writeError(error, key);
+      throw asWriteError(error, this.root);
     }
+  }
+
+  async head(sha256: string): Promise<BlobInfo | null> {
+    try {
+      const info = await stat(this.pathOf(sha256));
+      return { sha256, size: info.size, modifiedAt: info.mtimeMs / 1000 };
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return null;
+      throw error;
+    }
+  }
+
+  async get(sha256: string, range?: ByteRange): Promise<Readable | null> {
+    if ((await this.head(sha256)) === null) return null;
+    return createReadStream(this.pathOf(sha256), range === undefined ? {} : range);
+  }
+
+  async *list(): AsyncIterable<BlobInfo> {
+    for (const folder of await listDir(this.blobs)) {
+      for (const name of await listDir(join(this.blobs, folder))) {
+        if (!SHA256_HEX.test(name)) continue;
+        const info = await this.head(name);
+        if (info !== null) yield info;
+      }
+    }
+  }
+
+  async delete(sha256: string): Promise<void> {
+    await rm(this.pathOf(sha256), { force: true });
   }
 
   /**
-   * Runs `replace` after every replacement of `target` queued before it has finished: two puts
-   * must not interleave as record A, record B, rename B, rename A (record B over A's bytes).
+   * Renews the blob's modification time; false when it is not stored. Synchronous so that it
+   * can run inside the store's write transaction (the check-and-record that garbage collection
+   * cannot interleave with).
    */
-  private async oneAtATime(target: string, replace: () => Promise<void>): Promise<void> {
-    const before = this.replacing.get(target) ?? Promise.resolve();
-    const done = before.then(replace);
-    const settled = done.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.replacing.set(target, settled);
+  touchSync(sha256: string): boolean {
+    const now = new Date();
     try {
-      await done;
-    } finally {
-      if (this.replacing.get(target) === settled) this.replacing.delete(target);
-    }
-  }
-
-  async get(key: string): Promise<Readable | null> {
-    const path = this.pathOf(key);
-    try {
-      if (!(await stat(path)).isFile()) return null;
+      utimesSync(this.pathOf(sha256), now, now);
+      return true;
     } catch (error) {
-      // A part of the key is a file (ENOTDIR) or a name is too long: no such blob either way.
-      if (["ENOENT", "ENOTDIR", "ENAMETOOLONG"].includes(errorCode(error) ?? "")) return null;
+      if (errorCode(error) === "ENOENT") return false;
       throw error;
     }
-    return createReadStream(path);
   }
 
-  async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
-  }
-
-  async close(): Promise<void> {
-    await rm(this.tmp, { recursive: true, force: true });
-  }
-
-  /** Callers validate keys; this check is the second line, so that no key can leave the root. */
-  private pathOf(key: string): string {
-    const segments = key.split("/");
-    if (segments.some((s) => s === "" || s === "." || s === ".." || s.includes("\\") || s.includes("\0")))
-      throw new InvalidDataError(`blob key '${key}' is not a relative '/'-separated path`);
-    const path = resolve(this.root, ...segments);
-    if (!path.startsWith(this.root + sep) || path.startsWith(this.tmp + sep))
-      throw new InvalidDataError(`blob key '${key}' points outside the file store`);
-    return path;
-  }
-
-  /** Refuses names the file system would refuse, before anything is written. */
-  private checkNameLengths(key: string, path: string): void {
-    const segments = key.split("/");
-    const long = segments.findIndex((s) => Buffer.byteLength(s) > MAX_NAME_BYTES);
-    if (long >= 0) throw new BlobKeyError("name-too-long", key, segments.slice(0, long + 1).join("/"));
-    if (Buffer.byteLength(path) > MAX_PATH_BYTES) throw new BlobKeyError("name-too-long", key, key);
-  }
-
-  /** What a failed write means for the client; errors that are not the client's pass through. */
-  private async writeError(error: unknown, key: string): Promise<unknown> {
-    if (isFullDiskErrno(error)) return storageFullError("the file store", this.root, errorCode(error) ?? "");
-    switch (errorCode(error)) {
-      case "EISDIR":
-        return new BlobKeyError("folder-in-the-way", key, key);
-      case "EEXIST":
-      case "ENOTDIR":
-        return new BlobKeyError("file-in-the-way", key, (await this.fileAbove(key)) ?? key);
-      case "ENAMETOOLONG":
-        return new BlobKeyError("name-too-long", key, key);
-      default:
-        return error;
+  /** Removes the blob if it was last written before `before` (unix seconds); true when it did. */
+  deleteIfOlderSync(sha256: string, before: number): boolean {
+    const path = this.pathOf(sha256);
+    try {
+      if (statSync(path).mtimeMs / 1000 >= before) return false;
+      unlinkSync(path);
+      return true;
+    } catch (error) {
+      if (errorCode(error) === "ENOENT") return false;
+      throw error;
     }
   }
 
-  /** The first part of `key` that is a stored file, when a folder is needed there. */
-  private async fileAbove(key: string): Promise<string | null> {
-    const segments = key.split("/");
-    for (let end = 1; end < segments.length; end++) {
-      const part = segments.slice(0, end).join("/");
-      try {
-        if ((await stat(this.pathOf(part))).isFile()) return part;
-      } catch {
-        return null;
+  /** Temp files older than `before` (unix seconds) left by writes a crash cut short; removes them. */
+  async removeStaleTemps(before: number): Promise<number> {
+    let removed = 0;
+    for (const name of await listDir(this.tmp)) {
+      const path = join(this.tmp, name);
+      const info = await stat(path).catch(() => null);
+      if (info !== null && info.mtimeMs / 1000 < before) {
+        await rm(path, { force: true, recursive: true });
+        removed++;
       }
     }
-    return null;
+    return removed;
+  }
+
+  beginUpload(): Promise<string> {
+    return this.writing(() => this.uploads.begin());
+  }
+  uploadStatus(id: string): Promise<StagedUploadInfo | null> {
+    return this.uploads.status(id);
+  }
+  appendUpload(id: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
+    return this.writing(() => this.uploads.append(id, offset, body, maxBytes));
+  }
+  completeUpload(id: string, expect: { size: number; sha256: string }): Promise<WrittenBlob> {
+    checkSha256(expect.sha256);
+    return this.writing(() => this.uploads.complete(id, (written) => mismatch(written, expect)));
+  }
+  abortUpload(id: string): Promise<void> {
+    return this.uploads.abort(id);
+  }
+  listUploads(): AsyncIterable<StagedUploadInfo> {
+    return this.uploads.list();
+  }
+
+  uploadUrl(id: string, expiresAt: number): string {
+    return this.signer.url("upload", id, expiresAt);
+  }
+  downloadUrl(sha256: string, expiresAt: number): string {
+    checkSha256(sha256);
+    return this.signer.url("download", sha256, expiresAt);
+  }
+
+  close(): Promise<void> {
+    // Nothing to release. Temp files are not removed here: another process (a `--gc` beside a
+    // running server) may be writing them; garbage collection removes stale ones.
+    return Promise.resolve();
+  }
+
+  /** Runs a write; a full disk becomes StorageFullError. */
+  private async writing<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw asWriteError(error, this.root);
+    }
+  }
+
+  pathOf(sha256: string): string {
+    checkSha256(sha256);
+    return join(this.blobs, sha256.slice(0, 2), sha256);
   }
 }
 
-async function isDirectory(path: string): Promise<boolean> {
+/** PAYLOAD_TOO_LARGE for a file over the server's limit. */
+export function fileTooLarge(max: number): StepwiseError {
+  return new StepwiseError(
+    "PAYLOAD_TOO_LARGE",
+    `the file is larger than the server's limit of ${max} bytes (--max-file-bytes); nothing of it was kept`,
+  );
+}
+
+function checkSha256(sha256: string): void {
+  if (!SHA256_HEX.test(sha256))
+    throw new InvalidDataError(
+      `blob key '${sha256.slice(0, 80)}' is not a sha256 digest (64 lowercase hex digits)`,
+    );
+}
+
+/** Throws ContentMismatchError when `written` is not what `expect` declared. */
+function mismatch(written: WrittenBlob, expect: { size?: number; sha256?: string }): void {
+  if (expect.size !== undefined && written.size !== expect.size)
+    throw new ContentMismatchError(
+      `the content has ${written.size} bytes, not the declared ${expect.size}; nothing of it was kept. Read the file again (it may have changed while it was sent) and declare it again`,
+    );
+  if (expect.sha256 !== undefined && written.sha256 !== expect.sha256)
+    throw new ContentMismatchError(
+      `the content's sha256 is ${written.sha256}, not the declared ${expect.sha256}; nothing of it was kept. Read the file again (it may have changed while it was sent) and declare it again`,
+    );
+}
+
+async function listDir(path: string): Promise<string[]> {
   try {
-    return (await stat(path)).isDirectory();
+    return await readdir(path);
   } catch (error) {
-    if (errorCode(error) === "ENOENT") return false;
+    if (errorCode(error) === "ENOENT") return [];
     throw error;
-  }
-}
-
-/** Acknowledged files survive a power loss: their data reaches the disk before the rename. */
-async function syncFile(path: string): Promise<void> {
-  const handle = await open(path, "r+");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }

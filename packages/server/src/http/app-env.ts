@@ -1,7 +1,9 @@
 /** What every handler can reach: the Hono environment type and the app's dependencies. */
 import type { HttpBindings } from "@hono/node-server";
 import type { Principal } from "../auth/principal.js";
-import type { BlobStore } from "../blob/blob-store.js";
+import type { BlobLeases, BlobStore } from "../blob/blob-store.js";
+import type { RunFileChannel } from "../blob/run-file-channel.js";
+import type { UrlSigner } from "../blob/url-signer.js";
 import type { ServerConfig } from "../config.js";
 import type { Store } from "../store/store.js";
 
@@ -13,7 +15,11 @@ export interface AppEnv {
 
 export interface AppDeps {
   store: Store;
-  blobs: BlobStore;
+  blobs: BlobStore & BlobLeases;
+  /** Declarations, parts and whole-body puts of run files (blob/run-file-channel.ts). */
+  files: RunFileChannel;
+  /** Verifies the signed upload and download URLs that `blobs` hands out. */
+  urls: UrlSigner;
   config: ServerConfig;
   /** Unix seconds; injectable so that tests can move time. */
   now: () => number;

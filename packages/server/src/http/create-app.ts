@@ -15,6 +15,8 @@ import { accountRoutes } from "./routes/account-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { entityRoutes } from "./routes/entity-routes.js";
 import { fileRoutes } from "./routes/file-routes.js";
+import { fileUploadRoutes } from "./routes/file-upload-routes.js";
+import { signedBlobRoutes } from "./routes/signed-blob-routes.js";
 import { historyRoute } from "./routes/history-route.js";
 import { ingestRoute } from "./routes/ingest-route.js";
 import { runRoutes } from "./routes/run-routes.js";
@@ -35,6 +37,8 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
   // First of all: on a server that trusts this machine, web pages of other origins and other
   // host names (DNS rebinding) are refused before anything else runs.
   if (trustsLoopback(deps.config)) app.use("*", loopbackGuard(deps));
+  // Signed upload and blob URLs authorise themselves: routed before authentication.
+  app.route(API_PREFIX, signedBlobRoutes(deps));
   const api = new Hono<AppEnv>();
   api.use("*", wellFormedPath());
   api.use("*", authMiddleware(deps));
@@ -47,6 +51,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     seriesRoute(deps),
     historyRoute(deps),
     fileRoutes(deps),
+    fileUploadRoutes(deps),
   ])
     api.route("/", routes);
   app.route(API_PREFIX, api);

@@ -1,35 +1,20 @@
 /**
- * Says why a run file path cannot be stored, in the user's terms (the path as uploaded, not the
- * file store's key) and with the fix: a 409 for a collision with a stored file or folder, a 400
- * for a name the file store cannot hold.
+ * A run file path the protocol allows but a file system would refuse when the file is
+ * downloaded (`restore`, `stepwise files get`): a name over 255 bytes. Refused at upload with a
+ * 400 naming the path and the fix, before any byte is stored. (Blobs are stored by sha256, so
+ * the path never becomes a server file name.)
  */
-import { InvalidDataError, PathConflictError, type RunRef, type StepwiseError } from "@stepwise/protocol";
-import type { BlobKeyError } from "../blob/blob-store.js";
-import { fileKey } from "../blob/file-key.js";
+import { InvalidDataError } from "@stepwise/protocol";
 
-export function filePathError(error: BlobKeyError, ref: RunRef, path: string): StepwiseError {
-  const prefix = fileKey(ref, "");
-  const at = error.at.startsWith(prefix) ? error.at.slice(prefix.length) : null;
-  switch (error.reason) {
-    case "file-in-the-way":
-      return new PathConflictError(
-        `run file '${path}' cannot be stored: '${at ?? path}' is already a file of this run, and a ` +
-          "file cannot also be a folder; upload it under another path, or name the folder differently",
-      );
-    case "folder-in-the-way":
-      return new PathConflictError(
-        `run file '${path}' cannot be stored: '${path}' is already a folder of this run's files ` +
-          `(it holds files such as '${path}/…'); upload it under another name`,
-      );
-    case "name-too-long":
-      return new InvalidDataError(
-        at === null
-          ? `run file '${shortened(path)}' cannot be stored: the run's entity, project or id makes its ` +
-              "path longer than the server's file system allows; use shorter names"
-          : `run file '${shortened(path)}' cannot be stored: a name in it is longer than 255 bytes, ` +
-              "or the whole path longer than about 4,000 bytes (the file system's limits); shorten it",
-      );
-  }
+/** Longest file or folder name, in bytes, that Linux file systems (ext4, xfs, btrfs, tmpfs) take. */
+const MAX_NAME_BYTES = 255;
+
+export function assertStorablePath(path: string): void {
+  if (path.split("/").every((name) => Buffer.byteLength(name) <= MAX_NAME_BYTES)) return;
+  throw new InvalidDataError(
+    `run file '${shortened(path)}' cannot be stored: a name in it is longer than 255 bytes ` +
+      "(the longest file name a file system takes, so it could not be downloaded); shorten it",
+  );
 }
 
 /** Long paths are cut in messages, so that the reply stays readable. */

@@ -197,6 +197,23 @@ export interface StoredFile {
   updatedAt: number;
 }
 
+/**
+ * A resumable upload in progress (its bytes are a staged upload of the BlobStore with the same
+ * id): one per (run, path, size, sha256), so that declaring the same file again resumes it.
+ */
+export interface StoredUpload {
+  id: string;
+  ref: RunRef;
+  path: string;
+  size: number;
+  sha256: string;
+  contentType: string;
+  /** Unix seconds. */
+  createdAt: number;
+  /** Unix seconds after which the upload may be removed (each declaration renews it). */
+  expiresAt: number;
+}
+
 export interface StoredApiKey {
   id: string;
   name: string;
@@ -246,9 +263,34 @@ export interface Store {
   /** Rows of a stream other than history, from an offset (events: JSON text; console: lines). */
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]>;
 
-  putFile(ref: RunRef, file: StoredFile): Promise<void>;
+  /**
+   * Records (or replaces) a run file. Throws PathConflictError when the path is a folder of the
+   * run's files or has one of its files as a folder. `whileLocked` runs inside the same write
+   * transaction just before the record is written, one at a time with `collectBlob` (also
+   * across processes sharing the store): it checks that the blob exists and renews it, and may
+   * throw to write nothing.
+   */
+  putFile(ref: RunRef, file: StoredFile, whileLocked?: () => void): Promise<void>;
   listFiles(ref: RunRef): Promise<StoredFile[]>;
   getFile(ref: RunRef, path: string): Promise<StoredFile | null>;
+  /** Whether any run file record points at this blob. */
+  isBlobReferenced(sha256: string): Promise<boolean>;
+  /**
+   * Garbage collection of one blob: when no run file record points at `sha256`, runs `remove`
+   * (which deletes the blob, or declines, e.g. because it is young) inside a write transaction
+   * that no `putFile` can interleave with; resolves to what `remove` answered (false when the
+   * blob is referenced).
+   */
+  collectBlob(sha256: string, remove: () => boolean): Promise<boolean>;
+
+  /** The upload in progress of exactly this content to this path, if any. */
+  findUpload(ref: RunRef, path: string, size: number, sha256: string): Promise<StoredUpload | null>;
+  getUpload(id: string): Promise<StoredUpload | null>;
+  /** Inserts the upload, or renews the expiry of the one with its id. */
+  saveUpload(upload: StoredUpload): Promise<void>;
+  deleteUpload(id: string): Promise<void>;
+  /** Uploads whose expiry is before `before` (unix seconds), oldest first. */
+  expiredUploads(before: number): Promise<StoredUpload[]>;
 
   createApiKey(key: StoredApiKey, secretHash: string): Promise<void>;
   findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null>;

@@ -3,6 +3,7 @@
  * opens a fresh, empty store: `storeContract(() => openSqliteStore(tempPath()))`.
  */
 import { filesContract } from "./files.js";
+import { garbageCollectionContract } from "./garbage-collection.js";
 import { historyContract } from "./history.js";
 import { ingestContract } from "./ingest.js";
 import { keysContract } from "./keys.js";
@@ -25,6 +26,7 @@ export function storeContract(factory: StoreFactory): void {
   seriesContract(factory);
   seriesKeysContract(factory);
   filesContract(factory);
+  garbageCollectionContract(factory);
   keysContract(factory);
   writersContract(factory);
 }

@@ -1,22 +1,31 @@
 /**
- * Run files: list, download and upload. The file path is everything after `/files/`, validated
- * as a relative path (no `..`, no absolute path, no backslash, no control character). A path
- * that collides with a stored file or folder is a 409, one too long for the file store a 400.
+ * Run files: list, download (GET/HEAD with ETag and Range, blob-response.ts) and upload a whole
+ * file in one body (PUT, streamed into the blob store, never held in memory; an
+ * `x-content-sha256` header is checked before anything is kept). A whole body is held to the
+ * request body limits (`--max-body-bytes`, and after gzip `--max-decompressed-bytes`) and the
+ * file limit; larger files go in parts (file-upload-routes.ts). The file path is everything after `/files/`, validated as a
+ * relative path (no `..`, no absolute path, no backslash, no control character, names of at
+ * most 255 bytes). A path that collides with a stored file or folder of the run is a 409.
  */
-import { Readable } from "node:stream";
-import { filePathSchema, NotFoundError, type FileListResponse, type RunRef } from "@stepwise/protocol";
+import {
+  CONTENT_SHA256_HEADER,
+  filePathSchema,
+  NotFoundError,
+  sha256Schema,
+  type FileListResponse,
+  type RunRef,
+} from "@stepwise/protocol";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
-import { BlobKeyError, type WrittenBlob } from "../../blob/blob-store.js";
-import { fileKey } from "../../blob/file-key.js";
-import type { StoredFile } from "../../store/store.js";
+import { fileTooLarge } from "../../blob/local-blob-store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
-import { filePathError } from "../file-path-error.js";
+import { blobResponse } from "../blob-response.js";
+import { assertStorablePath } from "../file-path-error.js";
 import { InputError, parseInput } from "../input-error.js";
 import { extendedJson } from "../json-response.js";
 import { runRefParam } from "../path-params.js";
-import { readBody } from "../read-body.js";
+import { requestStream } from "../request-stream.js";
 import { unknownRun } from "../unknown-run.js";
 
 export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
@@ -25,7 +34,7 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
   const knownRun = async (c: Context<AppEnv>): Promise<RunRef> => {
     const ref = runRefParam(c);
     assertRunAccess(c.get("principal"), ref);
-    if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
+    if (!(await deps.store.hasRun(ref))) throw unknownRun(ref);
     return ref;
   };
 
@@ -35,46 +44,37 @@ export function fileRoutes(deps: AppDeps): Hono<AppEnv> {
     return extendedJson(body);
   });
 
+  // Also answers HEAD (Hono routes HEAD to GET handlers).
   app.get("/runs/:entity/:project/:runId/files/*", async (c) => {
     const ref = await knownRun(c);
     const path = filePathFrom(c.req.url);
     const file = await deps.store.getFile(ref, path);
-    const body = file === null ? null : await deps.blobs.get(fileKey(ref, path));
-    if (file === null || body === null) throw new NotFoundError(`run file '${path}' does not exist`);
-    return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, {
-      headers: {
-        "content-type": file.contentType,
-        "content-length": String(file.size),
-        "content-disposition": `attachment; filename="${downloadName(path)}"`,
-        // Files are user data: never let a browser run them as this origin's pages.
-        "content-security-policy": "sandbox",
-        "x-content-type-options": "nosniff",
-      },
+    if (file === null) throw new NotFoundError(`run file '${path}' does not exist`);
+    return blobResponse(c.req.raw, deps.blobs, {
+      sha256: file.sha256,
+      size: file.size,
+      contentType: file.contentType,
+      name: path,
+      cacheControl: "private, no-cache",
     });
   });
 
   app.put("/runs/:entity/:project/:runId/files/*", async (c) => {
     const ref = await knownRun(c);
     const path = filePathFrom(c.req.url);
-    const bytes = await readBody(c.req.raw, deps.config);
-    const contentType = contentTypeOf(c.req.header("content-type"));
-    const updatedAt = deps.now();
-    const describe = ({ size, sha256 }: WrittenBlob): StoredFile => ({
-      path,
-      size,
-      sha256,
-      contentType,
-      updatedAt,
-    });
-    // The record is written before the new bytes replace the old ones: a record that cannot be
-    // written (a full disk) leaves the file as it was, so no record describes other bytes.
-    const record = (written: WrittenBlob): Promise<void> => deps.store.putFile(ref, describe(written));
-    try {
-      const written = await deps.blobs.put(fileKey(ref, path), bytes, record);
-      return extendedJson(describe(written), 201);
-    } catch (error) {
-      throw error instanceof BlobKeyError ? filePathError(error, ref, path) : error;
-    }
+    assertStorablePath(path);
+    const declared = c.req.header(CONTENT_SHA256_HEADER);
+    const sha256 =
+      declared === undefined
+        ? undefined
+        : parseInput(sha256Schema, declared.trim().toLowerCase(), `header.${CONTENT_SHA256_HEADER}`);
+    const length = Number(c.req.header("content-length") ?? "0");
+    if (c.req.header("content-encoding") === undefined && length > deps.config.maxFileBytes)
+      throw fileTooLarge(deps.config.maxFileBytes);
+    const body = requestStream(c.req.raw, { gzip: true, maxBodyBytes: deps.config.maxBodyBytes });
+    const type = contentTypeOf(c.req.header("content-type"));
+    const file = await deps.files.putWhole(ref, path, body, type, sha256, deps.config.maxDecompressedBytes);
+    return extendedJson(file, 201);
   });
 
   return app;
@@ -98,8 +98,4 @@ function filePathFrom(url: string): string {
 function contentTypeOf(header: string | undefined): string {
   const value = header?.trim() ?? "";
   return value === "" || value.length > 255 ? "application/octet-stream" : value;
-}
-
-function downloadName(path: string): string {
-  return (path.split("/").pop() ?? "file").replace(/[^A-Za-z0-9._-]/g, "_");
 }

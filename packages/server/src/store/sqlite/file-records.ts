@@ -1,10 +1,12 @@
 /**
- * Run file records (the bytes live in the BlobStore): one row per (run, path), replaced on
- * re-upload. Keyed by the run's names rather than its row, so a file may arrive before the
- * run's first batch (W&B clients upload metadata files early).
+ * Run file records (the bytes live in the BlobStore, keyed by the record's sha256): one row per
+ * (run, path), replaced on re-upload. Keyed by the run's names rather than its row, so a file
+ * may arrive before the run's first batch (W&B clients upload metadata files early). A path
+ * cannot be both a file and a folder of one run (`a` and `a/b`): the files are downloaded into
+ * folders by `restore` and `files get`, where the two cannot coexist.
  */
 import type Database from "better-sqlite3";
-import type { RunRef } from "@stepwise/protocol";
+import { PathConflictError, type RunRef } from "@stepwise/protocol";
 import type { StoredFile } from "../store.js";
 
 interface FileRow {
@@ -23,6 +25,11 @@ export class FileRecords {
   >;
   private readonly list: Database.Statement<[string, string, string], FileRow>;
   private readonly one: Database.Statement<[string, string, string, string], FileRow>;
+  private readonly conflict: Database.Statement<
+    [string, string, string, string, string, string],
+    { path: string }
+  >;
+  private readonly referenced: Database.Statement<[string], { one: number }>;
 
   constructor(db: Database.Database) {
     this.upsert = db.prepare(
@@ -37,9 +44,29 @@ export class FileRecords {
     this.one = db.prepare(
       `SELECT ${COLUMNS} FROM run_files WHERE entity = ? AND project = ? AND run_id = ? AND path = ?`,
     );
+    // A stored file at one of the path's folders, or stored files under the path as a folder
+    // ('/' + 1 is '0', so the range holds exactly the paths that start with `path/`).
+    this.conflict = db.prepare(
+      `SELECT path FROM run_files WHERE entity = ? AND project = ? AND run_id = ?
+         AND (path IN (SELECT value FROM json_each(?)) OR (path > ? AND path < ?))
+       ORDER BY length(path) LIMIT 1`,
+    );
+    this.referenced = db.prepare("SELECT 1 AS one FROM run_files WHERE sha256 = ? LIMIT 1");
   }
 
+  /** Throws PathConflictError when `file.path` cannot be stored beside the run's files. */
   put(ref: RunRef, file: StoredFile): void {
+    const segments = file.path.split("/");
+    const folders = segments.slice(1).map((_, i) => segments.slice(0, i + 1).join("/"));
+    const found = this.conflict.get(
+      ref.entity,
+      ref.project,
+      ref.runId,
+      JSON.stringify(folders),
+      `${file.path}/`,
+      `${file.path}0`,
+    );
+    if (found !== undefined) throw pathConflict(file.path, found.path);
     this.upsert.run(
       ref.entity,
       ref.project,
@@ -56,6 +83,10 @@ export class FileRecords {
     return this.list.all(ref.entity, ref.project, ref.runId).map(fileFromRow);
   }
 
+  isReferenced(sha256: string): boolean {
+    return this.referenced.get(sha256) !== undefined;
+  }
+
   get(ref: RunRef, path: string): StoredFile | null {
     const row = this.one.get(ref.entity, ref.project, ref.runId, path);
     return row ? fileFromRow(row) : null;
@@ -70,4 +101,16 @@ function fileFromRow(row: FileRow): StoredFile {
     contentType: row.content_type,
     updatedAt: row.updated_at,
   };
+}
+
+function pathConflict(path: string, found: string): PathConflictError {
+  return found.length < path.length
+    ? new PathConflictError(
+        `run file '${path}' cannot be stored: '${found}' is already a file of this run, and a ` +
+          "file cannot also be a folder; upload it under another path, or name the folder differently",
+      )
+    : new PathConflictError(
+        `run file '${path}' cannot be stored: '${path}' is already a folder of this run's files ` +
+          `(it holds files such as '${found}'); upload it under another name`,
+      );
 }

@@ -21,6 +21,9 @@
  * - `crc` (version 4) on history blocks, series chunks and rollups: a CRC32 of the row's content
  *   and place (checksum.ts), checked on every read, so a damaged row is reported, never served.
  * - `server_instance` (version 6): the store's instance id (instance-id.ts), one row.
+ * - `run_files_by_sha256`, `file_uploads` (version 7): run files point at content-addressed
+ *   blobs by sha256 (garbage collection asks whether any record still does); resumable uploads
+ *   in progress, one per (run, path, size, sha256), with their expiry (upload-records.ts).
  *
  * Portability: plain SQL types and `INSERT … ON CONFLICT … DO UPDATE`, which PostgreSQL shares;
  * `WITHOUT ROWID` is SQLite-only (drop it there), BLOB becomes bytea, REAL double precision.
@@ -187,6 +190,30 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
       )`,
       `INSERT OR IGNORE INTO server_instance (one, id, created_at)
        VALUES (1, stepwise_random_uuid(), (julianday('now') - 2440587.5) * 86400.0)`,
+    ],
+  },
+  {
+    // Content-addressed blobs (version 7): garbage collection looks run files up by sha256;
+    // resumable uploads are records here, so that a declaration made again (by this server
+    // after a restart, or by another sharing the database) resumes the same upload. Written
+    // to keep what is there, so that running it again changes nothing.
+    version: 7,
+    statements: [
+      "CREATE INDEX IF NOT EXISTS run_files_by_sha256 ON run_files (sha256)",
+      `CREATE TABLE IF NOT EXISTS file_uploads (
+        id TEXT PRIMARY KEY,
+        entity TEXT NOT NULL,
+        project TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        content_type TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        expires_at REAL NOT NULL,
+        UNIQUE (entity, project, run_id, path, size, sha256)
+      )`,
+      "CREATE INDEX IF NOT EXISTS file_uploads_by_expiry ON file_uploads (expires_at)",
     ],
   },
 ];

@@ -26,12 +26,14 @@ import type {
   StoredApiKey,
   StoredFile,
   StoredRun,
+  StoredUpload,
   StoreBatch,
 } from "../store.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
 import { BatchApplier } from "./batch-applier.js";
 import { FileRecords } from "./file-records.js";
+import { UploadRecords } from "./upload-records.js";
 import { HistoryCompaction } from "./history-compaction.js";
 import { HistoryReader } from "./history-reader.js";
 import { RunList } from "./run-list.js";
@@ -54,6 +56,9 @@ export class SqliteStore implements Store {
   private readonly history: HistoryReader;
   private readonly compaction: HistoryCompaction;
   private readonly files: FileRecords;
+  private readonly uploads: UploadRecords;
+  private readonly putFileLocked: (ref: RunRef, file: StoredFile, whileLocked?: () => void) => void;
+  private readonly collectLocked: (sha256: string, remove: () => boolean) => boolean;
   private readonly apiKeys: ApiKeyRecords;
   private readonly markStale: Database.Statement<[number]>;
   private readonly update: (ref: RunRef, patch: RunPatch) => StoredRun;
@@ -68,6 +73,18 @@ export class SqliteStore implements Store {
     this.history = new HistoryReader(db);
     this.compaction = new HistoryCompaction(db);
     this.files = new FileRecords(db);
+    this.uploads = new UploadRecords(db);
+    // IMMEDIATE: the write lock is taken first, so a check inside (does the blob exist? is it
+    // referenced?) cannot be overtaken by another connection's record or collection.
+    const putFile = db.transaction((ref: RunRef, file: StoredFile, whileLocked?: () => void) => {
+      whileLocked?.();
+      this.files.put(ref, file);
+    });
+    this.putFileLocked = (ref, file, whileLocked) => putFile.immediate(ref, file, whileLocked);
+    const collect = db.transaction((sha256: string, remove: () => boolean) =>
+      this.files.isReferenced(sha256) ? false : remove(),
+    );
+    this.collectLocked = (sha256, remove) => collect.immediate(sha256, remove);
     this.apiKeys = new ApiKeyRecords(db);
     this.markStale = db.prepare(
       "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND heartbeat_at < ?",
@@ -123,14 +140,35 @@ export class SqliteStore implements Store {
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
     return this.work(ref, () => this.history.readStream(ref, stream, offset, limit));
   }
-  putFile(ref: RunRef, file: StoredFile): Promise<void> {
-    return this.work(ref, () => this.files.put(ref, file));
+  putFile(ref: RunRef, file: StoredFile, whileLocked?: () => void): Promise<void> {
+    return this.work(ref, () => this.putFileLocked(ref, file, whileLocked));
   }
   listFiles(ref: RunRef): Promise<StoredFile[]> {
     return this.work(ref, () => this.files.all(ref));
   }
   getFile(ref: RunRef, path: string): Promise<StoredFile | null> {
     return this.work(ref, () => this.files.get(ref, path));
+  }
+  isBlobReferenced(sha256: string): Promise<boolean> {
+    return this.work(null, () => this.files.isReferenced(sha256));
+  }
+  collectBlob(sha256: string, remove: () => boolean): Promise<boolean> {
+    return this.work(null, () => this.collectLocked(sha256, remove));
+  }
+  findUpload(ref: RunRef, path: string, size: number, sha256: string): Promise<StoredUpload | null> {
+    return this.work(ref, () => this.uploads.find(ref, path, size, sha256));
+  }
+  getUpload(id: string): Promise<StoredUpload | null> {
+    return this.work(null, () => this.uploads.get(id));
+  }
+  saveUpload(upload: StoredUpload): Promise<void> {
+    return this.work(upload.ref, () => this.uploads.save(upload));
+  }
+  deleteUpload(id: string): Promise<void> {
+    return this.work(null, () => this.uploads.delete(id));
+  }
+  expiredUploads(before: number): Promise<StoredUpload[]> {
+    return this.work(null, () => this.uploads.expiredBefore(before));
   }
   createApiKey(key: StoredApiKey, secretHash: string): Promise<void> {
     return this.work(null, () => this.apiKeys.create(key, secretHash));

@@ -1,0 +1,52 @@
+/**
+ * Periodic garbage collection of the file store inside the server (`--gc-interval`), one
+ * collection at a time; each that frees something says so in the server log.
+ */
+import type { Store } from "../store/store.js";
+import { collectGarbage, type CollectableBlobs, type GcReport } from "./garbage-collector.js";
+
+export class GcScheduler {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly store: Store,
+    private readonly blobs: CollectableBlobs,
+    private readonly intervalS: number,
+    private readonly now: () => number,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  start(): void {
+    if (this.intervalS <= 0) return;
+    this.timer = setInterval(() => void this.collect().catch(() => undefined), this.intervalS * 1000);
+    this.timer.unref();
+  }
+
+  /** Runs a collection after the one in progress; `graceS` as in collectGarbage. */
+  collect(graceS?: number): Promise<GcReport> {
+    const next = this.running.then(() =>
+      collectGarbage(this.store, this.blobs, {
+        now: this.now(),
+        ...(graceS === undefined ? {} : { graceS }),
+      }),
+    );
+    this.running = next.then(
+      (report) => {
+        if (report.freed.length > 0 || report.uploadsRemoved > 0)
+          this.log(
+            `garbage collection freed ${report.freed.length} blob(s) (${report.bytesFreed} bytes) and ${report.uploadsRemoved} unfinished upload(s)`,
+          );
+      },
+      (error: unknown) =>
+        this.log(`garbage collection failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+    return next;
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer !== null) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * The routes behind signed URLs (blob/url-signer.ts), which need no credentials: the URL's
+ * signature is the authorisation, and it expires.
+ * - `PUT /uploads/:id` with `Content-Range`: a part of a resumable upload (protocol files.ts).
+ * - `HEAD /uploads/:id` (or GET): `Upload-Offset`, the bytes received so far.
+ * - `GET|HEAD /blobs/:sha256`: a blob's bytes (Range, ETag as for run file downloads).
+ * Mounted before authentication; a bad or expired signature is a 403 (`details.reason`).
+ */
+import { NotFoundError, SHA256_HEX, UPLOAD_OFFSET_HEADER } from "@stepwise/protocol";
+import type { Context } from "hono";
+import { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../app-env.js";
+import { blobResponse } from "../blob-response.js";
+import { partRange } from "../byte-ranges.js";
+import { InputError } from "../input-error.js";
+import { plainJson } from "../json-response.js";
+import { requestStream } from "../request-stream.js";
+
+export function signedBlobRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  const verified = (c: Context<AppEnv>, action: "upload" | "download", target: string): void =>
+    deps.urls.verify(
+      action,
+      target,
+      { expires: c.req.query("expires"), signature: c.req.query("signature") },
+      deps.now(),
+    );
+
+  app.put("/uploads/:id", async (c) => {
+    const id = c.req.param("id");
+    verified(c, "upload", id);
+    const range = partRange(c.req.header("content-range"));
+    const length = c.req.header("content-length");
+    if (range !== null && length !== undefined && Number(length) !== range.length)
+      throw new InputError([
+        {
+          field: "header.content-length",
+          message: `is ${length}, but Content-Range says the part has ${range.length} bytes`,
+        },
+      ]);
+    const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxBodyBytes });
+    return plainJson(await deps.files.receivePart(id, range, body));
+  });
+
+  // HEAD (the protocol's way to ask) and GET: Upload-Offset, and for GET `{ status, received }`.
+  app.get("/uploads/:id", async (c) => {
+    const id = c.req.param("id");
+    verified(c, "upload", id);
+    const received = await deps.files.received(id);
+    const answer = plainJson({ status: "partial", received });
+    answer.headers.set(UPLOAD_OFFSET_HEADER, String(received));
+    answer.headers.set("cache-control", "no-store");
+    return answer;
+  });
+
+  // Also answers HEAD (Hono routes HEAD to GET handlers).
+  app.get("/blobs/:sha256", async (c) => {
+    const sha256 = c.req.param("sha256");
+    verified(c, "download", sha256);
+    const info = SHA256_HEX.test(sha256) ? await deps.blobs.head(sha256) : null;
+    if (info === null) throw new NotFoundError(`no blob with sha256 ${sha256.slice(0, 64)} is stored`);
+    return blobResponse(c.req.raw, deps.blobs, {
+      sha256,
+      size: info.size,
+      contentType: "application/octet-stream",
+      name: sha256,
+      cacheControl: "private, max-age=31536000, immutable",
+    });
+  });
+
+  return app;
+}
