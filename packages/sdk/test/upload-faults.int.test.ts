@@ -68,11 +68,17 @@ async function exitsWithin(
       const running = children
         .map((child, index) => ({ child, index }))
         .filter(({ child }) => child.child.exitCode === null && child.child.signalCode === null);
-      reject(
-        new Error(
-          `${running.length} children still running after ${ms} ms:\n` +
-            running.map(({ index, child }) => `#${index}: ${child.stderrSoFar()}`).join("\n"),
-        ),
+      // Each one still running prints its upload status (see upload-stream.mjs) before the report.
+      for (const { child } of running) child.child.kill("SIGUSR2");
+      setTimeout(
+        () =>
+          reject(
+            new Error(
+              `${running.length} children still running after ${ms} ms:\n` +
+                running.map(({ index, child }) => `#${index}: ${child.stderrSoFar()}`).join("\n"),
+            ),
+          ),
+        1000,
       );
     }, ms);
   });
@@ -88,7 +94,9 @@ describe("online mode under faults", () => {
     const data = tempDir();
     let server = await startServerProcess(data);
     const children = Array.from({ length: 5 }, () =>
-      startUploadChild("upload-stream.mjs", [tempDir(), server.url, "3000", "100", "20"]),
+      startUploadChild("upload-stream.mjs", [tempDir(), server.url, "3000", "100", "20"], {
+        STEPWISE_TEST_VERBOSE: "1",
+      }),
     );
     const runs = await Promise.all(children.map((c) => c.run));
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -96,7 +104,7 @@ describe("online mode under faults", () => {
     await new Promise((resolve) => setTimeout(resolve, 600));
     server = await startServerProcess(data, { port: server.port });
     try {
-      const exits = await exitsWithin(children, 50_000);
+      const exits = await exitsWithin(children, 45_000);
       for (const exit of exits) expect(exit.code, exit.stderr).toBe(0);
       for (const run of runs) {
         await expectServerHasLogged(server.url, run, 3000);

@@ -7,7 +7,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { Readable } from "node:stream";
-import type { ServerTarget } from "../upload/ingest-client.js";
+import type { ServerTarget } from "../upload/server-target.js";
 
 /** No byte either way for 60 s: the server or the link is gone. */
 const IDLE_TIMEOUT_MS = 60_000;
@@ -20,6 +20,8 @@ export interface HttpCall {
   /** A stream is sent as it is read; its length must be in `headers["content-length"]`. */
   body?: Buffer | Readable;
   signal?: AbortSignal | undefined;
+  /** No byte either way for this long fails the call (default 60 s). */
+  idleTimeoutMs?: number;
 }
 
 export interface HttpAnswer {
@@ -46,17 +48,20 @@ export function httpCall(target: ServerTarget, call: HttpCall): Promise<HttpAnsw
     const request = send(url, {
       method: call.method,
       headers,
-      timeout: IDLE_TIMEOUT_MS,
+      timeout: call.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
       ...(call.signal ? { signal: call.signal } : {}),
     });
     let answered = false;
-    request.on("timeout", () => request.destroy(new IdleTimeoutError(IDLE_TIMEOUT_MS)));
+    request.on("timeout", () => request.destroy(new IdleTimeoutError(call.idleTimeoutMs ?? IDLE_TIMEOUT_MS)));
     request.on("error", (error) => {
       // After the answer, a body write cut by the server (it answered early) is no failure.
       if (!answered) reject(error);
     });
     request.on("response", (response) => {
       answered = true;
+      // An answer before the whole body was sent (a refused part): the server will not read the
+      // rest, so this connection must not carry another request.
+      if (!request.writableFinished) response.on("end", () => request.destroy());
       resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
     });
     const body = call.body;

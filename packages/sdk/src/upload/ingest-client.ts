@@ -5,6 +5,8 @@
  * Uses the global `fetch`, so the SDK keeps no HTTP dependency.
  */
 import { promisify } from "node:util";
+import { answerText, headerValue, httpCall, type HttpCall } from "../files/http-call.js";
+import type { ServerTarget } from "./server-target.js";
 import { gzip } from "node:zlib";
 import {
   apiPaths,
@@ -23,10 +25,7 @@ import {
 const gzipAsync = promisify(gzip);
 const COMPRESS_ABOVE_BYTES = 1024;
 
-export interface ServerTarget {
-  baseUrl: string;
-  apiKey: string | null;
-}
+export type { ServerTarget } from "./server-target.js";
 
 export type Failure =
   | { kind: "retry"; reason: string; unreachable: boolean; retryAfterMs: number | null }
@@ -140,24 +139,27 @@ export class IngestClient {
 
   private async request(
     path: string,
-    init: { method: string; headers: Record<string, string>; body?: Buffer },
+    init: { method: HttpCall["method"]; headers: Record<string, string>; body?: Buffer },
   ): Promise<{ status: number; body: unknown; retryAfterMs: number | null } | Failure> {
-    if (this.target.apiKey) init.headers["authorization"] = `Bearer ${this.target.apiKey}`;
     try {
-      const response = await fetch(this.target.baseUrl + path, {
+      // On node:http rather than fetch: Node 20's fetch could leave a POST pending forever,
+      // with no socket left, when the server died while the body was being written (a server
+      // SIGKILLed mid-request stalled that run's upload until the request timeout).
+      const response = await httpCall(this.target, {
         method: init.method,
+        url: path,
         headers: init.headers,
         ...(init.body ? { body: init.body } : {}),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        idleTimeoutMs: this.timeoutMs,
       });
-      const text = await response.text();
+      const text = await answerText(response);
       let body: unknown = null;
       try {
         body = text === "" ? null : parseExtended(text);
       } catch {
         body = text;
       }
-      const retryAfter = Number(response.headers.get("retry-after"));
+      const retryAfter = Number(headerValue(response.headers, "retry-after"));
       return {
         status: response.status,
         body,
@@ -193,10 +195,9 @@ function errorMessage(body: unknown): string | null {
 }
 
 function describeNetworkError(error: Error): string {
-  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
   if (error.name === "TimeoutError") return "request timed out";
-  if (typeof cause?.code === "string") return cause.code;
-  return typeof cause?.message === "string" ? cause.message : error.message;
+  const code = (error as NodeJS.ErrnoException).code;
+  return typeof code === "string" ? code : error.message;
 }
 
 /** Accepts the run as the body or under `run`; picks only the fields the uploader needs. */

@@ -71,9 +71,13 @@ export class Uploader {
     this.worker = new Worker(uploadWorkerUrl(), { workerData });
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.onMessage(message));
+    // A worker whose event loop ran dry while a request was still pending ends without an
+    // error: finish() must not wait for it, and what it did not send is left for sync.
     this.worker.on("exit", (code) => {
-      if (Atomics.load(this.control, CONTROL.done) === DONE.running)
-        options.terminal.essential(`DEBUG upload worker exited with ${code} while running`);
+      if (Atomics.load(this.control, CONTROL.done) !== DONE.running) return;
+      options.terminal.warnOnce("upload-error", `the upload stopped unexpectedly (worker exit ${code})`);
+      Atomics.store(this.control, CONTROL.done, DONE.failed);
+      Atomics.notify(this.control, CONTROL.done);
     });
     this.worker.on("error", (error) => {
       options.terminal.warnOnce("upload-error", `the upload stopped: ${String(error)}`);
