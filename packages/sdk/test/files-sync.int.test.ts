@@ -101,7 +101,7 @@ describe("files and stepwise sync", () => {
     let partBytes = Infinity;
     const deadline = Date.now() + 60_000;
     while (received < partBytes && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 2));
       const answer = await fetch(declare, {
         method: "POST",
         headers: { "content-type": "application/json" },

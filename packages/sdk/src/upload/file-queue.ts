@@ -156,6 +156,7 @@ export class FileQueue {
     this.pump();
     while (!this.abort.signal.aborted && this.hasWork())
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.state.flush();
     this.publish();
     return this.currentStats();
   }
@@ -163,6 +164,7 @@ export class FileQueue {
   cancel(): void {
     this.abort.abort();
     this.stopPolling();
+    this.state.flush();
     this.wakeWaiters();
   }
 

@@ -1,6 +1,7 @@
 /**
  * What the server holds of a run directory's files, kept in `<run-dir>/file-state.json` and
- * replaced atomically (temp file + rename, like upload-state.json) after every uploaded file:
+ * replaced atomically (temp file + rename, like upload-state.json) at most once a second while
+ * files are sent (10,000 small files must not rewrite it 10,000 times) and when the queue drains:
  * per path in the run, which content (sha256) the server has. A killed process, `stepwise sync`
  * or a resumed run reads it and sends only what is missing; a file half sent is continued by
  * the file client (the server remembers the upload by run, path, size and sha256).
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { writeFileAtomic } from "./upload-state.js";
 
 export const FILE_STATE_FILE = "file-state.json";
+const SAVE_INTERVAL_MS = 1000;
 
 export interface UploadedFile {
   sha256: string;
@@ -39,6 +41,7 @@ export class FileState {
   private data: FileStateData;
   /** Set once saving failed: progress is kept in memory and saved again at the next change. */
   saveError: unknown = null;
+  private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly runDir: string) {
     this.data = readFileState(runDir);
@@ -55,7 +58,7 @@ export class FileState {
 
   markUploaded(path: string, sha256: string, size: number): void {
     this.data.uploaded[path] = { sha256, size, at: Date.now() / 1000 };
-    this.save();
+    this.saveSoon();
   }
 
   /** The cached hash of a local file when its size and mtime are unchanged. */
@@ -66,11 +69,31 @@ export class FileState {
 
   rememberHash(localPath: string, hashed: HashedFile): void {
     this.data.hashes[localPath] = hashed;
-    this.save();
+    this.saveSoon();
   }
 
   forgetHash(localPath: string): void {
     delete this.data.hashes[localPath];
+  }
+
+  /**
+   * Saves now. Progress lost to a crash within the second before costs little: a file the state
+   * does not list is declared again and the server, holding its content, sends nothing back.
+   */
+  flush(): void {
+    if (this.saveTimer === null) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    this.save();
+  }
+
+  private saveSoon(): void {
+    if (this.saveTimer !== null) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.save();
+    }, SAVE_INTERVAL_MS);
+    this.saveTimer.unref();
   }
 
   private save(): void {

@@ -72,6 +72,8 @@ try {
   post({ type: "warning", cause: "upload-error", message: `the upload stopped: ${String(error)}` });
   outcome = { kind: "failed", message: String(error) };
 }
+// Stops watching live files and saves file-state.json, whatever way the upload ended.
+files.cancel();
 const codes = {
   complete: DONE.complete,
   failed: DONE.failed,

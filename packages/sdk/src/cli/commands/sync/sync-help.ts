@@ -8,7 +8,10 @@ backup, gets everything it lacks) and is marked synced to that server when it ho
 the run's log gives back, so a second sync sends nothing. Runs are uploaded 4 at a time. A run
 whose process died without finishing is uploaded as it is and stays crashed on the server.
 Each run's line says how many rows its log gave back, how many the server has, and how many
-damaged bytes in the log cost.
+damaged bytes in the log cost. The run's files (run.save(), config.json, summary.json,
+metadata.json, diff.patch) are uploaded too: only content the server lacks is sent, and a large
+file cut off by a killed process continues from what the server kept; the line says how many
+files were uploaded and how many bytes sent, or failed.
 
 Without run-dir, every run directory under ./stepwise (or $STEPWISE_DIR/stepwise) that is not
 synced to this server yet.
