@@ -5,10 +5,9 @@
  * without a body. Files are user data: a browser must never run them as this origin's pages.
  */
 import { Readable } from "node:stream";
-import { NotFoundError } from "@stepwise/protocol";
+import { NotFoundError, type ErrorBody } from "@stepwise/protocol";
 import type { BlobStore } from "../blob/blob-store.js";
 import { requestedRange } from "./byte-ranges.js";
-import { errorBody } from "./error-response.js";
 
 export interface BlobToServe {
   sha256: string;
@@ -39,13 +38,17 @@ export async function blobResponse(request: Request, blobs: BlobStore, blob: Blo
       ? requestedRange(request.headers.get("range") ?? undefined, blob.size)
       : null;
   if (range === "unsatisfiable") {
-    const refused = errorBody(
-      416,
-      "INVALID_DATA",
-      `the requested range (${(request.headers.get("range") ?? "").slice(0, 80)}) starts past the end of the ${blob.size}-byte file`,
-    );
-    refused.headers.set("content-range", `bytes */${blob.size}`);
-    return refused;
+    const body: ErrorBody = {
+      error: {
+        code: "INVALID_DATA",
+        message: `the requested range (${(request.headers.get("range") ?? "").slice(0, 80)}) starts past the end of the ${blob.size}-byte file`,
+      },
+    };
+    // Headers go in the constructor: HEAD answers are rebuilt from it (headers set later are lost).
+    return new Response(JSON.stringify(body), {
+      status: 416,
+      headers: { "content-type": "application/json; charset=utf-8", "content-range": `bytes */${blob.size}` },
+    });
   }
   const length = range === null ? blob.size : range.end - range.start + 1;
   headers["content-length"] = String(length);

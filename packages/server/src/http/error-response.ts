@@ -9,6 +9,7 @@ import {
   StepwiseError,
   type ErrorBody,
   type ErrorCode,
+  UploadOffsetError,
 } from "@stepwise/protocol";
 import { HTTPException } from "hono/http-exception";
 
@@ -45,6 +46,7 @@ export function errorBody(
 
 function detailsOf(error: StepwiseError): Record<string, unknown> | undefined {
   if (error instanceof OffsetGapError) return { stream: error.stream, expected: error.expected };
+  if (error instanceof UploadOffsetError) return { received: error.received };
   const details: unknown = (error as { details?: unknown }).details;
   return typeof details === "object" && details !== null ? (details as Record<string, unknown>) : undefined;
 }

@@ -265,8 +265,8 @@ export interface Store {
 
   /**
    * Records (or replaces) a run file. Throws PathConflictError when the path is a folder of the
-   * run's files or has one of its files as a folder. `whileLocked` runs inside the same write
-   * transaction just before the record is written, one at a time with `collectBlob` (also
+   * run's files or has one of its files as a folder (checked first). `whileLocked` runs inside
+   * the same write transaction just before the record is written, one at a time with `collectBlob` (also
    * across processes sharing the store): it checks that the blob exists and renews it, and may
    * throw to write nothing.
    */

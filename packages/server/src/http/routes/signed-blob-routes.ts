@@ -48,10 +48,14 @@ export function signedBlobRoutes(deps: AppDeps): Hono<AppEnv> {
     const id = c.req.param("id");
     verified(c, "upload", id);
     const received = await deps.files.received(id);
-    const answer = plainJson({ status: "partial", received });
-    answer.headers.set(UPLOAD_OFFSET_HEADER, String(received));
-    answer.headers.set("cache-control", "no-store");
-    return answer;
+    // Headers go in the constructor: HEAD answers are rebuilt from it (headers set later are lost).
+    return new Response(JSON.stringify({ status: "partial", received }), {
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        [UPLOAD_OFFSET_HEADER]: String(received),
+        "cache-control": "no-store",
+      },
+    });
   });
 
   // Also answers HEAD (Hono routes HEAD to GET handlers).

@@ -54,19 +54,24 @@ export class FileRecords {
     this.referenced = db.prepare("SELECT 1 AS one FROM run_files WHERE sha256 = ? LIMIT 1");
   }
 
-  /** Throws PathConflictError when `file.path` cannot be stored beside the run's files. */
-  put(ref: RunRef, file: StoredFile): void {
-    const segments = file.path.split("/");
+  /** Throws PathConflictError when `path` cannot be stored beside the run's files. */
+  checkPath(ref: RunRef, path: string): void {
+    const segments = path.split("/");
     const folders = segments.slice(1).map((_, i) => segments.slice(0, i + 1).join("/"));
     const found = this.conflict.get(
       ref.entity,
       ref.project,
       ref.runId,
       JSON.stringify(folders),
-      `${file.path}/`,
-      `${file.path}0`,
+      `${path}/`,
+      `${path}0`,
     );
-    if (found !== undefined) throw pathConflict(file.path, found.path);
+    if (found !== undefined) throw pathConflict(path, found.path);
+  }
+
+  /** Throws PathConflictError when `file.path` cannot be stored beside the run's files. */
+  put(ref: RunRef, file: StoredFile): void {
+    this.checkPath(ref, file.path);
     this.upsert.run(
       ref.entity,
       ref.project,

@@ -77,6 +77,7 @@ export class SqliteStore implements Store {
     // IMMEDIATE: the write lock is taken first, so a check inside (does the blob exist? is it
     // referenced?) cannot be overtaken by another connection's record or collection.
     const putFile = db.transaction((ref: RunRef, file: StoredFile, whileLocked?: () => void) => {
+      this.files.checkPath(ref, file.path);
       whileLocked?.();
       this.files.put(ref, file);
     });
