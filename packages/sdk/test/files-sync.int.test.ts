@@ -76,6 +76,20 @@ describe("files and stepwise sync", () => {
     // A second sync finds everything there and sends nothing.
     const again = await syncRunDirectory(dirs[0]!, { baseUrl: server.url });
     expect(again.files).toMatchObject({ uploaded: 0, failed: 0, bytesSent: 0 });
+    // The human line reports the files too.
+    const another = await init({
+      dir: tempDir(),
+      mode: "offline",
+      project: "dedupe",
+      settings: { silent: true },
+    });
+    another.save(shared, { basePath: root, policy: "end" });
+    await another.finish();
+    const human = await runCliWith(["sync", another.dir, "--base-url", server.url]);
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toMatch(
+      /^synced .*: \d+ items sent \(.*\d+ files uploaded \([\d.]+ (B|KiB|MiB) sent\)/m,
+    );
   }, 120_000);
 
   it("completes a large upload cut by SIGKILL at sync, sending less than the whole file", async () => {
