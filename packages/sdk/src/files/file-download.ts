@@ -20,7 +20,7 @@ import {
   type FileDto,
   type RunRef,
 } from "@stepwise/protocol";
-import type { ServerTarget } from "../upload/ingest-client.js";
+import type { ServerTarget } from "../upload/server-target.js";
 import { errorFromAnswer, FileTransferUnavailableError, networkError } from "./file-errors.js";
 import { fileFromHeaders, rangeStart, type DescribedFile } from "./file-headers.js";
 import { answerText, headerValue, httpCall, type HttpAnswer, type HttpCall } from "./http-call.js";

@@ -24,8 +24,13 @@ import {
   type FileUploadResponse,
   type RunRef,
 } from "@stepwise/protocol";
-import type { ServerTarget } from "../upload/ingest-client.js";
-import { errorFromAnswer, FileChangedError, networkError } from "./file-errors.js";
+import type { ServerTarget } from "../upload/server-target.js";
+import {
+  errorFromAnswer,
+  FileChangedError,
+  FileTransferUnavailableError,
+  networkError,
+} from "./file-errors.js";
 import { hashFileSource, readSourcePart, type FileSource } from "./file-source.js";
 import { answerText, headerValue, httpCall, type HttpAnswer } from "./http-call.js";
 
@@ -96,15 +101,23 @@ export async function uploadRunFile(
       answer = await putPart(target, upload.uploadUrl, file, received, length, options);
       bytesSent += length;
     } catch (error) {
-      if (error instanceof UploadOffsetError) {
-        stalls = error.received === received ? stalls + 1 : 0;
-        if (stalls >= MAX_STALLS) throw error;
-        received = error.received;
-        continue;
-      }
       if (error instanceof ContentMismatchError || error instanceof SourceShortError || isMissing(error))
         throw await explainMismatch(file, error as Error, options.signal);
-      throw error;
+      if (!isOffsetRefusal(error)) throw error;
+      // Where is the server? The protocol puts its offset in an UPLOAD_OFFSET's details.received,
+      // but a part refused early (another uploader of this content got there first) reaches a
+      // client still writing its body as a reset, the answer lost; and the other uploader may
+      // have finished the file. Declaring again answers all of it: `stored`, or the offset. A
+      // server that is gone fails the declaration: the part's error stands.
+      const again = await declare(target, ref, request, options.signal).catch(() => {
+        throw error;
+      });
+      if (again.status === "stored") return { file: again.file, bytesSent, deduplicated: false };
+      stalls = again.received === received ? stalls + 1 : 0;
+      if (stalls >= MAX_STALLS) throw error;
+      upload = again;
+      received = again.received;
+      continue;
     }
     if (answer.status === "stored") return { file: answer.file, bytesSent, deduplicated: false };
     stalls = answer.received === received ? stalls + 1 : 0;
@@ -204,6 +217,12 @@ async function explainMismatch(file: FileToUpload, error: Error, signal?: AbortS
   return error instanceof ContentMismatchError
     ? error
     : new ContentMismatchError(`run file '${file.path}': ${error.message}`);
+}
+
+/** A part the server did not take where it was sent: UPLOAD_OFFSET, or no answer at all. */
+function isOffsetRefusal(error: unknown): boolean {
+  if (error instanceof FileTransferUnavailableError) return error.unreachable;
+  return error instanceof StepwiseError && error.code === "UPLOAD_OFFSET";
 }
 
 /** The source file is gone (removed while it was uploaded). */

@@ -36,7 +36,20 @@ export function targetUrl(target: ServerTarget, url: string): URL {
   return /^https?:\/\//.test(url) ? new URL(url) : new URL(target.baseUrl + url);
 }
 
-export function httpCall(target: ServerTarget, call: HttpCall): Promise<HttpAnswer> {
+export async function httpCall(target: ServerTarget, call: HttpCall): Promise<HttpAnswer> {
+  try {
+    return await exchange(target, call);
+  } catch (error) {
+    // A kept-alive connection the server closed just as it was reused fails before any answer;
+    // a body we still hold (or none) is sent again once on a fresh connection, as Node's docs
+    // advise. Every request of the channel is idempotent (declarations, offsets, batches).
+    if (!(error instanceof ReusedSocketError) || !(call.body === undefined || Buffer.isBuffer(call.body)))
+      throw error instanceof ReusedSocketError ? error.cause : error;
+    return exchange(target, call);
+  }
+}
+
+function exchange(target: ServerTarget, call: HttpCall): Promise<HttpAnswer> {
   const url = targetUrl(target, call.url);
   const headers: Record<string, string> = { ...call.headers };
   // The key goes only to the server it belongs to, never to a storage URL on another host.
@@ -44,24 +57,30 @@ export function httpCall(target: ServerTarget, call: HttpCall): Promise<HttpAnsw
     headers["authorization"] = `Bearer ${target.apiKey}`;
   if (Buffer.isBuffer(call.body)) headers["content-length"] = String(call.body.length);
   const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+  const idleMs = call.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
   return new Promise<HttpAnswer>((resolve, reject) => {
     const request = send(url, {
       method: call.method,
       headers,
-      timeout: call.idleTimeoutMs ?? IDLE_TIMEOUT_MS,
+      timeout: idleMs,
       ...(call.signal ? { signal: call.signal } : {}),
     });
     let answered = false;
-    request.on("timeout", () => request.destroy(new IdleTimeoutError(call.idleTimeoutMs ?? IDLE_TIMEOUT_MS)));
+    request.on("timeout", () => request.destroy(new IdleTimeoutError(idleMs)));
     request.on("error", (error) => {
       // After the answer, a body write cut by the server (it answered early) is no failure.
-      if (!answered) reject(error);
+      if (answered) return;
+      const reset =
+        (error as NodeJS.ErrnoException).code === "ECONNRESET" || error.message === "socket hang up";
+      reject(request.reusedSocket && reset && !call.signal?.aborted ? new ReusedSocketError(error) : error);
     });
     request.on("response", (response) => {
       answered = true;
-      // An answer before the whole body was sent (a refused part): the server will not read the
-      // rest, so this connection must not carry another request.
-      if (!request.writableFinished) response.on("end", () => request.destroy());
+      // A refusal of a request with a body (a part at the wrong offset, say) may come before the
+      // server read the body, or without its reading it at all; the server then closes the
+      // connection, so it must not carry another request.
+      const refused = (response.statusCode ?? 0) >= 300 && call.body !== undefined;
+      if (refused || !request.writableFinished) response.on("end", () => request.destroy());
       resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
     });
     const body = call.body;
@@ -73,6 +92,13 @@ export function httpCall(target: ServerTarget, call: HttpCall): Promise<HttpAnsw
       body.pipe(request);
     }
   });
+}
+
+/** A reset on a reused keep-alive connection before any answer: worth one more try. */
+class ReusedSocketError extends Error {
+  constructor(override readonly cause: Error) {
+    super(cause.message);
+  }
 }
 
 /** The whole (small) response body as text. */

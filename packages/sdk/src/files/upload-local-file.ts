@@ -6,7 +6,7 @@
  */
 import { basename, resolve } from "node:path";
 import type { RunRef } from "@stepwise/protocol";
-import type { ServerTarget } from "../upload/ingest-client.js";
+import type { ServerTarget } from "../upload/server-target.js";
 import { isRetryableFileError } from "./file-errors.js";
 import { hashFileSource, type FileSource } from "./file-source.js";
 import { uploadRunFile, type UploadFileOptions, type UploadFileResult } from "./file-upload.js";

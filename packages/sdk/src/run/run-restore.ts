@@ -15,7 +15,7 @@ import { resolve } from "node:path";
 import { filePathSchema, UsageError, type RunMode, type RunRef } from "@stepwise/protocol";
 import { parseRunPath } from "../api/run-path.js";
 import { downloadRunFile } from "../files/file-client.js";
-import type { ServerTarget } from "../upload/ingest-client.js";
+import type { ServerTarget } from "../upload/server-target.js";
 
 export interface RestoreOptions {
   /** `entity/project/runId` of the run to restore from. Default: this run. */
