@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -167,6 +167,20 @@ describe("run.save", () => {
       commit: git("rev-parse", "HEAD").trim(),
       dirty: true,
     });
+  });
+
+  it("reports a saved file removed before it could be sent as failed, and finishes", async () => {
+    const root = tempDir();
+    writeFileSync(join(root, "scratch.bin"), randomBytes(1024));
+    const run = await startRun("save-removed");
+    run.save(join(root, "scratch.bin"), { basePath: root, policy: "end" });
+    rmSync(join(root, "scratch.bin"));
+    await run.finish();
+    const status = await run.status();
+    expect(status.filesFailed).toBe(1);
+    expect(status.filesPending).toBe(0);
+    expect((await listServerFiles(server.url, run)).has("scratch.bin")).toBe(false);
+    expect((await listServerFiles(server.url, run)).has("summary.json")).toBe(true);
   });
 
   it("saves nothing in a disabled run", async () => {
