@@ -73,8 +73,10 @@ export class LocalStagedUploads {
       try {
         await pipeline(body, measure, createWriteStream(path, { flags: "r+", start: offset }));
       } catch (error) {
-        // A refused part is refused whole; a body cut short keeps what arrived (resumed after it).
-        if (error instanceof StepwiseError) await truncate(path, offset);
+        // A part over the limit is refused whole; a body cut short keeps what arrived (the
+        // client resumes after it, as HEAD or a declaration says).
+        if (error instanceof StepwiseError && error.code === "PAYLOAD_TOO_LARGE")
+          await truncate(path, offset);
         throw error;
       }
       await syncFile(path);
