@@ -84,6 +84,7 @@ export function errorFromAnswer(
   if (code === "UPLOAD_OFFSET" && typeof details?.received === "number")
     return new UploadOffsetError(details.received, failure.message);
   if (code === "CONTENT_MISMATCH") return new ContentMismatchError(failure.message);
+  if (code === "PATH_CONFLICT") return new PathConflictError(failure.message);
   return errorFromResponse(status, bodyText, what);
 }
 

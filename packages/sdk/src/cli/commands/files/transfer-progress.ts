@@ -10,8 +10,8 @@ const REDRAW_MS = 200;
 const ERASE_LINE = "\r\x1b[K";
 
 export class TransferProgress {
-  private readonly started = performance.now();
-  private lastDraw = this.started;
+  private readonly started: number;
+  private lastDraw: number;
   private drawn = false;
 
   constructor(
@@ -19,11 +19,15 @@ export class TransferProgress {
     /** False (stderr is not a terminal) makes every call a no-op. */
     private readonly enabled: boolean,
     private readonly label: string,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.started = now();
+    this.lastDraw = this.started;
+  }
 
   update(done: number, total: number): void {
     if (!this.enabled) return;
-    const now = performance.now();
+    const now = this.now();
     if (now - this.lastDraw < REDRAW_MS) return;
     this.lastDraw = now;
     this.drawn = true;
