@@ -13,7 +13,7 @@ import { statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FilePolicy, FileRecord } from "@stepwise/protocol";
 import type { RunLogWriter } from "../runlog/run-log-writer.js";
-import { gatherRunFiles, staticMetadata } from "./run-metadata.js";
+import { gatherRunFiles, staticMetadata, type GatheredRunFiles } from "./run-metadata.js";
 
 /** What a run file's status counts need: its size, or the local file to stat. */
 interface Recorded {
@@ -34,6 +34,8 @@ export class RunFiles {
   private readonly lastText = new Map<string, string>();
   private timer: NodeJS.Timeout | null = null;
   private gathering: Promise<void> | null = null;
+  /** metadata.json and diff.patch once gathered, until recorded. */
+  private gathered: (GatheredRunFiles & { runDir: string }) | null = null;
   private metadataRecorded = false;
   private startedAt = new Date();
 
@@ -50,15 +52,9 @@ export class RunFiles {
     this.startedAt = startedAt;
     this.recordJsonFiles();
     this.gathering = gatherRunFiles(startedAt)
-      .then(({ metadata, diff }) => {
-        if (this.closed) return;
-        if (diff !== null) {
-          const local = join(runDir, "files", "diff.patch");
-          writeFileSync(local, diff);
-          const sha256 = createHash("sha256").update(diff).digest("hex");
-          this.recordLocal("diff.patch", local, "now", { size: diff.length, sha256 });
-        }
-        this.recordMetadata(metadata);
+      .then((gathered) => {
+        this.gathered = { ...gathered, runDir };
+        this.recordGathered();
       })
       .catch(() => undefined);
     this.timer = setInterval(() => this.recordJsonFiles(), JSON_FILES_INTERVAL_MS);
@@ -105,7 +101,7 @@ export class RunFiles {
   }
 
   /** Waits (at most `timeoutMs`) for metadata.json and diff.patch, so that finish() sends them. */
-  async gathered(timeoutMs: number): Promise<void> {
+  async whenGathered(timeoutMs: number): Promise<void> {
     if (this.gathering === null) return;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
@@ -119,6 +115,7 @@ export class RunFiles {
    */
   close(): void {
     if (this.closed) return;
+    this.recordGathered();
     if (!this.metadataRecorded)
       this.recordMetadata({ ...staticMetadata(this.startedAt), git: null, gpu: [], gpuCount: 0 });
     this.recordJsonFiles();
@@ -147,6 +144,7 @@ export class RunFiles {
   }
 
   private recordMetadata(metadata: object): void {
+    if (this.diskRefuses()) return;
     this.metadataRecorded = true;
     this.recordInline(
       "metadata.json",
@@ -155,8 +153,26 @@ export class RunFiles {
     );
   }
 
+  private recordGathered(): void {
+    const gathered = this.gathered;
+    if (gathered === null || this.closed || this.diskRefuses()) return;
+    this.gathered = null;
+    try {
+      if (gathered.diff !== null) {
+        const local = join(gathered.runDir, "files", "diff.patch");
+        writeFileSync(local, gathered.diff);
+        const sha256 = createHash("sha256").update(gathered.diff).digest("hex");
+        this.recordLocal("diff.patch", local, "now", { size: gathered.diff.length, sha256 });
+      }
+    } catch {
+      // diff.patch could not be written locally: the run goes on without it
+    }
+    this.recordMetadata(gathered.metadata);
+  }
+
   private recordJsonFiles(): void {
     if (this.closed) return;
+    this.recordGathered();
     try {
       this.recordIfChanged("config.json", this.json.config());
       this.recordIfChanged("summary.json", this.json.summary());
@@ -165,8 +181,17 @@ export class RunFiles {
     }
   }
 
+  /**
+   * The run's own files are left out while the run log's disk refuses writes: they would only be
+   * held and then dropped, counted as lost records; the next check (or finish) records them
+   * once the disk takes writes again. Files given to save() are always recorded.
+   */
+  private diskRefuses(): boolean {
+    return this.writer.diskReport().problem !== null;
+  }
+
   private recordIfChanged(path: string, text: string): void {
-    if (this.lastText.get(path) === text) return;
+    if (this.lastText.get(path) === text || this.diskRefuses()) return;
     this.lastText.set(path, text);
     this.recordInline(path, Buffer.from(text, "utf8"), "application/json");
   }

@@ -295,7 +295,7 @@ export class Run {
 
   private async finishAsync(exitCode: number): Promise<void> {
     // metadata.json and diff.patch (gathered since init, usually long done) go with the run.
-    if (!this.finishedFlag) await this.parts.files?.gathered(GATHER_WAIT_MS);
+    if (!this.finishedFlag) await this.parts.files?.whenGathered(GATHER_WAIT_MS);
     this.recordExit(exitCode);
     const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? "complete";
     if (this.stage === "recorded")

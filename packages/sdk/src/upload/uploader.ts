@@ -169,8 +169,8 @@ export class Uploader {
     const files = this.files;
     if (records === 0 && files.pending === 0) return;
     const what = [
-      ...(records > 0 ? [`${records} records`] : []),
       ...(files.pending > 0 ? [`${files.pending} files (${formatBytes(files.bytesPending)})`] : []),
+      ...(records > 0 ? [`${records} records`] : []),
     ].join(" and ");
     const why =
       Atomics.load(this.control, CONTROL.reachable) === 2
