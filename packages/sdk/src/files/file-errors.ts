@@ -5,7 +5,13 @@
  * protocol's StepwiseError subclass for its code; a file that changed while it was uploaded is
  * a FileChangedError that carries what the file holds now.
  */
-import { ContentMismatchError, StepwiseError, UploadOffsetError, type ErrorCode } from "@stepwise/protocol";
+import {
+  ContentMismatchError,
+  PathConflictError,
+  StepwiseError,
+  UploadOffsetError,
+  type ErrorCode,
+} from "@stepwise/protocol";
 import { errorFromResponse, unavailableError } from "../api/api-error.js";
 import { classify } from "../upload/ingest-client.js";
 
