@@ -67,6 +67,14 @@ describe("run.save naming", () => {
     expect(plan.warning?.message).toContain(join(cwd, "missing/*.pt"));
   });
 
+  it("leaves out, with a warning, a file whose name cannot be a run file path", () => {
+    const cwd = tempDir();
+    tree(cwd, ["ok.txt", "bad\\name.txt"]);
+    const plan = planSave("*.txt", undefined, cwd);
+    expect(paths(plan)).toEqual(["ok.txt"]);
+    expect(plan.warning?.message).toContain("1 file(s) left out");
+  });
+
   it("refuses a glob outside basePath, a bad policy and a non-string glob", () => {
     const cwd = tempDir();
     expect(() => planSave("../x.txt", { basePath: cwd }, cwd)).toThrow(UsageError);

@@ -10,7 +10,7 @@
  * Nothing is read here: the files are hashed and sent by the upload worker.
  */
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { FILE_POLICIES, filePathSchema, UsageError, type FilePolicy } from "@stepwise/protocol";
+import { FILE_POLICIES, filePathSchema, LIMITS, UsageError, type FilePolicy } from "@stepwise/protocol";
 import { expandGlob } from "./save-glob.js";
 
 export interface SaveOptions {
@@ -58,15 +58,19 @@ export function planSave(glob: unknown, options: SaveOptions | undefined, cwd: s
       `run.save: the glob ${JSON.stringify(glob)} must lie under basePath ${JSON.stringify(base)}`,
     );
   const files: SavePlan["files"] = [];
+  const skipped: string[] = [];
   for (const local of expandGlob(globPath)) {
     const path = relative(base, local).split(sep).join("/");
-    if (!filePathSchema.safeParse(path).success)
-      throw new UsageError(
-        `run.save: ${local} would be stored as ${JSON.stringify(path)}, which is not a valid run file path`,
-      );
-    files.push({ path, local });
+    // A name a run file cannot have (a backslash, a control character, too long) is left out.
+    if (filePathSchema.safeParse(path).success) files.push({ path, local });
+    else skipped.push(local);
   }
-  if (files.length === 0)
+  if (skipped.length > 0)
+    warning = {
+      cause: `save-skipped-${globPath}`,
+      message: `run.save: ${skipped.length} file(s) left out because their names cannot be run file paths (backslash, control character, or over ${LIMITS.filePathLength} characters), e.g. ${skipped[0] ?? ""}`,
+    };
+  if (files.length === 0 && skipped.length === 0)
     warning = {
       cause: `save-missing-${globPath}`,
       message: `run.save: no file matches ${globPath}; nothing saved`,
