@@ -95,7 +95,8 @@ export async function uploadFile(job: FileUploadJob): Promise<FileUploadOutcome>
       unreachableSince ??= Date.now();
       if (job.giveUpAfterMs !== undefined && Date.now() - unreachableSince >= job.giveUpAfterMs)
         return { kind: "failed", message: `server not reachable (${describe(error)})` };
-      job.onRetry(describe(error));
+      // An unreachable server is reported by the records' upload; other retried failures here.
+      if ((error as { unreachable?: unknown }).unreachable !== true) job.onRetry(describe(error));
       await sleep(backoff.nextDelayMs(retryAfter(error)), signal);
     }
   }
