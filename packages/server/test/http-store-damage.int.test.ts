@@ -6,6 +6,7 @@
  * the start with a StoreCorruptError naming the file and the fix, not a stack trace. The check
  * lists run files that are missing, cut short or changed on disk.
  */
+import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -118,7 +119,11 @@ describe("run files in the check", () => {
         expect(put.status).toBe(201);
       }
     }
-    const stored = (path: string): string => join(dataDir, "files", "runs", "e", "p", "clean", "files", path);
+    // Each file's blob, named by the sha256 of its content (files are content-addressed).
+    const stored = (path: string): string => {
+      const sha256 = createHash("sha256").update(`contents of ${path}\n`).digest("hex");
+      return join(dataDir, "files", "blobs", "sha256", sha256.slice(0, 2), sha256);
+    };
     rmSync(stored("gone.txt"));
     truncateSync(stored("short.txt"), 4);
     writeFileSync(stored("changed.txt"), "CONTENTS of changed.txt\n"); // same size, other bytes

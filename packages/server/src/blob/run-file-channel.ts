@@ -127,8 +127,14 @@ export class RunFileChannel {
       contentType: upload.contentType,
       updatedAt: this.now(),
     };
-    const recorded = await this.record(upload.ref, file);
-    await this.store.deleteUpload(upload.id);
+    // The bytes are a blob now: the upload is over whatever the record does (a declaration
+    // made again finds the blob, or a conflict is answered again).
+    let recorded: boolean;
+    try {
+      recorded = await this.record(upload.ref, file);
+    } finally {
+      await this.store.deleteUpload(upload.id);
+    }
     if (!recorded) throw blobGone();
     return file;
   }
