@@ -1,0 +1,174 @@
+// bench/files: SDK → server file throughput, in one run on one disk.
+//  1. The machine's loopback disk-to-disk copy rate: a file read from disk, sent over a local TCP
+//     socket to another process that writes it to disk and fsyncs (the ceiling of any upload).
+//  2. One large file saved with run.save(…, { policy: "now" }) from an online run in a child
+//     process, until the server holds it: MiB/s and its ratio to (1); the SDK's RSS growth
+//     (peak during the upload − before save) and the server's peak RSS growth.
+//  3. 10,000 small files (1–8 KiB) saved with one glob: files/s.
+//  4. The large file saved again by a new run (unchanged content): seconds and the bytes the SDK
+//     process wrote (/proc/self/io wchar: sockets and disk), which must be ~0 beside the file.
+// Targets (issue 9): (2) ≥ 50% of (1); SDK RSS growth < 64 MiB. Prints numbers and one JSON line.
+// Usage: node bench/files.mjs [--quick]   (quick: 256 MiB and 1,000 small files; full: 2 GiB, 10,000)
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const quick = process.argv.includes("--quick");
+const MIB = 1024 * 1024;
+const largeBytes = (quick ? 256 : 2048) * MIB;
+const smallCount = quick ? 1_000 : 10_000;
+const work = mkdtempSync(join(tmpdir(), "stepwise-bench-files-"));
+const bin = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
+const child = fileURLToPath(new URL("./files-child.mjs", import.meta.url));
+
+const large = join(work, "checkpoint.bin");
+writeLargeFile(large, largeBytes);
+const smallDir = join(work, "small");
+mkdirSync(smallDir);
+for (let i = 0; i < smallCount; i++) {
+  const fd = openSync(join(smallDir, `f${String(i).padStart(5, "0")}.bin`), "w");
+  writeSync(fd, randomBytes(1024 + (i % 8) * 1024));
+  closeSync(fd);
+}
+
+const copy = await loopbackCopy(large, join(work, "copy.bin"));
+rmSync(join(work, "copy.bin"));
+
+const server = await startServer(join(work, "data"));
+try {
+  const serverRssBefore = procStatusKiB(server.pid, "VmRSS");
+  const largeRun = await runChild(["save", server.url, join(work, "runs"), large]);
+  const smallRun = await runChild([
+    "save",
+    server.url,
+    join(work, "runs"),
+    join(smallDir, "*.bin"),
+    smallDir,
+  ]);
+  const again = await runChild(["save", server.url, join(work, "runs"), large]);
+  const serverPeakGrowthMiB = (procStatusKiB(server.pid, "VmHWM") - serverRssBefore) / 1024;
+
+  const largeMiBs = largeBytes / MIB / largeRun.seconds;
+  const result = {
+    bench: "files",
+    largeFileMiB: largeBytes / MIB,
+    loopbackCopyMiBs: round(copy.mibPerSec),
+    largeUploadMiBs: round(largeMiBs),
+    ratioToLoopbackCopy: round(largeMiBs / copy.mibPerSec, 3),
+    sdkRssGrowthMiB: round(largeRun.rssGrowthMiB),
+    serverPeakRssGrowthMiB: round(serverPeakGrowthMiB),
+    smallFiles: smallCount,
+    smallFilesPerSec: Math.round(smallCount / smallRun.seconds),
+    smallFilesSeconds: round(smallRun.seconds),
+    reuploadSeconds: round(again.seconds),
+    reuploadBytesWritten: again.bytesWritten,
+    machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+  };
+  console.log(`loopback disk-to-disk copy     ${result.loopbackCopyMiBs} MiB/s`);
+  console.log(
+    `large file (${result.largeFileMiB} MiB) upload    ${result.largeUploadMiBs} MiB/s = ${result.ratioToLoopbackCopy} × copy (target ≥ 0.5)`,
+  );
+  console.log(`SDK RSS growth during upload   ${result.sdkRssGrowthMiB} MiB (target < 64)`);
+  console.log(`server peak RSS growth         ${result.serverPeakRssGrowthMiB} MiB`);
+  console.log(
+    `${smallCount} small files          ${result.smallFilesPerSec} files/s (${result.smallFilesSeconds} s)`,
+  );
+  console.log(
+    `unchanged re-upload            ${result.reuploadSeconds} s, ${result.reuploadBytesWritten} bytes written by the SDK process`,
+  );
+  console.log(JSON.stringify(result));
+} finally {
+  server.process.kill("SIGTERM");
+  await new Promise((resolve) => server.process.once("exit", resolve));
+  rmSync(work, { recursive: true, force: true });
+}
+
+function round(value, digits = 1) {
+  return Number(value.toFixed(digits));
+}
+
+/** Distinct 64 MiB blocks would cost minutes of randomBytes; one repeated with a counter is enough (no block dedupe). */
+function writeLargeFile(path, bytes) {
+  const block = randomBytes(64 * MIB);
+  const fd = openSync(path, "w");
+  for (let written = 0, n = 0; written < bytes; written += block.length, n++) {
+    block.writeUInt32LE(n, 0);
+    writeSync(fd, block, 0, Math.min(block.length, bytes - written));
+  }
+  fsyncSync(fd);
+  closeSync(fd);
+}
+
+/** Reads `from`, sends it over a loopback socket to a child process that writes and fsyncs `to`. */
+async function loopbackCopy(from, to) {
+  const receiver = spawn(process.execPath, [child, "receive", to], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = Number(await firstLine(receiver));
+  const { createReadStream } = await import("node:fs");
+  const { connect } = await import("node:net");
+  const started = performance.now();
+  const socket = connect(port, "127.0.0.1");
+  createReadStream(from, { highWaterMark: MIB }).pipe(socket);
+  const done = await firstLine(receiver);
+  const seconds = (performance.now() - started) / 1000;
+  if (Number(done) !== largeBytes) throw new Error(`receiver wrote ${done} bytes`);
+  return { mibPerSec: largeBytes / MIB / seconds };
+}
+
+async function startServer(data) {
+  const port = 20_000 + Math.floor(Math.random() * 12_000);
+  const proc = spawn(process.execPath, [bin, "server", "--port", String(port), "--data", data], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    proc.stdout.on("data", (chunk) => {
+      out += chunk;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    proc.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { process: proc, pid: proc.pid, url };
+}
+
+/** Runs files-child.mjs and returns its one JSON result line. */
+async function runChild(args) {
+  const proc = spawn(process.execPath, [child, ...args], { stdio: ["ignore", "pipe", "inherit"] });
+  const line = await firstLine(proc);
+  await new Promise((resolve) => proc.once("exit", resolve));
+  return JSON.parse(line);
+}
+
+function firstLine(proc) {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const onData = (chunk) => {
+      out += chunk;
+      const newline = out.indexOf("\n");
+      if (newline === -1) return;
+      proc.stdout.off("data", onData);
+      proc.off("exit", onExit);
+      resolve(out.slice(0, newline));
+    };
+    const onExit = (code) => reject(new Error(`child exited with ${code} before answering`));
+    proc.stdout.on("data", onData);
+    proc.once("exit", onExit);
+  });
+}
+
+function procStatusKiB(pid, field) {
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Number(match?.[1] ?? 0);
+}
