@@ -143,7 +143,8 @@ export class LocalBlobStore implements BlobStore {
     return removed;
   }
 
-  beginUpload(): Promise<string> {
+  /** Locally the expectation is checked at completion only (an S3 store names the object by it). */
+  beginUpload(_expect: { size: number; sha256: string }): Promise<string> {
     return this.writing(() => this.uploads.begin());
   }
   uploadStatus(id: string): Promise<StagedUploadInfo | null> {
