@@ -18,6 +18,8 @@ export interface RequestOptions {
   query?: Record<string, QueryValue>;
   /** Sent as extended JSON (summaries may hold NaN). */
   body?: unknown;
+  /** The Accept header; default application/json. */
+  accept?: string;
 }
 
 /** 30 s: a series query over many runs can take seconds on a busy server; longer means it is gone. */
@@ -101,7 +103,7 @@ export class ApiHttp {
   }
 
   async #fetch(method: string, path: string, options: RequestOptions): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept: options.accept ?? "application/json" };
     if (this.#apiKey !== null) headers["authorization"] = `Bearer ${this.#apiKey}`;
     let body: string | undefined;
     if (options.body !== undefined) {

@@ -2,10 +2,11 @@
  * A server run's history for reading and charting: `history()`'s sampled rows (from the series
  * endpoint, or exact rows for a short run) and the server's own renderings as bytes.
  */
-import { apiPaths, seriesResponseSchema, type RunRef } from "@stepwise/protocol";
+import { apiPaths, type RunRef } from "@stepwise/protocol";
 import type { ApiHttp } from "./api-http.js";
 import { numericSummaryKeys, rowsFromSeries } from "./sampled-history.js";
 import { scanHistory, type ScanHistoryOptions } from "./scan-history.js";
+import { fetchSeries } from "./series-fetch.js";
 import { valueAtSeriesKey } from "./series-key.js";
 
 export interface HistoryOptions {
@@ -52,8 +53,7 @@ export async function sampledHistory(
     ...(range.minStep === undefined ? {} : { xMin: range.minStep }),
     ...(range.maxStep === undefined ? {} : { xMax: range.maxStep }),
   };
-  const { series } = await http.json("POST", apiPaths.series(), seriesResponseSchema, { body });
-  return rowsFromSeries(series, xAxis);
+  return rowsFromSeries(await fetchSeries(http, body), xAxis);
 }
 
 /** The server's rendering of the whole history (`ndjson`, `csv` or `parquet`), as byte chunks as they arrive. */
