@@ -255,6 +255,12 @@ export interface Store {
   /** Every stored row in step order, exactly as ingested (extended-JSON text, one row per item), in pages. */
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]>;
   /**
+   * The whole history as NDJSON bytes (every row's stored text, each followed by "\n"), in
+   * pages of whole rows: the same rows as `scanHistory(ref)`, checked the same way, without
+   * turning them into strings. Nothing for an unknown run.
+   */
+  scanHistoryNdjson(ref: RunRef): AsyncIterable<Uint8Array>;
+  /**
    * Rewrites up to `maxBlocks` stored blocks of packed history rows as text, so that later scans
    * copy text instead of formatting numbers; returns how many it rewrote (0: nothing left).
    * Scans return the same rows before and after.

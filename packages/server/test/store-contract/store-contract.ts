@@ -5,6 +5,7 @@
 import { filesContract } from "./files.js";
 import { garbageCollectionContract } from "./garbage-collection.js";
 import { historyContract } from "./history.js";
+import { historyNdjsonContract } from "./history-ndjson.js";
 import { ingestContract } from "./ingest.js";
 import { keysContract } from "./keys.js";
 import { packedHistoryContract } from "./packed-history.js";
@@ -22,6 +23,7 @@ export function storeContract(factory: StoreFactory): void {
   runListingContract(factory);
   ingestContract(factory);
   historyContract(factory);
+  historyNdjsonContract(factory);
   packedHistoryContract(factory);
   seriesContract(factory);
   seriesKeysContract(factory);

@@ -10,9 +10,9 @@
  * the writers: its first call continues that scan (the page read, then the rest); later calls
  * (the second pass of the two-pass CSV and Parquet writers) scan anew.
  */
-export async function withFirstPage(
-  scan: () => AsyncIterable<string[]>,
-): Promise<() => AsyncIterable<string[]>> {
+export async function withFirstPage<Page>(
+  scan: () => AsyncIterable<Page>,
+): Promise<() => AsyncIterable<Page>> {
   const iterator = scan()[Symbol.asyncIterator]();
   const first = await iterator.next();
   let opened = false;
@@ -23,10 +23,10 @@ export async function withFirstPage(
   };
 }
 
-async function* continued(
-  first: IteratorResult<string[]>,
-  iterator: AsyncIterator<string[]>,
-): AsyncGenerator<string[]> {
+async function* continued<Page>(
+  first: IteratorResult<Page>,
+  iterator: AsyncIterator<Page>,
+): AsyncGenerator<Page> {
   try {
     for (let page = first; page.done !== true; page = await iterator.next()) yield page.value;
   } finally {

@@ -1,13 +1,14 @@
 /**
  * `GET /runs/:entity/:project/:runId/history?format=ndjson|csv|parquet&keys=&minStep=&maxStep=`:
- * every stored row, unsampled. NDJSON and CSV stream as the client reads; Parquet is built whole
- * (a Parquet footer describes the data before it) and then sent.
+ * every stored row, unsampled. NDJSON and CSV stream as the client reads (a whole history as
+ * NDJSON is the stored text copied as bytes); Parquet streams a row group at a time.
  */
 import { historyParamsSchema, type HistoryParams, type RunRef } from "@stepwise/protocol";
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
 import type { HistoryScanOptions } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
+import { bytesStream } from "../history/bytes-stream.js";
 import { csvChunks } from "../history/csv-chunks.js";
 import { withFirstPage } from "../history/first-page.js";
 import { ndjsonChunks } from "../history/ndjson-chunks.js";
@@ -16,6 +17,8 @@ import { textStream } from "../history/text-stream.js";
 import { parseInput } from "../input-error.js";
 import { runRefParam } from "../path-params.js";
 import { unknownRun } from "../unknown-run.js";
+
+const NDJSON = "application/x-ndjson; charset=utf-8";
 
 export function historyRoute(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -26,6 +29,11 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
     const params = parseInput(historyParamsSchema, c.req.query(), "query");
     if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
     const options = scanOptions(params);
+    if (params.format === "ndjson" && Object.keys(options).length === 0) {
+      // The whole history, no keys: the stored text as bytes, never split into rows.
+      const pages = await withFirstPage(() => deps.store.scanHistoryNdjson(ref));
+      return new Response(bytesStream(pages()), { headers: { "content-type": NDJSON } });
+    }
     // Damage (STORE_CORRUPT) in the first page is answered as that error, before any byte is
     // sent; damage further on ends the scan with it and so cuts the transfer: never a clean end.
     const scan = await withFirstPage(() => deps.store.scanHistory(ref, options));
@@ -33,7 +41,7 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
     switch (params.format) {
       case "ndjson":
         return new Response(textStream(ndjsonChunks(scan())), {
-          headers: { "content-type": "application/x-ndjson; charset=utf-8" },
+          headers: { "content-type": NDJSON },
         });
       case "csv":
         return new Response(textStream(csvChunks(scan)), {

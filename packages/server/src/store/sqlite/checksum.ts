@@ -40,14 +40,17 @@ function crcOfNumbers(a: number, b: number, c: number, d: number): number {
   return crc32(headerBytes);
 }
 
-/** The checksum of a `history_blocks` row: its place, its steps, its text body and packed rows. */
+/**
+ * The checksum of a `history_blocks` row: its place, its steps, its text body and packed rows.
+ * The body as text or as its UTF-8 bytes (read with CAST(body AS BLOB)) gives the same sum.
+ */
 export function historyBlockChecksum(
   firstIndex: number,
   rowCount: number,
   minStep: number,
   maxStep: number,
   steps: Uint8Array,
-  body: string,
+  body: string | Uint8Array,
   packed: Uint8Array | null,
 ): number {
   let crc = crc32(steps, crcOfNumbers(firstIndex, rowCount, minStep, maxStep));

@@ -35,6 +35,7 @@ import { BatchApplier } from "./batch-applier.js";
 import { FileRecords } from "./file-records.js";
 import { UploadRecords } from "./upload-records.js";
 import { HistoryCompaction } from "./history-compaction.js";
+import { HistoryBytesReader } from "./history-bytes-reader.js";
 import { HistoryReader } from "./history-reader.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
@@ -54,6 +55,7 @@ export class SqliteStore implements Store {
   private readonly seriesSource: SeriesSource;
   private readonly seriesKeys: SeriesKeys;
   private readonly history: HistoryReader;
+  private readonly historyBytes: HistoryBytesReader;
   private readonly compaction: HistoryCompaction;
   private readonly files: FileRecords;
   private readonly uploads: UploadRecords;
@@ -71,6 +73,7 @@ export class SqliteStore implements Store {
     this.seriesSource = new SeriesSource(db);
     this.seriesKeys = new SeriesKeys(db, this.seriesSource);
     this.history = new HistoryReader(db);
+    this.historyBytes = new HistoryBytesReader(db);
     this.compaction = new HistoryCompaction(db);
     this.files = new FileRecords(db);
     this.uploads = new UploadRecords(db);
@@ -134,6 +137,9 @@ export class SqliteStore implements Store {
   }
   scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
     return this.history.scan(ref, options);
+  }
+  scanHistoryNdjson(ref: RunRef): AsyncIterable<Uint8Array> {
+    return this.historyBytes.scan(ref);
   }
   compactHistory(maxBlocks: number): Promise<number> {
     return this.work(null, () => this.compaction.step(maxBlocks));

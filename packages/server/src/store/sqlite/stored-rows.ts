@@ -57,6 +57,9 @@ export interface RollupRow {
   crc: number;
 }
 
+/** A history block read with its body as UTF-8 bytes (`CAST(body AS BLOB)`), for byte-level export. */
+export type HistoryBlockBytesRow = Omit<HistoryBlockRow, "body"> & { body: Buffer };
+
 /** A series as its chunks are checked against it: its key and stored point count. */
 export interface SeriesCount {
   key: string;
@@ -64,7 +67,7 @@ export interface SeriesCount {
 }
 
 /** Checks a history block against its checksum. */
-export function verifyHistoryBlock(b: HistoryBlockRow, report: Report): void {
+export function verifyHistoryBlock(b: HistoryBlockRow | HistoryBlockBytesRow, report: Report): void {
   const crc = historyBlockChecksum(
     b.first_index,
     b.row_count,
@@ -83,7 +86,11 @@ export function verifyHistoryBlock(b: HistoryBlockRow, report: Report): void {
  * which passes blocks by, so the place is not checked): a later start is a hole, an earlier one
  * an overlap with the block before; then its checksum. Returns the row after what is covered.
  */
-export function checkHistoryBlock(b: HistoryBlockRow, expected: number | null, report: Report): number {
+export function checkHistoryBlock(
+  b: HistoryBlockRow | HistoryBlockBytesRow,
+  expected: number | null,
+  report: Report,
+): number {
   const first = b.first_index;
   if (expected !== null && first > expected) {
     report("history block", places.historyBlock(expected, first - expected), "missing");
