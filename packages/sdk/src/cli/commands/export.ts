@@ -3,6 +3,7 @@
  * summary, config or metadata, to stdout or atomically to a file. The target is a local run
  * directory (no server needed) or `entity/project/runId` on a server.
  */
+import type { Writable } from "node:stream";
 import { UsageError } from "@stepwise/protocol";
 import { Api, resolveRunLog, type ApiRun } from "../../index.js";
 import type { CliIo } from "../cli-io.js";
@@ -15,6 +16,7 @@ import { EXPORT_HELP } from "./export/export-help.js";
 import { parseExportArgs, type ExportOptions } from "./export/export-options.js";
 import { classifyTarget } from "./export/export-target.js";
 import { writeLocalExport } from "./export/local-export.js";
+import { copyServerRendering } from "./export/copy-rendering.js";
 import { downloadParquet, writeServerExport } from "./export/server-export.js";
 import type { ProgressFactory } from "./export/write-history.js";
 
@@ -43,7 +45,9 @@ async function runExport(argv: string[], io: CliIo): Promise<number> {
     const written =
       source.kind === "server" && options.format === "parquet"
         ? await downloadParquet(options, source.run, out)
-        : await writeExport(options, source, sink, io);
+        : source.kind === "server" && copiesRendering(options)
+          ? await copyRendering(options, source.run, out, sink, io)
+          : await writeExport(options, source, sink, io);
     if (file) {
       await file.commit();
       io.stderr.write(`wrote ${written ?? `the ${options.what}`} to ${file.path}\n`);
@@ -74,6 +78,34 @@ async function openSource(options: ExportOptions): Promise<Source> {
   return { kind: "server", run: await api.run(target.runPath) };
 }
 
+/** History without --keys from a server: its own NDJSON or CSV, copied as it arrives. */
+function copiesRendering(options: ExportOptions): options is ExportOptions & { format: "jsonl" | "csv" } {
+  return options.what === "history" && options.keys === null && options.format !== "parquet";
+}
+
+async function copyRendering(
+  options: ExportOptions & { format: "jsonl" | "csv" },
+  run: ApiRun,
+  out: Writable,
+  sink: LineSink,
+  io: CliIo,
+): Promise<string> {
+  const line = new ProgressLine(io.stderr, {
+    enabled: progressEnabled(options, io),
+    label: "exporting history",
+    total: run.historyRows,
+  });
+  return `${await copyServerRendering(run, options.format, out, sink, line)} history rows`;
+}
+
+/**
+ * Progress shares the terminal with data when stdout is that terminal: draw it only when the
+ * data goes elsewhere (a pipe, a redirect, --out).
+ */
+function progressEnabled(options: ExportOptions, io: CliIo): boolean {
+  return io.stderrIsTty && (options.out !== null || !io.stdoutIsTty);
+}
+
 /** Resolves to "N history rows" for a history export, or null for a single-object export. */
 function writeExport(
   options: ExportOptions,
@@ -81,9 +113,7 @@ function writeExport(
   sink: LineSink,
   io: CliIo,
 ): Promise<string | null> {
-  // Progress shares the terminal with data when stdout is that terminal: draw it only when
-  // the data goes elsewhere (a pipe, a redirect, --out).
-  const enabled = io.stderrIsTty && (options.out !== null || !io.stdoutIsTty);
+  const enabled = progressEnabled(options, io);
   const progress: ProgressFactory = (label, total) => new ProgressLine(io.stderr, { enabled, label, total });
   return source.kind === "local"
     ? writeLocalExport(options, source.logFile, sink, io, progress)
