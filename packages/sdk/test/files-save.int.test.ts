@@ -4,13 +4,13 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { init, type Run } from "../src/index.js";
 import { useServerForFile, waitFor } from "./support/server-process.js";
-import { listServerFiles, serverFileBytes, sha256Of } from "./support/server-files.js";
+import { listServerFiles, serverFileBytes, sha256Of, sha256OfFile } from "./support/server-files.js";
 
 const { server, tempDir } = useServerForFile();
 
@@ -168,6 +168,32 @@ describe("run.save", () => {
       dirty: true,
     });
   });
+
+  it("finish() keeps waiting past its timeout while a large `end` file is hashed and sent", async () => {
+    const root = tempDir();
+    const big = join(root, "last.ckpt");
+    const block = randomBytes(4 * 1024 * 1024);
+    const fd = openSync(big, "w");
+    for (let i = 0; i < 128; i++) {
+      block.writeUInt32LE(i, 0);
+      writeSync(fd, block);
+    }
+    closeSync(fd);
+    const sha = await sha256OfFile(big);
+    // 512 MiB take seconds to hash and send; the finish timeout is 0.5 s without progress.
+    const run = await init({
+      dir: tempDir(),
+      baseUrl: server.url,
+      project: "save-finish",
+      settings: { silent: true, finishTimeoutMs: 500 },
+    });
+    run.save(big, { basePath: root, policy: "end" });
+    const started = Date.now();
+    await run.finish();
+    expect(Date.now() - started).toBeGreaterThan(500);
+    expect((await listServerFiles(server.url, run)).get("last.ckpt")).toMatchObject({ sha256: sha });
+    expect((await run.status()).filesPending).toBe(0);
+  }, 120_000);
 
   it("reports a saved file removed before it could be sent as failed, and finishes", async () => {
     const root = tempDir();

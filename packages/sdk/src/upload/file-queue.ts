@@ -49,7 +49,7 @@ export interface FileQueueStats {
   failed: number;
   /** Bytes sent over the network by finished uploads. */
   bytesSent: number;
-  /** Bytes moving now and before (grows while a large file is sent: finish()'s sign of progress). */
+  /** Bytes hashed or sent so far, finished or not (grows while a large file is read or sent: finish()'s sign of progress). */
   progressBytes: number;
   /** Of the uploaded files, those whose content the server already had (nothing sent). */
   deduplicated: number;

@@ -16,6 +16,7 @@ import {
   type FileSource,
 } from "../files/file-client.js";
 import { Backoff } from "./backoff.js";
+import { hashLocalFile } from "./file-hash.js";
 import type { FileState } from "./file-state.js";
 import type { ServerTarget } from "./ingest-client.js";
 
@@ -35,7 +36,7 @@ export interface FileUploadJob {
   backoff: { baseMs: number; capMs: number };
   /** Give up after this long without the server answering (sync); default: never (live: finish() decides). */
   giveUpAfterMs?: number;
-  /** Bytes sent, as they go (for finish()'s progress and run.status()). */
+  /** Bytes hashed or sent, as they go (finish()'s sign of progress). */
   onBytes(delta: number): void;
   onRetry(reason: string): void;
 }
@@ -128,7 +129,7 @@ async function identify(
   const before = await stat(source.path);
   const cached = state.cachedHash(source.path, before.size, before.mtimeMs);
   if (cached !== null) return { size: before.size, sha256: cached };
-  const hashed = await hashFileSource(source, signal);
+  const hashed = await hashLocalFile(source.path, signal, (read) => job.onBytes(read));
   const after = await stat(source.path);
   // Remembered only when the file did not change while it was read.
   if (after.size === before.size && after.mtimeMs === before.mtimeMs && after.size === hashed.size)
