@@ -6,7 +6,7 @@
  * folders by `restore` and `files get`, where the two cannot coexist.
  */
 import type Database from "better-sqlite3";
-import { PathConflictError, type RunRef } from "@stepwise/protocol";
+import { InvalidDataError, LIMITS, PathConflictError, type RunRef } from "@stepwise/protocol";
 import type { StoredFile } from "../store.js";
 
 interface FileRow {
@@ -25,13 +25,17 @@ export class FileRecords {
   >;
   private readonly list: Database.Statement<[string, string, string], FileRow>;
   private readonly one: Database.Statement<[string, string, string, string], FileRow>;
-  private readonly conflict: Database.Statement<
-    [string, string, string, string, string, string],
-    { path: string }
-  >;
+  private readonly fileAt: Database.Statement<[string, string, string, string], { path: string }>;
+  private readonly fileUnder: Database.Statement<[string, string, string, string, string], { path: string }>;
   private readonly referenced: Database.Statement<[string], { one: number }>;
+  private readonly count: Database.Statement<[string, string, string], { files: number }>;
+  private readonly addOne: Database.Statement<[string, string, string]>;
 
-  constructor(db: Database.Database) {
+  /** `maxFiles`: files one run may hold (LIMITS.runFiles; lower in tests). */
+  constructor(
+    db: Database.Database,
+    private readonly maxFiles: number = LIMITS.runFiles,
+  ) {
     this.upsert = db.prepare(
       `INSERT INTO run_files (entity, project, run_id, path, size, sha256, content_type, updated_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -44,34 +48,51 @@ export class FileRecords {
     this.one = db.prepare(
       `SELECT ${COLUMNS} FROM run_files WHERE entity = ? AND project = ? AND run_id = ? AND path = ?`,
     );
-    // A stored file at one of the path's folders, or stored files under the path as a folder
-    // ('/' + 1 is '0', so the range holds exactly the paths that start with `path/`).
-    this.conflict = db.prepare(
+    // A stored file at one of the path's folders; stored files under the path as a folder
+    // ('/' + 1 is '0', so the range holds exactly the paths that start with `path/`). Two
+    // queries, so that each is an index lookup (an OR of the two scans the run's files).
+    this.fileAt = db.prepare(
       `SELECT path FROM run_files WHERE entity = ? AND project = ? AND run_id = ?
-         AND (path IN (SELECT value FROM json_each(?)) OR (path > ? AND path < ?))
-       ORDER BY length(path) LIMIT 1`,
+         AND path IN (SELECT value FROM json_each(?)) ORDER BY length(path) LIMIT 1`,
+    );
+    this.fileUnder = db.prepare(
+      `SELECT path FROM run_files WHERE entity = ? AND project = ? AND run_id = ? AND path > ? AND path < ?
+       ORDER BY path LIMIT 1`,
     );
     this.referenced = db.prepare("SELECT 1 AS one FROM run_files WHERE sha256 = ? LIMIT 1");
+    this.count = db.prepare(
+      "SELECT files FROM run_file_counts WHERE entity = ? AND project = ? AND run_id = ?",
+    );
+    this.addOne = db.prepare(
+      `INSERT INTO run_file_counts (entity, project, run_id, files) VALUES (?, ?, ?, 1)
+       ON CONFLICT (entity, project, run_id) DO UPDATE SET files = files + 1`,
+    );
   }
 
   /** Throws PathConflictError when `path` cannot be stored beside the run's files. */
   checkPath(ref: RunRef, path: string): void {
     const segments = path.split("/");
     const folders = segments.slice(1).map((_, i) => segments.slice(0, i + 1).join("/"));
-    const found = this.conflict.get(
-      ref.entity,
-      ref.project,
-      ref.runId,
-      JSON.stringify(folders),
-      `${path}/`,
-      `${path}0`,
-    );
+    const found =
+      this.fileAt.get(ref.entity, ref.project, ref.runId, JSON.stringify(folders)) ??
+      this.fileUnder.get(ref.entity, ref.project, ref.runId, `${path}/`, `${path}0`);
     if (found !== undefined) throw pathConflict(path, found.path);
   }
 
-  /** Throws PathConflictError when `file.path` cannot be stored beside the run's files. */
+  /**
+   * Throws PathConflictError when `file.path` cannot be stored beside the run's files, and
+   * INVALID_DATA when it would be a file past the run's limit (a replacement always may).
+   */
   put(ref: RunRef, file: StoredFile): void {
     this.checkPath(ref, file.path);
+    if (this.get(ref, file.path) === null) {
+      const held = this.count.get(ref.entity, ref.project, ref.runId)?.files ?? 0;
+      if (held >= this.maxFiles)
+        throw new InvalidDataError(
+          `run file '${file.path}' cannot be stored: run ${ref.entity}/${ref.project}/${ref.runId} holds ${held} files, the most a run may hold; put files together (an archive) or use another run`,
+        );
+      this.addOne.run(ref.entity, ref.project, ref.runId);
+    }
     this.upsert.run(
       ref.entity,
       ref.project,

@@ -23,7 +23,8 @@
  * - `server_instance` (version 6): the store's instance id (instance-id.ts), one row.
  * - `run_files_by_sha256`, `file_uploads` (version 7): run files point at content-addressed
  *   blobs by sha256 (garbage collection asks whether any record still does); resumable uploads
- *   in progress, one per (run, path, size, sha256), with their expiry (upload-records.ts).
+ *   in progress, one per (run, path, size, sha256), with their expiry (upload-records.ts);
+ *   `run_file_counts`, each run's number of files (the files-per-run limit).
  *
  * Portability: plain SQL types and `INSERT … ON CONFLICT … DO UPDATE`, which PostgreSQL shares;
  * `WITHOUT ROWID` is SQLite-only (drop it there), BLOB becomes bytea, REAL double precision.
@@ -214,6 +215,17 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
         UNIQUE (entity, project, run_id, path, size, sha256)
       )`,
       "CREATE INDEX IF NOT EXISTS file_uploads_by_expiry ON file_uploads (expires_at)",
+      // Files per run, kept with each new path, so that the limit (LIMITS.runFiles) costs one
+      // lookup instead of a count of a million rows.
+      `CREATE TABLE IF NOT EXISTS run_file_counts (
+        entity TEXT NOT NULL,
+        project TEXT NOT NULL,
+        run_id TEXT NOT NULL,
+        files INTEGER NOT NULL,
+        PRIMARY KEY (entity, project, run_id)
+      )`,
+      `INSERT OR IGNORE INTO run_file_counts (entity, project, run_id, files)
+       SELECT entity, project, run_id, COUNT(*) FROM run_files GROUP BY entity, project, run_id`,
     ],
   },
 ];
