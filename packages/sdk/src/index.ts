@@ -43,6 +43,12 @@ export type { HistoryOptions } from "./api/run-history.js";
 export type { ApiRunSummary } from "./api/api-run-summary.js";
 export { ApiFile, type FileDownloadOptions } from "./api/api-file.js";
 export type { ScanHistoryOptions } from "./api/scan-history.js";
+export type {
+  ExportProgress,
+  ExportRunsOptions,
+  ExportRunsResult,
+  ExportedRun,
+} from "./api/export/export-runs.js";
 export {
   parseFilterExpression,
   parseRunOrder,

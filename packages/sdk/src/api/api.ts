@@ -29,6 +29,7 @@ import {
 import { resolveApiConnection, type ApiConnectionOptions } from "./api-connection.js";
 import { ApiHttp } from "./api-http.js";
 import { ApiRun } from "./api-run.js";
+import { exportRuns, type ExportRunsOptions, type ExportRunsResult } from "./export/export-runs.js";
 import { parseProjectPath, parseRunPath } from "./run-path.js";
 import { toRunFilter, parseRunOrder, type RunFilterInput, type RunOrderInput } from "./run-query.js";
 
@@ -84,6 +85,24 @@ export class Api {
       if (page.nextCursor === null || page.runs.length === 0) return;
       body.cursor = page.nextCursor;
     }
+  }
+
+  /**
+   * Every run of `entity/project` that passes the filters, exported to files in `options.out`:
+   * one file per run (`<runId>.jsonl|csv|parquet`, the run's whole history as the server
+   * renders it), or with `combined` one file with a `_run` column. A few runs at a time;
+   * resumable (a rerun keeps the complete files of runs that have not changed). See
+   * export/export-runs.ts.
+   */
+  exportRuns(
+    path: string,
+    options: ExportRunsOptions & Pick<RunsOptions, "filters">,
+  ): Promise<ExportRunsResult> {
+    const { filters, ...rest } = options;
+    const { project } = parseProjectPath(path);
+    // Oldest first: a combined file reads in the order the runs were made.
+    const runs = this.runs(path, { ...(filters ? { filters } : {}), order: "createdAt", perPage: 1000 });
+    return exportRuns(runs, project, rest);
   }
 
   /** How many runs of `entity/project` pass the filters, without fetching them. */

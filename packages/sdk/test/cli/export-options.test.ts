@@ -23,6 +23,10 @@ describe("parseExportArgs", () => {
       out: null,
       baseUrl: null,
       apiKey: null,
+      filters: [],
+      combined: false,
+      jobs: 4,
+      json: false,
     });
   });
 
@@ -81,5 +85,24 @@ describe("parseExportArgs", () => {
 
   it("reports a missing option value", () => {
     expect(usageMessage(["d", "--out"])).toMatch(/^option '-o, --out <value>' argument missing/);
+  });
+
+  it("reads a project export's --filter, --combined, --jobs and --json, refusing bad ones", () => {
+    const options = parseExportArgs([
+      "e/p",
+      "--filter",
+      "config.lr>0.1",
+      "--filter",
+      "state=finished",
+      "--combined",
+      "--jobs",
+      "8",
+      "--json",
+    ]);
+    expect(options).toMatchObject({ target: "e/p", combined: true, jobs: 8, json: true });
+    expect(options !== "help" && options.filters).toHaveLength(2);
+    expect(usageMessage(["e/p", "--filter", "config.lr>>"])).toMatch(/^--filter: /);
+    expect(usageMessage(["e/p", "--jobs", "0"])).toMatch(/--jobs must be a whole number from 1 to 64/);
+    expect(usageMessage(["e/p", "--jobs", "two"])).toMatch(/--jobs must be a whole number/);
   });
 });

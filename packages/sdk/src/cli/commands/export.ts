@@ -14,8 +14,9 @@ import { ProgressLine } from "../output/progress-line.js";
 import type { Command } from "./command.js";
 import { EXPORT_HELP } from "./export/export-help.js";
 import { parseExportArgs, type ExportOptions } from "./export/export-options.js";
-import { classifyTarget } from "./export/export-target.js";
+import { classifyTarget, type ExportTarget } from "./export/export-target.js";
 import { writeLocalExport } from "./export/local-export.js";
+import { exportProject } from "./export/project-export.js";
 import { copyServerRendering } from "./export/copy-rendering.js";
 import { downloadParquet, writeServerExport } from "./export/server-export.js";
 import type { ProgressFactory } from "./export/write-history.js";
@@ -34,8 +35,11 @@ async function runExport(argv: string[], io: CliIo): Promise<number> {
     io.stdout.write(EXPORT_HELP);
     return ExitCode.ok;
   }
+  const target = classifyTarget(options.target);
+  if (target.kind === "project") return exportProject(target.projectPath, options, io);
+  checkRunOptions(options);
   // Resolve before creating --out, so a wrong target leaves no file behind.
-  const source = await openSource(options);
+  const source = await openSource(target, options);
   if (options.format === "parquet" && options.out === null && io.stdoutIsTty)
     throw new UsageError("Parquet is binary: pass --out FILE or redirect stdout to a file");
   const file = options.out === null ? null : new AtomicFile(options.out);
@@ -61,8 +65,22 @@ async function runExport(argv: string[], io: CliIo): Promise<number> {
   return ExitCode.ok;
 }
 
-async function openSource(options: ExportOptions): Promise<Source> {
-  const target = classifyTarget(options.target);
+/** --filter, --combined and --jobs choose among a project's runs; one run has nothing to choose. */
+function checkRunOptions(options: ExportOptions): void {
+  const given = [
+    options.filters.length > 0 ? "--filter" : null,
+    options.combined ? "--combined" : null,
+    options.jobs !== 4 ? "--jobs" : null,
+    options.json ? "--json" : null,
+  ].filter((name) => name !== null);
+  if (given.length > 0)
+    throw new UsageError(`${given.join(", ")} applies to a project target (entity/project), not to one run`);
+}
+
+async function openSource(
+  target: Exclude<ExportTarget, { kind: "project" }>,
+  options: ExportOptions,
+): Promise<Source> {
   if (target.kind === "local") {
     if (options.format === "parquet")
       throw new UsageError(

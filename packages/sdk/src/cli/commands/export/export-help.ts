@@ -1,5 +1,6 @@
 /** `stepwise export --help`: usage, options with their defaults, and examples. */
 export const EXPORT_HELP = `Usage: stepwise export <target> [options]
+       stepwise export <entity/project> --out DIR [--filter EXPR]... [--combined]
 
 Export a run's history, summary, config or metadata, from its local run directory (no
 server needed) or from a Stepwise server. Data goes to stdout (or --out); messages go to
@@ -12,6 +13,8 @@ Arguments:
                          such local path exists), as in
                            stepwise export me/mnist/abc123 --what summary
                            stepwise export me/mnist/abc123 --format parquet -o h.parquet
+                         or entity/project: every run of it (or those passing
+                         --filter), one <runId>.<format> file per run in --out DIR
 
 Options:
   --what <what>          history | summary | config | run            (default: history)
@@ -41,11 +44,24 @@ Options:
   --api-key <key>        the API key for that server
                          (default: STEPWISE_API_KEY, then the key saved by
                          'stepwise login')
+  --filter <expr>        project targets: keep the runs that pass (repeatable, ANDed;
+                         as 'stepwise runs --filter': config.lr>0.01, state=finished,
+                         tags~best, summary.val/acc>=0.9)
+  --combined             project targets: one file <project>.<format> for all runs,
+                         with the run id in a first _run column (jsonl, csv)
+  --jobs <n>             project targets: runs exported at once        (default: 4)
+  --json                 project targets: print a JSON summary (runs, files, rows,
+                         bytes, skipped) on stdout
+                         A project export is resumable: run it again after an
+                         interruption and the runs whose file is complete (and whose
+                         history has not changed) are kept, the rest written anew;
+                         a file appears complete or not at all.
   -h, --help             show this help
 
 Examples:
   stepwise export stepwise/latest-run > history.jsonl
   stepwise export stepwise/latest-run --format csv --keys loss,train.acc --out metrics.csv
+  stepwise export me/mnist --format parquet --filter state=finished --out mnist/
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage error, 3 corrupt run log,
             4 target (or the --out folder) not found, 6 not authorised,

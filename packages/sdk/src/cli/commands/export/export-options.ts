@@ -3,6 +3,8 @@
  * before any file is read, so a typo never produces half an export.
  */
 import { parseArgs } from "node:util";
+import { StepwiseError } from "@stepwise/protocol";
+import { parseFilterExpression, type RunFilterInput } from "../../../index.js";
 import { KeySelection } from "../../format/key-selection.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
 
@@ -26,6 +28,14 @@ export interface ExportOptions {
   baseUrl: string | null;
   /** For server targets; null: STEPWISE_API_KEY, then the credentials file. */
   apiKey: string | null;
+  /** Project targets: run filters (ANDed), as `stepwise runs --filter` takes them. */
+  filters: RunFilterInput[];
+  /** Project targets: one file for all runs, with a `_run` column. */
+  combined: boolean;
+  /** Project targets: runs exported at once. */
+  jobs: number;
+  /** Project targets: a JSON summary on stdout. */
+  json: boolean;
 }
 
 const ARG_OPTIONS = {
@@ -35,6 +45,10 @@ const ARG_OPTIONS = {
   out: { type: "string", short: "o" },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
+  filter: { type: "string", multiple: true },
+  combined: { type: "boolean", default: false },
+  jobs: { type: "string", default: "4" },
+  json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const;
 
@@ -54,7 +68,27 @@ export function parseExportArgs(argv: string[]): ExportOptions | "help" {
     out: values.out ?? null,
     baseUrl: values["base-url"] ?? null,
     apiKey: values["api-key"] ?? null,
+    filters: (values.filter ?? []).map(checkFilter),
+    combined: values.combined,
+    jobs: checkJobs(values.jobs),
+    json: values.json,
   };
+}
+
+function checkFilter(text: string): RunFilterInput {
+  try {
+    return parseFilterExpression(text);
+  } catch (error) {
+    if (error instanceof StepwiseError) throw commandUsageError("export", `--filter: ${error.message}`);
+    throw error;
+  }
+}
+
+function checkJobs(value: string): number {
+  const jobs = Number(value);
+  if (!/^\d+$/.test(value) || jobs < 1 || jobs > 64)
+    throw commandUsageError("export", `--jobs must be a whole number from 1 to 64 (got '${value}')`);
+  return jobs;
 }
 
 function parseOrExplain(argv: string[]): ReturnType<typeof parseExport> {
