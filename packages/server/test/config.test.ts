@@ -56,6 +56,15 @@ describe("loadConfig", () => {
     expect(loadConfig({ maxConnectionsPerClient: "16" }, env).maxConnectionsPerClient).toBe(16);
   });
 
+  test("file limit and garbage collection interval from the environment and flags", () => {
+    const env = { STEPWISE_MAX_FILE_BYTES: "1048576", STEPWISE_GC_INTERVAL_S: "0" };
+    expect(loadConfig({}, env)).toMatchObject({ maxFileBytes: 1_048_576, gcIntervalS: 0 });
+    expect(loadConfig({ maxFileBytes: "10", gcIntervalS: "60" }, env)).toMatchObject({
+      maxFileBytes: 10,
+      gcIntervalS: 60,
+    });
+  });
+
   test("webRoot: none by default, a flag or STEPWISE_WEB_ROOT made absolute", () => {
     expect(loadConfig({}, {}).webRoot).toBeNull();
     expect(loadConfig({ webRoot: "web/dist" }, {}).webRoot).toBe(resolve("web/dist"));
@@ -75,6 +84,9 @@ describe("loadConfig", () => {
     [{ idleTimeoutS: "soon" }, {}, "--idle-timeout must be a number of seconds"],
     [{}, { STEPWISE_MAX_CONNECTIONS_PER_CLIENT: "1.5" }, "must be a whole number of connections"],
     [{ headersTimeoutS: 60, requestTimeoutS: 30 }, {}, "must be at least the headers timeout"],
+    [{ maxFileBytes: "0" }, {}, "--max-file-bytes must be a byte count of at least 1"],
+    [{}, { STEPWISE_MAX_FILE_BYTES: "1e3.5" }, "STEPWISE_MAX_FILE_BYTES must be"],
+    [{ gcIntervalS: "-1" }, {}, "--gc-interval must be a number of seconds (0 = never)"],
   ])("refuses %j %j naming the option", (flags, env, message) => {
     expect(() => loadConfig(flags, env)).toThrow(UsageError);
     expect(() => loadConfig(flags, env)).toThrow(message);
