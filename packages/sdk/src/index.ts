@@ -38,6 +38,7 @@ export {
 export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
 export { ApiRun, type RunUploadOptions } from "./api/api-run.js";
 export type { RestoreOptions } from "./run/run-restore.js";
+export type { SaveOptions } from "./run/run-save.js";
 export { FileChangedError, isRetryableFileError } from "./files/file-client.js";
 export type { HistoryOptions } from "./api/run-history.js";
 export type { ApiRunSummary } from "./api/api-run-summary.js";
