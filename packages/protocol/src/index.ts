@@ -12,3 +12,4 @@ export * from "./series-f64.js";
 export * from "./limits.js";
 export * from "./quarantine-note.js";
 export * from "./files.js";
+export * from "./media.js";
