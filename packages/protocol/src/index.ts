@@ -13,3 +13,5 @@ export * from "./limits.js";
 export * from "./quarantine-note.js";
 export * from "./files.js";
 export * from "./media.js";
+export * from "./structured.js";
+export * from "./table-filter.js";
