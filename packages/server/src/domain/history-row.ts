@@ -10,6 +10,13 @@ import { stringifyExtended, appendDottedSegment } from "@stepwise/protocol";
 export type PointSink = (key: string, value: number) => void;
 
 /**
+ * Receives every leaf that is not a number (strings, booleans, arrays, and objects with a
+ * `_type`: media, histograms, tables), named by the same dotted path as a series; nulls are
+ * skipped. The rich values hook (store/sqlite/rich-value-hook.ts) indexes them.
+ */
+export type RichValueSink = (key: string, value: unknown) => void;
+
+/**
  * The row's step: `_step` when it is a non-negative safe integer, else one past the previous
  * row's step (0 for the first), so a row without a usable `_step` still sorts after its elder.
  */
@@ -25,13 +32,24 @@ export function rowStep(row: Record<string, unknown>, previousStep: number | nul
  * row encoded. Plain `JSON.stringify` is used unless the row holds a value it would change
  * (non-finite numbers, bigints), which then takes the extended encoder: about 3× faster.
  */
-export function splitHistoryRow(row: Record<string, unknown>, sink: PointSink, text?: string): string {
-  const needsExtended = visit(row, "", sink, true);
+export function splitHistoryRow(
+  row: Record<string, unknown>,
+  sink: PointSink,
+  text?: string,
+  rich?: RichValueSink,
+): string {
+  const needsExtended = visit(row, "", sink, true, rich);
   if (text !== undefined) return text;
   return needsExtended ? stringifyExtended(row) : JSON.stringify(row);
 }
 
-function visit(obj: Record<string, unknown>, prefix: string, sink: PointSink, top: boolean): boolean {
+function visit(
+  obj: Record<string, unknown>,
+  prefix: string,
+  sink: PointSink,
+  top: boolean,
+  rich: RichValueSink | undefined,
+): boolean {
   let needsExtended = false;
   for (const key in obj) {
     const value = obj[key];
@@ -41,11 +59,16 @@ function visit(obj: Record<string, unknown>, prefix: string, sink: PointSink, to
     } else if (typeof value === "object" && value !== null) {
       if (Array.isArray(value) || "_type" in value) {
         if (hasExtendedValue(value)) needsExtended = true;
-      } else if (visit(value as Record<string, unknown>, appendDottedSegment(prefix, key), sink, false)) {
+        rich?.(appendDottedSegment(prefix, key), value);
+      } else if (
+        visit(value as Record<string, unknown>, appendDottedSegment(prefix, key), sink, false, rich)
+      ) {
         needsExtended = true;
       }
     } else if (typeof value === "bigint") {
       needsExtended = true;
+    } else if (rich !== undefined && (typeof value === "string" || typeof value === "boolean")) {
+      rich(appendDottedSegment(prefix, key), value);
     }
   }
   return needsExtended;

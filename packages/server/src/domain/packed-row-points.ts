@@ -11,7 +11,7 @@ import {
   TAG_NUMBER,
   type PackedRows,
 } from "@stepwise/protocol";
-import { splitHistoryRow, type PointSink } from "./history-row.js";
+import { splitHistoryRow, type PointSink, type RichValueSink } from "./history-row.js";
 
 export class PackedRowPoints {
   /** Series name by key id (the key with its dots escaped). */
@@ -31,7 +31,13 @@ export class PackedRowPoints {
    * runs in between, so the caller can set the x of the points. Two passes over the row's
    * bytes: `_step` is usually logged last, and re-reading ids is cheaper than holding points.
    */
-  split(r: number, previousStep: number | null, onStep: (step: number) => void, sink: PointSink): number {
+  split(
+    r: number,
+    previousStep: number | null,
+    onStep: (step: number) => void,
+    sink: PointSink,
+    rich?: RichValueSink,
+  ): number {
     const { view, bytes } = this.rows;
     const start = this.rows.rowStarts[r] as number;
     const count = view.getUint32(start, true);
@@ -51,7 +57,7 @@ export class PackedRowPoints {
       if (id === this.stepKeyId) return;
       if (value !== null) sink(this.seriesNames.get(id) as string, value);
       else if (json !== null)
-        splitHistoryRow({ [this.rows.keys.get(id) as string]: parseExtended(json) }, sink);
+        splitHistoryRow({ [this.rows.keys.get(id) as string]: parseExtended(json) }, sink, undefined, rich);
     });
     return step;
   }

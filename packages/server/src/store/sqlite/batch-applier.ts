@@ -32,6 +32,7 @@ import { toBlob } from "./float-blob.js";
 import { HistoryBlock } from "./history-block.js";
 import { packedBlock } from "./packed-block.js";
 import { PointBuffer } from "./point-buffer.js";
+import { RichValueCollector, type RichValueExtension } from "./rich-value-hook.js";
 import type { RunTable } from "./run-table.js";
 import type { SeriesWriter } from "./series-writer.js";
 
@@ -49,6 +50,8 @@ export class BatchApplier {
     db: Database.Database,
     private readonly runs: RunTable,
     private readonly series: SeriesWriter,
+    /** Rich values hook (rich-value-hook.ts): non-numeric values of the batch's new rows. */
+    private readonly richValues: readonly RichValueExtension[] = [],
   ) {
     this.insertHistory = db.prepare(
       `INSERT INTO history_blocks (run_pk, first_index, row_count, min_step, max_step, steps, body, packed, crc)
@@ -202,6 +205,7 @@ export class BatchApplier {
     const { rows, texts } = history;
     const points = new PointBuffer();
     const sink = points.sink;
+    const rich = new RichValueCollector();
     let previous = run.lastStep;
     let lastStep = run.lastStep;
     const block = new HistoryBlock();
@@ -210,9 +214,10 @@ export class BatchApplier {
       const row = rows[i] as Record<string, unknown>;
       const step = rowStep(row, previous);
       points.setStep(step);
+      rich.at(step, at);
       previous = step;
       if (lastStep === null || step > lastStep) lastStep = step;
-      if (block.add(step, splitHistoryRow(row, sink, texts?.[i]))) {
+      if (block.add(step, splitHistoryRow(row, sink, texts?.[i], rich.sink))) {
         this.writeBlock(pk, blockStart, block);
         blockStart = at + 1;
       }
@@ -220,6 +225,7 @@ export class BatchApplier {
     if (block.rows > 0) this.writeBlock(pk, blockStart, block);
     run.lastStep = lastStep;
     points.flush((key, xs, ys) => this.series.append(pk, key, xs, ys));
+    rich.flush(pk, this.richValues);
   }
 
   /** As applyHistory, for packed rows: read in place, stored packed (a block = key table + its rows). */
@@ -232,6 +238,11 @@ export class BatchApplier {
     const points = new PointBuffer();
     const splitter = new PackedRowPoints(packed);
     const sink = points.sink;
+    const rich = new RichValueCollector();
+    const onStep = (step: number): void => {
+      points.setStep(step);
+      rich.setStep(step);
+    };
     let previous = run.lastStep;
     let lastStep = run.lastStep;
     const block = new HistoryBlock();
@@ -239,7 +250,8 @@ export class BatchApplier {
     let blockFirstRow = plan.skip;
     let blockBytes = 0;
     for (let i = plan.skip, at = plan.from; i < count; i++, at++) {
-      previous = splitter.split(i, previous, points.setStep, sink);
+      rich.setRow(at);
+      previous = splitter.split(i, previous, onStep, sink, rich.sink);
       if (lastStep === null || previous > lastStep) lastStep = previous;
       block.steps[block.rows++] = previous;
       blockBytes += (packed.rowEnds[i] as number) - (packed.rowStarts[i] as number);
@@ -252,6 +264,7 @@ export class BatchApplier {
     }
     run.lastStep = lastStep;
     points.flush((key, xs, ys) => this.series.append(pk, key, xs, ys));
+    rich.flush(pk, this.richValues);
   }
 }
 
