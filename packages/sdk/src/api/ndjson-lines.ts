@@ -1,8 +1,10 @@
 /**
- * Splits a streamed response body into lines as the bytes arrive, so that `scanHistory()` over
- * a million-row run holds one network chunk at a time, never the whole body.
+ * Splits a streamed NDJSON body as the bytes arrive, so that `scanHistory()` over a million-row
+ * run holds one network chunk at a time, never the whole body: each chunk's whole lines as one
+ * text without its last line break (lines joined by "\n"); what follows the last line break
+ * waits for the next chunk. A caller that stops early (break out of for-await) cancels the body.
  */
-export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+export async function* ndjsonTexts(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   const reader = body.getReader();
   let pending = "";
@@ -10,21 +12,18 @@ export async function* ndjsonLines(body: ReadableStream<Uint8Array>): AsyncGener
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      pending += decoder.decode(value, { stream: true });
-      let newline = pending.indexOf("\n");
-      let start = 0;
-      while (newline !== -1) {
-        const line = pending.slice(start, newline);
-        if (line.trim() !== "") yield line;
-        start = newline + 1;
-        newline = pending.indexOf("\n", start);
+      const text = pending + decoder.decode(value, { stream: true });
+      const end = text.lastIndexOf("\n");
+      if (end === -1) {
+        pending = text;
+        continue;
       }
-      pending = pending.slice(start);
+      pending = text.slice(end + 1);
+      if (end > 0) yield text.slice(0, end);
     }
     pending += decoder.decode();
     if (pending.trim() !== "") yield pending;
   } finally {
-    // A caller that stops early (break out of for-await) must not leave the connection open.
     await reader.cancel().catch(() => undefined);
     reader.releaseLock();
   }

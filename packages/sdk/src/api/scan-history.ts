@@ -6,7 +6,7 @@
  */
 import { apiPaths, parseExtended, CorruptDataError, StepwiseError, type RunRef } from "@stepwise/protocol";
 import type { ApiHttp } from "./api-http.js";
-import { ndjsonLines } from "./ndjson-lines.js";
+import { ndjsonTexts } from "./ndjson-lines.js";
 
 export interface ScanHistoryOptions {
   /**
@@ -45,17 +45,44 @@ export async function* scanHistory(
     const response = await http.send("GET", apiPaths.history(run), { query });
     if (response.body === null) return;
     try {
-      for await (const line of ndjsonLines(response.body)) {
-        const row = parseRow(line);
-        const step = row["_step"];
-        if (typeof step === "number") minStep = step + 1;
-        yield row;
+      for await (const rows of ndjsonRows(response.body)) {
+        for (const row of rows) {
+          const step = row["_step"];
+          if (typeof step === "number") minStep = step + 1;
+          yield row;
+        }
       }
       return;
     } catch (error) {
       if (error instanceof StepwiseError || resumes++ >= RESUMES) throw error;
     }
   }
+}
+
+/**
+ * The rows of each network chunk's whole lines, parsed with one JSON.parse of the lines as an
+ * array (one call per chunk instead of per row: 1M 10-metric rows in ~0.6 s instead of ~1 s).
+ * A chunk whose lines are not plain JSON (NaN or ±Infinity, or damage) is parsed line by line.
+ */
+async function* ndjsonRows(body: ReadableStream<Uint8Array>): AsyncGenerator<Array<Record<string, unknown>>> {
+  for await (const text of ndjsonTexts(body)) {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(`[${text.replaceAll("\n", ",")}]`);
+    } catch {
+      rows = null;
+    }
+    if (Array.isArray(rows) && rows.every(isRowObject)) yield rows as Array<Record<string, unknown>>;
+    else
+      yield text
+        .split("\n")
+        .filter((line) => line.trim() !== "")
+        .map(parseRow);
+  }
+}
+
+function isRowObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function parseRow(line: string): Record<string, unknown> {

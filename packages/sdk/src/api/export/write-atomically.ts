@@ -9,6 +9,8 @@ import { open, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { partialName } from "./file-names.js";
 
+const FLUSH_BYTES = 32 * 1024 * 1024;
+
 export interface WrittenFile {
   bytes: number;
   /** Newline bytes written (JSON lines: rows; CSV: records plus the header, when no value holds one). */
@@ -25,16 +27,30 @@ export async function writeAtomically(
   const handle = await open(temp, "w");
   let bytes = 0;
   let newlines = 0;
+  let unflushed = 0;
+  let flushing: Promise<void> | null = null;
   try {
     for await (const chunk of chunks) {
       await handle.write(chunk);
       bytes += chunk.byteLength;
+      unflushed += chunk.byteLength;
+      // A big file is flushed as it grows, so that the fsync before the rename has little left.
+      if (unflushed >= FLUSH_BYTES && flushing === null) {
+        unflushed = 0;
+        // Its failure shows again in the sync() below, which is awaited.
+        flushing = handle
+          .datasync()
+          .catch(() => undefined)
+          .finally(() => (flushing = null));
+      }
       newlines += countNewlines(chunk);
       onChunk?.(chunk.byteLength);
     }
+    await flushing;
     await handle.sync();
     await handle.close();
   } catch (error) {
+    await flushing;
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
     throw error;
