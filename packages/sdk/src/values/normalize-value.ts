@@ -9,6 +9,14 @@
  */
 import { InvalidDataError, keyProblem, MAX_VALUE_DEPTH } from "@stepwise/protocol";
 import { isPlainObject } from "./deep-merge.js";
+import {
+  describeKey,
+  isLoggable,
+  isLoggableList,
+  loggedValueOf,
+  type Loggable,
+} from "../media/logged-value.js";
+import { PendingMedia } from "../media/pending-media.js";
 
 export interface NormalizeOptions {
   /** What the error message calls the caller ("log()", "summary", "config"). */
@@ -64,6 +72,9 @@ function normalizeObject(
   options: NormalizeOptions,
   ancestors: object[],
 ): unknown {
+  if (isLoggable(object)) return loggedOf(object, path, options, ancestors);
+  if (Array.isArray(object) && object.length > 0 && isLoggableList(object))
+    return loggedOf(object, path, options, ancestors);
   if (Array.isArray(object))
     return object.map((item, i) => itemOf(item, [...path, String(i)], options, ancestors));
   if (object instanceof Date) {
@@ -106,6 +117,22 @@ function normalizeObject(
     path,
     `is an instance of ${kind}, which has no JSON form (give it a toJSON() method or log a plain object)`,
   );
+}
+
+/**
+ * A data type (media/logged-value.ts): its JSON at once when it has no files, else a
+ * PendingMedia that the run log writer completes once its files are written.
+ */
+function loggedOf(
+  value: Loggable | Loggable[],
+  path: readonly string[],
+  options: NormalizeOptions,
+  ancestors: object[],
+): unknown {
+  const logged = loggedValueOf(value, { context: options.context, path, key: describeKey(path) });
+  if (logged.files.length === 0 && logged.config === undefined)
+    return normalizeValue(logged.json, path, options, ancestors);
+  return new PendingMedia(logged, path);
 }
 
 function itemOf(item: unknown, path: string[], options: NormalizeOptions, ancestors: object[]): unknown {
