@@ -20,8 +20,8 @@ export interface BytesFileSource {
 }
 export type FileSource = LocalFileSource | BytesFileSource;
 
-/** 64 KiB reads: large enough for disk throughput, small enough to keep memory flat. */
-const READ_BYTES = 64 * 1024;
+/** Parts are read 1 MiB at a time (16× fewer reads and socket writes than 64 KiB; memory stays flat). */
+const READ_BYTES = 1024 * 1024;
 /** Hashing reads 1 MiB at a time into one reused buffer. */
 const HASH_READ_BYTES = 1024 * 1024;
 
