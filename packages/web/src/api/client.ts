@@ -45,7 +45,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(
+export async function request<T>(
   schema: z.ZodType<T>,
   path: string,
   init: RequestInit = {},
@@ -56,7 +56,7 @@ async function request<T>(
 }
 
 /** Sends a request with the saved key; a failure becomes an ApiError with the server's message. */
-async function send(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
+export async function send(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   const headers = new Headers(init.headers);
   const key = localStorage.getItem(API_KEY_STORAGE_KEY);
   if (key !== null && key !== "") headers.set("authorization", `Bearer ${key}`);

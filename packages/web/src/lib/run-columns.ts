@@ -6,6 +6,7 @@
 import type { RunDto } from "@stepwise/protocol";
 import { readDottedValue, splitValueColumn } from "./dotted-value.js";
 import { formatCellValue } from "./cell-format.js";
+import { histogramOf } from "./histogram-value.js";
 import { formatDateTime, formatDuration, formatRelativeTime, runDuration } from "./time-format.js";
 
 export interface RunColumn {
@@ -62,6 +63,8 @@ function addedWidth(label: string): number {
 export interface Cell {
   text: string;
   title: string;
+  /** A histogram value (summary): the table draws it as small bars. */
+  histogram?: { bins: number[]; counts: number[] };
 }
 
 /**
@@ -94,7 +97,8 @@ function cellReader(column: RunColumn, now: number): (run: RunDto) => Cell {
     return (run) => {
       const raw = readDottedValue(run[value.source], value.path);
       const text = formatCellValue(raw);
-      return { text, title: raw === undefined ? "" : fullText(raw) };
+      const histogram = histogramOf(raw);
+      return { text, title: raw === undefined ? "" : fullText(raw), ...(histogram === null ? {} : { histogram }) };
     };
   }
   switch (column.id) {

@@ -10,6 +10,8 @@
 import { useDeferredValue, useMemo, useRef, useState } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { KeyLabel } from "./KeyLabel.js";
+import { HistogramBars } from "../histogram/HistogramBars.js";
+import { histogramOf } from "../../lib/histogram-value.js";
 import {
   filterRows,
   flattenValues,
@@ -110,6 +112,7 @@ interface ValueRowProps {
 
 function ValueRow({ row, index, measure, onExpand }: ValueRowProps) {
   const cell = formatCell(row.value);
+  const histogram = histogramOf(row.value);
   return (
     <tr className="kv-row" data-testid="kv-row" data-key={row.key} data-index={index} ref={measure}>
       <th scope="row" title={row.key}>
@@ -127,7 +130,7 @@ function ValueRow({ row, index, measure, onExpand }: ValueRowProps) {
             ▸
           </button>
         )}
-        {cell.text}
+        {histogram === null ? cell.text : <HistogramBars {...histogram} width={160} height={36} />}
       </td>
     </tr>
   );

@@ -7,6 +7,7 @@ import { memo, type CSSProperties } from "react";
 import { Link } from "wouter";
 import type { RunDto } from "@stepwise/protocol";
 import type { Cell, RunColumn } from "../../lib/run-columns.js";
+import { HistogramBars } from "../histogram/HistogramBars.js";
 import { StateBadge } from "../StateBadge.js";
 
 export interface RunRowProps {
@@ -79,7 +80,11 @@ export const RunRow = memo(function RunRow({
         }
         return (
           <div key={column.id} className={`runs-cell${align}`} role="cell" title={cell?.title || undefined}>
-            {cell?.text}
+            {cell?.histogram === undefined ? (
+              cell?.text
+            ) : (
+              <HistogramBars {...cell.histogram} width={Math.max(40, column.width - 16)} height={18} />
+            )}
           </div>
         );
       })}

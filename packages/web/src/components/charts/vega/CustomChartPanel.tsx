@@ -1,0 +1,112 @@
+/**
+ * A custom chart card (`plot.*` presets and `plotTable`): the preset's spec with its slots
+ * filled by the server, drawn over the rows of the chart's table. A preset that overlays runs
+ * draws every run's rows in one chart (rows carry `_run`/`_runName`); any other draws one chart
+ * per run. A chart the server could not resolve (unknown preset, missing column) says why.
+ */
+import { useMemo } from "react";
+import type { CustomChart } from "@stepwise/protocol";
+import type { ChartRun } from "../chart-run.js";
+import { useChartRows, type ChartRowsRun } from "./useChartRows.js";
+import { VegaChart } from "./VegaChart.js";
+
+/** Charts drawn one per run at most (a non-overlay preset). */
+export const MAX_SEPARATE_CHARTS = 4;
+
+export interface CustomChartPanelProps {
+  chartKey: string;
+  /** The runs that logged this chart, each with its chart. */
+  charts: ReadonlyArray<{ run: ChartRun; chart: CustomChart }>;
+  overlay: boolean;
+  warning?: string | null;
+}
+
+export function CustomChartPanel({ chartKey, charts, overlay, warning }: CustomChartPanelProps) {
+  const first = charts[0];
+  const groups = overlay ? [charts] : charts.slice(0, MAX_SEPARATE_CHARTS).map((c) => [c]);
+  return (
+    <div className="chart-panel custom-chart-panel" data-testid="custom-chart" data-key={chartKey}>
+      <div className="chart-header">
+        <span className="chart-title" title={`${chartKey} · ${first?.chart.presetId ?? ""}`}>
+          {chartKey}
+        </span>
+        <span className="muted chart-preset">{first?.chart.presetId}</span>
+      </div>
+      {warning != null && (
+        <p className="kind-warning" data-testid="kind-warning">
+          {warning}
+        </p>
+      )}
+      {groups.map((group) => (
+        <ChartGroup
+          key={group.map((g) => g.run.run.id).join(",")}
+          chartKey={chartKey}
+          group={group}
+          label={!overlay && charts.length > 1}
+        />
+      ))}
+      {!overlay && charts.length > MAX_SEPARATE_CHARTS && (
+        <p className="chart-note">
+          Charts of the first {MAX_SEPARATE_CHARTS} of {charts.length} runs (this preset draws one run per
+          chart).
+        </p>
+      )}
+    </div>
+  );
+}
+
+function ChartGroup({
+  chartKey,
+  group,
+  label,
+}: {
+  chartKey: string;
+  group: ReadonlyArray<{ run: ChartRun; chart: CustomChart }>;
+  label: boolean;
+}) {
+  const lead = group[0];
+  const runs = useMemo<ChartRowsRun[]>(
+    () =>
+      group
+        .filter(({ chart }) => chart.spec !== null)
+        .map(({ run, chart }) => ({
+          ref: { entity: run.run.entity, project: run.run.project, runId: run.run.id },
+          name: run.run.name,
+          tableKey: chart.tableKey,
+        })),
+    [group.map((g) => `${g.run.run.id}\u0000${g.chart.tableKey}`).join("\u0001")],
+  );
+  const { rows, clipped, error } = useChartRows(runs);
+  if (lead === undefined) return null;
+  const heading = label ? (
+    <div className="heatmap-run" style={{ borderColor: lead.run.color }}>
+      {lead.run.run.name}
+    </div>
+  ) : null;
+  if (lead.chart.spec === null) {
+    return (
+      <>
+        {heading}
+        <p className="kind-warning" data-testid="chart-problem">
+          {lead.chart.problem ?? "This chart's preset could not be resolved."}
+        </p>
+      </>
+    );
+  }
+  const id = `${chartKey}|${group.map((g) => g.run.run.id).join(",")}`;
+  return (
+    <>
+      {heading}
+      {rows === null ? (
+        <div className="chart-placeholder" style={{ height: 220 }}>
+          {error !== null
+            ? `Could not load the table: ${error instanceof Error ? error.message : "unknown error"}`
+            : "Loading…"}
+        </div>
+      ) : (
+        <VegaChart id={id} spec={lead.chart.spec} rows={rows} />
+      )}
+      {clipped > 0 && <p className="chart-note">{clipped.toLocaleString("en")} more rows not drawn.</p>}
+    </>
+  );
+}

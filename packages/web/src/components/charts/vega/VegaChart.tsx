@@ -1,0 +1,81 @@
+/**
+ * A Vega-Lite spec drawn with vega-embed (loaded on first use, so pages without custom charts
+ * never fetch Vega's ~1 MB). The spec reads its rows from the named data source `table`; the
+ * rows are handed over as the top-level `datasets.table`, so specs written for W&B's
+ * `{ "name": "wandb" }`-style named data work unchanged once named `table`. Drawn as SVG; each
+ * chart's view is published on `window.__stepwiseVega[id]` so tests read the data it drew.
+ */
+import { useEffect, useRef, useState } from "react";
+
+export interface VegaChartProps {
+  id: string;
+  spec: Record<string, unknown>;
+  rows: readonly Record<string, unknown>[];
+  /** Width the chart fills ("container" needs a sized parent). */
+  height?: number;
+}
+
+interface PublishedView {
+  data: (name: string) => unknown[];
+  /** The rows handed to the spec. */
+  rows: readonly Record<string, unknown>[];
+}
+
+declare global {
+  interface Window {
+    __stepwiseVega?: Record<string, PublishedView>;
+  }
+}
+
+export function VegaChart({ id, spec, rows, height = 220 }: VegaChartProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    const element = host.current;
+    if (element === null) return;
+    let finalize: (() => void) | null = null;
+    let cancelled = false;
+    setError(null);
+    const full = {
+      width: "container",
+      height,
+      autosize: { type: "fit", contains: "padding" },
+      ...spec,
+      datasets: { ...(spec.datasets as Record<string, unknown> | undefined), table: rows },
+    };
+    import("vega-embed")
+      .then(async ({ default: embed }) => {
+        if (cancelled) return;
+        const result = await embed(element, full as never, { actions: false, renderer: "svg" });
+        if (cancelled) {
+          result.finalize();
+          return;
+        }
+        finalize = () => result.finalize();
+        (window.__stepwiseVega ??= {})[id] = {
+          data: (name) => result.view.data(name) as unknown[],
+          rows,
+        };
+        element.dataset.rendered = "true";
+      })
+      .catch((cause: unknown) => {
+        if (!cancelled) setError(cause instanceof Error ? cause.message : String(cause));
+      });
+    return () => {
+      cancelled = true;
+      finalize?.();
+      delete element.dataset.rendered;
+      if (window.__stepwiseVega !== undefined) delete window.__stepwiseVega[id];
+    };
+  }, [id, spec, rows, height]);
+  return (
+    <div className="vega-chart" data-testid="vega-chart" data-chart-id={id}>
+      <div ref={host} className="vega-chart-host" />
+      {error !== null && (
+        <p className="kind-warning" data-testid="vega-error">
+          The spec does not draw: {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,47 @@
+/**
+ * What every heatmap draws, published on `window.__stepwiseHeatmaps[id]` after each draw (with
+ * when it was drawn) so that browser tests and the benchmark can check the drawn bins and time
+ * the draw without guessing from pixels, as chart-registry does for line charts.
+ */
+import type { HistogramFrame } from "../../lib/heatmap-raster.js";
+
+export interface RegisteredHeatmap {
+  frames: number;
+  bins: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  /** performance.now() of the draw. */
+  drawnAt: number;
+  /** The frame logged at `step`, as drawn. */
+  at: (step: number) => { bins: number[]; counts: number[] } | null;
+}
+
+declare global {
+  interface Window {
+    __stepwiseHeatmaps?: Record<string, RegisteredHeatmap>;
+  }
+}
+
+export function registerHeatmap(
+  id: string,
+  frames: readonly HistogramFrame[],
+  xRange: [number, number],
+  yRange: [number, number],
+): void {
+  const heatmaps = (window.__stepwiseHeatmaps ??= {});
+  heatmaps[id] = {
+    frames: frames.length,
+    bins: frames.reduce((most, f) => Math.max(most, f.counts.length), 0),
+    xRange,
+    yRange,
+    drawnAt: performance.now(),
+    at: (step) => {
+      const frame = frames.find((f) => f.step === step);
+      return frame === undefined ? null : { bins: [...frame.bins], counts: [...frame.counts] };
+    },
+  };
+}
+
+export function unregisterHeatmap(id: string): void {
+  if (window.__stepwiseHeatmaps !== undefined) delete window.__stepwiseHeatmaps[id];
+}
