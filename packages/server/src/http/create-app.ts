@@ -19,6 +19,7 @@ import { fileUploadRoutes } from "./routes/file-upload-routes.js";
 import { signedBlobRoutes } from "./routes/signed-blob-routes.js";
 import { historyRoute } from "./routes/history-route.js";
 import { ingestRoute } from "./routes/ingest-route.js";
+import { mediaRoutes } from "./routes/media-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { seriesRoute } from "./routes/series-route.js";
 import { webAssets } from "./web-assets.js";
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     historyRoute(deps),
     fileRoutes(deps),
     fileUploadRoutes(deps),
+    mediaRoutes(deps),
   ])
     api.route("/", routes);
   app.route(API_PREFIX, api);

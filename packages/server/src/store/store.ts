@@ -12,6 +12,8 @@
  *   column-wise in chunks with pre-aggregated rollups so that `querySeries` over N buckets costs
  *   about O(N) whatever the series length.
  */
+import type { MediaStore } from "./media-store.js";
+import type { StructuredStore } from "./structured-store.js";
 import type {
   HistoryRow,
   IngestBatch,
@@ -227,9 +229,12 @@ export interface StoredApiKey {
 export type RevokeApiKeyResult =
   { kind: "revoked"; key: StoredApiKey } | { kind: "unknown" } | { kind: "last-admin"; key: StoredApiKey };
 
-export interface Store {
+/** The media index and key kinds (media-store.ts) are part of every store. */
+export interface Store extends MediaStore {
   /** This store's id: generated once with the store and kept with its data (clients key their sync state by it). */
   readonly instanceId: string;
+  /** Histograms, table versions and chart presets (structured-store.ts). */
+  readonly structured: StructuredStore;
   listEntities(): Promise<EntitySummary[]>;
   listProjects(entity: string): Promise<ProjectSummary[]>;
 

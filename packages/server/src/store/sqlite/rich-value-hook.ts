@@ -23,6 +23,8 @@ export interface RichValue {
 export interface RichValueExtension {
   /** Called once per batch that stored at least one rich value, in row order. */
   apply(runPk: number, values: readonly RichValue[]): void;
+  /** Removes what it derived for the run, so a rebuild (rich-value-rebuild.ts) starts from nothing; an extension whose writes are idempotent may leave it out. */
+  clearRun?(runPk: number): void;
 }
 
 /** Collects a batch's rich values; `at` sets the row the next values belong to. */

@@ -25,6 +25,11 @@
  *   blobs by sha256 (garbage collection asks whether any record still does); resumable uploads
  *   in progress, one per (run, path, size, sha256), with their expiry (upload-records.ts);
  *   `run_file_counts`, each run's number of files (the files-per-run limit).
+ * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
+ *   media item of a history value, by run, key and step) and the kinds of value each key of a
+ *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
+ *   rich values hook; runs stored before version 8 are listed in `rich_value_rebuilds` and
+ *   indexed from their stored rows at open (rich-value-rebuild.ts).
  *
  * Portability: plain SQL types and `INSERT … ON CONFLICT … DO UPDATE`, which PostgreSQL shares;
  * `WITHOUT ROWID` is SQLite-only (drop it there), BLOB becomes bytea, REAL double precision.
@@ -33,6 +38,7 @@ import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import { CorruptDataError } from "@stepwise/protocol";
 import { registerChecksumFunctions } from "./checksum.js";
+import { STRUCTURED_SCHEMA } from "./structured-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
 export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
@@ -226,6 +232,52 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
       )`,
       `INSERT OR IGNORE INTO run_file_counts (entity, project, run_id, files)
        SELECT entity, project, run_id, COUNT(*) FROM run_files GROUP BY entity, project, run_id`,
+    ],
+  },
+  {
+    // The media index and key kinds (version 8): derived from history rows, so no checksum (a
+    // damaged history block is reported by its own; the index can be rebuilt from the rows).
+    version: 8,
+    statements: [
+      `CREATE TABLE IF NOT EXISTS media_items (
+        run_pk INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        step INTEGER NOT NULL,
+        row_index INTEGER NOT NULL,
+        item_index INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        value_type TEXT NOT NULL,
+        path TEXT NOT NULL,
+        sha256 TEXT,
+        size INTEGER,
+        format TEXT,
+        width INTEGER,
+        height INTEGER,
+        caption TEXT,
+        detail TEXT,
+        PRIMARY KEY (run_pk, key, step, row_index, item_index)
+      ) WITHOUT ROWID`,
+      `CREATE TABLE IF NOT EXISTS key_kinds (
+        run_pk INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        first_step INTEGER NOT NULL,
+        last_step INTEGER NOT NULL,
+        PRIMARY KEY (run_pk, key, kind)
+      ) WITHOUT ROWID`,
+      // Runs whose rows were stored before the hook existed: indexed at open, one by one.
+      "CREATE TABLE IF NOT EXISTS rich_value_rebuilds (run_pk INTEGER PRIMARY KEY)",
+      "INSERT OR IGNORE INTO rich_value_rebuilds (run_pk) SELECT pk FROM runs WHERE history_count > 0",
+    ],
+  },
+  {
+    // Histograms, table versions and chart presets (version 9; structured-schema.ts), derived
+    // from the rows of runs already stored by the same rebuild as the media index.
+    version: 9,
+    statements: [
+      ...STRUCTURED_SCHEMA,
+      "INSERT OR IGNORE INTO rich_value_rebuilds (run_pk) SELECT pk FROM runs WHERE history_count > 0",
     ],
   },
 ];

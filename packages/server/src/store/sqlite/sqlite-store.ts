@@ -29,6 +29,13 @@ import type {
   StoredUpload,
   StoreBatch,
 } from "../store.js";
+import type {
+  ProjectRef,
+  StoredKeyKind,
+  StoredMediaRun,
+  StoredMediaSteps,
+  StoreMediaQuery,
+} from "../media-store.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
 import { BatchApplier } from "./batch-applier.js";
@@ -37,6 +44,10 @@ import { UploadRecords } from "./upload-records.js";
 import { HistoryCompaction } from "./history-compaction.js";
 import { HistoryBytesReader } from "./history-bytes-reader.js";
 import { HistoryReader } from "./history-reader.js";
+import { KeyKindRecords } from "./key-kind-records.js";
+import { MediaRecords } from "./media-records.js";
+import { rebuildRichValues } from "./rich-value-rebuild.js";
+import { SqliteStructuredStore } from "./sqlite-structured-store.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
 import { querySeries } from "./series-query.js";
@@ -49,6 +60,7 @@ import { asStoreError } from "./sqlite-storage-errors.js";
 
 export class SqliteStore implements Store {
   readonly instanceId: string;
+  readonly structured: SqliteStructuredStore;
   private readonly runs: RunTable;
   private readonly runList: RunList;
   private readonly batches: BatchApplier;
@@ -62,6 +74,8 @@ export class SqliteStore implements Store {
   private readonly putFileLocked: (ref: RunRef, file: StoredFile, whileLocked?: () => void) => void;
   private readonly collectLocked: (sha256: string, remove: () => boolean) => boolean;
   private readonly apiKeys: ApiKeyRecords;
+  private readonly media: MediaRecords;
+  private readonly keyKinds: KeyKindRecords;
   private readonly markStale: Database.Statement<[number]>;
   private readonly update: (ref: RunRef, patch: RunPatch) => StoredRun;
 
@@ -69,7 +83,13 @@ export class SqliteStore implements Store {
     this.instanceId = readInstanceId(db);
     this.runs = new RunTable(db);
     this.runList = new RunList(db);
-    this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db));
+    this.media = new MediaRecords(db);
+    this.keyKinds = new KeyKindRecords(db);
+    // Rich values hook (rich-value-hook.ts): extensions that index non-numeric history values.
+    this.structured = new SqliteStructuredStore(db);
+    const richValues = [this.keyKinds, this.media, ...this.structured.extensions];
+    this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db), richValues);
+    rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);
     this.seriesKeys = new SeriesKeys(db, this.seriesSource);
     this.history = new HistoryReader(db);
@@ -194,6 +214,24 @@ export class SqliteStore implements Store {
   }
   revokeApiKey(id: string): Promise<RevokeApiKeyResult> {
     return this.work(null, () => this.apiKeys.revoke(id));
+  }
+  queryMedia(project: ProjectRef, query: StoreMediaQuery): Promise<StoredMediaRun[]> {
+    return this.work(null, () => this.media.query(project, query.key, query.runIds, query.at, query.range));
+  }
+  listMediaSteps(project: ProjectRef, key: string, runIds: readonly string[]): Promise<StoredMediaSteps[]> {
+    return this.work(null, () => this.media.listSteps(project, key, runIds));
+  }
+  listKeyKinds(
+    project: ProjectRef,
+    runIds: readonly string[] | null,
+    keys: readonly string[] | null,
+  ): Promise<StoredKeyKind[]> {
+    return this.work(null, () =>
+      this.keyKinds.list(
+        runIds === null ? this.media.projectPks(project) : this.media.runPks(project, runIds),
+        keys,
+      ),
+    );
   }
 
   /**
