@@ -58,3 +58,7 @@ export {
 } from "./api/run-query.js";
 export { credentialsPath } from "./settings/credentials-file.js";
 export { resolveApiConnection, DEFAULT_API_BASE_URL, type ApiConnection } from "./api/api-connection.js";
+export { Histogram, type HistogramOptions, type HistogramJson } from "./data-types/histogram.js";
+export { Table, type TableOptions } from "./data-types/table/table.js";
+export { plot } from "./data-types/plot/plot.js";
+export { plotTable, CustomChart } from "./data-types/plot/custom-chart.js";

@@ -6,6 +6,7 @@
 import { InvalidDataError, MAX_KEY_LENGTH } from "@stepwise/protocol";
 import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import { isPlainObject } from "../values/deep-merge.js";
+import { CHART_TABLE, chartTableKey, isChartValue } from "../data-types/chart-marker.js";
 
 const LOG_OPTIONS: NormalizeOptions = { context: "log()", nanToNull: false };
 
@@ -24,6 +25,12 @@ export function normalizeLogData(data: unknown): Record<string, unknown> {
     const type = typeof value;
     if (type === "number" || type === "string" || type === "boolean") {
       out[key] = value;
+      continue;
+    }
+    if (isChartValue(value)) {
+      // W&B's custom charts: the chart's table goes under `<key>_table` (chart-marker.ts).
+      const tableKey = checkKey(chartTableKey(key), [], LOG_OPTIONS);
+      out[tableKey] = normalizeValue(value[CHART_TABLE](), [tableKey], LOG_OPTIONS);
       continue;
     }
     const normalized = normalizeValue(value, [key], LOG_OPTIONS);

@@ -17,6 +17,7 @@ import {
   type Loggable,
 } from "../media/logged-value.js";
 import { PendingMedia } from "../media/pending-media.js";
+import { CHART_TABLE, chartTableKey, isChartValue } from "../data-types/chart-marker.js";
 
 export interface NormalizeOptions {
   /** What the error message calls the caller ("log()", "summary", "config"). */
@@ -101,12 +102,18 @@ function normalizeObject(
   }
   if (isPlainObject(object)) {
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(object))
+    for (const key of Object.keys(object)) {
+      // A custom chart under K is its table under `K_table` (data-types/chart-marker.ts).
+      const member = object[key];
+      const [name, value] = isChartValue(member)
+        ? [chartTableKey(key), member[CHART_TABLE]()]
+        : [key, member];
       setMember(
         out,
-        checkKey(key, path, options),
-        normalizeValue(object[key], [...path, key], options, ancestors),
+        checkKey(name, path, options),
+        normalizeValue(value, [...path, name], options, ancestors),
       );
+    }
     return out;
   }
   const toJSON = (object as { toJSON?: unknown }).toJSON;
