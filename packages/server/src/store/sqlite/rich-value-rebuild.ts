@@ -28,14 +28,20 @@ export function rebuildRichValues(db: Database.Database, extensions: readonly Ri
     .pluck()
     .all() as number[];
   if (pending.length === 0) return 0;
-  const blocks = db.prepare<[number], BlockRow>(
-    "SELECT first_index, steps, body, packed FROM history_blocks WHERE run_pk = ? ORDER BY first_index",
+  // One block read at a time: the connection cannot write while a statement iterates.
+  const starts = db.prepare<[number], number>(
+    "SELECT first_index FROM history_blocks WHERE run_pk = ? ORDER BY first_index",
+  );
+  const blockAt = db.prepare<[number, number], BlockRow>(
+    "SELECT first_index, steps, body, packed FROM history_blocks WHERE run_pk = ? AND first_index = ?",
   );
   const done = db.prepare<[number]>("DELETE FROM rich_value_rebuilds WHERE run_pk = ?");
   const indexRun = db.transaction((pk: number) => {
     // Whatever an earlier rebuild or the hook left is replaced, so a rebuild can run again.
     for (const extension of extensions) extension.clearRun?.(pk);
-    for (const block of blocks.iterate(pk)) {
+    for (const start of starts.pluck().all(pk)) {
+      const block = blockAt.get(pk, start);
+      if (block === undefined) continue;
       // Handed over a block at a time: a run of a million rows is never held whole.
       const rich = new RichValueCollector();
       const steps = fromBlob(block.steps);
