@@ -62,3 +62,4 @@ export { Histogram, type HistogramOptions, type HistogramJson } from "./data-typ
 export { Table, type TableOptions } from "./data-types/table/table.js";
 export { plot } from "./data-types/plot/plot.js";
 export { plotTable, CustomChart } from "./data-types/plot/custom-chart.js";
+export { Image, type ImageOptions } from "./media/image.js";

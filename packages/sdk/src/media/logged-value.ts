@@ -19,7 +19,8 @@
  * 4. A list of items of one class becomes ONE value when the class implements `TO_LOGGED_LIST`
  *    (W&B's batchable media: `images/separated`, `audio`, `videos`…); otherwise each item is
  *    logged on its own, as a JSON list.
- * 5. `config` entries are written into the run config once per run (W&B keeps class labels in
+ * 5. `config` entries are written into the run config once per run, under the key the value
+ *    is bound to (W&B keeps class labels in
  *    `_wandb["mask/class_labels"]` and `_wandb["bounding_box/class_labels"]`).
  * values/normalize-value.ts calls `loggedValueOf` for every Loggable it meets; the run log
  * writer (runlog/media-queue.ts) writes the files and fills the markers in order.
@@ -76,10 +77,16 @@ export type FileContent =
 /**
  * W&B's normalisation of array pixels (reference §8.1): `unit` all in [0,1] → ×255; `signed`
  * all in [−1,1] → 255·(x+1)/2; `clip` clip to [0,255]; `cast` plain truncation (normalize off);
- * all truncate toward zero into uint8. `none`: the pixels are uint8 already.
+ * all truncate toward zero into uint8. `none`: the pixels are uint8 already; `auto`: uint8 pixels
+ * whose range is found off the thread (all 0/1 → `unit`, as W&B turns 0/1 masks into 0/255).
  */
-export type PixelScale = "none" | "unit" | "signed" | "clip" | "cast";
+export type PixelScale = "none" | "auto" | "unit" | "signed" | "clip" | "cast";
 
+/**
+ * One file of a logged value. Its content's buffer is handed to the media worker (transferred,
+ * so it is no longer readable here) when the array spans the whole buffer: allocate it for this
+ * value alone, never hand over the caller's own array.
+ */
 export interface LoggedFile {
   /** Folder in the run, e.g. "media/images". */
   dir: string;
@@ -92,8 +99,19 @@ export interface LoggedValue {
   /** W&B's JSON for the value, with `FileFields`/`FilePath` markers for its files. */
   json: unknown;
   files: LoggedFile[];
-  /** Written into the run config once per run (path under the config root → value). */
-  config?: Array<{ path: string[]; value: unknown }>;
+  /**
+   * Written into the run config once per run: the path under the config root for the key the
+   * value is bound to (the history key, or the dotted summary path), and the value there.
+   */
+  config?: ConfigEntry[];
+}
+
+/** A value kept in the run config: where (under the config root) and what, for the key the value is bound to. */
+export interface ConfigEntry {
+  path: (key: string) => string[];
+  value: unknown;
+  /** When the value depends on the key (wins over `value`). */
+  valueFor?: (key: string) => unknown;
 }
 
 /** Marker: this object plus file i's `sha256`, `size` and `path`. */

@@ -8,8 +8,12 @@
 import type { LoggedValue } from "./logged-value.js";
 
 export class PendingMedia {
+  /** How many were made in this process: 0 lets rows skip looking for them. */
+  static created = 0;
   /** W&B's JSON with every file marker filled; null until the files are written. */
   resolved: unknown = null;
+  /** Why its files could not be written (the value is left out of the row then). */
+  failure: string | null = null;
   /** Set by the media queue when it binds the value: waits for the worker and fills `resolved`. */
   resolver: (() => void) | null = null;
 
@@ -17,31 +21,87 @@ export class PendingMedia {
     readonly logged: LoggedValue,
     /** Where the value was logged (key path in the row or the summary). */
     readonly path: readonly string[],
-  ) {}
-
-  get bound(): boolean {
-    return this.resolver !== null || this.resolved !== null;
+  ) {
+    PendingMedia.created++;
   }
 
   toJSON(): unknown {
-    if (this.resolved === null) this.resolver?.();
-    return this.resolved ?? placeholder(this.logged.json);
+    if (this.resolved === null && this.failure === null) this.resolver?.();
+    return this.resolved ?? placeholder(this.logged.json, this.failure);
   }
 }
 
-/** What a value never bound to a run shows (a disabled run's summary): its type, no files. */
-function placeholder(json: unknown): unknown {
-  const type = (json as { fields?: { _type?: unknown }; _type?: unknown } | null) ?? {};
-  return { _type: type._type ?? type.fields?._type ?? "media", pending: true };
+/** What a value never bound to a run (a disabled run) or whose files failed shows: its type, no files. */
+function placeholder(json: unknown, failure: string | null): unknown {
+  const fields = (json as { fields?: { _type?: unknown }; _type?: unknown } | null) ?? {};
+  const type = fields._type ?? fields.fields?._type ?? "media";
+  return failure === null ? { _type: type, pending: true } : { _type: type, error: failure };
+}
+
+function isPlainContainer(value: unknown): value is Record<string, unknown> | unknown[] {
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
 }
 
 /** Calls `each` for every PendingMedia in a row or record value (plain objects and arrays). */
-export function forEachPending(
-  value: unknown,
-  each: (media: PendingMedia, path: readonly string[]) => void,
-): void {
-  if (value instanceof PendingMedia) each(value, value.path);
+export function forEachPending(value: unknown, each: (media: PendingMedia) => void): void {
+  if (value instanceof PendingMedia) each(value);
   else if (Array.isArray(value)) for (const item of value) forEachPending(item, each);
-  else if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype)
-    for (const key in value) forEachPending((value as Record<string, unknown>)[key], each);
+  else if (isPlainContainer(value)) {
+    const object = value as Record<string, unknown>;
+    for (const key in object) forEachPending(object[key], each);
+  }
+}
+
+/** Whether a value holds a PendingMedia (never looks when none was ever made). */
+export function hasPending(value: unknown): boolean {
+  if (PendingMedia.created === 0) return false;
+  let found = false;
+  forEachPending(value, () => (found = true));
+  return found;
+}
+
+/** Marks a member left out of the output (a media value whose files failed). */
+const LEAVE_OUT = Symbol("leave out");
+
+/**
+ * A copy of `value` with each PendingMedia replaced by its JSON (`toJSON`, which waits for its
+ * files); one whose files failed is left out of objects (null in arrays). Only containers on the
+ * way to a PendingMedia are copied.
+ */
+export function withMediaJson(value: unknown): unknown {
+  const out = replace(value);
+  return out === LEAVE_OUT ? null : out;
+}
+
+function replace(value: unknown): unknown {
+  if (value instanceof PendingMedia) {
+    const json = value.toJSON();
+    return value.failure !== null ? LEAVE_OUT : json;
+  }
+  if (Array.isArray(value)) {
+    const items = value as unknown[];
+    let copy: unknown[] | null = null;
+    items.forEach((item, i) => {
+      const replaced = replace(item);
+      if (replaced === item) return;
+      copy ??= [...items];
+      copy[i] = replaced === LEAVE_OUT ? null : replaced;
+    });
+    return copy ?? value;
+  }
+  if (!isPlainContainer(value)) return value;
+  const object = value as Record<string, unknown>;
+  let copy: Record<string, unknown> | null = null;
+  for (const key in object) {
+    const member = object[key];
+    const replaced = replace(member);
+    if (replaced === member) continue;
+    copy ??= { ...object };
+    if (replaced === LEAVE_OUT) delete copy[key];
+    else copy[key] = replaced;
+  }
+  return copy ?? value;
 }

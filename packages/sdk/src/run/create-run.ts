@@ -16,7 +16,8 @@ import { diskProblemWarning, droppedSummary, droppedSummaryCause } from "../runl
 import { isDiskFull, runDirectoryFullError } from "../runlog/local-disk-error.js";
 import { runLogFileName } from "../runlog/log-format.js";
 import { createRunDirectory } from "../runlog/run-directory.js";
-import { RunLogWriter } from "../runlog/run-log-writer.js";
+import { RunLogWriter, type RunLogWriterOptions } from "../runlog/run-log-writer.js";
+import { withMediaJson } from "../media/pending-media.js";
 import type { ResumeDecision } from "../resume/resolve-resume.js";
 import type { ResolvedSettings } from "../settings/resolve-settings.js";
 import { RunSummary, summaryView } from "../summary/run-summary.js";
@@ -72,7 +73,11 @@ export function createRun(
     name = settings.name ?? generateLocalRunName(join(dir, ".."), settings.project);
     const logFile = join(dir, runLogFileName(id));
     const start = startRecord(settings, id, name, started, config.toJSON(), startingStep, resume);
-    writer = startRunLog(dir, logFile, settings.diskHoldBytes, terminal);
+    writer = startRunLog(dir, logFile, settings.diskHoldBytes, terminal, {
+      // Class labels of masks and boxes, kept once per run in config._wandb as W&B does.
+      setConfig: (path, value) => config.update(nestedValue(path, value), { allowValChange: true }),
+      warn: (cause, message) => terminal.warnOnce(cause, message),
+    });
     writer.append(start);
     try {
       writeFileSync(join(dir, "files", "metadata.json"), JSON.stringify(start, null, 2) + "\n");
@@ -87,7 +92,8 @@ export function createRun(
     // config.json, summary.json, metadata.json and diff.patch go to the server as run files.
     files = new RunFiles(writer, {
       config: () => JSON.stringify(config.toJSON(), null, 2) + "\n",
-      summary: () => stringifyExtended(engine.toJSON()) + "\n",
+      // Media values as their JSON (media/pending-media.ts: waits for files not written yet).
+      summary: () => stringifyExtended(withMediaJson(engine.toJSON())) + "\n",
     });
     files.start(dir, started);
     if (settings.mode === "online") {
@@ -147,10 +153,17 @@ export function createRun(
  * Creates the run log; on a full disk removes the half-made run directory and throws a
  * StorageFullError naming it. Writes that fail later are reported once per cause, never block.
  */
-function startRunLog(dir: string, logFile: string, holdBytes: number, terminal: Terminal): RunLogWriter {
+function startRunLog(
+  dir: string,
+  logFile: string,
+  holdBytes: number,
+  terminal: Terminal,
+  media: NonNullable<RunLogWriterOptions["media"]>,
+): RunLogWriter {
   try {
     return RunLogWriter.create(logFile, {
       holdBytes,
+      media,
       onStall: (ms) =>
         terminal.warnOnce(
           "stall",
@@ -167,6 +180,13 @@ function startRunLog(dir: string, logFile: string, holdBytes: number, terminal: 
     rmSync(dir, { recursive: true, force: true });
     throw runDirectoryFullError(dir, error);
   }
+}
+
+/** `{ a: { b: value } }` for the path ["a", "b"]. */
+function nestedValue(path: readonly string[], value: unknown): Record<string, unknown> {
+  let out: unknown = value;
+  for (let i = path.length - 1; i >= 0; i--) out = { [path[i] as string]: out };
+  return out as Record<string, unknown>;
 }
 
 /**

@@ -31,6 +31,7 @@ import { droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
+import { withMediaJson } from "../media/pending-media.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
 const GATHER_WAIT_MS = 5000;
@@ -323,7 +324,8 @@ export class Run {
     this.stage = "closed";
     // W&B §1.10: a run that ends well needs no resuming.
     if (exitCode === 0) removeResumeFile(this.parts.rootDir);
-    const summary = this.parts.engine.toJSON();
+    // Media values as W&B's JSON (their files are written: the log is closed).
+    const summary = withMediaJson(this.parts.engine.toJSON()) as Record<string, unknown>;
     const files = join(this.dir, "files");
     const terminal = this.parts.terminal;
     try {

@@ -18,6 +18,8 @@ import { keyDefinitionText } from "./key-payloads.js";
 import { encodeFileHeader, TAG_JSON, TAG_NUMBER } from "./log-format.js";
 import { CONTROL_SLOTS, KIND_KEY, KIND_ROW, KIND_SHIFT, RING_FRAME_HEADER, SLOT } from "./ring-layout.js";
 import { RingProducer } from "./ring-producer.js";
+import { hasPending } from "../media/pending-media.js";
+import { MediaQueue, type MediaQueueSink } from "./media-queue.js";
 import { startWriterWorker } from "./start-writer-worker.js";
 
 /**
@@ -41,6 +43,8 @@ export interface RunLogWriterOptions {
   holdBytes?: number;
   /** Called on the producer's thread when writes start failing (with why) and when they work again (null). */
   onDiskProblem?: (problem: DiskReport) => void;
+  /** Config writes and warnings of logged media (media-queue.ts); without it class labels are not kept. */
+  media?: Pick<MediaQueueSink, "setConfig" | "warn">;
 }
 
 export class RunLogWriter {
@@ -54,6 +58,9 @@ export class RunLogWriter {
   /** Set once the exit record is appended (with the last key table just before it). */
   private exitAppended = false;
   private closed = false;
+  /** Rows and records waiting for their media files (created at the first media logged). */
+  private media: MediaQueue | null = null;
+  private readonly mediaSink: Pick<MediaQueueSink, "setConfig" | "warn">;
   workerError: Error | null = null;
 
   /** Creates the log file (never overwrites one) and its space reserve, and starts its writer worker. */
@@ -78,6 +85,7 @@ export class RunLogWriter {
     this.control = new Int32Array(controlMemory);
     this.producer = new RingProducer(ringMemory, this.control, options.onStall);
     this.onDiskProblem = options.onDiskProblem;
+    this.mediaSink = options.media ?? { setConfig: () => undefined, warn: () => undefined };
     this.worker = startWriterWorker(file, ringMemory, controlMemory, {
       syncIntervalMs: options.syncIntervalMs ?? 1000,
       idlePollMs: options.idlePollMs ?? 20,
@@ -94,8 +102,17 @@ export class RunLogWriter {
     return this.producer.stalledMs;
   }
 
-  /** Appends one record (any type). */
+  /** Appends one record (any type); one holding media, or behind a row waiting for its media, waits too. */
   append(record: RunRecord): void {
+    if (this.media?.waiting === true || hasPending(record)) {
+      if (this.closed) throw new Error("run log writer is closed");
+      this.mediaQueue().enqueueRecord(record);
+      return;
+    }
+    this.appendRecordNow(record);
+  }
+
+  private appendRecordNow(record: RunRecord): void {
     // The key table goes just before the exit, so that a finished log ends with its exit record
     // (the uploader's last acknowledged offset is then the end of the file).
     if (record.t === "exit" && !this.closed) {
@@ -120,6 +137,23 @@ export class RunLogWriter {
    */
   appendHistoryRow(row: Record<string, unknown>): void {
     if (this.closed) throw new Error("run log writer is closed");
+    if (this.media?.waiting === true || hasPending(row)) {
+      this.mediaQueue().enqueueRow(row);
+      return;
+    }
+    this.appendRowNow(row);
+  }
+
+  private mediaQueue(): MediaQueue {
+    this.media ??= new MediaQueue(dirname(this.file), {
+      appendRow: (row) => this.appendRowNow(row),
+      appendRecord: (record) => this.appendRecordNow(record),
+      ...this.mediaSink,
+    });
+    return this.media;
+  }
+
+  private appendRowNow(row: Record<string, unknown>): void {
     const ids = this.keys.ids;
     const jsonValues = this.jsonValues;
     jsonValues.length = 0;
@@ -214,6 +248,7 @@ export class RunLogWriter {
    */
   async flush(timeoutMs = 30_000): Promise<boolean> {
     if (this.closed) return true;
+    this.media?.drain(true);
     // Atomics.waitAsync holds no event-loop handle: keep the loop alive while we wait.
     this.worker.ref();
     try {
@@ -267,6 +302,7 @@ export class RunLogWriter {
   }
 
   private requestClose(): void {
+    if (!this.closed) this.media?.close();
     // A last key table for a log closed without an exit record, so its counts and keys are
     // complete; skipped when the worker has failed or the ring has no room (closing must not
     // wait on a stuck disk).

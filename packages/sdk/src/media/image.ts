@@ -1,0 +1,169 @@
+/**
+ * `Image`: W&B's `wandb.Image` (reference §8.1). The source is read, checked and copied when the
+ * image is logged (log() or summary), so errors name the key; encoding to PNG happens off the
+ * training thread. History JSON, as W&B writes it:
+ * `{"_type":"image-file","sha256","size","path":"media/images/<key>_<step>_<sha20>.png","format",
+ * "width","height","caption"?,"grouping"?,"masks"?:{name:{"_type":"mask",…}},"boxes"?:{name:{"_type":"boxes2D",…}}}`;
+ * a list of images is one `images/separated` value (at most 108 per list).
+ */
+import { InvalidDataError } from "@stepwise/protocol";
+import { prepareBoxes, type BoxSetInput } from "./image-boxes.js";
+import { classLabelsConfig, prepareMasks, type MaskInput } from "./image-masks.js";
+import { imageFile, type ImageMode, type ImageSource } from "./image-source.js";
+import {
+  fileFields,
+  filePath,
+  TO_LOGGED,
+  TO_LOGGED_LIST,
+  type ConfigEntry,
+  type Loggable,
+  type LogContext,
+  type LoggedFile,
+  type LoggedValue,
+} from "./logged-value.js";
+import { checkCaption, checkListLength } from "./media-options.js";
+
+/** W&B's limit of images in one list ("Only 108 Image will be uploaded"); here an error. */
+export const MAX_IMAGES_PER_LIST = 108;
+
+export interface ImageOptions {
+  caption?: string;
+  /** L, RGB or RGBA; must agree with the data's channels (taken from them when left out). */
+  mode?: ImageMode;
+  /** Segmentation masks `{ name: { maskData: [h][w] class ids, classLabels? } }`. */
+  masks?: Record<string, MaskInput>;
+  /** Bounding boxes `{ name: { boxData: [...], classLabels? } }`. */
+  boxes?: Record<string, BoxSetInput>;
+  /** W&B's `classes` (used by tables and artifacts); accepted and not written for a run. */
+  classes?: unknown;
+  /** An integer W&B's UI groups images by. */
+  grouping?: number;
+  /** Only "png" for pixel data (the default); a file or encoded bytes keep their own type. */
+  fileType?: "png";
+  /** Scale float data to 0–255 as W&B does (default true); false: plain cast to uint8. */
+  normalize?: boolean;
+}
+
+interface PreparedImage {
+  files: LoggedFile[];
+  json: Record<string, unknown>;
+  masks: Record<string, unknown> | null;
+  boxes: Record<string, unknown> | null;
+  config: ConfigEntry[];
+  width: number;
+  height: number;
+  format: string;
+}
+
+export class Image implements Loggable {
+  constructor(
+    readonly source: ImageSource,
+    readonly options: ImageOptions = {},
+  ) {
+    checkCaption(options.caption, "Image");
+    if (options.grouping !== undefined && !Number.isInteger(options.grouping))
+      throw new InvalidDataError(
+        `Image: grouping must be an integer, got ${JSON.stringify(options.grouping)}`,
+      );
+    if (options.fileType !== undefined && (options.fileType as string) !== "png")
+      throw new InvalidDataError(
+        `Image: fileType must be "png" for pixel data (got ${JSON.stringify(options.fileType)}); to log a JPEG, log the .jpg file or its bytes`,
+      );
+  }
+
+  get caption(): string | undefined {
+    return this.options.caption;
+  }
+
+  [TO_LOGGED](ctx: LogContext): LoggedValue {
+    const image = this.prepare(0, `${ctx.context}: Image at ${ctx.key}`);
+    const json = fileFields(0, { _type: "image-file", ...image.json, ...withMedia(image) });
+    return { json, files: image.files, config: image.config };
+  }
+
+  [TO_LOGGED_LIST](items: readonly Loggable[], ctx: LogContext): LoggedValue {
+    checkListLength(items.length, MAX_IMAGES_PER_LIST, "images", ctx);
+    const images = (items as Image[]).map((image, i) =>
+      image.prepare(0, `${ctx.context}: image ${i} of the list at ${ctx.key}`),
+    );
+    const files: LoggedFile[] = [];
+    const filenames: unknown[] = [];
+    const config: ConfigEntry[] = [];
+    const allMasks: unknown[] = [];
+    const allBoxes: unknown[] = [];
+    for (const image of images) {
+      const offset = files.length;
+      filenames.push(filePath(offset));
+      allMasks.push(shift(image.masks, offset));
+      allBoxes.push(shift(image.boxes, offset));
+      files.push(...image.files);
+      config.push(...image.config);
+    }
+    const first = images[0] as PreparedImage;
+    const json: Record<string, unknown> = {
+      _type: "images/separated",
+      width: first.width,
+      height: first.height,
+      format: first.format,
+      count: images.length,
+      filenames,
+    };
+    const firstImage = items[0] as Image;
+    if (firstImage.caption !== undefined)
+      json["captions"] = (items as Image[]).map((image) => image.caption ?? null);
+    if (allMasks.some((masks) => masks !== null)) json["all_masks"] = allMasks;
+    if (allBoxes.some((boxes) => boxes !== null)) json["all_boxes"] = allBoxes;
+    return { json, files, config };
+  }
+
+  private prepare(first: number, what: string): PreparedImage {
+    const image = imageFile(this.source, this.options, what);
+    const files: LoggedFile[] = [{ dir: "media/images", ext: `.${image.format}`, content: image.content }];
+    const config: ConfigEntry[] = [];
+    const json: Record<string, unknown> = { format: image.format, width: image.width, height: image.height };
+    if (this.options.caption !== undefined) json["caption"] = this.options.caption;
+    if (this.options.grouping !== undefined) json["grouping"] = this.options.grouping;
+    let masks: Record<string, unknown> | null = null;
+    for (const mask of prepareMasks(this.options.masks, image.width, image.height, what)) {
+      masks ??= {};
+      masks[mask.name] = fileFields(first + files.length, { _type: "mask" });
+      files.push(mask.file);
+      config.push(classLabelsConfig("mask/class_labels", mask.name, mask.classLabels));
+    }
+    let boxes: Record<string, unknown> | null = null;
+    for (const set of prepareBoxes(this.options.boxes, image.width, image.height, what)) {
+      boxes ??= {};
+      boxes[set.name] = fileFields(first + files.length, { _type: "boxes2D" });
+      files.push(set.file);
+      config.push(classLabelsConfig("bounding_box/class_labels", set.name, set.classLabels));
+    }
+    return {
+      files,
+      json,
+      masks,
+      boxes,
+      config,
+      width: image.width,
+      height: image.height,
+      format: image.format,
+    };
+  }
+}
+
+function withMedia(image: PreparedImage): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (image.masks !== null) out["masks"] = image.masks;
+  if (image.boxes !== null) out["boxes"] = image.boxes;
+  return out;
+}
+
+/** The masks or boxes of one image of a list, their file indexes moved to where its files start. */
+function shift(group: Record<string, unknown> | null, offset: number): Record<string, unknown> | null {
+  if (group === null) return null;
+  const out: Record<string, unknown> = {};
+  for (const [name, marker] of Object.entries(group)) {
+    const fields = marker as ReturnType<typeof fileFields>;
+    out[name] = fileFields(fields.index + offset, fields.fields);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+/**
+ * Files a user logs as media (an image, a video, a molecule…): checked and copied at log() time,
+ * so that a missing file or a wrong type is an error at the call and a file the caller deletes
+ * or rewrites right after log() is still logged as it was. The copy goes to a temp folder of
+ * this process (like W&B's `*wandb-media`); the media worker moves it into the run directory.
+ */
+import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { InvalidDataError } from "@stepwise/protocol";
+
+let staged = 0;
+let stagingDir: string | null = null;
+
+/** The extension of a path, lower case, without the dot; `pts.json` counts as one. */
+export function extensionOf(path: string): string {
+  const name = basename(path).toLowerCase();
+  if (name.endsWith(".pts.json")) return "pts.json";
+  const dot = name.lastIndexOf(".");
+  return dot <= 0 ? "" : name.slice(dot + 1);
+}
+
+/** Throws unless `path` is an existing regular file whose extension is one of `allowed` (empty: any). */
+export function checkMediaFile(path: string, what: string, allowed: readonly string[]): string {
+  const ext = extensionOf(path);
+  if (allowed.length > 0 && !allowed.includes(ext))
+    throw new InvalidDataError(
+      `${what}: "${path}" has the file type "${ext || "(none)"}"; accepted: ${allowed.join(", ")} (rename the file or convert it)`,
+    );
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (stat === undefined)
+    throw new InvalidDataError(`${what}: the file "${path}" does not exist; check the path`);
+  if (!stat.isFile())
+    throw new InvalidDataError(`${what}: "${path}" is not a regular file; give the path of a file`);
+  return ext;
+}
+
+/** A private copy of `path` (made now, on the caller's thread: a copy-on-write clone where the filesystem has one). */
+export function stageCopy(path: string): string {
+  if (stagingDir === null) {
+    stagingDir = join(tmpdir(), `stepwise-media-${process.pid}`);
+    mkdirSync(stagingDir, { recursive: true });
+  }
+  const copy = join(stagingDir, `${++staged}-${basename(path)}`);
+  copyFileSync(path, copy);
+  return copy;
+}

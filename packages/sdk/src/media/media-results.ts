@@ -1,0 +1,90 @@
+/**
+ * The table through which the media worker tells the training thread that a file is written:
+ * one slot per file in flight, in shared memory, so the training thread reads a result (and
+ * waits for one) without its event loop — a training loop that never yields still gets them.
+ *
+ * Slot (SLOT_BYTES): i32 state (0 pending, 1 written, 2 failed) · i32 message length · f64 size ·
+ * 32 bytes sha256 · the failure message (UTF-8, at most MESSAGE_BYTES).
+ */
+export const RESULT_SLOTS = 4096;
+export const SLOT_BYTES = 256;
+const MESSAGE_AT = 48;
+const MESSAGE_BYTES = SLOT_BYTES - MESSAGE_AT;
+
+export const PENDING = 0;
+export const WRITTEN = 1;
+export const FAILED = 2;
+
+export type FileResult =
+  { state: typeof WRITTEN; size: number; sha256: string } | { state: typeof FAILED; message: string };
+
+export class MediaResults {
+  readonly states: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+
+  constructor(readonly memory: SharedArrayBuffer = new SharedArrayBuffer(RESULT_SLOTS * SLOT_BYTES)) {
+    this.states = new Int32Array(memory);
+    this.bytes = new Uint8Array(memory);
+    this.view = new DataView(memory);
+  }
+
+  /** Main thread: marks a slot pending before its job is posted. */
+  reset(slot: number): void {
+    Atomics.store(this.states, stateIndex(slot), PENDING);
+  }
+
+  /** Worker: a file written. */
+  written(slot: number, size: number, sha256: Uint8Array): void {
+    const at = slot * SLOT_BYTES;
+    this.view.setFloat64(at + 8, size, true);
+    this.bytes.set(sha256, at + 16);
+    this.publish(slot, WRITTEN);
+  }
+
+  /** Worker: a file that could not be written, and why. */
+  failed(slot: number, message: string): void {
+    const at = slot * SLOT_BYTES;
+    const encoded = Buffer.from(message, "utf8").subarray(0, MESSAGE_BYTES);
+    this.bytes.set(encoded, at + MESSAGE_AT);
+    this.view.setInt32(at + 4, encoded.length, true);
+    this.publish(slot, FAILED);
+  }
+
+  /** Main thread: the slot's result, waiting up to `timeoutMs` (0: not at all); null while pending. */
+  read(slot: number, timeoutMs: number): FileResult | null {
+    const index = stateIndex(slot);
+    const deadline = Date.now() + timeoutMs;
+    let state = Atomics.load(this.states, index);
+    while (state === PENDING && timeoutMs > 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      Atomics.wait(this.states, index, PENDING, Math.min(left, 100));
+      state = Atomics.load(this.states, index);
+    }
+    const at = slot * SLOT_BYTES;
+    if (state === WRITTEN)
+      return {
+        state,
+        size: this.view.getFloat64(at + 8, true),
+        sha256: Buffer.from(this.bytes.subarray(at + 16, at + 48)).toString("hex"),
+      };
+    if (state === FAILED) {
+      const length = this.view.getInt32(at + 4, true);
+      return {
+        state,
+        message: Buffer.from(this.bytes.subarray(at + MESSAGE_AT, at + MESSAGE_AT + length)).toString("utf8"),
+      };
+    }
+    return null;
+  }
+
+  private publish(slot: number, state: number): void {
+    Atomics.store(this.states, stateIndex(slot), state);
+    Atomics.notify(this.states, stateIndex(slot));
+  }
+}
+
+function stateIndex(slot: number): number {
+  return (slot * SLOT_BYTES) / 4;
+}

@@ -1,0 +1,302 @@
+/**
+ * Keeps the run log in order while media files are written off the training thread. A history
+ * row or record holding a PendingMedia (media/pending-media.ts) — and everything appended after
+ * it — waits here until the media worker has encoded, hashed and written its files; then its
+ * `file` records go into the log, followed by the row with W&B's JSON (path with the sha256).
+ *
+ * `log()` only binds (key, step), posts the copied data to the worker (transferred, not copied
+ * again) and returns. Waiting rows are appended as soon as their files are written: at the next
+ * append, every 20 ms from a timer while the event loop turns, and at flush and close, which
+ * wait for the worker. Memory is bounded: beyond MAX_PENDING_BYTES of data posted and not yet
+ * written, or RESULT_SLOTS files, the caller waits for the oldest (backpressure, like the ring).
+ */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import type { RunRecord } from "@stepwise/protocol";
+import { fillTemplate, mediaFilePath, type WrittenFile } from "../media/fill-template.js";
+import type { FileContent } from "../media/logged-value.js";
+import { MediaResults, RESULT_SLOTS } from "../media/media-results.js";
+import type { MediaJob, MediaWorkerData } from "../media/media-worker.js";
+import { forEachPending, withMediaJson, type PendingMedia } from "../media/pending-media.js";
+
+/** Data posted to the worker and not yet written, before log() waits. */
+const MAX_PENDING_BYTES = 256 * 1024 * 1024;
+/** Longest a flush or close waits for one file (a stuck ffmpeg, a hung disk). */
+const FILE_WAIT_MS = 120_000;
+const DRAIN_INTERVAL_MS = 20;
+
+export interface MediaQueueSink {
+  appendRow(row: Record<string, unknown>): void;
+  appendRecord(record: RunRecord): void;
+  /** Writes config entries (class labels) once per run. */
+  setConfig(path: string[], value: unknown): void;
+  warn(cause: string, message: string): void;
+}
+
+interface Binding {
+  media: PendingMedia;
+  key: string;
+  step: number | "summary";
+  slots: number[];
+  results: Array<WrittenFile | null>;
+  bytes: number;
+  done: boolean;
+  recorded: boolean;
+}
+
+interface Item {
+  kind: "row" | "record";
+  value: Record<string, unknown>;
+  bindings: Binding[];
+}
+
+export class MediaQueue {
+  private readonly items: Item[] = [];
+  private readonly bindings = new WeakMap<PendingMedia, Binding>();
+  private readonly results = new MediaResults();
+  private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
+  private readonly configSet = new Set<string>();
+  private worker: Worker | null = null;
+  private nextSlot = 0;
+  private pendingBytes = 0;
+  private draining = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly runDir: string,
+    private readonly sink: MediaQueueSink,
+  ) {}
+
+  /** Whether appends must queue behind waiting media. */
+  get waiting(): boolean {
+    return this.items.length > 0;
+  }
+
+  /** A history row holding media (or appended behind some); `row._step` names the step. */
+  enqueueRow(row: Record<string, unknown>): void {
+    const step = row["_step"];
+    const bindings: Binding[] = [];
+    forEachPending(row, (media) => {
+      const key = media.path[media.path.length - 1] ?? "media";
+      bindings.push(this.bind(media, key, typeof step === "number" ? step : "summary"));
+    });
+    this.push({ kind: "row", value: row, bindings });
+  }
+
+  /** Any other record; media not bound yet (an explicit summary value) get the step `summary`. */
+  enqueueRecord(record: RunRecord): void {
+    const bindings: Binding[] = [];
+    forEachPending(record, (media) =>
+      bindings.push(this.bind(media, media.path.join("."), "summary")),
+    );
+    this.push({ kind: "record", value: record, bindings });
+  }
+
+  /** Appends every item whose files are written, in order; `wait`: wait for the worker first. */
+  drain(wait: boolean): void {
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      while (this.items.length > 0) {
+        const item = this.items[0] as Item;
+        if (!item.bindings.every((binding) => this.settle(binding, wait ? FILE_WAIT_MS : 0))) break;
+        this.items.shift();
+        this.emit(item);
+      }
+    } finally {
+      this.draining = false;
+    }
+    if (this.items.length === 0 && this.timer !== null) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /** Appends everything (waiting for the worker) and stops the worker. */
+  close(): void {
+    this.drain(true);
+    void this.worker?.terminate();
+    this.worker = null;
+  }
+
+  private push(item: Item): void {
+    this.items.push(item);
+    this.drain(false);
+    while (this.items.length > 0 && this.pendingBytes > MAX_PENDING_BYTES) this.drainOne();
+    if (this.items.length > 0 && this.timer === null) {
+      this.timer = setInterval(() => this.drain(false), DRAIN_INTERVAL_MS);
+      this.timer.unref();
+    }
+  }
+
+  /** Waits for the oldest item and appends it. */
+  private drainOne(): void {
+    const item = this.items[0];
+    if (item === undefined) return;
+    for (const binding of item.bindings) this.settle(binding, FILE_WAIT_MS);
+    this.drain(false);
+  }
+
+  private bind(media: PendingMedia, key: string, step: number | "summary"): Binding {
+    const existing = this.bindings.get(media);
+    if (existing !== undefined) return existing;
+    const files = media.logged.files;
+    const binding: Binding = {
+      media,
+      key,
+      step,
+      slots: [],
+      results: [],
+      bytes: 0,
+      done: false,
+      recorded: false,
+    };
+    const jobs: MediaJob[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const file of files) {
+      const slot = this.allocateSlot();
+      binding.slots.push(slot);
+      binding.bytes += contentBytes(file.content);
+      jobs.push({ slot, runDir: this.runDir, key, step, file });
+      const buffer = transferable(file.content);
+      if (buffer !== null && !transfer.includes(buffer)) transfer.push(buffer);
+    }
+    this.pendingBytes += binding.bytes;
+    this.startWorker().postMessage(jobs, transfer);
+    media.resolver = () => void this.settle(binding, FILE_WAIT_MS);
+    this.bindings.set(media, binding);
+    for (const entry of media.logged.config ?? []) {
+      const path = entry.path(key);
+      const id = JSON.stringify(path);
+      if (this.configSet.has(id)) continue;
+      this.configSet.add(id);
+      this.sink.setConfig(path, entry.valueFor?.(key) ?? entry.value);
+    }
+    return binding;
+  }
+
+  private allocateSlot(): number {
+    const slot = this.nextSlot;
+    while (this.slotBusy[slot] === 1 && this.items.length > 0) this.drainOne();
+    this.nextSlot = (slot + 1) % RESULT_SLOTS;
+    this.slotBusy[slot] = 1;
+    this.results.reset(slot);
+    return slot;
+  }
+
+  /** Reads the binding's results (waiting up to `waitMs` for each); true once all are in. */
+  private settle(binding: Binding, waitMs: number): boolean {
+    if (binding.done) return true;
+    const { media, slots } = binding;
+    const files = media.logged.files;
+    for (let i = binding.results.length; i < slots.length; i++) {
+      const slot = slots[i] as number;
+      const result = this.results.read(slot, waitMs);
+      if (result === null) {
+        if (waitMs === 0) return false;
+        binding.results.push(null);
+        media.failure ??= "the media worker did not write the file in time";
+        continue;
+      }
+      this.slotBusy[slot] = 0;
+      if (result.state === 2) {
+        binding.results.push(null);
+        media.failure ??= result.message;
+        continue;
+      }
+      const file = files[i];
+      const path = mediaFilePath(
+        file?.dir ?? "media",
+        binding.key,
+        binding.step,
+        result.sha256,
+        file?.ext ?? "",
+      );
+      binding.results.push({ path, sha256: result.sha256, size: result.size });
+    }
+    binding.done = true;
+    this.pendingBytes -= binding.bytes;
+    if (media.failure === null)
+      media.resolved = fillTemplate(media.logged.json, binding.results as WrittenFile[]);
+    else
+      this.sink.warn(
+        `media:${media.failure}`,
+        `a media file of ${binding.key} could not be written and is left out of its row: ${media.failure}`,
+      );
+    return true;
+  }
+
+  private emit(item: Item): void {
+    for (const binding of item.bindings) {
+      if (binding.recorded) continue;
+      binding.recorded = true;
+      for (const file of binding.results) {
+        if (file === null) continue;
+        const local = join(this.runDir, "files", file.path);
+        this.sink.appendRecord({
+          t: "file",
+          path: file.path,
+          source: { local },
+          size: file.size,
+          sha256: file.sha256,
+          policy: "now",
+          time: Date.now() / 1000,
+        });
+      }
+    }
+    const value = withMediaJson(item.value) as Record<string, unknown>;
+    if (item.kind === "row") this.sink.appendRow(value);
+    else this.sink.appendRecord(value as unknown as RunRecord);
+  }
+
+  private startWorker(): Worker {
+    if (this.worker !== null) return this.worker;
+    const workerData: MediaWorkerData = { results: this.results.memory };
+    const worker = new Worker(mediaWorkerUrl(), { workerData });
+    worker.unref();
+    worker.on("error", (error) =>
+      this.sink.warn("media-worker", `the media worker stopped: ${error.message}`),
+    );
+    this.worker = worker;
+    return worker;
+  }
+}
+
+function contentBytes(content: FileContent): number {
+  switch (content.kind) {
+    case "bytes":
+      return content.bytes.byteLength;
+    case "png":
+    case "video":
+      return content.pixels.byteLength;
+    case "wav":
+      return content.samples.byteLength;
+    case "copy":
+      return 0;
+  }
+}
+
+/** The buffer a job can hand over instead of copying: one the data type allocated for it alone. */
+function transferable(content: FileContent): ArrayBuffer | null {
+  const array =
+    content.kind === "bytes"
+      ? content.bytes
+      : content.kind === "wav"
+        ? content.samples
+        : content.kind === "copy"
+          ? null
+          : content.pixels;
+  if (array === null) return null;
+  const buffer = array.buffer;
+  return buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength
+    ? buffer
+    : null;
+}
+
+function mediaWorkerUrl(): URL {
+  const beside = new URL("../media/media-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL("../../dist/media/media-worker.js", import.meta.url);
+}
