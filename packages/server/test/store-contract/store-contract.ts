@@ -8,6 +8,7 @@ import { historyContract } from "./history.js";
 import { historyNdjsonContract } from "./history-ndjson.js";
 import { ingestContract } from "./ingest.js";
 import { keysContract } from "./keys.js";
+import { mediaContract } from "./media.js";
 import { packedHistoryContract } from "./packed-history.js";
 import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
@@ -31,4 +32,5 @@ export function storeContract(factory: StoreFactory): void {
   garbageCollectionContract(factory);
   keysContract(factory);
   writersContract(factory);
+  mediaContract(factory);
 }
