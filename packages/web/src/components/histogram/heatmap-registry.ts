@@ -10,6 +10,8 @@ export interface RegisteredHeatmap {
   bins: number;
   xRange: [number, number];
   yRange: [number, number];
+  /** Milliseconds the cells took to rasterise and paint in this draw. */
+  paintMs: number;
   /** performance.now() of the draw. */
   drawnAt: number;
   /** The frame logged at `step`, as drawn. */
@@ -25,15 +27,13 @@ declare global {
 export function registerHeatmap(
   id: string,
   frames: readonly HistogramFrame[],
-  xRange: [number, number],
-  yRange: [number, number],
+  drawn: { xRange: [number, number]; yRange: [number, number]; paintMs: number },
 ): void {
   const heatmaps = (window.__stepwiseHeatmaps ??= {});
   heatmaps[id] = {
     frames: frames.length,
     bins: frames.reduce((most, f) => Math.max(most, f.counts.length), 0),
-    xRange,
-    yRange,
+    ...drawn,
     drawnAt: performance.now(),
     at: (step) => {
       const frame = frames.find((f) => f.step === step);

@@ -77,13 +77,18 @@ function ChartGroup({
     [group.map((g) => `${g.run.run.id}\u0000${g.chart.tableKey}`).join("\u0001")],
   );
   const { rows, clipped, error } = useChartRows(runs);
+  const leadSpec = lead?.chart.spec ?? null;
+  const spec = useMemo(
+    () => (leadSpec === null ? null : apartByRun(leadSpec, runs.length)),
+    [leadSpec, runs.length],
+  );
   if (lead === undefined) return null;
   const heading = label ? (
     <div className="heatmap-run" style={{ borderColor: lead.run.color }}>
       {lead.run.run.name}
     </div>
   ) : null;
-  if (lead.chart.spec === null) {
+  if (spec === null) {
     return (
       <>
         {heading}
@@ -104,9 +109,20 @@ function ChartGroup({
             : "Loading…"}
         </div>
       ) : (
-        <VegaChart id={id} spec={lead.chart.spec} rows={rows} />
+        <VegaChart id={id} spec={spec} rows={rows} />
       )}
       {clipped > 0 && <p className="chart-note">{clipped.toLocaleString("en")} more rows not drawn.</p>}
     </>
   );
+}
+
+/**
+ * Several runs in one chart: their rows must not join into one line per colour (a PR curve
+ * colours by class, and two runs' "cat" curves would be drawn as one zigzag), so each run's rows
+ * are kept apart with a `detail` channel on `_run` unless the spec already sets one.
+ */
+function apartByRun(spec: Record<string, unknown>, runs: number): Record<string, unknown> {
+  const encoding = spec["encoding"];
+  if (runs < 2 || typeof encoding !== "object" || encoding === null || "detail" in encoding) return spec;
+  return { ...spec, encoding: { ...encoding, detail: { field: "_run", type: "nominal" } } };
 }

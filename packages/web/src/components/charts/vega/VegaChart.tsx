@@ -19,6 +19,27 @@ interface PublishedView {
   data: (name: string) => unknown[];
   /** The rows handed to the spec. */
   rows: readonly Record<string, unknown>[];
+  /** Every drawn mark (not groups) with the data of its items, from the scenegraph. */
+  marks: () => Array<{ type: string; name: string | null; data: unknown[] }>;
+}
+
+interface SceneNode {
+  marktype?: string;
+  name?: string;
+  items?: SceneNode[];
+  datum?: unknown;
+}
+
+function collectMarks(
+  node: SceneNode,
+  out: Array<{ type: string; name: string | null; data: unknown[] }>,
+): void {
+  const items = node.items ?? [];
+  if (node.marktype !== undefined && node.marktype !== "group") {
+    out.push({ type: node.marktype, name: node.name ?? null, data: items.map((item) => item.datum) });
+    return;
+  }
+  for (const item of items) collectMarks(item, out);
 }
 
 declare global {
@@ -55,6 +76,11 @@ export function VegaChart({ id, spec, rows, height = 220 }: VegaChartProps) {
         (window.__stepwiseVega ??= {})[id] = {
           data: (name) => result.view.data(name) as unknown[],
           rows,
+          marks: () => {
+            const out: Array<{ type: string; name: string | null; data: unknown[] }> = [];
+            collectMarks((result.view.scenegraph() as unknown as { root: SceneNode }).root, out);
+            return out;
+          },
         };
         element.dataset.rendered = "true";
       })
