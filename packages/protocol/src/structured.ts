@@ -225,6 +225,29 @@ export type TablePage = z.infer<typeof tablePageSchema>;
 
 export const TABLE_EXPORT_FORMATS = ["csv", "parquet"] as const;
 
+/**
+ * Query string of `GET …/tables/export`: `key`, `step` (default latest), `format` (csv, the
+ * default, or parquet), `where` (a filter expression), `sort` (repeatable: `-score` descending,
+ * `label` ascending), `columns` (repeatable; default all). Every matching row, no page limit.
+ */
+export const tableExportParamsSchema = z
+  .object({
+    key: keySchema,
+    step: z.coerce.number().finite().optional(),
+    format: z.enum(TABLE_EXPORT_FORMATS).default("csv"),
+    where: z.string().max(TABLE_FILTER_MAX_LENGTH).optional(),
+    sort: z
+      .union([columnNameSchema, z.array(columnNameSchema).max(TABLE_MAX_SORT_COLUMNS)])
+      .transform((s) => (Array.isArray(s) ? s : [s]))
+      .optional(),
+    columns: z
+      .union([columnNameSchema, z.array(columnNameSchema).max(10_000)])
+      .transform((s) => (Array.isArray(s) ? s : [s]))
+      .optional(),
+  })
+  .strict();
+export type TableExportParams = z.output<typeof tableExportParamsSchema>;
+
 // ---------------------------------------------------------------------------------------------
 // Chart presets and custom charts
 

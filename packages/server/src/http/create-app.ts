@@ -22,6 +22,7 @@ import { ingestRoute } from "./routes/ingest-route.js";
 import { mediaRoutes } from "./routes/media-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { seriesRoute } from "./routes/series-route.js";
+import { structuredRoutes } from "./routes/structured-routes.js";
 import { webAssets } from "./web-assets.js";
 
 export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     historyRoute(deps),
     fileRoutes(deps),
     fileUploadRoutes(deps),
+    structuredRoutes(deps),
     mediaRoutes(deps),
   ])
     api.route("/", routes);

@@ -1,0 +1,92 @@
+/**
+ * A run's tables: which versions each table key has (from the `table-file` history values) and
+ * in which state (stored and queryable, still waiting for its file, or not a table), and the
+ * stored table of one version, ready for queries. The file may arrive before or after the
+ * history row: a version is looked up by its run file path whenever it is asked for.
+ */
+import { CorruptDataError, NotFoundError, type RunRef, type TableVersion } from "@stepwise/protocol";
+import type { Store } from "../store.js";
+import type { TableVersionRecord } from "../structured-store.js";
+import type { TableLibrary } from "./table-library.js";
+import type { TableReader } from "./table-reader.js";
+
+export interface OpenTable {
+  version: TableVersionRecord;
+  reader: TableReader;
+  /** The stored table's content id (the table file's sha256). */
+  sha256: string;
+}
+
+export class RunTables {
+  constructor(
+    private readonly store: Store,
+    private readonly library: TableLibrary,
+  ) {}
+
+  /** A reader of its own for a long read (see TableLibrary.detached); the caller closes it. */
+  detached(table: OpenTable): TableReader {
+    return this.library.detached(table.sha256);
+  }
+
+  /** Every table key of the run with its versions; null for an unknown run. */
+  async list(ref: RunRef): Promise<Array<{ key: string; versions: TableVersion[] }> | null> {
+    const records = await this.store.structured.listTableVersions(ref);
+    if (records === null) return null;
+    const byKey = new Map<string, TableVersion[]>();
+    for (const record of records) {
+      const versions = byKey.get(record.key) ?? [];
+      versions.push(await this.describe(ref, record));
+      byKey.set(record.key, versions);
+    }
+    return [...byKey].map(([key, versions]) => ({ key, versions }));
+  }
+
+  /** The stored table logged under `key` at `step` (default: the latest step). */
+  async open(ref: RunRef, key: string, step: number | undefined): Promise<OpenTable> {
+    const versions = (await this.store.structured.listTableVersions(ref, key)) ?? [];
+    const where = `run '${ref.entity}/${ref.project}/${ref.runId}'`;
+    if (versions.length === 0)
+      throw new NotFoundError(
+        `key: ${where} has no table logged under ${JSON.stringify(key)}; GET …/tables lists its table keys`,
+      );
+    const version =
+      step === undefined ? versions[versions.length - 1] : versions.find((v) => v.step === step);
+    if (version === undefined) {
+      const steps = versions.slice(0, 20).map((v) => v.step);
+      throw new NotFoundError(
+        `step: table ${JSON.stringify(key)} of ${where} has no version at step ${step}; its steps: ${steps.join(", ")}${versions.length > 20 ? ", …" : ""}`,
+      );
+    }
+    const file = await this.store.getFile(ref, version.path);
+    if (file === null)
+      throw new NotFoundError(
+        `the file ${version.path} of table ${JSON.stringify(key)} (step ${version.step}) has not been uploaded to ${where} yet; it follows the history row, retry shortly (or run \`stepwise sync\` where the run was logged)`,
+      );
+    const state = await this.library.table(file.sha256);
+    if (state === null)
+      throw new NotFoundError(
+        `the file ${version.path} of ${where} is recorded but its content is missing; upload it again`,
+      );
+    if (state.kind === "invalid")
+      throw new CorruptDataError(
+        `the file ${version.path} of table ${JSON.stringify(key)} is not a table: ${state.problem}`,
+      );
+    return { version, reader: state.reader, sha256: file.sha256 };
+  }
+
+  private async describe(ref: RunRef, record: TableVersionRecord): Promise<TableVersion> {
+    const version: TableVersion = {
+      step: record.step,
+      path: record.path,
+      sha256: record.sha256,
+      rows: record.rows,
+      columns: record.columns,
+      state: "ready",
+    };
+    const file = await this.store.getFile(ref, record.path);
+    if (file === null) return { ...version, state: "waiting-for-file" };
+    version.sha256 = file.sha256;
+    const problem = await this.library.problem(file.sha256);
+    return problem === null ? version : { ...version, state: "invalid", problem };
+  }
+}

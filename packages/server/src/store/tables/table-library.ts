@@ -1,0 +1,122 @@
+/**
+ * The stored tables of a server: each logged table file converted once into its own SQLite file
+ * under `<data dir>/tables/<sha256[0:2]>/<sha256>.v1.sqlite` (by content, so a table logged by
+ * many runs is stored once), opened read-only and kept open for the next page (a few at once).
+ * A table is converted at its first query, from the run file its `table-file` history value
+ * names — whichever of the two arrived first. A file that is not a table leaves
+ * `<sha256>.v1.invalid` holding the reason, so it is not read again at every query.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import Database from "better-sqlite3";
+import type { TableColumn } from "@stepwise/protocol";
+import type { BlobStore } from "../../blob/blob-store.js";
+import { TableFileError } from "../../domain/tables/table-json-reader.js";
+import { convertTableFile } from "./table-conversion.js";
+import { TableReader } from "./table-reader.js";
+
+const OPEN_TABLES = 8;
+
+export type TableState = { kind: "ready"; reader: TableReader } | { kind: "invalid"; problem: string };
+
+export class TableLibrary {
+  private readonly open = new Map<string, TableReader>();
+  private readonly converting = new Map<string, Promise<TableState>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly blobs: BlobStore,
+  ) {}
+
+  /** The stored table of a blob, converting it first if needed; null when the blob is not stored. */
+  async table(sha256: string): Promise<TableState | null> {
+    const reader = this.open.get(sha256);
+    if (reader !== undefined) {
+      this.open.delete(sha256);
+      this.open.set(sha256, reader);
+      return { kind: "ready", reader };
+    }
+    const known = await this.stored(sha256);
+    if (known !== null) return known;
+    let pending = this.converting.get(sha256);
+    if (pending === undefined) {
+      const stream = await this.blobs.get(sha256);
+      if (stream === null) return null;
+      pending = this.convert(sha256, stream).finally(() => this.converting.delete(sha256));
+      this.converting.set(sha256, pending);
+    }
+    return pending;
+  }
+
+  /**
+   * A reader of a stored table on its own connection, for a long read (an export) that must not
+   * be closed when other tables push it out of the open ones; the caller closes it.
+   */
+  detached(sha256: string): TableReader {
+    return this.reader(sha256);
+  }
+
+  /** Whether a blob's table is known to be invalid, and why (no conversion). */
+  async problem(sha256: string): Promise<string | null> {
+    return existsSync(this.invalidPath(sha256)) ? readFile(this.invalidPath(sha256), "utf8") : null;
+  }
+
+  close(): void {
+    for (const reader of this.open.values()) reader.close();
+    this.open.clear();
+  }
+
+  private async stored(sha256: string): Promise<TableState | null> {
+    const problem = await this.problem(sha256);
+    if (problem !== null) return { kind: "invalid", problem };
+    if (!existsSync(this.tablePath(sha256))) return null;
+    return { kind: "ready", reader: this.openReader(sha256) };
+  }
+
+  private async convert(sha256: string, stream: Readable): Promise<TableState> {
+    await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    const temp = `${this.tablePath(sha256)}.tmp-${randomUUID()}`;
+    try {
+      await convertTableFile(stream, temp);
+      await rename(temp, this.tablePath(sha256));
+      return { kind: "ready", reader: this.openReader(sha256) };
+    } catch (error) {
+      await rm(temp, { force: true });
+      if (!(error instanceof TableFileError)) throw error;
+      await writeFile(this.invalidPath(sha256), error.message);
+      return { kind: "invalid", problem: error.message };
+    }
+  }
+
+  private openReader(sha256: string): TableReader {
+    const reader = this.reader(sha256);
+    this.open.set(sha256, reader);
+    if (this.open.size > OPEN_TABLES) {
+      const [oldest, old] = this.open.entries().next().value as [string, TableReader];
+      this.open.delete(oldest);
+      old.close();
+    }
+    return reader;
+  }
+
+  private reader(sha256: string): TableReader {
+    const db = new Database(this.tablePath(sha256), { readonly: true, fileMustExist: true });
+    const meta = db.prepare<[], { columns: string; rows: number }>("SELECT columns, rows FROM meta").get();
+    if (meta === undefined) {
+      db.close();
+      throw new Error(`stored table ${this.tablePath(sha256)} has no meta row`);
+    }
+    return new TableReader(db, JSON.parse(meta.columns) as TableColumn[], meta.rows);
+  }
+
+  private tablePath(sha256: string): string {
+    return join(this.dir, sha256.slice(0, 2), `${sha256}.v1.sqlite`);
+  }
+
+  private invalidPath(sha256: string): string {
+    return join(this.dir, sha256.slice(0, 2), `${sha256}.v1.invalid`);
+  }
+}
