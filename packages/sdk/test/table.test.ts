@@ -4,7 +4,7 @@
  * contradicting cells refused naming the row, the column and the fix, leaving the table as it was.
  */
 import { describe, expect, it } from "vitest";
-import { InvalidDataError, Table } from "../src/index.js";
+import { Histogram, Image, InvalidDataError, Table } from "../src/index.js";
 
 describe("Table", () => {
   it("holds strings, numbers, booleans, null and nested JSON; infers each column's type from its first non-null cell", () => {
@@ -123,6 +123,19 @@ describe("Table", () => {
     expect(() => new Table({ columns: ["a"], data: [[1]], rows: [[1]] })).toThrow(/not both/);
     expect(() => new Table({ columns: ["a"], data: [1] as unknown as number[][] })).toThrow(
       /row 0 is not an array/,
+    );
+  });
+
+  it("a Histogram cell is nested JSON (its W&B JSON); a media cell is refused for now, saying how to log it instead", () => {
+    const table = new Table({ columns: ["h"], data: [[Histogram.fromCounts([1, 2], [0, 1, 2])]] });
+    expect(table.data[0]).toEqual([{ _type: "histogram", values: [1, 2], bins: [0, 1, 2] }]);
+    expect(table.columnTypes).toEqual([{ kind: "json" }]);
+    const image = new Image([
+      [0, 255],
+      [255, 0],
+    ]);
+    expect(() => table.addData(image)).toThrow(
+      /row 1, column "h" holds a media object; media cells are not supported yet/,
     );
   });
 });

@@ -9,6 +9,7 @@ import { isPlainObject } from "../values/deep-merge.js";
 import { keyedView } from "../values/keyed-view.js";
 import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import type { SummaryEngine } from "./summary-engine.js";
+import { summaryTensorOf } from "../data-types/summary-tensor.js";
 
 const SUMMARY_OPTIONS: NormalizeOptions = { context: "summary", nanToNull: true };
 const METHODS = new Set(["get", "set", "update", "delete", "toJSON", "keys"]);
@@ -40,7 +41,8 @@ export class RunSummary {
       ...extra,
     ];
     for (const [path, raw] of entries) {
-      const value = normalizeValue(raw, path, SUMMARY_OPTIONS);
+      // An array of more than 32 numbers is kept as a file and its statistics (summary-tensor.ts).
+      const value = normalizeValue(summaryTensorOf(raw) ?? raw, path, SUMMARY_OPTIONS);
       if (value === OMIT) continue;
       // Stored at the end of its path: the path's own levels count towards the value's limit.
       // normalizeValue already refused more than MAX_VALUE_DEPTH levels, so only a nested path

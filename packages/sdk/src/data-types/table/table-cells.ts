@@ -6,6 +6,7 @@
  */
 import { InvalidDataError } from "@stepwise/protocol";
 import { normalizeValue, OMIT, type NormalizeOptions } from "../../values/normalize-value.js";
+import { describeKey, isLoggable, loggedValueOf, type Loggable } from "../../media/logged-value.js";
 
 export type CellKind = "number" | "string" | "boolean" | "json" | "media";
 
@@ -16,13 +17,6 @@ export interface ColumnKind {
   mediaType?: string;
   /** Row of the first non-null cell (named in errors). */
   firstRow: number;
-}
-
-/** How a media cell is recognised; set by the media data types (null: not media). */
-export type MediaTypeOf = (value: object) => string | null;
-let mediaTypeOf: MediaTypeOf = () => null;
-export function setMediaTypeOf(detect: MediaTypeOf): void {
-  mediaTypeOf = detect;
 }
 
 const CELL_OPTIONS: NormalizeOptions = { context: "Table", nanToNull: false };
@@ -50,12 +44,22 @@ export function readCell(
     const iso = normalizeValue(value, [column], CELL_OPTIONS);
     return { kind: "string", value: iso };
   }
-  if (typeof value === "object") {
-    const media = mediaTypeOf(value);
-    if (media !== null) return { kind: "media", media, value };
-  }
+  if (isLoggable(value)) return loggableCell(value, column, row);
   const normalized = normalizeCell(value, column, row);
   return { kind: "json", value: normalized === OMIT ? null : normalized };
+}
+
+/**
+ * A data type in a cell: one without files (a Histogram) is nested JSON. Media cells (files) are
+ * refused for now: the table file would have to name files hashed off the training thread.
+ */
+function loggableCell(value: Loggable, column: string, row: number): { kind: CellKind; value: unknown } {
+  const logged = loggedValueOf(value, { context: "Table", path: [column], key: describeKey([column]) });
+  if (logged.files.length === 0) return { kind: "json", value: normalizeCell(logged.json, column, row) };
+  throw new InvalidDataError(
+    `Table: row ${row}, column "${column}" holds a media object; media cells are not supported yet. ` +
+      'Log the media under its own key (run.log({ "samples/image": image })) and put an id or caption in the table.',
+  );
 }
 
 function normalizeCell(value: unknown, column: string, row: number): unknown {
