@@ -81,6 +81,7 @@ function visualize(
 }
 
 beforeAll(async () => {
+  await seed.ingest("curves", { run: { name: "curves-run" } });
   const pr = await seed.table(
     "curves",
     "pr_table",
@@ -98,7 +99,6 @@ beforeAll(async () => {
   );
   await seed.ingest("curves", {
     run: {
-      name: "curves-run",
       config: {
         _wandb: {
           visualize: {

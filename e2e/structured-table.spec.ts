@@ -34,13 +34,13 @@ beforeAll(async () => {
     ["tab", 30],
     ["tab2", 12],
   ] as const) {
+    await seed.ingest(run, { run: { name: `${run}-run` } });
     const v0 = await seed.table(run, "preds", 0, COLUMNS, rowsOf(run, 20));
     const v5 = await seed.table(run, "preds", 5, COLUMNS, rowsOf(run, latest));
     for (const [i, row] of rowsOf(run, 30).entries())
       if (row[3] !== null)
         await seed.putFile(run, imagePath(run, i), solidPng(4, 4, [200, 30, 30]), "image/png");
     await seed.ingest(run, {
-      run: { name: `${run}-run` },
       history: {
         offset: 0,
         rows: [

@@ -1,9 +1,9 @@
 /**
  * Colours of a heatmap cell by count: a perceptually ordered ramp (viridis' stops, light for few,
  * dark for many) looked up from a 256-entry table, so painting 150,000 pixels is one table read
- * each. An empty pixel (no bin reaches it) stays transparent; a count of 0 is the ramp's
- * lightest colour, and any count above 0 is at least one step darker, so a bin with one
- * value never disappears next to a bin with a million.
+ * each. An empty pixel (no bin reaches it) and a bin with a count of 0 stay transparent (the
+ * page's white shows, as in W&B's histograms); any count above 0 takes at least the ramp's
+ * second colour, so a bin with one value never disappears next to a bin with a million.
  */
 
 /** Viridis at 0, 0.25, 0.5, 0.75, 1, reversed so that more is darker on a white page. */
@@ -45,7 +45,7 @@ export function paintCells(cells: Float32Array, max: number): Uint8ClampedArray<
   const rgba = new Uint8ClampedArray(cells.length * 4);
   for (let i = 0; i < cells.length; i++) {
     const count = cells[i] as number;
-    if (Number.isNaN(count)) continue;
+    if (!(count > 0)) continue;
     const [r, g, b] = HEATMAP_RAMP[rampIndex(count, max)] as readonly [number, number, number];
     const o = i * 4;
     rgba[o] = r;

@@ -75,13 +75,13 @@ describe("frameAt and binAt (the tooltip)", () => {
 });
 
 describe("heatmap colours", () => {
-  it("maps 0 to the lightest colour, any count to at least the next, the max to the darkest", () => {
+  it("leaves empty and zero cells transparent, any count at least the ramp's second colour, the max the darkest", () => {
     expect(rampIndex(0, 100)).toBe(0);
     expect(rampIndex(1, 1_000_000)).toBe(1);
     expect(rampIndex(100, 100)).toBe(LUT_SIZE - 1);
     const rgba = paintCells(Float32Array.from([NaN, 0, 100]), 100);
     expect([...rgba.slice(0, 4)]).toEqual([0, 0, 0, 0]);
-    expect([...rgba.slice(4, 8)]).toEqual([...(HEATMAP_RAMP[0] ?? []), 255]);
+    expect([...rgba.slice(4, 8)]).toEqual([0, 0, 0, 0]);
     expect([...rgba.slice(8, 12)]).toEqual([...(HEATMAP_RAMP[LUT_SIZE - 1] ?? []), 255]);
   });
 });

@@ -38,7 +38,8 @@ export function HistogramPanel(props: HistogramPanelProps) {
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   useEffect(() => setZoom(null), [xAxis]);
   const shown = runs.slice(0, MAX_HEATMAP_RUNS);
-  const height = shown.length <= 1 ? 190 : 120;
+  // Tall enough for a few y ticks per run.
+  const height = shown.length <= 1 ? 190 : 150;
   const setPanelX = (axis: string): void => {
     const panelX = { ...view.panelX };
     if (axis === "") delete panelX[chartKey];

@@ -19,12 +19,14 @@ interface PublishedView {
   data: (name: string) => unknown[];
   /** The rows handed to the spec. */
   rows: readonly Record<string, unknown>[];
-  /** Every drawn mark (not groups) with the data of its items, from the scenegraph. */
+  /** Every data mark (not groups, axes or legends) with the data of its items, from the scenegraph. */
   marks: () => Array<{ type: string; name: string | null; data: unknown[] }>;
 }
 
 interface SceneNode {
   marktype?: string;
+  /** `mark` for the spec's own marks; `axis-…`, `legend-…`, `frame` for the rest. */
+  role?: string;
   name?: string;
   items?: SceneNode[];
   datum?: unknown;
@@ -36,7 +38,8 @@ function collectMarks(
 ): void {
   const items = node.items ?? [];
   if (node.marktype !== undefined && node.marktype !== "group") {
-    out.push({ type: node.marktype, name: node.name ?? null, data: items.map((item) => item.datum) });
+    if (node.role === "mark")
+      out.push({ type: node.marktype, name: node.name ?? null, data: items.map((item) => item.datum) });
     return;
   }
   for (const item of items) collectMarks(item, out);
