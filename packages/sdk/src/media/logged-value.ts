@@ -71,6 +71,16 @@ export type FileContent =
       pixels: Uint8Array;
       fps: number;
     }
+  /**
+   * A point cloud `[n][columns]` (3: xyz, 4: xyz + category, 6: xyz + rgb), written as W&B's JSON
+   * list of rows; with `scene`, W&B's `lidar/beta` scene object around it.
+   */
+  | {
+      kind: "points";
+      columns: 3 | 4 | 6;
+      values: Float64Array;
+      scene: { boxes: unknown[]; vectors: unknown[] } | null;
+    }
   /** Interleaved samples in [-1, 1], written as 16-bit PCM WAV. */
   | { kind: "wav"; sampleRate: number; channels: number; samples: Float32Array };
 

@@ -88,9 +88,7 @@ export class MediaQueue {
   /** Any other record; media not bound yet (an explicit summary value) get the step `summary`. */
   enqueueRecord(record: RunRecord): void {
     const bindings: Binding[] = [];
-    forEachPending(record, (media) =>
-      bindings.push(this.bind(media, media.path.join("."), "summary")),
-    );
+    forEachPending(record, (media) => bindings.push(this.bind(media, media.path.join("."), "summary")));
     this.push({ kind: "record", value: record, bindings });
   }
 
@@ -264,30 +262,28 @@ export class MediaQueue {
   }
 }
 
-function contentBytes(content: FileContent): number {
+function dataOf(content: FileContent): ArrayBufferView | null {
   switch (content.kind) {
     case "bytes":
-      return content.bytes.byteLength;
-    case "png":
-    case "video":
-      return content.pixels.byteLength;
+      return content.bytes;
     case "wav":
-      return content.samples.byteLength;
+      return content.samples;
+    case "points":
+      return content.values;
     case "copy":
-      return 0;
+      return null;
+    default:
+      return content.pixels;
   }
+}
+
+function contentBytes(content: FileContent): number {
+  return dataOf(content)?.byteLength ?? 0;
 }
 
 /** The buffer a job can hand over instead of copying: one the data type allocated for it alone. */
 function transferable(content: FileContent): ArrayBuffer | null {
-  const array =
-    content.kind === "bytes"
-      ? content.bytes
-      : content.kind === "wav"
-        ? content.samples
-        : content.kind === "copy"
-          ? null
-          : content.pixels;
+  const array = dataOf(content);
   if (array === null) return null;
   const buffer = array.buffer;
   return buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength

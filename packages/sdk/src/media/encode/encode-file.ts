@@ -5,6 +5,7 @@ import { encodeGif } from "./encode-gif.js";
 import { encodePng } from "./encode-png.js";
 import { encodeVideo } from "./encode-video.js";
 import { encodeWav } from "./encode-wav.js";
+import { encodePoints } from "./encode-points.js";
 
 export function encodeFileContent(content: FileContent): Uint8Array {
   switch (content.kind) {
@@ -16,6 +17,8 @@ export function encodeFileContent(content: FileContent): Uint8Array {
       return encodePng(content);
     case "wav":
       return encodeWav(content.samples, content.sampleRate, content.channels);
+    case "points":
+      return encodePoints(content.columns, content.values, content.scene);
     case "video":
       return content.format === "gif" ? encodeGif(content) : encodeVideo(content, content.format);
   }
