@@ -10,6 +10,7 @@ import { decodeRouteParam } from "../lib/route-param.js";
 import { FilesTab } from "../components/run/FilesTab.js";
 import { QuarantineWarning } from "../components/run/QuarantineWarning.js";
 import { RunCharts } from "../components/run/RunCharts.js";
+import { RunPresetSection } from "../components/charts/vega/RunPresetSection.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
 import { RunOverview } from "../components/run/RunOverview.js";
 import { ValuesTable } from "../components/run/ValuesTable.js";
@@ -82,6 +83,7 @@ export function RunPage({ params }: RunPageProps) {
         />
       </div>
       <RunCharts run={run} />
+      <RunPresetSection run={run} />
       <FilesTab runRef={ref} runFiles={runFiles} />
     </div>
   );

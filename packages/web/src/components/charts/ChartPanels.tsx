@@ -13,6 +13,8 @@ import { filterMetrics, parseMetricSearch, serverSearchText } from "../../lib/me
 import { groupSections } from "../../lib/panel-sections.js";
 import { defaultOpenSections, isSectionOpen, OPEN_PANELS } from "../../lib/section-collapse.js";
 import { parseSmoothing } from "../../lib/smoothing.js";
+import { KindWarning, StructuredPanel } from "./StructuredPanel.js";
+import { useStructuredPanels } from "./useStructuredPanels.js";
 import { EmptyState } from "../status/EmptyState.js";
 import type { ChartRun } from "./chart-run.js";
 import { ChartPanel } from "./ChartPanel.js";
@@ -58,7 +60,12 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
   const defaults = useMemo(() => new Map(keys.map((k) => [k.key, k.defaultX])), [keys]);
   const axisChoices = useMemo(() => keys.map((k) => k.key), [keys]);
   const matching = useMemo(() => filterMetrics(axisChoices, search, (k) => k), [axisChoices, search]);
-  const sections = useMemo(() => groupSections(matching), [matching]);
+  // Histograms, tables and custom charts (issue 11) too; a numeric key that is also one of them gets its panel.
+  const structured = useStructuredPanels(charted, search);
+  const sections = useMemo(
+    () => groupSections([...new Set([...matching, ...structured.matching])]),
+    [matching, structured.matching],
+  );
   const sizes = sections.map((s) => `${s.name}\u0000${s.keys.length}`).join("\u0001");
   const openByDefault = useMemo(
     () => defaultOpenSections(sections.map((s) => ({ name: s.name, count: s.keys.length }))),
@@ -80,7 +87,31 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
       </EmptyState>
     );
   }
-  const renderPanel = (key: string) => (
+  const renderPanel = (key: string) => {
+    if (structured.kinds.has(key))
+      return (
+        <StructuredPanel
+          key={key}
+          chartKey={key}
+          panels={structured}
+          runs={charted}
+          view={view}
+          onViewChange={onViewChange}
+          live={live}
+          axisChoices={axisChoices}
+        />
+      );
+    const warning = structured.warnings.get(key);
+    if (warning !== undefined)
+      return (
+        <div key={key} className="kind-warned">
+          <KindWarning text={warning} />
+          {renderChart(key)}
+        </div>
+      );
+    return renderChart(key);
+  };
+  const renderChart = (key: string) => (
     <ChartPanel
       key={key}
       chartKey={key}
@@ -116,11 +147,14 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
           Charts show the first {charted.length} of {runs.length} runs; hide or filter runs to pick others.
         </p>
       )}
-      {keys.length === 0 && logged.keys !== null && search.kind === "all" && (
-        <EmptyState title="No metrics yet" snippet={LOG_SNIPPET}>
-          These runs have no numeric metrics. Log some and charts appear here:
-        </EmptyState>
-      )}
+      {keys.length === 0 &&
+        structured.kinds.size === 0 &&
+        logged.keys !== null &&
+        search.kind === "all" && (
+          <EmptyState title="No metrics yet" snippet={LOG_SNIPPET}>
+            These runs have no numeric metrics. Log some and charts appear here:
+          </EmptyState>
+        )}
       {keys.length > 0 && matching.length === 0 && (
         <p className="chart-note" data-testid="metric-search-empty">
           No metric matches “{view.metricSearch}”.
