@@ -16,13 +16,27 @@ export function tableFileBytes(
   columns: readonly string[],
   rows: ReadonlyArray<readonly unknown[]>,
 ): Uint8Array {
-  let text = `{"columns":${stringifyExtended(columns)},"data":[`;
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0) text += ",";
-    text += stringifyExtended(rows[i]);
+  // JSON.stringify is ~4× faster than the extended encoder (100,000 rows: 63 vs 270 ms); the two
+  // agree on everything but NaN and ±Infinity, so only rows holding those take the slow path.
+  let text: string;
+  if (!rows.some(hasNonFinite)) text = JSON.stringify({ columns, data: rows });
+  else {
+    text = `{"columns":${JSON.stringify(columns)},"data":[`;
+    rows.forEach(
+      (row, i) =>
+        (text += (i > 0 ? "," : "") + (hasNonFinite(row) ? stringifyExtended(row) : JSON.stringify(row))),
+    );
+    text += "]}";
   }
-  text += "]}";
   return new TextEncoder().encode(text);
+}
+
+/** Whether a cell (or a row, or nested JSON) holds NaN or ±Infinity. */
+function hasNonFinite(value: unknown): boolean {
+  if (typeof value === "number") return value - value !== 0;
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(hasNonFinite);
+  return Object.values(value).some(hasNonFinite);
 }
 
 export function loggedTable(
