@@ -7,6 +7,8 @@
 //   (b) the draw itself: rasterising the cells and painting them (paintMs of that draw);
 //   (c) a zoom: a drag across a tenth of the steps → the finer heatmap drawn.
 // Build first (`npm run build`). Prints numbers and one JSON line.
+// (c) waits for the zoomed answer (its first column inside the zoom), not the first redraw of
+// the old columns on the zoomed scale.
 // Usage: node bench/structured-ui.mjs [steps=10000] [bins=64]
 /* global window -- used inside page.evaluate */
 import { execFileSync, spawn } from "node:child_process";
@@ -90,7 +92,18 @@ async function measure(browser, url) {
     });
     const drawn = await page.evaluate((id) => {
       const entry = window.__stepwiseHeatmaps[id];
-      return { ms: entry.drawnAt, paintMs: entry.paintMs, frames: entry.frames, bins: entry.bins };
+      const query = performance
+        .getEntriesByType("resource")
+        .filter((e) => e.name.includes("/histograms/query"))
+        .at(-1);
+      return {
+        ms: entry.drawnAt,
+        paintMs: entry.paintMs,
+        frames: entry.frames,
+        bins: entry.bins,
+        queryStart: query?.startTime ?? Number.NaN,
+        queryMs: query === undefined ? Number.NaN : query.responseEnd - query.startTime,
+      };
     }, id);
     if (i > 0) loads.push(drawn);
   }
@@ -102,19 +115,24 @@ async function measure(browser, url) {
     await over.scrollIntoViewIfNeeded({ timeout: 30_000 });
     await page.waitForFunction((id) => (window.__stepwiseHeatmaps?.[id]?.frames ?? 0) > 0, id);
     const box = await over.boundingBox();
-    const before = await page.evaluate((id) => window.__stepwiseHeatmaps[id].drawnAt, id);
+    const before = await page.evaluate((id) => {
+      const entry = window.__stepwiseHeatmaps[id];
+      return { drawnAt: entry.drawnAt, width: entry.xRange[1] - entry.xRange[0] };
+    }, id);
     const t0 = await page.evaluate(() => performance.now());
     await page.mouse.move(box.x + box.width * 0.4, box.y + box.height / 2);
     await page.mouse.down();
     await page.mouse.move(box.x + box.width * 0.5, box.y + box.height / 2, { steps: 3 });
     await page.mouse.up();
+    // Drawn with the zoomed range and the finer columns the server sent for it.
     await page.waitForFunction(
       ({ id, before }) => {
         const entry = window.__stepwiseHeatmaps?.[id];
         return (
           entry !== undefined &&
-          entry.drawnAt > before &&
-          entry.xRange[1] - entry.xRange[0] < entry.frames * 2
+          entry.drawnAt > before.drawnAt &&
+          entry.xRange[1] - entry.xRange[0] < before.width * 0.2 &&
+          entry.firstX > 0
         );
       },
       { id, before },
@@ -157,6 +175,8 @@ try {
     bins,
     heatmapOpenMs: Math.round(median(loads.map((l) => l.ms))),
     heatmapPaintMs: Number(median(loads.map((l) => l.paintMs)).toFixed(1)),
+    heatmapQueryToDrawnMs: Math.round(median(loads.map((l) => l.ms - l.queryStart))),
+    heatmapQueryMs: Math.round(median(loads.map((l) => l.queryMs))),
     heatmapColumns: loads[0]?.frames,
     zoomMs: Math.round(median(zooms.map((z) => z.ms))),
     zoomColumns: zooms[0]?.frames,
@@ -166,6 +186,9 @@ try {
   console.log(`filled ${steps} steps × ${bins} bins through ingest in ${result.fillSeconds} s`);
   console.log(
     `(a) run page → heatmap drawn  ${result.heatmapOpenMs} ms median [${list(loads.map((l) => l.ms))}] (target ≤ 300), ${result.heatmapColumns} columns`,
+  );
+  console.log(
+    `    of which the heatmap query sent → drawn ${result.heatmapQueryToDrawnMs} ms median [${list(loads.map((l) => l.ms - l.queryStart))}] (the server's answer ${result.heatmapQueryMs} ms)`,
   );
   console.log(
     `(b) raster + paint            ${result.heatmapPaintMs} ms median [${loads.map((l) => l.paintMs.toFixed(1)).join(", ")}]`,

@@ -7,6 +7,8 @@ import type { HistogramFrame } from "../../lib/heatmap-raster.js";
 
 export interface RegisteredHeatmap {
   frames: number;
+  /** The first frame's x (a zoomed answer starts inside the zoom). */
+  firstX: number | null;
   bins: number;
   xRange: [number, number];
   yRange: [number, number];
@@ -32,6 +34,7 @@ export function registerHeatmap(
   const heatmaps = (window.__stepwiseHeatmaps ??= {});
   heatmaps[id] = {
     frames: frames.length,
+    firstX: frames[0]?.x ?? null,
     bins: frames.reduce((most, f) => Math.max(most, f.counts.length), 0),
     ...drawn,
     drawnAt: performance.now(),
