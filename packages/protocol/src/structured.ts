@@ -312,7 +312,8 @@ export type PresetListResponse = z.infer<typeof presetListResponseSchema>;
 export const presetRenderBodySchema = z
   .object({
     id: presetIdSchema,
-    fields: z.record(z.string(), z.string().max(LIMITS.keyLength)).default({}),
+    /** Field slot → column; null (or "") leaves an optional slot unbound. */
+    fields: z.record(z.string(), z.string().max(LIMITS.keyLength).nullable()).default({}),
     stringFields: z.record(z.string(), z.string().max(10_000)).default({}),
   })
   .strict();
