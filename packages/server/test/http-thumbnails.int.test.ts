@@ -122,6 +122,12 @@ describe("thumbnails", () => {
     });
     expect((await t.fetch(mediaPaths.thumbnail(ref, 256, "media/images/broken.png"))).status).toBe(400);
     expect((await t.fetch(mediaPaths.thumbnail(ref, 256, "media/images/none.png"))).status).toBe(404);
+    for (const hostile of ["%ZZ.png", "media/a%5Cb.png", "media//x.png", "media/%00.png"]) {
+      const url = mediaPaths.thumbnail(ref, 256, "x").replace(/x$/, hostile);
+      const answer = await t.fetch(url);
+      expect(answer.status, hostile).toBe(400);
+      expect(errorBodySchema.parse(await answer.json()).error.message).toMatch(/^invalid request: path/);
+    }
     const otherRun = { ...ref, runId: "nobody" };
     expect((await t.fetch(mediaPaths.thumbnail(otherRun, 256, path))).status).toBe(404);
   });

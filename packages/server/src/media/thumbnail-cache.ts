@@ -10,7 +10,7 @@ import { randomBytes } from "node:crypto";
 import { mkdir, rename, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { InvalidDataError, type ThumbnailSize } from "@stepwise/protocol";
+import { InvalidDataError, NotFoundError, type ThumbnailSize } from "@stepwise/protocol";
 import sharp from "sharp";
 import type { BlobStore } from "../blob/blob-store.js";
 
@@ -58,7 +58,7 @@ export class ThumbnailCache {
       );
     const stream = await this.blobs.get(sha256);
     if (stream === null)
-      throw new InvalidDataError(
+      throw new NotFoundError(
         `the content of '${name}' is missing from the file store; run 'stepwise server --check'`,
       );
     const source = await readAll(stream);
