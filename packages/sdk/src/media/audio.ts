@@ -36,7 +36,8 @@ interface PreparedAudio {
 
 export class Audio implements Loggable {
   constructor(
-    readonly source: string | ShapedSource,
+    /** A file path, samples (number[] or a typed array), `[n][channels]` or `{ data, shape }`. */
+    readonly source: string | ShapedSource | Float32Array | Float64Array | Int16Array,
     readonly options: AudioOptions = {},
   ) {
     checkCaption(options.caption, "Audio");
@@ -109,7 +110,12 @@ export class Audio implements Loggable {
       );
     const channels = array.shape.length === 2 ? (array.shape[1] as number) : 1;
     const sampleRate = this.options.sampleRate as number;
-    const samples = array.values instanceof Float32Array ? array.values : Float32Array.from(array.values);
+    // 16-bit PCM integers are samples of ±32768, as soundfile reads them.
+    const pcm = this.source instanceof Int16Array ? 1 / 32768 : 1;
+    const samples =
+      array.values instanceof Float32Array && pcm === 1
+        ? array.values
+        : Float32Array.from(array.values, (x) => x * pcm);
     return {
       file: { dir: "media/audio", ext: ".wav", content: { kind: "wav", sampleRate, channels, samples } },
       sampleRate,

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { InvalidDataError } from "@stepwise/protocol";
-import { isShapedSource, readArray, squeeze } from "./array-input.js";
+import { isShapedSource, readArray } from "./array-input.js";
+import { imageShape } from "./image-source.js";
 import { checkMediaFile, stageCopy } from "./media-file.js";
 import { readImageHeader } from "./image-header.js";
 import type { ConfigEntry, LoggedFile } from "./logged-value.js";
@@ -59,7 +60,8 @@ function prepareMask(name: string, mask: unknown, width: number, height: number,
       `${what}: maskData must be a 2-D array of class ids (nested arrays or { data, shape: [h, w] })`,
     );
   const array = readArray(data, what);
-  const shape = squeeze(array.shape, 2);
+  const shape = imageShape(array.shape);
+  if (shape.length === 3 && shape[2] === 1) shape.pop();
   if (shape.length !== 2)
     throw new InvalidDataError(`${what}: maskData must be a 2D array, got shape [${array.shape.join(", ")}]`);
   const [rows, columns] = shape as [number, number];

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { InvalidDataError } from "@stepwise/protocol";
-import { isShapedSource, readArray, squeeze, type ShapedSource } from "./array-input.js";
+import { isShapedSource, readArray, type ShapedSource } from "./array-input.js";
 import { checkMediaFile, stageCopy } from "./media-file.js";
 import { readImageHeader } from "./image-header.js";
 import type { FileContent, PixelScale } from "./logged-value.js";
@@ -81,7 +81,7 @@ function imageFromBytes(bytes: Uint8Array, what: string): ImageFile {
 
 function imageFromArray(source: ShapedSource, options: ImagePixelsOptions, what: string): ImageFile {
   const array = readArray(source, what);
-  const shape = squeeze(array.shape, 2);
+  const shape = imageShape(array.shape);
   if (shape.length > 3 || shape.length < 2)
     throw new InvalidDataError(
       `${what}: un-supported shape [${array.shape.join(", ")}] for an image; give [h, w] or [h, w, c] with c = 1, 3 or 4 (channels last)`,
@@ -107,6 +107,17 @@ function imageFromArray(source: ShapedSource, options: ImagePixelsOptions, what:
     height,
     outOfRange: !(array.values instanceof Uint8Array) && (array.min < 0 || array.max > 255),
   };
+}
+
+/**
+ * The [h, w] or [h, w, c] of an image's data: leading dimensions of size 1 (a batch of one) are
+ * dropped. numpy's squeeze, which W&B applies, would also drop a height or width of 1 and turn a
+ * 1×n RGB image into a grey one; this keeps them.
+ */
+export function imageShape(shape: readonly number[]): number[] {
+  const out = [...shape];
+  while (out.length > 3 && out[0] === 1) out.shift();
+  return out;
 }
 
 /** W&B's rule (reference §8.1), decided from the range found while copying. */

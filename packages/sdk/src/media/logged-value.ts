@@ -82,7 +82,13 @@ export type FileContent =
       scene: { boxes: unknown[]; vectors: unknown[] } | null;
     }
   /** Interleaved samples in [-1, 1], written as 16-bit PCM WAV. */
-  | { kind: "wav"; sampleRate: number; channels: number; samples: Float32Array };
+  | { kind: "wav"; sampleRate: number; channels: number; samples: Float32Array }
+  /**
+   * JSON (extended: NaN/±Infinity kept) of `template` once the value's EARLIER files are written,
+   * their markers filled (a Table naming its media cells' files). Written by the media queue on
+   * the training thread after those files (media/filled-json-file.ts), never by the worker.
+   */
+  | { kind: "filled-json"; template: unknown };
 
 /**
  * W&B's normalisation of array pixels (reference §8.1): `unit` all in [0,1] → ×255; `signed`

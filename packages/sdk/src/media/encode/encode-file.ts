@@ -21,5 +21,7 @@ export function encodeFileContent(content: FileContent): Uint8Array {
       return encodePoints(content.columns, content.values, content.scene);
     case "video":
       return content.format === "gif" ? encodeGif(content) : encodeVideo(content, content.format);
+    case "filled-json":
+      throw new Error("filled-json content is written by the media queue, after the files it names");
   }
 }
