@@ -5,8 +5,9 @@
  * config entry `_wandb.visualize.<key>` names its preset, bindings and table key.
  */
 import { describe, expect, it } from "vitest";
+import { decode } from "fast-png";
 import { parseExtended } from "@stepwise/protocol";
-import { Histogram, Table, init, plot, plotTable, type Run } from "../src/index.js";
+import { Histogram, Image, Table, init, plot, plotTable, type Run } from "../src/index.js";
 import { fetchHistory, fetchRun, useServerForFile } from "./support/server-process.js";
 import { serverFileBytes, sha256Of } from "./support/server-files.js";
 
@@ -98,6 +99,47 @@ describe("structured values on a real server", () => {
     const allStored = await tableOnServer(run, all);
     expect(allStored.data).toHaveLength(20_000);
     expect(allStored.data[19_999]).toEqual([19_999, 19_999 * 19_999]);
+  });
+
+  it("a table with image cells: each cell holds W&B's image-file JSON naming a run file with the logged pixels", async () => {
+    const run = await startRun("table-media");
+    const pixels = [
+      [0, 128, 255],
+      [255, 128, 0],
+    ];
+    const table = new Table({ columns: ["id", "image"] });
+    table.addData("first", new Image(pixels, { caption: "a" }));
+    table.addData("none", null);
+    table.addData("second", new Image(pixels.map((line) => line.map((v) => 255 - v))));
+    run.log({ samples: table });
+    await run.finish();
+    const [row] = await fetchHistory(server.url, run);
+    const value = row?.["samples"] as TableFile;
+    expect(value).toMatchObject({ _type: "table-file", ncols: 2, nrows: 3 });
+    expect(value.path).toBe(`media/table/samples_0_${value.sha256.slice(0, 20)}.table.json`);
+    const stored = await tableOnServer(run, value);
+    expect(stored.columns).toEqual(["id", "image"]);
+    expect(stored.data.map((cells) => cells[0])).toEqual(["first", "none", "second"]);
+    expect(stored.data[1]?.[1]).toBeNull();
+    const second = pixels.map((line) => line.map((v) => 255 - v));
+    for (const [r, caption, expected] of [
+      [0, "a", pixels],
+      [2, undefined, second],
+    ] as const) {
+      const cell = stored.data[r]?.[1] as Record<string, unknown>;
+      expect(cell).toMatchObject({ _type: "image-file", format: "png", width: 3, height: 2 });
+      expect(cell["caption"]).toBe(caption);
+      expect(cell["path"]).toBe(`media/images/samples_0_${String(cell["sha256"]).slice(0, 20)}.png`);
+      const png = await serverFileBytes(server.url, run, String(cell["path"]));
+      expect(sha256Of(png)).toBe(cell["sha256"]);
+      expect(png.length).toBe(cell["size"]);
+      const decoded = decode(png);
+      expect([decoded.width, decoded.height, decoded.channels]).toEqual([3, 2, 1]);
+      expect(Array.from(decoded.data)).toEqual(expected.flat());
+    }
+    expect((stored.data[0]?.[1] as { sha256: string }).sha256).not.toBe(
+      (stored.data[2]?.[1] as { sha256: string }).sha256,
+    );
   });
 
   it("an array of more than 32 numbers in the summary is a .npy run file holding it whole, and its statistics", async () => {

@@ -126,16 +126,23 @@ describe("Table", () => {
     );
   });
 
-  it("a Histogram cell is nested JSON (its W&B JSON); a media cell is refused for now, saying how to log it instead", () => {
-    const table = new Table({ columns: ["h"], data: [[Histogram.fromCounts([1, 2], [0, 1, 2])]] });
-    expect(table.data[0]).toEqual([{ _type: "histogram", values: [1, 2], bins: [0, 1, 2] }]);
-    expect(table.columnTypes).toEqual([{ kind: "json" }]);
+  it("a Histogram cell is nested JSON (its W&B JSON); a media cell types its column by the media's _type", () => {
+    const table = new Table({
+      columns: ["h", "img"],
+      data: [[Histogram.fromCounts([1, 2], [0, 1, 2]), null]],
+    });
+    expect(table.data[0]).toEqual([{ _type: "histogram", values: [1, 2], bins: [0, 1, 2] }, null]);
     const image = new Image([
       [0, 255],
       [255, 0],
     ]);
-    expect(() => table.addData(image)).toThrow(
-      /row 1, column "h" holds a media object; media cells are not supported yet/,
+    table.addData(null, image);
+    expect(table.columnTypes).toEqual([{ kind: "json" }, { kind: "media", mediaType: "image-file" }]);
+    expect(() => table.addData(null, "a path")).toThrow(
+      /row 2, column "img" holds a string, but the column holds image-file media \(from row 1\)/,
+    );
+    expect(() => table.addData(image, null)).toThrow(
+      /row 2, column "h" holds an image-file media object, but the column holds nested JSON/,
     );
   });
 });

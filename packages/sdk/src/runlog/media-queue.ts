@@ -16,7 +16,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { RunRecord } from "@stepwise/protocol";
 import { fillTemplate, mediaFilePath, type WrittenFile } from "../media/fill-template.js";
-import type { FileContent } from "../media/logged-value.js";
+import type { FileContent, LoggedFile } from "../media/logged-value.js";
+import { writeFilledJson } from "../media/filled-json-file.js";
 import { MediaResults, RESULT_SLOTS } from "../media/media-results.js";
 import type { MediaJob, MediaWorkerData } from "../media/media-worker.js";
 import { forEachPending, withMediaJson, type PendingMedia } from "../media/pending-media.js";
@@ -154,6 +155,11 @@ export class MediaQueue {
     const jobs: MediaJob[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const file of files) {
+      // Written in settle() once the files before it are (media/filled-json-file.ts).
+      if (file.content.kind === "filled-json") {
+        binding.slots.push(-1);
+        continue;
+      }
       const slot = this.allocateSlot();
       binding.slots.push(slot);
       binding.bytes += contentBytes(file.content);
@@ -162,7 +168,7 @@ export class MediaQueue {
       if (buffer !== null && !transfer.includes(buffer)) transfer.push(buffer);
     }
     this.pendingBytes += binding.bytes;
-    this.startWorker().postMessage(jobs, transfer);
+    if (jobs.length > 0) this.startWorker().postMessage(jobs, transfer);
     media.resolver = () => void this.settle(binding, FILE_WAIT_MS);
     this.bindings.set(media, binding);
     for (const entry of media.logged.config ?? []) {
@@ -191,6 +197,13 @@ export class MediaQueue {
     const files = media.logged.files;
     for (let i = binding.results.length; i < slots.length; i++) {
       const slot = slots[i] as number;
+      const content = files[i]?.content;
+      if (content?.kind === "filled-json") {
+        const written = writeFilledJson(this.runDir, binding, files[i] as LoggedFile, content.template);
+        if (typeof written === "string") media.failure ??= written;
+        binding.results.push(typeof written === "string" ? null : written);
+        continue;
+      }
       const result = this.results.read(slot, waitMs);
       if (result === null) {
         if (waitMs === 0) return false;
@@ -271,6 +284,7 @@ function dataOf(content: FileContent): ArrayBufferView | null {
     case "points":
       return content.values;
     case "copy":
+    case "filled-json":
       return null;
     default:
       return content.pixels;

@@ -50,17 +50,30 @@ export function readCell(
 }
 
 /**
- * A data type in a cell: one without files (a Histogram) is nested JSON. Media cells (files) are
- * refused for now: the table file would have to name files hashed off the training thread.
+ * A data type in a cell: one without files (a Histogram) is nested JSON; a media object is kept
+ * as it is and read when the table is logged (table-file.ts), its type named by its class.
  */
-function loggableCell(value: Loggable, column: string, row: number): { kind: CellKind; value: unknown } {
+function loggableCell(
+  value: Loggable,
+  column: string,
+  row: number,
+): { kind: CellKind; media?: string; value: unknown } {
+  const media = MEDIA_TYPES[value.constructor.name];
+  if (media !== undefined) return { kind: "media", media, value };
   const logged = loggedValueOf(value, { context: "Table", path: [column], key: describeKey([column]) });
   if (logged.files.length === 0) return { kind: "json", value: normalizeCell(logged.json, column, row) };
-  throw new InvalidDataError(
-    `Table: row ${row}, column "${column}" holds a media object; media cells are not supported yet. ` +
-      'Log the media under its own key (run.log({ "samples/image": image })) and put an id or caption in the table.',
-  );
+  return { kind: "media", media: "media", value };
 }
+
+/** W&B's `_type` of each media class (what a column of them holds). */
+const MEDIA_TYPES: Record<string, string> = {
+  Image: "image-file",
+  Audio: "audio-file",
+  Video: "video-file",
+  Html: "html-file",
+  Molecule: "molecule-file",
+  Object3D: "object3D-file",
+};
 
 function normalizeCell(value: unknown, column: string, row: number): unknown {
   try {
@@ -93,7 +106,10 @@ export function describeKind(kind: CellKind, mediaType?: string): string {
 /** One cell of a kind: "a number", "an image-file media object", … */
 function describeCell(kind: CellKind, mediaType?: string): string {
   if (kind === "json") return "nested JSON";
-  if (kind === "media") return `a ${mediaType ?? "media"} media object`;
+  if (kind === "media") {
+    const type = mediaType ?? "media";
+    return `${/^[aeiou]/i.test(type) ? "an" : "a"} ${type} media object`;
+  }
   return `a ${kind}`;
 }
 

@@ -10,7 +10,7 @@ import { InvalidDataError, keyProblem } from "@stepwise/protocol";
 import { isPlainObject } from "../../values/deep-merge.js";
 import { checkCell, readCell, type ColumnKind } from "./table-cells.js";
 import { loggedTable } from "./table-file.js";
-import { TO_LOGGED, type Loggable, type LoggedValue } from "../../media/logged-value.js";
+import { TO_LOGGED, type LogContext, type Loggable, type LoggedValue } from "../../media/logged-value.js";
 
 export interface TableOptions {
   /** Column names (unique, 1–1,024 characters). Numbers are taken as their string. */
@@ -117,8 +117,13 @@ export class Table implements Loggable {
   }
 
   /** Logged (history or summary): W&B's `table-file` value and the table's JSON file (table-file.ts). */
-  [TO_LOGGED](): LoggedValue {
-    return loggedTable(this.names, this.rowsKept);
+  [TO_LOGGED](ctx: LogContext): LoggedValue {
+    return loggedTable(
+      this.names,
+      this.rowsKept,
+      ctx,
+      this.kinds.some((k) => k?.kind === "media"),
+    );
   }
 
   /** The cells of one column, in row order. */
