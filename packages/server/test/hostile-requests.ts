@@ -4,7 +4,7 @@
  * names, unknown runs and garbage credentials. None of them may change stored data.
  */
 import { gzipSync } from "node:zlib";
-import { apiPaths, type RunRef } from "@stepwise/protocol";
+import { apiPaths, mediaPaths, type RunRef } from "@stepwise/protocol";
 
 export interface HostileRequest {
   method: string;
@@ -266,6 +266,53 @@ export function hostileRequests(ref: RunRef): HostileRequest[] {
     "minStep=99999999999999999999",
   ])
     out.push({ method: "GET", path: `${apiPaths.history(ref)}?${query}` });
+  // The media routes' queries and thumbnail paths.
+  const media = mediaPaths.media(ref.entity, ref.project);
+  for (const query of [
+    "",
+    "key=img",
+    "runs=a",
+    "key=img&runs=",
+    "key=img&runs=,,,",
+    "key=img&runs=a%2Fb",
+    `key=img&runs=${Array.from({ length: 201 }, (_, i) => `r${i}`).join(",")}`,
+    "key=img&runs=a&step=NaN",
+    "key=img&runs=a&step=1e3",
+    "key=img&runs=a&step=-5",
+    "key=img&runs=a&step=99999999999999999999",
+    "key=img&runs=a&match=near",
+    "key=img&runs=a&step=1&maxStep=3",
+    "key=img&runs=a&minStep=5&maxStep=1",
+    "key=img&runs=a&limit=0",
+    "key=img&runs=a&limit=5001",
+    `key=${"k".repeat(5000)}&runs=a`,
+    "key=img&runs=a&x=1",
+  ])
+    out.push({ method: "GET", path: `${media}?${query}` });
+  for (const query of ["", "key=img", "key=img&runs=a&step=1"])
+    out.push({ method: "GET", path: `${mediaPaths.mediaSteps(ref.entity, ref.project)}?${query}` });
+  for (const query of ["runs=", "runs=a%2Fb", "key=", `key=${"k".repeat(5000)}`, "since=1"])
+    out.push({ method: "GET", path: `${mediaPaths.keyKinds(ref.entity, ref.project)}?${query}` });
+  const thumbnails = mediaPaths.thumbnail(ref, 256, "x").replace(/\/256\/x$/, "");
+  for (const tail of [
+    "/300/a.png",
+    "/abc/a.png",
+    "/256",
+    "/256/",
+    "/256/notes/readme.txt",
+    "/256/missing.png",
+  ])
+    out.push({ method: "GET", path: thumbnails + tail });
+  for (const name of [
+    "..%2F..%2Fadmin-key",
+    "%2E%2E",
+    "a%5C..%5Cb",
+    "a%00b",
+    "a//b",
+    "%E0%A4%A",
+    "x".repeat(2000),
+  ])
+    out.push({ method: "GET", path: `${thumbnails}/256/${name}` });
   // File paths.
   const files = apiPaths.files(ref);
   for (const name of [
