@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRef, TableColumn, TableVersion } from "@stepwise/protocol";
 import { listTables, tableExportUrl } from "../../api/structured-client.js";
+import { unionSteps, versionAt } from "../../lib/table-versions.js";
 import type { ChartRun } from "../charts/chart-run.js";
 import { RunTableView, type TableSettings } from "./RunTableView.js";
 import { TableToolbar } from "./TableToolbar.js";
@@ -29,7 +30,10 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
     [shown.map(({ run }) => run.id).join(",")],
   );
   const versions = useTableVersions(refs, tableKey);
-  const steps = useMemo(() => unionSteps(versions), [versions]);
+  const steps = useMemo(
+    () => unionSteps([...versions.values()].map((list) => list.map((v) => v.step))),
+    [versions],
+  );
   const [stepIndex, setStepIndex] = useState<number | null>(null);
   const step =
     steps.length === 0 ? null : (steps[Math.min(stepIndex ?? steps.length - 1, steps.length - 1)] ?? null);
@@ -50,7 +54,8 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
   };
   const setSort = (sort: TableSort | null): void => setSettings((s) => ({ ...s, sort }));
   const first = refs[0];
-  const exportStep = first === undefined ? null : versionAt(versions.get(first.runId) ?? [], step);
+  const stepsOf = (runId: string): number[] => (versions.get(runId) ?? []).map((v) => v.step);
+  const exportStep = first === undefined ? null : versionAt(stepsOf(first.runId), step);
   const exportLinks =
     first === undefined || exportStep === null
       ? null
@@ -99,7 +104,7 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
         <div className={refs.length > 1 ? "table-compare" : undefined} data-testid="table-compare">
           {shown.map(({ run, color }) => {
             const ref = refs.find((r) => r.runId === run.id) as RunRef;
-            const at = versionAt(versions.get(run.id) ?? [], step);
+            const at = versionAt(stepsOf(run.id), step);
             return (
               <div key={run.id} className="table-compare-run">
                 {refs.length > 1 && (
@@ -153,20 +158,6 @@ function useTableVersions(refs: readonly RunRef[], key: string): ReadonlyMap<str
     return () => controller.abort();
   }, [refs, key]);
   return versions;
-}
-
-function unionSteps(versions: ReadonlyMap<string, TableVersion[]>): number[] {
-  const steps = new Set<number>();
-  for (const list of versions.values()) for (const v of list) steps.add(v.step);
-  return [...steps].sort((a, b) => a - b);
-}
-
-/** The run's version at `step`: the last at or before it (the newest that existed then), else its first. */
-function versionAt(list: readonly TableVersion[], step: number | null): number | null {
-  if (step === null || list.length === 0) return null;
-  let found: number | null = null;
-  for (const v of list) if (v.step <= step && (found === null || v.step > found)) found = v.step;
-  return found ?? Math.min(...list.map((v) => v.step));
 }
 
 function sameColumns(a: readonly TableColumn[], b: readonly TableColumn[]): boolean {
