@@ -23,7 +23,9 @@ export function MoleculeView({ runRef, item, size }: { runRef: RunRef; item: Med
         const data = format === "mmtf" ? new Uint8Array(await response.arrayBuffer()) : await response.text();
         if (!live) return;
         const viewer = mol.createViewer(element, { backgroundColor: "#111418" });
-        const model = viewer.addModel(data, format === "sd" ? "sdf" : format === "mcif" ? "mmcif" : format);
+        const type = format === "sd" ? "sdf" : format === "mcif" ? "mmcif" : format;
+        // Hydrogens kept: a small molecule without them is not the molecule logged.
+        const model = viewer.addModel(data, type, { keepH: true });
         const count = model.selectedAtoms({}).length;
         const protein = model.selectedAtoms({ atom: "CA" }).length > 20;
         viewer.setStyle(
