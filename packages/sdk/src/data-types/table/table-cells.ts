@@ -7,6 +7,12 @@
 import { InvalidDataError } from "@stepwise/protocol";
 import { normalizeValue, OMIT, type NormalizeOptions } from "../../values/normalize-value.js";
 import { describeKey, isLoggable, loggedValueOf, type Loggable } from "../../media/logged-value.js";
+import { Audio } from "../../media/audio.js";
+import { Html } from "../../media/html.js";
+import { Image } from "../../media/image.js";
+import { Molecule } from "../../media/molecule.js";
+import { Object3D } from "../../media/object3d.js";
+import { Video } from "../../media/video.js";
 
 export type CellKind = "number" | "string" | "boolean" | "json" | "media";
 
@@ -58,7 +64,7 @@ function loggableCell(
   column: string,
   row: number,
 ): { kind: CellKind; media?: string; value: unknown } {
-  const media = MEDIA_TYPES[value.constructor.name];
+  const media = MEDIA_TYPES.find(([type]) => value instanceof type)?.[1];
   if (media !== undefined) return { kind: "media", media, value };
   const logged = loggedValueOf(value, { context: "Table", path: [column], key: describeKey([column]) });
   if (logged.files.length === 0) return { kind: "json", value: normalizeCell(logged.json, column, row) };
@@ -66,14 +72,14 @@ function loggableCell(
 }
 
 /** W&B's `_type` of each media class (what a column of them holds). */
-const MEDIA_TYPES: Record<string, string> = {
-  Image: "image-file",
-  Audio: "audio-file",
-  Video: "video-file",
-  Html: "html-file",
-  Molecule: "molecule-file",
-  Object3D: "object3D-file",
-};
+const MEDIA_TYPES: ReadonlyArray<[new (...args: never[]) => Loggable, string]> = [
+  [Image, "image-file"],
+  [Audio, "audio-file"],
+  [Video, "video-file"],
+  [Html, "html-file"],
+  [Molecule, "molecule-file"],
+  [Object3D, "object3D-file"],
+];
 
 function normalizeCell(value: unknown, column: string, row: number): unknown {
   try {
