@@ -169,3 +169,24 @@ export function hasSavedApiKey(): boolean {
   const key = localStorage.getItem(API_KEY_STORAGE_KEY);
   return key !== null && key !== "";
 }
+
+/**
+ * A run's history rows as NDJSON, projected to `_step` and `keys` (top-level keys): the media
+ * panels read a media key's values and its slider's x-axis metric this way.
+ */
+export async function fetchHistoryRows(
+  ref: RunRef,
+  keys: readonly string[],
+  signal?: AbortSignal,
+): Promise<Record<string, unknown>[]> {
+  const query = new URLSearchParams({ format: "ndjson", keys: keys.join(",") });
+  const response = await send(`${apiPaths.history(ref)}?${query.toString()}`, {}, signal);
+  const rows: Record<string, unknown>[] = [];
+  for (const line of (await response.text()).split("\n")) {
+    if (line.trim() === "") continue;
+    const row: unknown = parseExtended(line);
+    if (typeof row === "object" && row !== null && !Array.isArray(row))
+      rows.push(row as Record<string, unknown>);
+  }
+  return rows;
+}

@@ -10,6 +10,7 @@ import { decodeRouteParam } from "../lib/route-param.js";
 import { FilesTab } from "../components/run/FilesTab.js";
 import { QuarantineWarning } from "../components/run/QuarantineWarning.js";
 import { RunCharts } from "../components/run/RunCharts.js";
+import { RunMediaSection } from "../components/media/RunMediaSection.js";
 import { RunPresetSection } from "../components/charts/vega/RunPresetSection.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
 import { RunOverview } from "../components/run/RunOverview.js";
@@ -58,6 +59,7 @@ export function RunPage({ params }: RunPageProps) {
         <a href="#config">Config</a>
         <a href="#summary">Summary</a>
         <a href="#charts">Charts</a>
+        <a href="#media">Media</a>
         <a href="#files">Files</a>
         {refreshError !== null && (
           <span className="inline-error" role="status">
@@ -83,6 +85,7 @@ export function RunPage({ params }: RunPageProps) {
         />
       </div>
       <RunCharts run={run} />
+      <RunMediaSection run={run} />
       <RunPresetSection run={run} />
       <FilesTab runRef={ref} runFiles={runFiles} />
     </div>

@@ -10,9 +10,11 @@ import { useCallback, useMemo, useState } from "react";
 import type { WorkspaceView } from "../../lib/url-state.js";
 import { chartKeys, chartKeysOf, type ChartKey } from "../../lib/metric-keys.js";
 import { filterMetrics, parseMetricSearch, serverSearchText } from "../../lib/metric-search.js";
-import { groupSections } from "../../lib/panel-sections.js";
+import { groupSections, sectionOf } from "../../lib/panel-sections.js";
 import { defaultOpenSections, isSectionOpen, OPEN_PANELS } from "../../lib/section-collapse.js";
 import { parseSmoothing } from "../../lib/smoothing.js";
+import { MediaPanel } from "../media/MediaPanel.js";
+import { useMediaKeys } from "../media/useMediaKeys.js";
 import { KindWarning, StructuredPanel } from "./StructuredPanel.js";
 import { useStructuredPanels } from "./useStructuredPanels.js";
 import { EmptyState } from "../status/EmptyState.js";
@@ -30,6 +32,8 @@ export interface ChartPanelsProps {
   runs: ChartRun[];
   view: WorkspaceView;
   onViewChange: (patch: Partial<WorkspaceView>) => void;
+  /** Media panels in the sections too (default); the run page shows them in its own Media section. */
+  media?: boolean;
 }
 
 /**
@@ -38,9 +42,11 @@ export interface ChartPanelsProps {
  */
 export const MAX_CHART_RUNS = 200;
 
+const NO_RUNS: readonly ChartRun[] = [];
+
 const LOG_SNIPPET = `run.log({ "train/loss": loss, "val/acc": acc });`;
 
-export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
+export function ChartPanels({ runs, view, onViewChange, media: withMedia = true }: ChartPanelsProps) {
   // Keyed by what the charts show of a run, so that a parent re-render with equal runs (a table
   // refresh) neither rebuilds the lines nor redraws.
   const shown = runs.slice(0, MAX_CHART_RUNS);
@@ -60,11 +66,13 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
   const defaults = useMemo(() => new Map(keys.map((k) => [k.key, k.defaultX])), [keys]);
   const axisChoices = useMemo(() => keys.map((k) => k.key), [keys]);
   const matching = useMemo(() => filterMetrics(axisChoices, search, (k) => k), [axisChoices, search]);
+  // Media keys (images, audio, …) get a media panel in the same sections as the charts.
+  const media = useMediaKeys(withMedia ? charted : NO_RUNS, search);
   // Histograms, tables and custom charts (issue 11) too; a numeric key that is also one of them gets its panel.
   const structured = useStructuredPanels(charted, search);
   const sections = useMemo(
-    () => groupSections([...new Set([...matching, ...structured.matching])]),
-    [matching, structured.matching],
+    () => groupSections([...new Set([...matching, ...media.matching, ...structured.matching])]),
+    [matching, media.matching, structured.matching],
   );
   const sizes = sections.map((s) => `${s.name}\u0000${s.keys.length}`).join("\u0001");
   const openByDefault = useMemo(
@@ -88,6 +96,18 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
     );
   }
   const renderPanel = (key: string) => {
+    const kind = media.kinds.get(key);
+    if (kind !== undefined)
+      return (
+        <MediaPanel
+          key={key}
+          mediaKey={key}
+          kind={kind}
+          runs={charted}
+          section={sectionOf(key)}
+          axisChoices={axisChoices}
+        />
+      );
     if (structured.kinds.has(key))
       return (
         <StructuredPanel
@@ -148,6 +168,7 @@ export function ChartPanels({ runs, view, onViewChange }: ChartPanelsProps) {
         </p>
       )}
       {keys.length === 0 &&
+        media.kinds.size === 0 &&
         structured.kinds.size === 0 &&
         logged.keys !== null &&
         search.kind === "all" && (

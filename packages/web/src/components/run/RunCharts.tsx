@@ -19,7 +19,7 @@ export function RunCharts({ run }: { run: RunDto }) {
         <h2>Charts</h2>
       </div>
       <div className="run-charts-body">
-        <ChartPanels runs={runs} view={view} onViewChange={update} />
+        <ChartPanels runs={runs} view={view} onViewChange={update} media={false} />
       </div>
     </section>
   );
