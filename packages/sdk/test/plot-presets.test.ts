@@ -46,6 +46,19 @@ describe("plot.prCurve", () => {
     expect(rowsOf(binary.table)).toEqual(rowsOf(plot.prCurve(yTrue, yProbas, { classesToPlot: [1] }).table));
   });
 
+  it("draws only classes present in yTrue (W&B's rule): a class with no sample has no curve", () => {
+    const chart = plot.prCurve(
+      [1, 1, 0],
+      [
+        [0.2, 0.3, 0.5],
+        [0.1, 0.6, 0.3],
+        [0.7, 0.2, 0.1],
+      ],
+    );
+    expect(new Set(chart.table.getColumn("class"))).toEqual(new Set([0, 1]));
+    expect(chart.table.nrows).toBe(42);
+  });
+
   it("refuses mismatched lengths, probabilities outside [0, 1], labels that are not class indices", () => {
     expect(() => plot.prCurve([0, 1, 1], yProbas)).toThrow(/yProbas has 4 rows but yTrue has 3 labels/);
     expect(() =>
