@@ -46,11 +46,16 @@ const stepParamSchema = z
   .transform(Number)
   .refine(Number.isSafeInteger, "a safe integer step");
 
-const runListParamSchema = z
-  .string()
-  .min(1, "a comma list of run ids")
-  .transform((s) => s.split(",").filter((id) => id.length > 0))
-  .pipe(z.array(runIdSchema).min(1, "at least one run id").max(MEDIA_QUERY_MAX_RUNS));
+/** At most this many runs in one key kinds query (a workspace's visible runs, as series keys allow). */
+export const KEY_KINDS_MAX_RUNS = 1000;
+
+function runListParamSchema(max: number) {
+  return z
+    .string()
+    .min(1, "a comma list of run ids")
+    .transform((s) => s.split(",").filter((id) => id.length > 0))
+    .pipe(z.array(runIdSchema).min(1, "at least one run id").max(max));
+}
 
 const keyParamSchema = z
   .string()
@@ -74,7 +79,7 @@ export const mediaQuerySchema = z
     /** The history key (dotted path for a nested value, as series keys are named). */
     key: keyParamSchema,
     /** Comma list of run ids of this project. */
-    runs: runListParamSchema,
+    runs: runListParamSchema(MEDIA_QUERY_MAX_RUNS),
     step: stepParamSchema.optional(),
     match: z.enum(STEP_MATCHES).default("nearest"),
     minStep: stepParamSchema.optional(),
@@ -157,7 +162,9 @@ export const mediaQueryResponseSchema = z.object({
 });
 export type MediaQueryResponse = z.infer<typeof mediaQueryResponseSchema>;
 
-export const mediaStepsQuerySchema = z.object({ key: keyParamSchema, runs: runListParamSchema }).strict();
+export const mediaStepsQuerySchema = z
+  .object({ key: keyParamSchema, runs: runListParamSchema(MEDIA_QUERY_MAX_RUNS) })
+  .strict();
 export type MediaStepsQuery = z.output<typeof mediaStepsQuerySchema>;
 
 /** Per run, every step at which the key holds media, ascending, with the item count there. */
@@ -184,7 +191,7 @@ export type PanelKind = (typeof PANEL_KINDS)[number];
 export const keyKindsQuerySchema = z
   .object({
     /** Comma list of run ids; default every run of the project. */
-    runs: runListParamSchema.optional(),
+    runs: runListParamSchema(KEY_KINDS_MAX_RUNS).optional(),
     /**
      * Comma-free: one key per `key` parameter, repeated. Without any, every key that held a
      * value other than a number is listed (numeric-only keys are the series keys).

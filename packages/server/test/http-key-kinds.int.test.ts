@@ -57,6 +57,9 @@ describe("key kinds", () => {
         mixed: false,
       },
     ]);
+    // A workspace's visible runs, up to 1,000 (unknown ids count for nothing).
+    const many = Array.from({ length: 998 }, (_, i) => `x${i}`).concat(["a", "b"]);
+    expect((await kinds(t, `runs=${many.join(",")}`)).keys).toEqual(all.keys);
     const loss = await kinds(t, "key=loss");
     expect(loss.keys[0]?.kinds.map((k) => [k.kind, k.count])).toEqual([["number", 10]]);
   });
@@ -94,6 +97,8 @@ describe("media routes refuse bad parameters with a 400 naming the field", () =>
     ["steps", "key=k", "query.runs"],
     ["kinds", "runs=", "query.runs"],
     ["kinds", "since=3", "query"],
+    ["kinds", `runs=${Array.from({ length: 1001 }, (_, i) => `r${i}`).join(",")}`, "query.runs"],
+    ["media", `key=k&runs=${Array.from({ length: 201 }, (_, i) => `r${i}`).join(",")}`, "query.runs"],
   ];
   test.each(cases)("%s ?%s → %s", async (route, query, field) => {
     await using t = await startTestServer();
