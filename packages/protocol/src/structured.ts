@@ -27,6 +27,8 @@ const finite = z.number().finite();
 export const HISTOGRAM_MAX_BINS = 512;
 export const HISTOGRAM_DEFAULT_ROWS = 64;
 export const HISTOGRAM_MAX_COLUMNS = 10_000;
+/** Exact heatmaps carry the logged histograms too up to this many (beyond, only the grid). */
+export const HISTOGRAM_MAX_LOGGED = 2000;
 
 /** The history value of a histogram, W&B's shape: `values` are the counts, `bins` the edges. */
 export const histogramValueSchema = z.object({
@@ -75,8 +77,8 @@ export type HistogramQuery = z.output<typeof histogramQuerySchema>;
  * merges `merged[i]` histograms and has `counts[i][j]` in y bin [yEdges[j], yEdges[j+1]).
  * A merged column's counts are the mean of its histograms' (so colours compare across zoom
  * levels); a histogram's counts are spread over the grid in proportion to bin overlap.
- * `exact`: one column per stored histogram, and `histograms` holds them as logged (their own
- * edges and counts) for tooltips.
+ * `exact`: one column per stored histogram; then, for at most HISTOGRAM_MAX_LOGGED of them,
+ * `histograms` holds them as logged (their own edges and counts) for tooltips.
  */
 export const histogramHeatmapSchema = z.object({
   run: runRefSchema,

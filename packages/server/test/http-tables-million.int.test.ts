@@ -29,6 +29,30 @@ type Row = [number, number, string, boolean, string | null];
 let t: TestServer;
 let rows: Row[];
 
+const twoLabels = (r: Row): boolean => (r[2] === "cat" || r[2] === "eel") && r[1] > 0.25 && !r[3];
+const nullsOrSmall = (r: Row): boolean =>
+  r[4] === null || (!(r[0] >= 10) && r[4].toLowerCase().includes("n1"));
+const lowScore = (r: Row): boolean => r[1] < 0.5;
+const BY_LABEL_DESC_SCORE = [
+  { column: 2, desc: true },
+  { column: 1, desc: false },
+];
+/**
+ * The answers, worked out from the generated rows before the server starts: the server runs in
+ * this process, so seconds of sorting between two requests would let its keep-alive timer close
+ * the connection just as the next request is sent.
+ */
+let truth: {
+  byScore: Row[];
+  byScoreDesc: Row[];
+  byNoteDesc: Row[];
+  twoLabels: Row[];
+  nullsOrSmall: Row[];
+  lowScore: Row[];
+  notesDesc: Array<string | null>;
+  noteCounts: Map<string | null, number>;
+};
+
 beforeAll(async () => {
   const next = random(11);
   rows = Array.from({ length: ROWS }, (_, i): Row => [
@@ -38,6 +62,17 @@ beforeAll(async () => {
     next() < 0.3,
     i % 10 === 3 ? null : `n${i % 997}`,
   ]);
+  truth = {
+    byScore: expected(() => true, [{ column: 1, desc: false }]),
+    byScoreDesc: expected(() => true, [{ column: 1, desc: true }]),
+    byNoteDesc: expected(() => true, [{ column: 4, desc: true }]),
+    twoLabels: expected(twoLabels, BY_LABEL_DESC_SCORE),
+    nullsOrSmall: expected(nullsOrSmall, [{ column: 4, desc: false }]),
+    lowScore: rows.filter(lowScore),
+    notesDesc: [...new Set(rows.map((r) => r[4]))].sort((a, b) => compare(b, a)),
+    noteCounts: new Map(),
+  };
+  for (const r of rows) truth.noteCounts.set(r[4], (truth.noteCounts.get(r[4]) ?? 0) + 1);
   const bytes = tableFileBytes(COLUMNS, rows);
   const value = tableFileValue("big", 0, bytes, ROWS, COLUMNS.length);
   t = await startTestServer();
@@ -99,12 +134,12 @@ describe("a 1,000,000-row table", () => {
   });
 
   test("sorted by one column, first and deep pages", async () => {
-    const want = expected(() => true, [{ column: 1, desc: false }]);
+    const want = truth.byScore;
     for (const offset of [0, 500_000, 999_900]) {
       const page = await query({ key: "big", sort: [{ column: "score" }], offset, limit: 100 });
       expect(cellsOf(page)).toEqual(want.slice(offset, offset + 100));
     }
-    const desc = expected(() => true, [{ column: 1, desc: true }]);
+    const desc = truth.byScoreDesc;
     const page = await query({
       key: "big",
       sort: [{ column: "score", desc: true }],
@@ -114,13 +149,32 @@ describe("a 1,000,000-row table", () => {
     expect(cellsOf(page)).toEqual(desc.slice(250_000, 250_050));
   });
 
+  test("sorted descending by a text column with many ties: near the top and deep, ties in logged order", async () => {
+    const want = truth.byNoteDesc;
+    for (const offset of [0, 9_900, 700_000]) {
+      const page = await query({ key: "big", sort: [{ column: "note", desc: true }], offset, limit: 100 });
+      expect(cellsOf(page)).toEqual(want.slice(offset, offset + 100));
+    }
+  });
+
+  test("groups paged in descending order of their value", async () => {
+    const page = await query({
+      key: "big",
+      groupBy: "note",
+      sort: [{ column: "note", desc: true }],
+      offset: 10,
+      limit: 5,
+    });
+    if (page.kind !== "groups") throw new Error("expected groups");
+    const values = truth.notesDesc;
+    expect(page.groupCount).toBe(values.length);
+    expect(page.matchedRows).toBe(ROWS);
+    expect(page.groups.map((g) => g.value)).toEqual(values.slice(10, 15));
+    expect(page.groups.map((g) => g.count)).toEqual(values.slice(10, 15).map((v) => truth.noteCounts.get(v)));
+  });
+
   test("filtered and sorted by two columns, with the matching count, at every page asked", async () => {
-    const filter = (r: Row): boolean => (r[2] === "cat" || r[2] === "eel") && r[1] > 0.25 && !r[3];
-    const sort = [
-      { column: 2, desc: true },
-      { column: 1, desc: false },
-    ];
-    const want = expected(filter, sort);
+    const want = truth.twoLabels;
     const where = 'label in ("cat", "eel") and score > 0.25 and ok = false';
     for (const offset of [0, 1000, want.length - 10]) {
       const page = await query({
@@ -139,8 +193,7 @@ describe("a 1,000,000-row table", () => {
   });
 
   test("null tests, not, or, contains and a chosen set of columns", async () => {
-    const filter = (r: Row): boolean => r[4] === null || (!(r[0] >= 10) && r[4].toLowerCase().includes("n1"));
-    const want = expected(filter, [{ column: 4, desc: false }]);
+    const want = truth.nullsOrSmall;
     const page = await query({
       key: "big",
       where: "note is null or (not id >= 10 and note contains 'N1')",
@@ -155,10 +208,9 @@ describe("a 1,000,000-row table", () => {
   });
 
   test("grouped by a column: counts and min/max/mean of the number columns per group", async () => {
-    const filter = (r: Row): boolean => r[1] < 0.5;
     const page = await query({ key: "big", where: "score < 0.5", groupBy: "label", limit: 100 });
     if (page.kind !== "groups") throw new Error("expected groups");
-    const matched = rows.filter(filter);
+    const matched = truth.lowScore;
     expect(page.matchedRows).toBe(matched.length);
     expect(page.groupCount).toBe(LABELS.length);
     expect(page.groups.map((g) => g.value)).toEqual([...LABELS].sort());

@@ -5,7 +5,7 @@
  * of consecutive histograms (by index, so no column is empty and the same range always gives
  * the same columns) are merged into one column holding the mean of their counts.
  */
-import type { HistogramHeatmap } from "@stepwise/protocol";
+import { HISTOGRAM_MAX_LOGGED, type HistogramHeatmap } from "@stepwise/protocol";
 
 export interface PlacedHistogram {
   step: number;
@@ -62,7 +62,7 @@ export function buildHeatmap(
     body.merged.push(merged);
     body.counts.push(Array.from(sums, (s) => (merged === 1 ? s : s / merged)));
   }
-  if (exact)
+  if (exact && count <= HISTOGRAM_MAX_LOGGED)
     body.histograms = histograms.map((h) => ({
       step: h.step,
       x: h.x,

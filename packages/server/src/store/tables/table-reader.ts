@@ -3,11 +3,14 @@
  * order, groups with counts and per-number-column min/max/mean, and every row in order for
  * export. Plans, measured on 1M rows (docs/server.md § Tables):
  * - no filter, no sort: rowids are the row indexes, the page is read by rowid;
- * - no filter, one indexed column: the index is walked (`LIMIT/OFFSET`), no sort;
+ * - no filter, one indexed column: the index is walked (`LIMIT/OFFSET`), no sort (descending
+ *   only near the top: ties come out of the index reversed and are re-sorted);
  * - anything else: the matching rowids in order, found once by a scan (`NOT INDEXED`: a filter
  *   beside an index made SQLite walk the index with a lookup per row, 4–8× slower) and kept
  *   (a few such orders per table, 4 bytes a row), so that every further page and the count of
- *   matching rows cost nothing more.
+ *   matching rows cost nothing more;
+ * - groups: every group of the column found by one scan and kept likewise (counts summed give
+ *   the matching rows).
  */
 import type Database from "better-sqlite3";
 import type { TableColumn, TablePage } from "@stepwise/protocol";
@@ -18,15 +21,23 @@ import { filterSql, type SqlCondition } from "./table-filter-sql.js";
 type RowsPage = Extract<TablePage, { kind: "rows" }>;
 type GroupsPage = Extract<TablePage, { kind: "groups" }>;
 type Bind = SqlCondition["params"][number];
+interface Grouping {
+  matched: number;
+  groups: GroupsPage["groups"];
+}
 
 const KEPT_ORDERS = 4;
+/** Descending pages up to this deep walk the index; deeper ones use a kept order. */
+const INDEX_WALK_ROWS = 10_000;
+/** Grouped results are kept (for the next page) when there are at most this many groups. */
+const KEPT_GROUPS = 100_000;
 
 export class TableReader {
   private readonly byRowid: Database.Statement<[number], unknown[]>;
   private readonly indexed: Set<number>;
   /** Orders found by a scan, most recently used last. */
   private readonly orders = new Map<string, Int32Array>();
-  private readonly counts = new Map<string, number>();
+  private readonly groupings = new Map<string, Grouping>();
 
   constructor(
     private readonly db: Database.Database,
@@ -55,40 +66,31 @@ export class TableReader {
     return { matchedRows: matched, rows };
   }
 
+  /**
+   * One scan finds every group (sorted by value), and with it the group count and the matching
+   * rows (the sum of the counts); kept for the next page when there are at most KEPT_GROUPS.
+   */
   groups(plan: TablePlan): Pick<GroupsPage, "matchedRows" | "groupCount" | "groups"> {
     const g = plan.groupBy as number;
     const where = this.where(plan.filter);
-    const numbers = this.columns.flatMap((c, i) => (c.type === "number" && i !== g ? [i] : []));
-    const aggregates = numbers.map((i) => `min(c${i}), max(c${i}), avg(c${i})`);
     const first = plan.sort[0];
-    const desc = first !== undefined && first.column === g && first.desc ? " DESC" : "";
-    const hint = where.sql === "" ? "" : " NOT INDEXED";
-    const sql = `SELECT c${g}, count(*)${aggregates.map((a) => `, ${a}`).join("")} FROM t${hint}${where.sql}
-      GROUP BY c${g} ORDER BY c${g}${desc} LIMIT ? OFFSET ?`;
-    const rows = this.db
-      .prepare<Bind[], unknown[]>(sql)
-      .raw()
-      .all(...where.params, plan.limit, plan.offset);
-    const groups = rows.map((row) => {
-      const stats: GroupsPage["groups"][number]["stats"] = {};
-      numbers.forEach((i, k) => {
-        stats[(this.columns[i] as TableColumn).name] = {
-          min: finiteOrNull(row[2 + 3 * k]),
-          max: finiteOrNull(row[3 + 3 * k]),
-          mean: finiteOrNull(row[4 + 3 * k]),
-        };
-      });
-      return { value: decodeCell(row[0], this.type(g)), count: Number(row[1]), stats };
-    });
-    const groupCount = this.cached(`groups ${g} ${where.sql} ${JSON.stringify(where.params)}`, () =>
-      Number(
-        this.db
-          .prepare<Bind[], number>(`SELECT count(*) FROM (SELECT 1 FROM t${hint}${where.sql} GROUP BY c${g})`)
-          .pluck()
-          .get(...where.params),
-      ),
-    );
-    return { matchedRows: this.matched(where), groupCount, groups };
+    const desc = first !== undefined && first.column === g && first.desc;
+    const id = `${g} ${where.sql} ${JSON.stringify(where.params)}`;
+    let all = this.groupings.get(id);
+    if (all === undefined) {
+      all = this.findGroups(g, where);
+      if (all.groups.length <= KEPT_GROUPS) {
+        this.groupings.set(id, all);
+        if (this.groupings.size > KEPT_ORDERS)
+          this.groupings.delete(this.groupings.keys().next().value as string);
+      }
+    }
+    const n = all.groups.length;
+    const from = desc ? Math.max(0, n - plan.offset - plan.limit) : plan.offset;
+    const to = desc ? Math.max(0, n - plan.offset) : plan.offset + plan.limit;
+    const groups = all.groups.slice(from, to);
+    if (desc) groups.reverse();
+    return { matchedRows: all.matched, groupCount: n, groups };
   }
 
   /** Every matching row in order, as cells of `plan.columns`, in pages (for export). */
@@ -105,6 +107,32 @@ export class TableReader {
     }
   }
 
+  private findGroups(g: number, where: SqlCondition): Grouping {
+    const numbers = this.columns.flatMap((c, i) => (c.type === "number" && i !== g ? [i] : []));
+    const aggregates = numbers.map((i) => `, min(c${i}), max(c${i}), avg(c${i})`).join("");
+    const hint = where.sql === "" ? "" : " NOT INDEXED";
+    const sql = `SELECT c${g}, count(*)${aggregates} FROM t${hint}${where.sql} GROUP BY c${g} ORDER BY c${g}`;
+    let matched = 0;
+    const groups: Grouping["groups"] = [];
+    for (const row of this.db
+      .prepare<Bind[], unknown[]>(sql)
+      .raw()
+      .iterate(...where.params)) {
+      const stats: Grouping["groups"][number]["stats"] = {};
+      numbers.forEach((i, k) => {
+        stats[(this.columns[i] as TableColumn).name] = {
+          min: finiteOrNull(row[2 + 3 * k]),
+          max: finiteOrNull(row[3 + 3 * k]),
+          mean: finiteOrNull(row[4 + 3 * k]),
+        };
+      });
+      const count = Number(row[1]);
+      matched += count;
+      groups.push({ value: decodeCell(row[0], this.type(g)), count, stats });
+    }
+    return { matched, groups };
+  }
+
   private pageRowids(plan: TablePlan): { rowids: number[]; matched: number } {
     const { offset, limit, sort } = plan;
     if (plan.filter === null && sort.length === 0) {
@@ -116,12 +144,14 @@ export class TableReader {
       plan.filter === null &&
       sort.length === 1 &&
       only !== undefined &&
-      !only.desc &&
-      this.indexed.has(only.column)
+      this.indexed.has(only.column) &&
+      (!only.desc || offset + limit <= INDEX_WALK_ROWS)
     ) {
+      // Ascending, the index is in the order asked. Descending, ties come out of the index in
+      // reverse and SQLite re-sorts each run of ties: fine near the top, so deep pages use an order.
       const rowids = this.db
         .prepare<[number, number], number>(
-          `SELECT rowid FROM t ORDER BY c${only.column}, rowid LIMIT ? OFFSET ?`,
+          `SELECT rowid FROM t ORDER BY c${only.column}${only.desc ? " DESC" : ""}, rowid LIMIT ? OFFSET ?`,
         )
         .pluck()
         .all(limit, offset);
@@ -159,29 +189,7 @@ export class TableReader {
     const order = out.subarray(0, n);
     this.orders.set(id, order);
     if (this.orders.size > KEPT_ORDERS) this.orders.delete(this.orders.keys().next().value as string);
-    this.counts.set(`${where.sql} ${JSON.stringify(where.params)}`, n);
     return order;
-  }
-
-  private matched(where: SqlCondition): number {
-    if (where.sql === "") return this.rows;
-    return this.cached(`${where.sql} ${JSON.stringify(where.params)}`, () =>
-      Number(
-        this.db
-          .prepare<Bind[], number>(`SELECT count(*) FROM t NOT INDEXED${where.sql}`)
-          .pluck()
-          .get(...where.params),
-      ),
-    );
-  }
-
-  private cached(id: string, count: () => number): number {
-    const kept = this.counts.get(id);
-    if (kept !== undefined) return kept;
-    const n = count();
-    if (this.counts.size > 64) this.counts.clear();
-    this.counts.set(id, n);
-    return n;
   }
 
   private where(filter: PlannedFilter | null): SqlCondition {
