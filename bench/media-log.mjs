@@ -1,0 +1,118 @@
+// bench/media-log: log() of a 256×256 RGB image (Uint8Array { data, shape }) to a real server
+// (`stepwise server --port 0`). Two runs:
+//  - paced: one image per training step, with a simulated step (busy loop, the event loop
+//    blocked as in real training) between calls: log() p50/p99/max on the training thread;
+//  - burst: images in a tight loop (the encoder falls behind, so log() waits for it: the
+//    backpressure), then finish(): images/s from the first log() until the server holds every file.
+// The server's file list is checked: every image arrived, each one distinct.
+// Usage: node bench/media-log.mjs [pacedImages=200] [stepMs=20] [burstImages=500]
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Image, init } from "@stepwise/sdk";
+
+const pacedImages = Number(process.argv[2] ?? 200);
+const stepMs = Number(process.argv[3] ?? 20);
+const burstImages = Number(process.argv[4] ?? 500);
+const side = 256;
+
+const work = mkdtempSync(join(tmpdir(), "stepwise-media-bench-"));
+const bin = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
+const server = spawn(process.execPath, [bin, "server", "--port", "0", "--data", join(work, "data")], {
+  stdio: ["ignore", "pipe", "inherit"],
+});
+const url = await new Promise((resolve, reject) => {
+  let out = "";
+  server.stdout.on("data", (chunk) => {
+    out += chunk;
+    const match = /listening on (http:\/\/\S+)/.exec(out);
+    if (match) resolve(match[1]);
+  });
+  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+});
+
+// A smooth picture with noise (compresses like a photo, not like a flat test pattern); the step
+// is written into its first pixels so every image is distinct (the server would not store a
+// repeated one twice).
+const pixels = new Uint8Array(side * side * 3);
+for (let y = 0; y < side; y++)
+  for (let x = 0; x < side; x++)
+    for (let c = 0; c < 3; c++)
+      pixels[(y * side + x) * 3 + c] =
+        (x * (c + 1) + y * (3 - c) + Math.sin(x / 7 + c) * 30 + Math.random() * 24) & 255;
+const imageAt = (i) => {
+  pixels[0] = i & 255;
+  pixels[1] = (i >> 8) & 255;
+  pixels[2] = (i >> 16) & 255;
+  return new Image({ data: pixels, shape: [side, side, 3] });
+};
+
+const busy = (ms) => {
+  const until = performance.now() + ms;
+  while (performance.now() < until);
+};
+
+async function measure(name, images, pauseMs) {
+  const run = await init({
+    dir: work,
+    baseUrl: url,
+    project: "media-bench",
+    name,
+    settings: { silent: true, finishTimeoutMs: 600_000 },
+  });
+  run.log({ warmup: imageAt(1 << 20) }); // starts the media worker
+  const times = new Float64Array(images);
+  const started = performance.now();
+  for (let i = 0; i < images; i++) {
+    const image = imageAt(i);
+    const t0 = performance.now();
+    run.log({ sample: image, loss: 1 / (i + 1) });
+    times[i] = performance.now() - t0;
+    if (pauseMs > 0) busy(pauseMs);
+  }
+  const loopMs = performance.now() - started;
+  await run.finish();
+  const totalMs = performance.now() - started;
+  const response = await fetch(`${url}/api/v1/runs/${run.entity}/${run.project}/${run.id}/files`);
+  const files = (await response.json()).files.filter((file) => file.path.startsWith("media/images/sample_"));
+  if (files.length !== images)
+    throw new Error(`${name}: the server has ${files.length} images, expected ${images}`);
+  const sorted = Array.from(times).sort((a, b) => a - b);
+  const pct = (p) =>
+    Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(3));
+  return {
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    maxMs: Number(sorted[sorted.length - 1].toFixed(3)),
+    loopSeconds: Number((loopMs / 1000).toFixed(2)),
+    endToEndSeconds: Number((totalMs / 1000).toFixed(2)),
+    imagesPerSec: Number((images / (totalMs / 1000)).toFixed(1)),
+    pngKiB: Math.round(files.reduce((sum, file) => sum + file.size, 0) / files.length / 1024),
+  };
+}
+
+const paced = await measure("paced", pacedImages, stepMs);
+const burst = await measure("burst", burstImages, 0);
+server.kill("SIGTERM");
+await new Promise((resolve) => server.once("exit", resolve));
+rmSync(work, { recursive: true, force: true });
+
+const result = {
+  bench: "media-log",
+  image: `${side}x${side} RGB uint8`,
+  paced: { images: pacedImages, stepMs, ...paced },
+  burst: { images: burstImages, ...burst },
+  machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+};
+console.log(
+  `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms`,
+);
+console.log(
+  `burst (${burstImages} images):             log() p50 ${burst.p50Ms} ms, p99 ${burst.p99Ms} ms (waits for the encoder)`,
+);
+console.log(
+  `end to end (burst):  ${burst.imagesPerSec} images/s until the server holds every file (${burst.pngKiB} KiB PNGs)`,
+);
+console.log(JSON.stringify(result));
