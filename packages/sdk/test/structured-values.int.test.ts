@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decode } from "fast-png";
-import { parseExtended } from "@stepwise/protocol";
+import { parseExtended, stringifyExtended, structuredPaths } from "@stepwise/protocol";
 import { Histogram, Image, Table, init, plot, plotTable, type Run } from "../src/index.js";
 import { fetchHistory, fetchRun, useServerForFile } from "./support/server-process.js";
 import { serverFileBytes, sha256Of } from "./support/server-files.js";
@@ -36,6 +36,22 @@ async function tableOnServer(run: Run, value: unknown): Promise<{ columns: unkno
   return parseExtended(bytes.toString("utf8")) as { columns: unknown[]; data: unknown[][] };
 }
 
+/** POST a structured query (the web UI's route) and parse the answer. */
+async function structuredQuery(path: string, body: unknown): Promise<Record<string, unknown>> {
+  const response = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: stringifyExtended(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status} ${text}`);
+  return parseExtended(text) as Record<string, unknown>;
+}
+
+function refOf(run: Run): { entity: string; project: string; runId: string } {
+  return { entity: run.entity, project: run.project, runId: run.id };
+}
+
 describe("structured values on a real server", () => {
   it("a histogram logged at every step is in each history row as logged; one in the summary too", async () => {
     const run = await startRun("hist");
@@ -49,6 +65,20 @@ describe("structured values on a real server", () => {
     run.log({ uneven: Histogram.fromCounts([3, 0, 7], [0, 0.5, 4, 100]) });
     run.summary["final"] = new Histogram([NaN, 1, 2, 2, 3], { numBins: 2 });
     await run.finish();
+    // The server's heatmap query (the UI's histogram panel), exact: each step's bins as logged.
+    const heatmap = await structuredQuery(structuredPaths.histograms(refOf(run)), {
+      key: "weights",
+      columns: 100,
+    });
+    expect(heatmap["exact"]).toBe(true);
+    expect(heatmap["histograms"]).toEqual(
+      logged.map((h, step) => ({
+        step,
+        x: step,
+        edges: (h as { bins: number[] }).bins,
+        counts: (h as { values: number[] }).values,
+      })),
+    );
     const rows = await fetchHistory(server.url, run);
     expect(rows.slice(0, 5).map((row) => row["weights"])).toEqual(logged);
     expect(rows.slice(0, 5).map((row) => row["_step"])).toEqual([0, 1, 2, 3, 4]);
@@ -137,6 +167,23 @@ describe("structured values on a real server", () => {
       expect([decoded.width, decoded.height, decoded.channels]).toEqual([3, 2, 1]);
       expect(Array.from(decoded.data)).toEqual(expected.flat());
     }
+    // The server's table query (what the UI pages through) reads the same table back, typed.
+    let page: Record<string, unknown> = {};
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      try {
+        page = await structuredQuery(structuredPaths.tableQuery(refOf(run)), { key: "samples" });
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+    expect(page["schema"]).toEqual([
+      { name: "id", type: "string" },
+      { name: "image", type: "media", mediaType: "image-file" },
+    ]);
+    expect((page["rows"] as Array<{ cells: unknown[] }>).map((r) => r.cells)).toEqual(stored.data);
     expect((stored.data[0]?.[1] as { sha256: string }).sha256).not.toBe(
       (stored.data[2]?.[1] as { sha256: string }).sha256,
     );
@@ -252,6 +299,19 @@ describe("structured values on a real server", () => {
     ]);
     const pr = await tableOnServer(run, row?.["pr_table"]);
     expect(pr.data[0]).toEqual(["neg", 0.667, 1]);
+    // The server resolves each chart to its built-in preset (the UI draws these specs).
+    const response = await fetch(`${server.url}${structuredPaths.charts(refOf(run))}`);
+    const resolved = (parseExtended(await response.text()) as { charts: Array<Record<string, unknown>> })
+      .charts;
+    for (const key of Object.keys(charts).filter((k) => k !== "custom")) {
+      const chart = resolved.find((c) => c["key"] === key);
+      expect(chart).toMatchObject({
+        presetId: charts[key as keyof typeof charts].specName,
+        tableKey: `${key}_table`,
+      });
+      expect(chart?.["spec"]).not.toBeNull();
+      expect(chart?.["problem"]).toBeUndefined();
+    }
     expect(visualize["nested.pr"]).toMatchObject({
       panel_config: { panelDefId: "stepwise/area-under-curve/v0" },
     });
