@@ -110,7 +110,7 @@ describe("media index", () => {
     const late = await png(5, 4, 2);
     const earlyValue = imageValue("img", 0, early, 5, 4);
     const lateValue = imageValue("img", 1, late, 5, 4);
-    // The early file comes first: its run exists only through the file (uploaded before any row).
+    // The early file comes before the row that names it (the run exists: a first row without media).
     await t.ingest(run("r"), { history: { offset: 0, rows: [{ _step: 0, x: 1 }] } });
     expect(
       (await t.fetch(apiPaths.file(run("r"), earlyValue.path), { method: "PUT", body: early })).status,
