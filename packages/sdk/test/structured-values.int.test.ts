@@ -48,6 +48,19 @@ async function structuredQuery(path: string, body: unknown): Promise<Record<stri
   return parseExtended(text) as Record<string, unknown>;
 }
 
+/** Retries `ask` for up to 10 s (the server stores a table once its file has arrived). */
+async function untilAnswered<T>(ask: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await ask();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+}
+
 function refOf(run: Run): { entity: string; project: string; runId: string } {
   return { entity: run.entity, project: run.project, runId: run.id };
 }
@@ -168,17 +181,9 @@ describe("structured values on a real server", () => {
       expect(Array.from(decoded.data)).toEqual(expected.flat());
     }
     // The server's table query (what the UI pages through) reads the same table back, typed.
-    let page: Record<string, unknown> = {};
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        page = await structuredQuery(structuredPaths.tableQuery(refOf(run)), { key: "samples" });
-        break;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+    const page = await untilAnswered(() =>
+      structuredQuery(structuredPaths.tableQuery(refOf(run)), { key: "samples" }),
+    );
     expect(page["schema"]).toEqual([
       { name: "id", type: "string" },
       { name: "image", type: "media", mediaType: "image-file" },
