@@ -5,11 +5,14 @@
 //   (a) the run page opened → the heatmap drawn (navigation start → its draw registered in
 //       window.__stepwiseHeatmaps; the server's heatmap query included), target ≤ 300 ms;
 //   (b) the draw itself: rasterising the cells and painting them (paintMs of that draw);
-//   (c) a zoom: a drag across a tenth of the steps → the finer heatmap drawn.
+//   (c) a zoom: a drag across a tenth of the steps → the finer heatmap drawn;
+//   (d) a table of `tableRows` rows (W&B's `{columns, data}` file, uploaded as a run file): the
+//       run page opened → its first rows shown, a sort click → the first rows re-sorted, a
+//       filter → the matching rows shown, and a jump to the last rows of the scroll block.
 // Build first (`npm run build`). Prints numbers and one JSON line.
 // (c) waits for the zoomed answer (its first column inside the zoom), not the first redraw of
 // the old columns on the zoomed scale.
-// Usage: node bench/structured-ui.mjs [steps=10000] [bins=64]
+// Usage: node bench/structured-ui.mjs [steps=10000] [bins=64] [tableRows=1000000]
 /* global window -- used inside page.evaluate */
 import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -17,9 +20,10 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { fillTable, measureBigTable } from "./structured-ui-table.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-const [steps, bins] = [10_000, 64].map((d, i) => Number(process.argv[2 + i] ?? d));
+const [steps, bins, tableRows] = [10_000, 64, 1_000_000].map((d, i) => Number(process.argv[2 + i] ?? d));
 const REPEAT = 5;
 const ROWS_PER_BATCH = 1_000;
 const KEY = "weights/layer1";
@@ -164,6 +168,8 @@ const browser = await chromium.launch({
 try {
   const fillSeconds = await fill(server.url);
   const { loads, zooms } = await measure(browser, server.url);
+  const table = tableRows > 0 ? await fillTable(server.url, tableRows) : null;
+  const tableRuns = table === null ? [] : await measureBigTable(browser, server.url, tableRows, 3);
   const version = String(
     execFileSync("/usr/bin/chromium", ["--version"], { stdio: ["ignore", "pipe", "ignore"] }),
   ).trim();
@@ -181,6 +187,14 @@ try {
     zoomMs: Math.round(median(zooms.map((z) => z.ms))),
     zoomColumns: zooms[0]?.frames,
     fillSeconds: Number(fillSeconds.toFixed(1)),
+    tableRows,
+    tableStoredSeconds: table === null ? null : Number(table.seconds.toFixed(1)),
+    tableFirstRowsMs: tableRuns.length === 0 ? null : Math.round(median(tableRuns.map((r) => r.firstRows))),
+    tableSortMs: tableRuns.length === 0 ? null : Math.round(median(tableRuns.map((r) => r.sortMs))),
+    tableFilterMs: tableRuns.length === 0 ? null : Math.round(median(tableRuns.map((r) => r.filterMs))),
+    tableFilterMatched: tableRuns[0]?.matched ?? null,
+    tableScrollEndMs: tableRuns.length === 0 ? null : Math.round(median(tableRuns.map((r) => r.endMs))),
+    tableRowsInDom: tableRuns[0]?.rowsInDom ?? null,
     machine,
   };
   console.log(`filled ${steps} steps × ${bins} bins through ingest in ${result.fillSeconds} s`);
@@ -196,6 +210,14 @@ try {
   console.log(
     `(c) zoom to a tenth → drawn   ${result.zoomMs} ms median [${list(zooms.map((z) => z.ms))}], ${result.zoomColumns} columns`,
   );
+  if (table !== null) {
+    const at = (pick) => list(tableRuns.map(pick));
+    console.log(
+      `(d) ${tableRows} rows (${(table.bytes / 2 ** 20).toFixed(0)} MiB of JSON, stored in ${result.tableStoredSeconds} s): first rows ${result.tableFirstRowsMs} ms [${at((r) => r.firstRows)}], ` +
+        `sort ${result.tableSortMs} ms [${at((r) => r.sortMs)}], filter ${result.tableFilterMs} ms [${at((r) => r.filterMs)}] (${result.tableFilterMatched} rows), ` +
+        `to the end of the block ${result.tableScrollEndMs} ms [${at((r) => r.endMs)}], ${result.tableRowsInDom} rows in the DOM`,
+    );
+  }
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();
