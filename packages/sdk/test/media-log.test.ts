@@ -88,10 +88,18 @@ describe("media in a run", () => {
     run.log({ clip: new Audio([0, 0.5], { sampleRate: 8 }) });
     run.log({ clip: new Audio([0.25], { sampleRate: 8 }) });
     run.summary["best"] = new Image([[0, 255]]);
+    // Read back before finish: W&B's JSON, not an object of ours (it waits for the file).
+    const live = run.summary.get("best") as { _type: string; path: string };
+    expect(live).toMatchObject({
+      _type: "image-file",
+      path: expect.stringMatching(/^media\/images\/best_summary_/) as unknown,
+    });
+    expect((run.summary.toJSON()["clip"] as { _type: string })._type).toBe("audio-file");
     await run.finish();
     const rows = storedRows(run.dir);
     const summary = readOfflineRun(run.dir).summary;
     expect(summary["clip"]).toEqual(rows[1]?.["clip"]);
+    expect(summary["best"]).toEqual(live);
     const best = summary["best"] as { path: string; sha256: string };
     expect(best.path).toMatch(/^media\/images\/best_summary_[0-9a-f]{20}\.png$/);
     expect(sha256(readFileSync(join(run.dir, "files", best.path)))).toBe(best.sha256);

@@ -10,6 +10,7 @@ import { keyedView } from "../values/keyed-view.js";
 import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import type { SummaryEngine } from "./summary-engine.js";
 import { summaryTensorOf } from "../data-types/summary-tensor.js";
+import { withMediaJson } from "../media/pending-media.js";
 
 const SUMMARY_OPTIONS: NormalizeOptions = { context: "summary", nanToNull: true };
 const METHODS = new Set(["get", "set", "update", "delete", "toJSON", "keys"]);
@@ -23,7 +24,8 @@ export class RunSummary {
 
   /** Value at a key (or a path of nested keys): an aggregation object, a last value, or undefined. */
   get(key: string | KeyPath): unknown {
-    return this.engine.get(toPath(key));
+    // Media as W&B's JSON (waits for files still being written: media/pending-media.ts).
+    return withMediaJson(this.engine.get(toPath(key)));
   }
 
   set(key: string | KeyPath, value: unknown): void {
@@ -69,7 +71,7 @@ export class RunSummary {
   }
 
   toJSON(): Record<string, unknown> {
-    return this.engine.toJSON();
+    return withMediaJson(this.engine.toJSON()) as Record<string, unknown>;
   }
 }
 
