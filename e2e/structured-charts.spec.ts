@@ -22,6 +22,13 @@ const PR_ROWS = [
   ["dog", 0.9, 0.4],
   ["dog", 0.5, 1],
 ] as const;
+const PR2_ROWS = [
+  ["cat", 1, 0],
+  ["cat", 0.7, 0.6],
+  ["cat", 0.4, 1],
+  ["dog", 1, 0],
+  ["dog", 0.3, 1],
+] as const;
 const CLASSES = ["cat", "dog", "bird"];
 const MATRIX = [
   [5, 1, 0],
@@ -127,6 +134,33 @@ beforeAll(async () => {
     history: { offset: 0, rows: [{ _step: 0, pr_table: pr, cm_table: cm, scores_table: scores }] },
     summary: { pr_table: pr, cm_table: cm, scores_table: scores, _step: 0 },
   });
+  // A second run with its own PR curve: the preset overlays runs.
+  await seed.ingest("curves2", { run: { name: "curves2-run" } });
+  const pr2 = await seed.table(
+    "curves2",
+    "pr_table",
+    0,
+    ["class", "precision", "recall"],
+    PR2_ROWS.map((r) => [...r]),
+  );
+  await seed.ingest("curves2", {
+    run: {
+      config: {
+        _wandb: {
+          visualize: {
+            pr: visualize(
+              "stepwise/area-under-curve/v0",
+              { x: "recall", y: "precision", class: "class" },
+              { title: "PR" },
+              "pr_table",
+            ),
+          },
+        },
+      },
+    },
+    history: { offset: 0, rows: [{ _step: 0, pr_table: pr2 }] },
+    summary: { pr_table: pr2, _step: 0 },
+  });
 });
 
 interface Mark {
@@ -160,7 +194,7 @@ const sorted = <T>(rows: T[]): T[] =>
 
 describe("custom charts", () => {
   it("draws the PR curve's lines through the logged points, one per class", async () => {
-    const page = await fx.open(`/local/${PROJECT}`);
+    const page = await fx.open(`/local/${PROJECT}?hidden=curves2`);
     await page.locator('[data-testid="custom-chart"][data-key="pr"]').waitFor({ timeout: 15_000 });
     const marks = await marksOf(page, "pr|curves", ["class", "recall", "precision"]);
     const lines = marks.filter((m) => m.type === "line");
@@ -173,8 +207,26 @@ describe("custom charts", () => {
     await expect(svg.count()).resolves.toBe(2);
   });
 
-  it("draws the confusion matrix's cells with the logged counts", async () => {
+  it("overlays two runs' PR curves in one chart, each run's classes as their own lines", async () => {
     const page = await fx.open(`/local/${PROJECT}`);
+    const chart = page.locator('[data-testid="custom-chart"][data-key="pr"] [data-testid="vega-chart"]');
+    await chart.first().waitFor({ timeout: 15_000 });
+    await expect(chart.count()).resolves.toBe(1);
+    const id = await chart.getAttribute("data-chart-id");
+    expect(id?.split("|")[1]?.split(",").sort()).toEqual(["curves", "curves2"]);
+    const marks = await marksOf(page, id ?? "", ["_run", "class", "recall", "precision"]);
+    const drawn = marks.filter((m) => m.type === "line").flatMap((m) => m.data);
+    const logged = [
+      ...PR_ROWS.map(([c, p, r]) => ({ _run: "curves", class: c, recall: r, precision: p })),
+      ...PR2_ROWS.map(([c, p, r]) => ({ _run: "curves2", class: c, recall: r, precision: p })),
+    ];
+    expect(sorted(drawn)).toEqual(sorted(logged));
+    const lines = page.locator(`[data-chart-id="${id}"] svg path[aria-roledescription="line mark"]`);
+    await expect(lines.count()).resolves.toBe(4);
+  });
+
+  it("draws the confusion matrix's cells with the logged counts", async () => {
+    const page = await fx.open(`/local/${PROJECT}?hidden=curves2`);
     await page.locator('[data-testid="custom-chart"][data-key="cm"]').waitFor({ timeout: 15_000 });
     const marks = await marksOf(page, "cm|curves", ["Actual", "Predicted", "nPredictions"]);
     const cells = marks.filter((m) => m.type === "rect").flatMap((m) => m.data);
@@ -217,7 +269,7 @@ describe("custom charts", () => {
     const saved = await marksOf(page, `preset-saved|${USER_PRESET}`, ["label", "value"]);
     expect(sorted(saved.filter((m) => m.type === "rect").flatMap((m) => m.data))).toEqual(expected);
 
-    const workspace = await fx.open(`/local/${PROJECT}`);
+    const workspace = await fx.open(`/local/${PROJECT}?hidden=curves2`);
     await workspace.locator('[data-testid="custom-chart"][data-key="mybars"]').waitFor({ timeout: 15_000 });
     const drawn = await marksOf(workspace, "mybars|curves", ["label", "value"]);
     expect(sorted(drawn.filter((m) => m.type === "rect").flatMap((m) => m.data))).toEqual(expected);

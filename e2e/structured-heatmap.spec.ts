@@ -35,6 +35,7 @@ beforeAll(async () => {
   const rows = Array.from({ length: STEPS }, (_, step) => ({
     _step: step,
     loss: 1 / (step + 1),
+    epoch: step / 10,
     "weights/dist": histogram(step),
     // Numbers first, then histograms: the key changed kind.
     "grads/changing": step < STEPS / 2 ? step / 10 : histogram(step),
@@ -128,6 +129,21 @@ describe("histogram heatmap", () => {
       const expected = HEATMAP_RAMP[rampIndex(countsAt(step)[bin] as number, max)] as readonly number[];
       expect(pixel).toEqual([...expected, 255]);
     }
+  });
+
+  it("puts the columns at another metric's values when the chart's x-axis is that metric", async () => {
+    const page = await fx.open(`/local/${PROJECT}?px=${encodeURIComponent("weights/dist~epoch")}`);
+    const entry = await drawnHeatmap(page, "weights/dist");
+    expect(entry.frames).toBe(STEPS);
+    expect(entry.xRange[0]).toBeCloseTo(0, 5);
+    expect(entry.xRange[1]).toBeCloseTo((STEPS - 1) / 10 + 0.1, 5);
+    // epoch 2.05 lies in step 20's column.
+    const at = await pointAt(page, "weights/dist", entry, 2.05, 1.5);
+    await page.mouse.move(at.x, at.y);
+    await page.locator('[data-testid="heatmap-tooltip"][data-step="20"]').waitFor();
+    await expect(page.locator('[data-testid="heatmap-bin"]').getAttribute("data-count")).resolves.toBe(
+      String(countsAt(20)[1]),
+    );
   });
 
   it("zooms into a dragged step range and back with Reset zoom", async () => {
