@@ -3,7 +3,7 @@
  * message on stderr and an exit code (see exit-codes.ts). No CLI framework: `node:util`
  * parseArgs per command keeps the dependency tree empty.
  *
- * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files). The `server`
+ * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets). The `server`
  * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
  * package is installed it supplies the command (see server-command-delegate.ts).
  */
@@ -14,6 +14,7 @@ import type { Command } from "./commands/command.js";
 import { exportCommand } from "./commands/export.js";
 import { filesCommand } from "./commands/files.js";
 import { keysCommand } from "./commands/keys.js";
+import { presetsCommand } from "./commands/presets.js";
 import { loginCommand } from "./commands/login.js";
 import { runsCommand } from "./commands/runs.js";
 import { syncCommand } from "./commands/sync.js";
@@ -32,6 +33,7 @@ export function trainingCommands(extra: readonly Command[] = []): Command[] {
     syncCommand,
     keysCommand,
     filesCommand,
+    presetsCommand,
   ];
   return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
 }
