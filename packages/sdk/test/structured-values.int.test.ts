@@ -135,6 +135,22 @@ describe("structured values on a real server", () => {
     const stored = await tableOnServer(run, value);
     expect(stored.columns).toEqual(columns);
     expect(stored.data).toEqual(rows);
+    const page = await untilAnswered(() =>
+      structuredQuery(structuredPaths.tableQuery(refOf(run)), { key: "samples" }),
+    );
+    // Every cell as logged, except row 1's NaN score: the server's table store answers it as null
+    // (reported to the server side; SQLite keeps no NaN). -Infinity comes back as logged.
+    const served = (page["rows"] as Array<{ cells: unknown[] }>).map((r) => r.cells);
+    expect(served.map((cells, r) => (r === 1 ? [cells[0], ...cells.slice(2)] : cells))).toEqual(
+      rows.map((cells, r) => (r === 1 ? [cells[0], ...cells.slice(2)] : cells)),
+    );
+    expect((page["schema"] as Array<{ type: string }>).map((c) => c.type)).toEqual([
+      "string",
+      "number",
+      "boolean",
+      "json",
+      "null",
+    ]);
     const summary = (await fetchRun(server.url, run))?.["summary"] as Record<string, unknown>;
     const all = summary["all"] as TableFile;
     expect(all.path).toMatch(/^media\/table\/all_summary_[0-9a-f]{20}\.table\.json$/);
