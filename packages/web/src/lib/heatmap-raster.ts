@@ -2,9 +2,9 @@
  * A histogram key over time as a heatmap raster: each logged histogram (a frame: its x, bin
  * edges and counts) fills the pixel columns from its x to the next frame's, each bin the pixel
  * rows between its edges, the cell's value its count. Where several frames or bins fall on one
- * pixel (10,000 steps on 800 columns), the pixel keeps the largest count, so a single spiky step
- * stays visible at every zoom, as the line charts' min/max bands do. Uneven edges are kept: a
- * bin covers exactly its own value range.
+ * pixel (more frames than columns, or narrow bins), the pixel keeps the largest count, so a
+ * single spiky frame is not painted over by its quiet neighbours. Uneven edges are kept: a bin
+ * covers exactly its own value range.
  */
 
 export interface HistogramFrame {

@@ -29,7 +29,9 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
     () => shown.map(({ run }) => ({ entity: run.entity, project: run.project, runId: run.id })),
     [shown.map(({ run }) => run.id).join(",")],
   );
-  const versions = useTableVersions(refs, tableKey);
+  // A running run's new version shows up: its summary's value of the key changes with each log.
+  const logged = shown.map(({ run }) => JSON.stringify(run.summary[tableKey] ?? null)).join("\u0001");
+  const versions = useTableVersions(refs, tableKey, logged);
   const steps = useMemo(
     () => unionSteps([...versions.values()].map((list) => list.map((v) => v.step))),
     [versions],
@@ -142,7 +144,11 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
 }
 
 /** Each run's stored versions of the key (ready ones), by run id. */
-function useTableVersions(refs: readonly RunRef[], key: string): ReadonlyMap<string, TableVersion[]> {
+function useTableVersions(
+  refs: readonly RunRef[],
+  key: string,
+  logged: string,
+): ReadonlyMap<string, TableVersion[]> {
   const [versions, setVersions] = useState<ReadonlyMap<string, TableVersion[]>>(new Map());
   useEffect(() => {
     const controller = new AbortController();
@@ -156,7 +162,7 @@ function useTableVersions(refs: readonly RunRef[], key: string): ReadonlyMap<str
       if (!controller.signal.aborted) setVersions(new Map(entries));
     });
     return () => controller.abort();
-  }, [refs, key]);
+  }, [refs, key, logged]);
   return versions;
 }
 

@@ -73,8 +73,16 @@ function ChartGroup({
           ref: { entity: run.run.entity, project: run.run.project, runId: run.run.id },
           name: run.run.name,
           tableKey: chart.tableKey,
+          version: JSON.stringify(run.run.summary[chart.tableKey] ?? null),
         })),
-    [group.map((g) => `${g.run.run.id}\u0000${g.chart.tableKey}`).join("\u0001")],
+    [
+      group
+        .map(
+          (g) =>
+            `${g.run.run.id}\u0000${g.chart.tableKey}\u0000${JSON.stringify(g.run.run.summary[g.chart.tableKey] ?? null)}`,
+        )
+        .join("\u0001"),
+    ],
   );
   const { rows, clipped, error } = useChartRows(runs);
   const leadSpec = lead?.chart.spec ?? null;

@@ -14,6 +14,8 @@ export interface ChartRowsRun {
   ref: RunRef;
   name: string;
   tableKey: string;
+  /** What the run's summary holds for the table (its latest version): a new one refetches. */
+  version?: string;
 }
 
 export interface ChartRows {
@@ -25,7 +27,7 @@ export interface ChartRows {
 
 export function useChartRows(runs: readonly ChartRowsRun[]): ChartRows {
   const [state, setState] = useState<ChartRows>({ rows: null, clipped: 0, error: null });
-  const runsKey = runs.map((r) => `${r.ref.runId}\u0000${r.tableKey}`).join("\u0001");
+  const runsKey = runs.map((r) => `${r.ref.runId}\u0000${r.tableKey}\u0000${r.version ?? ""}`).join("\u0001");
   useEffect(() => {
     const controller = new AbortController();
     const load = async (): Promise<void> => {
