@@ -89,19 +89,31 @@ export async function exportRuns(
   const folder = options.combined === true ? join(options.out, ".parts") : options.out;
   await mkdir(folder, { recursive: true });
   await removePartials(folder);
+  if (folder !== options.out) await removePartials(options.out);
   const listed: ApiRun[] = [];
   for await (const run of runs) listed.push(run);
   const manifest = await ExportManifest.open(folder);
   const tracker = new ProgressTracker(listed, options.onProgress);
   const results: ExportedRun[] = new Array<ExportedRun>(listed.length);
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    for (let index = next++; index < listed.length; index = next++) {
+    // After a failure the other workers finish the file in hand and take no new run.
+    for (let index = next++; index < listed.length && !failed; index = next++) {
       const run = listed[index] as ApiRun;
-      results[index] = await exportOne(run, format, folder, manifest, tracker);
+      try {
+        results[index] = await exportOne(run, format, folder, manifest, tracker);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(1, listed.length)) }, worker));
+  const workers = Array.from({ length: Math.min(concurrency, Math.max(1, listed.length)) }, worker);
+  // Wait for every worker, so that no file is still being written when the error is thrown.
+  const outcomes = await Promise.allSettled(workers);
+  const failure = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failure?.status === "rejected") throw failure.reason;
   let combinedFile: string | null = null;
   if (options.combined === true) {
     combinedFile = combinedFileName(projectName, format as CombineFormat);
