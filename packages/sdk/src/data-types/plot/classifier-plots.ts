@@ -12,7 +12,7 @@
  */
 import { InvalidDataError } from "@stepwise/protocol";
 import { Table } from "../table/table.js";
-import { numbersOf, matrixRows } from "../numeric-input.js";
+import { numbersOf, matrixRows, type NumericInput } from "../numeric-input.js";
 import { binaryCounts, interpolatedPrecision, rocPoints, round3 } from "./classifier-curves.js";
 import { plotTable, type CustomChart } from "./custom-chart.js";
 import { PRESETS } from "./presets.js";
@@ -25,9 +25,14 @@ export interface CurveOptions {
   title?: string;
 }
 
+/** Class indices, one per sample. */
+export type ClassLabels = ArrayLike<number> | NumericInput;
+/** K probabilities per sample (rows, or `{ data, shape: [n, K] }`), or one per sample (binary). */
+export type ClassProbabilities = ReadonlyArray<ArrayLike<number>> | ArrayLike<number> | NumericInput;
+
 export function prCurve(
-  yTrue: unknown,
-  yProbas: unknown,
+  yTrue: ClassLabels,
+  yProbas: ClassProbabilities,
   options: CurveOptions & { interpSize?: number } = {},
 ): CustomChart {
   const interpSize = options.interpSize ?? 21;
@@ -54,7 +59,11 @@ export function prCurve(
   );
 }
 
-export function rocCurve(yTrue: unknown, yProbas: unknown, options: CurveOptions = {}): CustomChart {
+export function rocCurve(
+  yTrue: ClassLabels,
+  yProbas: ClassProbabilities,
+  options: CurveOptions = {},
+): CustomChart {
   const table = new Table({ columns: ["class", "fpr", "tpr"] });
   for (const curve of curves("plot.rocCurve", yTrue, yProbas, options)) {
     const points = rocPoints(curve.counts);

@@ -7,14 +7,14 @@
  */
 import { InvalidDataError } from "@stepwise/protocol";
 import { Table } from "../table/table.js";
-import { matrixRows, isList } from "../numeric-input.js";
+import { matrixRows, isList, type NumericInput } from "../numeric-input.js";
 import { argmax, confusionCounts } from "./classifier-curves.js";
 import { plotTable, type CustomChart } from "./custom-chart.js";
 import { PRESETS } from "./presets.js";
 
 export interface ConfusionMatrixOptions {
   /** Predicted probabilities (or scores), one row of K per sample; give this or `preds`. */
-  probs?: unknown;
+  probs?: ReadonlyArray<ArrayLike<number>> | NumericInput;
   /** Predicted labels, one per sample; give this or `probs`. */
   preds?: ReadonlyArray<number | string>;
   /** True labels, one per sample. */
