@@ -58,6 +58,9 @@ describe("media in a run", () => {
       policy: "now",
     });
     expect(fileAt).toBeLessThan(rowAt);
+    // status() counts media files with the run's other files (offline: all still to send).
+    const fileRecords = log.filter((record) => record["t"] === "file").length;
+    expect((await run.status()).filesPending).toBe(fileRecords);
   });
 
   it("keeps rows in step order behind media being encoded, with every value logged", async () => {

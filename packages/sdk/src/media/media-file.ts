@@ -4,7 +4,7 @@
  * or rewrites right after log() is still logged as it was. The copy goes to a temp folder of
  * this process (like W&B's `*wandb-media`); the media worker moves it into the run directory.
  */
-import { copyFileSync, mkdirSync, statSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { InvalidDataError } from "@stepwise/protocol";
@@ -35,7 +35,12 @@ export function checkMediaFile(path: string, what: string, allowed: readonly str
   return ext;
 }
 
-/** A private copy of `path` (made now, on the caller's thread: a copy-on-write clone where the filesystem has one). */
+/**
+ * A private copy of `path` (made now, on the caller's thread: a copy-on-write clone where the
+ * filesystem has one). The media worker removes it once written into the run; copies never
+ * logged (a disabled run) go with the folder at exit, after the runs' own exit hooks (the
+ * cleanup is moved behind them at every copy), which still write what is queued.
+ */
 export function stageCopy(path: string): string {
   if (stagingDir === null) {
     stagingDir = join(tmpdir(), `stepwise-media-${process.pid}`);
@@ -43,5 +48,11 @@ export function stageCopy(path: string): string {
   }
   const copy = join(stagingDir, `${++staged}-${basename(path)}`);
   copyFileSync(path, copy);
+  process.removeListener("exit", removeStaging);
+  process.on("exit", removeStaging);
   return copy;
+}
+
+function removeStaging(): void {
+  if (stagingDir !== null) rmSync(stagingDir, { recursive: true, force: true });
 }

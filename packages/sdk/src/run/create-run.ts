@@ -77,6 +77,7 @@ export function createRun(
       // Class labels of masks and boxes, kept once per run in config._wandb as W&B does.
       setConfig: (path, value) => config.update(nestedValue(path, value), { allowValChange: true }),
       warn: (cause, message) => terminal.warnOnce(cause, message),
+      fileRecorded: (bytes) => files?.noteRecorded(bytes),
     });
     writer.append(start);
     try {

@@ -100,6 +100,14 @@ export class RunFiles {
     );
   }
 
+  /**
+   * A `file` record the run log writer appended itself (a media file, runlog/media-queue.ts):
+   * counted like the others in `count` and `unseen`, so that `status()` includes it.
+   */
+  noteRecorded(bytes: number): void {
+    this.recorded.push({ bytes, local: null });
+  }
+
   /** Waits (at most `timeoutMs`) for metadata.json and diff.patch, so that finish() sends them. */
   async whenGathered(timeoutMs: number): Promise<void> {
     if (this.gathering === null) return;

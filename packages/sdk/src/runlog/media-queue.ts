@@ -4,13 +4,14 @@
  * it — waits here until the media worker has encoded, hashed and written its files; then its
  * `file` records go into the log, followed by the row with W&B's JSON (path with the sha256).
  *
- * `log()` only binds (key, step), posts the copied data to the worker (transferred, not copied
+ * `log()` only binds (key, step), posts the copied data to a media thread (transferred, not copied
  * again) and returns. Waiting rows are appended as soon as their files are written: at the next
  * append, every 20 ms from a timer while the event loop turns, and at flush and close, which
  * wait for the worker. Memory is bounded: beyond MAX_PENDING_BYTES of data posted and not yet
  * written, or RESULT_SLOTS files, the caller waits for the oldest (backpressure, like the ring).
  */
 import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -27,12 +28,20 @@ const MAX_PENDING_BYTES = 256 * 1024 * 1024;
 /** Longest a flush or close waits for one file (a stuck ffmpeg, a hung disk). */
 const FILE_WAIT_MS = 120_000;
 const DRAIN_INTERVAL_MS = 20;
+/**
+ * Media threads: encoding a 256×256 PNG takes ~5 ms of CPU, so one thread keeps up with about
+ * 200 images/s. More help on machines with cores to spare (training uses some; the run log
+ * writer and the uploader one each), never more than 4.
+ */
+const MEDIA_THREADS = Math.max(1, Math.min(4, availableParallelism() - 3));
 
 export interface MediaQueueSink {
   appendRow(row: Record<string, unknown>): void;
   appendRecord(record: RunRecord): void;
   /** Writes config entries (class labels) once per run. */
   setConfig(path: string[], value: unknown): void;
+  /** Told of each media `file` record appended (for the run's file counts). */
+  fileRecorded?(bytes: number): void;
   warn(cause: string, message: string): void;
 }
 
@@ -59,7 +68,9 @@ export class MediaQueue {
   private readonly results = new MediaResults();
   private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
   private readonly configSet = new Set<string>();
-  private worker: Worker | null = null;
+  /** Media threads, started one by one as media are logged, up to MEDIA_THREADS. */
+  private readonly workers: Worker[] = [];
+  private nextWorker = 0;
   private nextSlot = 0;
   private pendingBytes = 0;
   private draining = false;
@@ -116,8 +127,7 @@ export class MediaQueue {
   /** Appends everything (waiting for the worker) and stops the worker. */
   close(): void {
     this.drain(true);
-    void this.worker?.terminate();
-    this.worker = null;
+    for (const worker of this.workers.splice(0)) void worker.terminate();
   }
 
   private push(item: Item): void {
@@ -255,6 +265,7 @@ export class MediaQueue {
           policy: "now",
           time: Date.now() / 1000,
         });
+        this.sink.fileRecorded?.(file.size);
       }
     }
     const value = withMediaJson(item.value) as Record<string, unknown>;
@@ -262,15 +273,18 @@ export class MediaQueue {
     else this.sink.appendRecord(value as unknown as RunRecord);
   }
 
+  /** The next media thread in turn (a new one while fewer than MEDIA_THREADS run). */
   private startWorker(): Worker {
-    if (this.worker !== null) return this.worker;
+    const turn = this.nextWorker++ % MEDIA_THREADS;
+    const running = this.workers[turn];
+    if (running !== undefined) return running;
     const workerData: MediaWorkerData = { results: this.results.memory };
     const worker = new Worker(mediaWorkerUrl(), { workerData });
     worker.unref();
     worker.on("error", (error) =>
       this.sink.warn("media-worker", `the media worker stopped: ${error.message}`),
     );
-    this.worker = worker;
+    this.workers[turn] = worker;
     return worker;
   }
 }

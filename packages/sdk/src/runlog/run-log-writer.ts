@@ -44,7 +44,7 @@ export interface RunLogWriterOptions {
   /** Called on the producer's thread when writes start failing (with why) and when they work again (null). */
   onDiskProblem?: (problem: DiskReport) => void;
   /** Config writes and warnings of logged media (media-queue.ts); without it class labels are not kept. */
-  media?: Pick<MediaQueueSink, "setConfig" | "warn">;
+  media?: Pick<MediaQueueSink, "setConfig" | "warn" | "fileRecorded">;
 }
 
 export class RunLogWriter {
@@ -60,7 +60,7 @@ export class RunLogWriter {
   private closed = false;
   /** Rows and records waiting for their media files (created at the first media logged). */
   private media: MediaQueue | null = null;
-  private readonly mediaSink: Pick<MediaQueueSink, "setConfig" | "warn">;
+  private readonly mediaSink: Pick<MediaQueueSink, "setConfig" | "warn" | "fileRecorded">;
   workerError: Error | null = null;
 
   /** Creates the log file (never overwrites one) and its space reserve, and starts its writer worker. */

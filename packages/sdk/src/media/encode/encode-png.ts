@@ -1,5 +1,11 @@
-/** PNG bytes of row-major pixels (fast-png, 8 bits per channel); runs off the training thread. */
-import { encode } from "fast-png";
+/**
+ * PNG bytes of row-major 8-bit pixels, written here with Node's zlib rather than fast-png's
+ * encoder: each row gets the Sub filter (the difference from the pixel to its left), then one
+ * native deflate at level 3. For a 256×256 photo-like RGB image that is ~5 ms instead of
+ * ~25 ms, and ~30% smaller (fast-png writes unfiltered rows byte by byte through fflate).
+ * Runs in the media worker; fast-png's decoder reads the result back in the tests.
+ */
+import { crc32, deflateSync } from "node:zlib";
 import type { PixelScale } from "../logged-value.js";
 import { scalePixels } from "./scale-pixels.js";
 
@@ -11,7 +17,42 @@ export interface PngInput {
   scale: PixelScale;
 }
 
+const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+/** PNG colour type by channel count: grey, grey + alpha, RGB, RGBA. */
+const COLOR_TYPE = [0, 0, 4, 2, 6] as const;
+const FILTER_SUB = 1;
+
 export function encodePng(input: PngInput): Uint8Array {
+  const { width, height, channels } = input;
   const data = scalePixels(input.pixels, input.scale);
-  return encode({ width: input.width, height: input.height, data, channels: input.channels, depth: 8 });
+  const stride = width * channels;
+  const filtered = Buffer.allocUnsafe((stride + 1) * height);
+  for (let y = 0; y < height; y++) {
+    const out = y * (stride + 1);
+    const row = y * stride;
+    filtered[out] = FILTER_SUB;
+    for (let x = 0; x < channels; x++) filtered[out + 1 + x] = data[row + x] as number;
+    for (let x = channels; x < stride; x++)
+      filtered[out + 1 + x] = ((data[row + x] as number) - (data[row + x - channels] as number)) & 0xff;
+  }
+  const header = Buffer.alloc(13);
+  header.writeUInt32BE(width, 0);
+  header.writeUInt32BE(height, 4);
+  header[8] = 8; // bit depth
+  header[9] = COLOR_TYPE[channels];
+  return Buffer.concat([
+    SIGNATURE,
+    chunk("IHDR", header),
+    chunk("IDAT", deflateSync(filtered, { level: 3 })),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
+}
+
+function chunk(type: string, data: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, "latin1");
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
 }
