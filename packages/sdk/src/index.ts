@@ -62,6 +62,10 @@ export { Histogram, type HistogramOptions, type HistogramJson } from "./data-typ
 export { Table, type TableOptions } from "./data-types/table/table.js";
 export { plot } from "./data-types/plot/plot.js";
 export { plotTable, CustomChart } from "./data-types/plot/custom-chart.js";
+export type { TitleOption } from "./data-types/plot/presets.js";
+export type { LineSeriesOptions } from "./data-types/plot/line-series.js";
+export type { CurveOptions, ClassLabels, ClassProbabilities } from "./data-types/plot/classifier-plots.js";
+export type { ConfusionMatrixOptions } from "./data-types/plot/confusion-matrix.js";
 export { Image, type ImageOptions } from "./media/image.js";
 export { Audio, type AudioOptions } from "./media/audio.js";
 export { Video, type VideoOptions, type VideoFormat } from "./media/video.js";
