@@ -36,6 +36,8 @@ beforeAll(async () => {
     _step: step,
     loss: 1 / (step + 1),
     epoch: step / 10,
+    // A number key that later held text: its line chart stays, with a warning.
+    "train/flaky": step < 30 ? step / 100 : "diverged",
     "weights/dist": histogram(step),
     // Numbers first, then histograms: the key changed kind.
     "grads/changing": step < STEPS / 2 ? step / 10 : histogram(step),
@@ -181,10 +183,18 @@ describe("histogram heatmap", () => {
     const text = await warning.innerText();
     expect(text).toContain("numbers");
     expect(text).toContain("histograms");
-    await page
-      .locator('[data-testid="chart-notice"], [data-testid="heatmap"], [data-testid="chart"]')
-      .first()
-      .waitFor();
+    // Its histograms (steps 20–39) are drawn as a heatmap.
+    const entry = await drawnHeatmap(page, "grads/changing");
+    expect(entry.frames).toBe(STEPS / 2);
+  });
+
+  it("keeps the line chart of a number key that later held text, with a warning", async () => {
+    const page = await fx.open(`/local/${PROJECT}`);
+    const card = page.locator('.kind-warned:has([data-testid="chart"][data-key="train/flaky"])');
+    await card.waitFor({ timeout: 15_000 });
+    const text = await card.locator('[data-testid="kind-warning"]').innerText();
+    expect(text).toContain("numbers at steps 0–29");
+    expect(text).toContain("strings at steps 30–39");
   });
 
   it("draws the summary's histogram as bars on the run page and in the runs table", async () => {

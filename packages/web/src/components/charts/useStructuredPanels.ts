@@ -2,8 +2,9 @@
  * The structured keys of the charted runs and what their panels need: histogram and table keys
  * from the runs' summaries and custom chart keys from their config (no request), then the
  * custom charts resolved by the server (one GET per run that has any, the first
- * MAX_STRUCTURED_RUNS), the presets (which overlay runs) and the kinds each structured key
- * held (one key-kinds GET; a key that changed kind gets a warning). A failed request leaves its
+ * MAX_STRUCTURED_RUNS), the presets (which overlay runs) and the kinds each key held (one
+ * key-kinds GET, also for workspaces of line charts only: a number key that later held strings
+ * gets a warning too). A failed request leaves its
  * part out; the line charts never wait on any of this.
  */
 import { useEffect, useMemo, useState } from "react";
@@ -44,7 +45,7 @@ export function useStructuredPanels(runs: readonly ChartRun[], search: MetricSea
 
   useEffect(() => {
     const first = withCharts[0]?.run;
-    if (kinds.size === 0 || first === undefined) {
+    if (first === undefined) {
       setFetched(NOTHING);
       return;
     }
@@ -89,7 +90,8 @@ export function useStructuredPanels(runs: readonly ChartRun[], search: MetricSea
     };
     void load().catch(() => undefined);
     return () => controller.abort();
-    // runsKey stands for the runs (their ids); kinds changes when a new key appears.
+    // runsKey stands for the runs (their ids); kinds changes when a new key appears. Refetched
+    // then, not on every poll: a kind change shows on the next page load or new key.
   }, [runsKey, kinds]);
 
   return { kinds, matching, ...fetched };
