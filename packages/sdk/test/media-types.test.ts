@@ -3,7 +3,7 @@
  * (WAV samples, GIF frames, injected HTML, point-cloud rows, lidar scenes) against the values
  * logged, W&B's JSON for one value and for a list, and the errors for bad input.
  */
-import { writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { Audio, Html, Molecule, Object3D, Video } from "../src/index.js";
@@ -159,6 +159,39 @@ describe("Video", () => {
       expect(() => materialize(video, "v")).toThrow(
         /format "mp4" from frames needs ffmpeg on PATH.*or log format "gif"/,
       );
+    } finally {
+      process.env["PATH"] = path;
+    }
+  });
+});
+
+describe("Video through ffmpeg", () => {
+  it("hands ffmpeg the frames as raw RGBA at their size and fps, and logs the file it writes", () => {
+    // A stand-in ffmpeg on PATH (like the nvidia-smi stand-in of run-metadata.test.ts): it
+    // answers -version, and otherwise writes its arguments and the stdin byte count to the
+    // output file, its last argument.
+    const bin = tempDir();
+    const script = join(bin, "ffmpeg");
+    writeFileSync(
+      script,
+      '#!/bin/sh\nif [ "$1" = "-version" ]; then exit 0; fi\nfor last; do :; done\nbytes=$(wc -c)\necho "$* stdin=$bytes" > "$last"\n',
+    );
+    chmodSync(script, 0o755);
+    const path = process.env["PATH"];
+    process.env["PATH"] = `${bin}:${path ?? ""}`;
+    try {
+      const frames = { data: new Uint8Array(3 * 3 * 4 * 5), shape: [3, 3, 4, 5] };
+      const value = materialize(new Video(frames, { format: "webm", fps: 6 }), "clip", 1);
+      const written = onlyFile(value).toString();
+      expect(written).toMatch(
+        /-f rawvideo -pix_fmt rgba -s 5x4 -r 6 -i pipe:0 .*libvpx-vp9 .*\.webm stdin=240\n$/,
+      );
+      expect(value.json).toMatchObject({
+        _type: "video-file",
+        width: 5,
+        height: 4,
+        path: expect.stringMatching(/^media\/videos\/clip_1_[0-9a-f]{20}\.webm$/) as unknown,
+      });
     } finally {
       process.env["PATH"] = path;
     }

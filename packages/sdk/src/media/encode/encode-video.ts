@@ -15,12 +15,17 @@ const CODEC: Record<string, string[]> = {
   ogg: ["-c:v", "libtheora", "-pix_fmt", "yuv420p"],
 };
 
-let ffmpegFound: boolean | null = null;
+const ffmpegFound = new Map<string, boolean>();
 
-/** Whether `ffmpeg -version` runs (checked once per process). */
+/** Whether `ffmpeg -version` runs (checked once per PATH). */
 export function ffmpegOnPath(): boolean {
-  ffmpegFound ??= spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).status === 0;
-  return ffmpegFound;
+  const path = process.env["PATH"] ?? "";
+  let found = ffmpegFound.get(path);
+  if (found === undefined) {
+    found = spawnSync("ffmpeg", ["-version"], { stdio: "ignore" }).status === 0;
+    ffmpegFound.set(path, found);
+  }
+  return found;
 }
 
 export function encodeVideo(input: FramesInput, format: "mp4" | "webm" | "ogg"): Uint8Array {
