@@ -4,10 +4,11 @@
  * many runs is stored once), opened read-only and kept open for the next page (a few at once).
  * A table is converted at its first query, from the run file its `table-file` history value
  * names — whichever of the two arrived first. A file that is not a table leaves
- * `<sha256>.v1.invalid` holding the reason, so it is not read again at every query.
+ * `<sha256>.v1.invalid` holding the reason, so it is not read again at every query. A table is
+ * built under a temporary name and renamed when whole, so a crash never leaves a half table.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -77,7 +78,11 @@ export class TableLibrary {
   }
 
   private async convert(sha256: string, stream: Readable): Promise<TableState> {
-    await mkdir(join(this.dir, sha256.slice(0, 2)), { recursive: true });
+    const folder = join(this.dir, sha256.slice(0, 2));
+    await mkdir(folder, { recursive: true });
+    // A server killed while storing this table left its temporary file: it is never finished.
+    for (const name of await readdir(folder))
+      if (name.startsWith(`${sha256}.v1.sqlite.tmp-`)) await rm(join(folder, name), { force: true });
     const temp = `${this.tablePath(sha256)}.tmp-${randomUUID()}`;
     try {
       await convertTableFile(stream, temp);
