@@ -114,6 +114,20 @@ describe("media panels", () => {
     await canvasOf(page, "val/preds", "beta", 10);
   });
 
+  it("lets the slider follow another metric (epoch) instead of the step", async () => {
+    const page = await openWorkspace();
+    const preds = await shown(page, "val/preds");
+    await preds.getByLabel("Slider follows").selectOption("epoch");
+    // The last position first: epoch 2 (alpha's step 20).
+    await expect.poll(() => preds.locator('[data-testid="media-x"]').innerText()).toBe("epoch 2");
+    await preds.locator('[data-testid="media-slider"]').fill("1");
+    // epoch is step / 10: position 1 is epoch 1, alpha's step 10.
+    await expect.poll(() => preds.locator('[data-testid="media-x"]').innerText()).toBe("epoch 1");
+    expect(await pixelAt(page, await canvasOf(page, "val/preds", "alpha", 10), 3, 3)).toEqual(
+      COLORS["alpha"]?.[10],
+    );
+  });
+
   it("blends the mask over the image and toggling a mask class changes the pixels", async () => {
     const page = await openWorkspace();
     const preds = await shown(page, "val/preds");

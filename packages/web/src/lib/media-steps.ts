@@ -11,7 +11,8 @@ export interface MediaEntry {
   step: number;
   /** The slider's x value in that row: the step itself for `_step`, null when the row has none. */
   x: number | null;
-  items: MediaItem[];
+  /** The items, or null when they are fetched from the media index when shown. */
+  items: MediaItem[] | null;
 }
 
 export interface MediaSeries {
@@ -86,4 +87,27 @@ export function mixedKinds(series: readonly MediaSeries[]): string[] | null {
   const all = new Set<string>();
   for (const s of series) for (const k of s.kinds) all.add(k);
   return all.size > 1 ? [...all].sort() : null;
+}
+
+/**
+ * A run's entries from the media index's steps (items fetched when shown), x read from the
+ * x-axis metric's values by step (`xs`; none needed for `_step`).
+ */
+export function indexSeriesOf(
+  steps: readonly number[],
+  xKey: string,
+  xs: ReadonlyMap<number, number> | null,
+): MediaEntry[] {
+  return steps.map((step) => ({ step, x: xKey === STEP_AXIS ? step : (xs?.get(step) ?? null), items: null }));
+}
+
+/** step → the x-axis metric's value in that row, from history rows projected to it. */
+export function xValuesOf(rows: readonly Record<string, unknown>[], xKey: string): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const row of rows) {
+    const step = row["_step"];
+    const x = valueAt(row, xKey);
+    if (typeof step === "number" && typeof x === "number" && Number.isFinite(x)) out.set(step, x);
+  }
+  return out;
 }

@@ -21,6 +21,10 @@ export interface MediaItem {
   masks?: Record<string, string>;
   /** Box set name → the boxes2D JSON's path. */
   boxes?: Record<string, string>;
+  /** The file's download URL when the media index gave one (content-addressed: `?v=<sha256>`). */
+  url?: string;
+  /** A thumbnail (longest side 256) of a large image, from the media index. */
+  thumbnail?: string;
 }
 
 const SINGLE: Record<string, MediaKind> = {

@@ -1,10 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
   entryAt,
+  indexSeriesOf,
   mediaSeriesOf,
   mixedKinds,
   nearestIndex,
   sliderPositions,
+  xValuesOf,
 } from "../../src/lib/media-steps.js";
 
 const img = (step: number) => ({ _type: "image-file", path: `media/images/k_${step}_x.png` });
@@ -74,5 +76,20 @@ describe("the slider", () => {
     expect(nearestIndex(positions, 16)).toBe(3);
     expect(nearestIndex(positions, -3)).toBe(0);
     expect(nearestIndex([], 3)).toBe(-1);
+  });
+});
+
+describe("entries from the media index", () => {
+  it("take x from the step, or from the x metric's value in that step's row", () => {
+    const xs = xValuesOf([{ _step: 0, epoch: 0 }, { _step: 10, epoch: 1 }, { _step: 20 }], "epoch");
+    expect([...xs]).toEqual([
+      [0, 0],
+      [10, 1],
+    ]);
+    expect(indexSeriesOf([0, 10, 20], "epoch", xs).map((e) => e.x)).toEqual([0, 1, null]);
+    expect(indexSeriesOf([0, 10], "_step", null)).toEqual([
+      { step: 0, x: 0, items: null },
+      { step: 10, x: 10, items: null },
+    ]);
   });
 });

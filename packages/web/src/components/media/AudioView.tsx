@@ -19,7 +19,7 @@ export function AudioView({ runRef, item, size }: { runRef: RunRef; item: MediaI
 
   useEffect(() => {
     let live = true;
-    loadFileUrl(runRef, item.path, mediaType(item.path))
+    loadFileUrl(runRef, item.path, mediaType(item.path), item.url)
       .then(async (loaded) => {
         if (!live) return;
         setUrl(loaded);

@@ -28,11 +28,13 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
   const [layers, setLayers] = useState<ImageLayers | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { learn } = overlay;
+  // Thumbnails first; the logged pixels once the view is zoomed in.
+  const full = overlay.zoom.scale > 1;
 
   useEffect(() => {
     let live = true;
     setError(null);
-    loadImageLayers(runRef, item).then(
+    loadImageLayers(runRef, item, full).then(
       (loaded) => {
         if (!live) return;
         setLayers(loaded);
@@ -43,7 +45,7 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
     return () => {
       live = false;
     };
-  }, [runRef.entity, runRef.project, runRef.runId, item.path, mediaKey, learn]);
+  }, [runRef.entity, runRef.project, runRef.runId, item.path, mediaKey, learn, full]);
 
   const width = size;
   const height = layers === null ? size : Math.max(1, Math.round((size * layers.height) / layers.width));

@@ -7,7 +7,7 @@
  * Arrow keys step, space plays, when the panel has focus.
  */
 import { useMemo, useRef, useState, type KeyboardEvent } from "react";
-import { entryAt, mixedKinds, sliderPositions, STEP_AXIS, type MediaSeries } from "../../lib/media-steps.js";
+import { sliderPositions, STEP_AXIS } from "../../lib/media-steps.js";
 import type { MediaKind } from "../../lib/media-values.js";
 import type { ChartRun } from "../charts/chart-run.js";
 import { useInView } from "../charts/useInView.js";
@@ -15,6 +15,7 @@ import { MediaItemView } from "./MediaItemView.js";
 import { MediaStepper } from "./MediaStepper.js";
 import { OverlayControls } from "./OverlayControls.js";
 import { useImageOverlay } from "./useImageOverlay.js";
+import { useMediaItems, type RunItems } from "./useMediaItems.js";
 import { useMediaSeries } from "./useMediaSeries.js";
 import { useMediaStep } from "./useMediaStep.js";
 import "../../styles/media.css";
@@ -43,8 +44,13 @@ export function MediaPanel({ mediaKey, kind, runs, section, axisChoices }: Media
   );
   const positions = useMemo(() => sliderPositions(list), [list]);
   const step = useMediaStep(positions, `${section}\u0000${xKey}`, synced);
-  const mixed = useMemo(() => mixedKinds(list), [list]);
+  const mixed = state.mixed?.map((k) => k.replace(/-file$/, "")) ?? null;
   const overlay = useImageOverlay();
+  const neighbours = useMemo(
+    () => [positions[step.index + 1], positions[step.index - 1]].filter((n) => n !== undefined),
+    [positions, step.index],
+  );
+  const shownItems = useMediaItems(runs, list, mediaKey, step.x, neighbours);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if ((event.target as HTMLElement).closest("input, select, textarea, audio, video") !== null) return;
@@ -93,13 +99,12 @@ export function MediaPanel({ mediaKey, kind, runs, section, axisChoices }: Media
       />
       {kind === "image" && <OverlayControls overlay={overlay} />}
       <div className="media-runs">
-        {runs.map(({ run, color }, i) => (
+        {runs.map(({ run, color }) => (
           <RunMedia
             key={run.id}
             run={run}
             color={color}
-            series={list[i]}
-            x={step.x}
+            shown={shownItems.get(run.id)}
             mediaKey={mediaKey}
             overlay={overlay}
           />
@@ -112,34 +117,31 @@ export function MediaPanel({ mediaKey, kind, runs, section, axisChoices }: Media
 function RunMedia({
   run,
   color,
-  series,
-  x,
+  shown,
   mediaKey,
   overlay,
 }: {
   run: ChartRun["run"];
   color: string;
-  series: MediaSeries | undefined;
-  x: number | null;
+  shown: RunItems | undefined;
   mediaKey: string;
   overlay: ReturnType<typeof useImageOverlay>;
 }) {
-  const entry = series === undefined || x === null ? null : entryAt(series, x);
   const runRef = useMemo(
     () => ({ entity: run.entity, project: run.project, runId: run.id }),
     [run.entity, run.project, run.id],
   );
   return (
-    <div className="media-run" data-testid="media-run" data-run={run.id} data-step={entry?.step ?? ""}>
+    <div className="media-run" data-testid="media-run" data-run={run.id} data-step={shown?.step ?? ""}>
       <div className="media-run-name" title={run.name}>
         <span className="media-run-dot" style={{ background: color }} /> {run.name}
-        {entry !== null && <span className="muted"> · step {entry.step}</span>}
+        {shown !== undefined && <span className="muted"> · step {shown.step}</span>}
       </div>
-      {entry === null ? (
+      {shown === undefined ? (
         <div className="media-none muted">nothing logged yet</div>
       ) : (
         <div className="media-items">
-          {entry.items.map((item, i) => (
+          {(shown.items ?? []).map((item, i) => (
             <MediaItemView
               key={`${item.path}\u0000${i}`}
               runRef={runRef}

@@ -11,7 +11,7 @@ export function VideoView({ runRef, item, size }: { runRef: RunRef; item: MediaI
   useEffect(() => {
     let live = true;
     const type = mediaType(item.path).replace(/^audio\//, "video/");
-    loadFileUrl(runRef, item.path, type).then(
+    loadFileUrl(runRef, item.path, type, item.url).then(
       (loaded) => live && setUrl(loaded),
       (cause: unknown) => live && setError(cause instanceof Error ? cause.message : String(cause)),
     );

@@ -9,6 +9,7 @@ import type { MediaItem } from "../../lib/media-values.js";
 import { loadFileText, loadFileUrl, mediaType } from "./media-cache.js";
 
 export interface ImageLayers {
+  /** The size of the bitmap drawn: the thumbnail's, or the image's own when it is small or zoomed into. */
   width: number;
   height: number;
   pixels: ImageData;
@@ -19,11 +20,13 @@ export interface ImageLayers {
 const layers = new Map<string, Promise<ImageLayers>>();
 const LAYER_ENTRIES = 500;
 
-export function loadImageLayers(ref: RunRef, item: MediaItem): Promise<ImageLayers> {
-  const id = `${ref.entity}\u0000${ref.project}\u0000${ref.runId}\u0000${item.path}`;
+/** `full`: the logged image itself rather than its thumbnail (for a zoomed-in view). */
+export function loadImageLayers(ref: RunRef, item: MediaItem, full = false): Promise<ImageLayers> {
+  const source = full || item.thumbnail === undefined ? "full" : "thumbnail";
+  const id = `${ref.entity}\u0000${ref.project}\u0000${ref.runId}\u0000${item.path}\u0000${source}`;
   let pending = layers.get(id);
   if (pending === undefined) {
-    pending = build(ref, item);
+    pending = build(ref, item, source === "thumbnail" ? item.thumbnail : item.url);
     pending.catch(() => layers.delete(id));
     layers.set(id, pending);
     if (layers.size > LAYER_ENTRIES) layers.delete(layers.keys().next().value as string);
@@ -31,16 +34,23 @@ export function loadImageLayers(ref: RunRef, item: MediaItem): Promise<ImageLaye
   return pending;
 }
 
-async function build(ref: RunRef, item: MediaItem): Promise<ImageLayers> {
-  const image = await bitmapOf(await loadFileUrl(ref, item.path, mediaType(item.path)));
+async function build(ref: RunRef, item: MediaItem, url: string | undefined): Promise<ImageLayers> {
+  // A thumbnail is WebP whatever the image's format.
+  const type = url !== undefined && url === item.thumbnail ? "image/webp" : mediaType(item.path);
+  const image = await bitmapOf(await loadFileUrl(ref, item.path, type, url));
   const { width, height } = image;
+  // Boxes in pixels are in the logged image's pixels: scaled to the bitmap drawn.
+  const scale = width / (item.width ?? width);
   const pixels = pixelsOf(image, width, height);
   const masks: Record<string, ImageData> = {};
   for (const [name, path] of Object.entries(item.masks ?? {}))
     masks[name] = pixelsOf(await bitmapOf(await loadFileUrl(ref, path, "image/png")), width, height);
   const boxes: Record<string, BoxSet> = {};
   for (const [name, path] of Object.entries(item.boxes ?? {}))
-    boxes[name] = parseBoxes(JSON.parse(await loadFileText(ref, path)) as unknown, width, height);
+    boxes[name] = scaled(
+      parseBoxes(JSON.parse(await loadFileText(ref, path)) as unknown, width / scale, height / scale),
+      scale,
+    );
   return { width, height, pixels, masks, boxes };
 }
 
@@ -55,4 +65,16 @@ function pixelsOf(bitmap: ImageBitmap, width: number, height: number): ImageData
   ctx.imageSmoothingEnabled = false;
   ctx.drawImage(bitmap, 0, 0, width, height);
   return ctx.getImageData(0, 0, width, height);
+}
+
+function scaled(set: BoxSet, scale: number): BoxSet {
+  if (scale === 1) return set;
+  const boxes = set.boxes.map((b) => ({
+    ...b,
+    x: b.x * scale,
+    y: b.y * scale,
+    width: b.width * scale,
+    height: b.height * scale,
+  }));
+  return { ...set, boxes };
 }

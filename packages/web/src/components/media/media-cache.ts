@@ -6,7 +6,7 @@
  * (least recently used dropped and revoked).
  */
 import type { RunRef } from "@stepwise/protocol";
-import { fetchFile, fetchHistoryRows } from "../../api/client.js";
+import { fetchFile, fetchHistoryRows, send } from "../../api/client.js";
 import { mediaSeriesOf, STEP_AXIS, type MediaSeries } from "../../lib/media-steps.js";
 import { splitDottedPath } from "@stepwise/protocol";
 
@@ -37,16 +37,19 @@ export function loadMediaSeries(
 
 const files = new Map<string, Promise<string>>();
 
-/** An object URL of a run file's bytes typed `type` (the server's own type is never trusted to render). */
-export function loadFileUrl(ref: RunRef, path: string, type: string): Promise<string> {
-  const id = `${runKey(ref)}\u0000${path}`;
+/**
+ * An object URL of a run file's bytes typed `type` (the server's own type is never trusted to
+ * render), fetched from `url` when the media index gave one (a thumbnail, a versioned file URL).
+ */
+export function loadFileUrl(ref: RunRef, path: string, type: string, url?: string): Promise<string> {
+  const id = `${runKey(ref)}\u0000${url ?? path}`;
   const known = files.get(id);
   if (known !== undefined) {
     files.delete(id);
     files.set(id, known);
     return known;
   }
-  const pending = fetchFile(ref, path)
+  const pending = (url === undefined ? fetchFile(ref, path) : send(url, {}))
     .then((response) => response.arrayBuffer())
     .then((bytes) => URL.createObjectURL(new Blob([bytes], { type })));
   pending.catch(() => files.delete(id));

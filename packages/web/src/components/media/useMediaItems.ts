@@ -1,0 +1,86 @@
+/**
+ * The items each run shows at the slider's position: those its entry carries (history fallback)
+ * or those of the media index at the run's step, fetched for all runs in one request per
+ * distinct step and cached per (run, key, step). The positions either side are fetched ahead
+ * (and their images decoded), so that a slider move or an arrow key shows the next step at once.
+ */
+import { useEffect, useMemo, useState } from "react";
+import { entryAt, type MediaSeries } from "../../lib/media-steps.js";
+import type { MediaItem } from "../../lib/media-values.js";
+import type { ChartRun } from "../charts/chart-run.js";
+import { loadImageLayers } from "./image-layers.js";
+import { loadMediaAt } from "./media-api.js";
+
+export interface RunItems {
+  step: number;
+  /** null while loading. */
+  items: MediaItem[] | null;
+}
+
+export function useMediaItems(
+  runs: readonly ChartRun[],
+  series: readonly MediaSeries[],
+  key: string,
+  x: number | null,
+  neighbours: readonly number[],
+): ReadonlyMap<string, RunItems> {
+  const wanted = useMemo(() => stepsAt(runs, series, x), [runs, series, x]);
+  const signature = [...wanted].map(([id, e]) => `${id}:${e.step}`).join(",");
+  const [loaded, setLoaded] = useState<ReadonlyMap<string, RunItems>>(new Map());
+  useEffect(() => {
+    const first = runs[0]?.run;
+    if (first === undefined) return;
+    let live = true;
+    const pending = new Map<string, number>();
+    const ready = new Map<string, RunItems>();
+    for (const [runId, entry] of wanted) {
+      if (entry.items !== null) ready.set(runId, { step: entry.step, items: entry.items });
+      else pending.set(runId, entry.step);
+    }
+    const promises = loadMediaAt(first.entity, first.project, key, pending);
+    setLoaded(new Map([...ready, ...[...pending].map(([id, step]) => [id, { step, items: null }] as const)]));
+    for (const [runId, promise] of promises)
+      promise.then(
+        (items) =>
+          live && setLoaded((known) => new Map(known).set(runId, { step: pending.get(runId) ?? 0, items })),
+        () =>
+          live &&
+          setLoaded((known) => new Map(known).set(runId, { step: pending.get(runId) ?? 0, items: [] })),
+      );
+    // Fetch ahead: the neighbouring positions' items, and their images decoded.
+    for (const nx of neighbours) {
+      const ahead = new Map<string, number>();
+      for (const [runId, entry] of stepsAt(runs, series, nx))
+        if (entry.items === null) ahead.set(runId, entry.step);
+      for (const [runId, promise] of loadMediaAt(first.entity, first.project, key, ahead)) {
+        const run = runs.find((r) => r.run.id === runId)?.run;
+        if (run === undefined) continue;
+        const ref = { entity: run.entity, project: run.project, runId };
+        void promise
+          .then((items) =>
+            Promise.all(items.filter((i) => i.kind === "image").map((i) => loadImageLayers(ref, i))),
+          )
+          .catch(() => undefined);
+      }
+    }
+    return () => {
+      live = false;
+    };
+  }, [signature, key, neighbours.join(",")]);
+  return loaded;
+}
+
+function stepsAt(
+  runs: readonly ChartRun[],
+  series: readonly MediaSeries[],
+  x: number | null,
+): Map<string, { step: number; items: MediaItem[] | null }> {
+  const out = new Map<string, { step: number; items: MediaItem[] | null }>();
+  if (x === null) return out;
+  runs.forEach(({ run }, i) => {
+    const s = series[i];
+    const entry = s === undefined ? null : entryAt(s, x);
+    if (entry !== null) out.set(run.id, { step: entry.step, items: entry.items });
+  });
+  return out;
+}
