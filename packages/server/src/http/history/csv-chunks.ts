@@ -1,28 +1,37 @@
 /**
  * CSV export in two passes over the stored rows: the first collects the columns (a later row may
  * add one), the second writes. The second pass stops at the rows the first one saw, so a run
- * that logs meanwhile cannot add values without a column.
+ * that logs meanwhile cannot add values without a column. Each row is parsed once per pass and
+ * its leaves go straight to their cells (no flattened row object per row).
  */
-import { encodeCsvField, quoteCsvText } from "@stepwise/protocol";
-import { flattenRowText, orderColumns } from "./flat-row.js";
+import { encodeCsvField, parseExtended, quoteCsvText } from "@stepwise/protocol";
+import { forEachLeaf, orderColumns } from "./flat-row.js";
 
 export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGenerator<string> {
   const seen = new Set<string>();
+  const note = (name: string): void => void seen.add(name);
   let rowCount = 0;
   for await (const rows of scan())
     for (const text of rows) {
       rowCount++;
-      for (const name of flattenRowText(text).keys()) seen.add(name);
+      forEachLeaf(parseExtended(text), note);
     }
   const columns = orderColumns(seen);
+  const place = new Map(columns.map((name, i) => [name, i]));
   yield columns.map(quoteCsvText).join(",") + "\n";
+  const cells = new Array<string>(columns.length).fill("");
+  const fill = (name: string, value: unknown): void => {
+    const at = place.get(name);
+    if (at !== undefined) cells[at] = encodeCsvField(value);
+  };
   let written = 0;
   for await (const rows of scan()) {
     let chunk = "";
     for (const text of rows) {
       if (written === rowCount) break;
-      const row = flattenRowText(text);
-      chunk += columns.map((name) => encodeCsvField(row.get(name))).join(",") + "\n";
+      cells.fill("");
+      forEachLeaf(parseExtended(text), fill);
+      chunk += cells.join(",") + "\n";
       written++;
     }
     if (chunk !== "") yield chunk;

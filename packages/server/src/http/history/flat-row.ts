@@ -12,6 +12,27 @@ export function flattenRowText(text: string): Map<string, unknown> {
   return out;
 }
 
+/**
+ * Calls `visit` for each leaf of a row in the order `flattenRowText` gives them (without the
+ * Map: the writers put values straight into their cells).
+ */
+export function forEachLeaf(row: unknown, visit: (name: string, value: unknown) => void): void {
+  if (isNested(row)) visitLeaves(row, "", visit);
+}
+
+function visitLeaves(
+  value: Record<string, unknown>,
+  prefix: string,
+  visit: (name: string, value: unknown) => void,
+): void {
+  for (const key in value) {
+    const member = value[key];
+    const name = prefix + key;
+    if (isNested(member)) visitLeaves(member, `${name}.`, visit);
+    else if (member !== undefined) visit(name, member);
+  }
+}
+
 function addFlattened(value: Record<string, unknown>, prefix: string, out: Map<string, unknown>): void {
   for (const key in value) {
     const member = value[key];
