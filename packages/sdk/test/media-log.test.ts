@@ -157,3 +157,18 @@ describe("media in a run", () => {
     expect(storedRows(run.dir)).toEqual([{ loss: 2, _step: 0 }]);
   });
 });
+
+describe("media files per call", () => {
+  it("refuses a log() call that makes more than 2,048 media files, keeping nothing of it", async () => {
+    const run = await offlineRun(tempDir());
+    const grid = (n: number): Image[] => Array.from({ length: n }, (_, i) => new Image([[i & 255]]));
+    const data: Record<string, unknown> = { loss: 1 };
+    for (let k = 0; k < 19; k++) data[`grid${k}`] = grid(108); // 2,052 images
+    expect(() => run.log(data)).toThrow(/this call makes 2052 media files; at most 2048 per call/);
+    run.log({ ok: grid(108) });
+    await run.finish();
+    const rows = storedRows(run.dir);
+    expect(rows).toHaveLength(1);
+    expect(Object.keys(rows[0] ?? {}).sort()).toEqual(["_step", "ok"]);
+  });
+});

@@ -6,6 +6,7 @@
 import { InvalidDataError, MAX_KEY_LENGTH } from "@stepwise/protocol";
 import { checkKey, normalizeValue, OMIT, type NormalizeOptions } from "../values/normalize-value.js";
 import { isPlainObject } from "../values/deep-merge.js";
+import { checkMediaFilesPerCall, PendingMedia } from "../media/pending-media.js";
 import { CHART_TABLE, chartTableKey, isChartValue } from "../data-types/chart-marker.js";
 
 const LOG_OPTIONS: NormalizeOptions = { context: "log()", nanToNull: false };
@@ -18,6 +19,7 @@ export function normalizeLogData(data: unknown): Record<string, unknown> {
     );
   }
   const out: Record<string, unknown> = {};
+  const mediaFilesBefore = PendingMedia.files;
   for (const key in data) {
     // One length comparison per key: the limits table (protocol) without slowing the scalar path.
     if (key.length === 0 || key.length > MAX_KEY_LENGTH) checkKey(key, [], LOG_OPTIONS);
@@ -36,6 +38,7 @@ export function normalizeLogData(data: unknown): Record<string, unknown> {
     const normalized = normalizeValue(value, [key], LOG_OPTIONS);
     if (normalized !== OMIT) out[key] = normalized;
   }
+  if (PendingMedia.files !== mediaFilesBefore) checkMediaFilesPerCall(mediaFilesBefore, "log()");
   return out;
 }
 

@@ -5,11 +5,14 @@
  * JSON for it. `toJSON()` gives that JSON (waiting for the worker when it is not done yet), so
  * summary.json and summary records show what the history row shows.
  */
+import { InvalidDataError } from "@stepwise/protocol";
 import type { LoggedValue } from "./logged-value.js";
 
 export class PendingMedia {
   /** How many were made in this process: 0 lets rows skip looking for them. */
   static created = 0;
+  /** Files of all those made (checkMediaFilesPerCall compares before and after a call). */
+  static files = 0;
   /** W&B's JSON with every file marker filled; null until the files are written. */
   resolved: unknown = null;
   /** Why its files could not be written (the value is left out of the row then). */
@@ -23,12 +26,29 @@ export class PendingMedia {
     readonly path: readonly string[],
   ) {
     PendingMedia.created++;
+    PendingMedia.files += logged.files.length;
   }
 
   toJSON(): unknown {
     if (this.resolved === null && this.failure === null) this.resolver?.();
     return this.resolved ?? placeholder(this.logged.json, this.failure);
   }
+}
+
+/**
+ * Most media files one log() call or summary write may make: the media queue tracks at most
+ * 4,096 files in flight (media-results.ts), and one row's files must fit at once.
+ */
+export const MAX_MEDIA_FILES_PER_CALL = 2048;
+
+/** Throws when the call that started at `filesBefore` (PendingMedia.files) made too many media files. */
+export function checkMediaFilesPerCall(filesBefore: number, context: string): void {
+  const made = PendingMedia.files - filesBefore;
+  if (made > MAX_MEDIA_FILES_PER_CALL)
+    throw new InvalidDataError(
+      `${context}: this call makes ${made} media files; at most ${MAX_MEDIA_FILES_PER_CALL} per call. ` +
+        "Log the media over several steps or keys (a list of images, a table of media cells…)",
+    );
 }
 
 /** What a value never bound to a run (a disabled run) or whose files failed shows: its type, no files. */
