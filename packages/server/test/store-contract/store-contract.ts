@@ -14,6 +14,7 @@ import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
 import { seriesContract } from "./series.js";
 import { seriesKeysContract } from "./series-keys.js";
+import { structuredContract } from "./structured.js";
 import { writersContract } from "./writers.js";
 import type { StoreFactory } from "./contract-setup.js";
 
@@ -33,4 +34,5 @@ export function storeContract(factory: StoreFactory): void {
   keysContract(factory);
   writersContract(factory);
   mediaContract(factory);
+  structuredContract(factory);
 }
