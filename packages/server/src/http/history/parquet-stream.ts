@@ -5,9 +5,9 @@
  * is written, so memory holds one row group, not the file. The footer (which describes the
  * groups) goes last.
  */
-import { stringifyExtended } from "@stepwise/protocol";
+import { parseExtended, stringifyExtended } from "@stepwise/protocol";
 import { ByteWriter, parquetWriteRows, type BasicType } from "hyparquet-writer";
-import { flattenRowText, orderColumns } from "./flat-row.js";
+import { forEachLeaf, orderColumns } from "./flat-row.js";
 
 /** "none": only nulls so far. */
 type Kind = "none" | "number" | "boolean" | "other";
@@ -56,11 +56,12 @@ async function writeParquet(
 ): Promise<void> {
   const kinds = new Map<string, Kind>();
   let rowCount = 0;
+  const note = (name: string, value: unknown): void =>
+    void kinds.set(name, merge(kinds.get(name), kindOf(value)));
   for await (const rows of scan())
     for (const text of rows) {
       rowCount++;
-      for (const [name, value] of flattenRowText(text))
-        kinds.set(name, merge(kinds.get(name), kindOf(value)));
+      forEachLeaf(parseExtended(text), note);
     }
   const columns = orderColumns(kinds.keys()).map((name) => ({
     name,
@@ -83,9 +84,10 @@ async function* rowsOf(
       // Rows logged after the first pass would bring columns the schema does not have.
       if (emitted++ === rowCount) return;
       const out: Record<string, unknown> = {};
-      for (const [name, value] of flattenRowText(text))
+      forEachLeaf(parseExtended(text), (name, value) => {
         out[name] =
           kinds.get(name) === "other" && typeof value !== "string" ? stringifyExtended(value) : value;
+      });
       yield out;
     }
 }
