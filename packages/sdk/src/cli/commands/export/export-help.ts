@@ -14,7 +14,8 @@ Arguments:
                            stepwise export me/mnist/abc123 --what summary
                            stepwise export me/mnist/abc123 --format parquet -o h.parquet
                          or entity/project: every run of it (or those passing
-                         --filter), one <runId>.<format> file per run in --out DIR
+                         --filter), one <runId>.<format> file per run in --out DIR, as in
+                           stepwise export me/mnist --format parquet --out mnist/
 
 Options:
   --what <what>          history | summary | config | run            (default: history)
@@ -61,7 +62,6 @@ Options:
 Examples:
   stepwise export stepwise/latest-run > history.jsonl
   stepwise export stepwise/latest-run --format csv --keys loss,train.acc --out metrics.csv
-  stepwise export me/mnist --format parquet --filter state=finished --out mnist/
 
 Exit codes: 0 ok, 1 unexpected error, 2 usage error, 3 corrupt run log,
             4 target (or the --out folder) not found, 6 not authorised,
