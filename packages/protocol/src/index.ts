@@ -15,3 +15,5 @@ export * from "./files.js";
 export * from "./media.js";
 export * from "./structured.js";
 export * from "./table-filter.js";
+export * from "./console.js";
+export * from "./system.js";

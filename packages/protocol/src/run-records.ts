@@ -5,7 +5,9 @@
  * strings, so a key that itself holds a `.` or `/` stays one segment.
  */
 import { z } from "zod";
+import { consoleRecordSchema } from "./console.js";
 import { fileRecordSchema } from "./files.js";
+import { systemRecordSchema } from "./system.js";
 
 export const SUMMARY_AGGREGATIONS = ["min", "max", "mean", "first", "last", "best", "none"] as const;
 export const summaryAggregationSchema = z.enum(SUMMARY_AGGREGATIONS);
@@ -136,6 +138,8 @@ export const runRecordSchema = z.discriminatedUnion("t", [
   runUpdateRecordSchema,
   exitRecordSchema,
   fileRecordSchema,
+  consoleRecordSchema,
+  systemRecordSchema,
 ]);
 export type RunRecord = z.infer<typeof runRecordSchema>;
 

@@ -29,6 +29,7 @@ import { SDK_VERSION } from "../version.js";
 import { resumedSettings } from "./resumed-settings.js";
 import { RunFiles } from "./run-files.js";
 import { Run } from "./run.js";
+import { startSurroundings, type RunSurroundings } from "./run-surroundings.js";
 import { newWriterId } from "../identity/writer-id.js";
 
 /** `resume` comes from resolveResume(): the run id and, when resuming, the stored run. */
@@ -48,6 +49,7 @@ export function createRun(
   let writer: RunLogWriter | null = null;
   let uploader: Uploader | null = null;
   let files: RunFiles | null = null;
+  let surroundings: RunSurroundings | null = null;
   const config = new RunConfig((update) => {
     self.run?.checkActive("config.update");
     writer?.append({ t: "config", update });
@@ -110,6 +112,11 @@ export function createRun(
         onStop: settings.onStop,
       });
     }
+    surroundings = startSurroundings(settings.surroundings, writer, terminal, {
+      dir,
+      startedAt: started.getTime(),
+      runtimeOffset: resume.resumed ? inheritedRuntime(resume.resumed.summary) : 0,
+    });
   }
 
   let unregister: () => void = () => undefined;
@@ -137,6 +144,7 @@ export function createRun(
     writer,
     uploader,
     files,
+    surroundings,
     rootDir: settings.rootDir,
     finishTimeoutMs: settings.finishTimeoutMs,
     onFinished: () => {

@@ -81,6 +81,8 @@ export interface RunParts {
   uploader: Uploader | null;
   /** The run's file records (run-files.ts); null when disabled. */
   files: RunFiles | null;
+  /** Console capture and system metrics (run-surroundings.ts), stopped before the exit record; null when off. */
+  surroundings?: { stop(): void } | null;
   /** Root of the local `stepwise/` folder (resume.json lives there). */
   rootDir: string;
   finishTimeoutMs: number;
@@ -313,6 +315,7 @@ export class Run {
       return;
     }
     this.committer.commitPending();
+    this.parts.surroundings?.stop();
     // The last config.json and summary.json: before the exit record, so the upload sends them.
     this.parts.files?.close();
     this.record({ t: "summary-snapshot", summary: this.parts.engine.toJSON() });

@@ -21,11 +21,11 @@ export interface InitSettings {
    * and counted in `run.status().droppedRows`; `log()` never blocks on a full disk.
    */
   diskHoldBytes?: number;
-  /** Capture console output into the run (default true; not captured yet: arrives with a later release). */
+  /** Capture stdout and stderr into the run (default true; env STEPWISE_CONSOLE=off turns it off). */
   consoleCapture?: boolean;
-  /** Sample system metrics (default true; not sampled yet: arrives with a later release). */
+  /** Sample system metrics, CPU, memory, disk, network, GPUs (default true; env STEPWISE_SYSTEM_METRICS=false). */
   systemMetrics?: boolean;
-  /** System metric sampling interval (default 15000). */
+  /** System metric sampling interval in ms (default 15000, at least 100). */
   systemMetricsIntervalMs?: number;
   /**
    * Called once when someone stops the run from the UI or API. Default: the process gets

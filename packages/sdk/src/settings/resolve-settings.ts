@@ -17,6 +17,7 @@ import {
 import { credentialsPath, readCredentials, savedKeyFor } from "./credentials-file.js";
 import { INIT_OPTION_NAMES, INIT_SETTING_NAMES, type InitOptions, type ResumeMode } from "./init-options.js";
 import { unknownOptionMessage } from "./unknown-option.js";
+import { resolveSurroundings, type SurroundingsSettings } from "./surroundings-settings.js";
 
 export const DEFAULT_PROJECT = "uncategorized";
 export const DEFAULT_ENTITY = "local";
@@ -44,6 +45,8 @@ export interface ResolvedSettings {
   diskHoldBytes: number;
   /** What a stop request from the server does (settings.onStop). */
   onStop: () => void;
+  /** consoleCapture, systemMetrics, systemMetricsIntervalMs (surroundings-settings.ts). */
+  surroundings: SurroundingsSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -114,6 +117,7 @@ export function resolveSettings(options: InitOptions = {}, env: Env = process.en
     finishTimeoutMs: settings.finishTimeoutMs ?? 60_000,
     diskHoldBytes: checkHoldBytes(settings.diskHoldBytes),
     onStop: settings.onStop ?? interruptSelf,
+    surroundings: resolveSurroundings(settings, env),
   };
 }
 

@@ -19,6 +19,7 @@ import { SummaryEngine } from "../summary/summary-engine.js";
 import type { TailEntry } from "./log-tail.js";
 import { writerClaim } from "../identity/writer-id.js";
 import { shiftPackedStep, shiftStep, type ContinuedRun } from "./sync-target.js";
+import { SideStreams } from "./side-streams.js";
 
 export interface SealedBatch {
   /** Everything but the history rows. */
@@ -54,6 +55,8 @@ export class BatchBuilder {
   private historyStart = 0;
   private meta: MetaRecord[] = [];
   private metaStart = 0;
+  /** System metrics (events) and console lines. */
+  private side = new SideStreams();
   private run: RunUpsert | null = null;
   /** From the log's run record (identity/writer-id.ts); sent with every batch. */
   private writer: IngestWriter | null = null;
@@ -105,6 +108,7 @@ export class BatchBuilder {
     return (
       this.rows.rowCount >= this.limits.rows ||
       this.bytes >= this.limits.bytes ||
+      this.side.full ||
       (this.recordLimit !== null && this.records >= this.recordLimit) ||
       this.exit !== null ||
       this.run !== null
@@ -190,6 +194,12 @@ export class BatchBuilder {
           this.grow(1);
         }
         return;
+      case "system":
+        if (this.side.addSystem(record, fresh, this.offsets, this.skip.below)) this.grow(size, entry);
+        return;
+      case "console":
+        if (this.side.addConsole(record, fresh, this.offsets, this.skip.below)) this.grow(size, entry);
+        return;
       case "file":
         // Files go through the file queue (upload-session.ts), never in an ingest batch.
         return;
@@ -203,6 +213,7 @@ export class BatchBuilder {
     if (this.run) batch.run = this.run;
     const history = this.rows.rowCount > 0 ? { offset: this.historyStart, packed: this.rows.build() } : null;
     if (this.meta.length > 0) batch.meta = { offset: this.metaStart, records: this.meta };
+    this.side.fill(batch);
     const summary = this.summaryToSend();
     if (summary !== null) batch.summary = summary;
     if (preempting) batch.preempting = true;
@@ -212,7 +223,7 @@ export class BatchBuilder {
       history,
       endOffset: this.endOffset,
       offsets: { ...this.offsets },
-      items: this.rows.rowCount + this.meta.length,
+      items: this.rows.rowCount + this.meta.length + this.side.items,
       hasExit: this.exit !== null,
       records: this.records,
       soleEntry: this.records === 1 ? this.lastEntry : null,
@@ -232,6 +243,7 @@ export class BatchBuilder {
   private clear(): void {
     this.rows = new PackedRowsBuilder();
     this.meta = [];
+    this.side.clear();
     this.run = null;
     this.snapshot = null;
     this.exit = null;

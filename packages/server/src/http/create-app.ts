@@ -23,6 +23,7 @@ import { mediaRoutes } from "./routes/media-routes.js";
 import { runRoutes } from "./routes/run-routes.js";
 import { seriesRoute } from "./routes/series-route.js";
 import { structuredRoutes } from "./routes/structured-routes.js";
+import { surroundingsRoutes } from "./routes/surroundings-routes.js";
 import { webAssets } from "./web-assets.js";
 
 export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
@@ -56,6 +57,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     fileUploadRoutes(deps),
     structuredRoutes(deps),
     mediaRoutes(deps),
+    surroundingsRoutes(deps),
   ])
     api.route("/", routes);
   app.route(API_PREFIX, api);
