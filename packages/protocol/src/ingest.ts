@@ -8,6 +8,7 @@
  * Bodies are extended JSON (NaN, Infinity, -Infinity as bare tokens), optionally gzip-encoded.
  */
 import { z } from "zod";
+import { alertRecordSchema } from "./alerts.js";
 import { LIMITS, MAX_KEY_LENGTH, nameSchema, UNSAFE_NAME_CHARACTERS } from "./limits.js";
 import {
   configRecordSchema,
@@ -91,12 +92,17 @@ export const historyRowSchema = z.custom<HistoryRow>(isHistoryRow, {
   message: `a row must be an object whose keys are 1–${MAX_KEY_LENGTH} characters`,
 });
 
-/** Ordered run-level records other than history: config changes, metric definitions, explicit summary ops, name/tags/notes. */
+/**
+ * Ordered run-level records other than history: config changes, metric definitions, explicit
+ * summary ops, name/tags/notes, alerts (alerts.ts; a server from before alerts refuses the record
+ * and the SDK quarantines it alone, so the rest of the run still goes).
+ */
 export const metaRecordSchema = z.discriminatedUnion("t", [
   configRecordSchema,
   metricRecordSchema,
   summaryRecordSchema,
   runUpdateRecordSchema,
+  alertRecordSchema,
 ]);
 export type MetaRecord = z.infer<typeof metaRecordSchema>;
 

@@ -5,9 +5,10 @@
  * strings, so a key that itself holds a `.` or `/` stays one segment.
  */
 import { z } from "zod";
+import { alertRecordSchema } from "./alerts.js";
 import { consoleRecordSchema } from "./console.js";
-import { fileRecordSchema } from "./files.js";
 import { systemRecordSchema } from "./system.js";
+import { fileRecordSchema } from "./files.js";
 
 export const SUMMARY_AGGREGATIONS = ["min", "max", "mean", "first", "last", "best", "none"] as const;
 export const summaryAggregationSchema = z.enum(SUMMARY_AGGREGATIONS);
@@ -138,6 +139,7 @@ export const runRecordSchema = z.discriminatedUnion("t", [
   runUpdateRecordSchema,
   exitRecordSchema,
   fileRecordSchema,
+  alertRecordSchema,
   consoleRecordSchema,
   systemRecordSchema,
 ]);

@@ -39,6 +39,8 @@ export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
 export { ApiRun, type RunUploadOptions } from "./api/api-run.js";
 export type { RestoreOptions } from "./run/run-restore.js";
 export type { SaveOptions } from "./run/run-save.js";
+export type { AlertOptions } from "./alerts/run-alerts.js";
+export type { AlertLevel } from "@stepwise/protocol";
 export { FileChangedError, isRetryableFileError } from "./files/file-client.js";
 export type { HistoryOptions } from "./api/run-history.js";
 export type { ApiRunSummary } from "./api/api-run-summary.js";

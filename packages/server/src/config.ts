@@ -5,6 +5,7 @@
 import { resolve } from "node:path";
 import { LIMITS, UsageError } from "@stepwise/protocol";
 import { z } from "zod";
+import { loadAlertConfig, type AlertConfigFlags, type AlertDeliveryConfig } from "./alerts/alert-config.js";
 
 const MIB = 1024 * 1024;
 
@@ -62,10 +63,12 @@ export interface ServerConfig {
    * Default 3600 (`--gc-interval`, `STEPWISE_GC_INTERVAL_S`).
    */
   gcIntervalS: number;
+  /** Where alerts are delivered, with timeouts and retries (alerts/alert-config.ts); absent: nowhere. */
+  alerts?: AlertDeliveryConfig;
 }
 
 /** What a caller may set; strings (from argv and env) are parsed, numbers taken as they are. */
-export interface ConfigFlags {
+export interface ConfigFlags extends AlertConfigFlags {
   port?: string | number;
   host?: string;
   data?: string;
@@ -234,6 +237,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     maxConnectionsPerClient: pick("maxConnectionsPerClient", 128),
     maxFileBytes: pick("maxFileBytes", LIMITS.fileBytes),
     gcIntervalS: pick("gcIntervalS", 3600),
+    alerts: loadAlertConfig(flags, env),
   };
 }
 

@@ -8,6 +8,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
 import { LIMITS } from "@stepwise/protocol";
+import { AlertDispatcher } from "./alerts/alert-dispatcher.js";
 import { ensureAdminKey } from "./auth/admin-key.js";
 import { trustsLoopback } from "./auth/loopback.js";
 import type { BlobStore } from "./blob/blob-store.js";
@@ -86,10 +87,13 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     compactor.start();
     gc.start();
     const url = urlOf(server, config.host);
+    const alertConfig = config.alerts ?? { destinations: [], timeoutS: 10, maxAttempts: 5, retryS: 2 };
+    const alerts = new AlertDispatcher(store.alerts, alertConfig, () => url, now, log);
+    alerts.start();
     if (adminKey.written) log(`Admin API key written to ${adminKey.path}`);
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
-      closing ??= shutdown(server, [sweeper, compactor, gc], store, fileStore.blobs);
+      closing ??= shutdown(server, [sweeper, compactor, gc, alerts], store, fileStore.blobs);
       return closing;
     };
     return {

@@ -41,6 +41,9 @@ export function applyMetaRecord(run: StoredRun, record: MetaRecord): StoredRun {
       if (record.notes !== undefined) out.notes = record.notes;
       return out;
     }
+    case "alert":
+      // Kept and delivered by the alert store (store/sqlite/alert-records.ts), not on the run.
+      return run;
   }
 }
 

@@ -5,6 +5,7 @@
  * whichever way it travelled, and the store is only handed values it can keep and serve.
  */
 import {
+  alertProblem,
   keyProblem,
   LIMITS,
   nameProblem,
@@ -69,6 +70,9 @@ function checkMetaRecord(record: MetaRecord, where: string): void {
       }
       return;
     }
+    case "alert":
+      failIf(where, alertProblem(record.title, record.text, record.level));
+      return;
   }
 }
 

@@ -14,6 +14,7 @@
  */
 import type { MediaStore } from "./media-store.js";
 import type { StructuredStore } from "./structured-store.js";
+import type { AlertStore } from "./alert-store.js";
 import type {
   HistoryRow,
   IngestBatch,
@@ -235,6 +236,8 @@ export interface Store extends MediaStore {
   readonly instanceId: string;
   /** Histograms, table versions and chart presets (structured-store.ts). */
   readonly structured: StructuredStore;
+  /** Alerts raised by runs, their deliveries and delivery log (alert-store.ts). */
+  readonly alerts: AlertStore;
   listEntities(): Promise<EntitySummary[]>;
   listProjects(entity: string): Promise<ProjectSummary[]>;
 

@@ -35,6 +35,7 @@ import { PointBuffer } from "./point-buffer.js";
 import { RichValueCollector, type RichValueExtension } from "./rich-value-hook.js";
 import type { RunTable } from "./run-table.js";
 import type { SeriesWriter } from "./series-writer.js";
+import type { SqliteAlertStore } from "./alert-records.js";
 
 type Plans = Partial<Record<StreamName, Extract<StreamPlan, { kind: "apply" }>>>;
 
@@ -52,6 +53,8 @@ export class BatchApplier {
     private readonly series: SeriesWriter,
     /** Rich values hook (rich-value-hook.ts): non-numeric values of the batch's new rows. */
     private readonly richValues: readonly RichValueExtension[] = [],
+    /** Keeps the batch's `alert` meta records (alert-records.ts). */
+    private readonly alerts: Pick<SqliteAlertStore, "record"> | null = null,
   ) {
     this.insertHistory = db.prepare(
       `INSERT INTO history_blocks (run_pk, first_index, row_count, min_step, max_step, steps, body, packed, crc)
@@ -116,7 +119,8 @@ export class BatchApplier {
     const before = run.offsets;
     // A replay (`stepwise sync`) is not a sign of life: the run's runtime must not grow to the sync.
     if (batch.replay !== true) run.heartbeatAt = now;
-    if (batch.meta && plans.meta) run = this.applyMeta(pk, run, batch.meta.records, plans.meta);
+    if (batch.meta && plans.meta)
+      run = this.applyMeta(pk, run, batch.meta.records, plans.meta, batch.replay === true, now);
     if (batch.history && plans.history) this.applyHistory(pk, run, batch.history, plans.history);
     if (batch.events && plans.events) {
       const { lines } = batch.events;
@@ -161,11 +165,14 @@ export class BatchApplier {
     run: StoredRun,
     records: NonNullable<IngestBatch["meta"]>["records"],
     plan: Extract<StreamPlan, { kind: "apply" }>,
+    replay: boolean,
+    now: number,
   ): StoredRun {
     let out = run;
     for (let i = plan.skip, at = plan.from; i < records.length; i++, at++) {
       const record = records[i] as (typeof records)[number];
       out = applyMetaRecord(out, record);
+      if (record.t === "alert") this.alerts?.record(pk, at, record, replay, now);
       this.insertLine.run(pk, "meta", at, stringifyExtended(record));
     }
     return out;

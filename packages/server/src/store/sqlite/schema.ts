@@ -25,6 +25,7 @@
  *   blobs by sha256 (garbage collection asks whether any record still does); resumable uploads
  *   in progress, one per (run, path, size, sha256), with their expiry (upload-records.ts);
  *   `run_file_counts`, each run's number of files (the files-per-run limit).
+ * - `alerts`, `alert_deliveries`, `alert_attempts` (version 10; alert-schema.ts): `run.alert`.
  * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
  *   media item of a history value, by run, key and step) and the kinds of value each key of a
  *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
@@ -39,6 +40,7 @@ import type Database from "better-sqlite3";
 import { CorruptDataError } from "@stepwise/protocol";
 import { registerChecksumFunctions } from "./checksum.js";
 import { STRUCTURED_SCHEMA } from "./structured-schema.js";
+import { ALERT_SCHEMA } from "./alert-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
 export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
@@ -279,6 +281,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
       ...STRUCTURED_SCHEMA,
       "INSERT OR IGNORE INTO rich_value_rebuilds (run_pk) SELECT pk FROM runs WHERE history_count > 0",
     ],
+  },
+  {
+    // Alerts, their deliveries and the delivery log (version 10; alert-schema.ts).
+    version: 10,
+    statements: ALERT_SCHEMA,
   },
 ];
 

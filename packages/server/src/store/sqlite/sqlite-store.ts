@@ -48,6 +48,7 @@ import { KeyKindRecords } from "./key-kind-records.js";
 import { MediaRecords } from "./media-records.js";
 import { rebuildRichValues } from "./rich-value-rebuild.js";
 import { SqliteStructuredStore } from "./sqlite-structured-store.js";
+import { SqliteAlertStore } from "./alert-records.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
 import { querySeries } from "./series-query.js";
@@ -61,6 +62,7 @@ import { asStoreError } from "./sqlite-storage-errors.js";
 export class SqliteStore implements Store {
   readonly instanceId: string;
   readonly structured: SqliteStructuredStore;
+  readonly alerts: SqliteAlertStore;
   private readonly runs: RunTable;
   private readonly runList: RunList;
   private readonly batches: BatchApplier;
@@ -88,7 +90,8 @@ export class SqliteStore implements Store {
     // Rich values hook (rich-value-hook.ts): extensions that index non-numeric history values.
     this.structured = new SqliteStructuredStore(db);
     const richValues = [this.keyKinds, this.media, ...this.structured.extensions];
-    this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db), richValues);
+    this.alerts = new SqliteAlertStore(db);
+    this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
     rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);
     this.seriesKeys = new SeriesKeys(db, this.seriesSource);
