@@ -15,5 +15,6 @@ export * from "./files.js";
 export * from "./media.js";
 export * from "./structured.js";
 export * from "./table-filter.js";
+export * from "./alerts.js";
 export * from "./console.js";
 export * from "./system.js";

@@ -32,6 +32,7 @@ import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
 import { withMediaJson } from "../media/pending-media.js";
+import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
 const GATHER_WAIT_MS = 5000;
@@ -114,6 +115,7 @@ export class Run {
   private finishedFlag = false;
   private finishing: Promise<void> | null = null;
   private stage: "running" | "recorded" | "closed" = "running";
+  private readonly alerts = new RunAlerts();
 
   constructor(parts: RunParts) {
     this.parts = parts;
@@ -269,6 +271,29 @@ export class Run {
       name,
       options,
     );
+  }
+
+  /**
+   * Sends an alert (W&B's `run.alert`) to the destinations the server's operator configured
+   * (alerts/run-alerts.ts): recorded in the run log, uploaded like every other record. The same
+   * title is not sent again within `waitDurationMs`. InvalidDataError for a bad title (1–63
+   * characters), text or level; does nothing in a disabled run once the arguments are checked.
+   */
+  alert(options: AlertOptions): void {
+    this.assertActive("alert");
+    const record = this.alerts.accept(options, this.step);
+    if (record !== null && !this.disabled) this.record(record);
+  }
+
+  /** The run's project (W&B's `run.project_name()`). */
+  projectName(): string {
+    return this.project;
+  }
+
+  /** Deprecated alias of finish() (W&B's `run.join()`); warns once. */
+  join(options: FinishOptions = {}): Promise<void> {
+    this.parts.terminal.warnOnce("run.join", "run.join() is deprecated: use run.finish() (same behaviour).");
+    return this.finish(options);
   }
 
   markPreempting(): void {

@@ -160,12 +160,13 @@ export class BatchBuilder {
       case "metric":
       case "summary":
       case "run-update":
+      case "alert":
         this.applyMeta(record);
         if (fresh && this.offsets.meta >= this.skip.below.meta) {
           if (this.meta.length === 0) this.metaStart = this.offsets.meta;
           this.meta.push(record);
           this.grow(size, entry);
-          if (record.t !== "config" && record.t !== "run-update") this.summaryDirty = true;
+          if (record.t === "metric" || record.t === "summary") this.summaryDirty = true;
         }
         this.offsets.meta++;
         return;
@@ -263,7 +264,9 @@ export class BatchBuilder {
     this.openedAt ??= Date.now();
   }
 
-  private applyMeta(record: Extract<RunRecord, { t: "config" | "metric" | "summary" | "run-update" }>): void {
+  private applyMeta(
+    record: Extract<RunRecord, { t: "config" | "metric" | "summary" | "run-update" | "alert" }>,
+  ): void {
     if (record.t === "metric") this.engine.applyMetricRecord(record);
     else if (record.t === "summary") {
       for (const op of record.ops) {

@@ -12,6 +12,7 @@ import { loopbackGuard } from "./loopback-guard.js";
 import { wellFormedPath } from "./well-formed-path.js";
 import { errorResponse } from "./error-response.js";
 import { accountRoutes } from "./routes/account-routes.js";
+import { alertRoutes } from "./routes/alert-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { entityRoutes } from "./routes/entity-routes.js";
 import { fileRoutes } from "./routes/file-routes.js";
@@ -57,6 +58,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     fileUploadRoutes(deps),
     structuredRoutes(deps),
     mediaRoutes(deps),
+    alertRoutes(deps),
     surroundingsRoutes(deps),
   ])
     api.route("/", routes);
