@@ -207,6 +207,18 @@ describe("custom charts", () => {
     await expect(svg.count()).resolves.toBe(2);
   });
 
+  it("draws the run's custom charts on its run page", async () => {
+    const page = await fx.open(`/local/${PROJECT}/runs/curves`);
+    await page
+      .locator('[data-testid="run-charts"] [data-testid="custom-chart"][data-key="pr"]')
+      .waitFor({ timeout: 15_000 });
+    const marks = await marksOf(page, "pr|curves", ["class", "recall", "precision"]);
+    const drawn = marks.filter((m) => m.type === "line").flatMap((m) => m.data);
+    expect(sorted(drawn)).toEqual(
+      sorted(PR_ROWS.map(([c, p, r]) => ({ class: c, recall: r, precision: p }))),
+    );
+  });
+
   it("overlays two runs' PR curves in one chart, each run's classes as their own lines", async () => {
     const page = await fx.open(`/local/${PROJECT}`);
     const chart = page.locator('[data-testid="custom-chart"][data-key="pr"] [data-testid="vega-chart"]');

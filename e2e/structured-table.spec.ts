@@ -5,6 +5,7 @@
  * hidden columns, two runs side by side and the CSV export — each checked against the rows logged.
  */
 import type { Page } from "playwright-core";
+import { parquetReadObjects } from "hyparquet";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useE2eFixture } from "./support/e2e-fixture.js";
 import { seeder, solidPng } from "./support/structured-seed.js";
@@ -157,6 +158,28 @@ describe("table panel", () => {
     await grid(page, "tab2").waitFor();
     await expect.poll(() => matched(page, "tab")).toBe(30);
     await expect.poll(() => matched(page, "tab2")).toBe(12);
+  });
+
+  it("exports what the panel shows as Parquet: filtered, sorted, without hidden columns", async () => {
+    const page = await openPanel();
+    const filter = page.locator('[data-testid="table-panel"][data-key="preds"] [data-testid="table-filter"]');
+    await filter.fill('label != "bird"');
+    await filter.press("Enter");
+    await grid(page).locator('[data-testid="table-column"][data-column="score"]').click();
+    await grid(page).locator('[data-testid="table-column"][data-column="score"]').click();
+    await page.locator('[data-testid="table-columns-menu"]').click();
+    await page.locator('[data-testid="table-column-toggle"][data-column="image"]').uncheck();
+    const link = page.locator('[data-testid="table-export-parquet"]');
+    await expect.poll(() => link.getAttribute("href")).toContain("columns=");
+    const response = await fetch(`${fx.server().url}${await link.getAttribute("href")}`, {
+      headers: { authorization: `Bearer ${fx.server().adminKey}` },
+    });
+    expect(response.status).toBe(200);
+    const rows = await parquetReadObjects({ file: await response.arrayBuffer() });
+    const expected = LATEST.filter((r) => r[1] !== "bird")
+      .sort((a, b) => (b[2] as number) - (a[2] as number))
+      .map(([id, label, score]) => ({ id, label, score }));
+    expect(rows).toEqual(expected);
   });
 
   it("exports the version as CSV with the logged rows", async () => {

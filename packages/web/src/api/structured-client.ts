@@ -58,14 +58,23 @@ export async function queryTable(
   return request(tablePageSchema, structuredPaths.tableQuery(ref), post(query), signal);
 }
 
-/** The export link of a table version as CSV or Parquet, with the grid's filter and sort. */
+/** The export link of a table version as CSV or Parquet, with the grid's filter, sort and shown columns. */
 export function tableExportUrl(
   ref: RunRef,
-  params: { key: string; step: number; format: "csv" | "parquet"; where?: string; sort?: string },
+  params: {
+    key: string;
+    step: number;
+    format: "csv" | "parquet";
+    where?: string;
+    sort?: string;
+    /** The columns to export, in order (all when absent). */
+    columns?: readonly string[];
+  },
 ): string {
   const query = new URLSearchParams({ key: params.key, step: String(params.step), format: params.format });
   if (params.where !== undefined && params.where !== "") query.set("where", params.where);
   if (params.sort !== undefined && params.sort !== "") query.set("sort", params.sort);
+  for (const column of params.columns ?? []) query.append("columns", column);
   return `${structuredPaths.tableExport(ref)}?${query.toString()}`;
 }
 

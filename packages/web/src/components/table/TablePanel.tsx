@@ -69,6 +69,9 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
             format,
             where: settings.where,
             sort: settings.sort === null ? "" : `${settings.sort.desc ? "-" : ""}${settings.sort.column}`,
+            ...(settings.hidden.length === 0
+              ? {}
+              : { columns: columns.filter((c) => !settings.hidden.includes(c.name)).map((c) => c.name) }),
           }),
         }));
 
