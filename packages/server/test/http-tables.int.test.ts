@@ -3,6 +3,8 @@
  * a key across steps, media and nested JSON cells as logged, CSV and Parquet export of a
  * filtered and sorted table, and bad input answered 4xx naming the field (never 5xx).
  */
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import { describe, expect, test } from "vitest";
 import {
@@ -92,6 +94,25 @@ describe("tables", () => {
       where: "score > 0",
     });
     expect(result.kind === "rows" && result.rows.map((r) => r.index)).toEqual([3, 1, 0]);
+  });
+
+  test("listing a run's tables stores the latest version of each key ahead of its first query", async () => {
+    await using t = await startTestServer();
+    const first = logged(t, "k", 0, [["x", 1, true, null, null]]);
+    const latest = logged(t, "k", 5, ROWS, COLUMNS, 1);
+    for (const table of [first, latest]) {
+      await table.ingest();
+      await uploadTable(t, ref, table.value, table.bytes);
+    }
+    const stored = (sha: string): boolean =>
+      existsSync(join(t.dataDir, "tables", sha.slice(0, 2), `${sha}.v1.sqlite`));
+    expect((await t.fetch(structuredPaths.tables(ref))).status).toBe(200);
+    for (let i = 0; i < 500 && !stored(latest.value.sha256 as string); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect([stored(latest.value.sha256 as string), stored(first.value.sha256 as string)]).toEqual([
+      true,
+      false,
+    ]);
   });
 
   test("versions of a key across steps: the latest by default, any step on request", async () => {

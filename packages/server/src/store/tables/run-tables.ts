@@ -2,7 +2,8 @@
  * A run's tables: which versions each table key has (from the `table-file` history values) and
  * in which state (stored and queryable, still waiting for its file, or not a table), and the
  * stored table of one version, ready for queries. The file may arrive before or after the
- * history row: a version is looked up by its run file path whenever it is asked for.
+ * history row: a version is looked up by its run file path whenever it is asked for. Listing a
+ * run's tables starts storing the latest version of each key, so the first page comes sooner.
  */
 import { CorruptDataError, NotFoundError, type RunRef, type TableVersion } from "@stepwise/protocol";
 import type { Store } from "../store.js";
@@ -37,6 +38,11 @@ export class RunTables {
       const versions = byKey.get(record.key) ?? [];
       versions.push(await this.describe(ref, record));
       byKey.set(record.key, versions);
+    }
+    // The latest version of each key is what a table panel asks for first: store it now.
+    for (const versions of byKey.values()) {
+      const latest = versions[versions.length - 1];
+      if (latest?.state === "ready" && latest.sha256 !== null) this.library.prepare(latest.sha256);
     }
     return [...byKey].map(([key, versions]) => ({ key, versions }));
   }

@@ -26,6 +26,8 @@ export type TableState = { kind: "ready"; reader: TableReader } | { kind: "inval
 export class TableLibrary {
   private readonly open = new Map<string, TableReader>();
   private readonly converting = new Map<string, Promise<TableState>>();
+  /** Tables stored ahead of their first query, one at a time (prepare). */
+  private background: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly dir: string,
@@ -58,6 +60,20 @@ export class TableLibrary {
    */
   detached(sha256: string): TableReader {
     return this.reader(sha256);
+  }
+
+  /**
+   * Stores a table ahead of its first query, after the ones already asked for, one at a time;
+   * a failure is left for the query to report.
+   */
+  prepare(sha256: string): void {
+    if (this.open.has(sha256) || this.converting.has(sha256)) return;
+    this.background = this.background.then(() =>
+      this.table(sha256).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
   }
 
   /** Whether a blob's table is known to be invalid, and why (no conversion). */
