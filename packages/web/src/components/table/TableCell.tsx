@@ -1,10 +1,10 @@
 /**
  * One cell of a table grid (lib/table-cell decides what it shows): text, an image thumbnail
- * loaded lazily from the run's file (the browser scales it into the cell), or a link to another
- * media file.
+ * loaded lazily (the server's 256 px thumbnail of the run's file, made once and cached; a small
+ * image comes as it is), or a link to another media file.
  */
 import { memo } from "react";
-import type { RunRef } from "@stepwise/protocol";
+import { mediaPaths, type RunRef } from "@stepwise/protocol";
 import { fileUrl } from "../../api/client.js";
 import { cellView } from "../../lib/table-cell.js";
 
@@ -33,14 +33,16 @@ export const TableCell = memo(function TableCell({ run, value, column }: TableCe
   if (view.kind === "image") {
     return (
       <div className="table-grid-cell is-media" role="cell" data-column={column}>
-        <img
-          className="table-thumb"
-          data-testid="table-image"
-          src={url}
-          alt={view.caption ?? view.path}
-          title={view.caption ?? view.path}
-          loading="lazy"
-        />
+        <a href={url} target="_blank" rel="noreferrer" title="Open the full image">
+          <img
+            className="table-thumb"
+            data-testid="table-image"
+            src={mediaPaths.thumbnail(run, 256, view.path)}
+            alt={view.caption ?? view.path}
+            title={view.caption ?? view.path}
+            loading="lazy"
+          />
+        </a>
       </div>
     );
   }
