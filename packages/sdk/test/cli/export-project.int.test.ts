@@ -234,6 +234,60 @@ describe("stepwise export entity/project", () => {
   });
 });
 
+describe("a project export run again", () => {
+  it("keeps complete files and writes again the file of a run that logged more rows since", async () => {
+    const api = new Api({ baseUrl: server.url, apiKey: "" });
+    const live = await init({
+      baseUrl: server.url,
+      dir: tmp,
+      entity: "team",
+      project: "growing",
+      settings: { silent: true },
+    });
+    // The uploader sends rows as they are logged; the server has them a moment later.
+    const held = (): Promise<number> =>
+      api.run(`team/growing/${live.id}`).then(
+        (run) => run.historyRows,
+        () => 0,
+      );
+    const rowsOnServer = async (count: number): Promise<void> => {
+      for (let i = 0; i < 400 && (await held()) < count; i++)
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(await held()).toBe(count);
+    };
+    try {
+      await exportWhileGrowing(live, rowsOnServer, api);
+    } finally {
+      await live.finish();
+    }
+    // Finished with the rows the file holds: kept, not written again.
+    const out = join(tmp, "growing");
+    const third = await api.exportRuns("team/growing", { out });
+    expect(third.runs.map((run) => [run.rows, run.skipped])).toEqual([[150, true]]);
+    expect(exportedFiles(out)).toEqual([`${live.id}.jsonl`]);
+  }, 60_000);
+});
+
+async function exportWhileGrowing(
+  live: Awaited<ReturnType<typeof init>>,
+  rowsOnServer: (count: number) => Promise<void>,
+  api: Api,
+): Promise<void> {
+  for (let step = 0; step < 100; step++) live.log({ loss: step });
+  await rowsOnServer(100);
+  const out = join(tmp, "growing");
+  const first = await api.exportRuns("team/growing", { out });
+  expect(first.runs.map((run) => [run.rows, run.skipped])).toEqual([[100, false]]);
+
+  for (let step = 100; step < 150; step++) live.log({ loss: step });
+  await rowsOnServer(150);
+  const second = await api.exportRuns("team/growing", { out });
+  expect(second.runs.map((run) => [run.rows, run.skipped])).toEqual([[150, false]]);
+  expect(jsonlRows(join(out, `${live.id}.jsonl`)).map((row) => row["loss"])).toEqual(
+    Array.from({ length: 150 }, (_, step) => step),
+  );
+}
+
 describe("project export usage errors", () => {
   it("asks for --out DIR, and says what a combined Parquet file needs instead", async () => {
     const noOut = await exportCli(["team/bulk"]);
