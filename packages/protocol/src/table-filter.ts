@@ -10,8 +10,11 @@
  * escapes), `true`, `false`, `null` or a bare word (a string). `and` binds tighter than `or`;
  * keywords are case-insensitive. Comparisons: `= == != <> < <= > >=`, `in (…)`, `contains`
  * (substring of the text), `is null`, `is not null`. A syntax error names what was expected and
- * its 1-based column.
+ * its 1-based column. At most TABLE_FILTER_MAX_TESTS comparisons, nested (parentheses and
+ * `not`) at most TABLE_FILTER_MAX_DEPTH deep: SQLite refuses expressions 1,000 deep.
  */
+export const TABLE_FILTER_MAX_TESTS = 256;
+export const TABLE_FILTER_MAX_DEPTH = 32;
 export type TableFilterScalar = string | number | boolean | null;
 export type TableFilterComparison = "eq" | "ne" | "lt" | "lte" | "gt" | "gte";
 export type TableFilter =
@@ -140,6 +143,8 @@ function readQuoted(text: string, start: number, quote: string): [string, number
 
 class Parser {
   private index = 0;
+  private depth = 0;
+  private tests = 0;
   constructor(private readonly tokens: Token[]) {}
 
   parse(): TableFilter | null {
@@ -164,14 +169,28 @@ class Parser {
   }
 
   private not(): TableFilter {
-    if (this.keyword("not")) return { op: "not", arg: this.not() };
+    const at = this.peek().at;
+    if (this.keyword("not")) return { op: "not", arg: this.nested(at, () => this.not()) };
     if (this.peek().kind === "(") {
       this.index++;
-      const inner = this.or();
+      const inner = this.nested(at, () => this.or());
       this.expect(")");
       return inner;
     }
+    if (++this.tests > TABLE_FILTER_MAX_TESTS)
+      throw new SyntaxProblem(`more than ${TABLE_FILTER_MAX_TESTS} comparisons; split the filter`, at);
     return this.comparison();
+  }
+
+  private nested(at: number, parse: () => TableFilter): TableFilter {
+    if (++this.depth > TABLE_FILTER_MAX_DEPTH)
+      throw new SyntaxProblem(
+        `nested more than ${TABLE_FILTER_MAX_DEPTH} deep (parentheses and \`not\`)`,
+        at,
+      );
+    const inner = parse();
+    this.depth--;
+    return inner;
   }
 
   private comparison(): TableFilter {

@@ -81,5 +81,16 @@ describe("parseTableFilter", () => {
     expect(problem("(a = 1")).toBe("7: expected `)`, found `end of expression`");
     expect(problem("a in 1")).toBe("6: expected `(`, found `1`");
     expect(problem("= 1")).toBe("1: expected a column name, found `=`");
+    expect(problem(`${"(".repeat(32)}a = 1${")".repeat(32)}`)).toBe("parsed");
+    expect(problem(`${"(".repeat(33)}a = 1${")".repeat(33)}`)).toBe(
+      "33: nested more than 32 deep (parentheses and `not`)",
+    );
+    expect(problem(`${"not ".repeat(33)}a = 1`)).toBe(
+      "129: nested more than 32 deep (parentheses and `not`)",
+    );
+    expect(problem(Array.from({ length: 256 }, () => "a = 1").join(" or "))).toBe("parsed");
+    expect(problem(Array.from({ length: 257 }, () => "a = 1").join(" or "))).toBe(
+      "2305: more than 256 comparisons; split the filter",
+    );
   });
 });
