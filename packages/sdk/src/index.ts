@@ -41,6 +41,8 @@ export type { RestoreOptions } from "./run/run-restore.js";
 export type { SaveOptions } from "./run/run-save.js";
 export type { AlertOptions } from "./alerts/run-alerts.js";
 export type { AlertLevel } from "@stepwise/protocol";
+export type { WatchOptions, WatchLog } from "./watch/model-watcher.js";
+export { tfjs, StepwiseTfjsCallback, type TfjsCallbackOptions } from "./watch/tfjs-callback.js";
 export { FileChangedError, isRetryableFileError } from "./files/file-client.js";
 export type { HistoryOptions } from "./api/run-history.js";
 export type { ApiRunSummary } from "./api/api-run-summary.js";

@@ -33,6 +33,7 @@ import { checkTagList } from "./run-tags.js";
 import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
 import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
+import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
 const GATHER_WAIT_MS = 5000;
@@ -283,6 +284,22 @@ export class Run {
     this.assertActive("alert");
     const record = this.alerts.accept(options, this.step);
     if (record !== null && !this.disabled) this.record(record);
+  }
+
+  /**
+   * Watches a TensorFlow.js LayersModel (W&B's `run.watch`; watch/model-watcher.ts): histograms of
+   * each layer's weights (`parameters/<layer>`) and gradients (`gradients/<layer>`) every `logFreq`
+   * batches counted by `stepwise.tfjs.callback()` or `stepwise.tfjs.logGradients()`. UsageError
+   * for something that is not a model.
+   */
+  watch(model: unknown, options?: WatchOptions): void {
+    this.assertActive("watch");
+    watcherOf(this).watch(model, options);
+  }
+
+  /** Stops watching `model`, or every watched model. */
+  unwatch(model?: unknown): void {
+    watcherOf(this).unwatch(model);
   }
 
   /** The run's project (W&B's `run.project_name()`). */
