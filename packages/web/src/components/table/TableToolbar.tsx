@@ -37,7 +37,7 @@ export function TableToolbar(props: TableToolbarProps) {
           type="text"
           className="table-filter"
           data-testid="table-filter"
-          placeholder='Filter: score > 0.5 and label = "cat"'
+          placeholder={filterExample(columns)}
           aria-label="Filter rows"
           value={text}
           onChange={(e) => setText(e.target.value)}
@@ -111,4 +111,16 @@ export function TableToolbar(props: TableToolbarProps) {
       )}
     </div>
   );
+}
+
+/** An example filter over the table's own columns, as the box's placeholder. */
+function filterExample(columns: readonly TableColumn[]): string {
+  const name = (c: TableColumn): string => (/^[A-Za-z0-9_./]+$/.test(c.name) ? c.name : `\`${c.name}\``);
+  const number = columns.find((c) => c.type === "number");
+  const text = columns.find((c) => c.type === "string");
+  const parts = [
+    ...(number === undefined ? [] : [`${name(number)} > 0.5`]),
+    ...(text === undefined ? [] : [`${name(text)} = "…"`]),
+  ];
+  return `Filter, e.g. ${parts.length === 0 ? "column is not null" : parts.join(" and ")}`;
 }

@@ -127,10 +127,17 @@ function ChartGroup({
 /**
  * Several runs in one chart: their rows must not join into one line per colour (a PR curve
  * colours by class, and two runs' "cat" curves would be drawn as one zigzag), so each run's rows
- * are kept apart with a `detail` channel on `_run` unless the spec already sets one.
+ * are kept apart with a `detail` channel on `_run` unless the spec already sets one, and a line
+ * mark gets a dash per run (with its legend) so the runs can be told apart.
  */
 function apartByRun(spec: Record<string, unknown>, runs: number): Record<string, unknown> {
   const encoding = spec["encoding"];
   if (runs < 2 || typeof encoding !== "object" || encoding === null || "detail" in encoding) return spec;
-  return { ...spec, encoding: { ...encoding, detail: { field: "_run", type: "nominal" } } };
+  const mark = spec["mark"];
+  const type = typeof mark === "object" && mark !== null ? (mark as Record<string, unknown>)["type"] : mark;
+  const dash =
+    type === "line" && !("strokeDash" in encoding)
+      ? { strokeDash: { field: "_runName", type: "nominal", title: "run" } }
+      : {};
+  return { ...spec, encoding: { ...encoding, detail: { field: "_run", type: "nominal" }, ...dash } };
 }
