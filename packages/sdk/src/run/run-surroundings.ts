@@ -22,7 +22,7 @@ export function startSurroundings(
   run: { dir: string; startedAt: number; runtimeOffset: number },
 ): RunSurroundings {
   const capture = settings.consoleCapture
-    ? new ConsoleCapture({ append: (record) => writer.append(record), maxBytes: consoleMaxBytes() })
+    ? new ConsoleCapture({ append: (_, json) => writer.appendJson(json), maxBytes: consoleMaxBytes() })
     : null;
   const system = settings.systemMetrics
     ? new SystemMetrics({

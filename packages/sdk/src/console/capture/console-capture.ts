@@ -18,7 +18,8 @@ import {
 import { LineAssembler, type AssembledLine } from "./line-assembler.js";
 
 export interface ConsoleCaptureOptions {
-  append: (record: ConsoleRecord) => void;
+  /** Appends the record, given with its JSON (plain JSON: console records hold only text). */
+  append: (record: ConsoleRecord, json: string) => void;
   /** Bytes of lines kept per run (default CONSOLE_LIMITS.runBytes). */
   maxBytes?: number;
   /** Bytes of chunks held between flushes before more are dropped (default 8 MiB). */
@@ -98,6 +99,48 @@ export class ConsoleCapture {
     this.streams.length = 0;
   }
 
+  /**
+   * Formats the chunk's whole lines from `start` into `out`, up to one that holds `\r` or is too
+   * long (or the bound); returns where the rest starts.
+   */
+  private plainLines(
+    stream: ConsoleStream,
+    text: string,
+    start: number,
+    time: number,
+    out: string[],
+  ): number {
+    let from = start;
+    let cr = text.indexOf("\r", from);
+    if (cr === -1) cr = text.length;
+    for (let nl = text.indexOf("\n", from); nl !== -1 && !this.full; nl = text.indexOf("\n", from)) {
+      if (nl - from > CONSOLE_LIMITS.lineChars || nl > cr) break;
+      const line = this.format(time, stream, text.slice(from, nl));
+      this.keptBytes += line.length + 1;
+      out.push(line);
+      from = nl + 1;
+      if (this.keptBytes > this.maxBytes) {
+        this.full = true;
+        out.push(note(time, `console output over ${mib(this.maxBytes)}: later output is not stored`));
+        this.overLimitBytes += text.length - from;
+        return text.length;
+      }
+    }
+    return from;
+  }
+
+  private stampTime = -1;
+  private stamp = "";
+
+  /** formatConsoleLine with the time stamp made once per millisecond (lines of one write share it). */
+  private format(time: number, stream: ConsoleStream, text: string): string {
+    if (time !== this.stampTime) {
+      this.stampTime = time;
+      this.stamp = formatConsoleLine({ time, stream: "stdout", text: "" });
+    }
+    return stream === "stderr" ? `ERROR ${this.stamp}${text}` : this.stamp + text;
+  }
+
   private take(state: StreamState, chunk: unknown): void {
     if (this.timer === null) return;
     if (typeof chunk !== "string" && !(chunk instanceof Uint8Array)) return;
@@ -122,7 +165,7 @@ export class ConsoleCapture {
     let rewrite = false;
     const emit = (stream: StreamState, line: AssembledLine, partial: boolean): void => {
       if (this.full) return;
-      const text = formatConsoleLine({ time: line.time, stream: stream.name, text: line.text });
+      const text = this.format(line.time, stream.name, line.text);
       if (this.partialOf === stream) {
         // This line's earlier state was sent last: replace it.
         if (out.length === 0) rewrite = true;
@@ -143,9 +186,23 @@ export class ConsoleCapture {
         continue;
       }
       const text = typeof chunk === "string" ? chunk : stream.decoder.write(Buffer.from(chunk));
-      const lines: AssembledLine[] = [];
-      stream.lines.feed(text, time, lines);
-      for (const line of lines) emit(stream, line, false);
+      let from = 0;
+      while (from < text.length && !this.full) {
+        if (!stream.lines.hasPartial && this.partialOf !== stream) {
+          // The usual case, whole lines without `\r`: formatted straight from the chunk.
+          const next = this.plainLines(stream.name, text, from, time, out);
+          if (next > from) this.partialOf = null;
+          from = next;
+          if (from >= text.length) break;
+        }
+        // A line with `\r` (or too long, or unfinished): through the assembler, up to its end.
+        const nl = text.indexOf("\n", from);
+        const end = nl === -1 ? text.length : nl + 1;
+        const lines: AssembledLine[] = [];
+        stream.lines.feed(from === 0 && end === text.length ? text : text.slice(from, end), time, lines);
+        for (const line of lines) emit(stream, line, false);
+        from = end;
+      }
     }
     const now = Date.now();
     for (const stream of this.streams) {
@@ -179,7 +236,7 @@ export class ConsoleCapture {
     for (let from = 0; from < out.length; from += RECORD_LINES) {
       const record: ConsoleRecord = { t: "console", lines: out.slice(from, from + RECORD_LINES) };
       if (rewrite && from === 0) record.rewrite = true;
-      this.options.append(record);
+      this.options.append(record, JSON.stringify(record));
     }
   }
 }
