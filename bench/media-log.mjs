@@ -4,11 +4,13 @@
 //    blocked as in real training) between calls: log() p50/p99/max on the training thread;
 //  - burst: images in a tight loop (the encoder falls behind, so log() waits for it: the
 //    backpressure), then finish(): images/s from the first log() until the server holds every file.
+// Beside each log() the loop times a plain copy of the same pixels (`control`): on a loaded
+// machine its tail shows what the scheduler alone costs, whatever log() does.
 // The server's file list is checked: every image arrived, each one distinct.
 // Usage: node bench/media-log.mjs [pacedImages=200] [stepMs=20] [burstImages=500]
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Image, init } from "@stepwise/sdk";
@@ -49,10 +51,22 @@ const imageAt = (i) => {
   return new Image({ data: pixels, shape: [side, side, 3] });
 };
 
-const busy = (ms) => {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
+// The simulated training step computes without allocating (a loop of integer arithmetic
+// calibrated to `ms`): a loop that polls performance.now() makes garbage, and the GC pauses it
+// causes would land in whichever call runs then, log() included.
+let sink = 0;
+const spin = (n) => {
+  let x = sink;
+  for (let k = 0; k < n; k++) x = (x * 1103515245 + 12345) | 0;
+  sink = x;
 };
+const spinsPerMs = (() => {
+  spin(1e6);
+  const t0 = performance.now();
+  spin(2e7);
+  return 2e7 / (performance.now() - t0);
+})();
+const busy = (ms) => spin(Math.round(ms * spinsPerMs));
 
 async function measure(name, images, pauseMs) {
   const run = await init({
@@ -64,9 +78,13 @@ async function measure(name, images, pauseMs) {
   });
   run.log({ warmup: imageAt(1 << 20) }); // starts the media worker
   const times = new Float64Array(images);
+  const control = new Float64Array(images);
   const started = performance.now();
   for (let i = 0; i < images; i++) {
     const image = imageAt(i);
+    const c0 = performance.now();
+    pixels.slice();
+    control[i] = performance.now() - c0;
     const t0 = performance.now();
     run.log({ sample: image, loss: 1 / (i + 1) });
     times[i] = performance.now() - t0;
@@ -79,13 +97,16 @@ async function measure(name, images, pauseMs) {
   const files = (await response.json()).files.filter((file) => file.path.startsWith("media/images/sample_"));
   if (files.length !== images)
     throw new Error(`${name}: the server has ${files.length} images, expected ${images}`);
-  const sorted = Array.from(times).sort((a, b) => a - b);
-  const pct = (p) =>
-    Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(3));
+  const pct = (values, p) => {
+    const sorted = Array.from(values).sort((x, y) => x - y);
+    return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(3));
+  };
   return {
-    p50Ms: pct(50),
-    p99Ms: pct(99),
-    maxMs: Number(sorted[sorted.length - 1].toFixed(3)),
+    p50Ms: pct(times, 50),
+    p99Ms: pct(times, 99),
+    maxMs: pct(times, 100),
+    controlCopyP50Ms: pct(control, 50),
+    controlCopyP99Ms: pct(control, 99),
     loopSeconds: Number((loopMs / 1000).toFixed(2)),
     endToEndSeconds: Number((totalMs / 1000).toFixed(2)),
     imagesPerSec: Number((images / (totalMs / 1000)).toFixed(1)),
@@ -104,10 +125,13 @@ const result = {
   image: `${side}x${side} RGB uint8`,
   paced: { images: pacedImages, stepMs, ...paced },
   burst: { images: burstImages, ...burst },
-  machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
+  machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()[0].toFixed(1)}`,
 };
 console.log(
   `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms`,
+);
+console.log(
+  `  a plain copy of the pixels in the same loop: p50 ${paced.controlCopyP50Ms} ms, p99 ${paced.controlCopyP99Ms} ms`,
 );
 console.log(
   `burst (${burstImages} images):             log() p50 ${burst.p50Ms} ms, p99 ${burst.p99Ms} ms (waits for the encoder)`,

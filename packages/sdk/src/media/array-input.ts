@@ -6,6 +6,7 @@
  * pass that also finds NaN/±Infinity and the range, which the media rules need.
  */
 import { InvalidDataError } from "@stepwise/protocol";
+import { takeBuffer } from "./pixel-buffers.js";
 
 export interface ArrayInput {
   shape: number[];
@@ -47,9 +48,15 @@ export function readArray(source: ShapedSource, what: string, finite = true): Ar
     throw new InvalidDataError(
       `${what}: shape [${shape.join(", ")}] needs ${count} values, data has ${data.length}; give the shape of the data`,
     );
-  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray)
-    return { shape, values: new Uint8Array(data), min: 0, max: 255 };
-  const values = data instanceof Float32Array ? new Float32Array(data.length) : new Float64Array(data.length);
+  if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) {
+    const values = new Uint8Array(takeBuffer(data.length));
+    values.set(data);
+    return { shape, values, min: 0, max: 255 };
+  }
+  const values =
+    data instanceof Float32Array
+      ? new Float32Array(takeBuffer(data.length * 4))
+      : new Float64Array(takeBuffer(data.length * 8));
   const range = copyChecked(data, values, what, finite);
   return { shape, values, ...range };
 }
@@ -71,6 +78,7 @@ function copyChecked(
     const x = typeof raw === "number" ? raw : typeof raw === "bigint" ? Number(raw) : NaN;
     if (typeof raw !== "number" && typeof raw !== "bigint")
       throw new InvalidDataError(`${what}: value ${i} is not a number; give numbers only`);
+    to[i] = x;
     if (x - x !== 0) {
       if (finite)
         throw new InvalidDataError(
@@ -80,7 +88,6 @@ function copyChecked(
     }
     if (x < min) min = x;
     if (x > max) max = x;
-    to[i] = x;
   }
   return from.length === 0 ? { min: 0, max: 0 } : { min, max };
 }

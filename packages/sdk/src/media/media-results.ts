@@ -23,6 +23,10 @@ export class MediaResults {
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
 
+  /** The Int32 the media threads sleep on between polls (media-worker.ts). */
+  readonly wake = new SharedArrayBuffer(4);
+  private readonly wakeArray = new Int32Array(this.wake);
+
   constructor(readonly memory: SharedArrayBuffer = new SharedArrayBuffer(RESULT_SLOTS * SLOT_BYTES)) {
     this.states = new Int32Array(memory);
     this.bytes = new Uint8Array(memory);
@@ -56,6 +60,8 @@ export class MediaResults {
     const index = stateIndex(slot);
     const deadline = Date.now() + timeoutMs;
     let state = Atomics.load(this.states, index);
+    // About to wait: wake the media threads from their poll sleep (a wake-up costs nothing now).
+    if (state === PENDING && timeoutMs > 0) Atomics.notify(this.wakeArray, 0);
     while (state === PENDING && timeoutMs > 0) {
       const left = deadline - Date.now();
       if (left <= 0) break;

@@ -4,15 +4,22 @@
  * `files/<dir>/<key>_<step>_<sha256[:20]><ext>`, then reports size and sha256 in the shared
  * results table (media-results.ts). The training thread only copied the data and posted it.
  * Writing is a temp file and a rename, so a file at its final name is always whole.
+ *
+ * Jobs arrive on a MessagePort that this thread polls (receiveMessageOnPort, then Atomics.wait
+ * with a timeout) instead of listening on its event loop: a message to a thread blocked in its
+ * event loop wakes it, and on a busy machine that wake-up preempts the training thread inside
+ * log() (measured on 2 cores: postMessage p99 8.6 ms with a listening worker, 0.02 ms with a
+ * polling one). The training thread wakes the pollers only when it is about to wait for them.
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parentPort, workerData } from "node:worker_threads";
+import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
 import { encodeFileContent } from "./encode/encode-file.js";
 import { mediaFilePath } from "./fill-template.js";
 import type { LoggedFile } from "./logged-value.js";
 import { MediaResults } from "./media-results.js";
+import { isPooledSize } from "./pixel-buffers.js";
 
 export interface MediaJob {
   slot: number;
@@ -26,9 +33,21 @@ export interface MediaJob {
 
 export interface MediaWorkerData {
   results: SharedArrayBuffer;
+  /** Where jobs arrive (an array of MediaJob per message). */
+  port: MessagePort;
+  /** One Int32 the pollers sleep on; the training thread notifies it before it waits for a result. */
+  wake: SharedArrayBuffer;
+  /** Where pixel buffers go back to the training thread for reuse (pixel-buffers.ts). */
+  returns: MessagePort;
 }
 
-const results = new MediaResults((workerData as MediaWorkerData).results);
+/** Poll interval while jobs keep coming, and once idle for IDLE_AFTER_MS. */
+const BUSY_POLL_MS = 2;
+const IDLE_POLL_MS = 50;
+const IDLE_AFTER_MS = 1000;
+
+const data = workerData as MediaWorkerData;
+const results = new MediaResults(data.results);
 
 function runJob(job: MediaJob): void {
   try {
@@ -48,8 +67,31 @@ function runJob(job: MediaJob): void {
   } catch (error) {
     results.failed(job.slot, error instanceof Error ? error.message : String(error));
   }
+  giveBack(job.file.content);
 }
 
-parentPort?.on("message", (jobs: MediaJob[]) => {
-  for (const job of jobs) runJob(job);
-});
+/** Hands a pixel buffer the training thread allocated for this job back to it. */
+function giveBack(content: LoggedFile["content"]): void {
+  if (content.kind !== "png" && content.kind !== "video") return;
+  const buffer = content.pixels.buffer;
+  if (
+    buffer instanceof ArrayBuffer &&
+    content.pixels.byteLength === buffer.byteLength &&
+    isPooledSize(buffer.byteLength)
+  )
+    data.returns.postMessage(buffer, [buffer]);
+}
+
+const wake = new Int32Array(data.wake);
+let lastJob = Date.now();
+for (;;) {
+  for (
+    let message = receiveMessageOnPort(data.port);
+    message !== undefined;
+    message = receiveMessageOnPort(data.port)
+  ) {
+    for (const job of message.message as MediaJob[]) runJob(job);
+    lastJob = Date.now();
+  }
+  Atomics.wait(wake, 0, 0, Date.now() - lastJob > IDLE_AFTER_MS ? IDLE_POLL_MS : BUSY_POLL_MS);
+}

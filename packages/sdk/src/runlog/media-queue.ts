@@ -14,7 +14,8 @@ import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Worker } from "node:worker_threads";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { giveBackBuffer } from "../media/pixel-buffers.js";
 import type { RunRecord } from "@stepwise/protocol";
 import { fillTemplate, mediaFilePath, type WrittenFile } from "../media/fill-template.js";
 import type { FileContent, LoggedFile } from "../media/logged-value.js";
@@ -69,7 +70,7 @@ export class MediaQueue {
   private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
   private readonly configSet = new Set<string>();
   /** Media threads, started one by one as media are logged, up to MEDIA_THREADS. */
-  private readonly workers: Worker[] = [];
+  private readonly workers: Array<{ worker: Worker; port: MessagePort; returns: MessagePort }> = [];
   private nextWorker = 0;
   private nextSlot = 0;
   private pendingBytes = 0;
@@ -127,7 +128,11 @@ export class MediaQueue {
   /** Appends everything (waiting for the worker) and stops the worker. */
   close(): void {
     this.drain(true);
-    for (const worker of this.workers.splice(0)) void worker.terminate();
+    for (const { worker, port, returns } of this.workers.splice(0)) {
+      port.close();
+      returns.close();
+      void worker.terminate();
+    }
   }
 
   private push(item: Item): void {
@@ -162,6 +167,7 @@ export class MediaQueue {
       done: false,
       recorded: false,
     };
+    this.takeReturnedBuffers();
     const jobs: MediaJob[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const file of files) {
@@ -273,19 +279,39 @@ export class MediaQueue {
     else this.sink.appendRecord(value as unknown as RunRecord);
   }
 
+  /** Pixel buffers the media threads are done with, kept for the next copies (pixel-buffers.ts). */
+  private takeReturnedBuffers(): void {
+    for (const { returns } of this.workers)
+      for (
+        let message = receiveMessageOnPort(returns);
+        message !== undefined;
+        message = receiveMessageOnPort(returns)
+      )
+        giveBackBuffer(message.message as ArrayBuffer);
+  }
+
   /** The next media thread in turn (a new one while fewer than MEDIA_THREADS run). */
-  private startWorker(): Worker {
+  private startWorker(): MessagePort {
     const turn = this.nextWorker++ % MEDIA_THREADS;
     const running = this.workers[turn];
-    if (running !== undefined) return running;
-    const workerData: MediaWorkerData = { results: this.results.memory };
-    const worker = new Worker(mediaWorkerUrl(), { workerData });
+    if (running !== undefined) return running.port;
+    const { port1, port2 } = new MessageChannel();
+    const returns = new MessageChannel();
+    const workerData: MediaWorkerData = {
+      results: this.results.memory,
+      port: port2,
+      wake: this.results.wake,
+      returns: returns.port2,
+    };
+    const worker = new Worker(mediaWorkerUrl(), { workerData, transferList: [port2, returns.port2] });
     worker.unref();
+    port1.unref();
+    returns.port1.unref();
     worker.on("error", (error) =>
       this.sink.warn("media-worker", `the media worker stopped: ${error.message}`),
     );
-    this.workers[turn] = worker;
-    return worker;
+    this.workers[turn] = { worker, port: port1, returns: returns.port1 };
+    return port1;
   }
 }
 
