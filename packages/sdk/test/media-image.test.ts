@@ -90,6 +90,22 @@ describe("Image from arrays", () => {
     expect(pixelsOf(onlyFile(cast)).data).toEqual([0, 1, 1, 44]);
   });
 
+  it("warns once W&B's way when values outside [0, 255] are clipped, and not for data in range", () => {
+    const clipped = materialize(new Image([[-5, 300]]), "x");
+    expect(clipped.logged.warnings).toEqual([
+      expect.stringMatching(/Image at key "x": values outside \[0, 255\] were clipped/),
+    ]);
+    expect(materialize(new Image([[0, 255]])).logged.warnings).toEqual([]);
+  });
+
+  it("copies another Image's data and caption, not its masks and boxes (as W&B)", () => {
+    const original = new Image([[0, 255]], { caption: "a", masks: { m: { maskData: [[0, 1]] } } });
+    const copy = materialize(new Image(original, { grouping: 2 }));
+    expect(copy.json).toMatchObject({ caption: "a", grouping: 2, width: 2, height: 1 });
+    expect(copy.json).not.toHaveProperty("masks");
+    expect(copy.files.size).toBe(1);
+  });
+
   it("refuses wrong shapes, NaN pixels, a mode that disagrees with the channels, naming the key and the fix", () => {
     const refuse = (image: Image, pattern: RegExp): void => {
       expect(() => materialize(image, "samples")).toThrow(InvalidDataError);

@@ -50,16 +50,25 @@ interface PreparedImage {
   masks: Record<string, unknown> | null;
   boxes: Record<string, unknown> | null;
   config: ConfigEntry[];
+  warnings: string[];
   width: number;
   height: number;
   format: string;
 }
 
 export class Image implements Loggable {
-  constructor(
-    readonly source: ImageSource,
-    readonly options: ImageOptions = {},
-  ) {
+  readonly source: ImageSource;
+  readonly options: ImageOptions;
+
+  /** `source` may be another Image: its data and caption, without its masks and boxes (as W&B). */
+  constructor(source: ImageSource | Image, options: ImageOptions = {}) {
+    if (source instanceof Image) {
+      const { masks: _masks, boxes: _boxes, ...rest } = source.options;
+      options = { ...rest, ...options };
+      source = source.source;
+    }
+    this.source = source;
+    this.options = options;
     checkCaption(options.caption, "Image");
     if (options.grouping !== undefined && !Number.isInteger(options.grouping))
       throw new InvalidDataError(
@@ -78,7 +87,7 @@ export class Image implements Loggable {
   [TO_LOGGED](ctx: LogContext): LoggedValue {
     const image = this.prepare(0, `${ctx.context}: Image at ${ctx.key}`);
     const json = fileFields(0, { _type: "image-file", ...image.json, ...withMedia(image) });
-    return { json, files: image.files, config: image.config };
+    return { json, files: image.files, config: image.config, warnings: image.warnings };
   }
 
   [TO_LOGGED_LIST](items: readonly Loggable[], ctx: LogContext): LoggedValue {
@@ -89,6 +98,7 @@ export class Image implements Loggable {
     const files: LoggedFile[] = [];
     const filenames: unknown[] = [];
     const config: ConfigEntry[] = [];
+    const warnings: string[] = [];
     const allMasks: unknown[] = [];
     const allBoxes: unknown[] = [];
     for (const image of images) {
@@ -98,6 +108,7 @@ export class Image implements Loggable {
       allBoxes.push(shift(image.boxes, offset));
       files.push(...image.files);
       config.push(...image.config);
+      warnings.push(...image.warnings);
     }
     const first = images[0] as PreparedImage;
     const json: Record<string, unknown> = {
@@ -113,12 +124,17 @@ export class Image implements Loggable {
       json["captions"] = (items as Image[]).map((image) => image.caption ?? null);
     if (allMasks.some((masks) => masks !== null)) json["all_masks"] = allMasks;
     if (allBoxes.some((boxes) => boxes !== null)) json["all_boxes"] = allBoxes;
-    return { json, files, config };
+    return { json, files, config, warnings };
   }
 
   private prepare(first: number, what: string): PreparedImage {
     const image = imageFile(this.source, this.options, what);
     const files: LoggedFile[] = [{ dir: "media/images", ext: `.${image.format}`, content: image.content }];
+    const warnings = image.outOfRange
+      ? [
+          `${what}: values outside [0, 255] were clipped, as W&B does (scale the data to 0–255, or pass normalize: false to cast)`,
+        ]
+      : [];
     const config: ConfigEntry[] = [];
     const json: Record<string, unknown> = { format: image.format, width: image.width, height: image.height };
     if (this.options.caption !== undefined) json["caption"] = this.options.caption;
@@ -143,6 +159,7 @@ export class Image implements Loggable {
       masks,
       boxes,
       config,
+      warnings,
       width: image.width,
       height: image.height,
       format: image.format,

@@ -120,6 +120,8 @@ export interface LoggedValue {
    * value is bound to (the history key, or the dotted summary path), and the value there.
    */
   config?: ConfigEntry[];
+  /** Printed once each by the run (W&B's warnings, e.g. pixel values clipped to 0–255). */
+  warnings?: string[];
 }
 
 /** A value kept in the run config: where (under the config root) and what, for the key the value is bound to. */

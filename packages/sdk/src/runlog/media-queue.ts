@@ -187,6 +187,7 @@ export class MediaQueue {
     if (jobs.length > 0) this.startWorker().postMessage(jobs, transfer);
     media.resolver = () => void this.settle(binding, FILE_WAIT_MS);
     this.bindings.set(media, binding);
+    for (const warning of media.logged.warnings ?? []) this.sink.warn(warning, warning);
     for (const entry of media.logged.config ?? []) {
       const path = entry.path(key);
       const id = JSON.stringify(path);
