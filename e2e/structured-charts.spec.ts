@@ -183,12 +183,6 @@ async function marksOf(page: Page, id: string, fields: string[]): Promise<Mark[]
   );
 }
 
-declare global {
-  interface Window {
-    __stepwiseVega?: Record<string, { marks: () => Array<{ type: string; data: unknown[] }> }>;
-  }
-}
-
 const sorted = <T>(rows: T[]): T[] =>
   [...rows].sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1));
 

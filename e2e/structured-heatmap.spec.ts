@@ -9,7 +9,7 @@ import type { Page } from "playwright-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { HEATMAP_RAMP, rampIndex } from "../packages/web/src/lib/heatmap-colors.js";
 import { useE2eFixture } from "./support/e2e-fixture.js";
-import { seeder } from "./support/structured-seed.js";
+import { seeder, type HeatmapEntry } from "./support/structured-seed.js";
 
 const fx = useE2eFixture({ vision: false });
 const PROJECT = "heatmap-e2e";
@@ -19,17 +19,6 @@ const EDGES = [0, 1, 2, 3, 4];
 /** The counts logged at `step`: every bin different, so a wrong bin or step shows. */
 const countsAt = (step: number): number[] => [step, STEPS - step, step % 5, 7];
 const histogram = (step: number) => ({ _type: "histogram", values: countsAt(step), bins: EDGES });
-
-interface HeatmapEntry {
-  frames: number;
-  xRange: [number, number];
-  yRange: [number, number];
-}
-declare global {
-  interface Window {
-    __stepwiseHeatmaps?: Record<string, HeatmapEntry>;
-  }
-}
 
 beforeAll(async () => {
   const rows = Array.from({ length: STEPS }, (_, step) => ({
@@ -56,7 +45,10 @@ beforeAll(async () => {
 
 const heatmapId = (key: string) => `${key}|hist`;
 
-async function drawnHeatmap(page: Page, key: string): Promise<HeatmapEntry> {
+/** What the tests read of a drawn heatmap (its functions stay in the page). */
+type Drawn = Pick<HeatmapEntry, "frames" | "xRange" | "yRange">;
+
+async function drawnHeatmap(page: Page, key: string): Promise<Drawn> {
   const panel = page.locator(`[data-testid="histogram-panel"][data-key="${key}"]`);
   await panel.waitFor();
   await panel.scrollIntoViewIfNeeded();
@@ -72,7 +64,7 @@ async function drawnHeatmap(page: Page, key: string): Promise<HeatmapEntry> {
 }
 
 /** Page coordinates of data point (x, y) in the heatmap's plot area. */
-async function pointAt(page: Page, key: string, entry: HeatmapEntry, x: number, y: number) {
+async function pointAt(page: Page, key: string, entry: Drawn, x: number, y: number) {
   const over = page.locator(`[data-heatmap-id="${heatmapId(key)}"] .u-over`);
   const box = await over.boundingBox();
   if (box === null) throw new Error("heatmap not laid out");

@@ -7,6 +7,30 @@
 import { crc32, deflateSync } from "node:zlib";
 import type { E2eServer } from "./e2e-server.js";
 
+/** What a heatmap publishes on `window.__stepwiseHeatmaps` (web heatmap-registry.ts). */
+export interface HeatmapEntry {
+  frames: number;
+  xRange: [number, number];
+  yRange: [number, number];
+  at: (step: number) => {
+    bins: number[];
+    counts: number[];
+    logged: { bins: number[]; counts: number[] } | null;
+  } | null;
+}
+
+/** What a Vega chart publishes on `window.__stepwiseVega` (web VegaChart.tsx). */
+export interface VegaEntry {
+  marks: () => Array<{ type: string; name: string | null; data: unknown[] }>;
+}
+
+declare global {
+  interface Window {
+    __stepwiseHeatmaps?: Record<string, HeatmapEntry>;
+    __stepwiseVega?: Record<string, VegaEntry>;
+  }
+}
+
 export interface Seeder {
   ingest(runId: string, batch: Record<string, unknown>): Promise<void>;
   putFile(runId: string, path: string, bytes: Uint8Array<ArrayBuffer>, type?: string): Promise<void>;

@@ -16,8 +16,12 @@ export interface RegisteredHeatmap {
   paintMs: number;
   /** performance.now() of the draw. */
   drawnAt: number;
-  /** The frame logged at `step`, as drawn. */
-  at: (step: number) => { bins: number[]; counts: number[] } | null;
+  /** The frame of `step` as drawn (on the common grid), and the histogram as logged when exact. */
+  at: (step: number) => {
+    bins: number[];
+    counts: number[];
+    logged: { bins: number[]; counts: number[] } | null;
+  } | null;
 }
 
 declare global {
@@ -40,7 +44,12 @@ export function registerHeatmap(
     drawnAt: performance.now(),
     at: (step) => {
       const frame = frames.find((f) => f.step === step);
-      return frame === undefined ? null : { bins: [...frame.bins], counts: [...frame.counts] };
+      if (frame === undefined) return null;
+      const logged =
+        frame.logged === undefined
+          ? null
+          : { bins: [...frame.logged.bins], counts: [...frame.logged.counts] };
+      return { bins: [...frame.bins], counts: [...frame.counts], logged };
     },
   };
 }
