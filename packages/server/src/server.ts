@@ -6,6 +6,7 @@
  */
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { LIMITS } from "@stepwise/protocol";
 import { AlertDispatcher } from "./alerts/alert-dispatcher.js";
@@ -27,6 +28,7 @@ import { logWithoutRepeats } from "./log-without-repeats.js";
 import { StaleRunSweeper } from "./stale-run-sweeper.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import type { Store } from "./store/store.js";
+import { TableLibrary } from "./store/tables/table-library.js";
 
 /** In-flight requests get this long to finish on close before their connections are cut. */
 const DRAIN_TIMEOUT_MS = 10_000;
@@ -69,6 +71,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const partBytes = Math.min(LIMITS.uploadPartBytes, config.maxBodyBytes);
     const files = new RunFileChannel(store, fileStore.blobs, config.maxFileBytes, partBytes, now);
     const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log);
+    const tables = new TableLibrary(join(config.dataDir, "tables"), fileStore.blobs);
     const deps: AppDeps = {
       store,
       blobs: fileStore.blobs,
@@ -76,6 +79,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       urls: fileStore.urls,
       config,
       now,
+      tables,
       onIngest: compactor.noteIngest,
     };
     const app = createApp(deps, log);
@@ -93,7 +97,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     if (adminKey.written) log(`Admin API key written to ${adminKey.path}`);
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
-      closing ??= shutdown(server, [sweeper, compactor, gc, alerts], store, fileStore.blobs);
+      // Stored tables close once the server has stopped taking requests.
+      closing ??= shutdown(server, [sweeper, compactor, gc, alerts], store, fileStore.blobs).finally(() =>
+        tables.close(),
+      );
       return closing;
     };
     return {

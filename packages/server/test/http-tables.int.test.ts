@@ -3,7 +3,7 @@
  * a key across steps, media and nested JSON cells as logged, CSV and Parquet export of a
  * filtered and sorted table, and bad input answered 4xx naming the field (never 5xx).
  */
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { parquetReadObjects } from "hyparquet";
 import { describe, expect, test } from "vitest";
@@ -113,6 +113,27 @@ describe("tables", () => {
       true,
       false,
     ]);
+  });
+
+  test("closing the server closes the stored tables it opened", async () => {
+    await using t = await startTestServer();
+    const table = logged(t, "c", 0, ROWS);
+    await table.ingest();
+    await uploadTable(t, ref, table.value, table.bytes);
+    expect((await t.send("POST", structuredPaths.tableQuery(ref), { key: "c" })).status).toBe(200);
+    const openTables = (): string[] =>
+      readdirSync("/proc/self/fd")
+        .map((fd) => {
+          try {
+            return readlinkSync(`/proc/self/fd/${fd}`);
+          } catch {
+            return "";
+          }
+        })
+        .filter((target) => target.startsWith(join(t.dataDir, "tables")));
+    expect(openTables()).toHaveLength(1);
+    await t.stop();
+    expect(openTables()).toEqual([]);
   });
 
   test("versions of a key across steps: the latest by default, any step on request", async () => {

@@ -6,6 +6,7 @@ import type { RunFileChannel } from "../blob/run-file-channel.js";
 import type { UrlSigner } from "../blob/url-signer.js";
 import type { ServerConfig } from "../config.js";
 import type { Store } from "../store/store.js";
+import type { TableLibrary } from "../store/tables/table-library.js";
 
 export interface AppEnv {
   /** Absent when the app is driven without a Node server (`app.request()`). */
@@ -23,6 +24,8 @@ export interface AppDeps {
   config: ServerConfig;
   /** Unix seconds; injectable so that tests can move time. */
   now: () => number;
+  /** The stored tables (store/tables/table-library.ts); the routes make their own when absent. */
+  tables?: TableLibrary;
   /** Told of every ingest batch (the history compactor waits for ingestion to go idle). */
   onIngest?: () => void;
 }

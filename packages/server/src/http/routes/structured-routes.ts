@@ -13,7 +13,8 @@ import { presetRoutes } from "./preset-routes.js";
 import { tableRoutes } from "./table-routes.js";
 
 export function structuredRoutes(deps: AppDeps): Hono<AppEnv> {
-  const tables = new RunTables(deps.store, new TableLibrary(join(deps.config.dataDir, "tables"), deps.blobs));
+  const library = deps.tables ?? new TableLibrary(join(deps.config.dataDir, "tables"), deps.blobs);
+  const tables = new RunTables(deps.store, library);
   const app = new Hono<AppEnv>();
   for (const routes of [
     histogramRoutes(deps),

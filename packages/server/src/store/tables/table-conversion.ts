@@ -11,16 +11,26 @@ import { TableBuilder, type BuiltTable } from "./table-builder.js";
 
 const WORKER = new URL("./table-convert-worker.js", import.meta.url);
 
-export async function convertTableFile(bytes: Readable, path: string): Promise<BuiltTable> {
-  return import.meta.url.endsWith(".js") ? inWorker(bytes, path) : inThisThread(bytes, path);
+/** `signal` stops the work (the server is closing): the promise rejects, the file is left for the caller to remove. */
+export async function convertTableFile(
+  bytes: Readable,
+  path: string,
+  signal: AbortSignal,
+): Promise<BuiltTable> {
+  return import.meta.url.endsWith(".js") ? inWorker(bytes, path, signal) : inThisThread(bytes, path, signal);
 }
 
-async function inThisThread(bytes: Readable, path: string): Promise<BuiltTable> {
+const STOPPED = "storing the table stopped: the server is closing";
+
+async function inThisThread(bytes: Readable, path: string, signal: AbortSignal): Promise<BuiltTable> {
   const builder = new TableBuilder(path);
   try {
     const reader = new TableJsonReader(builder);
     const decoder = new TextDecoder("utf-8", { fatal: true });
-    for await (const chunk of bytes) reader.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    for await (const chunk of bytes) {
+      if (signal.aborted) throw new Error(STOPPED);
+      reader.feed(decoder.decode(chunk as Uint8Array, { stream: true }));
+    }
     reader.feed(decoder.decode());
     reader.end();
     return builder.finish();
@@ -30,18 +40,24 @@ async function inThisThread(bytes: Readable, path: string): Promise<BuiltTable> 
   }
 }
 
-async function inWorker(bytes: Readable, path: string): Promise<BuiltTable> {
+async function inWorker(bytes: Readable, path: string, signal: AbortSignal): Promise<BuiltTable> {
   const worker = new Worker(WORKER, { workerData: { path } });
+  const stop = (): void => void worker.terminate();
+  signal.addEventListener("abort", stop, { once: true });
   let acked: (() => void) | null = null;
   let failed: Error | null = null;
   const result = new Promise<BuiltTable>((resolve, reject) => {
-    worker.on("message", (m: { ack?: true; done?: BuiltTable; error?: string; invalid?: boolean }) => {
+    type Message = { ack?: true; done?: BuiltTable; error?: string; code?: unknown; invalid?: boolean };
+    worker.on("message", (m: Message) => {
       if (m.ack === true) {
         acked?.();
       } else if (m.done !== undefined) {
         resolve(m.done);
       } else {
-        failed = m.invalid === true ? new TableFileError(m.error ?? "") : new Error(m.error);
+        failed =
+          m.invalid === true
+            ? new TableFileError(m.error ?? "")
+            : Object.assign(new Error(m.error), { code: m.code });
         reject(failed);
         acked?.();
       }
@@ -49,6 +65,12 @@ async function inWorker(bytes: Readable, path: string): Promise<BuiltTable> {
     worker.on("error", (error) => {
       failed = error;
       reject(error);
+      acked?.();
+    });
+    // Ended without an answer: terminated because the server is closing.
+    worker.on("exit", () => {
+      failed ??= new Error(STOPPED);
+      reject(failed);
       acked?.();
     });
   });
@@ -69,6 +91,7 @@ async function inWorker(bytes: Readable, path: string): Promise<BuiltTable> {
   } catch (error) {
     throw asTableError(error);
   } finally {
+    signal.removeEventListener("abort", stop);
     await worker.terminate();
   }
 }

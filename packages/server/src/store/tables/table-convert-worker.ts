@@ -2,7 +2,8 @@
  * The worker thread that builds a stored table (table-builder.ts) from the table file's text,
  * so that parsing, inserting and indexing a million rows never holds up the server's requests.
  * Messages in: `{ text }` (the next piece; answered `{ ack: true }`), `{ end: true }`.
- * Messages out: `{ done: BuiltTable }`, or `{ error, invalid }` (`invalid`: the file is not a table).
+ * Messages out: `{ done: BuiltTable }`, or `{ error, code, invalid }` (`invalid`: the file is not
+ * a table; `code`: the errno or SQLite code of another failure, such as ENOSPC).
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { TableFileError, TableJsonReader } from "../../domain/tables/table-json-reader.js";
@@ -19,6 +20,7 @@ if (port !== null) {
     builder?.abandon();
     port.postMessage({
       error: error instanceof Error ? error.message : String(error),
+      code: (error as { code?: unknown } | null)?.code,
       invalid: error instanceof TableFileError,
     });
     port.close();

@@ -13,9 +13,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import Database from "better-sqlite3";
-import type { TableColumn } from "@stepwise/protocol";
+import { StorageFullError, type TableColumn } from "@stepwise/protocol";
 import type { BlobStore } from "../../blob/blob-store.js";
 import { TableFileError } from "../../domain/tables/table-json-reader.js";
+import { errorCode, isFullDiskErrno, isNearlyFull } from "../../storage/storage-full.js";
 import { convertTableFile } from "./table-conversion.js";
 import { TableReader } from "./table-reader.js";
 
@@ -26,6 +27,8 @@ export type TableState = { kind: "ready"; reader: TableReader } | { kind: "inval
 export class TableLibrary {
   private readonly open = new Map<string, TableReader>();
   private readonly converting = new Map<string, Promise<TableState>>();
+  /** Aborted by close(): stops tables being stored. */
+  private readonly closing = new AbortController();
   /** Tables stored ahead of their first query, one at a time (prepare). */
   private background: Promise<void> = Promise.resolve();
 
@@ -67,7 +70,7 @@ export class TableLibrary {
    * a failure is left for the query to report.
    */
   prepare(sha256: string): void {
-    if (this.open.has(sha256) || this.converting.has(sha256)) return;
+    if (this.closing.signal.aborted || this.open.has(sha256) || this.converting.has(sha256)) return;
     this.background = this.background.then(() =>
       this.table(sha256).then(
         () => undefined,
@@ -81,7 +84,10 @@ export class TableLibrary {
     return existsSync(this.invalidPath(sha256)) ? readFile(this.invalidPath(sha256), "utf8") : null;
   }
 
-  close(): void {
+  /** Stops storing tables and closes the open ones (after the server stopped taking requests). */
+  async close(): Promise<void> {
+    this.closing.abort();
+    await Promise.allSettled([...this.converting.values(), this.background]);
     for (const reader of this.open.values()) reader.close();
     this.open.clear();
   }
@@ -101,18 +107,25 @@ export class TableLibrary {
       if (name.startsWith(`${sha256}.v1.sqlite.tmp-`)) await rm(join(folder, name), { force: true });
     const temp = `${this.tablePath(sha256)}.tmp-${randomUUID()}`;
     try {
-      await convertTableFile(stream, temp);
+      await convertTableFile(stream, temp, this.closing.signal);
       await rename(temp, this.tablePath(sha256));
       return { kind: "ready", reader: this.openReader(sha256) };
     } catch (error) {
       await rm(temp, { force: true });
-      if (!(error instanceof TableFileError)) throw error;
+      if (!(error instanceof TableFileError)) {
+        if (isFullDiskErrno(error) || errorCode(error) === "SQLITE_FULL" || isNearlyFull(this.dir))
+          throw new StorageFullError(
+            `the disk holding ${this.dir} is full: table ${sha256} could not be stored; free space and ask again`,
+          );
+        throw error;
+      }
       await writeFile(this.invalidPath(sha256), error.message);
       return { kind: "invalid", problem: error.message };
     }
   }
 
   private openReader(sha256: string): TableReader {
+    if (this.closing.signal.aborted) throw new Error("the table library is closed");
     const reader = this.reader(sha256);
     this.open.set(sha256, reader);
     if (this.open.size > OPEN_TABLES) {
