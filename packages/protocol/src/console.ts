@@ -78,3 +78,29 @@ export interface ConsoleLinesResponse {
   /** Lines the run's console stream holds. */
   total: number;
 }
+
+export const consoleLinesResponseSchema = z.object({
+  lines: z.array(
+    z.object({
+      index: z.number(),
+      time: z.number(),
+      stream: z.enum(CONSOLE_STREAMS),
+      text: z.string(),
+    }),
+  ),
+  next: z.number(),
+  total: z.number(),
+});
+
+function runPath(ref: { entity: string; project: string; runId: string }): string {
+  const enc = encodeURIComponent;
+  return `/api/v1/runs/${enc(ref.entity)}/${enc(ref.project)}/${enc(ref.runId)}`;
+}
+
+/** The console's URLs: lines (with a query string the caller adds) and the output.log download. */
+export const consolePaths = {
+  lines: (ref: { entity: string; project: string; runId: string }): string => `${runPath(ref)}/console`,
+  outputLog: (ref: { entity: string; project: string; runId: string }): string =>
+    `${runPath(ref)}/output.log`,
+  system: (ref: { entity: string; project: string; runId: string }): string => `${runPath(ref)}/system`,
+};

@@ -70,3 +70,9 @@ export function downsampleSamples(
   }
   return out;
 }
+
+export const systemMetricsResponseSchema = z.object({
+  keys: z.array(z.string()),
+  samples: z.array(z.record(z.string(), z.number())),
+  total: z.number(),
+});

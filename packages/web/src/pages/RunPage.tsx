@@ -10,6 +10,9 @@ import { decodeRouteParam } from "../lib/route-param.js";
 import { FilesTab } from "../components/run/FilesTab.js";
 import { QuarantineWarning } from "../components/run/QuarantineWarning.js";
 import { RunCharts } from "../components/run/RunCharts.js";
+import { LogsTab } from "../components/logs/LogsTab.js";
+import { SystemSection } from "../components/system/SystemSection.js";
+import { runColor } from "../lib/run-colors.js";
 import { RunMediaSection } from "../components/media/RunMediaSection.js";
 import { RunPresetSection } from "../components/charts/vega/RunPresetSection.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
@@ -38,6 +41,7 @@ export function RunPage({ params }: RunPageProps) {
   // One file list for the Files tab and the quarantine warning.
   const runFiles = useRunFiles(ref, run?.state);
   const runName = run?.name;
+  const systemRuns = useMemo(() => (run === null ? [] : [{ run, color: runColor(run) }]), [run]);
 
   useEffect(() => {
     document.title = `${runName ?? runId} · ${project} · Stepwise`;
@@ -60,6 +64,8 @@ export function RunPage({ params }: RunPageProps) {
         <a href="#summary">Summary</a>
         <a href="#charts">Charts</a>
         <a href="#media">Media</a>
+        <a href="#system">System</a>
+        <a href="#logs">Logs</a>
         <a href="#files">Files</a>
         {refreshError !== null && (
           <span className="inline-error" role="status">
@@ -87,6 +93,8 @@ export function RunPage({ params }: RunPageProps) {
       <RunCharts run={run} />
       <RunMediaSection run={run} />
       <RunPresetSection run={run} />
+      <SystemSection runs={systemRuns} />
+      <LogsTab runRef={ref} run={run} />
       <FilesTab runRef={ref} runFiles={runFiles} />
     </div>
   );

@@ -5,6 +5,7 @@
 import { useMemo } from "react";
 import { useParams } from "wouter";
 import { ChartPanels } from "../components/charts/ChartPanels.js";
+import { SystemSection } from "../components/system/SystemSection.js";
 import { EmptyState } from "../components/status/EmptyState.js";
 import { ErrorState } from "../components/status/ErrorState.js";
 import { Loading } from "../components/status/Loading.js";
@@ -93,6 +94,7 @@ export function WorkspacePage() {
           </div>
         )}
         <ChartPanels runs={chartRuns} view={view} onViewChange={update} />
+        <SystemSection runs={chartRuns} />
       </div>
     </div>
   );
