@@ -8,6 +8,7 @@
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { WorkspaceView } from "../../lib/url-state.js";
 import { chartXAxis, xAxisLabel } from "../../lib/chart-axes.js";
+import { readDottedValue } from "../../lib/dotted-value.js";
 import type { ChartRun } from "../charts/chart-run.js";
 import { AxisSelect } from "../charts/AxisSelect.js";
 import { useElementWidth } from "../charts/useElementWidth.js";
@@ -37,7 +38,12 @@ export function HistogramPanel(props: HistogramPanelProps) {
   const xAxis = chartXAxis(chartKey, "_step", view);
   const [zoom, setZoom] = useState<[number, number] | null>(null);
   useEffect(() => setZoom(null), [xAxis]);
-  const shown = runs.slice(0, MAX_HEATMAP_RUNS);
+  // The runs whose summary holds a histogram under this key first: a run that never logged it
+  // would only add an empty frame (its last value may be of another kind: then it still shows).
+  const shown = useMemo(() => {
+    const holding = runs.filter(({ run }) => typeof readDottedValue(run.summary, chartKey) === "object");
+    return (holding.length > 0 ? holding : runs).slice(0, MAX_HEATMAP_RUNS);
+  }, [runs, chartKey]);
   // Tall enough for a few y ticks per run.
   const height = shown.length <= 1 ? 190 : 150;
   const setPanelX = (axis: string): void => {
@@ -93,9 +99,9 @@ export function HistogramPanel(props: HistogramPanelProps) {
             live={live && inView && run.state === "running"}
           />
         ))}
-      {runs.length > shown.length && (
+      {runs.length > MAX_HEATMAP_RUNS && shown.length === MAX_HEATMAP_RUNS && (
         <p className="chart-note">
-          Heatmaps of the first {shown.length} of {runs.length} runs; hide runs to see others.
+          Heatmaps of {shown.length} of {runs.length} runs; hide runs to see others.
         </p>
       )}
     </div>

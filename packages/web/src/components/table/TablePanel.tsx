@@ -7,6 +7,7 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
 import type { RunRef, TableColumn, TableVersion } from "@stepwise/protocol";
 import { listTables, tableExportUrl } from "../../api/structured-client.js";
+import { readDottedValue } from "../../lib/dotted-value.js";
 import { unionSteps, versionAt } from "../../lib/table-versions.js";
 import type { ChartRun } from "../charts/chart-run.js";
 import { RunTableView, type TableSettings } from "./RunTableView.js";
@@ -24,7 +25,9 @@ export interface TablePanelProps {
 }
 
 export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
-  const shown = runs.slice(0, MAX_TABLE_RUNS);
+  // Runs that logged the table (their summary holds it) first; the others have nothing to show.
+  const holding = runs.filter(({ run }) => readDottedValue(run.summary, tableKey) !== undefined);
+  const shown = (holding.length > 0 ? holding : runs).slice(0, MAX_TABLE_RUNS);
   const refs = useMemo(
     () => shown.map(({ run }) => ({ entity: run.entity, project: run.project, runId: run.id })),
     [shown.map(({ run }) => run.id).join(",")],
@@ -137,9 +140,9 @@ export function TablePanel({ tableKey, runs, warning }: TablePanelProps) {
           })}
         </div>
       )}
-      {runs.length > shown.length && (
+      {holding.length > shown.length && (
         <p className="chart-note">
-          The first {shown.length} of {runs.length} runs side by side; hide runs to compare others.
+          The first {shown.length} of {holding.length} runs side by side; hide runs to compare others.
         </p>
       )}
     </div>
