@@ -10,7 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { InvalidDataError } from "@stepwise/protocol";
-import { Audio, Image, Object3D, readOfflineRun, RunLogReader } from "../src/index.js";
+import { Audio, Image, Object3D, readOfflineRun, resolveRunLog, RunLogReader } from "../src/index.js";
 import { offlineRun, storedRows } from "./support/offline-run.js";
 import { useTempDirs } from "./support/temp-dir.js";
 
@@ -170,5 +170,22 @@ describe("media files per call", () => {
     const rows = storedRows(run.dir);
     expect(rows).toHaveLength(1);
     expect(Object.keys(rows[0] ?? {}).sort()).toEqual(["_step", "ok"]);
+  });
+});
+
+describe("media rows during training", () => {
+  it("reach the run log while the run goes on, without flush() or finish()", async () => {
+    const run = await offlineRun(tempDir());
+    run.log({ frame: new Image([[0, 128, 255]]), step: 0 });
+    const logFile = resolveRunLog(run.dir).logFile;
+    const deadline = Date.now() + 10_000;
+    let row: Record<string, unknown> | undefined;
+    while (row === undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      row = records(logFile).find((record) => record["t"] === "history");
+    }
+    expect(row).toBeDefined();
+    expect(storedRows(run.dir)[0]?.["frame"]).toMatchObject({ _type: "image-file", width: 3, height: 1 });
+    await run.finish();
   });
 });
