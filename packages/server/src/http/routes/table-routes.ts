@@ -44,7 +44,8 @@ export function tableRoutes(deps: AppDeps, tables: RunTables): Hono<AppEnv> {
     assertRunAccess(c.get("principal"), ref);
     const query = await readJsonBody(c.req.raw, deps.config, tableQuerySchema);
     if (!(await deps.store.hasRun(ref))) throw unknownRun(ref);
-    const { version, reader } = await tables.open(ref, query.key, query.step);
+    const table = await tables.open(ref, query.key, query.step);
+    const { version, reader } = table;
     const plan = planTableQuery(query, reader.columns);
     const common = {
       key: query.key,
@@ -53,7 +54,7 @@ export function tableRoutes(deps: AppDeps, tables: RunTables): Hono<AppEnv> {
       totalRows: reader.rows,
       offset: query.offset,
     };
-    const page: TablePage =
+    const page: TablePage = await tables.read(table, () =>
       plan.groupBy === null
         ? {
             kind: "rows",
@@ -66,7 +67,8 @@ export function tableRoutes(deps: AppDeps, tables: RunTables): Hono<AppEnv> {
             ...common,
             groupBy: nameOf(reader.columns, plan.groupBy),
             ...reader.groups(plan),
-          };
+          },
+    );
     return extendedJson(page);
   });
 

@@ -5,10 +5,16 @@
  * history row: a version is looked up by its run file path whenever it is asked for. Listing a
  * run's tables starts storing the latest version of each key, so the first page comes sooner.
  */
-import { CorruptDataError, NotFoundError, type RunRef, type TableVersion } from "@stepwise/protocol";
+import {
+  CorruptDataError,
+  NotFoundError,
+  StoreCorruptError,
+  type RunRef,
+  type TableVersion,
+} from "@stepwise/protocol";
 import type { Store } from "../store.js";
 import type { TableVersionRecord } from "../structured-store.js";
-import type { TableLibrary } from "./table-library.js";
+import { isDamage, type TableLibrary } from "./table-library.js";
 import type { TableReader } from "./table-reader.js";
 
 export interface OpenTable {
@@ -23,6 +29,23 @@ export class RunTables {
     private readonly store: Store,
     private readonly library: TableLibrary,
   ) {}
+
+  /**
+   * Runs a read of an open table; a damaged stored table is deleted (the next query stores it
+   * again from the table file) and reported as STORE_CORRUPT naming it.
+   */
+  async read<T>(table: OpenTable, work: () => T): Promise<T> {
+    try {
+      return work();
+    } catch (error) {
+      if (!isDamage(error)) throw error;
+      await this.library.discard(table.sha256);
+      throw new StoreCorruptError(
+        `the stored copy of table ${JSON.stringify(table.version.key)} (step ${table.version.step}) was damaged and has been removed; ask again and it is stored anew from the run's table file`,
+        { item: table.version.path, where: table.sha256 },
+      );
+    }
+  }
 
   /** A reader of its own for a long read (see TableLibrary.detached); the caller closes it. */
   detached(table: OpenTable): TableReader {

@@ -22,6 +22,12 @@ import { TableReader } from "./table-reader.js";
 
 const OPEN_TABLES = 8;
 
+/** SQLite's answer to a damaged file. */
+export function isDamage(error: unknown): boolean {
+  const code = errorCode(error) ?? "";
+  return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB";
+}
+
 export type TableState = { kind: "ready"; reader: TableReader } | { kind: "invalid"; problem: string };
 
 export class TableLibrary {
@@ -92,11 +98,25 @@ export class TableLibrary {
     this.open.clear();
   }
 
+  /** Closes and deletes a stored table found damaged: the next query stores it again. */
+  async discard(sha256: string): Promise<void> {
+    this.open.get(sha256)?.close();
+    this.open.delete(sha256);
+    await rm(this.tablePath(sha256), { force: true });
+  }
+
   private async stored(sha256: string): Promise<TableState | null> {
     const problem = await this.problem(sha256);
     if (problem !== null) return { kind: "invalid", problem };
     if (!existsSync(this.tablePath(sha256))) return null;
-    return { kind: "ready", reader: this.openReader(sha256) };
+    try {
+      return { kind: "ready", reader: this.openReader(sha256) };
+    } catch (error) {
+      // A damaged stored table is derived data: it is stored again from the table file.
+      if (!isDamage(error)) throw error;
+      await this.discard(sha256);
+      return null;
+    }
   }
 
   private async convert(sha256: string, stream: Readable): Promise<TableState> {
