@@ -88,3 +88,12 @@ export type AlertDto = z.infer<typeof alertDtoSchema>;
 
 export const alertListResponseSchema = z.object({ alerts: z.array(alertDtoSchema) });
 export type AlertListResponse = z.infer<typeof alertListResponseSchema>;
+
+const enc = encodeURIComponent;
+/** The alert routes (server http/routes/alert-routes.ts), newest first, `limit` 1–1,000 (default 100). */
+export const alertPaths = {
+  recent: (limit?: number): string => `/api/v1/alerts${limit === undefined ? "" : `?limit=${limit}`}`,
+  project: (entity: string, project: string): string => `/api/v1/alerts/${enc(entity)}/${enc(project)}`,
+  run: (ref: { entity: string; project: string; runId: string }): string =>
+    `/api/v1/runs/${enc(ref.entity)}/${enc(ref.project)}/${enc(ref.runId)}/alerts`,
+};

@@ -42,6 +42,7 @@ export type { SaveOptions } from "./run/run-save.js";
 export type { AlertOptions } from "./alerts/run-alerts.js";
 export type { AlertLevel } from "@stepwise/protocol";
 export type { WatchOptions, WatchLog } from "./watch/model-watcher.js";
+export type { EmbedOptions } from "./embed/run-embed.js";
 export { tfjs, StepwiseTfjsCallback, type TfjsCallbackOptions } from "./watch/tfjs-callback.js";
 export { FileChangedError, isRetryableFileError } from "./files/file-client.js";
 export type { HistoryOptions } from "./api/run-history.js";

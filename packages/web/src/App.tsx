@@ -3,7 +3,7 @@
  * query string holds the view state (see lib/url-state.ts).
  */
 import { lazy, Suspense } from "react";
-import { Route, Switch } from "wouter";
+import { Route, Switch, useLocation } from "wouter";
 import { ProjectsPage } from "./pages/ProjectsPage.js";
 import { WorkspacePage } from "./pages/WorkspacePage.js";
 import { NotFoundPage } from "./pages/NotFoundPage.js";
@@ -15,8 +15,17 @@ import { ServerStatusBanner } from "./components/status/ServerStatusBanner.js";
 // workspace (the page that must answer at once with thousands of runs) does not parse them.
 const RunPage = lazy(async () => ({ default: (await import("./pages/RunPage.js")).RunPage }));
 const ComparePage = lazy(async () => ({ default: (await import("./pages/ComparePage.js")).ComparePage }));
+const EmbedRunPage = lazy(async () => ({ default: (await import("./pages/EmbedRunPage.js")).EmbedRunPage }));
 
 export function App() {
+  const [location] = useLocation();
+  // The embeddable run view (run.toHtml()): no header, no banner, nothing to edit.
+  if (location.startsWith("/embed/"))
+    return (
+      <Suspense fallback={<Loading what="the run" />}>
+        <Route path="/embed/:entity/:project/runs/:runId" component={EmbedRunPage} />
+      </Suspense>
+    );
   return (
     <div className="app">
       <TopBar />

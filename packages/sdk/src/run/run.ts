@@ -34,6 +34,7 @@ import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
 import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
+import { displayHtml, embedHtml, runEmbedUrl, type EmbedOptions } from "../embed/run-embed.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
 const GATHER_WAIT_MS = 5000;
@@ -300,6 +301,21 @@ export class Run {
   /** Stops watching `model`, or every watched model. */
   unwatch(model?: unknown): void {
     watcherOf(this).unwatch(model);
+  }
+
+  /**
+   * An iframe of the run's read-only view on the server (summary and charts; embed/run-embed.ts),
+   * for notebooks and any web page. An offline or disabled run gives a note instead.
+   */
+  toHtml(options?: EmbedOptions): string {
+    const online = !this.offline && !this.disabled;
+    const url = online ? runEmbedUrl(this.parts.baseUrl, this.entity, this.project, this.id) : null;
+    return embedHtml(url, options);
+  }
+
+  /** Shows toHtml() in a notebook (tslab, Deno Jupyter) and returns true; elsewhere returns false. */
+  display(options?: EmbedOptions): boolean {
+    return displayHtml(this.toHtml(options));
   }
 
   /** The run's project (W&B's `run.project_name()`). */

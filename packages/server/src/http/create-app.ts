@@ -11,6 +11,7 @@ import { authMiddleware } from "./auth-middleware.js";
 import { loopbackGuard } from "./loopback-guard.js";
 import { wellFormedPath } from "./well-formed-path.js";
 import { errorResponse } from "./error-response.js";
+import { frameHeaders } from "./frame-headers.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { alertRoutes } from "./routes/alert-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
@@ -41,6 +42,8 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
   // First of all: on a server that trusts this machine, web pages of other origins and other
   // host names (DNS rebinding) are refused before anything else runs.
   if (trustsLoopback(deps.config)) app.use("*", loopbackGuard(deps));
+  // Only the embeddable run view may be framed by other origins (frame-headers.ts).
+  app.use("*", frameHeaders());
   // Signed upload and blob URLs authorise themselves: routed before authentication.
   app.route(API_PREFIX, signedBlobRoutes(deps));
   const api = new Hono<AppEnv>();

@@ -58,7 +58,7 @@ export async function request<T>(
 /** Sends a request with the saved key; a failure becomes an ApiError with the server's message. */
 export async function send(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   const headers = new Headers(init.headers);
-  const key = localStorage.getItem(API_KEY_STORAGE_KEY);
+  const key = savedApiKey();
   if (key !== null && key !== "") headers.set("authorization", `Bearer ${key}`);
   if (init.body !== undefined) headers.set("content-type", "application/json");
   let response: Response;
@@ -166,7 +166,7 @@ export async function fetchFile(
 
 /** Whether a key is saved: then a download goes through `fetchFile`, since a link sends none. */
 export function hasSavedApiKey(): boolean {
-  const key = localStorage.getItem(API_KEY_STORAGE_KEY);
+  const key = savedApiKey();
   return key !== null && key !== "";
 }
 
@@ -189,4 +189,16 @@ export async function fetchHistoryRows(
       rows.push(row as Record<string, unknown>);
   }
   return rows;
+}
+
+/**
+ * The saved key, or null. A page framed by another site (the embeddable run view in a notebook)
+ * may be denied storage: it then reads as a keyless client (loopback trust, or a 401 that says so).
+ */
+function savedApiKey(): string | null {
+  try {
+    return localStorage.getItem(API_KEY_STORAGE_KEY);
+  } catch {
+    return null;
+  }
 }

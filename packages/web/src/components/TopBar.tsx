@@ -1,5 +1,6 @@
 /** The bar on every page: the product name (home link) and where you are. */
 import { Link, useLocation } from "wouter";
+import { AlertBell } from "./alerts/AlertBell.js";
 
 export function TopBar() {
   const [location] = useLocation();
@@ -21,6 +22,7 @@ export function TopBar() {
           <Link href={`/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`}>{project}</Link>
         </nav>
       )}
+      <AlertBell />
     </header>
   );
 }

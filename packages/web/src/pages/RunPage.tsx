@@ -13,6 +13,8 @@ import { RunCharts } from "../components/run/RunCharts.js";
 import { LogsTab } from "../components/logs/LogsTab.js";
 import { SystemSection } from "../components/system/SystemSection.js";
 import { runColor } from "../lib/run-colors.js";
+import { AlertsSection } from "../components/alerts/AlertsSection.js";
+import { alertPaths } from "@stepwise/protocol";
 import { RunMediaSection } from "../components/media/RunMediaSection.js";
 import { RunPresetSection } from "../components/charts/vega/RunPresetSection.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
@@ -76,6 +78,7 @@ export function RunPage({ params }: RunPageProps) {
       </nav>
       <QuarantineWarning runRef={ref} files={runFiles.files} />
       <RunOverview run={run} save={save} />
+      <AlertsSection path={alertPaths.run(ref)} showRun={false} title="Alerts" />
       <div className="values-grid">
         <ValuesTable
           title="Config"

@@ -4,6 +4,8 @@
  */
 import { useMemo } from "react";
 import { useParams } from "wouter";
+import { alertPaths } from "@stepwise/protocol";
+import { AlertsSection } from "../components/alerts/AlertsSection.js";
 import { ChartPanels } from "../components/charts/ChartPanels.js";
 import { SystemSection } from "../components/system/SystemSection.js";
 import { EmptyState } from "../components/status/EmptyState.js";
@@ -93,6 +95,7 @@ export function WorkspacePage() {
             filter or hide runs to chart others.
           </div>
         )}
+        <AlertsSection path={alertPaths.project(entity, project)} showRun title="Alerts in this project" />
         <ChartPanels runs={chartRuns} view={view} onViewChange={update} />
         <SystemSection runs={chartRuns} />
       </div>
