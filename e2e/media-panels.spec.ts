@@ -63,7 +63,27 @@ async function pixelAt(page: Page, selector: string, x: number, y: number): Prom
 
 async function canvasOf(page: Page, key: string, run: string, step: number): Promise<string> {
   const selector = `[data-testid="media-panel"][data-key="${key}"] [data-testid="media-run"][data-run="${run}"][data-step="${step}"] canvas[data-ready="true"]`;
-  await page.locator(selector).waitFor();
+  // Images load when they come into view: keep the run's images in view until they are drawn.
+  const images = page.locator(
+    `[data-testid="media-panel"][data-key="${key}"] [data-testid="media-run"][data-run="${run}"] canvas`,
+  );
+  for (let attempt = 0; attempt < 20; attempt++) {
+    await images
+      .first()
+      .scrollIntoViewIfNeeded({ timeout: 1_000 })
+      .catch(() => undefined);
+    if (
+      await page
+        .locator(selector)
+        .waitFor({ timeout: 1_000 })
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      return selector;
+  }
+  await page.locator(selector).waitFor({ timeout: 1_000 });
   return selector;
 }
 

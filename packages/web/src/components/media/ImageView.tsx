@@ -10,6 +10,7 @@ import type { RunRef } from "@stepwise/protocol";
 import { scoreRanges, visibleBoxes, type BoxRect } from "../../lib/media-boxes.js";
 import { blendMask, classColorCss, configClassLabels, maskClasses } from "../../lib/media-masks.js";
 import type { MediaItem } from "../../lib/media-values.js";
+import { useInView } from "../charts/useInView.js";
 import { loadImageLayers, type ImageLayers } from "./image-layers.js";
 import { NO_ZOOM, type ImageOverlay } from "./useImageOverlay.js";
 
@@ -26,18 +27,24 @@ export interface ImageViewProps {
 export function ImageView({ runRef, item, mediaKey, config, overlay, size }: ImageViewProps) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [layers, setLayers] = useState<ImageLayers | null>(null);
+  // The path whose pixels are on the canvas (the previous step's stay until the next arrive).
+  const [drawnPath, setDrawnPath] = useState<string | null>(null);
+  // Lazy: an image far out of view is neither fetched nor decoded.
+  const { seen } = useInView(canvas);
   const [error, setError] = useState<string | null>(null);
   const { learn } = overlay;
   // Thumbnails first; the logged pixels once the view is zoomed in.
   const full = overlay.zoom.scale > 1;
 
   useEffect(() => {
+    if (!seen) return;
     let live = true;
     setError(null);
     loadImageLayers(runRef, item, full).then(
       (loaded) => {
         if (!live) return;
         setLayers(loaded);
+        setDrawnPath(item.path);
         learn(metaOf(loaded, mediaKey, config));
       },
       (cause: unknown) => live && setError(cause instanceof Error ? cause.message : String(cause)),
@@ -45,7 +52,7 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
     return () => {
       live = false;
     };
-  }, [runRef.entity, runRef.project, runRef.runId, item.path, mediaKey, learn, full]);
+  }, [runRef.entity, runRef.project, runRef.runId, item.path, mediaKey, learn, full, seen]);
 
   const width = size;
   const height = layers === null ? size : Math.max(1, Math.round((size * layers.height) / layers.width));
@@ -91,7 +98,8 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
       className="media-image"
       data-testid="media-image"
       data-path={item.path}
-      data-ready={drawn}
+      data-ready={drawn && drawnPath === item.path}
+      data-drawn={drawnPath ?? ""}
       data-fit={layers === null ? "" : width / layers.width}
       width={width}
       height={height}

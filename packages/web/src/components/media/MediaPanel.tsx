@@ -143,7 +143,8 @@ function RunMedia({
         <div className="media-items">
           {(shown.items ?? []).map((item, i) => (
             <MediaItemView
-              key={`${item.path}\u0000${i}`}
+              // By place, not path: the same canvas shows the next step's image (no remount, no flash).
+              key={i}
               runRef={runRef}
               item={item}
               mediaKey={mediaKey}

@@ -38,7 +38,12 @@ export function useMediaItems(
       else pending.set(runId, entry.step);
     }
     const promises = loadMediaAt(first.entity, first.project, key, pending);
-    setLoaded(new Map([...ready, ...[...pending].map(([id, step]) => [id, { step, items: null }] as const)]));
+    // A run keeps what it shows until its next items arrive (its images are not unmounted between steps).
+    setLoaded((known) => {
+      const next = new Map(ready);
+      for (const [runId, step] of pending) next.set(runId, known.get(runId) ?? { step, items: null });
+      return next;
+    });
     for (const [runId, promise] of promises)
       promise.then(
         (items) =>
