@@ -8,7 +8,7 @@
 import { describe, expect, it } from "vitest";
 import { parseConsoleLine, type ConsoleRecord } from "@stepwise/protocol";
 import { ConsoleCapture } from "../src/console/capture/console-capture.js";
-import { LineAssembler } from "../src/console/capture/line-assembler.js";
+import { LineAssembler, type AssembledLine } from "../src/console/capture/line-assembler.js";
 
 /** Replays records as the server stores them: by offset, a rewrite replacing the last line. */
 function replay(records: readonly ConsoleRecord[]): string[] {
@@ -118,7 +118,7 @@ describe("ConsoleCapture", () => {
 
 describe("LineAssembler", () => {
   it("overwrites from the line's start after \\r, treats \\r\\n as a line end, and cuts long lines", () => {
-    const out: Array<{ text: string }> = [];
+    const out: AssembledLine[] = [];
     const lines = new LineAssembler(10);
     lines.feed("abcdef\rXY\n", 1, out);
     lines.feed("windows\r\n", 2, out);
