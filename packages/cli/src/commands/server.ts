@@ -32,6 +32,17 @@ Options:
   --gc-interval <s>       collect the file store's garbage this often: blobs no run file
                           references, unfinished uploads past expiry (default 3600, 0 = never;
                           STEPWISE_GC_INTERVAL_S)
+  --alert-webhook <urls>  deliver run.alert() alerts as JSON to these URLs (comma-separated;
+                          STEPWISE_ALERT_WEBHOOK)
+  --alert-slack-webhook <urls>
+                          deliver alerts to Slack-compatible incoming webhooks
+                          (STEPWISE_ALERT_SLACK_WEBHOOK)
+  --alert-destinations <file>
+                          alert destinations from a JSON file: [{ "kind": "webhook"|"slack",
+                          "url", "name"?, "levels"? }] (STEPWISE_ALERT_DESTINATIONS)
+  --alert-timeout <s>     give up one delivery try after this long (default 10,
+                          STEPWISE_ALERT_TIMEOUT_S)
+  --alert-attempts <n>    tries per alert and destination (default 5, STEPWISE_ALERT_ATTEMPTS)
   --no-loopback-trust     require an API key even from this machine
   --web-root <dir>        serve the web UI built in <dir> (default: the installed
                           @stepwise/web package's build; STEPWISE_WEB_ROOT)
@@ -61,6 +72,11 @@ const ARG_OPTIONS = {
   "max-connections-per-client": { type: "string" },
   "max-file-bytes": { type: "string" },
   "gc-interval": { type: "string" },
+  "alert-webhook": { type: "string" },
+  "alert-slack-webhook": { type: "string" },
+  "alert-destinations": { type: "string" },
+  "alert-timeout": { type: "string" },
+  "alert-attempts": { type: "string" },
   "no-loopback-trust": { type: "boolean", default: false },
   "web-root": { type: "string" },
   check: { type: "boolean", default: false },
@@ -100,6 +116,15 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
         : { maxConnectionsPerClient: values["max-connections-per-client"] }),
       ...(values["max-file-bytes"] === undefined ? {} : { maxFileBytes: values["max-file-bytes"] }),
       ...(values["gc-interval"] === undefined ? {} : { gcIntervalS: values["gc-interval"] }),
+      ...(values["alert-webhook"] === undefined ? {} : { alertWebhook: values["alert-webhook"] }),
+      ...(values["alert-slack-webhook"] === undefined
+        ? {}
+        : { alertSlackWebhook: values["alert-slack-webhook"] }),
+      ...(values["alert-destinations"] === undefined
+        ? {}
+        : { alertDestinations: values["alert-destinations"] }),
+      ...(values["alert-timeout"] === undefined ? {} : { alertTimeoutS: values["alert-timeout"] }),
+      ...(values["alert-attempts"] === undefined ? {} : { alertAttempts: values["alert-attempts"] }),
       ...(values["no-loopback-trust"] ? { trustLoopback: false } : {}),
       ...(values["web-root"] === undefined ? {} : { webRoot: values["web-root"] }),
     },
