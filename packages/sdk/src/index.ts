@@ -37,6 +37,7 @@ export {
 } from "@stepwise/protocol";
 export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
 export { ApiRun, type RunUploadOptions } from "./api/api-run.js";
+export type { ConsoleLinesOptions, SystemMetricsOptions } from "./api/run-surroundings.js";
 export type { RestoreOptions } from "./run/run-restore.js";
 export type { SaveOptions } from "./run/run-save.js";
 export type { AlertOptions } from "./alerts/run-alerts.js";

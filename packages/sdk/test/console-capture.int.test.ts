@@ -5,7 +5,7 @@
  * tail cursor; `output.log`; the per-run bound and its notes; an offline run's console at sync.
  */
 import { describe, expect, it } from "vitest";
-import { syncRunDirectory } from "../src/index.js";
+import { Api, syncRunDirectory } from "../src/index.js";
 import { useServerForFile } from "./support/server-process.js";
 import {
   fetchConsole,
@@ -108,5 +108,13 @@ describe("console capture", () => {
     const { lines } = await fetchConsole(server.url, child.run);
     expect(texts(lines, "stdout")).toEqual(terminalLines(child.stdout));
     expect(texts(lines, "stderr")).toEqual(terminalLines(child.stderr));
+    // The Api client reads the same lines, with its filters.
+    const remote = await new Api({ baseUrl: server.url }).run(
+      `${child.run.entity}/${child.run.project}/${child.run.id}`,
+    );
+    expect((await remote.consoleLines()).lines).toEqual(lines);
+    const stderr = await remote.consoleLines({ stream: "stderr", search: "THROWN" });
+    expect(stderr.lines.map((line) => line.text)).toEqual(["shown, not thrown"]);
+    expect((await remote.consoleLines({ tail: true, limit: 1 })).lines).toEqual(lines.slice(-1));
   }, 60_000);
 });

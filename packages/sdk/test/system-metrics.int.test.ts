@@ -9,7 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { delimiter, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
-import { syncRunDirectory } from "../src/index.js";
+import { Api, syncRunDirectory } from "../src/index.js";
 import { listFrames } from "./support/log-frames.js";
 import { fetchHistory, useServerForFile } from "./support/server-process.js";
 import { fetchSystem, runSurroundingsChild, runUrl } from "./support/surroundings-child.js";
@@ -147,6 +147,12 @@ describe("system metrics", () => {
     const { samples, total } = await fetchSystem(server.url, child.run);
     expect(total).toBe(recorded.length);
     expect(samples).toEqual(recorded);
+    // The Api client reads the same (W&B's run.history(stream="system")).
+    const remote = await new Api({ baseUrl: server.url }).run(
+      `${child.run.entity}/${child.run.project}/${child.run.id}`,
+    );
+    expect((await remote.systemMetrics()).samples).toEqual(recorded);
+    expect((await remote.systemMetrics({ samples: 3 })).samples).toHaveLength(3);
     const halved = await fetchSystem(server.url, child.run, `?samples=2`);
     expect(halved.samples).toHaveLength(2);
     expect(halved.samples[1]?.["_timestamp"]).toBe(recorded.at(-1)?.["_timestamp"]);

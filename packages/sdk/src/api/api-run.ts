@@ -10,6 +10,8 @@ import {
   type RunRef,
   type RunState,
   type UpdateRunBody,
+  type ConsoleLinesResponse,
+  type SystemMetricsResponse,
 } from "@stepwise/protocol";
 import { uploadLocalFile, type LocalUploadOptions } from "../files/upload-local-file.js";
 import { ApiFile } from "./api-file.js";
@@ -17,6 +19,12 @@ import type { ApiHttp } from "./api-http.js";
 import { apiRunSummary, type ApiRunSummary } from "./api-run-summary.js";
 import { historyBytes, sampledHistory, type HistoryOptions } from "./run-history.js";
 import { scanHistory, type ScanHistoryOptions } from "./scan-history.js";
+import {
+  consoleLines,
+  systemMetrics,
+  type ConsoleLinesOptions,
+  type SystemMetricsOptions,
+} from "./run-surroundings.js";
 
 /** `name`: the path in the run (default: the local file's name); progress, abort and content type as the file client takes them. */
 export type RunUploadOptions = LocalUploadOptions;
@@ -98,6 +106,16 @@ export class ApiRun {
    */
   history(options: HistoryOptions = {}): Promise<Array<Record<string, unknown>>> {
     return sampledHistory(this.#http, this.ref, this.historyRows, this.summary.toJSON(), options);
+  }
+
+  /** The run's system metrics samples (W&B's `history(stream="system")`), averaged into at most `samples`. */
+  systemMetrics(options: SystemMetricsOptions = {}): Promise<SystemMetricsResponse> {
+    return systemMetrics(this.#http, this.ref, options);
+  }
+
+  /** The run's console lines (its output.log): a page from `offset`, or the `tail`; search and stream filter. */
+  consoleLines(options: ConsoleLinesOptions = {}): Promise<ConsoleLinesResponse> {
+    return consoleLines(this.#http, this.ref, options);
   }
 
   /** Every row, unsampled, as logged (NaN and ±Infinity kept), streamed: `for await (const row of r.scanHistory())`. */
