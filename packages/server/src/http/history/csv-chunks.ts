@@ -1,20 +1,25 @@
 /**
  * CSV export in two passes over the stored rows: the first collects the columns (a later row may
  * add one), the second writes. The second pass stops at the rows the first one saw, so a run
- * that logs meanwhile cannot add values without a column. Each row is parsed once per pass and
- * its leaves go straight to their cells (no flattened row object per row).
+ * that logs meanwhile cannot add values without a column. A flat row (nearly all of them) is
+ * read from its text: names and value tokens go straight to their cells, with no parse and no
+ * number formatting (see flat-row-text.ts); any other row is parsed and its leaves go to their
+ * cells (no flattened row object per row).
  */
 import { encodeCsvField, parseExtended, quoteCsvText } from "@stepwise/protocol";
 import { forEachLeaf, orderColumns } from "./flat-row.js";
+import { csvCellOfToken, FlatRowText } from "./flat-row-text.js";
 
 export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGenerator<string> {
   const seen = new Set<string>();
   const note = (name: string): void => void seen.add(name);
+  const flat = new FlatRowText();
   let rowCount = 0;
   for await (const rows of scan())
     for (const text of rows) {
       rowCount++;
-      forEachLeaf(parseExtended(text), note);
+      if (flat.read(text)) for (let i = 0; i < flat.count; i++) seen.add(flat.names[i] as string);
+      else forEachLeaf(parseExtended(text), note);
     }
   const columns = orderColumns(seen);
   const place = new Map(columns.map((name, i) => [name, i]));
@@ -30,7 +35,12 @@ export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGene
     for (const text of rows) {
       if (written === rowCount) break;
       cells.fill("");
-      forEachLeaf(parseExtended(text), fill);
+      if (flat.read(text))
+        for (let i = 0; i < flat.count; i++) {
+          const at = place.get(flat.names[i] as string);
+          if (at !== undefined) cells[at] = csvCellOfToken(flat.tokens[i] as string, quoteCsvText);
+        }
+      else forEachLeaf(parseExtended(text), fill);
       chunk += cells.join(",") + "\n";
       written++;
     }

@@ -1,13 +1,14 @@
 /**
  * Parquet export in two passes: the first finds each column's type (all numbers → DOUBLE, with
  * NaN and ±Infinity kept; all booleans → BOOLEAN; anything else → STRING, objects as extended
- * JSON), the second writes the rows in row groups of 100,000 and streams each group out as it
+ * JSON; a flat row's from its text, unparsed), the second writes the rows in row groups of 100,000 and streams each group out as it
  * is written, so memory holds one row group, not the file. The footer (which describes the
  * groups) goes last.
  */
 import { parseExtended, stringifyExtended } from "@stepwise/protocol";
 import { ByteWriter, parquetWriteRows, type BasicType } from "hyparquet-writer";
 import { forEachLeaf, orderColumns } from "./flat-row.js";
+import { FlatRowText, kindOfToken } from "./flat-row-text.js";
 
 /** "none": only nulls so far. */
 type Kind = "none" | "number" | "boolean" | "other";
@@ -58,10 +59,17 @@ async function writeParquet(
   let rowCount = 0;
   const note = (name: string, value: unknown): void =>
     void kinds.set(name, merge(kinds.get(name), kindOf(value)));
+  // The types come from a flat row's value tokens without parsing it (see flat-row-text.ts).
+  const flat = new FlatRowText();
   for await (const rows of scan())
     for (const text of rows) {
       rowCount++;
-      forEachLeaf(parseExtended(text), note);
+      if (!flat.read(text)) forEachLeaf(parseExtended(text), note);
+      else
+        for (let i = 0; i < flat.count; i++) {
+          const name = flat.names[i] as string;
+          kinds.set(name, merge(kinds.get(name), kindOfToken(flat.tokens[i] as string)));
+        }
     }
   const columns = orderColumns(kinds.keys()).map((name) => ({
     name,
