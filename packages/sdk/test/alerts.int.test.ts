@@ -190,6 +190,40 @@ describe("run.alert", () => {
     await run.finish();
   }, 30_000);
 
+  it("stops without waiting for a hanging webhook, and tries the delivery again after a restart", async () => {
+    const receiver = await startWebhookReceiver();
+    cleanups.push(() => receiver.close());
+    const dataDir = tempDir();
+    const config = loadConfig({
+      port: 0,
+      host: "127.0.0.1",
+      data: dataDir,
+      alertWebhook: `${receiver.url}/hang/1`,
+      alertTimeoutS: 60,
+    });
+    const first = await startServer(config, { log: () => undefined });
+    const run = await init({
+      dir: tempDir(),
+      baseUrl: first.url,
+      project: "alerts",
+      settings: { silent: true },
+    });
+    run.alert({ title: "Stuck", text: "hanging receiver" });
+    await run.finish();
+    await receiver.waitFor((r) => r.length === 1, 5000);
+    const closing = Date.now();
+    await first.close();
+    expect(Date.now() - closing, "close() does not wait for the 60 s delivery timeout").toBeLessThan(5000);
+    const second = await startServer(config, { log: () => undefined });
+    cleanups.push(() => second.close());
+    await receiver.waitFor((r) => r.length === 2, 5000);
+    expect(receiver.received.map((r) => r.body["title"])).toEqual(["Stuck", "Stuck"]);
+    const [stored] = await runAlerts(second, run.path);
+    // The cut-short try was not counted: the delivery is still pending, with no failed attempt.
+    expect(stored?.delivery).toBe("pending");
+    expect(stored?.attempts).toEqual([]);
+  }, 30_000);
+
   it("delivers an offline run's alert at sync, marked late", async () => {
     const { server, receiver } = await setup();
     const run = await init({

@@ -21,6 +21,7 @@ describe("loadConfig", () => {
       maxConnectionsPerClient: 128,
       maxFileBytes: 5 * 1024 ** 4,
       gcIntervalS: 3600,
+      alerts: { destinations: [], timeoutS: 10, maxAttempts: 5, retryS: 2 },
     });
   });
 

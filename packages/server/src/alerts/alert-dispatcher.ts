@@ -19,6 +19,8 @@ export class AlertDispatcher {
   private ticking: Promise<void> | null = null;
   private readonly byName: Map<string, AlertDestination>;
   private stopped = false;
+  /** Aborts tries in flight at stop: they stay pending and are tried again at the next start. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly alerts: AlertStore,
@@ -39,9 +41,9 @@ export class AlertDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping.abort();
     if (this.timer !== null) clearInterval(this.timer);
     await this.ticking;
-    // Tries in flight end within their timeout; what they did not finish stays pending.
     await Promise.allSettled(this.inFlight.values());
   }
 
@@ -76,7 +78,7 @@ export class AlertDispatcher {
           method: "POST",
           headers: { "content-type": "application/json", "user-agent": "stepwise-alerts" },
           body: JSON.stringify(alertPayload(destination.kind, delivery, this.baseUrl())),
-          signal: AbortSignal.timeout(this.config.timeoutS * 1000),
+          signal: AbortSignal.any([AbortSignal.timeout(this.config.timeoutS * 1000), this.stopping.signal]),
           redirect: "error",
         });
         status = response.status;
@@ -86,6 +88,8 @@ export class AlertDispatcher {
         error = describe(cause, this.config.timeoutS);
       }
     }
+    // Cut short by stop(): not a try; the delivery stays pending for the next start.
+    if (this.stopped && error !== null) return;
     const ok = error === null;
     const tries = delivery.attempts + 1;
     const giveUp = ok || destination === undefined || tries >= this.config.maxAttempts;
