@@ -135,18 +135,22 @@ function metaOf(layers: ImageLayers, key: string, config: Record<string, unknown
 function draw(element: HTMLCanvasElement, layers: ImageLayers, overlay: ImageOverlay): void {
   const ctx = element.getContext("2d", { willReadFrequently: true });
   if (ctx === null) return;
-  const pixels = new ImageData(new Uint8ClampedArray(layers.pixels.data), layers.width, layers.height);
-  for (const [name, mask] of Object.entries(layers.masks)) {
-    if (overlay.hiddenMasks.has(name)) continue;
-    const hidden = new Set<number>();
-    for (const entry of overlay.hiddenMaskClasses) {
-      const cut = entry.lastIndexOf(":");
-      if (entry.slice(0, cut) === name) hidden.add(Number(entry.slice(cut + 1)));
+  let source: ImageBitmap | OffscreenCanvas = layers.bitmap;
+  if (layers.pixels !== null) {
+    const pixels = new ImageData(new Uint8ClampedArray(layers.pixels.data), layers.width, layers.height);
+    for (const [name, mask] of Object.entries(layers.masks)) {
+      if (overlay.hiddenMasks.has(name)) continue;
+      const hidden = new Set<number>();
+      for (const entry of overlay.hiddenMaskClasses) {
+        const cut = entry.lastIndexOf(":");
+        if (entry.slice(0, cut) === name) hidden.add(Number(entry.slice(cut + 1)));
+      }
+      blendMask(pixels.data, mask.data, hidden, overlay.opacity);
     }
-    blendMask(pixels.data, mask.data, hidden, overlay.opacity);
+    const composed = new OffscreenCanvas(layers.width, layers.height);
+    composed.getContext("2d")?.putImageData(pixels, 0, 0);
+    source = composed;
   }
-  const composed = new OffscreenCanvas(layers.width, layers.height);
-  composed.getContext("2d")?.putImageData(pixels, 0, 0);
   const fit = element.width / layers.width;
   const s = fit * overlay.zoom.scale;
   const ox = element.width / 2 - overlay.zoom.cx * layers.width * s;
@@ -155,7 +159,7 @@ function draw(element: HTMLCanvasElement, layers: ImageLayers, overlay: ImageOve
   ctx.clearRect(0, 0, element.width, element.height);
   ctx.imageSmoothingEnabled = s < 1;
   ctx.setTransform(s, 0, 0, s, ox, oy);
-  ctx.drawImage(composed, 0, 0);
+  ctx.drawImage(source, 0, 0);
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.lineWidth = 2;
   ctx.font = "11px sans-serif";

@@ -6,7 +6,7 @@
  * viewport; a key whose values changed kind shows a warning above what it can still show.
  * Arrow keys step, space plays, when the panel has focus.
  */
-import { useMemo, useRef, useState, type KeyboardEvent } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from "react";
 import { sliderPositions, STEP_AXIS } from "../../lib/media-steps.js";
 import type { MediaKind } from "../../lib/media-values.js";
 import type { ChartRun } from "../charts/chart-run.js";
@@ -50,7 +50,14 @@ export function MediaPanel({ mediaKey, kind, runs, section, axisChoices }: Media
     () => [positions[step.index + 1], positions[step.index - 1]].filter((n) => n !== undefined),
     [positions, step.index],
   );
-  const shownItems = useMediaItems(runs, list, mediaKey, step.x, neighbours);
+  // Runs whose images are in view (kept in a ref: scrolling re-renders nothing).
+  const visible = useRef(new Set<string>());
+  const isVisible = useCallback((runId: string) => visible.current.has(runId), []);
+  const onVisible = useCallback((runId: string, seen: boolean) => {
+    if (seen) visible.current.add(runId);
+    else visible.current.delete(runId);
+  }, []);
+  const shownItems = useMediaItems(runs, list, mediaKey, step.x, neighbours, isVisible);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     if ((event.target as HTMLElement).closest("input, select, textarea, audio, video") !== null) return;
@@ -107,6 +114,7 @@ export function MediaPanel({ mediaKey, kind, runs, section, axisChoices }: Media
             shown={shownItems.get(run.id)}
             mediaKey={mediaKey}
             overlay={overlay}
+            onVisible={onVisible}
           />
         ))}
       </div>
@@ -120,19 +128,30 @@ function RunMedia({
   shown,
   mediaKey,
   overlay,
+  onVisible,
 }: {
   run: ChartRun["run"];
   color: string;
   shown: RunItems | undefined;
   mediaKey: string;
   overlay: ReturnType<typeof useImageOverlay>;
+  onVisible: (runId: string, inView: boolean) => void;
 }) {
+  const box = useRef<HTMLDivElement>(null);
+  const { inView } = useInView(box);
+  useEffect(() => onVisible(run.id, inView), [onVisible, run.id, inView]);
   const runRef = useMemo(
     () => ({ entity: run.entity, project: run.project, runId: run.id }),
     [run.entity, run.project, run.id],
   );
   return (
-    <div className="media-run" data-testid="media-run" data-run={run.id} data-step={shown?.step ?? ""}>
+    <div
+      ref={box}
+      className="media-run"
+      data-testid="media-run"
+      data-run={run.id}
+      data-step={shown?.step ?? ""}
+    >
       <div className="media-run-name" title={run.name}>
         <span className="media-run-dot" style={{ background: color }} /> {run.name}
         {shown !== undefined && <span className="muted"> · step {shown.step}</span>}

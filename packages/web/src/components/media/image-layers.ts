@@ -12,7 +12,9 @@ export interface ImageLayers {
   /** The size of the bitmap drawn: the thumbnail's, or the image's own when it is small or zoomed into. */
   width: number;
   height: number;
-  pixels: ImageData;
+  bitmap: ImageBitmap;
+  /** The RGBA pixels, read only when there are masks to blend (a read-back costs more than the draw). */
+  pixels: ImageData | null;
   masks: Record<string, ImageData>;
   boxes: Record<string, BoxSet>;
 }
@@ -41,7 +43,7 @@ async function build(ref: RunRef, item: MediaItem, url: string | undefined): Pro
   const { width, height } = image;
   // Boxes in pixels are in the logged image's pixels: scaled to the bitmap drawn.
   const scale = width / (item.width ?? width);
-  const pixels = pixelsOf(image, width, height);
+  const pixels = Object.keys(item.masks ?? {}).length > 0 ? pixelsOf(image, width, height) : null;
   const masks: Record<string, ImageData> = {};
   for (const [name, path] of Object.entries(item.masks ?? {}))
     masks[name] = pixelsOf(await bitmapOf(await loadFileUrl(ref, path, "image/png")), width, height);
@@ -51,7 +53,7 @@ async function build(ref: RunRef, item: MediaItem, url: string | undefined): Pro
       parseBoxes(JSON.parse(await loadFileText(ref, path)) as unknown, width / scale, height / scale),
       scale,
     );
-  return { width, height, pixels, masks, boxes };
+  return { width, height, bitmap: image, pixels, masks, boxes };
 }
 
 async function bitmapOf(url: string): Promise<ImageBitmap> {

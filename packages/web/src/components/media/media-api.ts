@@ -28,8 +28,11 @@ export function itemOfIndex(item: IndexItem): MediaItem {
   if (item.caption !== null && item.caption !== "") out.caption = item.caption;
   if (item.width !== null && item.height !== null)
     Object.assign(out, { width: item.width, height: item.height });
+  // A thumbnail only for an image larger than it: a small one is the file itself, and the file
+  // route answers sooner than the thumbnail route (which reads the image to know its size).
   const thumbnail = item.thumbnails?.["256"];
-  if (thumbnail !== undefined) out.thumbnail = thumbnail;
+  const small = item.width !== null && item.height !== null && Math.max(item.width, item.height) <= 256;
+  if (thumbnail !== undefined && !small) out.thumbnail = thumbnail;
   if (item.masks.length > 0) out.masks = Object.fromEntries(item.masks.map((m) => [m.name, m.path]));
   if (item.boxes.length > 0) out.boxes = Object.fromEntries(item.boxes.map((b) => [b.name, b.path]));
   return out;

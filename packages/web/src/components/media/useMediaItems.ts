@@ -2,7 +2,8 @@
  * The items each run shows at the slider's position: those its entry carries (history fallback)
  * or those of the media index at the run's step, fetched for all runs in one request per
  * distinct step and cached per (run, key, step). The positions either side are fetched ahead
- * (and their images decoded), so that a slider move or an arrow key shows the next step at once.
+ * (and the images of the runs in view decoded), so that a slider move or an arrow key shows the
+ * next step at once.
  */
 import { useEffect, useMemo, useState } from "react";
 import { entryAt, type MediaSeries } from "../../lib/media-steps.js";
@@ -23,6 +24,8 @@ export function useMediaItems(
   key: string,
   x: number | null,
   neighbours: readonly number[],
+  /** Whether a run's images are in view: only theirs are fetched ahead (a browser opens 6 connections per server). */
+  inView: (runId: string) => boolean,
 ): ReadonlyMap<string, RunItems> {
   const wanted = useMemo(() => stepsAt(runs, series, x), [runs, series, x]);
   const signature = [...wanted].map(([id, e]) => `${id}:${e.step}`).join(",");
@@ -59,7 +62,7 @@ export function useMediaItems(
         if (entry.items === null) ahead.set(runId, entry.step);
       for (const [runId, promise] of loadMediaAt(first.entity, first.project, key, ahead)) {
         const run = runs.find((r) => r.run.id === runId)?.run;
-        if (run === undefined) continue;
+        if (run === undefined || !inView(runId)) continue;
         const ref = { entity: run.entity, project: run.project, runId };
         void promise
           .then((items) =>
