@@ -18,3 +18,4 @@ export * from "./table-filter.js";
 export * from "./alerts.js";
 export * from "./console.js";
 export * from "./system.js";
+export * from "./vega-spec-safety.js";

@@ -172,6 +172,48 @@ describe("chart presets", () => {
     }
   });
 
+  test("specs that reach outside the app are 400 naming the path in the spec, and are not saved", async () => {
+    await using t = await startTestServer();
+    const withSpec = (spec: Record<string, unknown>): PresetPutInput => ({ ...userPreset, spec });
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [
+        { ...userPreset.spec, layer: [{ mark: "point" }, { data: { url: "http://127.0.0.1:9/rows.json" } }] },
+        "spec.layer[1].data.url: fetches data from a URL",
+      ],
+      [
+        {
+          ...userPreset.spec,
+          encoding: { ...(userPreset.spec.encoding as object), href: { value: "javascript:alert(1)" } },
+        },
+        'spec.encoding.href: links to "javascript:alert(1)"',
+      ],
+      [
+        { ...userPreset.spec, mark: { type: "point", href: "https://evil.example/" } },
+        "spec.mark.href: links to",
+      ],
+      [
+        { ...userPreset.spec, mark: "image", encoding: { url: { value: "https://evil.example/p.png" } } },
+        "spec.encoding.url: loads an image from",
+      ],
+      [{ ...userPreset.spec, mark: { type: "image", url: "/\t/evil.example/p.png" } }, "spec.mark.url"],
+    ];
+    for (const [spec, text] of cases) {
+      const response = await t.send("PUT", structuredPaths.preset("local/outside"), withSpec(spec));
+      expect([response.status, (await errorOf(response)).message]).toEqual([
+        400,
+        expect.stringContaining(text),
+      ]);
+    }
+    expect((await t.fetch(structuredPaths.preset("local/outside"))).status).toBe(404);
+    // Links and images on this app, and image URLs taken from the table's cells, are saved.
+    const inside = withSpec({
+      ...userPreset.spec,
+      mark: { type: "point", href: "/local/charts" },
+      encoding: { ...(userPreset.spec.encoding as object), url: { field: "${field:x}" } },
+    });
+    expect((await t.send("PUT", structuredPaths.preset("local/inside"), inside)).status).toBe(200);
+  });
+
   test("a run's custom charts: resolved to their table key and rendered spec; a missing column named", async () => {
     await using t = await startTestServer();
     const bytes = tableFileBytes(

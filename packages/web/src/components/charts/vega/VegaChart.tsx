@@ -4,8 +4,12 @@
  * rows are handed over as the top-level `datasets.table`, so specs written for W&B's
  * `{ "name": "wandb" }`-style named data work unchanged once named `table`. Drawn as SVG; each
  * chart's view is published on `window.__stepwiseVega[id]` so tests read the data it drew.
+ * A spec that reaches outside the page (data URL, link or image elsewhere) is not drawn and says
+ * why; what passes is drawn through a loader that fetches nothing (see inline-only-loader).
  */
+import { findUnsafeSpecPart } from "@stepwise/protocol";
 import { useEffect, useRef, useState } from "react";
+import { inlineOnlyLoader } from "../../../lib/inline-only-loader.js";
 
 export interface VegaChartProps {
   id: string;
@@ -67,10 +71,22 @@ export function VegaChart({ id, spec, rows, height = 220 }: VegaChartProps) {
       ...spec,
       datasets: { ...(spec.datasets as Record<string, unknown> | undefined), table: rows },
     };
+    const unsafe = findUnsafeSpecPart(spec);
+    if (unsafe !== null) {
+      setError(`refused: ${unsafe.path} ${unsafe.reason}`);
+      return;
+    }
+    const loader = inlineOnlyLoader(window.location.origin, (message) => {
+      if (!cancelled) setError(`refused: ${message}`);
+    });
     import("vega-embed")
       .then(async ({ default: embed }) => {
         if (cancelled) return;
-        const result = await embed(element, full as never, { actions: false, renderer: "svg" });
+        const result = await embed(element, full as never, {
+          actions: false,
+          renderer: "svg",
+          loader: loader as never,
+        });
         if (cancelled) {
           result.finalize();
           return;
@@ -102,7 +118,9 @@ export function VegaChart({ id, spec, rows, height = 220 }: VegaChartProps) {
       <div ref={host} className="vega-chart-host" />
       {error !== null && (
         <p className="kind-warning" data-testid="vega-error">
-          The spec does not draw: {error}
+          {error.startsWith("refused: ")
+            ? `The chart is not drawn: ${error.slice(9)}`
+            : `The spec does not draw: ${error}`}
         </p>
       )}
     </div>
