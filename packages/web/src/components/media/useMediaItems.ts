@@ -12,6 +12,9 @@ import type { ChartRun } from "../charts/chart-run.js";
 import { loadImageLayers } from "./image-layers.js";
 import { loadMediaAt } from "./media-api.js";
 
+/** How long the step shown has the connections to itself before the steps either side are fetched. */
+const AHEAD_DELAY_MS = 120;
+
 export interface RunItems {
   step: number;
   /** null while loading. */
@@ -55,24 +58,33 @@ export function useMediaItems(
           live &&
           setLoaded((known) => new Map(known).set(runId, { step: pending.get(runId) ?? 0, items: [] })),
       );
-    // Fetch ahead: the neighbouring positions' items, and their images decoded.
-    for (const nx of neighbours) {
-      const ahead = new Map<string, number>();
-      for (const [runId, entry] of stepsAt(runs, series, nx))
-        if (entry.items === null) ahead.set(runId, entry.step);
-      for (const [runId, promise] of loadMediaAt(first.entity, first.project, key, ahead)) {
-        const run = runs.find((r) => r.run.id === runId)?.run;
-        if (run === undefined || !inView(runId)) continue;
-        const ref = { entity: run.entity, project: run.project, runId };
-        void promise
-          .then((items) =>
-            Promise.all(items.filter((i) => i.kind === "image").map((i) => loadImageLayers(ref, i))),
-          )
-          .catch(() => undefined);
+    // Fetch ahead: the neighbouring positions' items, and their images decoded — once this
+    // step's items are in and its images had a head start (AHEAD_DELAY_MS), so that what is
+    // fetched ahead never queues before what is shown (a browser opens 6 connections per server).
+    const fetchAhead = () => {
+      for (const nx of neighbours) {
+        const ahead = new Map<string, number>();
+        for (const [runId, entry] of stepsAt(runs, series, nx))
+          if (entry.items === null) ahead.set(runId, entry.step);
+        for (const [runId, promise] of loadMediaAt(first.entity, first.project, key, ahead)) {
+          const run = runs.find((r) => r.run.id === runId)?.run;
+          if (run === undefined || !inView(runId)) continue;
+          const ref = { entity: run.entity, project: run.project, runId };
+          void promise
+            .then((items) =>
+              Promise.all(items.filter((i) => i.kind === "image").map((i) => loadImageLayers(ref, i))),
+            )
+            .catch(() => undefined);
+        }
       }
-    }
+    };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    void Promise.allSettled(promises.values()).then(() => {
+      if (live) timer = setTimeout(fetchAhead, AHEAD_DELAY_MS);
+    });
     return () => {
       live = false;
+      clearTimeout(timer);
     };
   }, [signature, key, neighbours.join(",")]);
   return loaded;
