@@ -132,6 +132,14 @@ describe("media panels", () => {
     // Alpha moves on; beta logged no image at 20 and keeps its last one (10).
     await canvasOf(page, "val/preds", "alpha", 20);
     await canvasOf(page, "val/preds", "beta", 10);
+    // Play wraps to the first step and moves on by itself; pause stops it.
+    await preds.locator('[data-testid="media-play"]').click();
+    await expect.poll(() => preds.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe("0");
+    await expect.poll(() => preds.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe("10");
+    await preds.locator('[data-testid="media-play"]').click();
+    const stopped = await preds.locator('[data-testid="media-x"]').getAttribute("data-x");
+    await page.waitForTimeout(600);
+    expect(await preds.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe(stopped);
   });
 
   it("lets the slider follow another metric (epoch) instead of the step", async () => {
