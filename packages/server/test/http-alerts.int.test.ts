@@ -5,7 +5,14 @@
  * bad limits and unknown runs are 4xx, never 5xx.
  */
 import { describe, expect, it } from "vitest";
-import { alertPaths, type AlertDto, type AlertListResponse, type IngestBatch } from "@stepwise/protocol";
+import {
+  alertPaths,
+  apiPaths,
+  createApiKeyResponseSchema,
+  type AlertDto,
+  type AlertListResponse,
+  type IngestBatch,
+} from "@stepwise/protocol";
 import { startTestServer, type TestServer } from "./http-harness.js";
 
 const RUN = { entity: "local", project: "alerting", runId: "r1" };
@@ -92,13 +99,38 @@ describe("alert routes", () => {
     expect((await server.fetch("/api/v1/alerts/local/%00bad")).status).toBe(400);
   });
 
-  it("requires a key when the server does not trust this machine", async () => {
+  it("requires a key when the server does not trust this machine; a key of one entity sees that entity's alerts", async () => {
     await using server = await startTestServer({ trustLoopback: false });
     expect((await server.fetch(alertPaths.recent())).status).toBe(401);
-    const response = await server.fetch(alertPaths.recent(), {
-      headers: { authorization: `Bearer ${server.adminKey}` },
-    });
-    expect(response.status).toBe(200);
+    const admin = { authorization: `Bearer ${server.adminKey}` };
+    const created = await server.send(
+      "POST",
+      apiPaths.keys(),
+      { name: "team key", entity: "team" },
+      { key: server.adminKey },
+    );
+    expect(created.status).toBe(201);
+    const team = { authorization: `Bearer ${createApiKeyResponseSchema.parse(await created.json()).key}` };
+    const now = Date.now() / 1000;
+    const sent = [
+      [{ entity: "team", project: "p", runId: "t1" }, "team alert"],
+      [RUN, "local alert"],
+    ] as const;
+    for (const [ref, title] of sent) {
+      const batch = { meta: { offset: 0, records: [alert(title, now, 0)] } };
+      expect((await server.send("POST", apiPaths.ingest(ref), batch, { key: server.adminKey })).status).toBe(
+        200,
+      );
+    }
+    const recent = async (headers: Record<string, string>): Promise<string[]> =>
+      (
+        (await (await server.fetch(alertPaths.recent(1), { headers })).json()) as AlertListResponse
+      ).alerts.map((a) => a.title);
+    expect(await recent(admin)).toEqual(["local alert"]);
+    // limit=1: the team key's one alert, not the newest of all filtered away.
+    expect(await recent(team)).toEqual(["team alert"]);
+    expect((await server.fetch(alertPaths.project("local", "alerting"), { headers: team })).status).toBe(403);
+    expect((await server.fetch(alertPaths.run(RUN), { headers: team })).status).toBe(403);
   });
 });
 

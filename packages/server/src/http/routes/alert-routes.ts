@@ -22,7 +22,8 @@ export function alertRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/alerts", async (c) => {
     const principal = c.get("principal");
     const limit = limitParam(c);
-    const found = await alerts.listAlerts({ limit });
+    // A key of one entity lists that entity's alerts (the limit counts only those).
+    const found = await alerts.listAlerts(principal.admin ? { limit } : { entity: principal.entity, limit });
     const response: AlertListResponse = { alerts: found.filter((a) => canAccessEntity(principal, a.entity)) };
     return plainJson(response);
   });
