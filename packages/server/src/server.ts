@@ -14,6 +14,7 @@ import { ensureAdminKey } from "./auth/admin-key.js";
 import { trustsLoopback } from "./auth/loopback.js";
 import type { BlobStore } from "./blob/blob-store.js";
 import type { GcReport } from "./blob/garbage-collector.js";
+import { derivedFilesIn } from "./blob/derived-files.js";
 import { GcScheduler } from "./blob/gc-scheduler.js";
 import { openLocalFileStore } from "./blob/local-file-store.js";
 import { RunFileChannel } from "./blob/run-file-channel.js";
@@ -70,8 +71,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const compactor = new HistoryCompactor(store, log);
     const partBytes = Math.min(LIMITS.uploadPartBytes, config.maxBodyBytes);
     const files = new RunFileChannel(store, fileStore.blobs, config.maxFileBytes, partBytes, now);
-    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log);
     const tables = new TableLibrary(join(config.dataDir, "tables"), fileStore.blobs);
+    // A freed blob's stored table is closed and removed with its thumbnails.
+    const derived = derivedFilesIn(config.dataDir, (sha256) => tables.discard(sha256));
+    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log, derived);
     const deps: AppDeps = {
       store,
       blobs: fileStore.blobs,

@@ -3,13 +3,15 @@
  * and changes nothing, so it may run beside a serving server: the SQLite store's integrity
  * check and every stored block's checksum (store/sqlite/check-sqlite-store.ts), then every
  * run file the database records, which must exist in the file store with the recorded size and
- * sha256 (as the blob of that sha256). Each damaged item comes back with its run, what it is, where, and the problem.
+ * sha256 (as the blob of that sha256); stored tables and thumbnails whose blob is gone are
+ * reported, not counted as damage. Each damaged item comes back with its run, what it is, where, and the problem.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { NotFoundError } from "@stepwise/protocol";
 import type { BlobStore } from "./blob/blob-store.js";
+import { listDerivedFiles } from "./blob/derived-files.js";
 import { LocalBlobStore } from "./blob/local-blob-store.js";
 import { LEGACY_RUNS_DIR } from "./blob/legacy-file-layout.js";
 import { UrlSigner } from "./blob/url-signer.js";
@@ -34,6 +36,11 @@ export interface StoreCheckReport {
     files: number;
   };
   damaged: DamagedItem[];
+  /**
+   * Stored tables and thumbnails whose blob is gone (left by a collection from before they were
+   * removed with it): not damage, never served, safe to delete.
+   */
+  strayDerivedFiles: string[];
   /** Not damage, but worth knowing (e.g. a schema from before checksums: start the server once). */
   notes: string[];
 }
@@ -65,6 +72,14 @@ export async function checkStore(
     const problem = await fileProblem(blobs, file.sha256, file, options.hashFiles !== false);
     if (problem !== null) damaged.push({ run: runPath(ref), item: "file", where: file.path, problem });
   }
+  const strayDerivedFiles: string[] = [];
+  for await (const derived of listDerivedFiles(dataDir))
+    if ((await blobs.head(derived.sha256)) === null) strayDerivedFiles.push(derived.path);
+  if (strayDerivedFiles.length > 0)
+    notes.push(
+      `${strayDerivedFiles.length} stored table or thumbnail whose file is gone (derived data, never served): ` +
+        `safe to delete — ${strayDerivedFiles.slice(0, 5).join(", ")}${strayDerivedFiles.length > 5 ? ", …" : ""}`,
+    );
   return {
     dataDir,
     database,
@@ -78,6 +93,7 @@ export async function checkStore(
       files: sqlite.files.length,
     },
     damaged,
+    strayDerivedFiles,
     notes,
   };
 }

@@ -1,13 +1,14 @@
 /**
  * `collectGarbageIn(dataDir)`: the one-shot garbage collection behind `stepwise server --gc`.
  * Frees the blobs no run file references (older than the grace period) and unfinished uploads
- * past their expiry. Safe beside a running server on the same data directory: recording a file
+ * past their expiry, and the stored tables and thumbnails of the freed blobs. Safe beside a running server on the same data directory: recording a file
  * and collecting a blob are each one SQLite write transaction (blob/garbage-collector.ts), so
  * they exclude each other across processes too.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { NotFoundError } from "@stepwise/protocol";
+import { derivedFilesIn } from "./blob/derived-files.js";
 import { collectGarbage, DEFAULT_GC_GRACE_S, type GcReport } from "./blob/garbage-collector.js";
 import { openLocalFileStore } from "./blob/local-file-store.js";
 import { DATABASE_FILE } from "./data-dir.js";
@@ -33,6 +34,7 @@ export async function collectGarbageIn(dataDir: string, options: GcRunOptions = 
     return await collectGarbage(store, blobs, {
       now: Date.now() / 1000,
       graceS: options.graceS ?? DEFAULT_GC_GRACE_S,
+      derived: derivedFilesIn(dataDir),
     });
   } finally {
     await store.close();

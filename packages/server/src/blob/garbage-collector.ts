@@ -11,9 +11,13 @@
  * (1) and (2) cannot interleave, so no record ever points at a deleted blob. The grace period
  * spares blobs that were just stored or deduplicated and are about to be recorded, so such an
  * upload does not have to be sent again.
+ *
+ * Files derived from a freed blob (its stored table, its thumbnails: blob/derived-files.ts) are
+ * removed with it.
  */
 import type { Store } from "../store/store.js";
 import type { BlobLeases, BlobStore } from "./blob-store.js";
+import type { DerivedFiles } from "./derived-files.js";
 
 /** Blobs and staged uploads younger than this are never collected. Default 1 hour. */
 export const DEFAULT_GC_GRACE_S = 3600;
@@ -23,6 +27,8 @@ export interface GcOptions {
   now: number;
   /** Default DEFAULT_GC_GRACE_S. */
   graceS?: number;
+  /** Removes what was derived from each freed blob (stored tables, thumbnails); default nothing. */
+  derived?: DerivedFiles;
 }
 
 export interface GcReport {
@@ -35,6 +41,8 @@ export interface GcReport {
   uploadsRemoved: number;
   /** Bytes those uploads held. */
   uploadBytesFreed: number;
+  /** Stored tables and thumbnails of the freed blobs, removed with them. */
+  derivedFilesRemoved: number;
 }
 
 export interface CollectableBlobs extends BlobStore, BlobLeases {
@@ -48,7 +56,14 @@ export async function collectGarbage(
   options: GcOptions,
 ): Promise<GcReport> {
   const before = options.now - (options.graceS ?? DEFAULT_GC_GRACE_S);
-  const report: GcReport = { blobs: 0, freed: [], bytesFreed: 0, uploadsRemoved: 0, uploadBytesFreed: 0 };
+  const report: GcReport = {
+    blobs: 0,
+    freed: [],
+    bytesFreed: 0,
+    uploadsRemoved: 0,
+    uploadBytesFreed: 0,
+    derivedFilesRemoved: 0,
+  };
   for (const upload of await store.expiredUploads(options.now)) {
     report.uploadBytesFreed += (await blobs.uploadStatus(upload.id))?.received ?? 0;
     await blobs.abortUpload(upload.id);
@@ -68,6 +83,7 @@ export async function collectGarbage(
     if (await store.collectBlob(blob.sha256, () => blobs.deleteIfOlderSync(blob.sha256, before))) {
       report.freed.push(blob.sha256);
       report.bytesFreed += blob.size;
+      report.derivedFilesRemoved += (await options.derived?.remove(blob.sha256)) ?? 0;
     }
   }
   return report;
@@ -79,5 +95,6 @@ export function formatGcReport(report: GcReport): string[] {
     `Looked at ${report.blobs} blobs: freed ${report.freed.length} that no run file references (${report.bytesFreed} bytes).`,
     ...report.freed.map((sha256) => `freed ${sha256}`),
     `Removed ${report.uploadsRemoved} unfinished uploads (${report.uploadBytesFreed} bytes).`,
+    `Removed ${report.derivedFilesRemoved} stored tables and thumbnails of the freed blobs.`,
   ];
 }

@@ -3,6 +3,7 @@
  * collection at a time; each that frees something says so in the server log.
  */
 import type { Store } from "../store/store.js";
+import type { DerivedFiles } from "./derived-files.js";
 import { collectGarbage, type CollectableBlobs, type GcReport } from "./garbage-collector.js";
 
 export class GcScheduler {
@@ -15,6 +16,8 @@ export class GcScheduler {
     private readonly intervalS: number,
     private readonly now: () => number,
     private readonly log: (line: string) => void,
+    /** Stored tables and thumbnails removed with their freed blob. */
+    private readonly derived?: DerivedFiles,
   ) {}
 
   start(): void {
@@ -29,6 +32,7 @@ export class GcScheduler {
       collectGarbage(this.store, this.blobs, {
         now: this.now(),
         ...(graceS === undefined ? {} : { graceS }),
+        ...(this.derived === undefined ? {} : { derived: this.derived }),
       }),
     );
     this.running = next.then(
