@@ -4,6 +4,7 @@
  */
 import { useEffect, useState } from "react";
 import { alertPaths } from "@stepwise/protocol";
+import { parseSeenId, seenAfterOpening, unseenAlerts } from "../../lib/alert-seen.js";
 import { AlertList } from "./AlertList.js";
 import { useAlerts } from "./useAlerts.js";
 import "../../styles/alerts.css";
@@ -12,7 +13,7 @@ const SEEN_KEY = "stepwise.alertsSeen";
 
 function lastSeen(): number {
   try {
-    return Number(localStorage.getItem(SEEN_KEY) ?? "0") || 0;
+    return parseSeenId(localStorage.getItem(SEEN_KEY));
   } catch {
     return 0;
   }
@@ -22,10 +23,10 @@ export function AlertBell() {
   const { alerts } = useAlerts(alertPaths.recent(20), 10_000);
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState(lastSeen);
-  const unseen = (alerts ?? []).filter((a) => a.id > seen).length;
+  const unseen = unseenAlerts(alerts ?? [], seen);
   useEffect(() => {
     if (!open || alerts === null || alerts.length === 0) return;
-    const newest = Math.max(...alerts.map((a) => a.id));
+    const newest = seenAfterOpening(alerts, lastSeen());
     setSeen(newest);
     try {
       localStorage.setItem(SEEN_KEY, String(newest));
