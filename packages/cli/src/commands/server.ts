@@ -138,6 +138,9 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
       throw portInUse(error, config) ?? error;
     },
   );
+  // Listen for the stop signal before saying anything: a supervisor (or a test) that stops the
+  // server as soon as it reads these lines must not find the default handler still in place.
+  const signalled = nextSignal();
   io.stdout.write(`Stepwise server listening on ${server.url} (data in ${config.dataDir})\n`);
   if (!existsSync(join(config.webRoot, "index.html")))
     io.stdout.write("The web UI is not built: run 'npm run build -w @stepwise/web', then reload.\n");
@@ -147,7 +150,7 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
       ? "Bound to loopback: requests from this machine need no key.\n"
       : "Every request needs an API key ('Authorization: Bearer <key>').\n",
   );
-  const signal = await nextSignal();
+  const signal = await signalled;
   io.stderr.write(`${signal}: shutting down (finishing requests in flight)…\n`);
   // A second signal means "now": the operator does not want to wait for slow clients.
   const force = (): void => process.exit(ExitCode.unexpected);

@@ -80,7 +80,9 @@ export async function fetchConsole(
   run: ChildResult["run"],
   query = "",
 ): Promise<ConsoleLinesResponse> {
-  const response = await fetch(runUrl(base, run, `console?${query.includes("limit=") ? "" : "limit=5000"}${query}`));
+  const response = await fetch(
+    runUrl(base, run, `console?${query.includes("limit=") ? "" : "limit=5000"}${query}`),
+  );
   if (!response.ok) throw new Error(`console: HTTP ${response.status} ${await response.text()}`);
   return (await response.json()) as ConsoleLinesResponse;
 }

@@ -98,7 +98,11 @@ function cellReader(column: RunColumn, now: number): (run: RunDto) => Cell {
       const raw = readDottedValue(run[value.source], value.path);
       const text = formatCellValue(raw);
       const histogram = histogramOf(raw);
-      return { text, title: raw === undefined ? "" : fullText(raw), ...(histogram === null ? {} : { histogram }) };
+      return {
+        text,
+        title: raw === undefined ? "" : fullText(raw),
+        ...(histogram === null ? {} : { histogram }),
+      };
     };
   }
   switch (column.id) {
