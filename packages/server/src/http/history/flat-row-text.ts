@@ -17,8 +17,11 @@ export class FlatRowText {
   /** Names already seen to need no parsing (a row's names repeat: checked once each). */
   private readonly plainNames = new Set<string>();
 
-  /** Fills names and tokens from `text`; false when the row is not flat (names/tokens are then partial). */
-  read(text: string): boolean {
+  /**
+   * Fills names and tokens from `text`; false when the row is not flat (names/tokens are then
+   * partial). With `withTokens` false only the names are filled (the CSV's column pass).
+   */
+  read(text: string, withTokens = true): boolean {
     this.count = 0;
     const end = text.length - 1;
     if (text.charCodeAt(0) !== BRACE_OPEN || text.charCodeAt(end) !== BRACE_CLOSE) return false;
@@ -65,7 +68,7 @@ export class FlatRowText {
       // Whitespace around a value (text stored as a client sent it): parse the row instead.
       if (text.charCodeAt(valueStart) <= SPACE || text.charCodeAt(valueEnd - 1) <= SPACE) return false;
       this.names[this.count] = name;
-      this.tokens[this.count] = text.slice(valueStart, valueEnd);
+      if (withTokens) this.tokens[this.count] = text.slice(valueStart, valueEnd);
       this.count++;
       if (valueEnd === end) return true;
       if (text.charCodeAt(valueEnd) !== COMMA) return false;
