@@ -113,6 +113,21 @@ describe("media panels", () => {
       "beta @ 0",
     ]);
     await expect(preds.locator('[data-testid="media-x"]').getAttribute("data-x")).resolves.toBe("0");
+
+    // Zooming one image zooms every image of the panel: the white top-left pixel leaves the corner of both.
+    const corner = (selector: string) =>
+      page
+        .locator(selector)
+        .evaluate((c: HTMLCanvasElement) => [
+          ...(c.getContext("2d")?.getImageData(2, 2, 1, 1).data.slice(0, 3) ?? []),
+        ]);
+    expect(await corner(beta0)).toEqual([255, 255, 255]);
+    await page.locator(alpha0).hover();
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -100);
+    await expect.poll(() => corner(beta0)).toEqual(COLORS["beta"]?.[0]);
+    expect(await corner(alpha0)).toEqual(COLORS["alpha"]?.[0]);
+    await preds.getByRole("button", { name: "Reset zoom" }).click();
+    await expect.poll(() => corner(beta0)).toEqual([255, 255, 255]);
   });
 
   it("steps to the next step with the arrow key and the next button", async () => {

@@ -5,7 +5,7 @@
  * resets). Small images are enlarged with sharp pixels. `data-fit` is canvas pixels per image
  * pixel at zoom 1, so a test can read a logged pixel back from the canvas.
  */
-import { useEffect, useRef, useState, type PointerEvent, type WheelEvent } from "react";
+import { useEffect, useRef, useState, type PointerEvent } from "react";
 import type { RunRef } from "@stepwise/protocol";
 import { scoreRanges, visibleBoxes, type BoxRect } from "../../lib/media-boxes.js";
 import { blendMask, classColorCss, configClassLabels, maskClasses } from "../../lib/media-masks.js";
@@ -73,10 +73,23 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
   ]);
 
   const drag = useRef<{ x: number; y: number } | null>(null);
-  const onWheel = (event: WheelEvent<HTMLCanvasElement>) => {
-    const scale = Math.min(64, Math.max(1, overlay.zoom.scale * (event.deltaY < 0 ? 1.25 : 0.8)));
-    overlay.setZoom(scale === 1 ? NO_ZOOM : { ...overlay.zoom, scale });
-  };
+  // A native, non-passive listener: the wheel zooms the image instead of scrolling the page.
+  const { setZoom } = overlay;
+  useEffect(() => {
+    const element = canvas.current;
+    if (element === null) return;
+    const onWheel = (event: WheelEvent) => {
+      event.preventDefault();
+      const factor = event.deltaY < 0 ? 1.25 : 0.8;
+      setZoom((zoom) => {
+        const scale = Math.min(64, Math.max(1, zoom.scale * factor));
+        return scale === 1 ? NO_ZOOM : { ...zoom, scale };
+      });
+    };
+    element.addEventListener("wheel", onWheel, { passive: false });
+    return () => element.removeEventListener("wheel", onWheel);
+  }, [setZoom]);
+
   const onPointerMove = (event: PointerEvent<HTMLCanvasElement>) => {
     if (drag.current === null || layers === null) return;
     const fit = width / layers.width;
@@ -104,7 +117,6 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
       width={width}
       height={height}
       style={{ width, height }}
-      onWheel={onWheel}
       onPointerDown={(event) => {
         drag.current = { x: event.clientX, y: event.clientY };
         event.currentTarget.setPointerCapture(event.pointerId);

@@ -39,7 +39,8 @@ export interface ImageOverlay {
   toggleBoxClass: (classId: number) => void;
   setMinScore: (name: string, min: number) => void;
   zoom: Zoom;
-  setZoom: (zoom: Zoom) => void;
+  /** A zoom, or how to change the current one (wheel events arrive faster than renders). */
+  setZoom: (zoom: Zoom | ((current: Zoom) => Zoom)) => void;
 }
 
 const toggled = <T>(set: ReadonlySet<T>, value: T): Set<T> => {
