@@ -157,6 +157,20 @@ describe("media panels", () => {
     expect(await preds.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe(stopped);
   });
 
+  it("moves the synced panels of a section together, and an unsynced one alone", async () => {
+    const page = await openWorkspace();
+    const preds = await shown(page, "val/preds");
+    const truth = await shown(page, "val/truth");
+    await preds.locator('[data-testid="media-slider"]').fill("1");
+    await expect.poll(() => truth.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe("10");
+    await canvasOf(page, "val/truth", "alpha", 10);
+    await truth.getByLabel("sync").uncheck();
+    await preds.locator('[data-testid="media-slider"]').fill("0");
+    await expect.poll(() => preds.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe("0");
+    // Unsynced, the panel keeps its own position (its last step, as a fresh panel starts).
+    expect(await truth.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe("20");
+  });
+
   it("lets the slider follow another metric (epoch) instead of the step", async () => {
     const page = await openWorkspace();
     const preds = await shown(page, "val/preds");

@@ -89,9 +89,13 @@ export async function logMediaProject(
         files.push(mask);
         value["masks"] = { gt: fileJson("mask", mask) };
       }
+      // A second image key in the same section ("val"), for the synced sliders.
+      const truth = mediaFile("media/images", "val/truth", step, ".png", imageOf(color), "image/png");
+      files.push(truth);
       rows.push({
         _step: Number(step),
         "val/preds": value,
+        "val/truth": fileJson("image-file", truth, { format: "png", width: W, height: H }),
         "val/loss": 1 / (Number(step) + 1),
         epoch: Number(step) / 10,
       });
