@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { decode } from "fast-png";
+import { parquetReadObjects } from "hyparquet";
 import { parseExtended, stringifyExtended, structuredPaths } from "@stepwise/protocol";
 import { Histogram, Image, Table, init, plot, plotTable, type Run } from "../src/index.js";
 import { fetchHistory, fetchRun, useServerForFile } from "./support/server-process.js";
@@ -110,7 +111,7 @@ describe("structured values on a real server", () => {
     const run = await startRun("table");
     const columns = ["id", "score", "ok", "meta", "missing"];
     const rows = [
-      ["a", 0.5, true, { tags: ["x"], n: 1 }, null],
+      ["a", Infinity, true, { tags: ["x"], n: 1 }, null],
       ["b", NaN, false, [1, 2], null],
       ["c", -Infinity, null, null, null],
     ];
@@ -138,12 +139,16 @@ describe("structured values on a real server", () => {
     const page = await untilAnswered(() =>
       structuredQuery(structuredPaths.tableQuery(refOf(run)), { key: "samples" }),
     );
-    // Every cell as logged, except row 1's NaN score: the server's table store answers it as null
-    // (reported to the server side; SQLite keeps no NaN). -Infinity comes back as logged.
+    // Every cell as logged, NaN and ±Infinity included (SQLite keeps no NaN: a sidecar does).
     const served = (page["rows"] as Array<{ cells: unknown[] }>).map((r) => r.cells);
-    expect(served.map((cells, r) => (r === 1 ? [cells[0], ...cells.slice(2)] : cells))).toEqual(
-      rows.map((cells, r) => (r === 1 ? [cells[0], ...cells.slice(2)] : cells)),
-    );
+    expect(served).toEqual(rows);
+    // The exports hold them too: CSV spells them as history CSV does, Parquet as DOUBLEs.
+    const exportUrl = (format: string): string =>
+      `${server.url}${structuredPaths.tableExport(refOf(run))}?key=samples&format=${format}&columns=id&columns=score`;
+    const csv = await (await fetch(exportUrl("csv"))).text();
+    expect(csv).toBe("id,score\na,Infinity\nb,NaN\nc,-Infinity\n");
+    const file = await (await fetch(exportUrl("parquet"))).arrayBuffer();
+    expect(await parquetReadObjects({ file })).toEqual(rows.map(([id, score]) => ({ id, score })));
     expect((page["schema"] as Array<{ type: string }>).map((c) => c.type)).toEqual([
       "string",
       "number",

@@ -3,7 +3,7 @@
  * order (rowid = row index + 1), column i as `c<i>` without type affinity (table-cells.ts), an
  * index on each number/string/boolean column (up to 32) so that sorting by one column pages
  * without a sort, ANALYZE so the planner knows which indexes are selective, and a `meta` row
- * with the typed columns. Written to a temporary path with journaling off, flushed to disk and
+ * with the typed columns; NaN cells are listed in a sidecar table (table-cells.ts). Written to a temporary path with journaling off, flushed to disk and
  * only then renamed into place by the caller: a crash leaves no half table under the real name.
  */
 import { closeSync, fsyncSync, openSync } from "node:fs";
@@ -11,7 +11,7 @@ import Database from "better-sqlite3";
 import type { TableColumn } from "@stepwise/protocol";
 import { ColumnTyping, columnNames } from "../../domain/tables/column-typing.js";
 import { TableFileError, type TableJsonSink } from "../../domain/tables/table-json-reader.js";
-import { encodeCell, type StoredCell } from "./table-cells.js";
+import { CREATE_NAN_CELLS, encodeCell, NAN_CELLS_TABLE, type StoredCell } from "./table-cells.js";
 
 /** SQLite's default column limit (SQLITE_MAX_COLUMN) less room for the rowid. */
 export const TABLE_MAX_COLUMNS = 1999;
@@ -26,6 +26,7 @@ export interface BuiltTable {
 export class TableBuilder implements TableJsonSink {
   private readonly db: Database.Database;
   private insert: Database.Statement<StoredCell[]> | null = null;
+  private insertNaN: Database.Statement<[number, number]> | null = null;
   private names: string[] | null = null;
   private typing: ColumnTyping[] = [];
   private width = -1;
@@ -64,6 +65,8 @@ export class TableBuilder implements TableJsonSink {
       const cell = cells[i];
       (this.typing[i] as ColumnTyping).add(cell);
       stored[i] = encodeCell(cell);
+      if (typeof cell === "number" && Number.isNaN(cell))
+        (this.insertNaN as Database.Statement<[number, number]>).run(this.rowCount + 1, i);
     }
     (this.insert as Database.Statement<StoredCell[]>).run(...stored);
     if (++this.rowCount % ROWS_PER_TRANSACTION === 0) this.commit();
@@ -110,6 +113,8 @@ export class TableBuilder implements TableJsonSink {
     const list = Array.from({ length: width }, (_, i) => `c${i}`);
     this.db.exec(`CREATE TABLE t (${list.join(", ")})`);
     this.insert = this.db.prepare(`INSERT INTO t VALUES (${list.map(() => "?").join(", ")})`);
+    this.db.exec(CREATE_NAN_CELLS);
+    this.insertNaN = this.db.prepare(`INSERT INTO ${NAN_CELLS_TABLE} (r, c) VALUES (?, ?)`);
     this.typing = list.map((name) => new ColumnTyping(name));
   }
 

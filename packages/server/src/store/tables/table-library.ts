@@ -28,6 +28,9 @@ export function isDamage(error: unknown): boolean {
   return code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB";
 }
 
+/** A stored table in an older layout: stored again from the table file. */
+class StaleTableError extends Error {}
+
 export type TableState = { kind: "ready"; reader: TableReader } | { kind: "invalid"; problem: string };
 
 export class TableLibrary {
@@ -113,7 +116,8 @@ export class TableLibrary {
       return { kind: "ready", reader: this.openReader(sha256) };
     } catch (error) {
       // A damaged stored table is derived data: it is stored again from the table file.
-      if (!isDamage(error)) throw error;
+      // One stored before NaN cells were kept likewise.
+      if (!isDamage(error) && !(error instanceof StaleTableError)) throw error;
       await this.discard(sha256);
       return null;
     }
@@ -162,6 +166,10 @@ export class TableLibrary {
     if (meta === undefined) {
       db.close();
       throw new Error(`stored table ${this.tablePath(sha256)} has no meta row`);
+    }
+    if (!TableReader.isCurrent(db)) {
+      db.close();
+      throw new StaleTableError(`stored table ${this.tablePath(sha256)} is from before NaN cells were kept`);
     }
     return new TableReader(db, JSON.parse(meta.columns) as TableColumn[], meta.rows);
   }

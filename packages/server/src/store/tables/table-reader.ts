@@ -15,7 +15,7 @@
 import type Database from "better-sqlite3";
 import type { TableColumn, TablePage } from "@stepwise/protocol";
 import type { PlannedFilter, TablePlan } from "../../domain/tables/table-query-plan.js";
-import { decodeCell } from "./table-cells.js";
+import { decodeCell, NAN_CELLS_TABLE } from "./table-cells.js";
 import { filterSql, type SqlCondition } from "./table-filter-sql.js";
 
 type RowsPage = Extract<TablePage, { kind: "rows" }>;
@@ -34,6 +34,8 @@ const KEPT_GROUPS = 100_000;
 
 export class TableReader {
   private readonly byRowid: Database.Statement<[number], unknown[]>;
+  /** The columns of a row that held NaN; null when the table has none (nothing to look up). */
+  private readonly nanColumns: Database.Statement<[number], number> | null;
   private readonly indexed: Set<number>;
   /** Orders found by a scan, most recently used last. */
   private readonly orders = new Map<string, Int32Array>();
@@ -51,6 +53,18 @@ export class TableReader {
       .pluck()
       .all();
     this.indexed = new Set(indexes.map((name) => Number(String(name).slice(1))));
+    const anyNaN = db.prepare(`SELECT EXISTS (SELECT 1 FROM ${NAN_CELLS_TABLE})`).pluck().get() === 1;
+    this.nanColumns = anyNaN
+      ? db.prepare<[number], number>(`SELECT c FROM ${NAN_CELLS_TABLE} WHERE r = ?`).pluck()
+      : null;
+  }
+
+  /** Whether a stored table has the sidecar of NaN cells (tables stored before it must be stored again). */
+  static isCurrent(db: Database.Database): boolean {
+    return (
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(NAN_CELLS_TABLE) !==
+      undefined
+    );
   }
 
   close(): void {
@@ -59,10 +73,7 @@ export class TableReader {
 
   page(plan: TablePlan): Pick<RowsPage, "matchedRows" | "rows"> {
     const { rowids, matched } = this.pageRowids(plan);
-    const rows = rowids.map((rowid) => {
-      const stored = this.byRowid.get(rowid) ?? [];
-      return { index: rowid - 1, cells: plan.columns.map((c) => decodeCell(stored[c], this.type(c))) };
-    });
+    const rows = rowids.map((rowid) => ({ index: rowid - 1, cells: this.cells(rowid, plan.columns) }));
     return { matchedRows: matched, rows };
   }
 
@@ -100,11 +111,19 @@ export class TableReader {
     for (let from = 0; from < total; from += pageRows) {
       const page: unknown[][] = [];
       for (let k = from; k < Math.min(total, from + pageRows); k++) {
-        const stored = this.byRowid.get(order === null ? k + 1 : (order[k] as number)) ?? [];
-        page.push(plan.columns.map((c) => decodeCell(stored[c], this.type(c))));
+        page.push(this.cells(order === null ? k + 1 : (order[k] as number), plan.columns));
       }
       yield page;
     }
+  }
+
+  /** The cells of `columns` in row `rowid`, NaNs given back from the sidecar. */
+  private cells(rowid: number, columns: readonly number[]): unknown[] {
+    const stored = this.byRowid.get(rowid) ?? [];
+    const nan = this.nanColumns?.all(rowid) ?? [];
+    return columns.map((c) =>
+      stored[c] === null && nan.includes(c) ? NaN : decodeCell(stored[c], this.type(c)),
+    );
   }
 
   private findGroups(g: number, where: SqlCondition): Grouping {
