@@ -1,14 +1,19 @@
 /**
  * Keeps the run log in order while media files are written off the training thread. A history
- * row or record holding a PendingMedia (media/pending-media.ts) — and everything appended after
- * it — waits here until the media worker has encoded, hashed and written its files; then its
- * `file` records go into the log, followed by the row with W&B's JSON (path with the sha256).
+ * row or record holding a PendingMedia (media/pending-media.ts) — and the history rows appended
+ * after it — waits here until the media worker has encoded, hashed and written its files; then
+ * its `file` records go into the log, followed by the row with W&B's JSON (path with the sha256).
+ * Records without media (`file` from save(), config, alerts, metrics…) do not wait, except the
+ * exit record (kept last) and a record of a type already waiting (summary ops stay in order).
  *
  * `log()` only binds (key, step), posts the copied data to a media thread (transferred, not copied
  * again) and returns. Waiting rows are appended as soon as their files are written: at the next
  * append, every 20 ms from a timer while the event loop turns, and at flush and close, which
  * wait for the worker. Memory is bounded: beyond MAX_PENDING_BYTES of data posted and not yet
  * written, or RESULT_SLOTS files, the caller waits for the oldest (backpressure, like the ring).
+ * Time bounds the crash window too: once the oldest waiting row is MAX_ROW_WAIT_MS old, the next
+ * append (or the timer) waits for its files, so a row is in the log about 200 ms plus one file's
+ * encoding after log(), even during a media backlog.
  */
 import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -29,6 +34,8 @@ const MAX_PENDING_BYTES = 256 * 1024 * 1024;
 /** Longest a flush or close waits for one file (a stuck ffmpeg, a hung disk). */
 const FILE_WAIT_MS = 120_000;
 const DRAIN_INTERVAL_MS = 20;
+/** Longest a row waits for media before an append (or the timer) waits for the media threads. */
+export const MAX_ROW_WAIT_MS = 200;
 /**
  * Media threads: encoding a 256×256 PNG takes ~5 ms of CPU, so one thread keeps up with about
  * 200 images/s. More help on machines with cores to spare (training uses some; the run log
@@ -59,6 +66,8 @@ interface Binding {
 
 interface Item {
   kind: "row" | "record";
+  /** Date.now() when queued. */
+  at: number;
   value: Record<string, unknown>;
   bindings: Binding[];
 }
@@ -82,9 +91,21 @@ export class MediaQueue {
     private readonly sink: MediaQueueSink,
   ) {}
 
-  /** Whether appends must queue behind waiting media. */
+  /** Waiting records by type (`t`), so a later record of the same type keeps its place. */
+  private readonly recordTypes = new Map<string, number>();
+
+  /** Whether history rows must queue behind waiting media. */
   get waiting(): boolean {
     return this.items.length > 0;
+  }
+
+  /**
+   * Whether a record without media must queue: the exit record while anything waits (it stays
+   * last), or a record of a type already waiting (two summary updates keep their order).
+   */
+  mustQueue(record: RunRecord): boolean {
+    if (this.items.length === 0) return false;
+    return record.t === "exit" || (this.recordTypes.get(record.t) ?? 0) > 0;
   }
 
   /** A history row holding media (or appended behind some); `row._step` names the step. */
@@ -95,14 +116,15 @@ export class MediaQueue {
       const key = media.path[media.path.length - 1] ?? "media";
       bindings.push(this.bind(media, key, typeof step === "number" ? step : "summary"));
     });
-    this.push({ kind: "row", value: row, bindings });
+    this.push({ kind: "row", at: Date.now(), value: row, bindings });
   }
 
   /** Any other record; media not bound yet (an explicit summary value) get the step `summary`. */
   enqueueRecord(record: RunRecord): void {
     const bindings: Binding[] = [];
     forEachPending(record, (media) => bindings.push(this.bind(media, media.path.join("."), "summary")));
-    this.push({ kind: "record", value: record, bindings });
+    this.recordTypes.set(record.t, (this.recordTypes.get(record.t) ?? 0) + 1);
+    this.push({ kind: "record", at: Date.now(), value: record, bindings });
   }
 
   /** Appends every item whose files are written, in order; `wait`: wait for the worker first. */
@@ -114,6 +136,10 @@ export class MediaQueue {
         const item = this.items[0] as Item;
         if (!item.bindings.every((binding) => this.settle(binding, wait ? FILE_WAIT_MS : 0))) break;
         this.items.shift();
+        if (item.kind === "record") {
+          const type = (item.value as unknown as RunRecord).t;
+          this.recordTypes.set(type, (this.recordTypes.get(type) ?? 1) - 1);
+        }
         this.emit(item);
       }
     } finally {
@@ -139,10 +165,21 @@ export class MediaQueue {
     this.items.push(item);
     this.drain(false);
     while (this.items.length > 0 && this.pendingBytes > MAX_PENDING_BYTES) this.drainOne();
+    this.drainAged();
     if (this.items.length > 0 && this.timer === null) {
-      this.timer = setInterval(() => this.drain(false), DRAIN_INTERVAL_MS);
+      this.timer = setInterval(() => {
+        this.drain(false);
+        this.drainAged();
+      }, DRAIN_INTERVAL_MS);
       this.timer.unref();
     }
+  }
+
+  /** Waits for the oldest items while they have waited MAX_ROW_WAIT_MS or longer. */
+  private drainAged(): void {
+    if (this.draining) return;
+    const oldest = Date.now() - MAX_ROW_WAIT_MS;
+    while (this.items.length > 0 && (this.items[0] as Item).at <= oldest) this.drainOne();
   }
 
   /** Waits for the oldest item and appends it. */

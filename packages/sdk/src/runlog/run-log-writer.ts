@@ -102,9 +102,12 @@ export class RunLogWriter {
     return this.producer.stalledMs;
   }
 
-  /** Appends one record (any type); one holding media, or behind a row waiting for its media, waits too. */
+  /**
+   * Appends one record (any type). One holding media waits for its files (media-queue.ts); one
+   * without goes straight in, except the exit record and a record of a type already waiting.
+   */
   append(record: RunRecord): void {
-    if (this.media?.waiting === true || hasPending(record)) {
+    if (this.media?.mustQueue(record) === true || hasPending(record)) {
       if (this.closed) throw new Error("run log writer is closed");
       this.mediaQueue().enqueueRecord(record);
       return;
