@@ -45,7 +45,7 @@ const CATEGORY: readonly (readonly [number, number, number])[] = [
 ];
 
 const nums = (v: unknown): number[] | null =>
-  Array.isArray(v) && v.every((n) => typeof n === "number") ? (v) : null;
+  Array.isArray(v) && v.every((n) => typeof n === "number") ? v : null;
 const vec3 = (v: unknown): [number, number, number] | null => {
   const n = nums(v);
   return n !== null && n.length >= 3 ? [n[0] ?? 0, n[1] ?? 0, n[2] ?? 0] : null;
