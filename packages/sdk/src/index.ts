@@ -50,6 +50,12 @@ export type { HistoryOptions } from "./api/run-history.js";
 export type { ApiRunSummary } from "./api/api-run-summary.js";
 export { ApiFile, type FileDownloadOptions } from "./api/api-file.js";
 export type { ScanHistoryOptions } from "./api/scan-history.js";
+export {
+  ApiTable,
+  type TableExport,
+  type TableExportOptions,
+  type TableQueryOptions,
+} from "./api/api-table.js";
 export type {
   ExportProgress,
   ExportRunsOptions,

@@ -12,10 +12,12 @@ import {
   type UpdateRunBody,
   type ConsoleLinesResponse,
   type SystemMetricsResponse,
+  type TableListResponse,
 } from "@stepwise/protocol";
 import { uploadLocalFile, type LocalUploadOptions } from "../files/upload-local-file.js";
 import { ApiFile } from "./api-file.js";
 import type { ApiHttp } from "./api-http.js";
+import { ApiTable, listTables } from "./api-table.js";
 import { apiRunSummary, type ApiRunSummary } from "./api-run-summary.js";
 import { historyBytes, sampledHistory, type HistoryOptions } from "./run-history.js";
 import { scanHistory, type ScanHistoryOptions } from "./scan-history.js";
@@ -116,6 +118,16 @@ export class ApiRun {
   /** The run's console lines (its output.log): a page from `offset`, or the `tail`; search and stream filter. */
   consoleLines(options: ConsoleLinesOptions = {}): Promise<ConsoleLinesResponse> {
     return consoleLines(this.#http, this.ref, options);
+  }
+
+  /** The table logged under `key` (at `step`; default the latest): `query()` pages, `export()` files. */
+  table(key: string, options: { step?: number } = {}): ApiTable {
+    return new ApiTable(this.#http, this.ref, key, options.step);
+  }
+
+  /** The run's table keys, each with its versions (the steps it was logged at). */
+  tables(): Promise<TableListResponse["tables"]> {
+    return listTables(this.#http, this.ref);
   }
 
   /** Every row, unsampled, as logged (NaN and ±Infinity kept), streamed: `for await (const row of r.scanHistory())`. */

@@ -3,7 +3,7 @@
  * message on stderr and an exit code (see exit-codes.ts). No CLI framework: `node:util`
  * parseArgs per command keeps the dependency tree empty.
  *
- * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets). The `server`
+ * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets, tables). The `server`
  * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
  * package is installed it supplies the command (see server-command-delegate.ts).
  */
@@ -15,6 +15,7 @@ import { exportCommand } from "./commands/export.js";
 import { filesCommand } from "./commands/files.js";
 import { keysCommand } from "./commands/keys.js";
 import { presetsCommand } from "./commands/presets.js";
+import { tablesCommand } from "./commands/tables.js";
 import { loginCommand } from "./commands/login.js";
 import { runsCommand } from "./commands/runs.js";
 import { syncCommand } from "./commands/sync.js";
@@ -34,6 +35,7 @@ export function trainingCommands(extra: readonly Command[] = []): Command[] {
     keysCommand,
     filesCommand,
     presetsCommand,
+    tablesCommand,
   ];
   return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
 }
