@@ -76,6 +76,11 @@ describe("flat history rows read from their text", () => {
       }
       expect(isFlat, text).toBe(true);
       expect(unparsed(flat), text).toEqual(parsed(text));
+      // The CSV's column pass reads names only: the same names, in the same order.
+      const names = flat.names.slice(0, flat.count);
+      const namesOnly = new FlatRowText();
+      expect(namesOnly.read(text, false)).toBe(true);
+      expect(namesOnly.names.slice(0, namesOnly.count)).toEqual(names);
     }
   });
 
