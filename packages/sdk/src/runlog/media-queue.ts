@@ -31,7 +31,10 @@ import { forEachPending, withMediaJson, type PendingMedia } from "../media/pendi
 
 /** Data posted to the worker and not yet written, before log() waits. */
 const MAX_PENDING_BYTES = 256 * 1024 * 1024;
-/** Longest a flush or close waits for one file (a stuck ffmpeg, a hung disk). */
+/**
+ * Longest a flush or close waits for the media threads in all, and log() for one file under
+ * backpressure (a hung disk; a stuck ffmpeg is killed after its own timeout, encode-video.ts).
+ */
 const FILE_WAIT_MS = 120_000;
 const DRAIN_INTERVAL_MS = 20;
 /** Longest a row waits for media before an append (or the timer) waits for the media threads. */
@@ -64,6 +67,14 @@ interface Binding {
   recorded: boolean;
 }
 
+interface MediaThread {
+  worker: Worker;
+  port: MessagePort;
+  returns: MessagePort;
+  /** Slots posted to this thread whose result is not read yet. */
+  slots: Set<number>;
+}
+
 interface Item {
   kind: "row" | "record";
   /** Date.now() when queued. */
@@ -79,7 +90,7 @@ export class MediaQueue {
   private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
   private readonly configSet = new Set<string>();
   /** Media threads, started one by one as media are logged, up to MEDIA_THREADS. */
-  private readonly workers: Array<{ worker: Worker; port: MessagePort; returns: MessagePort }> = [];
+  private readonly workers: Array<MediaThread | undefined> = [];
   private nextWorker = 0;
   private nextSlot = 0;
   private pendingBytes = 0;
@@ -131,10 +142,13 @@ export class MediaQueue {
   drain(wait: boolean): void {
     if (this.draining) return;
     this.draining = true;
+    // One deadline for the whole wait: files still pending then are left out (with a warning).
+    const deadline = Date.now() + FILE_WAIT_MS;
     try {
       while (this.items.length > 0) {
         const item = this.items[0] as Item;
-        if (!item.bindings.every((binding) => this.settle(binding, wait ? FILE_WAIT_MS : 0))) break;
+        const waitMs = wait ? Math.max(1, deadline - Date.now()) : 0;
+        if (!item.bindings.every((binding) => this.settle(binding, waitMs))) break;
         this.items.shift();
         if (item.kind === "record") {
           const type = (item.value as unknown as RunRecord).t;
@@ -154,7 +168,9 @@ export class MediaQueue {
   /** Appends everything (waiting for the worker) and stops the worker. */
   close(): void {
     this.drain(true);
-    for (const { worker, port, returns } of this.workers.splice(0)) {
+    for (const thread of this.workers.splice(0)) {
+      if (thread === undefined) continue;
+      const { worker, port, returns } = thread;
       port.close();
       returns.close();
       void worker.terminate();
@@ -221,7 +237,11 @@ export class MediaQueue {
       if (buffer !== null && !transfer.includes(buffer)) transfer.push(buffer);
     }
     this.pendingBytes += binding.bytes;
-    if (jobs.length > 0) this.startWorker().postMessage(jobs, transfer);
+    if (jobs.length > 0) {
+      const thread = this.startWorker();
+      for (const job of jobs) thread.slots.add(job.slot);
+      thread.port.postMessage(jobs, transfer);
+    }
     media.resolver = () => void this.settle(binding, FILE_WAIT_MS);
     this.bindings.set(media, binding);
     for (const warning of media.logged.warnings ?? []) this.sink.warn(warning, warning);
@@ -266,6 +286,7 @@ export class MediaQueue {
         continue;
       }
       this.slotBusy[slot] = 0;
+      for (const thread of this.workers) thread?.slots.delete(slot);
       if (result.state === 2) {
         binding.results.push(null);
         media.failure ??= result.message;
@@ -287,7 +308,7 @@ export class MediaQueue {
       media.resolved = fillTemplate(media.logged.json, binding.results as WrittenFile[]);
     else
       this.sink.warn(
-        `media:${media.failure}`,
+        `media:${binding.key}:${media.failure}`,
         `a media file of ${binding.key} could not be written and is left out of its row: ${media.failure}`,
       );
     return true;
@@ -319,20 +340,22 @@ export class MediaQueue {
 
   /** Pixel buffers the media threads are done with, kept for the next copies (pixel-buffers.ts). */
   private takeReturnedBuffers(): void {
-    for (const { returns } of this.workers)
+    for (const thread of this.workers) {
+      if (thread === undefined) continue;
       for (
-        let message = receiveMessageOnPort(returns);
+        let message = receiveMessageOnPort(thread.returns);
         message !== undefined;
-        message = receiveMessageOnPort(returns)
+        message = receiveMessageOnPort(thread.returns)
       )
         giveBackBuffer(message.message as ArrayBuffer);
+    }
   }
 
   /** The next media thread in turn (a new one while fewer than MEDIA_THREADS run). */
-  private startWorker(): MessagePort {
+  private startWorker(): MediaThread {
     const turn = this.nextWorker++ % MEDIA_THREADS;
     const running = this.workers[turn];
-    if (running !== undefined) return running.port;
+    if (running !== undefined) return running;
     const { port1, port2 } = new MessageChannel();
     const returns = new MessageChannel();
     const workerData: MediaWorkerData = {
@@ -345,11 +368,18 @@ export class MediaQueue {
     worker.unref();
     port1.unref();
     returns.port1.unref();
-    worker.on("error", (error) =>
-      this.sink.warn("media-worker", `the media worker stopped: ${error.message}`),
-    );
-    this.workers[turn] = { worker, port: port1, returns: returns.port1 };
-    return port1;
+    const thread: MediaThread = { worker, port: port1, returns: returns.port1, slots: new Set() };
+    // A thread that stopped is replaced at the next media; its files in flight fail now rather
+    // than at the close deadline (their data went to it and is gone).
+    worker.on("error", (error) => {
+      this.sink.warn("media-worker", `a media thread stopped: ${error.message}`);
+      if (this.workers[turn] === thread) this.workers[turn] = undefined;
+      for (const slot of thread.slots)
+        this.results.failed(slot, `the media thread stopped: ${error.message}`);
+      thread.slots.clear();
+    });
+    this.workers[turn] = thread;
+    return thread;
   }
 }
 

@@ -28,6 +28,14 @@ export function ffmpegOnPath(): boolean {
   return found;
 }
 
+/**
+ * Longest an ffmpeg run may take before it is killed (a stuck encoder must not hold the media
+ * thread, and with it every later file): 15 s, plus 0.1 s per megapixel of frames.
+ */
+export function ffmpegTimeoutMs(input: FramesInput): number {
+  return 15_000 + Math.ceil((input.frames * input.width * input.height) / 10_000);
+}
+
 export function encodeVideo(input: FramesInput, format: "mp4" | "webm" | "ogg"): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "stepwise-video-"));
   try {
@@ -37,7 +45,17 @@ export function encodeVideo(input: FramesInput, format: "mp4" | "webm" | "ogg"):
     const args = ["-hide_banner", "-loglevel", "error", "-f", "rawvideo", "-pix_fmt", "rgba"];
     args.push("-s", `${input.width}x${input.height}`, "-r", String(input.fps), "-i", "pipe:0");
     args.push("-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2", ...(CODEC[format] ?? []), "-y", file);
-    const result = spawnSync("ffmpeg", args, { input: Buffer.concat(frames), maxBuffer: 1 << 20 });
+    const timeout = ffmpegTimeoutMs(input);
+    const result = spawnSync("ffmpeg", args, {
+      input: Buffer.concat(frames),
+      maxBuffer: 1 << 20,
+      timeout,
+      killSignal: "SIGKILL",
+    });
+    if (result.signal !== null || (result.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT")
+      throw new Error(
+        `ffmpeg did not finish ${format} within ${Math.round(timeout / 1000)} s and was killed`,
+      );
     if (result.status !== 0)
       throw new Error(
         `ffmpeg could not encode ${format}: ${String(result.stderr ?? result.error)
