@@ -1,6 +1,6 @@
 /**
- * A stored table's matching rows as a file, streamed as the client reads (the reader yields
- * 10,000 rows at a time, nothing more is held): CSV (a header of column names, cells as history
+ * A stored table's matching rows as a file, streamed as the client reads (a table read worker
+ * yields 10,000 rows at a time, nothing more is held): CSV (a header of column names, cells as history
  * CSV writes them: protocol csv-field.ts) or Parquet (row groups of 100,000; number columns
  * DOUBLE, boolean columns BOOLEAN, the others STRING with objects as extended JSON).
  */
@@ -12,20 +12,20 @@ const ROW_GROUP_ROWS = 100_000;
 /** `pages` yields rows (cells of `columns`, in order); `done` runs when the stream ends or is cancelled. */
 export function csvExport(
   columns: readonly TableColumn[],
-  pages: Iterator<unknown[][]>,
+  pages: AsyncIterator<unknown[][]>,
   done: () => void,
 ): ReadableStream<Uint8Array> {
   const encoder = new TextEncoder();
   let header = true;
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       let text = "";
       if (header) {
         text = `${columns.map((c) => quoteCsvText(c.name)).join(",")}\n`;
         header = false;
       }
-      const next = pages.next();
-      if (!next.done) for (const row of next.value) text += `${row.map(encodeCsvField).join(",")}\n`;
+      const next = await pages.next();
+      if (next.done !== true) for (const row of next.value) text += `${row.map(encodeCsvField).join(",")}\n`;
       if (text !== "") controller.enqueue(encoder.encode(text));
       if (next.done === true) {
         done();
@@ -38,7 +38,7 @@ export function csvExport(
 
 export function parquetExport(
   columns: readonly TableColumn[],
-  pages: Iterator<unknown[][]>,
+  pages: AsyncIterator<unknown[][]>,
   done: () => void,
 ): ReadableStream<Uint8Array> {
   const types = columns.map((c): BasicType =>
@@ -72,9 +72,9 @@ export function parquetExport(
     group = columns.map(() => []);
   };
   return new ReadableStream<Uint8Array>({
-    pull(controller) {
+    async pull(controller) {
       while (chunks.length === 0 && !finished) {
-        const next = pages.next();
+        const next = await pages.next();
         if (next.done === true) {
           writeGroup();
           void parquet.finish();

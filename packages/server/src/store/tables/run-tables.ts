@@ -10,12 +10,17 @@ import {
   NotFoundError,
   StoreCorruptError,
   type RunRef,
+  type TablePage,
   type TableVersion,
 } from "@stepwise/protocol";
 import type { Store } from "../store.js";
 import type { TableVersionRecord } from "../structured-store.js";
 import { isDamage, type TableLibrary } from "./table-library.js";
+import type { TablePlan } from "../../domain/tables/table-query-plan.js";
 import type { TableReader } from "./table-reader.js";
+
+type RowsPage = Extract<TablePage, { kind: "rows" }>;
+type GroupsPage = Extract<TablePage, { kind: "groups" }>;
 
 export interface OpenTable {
   version: TableVersionRecord;
@@ -25,6 +30,7 @@ export interface OpenTable {
 }
 
 export class RunTables {
+  private nextScan = 1;
   constructor(
     private readonly store: Store,
     private readonly library: TableLibrary,
@@ -34,9 +40,9 @@ export class RunTables {
    * Runs a read of an open table; a damaged stored table is deleted (the next query stores it
    * again from the table file) and reported as STORE_CORRUPT naming it.
    */
-  async read<T>(table: OpenTable, work: () => T): Promise<T> {
+  async read<T>(table: OpenTable, work: () => T | Promise<T>): Promise<T> {
     try {
-      return work();
+      return await work();
     } catch (error) {
       if (!isDamage(error)) throw error;
       await this.library.discard(table.sha256);
@@ -47,9 +53,60 @@ export class RunTables {
     }
   }
 
-  /** A reader of its own for a long read (see TableLibrary.detached); the caller closes it. */
-  detached(table: OpenTable): TableReader {
-    return this.library.detached(table.sha256);
+  /** A page of rows, read on a table read worker (damage handled as in `read`). */
+  page(table: OpenTable, plan: TablePlan): Promise<Pick<RowsPage, "matchedRows" | "rows">> {
+    const ref = this.library.storedRef(table.sha256, table.reader);
+    return this.read(
+      table,
+      () =>
+        this.library.reads.read(ref, { op: "page", table: ref, plan }) as Promise<
+          Pick<RowsPage, "matchedRows" | "rows">
+        >,
+    );
+  }
+
+  /** A page of groups, read on a table read worker. */
+  groups(
+    table: OpenTable,
+    plan: TablePlan,
+  ): Promise<Pick<GroupsPage, "matchedRows" | "groupCount" | "groups">> {
+    const ref = this.library.storedRef(table.sha256, table.reader);
+    return this.read(
+      table,
+      () =>
+        this.library.reads.read(ref, { op: "groups", table: ref, plan }) as Promise<
+          Pick<GroupsPage, "matchedRows" | "groupCount" | "groups">
+        >,
+    );
+  }
+
+  /**
+   * Every matching row in order, in pages of 10,000 read on a table read worker (on a connection
+   * of its own); `close` ends the read early.
+   */
+  scan(table: OpenTable, plan: TablePlan): { pages: AsyncIterator<unknown[][]>; close: () => void } {
+    const ref = this.library.storedRef(table.sha256, table.reader);
+    const reads = this.library.reads;
+    const scan = this.nextScan++;
+    let opened: Promise<unknown> | null = null;
+    let done = false;
+    return {
+      pages: {
+        async next(): Promise<IteratorResult<unknown[][]>> {
+          if (done) return { done: true, value: undefined };
+          opened ??= reads.read(ref, { op: "scan-open", table: ref, plan, scan });
+          await opened;
+          const page = (await reads.read(ref, { op: "scan-next", scan })) as unknown[][] | null;
+          if (page === null) done = true;
+          return page === null ? { done: true, value: undefined } : { done: false, value: page };
+        },
+      },
+      close: () => {
+        if (done || opened === null) return;
+        done = true;
+        reads.read(ref, { op: "scan-close", scan }).catch(() => undefined);
+      },
+    };
   }
 
   /** Every table key of the run with its versions; null for an unknown run. */

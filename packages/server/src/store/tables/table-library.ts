@@ -18,7 +18,9 @@ import type { BlobStore } from "../../blob/blob-store.js";
 import { TableFileError } from "../../domain/tables/table-json-reader.js";
 import { errorCode, isFullDiskErrno, isNearlyFull } from "../../storage/storage-full.js";
 import { convertTableFile } from "./table-conversion.js";
+import { TableReadPool } from "./table-read-pool.js";
 import { TableReader } from "./table-reader.js";
+import type { StoredTableRef } from "./table-reads.js";
 
 const OPEN_TABLES = 8;
 
@@ -38,6 +40,8 @@ export class TableLibrary {
   private readonly converting = new Map<string, Promise<TableState>>();
   /** Aborted by close(): stops tables being stored. */
   private readonly closing = new AbortController();
+  /** Where pages, groups and exports are read: worker threads (table-read-pool.ts). */
+  readonly reads = new TableReadPool();
   /** Tables stored ahead of their first query, one at a time (prepare). */
   private background: Promise<void> = Promise.resolve();
 
@@ -64,6 +68,11 @@ export class TableLibrary {
       this.converting.set(sha256, pending);
     }
     return pending;
+  }
+
+  /** A stored table's file and meta row, for reads on the read workers. */
+  storedRef(sha256: string, reader: TableReader): StoredTableRef {
+    return { path: this.tablePath(sha256), columns: reader.columns, rows: reader.rows };
   }
 
   /**
@@ -99,12 +108,14 @@ export class TableLibrary {
     await Promise.allSettled([...this.converting.values(), this.background]);
     for (const reader of this.open.values()) reader.close();
     this.open.clear();
+    await this.reads.close();
   }
 
   /** Closes and deletes a stored table found damaged: the next query stores it again. */
   async discard(sha256: string): Promise<void> {
     this.open.get(sha256)?.close();
     this.open.delete(sha256);
+    await this.reads.forget(this.tablePath(sha256));
     await rm(this.tablePath(sha256), { force: true });
   }
 
