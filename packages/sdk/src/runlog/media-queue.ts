@@ -37,6 +37,9 @@ const MAX_PENDING_BYTES = 256 * 1024 * 1024;
  */
 const FILE_WAIT_MS = 120_000;
 const DRAIN_INTERVAL_MS = 20;
+const FREE = 0;
+const BUSY = 1;
+const RETIRED = 2;
 /** Longest a row waits for media before an append (or the timer) waits for the media threads. */
 export const MAX_ROW_WAIT_MS = 200;
 /**
@@ -87,6 +90,7 @@ export class MediaQueue {
   private readonly items: Item[] = [];
   private readonly bindings = new WeakMap<PendingMedia, Binding>();
   private readonly results = new MediaResults();
+  /** Per slot: FREE, BUSY (job posted, result not read) or RETIRED (given up on; see allocateSlot). */
   private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
   private readonly configSet = new Set<string>();
   /** Media threads, started one by one as media are logged, up to MEDIA_THREADS. */
@@ -100,6 +104,8 @@ export class MediaQueue {
   constructor(
     private readonly runDir: string,
     private readonly sink: MediaQueueSink,
+    /** Longest flush/close waits in all (tests shorten it). */
+    private readonly fileWaitMs = FILE_WAIT_MS,
   ) {}
 
   /** Waiting records by type (`t`), so a later record of the same type keeps its place. */
@@ -143,7 +149,7 @@ export class MediaQueue {
     if (this.draining) return;
     this.draining = true;
     // One deadline for the whole wait: files still pending then are left out (with a warning).
-    const deadline = Date.now() + FILE_WAIT_MS;
+    const deadline = Date.now() + this.fileWaitMs;
     try {
       while (this.items.length > 0) {
         const item = this.items[0] as Item;
@@ -202,7 +208,7 @@ export class MediaQueue {
   private drainOne(): void {
     const item = this.items[0];
     if (item === undefined) return;
-    for (const binding of item.bindings) this.settle(binding, FILE_WAIT_MS);
+    for (const binding of item.bindings) this.settle(binding, this.fileWaitMs);
     this.drain(false);
   }
 
@@ -242,7 +248,7 @@ export class MediaQueue {
       for (const job of jobs) thread.slots.add(job.slot);
       thread.port.postMessage(jobs, transfer);
     }
-    media.resolver = () => void this.settle(binding, FILE_WAIT_MS);
+    media.resolver = () => void this.settle(binding, this.fileWaitMs);
     this.bindings.set(media, binding);
     for (const warning of media.logged.warnings ?? []) this.sink.warn(warning, warning);
     for (const entry of media.logged.config ?? []) {
@@ -255,13 +261,30 @@ export class MediaQueue {
     return binding;
   }
 
+  /**
+   * The next free slot. A slot given up on (its file timed out) is RETIRED until its late result
+   * lands: reusing it earlier would let that result be read as the new file's.
+   */
   private allocateSlot(): number {
-    const slot = this.nextSlot;
-    while (this.slotBusy[slot] === 1 && this.items.length > 0) this.drainOne();
-    this.nextSlot = (slot + 1) % RESULT_SLOTS;
-    this.slotBusy[slot] = 1;
-    this.results.reset(slot);
-    return slot;
+    for (let tried = 0; ; tried++) {
+      const slot = this.nextSlot;
+      this.nextSlot = (slot + 1) % RESULT_SLOTS;
+      if (this.slotBusy[slot] === RETIRED) {
+        // After a whole round of retired slots, wait for this one's late result.
+        const waitMs = tried >= RESULT_SLOTS ? this.fileWaitMs : 0;
+        if (this.results.read(slot, waitMs) === null) {
+          if (tried >= 2 * RESULT_SLOTS)
+            throw new Error("the media threads answer no more: every file slot timed out");
+          continue;
+        }
+        this.slotBusy[slot] = FREE;
+      }
+      while (this.slotBusy[slot] === BUSY && this.items.length > 0) this.drainOne();
+      if (this.slotBusy[slot] !== FREE) continue;
+      this.slotBusy[slot] = BUSY;
+      this.results.reset(slot);
+      return slot;
+    }
   }
 
   /** Reads the binding's results (waiting up to `waitMs` for each); true once all are in. */
@@ -283,9 +306,10 @@ export class MediaQueue {
         if (waitMs === 0) return false;
         binding.results.push(null);
         media.failure ??= "the media worker did not write the file in time";
+        this.slotBusy[slot] = RETIRED;
         continue;
       }
-      this.slotBusy[slot] = 0;
+      this.slotBusy[slot] = FREE;
       for (const thread of this.workers) thread?.slots.delete(slot);
       if (result.state === 2) {
         binding.results.push(null);
