@@ -4,7 +4,7 @@
  * encoded bytes copied as they are (PNG/JPEG/GIF/BMP/WebP, format and size read from the
  * header), or a file copied now. Float data is scaled as W&B does (reference §8.1).
  */
-import { readFileSync } from "node:fs";
+import { closeSync, openSync, readSync } from "node:fs";
 import { InvalidDataError } from "@stepwise/protocol";
 import { isShapedSource, readArray, type ShapedSource } from "./array-input.js";
 import { checkMediaFile, stageCopy } from "./media-file.js";
@@ -60,8 +60,14 @@ function imageFromPath(path: string, what: string): ImageFile {
 }
 
 function readHead(path: string): Uint8Array {
-  // Enough for every header above (a JPEG's SOF usually follows within 64 KiB).
-  return readFileSync(path).subarray(0, 1 << 16);
+  // Enough for every header above (a JPEG's SOF usually follows within 64 KiB); only that is read.
+  const head = new Uint8Array(1 << 16);
+  const fd = openSync(path, "r");
+  try {
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function imageFromBytes(bytes: Uint8Array, what: string): ImageFile {

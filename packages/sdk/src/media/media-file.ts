@@ -4,7 +4,7 @@
  * or rewrites right after log() is still logged as it was. The copy goes to a temp folder of
  * this process (like W&B's `*wandb-media`); the media worker moves it into the run directory.
  */
-import { copyFileSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { InvalidDataError } from "@stepwise/protocol";
@@ -20,7 +20,13 @@ export function extensionOf(path: string): string {
   return dot <= 0 ? "" : name.slice(dot + 1);
 }
 
-/** Throws unless `path` is an existing regular file whose extension is one of `allowed` (empty: any). */
+/** Largest media file: the media worker reads a file whole, and Node reads at most 2 GiB at once. */
+export const MAX_MEDIA_FILE_BYTES = 2 ** 31 - 1;
+
+/**
+ * Throws unless `path` is an existing regular file whose extension is one of `allowed` (empty:
+ * any) and that is at most MAX_MEDIA_FILE_BYTES (refused here, before any copy is made).
+ */
 export function checkMediaFile(path: string, what: string, allowed: readonly string[]): string {
   const ext = extensionOf(path);
   if (allowed.length > 0 && !allowed.includes(ext))
@@ -32,12 +38,17 @@ export function checkMediaFile(path: string, what: string, allowed: readonly str
     throw new InvalidDataError(`${what}: the file "${path}" does not exist; check the path`);
   if (!stat.isFile())
     throw new InvalidDataError(`${what}: "${path}" is not a regular file; give the path of a file`);
+  if (stat.size > MAX_MEDIA_FILE_BYTES)
+    throw new InvalidDataError(
+      `${what}: "${path}" is ${(stat.size / 2 ** 30).toFixed(2)} GiB; a media file may be at most 2 GiB (save it with run.save() instead, or shorten it)`,
+    );
   return ext;
 }
 
 /**
- * A private copy of `path` (made now, on the caller's thread: a copy-on-write clone where the
- * filesystem has one). The media worker removes it once written into the run; copies never
+ * A private copy of `path`, made now on the caller's thread: a copy-on-write clone where the
+ * filesystem has one (COPYFILE_FICLONE: btrfs, XFS, APFS), else a full copy (which costs the
+ * file's size in time on the training thread; the temp folder may be on another filesystem). The media worker removes it once written into the run; copies never
  * logged (a disabled run) go with the folder at exit, after the runs' own exit hooks (the
  * cleanup is moved behind them at every copy), which still write what is queued.
  */
@@ -47,7 +58,7 @@ export function stageCopy(path: string): string {
     mkdirSync(stagingDir, { recursive: true });
   }
   const copy = join(stagingDir, `${++staged}-${basename(path)}`);
-  copyFileSync(path, copy);
+  copyFileSync(path, copy, constants.COPYFILE_FICLONE);
   process.removeListener("exit", removeStaging);
   process.on("exit", removeStaging);
   return copy;

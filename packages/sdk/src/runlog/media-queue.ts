@@ -15,7 +15,7 @@
  * append (or the timer) waits for its files, so a row is in the log about 200 ms plus one file's
  * encoding after log(), even during a media backlog.
  */
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -423,7 +423,9 @@ function dataOf(content: FileContent): ArrayBufferView | null {
   }
 }
 
+/** Bytes a job holds until written: its data, or the size of a staged copy (read by the worker). */
 function contentBytes(content: FileContent): number {
+  if (content.kind === "copy") return statSync(content.local, { throwIfNoEntry: false })?.size ?? 0;
   return dataOf(content)?.byteLength ?? 0;
 }
 
