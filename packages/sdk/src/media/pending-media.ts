@@ -83,6 +83,16 @@ export function hasPending(value: unknown): boolean {
   return found;
 }
 
+/** Whether every PendingMedia in `value` has its files written (or failed): its JSON needs no wait. */
+export function mediaSettled(value: unknown): boolean {
+  if (PendingMedia.created === 0) return true;
+  let settled = true;
+  forEachPending(value, (media) => {
+    if (media.resolved === null && media.failure === null) settled = false;
+  });
+  return settled;
+}
+
 /** Marks a member left out of the output (a media value whose files failed). */
 const LEAVE_OUT = Symbol("leave out");
 

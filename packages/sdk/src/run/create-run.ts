@@ -17,7 +17,7 @@ import { isDiskFull, runDirectoryFullError } from "../runlog/local-disk-error.js
 import { runLogFileName } from "../runlog/log-format.js";
 import { createRunDirectory } from "../runlog/run-directory.js";
 import { RunLogWriter, type RunLogWriterOptions } from "../runlog/run-log-writer.js";
-import { withMediaJson } from "../media/pending-media.js";
+import { mediaSettled, withMediaJson } from "../media/pending-media.js";
 import type { ResumeDecision } from "../resume/resolve-resume.js";
 import type { ResolvedSettings } from "../settings/resolve-settings.js";
 import { RunSummary, summaryView } from "../summary/run-summary.js";
@@ -95,8 +95,12 @@ export function createRun(
     // config.json, summary.json, metadata.json and diff.patch go to the server as run files.
     files = new RunFiles(writer, {
       config: () => JSON.stringify(config.toJSON(), null, 2) + "\n",
-      // Media values as their JSON (media/pending-media.ts: waits for files not written yet).
-      summary: () => stringifyExtended(withMediaJson(engine.toJSON())) + "\n",
+      // Media values as their JSON; a periodic check skips while some are still being written
+      // (null), so the training thread never waits for the media threads here; `final` waits.
+      summary: (final) => {
+        const summary = engine.toJSON();
+        return final || mediaSettled(summary) ? stringifyExtended(withMediaJson(summary)) + "\n" : null;
+      },
     });
     files.start(dir, started);
     if (settings.mode === "online") {

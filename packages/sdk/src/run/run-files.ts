@@ -23,10 +23,21 @@ interface Recorded {
 
 export interface JsonFileSources {
   config(): string;
-  summary(): string;
+  /**
+   * summary.json's text; null to skip this periodic check (media in it still being written:
+   * only the final one, `final` true, waits for them).
+   */
+  summary(final: boolean): string | null;
 }
 
 const JSON_FILES_INTERVAL_MS = 30_000;
+/**
+ * A check skipped for media still being written is tried again after a second; after this many
+ * skips in a row it waits for them (the media queue holds a row at most ~200 ms, so the wait is
+ * short) so that a run logging images non-stop still gets its summary.json.
+ */
+const SUMMARY_RETRY_MS = 1000;
+const MAX_SUMMARY_SKIPS = 5;
 
 export class RunFiles {
   private readonly recorded: Recorded[] = [];
@@ -38,6 +49,8 @@ export class RunFiles {
   private gathered: (GatheredRunFiles & { runDir: string }) | null = null;
   private metadataRecorded = false;
   private startedAt = new Date();
+  private summarySkips = 0;
+  private retry: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly writer: RunLogWriter,
@@ -126,13 +139,10 @@ export class RunFiles {
     this.recordGathered();
     if (!this.metadataRecorded)
       this.recordMetadata({ ...staticMetadata(this.startedAt), git: null, gpu: [], gpuCount: 0 });
-    this.recordJsonFiles();
+    this.recordJsonFiles(true);
     this.closed = true;
     if (this.timer !== null) clearInterval(this.timer);
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
+    if (this.retry !== null) clearTimeout(this.retry);
   }
 
   /** Files recorded by this process. */
@@ -178,12 +188,21 @@ export class RunFiles {
     this.recordMetadata(gathered.metadata);
   }
 
-  private recordJsonFiles(): void {
+  private recordJsonFiles(final = false): void {
     if (this.closed) return;
     this.recordGathered();
     try {
       this.recordIfChanged("config.json", this.json.config());
-      this.recordIfChanged("summary.json", this.json.summary());
+      const summary = this.json.summary(final || this.summarySkips >= MAX_SUMMARY_SKIPS);
+      this.summarySkips = summary === null ? this.summarySkips + 1 : 0;
+      if (summary !== null) this.recordIfChanged("summary.json", summary);
+      else if (this.retry === null) {
+        this.retry = setTimeout(() => {
+          this.retry = null;
+          this.recordJsonFiles();
+        }, SUMMARY_RETRY_MS);
+        this.retry.unref();
+      }
     } catch {
       // a value that cannot be written as JSON: the history and summary records still hold it
     }
