@@ -8,6 +8,7 @@
  * "mean","std","var","5%",…,"95%"}` (statistics over the finite elements; `nonFinite` counts
  * the others when there are any). 32 elements or fewer stay a JSON list.
  */
+import { InvalidDataError } from "@stepwise/protocol";
 import { fileFields, TO_LOGGED, type Loggable, type LoggedValue } from "../media/logged-value.js";
 import { descrOf, dtypeName, npyBytes } from "./npy-file.js";
 import { tensorStats } from "./tensor-stats.js";
@@ -20,9 +21,12 @@ interface TensorData {
   shape: number[];
 }
 
-/** The summary's form of `value` when it is an array to store as a file, else null. */
-export function summaryTensorOf(value: unknown): Loggable | null {
-  const tensor = tensorDataOf(value);
+/**
+ * The summary's form of `value` when it is an array to store as a file, else null. A
+ * tensor-like whose shape does not describe its data is an InvalidDataError naming `key`.
+ */
+export function summaryTensorOf(value: unknown, key = "(value)"): Loggable | null {
+  const tensor = tensorDataOf(value, key);
   if (tensor === null || tensor.data.length <= MAX_LIST_ELEMENTS) return null;
   const descr = descrOf(tensor.data);
   if (descr === null) return null;
@@ -56,7 +60,7 @@ export function summaryTensorOf(value: unknown): Loggable | null {
   return { [TO_LOGGED]: () => logged };
 }
 
-function tensorDataOf(value: unknown): TensorData | null {
+function tensorDataOf(value: unknown, key: string): TensorData | null {
   if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
     const data = value as ArrayBufferView & ArrayLike<number>;
     return { data, shape: [data.length] };
@@ -66,11 +70,10 @@ function tensorDataOf(value: unknown): TensorData | null {
     const tensor = value as { shape?: unknown; dataSync?: unknown };
     if (Array.isArray(tensor.shape) && typeof tensor.dataSync === "function") {
       const data = (tensor.dataSync as () => unknown).call(value);
-      if (ArrayBuffer.isView(data) && !(data instanceof DataView))
-        return {
-          data: data as ArrayBufferView & ArrayLike<number>,
-          shape: (tensor.shape as unknown[]).map(Number),
-        };
+      if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+        const values = data as ArrayBufferView & ArrayLike<number>;
+        return { data: values, shape: checkedShape(tensor.shape as unknown[], values.length, key) };
+      }
     }
   }
   return null;
@@ -101,4 +104,19 @@ function nestedNumbers(value: unknown[]): TensorData | null {
     return items.every((item) => fill(item, depth + 1));
   };
   return fill(value, 0) ? { data, shape } : null;
+}
+
+/** A tensor-like's shape: whole numbers ≥ 0 whose product is the number of values. */
+function checkedShape(shape: unknown[], length: number, key: string): number[] {
+  const fix =
+    "give whole dimensions ≥ 0 whose product is the number of values (reshape the tensor or fix its shape)";
+  const shown = `[${shape.map((d) => String(d)).join(", ")}]`;
+  if (!shape.every((d): d is number => typeof d === "number" && Number.isSafeInteger(d) && d >= 0))
+    throw new InvalidDataError(`summary: the tensor at key "${key}" has the shape ${shown}; ${fix}`);
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== length)
+    throw new InvalidDataError(
+      `summary: the tensor at key "${key}" has the shape ${shown} (${count} values) but holds ${length} values; ${fix}`,
+    );
+  return shape;
 }

@@ -44,7 +44,7 @@ export class RunSummary {
     ];
     for (const [path, raw] of entries) {
       // An array of more than 32 numbers is kept as a file and its statistics (summary-tensor.ts).
-      const value = normalizeValue(summaryTensorOf(raw) ?? raw, path, SUMMARY_OPTIONS);
+      const value = normalizeValue(summaryTensorOf(raw, path.join(".")) ?? raw, path, SUMMARY_OPTIONS);
       if (value === OMIT) continue;
       // Stored at the end of its path: the path's own levels count towards the value's limit.
       // normalizeValue already refused more than MAX_VALUE_DEPTH levels, so only a nested path
