@@ -5,13 +5,13 @@
  * `{"_type":"histogram","values":[counts…],"bins":[edges…]}`; when NaN or ±Infinity values were
  * left out, also `"dropped":{"nan":n,"posInf":n,"negInf":n}`.
  */
-import { InvalidDataError } from "@stepwise/protocol";
+import { HISTOGRAM_MAX_BINS, InvalidDataError } from "@stepwise/protocol";
 import { binValues, type NonFiniteCounts } from "./histogram-bins.js";
 import { numbersOf, type NumericInput } from "./numeric-input.js";
 import { TO_LOGGED, type Loggable, type LoggedValue } from "../media/logged-value.js";
 
-/** W&B's `Histogram.MAX_LENGTH`. */
-export const MAX_HISTOGRAM_BINS = 512;
+/** W&B's `Histogram.MAX_LENGTH` (the protocol's limit, checked again by the server). */
+export const MAX_HISTOGRAM_BINS = HISTOGRAM_MAX_BINS;
 export const DEFAULT_HISTOGRAM_BINS = 64;
 
 export interface HistogramOptions {

@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { threadId } from "node:worker_threads";
 import { stringifyExtended } from "@stepwise/protocol";
 import { fillTemplate, mediaFilePath, type WrittenFile } from "./fill-template.js";
 import type { LoggedFile } from "./logged-value.js";
@@ -28,7 +29,8 @@ export function writeFilledJson(
     const local = join(runDir, "files", path);
     if (!existsSync(local)) {
       mkdirSync(dirname(local), { recursive: true });
-      const temp = `${local}.${process.pid}.tmp`;
+      // Unique per thread: several media threads may write the same content at once.
+      const temp = `${local}.${process.pid}-${threadId}.tmp`;
       writeFileSync(temp, bytes);
       renameSync(temp, local);
     }

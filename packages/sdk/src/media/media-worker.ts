@@ -14,7 +14,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { receiveMessageOnPort, workerData, type MessagePort } from "node:worker_threads";
+import { receiveMessageOnPort, threadId, workerData, type MessagePort } from "node:worker_threads";
 import { encodeFileContent } from "./encode/encode-file.js";
 import { mediaFilePath } from "./fill-template.js";
 import type { LoggedFile } from "./logged-value.js";
@@ -58,7 +58,8 @@ function runJob(job: MediaJob): void {
     // Content-addressed name: a file already there holds these bytes.
     if (!existsSync(local)) {
       mkdirSync(dirname(local), { recursive: true });
-      const temp = `${local}.${process.pid}.tmp`;
+      // Unique per thread: several media threads may write the same content at once.
+      const temp = `${local}.${process.pid}-${threadId}.tmp`;
       writeFileSync(temp, bytes);
       renameSync(temp, local);
     }
