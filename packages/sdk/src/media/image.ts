@@ -10,6 +10,7 @@ import { InvalidDataError } from "@stepwise/protocol";
 import { prepareBoxes, type BoxSetInput } from "./image-boxes.js";
 import { classLabelsConfig, prepareMasks, type MaskInput } from "./image-masks.js";
 import { imageFile, type ImageMode, type ImageSource } from "./image-source.js";
+import { isShapedSource } from "./array-input.js";
 import {
   fileFields,
   filePath,
@@ -38,8 +39,12 @@ export interface ImageOptions {
   classes?: unknown;
   /** An integer W&B's UI groups images by. */
   grouping?: number;
-  /** Only "png" for pixel data (the default); a file or encoded bytes keep their own type. */
-  fileType?: "png";
+  /**
+   * sdk.md's "png" | "jpg" | "bmp" for pixel data; only "png" (the default) is encoded: no JPEG
+   * or BMP encoder is bundled, so "jpg"/"bmp" are refused with how to log one (a file or encoded
+   * bytes keep their own type).
+   */
+  fileType?: "png" | "jpg" | "bmp";
   /** Scale float data to 0–255 as W&B does (default true); false: plain cast to uint8. */
   normalize?: boolean;
 }
@@ -74,10 +79,19 @@ export class Image implements Loggable {
       throw new InvalidDataError(
         `Image: grouping must be an integer, got ${JSON.stringify(options.grouping)}`,
       );
-    if (options.fileType !== undefined && (options.fileType as string) !== "png")
+    const fileType: unknown = options.fileType;
+    if (fileType !== undefined && fileType !== "png" && fileType !== "jpg" && fileType !== "bmp")
       throw new InvalidDataError(
-        `Image: fileType must be "png" for pixel data (got ${JSON.stringify(options.fileType)}); to log a JPEG, log the .jpg file or its bytes`,
+        `Image: fileType must be "png", "jpg" or "bmp" (got ${JSON.stringify(fileType)}); pixel data is stored as PNG`,
       );
+    // A path or encoded bytes keep their own type; only pixel data would need an encoder.
+    const encoded = typeof source === "string" || (source instanceof Uint8Array && !isShapedSource(source));
+    if ((fileType === "jpg" || fileType === "bmp") && !encoded) {
+      const name = fileType === "jpg" ? "JPEG" : "BMP";
+      throw new InvalidDataError(
+        `Image: fileType "${fileType}" cannot be encoded from pixel data (no ${name} encoder is bundled; pixels are stored as lossless PNG); to log a ${name}, log the .${fileType} file or its encoded bytes, or leave fileType out`,
+      );
+    }
   }
 
   get caption(): string | undefined {

@@ -46,6 +46,21 @@ export function checkMediaFile(path: string, what: string, allowed: readonly str
 }
 
 /**
+ * Like checkMediaFile; a path without an extension takes `fileType` as its type (sdk.md: the
+ * type of a file named without one), one with an extension keeps its own.
+ */
+export function checkTypedMediaFile(
+  path: string,
+  what: string,
+  allowed: readonly string[],
+  fileType: string | undefined,
+): string {
+  if (fileType === undefined || extensionOf(path) !== "") return checkMediaFile(path, what, allowed);
+  checkMediaFile(path, what, []);
+  return fileType;
+}
+
+/**
  * A private copy of `path`, made now on the caller's thread: a copy-on-write clone where the
  * filesystem has one (COPYFILE_FICLONE: btrfs, XFS, APFS), else a full copy (which costs the
  * file's size in time on the training thread; the temp folder may be on another filesystem). The media worker removes it once written into the run; copies never

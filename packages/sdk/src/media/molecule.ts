@@ -6,7 +6,7 @@
  */
 import { existsSync } from "node:fs";
 import { InvalidDataError } from "@stepwise/protocol";
-import { checkMediaFile, stageCopy } from "./media-file.js";
+import { checkTypedMediaFile, stageCopy } from "./media-file.js";
 import { checkCaption, listCaptions } from "./media-options.js";
 import {
   fileFields,
@@ -76,7 +76,7 @@ export class Molecule implements Loggable {
     const { source, options } = this;
     const isPath = typeof source === "string" && options.fileType === undefined;
     if (isPath || (typeof source === "string" && !source.includes("\n") && existsSync(source))) {
-      const ext = checkMediaFile(source, what, MOLECULE_FILE_TYPES);
+      const ext = checkTypedMediaFile(source, what, MOLECULE_FILE_TYPES, options.fileType);
       return {
         dir: "media/molecule",
         ext: `.${ext}`,

@@ -7,7 +7,7 @@
  */
 import { InvalidDataError } from "@stepwise/protocol";
 import { isShapedSource, type ShapedSource } from "./array-input.js";
-import { checkMediaFile, stageCopy } from "./media-file.js";
+import { checkTypedMediaFile, stageCopy } from "./media-file.js";
 import { checkCaption } from "./media-options.js";
 import { pointsContent, type LidarScene } from "./object3d-scene.js";
 import {
@@ -23,8 +23,12 @@ import {
 
 export const OBJECT3D_FILE_TYPES = ["obj", "gltf", "glb", "babylon", "stl", "pts.json"] as const;
 
+export type Object3DFileType = (typeof OBJECT3D_FILE_TYPES)[number];
+
 export interface Object3DOptions {
   caption?: string;
+  /** The type of a file path without an extension (one with an extension keeps its own). */
+  fileType?: Object3DFileType;
 }
 
 export class Object3D implements Loggable {
@@ -33,6 +37,10 @@ export class Object3D implements Loggable {
     readonly options: Object3DOptions = {},
   ) {
     checkCaption(options.caption, "Object3D");
+    if (options.fileType !== undefined && !OBJECT3D_FILE_TYPES.includes(options.fileType))
+      throw new InvalidDataError(
+        `Object3D: fileType must be one of ${OBJECT3D_FILE_TYPES.join(", ")}, got ${JSON.stringify(options.fileType)}`,
+      );
     if (isScene(source) && source.type !== "lidar/beta")
       throw new InvalidDataError(
         `Object3D: type ${JSON.stringify(source.type)} is not supported; only "lidar/beta" scenes are`,
@@ -79,7 +87,7 @@ export class Object3D implements Loggable {
   private prepare(what: string): LoggedFile {
     const source = this.source;
     if (typeof source === "string") {
-      const ext = checkMediaFile(source, what, OBJECT3D_FILE_TYPES);
+      const ext = checkTypedMediaFile(source, what, OBJECT3D_FILE_TYPES, this.options.fileType);
       return { dir: "media/object3D", ext: `.${ext}`, content: { kind: "copy", local: stageCopy(source) } };
     }
     if (isScene(source))
