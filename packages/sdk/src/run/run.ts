@@ -6,26 +6,15 @@
 import { performance } from "node:perf_hooks";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import {
-  nameProblem,
-  notesProblem,
-  stringifyExtended,
-  UsageError,
-  type MetricRecord,
-  type RunRecord,
-  type RunMode,
-} from "@stepwise/protocol";
+import { nameProblem, notesProblem, stringifyExtended, UsageError, type RunRecord } from "@stepwise/protocol";
 import type { ConfigView } from "../config/run-config.js";
-import type { Terminal } from "../console/terminal.js";
 import { formatFooter } from "../console/footer.js";
 import { checkLogOptions, normalizeLogData } from "../history/normalize-log-data.js";
 import { StepCommitter } from "../history/step-committer.js";
-import type { RunLogWriter, WriterClose } from "../runlog/run-log-writer.js";
-import type { DefineMetricOptions, SummaryEngine } from "../summary/summary-engine.js";
+import type { WriterClose } from "../runlog/run-log-writer.js";
+import type { DefineMetricOptions } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
-import type { Uploader } from "../upload/uploader.js";
 import { fileStatus, readSyncStatus, type RunSyncStatus } from "./sync-status.js";
-import type { RunFiles } from "./run-files.js";
 import { planSave, type SaveOptions } from "./run-save.js";
 import { droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
@@ -35,63 +24,12 @@ import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 import { displayHtml, embedHtml, runEmbedUrl, type EmbedOptions } from "../embed/run-embed.js";
+import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
 const GATHER_WAIT_MS = 5000;
 
-export interface LogOptions {
-  /** Log into this step instead of the current one (must not be lower than `run.step`). */
-  step?: number;
-  /** Commit the row now (default: true without `step`, false with it). */
-  commit?: boolean;
-}
-
-export interface FinishOptions {
-  /** 0 (default) → finished; anything else → failed. */
-  exitCode?: number;
-}
-
-export type MetricDefinition = MetricRecord;
-
-/** Everything a Run is made of; built by `init()`. */
-export interface RunParts {
-  id: string;
-  name: string;
-  project: string;
-  entity: string;
-  group: string;
-  jobType: string;
-  tags: string[];
-  notes: string;
-  mode: RunMode;
-  dir: string;
-  baseUrl: string;
-  /** The server's API key (null: none), for `restore()`'s downloads. */
-  apiKey?: string | null;
-  /** Unix seconds. */
-  startTime: number;
-  startingStep: number;
-  resumed: boolean;
-  /** Seconds of `_runtime` a resumed run continues from (W&B §1.10); 0 for a new run. */
-  inheritedRuntime: number;
-  terminal: Terminal;
-  engine: SummaryEngine;
-  summary: SummaryView;
-  config: ConfigView;
-  /** null when disabled. */
-  writer: RunLogWriter | null;
-  /** null unless online. */
-  uploader: Uploader | null;
-  /** The run's file records (run-files.ts); null when disabled. */
-  files: RunFiles | null;
-  /** Console capture and system metrics (run-surroundings.ts), stopped before the exit record; null when off. */
-  surroundings?: { stop(): void } | null;
-  /** Root of the local `stepwise/` folder (resume.json lives there). */
-  rootDir: string;
-  finishTimeoutMs: number;
-  /** Called once when the run is finished (init uses it to clear the active run). */
-  onFinished: () => void;
-}
+export type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
 export class Run {
   readonly id: string;
