@@ -12,7 +12,18 @@
  * polling one). The training thread wakes the pollers only when it is about to wait for them.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  constants,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { receiveMessageOnPort, threadId, workerData, type MessagePort } from "node:worker_threads";
 import { encodeFileContent } from "./encode/encode-file.js";
@@ -50,6 +61,7 @@ const data = workerData as MediaWorkerData;
 const results = new MediaResults(data.results);
 
 function runJob(job: MediaJob): void {
+  if (job.file.content.kind === "copy") return copyJob(job, job.file.content.local);
   try {
     const bytes = encodeFileContent(job.file.content);
     const digest = createHash("sha256").update(bytes).digest();
@@ -63,12 +75,50 @@ function runJob(job: MediaJob): void {
       writeFileSync(temp, bytes);
       renameSync(temp, local);
     }
-    if (job.file.content.kind === "copy") rmSync(job.file.content.local, { force: true });
     results.written(job.slot, bytes.length, digest);
   } catch (error) {
     results.failed(job.slot, error instanceof Error ? error.message : String(error));
   }
   giveBack(job.file.content);
+}
+
+/**
+ * A file the user logged by path (staged at log(), media-file.ts): hashed in 1 MiB reads, never
+ * held whole, then moved into place (a rename; a clone or copy when the staging folder is on
+ * another filesystem).
+ */
+function copyJob(job: MediaJob, staged: string): void {
+  try {
+    const hash = createHash("sha256");
+    const chunk = Buffer.allocUnsafe(1 << 20);
+    let size = 0;
+    const fd = openSync(staged, "r");
+    try {
+      for (let read = readSync(fd, chunk); read > 0; read = readSync(fd, chunk)) {
+        hash.update(chunk.subarray(0, read));
+        size += read;
+      }
+    } finally {
+      closeSync(fd);
+    }
+    const digest = hash.digest();
+    const path = mediaFilePath(job.file.dir, job.key, job.step, digest.toString("hex"), job.file.ext);
+    const local = join(job.runDir, "files", path);
+    if (!existsSync(local)) {
+      mkdirSync(dirname(local), { recursive: true });
+      try {
+        renameSync(staged, local);
+      } catch {
+        const temp = `${local}.${process.pid}-${threadId}.tmp`;
+        copyFileSync(staged, temp, constants.COPYFILE_FICLONE);
+        renameSync(temp, local);
+      }
+    }
+    rmSync(staged, { force: true });
+    results.written(job.slot, size, digest);
+  } catch (error) {
+    results.failed(job.slot, error instanceof Error ? error.message : String(error));
+  }
 }
 
 /** Hands a pixel buffer the training thread allocated for this job back to it. */
