@@ -316,16 +316,23 @@ describe("a project export killed and run again", () => {
     const out = join(tmp, "killed");
     const child = startCli(["export", "team/kill", "--out", out, "--jobs", "1"], env());
     const done = collect(child);
-    // Kill once the first file is complete, while the next one is being written.
-    let finishedAtKill = 0;
-    for (let i = 0; i < 2000 && finishedAtKill === 0; i++) {
+    // Kill once the first file is complete and recorded in the manifest, while the next one is
+    // being written. (A file renamed into place but not yet recorded is exported again.)
+    const manifest = join(out, ".stepwise-export.jsonl");
+    const recordedFiles = (): string[] =>
+      existsSync(manifest)
+        ? readFileSync(manifest, "utf8")
+            .split("\n")
+            .filter((line) => line.endsWith("}"))
+            .map((line) => (JSON.parse(line) as { file: string }).file)
+        : [];
+    for (let i = 0; i < 2000 && recordedFiles().length === 0; i++)
       await new Promise((resolve) => setTimeout(resolve, 5));
-      finishedAtKill = existsSync(out) ? exportedFiles(out).length : 0;
-    }
     child.kill("SIGKILL");
     await done;
+    const recorded = recordedFiles();
     const afterKill = exportedFiles(out);
-    expect(afterKill.length).toBeGreaterThan(0);
+    expect(recorded.length).toBeGreaterThan(0);
     expect(afterKill.length).toBeLessThan(killRuns.length);
     // What the killed export left is complete, never cut.
     for (const name of afterKill)
@@ -337,7 +344,7 @@ describe("a project export killed and run again", () => {
     expect(rerun.code).toBe(0);
     const summary = JSON.parse(rerun.stdout) as { skipped: number; runs: number };
     expect(summary.runs).toBe(killRuns.length);
-    expect(summary.skipped).toBeGreaterThanOrEqual(afterKill.length);
+    expect(summary.skipped).toBeGreaterThanOrEqual(recorded.length);
     expect(exportedFiles(out)).toEqual(killRuns.map((id) => `${id}.jsonl`).sort());
     expect(readdirSync(out).filter((name) => name.endsWith(".partial"))).toEqual([]);
     for (const id of killRuns)
