@@ -1,5 +1,5 @@
 /**
- * SIGKILL during a media backlog (a child logging 256×256 images faster than they are encoded,
+ * SIGKILL during a media backlog (a child logging 512×512 images faster than they are encoded,
  * with scalar-only rows between them and run.save() every 25 steps): every save() that returned
  * 200 ms before the kill has its `file` record in the log, and every row logged more than
  * ROW_WINDOW_MS before the kill is in the log, in order, with its loss — the media queue keeps a

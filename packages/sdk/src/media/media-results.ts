@@ -3,7 +3,8 @@
  * one slot per file in flight, in shared memory, so the training thread reads a result (and
  * waits for one) without its event loop — a training loop that never yields still gets them.
  *
- * Slot (SLOT_BYTES): i32 state (0 pending, 1 written, 2 failed) · i32 message length · f64 size ·
+ * Slot (SLOT_BYTES): i32 state (0 pending, 1 written, 2 failed) · i32 message length (failed) or
+ * milliseconds the file took to make (written) · f64 size ·
  * 32 bytes sha256 · the failure message (UTF-8, at most MESSAGE_BYTES).
  */
 export const RESULT_SLOTS = 4096;
@@ -16,7 +17,8 @@ export const WRITTEN = 1;
 export const FAILED = 2;
 
 export type FileResult =
-  { state: typeof WRITTEN; size: number; sha256: string } | { state: typeof FAILED; message: string };
+  | { state: typeof WRITTEN; size: number; sha256: string; ms: number }
+  | { state: typeof FAILED; message: string };
 
 export class MediaResults {
   readonly states: Int32Array;
@@ -38,9 +40,10 @@ export class MediaResults {
     Atomics.store(this.states, stateIndex(slot), PENDING);
   }
 
-  /** Worker: a file written. */
-  written(slot: number, size: number, sha256: Uint8Array): void {
+  /** Worker: a file written, and how long making it took (ms: the queue learns its pace). */
+  written(slot: number, size: number, sha256: Uint8Array, ms: number): void {
     const at = slot * SLOT_BYTES;
+    this.view.setInt32(at + 4, Math.min(2 ** 31 - 1, Math.ceil(ms)), true);
     this.view.setFloat64(at + 8, size, true);
     this.bytes.set(sha256, at + 16);
     this.publish(slot, WRITTEN);
@@ -74,6 +77,7 @@ export class MediaResults {
         state,
         size: this.view.getFloat64(at + 8, true),
         sha256: Buffer.from(this.bytes.subarray(at + 16, at + 48)).toString("hex"),
+        ms: this.view.getInt32(at + 4, true),
       };
     if (state === FAILED) {
       const length = this.view.getInt32(at + 4, true);

@@ -61,7 +61,8 @@ const data = workerData as MediaWorkerData;
 const results = new MediaResults(data.results);
 
 function runJob(job: MediaJob): void {
-  if (job.file.content.kind === "copy") return copyJob(job, job.file.content.local);
+  const started = performance.now();
+  if (job.file.content.kind === "copy") return copyJob(job, job.file.content.local, started);
   try {
     const bytes = encodeFileContent(job.file.content);
     const digest = createHash("sha256").update(bytes).digest();
@@ -75,7 +76,7 @@ function runJob(job: MediaJob): void {
       writeFileSync(temp, bytes);
       renameSync(temp, local);
     }
-    results.written(job.slot, bytes.length, digest);
+    results.written(job.slot, bytes.length, digest, performance.now() - started);
   } catch (error) {
     results.failed(job.slot, error instanceof Error ? error.message : String(error));
   }
@@ -87,7 +88,7 @@ function runJob(job: MediaJob): void {
  * held whole, then moved into place (a rename; a clone or copy when the staging folder is on
  * another filesystem).
  */
-function copyJob(job: MediaJob, staged: string): void {
+function copyJob(job: MediaJob, staged: string, started: number): void {
   try {
     const hash = createHash("sha256");
     const chunk = Buffer.allocUnsafe(1 << 20);
@@ -115,7 +116,7 @@ function copyJob(job: MediaJob, staged: string): void {
       }
     }
     rmSync(staged, { force: true });
-    results.written(job.slot, size, digest);
+    results.written(job.slot, size, digest, performance.now() - started);
   } catch (error) {
     results.failed(job.slot, error instanceof Error ? error.message : String(error));
   }
