@@ -24,13 +24,13 @@ import {
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startServer } from "./support/server-process.mjs";
 
 const quick = process.argv.includes("--quick");
 const MIB = 1024 * 1024;
 const largeBytes = (quick ? 256 : 2048) * MIB;
 const smallCount = quick ? 1_000 : 10_000;
 const work = mkdtempSync(join(tmpdir(), "stepwise-bench-files-"));
-const bin = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
 const child = fileURLToPath(new URL("./files-child.mjs", import.meta.url));
 
 const large = join(work, "checkpoint.bin");
@@ -124,23 +124,6 @@ async function loopbackCopy(from, to) {
   const seconds = (performance.now() - started) / 1000;
   if (Number(done) !== largeBytes) throw new Error(`receiver wrote ${done} bytes`);
   return { mibPerSec: largeBytes / MIB / seconds };
-}
-
-async function startServer(data) {
-  const port = 20_000 + Math.floor(Math.random() * 12_000);
-  const proc = spawn(process.execPath, [bin, "server", "--port", String(port), "--data", data], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    proc.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { process: proc, pid: proc.pid, url };
 }
 
 /** Runs files-child.mjs and returns its one JSON result line. */

@@ -11,20 +11,18 @@
 // Targets (issue 10): the panel's first images ≤ 1 s and the next step after a slider move
 // ≤ 150 ms end to end; the server's share is what this measures.
 // Usage: node bench/media-index.mjs [--quick]   (quick: 5 runs × 50 steps)
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createHash } from "node:crypto";
 import sharp from "sharp";
+import { startServer } from "./support/server-process.mjs";
 
 const quick = process.argv.includes("--quick");
 const RUNS = quick ? 5 : 20;
 const STEPS = quick ? 50 : 200;
 const IMAGES = 8;
 const work = mkdtempSync(join(tmpdir(), "stepwise-bench-media-"));
-const bin = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
 const entity = "bench";
 const project = "media";
 const sha256 = (b) => createHash("sha256").update(b).digest("hex");
@@ -183,21 +181,4 @@ async function inParallel(items, width, work) {
       while (next < items.length) await work(items[next++]);
     }),
   );
-}
-
-async function startServer(data) {
-  const port = 20_000 + Math.floor(Math.random() * 12_000);
-  const proc = spawn(process.execPath, [bin, "server", "--port", String(port), "--data", data], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    proc.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    proc.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { process: proc, url };
 }

@@ -10,7 +10,7 @@
 // kept between runs. Build first (`npm run build`). Prints numbers and one JSON line.
 // Usage: node bench/media-ui.mjs [--quick]   (quick: 5 runs × 50 steps)
 /* global document, requestAnimationFrame, innerHeight, HTMLInputElement -- used inside page.evaluate */
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateSync } from "node:zlib";
 import { chromium } from "playwright-core";
+import { startServer } from "./support/server-process.mjs";
 
 const quick = process.argv.includes("--quick");
 const RUNS = quick ? 5 : 20;
@@ -64,23 +65,6 @@ function png(r, step, i) {
     chunk("IDAT", deflateSync(raw)),
     chunk("IEND", Buffer.alloc(0)),
   ]);
-}
-
-async function startServer() {
-  const bin = join(ROOT, "packages/cli/bin/stepwise.js");
-  const child = spawn(process.execPath, [bin, "server", "--port", "0", "--data", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
 }
 
 async function inParallel(items, width, work) {
@@ -231,7 +215,7 @@ if (!existsSync(join(dataDir, "ready"))) {
   rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(dataDir, { recursive: true });
 }
-const server = await startServer();
+const server = await startServer(dataDir);
 const browser = await chromium.launch({
   executablePath: process.env.STEPWISE_CHROMIUM ?? "/usr/bin/chromium",
   args: [

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PackedRowsBuilder, readPackedRows, stringifyExtended } from "@stepwise/protocol";
 import { openSqliteStore } from "../packages/server/dist/store/sqlite/open-sqlite-store.js";
+export { startServer } from "./support/server-process.mjs";
 
 export const BIN = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
 export const KEYS = [
@@ -25,25 +26,6 @@ export const KEYS = [
 const START = 1_763_700_000;
 
 /** Starts `stepwise server` on `dataDir`; resolves to { url, stop }. */
-export async function startServer(dataDir) {
-  const server = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    server.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  const stop = async () => {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
-  };
-  return { url, stop, pid: server.pid };
-}
 
 /** Opens the server's store on `dataDir` (the server must not be running). */
 export function openStore(dataDir) {

@@ -14,37 +14,19 @@
 // the old columns on the zoomed scale.
 // Usage: node bench/structured-ui.mjs [steps=10000] [bins=64] [tableRows=1000000]
 /* global window -- used inside page.evaluate */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { fillTable, measureBigTable } from "./structured-ui-table.mjs";
+import { startServer } from "./support/server-process.mjs";
 
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const [steps, bins, tableRows] = [10_000, 64, 1_000_000].map((d, i) => Number(process.argv[2 + i] ?? d));
 const REPEAT = 5;
 const ROWS_PER_BATCH = 1_000;
 const KEY = "weights/layer1";
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function startServer(dataDir) {
-  const bin = join(ROOT, "packages/cli/bin/stepwise.js");
-  const child = spawn(process.execPath, [bin, "server", "--port", "0", "--data", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
-}
 
 /** A histogram whose centre drifts with the step, so the heatmap has a visible shape. */
 function histogramAt(step) {

@@ -11,7 +11,7 @@
 // Build first (`npm run build`). Prints numbers and one JSON line.
 // Usage: node bench/ui.mjs [--keys-only] [tableRuns=10000] [chartRuns=50] [metrics=20] [steps=100000]
 /* global window, document, innerHeight, requestAnimationFrame -- used inside page.evaluate / init scripts */
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,7 @@ import { chromium } from "playwright-core";
 import { openSqliteStore } from "../packages/server/dist/store/sqlite/open-sqlite-store.js";
 import { measureHundredThousandKeys, measureTables, measureThousandKeys } from "./ui-keys.mjs";
 import { prepareKeysData } from "./ui-keys-data.mjs";
+import { startServer } from "./support/server-process.mjs";
 
 /** `--keys-only`: cases (c)–(e) alone, without the 6-minute fill of (a) and (b). */
 const keysOnly = process.argv.includes("--keys-only");
@@ -90,23 +91,6 @@ async function prepareData() {
   await store.close();
   writeFileSync(join(dataDir, "ready"), "");
   return (Date.now() - t0) / 1000;
-}
-
-async function startServer(dataDir) {
-  const bin = join(ROOT, "packages/cli/bin/stepwise.js");
-  const child = spawn(process.execPath, [bin, "server", "--port", "0", "--data", dataDir], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (chunk) => {
-      out += chunk;
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, stop: () => new Promise((resolve) => (child.once("exit", resolve), child.kill("SIGTERM"))) };
 }
 
 // Runs in the page before its scripts: records when the first run rows appear and when every
