@@ -17,19 +17,15 @@
  * append (or the timer) waits for its files; so a row is in the log about 200 ms after log()
  * even during a burst of media.
  */
-import { existsSync, statSync } from "node:fs";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
-import { giveBackBuffer } from "../media/pixel-buffers.js";
 import type { RunRecord } from "@stepwise/protocol";
 import { fillTemplate, mediaFilePath, type WrittenFile } from "../media/fill-template.js";
-import type { FileContent, LoggedFile } from "../media/logged-value.js";
+import type { LoggedFile } from "../media/logged-value.js";
 import { writeFilledJson } from "../media/filled-json-file.js";
 import { MediaResults, RESULT_SLOTS } from "../media/media-results.js";
-import type { MediaJob, MediaWorkerData } from "../media/media-worker.js";
+import type { MediaJob } from "../media/media-worker.js";
 import { forEachPending, withMediaJson, type PendingMedia } from "../media/pending-media.js";
+import { contentBytes, MEDIA_THREADS, MediaThreads, transferable } from "./media-threads.js";
 
 /** Data posted to the worker and not yet written, before log() waits. */
 const MAX_PENDING_BYTES = 256 * 1024 * 1024;
@@ -44,12 +40,6 @@ const BUSY = 1;
 const RETIRED = 2;
 /** Longest a row waits for media before an append (or the timer) waits for the media threads. */
 export const MAX_ROW_WAIT_MS = 200;
-/**
- * Media threads: encoding a 256×256 PNG takes ~5 ms of CPU, so one thread keeps up with about
- * 200 images/s. More help on machines with cores to spare (training uses some; the run log
- * writer and the uploader one each), never more than 4.
- */
-const MEDIA_THREADS = Math.max(1, Math.min(4, availableParallelism() - 3));
 
 export interface MediaQueueSink {
   appendRow(row: Record<string, unknown>): void;
@@ -74,14 +64,6 @@ interface Binding {
   recorded: boolean;
 }
 
-interface MediaThread {
-  worker: Worker;
-  port: MessagePort;
-  returns: MessagePort;
-  /** Slots posted to this thread whose result is not read yet. */
-  slots: Set<number>;
-}
-
 interface Item {
   kind: "row" | "record";
   /** Date.now() when queued. */
@@ -97,9 +79,6 @@ export class MediaQueue {
   /** Per slot: FREE, BUSY (job posted, result not read) or RETIRED (given up on; see allocateSlot). */
   private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
   private readonly configSet = new Set<string>();
-  /** Media threads, started one by one as media are logged, up to MEDIA_THREADS. */
-  private readonly workers: Array<MediaThread | undefined> = [];
-  private nextWorker = 0;
   private nextSlot = 0;
   private pendingBytes = 0;
   /**
@@ -110,12 +89,16 @@ export class MediaQueue {
   private draining = false;
   private timer: NodeJS.Timeout | null = null;
 
+  private readonly threads: MediaThreads;
+
   constructor(
     private readonly runDir: string,
     private readonly sink: MediaQueueSink,
     /** Longest flush/close waits in all (tests shorten it). */
     private readonly fileWaitMs = FILE_WAIT_MS,
-  ) {}
+  ) {
+    this.threads = new MediaThreads(this.results, (cause, message) => this.sink.warn(cause, message));
+  }
 
   /** Waiting records by type (`t`), so a later record of the same type keeps its place. */
   private readonly recordTypes = new Map<string, number>();
@@ -183,13 +166,7 @@ export class MediaQueue {
   /** Appends everything (waiting for the worker) and stops the worker. */
   close(): void {
     this.drain(true);
-    for (const thread of this.workers.splice(0)) {
-      if (thread === undefined) continue;
-      const { worker, port, returns } = thread;
-      port.close();
-      returns.close();
-      void worker.terminate();
-    }
+    this.threads.close();
   }
 
   private push(item: Item): void {
@@ -238,7 +215,7 @@ export class MediaQueue {
       done: false,
       recorded: false,
     };
-    this.takeReturnedBuffers();
+    this.threads.takeReturnedBuffers();
     const jobs: MediaJob[] = [];
     const transfer: ArrayBuffer[] = [];
     for (const file of files) {
@@ -256,7 +233,7 @@ export class MediaQueue {
     }
     this.pendingBytes += binding.bytes;
     if (jobs.length > 0) {
-      const thread = this.startWorker();
+      const thread = this.threads.take();
       for (const job of jobs) thread.slots.add(job.slot);
       thread.port.postMessage(jobs, transfer);
     }
@@ -322,7 +299,7 @@ export class MediaQueue {
         continue;
       }
       this.slotBusy[slot] = FREE;
-      for (const thread of this.workers) thread?.slots.delete(slot);
+      this.threads.settled(slot);
       if (result.state === 2) {
         binding.results.push(null);
         media.failure ??= result.message;
@@ -378,86 +355,4 @@ export class MediaQueue {
     if (item.kind === "row") this.sink.appendRow(value);
     else this.sink.appendRecord(value as unknown as RunRecord);
   }
-
-  /** Pixel buffers the media threads are done with, kept for the next copies (pixel-buffers.ts). */
-  private takeReturnedBuffers(): void {
-    for (const thread of this.workers) {
-      if (thread === undefined) continue;
-      for (
-        let message = receiveMessageOnPort(thread.returns);
-        message !== undefined;
-        message = receiveMessageOnPort(thread.returns)
-      )
-        giveBackBuffer(message.message as ArrayBuffer);
-    }
-  }
-
-  /** The next media thread in turn (a new one while fewer than MEDIA_THREADS run). */
-  private startWorker(): MediaThread {
-    const turn = this.nextWorker++ % MEDIA_THREADS;
-    const running = this.workers[turn];
-    if (running !== undefined) return running;
-    const { port1, port2 } = new MessageChannel();
-    const returns = new MessageChannel();
-    const workerData: MediaWorkerData = {
-      results: this.results.memory,
-      port: port2,
-      wake: this.results.wake,
-      returns: returns.port2,
-    };
-    const worker = new Worker(mediaWorkerUrl(), { workerData, transferList: [port2, returns.port2] });
-    worker.unref();
-    port1.unref();
-    returns.port1.unref();
-    const thread: MediaThread = { worker, port: port1, returns: returns.port1, slots: new Set() };
-    // A thread that stopped is replaced at the next media; its files in flight fail now rather
-    // than at the close deadline (their data went to it and is gone).
-    worker.on("error", (error) => {
-      this.sink.warn("media-worker", `a media thread stopped: ${error.message}`);
-      if (this.workers[turn] === thread) this.workers[turn] = undefined;
-      for (const slot of thread.slots)
-        this.results.failed(slot, `the media thread stopped: ${error.message}`);
-      thread.slots.clear();
-    });
-    this.workers[turn] = thread;
-    return thread;
-  }
-}
-
-function dataOf(content: FileContent): ArrayBufferView | null {
-  switch (content.kind) {
-    case "bytes":
-      return content.bytes;
-    case "wav":
-      return content.samples;
-    case "points":
-      return content.values;
-    case "copy":
-    case "filled-json":
-      return null;
-    default:
-      return content.pixels;
-  }
-}
-
-/** Bytes a job holds until written: its data, or the size of a staged copy (read by the worker). */
-function contentBytes(content: FileContent): number {
-  if (content.kind === "copy") return statSync(content.local, { throwIfNoEntry: false })?.size ?? 0;
-  return dataOf(content)?.byteLength ?? 0;
-}
-
-/** The buffer a job can hand over instead of copying: one the data type allocated for it alone. */
-function transferable(content: FileContent): ArrayBuffer | null {
-  const array = dataOf(content);
-  if (array === null) return null;
-  const buffer = array.buffer;
-  return buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength
-    ? buffer
-    : null;
-}
-
-function mediaWorkerUrl(): URL {
-  const beside = new URL("../media/media-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(beside))) return beside;
-  return new URL("../../dist/media/media-worker.js", import.meta.url);
 }

@@ -1,0 +1,133 @@
+/**
+ * The media threads a MediaQueue posts jobs to (media/media-worker.ts): started one by one as
+ * media are logged, up to MEDIA_THREADS, taken in turn. A thread that stops is replaced at the
+ * next media; its files in flight fail at once rather than at the close deadline (their data
+ * went to it and is gone). Also what a job hands over: its data's size and transferable buffer.
+ */
+import { existsSync, statSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import type { FileContent } from "../media/logged-value.js";
+import type { MediaResults } from "../media/media-results.js";
+import type { MediaWorkerData } from "../media/media-worker.js";
+import { giveBackBuffer } from "../media/pixel-buffers.js";
+
+/**
+ * Media threads: encoding a 256×256 PNG takes ~5 ms of CPU, so one thread keeps up with about
+ * 200 images/s. More help on machines with cores to spare (training uses some; the run log
+ * writer and the uploader one each), never more than 4.
+ */
+export const MEDIA_THREADS = Math.max(1, Math.min(4, availableParallelism() - 3));
+
+export interface MediaThread {
+  worker: Worker;
+  port: MessagePort;
+  returns: MessagePort;
+  /** Slots posted to this thread whose result is not read yet. */
+  slots: Set<number>;
+}
+
+export class MediaThreads {
+  private readonly threads: Array<MediaThread | undefined> = [];
+  private next = 0;
+
+  constructor(
+    private readonly results: MediaResults,
+    private readonly warn: (cause: string, message: string) => void,
+  ) {}
+
+  /** The next media thread in turn (a new one while fewer than MEDIA_THREADS run). */
+  take(): MediaThread {
+    const turn = this.next++ % MEDIA_THREADS;
+    const running = this.threads[turn];
+    if (running !== undefined) return running;
+    const { port1, port2 } = new MessageChannel();
+    const returns = new MessageChannel();
+    const workerData: MediaWorkerData = {
+      results: this.results.memory,
+      port: port2,
+      wake: this.results.wake,
+      returns: returns.port2,
+    };
+    const worker = new Worker(mediaWorkerUrl(), { workerData, transferList: [port2, returns.port2] });
+    worker.unref();
+    port1.unref();
+    returns.port1.unref();
+    const thread: MediaThread = { worker, port: port1, returns: returns.port1, slots: new Set() };
+    worker.on("error", (error) => {
+      this.warn("media-worker", `a media thread stopped: ${error.message}`);
+      if (this.threads[turn] === thread) this.threads[turn] = undefined;
+      for (const slot of thread.slots)
+        this.results.failed(slot, `the media thread stopped: ${error.message}`);
+      thread.slots.clear();
+    });
+    this.threads[turn] = thread;
+    return thread;
+  }
+
+  /** A slot's result was read: no thread owes it any more. */
+  settled(slot: number): void {
+    for (const thread of this.threads) thread?.slots.delete(slot);
+  }
+
+  /** Pixel buffers the media threads are done with, kept for the next copies (pixel-buffers.ts). */
+  takeReturnedBuffers(): void {
+    for (const thread of this.threads) {
+      if (thread === undefined) continue;
+      for (
+        let message = receiveMessageOnPort(thread.returns);
+        message !== undefined;
+        message = receiveMessageOnPort(thread.returns)
+      )
+        giveBackBuffer(message.message as ArrayBuffer);
+    }
+  }
+
+  close(): void {
+    for (const thread of this.threads.splice(0)) {
+      if (thread === undefined) continue;
+      thread.port.close();
+      thread.returns.close();
+      void thread.worker.terminate();
+    }
+  }
+}
+
+function dataOf(content: FileContent): ArrayBufferView | null {
+  switch (content.kind) {
+    case "bytes":
+      return content.bytes;
+    case "wav":
+      return content.samples;
+    case "points":
+      return content.values;
+    case "copy":
+    case "filled-json":
+      return null;
+    default:
+      return content.pixels;
+  }
+}
+
+/** Bytes a job holds until written: its data, or the size of a staged copy (read by the worker). */
+export function contentBytes(content: FileContent): number {
+  if (content.kind === "copy") return statSync(content.local, { throwIfNoEntry: false })?.size ?? 0;
+  return dataOf(content)?.byteLength ?? 0;
+}
+
+/** The buffer a job can hand over instead of copying: one the data type allocated for it alone. */
+export function transferable(content: FileContent): ArrayBuffer | null {
+  const array = dataOf(content);
+  if (array === null) return null;
+  const buffer = array.buffer;
+  return buffer instanceof ArrayBuffer && array.byteOffset === 0 && array.byteLength === buffer.byteLength
+    ? buffer
+    : null;
+}
+
+function mediaWorkerUrl(): URL {
+  const beside = new URL("../media/media-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  return new URL("../../dist/media/media-worker.js", import.meta.url);
+}
