@@ -3,28 +3,16 @@
 // loop, and measures scalar points/s until the server has every row (finish() returns once the
 // upload drained; the server's row count is then checked). Prints numbers and one JSON line.
 // Usage: node bench/ingest.mjs [calls=1000000]
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { init } from "@stepwise/sdk";
+import { startServer } from "./support/server-process.mjs";
 
 const calls = Number(process.argv[2] ?? 1_000_000);
 const work = mkdtempSync(join(tmpdir(), "stepwise-ingest-"));
-const bin = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
-const server = spawn(process.execPath, [bin, "server", "--port", "0", "--data", join(work, "data")], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (chunk) => {
-    out += chunk;
-    const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match) resolve(match[1]);
-  });
-  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-});
+const server = await startServer(join(work, "data"));
+const url = server.url;
 
 const run = await init({
   dir: work,
@@ -44,8 +32,7 @@ await run.finish();
 const totalNs = Number(process.hrtime.bigint() - started);
 const stored = await (await fetch(`${url}/api/v1/runs/${run.entity}/${run.project}/${run.id}`)).json();
 const storedRun = stored.run ?? stored;
-server.kill("SIGTERM");
-await new Promise((resolve) => server.once("exit", resolve));
+await server.stop();
 rmSync(work, { recursive: true, force: true });
 if (storedRun.offsets?.history !== calls)
   throw new Error(`server has ${storedRun.offsets?.history} rows, expected ${calls}`);

@@ -8,12 +8,11 @@
 // machine its tail shows what the scheduler alone costs, whatever log() does.
 // The server's file list is checked: every image arrived, each one distinct.
 // Usage: node bench/media-log.mjs [pacedImages=200] [stepMs=20] [burstImages=500]
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Image, init } from "@stepwise/sdk";
+import { startServer } from "./support/server-process.mjs";
 
 const pacedImages = Number(process.argv[2] ?? 200);
 const stepMs = Number(process.argv[3] ?? 20);
@@ -21,19 +20,8 @@ const burstImages = Number(process.argv[4] ?? 500);
 const side = 256;
 
 const work = mkdtempSync(join(tmpdir(), "stepwise-media-bench-"));
-const bin = fileURLToPath(new URL("../packages/cli/bin/stepwise.js", import.meta.url));
-const server = spawn(process.execPath, [bin, "server", "--port", "0", "--data", join(work, "data")], {
-  stdio: ["ignore", "pipe", "inherit"],
-});
-const url = await new Promise((resolve, reject) => {
-  let out = "";
-  server.stdout.on("data", (chunk) => {
-    out += chunk;
-    const match = /listening on (http:\/\/\S+)/.exec(out);
-    if (match) resolve(match[1]);
-  });
-  server.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-});
+const server = await startServer(join(work, "data"));
+const url = server.url;
 
 // A smooth picture with noise (compresses like a photo, not like a flat test pattern); the step
 // is written into its first pixels so every image is distinct (the server would not store a
@@ -116,8 +104,7 @@ async function measure(name, images, pauseMs) {
 
 const paced = await measure("paced", pacedImages, stepMs);
 const burst = await measure("burst", burstImages, 0);
-server.kill("SIGTERM");
-await new Promise((resolve) => server.once("exit", resolve));
+await server.stop();
 rmSync(work, { recursive: true, force: true });
 
 const result = {
