@@ -19,3 +19,6 @@ export * from "./alerts.js";
 export * from "./console.js";
 export * from "./system.js";
 export * from "./vega-spec-safety.js";
+export * from "./artifacts.js";
+export * from "./embed.js";
+export * from "./code-point-order.js";
