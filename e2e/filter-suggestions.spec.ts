@@ -1,7 +1,8 @@
 /**
  * The README's `defineMetric("val/acc", { summary: "max" })` stores `{ "val/acc": { max } }`, so
  * `summary.val/acc > 0.9` matched nothing with no word. The filter box suggests the project's
- * real paths as you type (`summary.val/acc.max`), says what a key holding an object holds, and
+ * real paths as you type (`summary.val/acc.max`), so does the add-column box, the filter says
+ * what a key holding an object holds, and
  * the table shows nested summary values as values, not raw JSON.
  */
 import { beforeAll, describe, expect, it } from "vitest";
@@ -63,6 +64,28 @@ describe("filter path suggestions", () => {
     const hint = page.locator('[data-testid="filter-hint"]');
     await hint.waitFor();
     await expect(hint.innerText()).resolves.toBe("summary.val/acc holds max: filter on summary.val/acc.max");
+  });
+
+  it("the add-column box suggests the real config and summary paths, and the added column shows values", async () => {
+    const page = await fx.open(`/local/${PROJECT}`);
+    await page.locator('[data-testid="run-row"]').nth(1).waitFor();
+    const input = page.locator('[data-testid="add-column"]');
+    await input.focus();
+    await page.waitForFunction(() => document.querySelectorAll("#runs-column-options option").length > 0);
+    const options = await page
+      .locator("#runs-column-options option")
+      .evaluateAll((nodes) => nodes.map((n) => (n as HTMLOptionElement).value));
+    expect(options).toEqual(
+      expect.arrayContaining(["config.lr", "config.optimizer.name", "summary.val/acc.max"]),
+    );
+    expect(options).not.toContain("summary.val/acc");
+    await input.fill("summary.val/acc.max");
+    await input.press("Enter");
+    await page.locator('[data-testid="col-header"][data-col="summary.val/acc.max"]').waitFor();
+    const rows = await page.locator('[data-testid="run-row"]').allInnerTexts();
+    expect(rows.join("\n")).toContain("0.95");
+    expect(rows.join("\n")).toContain("0.6");
+    expect(rows.join("\n")).not.toContain("{");
   });
 
   it("a nested summary column shows its values, not JSON", async () => {
