@@ -15,6 +15,7 @@
 import type { MediaStore } from "./media-store.js";
 import type { StructuredStore } from "./structured-store.js";
 import type { AlertStore } from "./alert-store.js";
+import type { ArtifactStore } from "./artifact-store.js";
 import type {
   HistoryRow,
   IngestBatch,
@@ -238,6 +239,8 @@ export interface Store extends MediaStore {
   readonly structured: StructuredStore;
   /** Alerts raised by runs, their deliveries and delivery log (alert-store.ts). */
   readonly alerts: AlertStore;
+  /** Artifact collections, versions, aliases and lineage (artifact-store.ts). */
+  readonly artifacts: ArtifactStore;
   listEntities(): Promise<EntitySummary[]>;
   listProjects(entity: string): Promise<ProjectSummary[]>;
 

@@ -2,6 +2,7 @@
  * The whole Store contract, topic by topic. Every implementation runs it with a factory that
  * opens a fresh, empty store: `storeContract(() => openSqliteStore(tempPath()))`.
  */
+import { artifactsContract } from "./artifacts.js";
 import { filesContract } from "./files.js";
 import { garbageCollectionContract } from "./garbage-collection.js";
 import { historyContract } from "./history.js";
@@ -35,4 +36,5 @@ export function storeContract(factory: StoreFactory): void {
   writersContract(factory);
   mediaContract(factory);
   structuredContract(factory);
+  artifactsContract(factory);
 }

@@ -27,7 +27,7 @@ export class FileRecords {
   private readonly one: Database.Statement<[string, string, string, string], FileRow>;
   private readonly fileAt: Database.Statement<[string, string, string, string], { path: string }>;
   private readonly fileUnder: Database.Statement<[string, string, string, string, string], { path: string }>;
-  private readonly referenced: Database.Statement<[string], { one: number }>;
+  private readonly referenced: Database.Statement<[string, string], { one: number }>;
   private readonly count: Database.Statement<[string, string, string], { files: number }>;
   private readonly addOne: Database.Statement<[string, string, string]>;
 
@@ -59,7 +59,11 @@ export class FileRecords {
       `SELECT path FROM run_files WHERE entity = ? AND project = ? AND run_id = ? AND path > ? AND path < ?
        ORDER BY path LIMIT 1`,
     );
-    this.referenced = db.prepare("SELECT 1 AS one FROM run_files WHERE sha256 = ? LIMIT 1");
+    // A blob is referenced by a run file or by an entry of an artifact version's manifest.
+    this.referenced = db.prepare(
+      `SELECT 1 AS one FROM run_files WHERE sha256 = ?
+       UNION ALL SELECT 1 FROM artifact_entries WHERE sha256 = ? LIMIT 1`,
+    );
     this.count = db.prepare(
       "SELECT files FROM run_file_counts WHERE entity = ? AND project = ? AND run_id = ?",
     );
@@ -110,7 +114,7 @@ export class FileRecords {
   }
 
   isReferenced(sha256: string): boolean {
-    return this.referenced.get(sha256) !== undefined;
+    return this.referenced.get(sha256, sha256) !== undefined;
   }
 
   get(ref: RunRef, path: string): StoredFile | null {

@@ -26,6 +26,8 @@
  *   in progress, one per (run, path, size, sha256), with their expiry (upload-records.ts);
  *   `run_file_counts`, each run's number of files (the files-per-run limit).
  * - `alerts`, `alert_deliveries`, `alert_attempts` (version 10; alert-schema.ts): `run.alert`.
+ * - `artifact_collections`, `artifact_versions`, `artifact_entries`, `artifact_aliases`,
+ *   `artifact_tags`, `artifact_uses` (version 11; artifact-schema.ts): artifacts and lineage.
  * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
  *   media item of a history value, by run, key and step) and the kinds of value each key of a
  *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
@@ -41,6 +43,7 @@ import { CorruptDataError } from "@stepwise/protocol";
 import { registerChecksumFunctions } from "./checksum.js";
 import { STRUCTURED_SCHEMA } from "./structured-schema.js";
 import { ALERT_SCHEMA } from "./alert-schema.js";
+import { ARTIFACT_SCHEMA } from "./artifact-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
 export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
@@ -286,6 +289,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     // Alerts, their deliveries and the delivery log (version 10; alert-schema.ts).
     version: 10,
     statements: ALERT_SCHEMA,
+  },
+  {
+    // Artifact collections, versions, manifest entries, aliases, tags and uses (version 11;
+    // artifact-schema.ts).
+    version: 11,
+    statements: ARTIFACT_SCHEMA,
   },
 ];
 

@@ -48,6 +48,7 @@ import { KeyKindRecords } from "./key-kind-records.js";
 import { MediaRecords } from "./media-records.js";
 import { rebuildRichValues } from "./rich-value-rebuild.js";
 import { SqliteStructuredStore } from "./sqlite-structured-store.js";
+import { SqliteArtifactStore } from "./artifact-records.js";
 import { SqliteAlertStore } from "./alert-records.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
@@ -63,6 +64,7 @@ export class SqliteStore implements Store {
   readonly instanceId: string;
   readonly structured: SqliteStructuredStore;
   readonly alerts: SqliteAlertStore;
+  readonly artifacts: SqliteArtifactStore;
   private readonly runs: RunTable;
   private readonly runList: RunList;
   private readonly batches: BatchApplier;
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
     this.structured = new SqliteStructuredStore(db);
     const richValues = [this.keyKinds, this.media, ...this.structured.extensions];
     this.alerts = new SqliteAlertStore(db);
+    this.artifacts = new SqliteArtifactStore(db);
     this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
     rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);

@@ -1,0 +1,86 @@
+/**
+ * The artifacts' part of the storage contract (`Store.artifacts`): collections of versions per
+ * project, each version a manifest committed whole (never half visible), aliases that move
+ * atomically within a collection, and the lineage of which run produced and which runs used
+ * each version. The bytes of stored entries live in the BlobStore, content-addressed like run
+ * files; `Store.files.isReferenced` counts manifest entries too, so garbage collection keeps them.
+ */
+import type { ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
+
+export interface CommitVersionInput {
+  entity: string;
+  project: string;
+  name: string;
+  type: string;
+  /** Checked by the caller: unique paths, valid names (protocol artifacts.ts). */
+  entries: readonly ManifestEntry[];
+  /** sha256 of `manifestDigestText(entries)`, recomputed by the caller. */
+  digest: string;
+  description: string;
+  metadata: Record<string, unknown>;
+  /** User aliases to place on the version (never `latest`, never a version name). */
+  aliases: readonly string[];
+  tags: readonly string[];
+  producer: RunRef | null;
+  /** Unix seconds. */
+  now: number;
+  /**
+   * Called inside the commit's write lock, before anything is written: the place to check that
+   * every stored entry's blob exists (throwing refuses the commit), since garbage collection
+   * takes the same lock to free a blob no manifest holds.
+   */
+  whileLocked?: () => void;
+}
+
+export interface CommitVersionResult {
+  /** `unchanged`: the digest equals the collection's latest version, which is answered (with the new aliases placed). */
+  status: "created" | "unchanged";
+  version: ArtifactVersionDto;
+}
+
+export interface ArtifactCollectionDto {
+  entity: string;
+  project: string;
+  name: string;
+  type: string;
+  versionCount: number;
+  /** The newest version's name, null when every version was deleted. */
+  latest: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VersionRef {
+  entity: string;
+  project: string;
+  name: string;
+  /** A version name (`v3`) or an alias (`latest`, `production`). */
+  alias: string;
+}
+
+export interface ArtifactStore {
+  /**
+   * Commits a version in one transaction: a new `vN` (N one past the collection's highest) with
+   * `latest` and the given aliases moved onto it, or the latest version unchanged when its
+   * digest is the same. Refuses (UsageError) a collection that exists with another type.
+   */
+  commitVersion(input: CommitVersionInput): Promise<CommitVersionResult>;
+  /** The version a version name or alias names now, or null. */
+  resolveVersion(ref: VersionRef): Promise<ArtifactVersionDto | null>;
+  /** A version's entries in code-point order of path, `limit` at most after `afterPath`. */
+  readManifest(ref: VersionRef, afterPath: string | null, limit: number): Promise<ManifestEntry[] | null>;
+  listCollections(entity: string, project: string, type?: string): Promise<ArtifactCollectionDto[]>;
+  /** A collection's versions, newest first. */
+  listVersions(entity: string, project: string, name: string): Promise<ArtifactVersionDto[]>;
+  /**
+   * Sets a version's user aliases to exactly `aliases` in one transaction: each is taken from
+   * whichever version of the collection held it. `latest` cannot be set or removed by hand.
+   */
+  setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto>;
+  /** Records that `run` used the version (once per run and version). */
+  recordUse(run: RunRef, ref: VersionRef, now: number): Promise<ArtifactVersionDto>;
+  /** What a run produced and used. */
+  runLineage(run: RunRef): Promise<{ produced: ArtifactVersionDto[]; used: ArtifactVersionDto[] }>;
+  /** The runs that used a version, in the order they first used it. */
+  consumers(ref: VersionRef): Promise<RunRef[]>;
+}

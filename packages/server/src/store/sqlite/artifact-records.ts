@@ -1,0 +1,386 @@
+/**
+ * The SQLite artifact store (artifact-store.ts; tables in artifact-schema.ts). Every write is
+ * one immediate transaction: a version, its entries, tags and aliases appear together or not at
+ * all, and the next version's index is read and taken inside the same transaction.
+ */
+import type Database from "better-sqlite3";
+import {
+  isReferenceEntry,
+  LATEST_ALIAS,
+  NotFoundError,
+  UsageError,
+  type ArtifactVersionDto,
+  type ManifestEntry,
+  type RunRef,
+} from "@stepwise/protocol";
+import { userAliases, versionIndex, versionName } from "../../domain/artifact-aliases.js";
+import { settle } from "./settle.js";
+import { asStoreError } from "./sqlite-storage-errors.js";
+import type {
+  ArtifactCollectionDto,
+  ArtifactStore,
+  CommitVersionInput,
+  CommitVersionResult,
+  VersionRef,
+} from "../artifact-store.js";
+
+interface VersionRow {
+  pk: number;
+  collection_pk: number;
+  entity: string;
+  project: string;
+  name: string;
+  type: string;
+  idx: number;
+  digest: string;
+  description: string;
+  metadata: string;
+  file_count: number;
+  size: number;
+  producer_entity: string | null;
+  producer_project: string | null;
+  producer_run_id: string | null;
+  created_at: number;
+}
+
+interface EntryRow {
+  path: string;
+  sha256: string | null;
+  size: number | null;
+  ref: string | null;
+  ref_digest: string | null;
+}
+
+const VERSION_COLUMNS = `v.pk, v.collection_pk, c.entity, c.project, c.name, c.type, v.idx, v.digest,
+  v.description, v.metadata, v.file_count, v.size, v.producer_entity, v.producer_project,
+  v.producer_run_id, v.created_at`;
+const VERSION_FROM = "artifact_versions v JOIN artifact_collections c ON c.pk = v.collection_pk";
+
+export class SqliteArtifactStore implements ArtifactStore {
+  constructor(private readonly db: Database.Database) {}
+
+  commitVersion(input: CommitVersionInput): Promise<CommitVersionResult> {
+    const qualified = `${input.entity}/${input.project}/${input.name}`;
+    const commit = this.db.transaction((aliases: string[]): CommitVersionResult => {
+      const collection = this.collectionFor(input, qualified);
+      input.whileLocked?.();
+      const latest = this.versionRow(collection, LATEST_ALIAS);
+      if (latest !== undefined && latest.digest === input.digest) {
+        this.placeAliases(collection, latest.pk, aliases, input.now);
+        return { status: "unchanged", version: this.toDto(latest) };
+      }
+      const next =
+        (this.db
+          .prepare<[number], { top: number | null }>(
+            "SELECT MAX(idx) AS top FROM artifact_versions WHERE collection_pk = ?",
+          )
+          .get(collection)?.top ?? -1) + 1;
+      let size = 0;
+      for (const entry of input.entries) if (!isReferenceEntry(entry)) size += entry.size;
+      const versionPk = Number(
+        this.db
+          .prepare(
+            `INSERT INTO artifact_versions (collection_pk, idx, digest, description, metadata, file_count,
+               size, producer_entity, producer_project, producer_run_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            collection,
+            next,
+            input.digest,
+            input.description,
+            JSON.stringify(input.metadata),
+            input.entries.length,
+            size,
+            input.producer?.entity ?? null,
+            input.producer?.project ?? null,
+            input.producer?.runId ?? null,
+            input.now,
+          ).lastInsertRowid,
+      );
+      const insertEntry = this.db.prepare(
+        "INSERT INTO artifact_entries (version_pk, path, sha256, size, ref, ref_digest) VALUES (?, ?, ?, ?, ?, ?)",
+      );
+      for (const entry of input.entries) {
+        if (isReferenceEntry(entry))
+          insertEntry.run(versionPk, entry.path, null, entry.size, entry.ref, entry.digest);
+        else insertEntry.run(versionPk, entry.path, entry.sha256, entry.size, null, null);
+      }
+      const insertTag = this.db.prepare(
+        "INSERT OR IGNORE INTO artifact_tags (version_pk, tag) VALUES (?, ?)",
+      );
+      for (const tag of input.tags) insertTag.run(versionPk, tag);
+      this.placeAliases(collection, versionPk, [LATEST_ALIAS, ...aliases], input.now);
+      this.db
+        .prepare("UPDATE artifact_collections SET updated_at = ? WHERE pk = ?")
+        .run(input.now, collection);
+      const created = this.versionRow(collection, versionName(next));
+      if (created === undefined) throw new Error(`artifact version ${qualified}:v${next} vanished`);
+      return { status: "created", version: this.toDto(created) };
+    });
+    return this.work(() => commit.immediate(userAliases(input.aliases, qualified)));
+  }
+
+  resolveVersion(ref: VersionRef): Promise<ArtifactVersionDto | null> {
+    return this.work(() => {
+      const row = this.findVersion(ref);
+      return row === undefined ? null : this.toDto(row);
+    });
+  }
+
+  readManifest(ref: VersionRef, afterPath: string | null, limit: number): Promise<ManifestEntry[] | null> {
+    return this.work(() => {
+      const version = this.findVersion(ref);
+      if (version === undefined) return null;
+      return this.db
+        .prepare<[number, string, number], EntryRow>(
+          `SELECT path, sha256, size, ref, ref_digest FROM artifact_entries
+         WHERE version_pk = ? AND path > ? ORDER BY path LIMIT ?`,
+        )
+        .all(version.pk, afterPath ?? "", limit)
+        .map(toEntry);
+    });
+  }
+
+  listCollections(entity: string, project: string, type?: string): Promise<ArtifactCollectionDto[]> {
+    return this.work(() => {
+      const rows = this.db
+        .prepare<
+          [string, string, string | null, string | null],
+          {
+            name: string;
+            type: string;
+            created_at: number;
+            updated_at: number;
+            versions: number;
+            latest: number | null;
+          }
+        >(
+          `SELECT c.name, c.type, c.created_at, c.updated_at,
+           (SELECT COUNT(*) FROM artifact_versions v WHERE v.collection_pk = c.pk) AS versions,
+           (SELECT v.idx FROM artifact_aliases a JOIN artifact_versions v ON v.pk = a.version_pk
+             WHERE a.collection_pk = c.pk AND a.alias = 'latest') AS latest
+         FROM artifact_collections c
+         WHERE c.entity = ? AND c.project = ? AND (? IS NULL OR c.type = ?)
+         ORDER BY c.type, c.name`,
+        )
+        .all(entity, project, type ?? null, type ?? null);
+      return rows.map((row) => ({
+        entity,
+        project,
+        name: row.name,
+        type: row.type,
+        versionCount: row.versions,
+        latest: row.latest === null ? null : versionName(row.latest),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+      }));
+    });
+  }
+
+  listVersions(entity: string, project: string, name: string): Promise<ArtifactVersionDto[]> {
+    return this.work(() =>
+      this.db
+        .prepare<[string, string, string], VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
+           WHERE c.entity = ? AND c.project = ? AND c.name = ? ORDER BY v.idx DESC`,
+        )
+        .all(entity, project, name)
+        .map((row) => this.toDto(row)),
+    );
+  }
+
+  setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto> {
+    const change = this.db.transaction((wanted: string[]): ArtifactVersionDto => {
+      const { collection, row } = this.requireVersion(ref);
+      const held = this.aliasesOf(row.pk).filter((alias) => alias !== LATEST_ALIAS);
+      const drop = this.db.prepare("DELETE FROM artifact_aliases WHERE collection_pk = ? AND alias = ?");
+      for (const alias of held) if (!wanted.includes(alias)) drop.run(collection, alias);
+      this.placeAliases(collection, row.pk, wanted, now);
+      return this.toDto(row);
+    });
+    return this.work(() => change.immediate(userAliases(aliases, qualifiedName(ref))));
+  }
+
+  recordUse(run: RunRef, ref: VersionRef, now: number): Promise<ArtifactVersionDto> {
+    const use = this.db.transaction((): ArtifactVersionDto => {
+      const { row } = this.requireVersion(ref);
+      this.db
+        .prepare(
+          `INSERT OR IGNORE INTO artifact_uses (version_pk, entity, project, run_id, used_at)
+           VALUES (?, ?, ?, ?, ?)`,
+        )
+        .run(row.pk, run.entity, run.project, run.runId, now);
+      return this.toDto(row);
+    });
+    return this.work(() => use.immediate());
+  }
+
+  runLineage(run: RunRef): Promise<{ produced: ArtifactVersionDto[]; used: ArtifactVersionDto[] }> {
+    return this.work(() => {
+      const produced = this.db
+        .prepare<[string, string, string], VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
+         WHERE v.producer_entity = ? AND v.producer_project = ? AND v.producer_run_id = ? ORDER BY v.pk`,
+        )
+        .all(run.entity, run.project, run.runId);
+      const used = this.db
+        .prepare<[string, string, string], VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM artifact_uses u JOIN artifact_versions v ON v.pk = u.version_pk
+           JOIN artifact_collections c ON c.pk = v.collection_pk
+         WHERE u.entity = ? AND u.project = ? AND u.run_id = ? ORDER BY u.used_at, v.pk`,
+        )
+        .all(run.entity, run.project, run.runId);
+      return {
+        produced: produced.map((row) => this.toDto(row)),
+        used: used.map((row) => this.toDto(row)),
+      };
+    });
+  }
+
+  consumers(ref: VersionRef): Promise<RunRef[]> {
+    return this.work(() => {
+      const row = this.findVersion(ref);
+      if (row === undefined) return [];
+      return this.db
+        .prepare<[number], { entity: string; project: string; run_id: string }>(
+          "SELECT entity, project, run_id FROM artifact_uses WHERE version_pk = ? ORDER BY used_at, run_id",
+        )
+        .all(row.pk)
+        .map((u) => ({ entity: u.entity, project: u.project, runId: u.run_id }));
+    });
+  }
+
+  /** Synchronous store work as a settled promise, with storage errors (a full disk) typed. */
+  private work<T>(work: () => T): Promise<T> {
+    return settle(() => {
+      try {
+        return work();
+      } catch (error) {
+        throw asStoreError(error, this.db.name, null);
+      }
+    });
+  }
+
+  private findVersion(ref: VersionRef): VersionRow | undefined {
+    const collection = this.collectionPk(ref.entity, ref.project, ref.name);
+    return collection === undefined ? undefined : this.versionRow(collection, ref.alias);
+  }
+
+  private collectionFor(input: CommitVersionInput, qualified: string): number {
+    const existing = this.db
+      .prepare<[string, string, string], { pk: number; type: string }>(
+        "SELECT pk, type FROM artifact_collections WHERE entity = ? AND project = ? AND name = ?",
+      )
+      .get(input.entity, input.project, input.name);
+    if (existing !== undefined) {
+      if (existing.type !== input.type) {
+        throw new UsageError(
+          `artifact '${qualified}' is of type '${existing.type}', not '${input.type}': log it with type '${existing.type}' or choose another name`,
+        );
+      }
+      return existing.pk;
+    }
+    return Number(
+      this.db
+        .prepare(
+          `INSERT INTO artifact_collections (entity, project, name, type, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?)`,
+        )
+        .run(input.entity, input.project, input.name, input.type, input.now, input.now).lastInsertRowid,
+    );
+  }
+
+  private collectionPk(entity: string, project: string, name: string): number | undefined {
+    return this.db
+      .prepare<[string, string, string], { pk: number }>(
+        "SELECT pk FROM artifact_collections WHERE entity = ? AND project = ? AND name = ?",
+      )
+      .get(entity, project, name)?.pk;
+  }
+
+  /** The version a version name or an alias names within a collection. */
+  private versionRow(collection: number, alias: string): VersionRow | undefined {
+    const index = versionIndex(alias);
+    if (index !== null) {
+      return this.db
+        .prepare<[number, number], VersionRow>(
+          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE v.collection_pk = ? AND v.idx = ?`,
+        )
+        .get(collection, index);
+    }
+    return this.db
+      .prepare<[number, string], VersionRow>(
+        `SELECT ${VERSION_COLUMNS} FROM artifact_aliases a JOIN artifact_versions v ON v.pk = a.version_pk
+           JOIN artifact_collections c ON c.pk = v.collection_pk
+         WHERE a.collection_pk = ? AND a.alias = ?`,
+      )
+      .get(collection, alias);
+  }
+
+  private requireVersion(ref: VersionRef): { collection: number; row: VersionRow } {
+    const collection = this.collectionPk(ref.entity, ref.project, ref.name);
+    const row = collection === undefined ? undefined : this.versionRow(collection, ref.alias);
+    if (collection === undefined || row === undefined)
+      throw new NotFoundError(`no artifact version ${qualifiedName(ref)}`);
+    return { collection, row };
+  }
+
+  /** Moves each alias onto the version (an alias names one version of its collection). */
+  private placeAliases(collection: number, versionPk: number, aliases: readonly string[], now: number): void {
+    const place = this.db.prepare(
+      `INSERT INTO artifact_aliases (collection_pk, alias, version_pk, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (collection_pk, alias) DO UPDATE SET version_pk = excluded.version_pk, updated_at = excluded.updated_at`,
+    );
+    for (const alias of aliases) place.run(collection, alias, versionPk, now);
+  }
+
+  private aliasesOf(versionPk: number): string[] {
+    return this.db
+      .prepare<[number], { alias: string }>(
+        "SELECT alias FROM artifact_aliases WHERE version_pk = ? ORDER BY alias = 'latest' DESC, alias",
+      )
+      .all(versionPk)
+      .map((row) => row.alias);
+  }
+
+  private toDto(row: VersionRow): ArtifactVersionDto {
+    const tags = this.db
+      .prepare<[number], { tag: string }>("SELECT tag FROM artifact_tags WHERE version_pk = ? ORDER BY tag")
+      .all(row.pk)
+      .map((t) => t.tag);
+    return {
+      entity: row.entity,
+      project: row.project,
+      name: row.name,
+      type: row.type,
+      version: versionName(row.idx),
+      digest: row.digest,
+      description: row.description,
+      metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+      aliases: this.aliasesOf(row.pk),
+      tags,
+      fileCount: row.file_count,
+      size: row.size,
+      producer:
+        row.producer_run_id === null
+          ? null
+          : {
+              entity: row.producer_entity ?? "",
+              project: row.producer_project ?? "",
+              runId: row.producer_run_id,
+            },
+      createdAt: row.created_at,
+    };
+  }
+}
+
+function toEntry(row: EntryRow): ManifestEntry {
+  return row.ref !== null
+    ? { path: row.path, ref: row.ref, digest: row.ref_digest ?? row.ref, size: row.size }
+    : { path: row.path, sha256: row.sha256 ?? "", size: row.size ?? 0 };
+}
+
+function qualifiedName(ref: VersionRef): string {
+  return `${ref.entity}/${ref.project}/${ref.name}:${ref.alias}`;
+}

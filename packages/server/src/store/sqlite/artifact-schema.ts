@@ -1,0 +1,69 @@
+/**
+ * Schema of artifacts (a migration in schema.ts): collections per project, versions with their
+ * digest and producer, one row per manifest entry (a stored entry's sha256 is indexed so garbage
+ * collection can ask whether any manifest holds a blob), aliases unique within a collection
+ * (moved by updating their row, so a reader sees the old or the new version, never none), tags,
+ * and the runs that used each version.
+ */
+export const ARTIFACT_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS artifact_collections (
+    pk INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    project TEXT NOT NULL,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    UNIQUE (entity, project, name)
+  )`,
+  "CREATE INDEX IF NOT EXISTS artifact_collections_by_type ON artifact_collections (entity, project, type, name)",
+  `CREATE TABLE IF NOT EXISTS artifact_versions (
+    pk INTEGER PRIMARY KEY,
+    collection_pk INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    digest TEXT NOT NULL,
+    description TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    file_count INTEGER NOT NULL,
+    size INTEGER NOT NULL,
+    producer_entity TEXT,
+    producer_project TEXT,
+    producer_run_id TEXT,
+    created_at REAL NOT NULL,
+    UNIQUE (collection_pk, idx)
+  )`,
+  `CREATE INDEX IF NOT EXISTS artifact_versions_by_producer
+    ON artifact_versions (producer_entity, producer_project, producer_run_id) WHERE producer_run_id IS NOT NULL`,
+  `CREATE TABLE IF NOT EXISTS artifact_entries (
+    version_pk INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    ref TEXT,
+    ref_digest TEXT,
+    PRIMARY KEY (version_pk, path)
+  ) WITHOUT ROWID`,
+  "CREATE INDEX IF NOT EXISTS artifact_entries_by_sha256 ON artifact_entries (sha256) WHERE sha256 IS NOT NULL",
+  `CREATE TABLE IF NOT EXISTS artifact_aliases (
+    collection_pk INTEGER NOT NULL,
+    alias TEXT NOT NULL,
+    version_pk INTEGER NOT NULL,
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (collection_pk, alias)
+  ) WITHOUT ROWID`,
+  "CREATE INDEX IF NOT EXISTS artifact_aliases_by_version ON artifact_aliases (version_pk)",
+  `CREATE TABLE IF NOT EXISTS artifact_tags (
+    version_pk INTEGER NOT NULL,
+    tag TEXT NOT NULL,
+    PRIMARY KEY (version_pk, tag)
+  ) WITHOUT ROWID`,
+  `CREATE TABLE IF NOT EXISTS artifact_uses (
+    version_pk INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    project TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    used_at REAL NOT NULL,
+    PRIMARY KEY (version_pk, entity, project, run_id)
+  ) WITHOUT ROWID`,
+  "CREATE INDEX IF NOT EXISTS artifact_uses_by_run ON artifact_uses (entity, project, run_id)",
+];

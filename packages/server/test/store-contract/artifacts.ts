@@ -1,0 +1,165 @@
+/**
+ * Store contract, artifacts (`Store.artifacts`): versions committed whole with `latest` on the
+ * newest, re-committing unchanged content creates nothing, aliases unique within a collection
+ * and moved in one step, a collection keeps its type, manifests read back as committed (paged,
+ * code-point order), lineage both ways, and garbage collection sees manifest entries as
+ * references.
+ */
+import { createHash } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { manifestDigestText, type ManifestEntry } from "@stepwise/protocol";
+import type { CommitVersionInput } from "../../src/store/artifact-store.js";
+import { runRef, storeOpener, type StoreFactory } from "./contract-setup.js";
+
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
+
+function commit(entries: ManifestEntry[], extra: Partial<CommitVersionInput> = {}): CommitVersionInput {
+  return {
+    entity: "team",
+    project: "proj",
+    name: "mnist",
+    type: "dataset",
+    entries,
+    digest: sha(manifestDigestText(entries)),
+    description: "",
+    metadata: {},
+    aliases: [],
+    tags: [],
+    producer: runRef("producer"),
+    now: 1000,
+    ...extra,
+  };
+}
+
+const file = (path: string, content: string): ManifestEntry => ({
+  path,
+  sha256: sha(content),
+  size: content.length,
+});
+
+export function artifactsContract(factory: StoreFactory): void {
+  const open = storeOpener(factory);
+  const ref = (alias: string) => ({ entity: "team", project: "proj", name: "mnist", alias });
+
+  describe("artifacts", () => {
+    it("numbers versions v0, v1, … with latest on the newest; unchanged content is the same version", async () => {
+      const store = await open();
+      const first = [
+        file("train.csv", "a,b\n1,2\n"),
+        { path: "remote", ref: "s3://b/k", digest: "etag", size: null },
+      ];
+      const v0 = await store.artifacts.commitVersion(commit(first, { aliases: ["best"], tags: ["raw"] }));
+      expect(v0.status).toBe("created");
+      expect(v0.version).toMatchObject({
+        version: "v0",
+        aliases: ["latest", "best"],
+        tags: ["raw"],
+        fileCount: 2,
+        size: 8,
+        producer: runRef("producer"),
+      });
+      // Same entries in another order: the same digest, no new version; the asked alias is placed.
+      const again = await store.artifacts.commitVersion(
+        commit([...first].reverse(), { aliases: ["again"], now: 2000 }),
+      );
+      expect(again.status).toBe("unchanged");
+      expect(again.version).toMatchObject({ version: "v0", aliases: ["latest", "again", "best"] });
+      const v1 = await store.artifacts.commitVersion(
+        commit([file("train.csv", "a,b\n1,3\n")], { now: 3000 }),
+      );
+      expect(v1.version.version).toBe("v1");
+      expect((await store.artifacts.resolveVersion(ref("latest")))?.version).toBe("v1");
+      expect((await store.artifacts.resolveVersion(ref("best")))?.version).toBe("v0");
+      expect((await store.artifacts.resolveVersion(ref("v0")))?.aliases).toEqual(["again", "best"]);
+      expect(await store.artifacts.resolveVersion(ref("v7"))).toBeNull();
+      expect(await store.artifacts.resolveVersion({ ...ref("latest"), name: "other" })).toBeNull();
+      expect((await store.artifacts.listVersions("team", "proj", "mnist")).map((v) => v.version)).toEqual([
+        "v1",
+        "v0",
+      ]);
+      expect(await store.artifacts.listCollections("team", "proj")).toEqual([
+        expect.objectContaining({ name: "mnist", type: "dataset", versionCount: 2, latest: "v1" }),
+      ]);
+      expect(await store.artifacts.listCollections("team", "proj", "model")).toEqual([]);
+    });
+
+    it("reads a manifest back as committed, in code-point order, page by page", async () => {
+      const store = await open();
+      const entries = ["b.txt", "a/z.txt", "a/b.txt", "\u{1F600}.txt", "\uFF5E.txt"].map((p) => file(p, p));
+      await store.artifacts.commitVersion(commit(entries));
+      const pages: string[][] = [];
+      let after: string | null = null;
+      for (;;) {
+        const page: ManifestEntry[] | null = await store.artifacts.readManifest(ref("v0"), after, 2);
+        if (page === null || page.length === 0) break;
+        pages.push(page.map((e) => e.path));
+        after = page[page.length - 1]?.path ?? null;
+      }
+      expect(pages).toEqual([["a/b.txt", "a/z.txt"], ["b.txt", "\uFF5E.txt"], ["\u{1F600}.txt"]]);
+      const all = await store.artifacts.readManifest(ref("latest"), null, 100);
+      expect(new Map(all?.map((e) => [e.path, e]))).toEqual(new Map(entries.map((e) => [e.path, e])));
+      expect(await store.artifacts.readManifest(ref("v1"), null, 100)).toBeNull();
+    });
+
+    it("moves an alias from one version to another in one step, and never touches latest", async () => {
+      const store = await open();
+      await store.artifacts.commitVersion(commit([file("m", "0")], { aliases: ["production"] }));
+      await store.artifacts.commitVersion(commit([file("m", "1")], { aliases: ["staging"] }));
+      const moved = await store.artifacts.setAliases(ref("v1"), ["production", "latest"], 2000);
+      expect(moved.aliases).toEqual(["latest", "production"]);
+      expect((await store.artifacts.resolveVersion(ref("production")))?.version).toBe("v1");
+      expect((await store.artifacts.resolveVersion(ref("v0")))?.aliases).toEqual([]);
+      expect(await store.artifacts.resolveVersion(ref("staging"))).toBeNull();
+      await expect(store.artifacts.setAliases(ref("v0"), ["v1"], 2000)).rejects.toMatchObject({
+        code: "USAGE",
+      });
+      await expect(store.artifacts.setAliases(ref("v9"), ["x"], 2000)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+    });
+
+    it("keeps a collection's type, and a refused commit leaves nothing", async () => {
+      const store = await open();
+      await store.artifacts.commitVersion(commit([file("m", "0")]));
+      const wrongType = store.artifacts.commitVersion(commit([file("m", "1")], { type: "model" }));
+      await expect(wrongType).rejects.toMatchObject({ code: "USAGE" });
+      await expect(wrongType).rejects.toThrow(/of type 'dataset', not 'model'/);
+      await expect(
+        store.artifacts.commitVersion(
+          commit([file("m", "2")], {
+            whileLocked: () => {
+              throw new Error("a blob is missing");
+            },
+          }),
+        ),
+      ).rejects.toThrow("a blob is missing");
+      expect((await store.artifacts.listVersions("team", "proj", "mnist")).map((v) => v.version)).toEqual([
+        "v0",
+      ]);
+    });
+
+    it("records lineage both ways: produced by one run, used by others", async () => {
+      const store = await open();
+      await store.artifacts.commitVersion(commit([file("m", "0")]));
+      await store.artifacts.recordUse(runRef("eval-1"), ref("latest"), 1100);
+      await store.artifacts.recordUse(runRef("eval-2"), ref("v0"), 1200);
+      await store.artifacts.recordUse(runRef("eval-1"), ref("v0"), 1300); // once per run
+      expect(await store.artifacts.consumers(ref("v0"))).toEqual([runRef("eval-1"), runRef("eval-2")]);
+      const producer = await store.artifacts.runLineage(runRef("producer"));
+      expect(producer.produced.map((v) => v.version)).toEqual(["v0"]);
+      expect(producer.used).toEqual([]);
+      expect((await store.artifacts.runLineage(runRef("eval-2"))).used.map((v) => v.name)).toEqual(["mnist"]);
+      await expect(store.artifacts.recordUse(runRef("x"), ref("v3"), 1)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+    });
+
+    it("counts a manifest entry as a reference to its blob for garbage collection", async () => {
+      const store = await open();
+      const entry = file("weights.bin", "weights");
+      expect(await store.isBlobReferenced(sha("weights"))).toBe(false);
+      await store.artifacts.commitVersion(commit([entry]));
+      expect(await store.isBlobReferenced(sha("weights"))).toBe(true);
+    });
+  });
+}
