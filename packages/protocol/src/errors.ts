@@ -22,6 +22,11 @@ export const errorCatalogue = {
    * kept. The client re-reads the file (it changed while uploading) and declares it again.
    */
   CONTENT_MISMATCH: { httpStatus: 422, exitCode: 3 },
+  /**
+   * An artifact version names stored content the server does not hold (`details.missing`: the
+   * sha256s): nothing was committed; upload those blobs, then commit again.
+   */
+  CONTENT_MISSING: { httpStatus: 409, exitCode: 5 },
   /** A resumable upload was sent from an offset the server does not have; `details.received` says where to go on. */
   UPLOAD_OFFSET: { httpStatus: 409, exitCode: 5 },
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
@@ -163,6 +168,16 @@ export class OffsetGapError extends StepwiseError {
 export class ContentMismatchError extends StepwiseError {
   constructor(message: string) {
     super("CONTENT_MISMATCH", message);
+  }
+}
+
+/** An artifact version's stored entries name blobs the server lacks; nothing was committed. */
+export class ContentMissingError extends StepwiseError {
+  /** Sent as the error body's `details`. */
+  readonly details: { missing: readonly string[] };
+  constructor(missing: readonly string[], message: string) {
+    super("CONTENT_MISSING", message);
+    this.details = { missing };
   }
 }
 
