@@ -14,6 +14,7 @@ import { errorResponse } from "./error-response.js";
 import { frameHeaders } from "./frame-headers.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { alertRoutes } from "./routes/alert-routes.js";
+import { artifactRoutes } from "./routes/artifact-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { entityRoutes } from "./routes/entity-routes.js";
 import { fileRoutes } from "./routes/file-routes.js";
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     structuredRoutes(deps),
     mediaRoutes(deps),
     alertRoutes(deps),
+    artifactRoutes(deps),
     surroundingsRoutes(deps),
   ])
     api.route("/", routes);

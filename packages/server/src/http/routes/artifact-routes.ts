@@ -1,0 +1,176 @@
+/**
+ * Artifacts over HTTP (the contract is protocol/artifacts.ts; the rules are the store's):
+ * - `GET  /artifacts/:entity/:project?type=`: the project's collections;
+ * - `GET  /artifacts/:entity/:project/:name/versions`: a collection's versions, newest first;
+ * - `POST /artifacts/:entity/:project/:name/versions`: commit a version (`artifactCommitRequest`):
+ *   201 `created`, or 200 `unchanged` when the digest equals the latest version's; 409
+ *   CONTENT_MISSING (`details.missing`) while a stored entry's blob is not on the server;
+ * - `GET  /artifacts/:entity/:project/:name/:alias`: the version a version name or alias names;
+ * - `GET  /artifacts/:entity/:project/:name/:alias/manifest?after=&limit=`: its entries in
+ *   code-point order of path, each stored one with a signed download URL (one request per
+ *   100,000 entries, no request per file);
+ * - `PUT  /artifacts/:entity/:project/:name/:alias/aliases`: `{ aliases }` set exactly;
+ * - `POST /artifacts/:entity/:project/:name/:alias/uses`: `{ run }` records a consuming run;
+ * - `GET  /runs/:entity/:project/:runId/artifacts`: what a run produced and used.
+ */
+import { createHash } from "node:crypto";
+import {
+  artifactCommitRequestSchema,
+  artifactNameSchema,
+  artifactTypeSchema,
+  ContentMismatchError,
+  ContentMissingError,
+  isReferenceEntry,
+  manifestDigestText,
+  NotFoundError,
+  runRefSchema,
+  type ArtifactCommitResponse,
+  type RunRef,
+} from "@stepwise/protocol";
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { assertEntityAccess, assertRunAccess } from "../../auth/principal.js";
+import type { VersionRef } from "../../store/artifact-store.js";
+import type { AppDeps, AppEnv } from "../app-env.js";
+import { InputError, parseInput } from "../input-error.js";
+import { readJsonBody } from "../json-body.js";
+import { extendedJson } from "../json-response.js";
+import { projectParams, runRefParam } from "../path-params.js";
+
+/** Download URLs in a manifest answer stay valid this long (seconds). */
+const DOWNLOAD_URL_LIFETIME_S = 6 * 3600;
+const MANIFEST_PAGE_MAX = 100_000;
+
+const aliasesBodySchema = z.object({ aliases: z.array(z.string()).max(256) }).strict();
+const useBodySchema = z.object({ run: runRefSchema }).strict();
+
+export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const artifacts = deps.store.artifacts;
+
+  app.get("/artifacts/:entity/:project", async (c) => {
+    const { entity, project } = projectParams(c);
+    assertEntityAccess(c.get("principal"), entity);
+    const rawType = c.req.query("type");
+    const type = rawType === undefined ? undefined : parseInput(artifactTypeSchema, rawType, "query.type");
+    return extendedJson({ collections: await artifacts.listCollections(entity, project, type) });
+  });
+
+  app.get("/artifacts/:entity/:project/:name/versions", async (c) => {
+    const { entity, project, name } = collectionParams(c);
+    return extendedJson({ versions: await artifacts.listVersions(entity, project, name) });
+  });
+
+  app.post("/artifacts/:entity/:project/:name/versions", async (c) => {
+    const { entity, project, name } = collectionParams(c);
+    const body = await readJsonBody(c.req.raw, deps.config, artifactCommitRequestSchema);
+    const entries = body.manifest.entries;
+    const digest = createHash("sha256").update(manifestDigestText(entries)).digest("hex");
+    if (digest !== body.digest)
+      throw new ContentMismatchError(
+        `artifact '${entity}/${project}/${name}': body.digest ${body.digest} is not the sha256 of the manifest's canonical text (${digest}); compute it with manifestDigestText`,
+      );
+    if (body.run !== null) assertRunAccess(c.get("principal"), body.run);
+    const result = await artifacts.commitVersion({
+      entity,
+      project,
+      name,
+      type: body.type,
+      entries,
+      digest,
+      description: body.description ?? "",
+      metadata: body.metadata ?? {},
+      aliases: body.aliases,
+      tags: body.tags,
+      producer: body.run,
+      now: deps.now(),
+      whileLocked: () => {
+        const missing = new Set<string>();
+        for (const entry of entries)
+          if (!isReferenceEntry(entry) && !deps.blobs.touchSync(entry.sha256)) missing.add(entry.sha256);
+        if (missing.size > 0)
+          throw new ContentMissingError(
+            [...missing],
+            `artifact '${entity}/${project}/${name}': the server lacks the content of ${missing.size} entr${missing.size === 1 ? "y" : "ies"}; upload them, then commit again`,
+          );
+      },
+    });
+    const response: ArtifactCommitResponse = result;
+    return extendedJson(response, result.status === "created" ? 201 : 200);
+  });
+
+  app.get("/artifacts/:entity/:project/:name/:alias", async (c) => {
+    const ref = versionParams(c);
+    return extendedJson(await requireVersion(ref));
+  });
+
+  app.get("/artifacts/:entity/:project/:name/:alias/manifest", async (c) => {
+    const ref = versionParams(c);
+    const after = c.req.query("after") ?? null;
+    const limit = limitParam(c.req.query("limit"));
+    const version = await requireVersion(ref);
+    // Read by the version's own name: an alias moved between pages cannot mix two versions.
+    const entries = (await artifacts.readManifest({ ...ref, alias: version.version }, after, limit)) ?? [];
+    const expiresAt = Math.floor(deps.now()) + DOWNLOAD_URL_LIFETIME_S;
+    return extendedJson({
+      version,
+      entries: entries.map((entry) =>
+        isReferenceEntry(entry) ? entry : { ...entry, url: deps.blobs.downloadUrl(entry.sha256, expiresAt) },
+      ),
+      next: entries.length === limit ? (entries[entries.length - 1]?.path ?? null) : null,
+    });
+  });
+
+  app.put("/artifacts/:entity/:project/:name/:alias/aliases", async (c) => {
+    const ref = versionParams(c);
+    const body = await readJsonBody(c.req.raw, deps.config, aliasesBodySchema);
+    return extendedJson(await artifacts.setAliases(ref, body.aliases, deps.now()));
+  });
+
+  app.post("/artifacts/:entity/:project/:name/:alias/uses", async (c) => {
+    const ref = versionParams(c);
+    const body = await readJsonBody(c.req.raw, deps.config, useBodySchema);
+    assertRunAccess(c.get("principal"), body.run);
+    return extendedJson(await artifacts.recordUse(body.run, ref, deps.now()));
+  });
+
+  app.get("/runs/:entity/:project/:runId/artifacts", async (c) => {
+    const ref: RunRef = runRefParam(c);
+    assertRunAccess(c.get("principal"), ref);
+    return extendedJson(await artifacts.runLineage(ref));
+  });
+
+  async function requireVersion(ref: VersionRef) {
+    const version = await artifacts.resolveVersion(ref);
+    if (version === null)
+      throw new NotFoundError(
+        `no version or alias '${ref.alias}' of artifact ${ref.entity}/${ref.project}/${ref.name}; list them at GET …/${ref.name}/versions`,
+      );
+    return version;
+  }
+
+  return app;
+}
+
+function collectionParams(c: Context<AppEnv>): { entity: string; project: string; name: string } {
+  const { entity, project } = projectParams(c);
+  assertEntityAccess(c.get("principal"), entity);
+  return { entity, project, name: parseInput(artifactNameSchema, c.req.param("name") ?? "", "path.name") };
+}
+
+function versionParams(c: Context<AppEnv>): VersionRef {
+  const alias = c.req.param("alias") ?? "";
+  if (!/^[A-Za-z0-9_.-]{1,128}$/.test(alias))
+    throw new InputError([{ field: "path.alias", message: "a version name (v3) or an alias" }]);
+  return { ...collectionParams(c), alias };
+}
+
+function limitParam(raw: string | undefined): number {
+  if (raw === undefined) return 10_000;
+  const limit = Number(raw);
+  if (!/^\d{1,6}$/.test(raw) || limit < 1 || limit > MANIFEST_PAGE_MAX)
+    throw new InputError([
+      { field: "query.limit", message: `must be a whole number from 1 to ${MANIFEST_PAGE_MAX}` },
+    ]);
+  return limit;
+}
