@@ -20,12 +20,13 @@ export interface E2eServer {
   close(): Promise<void>;
 }
 
-export async function startE2eServer(): Promise<E2eServer> {
+/** `args`: more `stepwise server` flags (e.g. `--no-loopback-trust` for a server that needs keys). */
+export async function startE2eServer(args: readonly string[] = []): Promise<E2eServer> {
   if (!existsSync(new URL("../../packages/cli/dist/main.js", import.meta.url)))
     throw new Error("build the CLI first: npx tsc -b");
   if (!existsSync(WEB_INDEX)) throw new Error("build the web UI first: npm run build -w @stepwise/web");
   const dataDir = await mkdtemp(join(tmpdir(), "stepwise-e2e-"));
-  const child = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", dataDir], {
+  const child = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", dataDir, ...args], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, STEPWISE_CRASH_TIMEOUT_S: "600" },
   });

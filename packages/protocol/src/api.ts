@@ -295,7 +295,8 @@ export const viewerResponseSchema = z.object({
   name: z.string(),
   entity: z.string(),
   admin: z.boolean(),
-  via: z.enum(["key", "loopback"]),
+  /** `embed`: an embed token (embed.ts), which may read one run only. */
+  via: z.enum(["key", "loopback", "embed"]),
   /** The server's instance id: generated once with its store, kept with its data (a restored backup keeps it). */
   serverId: z.string().optional(),
 });

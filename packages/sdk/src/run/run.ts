@@ -23,7 +23,13 @@ import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
 import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
-import { displayHtml, embedHtml, runEmbedUrl, type EmbedOptions } from "../embed/run-embed.js";
+import {
+  checkEmbedOptions,
+  displayHtml,
+  embedHtml,
+  tokenizedEmbedUrl,
+  type EmbedOptions,
+} from "../embed/run-embed.js";
 import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
@@ -243,17 +249,21 @@ export class Run {
 
   /**
    * An iframe of the run's read-only view on the server (summary and charts; embed/run-embed.ts),
-   * for notebooks and any web page. An offline or disabled run gives a note instead.
+   * for notebooks and any web page, with an embed token the server signs for this run (valid
+   * `ttlSeconds`, default 7 days). An offline or disabled run gives a note instead.
    */
-  toHtml(options?: EmbedOptions): string {
-    const online = !this.offline && !this.disabled;
-    const url = online ? runEmbedUrl(this.parts.baseUrl, this.entity, this.project, this.id) : null;
-    return embedHtml(url, options);
+  async toHtml(options: EmbedOptions = {}): Promise<string> {
+    checkEmbedOptions(options);
+    if (this.offline || this.disabled) return embedHtml(null, options);
+    const connection = { baseUrl: this.parts.baseUrl, apiKey: this.parts.apiKey ?? null };
+    const ref = { entity: this.entity, project: this.project, runId: this.id };
+    const warn = (cause: string, message: string): void => this.parts.terminal.warnOnce(cause, message);
+    return embedHtml(await tokenizedEmbedUrl(connection, ref, options, warn), options);
   }
 
-  /** Shows toHtml() in a notebook (tslab, Deno Jupyter) and returns true; elsewhere returns false. */
-  display(options?: EmbedOptions): boolean {
-    return displayHtml(this.toHtml(options));
+  /** Shows toHtml() in a notebook (tslab, Deno Jupyter) and resolves true; elsewhere false. */
+  async display(options?: EmbedOptions): Promise<boolean> {
+    return displayHtml(await this.toHtml(options));
   }
 
   /** The run's project (W&B's `run.project_name()`). */

@@ -1,13 +1,17 @@
 /**
  * Turns a request's credentials into a Principal. Accepts `Authorization: Bearer <key>` and
- * HTTP Basic with user `api` and the key as password (what W&B clients send). Without any
- * credentials, a loopback request is trusted only when the server allows it (bound to loopback).
+ * HTTP Basic with user `api` and the key as password (what W&B clients send), and an embed token
+ * (`Bearer swe_…`, or the `embed_token` query parameter of a GET/HEAD: embed-token.ts) as a
+ * principal that may read one run. Without any credentials, a loopback request is trusted only
+ * when the server allows it (bound to loopback).
  */
 import { AuthError, StorageFullError } from "@stepwise/protocol";
+import type { UrlSigner } from "../blob/url-signer.js";
 import type { Store } from "../store/store.js";
 import { hashApiKey } from "./api-key.js";
+import { isEmbedToken, verifyEmbedToken } from "./embed-token.js";
 import { isLoopbackAddress } from "./loopback.js";
-import { LOOPBACK_PRINCIPAL, type Principal } from "./principal.js";
+import { embedPrincipal, LOOPBACK_PRINCIPAL, type Principal } from "./principal.js";
 
 /** `lastUsedAt` is written at most this often per key, so reads do not each cost a write. */
 const TOUCH_INTERVAL_S = 60;
@@ -18,10 +22,16 @@ export interface AuthenticateInput {
   /** True only when the server binds loopback and loopback trust is not switched off. */
   trustLoopback: boolean;
   now: number;
+  /** The `embed_token` query parameter, taken only when there is no Authorization header. */
+  embedToken?: string | undefined;
+  /** Verifies embed tokens; without it none is accepted. */
+  signer?: UrlSigner;
 }
 
 export async function authenticate(store: Store, input: AuthenticateInput): Promise<Principal> {
   const header = input.authorization?.trim();
+  if ((header === undefined || header === "") && input.embedToken !== undefined && input.embedToken !== "")
+    return embedTokenPrincipal(input, input.embedToken);
   if (header === undefined || header === "") {
     if (input.trustLoopback && isLoopbackAddress(input.remoteAddress)) return LOOPBACK_PRINCIPAL;
     throw new AuthError(
@@ -30,6 +40,7 @@ export async function authenticate(store: Store, input: AuthenticateInput): Prom
     );
   }
   const secret = secretFrom(header);
+  if (isEmbedToken(secret)) return embedTokenPrincipal(input, secret);
   const key = await store.findApiKeyByHash(hashApiKey(secret));
   if (key === null)
     throw new AuthError(
@@ -39,6 +50,12 @@ export async function authenticate(store: Store, input: AuthenticateInput): Prom
   if (key.lastUsedAt === null || input.now - key.lastUsedAt >= TOUCH_INTERVAL_S)
     await touchUnlessFull(store, key.id, input.now);
   return { keyId: key.id, name: key.name, entity: key.entity, admin: key.admin, via: "key" };
+}
+
+function embedTokenPrincipal(input: AuthenticateInput, token: string): Principal {
+  if (input.signer === undefined)
+    throw new AuthError("UNAUTHENTICATED", "this server does not take embed tokens here; use an API key");
+  return embedPrincipal(verifyEmbedToken(input.signer, token, input.now).run);
 }
 
 /** `lastUsedAt` is bookkeeping: on a full disk it waits, and reads with a key keep working. */

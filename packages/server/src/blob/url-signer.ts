@@ -3,7 +3,8 @@
  * action, its target and the expiry) with a secret kept in the data directory
  * (`url-signing-key`, mode 0600, made on the first start). Anyone holding such a URL may do
  * exactly that until it expires; changing any part of it breaks the signature. Removing the
- * key file revokes every URL handed out (a new key is made on the next start).
+ * key file revokes every URL handed out (a new key is made on the next start), and every embed
+ * token too (the same key signs them: auth/embed-token.ts).
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { constants } from "node:fs";
@@ -14,6 +15,8 @@ import { API_PREFIX, AuthError } from "@stepwise/protocol";
 export const URL_SIGNING_KEY_FILE = "url-signing-key";
 
 export type SignedAction = "upload" | "download";
+/** What else the key signs: embed tokens (auth/embed-token.ts). */
+export type SignedClaim = "embed";
 
 /** What a signed URL's query carries besides its path. */
 export interface SignedQuery {
@@ -76,7 +79,22 @@ export class UrlSigner {
       );
   }
 
-  private sign(action: SignedAction, target: string, expires: number): string {
+  /**
+   * The signature of a signed claim that is not a URL (an embed token, auth/embed-token.ts). Its
+   * `purpose` is signed first, so that neither a URL's signature nor a claim's passes for the other.
+   */
+  claimSignature(purpose: SignedClaim, claim: string, expires: number): string {
+    return this.sign(purpose, claim, expires);
+  }
+
+  /** Whether `signature` is the claim's (compared in constant time). */
+  claimMatches(purpose: SignedClaim, claim: string, expires: number, signature: string): boolean {
+    const expected = Buffer.from(this.sign(purpose, claim, expires));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+
+  private sign(action: SignedAction | SignedClaim, target: string, expires: number): string {
     return createHmac("sha256", this.secret).update(`${action}\n${target}\n${expires}`).digest("base64url");
   }
 }

@@ -16,6 +16,7 @@ import { accountRoutes } from "./routes/account-routes.js";
 import { alertRoutes } from "./routes/alert-routes.js";
 import { artifactRoutes } from "./routes/artifact-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
+import { embedTokenRoute } from "./routes/embed-token-route.js";
 import { entityRoutes } from "./routes/entity-routes.js";
 import { fileRoutes } from "./routes/file-routes.js";
 import { fileUploadRoutes } from "./routes/file-upload-routes.js";
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     apiKeyRoutes(deps, log),
     entityRoutes(deps),
     runRoutes(deps),
+    embedTokenRoute(deps),
     ingestRoute(deps),
     seriesRoute(deps),
     historyRoute(deps),

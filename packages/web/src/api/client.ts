@@ -2,10 +2,12 @@
  * The UI's HTTP client for `/api/v1`: every response is decoded with the protocol's zod schema,
  * every failure becomes an `ApiError` carrying the server's error code and message. An API key
  * saved in localStorage (`stepwise.apiKey`) is sent as a Bearer token; a server bound to
- * loopback trusts the local browser without one.
+ * loopback trusts the local browser without one. The embeddable run view sends its embed token
+ * (`setEmbedToken`, from its URL) instead: then only that run can be read.
  */
 import {
   apiPaths,
+  EMBED_TOKEN_QUERY,
   entityListResponseSchema,
   errorBodySchema,
   fileListResponseSchema,
@@ -39,10 +41,19 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The error body's `details` (an embed token's refusal: `reason` "expired" or "invalid"). */
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+let embedToken: string | null = null;
+
+/** The embed view's token (null: none): sent on every request in place of a saved key. */
+export function setEmbedToken(token: string | null): void {
+  embedToken = token === "" ? null : token;
 }
 
 export async function request<T>(
@@ -58,7 +69,7 @@ export async function request<T>(
 /** Sends a request with the saved key; a failure becomes an ApiError with the server's message. */
 export async function send(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
   const headers = new Headers(init.headers);
-  const key = savedApiKey();
+  const key = embedToken ?? savedApiKey();
   if (key !== null && key !== "") headers.set("authorization", `Bearer ${key}`);
   if (init.body !== undefined) headers.set("content-type", "application/json");
   let response: Response;
@@ -74,7 +85,13 @@ export async function send(path: string, init: RequestInit, signal?: AbortSignal
   }
   if (response.ok) return response;
   const body = errorBodySchema.safeParse(safeJson(await response.text()));
-  if (body.success) throw new ApiError(response.status, body.data.error.code, body.data.error.message);
+  if (body.success)
+    throw new ApiError(
+      response.status,
+      body.data.error.code,
+      body.data.error.message,
+      body.data.error.details,
+    );
   throw new ApiError(
     response.status,
     "INTERNAL",
@@ -148,7 +165,8 @@ export async function listFiles(ref: RunRef, signal?: AbortSignal): Promise<File
 
 /** The download URL of a run file (a plain link; the browser fetches it). */
 export function fileUrl(ref: RunRef, path: string): string {
-  return apiPaths.file(ref, path);
+  const url = apiPaths.file(ref, path);
+  return embedToken === null ? url : `${url}?${EMBED_TOKEN_QUERY}=${encodeURIComponent(embedToken)}`;
 }
 
 /**
@@ -166,6 +184,7 @@ export async function fetchFile(
 
 /** Whether a key is saved: then a download goes through `fetchFile`, since a link sends none. */
 export function hasSavedApiKey(): boolean {
+  if (embedToken !== null) return false;
   const key = savedApiKey();
   return key !== null && key !== "";
 }

@@ -19,7 +19,7 @@ import {
 } from "@stepwise/protocol";
 import { join } from "node:path";
 import { Hono, type Context } from "hono";
-import { assertEntityAccess, assertRunAccess } from "../../auth/principal.js";
+import { assertProjectRunsAccess, assertRunAccess } from "../../auth/principal.js";
 import { isMixed, panelOf } from "../../domain/media/value-kind.js";
 import { ThumbnailCache } from "../../media/thumbnail-cache.js";
 import type { StoreMediaQuery, StoredMediaRun } from "../../store/media-store.js";
@@ -36,15 +36,19 @@ export function mediaRoutes(deps: AppDeps): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const thumbnails = new ThumbnailCache(join(deps.config.dataDir, "thumbnails"), deps.blobs);
 
-  const project = (c: Context<AppEnv>): { entity: string; project: string } => {
+  // Project-wide, narrowed to `runs`: an embed token may ask about its own run only.
+  const project = (
+    c: Context<AppEnv>,
+    runs: readonly string[] | undefined,
+  ): { entity: string; project: string } => {
     const p = projectParams(c);
-    assertEntityAccess(c.get("principal"), p.entity);
+    assertProjectRunsAccess(c.get("principal"), p, runs);
     return p;
   };
 
   app.get("/media/:entity/:project", async (c) => {
-    const p = project(c);
     const q = parseInput(mediaQuerySchema, c.req.query(), "query");
+    const p = project(c, q.runs);
     const query: StoreMediaQuery = { key: q.key, runIds: q.runs };
     if (q.step !== undefined) query.at = { step: q.step, match: q.match };
     else
@@ -62,18 +66,18 @@ export function mediaRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.get("/media/:entity/:project/steps", async (c) => {
-    const p = project(c);
     const q = parseInput(mediaStepsQuerySchema, c.req.query(), "query");
+    const p = project(c, q.runs);
     const body: MediaStepsResponse = { key: q.key, runs: await deps.store.listMediaSteps(p, q.key, q.runs) };
     return plainJson(body);
   });
 
   app.get("/key-kinds/:entity/:project", async (c) => {
-    const p = project(c);
     const raw: Record<string, string | string[]> = { ...c.req.query() };
     const keys = c.req.queries("key");
     if (keys !== undefined) raw.key = keys;
     const q = parseInput(keyKindsQuerySchema, raw, "query");
+    const p = project(c, q.runs);
     const wanted = q.key === undefined ? null : typeof q.key === "string" ? [q.key] : q.key;
     const kinds = await deps.store.listKeyKinds(p, q.runs ?? null, wanted);
     const byKey = new Map<string, KeyKindsResponse["keys"][number]>();
