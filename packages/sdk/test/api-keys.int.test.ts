@@ -21,7 +21,7 @@ describe("Api keys", () => {
   it("creates a key whose secret works, and lists it without the secret", async () => {
     const created = await admin.createApiKey({ name: "ci", entity: "team" });
     expect(created).toMatchObject({ name: "ci", entity: "team", admin: false });
-    expect(created.key).toMatch(/^sw_[A-Za-z0-9_-]{40}$/);
+    expect(created.key).toMatch(/^sw-[A-Za-z0-9]{40}$/);
     const ci = new Api({ baseUrl: server.url, apiKey: created.key, env: {} });
     expect(await ci.viewer()).toMatchObject({ keyId: created.id, name: "ci", entity: "team", via: "key" });
     const keys = await admin.apiKeys();

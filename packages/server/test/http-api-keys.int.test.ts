@@ -48,7 +48,7 @@ describe("API keys", () => {
     expect(keys.find((k) => k.name === "ci")?.lastUsedAt).toBeGreaterThan(1_600_000_000);
     expect(keys.find((k) => k.name === "ops")?.lastUsedAt).toBeNull();
     for (const secret of [t.adminKey, ci.key, ops.key]) expect(text).not.toContain(secret);
-    expect(text).not.toMatch(/sw_[A-Za-z0-9_-]{40}/);
+    expect(text).not.toMatch(/sw[-_][A-Za-z0-9_-]{40}/);
     for (const key of keys)
       expect(Object.keys(key).sort()).toEqual(Object.keys(apiKeyDtoSchema.shape).sort());
   });

@@ -13,7 +13,7 @@ describe("admin key", () => {
     await using t = await startTestServer();
     const path = join(t.dataDir, "admin-key");
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect(t.adminKey).toMatch(/^sw_[A-Za-z0-9_-]{40}$/);
+    expect(t.adminKey).toMatch(/^sw-[A-Za-z0-9]{40}$/);
     expect(t.logs).toContain(`Admin API key written to ${path}`);
     const viewer = viewerResponseSchema.parse(
       await (await t.fetch(apiPaths.viewer(), { headers: bearer(t.adminKey) })).json(),

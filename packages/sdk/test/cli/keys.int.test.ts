@@ -40,7 +40,7 @@ describe("stepwise keys create", () => {
   it("prints only the new key on stdout, and the key works for requests at once", async () => {
     const { code, out, err } = await keys("create", "--name", "ci", "--entity", "team");
     expect(code).toBe(0);
-    expect(out).toMatch(/^sw_[A-Za-z0-9_-]{40}\n$/);
+    expect(out).toMatch(/^sw-[A-Za-z0-9]{40}\n$/);
     expect(err).toMatch(/^created API key [0-9a-f]+ \('ci', entity 'team'\) on http:\/\/127\.0\.0\.1:\d+; /);
     expect(err).toMatch(/its secret is shown only this once: store it now\n$/);
 
@@ -57,7 +57,7 @@ describe("stepwise keys create", () => {
           `${stepwise} keys ls --api-key "$(cat key)" --base-url ${server.url} > /dev/null`,
       );
       expect(stderr).toMatch(/^created API key [0-9a-f]+ \('shell', admin\) on .*shown only this once/);
-      expect(readFileSync(join(dir, "key"), "utf8")).toMatch(/^sw_[A-Za-z0-9_-]{40}\n$/);
+      expect(readFileSync(join(dir, "key"), "utf8")).toMatch(/^sw-[A-Za-z0-9]{40}\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -140,7 +140,7 @@ describe("stepwise keys ls", () => {
     // The server's first-start admin key is listed too, oldest first.
     expect(rows[0]).toMatch(/^[0-9a-f]+\s+admin\s+local\s+yes\s/);
     for (const secret of [used, unused]) expect(out + err).not.toContain(secret);
-    expect(out).not.toMatch(/sw_/);
+    expect(out).not.toMatch(/sw[-_][A-Za-z0-9]/);
   });
 
   it("with --json prints one key per line with the listed fields and no secret", async () => {
@@ -162,7 +162,7 @@ describe("stepwise keys ls", () => {
     ]);
     expect(mine).toMatchObject({ entity: "team", admin: false, lastUsedAt: null });
     expect(out).not.toContain(secret);
-    expect(out).not.toMatch(/sw_/);
+    expect(out).not.toMatch(/sw[-_][A-Za-z0-9]/);
   });
 
   it("exits 6 with a key that is not an admin's", async () => {

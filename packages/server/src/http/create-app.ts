@@ -29,6 +29,7 @@ import { seriesRoute } from "./routes/series-route.js";
 import { structuredRoutes } from "./routes/structured-routes.js";
 import { surroundingsRoutes } from "./routes/surroundings-routes.js";
 import { webAssets } from "./web-assets.js";
+import { wandbRoutes } from "../wandb/wandb-routes.js";
 
 export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -48,6 +49,8 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
   app.use("*", frameHeaders());
   // Signed upload and blob URLs authorise themselves: routed before authentication.
   app.route(API_PREFIX, signedBlobRoutes(deps));
+  // W&B's wire protocol (`/graphql`, file_stream, upload URLs): its own paths and error shape.
+  app.route("/", wandbRoutes(deps, log));
   const api = new Hono<AppEnv>();
   api.use("*", wellFormedPath());
   api.use("*", authMiddleware(deps));

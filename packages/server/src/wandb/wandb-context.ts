@@ -1,0 +1,11 @@
+/** What every W&B request's resolvers reach: the app's dependencies, who asks, and where from. */
+import type { Principal } from "../auth/principal.js";
+import type { AppDeps } from "../http/app-env.js";
+
+export interface WandbContext {
+  deps: AppDeps;
+  principal: Principal;
+  /** `http://host:port` as the client reached this server: upload URLs are built on it. */
+  origin: string;
+  log: (line: string) => void;
+}

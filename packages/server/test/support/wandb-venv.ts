@@ -1,0 +1,92 @@
+/**
+ * The real `wandb` Python client for tests: a virtual environment per pinned version under the
+ * repository's `.tmp/` (`.tmp/wandb-venv-<version>`), made with `python3 -m venv` and
+ * `pip install wandb==<version>` from PyPI the first time, and reused after (a `.ready` marker is
+ * written only once the install worked; a lock folder keeps two test processes from building the
+ * same one). Anything missing (python3, its venv module, PyPI) is a thrown error saying what to
+ * install: the W&B tests fail, they never skip silently.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+/** The client versions the W&B tests run against; later sessions add 0.18.7, 0.25.1, 0.28.2. */
+export const WANDB_VERSIONS = ["0.22.3"] as const;
+
+const REPO_ROOT = join(import.meta.dirname, "..", "..", "..", "..");
+/** A lock older than this was left by a killed process. */
+const STALE_LOCK_MS = 15 * 60_000;
+
+/** The venv's python for `version`, made (once) when missing. */
+export async function wandbPython(version: string): Promise<string> {
+  const dir = join(REPO_ROOT, ".tmp", `wandb-venv-${version}`);
+  const python = join(dir, "bin", "python");
+  const ready = join(dir, ".ready");
+  if (existsSync(ready)) return python;
+  await mkdir(join(REPO_ROOT, ".tmp"), { recursive: true });
+  const lock = `${dir}.lock`;
+  if (!(await acquire(lock, ready))) return python;
+  try {
+    if (existsSync(ready)) return python;
+    await rm(dir, { recursive: true, force: true });
+    await build(dir, version);
+    await writeFile(ready, `${version}\n`);
+    return python;
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
+}
+
+async function build(dir: string, version: string): Promise<void> {
+  try {
+    await run("python3", ["-m", "venv", dir], { timeout: 120_000 });
+  } catch (error) {
+    throw new Error(
+      `cannot make a Python virtual environment for wandb ${version} (python3 -m venv ${dir} failed: ` +
+        `${lastLines(error)}); install python3 and its venv module (Debian: apt-get install python3-venv)`,
+      { cause: error },
+    );
+  }
+  try {
+    await run(
+      join(dir, "bin", "pip"),
+      ["install", "--quiet", "--disable-pip-version-check", `wandb==${version}`],
+      {
+        timeout: 600_000,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    );
+  } catch (error) {
+    throw new Error(`cannot pip install wandb==${version} from PyPI into ${dir}: ${lastLines(error)}`, {
+      cause: error,
+    });
+  }
+}
+
+/** True once this process holds the lock; false when another one finished the venv meanwhile. */
+async function acquire(lock: string, ready: string): Promise<boolean> {
+  for (;;) {
+    try {
+      await mkdir(lock);
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    if (existsSync(ready)) return false;
+    const held = statSync(lock, { throwIfNoEntry: false });
+    if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS)
+      await rm(lock, { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+function lastLines(error: unknown): string {
+  const stderr = (error as { stderr?: string }).stderr;
+  const text =
+    stderr !== undefined && stderr !== "" ? stderr : error instanceof Error ? error.message : String(error);
+  return text.trim().split("\n").slice(-3).join(" | ").slice(0, 500);
+}
