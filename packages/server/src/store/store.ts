@@ -247,6 +247,8 @@ export interface Store extends MediaStore {
   getRun(ref: RunRef): Promise<StoredRun | null>;
   /** Whether the run exists, without reading its config and summary (which may hold 100,000 keys). */
   hasRun(ref: RunRef): Promise<boolean>;
+  /** The run's stream counts (its offsets), without reading its config and summary; null for an unknown run. */
+  streamCounts(ref: RunRef): Promise<StreamOffsets | null>;
   listRuns(query: RunListQuery): Promise<RunListPage>;
   /** Throws NotFoundError for an unknown run. */
   updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun>;

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { NotFoundError } from "@stepwise/protocol";
-import { runRef, storeOpener, type StoreFactory } from "./contract-setup.js";
+import { rows, runRef, storeOpener, type StoreFactory } from "./contract-setup.js";
 import type { StoreBatch } from "../../src/store/store.js";
 
 export function runsContract(factory: StoreFactory): void {
@@ -156,6 +156,23 @@ export function runsContract(factory: StoreFactory): void {
       expect(await store.getRun(ref)).toEqual(run);
       expect((await store.updateRun(ref, { state: "finished" })).state).toBe("finished");
       await expect(store.updateRun(runRef("nope"), { name: "x" })).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("answers a run's stream counts without its config and summary, null for an unknown run", async () => {
+      const store = await open();
+      await store.applyBatch(
+        runRef("a"),
+        {
+          history: { offset: 0, rows: rows(0, 3, (s) => ({ loss: s })) },
+          events: { offset: 0, lines: [{ _timestamp: 1, "system.cpu": 50 }] },
+          console: { offset: 0, lines: ["one", "two"] },
+          run: { config: Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`k${i}`, i])) },
+        },
+        1,
+      );
+      expect(await store.streamCounts(runRef("a"))).toEqual((await store.getRun(runRef("a")))?.offsets);
+      expect(await store.streamCounts(runRef("a"))).toMatchObject({ history: 3, events: 1, console: 2 });
+      expect(await store.streamCounts(runRef("nobody"))).toBeNull();
     });
 
     it("lists entities and projects with run counts and last activity", async () => {

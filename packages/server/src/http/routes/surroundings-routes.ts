@@ -35,9 +35,10 @@ export function surroundingsRoutes(deps: AppDeps): Hono<AppEnv> {
   ): Promise<{ ref: RunRef; counts: { events: number; console: number } }> => {
     const ref = runRefParam(c);
     assertRunAccess(c.get("principal"), ref);
-    const run = await deps.store.getRun(ref);
-    if (run === null) throw unknownRun(ref);
-    return { ref, counts: run.offsets };
+    // The counts only: getRun would parse a config and summary that may hold 100,000 keys.
+    const counts = await deps.store.streamCounts(ref);
+    if (counts === null) throw unknownRun(ref);
+    return { ref, counts };
   };
 
   app.get("/runs/:entity/:project/:runId/system", async (c) => {

@@ -8,7 +8,7 @@
  * naming the run (sqlite-storage-errors.ts).
  */
 import type Database from "better-sqlite3";
-import { NotFoundError, type RunRef } from "@stepwise/protocol";
+import { NotFoundError, type RunRef, type StreamOffsets } from "@stepwise/protocol";
 import type {
   ApplyBatchResult,
   EntitySummary,
@@ -81,6 +81,10 @@ export class SqliteStore implements Store {
   private readonly media: MediaRecords;
   private readonly keyKinds: KeyKindRecords;
   private readonly markStale: Database.Statement<[number]>;
+  private readonly streamCountsOf: Database.Statement<
+    [string, string, string],
+    { history_count: number; events_count: number; console_count: number; meta_count: number }
+  >;
   private readonly update: (ref: RunRef, patch: RunPatch) => StoredRun;
 
   constructor(private readonly db: Database.Database) {
@@ -116,6 +120,10 @@ export class SqliteStore implements Store {
     );
     this.collectLocked = (sha256, remove) => collect.immediate(sha256, remove);
     this.apiKeys = new ApiKeyRecords(db);
+    this.streamCountsOf = db.prepare(
+      `SELECT history_count, events_count, console_count, meta_count FROM runs
+       WHERE entity = ? AND project = ? AND run_id = ?`,
+    );
     this.markStale = db.prepare(
       "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND heartbeat_at < ?",
     );
@@ -142,6 +150,19 @@ export class SqliteStore implements Store {
   }
   hasRun(ref: RunRef): Promise<boolean> {
     return this.work(ref, () => this.seriesSource.runOf(ref) !== null);
+  }
+  streamCounts(ref: RunRef): Promise<StreamOffsets | null> {
+    return this.work(ref, () => {
+      const row = this.streamCountsOf.get(ref.entity, ref.project, ref.runId);
+      return row === undefined
+        ? null
+        : {
+            history: row.history_count,
+            events: row.events_count,
+            console: row.console_count,
+            meta: row.meta_count,
+          };
+    });
   }
   listRuns(query: RunListQuery): Promise<RunListPage> {
     return this.work(null, () => this.runList.list(query));
