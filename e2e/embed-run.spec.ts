@@ -118,7 +118,7 @@ describe("embedded run view on a server that needs API keys", () => {
     await keyed?.close();
   });
 
-  it("draws the run with the iframe's embed token; without a token, or with an expired one, the frame says so", async () => {
+  it("draws the run with the iframe's embed token; without a token, with the token on another run's embed, or expired, the frame says so", async () => {
     const server = keyed as E2eServer;
     const run = await logRun(server, 1);
     const expiredAfter = Date.now() + 2000;
@@ -148,6 +148,19 @@ describe("embedded run view on a server that needs API keys", () => {
     );
     expect(await bare.locator('[data-testid="embed-token-problem"]').textContent()).toContain("run.toHtml()");
     expect(await bare.locator('[data-testid="embed-run"]').count()).toBe(0);
+
+    // The run's token on another run's embed path: refused, and the frame says so.
+    page = `<iframe src="${src.replace(`/runs/${run.id}?`, "/runs/someone-else?")}" style="width:100%;height:400px"></iframe>`;
+    const elsewhere = await fx.browser().newPage();
+    await elsewhere.goto(otherUrl);
+    const foreign = elsewhere.frameLocator("iframe");
+    await waitInFrame(elsewhere, foreign, '[data-testid="embed-token-problem"]');
+    expect(await foreign.locator('[data-testid="embed-token-problem"]').getAttribute("data-kind")).toBe(
+      "forbidden",
+    );
+    expect(await foreign.locator('[data-testid="embed-token-problem"]').textContent()).toContain(
+      `may only read run local/embedded/${run.id}`,
+    );
 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiredAfter - Date.now())));
     page = run.expiring;

@@ -38,7 +38,7 @@ export function EmbedRunPage({ params }: EmbedRunPageProps) {
   if (run === null) {
     if (error instanceof ApiError && error.status === 404)
       return <p className="embed-run">No run {`${entity}/${project}/${runId}`} on this server.</p>;
-    if (error instanceof ApiError && error.status === 401)
+    if (error instanceof ApiError && (error.status === 401 || (error.status === 403 && token !== null)))
       return <EmbedTokenProblem error={error} token={token} />;
     if (error !== null) return <ErrorState error={error} onRetry={reload} />;
     return <Loading what="run" />;
@@ -61,13 +61,19 @@ export function EmbedRunPage({ params }: EmbedRunPageProps) {
   );
 }
 
-/** Why the server refused the embed: no token (a server that needs keys), an expired one, a broken one. */
+/**
+ * Why the server refused the embed: no token (a server that needs keys), an expired one, a
+ * broken one, or one made for another run (403).
+ */
 function EmbedTokenProblem({ error, token }: { error: ApiError; token: string | null }) {
   const fresh = "Make a fresh embed with run.toHtml() or run.display() in the SDK (with an API key).";
   const expiresAt = error.details["expiresAt"];
   let text: string;
   let kind: string;
-  if (token === null) {
+  if (error.status === 403) {
+    kind = "forbidden";
+    text = `This embed's token does not let it show this run: ${error.message}`;
+  } else if (token === null) {
     kind = "needs-token";
     text = `This server needs an embed token to show a run to readers without an API key, and this embed has none. ${fresh}`;
   } else if (error.details["reason"] === "expired") {
