@@ -13,6 +13,10 @@
  *    server checked size and sha256 of the whole) `{ status: "stored", file }`. A part at another
  *    offset is refused with UPLOAD_OFFSET (`details.received`); bytes whose sha256 or size
  *    differ from the declaration with CONTENT_MISMATCH, and nothing of them is kept.
+ *    A client may keep two parts in flight: a part that starts where a part still being written
+ *    will end waits for it (for a short while for it to arrive), then is checked as above, so
+ *    the link never idles between parts. A part whose upload is over (completed by another
+ *    uploader of this content, refused, expired) is NOT_FOUND: declare again.
  *    `HEAD {uploadUrl}` answers the `Upload-Offset` header. The URL authorises itself (signed,
  *    expiring): a client may hand it to a process without credentials.
  */

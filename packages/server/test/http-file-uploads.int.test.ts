@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { apiPaths, LIMITS, UPLOAD_OFFSET_HEADER, type RunRef } from "@stepwise/protocol";
+import { apiPaths, contentRange, LIMITS, UPLOAD_OFFSET_HEADER, type RunRef } from "@stepwise/protocol";
 import { historyBatch, startTestServer } from "./http-harness.js";
 import {
   blobsOnDisk,
@@ -155,6 +155,38 @@ describe("declare and upload in parts", () => {
     });
     expect(right.status).toBe(201);
     expect((await download(t.url, ref, "a.txt")).equals(body)).toBe(true);
+  });
+
+  test("a part that reaches the server while the part before it still arrives waits for it; the file is exact", async () => {
+    await using t = await startTestServer();
+    await t.ingest(ref, historyBatch(0, 1));
+    const bytes = randomBytes(600_000);
+    const answer = await declare(t.url, ref, { path: "two.bin", bytes });
+    if (answer.status !== "upload") throw new Error("expected an upload");
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const first = fetch(t.url + answer.uploadUrl, {
+      method: "PUT",
+      headers: { "content-range": contentRange(0, 300_000, bytes.length) },
+      body: new ReadableStream({
+        async start(controller) {
+          controller.enqueue(bytes.subarray(0, 100_000));
+          await held;
+          controller.enqueue(bytes.subarray(100_000, 300_000));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    });
+    const offset = async (): Promise<number> =>
+      Number((await fetch(t.url + answer.uploadUrl, { method: "HEAD" })).headers.get(UPLOAD_OFFSET_HEADER));
+    while ((await offset()) < 100_000) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = putPart(t.url, answer.uploadUrl, bytes, 300_000, 300_000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    release();
+    expect(await (await first).json()).toEqual({ status: "partial", received: 300_000 });
+    expect(await (await second).json()).toMatchObject({ status: "stored", file: { sha256: sha256(bytes) } });
+    expect(sha256(await download(t.url, ref, "two.bin"))).toBe(sha256(bytes));
   });
 });
 

@@ -1,7 +1,9 @@
 /**
  * Uploads one run file by the protocol in files.ts: declare it (path, size, sha256); if the
  * server has that content already, that is all. Otherwise send the bytes in parts of at most
- * `partBytes`, from where the server's copy ends, each read from the source as it is sent.
+ * `partBytes`, from where the server's copy ends, each read from the source as it is sent, two
+ * at a time (the second waits on the server for the first, so the link never idles between
+ * parts; the answers are taken in order).
  * A part refused with UPLOAD_OFFSET goes on from the server's `details.received`; a whole
  * refused with CONTENT_MISMATCH makes the source be hashed again to tell a changed file
  * (FileChangedError) from bytes damaged on the way. No retry beyond that: the caller's queue
@@ -23,6 +25,7 @@ import {
   type FileUploadRequest,
   type FileUploadResponse,
   type RunRef,
+  type UploadPartResponse,
 } from "@stepwise/protocol";
 import type { ServerTarget } from "../upload/server-target.js";
 import {
@@ -64,6 +67,8 @@ export interface FileToUpload {
 const EXPIRY_MARGIN_S = 60;
 /** Answers that move the offset nowhere, in a row, before giving up (UploadOffsetError, retryable). */
 const MAX_STALLS = 3;
+/** Parts of one file sent at once: the second waits its turn on the server, its request already open. */
+const PARTS_IN_FLIGHT = 2;
 
 export async function uploadRunFile(
   target: ServerTarget,
@@ -85,46 +90,110 @@ export async function uploadRunFile(
   let upload = declared;
   let received = upload.received;
   let bytesSent = 0;
-  for (let stalls = 0; ;) {
-    options.signal?.throwIfAborted();
-    if (Date.now() / 1000 > upload.expiresAt - EXPIRY_MARGIN_S) {
-      declared = await declare(target, ref, request, options.signal);
-      if (declared.status === "stored")
-        return { file: declared.file, bytesSent, deduplicated: bytesSent === 0 };
-      upload = declared;
-      received = upload.received;
+  let reported = 0;
+  const inFlight: PartInFlight[] = [];
+  const progress = (): void => {
+    const sent = Math.min(file.size, received + inFlight.reduce((sum, part) => sum + part.sent, 0));
+    if (sent > reported) options.onProgress?.((reported = sent), file.size);
+  };
+  try {
+    for (let stalls = 0, next = received; ;) {
+      options.signal?.throwIfAborted();
+      if (inFlight.length === 0 && Date.now() / 1000 > upload.expiresAt - EXPIRY_MARGIN_S) {
+        declared = await declare(target, ref, request, options.signal);
+        if (declared.status === "stored")
+          return { file: declared.file, bytesSent, deduplicated: bytesSent === 0 };
+        upload = declared;
+        next = received = upload.received;
+      }
+      const partBytes = Math.min(upload.partBytes, options.partBytes ?? upload.partBytes);
+      // The next part's request is open while the one before it finishes (the server writes
+      // them in order), so no round trip or sync on the server leaves the link idle between parts.
+      while (inFlight.length === 0 || (inFlight.length < PARTS_IN_FLIGHT && next < file.size)) {
+        const length = Math.min(partBytes, file.size - next);
+        inFlight.push(sendPart(target, upload.uploadUrl, file, next, length, options, progress));
+        next += length;
+      }
+      const head = inFlight[0] as PartInFlight;
+      let answer;
+      try {
+        answer = await head.answer;
+        inFlight.shift();
+        bytesSent += head.length;
+      } catch (error) {
+        await cancel(inFlight);
+        if (error instanceof ContentMismatchError || error instanceof SourceShortError || isMissing(error))
+          throw await explainMismatch(file, error as Error, options.signal);
+        if (!isOffsetRefusal(error)) throw error;
+        // Where is the server? The protocol puts its offset in an UPLOAD_OFFSET's details.received,
+        // but a part refused early (another uploader of this content got there first) reaches a
+        // client still writing its body as a reset, the answer lost; and the other uploader may
+        // have finished the file. Declaring again answers all of it: `stored`, or the offset. A
+        // server that is gone fails the declaration: the part's error stands.
+        const again = await declare(target, ref, request, options.signal).catch(() => {
+          throw error;
+        });
+        if (again.status === "stored") return { file: again.file, bytesSent, deduplicated: false };
+        stalls = again.received === received ? stalls + 1 : 0;
+        if (stalls >= MAX_STALLS) throw error;
+        upload = again;
+        next = received = again.received;
+        continue;
+      }
+      if (answer.status === "stored") return { file: answer.file, bytesSent, deduplicated: false };
+      stalls = answer.received === received ? stalls + 1 : 0;
+      if (stalls >= MAX_STALLS)
+        throw new UploadOffsetError(
+          received,
+          `run file '${file.path}': the server stays at ${received} bytes`,
+        );
+      received = answer.received;
+      if (received !== head.start + head.length) {
+        // The server is elsewhere (another uploader of this content): go on from there.
+        await cancel(inFlight);
+        next = received;
+      }
     }
-    const partBytes = Math.min(upload.partBytes, options.partBytes ?? upload.partBytes);
-    const length = Math.min(partBytes, file.size - received);
-    let answer;
-    try {
-      answer = await putPart(target, upload.uploadUrl, file, received, length, options);
-      bytesSent += length;
-    } catch (error) {
-      if (error instanceof ContentMismatchError || error instanceof SourceShortError || isMissing(error))
-        throw await explainMismatch(file, error as Error, options.signal);
-      if (!isOffsetRefusal(error)) throw error;
-      // Where is the server? The protocol puts its offset in an UPLOAD_OFFSET's details.received,
-      // but a part refused early (another uploader of this content got there first) reaches a
-      // client still writing its body as a reset, the answer lost; and the other uploader may
-      // have finished the file. Declaring again answers all of it: `stored`, or the offset. A
-      // server that is gone fails the declaration: the part's error stands.
-      const again = await declare(target, ref, request, options.signal).catch(() => {
-        throw error;
-      });
-      if (again.status === "stored") return { file: again.file, bytesSent, deduplicated: false };
-      stalls = again.received === received ? stalls + 1 : 0;
-      if (stalls >= MAX_STALLS) throw error;
-      upload = again;
-      received = again.received;
-      continue;
-    }
-    if (answer.status === "stored") return { file: answer.file, bytesSent, deduplicated: false };
-    stalls = answer.received === received ? stalls + 1 : 0;
-    if (stalls >= MAX_STALLS)
-      throw new UploadOffsetError(received, `run file '${file.path}': the server stays at ${received} bytes`);
-    received = answer.received;
+  } finally {
+    await cancel(inFlight);
   }
+}
+
+/** A part being sent: its place, the bytes of it sent so far, its answer, and how to stop it. */
+interface PartInFlight {
+  start: number;
+  length: number;
+  sent: number;
+  answer: Promise<UploadPartResponse>;
+  stop: AbortController;
+}
+
+function sendPart(
+  target: ServerTarget,
+  uploadUrl: string,
+  file: FileToUpload,
+  start: number,
+  length: number,
+  options: UploadFileOptions,
+  progress: () => void,
+): PartInFlight {
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const part: PartInFlight = { start, length, sent: 0, stop, answer: Promise.resolve(null as never) };
+  part.answer = putPart(target, uploadUrl, file, start, length, signal, (sent) => {
+    part.sent = sent;
+    progress();
+  });
+  // A part stopped because the one before it failed is settled by cancel(); never unhandled.
+  part.answer.catch(() => undefined);
+  return part;
+}
+
+/** Stops the parts still in flight (the server keeps none of a part that was waiting its turn) and waits for them. */
+async function cancel(parts: PartInFlight[]): Promise<void> {
+  const stopped = parts.splice(0);
+  for (const part of stopped) part.stop.abort(new Error("an earlier part of this upload failed"));
+  await Promise.allSettled(stopped.map((part) => part.answer));
 }
 
 async function declare(
@@ -152,15 +221,16 @@ async function putPart(
   file: FileToUpload,
   start: number,
   length: number,
-  options: UploadFileOptions,
-): Promise<ReturnType<typeof uploadPartResponseSchema.parse>> {
+  signal: AbortSignal,
+  onSent: (sent: number) => void,
+): Promise<UploadPartResponse> {
   const what = `PUT part ${start}+${length} of run file '${file.path}'`;
   const part = readSourcePart(file.source, start, length);
-  const body = new ExactLength(length, (sent) => options.onProgress?.(start + sent, file.size));
+  const body = new ExactLength(length, onSent);
   part.on("error", (error) => body.destroy(error));
   body.on("close", () => part.destroy());
   part.pipe(body);
-  const answer = await call(target, what, options.signal, () =>
+  const answer = await call(target, what, signal, () =>
     httpCall(target, {
       method: "PUT",
       url: uploadUrl,
@@ -171,7 +241,7 @@ async function putPart(
         accept: "application/json",
       },
       body,
-      signal: options.signal,
+      signal,
     }),
   );
   return decode(answer, what, uploadPartResponseSchema);
@@ -219,10 +289,13 @@ async function explainMismatch(file: FileToUpload, error: Error, signal?: AbortS
     : new ContentMismatchError(`run file '${file.path}': ${error.message}`);
 }
 
-/** A part the server did not take where it was sent: UPLOAD_OFFSET, or no answer at all. */
+/**
+ * A part the server did not take where it was sent: UPLOAD_OFFSET, no answer at all, or
+ * NOT_FOUND (the upload is over: another uploader of this content completed it meanwhile).
+ */
 function isOffsetRefusal(error: unknown): boolean {
   if (error instanceof FileTransferUnavailableError) return error.unreachable;
-  return error instanceof StepwiseError && error.code === "UPLOAD_OFFSET";
+  return error instanceof StepwiseError && (error.code === "UPLOAD_OFFSET" || error.code === "NOT_FOUND");
 }
 
 /** The source file is gone (removed while it was uploaded). */

@@ -1,7 +1,8 @@
 /**
  * Resumable uploads on local files, the local twin of an S3 multipart upload: `uploads/<id>`
  * grows part by part at the offset it has reached (each part synced before it is acknowledged,
- * so `received` survives a crash), and on completion is hashed, checked and renamed into the
+ * so `received` survives a crash; a part that starts where one still being written will end
+ * waits for it rather than being refused), and on completion is hashed, checked and renamed into the
  * blob folder. The sha256 of the bytes so far is kept in memory while the process lives, so
  * completing costs no second read; after a restart the file is read once to hash it.
  * Parts and completion of one upload run one at a time in this process.
@@ -19,6 +20,10 @@ import { syncFile } from "./local-files.js";
 import { MeasuringStream } from "./measuring-stream.js";
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
+/** Most bytes of a part gathered for one write. */
+const WRITE_BYTES = 4 * 1024 * 1024;
+/** How long a part waits for the part before it to arrive (see predecessor()). */
+const PREDECESSOR_WAIT_MS = 2000;
 
 export class LocalStagedUploads {
   /** Per upload: the hash of its first `bytes` bytes, while this process has seen them all. */
@@ -49,9 +54,10 @@ export class LocalStagedUploads {
     }
   }
 
-  append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
-    return this.oneAtATime(id, async () => {
-      const path = this.pathOf(id);
+  async append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
+    await this.predecessor(id, offset);
+    const path = this.pathOf(id);
+    const received = await this.oneAtATime(id, async () => {
       const received = await this.receivedOrMissing(id);
       if (received !== offset)
         throw new UploadOffsetError(
@@ -71,7 +77,9 @@ export class LocalStagedUploads {
         hash,
       );
       try {
-        await pipeline(body, measure, createWriteStream(path, { flags: "r+", start: offset }));
+        // Socket reads gather while a write is under way and go out as one writev.
+        const file = createWriteStream(path, { flags: "r+", start: offset, highWaterMark: WRITE_BYTES });
+        await pipeline(body, measure, file);
       } catch (error) {
         // A part over the limit is refused whole; a body cut short keeps what arrived (the
         // client resumes after it, as HEAD or a declaration says).
@@ -79,10 +87,29 @@ export class LocalStagedUploads {
           await truncate(path, offset);
         throw error;
       }
-      await syncFile(path);
       if (hash !== undefined) this.hashes.set(id, { hash, bytes: offset + measure.size });
       return offset + measure.size;
     });
+    // Synced outside the turn: the next part is written while this one reaches the disk, and
+    // this one is acknowledged only once it is there.
+    await syncFile(path);
+    return received;
+  }
+
+  /**
+   * A part that starts past the bytes received waits while the part before it (the client
+   * keeps two in flight) is written, or for a while for it to arrive; then its offset is checked.
+   */
+  private async predecessor(id: string, offset: number): Promise<void> {
+    const deadline = Date.now() + PREDECESSOR_WAIT_MS;
+    for (;;) {
+      const info = await this.status(id);
+      if (info === null || info.received >= offset) return;
+      const running = this.busy.get(id);
+      if (running !== undefined) await running;
+      else if (Date.now() >= deadline) return;
+      else await new Promise((resolve) => setTimeout(resolve, 5));
+    }
   }
 
   /** Hashes the bytes, lets `check` refuse them (the upload is then removed), else places them. */

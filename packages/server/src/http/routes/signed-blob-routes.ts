@@ -6,7 +6,13 @@
  * - `GET|HEAD /blobs/:sha256`: a blob's bytes (Range, ETag as for run file downloads).
  * Mounted before authentication; a bad or expired signature is a 403 (`details.reason`).
  */
-import { NotFoundError, SHA256_HEX, UPLOAD_OFFSET_HEADER } from "@stepwise/protocol";
+import {
+  InvalidDataError,
+  NotFoundError,
+  SHA256_HEX,
+  StepwiseError,
+  UPLOAD_OFFSET_HEADER,
+} from "@stepwise/protocol";
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppDeps, AppEnv } from "../app-env.js";
@@ -39,8 +45,20 @@ export function signedBlobRoutes(deps: AppDeps): Hono<AppEnv> {
           message: `is ${length}, but Content-Range says the part has ${range.length} bytes`,
         },
       ]);
-    const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxBodyBytes });
-    return plainJson(await deps.files.receivePart(id, range, body));
+    const incoming = c.env.incoming;
+    // Node's request itself, untouched: the part goes from the socket to the file with no web
+    // stream between (Content-Length and the part's length cap it: receivePart checks both).
+    const raw =
+      incoming !== undefined && incoming.readableFlowing === null && !c.req.header("content-encoding");
+    const body = raw
+      ? incoming
+      : requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxBodyBytes });
+    try {
+      return plainJson(await deps.files.receivePart(id, range, body));
+    } catch (error) {
+      if (raw && !incoming.complete && !(error instanceof StepwiseError)) throw cutShort(error);
+      throw error;
+    }
   });
 
   // HEAD (the protocol's way to ask) and GET: Upload-Offset, and for GET `{ status, received }`.
@@ -74,4 +92,12 @@ export function signedBlobRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** A part whose body the client cut short (what arrived is kept: the client resumes after it). */
+function cutShort(error: unknown): InvalidDataError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new InvalidDataError(
+    `the request body ended before it was complete (${reason}): the connection was closed or timed out; send the part again from the server's offset`,
+  );
 }
