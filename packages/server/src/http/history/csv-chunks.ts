@@ -29,18 +29,31 @@ export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGene
     const at = place.get(name);
     if (at !== undefined) cells[at] = encodeCsvField(value);
   };
+  // Where each member of the last flat row went (-1: no column): a row with the same names in
+  // the same order (nearly every row) fills the same cells, so the others are still empty.
+  let places: number[] = [];
+  let placesValid = false;
   let written = 0;
   for await (const rows of scan()) {
     let chunk = "";
     for (const text of rows) {
       if (written === rowCount) break;
-      cells.fill("");
-      if (flat.read(text))
-        for (let i = 0; i < flat.count; i++) {
-          const at = place.get(flat.names[i] as string);
-          if (at !== undefined) cells[at] = csvCellOfToken(flat.tokens[i] as string, quoteCsvText);
+      if (flat.read(text)) {
+        if (!placesValid || !flat.sameNames) {
+          cells.fill("");
+          places = flat.names.slice(0, flat.count).map((name) => place.get(name) ?? -1);
+          placesValid = true;
         }
-      else forEachLeaf(parseExtended(text), fill);
+        const tokens = flat.tokens;
+        for (let i = 0; i < places.length; i++) {
+          const at = places[i] as number;
+          if (at >= 0) cells[at] = csvCellOfToken(tokens[i] as string, quoteCsvText);
+        }
+      } else {
+        cells.fill("");
+        placesValid = false;
+        forEachLeaf(parseExtended(text), fill);
+      }
       chunk += cells.join(",") + "\n";
       written++;
     }

@@ -14,6 +14,11 @@ export class FlatRowText {
   names: string[] = [];
   tokens: string[] = [];
   count = 0;
+  /**
+   * After a read that answered true: the row's names are the previous read's, in the same
+   * order (a writer can keep where each name goes instead of looking them up again).
+   */
+  sameNames = false;
   /** Names already seen to need no parsing (a row's names repeat: checked once each). */
   private readonly plainNames = new Set<string>();
 
@@ -22,11 +27,17 @@ export class FlatRowText {
    * partial). With `withTokens` false only the names are filled (the CSV's column pass).
    */
   read(text: string, withTokens = true): boolean {
+    const previousCount = this.count;
     this.count = 0;
+    let same = true;
+    this.sameNames = false;
     const end = text.length - 1;
     if (text.charCodeAt(0) !== BRACE_OPEN || text.charCodeAt(end) !== BRACE_CLOSE) return false;
     let at = 1;
-    if (at === end) return true; // {}
+    if (at === end) {
+      this.sameNames = previousCount === 0; // {}
+      return true;
+    }
     for (;;) {
       if (text.charCodeAt(at) !== QUOTE) return false;
       // Rows repeat their names in the same order: the previous row's name in this place is
@@ -42,6 +53,7 @@ export class FlatRowText {
         name = previous;
         nameEnd = at + 1 + previous.length;
       } else {
+        same = false;
         nameEnd = text.indexOf('"', at + 1);
         if (nameEnd < 0) return false;
         name = text.slice(at + 1, nameEnd);
@@ -70,7 +82,10 @@ export class FlatRowText {
       this.names[this.count] = name;
       if (withTokens) this.tokens[this.count] = text.slice(valueStart, valueEnd);
       this.count++;
-      if (valueEnd === end) return true;
+      if (valueEnd === end) {
+        this.sameNames = same && this.count === previousCount;
+        return true;
+      }
       if (text.charCodeAt(valueEnd) !== COMMA) return false;
       at = valueEnd + 1;
     }
