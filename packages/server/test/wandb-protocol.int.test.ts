@@ -88,6 +88,13 @@ describe("W&B GraphQL", () => {
       "query Viewer { viewer { id entity username flags teams { edges { node { name } } } } }",
     );
     expect(at(viewer.body.data, "viewer", "entity")).toBe("local");
+    // The read API routed through wandb-core (0.27+) names no operation with an empty string.
+    const unnamed = await t.fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: basic(t.adminKey) },
+      body: JSON.stringify({ query: "query { viewer { entity } }", operationName: "" }),
+    });
+    expect(await unnamed.json()).toEqual({ data: { viewer: { entity: "local" } } });
     const bad = await gql(t, "{ viewer { id } }", {}, `sw-${"x".repeat(40)}`);
     expect(bad.status).toBe(401);
     expect(bad.body.errors?.[0]?.message).toMatch(/not valid/);

@@ -27,7 +27,8 @@ export async function answerGraphql(bodyText: string, ctx: WandbContext): Promis
     rootValue: wandbRoot,
     contextValue: ctx,
     variableValues: request.variables ?? null,
-    operationName: request.operationName ?? null,
+    // The read API routed through wandb-core sends `"operationName": ""`: no name, not a name "".
+    operationName: request.operationName === "" ? null : (request.operationName ?? null),
   });
   // A full disk (or the like) is worth retrying: 503 with Retry-After, which clients honour.
   const retryable = result.errors?.find((error) => {

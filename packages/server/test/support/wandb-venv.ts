@@ -14,8 +14,8 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** The client versions the W&B tests run against; later sessions add 0.18.7, 0.25.1, 0.28.2. */
-export const WANDB_VERSIONS = ["0.22.3"] as const;
+/** The client versions the W&B tests run against (docs/wandb.md lists them). */
+export const WANDB_VERSIONS = ["0.18.7", "0.22.3", "0.25.1", "0.28.2"] as const;
 
 const REPO_ROOT = join(import.meta.dirname, "..", "..", "..", "..");
 /** A lock older than this was left by a killed process. */
