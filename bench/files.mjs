@@ -8,7 +8,10 @@
 //  4. The large file saved again by a new run (unchanged content): seconds and the bytes the SDK
 //     process wrote (/proc/self/io wchar: sockets and disk), which must be ~0 beside the file.
 // Targets (issue 9): (2) ≥ 50% of (1); SDK RSS growth < 64 MiB. Prints numbers and one JSON line.
-// Usage: node bench/files.mjs [--quick]   (quick: 256 MiB and 1,000 small files; full: 2 GiB, 10,000)
+// Usage: node bench/files.mjs [--quick] [--mib N] [--rounds N]   (quick: 256 MiB and 1,000 small
+// files; full: 2 GiB, 10,000; --mib: the large file's size; --rounds: copy and upload (new content
+// each time) N times in turn, reporting medians: steadier on a busy machine). The load average is
+// printed with the numbers.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
@@ -21,15 +24,21 @@ import {
   rmSync,
   writeSync,
 } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startServer } from "./support/server-process.mjs";
 
 const quick = process.argv.includes("--quick");
 const MIB = 1024 * 1024;
-const largeBytes = (quick ? 256 : 2048) * MIB;
+const option = (name) => {
+  const at = process.argv.indexOf(name);
+  return at > 0 ? Number(process.argv[at + 1]) : undefined;
+};
+const largeBytes = (option("--mib") ?? (quick ? 256 : 2048)) * MIB;
+const rounds = option("--rounds") ?? 1;
 const smallCount = quick ? 1_000 : 10_000;
+const loadAtStart = loadavg().map((value) => round(value, 2));
 const work = mkdtempSync(join(tmpdir(), "stepwise-bench-files-"));
 const child = fileURLToPath(new URL("./files-child.mjs", import.meta.url));
 
@@ -43,13 +52,19 @@ for (let i = 0; i < smallCount; i++) {
   closeSync(fd);
 }
 
-const copy = await loopbackCopy(large, join(work, "copy.bin"));
-rmSync(join(work, "copy.bin"));
-
 const server = await startServer(join(work, "data"));
 try {
   const serverRssBefore = procStatusKiB(server.pid, "VmRSS");
-  const largeRun = await runChild(["save", server.url, join(work, "runs"), large]);
+  // Each round: the copy, then an upload of new content (one changed byte: nothing to dedupe).
+  const measured = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round > 0) changeFirstBlock(large, round);
+    const copy = await loopbackCopy(large, join(work, "copy.bin"));
+    rmSync(join(work, "copy.bin"));
+    const upload = await runChild(["save", server.url, join(work, "runs"), large]);
+    measured.push({ copy: copy.mibPerSec, upload: largeBytes / MIB / upload.seconds, run: upload });
+  }
+  const largeRun = { rssGrowthMiB: Math.max(...measured.map((m) => m.run.rssGrowthMiB)) };
   const smallRun = await runChild([
     "save",
     server.url,
@@ -60,13 +75,18 @@ try {
   const again = await runChild(["save", server.url, join(work, "runs"), large]);
   const serverPeakGrowthMiB = (procStatusKiB(server.pid, "VmHWM") - serverRssBefore) / 1024;
 
-  const largeMiBs = largeBytes / MIB / largeRun.seconds;
   const result = {
     bench: "files",
     largeFileMiB: largeBytes / MIB,
-    loopbackCopyMiBs: round(copy.mibPerSec),
-    largeUploadMiBs: round(largeMiBs),
-    ratioToLoopbackCopy: round(largeMiBs / copy.mibPerSec, 3),
+    // With --rounds: medians (the ratio's is of each round's ratio), and every round.
+    loopbackCopyMiBs: round(median(measured.map((m) => m.copy))),
+    largeUploadMiBs: round(median(measured.map((m) => m.upload))),
+    ratioToLoopbackCopy: round(median(measured.map((m) => m.upload / m.copy)), 3),
+    rounds: measured.map((m) => ({
+      copyMiBs: round(m.copy),
+      uploadMiBs: round(m.upload),
+      ratio: round(m.upload / m.copy, 3),
+    })),
     sdkRssGrowthMiB: round(largeRun.rssGrowthMiB),
     serverPeakRssGrowthMiB: round(serverPeakGrowthMiB),
     smallFiles: smallCount,
@@ -74,8 +94,15 @@ try {
     smallFilesSeconds: round(smallRun.seconds),
     reuploadSeconds: round(again.seconds),
     reuploadBytesWritten: again.bytesWritten,
+    loadAverageAtStart: loadAtStart,
+    loadAverage: loadavg().map((value) => round(value, 2)),
     machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
   };
+  if (rounds > 1)
+    for (const [i, m] of result.rounds.entries())
+      console.log(
+        `round ${i + 1}: copy ${m.copyMiBs} MiB/s, upload ${m.uploadMiBs} MiB/s = ${m.ratio} × copy`,
+      );
   console.log(`loopback disk-to-disk copy     ${result.loopbackCopyMiBs} MiB/s`);
   console.log(
     `large file (${result.largeFileMiB} MiB) upload    ${result.largeUploadMiBs} MiB/s = ${result.ratioToLoopbackCopy} × copy (target ≥ 0.5)`,
@@ -88,11 +115,30 @@ try {
   console.log(
     `unchanged re-upload            ${result.reuploadSeconds} s, ${result.reuploadBytesWritten} bytes written by the SDK process`,
   );
+  console.log(
+    `load average (1, 5, 15 min)    ${result.loadAverageAtStart.join(", ")} at the start, ${result.loadAverage.join(", ")} at the end`,
+  );
   console.log(JSON.stringify(result));
 } finally {
   server.process.kill("SIGTERM");
   await new Promise((resolve) => server.process.once("exit", resolve));
   rmSync(work, { recursive: true, force: true });
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+/** New content for the next round: the first block's counter changes (the size stays). */
+function changeFirstBlock(path, round) {
+  const fd = openSync(path, "r+");
+  const counter = Buffer.alloc(4);
+  counter.writeUInt32LE(0x80000000 + round, 0);
+  writeSync(fd, counter, 0, 4, 0);
+  fsyncSync(fd);
+  closeSync(fd);
 }
 
 function round(value, digits = 1) {
