@@ -3,32 +3,28 @@
  * order, groups with counts and per-number-column min/max/mean, and every row in order for
  * export. Plans, measured on 1M rows (docs/server.md § Tables):
  * - no filter, no sort: rowids are the row indexes, the page is read by rowid;
- * - no filter, one indexed column: the index is walked (`LIMIT/OFFSET`), no sort (descending
- *   only near the top: ties come out of the index reversed and are re-sorted);
+ * - no filter, one indexed column: the index is walked (`LIMIT/OFFSET`), no sort; descending,
+ *   walked backwards and each run of ties put back in logged order (table-descending.ts);
  * - anything else: the matching rowids in order, found once by a scan (`NOT INDEXED`: a filter
  *   beside an index made SQLite walk the index with a lookup per row, 4–8× slower) and kept
  *   (a few such orders per table, 4 bytes a row), so that every further page and the count of
  *   matching rows cost nothing more;
- * - groups: every group of the column found by one scan and kept likewise (counts summed give
- *   the matching rows).
+ * - groups: every group of the column found by one scan (table-groups.ts) and kept likewise
+ *   (counts summed give the matching rows).
  */
 import type Database from "better-sqlite3";
 import type { TableColumn, TablePage } from "@stepwise/protocol";
 import type { PlannedFilter, TablePlan } from "../../domain/tables/table-query-plan.js";
 import { decodeCell, NAN_CELLS_TABLE } from "./table-cells.js";
 import { filterSql, type SqlCondition } from "./table-filter-sql.js";
+import { descendingPage } from "./table-descending.js";
+import { TableGroups, type Grouping } from "./table-groups.js";
 
 type RowsPage = Extract<TablePage, { kind: "rows" }>;
 type GroupsPage = Extract<TablePage, { kind: "groups" }>;
 type Bind = SqlCondition["params"][number];
-interface Grouping {
-  matched: number;
-  groups: GroupsPage["groups"];
-}
 
 const KEPT_ORDERS = 4;
-/** Descending pages up to this deep walk the index; deeper ones use a kept order. */
-const INDEX_WALK_ROWS = 10_000;
 /** Grouped results are kept (for the next page) when there are at most this many groups. */
 const KEPT_GROUPS = 100_000;
 
@@ -40,6 +36,7 @@ export class TableReader {
   /** Orders found by a scan, most recently used last. */
   private readonly orders = new Map<string, Int32Array>();
   private readonly groupings = new Map<string, Grouping>();
+  private readonly grouper: TableGroups;
 
   constructor(
     private readonly db: Database.Database,
@@ -57,6 +54,7 @@ export class TableReader {
     this.nanColumns = anyNaN
       ? db.prepare<[number], number>(`SELECT c FROM ${NAN_CELLS_TABLE} WHERE r = ?`).pluck()
       : null;
+    this.grouper = new TableGroups(db, columns, rows, this.indexed);
   }
 
   /** Whether a stored table has the sidecar of NaN cells (tables stored before it must be stored again). */
@@ -83,13 +81,13 @@ export class TableReader {
    */
   groups(plan: TablePlan): Pick<GroupsPage, "matchedRows" | "groupCount" | "groups"> {
     const g = plan.groupBy as number;
-    const where = this.where(plan.filter);
+    const filter = plan.filter === null ? null : filterSql(plan.filter);
     const first = plan.sort[0];
     const desc = first !== undefined && first.column === g && first.desc;
-    const id = `${g} ${where.sql} ${JSON.stringify(where.params)}`;
+    const id = `${g} ${filter?.sql} ${JSON.stringify(filter?.params)}`;
     let all = this.groupings.get(id);
     if (all === undefined) {
-      all = this.findGroups(g, where);
+      all = this.grouper.find(g, filter);
       if (all.groups.length <= KEPT_GROUPS) {
         this.groupings.set(id, all);
         if (this.groupings.size > KEPT_ORDERS)
@@ -126,32 +124,6 @@ export class TableReader {
     );
   }
 
-  private findGroups(g: number, where: SqlCondition): Grouping {
-    const numbers = this.columns.flatMap((c, i) => (c.type === "number" && i !== g ? [i] : []));
-    const aggregates = numbers.map((i) => `, min(c${i}), max(c${i}), avg(c${i})`).join("");
-    const hint = where.sql === "" ? "" : " NOT INDEXED";
-    const sql = `SELECT c${g}, count(*)${aggregates} FROM t${hint}${where.sql} GROUP BY c${g} ORDER BY c${g}`;
-    let matched = 0;
-    const groups: Grouping["groups"] = [];
-    for (const row of this.db
-      .prepare<Bind[], unknown[]>(sql)
-      .raw()
-      .iterate(...where.params)) {
-      const stats: Grouping["groups"][number]["stats"] = {};
-      numbers.forEach((i, k) => {
-        stats[(this.columns[i] as TableColumn).name] = {
-          min: finiteOrNull(row[2 + 3 * k]),
-          max: finiteOrNull(row[3 + 3 * k]),
-          mean: finiteOrNull(row[4 + 3 * k]),
-        };
-      });
-      const count = Number(row[1]);
-      matched += count;
-      groups.push({ value: decodeCell(row[0], this.type(g)), count, stats });
-    }
-    return { matched, groups };
-  }
-
   private pageRowids(plan: TablePlan): { rowids: number[]; matched: number } {
     const { offset, limit, sort } = plan;
     if (plan.filter === null && sort.length === 0) {
@@ -159,22 +131,17 @@ export class TableReader {
       return { rowids: range(offset + 1, end + 1), matched: this.rows };
     }
     const only = sort[0];
-    if (
-      plan.filter === null &&
-      sort.length === 1 &&
-      only !== undefined &&
-      this.indexed.has(only.column) &&
-      (!only.desc || offset + limit <= INDEX_WALK_ROWS)
-    ) {
-      // Ascending, the index is in the order asked. Descending, ties come out of the index in
-      // reverse and SQLite re-sorts each run of ties: fine near the top, so deep pages use an order.
-      const rowids = this.db
-        .prepare<[number, number], number>(
-          `SELECT rowid FROM t ORDER BY c${only.column}${only.desc ? " DESC" : ""}, rowid LIMIT ? OFFSET ?`,
-        )
-        .pluck()
-        .all(limit, offset);
-      return { rowids, matched: this.rows };
+    if (plan.filter === null && sort.length === 1 && only !== undefined && this.indexed.has(only.column)) {
+      // Ascending, the index is in the order asked; descending, it is walked backwards.
+      const rowids = only.desc
+        ? descendingPage(this.db, only.column, offset, limit)
+        : this.db
+            .prepare<[number, number], number>(
+              `SELECT rowid FROM t INDEXED BY i${only.column} ORDER BY c${only.column}, rowid LIMIT ? OFFSET ?`,
+            )
+            .pluck()
+            .all(limit, offset);
+      if (rowids !== null) return { rowids, matched: this.rows };
     }
     const order = this.order(plan);
     return { rowids: Array.from(order.subarray(offset, offset + limit)), matched: order.length };
@@ -226,8 +193,4 @@ function range(from: number, to: number): number[] {
   const out: number[] = [];
   for (let i = from; i < to; i++) out.push(i);
   return out;
-}
-
-function finiteOrNull(value: unknown): number | null {
-  return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
