@@ -5,16 +5,18 @@
 // thread), then pages — logged order, sorted by an indexed column, filtered + sorted by two
 // columns (first page, which finds the order, then further pages), sorted descending by text,
 // grouped with a filter — and a histogram heatmap of 10,000 steps × 64 bins (merged into 1,000
-// columns, and exact at 10,000 columns). Prints numbers and one JSON line.
+// columns, and exact at 10,000 columns). Prints numbers (each page's wall time, the CPU time of
+// this process — steadier on a loaded machine — and the load average) and one JSON line.
 // Usage: node bench/structured-server.mjs [rows=1000000] [steps=10000]
 import { createHash } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { apiPaths, contentRange, stringifyExtended, structuredPaths } from "@stepwise/protocol";
 import { loadConfig, startServer } from "../packages/server/dist/index.js";
 
 const ROWS = Number(process.argv[2] ?? 1_000_000);
+const loadStart = loadavg();
 const STEPS = Number(process.argv[3] ?? 10_000);
 const LABELS = ["cat", "dog", "bird", "fish", "cow", "ant", "eel"];
 const dir = mkdtempSync(join(tmpdir(), "stepwise-bench-structured-"));
@@ -64,16 +66,26 @@ async function upload(path, bytes) {
   return sha256;
 }
 
-/** Times `query` `n` times (each a distinct page when `body` takes the index); median and max. */
+const load = () => loadavg()[0];
+
+/**
+ * Times `query` `n` times (each a distinct page when `body` takes the index): median and max of
+ * the wall time, max of the CPU time of this process (server, its read workers and the client:
+ * steadier than wall time on a loaded machine), and the 1-minute load average after.
+ */
 async function pages(n, body) {
   const times = [];
+  const cpu = [];
   for (let i = 0; i < n; i++) {
+    const c0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     await send("POST", structuredPaths.tableQuery(ref), body(i));
     times.push(ms(t0));
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
   times.sort((a, b) => a - b);
-  return { median: times[Math.floor(n / 2)], max: times[n - 1] };
+  return { median: times[Math.floor(n / 2)], max: times[n - 1], cpuMax: Math.max(...cpu), load: load() };
 }
 
 // The table file, as W&B's SDK writes it: {"columns":[…],"data":[[…],…]}.
@@ -175,12 +187,18 @@ await server.close();
 rmSync(dir, { recursive: true, force: true });
 
 const f = (x) => x.toFixed(1);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}; load average at start ${loadStart.map((x) => x.toFixed(2)).join(" / ")}, at end ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" / ")} (1 / 5 / 15 min)`,
+);
 console.log(
   `table: ${ROWS} rows, ${(bytes.length / 1e6).toFixed(1)} MB of JSON; upload ${f(uploadMs)} ms; first query (stores it) ${f(storeMs)} ms`,
 );
 for (const [name, r] of Object.entries(results))
-  console.log(`  ${name.padEnd(18)} median ${f(r.median)} ms, max ${f(r.max)} ms`);
+  console.log(
+    `  ${name.padEnd(18)} median ${f(r.median)} ms, max ${f(r.max)} ms (CPU max ${f(r.cpuMax)} ms; load ${r.load.toFixed(2)})`,
+  );
 console.log(
   `histograms: ${STEPS} steps × 64 bins; heatmap 1,000 columns ${f(heat1000)} ms, ${STEPS} columns (exact) ${f(heat10000)} ms`,
 );
@@ -190,7 +208,10 @@ console.log(
     rows: ROWS,
     storeMs: Math.round(storeMs),
     pages: Object.fromEntries(
-      Object.entries(results).map(([k, r]) => [k, { median: +f(r.median), max: +f(r.max) }]),
+      Object.entries(results).map(([k, r]) => [
+        k,
+        { median: +f(r.median), max: +f(r.max), cpuMax: +f(r.cpuMax), load: +r.load.toFixed(2) },
+      ]),
     ),
     histogramSteps: STEPS,
     heatmap1000Ms: +f(heat1000),
