@@ -4,13 +4,18 @@
 //    blocked as in real training) between calls: log() p50/p99/max on the training thread;
 //  - burst: images in a tight loop (the encoder falls behind, so log() waits for it: the
 //    backpressure), then finish(): images/s from the first log() until the server holds every file.
-// Beside each log() the loop times a plain copy of the same pixels (`control`): on a loaded
-// machine its tail shows what the scheduler alone costs, whatever log() does.
-// The server's file list is checked: every image arrived, each one distinct.
+// Beside each log() the loop times a plain copy of the same pixels into a buffer allocated once
+// (`control`: it makes no garbage itself, so it cannot cause the GCs it would then measure): on
+// a loaded machine its tail shows what the scheduler alone costs, whatever log() does.
+// The main thread's GCs are recorded (perf_hooks) and those that ran inside a log() call are
+// counted: a young-generation GC caused by log()'s garbage lands there.
+// The server's file list is checked: every image arrived, each one distinct. Every line printed
+// carries the load average (1 min) at the start and end of that measurement.
 // Usage: node bench/media-log.mjs [pacedImages=200] [stepMs=20] [burstImages=500]
 import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
+import { PerformanceObserver } from "node:perf_hooks";
 import { Image, init } from "@stepwise/sdk";
 import { startServer } from "./support/server-process.mjs";
 
@@ -32,6 +37,13 @@ for (let y = 0; y < side; y++)
     for (let c = 0; c < 3; c++)
       pixels[(y * side + x) * 3 + c] =
         (x * (c + 1) + y * (3 - c) + Math.sin(x / 7 + c) * 30 + Math.random() * 24) & 255;
+const copy = new Uint8Array(pixels.length);
+const load = () => loadavg()[0].toFixed(1);
+/** The main thread's GCs: [start, duration] in performance.now() time. */
+const gcs = [];
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcs.push([entry.startTime, entry.duration]);
+}).observe({ entryTypes: ["gc"] });
 const imageAt = (i) => {
   pixels[0] = i & 255;
   pixels[1] = (i >> 8) & 255;
@@ -65,20 +77,24 @@ async function measure(name, images, pauseMs) {
     settings: { silent: true, finishTimeoutMs: 600_000 },
   });
   run.log({ warmup: imageAt(1 << 20) }); // starts the media worker
+  const loadBefore = load();
+  const starts = new Float64Array(images);
   const times = new Float64Array(images);
   const control = new Float64Array(images);
   const started = performance.now();
   for (let i = 0; i < images; i++) {
     const image = imageAt(i);
     const c0 = performance.now();
-    pixels.slice();
+    copy.set(pixels);
     control[i] = performance.now() - c0;
     const t0 = performance.now();
     run.log({ sample: image, loss: 1 / (i + 1) });
     times[i] = performance.now() - t0;
+    starts[i] = t0;
     if (pauseMs > 0) busy(pauseMs);
   }
   const loopMs = performance.now() - started;
+  const loadAfter = load();
   await run.finish();
   const totalMs = performance.now() - started;
   const response = await fetch(`${url}/api/v1/runs/${run.entity}/${run.project}/${run.id}/files`);
@@ -89,12 +105,26 @@ async function measure(name, images, pauseMs) {
     const sorted = Array.from(values).sort((x, y) => x - y);
     return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))].toFixed(3));
   };
+  // GCs (delivered once the loop yields) that started inside a log() call.
+  let gcInLog = 0;
+  let gcInLogMaxMs = 0;
+  for (const [at, ms] of gcs)
+    for (let i = 0; i < images; i++)
+      if (at >= starts[i] && at <= starts[i] + times[i]) {
+        gcInLog++;
+        gcInLogMaxMs = Math.max(gcInLogMaxMs, ms);
+      }
+  gcs.length = 0;
   return {
+    load: `${loadBefore}→${loadAfter}`,
     p50Ms: pct(times, 50),
     p99Ms: pct(times, 99),
     maxMs: pct(times, 100),
     controlCopyP50Ms: pct(control, 50),
     controlCopyP99Ms: pct(control, 99),
+    callsOver1Ms: times.filter((t) => t > 1).length,
+    gcInLog,
+    gcInLogMaxMs: Number(gcInLogMaxMs.toFixed(2)),
     loopSeconds: Number((loopMs / 1000).toFixed(2)),
     endToEndSeconds: Number((totalMs / 1000).toFixed(2)),
     imagesPerSec: Number((images / (totalMs / 1000)).toFixed(1)),
@@ -115,15 +145,16 @@ const result = {
   machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}, load average ${loadavg()[0].toFixed(1)}`,
 };
 console.log(
-  `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms`,
+  `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms; ` +
+    `${paced.callsOver1Ms} calls over 1 ms, ${paced.gcInLog} GCs inside log() (longest ${paced.gcInLogMaxMs} ms) [load ${paced.load}]`,
 );
 console.log(
-  `  a plain copy of the pixels in the same loop: p50 ${paced.controlCopyP50Ms} ms, p99 ${paced.controlCopyP99Ms} ms`,
+  `  a plain copy of the pixels in the same loop: p50 ${paced.controlCopyP50Ms} ms, p99 ${paced.controlCopyP99Ms} ms [load ${paced.load}]`,
 );
 console.log(
-  `burst (${burstImages} images):             log() p50 ${burst.p50Ms} ms, p99 ${burst.p99Ms} ms (waits for the encoder)`,
+  `burst (${burstImages} images):             log() p50 ${burst.p50Ms} ms, p99 ${burst.p99Ms} ms (waits for the encoder) [load ${burst.load}]`,
 );
 console.log(
-  `end to end (burst):  ${burst.imagesPerSec} images/s until the server holds every file (${burst.pngKiB} KiB PNGs)`,
+  `end to end (burst):  ${burst.imagesPerSec} images/s until the server holds every file (${burst.pngKiB} KiB PNGs) [load ${burst.load}]`,
 );
 console.log(JSON.stringify(result));

@@ -6,7 +6,7 @@
  * pass that also finds NaN/±Infinity and the range, which the media rules need.
  */
 import { InvalidDataError } from "@stepwise/protocol";
-import { takeBuffer } from "./pixel-buffers.js";
+import { takeArray } from "./pixel-buffers.js";
 
 export interface ArrayInput {
   shape: number[];
@@ -49,17 +49,21 @@ export function readArray(source: ShapedSource, what: string, finite = true): Ar
       `${what}: shape [${shape.join(", ")}] needs ${count} values, data has ${data.length}; give the shape of the data`,
     );
   if (data instanceof Uint8Array || data instanceof Uint8ClampedArray) {
-    const values = new Uint8Array(takeBuffer(data.length));
+    const values = takeArray(data.length, uint8Array);
     values.set(data);
     return { shape, values, min: 0, max: 255 };
   }
   const values =
     data instanceof Float32Array
-      ? new Float32Array(takeBuffer(data.length * 4))
-      : new Float64Array(takeBuffer(data.length * 8));
+      ? takeArray(data.length * 4, float32Array)
+      : takeArray(data.length * 8, float64Array);
   const range = copyChecked(data, values, what, finite);
   return { shape, values, ...range };
 }
+
+const uint8Array = (buffer: ArrayBufferLike): Uint8Array => new Uint8Array(buffer);
+const float32Array = (buffer: ArrayBufferLike): Float32Array => new Float32Array(buffer);
+const float64Array = (buffer: ArrayBufferLike): Float64Array => new Float64Array(buffer);
 
 function isArrayLike(data: unknown): data is ArrayLike<number> {
   return Array.isArray(data) || (ArrayBuffer.isView(data) && !(data instanceof DataView));

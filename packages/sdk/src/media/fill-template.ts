@@ -15,12 +15,13 @@ export function fillTemplate(json: unknown, files: readonly WrittenFile[]): unkn
   if (json instanceof FileFields) {
     const file = fileAt(files, json.index);
     const out: Record<string, unknown> = {};
-    const { _type, ...rest } = json.fields;
-    if (_type !== undefined) out["_type"] = _type;
+    const fields = json.fields;
+    if (fields["_type"] !== undefined) out["_type"] = fields["_type"];
     out["sha256"] = file.sha256;
     out["size"] = file.size;
     out["path"] = file.path;
-    for (const [key, value] of Object.entries(rest)) out[key] = fillTemplate(value, files);
+    // Plain loops (no Object.entries/rest copies): this runs for every logged media value.
+    for (const key in fields) if (key !== "_type") out[key] = fillTemplate(fields[key], files);
     return out;
   }
   if (json instanceof FilePath) {
@@ -29,13 +30,12 @@ export function fillTemplate(json: unknown, files: readonly WrittenFile[]): unkn
       ? path.slice(json.relativeTo.length)
       : path;
   }
+  if (typeof json !== "object" || json === null) return json;
   if (Array.isArray(json)) return json.map((item) => fillTemplate(item, files));
-  if (typeof json === "object" && json !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(json)) out[key] = fillTemplate(value, files);
-    return out;
-  }
-  return json;
+  const out: Record<string, unknown> = {};
+  const object = json as Record<string, unknown>;
+  for (const key in object) out[key] = fillTemplate(object[key], files);
+  return out;
 }
 
 function fileAt(files: readonly WrittenFile[], index: number): WrittenFile {

@@ -100,8 +100,11 @@ export class Image implements Loggable {
 
   [TO_LOGGED](ctx: LogContext): LoggedValue {
     const image = this.prepare(0, `${ctx.context}: Image at ${ctx.key}`);
-    const json = fileFields(0, { _type: "image-file", ...image.json, ...withMedia(image) });
-    return { json, files: image.files, config: image.config, warnings: image.warnings };
+    // prepare() starts the JSON with `_type` (W&B's order); masks and boxes follow the fields.
+    const json = image.json;
+    if (image.masks !== null) json["masks"] = image.masks;
+    if (image.boxes !== null) json["boxes"] = image.boxes;
+    return { json: fileFields(0, json), files: image.files, config: image.config, warnings: image.warnings };
   }
 
   [TO_LOGGED_LIST](items: readonly Loggable[], ctx: LogContext): LoggedValue {
@@ -148,11 +151,29 @@ export class Image implements Loggable {
       ? [
           `${what}: values outside [0, 255] were clipped, as W&B does (scale the data to 0–255, or pass normalize: false to cast)`,
         ]
-      : [];
-    const config: ConfigEntry[] = [];
-    const json: Record<string, unknown> = { format: image.format, width: image.width, height: image.height };
+      : NONE;
+    const json: Record<string, unknown> = {
+      _type: "image-file",
+      format: image.format,
+      width: image.width,
+      height: image.height,
+    };
     if (this.options.caption !== undefined) json["caption"] = this.options.caption;
     if (this.options.grouping !== undefined) json["grouping"] = this.options.grouping;
+    const { width, height, format } = image;
+    if (this.options.masks !== undefined || this.options.boxes !== undefined)
+      return this.withOverlays(first, what, { files, json, warnings, width, height, format });
+    return { files, json, masks: null, boxes: null, config: NONE_CONFIG, warnings, width, height, format };
+  }
+
+  /** prepare() for an image with masks or boxes: their files, markers and class labels. */
+  private withOverlays(
+    first: number,
+    what: string,
+    image: Omit<PreparedImage, "masks" | "boxes" | "config">,
+  ): PreparedImage {
+    const files = image.files;
+    const config: ConfigEntry[] = [];
     let masks: Record<string, unknown> | null = null;
     for (const mask of prepareMasks(this.options.masks, image.width, image.height, what)) {
       masks ??= {};
@@ -167,26 +188,13 @@ export class Image implements Loggable {
       files.push(set.file);
       config.push(classLabelsConfig("bounding_box/class_labels", set.name, set.classLabels));
     }
-    return {
-      files,
-      json,
-      masks,
-      boxes,
-      config,
-      warnings,
-      width: image.width,
-      height: image.height,
-      format: image.format,
-    };
+    return { ...image, masks, boxes, config };
   }
 }
 
-function withMedia(image: PreparedImage): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (image.masks !== null) out["masks"] = image.masks;
-  if (image.boxes !== null) out["boxes"] = image.boxes;
-  return out;
-}
+/** No warnings, no config (shared, never changed: an image without them allocates no lists). */
+const NONE: string[] = [];
+const NONE_CONFIG: ConfigEntry[] = [];
 
 /** The masks or boxes of one image of a list, their file indexes moved to where its files start. */
 function shift(group: Record<string, unknown> | null, offset: number): Record<string, unknown> | null {

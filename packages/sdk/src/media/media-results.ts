@@ -24,6 +24,8 @@ export class MediaResults {
   readonly states: Int32Array;
   private readonly bytes: Uint8Array;
   private readonly view: DataView;
+  /** The same memory as a Buffer: a hash is read as hex straight from it. */
+  private readonly buffer: Buffer;
 
   /** The Int32 the media threads sleep on between polls (media-worker.ts). */
   readonly wake = new SharedArrayBuffer(4);
@@ -33,6 +35,7 @@ export class MediaResults {
     this.states = new Int32Array(memory);
     this.bytes = new Uint8Array(memory);
     this.view = new DataView(memory);
+    this.buffer = Buffer.from(memory);
   }
 
   /** Main thread: marks a slot pending before its job is posted. */
@@ -76,7 +79,7 @@ export class MediaResults {
       return {
         state,
         size: this.view.getFloat64(at + 8, true),
-        sha256: Buffer.from(this.bytes.subarray(at + 16, at + 48)).toString("hex"),
+        sha256: this.buffer.toString("hex", at + 16, at + 48),
         ms: this.view.getInt32(at + 4, true),
       };
     if (state === FAILED) {

@@ -30,7 +30,6 @@ import { encodeFileContent } from "./encode/encode-file.js";
 import { mediaFilePath } from "./fill-template.js";
 import type { LoggedFile } from "./logged-value.js";
 import { MediaResults } from "./media-results.js";
-import { isPooledSize } from "./pixel-buffers.js";
 
 export interface MediaJob {
   slot: number;
@@ -48,8 +47,6 @@ export interface MediaWorkerData {
   port: MessagePort;
   /** One Int32 the pollers sleep on; the training thread notifies it before it waits for a result. */
   wake: SharedArrayBuffer;
-  /** Where pixel buffers go back to the training thread for reuse (pixel-buffers.ts). */
-  returns: MessagePort;
 }
 
 /** Poll interval while jobs keep coming, and once idle for IDLE_AFTER_MS. */
@@ -80,7 +77,8 @@ function runJob(job: MediaJob): void {
   } catch (error) {
     results.failed(job.slot, error instanceof Error ? error.message : String(error));
   }
-  giveBack(job.file.content);
+  // Nothing of the job's data is read after its result: a pooled pixel buffer (shared, not
+  // transferred; pixel-buffers.ts) is reused by the training thread once it reads that result.
 }
 
 /**
@@ -120,18 +118,6 @@ function copyJob(job: MediaJob, staged: string, started: number): void {
   } catch (error) {
     results.failed(job.slot, error instanceof Error ? error.message : String(error));
   }
-}
-
-/** Hands a pixel buffer the training thread allocated for this job back to it. */
-function giveBack(content: LoggedFile["content"]): void {
-  if (content.kind !== "png" && content.kind !== "video") return;
-  const buffer = content.pixels.buffer;
-  if (
-    buffer instanceof ArrayBuffer &&
-    content.pixels.byteLength === buffer.byteLength &&
-    isPooledSize(buffer.byteLength)
-  )
-    data.returns.postMessage(buffer, [buffer]);
 }
 
 const wake = new Int32Array(data.wake);

@@ -17,8 +17,11 @@ export class PendingMedia {
   resolved: unknown = null;
   /** Why its files could not be written (the value is left out of the row then). */
   failure: string | null = null;
-  /** Set by the media queue when it binds the value: waits for the worker and fills `resolved`. */
-  resolver: (() => void) | null = null;
+  /**
+   * Set by the media queue when it binds the value: waits for the worker and fills `resolved`
+   * (one function per queue, called with the value: binding one allocates no closure).
+   */
+  resolver: ((media: PendingMedia) => void) | null = null;
 
   constructor(
     readonly logged: LoggedValue,
@@ -30,7 +33,7 @@ export class PendingMedia {
   }
 
   toJSON(): unknown {
-    if (this.resolved === null && this.failure === null) this.resolver?.();
+    if (this.resolved === null && this.failure === null) this.resolver?.(this);
     return this.resolved ?? placeholder(this.logged.json, this.failure);
   }
 }

@@ -1,35 +1,97 @@
 /**
- * Buffers for the copies log() makes of pixel data, reused: the media thread hands each one
- * back once it has encoded it (media-worker.ts → media-queue.ts). A fresh 192 KiB ArrayBuffer per
- * logged image made V8 run a young-generation GC every second call (its external memory counts
- * towards the young generation), and on a busy machine those pauses were log()'s slowest calls.
- * A training loop logs images of one size, so one small list per size is enough.
+ * Buffers for the copies log() makes of pixel data (and other media arrays), reused. A training
+ * loop logs images of one size, so after the first few calls every copy lands in a buffer that
+ * exists already: log() allocates no backing store, maps no memory and hands no buffer over.
+ *
+ * The buffers are SharedArrayBuffers: a job posted to a media thread shares its buffer instead of
+ * transferring it (a transfer detaches it here and makes a new ArrayBuffer object on each side,
+ * 192 KiB of external memory per 256×256 RGB image that V8 counts towards its next young GC;
+ * with a buffer a call, that was a scavenge every few calls, landing inside log()).
+ *
+ * A buffer is HELD from the copy until the media queue has read its file's result (the thread
+ * reads the pixels before it reports, media-worker.ts), then given back (releaseBuffer). A copy
+ * never posted (a log() call that threw after it, a disabled run) is given back when its array
+ * is garbage-collected. At most MAX_POOLED_BYTES are pooled; beyond that (a long backlog of
+ * large images) a copy gets a plain ArrayBuffer, transferred to the thread as before.
  */
-const MAX_FREE_PER_SIZE = 8;
-/** Buffers smaller than this are cheap to allocate and not kept. */
+/** Buffers smaller than this are cheap to allocate and not pooled. */
 const MIN_POOLED_BYTES = 64 * 1024;
+/** Most bytes of pooled buffers, held and free together. */
+const MAX_POOLED_BYTES = 64 * 1024 * 1024;
 
-const free = new Map<number, ArrayBuffer[]>();
+/** Per pooled buffer: whether a copy holds it. */
+const held = new Map<SharedArrayBuffer, boolean>();
+/** Free buffers by size (pushed and popped: no allocation once the lists have grown). */
+const free = new Map<number, SharedArrayBuffer[]>();
+let pooledBytes = 0;
 
-/** A buffer of exactly `bytes` bytes (contents undefined: the caller fills all of it). */
-export function takeBuffer(bytes: number): ArrayBuffer {
-  return free.get(bytes)?.pop() ?? new ArrayBuffer(bytes);
+/** Copies never posted to a media thread give their buffer back when they are collected. */
+const unposted = new FinalizationRegistry<SharedArrayBuffer>((buffer) => releaseBuffer(buffer));
+
+/**
+ * A buffer of exactly `bytes` bytes for a copy (contents undefined: the caller fills all of it),
+ * and the array over it; `make` builds that array (Uint8Array, Float32Array…).
+ */
+export function takeArray<T extends ArrayBufferView>(bytes: number, make: (buffer: ArrayBufferLike) => T): T {
+  if (bytes < MIN_POOLED_BYTES) return make(new ArrayBuffer(bytes));
+  let buffer = free.get(bytes)?.pop();
+  if (buffer === undefined) {
+    if (pooledBytes + bytes > MAX_POOLED_BYTES) dropFree();
+    if (pooledBytes + bytes > MAX_POOLED_BYTES) return make(new ArrayBuffer(bytes));
+    buffer = new SharedArrayBuffer(bytes);
+    pooledBytes += bytes;
+  }
+  held.set(buffer, true);
+  const array = make(buffer);
+  unposted.register(array, buffer, array);
+  return array;
 }
 
-/** Keeps a buffer the media thread is done with for the next copy of that size. */
-export function giveBackBuffer(buffer: ArrayBuffer): void {
-  if (buffer.byteLength < MIN_POOLED_BYTES) return;
+/** The copy `array` is posted to a media thread: its buffer stays held until releaseBuffer. */
+export function posted(array: ArrayBufferView): void {
+  if (array.buffer instanceof SharedArrayBuffer) unposted.unregister(array);
+}
+
+/** Whether `buffer` is a pooled one (handed to a media thread by sharing, given back by releaseBuffer). */
+export function isPooled(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
+  return buffer instanceof SharedArrayBuffer && held.has(buffer);
+}
+
+/** The media thread is done with this pooled buffer (its result was read): the next copy may take it. */
+export function releaseBuffer(buffer: SharedArrayBuffer): void {
+  if (held.get(buffer) !== true) return;
+  held.set(buffer, false);
   let list = free.get(buffer.byteLength);
   if (list === undefined) {
-    // Sizes change rarely; keep only the sizes seen last.
-    if (free.size >= 4) free.clear();
     list = [];
     free.set(buffer.byteLength, list);
   }
-  if (list.length < MAX_FREE_PER_SIZE) list.push(buffer);
+  list.push(buffer);
 }
 
-/** Whether a buffer of this size goes back to the pool (the worker returns only those). */
-export function isPooledSize(bytes: number): boolean {
-  return bytes >= MIN_POOLED_BYTES;
+/**
+ * A pooled buffer whose job may still be read by a thread that is going away (the queue closed
+ * before its result came): it leaves the pool and is never handed out again.
+ */
+export function forgetBuffer(buffer: SharedArrayBuffer): void {
+  if (held.get(buffer) !== true) return;
+  held.delete(buffer);
+  pooledBytes -= buffer.byteLength;
+}
+
+/** Lets the free buffers go (the sizes logged changed, or the pool is full). */
+function dropFree(): void {
+  for (const list of free.values())
+    for (const buffer of list) {
+      held.delete(buffer);
+      pooledBytes -= buffer.byteLength;
+    }
+  free.clear();
+}
+
+/** Pooled buffers held and free (tests). */
+export function poolStats(): { held: number; free: number; bytes: number } {
+  let holding = 0;
+  for (const isHeld of held.values()) if (isHeld) holding++;
+  return { held: holding, free: held.size - holding, bytes: pooledBytes };
 }

@@ -6,8 +6,8 @@
  * Records without media (`file` from save(), config, alerts, metrics…) do not wait, except the
  * exit record (kept last) and a record of a type already waiting (summary ops stay in order).
  *
- * `log()` only binds (key, step), posts the copied data to a media thread (transferred, not copied
- * again) and returns. Waiting rows are appended as soon as their files are written: at the next
+ * `log()` only binds (key, step), posts the copied data to a media thread (a pooled buffer shared,
+ * media/pixel-buffers.ts, or another one transferred: never copied again) and returns. Waiting rows are appended as soon as their files are written: at the next
  * append, every 20 ms from a timer while the event loop turns, and at flush and close, which
  * wait for the worker. Memory is bounded: beyond MAX_PENDING_BYTES of data posted and not yet
  * written, or RESULT_SLOTS files, the caller waits for the oldest (backpressure, like the ring).
@@ -17,15 +17,15 @@
  * append (or the timer) waits for its files; so a row is in the log about 200 ms after log()
  * even during a burst of media.
  */
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import type { RunRecord } from "@stepwise/protocol";
 import { fillTemplate, mediaFilePath, type WrittenFile } from "../media/fill-template.js";
-import type { LoggedFile } from "../media/logged-value.js";
+import type { ConfigEntry, LoggedFile } from "../media/logged-value.js";
 import { writeFilledJson } from "../media/filled-json-file.js";
 import { MediaResults, RESULT_SLOTS } from "../media/media-results.js";
 import type { MediaJob } from "../media/media-worker.js";
 import { forEachPending, withMediaJson, type PendingMedia } from "../media/pending-media.js";
-import { contentBytes, MEDIA_THREADS, MediaThreads, transferable } from "./media-threads.js";
+import { contentBytes, MEDIA_THREADS, MediaThreads, pooledBuffer, transferable } from "./media-threads.js";
 
 /** Data posted to the worker and not yet written, before log() waits. */
 const MAX_PENDING_BYTES = 256 * 1024 * 1024;
@@ -44,6 +44,8 @@ export const MAX_ROW_WAIT_MS = 200;
 export interface MediaQueueSink {
   appendRow(row: Record<string, unknown>): void;
   appendRecord(record: RunRecord): void;
+  /** A record already encoded as plain JSON (the `file` records: one flat string, less garbage). */
+  appendRecordJson?(json: string): void;
   /** Writes config entries (class labels) once per run. */
   setConfig(path: string[], value: unknown): void;
   /** Told of each media `file` record appended (for the run's file counts). */
@@ -90,6 +92,7 @@ export class MediaQueue {
   private timer: NodeJS.Timeout | null = null;
 
   private readonly threads: MediaThreads;
+  private readonly filesDir: string;
 
   constructor(
     private readonly runDir: string,
@@ -97,6 +100,7 @@ export class MediaQueue {
     /** Longest flush/close waits in all (tests shorten it). */
     private readonly fileWaitMs = FILE_WAIT_MS,
   ) {
+    this.filesDir = join(runDir, "files");
     this.threads = new MediaThreads(this.results, (cause, message) => this.sink.warn(cause, message));
   }
 
@@ -146,7 +150,7 @@ export class MediaQueue {
       while (this.items.length > 0) {
         const item = this.items[0] as Item;
         const waitMs = wait ? Math.max(1, deadline - Date.now()) : 0;
-        if (!item.bindings.every((binding) => this.settle(binding, waitMs))) break;
+        if (!this.settleAll(item.bindings, waitMs)) break;
         this.items.shift();
         if (item.kind === "record") {
           const type = (item.value as unknown as RunRecord).t;
@@ -163,11 +167,22 @@ export class MediaQueue {
     }
   }
 
+  private settleAll(bindings: Binding[], waitMs: number): boolean {
+    for (let i = 0; i < bindings.length; i++) if (!this.settle(bindings[i] as Binding, waitMs)) return false;
+    return true;
+  }
+
   /** Appends everything (waiting for the worker) and stops the worker. */
   close(): void {
     this.drain(true);
     this.threads.close();
   }
+
+  /** PendingMedia.resolver: the value's JSON is wanted now (summary.json): wait for its files. */
+  private readonly resolve = (media: PendingMedia): void => {
+    const binding = this.bindings.get(media);
+    if (binding !== undefined) this.settle(binding, this.fileWaitMs);
+  };
 
   private push(item: Item): void {
     this.items.push(item);
@@ -196,7 +211,7 @@ export class MediaQueue {
   private drainOne(): void {
     const item = this.items[0];
     if (item === undefined) return;
-    for (const binding of item.bindings) this.settle(binding, this.fileWaitMs);
+    this.settleAll(item.bindings, this.fileWaitMs);
     this.drain(false);
   }
 
@@ -215,10 +230,10 @@ export class MediaQueue {
       done: false,
       recorded: false,
     };
-    this.threads.takeReturnedBuffers();
     const jobs: MediaJob[] = [];
     const transfer: ArrayBuffer[] = [];
-    for (const file of files) {
+    for (let i = 0; i < files.length; i++) {
+      const file = files[i] as LoggedFile;
       // Written in settle() once the files before it are (media/filled-json-file.ts).
       if (file.content.kind === "filled-json") {
         binding.slots.push(-1);
@@ -228,7 +243,10 @@ export class MediaQueue {
       binding.slots.push(slot);
       binding.bytes += contentBytes(file.content);
       jobs.push({ slot, runDir: this.runDir, key, step, file });
-      const buffer = transferable(file.content);
+      // A pooled buffer is shared with the thread (nothing copied, nothing allocated); another is moved.
+      const pooled = pooledBuffer(file.content);
+      if (pooled !== null) this.threads.hold(slot, pooled);
+      const buffer = pooled === null ? transferable(file.content) : null;
       if (buffer !== null && !transfer.includes(buffer)) transfer.push(buffer);
     }
     this.pendingBytes += binding.bytes;
@@ -237,17 +255,23 @@ export class MediaQueue {
       for (const job of jobs) thread.slots.add(job.slot);
       thread.port.postMessage(jobs, transfer);
     }
-    media.resolver = () => void this.settle(binding, this.fileWaitMs);
+    media.resolver = this.resolve;
     this.bindings.set(media, binding);
-    for (const warning of media.logged.warnings ?? []) this.sink.warn(warning, warning);
-    for (const entry of media.logged.config ?? []) {
+    const { warnings, config } = media.logged;
+    if (warnings !== undefined) for (const warning of warnings) this.sink.warn(warning, warning);
+    if (config !== undefined && config.length > 0) this.setConfig(config, key);
+    return binding;
+  }
+
+  /** Class labels and the like, written into the run config once per run. */
+  private setConfig(config: ConfigEntry[], key: string): void {
+    for (const entry of config) {
       const path = entry.path(key);
       const id = JSON.stringify(path);
       if (this.configSet.has(id)) continue;
       this.configSet.add(id);
       this.sink.setConfig(path, entry.valueFor?.(key) ?? entry.value);
     }
-    return binding;
   }
 
   /**
@@ -266,6 +290,7 @@ export class MediaQueue {
             throw new Error("the media threads answer no more: every file slot timed out");
           continue;
         }
+        this.threads.settled(slot);
         this.slotBusy[slot] = FREE;
       }
       while (this.slotBusy[slot] === BUSY && this.items.length > 0) this.drainOne();
@@ -333,21 +358,27 @@ export class MediaQueue {
   }
 
   private emit(item: Item): void {
-    for (const binding of item.bindings) {
+    for (let b = 0; b < item.bindings.length; b++) {
+      const binding = item.bindings[b] as Binding;
       if (binding.recorded) continue;
       binding.recorded = true;
-      for (const file of binding.results) {
-        if (file === null) continue;
-        const local = join(this.runDir, "files", file.path);
-        this.sink.appendRecord({
+      for (let f = 0; f < binding.results.length; f++) {
+        const file = binding.results[f];
+        if (file === null || file === undefined) continue;
+        // The path is already safe (safeMediaKey): joining it normalises nothing but costs garbage.
+        const local = sep === "/" ? `${this.filesDir}/${file.path}` : join(this.filesDir, file.path);
+        const { path, size, sha256 } = file;
+        const record: RunRecord = {
           t: "file",
-          path: file.path,
+          path,
           source: { local },
-          size: file.size,
-          sha256: file.sha256,
+          size,
+          sha256,
           policy: "now",
           time: Date.now() / 1000,
-        });
+        };
+        if (this.sink.appendRecordJson === undefined) this.sink.appendRecord(record);
+        else this.sink.appendRecordJson(JSON.stringify(record));
         this.sink.fileRecorded?.(file.size);
       }
     }

@@ -2,16 +2,18 @@
  * The media threads a MediaQueue posts jobs to (media/media-worker.ts): started one by one as
  * media are logged, up to MEDIA_THREADS, taken in turn. A thread that stops is replaced at the
  * next media; its files in flight fail at once rather than at the close deadline (their data
- * went to it and is gone). Also what a job hands over: its data's size and transferable buffer.
+ * went to it and is gone). Also what a job hands over: its data's size, and its buffer: a pooled
+ * one (media/pixel-buffers.ts) is shared, never copied or moved; any other is transferred.
  */
 import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from "node:worker_threads";
+import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
 import type { FileContent } from "../media/logged-value.js";
 import type { MediaResults } from "../media/media-results.js";
 import type { MediaWorkerData } from "../media/media-worker.js";
-import { giveBackBuffer } from "../media/pixel-buffers.js";
+import { RESULT_SLOTS } from "../media/media-results.js";
+import { forgetBuffer, isPooled, posted, releaseBuffer } from "../media/pixel-buffers.js";
 
 /**
  * Media threads: encoding a 256×256 PNG takes ~5 ms of CPU, so one thread keeps up with about
@@ -23,7 +25,6 @@ export const MEDIA_THREADS = Math.max(1, Math.min(4, availableParallelism() - 3)
 export interface MediaThread {
   worker: Worker;
   port: MessagePort;
-  returns: MessagePort;
   /** Slots posted to this thread whose result is not read yet. */
   slots: Set<number>;
 }
@@ -31,6 +32,8 @@ export interface MediaThread {
 export class MediaThreads {
   private readonly threads: Array<MediaThread | undefined> = [];
   private next = 0;
+  /** Per slot: the pooled buffer its job's data is in, held until the slot's result is read. */
+  private readonly buffers: Array<SharedArrayBuffer | null> = new Array<null>(RESULT_SLOTS).fill(null);
 
   constructor(
     private readonly results: MediaResults,
@@ -43,18 +46,15 @@ export class MediaThreads {
     const running = this.threads[turn];
     if (running !== undefined) return running;
     const { port1, port2 } = new MessageChannel();
-    const returns = new MessageChannel();
     const workerData: MediaWorkerData = {
       results: this.results.memory,
       port: port2,
       wake: this.results.wake,
-      returns: returns.port2,
     };
-    const worker = new Worker(mediaWorkerUrl(), { workerData, transferList: [port2, returns.port2] });
+    const worker = new Worker(mediaWorkerUrl(), { workerData, transferList: [port2] });
     worker.unref();
     port1.unref();
-    returns.port1.unref();
-    const thread: MediaThread = { worker, port: port1, returns: returns.port1, slots: new Set() };
+    const thread: MediaThread = { worker, port: port1, slots: new Set() };
     worker.on("error", (error) => {
       this.warn("media-worker", `a media thread stopped: ${error.message}`);
       if (this.threads[turn] === thread) this.threads[turn] = undefined;
@@ -66,30 +66,35 @@ export class MediaThreads {
     return thread;
   }
 
-  /** A slot's result was read: no thread owes it any more. */
-  settled(slot: number): void {
-    for (const thread of this.threads) thread?.slots.delete(slot);
+  /** The job of `slot` reads its data from this pooled buffer (pixel-buffers.ts). */
+  hold(slot: number, buffer: SharedArrayBuffer): void {
+    this.buffers[slot] = buffer;
   }
 
-  /** Pixel buffers the media threads are done with, kept for the next copies (pixel-buffers.ts). */
-  takeReturnedBuffers(): void {
-    for (const thread of this.threads) {
-      if (thread === undefined) continue;
-      for (
-        let message = receiveMessageOnPort(thread.returns);
-        message !== undefined;
-        message = receiveMessageOnPort(thread.returns)
-      )
-        giveBackBuffer(message.message as ArrayBuffer);
-    }
+  /**
+   * A slot's result was read: no thread owes it any more, and none reads its data again (a
+   * thread reads it before it reports), so its pooled buffer goes back for the next copy.
+   */
+  settled(slot: number): void {
+    for (const thread of this.threads) thread?.slots.delete(slot);
+    const buffer = this.buffers[slot];
+    if (buffer === null || buffer === undefined) return;
+    this.buffers[slot] = null;
+    releaseBuffer(buffer);
   }
 
   close(): void {
     for (const thread of this.threads.splice(0)) {
       if (thread === undefined) continue;
       thread.port.close();
-      thread.returns.close();
       void thread.worker.terminate();
+    }
+    // Jobs given up on may still be read by a thread on its way out: their buffers leave the pool.
+    for (let slot = 0; slot < RESULT_SLOTS; slot++) {
+      const buffer = this.buffers[slot];
+      if (buffer === null || buffer === undefined) continue;
+      this.buffers[slot] = null;
+      forgetBuffer(buffer);
     }
   }
 }
@@ -114,6 +119,17 @@ function dataOf(content: FileContent): ArrayBufferView | null {
 export function contentBytes(content: FileContent): number {
   if (content.kind === "copy") return statSync(content.local, { throwIfNoEntry: false })?.size ?? 0;
   return dataOf(content)?.byteLength ?? 0;
+}
+
+/**
+ * The pooled buffer a job's data is in (media/pixel-buffers.ts), now posted: held until its
+ * result is read, then released by the queue. Null for data in any other buffer.
+ */
+export function pooledBuffer(content: FileContent): SharedArrayBuffer | null {
+  const array = dataOf(content);
+  if (array === null || !isPooled(array.buffer)) return null;
+  posted(array);
+  return array.buffer;
 }
 
 /** The buffer a job can hand over instead of copying: one the data type allocated for it alone. */

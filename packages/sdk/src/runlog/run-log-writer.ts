@@ -151,6 +151,7 @@ export class RunLogWriter {
     this.media ??= new MediaQueue(dirname(this.file), {
       appendRow: (row) => this.appendRowNow(row),
       appendRecord: (record) => this.appendRecordNow(record),
+      appendRecordJson: (json) => this.appendJson(json),
       ...this.mediaSink,
     });
     return this.media;
