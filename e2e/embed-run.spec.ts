@@ -54,8 +54,13 @@ async function logRun(
       settings: { silent: true },
     });
     for (let step = 0; step < 50; step++) run.log({ "train/loss": 1 / (step + 1), accuracy: step / 50 });
-    const html = await run.toHtml({ height: 600 });
-    const expiring = ttlSeconds === undefined ? "" : await run.toHtml({ ttlSeconds });
+    await run.embedUrl();
+    const html = run.toHtml({ height: 600 });
+    let expiring = "";
+    if (ttlSeconds !== undefined) {
+      await run.embedUrl({ ttlSeconds });
+      expiring = run.toHtml();
+    }
     await run.finish();
     return { id: run.id, name: run.name, html, expiring };
   } finally {

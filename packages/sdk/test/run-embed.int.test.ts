@@ -40,18 +40,22 @@ describe("run.toHtml and run.display", () => {
         settings: { silent: true },
       });
       const src = `${server.url}/embed/local/my%20project/runs/${run.id}`;
-      const html = await run.toHtml();
-      expect(html).toMatch(
-        /^<iframe src="[^"]+" style="border:none;width:100%;height:420px;" loading="lazy" title="Stepwise run"><\/iframe>$/,
+      // Keyless (a loopback-trusting server): the plain URL, at once.
+      const plain = run.toHtml();
+      expect(plain).toBe(
+        `<iframe src="${src}" style="border:none;width:100%;height:420px;" loading="lazy" title="Stepwise run"></iframe>`,
       );
+      // embedUrl() asks for a token and waits; toHtml() then carries it.
+      expect((await run.embedUrl()).startsWith(`${src}?embed_token=swe_`)).toBe(true);
+      const html = run.toHtml();
       expect(srcOf(html).src.startsWith(`${src}?embed_token=swe_`)).toBe(true);
-      const hidden = await run.toHtml({ height: 300, hidden: true });
+      const hidden = run.toHtml({ height: 300, hidden: true });
       expect(hidden).toContain(">Show run</button>");
       expect(hidden).toContain(`style="border:none;width:100%;height:300px;display:none;"`);
       for (const height of [0, -5, Number.NaN, Infinity])
-        await expect(run.toHtml({ height })).rejects.toThrow(UsageError);
+        expect(() => run.toHtml({ height })).toThrow(UsageError);
       for (const ttlSeconds of [0, 1.5, EMBED_TOKEN_MAX_TTL_S + 1])
-        await expect(run.toHtml({ ttlSeconds })).rejects.toThrow(/ttlSeconds/);
+        await expect(run.embedUrl({ ttlSeconds })).rejects.toThrow(/ttlSeconds/);
       const response = await fetch(src);
       // No web build in this server: the page is missing, but the frame headers are already this path's.
       expect(response.headers.get("content-security-policy")).toBe("frame-ancestors *");
@@ -59,12 +63,12 @@ describe("run.toHtml and run.display", () => {
       const app = await fetch(`${server.url}/`);
       expect(app.headers.get("x-frame-options")).toBe("SAMEORIGIN");
       await app.body?.cancel();
-      expect(await run.display()).toBe(false);
+      expect(run.display()).toBe(false);
       const shown: unknown[] = [];
       (globalThis as { Deno?: unknown }).Deno = {
         jupyter: { display: (value: unknown, options: unknown) => shown.push([value, options]) },
       };
-      expect(await run.display({ height: 200 })).toBe(true);
+      expect(run.display({ height: 200 })).toBe(true);
       expect(shown).toHaveLength(1);
       const [value, options] = shown[0] as [{ "text/html": string }, unknown];
       expect(options).toEqual({ raw: true });
@@ -93,7 +97,11 @@ describe("run.toHtml and run.display", () => {
       });
       run.log({ loss: 0.5 });
       const before = Math.floor(Date.now() / 1000);
-      const { token } = srcOf(await run.toHtml({ ttlSeconds: 600 }));
+      // The token asked for when the run started (7 days) is used without waiting once it is
+      // there; a fresh one for 600 s replaces it.
+      await vi.waitFor(() => expect(srcOf(run.toHtml()).token).not.toBeNull());
+      await run.embedUrl({ ttlSeconds: 600 });
+      const { token } = srcOf(run.toHtml());
       await run.finish();
       expect(token).not.toBeNull();
       const ref = { entity: "local", project: "p", runId: run.id };
@@ -132,8 +140,9 @@ describe("run.toHtml and run.display", () => {
 
   it("gives an offline run a note instead of an iframe", async () => {
     const run = await init({ dir: tempDir(), mode: "offline", project: "p", settings: { silent: true } });
-    expect(await run.toHtml()).toContain("stepwise sync");
-    expect(await run.toHtml()).not.toContain("<iframe");
+    expect(run.toHtml()).toContain("stepwise sync");
+    expect(run.toHtml()).not.toContain("<iframe");
+    await expect(run.embedUrl()).rejects.toThrow(/not on a server/);
     await run.finish();
   });
 

@@ -6,8 +6,11 @@
  *
  * The iframe's URL carries an embed token (protocol embed.ts): the server signs it for this run
  * when asked with the run's API key, and the embed view reads the run with it, so that a reader
- * needs no key of their own. A server that cannot be reached or predates embed tokens gives a
- * URL without one (with a warning): it shows the run only where the server trusts loopback.
+ * needs no key of their own. `toHtml()` is synchronous (as W&B's `to_html`), so the run asks for
+ * a token in the background as soon as it starts (EmbedTokenCache) and `toHtml()` uses the newest
+ * one it holds; `await run.embedUrl({ ttlSeconds })` asks for a fresh one and waits. A server that
+ * cannot be reached or predates embed tokens gives a URL without one (with a warning): it shows
+ * the run only where the server trusts loopback.
  */
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -28,6 +31,9 @@ export interface EmbedOptions {
   height?: number;
   /** Hide the iframe behind a "Show run" button. Default false. */
   hidden?: boolean;
+}
+
+export interface EmbedUrlOptions {
   /** Seconds the embed token (so the iframe) stays valid: default 7 days, at most 30. */
   ttlSeconds?: number;
 }
@@ -47,16 +53,73 @@ export function runEmbedUrl(
   return token === undefined ? url : `${url}?${EMBED_TOKEN_QUERY}=${enc(token)}`;
 }
 
-/** Throws UsageError for a height or lifetime that cannot be, before anything is asked of the server. */
+/** Throws UsageError for a height that cannot be. */
 export function checkEmbedOptions(options: EmbedOptions = {}): void {
   const height = options.height ?? 420;
   if (typeof height !== "number" || !Number.isFinite(height) || height <= 0)
     throw new UsageError(`run.toHtml: height must be a positive number of pixels, not ${String(height)}`);
+}
+
+/** Throws UsageError for a token lifetime that cannot be, before anything is asked of the server. */
+export function checkEmbedUrlOptions(options: EmbedUrlOptions = {}): void {
   const ttl = options.ttlSeconds;
   if (ttl !== undefined && (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > EMBED_TOKEN_MAX_TTL_S))
     throw new UsageError(
-      `run.toHtml: ttlSeconds must be a whole number of seconds from 1 to ${EMBED_TOKEN_MAX_TTL_S} (30 days), not ${String(ttl)}`,
+      `run.embedUrl: ttlSeconds must be a whole number of seconds from 1 to ${EMBED_TOKEN_MAX_TTL_S} (30 days), not ${String(ttl)}`,
     );
+}
+
+/**
+ * A run's embed tokens: the newest one it was given, and the request in flight. `toHtml()`
+ * reads `currentUrl()` without waiting; `refresh()` asks for a new token and keeps it.
+ */
+export class EmbedTokenCache {
+  #token: { token: string; expiresAt: number } | null = null;
+  #inFlight: Promise<string> | null = null;
+
+  constructor(
+    private readonly connection: ApiConnection,
+    private readonly ref: RunRef,
+    private readonly warn: (cause: string, message: string) => void,
+  ) {}
+
+  /** Starts asking for a token with the default lifetime, unless one is held or asked for. */
+  prefetch(): void {
+    if (this.#token !== null || this.#inFlight !== null) return;
+    this.#inFlight = this.refresh({}).catch(() => this.plainUrl());
+  }
+
+  /**
+   * The embed URL with the newest token while it is valid (even one asked to live a second),
+   * or without one (`tokened` false) — then a token with the default lifetime is asked for.
+   */
+  currentUrl(): { url: string; tokened: boolean } {
+    const held = this.#token;
+    if (held !== null && held.expiresAt > Date.now() / 1000)
+      return { url: this.urlWith(held.token), tokened: true };
+    if (held !== null) this.#token = null;
+    this.prefetch();
+    return { url: this.plainUrl(), tokened: false };
+  }
+
+  /** Asks for a fresh token (`ttlSeconds`), keeps it for `currentUrl()`, and answers its URL. */
+  async refresh(options: EmbedUrlOptions): Promise<string> {
+    try {
+      return await tokenizedEmbedUrl(this.connection, this.ref, options, this.warn, (token) => {
+        this.#token = token;
+      });
+    } finally {
+      this.#inFlight = null;
+    }
+  }
+
+  private plainUrl(): string {
+    return runEmbedUrl(this.connection.baseUrl, this.ref.entity, this.ref.project, this.ref.runId);
+  }
+
+  private urlWith(token: string): string {
+    return runEmbedUrl(this.connection.baseUrl, this.ref.entity, this.ref.project, this.ref.runId, token);
+  }
 }
 
 /**
@@ -67,21 +130,25 @@ export function checkEmbedOptions(options: EmbedOptions = {}): void {
 export async function tokenizedEmbedUrl(
   connection: ApiConnection,
   ref: RunRef,
-  options: EmbedOptions,
+  options: EmbedUrlOptions,
   warn: (cause: string, message: string) => void,
+  keep: (token: { token: string; expiresAt: number }) => void = () => undefined,
 ): Promise<string> {
   const plain = runEmbedUrl(connection.baseUrl, ref.entity, ref.project, ref.runId);
   try {
     const http = new ApiHttp(connection, TOKEN_TIMEOUT_MS);
     const body = options.ttlSeconds === undefined ? {} : { ttlSeconds: options.ttlSeconds };
-    const { token } = await http.json("POST", embedPaths.token(ref), embedTokenResponseSchema, { body });
+    const { token, expiresAt } = await http.json("POST", embedPaths.token(ref), embedTokenResponseSchema, {
+      body,
+    });
+    keep({ token, expiresAt });
     return runEmbedUrl(connection.baseUrl, ref.entity, ref.project, ref.runId, token);
   } catch (error) {
     if (!(error instanceof StepwiseError) || (error.code !== "NOT_FOUND" && error.code !== "UNAVAILABLE"))
       throw error;
     warn(
       `embed-token-${error.code}`,
-      `run.toHtml: no embed token (${error.code === "NOT_FOUND" ? "the server is older than embed tokens" : "the server cannot be reached"}); the iframe shows the run only if the server trusts loopback. ${error.message}`,
+      `run.embedUrl: no embed token (${error.code === "NOT_FOUND" ? "the server is older than embed tokens" : "the server cannot be reached"}); the iframe shows the run only if the server trusts loopback. ${error.message}`,
     );
     return plain;
   }

@@ -25,10 +25,12 @@ import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 import {
   checkEmbedOptions,
+  checkEmbedUrlOptions,
   displayHtml,
+  EmbedTokenCache,
   embedHtml,
-  tokenizedEmbedUrl,
   type EmbedOptions,
+  type EmbedUrlOptions,
 } from "../embed/run-embed.js";
 import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
@@ -62,6 +64,7 @@ export class Run {
   private finishing: Promise<void> | null = null;
   private stage: "running" | "recorded" | "closed" = "running";
   private readonly alerts = new RunAlerts();
+  private embed: EmbedTokenCache | null = null;
 
   constructor(parts: RunParts) {
     this.parts = parts;
@@ -87,6 +90,9 @@ export class Run {
       (row, step) => this.commitRow(row, step),
       (message) => parts.terminal.warn(message),
     );
+    // With a key (a server that needs one), ask for the embed token toHtml() will use now, in the
+    // background: toHtml() is synchronous. Keyless runs talk to a loopback-trusting server.
+    if (parts.apiKey != null) this.embedTokens();
   }
 
   get name(): string {
@@ -249,21 +255,52 @@ export class Run {
 
   /**
    * An iframe of the run's read-only view on the server (summary and charts; embed/run-embed.ts),
-   * for notebooks and any web page, with an embed token the server signs for this run (valid
-   * `ttlSeconds`, default 7 days). An offline or disabled run gives a note instead.
+   * for notebooks and any web page. Its URL carries the newest embed token the run holds: one
+   * is asked for when the run starts (valid 7 days); `await run.embedUrl({ ttlSeconds })` gets a
+   * fresh one first. An offline or disabled run gives a note instead.
    */
-  async toHtml(options: EmbedOptions = {}): Promise<string> {
+  toHtml(options: EmbedOptions = {}): string {
     checkEmbedOptions(options);
-    if (this.offline || this.disabled) return embedHtml(null, options);
-    const connection = { baseUrl: this.parts.baseUrl, apiKey: this.parts.apiKey ?? null };
-    const ref = { entity: this.entity, project: this.project, runId: this.id };
-    const warn = (cause: string, message: string): void => this.parts.terminal.warnOnce(cause, message);
-    return embedHtml(await tokenizedEmbedUrl(connection, ref, options, warn), options);
+    const tokens = this.embedTokens();
+    if (tokens === null) return embedHtml(null, options);
+    const { url, tokened } = tokens.currentUrl();
+    if (!tokened && this.parts.apiKey != null)
+      this.parts.terminal.warnOnce(
+        "embed-token-pending",
+        "run.toHtml: the run holds no embed token yet (still being asked for, or the server gave none), so the iframe shows the run only where the server trusts loopback; `await run.embedUrl()` first to wait for one",
+      );
+    return embedHtml(url, options);
   }
 
-  /** Shows toHtml() in a notebook (tslab, Deno Jupyter) and resolves true; elsewhere false. */
-  async display(options?: EmbedOptions): Promise<boolean> {
-    return displayHtml(await this.toHtml(options));
+  /**
+   * The URL of the run's embeddable view with a fresh embed token (`ttlSeconds`, default 7
+   * days, at most 30), which later `toHtml()` calls use too. An unreachable or older server
+   * gives the URL without a token, with a warning; an offline or disabled run throws UsageError.
+   */
+  async embedUrl(options: EmbedUrlOptions = {}): Promise<string> {
+    checkEmbedUrlOptions(options);
+    const tokens = this.embedTokens();
+    if (tokens === null)
+      throw new UsageError("run.embedUrl: this run is not on a server (offline or disabled); sync it first");
+    return tokens.refresh(options);
+  }
+
+  /** Shows toHtml() in a notebook (tslab, Deno Jupyter) and returns true; elsewhere false. */
+  display(options?: EmbedOptions): boolean {
+    return displayHtml(this.toHtml(options));
+  }
+
+  /** The run's embed tokens (null for an offline or disabled run); made, and first asked for, once. */
+  private embedTokens(): EmbedTokenCache | null {
+    if (this.offline || this.disabled) return null;
+    if (this.embed === null) {
+      const connection = { baseUrl: this.parts.baseUrl, apiKey: this.parts.apiKey ?? null };
+      const ref = { entity: this.entity, project: this.project, runId: this.id };
+      const warn = (cause: string, message: string): void => this.parts.terminal.warnOnce(cause, message);
+      this.embed = new EmbedTokenCache(connection, ref, warn);
+      this.embed.prefetch();
+    }
+    return this.embed;
   }
 
   /** The run's project (W&B's `run.project_name()`). */
