@@ -1,0 +1,243 @@
+/**
+ * `new Artifact(name, type, { description, metadata })`: a versioned set of files built up
+ * locally, then logged by a run (`run.logArtifact`). Adding a file records its path and size
+ * and never reads it on the calling thread: contents are hashed when the artifact is sealed for
+ * logging (`sealArtifact`), so `addDir` of a 50 GB dataset returns at once. A logged artifact
+ * is frozen: the version it became cannot be changed by editing the object.
+ *
+ * Names follow protocol artifacts.ts (the server checks the same rules): a bad name, type or
+ * entry path throws UsageError at the call, naming the field and the fix.
+ */
+import {
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  statSync,
+  type Stats,
+  type WriteStream,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import {
+  artifactNameProblem,
+  compareCodePoints,
+  filePathSchema,
+  UsageError,
+  type ArtifactVersionDto,
+  type ManifestEntry,
+} from "@stepwise/protocol";
+
+/** An entry while the artifact is being built: a local file to hash, or a reference. */
+export type PendingEntry =
+  | { kind: "file"; path: string; localPath: string; size: number }
+  | { kind: "reference"; path: string; uri: string; checksum: boolean };
+
+export interface ArtifactOptions {
+  description?: string;
+  metadata?: Record<string, unknown>;
+}
+
+export class Artifact {
+  readonly name: string;
+  readonly type: string;
+  description: string;
+  metadata: Record<string, unknown>;
+  /** Extra aliases to place when logged (`latest` is the server's). */
+  aliases: string[] = [];
+  tags: string[] = [];
+  private readonly pending = new Map<string, PendingEntry>();
+  private staging: string | undefined;
+  private readonly newFiles = new Map<string, WriteStream>();
+  private logged: { version: ArtifactVersionDto; entries: ManifestEntry[] } | null = null;
+
+  constructor(name: string, type: string, options: ArtifactOptions = {}) {
+    this.name = checked(name, "name", "new Artifact(name)");
+    this.type = checked(type, "type", "new Artifact(name, type)");
+    this.description = options.description ?? "";
+    this.metadata = { ...(options.metadata ?? {}) };
+  }
+
+  /** Adds one local file, as `name` (default: its base name). */
+  addFile(localPath: string, options: { name?: string } = {}): this {
+    this.assertOpen("addFile");
+    const absolute = resolve(localPath);
+    const stat = statOrThrow(absolute, "addFile");
+    if (!stat.isFile())
+      throw new UsageError(`artifact.addFile: '${localPath}' is not a file; use addDir for a folder`);
+    const path = entryPath(options.name ?? baseName(absolute), "addFile");
+    this.pending.set(path, { kind: "file", path, localPath: absolute, size: stat.size });
+    return this;
+  }
+
+  /** Adds every file under a folder (recursively), under `name/` when given. */
+  addDir(localPath: string, options: { name?: string } = {}): this {
+    this.assertOpen("addDir");
+    const absolute = resolve(localPath);
+    if (!statOrThrow(absolute, "addDir").isDirectory())
+      throw new UsageError(`artifact.addDir: '${localPath}' is not a folder; use addFile for a file`);
+    const prefix = options.name === undefined ? "" : `${entryPath(options.name, "addDir")}/`;
+    for (const [relative, file, size] of filesUnder(absolute)) {
+      const path = entryPath(prefix + relative, "addDir");
+      this.pending.set(path, { kind: "file", path, localPath: file, size });
+    }
+    return this;
+  }
+
+  /**
+   * Adds a reference: the URI is recorded, the bytes are not copied. With `checksum` (default)
+   * a `file://` reference is hashed when sealed; other schemes are recorded by their URI.
+   */
+  addReference(uri: string, options: { name?: string; checksum?: boolean } = {}): this {
+    this.assertOpen("addReference");
+    let parsed: URL;
+    try {
+      parsed = new URL(uri);
+    } catch {
+      throw new UsageError(`artifact.addReference: '${uri}' is not a URI (file://, http(s)://, s3://, …)`);
+    }
+    const fallback =
+      parsed.pathname
+        .split("/")
+        .filter((s) => s !== "")
+        .pop() ?? parsed.hostname;
+    const path = entryPath(options.name ?? fallback, "addReference");
+    this.pending.set(path, { kind: "reference", path, uri, checksum: options.checksum ?? true });
+    return this;
+  }
+
+  /**
+   * A new file in the artifact, written through the returned stream (to a staging folder);
+   * its contents are what the stream holds when the artifact is logged.
+   */
+  newFile(name: string): WriteStream {
+    this.assertOpen("newFile");
+    const path = entryPath(name, "newFile");
+    this.staging ??= mkdtempSync(join(tmpdir(), "stepwise-artifact-"));
+    const localPath = join(this.staging, ...path.split("/"));
+    mkdirSync(dirname(localPath), { recursive: true });
+    const stream = createWriteStream(localPath);
+    this.pending.set(path, { kind: "file", path, localPath, size: 0 });
+    this.newFiles.set(path, stream);
+    return stream;
+  }
+
+  /** Removes an entry added before; throws when there is none by that name. */
+  remove(name: string): this {
+    this.assertOpen("remove");
+    if (!this.pending.delete(name))
+      throw new UsageError(`artifact.remove: no entry '${name}' in ${this.name}`);
+    return this;
+  }
+
+  /** The entry named `name`: the logged manifest entry once logged, else what was added. */
+  getEntry(name: string): ManifestEntry | PendingEntry | null {
+    if (this.logged !== null) return this.logged.entries.find((e) => e.path === name) ?? null;
+    return this.pending.get(name) ?? null;
+  }
+
+  /** Entries added so far (before logging), in code-point order of path. */
+  pendingEntries(): PendingEntry[] {
+    return [...this.pending.values()].sort((a, b) => compareCodePoints(a.path, b.path));
+  }
+
+  /**
+   * Waits for the streams of `newFile` to be flushed; throws UsageError naming any whose
+   * stream was never ended (its contents would be a guess).
+   */
+  async flushNewFiles(): Promise<void> {
+    for (const [path, stream] of this.newFiles) {
+      if (!this.pending.has(path) || stream.writableFinished) continue;
+      if (!stream.writableEnded)
+        throw new UsageError(
+          `artifact ${this.name}: the stream of newFile('${path}') is still open; call .end() on it before logging`,
+        );
+      await new Promise<void>((done, fail) => {
+        stream.once("finish", done);
+        stream.once("error", fail);
+      });
+    }
+  }
+
+  /** `v3` once logged, null before. */
+  get version(): string | null {
+    return this.logged?.version.version ?? null;
+  }
+  get digest(): string | null {
+    return this.logged?.version.digest ?? null;
+  }
+  /** Bytes of the stored files: known exactly once logged; before, the sum of the files added. */
+  get size(): number {
+    if (this.logged !== null) return this.logged.version.size;
+    let size = 0;
+    for (const entry of this.pending.values()) if (entry.kind === "file") size += entry.size;
+    return size;
+  }
+  /** The logged manifest's entries; null before logging. */
+  get manifest(): ManifestEntry[] | null {
+    return this.logged === null ? null : [...this.logged.entries];
+  }
+  /** `entity/project/name:v3` once logged; `name` before. */
+  get qualifiedName(): string {
+    const v = this.logged?.version;
+    return v === undefined ? this.name : `${v.entity}/${v.project}/${v.name}:${v.version}`;
+  }
+
+  /** Marks the artifact logged as this version (called by the run once the server committed it). */
+  markLogged(version: ArtifactVersionDto, entries: ManifestEntry[]): void {
+    this.logged = { version, entries };
+    this.aliases = version.aliases.filter((a) => a !== "latest");
+    this.tags = [...version.tags];
+  }
+
+  private assertOpen(method: string): void {
+    if (this.logged !== null)
+      throw new UsageError(
+        `artifact.${method}: ${this.qualifiedName} is logged and cannot change; make a new Artifact('${this.name}', '${this.type}') for the next version`,
+      );
+  }
+}
+
+function checked(value: string, what: "name" | "type", call: string): string {
+  const problem = artifactNameProblem(value, what);
+  if (problem !== null) throw new UsageError(`${call}: ${problem} (got '${value}')`);
+  return value;
+}
+
+/** A manifest path: relative, `/`-separated, as the server's filePathSchema requires. */
+function entryPath(name: string, call: string): string {
+  const path = name.split("\\").join("/").replace(/^\.\//, "");
+  const parsed = filePathSchema.safeParse(path);
+  if (!parsed.success)
+    throw new UsageError(
+      `artifact.${call}: the entry name '${name}' ${parsed.error.issues[0]?.message ?? "is invalid"}; pass { name } with a relative path`,
+    );
+  return path;
+}
+
+function baseName(path: string): string {
+  return path.split(/[\\/]/).pop() ?? path;
+}
+
+function statOrThrow(path: string, call: string): Stats {
+  try {
+    return statSync(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new UsageError(`artifact.${call}: cannot read '${path}' (${code}); check the path`);
+  }
+}
+
+/** Files under a folder as [path relative with '/', absolute path, size], sorted. */
+function filesUnder(root: string): Array<[string, string, number]> {
+  const out: Array<[string, string, number]> = [];
+  const walk = (dir: string, prefix: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const absolute = join(dir, entry.name);
+      if (entry.isDirectory()) walk(absolute, `${prefix}${entry.name}/`);
+      else if (entry.isFile()) out.push([`${prefix}${entry.name}`, absolute, statSync(absolute).size]);
+    }
+  };
+  walk(root, "");
+  return out.sort((a, b) => compareCodePoints(a[0], b[0]));
+}

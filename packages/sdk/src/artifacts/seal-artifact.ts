@@ -1,0 +1,77 @@
+/**
+ * Seals an artifact for logging: hashes every local file (streamed, never held whole) and
+ * `file://` reference with a checksum, and computes the version digest from the manifest's
+ * canonical text (protocol artifacts.ts), exactly as the server recomputes it.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { stat } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { manifestDigestText, UsageError, type ManifestEntry } from "@stepwise/protocol";
+import type { Artifact, PendingEntry } from "./artifact.js";
+
+export interface SealedArtifact {
+  entries: ManifestEntry[];
+  digest: string;
+  /** Entries whose bytes the server must hold: local files by sha256 → where to read them. */
+  sources: Map<string, { localPath: string; size: number }>;
+  /** What the user should know (a reference recorded by URI only). */
+  warnings: string[];
+}
+
+export async function sealArtifact(artifact: Artifact): Promise<SealedArtifact> {
+  const entries: ManifestEntry[] = [];
+  const sources = new Map<string, { localPath: string; size: number }>();
+  const warnings: string[] = [];
+  await artifact.flushNewFiles();
+  for (const entry of artifact.pendingEntries()) {
+    if (entry.kind === "file") {
+      const { sha256, size } = await hashFile(entry.localPath, entry);
+      entries.push({ path: entry.path, sha256, size });
+      sources.set(sha256, { localPath: entry.localPath, size });
+    } else {
+      entries.push(await referenceEntry(entry, warnings));
+    }
+  }
+  const digest = createHash("sha256").update(manifestDigestText(entries)).digest("hex");
+  return { entries, digest, sources, warnings };
+}
+
+async function referenceEntry(
+  entry: Extract<PendingEntry, { kind: "reference" }>,
+  warnings: string[],
+): Promise<ManifestEntry> {
+  const scheme = new URL(entry.uri).protocol;
+  if (entry.checksum && scheme === "file:") {
+    const { sha256, size } = await hashFile(fileURLToPath(entry.uri), entry);
+    return { path: entry.path, ref: entry.uri, digest: sha256, size };
+  }
+  if (entry.checksum && !["http:", "https:", "s3:", "gs:"].includes(scheme))
+    warnings.push(
+      `artifact reference '${entry.uri}': the scheme ${scheme} is not known; recorded by its URI only`,
+    );
+  return { path: entry.path, ref: entry.uri, digest: entry.uri, size: null };
+}
+
+async function hashFile(localPath: string, entry: PendingEntry): Promise<{ sha256: string; size: number }> {
+  let size: number;
+  try {
+    size = (await stat(localPath)).size;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    throw new UsageError(
+      `artifact entry '${entry.path}': cannot read '${localPath}' (${code}); it was removed or moved after it was added`,
+    );
+  }
+  const hash = createHash("sha256");
+  let read = 0;
+  for await (const chunk of createReadStream(localPath, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    read += (chunk as Buffer).length;
+  }
+  if (read !== size)
+    throw new UsageError(
+      `artifact entry '${entry.path}': '${localPath}' changed while it was read (${size} → ${read} bytes); log the artifact once the file is complete`,
+    );
+  return { sha256: hash.digest("hex"), size };
+}
