@@ -64,6 +64,10 @@ const TEXTS = [
   "{}",
   row(20, { loss: true, acc: false }),
   row(21, { loss: true, acc: false }),
+  // A parsed row whose first members a flat row after it repeats, then a new first column.
+  '{"_step":22,"z1":1,"ns":{"x":1}}',
+  '{"_step":23,"z1":2}',
+  '{"_step":24,"z1":3}',
 ];
 
 describe("csvChunks", () => {

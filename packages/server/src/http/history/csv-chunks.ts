@@ -18,8 +18,9 @@ export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGene
   for await (const rows of scan())
     for (const text of rows) {
       rowCount++;
-      if (flat.read(text, false)) for (let i = 0; i < flat.count; i++) seen.add(flat.names[i] as string);
-      else forEachLeaf(parseExtended(text), note);
+      if (flat.read(text, false)) {
+        if (!flat.sameNames) for (let i = 0; i < flat.count; i++) seen.add(flat.names[i] as string);
+      } else forEachLeaf(parseExtended(text), note);
     }
   const columns = orderColumns(seen);
   const place = new Map(columns.map((name, i) => [name, i]));

@@ -23,10 +23,18 @@ export class FlatRowText {
   private readonly plainNames = new Set<string>();
 
   /**
-   * Fills names and tokens from `text`; false when the row is not flat (names/tokens are then
-   * partial). With `withTokens` false only the names are filled (the CSV's column pass).
+   * Fills names and tokens from `text`; false when the row is not flat (count is then 0, and
+   * the next row's sameNames false). With `withTokens` false only the names are filled (the
+   * CSV's column pass).
    */
   read(text: string, withTokens = true): boolean {
+    if (this.readRow(text, withTokens)) return true;
+    this.count = 0;
+    this.sameNames = false;
+    return false;
+  }
+
+  private readRow(text: string, withTokens: boolean): boolean {
     const previousCount = this.count;
     this.count = 0;
     let same = true;
