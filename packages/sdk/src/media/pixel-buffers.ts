@@ -18,6 +18,8 @@
 const MIN_POOLED_BYTES = 64 * 1024;
 /** Most bytes of pooled buffers, held and free together. */
 const MAX_POOLED_BYTES = 64 * 1024 * 1024;
+/** Most free buffers kept per size: enough for a paced loop and a short burst; a longer one's extra go. */
+const MAX_FREE_PER_SIZE = 32;
 
 /** Per pooled buffer: whether a copy holds it. */
 const held = new Map<SharedArrayBuffer, boolean>();
@@ -30,7 +32,9 @@ const unposted = new FinalizationRegistry<SharedArrayBuffer>((buffer) => release
 
 /**
  * A buffer of exactly `bytes` bytes for a copy (contents undefined: the caller fills all of it),
- * and the array over it; `make` builds that array (Uint8Array, Float32Array…).
+ * and the array over it; `make` builds that array (Uint8Array, Float32Array…). That array object
+ * itself must be what its FileContent holds (never a view made from it): the buffer goes back to
+ * the pool when that object is collected unposted.
  */
 export function takeArray<T extends ArrayBufferView>(bytes: number, make: (buffer: ArrayBufferLike) => T): T {
   if (bytes < MIN_POOLED_BYTES) return make(new ArrayBuffer(bytes));
@@ -60,8 +64,13 @@ export function isPooled(buffer: ArrayBufferLike): buffer is SharedArrayBuffer {
 /** The media thread is done with this pooled buffer (its result was read): the next copy may take it. */
 export function releaseBuffer(buffer: SharedArrayBuffer): void {
   if (held.get(buffer) !== true) return;
-  held.set(buffer, false);
   let list = free.get(buffer.byteLength);
+  if (list !== undefined && list.length >= MAX_FREE_PER_SIZE) {
+    held.delete(buffer);
+    pooledBytes -= buffer.byteLength;
+    return;
+  }
+  held.set(buffer, false);
   if (list === undefined) {
     list = [];
     free.set(buffer.byteLength, list);
