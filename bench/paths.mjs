@@ -7,15 +7,19 @@
 // Points are scalar metric values (10 per row; _step/_runtime/_timestamp not counted).
 // Prints each ratio with the absolute numbers, and one JSON line.
 // The project is written once through the Store into .tmp/bench-paths-<runs>x<rows> and copied
-// from there on later runs. Usage: node bench/paths.mjs [--quick]   (build first: npx tsc -b)
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+// from there on later runs. Usage: node bench/paths.mjs [--quick] [--no-project]
+// (build first: npx tsc -b). --no-project leaves the 1,000-run project out (no 4.6 GB fill, no
+// project export): the one-run paths and their engine figures only, in ~1/3 of the time.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { Api, init } from "@stepwise/sdk";
 import { fileURLToPath } from "node:url";
 import { compactAll, KEYS, medianMs, openStore, prepareProject, runCli, startServer } from "./paths-data.mjs";
 
 const quick = process.argv.includes("--quick");
+const withProject = !process.argv.includes("--no-project");
+const loadAtStart = loadavg();
 const ROWS = quick ? 100_000 : 1_000_000;
 const PROJECT_RUNS = quick ? 100 : 1_000;
 const PROJECT_ROWS = quick ? 1_000 : 10_000;
@@ -56,7 +60,9 @@ await offline.finish();
 
 // The project of many runs, from .tmp when an earlier run filled it.
 const root = fileURLToPath(new URL("..", import.meta.url));
-const fillS = await prepareProject(root, dataDir, "bench", "project", PROJECT_RUNS, PROJECT_ROWS);
+let fillS = 0;
+if (withProject) fillS = await prepareProject(root, dataDir, "bench", "project", PROJECT_RUNS, PROJECT_ROWS);
+else mkdirSync(dataDir, { recursive: true });
 
 // 2. User path: end-to-end ingest, as bench/ingest (the server holds every row).
 let server = await startServer(dataDir);
@@ -95,7 +101,7 @@ const seriesQuery = { runs: [runRef], keys: KEYS, xAxis: "_step", buckets: SAMPL
 const storeQueryMs = await medianMs(() => store.querySeries(seriesQuery));
 let projectScanned = 0;
 t0 = process.hrtime.bigint();
-for (let r = 0; r < PROJECT_RUNS; r++)
+for (let r = 0; withProject && r < PROJECT_RUNS; r++)
   for await (const page of store.scanHistory({
     entity: "bench",
     project: "project",
@@ -143,19 +149,20 @@ const uiSeriesMs = await medianMs(async () => {
 });
 
 let project = { s: NaN, serverCpuS: NaN };
-try {
-  project = await cli([
-    "export",
-    "bench/project",
-    "--format",
-    "parquet",
-    "--out",
-    `${out}-project`,
-    "--json",
-  ]);
-} catch (error) {
-  console.error(`project export failed: ${error.message}`);
-}
+if (withProject)
+  try {
+    project = await cli([
+      "export",
+      "bench/project",
+      "--format",
+      "parquet",
+      "--out",
+      `${out}-project`,
+      "--json",
+    ]);
+  } catch (error) {
+    console.error(`project export failed: ${error.message}`);
+  }
 await server.stop();
 rmSync(work, { recursive: true, force: true });
 
@@ -187,7 +194,7 @@ const result = {
   engine: {
     logOnlyPointsPerSec: rate(logOnlyS),
     storeScanPointsPerSec: storeScan,
-    storeProjectScanPointsPerSec: rate(storeProjectScanS, projectScanned),
+    storeProjectScanPointsPerSec: withProject ? rate(storeProjectScanS, projectScanned) : null,
     storeQueryMs: round2(storeQueryMs),
   },
   paths: {
@@ -218,7 +225,9 @@ const result = {
       serverCpuS: round2(project.serverCpuS),
     },
   },
-  fillSeconds: fillS === 0 ? null : round2(fillS), // null: the project was in .tmp already
+  fillSeconds: fillS === 0 ? null : round2(fillS), // null: the project was in .tmp already (or left out)
+  // Load average (1, 5, 15 min) at the start and the end: the machine may be shared.
+  load: { start: loadAtStart.map(round2), end: loadavg().map(round2) },
   machine: `${cpus().length} x ${cpus()[0]?.model ?? "cpu"}, node ${process.version}`,
 };
 const fmt = (n) => n.toLocaleString("en-US");
@@ -227,7 +236,9 @@ const line = (label, ratio, detail) =>
 const r = result.ratios;
 const p = result.paths;
 console.log(
-  `ratios (user path ÷ engine), ${fmt(ROWS)} rows × ${KEYS.length} keys; project ${PROJECT_RUNS} × ${fmt(PROJECT_ROWS)}`,
+  `ratios (user path ÷ engine), ${fmt(ROWS)} rows × ${KEYS.length} keys; ` +
+    (withProject ? `project ${PROJECT_RUNS} × ${fmt(PROJECT_ROWS)}` : "no project") +
+    `; load average ${result.load.start.join(" ")} at the start, ${result.load.end.join(" ")} at the end`,
 );
 line(
   "export jsonl ÷ store scan",
