@@ -132,6 +132,9 @@ export class WandbRun {
     return pickKeys(this.run.summary, args.keys);
   }
   wandbConfig(args: Keys): string {
+    // Only RunResumeStatus asks for `t`: the client resuming the run starts its console from here.
+    if (args.keys?.includes("t") === true)
+      this.ctx.consoleResume.resuming(this.ref, this.run.offsets.console);
     return wandbConfigOf(this.run.config, args.keys);
   }
   get historyLineCount(): number {

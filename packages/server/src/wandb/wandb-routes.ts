@@ -18,6 +18,7 @@ import { contentTypeFor } from "../blob/content-type.js";
 import type { AppDeps, AppEnv } from "../http/app-env.js";
 import { readBody } from "../http/read-body.js";
 import { requestStream } from "../http/request-stream.js";
+import { ConsoleResume } from "./console-resume.js";
 import { applyFileStream } from "./file-stream-apply.js";
 import { fileStreamBatches } from "./file-stream-batch.js";
 import { answerGraphql, graphqlErrors } from "./graphql-endpoint.js";
@@ -29,6 +30,7 @@ import { WandbInputError } from "./wandb-errors.js";
 export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const trustLoopback = trustsLoopback(deps.config);
+  const consoleResume = new ConsoleResume();
 
   const context = async (c: Context<AppEnv>): Promise<WandbContext> => {
     const principal: Principal = await authenticate(deps.store, {
@@ -37,7 +39,7 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
       trustLoopback,
       now: deps.now(),
     });
-    return { deps, principal, origin: new URL(c.req.url).origin, log };
+    return { deps, principal, origin: new URL(c.req.url).origin, log, consoleResume };
   };
 
   app.post("/graphql", (c) =>
@@ -66,6 +68,9 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
       }
       const now = deps.now();
       const batches = fileStreamBatches(body, now);
+      const console = batches.streams.console;
+      if (console !== undefined) console.offset = consoleResume.offset(ref, console.offset);
+      if (batches.last?.exit !== undefined) consoleResume.ended(ref);
       for (const line of batches.dropped)
         log(`W&B file_stream for ${ref.entity}/${ref.project}/${ref.runId}: ${line}`);
       deps.onIngest?.();
