@@ -49,6 +49,8 @@ function fileAt(files: readonly WrittenFile[], index: number): WrittenFile {
  * `.`/`..` (and empty ones, which a run file path cannot have) replaced by `_`/`__`/`_`.
  */
 export function safeMediaKey(key: string): string {
+  // The usual key (no `/`, not `.`/`..`/empty) is already safe: no copies per logged file.
+  if (key !== "" && key !== "." && key !== ".." && !key.includes("/")) return key;
   return key
     .replace(/^\/+/, "")
     .split("/")
