@@ -5,13 +5,22 @@
  */
 import type { RunRef } from "@stepwise/protocol";
 import { assertEntityAccess } from "../auth/principal.js";
-import type { StoredRun } from "../store/store.js";
+import type { RunFilter, RunListQuery, StoredRun } from "../store/store.js";
+import { runFiltersOf, runOrderOf } from "./mongo-filters.js";
+import {
+  filesConnection,
+  historyLines,
+  sampledHistory,
+  type FilesArgs,
+  type HistoryArgs,
+} from "./run-reads.js";
 import { checkedRef, numericProjectId, storageId, DEFAULT_PROJECT } from "./run-identity.js";
 import { pickKeys, wandbConfigOf, wrapConfig } from "./wandb-config.js";
 import type { WandbContext } from "./wandb-context.js";
-import { notSupportedYet } from "./wandb-errors.js";
+import { notSupportedYet, WandbInputError } from "./wandb-errors.js";
 
 type Keys = { keys?: readonly string[] | null };
+type RunsArgs = { filters?: string | null; order?: string | null };
 
 const iso = (seconds: number | null): string | null =>
   seconds === null ? null : new Date(seconds * 1000).toISOString();
@@ -46,6 +55,44 @@ export class WandbProject {
 
   async run(args: { name: string }): Promise<WandbRun | null> {
     return this.bucket(args);
+  }
+
+  async runCount(args: RunsArgs): Promise<number> {
+    return (await this.page({ ...args, first: 1 })).total;
+  }
+
+  /** `Api().runs(path, filters=…, order=…)`: a page of runs, W&B's filters and order translated. */
+  async runs(args: RunsArgs & { after?: string | null; first?: number | null }) {
+    const page = await this.page(args);
+    const cursor = page.nextCursor ?? "";
+    return {
+      edges: page.runs.map((run) => ({
+        node: new WandbRun({ entity: this.entityName, project: this.name, runId: run.id }, run, this.ctx),
+        cursor,
+      })),
+      pageInfo: { endCursor: page.nextCursor, hasNextPage: page.nextCursor !== null },
+    };
+  }
+
+  private async page(args: RunsArgs & { after?: string | null; first?: number | null }) {
+    let filters: RunFilter[];
+    let order: RunListQuery["order"];
+    try {
+      filters = runFiltersOf(
+        args.filters === null || args.filters === undefined ? null : JSON.parse(args.filters),
+      );
+      order = runOrderOf(args.order);
+    } catch (error) {
+      throw new WandbInputError(error instanceof Error ? error.message : String(error));
+    }
+    return this.ctx.deps.store.listRuns({
+      entity: this.entityName,
+      project: this.name,
+      filters,
+      ...(order === undefined ? {} : { order }),
+      limit: Math.min(1000, Math.max(1, args.first ?? 50)),
+      ...(typeof args.after === "string" && args.after !== "" ? { cursor: args.after } : {}),
+    });
   }
 
   async bucket(args: { name: string }): Promise<WandbRun | null> {
@@ -164,23 +211,23 @@ export class WandbRun {
   get historyKeys(): { lastStep: number; keys: Record<string, never> } {
     return { lastStep: this.run.lastStep ?? -1, keys: {} };
   }
-  history(): never {
-    throw notSupportedYet("Reading history through W&B's API (run.history, scan_history)");
+  history(args: HistoryArgs): Promise<string[]> {
+    return historyLines(this.ctx.deps.store, this.ref, args);
   }
   events(): never {
     throw notSupportedYet("Reading system metrics through W&B's API");
   }
-  sampledHistory(): never {
-    throw notSupportedYet("Reading sampled history through W&B's API");
+  sampledHistory(args: { specs: readonly string[] }): Promise<unknown[][]> {
+    return sampledHistory(this.ctx.deps.store, this.ref, args.specs);
   }
   parquetHistory(): { parquetUrls: string[]; liveData: unknown[] } {
     return { parquetUrls: [], liveData: [] };
   }
-  files(): never {
-    throw notSupportedYet("Listing run files through W&B's API (run.files)");
+  files(args: FilesArgs): ReturnType<typeof filesConnection> {
+    return filesConnection(this.ctx.deps.store, this.ref, this.ctx.origin, args);
   }
-  get fileCount(): null {
-    return null;
+  async fileCount(): Promise<number> {
+    return (await this.ctx.deps.store.listFiles(this.ref)).length;
   }
 
   private async lastEvents(): Promise<string[]> {

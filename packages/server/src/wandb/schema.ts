@@ -89,6 +89,16 @@ const SDL = /* GraphQL */ `
     readOnly: Boolean
     run(name: String!, desc: String): Run
     bucket(name: String!, missingOk: Boolean, desc: String): Run
+    runCount(filters: JSONString): Int
+    runs(filters: JSONString, after: String, first: Int, order: String): RunConnection
+  }
+  type RunConnection {
+    edges: [RunEdge!]!
+    pageInfo: PageInfo!
+  }
+  type RunEdge {
+    node: Run
+    cursor: String!
   }
 
   type Run {
