@@ -16,6 +16,12 @@ import { ServerStatusBanner } from "./components/status/ServerStatusBanner.js";
 const RunPage = lazy(async () => ({ default: (await import("./pages/RunPage.js")).RunPage }));
 const ComparePage = lazy(async () => ({ default: (await import("./pages/ComparePage.js")).ComparePage }));
 const EmbedRunPage = lazy(async () => ({ default: (await import("./pages/EmbedRunPage.js")).EmbedRunPage }));
+const ArtifactsPage = lazy(async () => ({
+  default: (await import("./pages/ArtifactsPage.js")).ArtifactsPage,
+}));
+const ArtifactVersionPage = lazy(async () => ({
+  default: (await import("./pages/ArtifactVersionPage.js")).ArtifactVersionPage,
+}));
 
 export function App() {
   const [location] = useLocation();
@@ -36,6 +42,9 @@ export function App() {
             <Route path="/" component={ProjectsPage} />
             <Route path="/:entity/:project/compare" component={ComparePage} />
             <Route path="/:entity/:project/runs/:runId" component={RunPage} />
+            <Route path="/:entity/:project/artifacts" component={ArtifactsPage} />
+            <Route path="/:entity/:project/artifacts/:name/:version" component={ArtifactVersionPage} />
+            <Route path="/:entity/:project/artifacts/:name" component={ArtifactVersionPage} />
             <Route path="/:entity/:project" component={WorkspacePage} />
             <Route component={NotFoundPage} />
           </Switch>

@@ -1,6 +1,7 @@
 /** The bar on every page: the product name (home link) and where you are. */
 import { Link, useLocation } from "wouter";
 import { AlertBell } from "./alerts/AlertBell.js";
+import { artifactsPath } from "../lib/artifact-paths.js";
 
 export function TopBar() {
   const [location] = useLocation();
@@ -20,6 +21,10 @@ export function TopBar() {
           <span>{entity}</span>
           <span className="crumb-sep">/</span>
           <Link href={`/${encodeURIComponent(entity)}/${encodeURIComponent(project)}`}>{project}</Link>
+          <span className="crumb-sep">·</span>
+          <Link href={artifactsPath(entity, project)} data-testid="nav-artifacts">
+            Artifacts
+          </Link>
         </nav>
       )}
       <AlertBell />

@@ -18,6 +18,7 @@ import { alertPaths } from "@stepwise/protocol";
 import { RunMediaSection } from "../components/media/RunMediaSection.js";
 import { RunPresetSection } from "../components/charts/vega/RunPresetSection.js";
 import { RunNotFound } from "../components/run/RunNotFound.js";
+import { RunArtifactsSection } from "../components/artifacts/RunArtifactsSection.js";
 import { RunOverview } from "../components/run/RunOverview.js";
 import { ValuesTable } from "../components/run/ValuesTable.js";
 import { useRun } from "../components/run/useRun.js";
@@ -27,6 +28,7 @@ import { ErrorState } from "../components/status/ErrorState.js";
 import { Loading } from "../components/status/Loading.js";
 import "../styles/run.css";
 import "../styles/files.css";
+import "../styles/artifacts.css";
 
 export interface RunPageProps {
   params: { entity?: string; project?: string; runId?: string };
@@ -69,6 +71,7 @@ export function RunPage({ params }: RunPageProps) {
         <a href="#system">System</a>
         <a href="#logs">Logs</a>
         <a href="#files">Files</a>
+        <a href="#artifacts">Artifacts</a>
         {refreshError !== null && (
           <span className="inline-error" role="status">
             Live updates paused:{" "}
@@ -99,6 +102,7 @@ export function RunPage({ params }: RunPageProps) {
       <SystemSection runs={systemRuns} />
       <LogsTab runRef={ref} run={run} />
       <FilesTab runRef={ref} runFiles={runFiles} />
+      <RunArtifactsSection runRef={ref} runState={run.state} />
     </div>
   );
 }

@@ -1,0 +1,87 @@
+/**
+ * A version's facts: type, digest, size, entry count, when it was logged, the run that produced
+ * it (a link), its aliases (editable) and tags, its description and its metadata.
+ */
+import { Link } from "wouter";
+import type { ArtifactVersionDto } from "@stepwise/protocol";
+import { runPath } from "../../lib/app-paths.js";
+import { formatBytes } from "../../lib/run-meta.js";
+import { formatDateTime } from "../../lib/time-format.js";
+import { ValuesTable } from "../run/ValuesTable.js";
+import { AliasEditor } from "./AliasEditor.js";
+
+export interface VersionDetailsProps {
+  version: ArtifactVersionDto;
+  saveAliases: (aliases: string[]) => Promise<string | null>;
+}
+
+export function VersionDetails({ version: v, saveAliases }: VersionDetailsProps) {
+  const producer = v.producer;
+  return (
+    <>
+      <section className="files-card" data-testid="artifact-details">
+        <div className="card-head">
+          <h2>Version</h2>
+        </div>
+        <dl className="artifact-facts">
+          <dt>Type</dt>
+          <dd data-testid="artifact-type-value">{v.type}</dd>
+          <dt>Aliases</dt>
+          <dd>
+            <AliasEditor aliases={v.aliases} save={saveAliases} />
+          </dd>
+          <dt>Digest</dt>
+          <dd className="artifact-mono" data-testid="artifact-digest" title={v.digest}>
+            {v.digest}
+          </dd>
+          <dt>Size</dt>
+          <dd data-testid="artifact-size-total" title={`${v.size} bytes`}>
+            {formatBytes(v.size)}
+          </dd>
+          <dt>Files</dt>
+          <dd data-testid="artifact-file-count">{v.fileCount}</dd>
+          <dt>Logged</dt>
+          <dd>{formatDateTime(v.createdAt)}</dd>
+          <dt>Produced by</dt>
+          <dd data-testid="artifact-producer">
+            {producer === null ? (
+              <span className="muted">no run</span>
+            ) : (
+              <Link
+                href={runPath(producer.entity, producer.project, producer.runId)}
+                className="artifact-mono"
+              >
+                {producer.entity === v.entity && producer.project === v.project
+                  ? producer.runId
+                  : `${producer.entity}/${producer.project}/${producer.runId}`}
+              </Link>
+            )}
+          </dd>
+          {v.tags.length > 0 && (
+            <>
+              <dt>Tags</dt>
+              <dd>
+                {v.tags.map((tag) => (
+                  <span className="tag artifact-tag" key={tag}>
+                    {tag}
+                  </span>
+                ))}
+              </dd>
+            </>
+          )}
+        </dl>
+        {v.description !== "" && (
+          <p className="artifact-description" data-testid="artifact-description">
+            {v.description}
+          </p>
+        )}
+      </section>
+      <ValuesTable
+        title="Metadata"
+        testId="artifact-metadata"
+        values={v.metadata}
+        empty="No metadata. Pass it to new Artifact(name, type, { metadata })."
+      />
+    </>
+  );
+}

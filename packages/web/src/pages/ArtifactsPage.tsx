@@ -1,0 +1,111 @@
+/**
+ * A project's Artifacts section: its collections grouped by type (`dataset`, `model`, …), each
+ * with its version count, newest version and last update, linked to the newest version's page.
+ */
+import { useEffect, useMemo } from "react";
+import { Link, useParams } from "wouter";
+import { listArtifactCollections, type ArtifactCollection } from "../api/artifact-client.js";
+import { useLoaded } from "../components/artifacts/useLoaded.js";
+import { useNow } from "../components/run/useNow.js";
+import { EmptyState } from "../components/status/EmptyState.js";
+import { ErrorState } from "../components/status/ErrorState.js";
+import { Loading } from "../components/status/Loading.js";
+import { workspacePath } from "../lib/app-paths.js";
+import { artifactVersionPath } from "../lib/artifact-paths.js";
+import { decodeRouteParam } from "../lib/route-param.js";
+import { formatDateTime, formatRelativeTime } from "../lib/time-format.js";
+import "../styles/run.css";
+import "../styles/artifacts.css";
+
+const LOG_SNIPPET = `const artifact = new Artifact("mnist", "dataset");
+artifact.addDir("data/");
+await run.logArtifact(artifact, { aliases: ["best"] });`;
+
+export function ArtifactsPage() {
+  const params = useParams<{ entity: string; project: string }>();
+  const entity = decodeRouteParam(params.entity);
+  const project = decodeRouteParam(params.project);
+  const collections = useLoaded(`${entity}/${project}`, (signal) =>
+    listArtifactCollections(entity, project, signal),
+  );
+  const now = useNow(false);
+  const byType = useMemo(() => groupByType(collections.data ?? []), [collections.data]);
+
+  useEffect(() => {
+    document.title = `Artifacts · ${project} · Stepwise`;
+  }, [project]);
+
+  return (
+    <div className="page artifacts-page" data-testid="artifacts-page">
+      <nav className="run-nav" aria-label="Project sections">
+        <Link href={workspacePath(entity, project)}>← {project}</Link>
+      </nav>
+      <h1 className="artifacts-title">Artifacts</h1>
+      {collections.data === null && collections.error !== null && (
+        <ErrorState error={collections.error} onRetry={collections.reload} />
+      )}
+      {collections.data === null && collections.error === null && <Loading what="artifacts" />}
+      {collections.data !== null && collections.data.length === 0 && (
+        <EmptyState title={`No artifacts yet in ${entity}/${project}`} snippet={LOG_SNIPPET}>
+          <p>Datasets, models and other files a run logs as versioned artifacts show here:</p>
+        </EmptyState>
+      )}
+      {[...byType].map(([type, rows]) => (
+        <section className="files-card" key={type} data-testid="artifact-type" data-type={type}>
+          <div className="card-head">
+            <h2>{type}</h2>
+            <span className="muted count">
+              {rows.length} {rows.length === 1 ? "collection" : "collections"}
+            </span>
+          </div>
+          <table className="artifact-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>Type</th>
+                <th className="num">Versions</th>
+                <th>Latest</th>
+                <th>Updated</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row) => (
+                <tr key={row.name} data-testid="artifact-collection" data-name={row.name}>
+                  <td className="artifact-mono">
+                    {row.latest === null ? (
+                      row.name
+                    ) : (
+                      <Link href={artifactVersionPath(entity, project, row.name, row.latest)}>
+                        {row.name}
+                      </Link>
+                    )}
+                  </td>
+                  <td>{row.type}</td>
+                  <td className="num" data-testid="artifact-version-count">
+                    {row.versionCount}
+                  </td>
+                  <td className="artifact-mono" data-testid="artifact-latest">
+                    {row.latest ?? "–"}
+                  </td>
+                  <td className="muted" title={formatDateTime(row.updatedAt)}>
+                    {formatRelativeTime(row.updatedAt, now)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ))}
+    </div>
+  );
+}
+
+/** Collections by type, types and names in alphabetical order. */
+function groupByType(collections: readonly ArtifactCollection[]): Map<string, ArtifactCollection[]> {
+  const sorted = [...collections].sort(
+    (a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name),
+  );
+  const groups = new Map<string, ArtifactCollection[]>();
+  for (const row of sorted) groups.set(row.type, [...(groups.get(row.type) ?? []), row]);
+  return groups;
+}
