@@ -83,7 +83,7 @@ describe.each(versions)("wandb %s read API", (version) => {
     expect([sampled[0], sampled[4]]).toEqual([0, 29]);
     expect([...sampled].sort((a, b) => a - b)).toEqual(sampled);
     expect(read["history_keys"]).toEqual(withAcc.map((row) => ({ _step: row["_step"], acc: row["acc"] })));
-    expect(read["scan_keys"]).toEqual(withAcc.map((row) => ({ acc: row["acc"] })));
+    expect(read["scan_keys"]).toEqual(withAcc.map((row) => row["acc"]));
 
     expect(read["files"]).toEqual(
       expect.arrayContaining(["config.yaml", "notes.txt", "wandb-metadata.json"]),

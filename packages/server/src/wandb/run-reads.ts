@@ -2,7 +2,7 @@
  * What `wandb.Api()` reads from a run, over Stepwise's store: history lines (`run.history()`,
  * `scan_history()`'s `HistoryPage`), sampled history with keys (`sampledHistory`, used by
  * `history(keys=…)` and `scan_history(keys=…)`) and the run's files with download URLs.
- * W&B's step ranges are [minStep, maxStep); a `samples` smaller than the rows in range keeps that
+ * `history`'s step ranges are [minStep, maxStep) (sampled history's: sampledRange); a `samples` smaller than the rows in range keeps that
  * many, evenly spread, the first and last always included.
  */
 import { parseExtended, type RunRef } from "@stepwise/protocol";
@@ -35,7 +35,7 @@ export async function sampledHistory(
   for (const text of specs) {
     const spec = specOf(text);
     const rows: Array<Record<string, unknown>> = [];
-    for await (const page of store.scanHistory(ref, stepRange(spec)))
+    for await (const page of store.scanHistory(ref, sampledRange(spec)))
       for (const line of page) {
         const row = parseExtended(line) as Record<string, unknown>;
         if (!spec.keys.every((key) => key in row)) continue;
@@ -51,6 +51,20 @@ function stepRange(args: HistoryArgs): { minStep?: number; maxStep?: number } {
     ...(typeof args.minStep === "number" ? { minStep: args.minStep } : {}),
     ...(typeof args.maxStep === "number" ? { maxStep: args.maxStep - 1 } : {}),
   };
+}
+
+/**
+ * W&B's server reads a spec's maxStep as inclusive, and wandb-core (0.27+) pages that way
+ * ([min, min + samples - 1]). Python clients before it page half-open windows of exactly `samples`
+ * steps ([min, min + samples)), which W&B answers with the boundary row twice and one row sampled
+ * away; such a window is read as the client meant it.
+ */
+function sampledRange(spec: HistoryArgs): { minStep?: number; maxStep?: number } {
+  const { minStep, maxStep, samples } = spec;
+  if (typeof maxStep !== "number") return stepRange(spec);
+  const halfOpen =
+    typeof minStep === "number" && typeof samples === "number" && maxStep - minStep === samples;
+  return stepRange({ minStep: minStep ?? null, maxStep: halfOpen ? maxStep : maxStep + 1 });
 }
 
 function sampled<T>(items: T[], samples: number): T[] {
