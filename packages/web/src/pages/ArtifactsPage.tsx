@@ -17,10 +17,6 @@ import { formatDateTime, formatRelativeTime } from "../lib/time-format.js";
 import "../styles/run.css";
 import "../styles/artifacts.css";
 
-const LOG_SNIPPET = `const artifact = new Artifact("mnist", "dataset");
-artifact.addDir("data/");
-await run.logArtifact(artifact, { aliases: ["best"] });`;
-
 export function ArtifactsPage() {
   const params = useParams<{ entity: string; project: string }>();
   const entity = decodeRouteParam(params.entity);
@@ -46,8 +42,12 @@ export function ArtifactsPage() {
       )}
       {collections.data === null && collections.error === null && <Loading what="artifacts" />}
       {collections.data !== null && collections.data.length === 0 && (
-        <EmptyState title={`No artifacts yet in ${entity}/${project}`} snippet={LOG_SNIPPET}>
-          <p>Datasets, models and other files a run logs as versioned artifacts show here:</p>
+        <EmptyState title={`No artifacts yet in ${entity}/${project}`}>
+          <p>
+            Datasets, models and other versioned files show here once they are committed through the artifacts
+            API (<code>POST /api/v1/artifacts/…/versions</code>); the SDK&apos;s <code>run.logArtifact</code>{" "}
+            is not released yet.
+          </p>
         </EmptyState>
       )}
       {[...byType].map(([type, rows]) => (
