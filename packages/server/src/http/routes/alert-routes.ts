@@ -8,7 +8,7 @@ import type { AlertListResponse } from "@stepwise/protocol";
 import { Hono, type Context } from "hono";
 import { assertEntityAccess, assertRunAccess, canAccessEntity } from "../../auth/principal.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
-import { InputError } from "../input-error.js";
+import { limitQuery } from "../limit-query.js";
 import { plainJson } from "../json-response.js";
 import { projectParams, runRefParam } from "../path-params.js";
 import { unknownRun } from "../unknown-run.js";
@@ -50,12 +50,5 @@ export function alertRoutes(deps: AppDeps): Hono<AppEnv> {
 }
 
 function limitParam(c: Context<AppEnv>): number {
-  const raw = c.req.query("limit");
-  if (raw === undefined) return 100;
-  const limit = Number(raw);
-  if (!/^\d{1,7}$/.test(raw) || limit < 1 || limit > MAX_LIMIT)
-    throw new InputError([
-      { field: "query.limit", message: `must be a whole number from 1 to ${MAX_LIMIT}` },
-    ]);
-  return limit;
+  return limitQuery(c.req.query("limit"), MAX_LIMIT, 100);
 }

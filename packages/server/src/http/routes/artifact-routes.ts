@@ -34,6 +34,7 @@ import type { VersionRef } from "../../store/artifact-store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { InputError, parseInput } from "../input-error.js";
 import { readJsonBody } from "../json-body.js";
+import { limitQuery } from "../limit-query.js";
 import { extendedJson } from "../json-response.js";
 import { projectParams, runRefParam } from "../path-params.js";
 
@@ -107,7 +108,7 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get("/artifacts/:entity/:project/:name/:alias/manifest", async (c) => {
     const ref = versionParams(c);
     const after = c.req.query("after") ?? null;
-    const limit = limitParam(c.req.query("limit"));
+    const limit = limitQuery(c.req.query("limit"), MANIFEST_PAGE_MAX, 10_000);
     const version = await requireVersion(ref);
     // Read by the version's own name: an alias moved between pages cannot mix two versions.
     const entries = (await artifacts.readManifest({ ...ref, alias: version.version }, after, limit)) ?? [];
@@ -163,14 +164,4 @@ function versionParams(c: Context<AppEnv>): VersionRef {
   if (!/^[A-Za-z0-9_.-]{1,128}$/.test(alias))
     throw new InputError([{ field: "path.alias", message: "a version name (v3) or an alias" }]);
   return { ...collectionParams(c), alias };
-}
-
-function limitParam(raw: string | undefined): number {
-  if (raw === undefined) return 10_000;
-  const limit = Number(raw);
-  if (!/^\d{1,6}$/.test(raw) || limit < 1 || limit > MANIFEST_PAGE_MAX)
-    throw new InputError([
-      { field: "query.limit", message: `must be a whole number from 1 to ${MANIFEST_PAGE_MAX}` },
-    ]);
-  return limit;
 }
