@@ -5,7 +5,9 @@
 //     image in view drawn (target ≤ 1 s).
 // (b) The next step after a slider move: an arrow key on the panel (the next position, fetched
 //     ahead) and a jump of the slider to a random position (nothing fetched ahead) → every image
-//     in view showing the new step (target ≤ 150 ms). p50 / p99 over the moves.
+//     in view showing the new step (target ≤ 150 ms). p50 / p99 over the moves. For the jumps, the
+//     medians of where the time went (resource timing): the media index's answer, the image files
+//     (first sent, last in, the longest wait for one of the browser's 6 connections), all drawn.
 // The data is written into .tmp/bench-media-ui-<runs>x<steps>x<images> through the HTTP API and
 // kept between runs. Build first (`npm run build`). Prints numbers and one JSON line.
 // Usage: node bench/media-ui.mjs [--quick]   (quick: 5 runs × 50 steps)
@@ -13,7 +15,7 @@
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { crc32, deflateSync } from "node:zlib";
@@ -187,28 +189,50 @@ async function measure(browser, url) {
     arrows.push((await page.evaluate(drawnAt, { step, t0: t })).ms);
   }
   const jumps = [];
+  const parts = [];
+  await page.evaluate(() => performance.setResourceTimingBufferSize(100_000));
   for (let i = 0; i < MOVES; i++) {
     const step = Math.floor(Math.random() * (STEPS - 40));
-    jumps.push(
-      (
-        await page.evaluate(
-          ({ step, drawn }) => {
-            const slider = document.querySelector(
-              '[data-testid="media-panel"][data-key="preds"] [data-testid="media-slider"]',
-            );
-            const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
-            const t0 = performance.now();
-            set.call(slider, String(step));
-            slider.dispatchEvent(new Event("input", { bubbles: true }));
-            return new Function(`return (${drawn})`)()({ step, t0 });
-          },
-          { step, drawn: drawnAt.toString() },
-        )
-      ).ms,
+    const jump = await page.evaluate(
+      async ({ step, drawn }) => {
+        performance.clearResourceTimings();
+        const slider = document.querySelector(
+          '[data-testid="media-panel"][data-key="preds"] [data-testid="media-slider"]',
+        );
+        const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+        const t0 = performance.now();
+        set.call(slider, String(step));
+        slider.dispatchEvent(new Event("input", { bubbles: true }));
+        const done = await new Function(`return (${drawn})`)()({ step, t0 });
+        // Where the time went: the media index's answer, then the image files (resource timing).
+        const entries = performance.getEntriesByType("resource").filter((e) => e.startTime >= t0);
+        const index = entries.find(
+          (e) => /\/media\/[^/]+\/[^/]+\?/.test(e.name) && e.name.includes(`step=${step}`),
+        );
+        const files = entries.filter(
+          (e) => /\/(files|thumbnails?)\//.test(e.name) && e.responseEnd <= t0 + done.ms,
+        );
+        const lastFile = Math.max(...files.map((e) => e.responseEnd - t0), 0);
+        return {
+          ms: done.ms,
+          indexStart: index === undefined ? null : index.startTime - t0,
+          indexEnd: index === undefined ? null : index.responseEnd - t0,
+          files: files.length,
+          firstFileStart: files.length === 0 ? null : Math.min(...files.map((e) => e.startTime - t0)),
+          lastFileEnd: files.length === 0 ? null : lastFile,
+          // Per file: waiting for one of the browser's 6 connections, then the request itself.
+          fileQueued: files.length === 0 ? null : Math.max(...files.map((e) => e.requestStart - e.startTime)),
+          fileRequest:
+            files.length === 0 ? null : Math.max(...files.map((e) => e.responseEnd - e.requestStart)),
+        };
+      },
+      { step, drawn: drawnAt.toString() },
     );
+    jumps.push(jump.ms);
+    parts.push(jump);
   }
   await page.close();
-  return { loads, inView, arrows, jumps };
+  return { loads, inView, arrows, jumps, parts };
 }
 
 if (!existsSync(join(dataDir, "ready"))) {
@@ -265,6 +289,21 @@ try {
   console.log(
     `(b) next step: arrow key p50 ${result.nextStepArrowP50Ms} ms, p99 ${result.nextStepArrowP99Ms} ms; ` +
       `slider jump to a random step p50 ${result.sliderJumpP50Ms} ms, p99 ${result.sliderJumpP99Ms} ms (target ≤ 150)`,
+  );
+  const med = (f) => {
+    const xs = m.parts.map(f).filter((x) => x !== null);
+    return xs.length === 0 ? "–" : pct(xs, 0.5);
+  };
+  console.log(
+    `    jump, medians from the input event: index request sent ${med((p) => p.indexStart)} ms, ` +
+      `answered ${med((p) => p.indexEnd)} ms; image files fetched ${med((p) => p.files)}, first sent ` +
+      `${med((p) => p.firstFileStart)} ms, last in ${med((p) => p.lastFileEnd)} ms (longest wait for a connection ` +
+      `${med((p) => p.fileQueued)} ms, longest request ${med((p) => p.fileRequest)} ms); all drawn ${med((p) => p.ms)} ms`,
+  );
+  console.log(
+    `    load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" ")}`,
   );
   console.log(JSON.stringify(result));
 } finally {

@@ -157,6 +157,39 @@ describe("media panels", () => {
     expect(await preds.locator('[data-testid="media-x"]').getAttribute("data-x")).toBe(stopped);
   });
 
+  it("a drag of the slider that passes steps shows the images logged at the step it stops at", async () => {
+    const page = await openWorkspace();
+    const preds = await shown(page, "val/preds");
+    await canvasOf(page, "val/preds", "alpha", 20);
+    // A drag: input events a few ms apart, over steps 0 → 20 and back to 0. What the passed steps
+    // asked for is called off; the step stopped at shows its own images, and a later jump to a
+    // passed step asks for its images anew.
+    await preds.locator('[data-testid="media-slider"]').evaluate(async (slider: HTMLInputElement) => {
+      // The prototype's setter, as a user's input sets it (React's tracker would swallow a plain assignment).
+      // eslint-disable-next-line @typescript-eslint/unbound-method -- called with the slider as `this`
+      const set = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value")?.set;
+      for (const value of ["1", "2", "1", "0", "1", "0"]) {
+        set?.call(slider, value);
+        slider.dispatchEvent(new Event("input", { bubbles: true }));
+        await new Promise((resolve) => setTimeout(resolve, 4));
+      }
+    });
+    expect(await pixelAt(page, await canvasOf(page, "val/preds", "alpha", 0), 3, 3)).toEqual(
+      COLORS["alpha"]?.[0],
+    );
+    expect(await pixelAt(page, await canvasOf(page, "val/preds", "beta", 0), 3, 3)).toEqual(
+      COLORS["beta"]?.[0],
+    );
+    await preds.locator('[data-testid="media-slider"]').fill("1");
+    expect(await pixelAt(page, await canvasOf(page, "val/preds", "alpha", 10), 3, 3)).toEqual(
+      COLORS["alpha"]?.[10],
+    );
+    expect(await pixelAt(page, await canvasOf(page, "val/preds", "beta", 10), 3, 3)).toEqual(
+      COLORS["beta"]?.[10],
+    );
+    await expect(preds.locator(".media-error").count()).resolves.toBe(0);
+  });
+
   it("moves the synced panels of a section together, and an unsynced one alone", async () => {
     const page = await openWorkspace();
     const preds = await shown(page, "val/preds");

@@ -39,18 +39,24 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
   useEffect(() => {
     if (!seen) return;
     let live = true;
+    // Called off when the canvas moves on to another image (or step) before this one arrived.
+    const called = new AbortController();
     setError(null);
-    loadImageLayers(runRef, item, full).then(
+    // Images on screen are fetched before those loaded just outside it (`seen` has a margin).
+    const priority = canvas.current !== null && onScreen(canvas.current) ? "high" : "low";
+    loadImageLayers(runRef, item, full, { priority, signal: called.signal }).then(
       (loaded) => {
         if (!live) return;
         setLayers(loaded);
         setDrawnPath(item.path);
-        learn(metaOf(loaded, mediaKey, config));
+        if (Object.keys(loaded.masks).length > 0 || Object.keys(loaded.boxes).length > 0)
+          learn(metaOf(loaded, mediaKey, config));
       },
       (cause: unknown) => live && setError(cause instanceof Error ? cause.message : String(cause)),
     );
     return () => {
       live = false;
+      called.abort();
     };
   }, [runRef.entity, runRef.project, runRef.runId, item.path, mediaKey, learn, full, seen]);
 
@@ -126,6 +132,11 @@ export function ImageView({ runRef, item, mediaKey, config, overlay, size }: Ima
       onDoubleClick={() => overlay.setZoom(NO_ZOOM)}
     />
   );
+}
+
+function onScreen(element: Element): boolean {
+  const box = element.getBoundingClientRect();
+  return box.bottom > 0 && box.top < window.innerHeight && box.right > 0 && box.left < window.innerWidth;
 }
 
 function metaOf(layers: ImageLayers, key: string, config: Record<string, unknown>) {

@@ -6,7 +6,10 @@
 import type { RunRef } from "@stepwise/protocol";
 import { parseBoxes, type BoxSet } from "../../lib/media-boxes.js";
 import type { MediaItem } from "../../lib/media-values.js";
-import { loadFileText, loadFileUrl, mediaType } from "./media-cache.js";
+import { fetchFile, send } from "../../api/client.js";
+import { joined, type Cached } from "../../lib/called-off.js";
+import type { LoadOptions } from "./media-api.js";
+import { loadFileText, mediaType } from "./media-cache.js";
 
 export interface ImageLayers {
   /** The size of the bitmap drawn: the thumbnail's, or the image's own when it is small or zoomed into. */
@@ -19,34 +22,57 @@ export interface ImageLayers {
   boxes: Record<string, BoxSet>;
 }
 
-const layers = new Map<string, Promise<ImageLayers>>();
-const LAYER_ENTRIES = 500;
+const layers = new Map<string, Cached<ImageLayers>>();
+/** Decoded images kept, least recently drawn dropped: the step shown and those fetched either side of it. */
+const LAYER_ENTRIES = 600;
 
-/** `full`: the logged image itself rather than its thumbnail (for a zoomed-in view). */
-export function loadImageLayers(ref: RunRef, item: MediaItem, full = false): Promise<ImageLayers> {
+/**
+ * `full`: the logged image itself rather than its thumbnail (for a zoomed-in view). `options`:
+ * the request's priority, and the signal that calls it off (lib/called-off.ts).
+ */
+export function loadImageLayers(
+  ref: RunRef,
+  item: MediaItem,
+  full = false,
+  options: LoadOptions = {},
+): Promise<ImageLayers> {
   const source = full || item.thumbnail === undefined ? "full" : "thumbnail";
   const id = `${ref.entity}\u0000${ref.project}\u0000${ref.runId}\u0000${item.path}\u0000${source}`;
-  let pending = layers.get(id);
-  if (pending === undefined) {
-    pending = build(ref, item, source === "thumbnail" ? item.thumbnail : item.url);
-    pending.catch(() => layers.delete(id));
-    layers.set(id, pending);
-    if (layers.size > LAYER_ENTRIES) layers.delete(layers.keys().next().value as string);
+  const known = layers.get(id);
+  if (known !== undefined) {
+    layers.delete(id);
+    layers.set(id, known);
+    return joined(known, options.signal, () => loadImageLayers(ref, item, full, options));
   }
-  return pending;
+  const built = build(ref, item, source === "thumbnail" ? item.thumbnail : item.url, options);
+  built.catch(() => layers.get(id)?.promise === built && layers.delete(id));
+  layers.set(id, { promise: built, signal: options.signal });
+  if (layers.size > LAYER_ENTRIES) layers.delete(layers.keys().next().value as string);
+  return built;
 }
 
-async function build(ref: RunRef, item: MediaItem, url: string | undefined): Promise<ImageLayers> {
+/** The load of an image's layers that a canvas started, if any (starts none). */
+export function startedLayers(ref: RunRef, item: MediaItem): Promise<ImageLayers> | undefined {
+  const at = `${ref.entity}\u0000${ref.project}\u0000${ref.runId}\u0000${item.path}\u0000`;
+  return (layers.get(`${at}thumbnail`) ?? layers.get(`${at}full`))?.promise;
+}
+
+async function build(
+  ref: RunRef,
+  item: MediaItem,
+  url: string | undefined,
+  options: LoadOptions,
+): Promise<ImageLayers> {
   // A thumbnail is WebP whatever the image's format.
   const type = url !== undefined && url === item.thumbnail ? "image/webp" : mediaType(item.path);
-  const image = await bitmapOf(await loadFileUrl(ref, item.path, type, url));
+  const image = await bitmapOf(ref, item.path, type, url, options);
   const { width, height } = image;
   // Boxes in pixels are in the logged image's pixels: scaled to the bitmap drawn.
   const scale = width / (item.width ?? width);
   const pixels = Object.keys(item.masks ?? {}).length > 0 ? pixelsOf(image, width, height) : null;
   const masks: Record<string, ImageData> = {};
   for (const [name, path] of Object.entries(item.masks ?? {}))
-    masks[name] = pixelsOf(await bitmapOf(await loadFileUrl(ref, path, "image/png")), width, height);
+    masks[name] = pixelsOf(await bitmapOf(ref, path, "image/png", undefined, options), width, height);
   const boxes: Record<string, BoxSet> = {};
   for (const [name, path] of Object.entries(item.boxes ?? {}))
     boxes[name] = scaled(
@@ -56,8 +82,20 @@ async function build(ref: RunRef, item: MediaItem, url: string | undefined): Pro
   return { width, height, bitmap: image, pixels, masks, boxes };
 }
 
-async function bitmapOf(url: string): Promise<ImageBitmap> {
-  return createImageBitmap(await (await fetch(url)).blob());
+/**
+ * A run file decoded to a bitmap, straight from the response's bytes (typed `type`: the
+ * server's own type is never trusted); the decoded image is what the cache above keeps.
+ */
+async function bitmapOf(
+  ref: RunRef,
+  path: string,
+  type: string,
+  url: string | undefined,
+  { priority = "auto", signal }: LoadOptions,
+): Promise<ImageBitmap> {
+  const init = { priority };
+  const response = await (url === undefined ? fetchFile(ref, path, init, signal) : send(url, init, signal));
+  return createImageBitmap(new Blob([await response.arrayBuffer()], { type }));
 }
 
 function pixelsOf(bitmap: ImageBitmap, width: number, height: number): ImageData {

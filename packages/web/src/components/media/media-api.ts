@@ -12,6 +12,7 @@ import {
   type MediaItem as IndexItem,
 } from "@stepwise/protocol";
 import { request } from "../../api/client.js";
+import { joined, type Cached } from "../../lib/called-off.js";
 import type { MediaItem, MediaKind } from "../../lib/media-values.js";
 
 const KINDS: Record<IndexItem["type"], MediaKind> = {
@@ -63,10 +64,17 @@ export function loadMediaSteps(
   return pending;
 }
 
-const itemsCache = new Map<string, Promise<MediaItem[]>>();
+const itemsCache = new Map<string, Cached<MediaItem[]>>();
 const ITEM_ENTRIES = 20_000;
 const itemId = (entity: string, project: string, key: string, runId: string, step: number) =>
   `${entity}\u0000${project}\u0000${key}\u0000${runId}\u0000${step}`;
+
+export interface LoadOptions {
+  /** `high` for what is in view, `low` for what is fetched ahead (a browser opens 6 connections per server). */
+  priority?: RequestPriority;
+  /** Calls the load off (lib/called-off.ts): its requests are aborted unless another caller joined them. */
+  signal?: AbortSignal | undefined;
+}
 
 /**
  * The items of `key` at each run's step (`steps`: run id → step), from the cache or in one
@@ -77,12 +85,19 @@ export function loadMediaAt(
   project: string,
   key: string,
   steps: ReadonlyMap<string, number>,
+  { priority = "auto", signal }: LoadOptions = {},
 ): Map<string, Promise<MediaItem[]>> {
   const out = new Map<string, Promise<MediaItem[]>>();
   const missing = new Map<number, string[]>();
   for (const [runId, step] of steps) {
     const known = itemsCache.get(itemId(entity, project, key, runId, step));
-    if (known !== undefined) out.set(runId, known);
+    if (known !== undefined)
+      out.set(
+        runId,
+        joined(known, signal, () =>
+          loadMediaAt(entity, project, key, new Map([[runId, step]]), { priority, signal }).get(runId)!,
+        ),
+      );
     else missing.set(step, [...(missing.get(step) ?? []), runId]);
   }
   for (const [step, runIds] of missing) {
@@ -90,6 +105,8 @@ export function loadMediaAt(
     const answer = request(
       mediaQueryResponseSchema,
       `${mediaPaths.media(entity, project)}?${query.toString()}`,
+      { priority },
+      signal,
     );
     for (const runId of runIds) {
       const id = itemId(entity, project, key, runId, step);
@@ -98,8 +115,8 @@ export function loadMediaAt(
           .sort((x, y) => x.index - y.index)
           .map(itemOfIndex),
       );
-      items.catch(() => itemsCache.delete(id));
-      itemsCache.set(id, items);
+      items.catch(() => itemsCache.get(id)?.promise === items && itemsCache.delete(id));
+      itemsCache.set(id, { promise: items, signal });
       out.set(runId, items);
     }
   }
