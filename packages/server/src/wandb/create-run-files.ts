@@ -5,7 +5,7 @@
  */
 import { assertRunAccess } from "../auth/principal.js";
 import { assertStorablePath } from "../http/file-path-error.js";
-import { checkedRef, storageId } from "./run-identity.js";
+import { checkedRef, entityOr, storageId } from "./run-identity.js";
 import { checkedPath, wandbUploadUrl } from "./upload-urls.js";
 import type { WandbContext } from "./wandb-context.js";
 import { WandbInputError } from "./wandb-errors.js";
@@ -27,7 +27,11 @@ export async function createRunFiles(
   input: CreateRunFilesInput,
   ctx: WandbContext,
 ): Promise<CreateRunFilesPayload> {
-  const ref = checkedRef({ entity: input.entityName, project: input.projectName, runId: input.runName });
+  const ref = checkedRef({
+    entity: entityOr(input.entityName, ctx.principal.entity),
+    project: input.projectName,
+    runId: input.runName,
+  });
   assertRunAccess(ctx.principal, ref);
   if (!(await ctx.deps.store.hasRun(ref)))
     throw new WandbInputError(`run ${ref.entity}/${ref.project}/${ref.runId} does not exist on this server`);

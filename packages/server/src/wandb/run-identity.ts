@@ -56,3 +56,8 @@ export function numericProjectId(entity: string, project: string): string {
   const digest = createHash("sha256").update(`${entity}\n${project}`).digest();
   return String(digest.readUIntBE(0, 6));
 }
+
+/** The entity a W&B request names; none or "" (an offline run being synced) is the key's own. */
+export function entityOr(name: string | null | undefined, own: string): string {
+  return name === null || name === undefined || name === "" ? own : name;
+}

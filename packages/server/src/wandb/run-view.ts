@@ -14,7 +14,7 @@ import {
   type FilesArgs,
   type HistoryArgs,
 } from "./run-reads.js";
-import { checkedRef, numericProjectId, storageId, DEFAULT_PROJECT } from "./run-identity.js";
+import { checkedRef, entityOr, numericProjectId, storageId, DEFAULT_PROJECT } from "./run-identity.js";
 import { pickKeys, wandbConfigOf, wrapConfig } from "./wandb-config.js";
 import type { WandbContext } from "./wandb-context.js";
 import { notSupportedYet, WandbInputError } from "./wandb-errors.js";
@@ -47,7 +47,7 @@ export class WandbProject {
     name: string | null | undefined,
     entityName: string | null | undefined,
   ): WandbProject {
-    const entity = entityName ?? ctx.principal.entity;
+    const entity = entityOr(entityName, ctx.principal.entity);
     assertEntityAccess(ctx.principal, entity);
     const project = name === null || name === undefined || name === "" ? DEFAULT_PROJECT : name;
     return new WandbProject(entity, project, ctx);

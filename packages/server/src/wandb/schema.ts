@@ -195,6 +195,18 @@ const SDL = /* GraphQL */ `
   type UpsertBucketPayload {
     bucket: Run
     inserted: Boolean
+    serverSettings: ServerSettings
+  }
+  "Python's legacy sender (wandb sync) requires this type to exist (ProbeServerSettings)."
+  type ServerSettings {
+    serverMessages: [ServerMessage!]
+  }
+  type ServerMessage {
+    utfText: String
+    plainText: String
+    htmlText: String
+    messageType: String
+    messageLevel: String
   }
   input CreateRunFilesInput {
     entityName: String!

@@ -8,7 +8,7 @@ import { runUpsertSchema, type RunRef, type RunUpsert } from "@stepwise/protocol
 import { assertRunAccess } from "../auth/principal.js";
 import { checkValues } from "../http/batch-limits.js";
 import type { StoreBatch } from "../store/store.js";
-import { checkedRef, DEFAULT_PROJECT, generateRunId, refFromStorageId } from "./run-identity.js";
+import { checkedRef, DEFAULT_PROJECT, entityOr, generateRunId, refFromStorageId } from "./run-identity.js";
 import { WandbRun } from "./run-view.js";
 import { parseJsonObject, unwrapConfig } from "./wandb-config.js";
 import type { WandbContext } from "./wandb-context.js";
@@ -35,7 +35,7 @@ export interface UpsertBucketInput {
 export async function upsertBucket(
   input: UpsertBucketInput,
   ctx: WandbContext,
-): Promise<{ bucket: WandbRun; inserted: boolean }> {
+): Promise<{ bucket: WandbRun; inserted: boolean; serverSettings: { serverMessages: [] } }> {
   const ref = refOf(input, ctx);
   assertRunAccess(ctx.principal, ref);
   const batch: StoreBatch = { run: runUpsertOf(input) };
@@ -46,7 +46,8 @@ export async function upsertBucket(
   }
   const existed = await ctx.deps.store.hasRun(ref);
   const { run } = await ctx.deps.store.applyBatch(ref, batch, ctx.deps.now());
-  return { bucket: new WandbRun(ref, run, ctx), inserted: !existed };
+  // Python's own sender (`wandb sync`) asks for server messages once ServerSettings exists: none.
+  return { bucket: new WandbRun(ref, run, ctx), inserted: !existed, serverSettings: { serverMessages: [] } };
 }
 
 /** By storage id when given (the read API, resumed runs), else by entity / project / name. */
@@ -54,7 +55,7 @@ function refOf(input: UpsertBucketInput, ctx: WandbContext): RunRef {
   if (input.id !== undefined && input.id !== null && input.id !== "") return refFromStorageId(input.id);
   const project = input.modelName ?? "";
   return checkedRef({
-    entity: input.entityName ?? ctx.principal.entity,
+    entity: entityOr(input.entityName, ctx.principal.entity),
     project: project === "" ? DEFAULT_PROJECT : project,
     runId: input.name ?? generateRunId(),
   });

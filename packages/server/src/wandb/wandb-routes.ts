@@ -50,13 +50,14 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
     }),
   );
 
-  app.post("/files/:entity/:project/:runId/file_stream", (c) =>
+  // `wandb sync` of an offline run knows no entity: its URL has an empty one (the key's entity).
+  const fileStream = (c: Context<AppEnv>, entity: string | null): Promise<Response> =>
     answered(log, async () => {
       const ctx = await context(c);
       const ref = checkedRef({
-        entity: c.req.param("entity"),
-        project: c.req.param("project"),
-        runId: c.req.param("runId"),
+        entity: entity ?? ctx.principal.entity,
+        project: c.req.param("project") ?? "",
+        runId: c.req.param("runId") ?? "",
       });
       assertRunAccess(ctx.principal, ref);
       const text = (await readBody(c.req.raw, deps.config)).toString("utf8");
@@ -76,8 +77,9 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
       deps.onIngest?.();
       const run = await applyFileStream(deps.store, ref, batches, now, log);
       return Response.json({ stopped: run.stopRequested });
-    }),
-  );
+    });
+  app.post("/files/:entity/:project/:runId/file_stream", (c) => fileStream(c, c.req.param("entity")));
+  app.post("/files//:project/:runId/file_stream", (c) => fileStream(c, null));
 
   app.put(`${WANDB_UPLOAD_PATH}/:token`, (c) =>
     answered(log, async () => {
