@@ -49,34 +49,46 @@ export function useMediaItems(
       if (entry.items !== null) ready.set(runId, { step: entry.step, items: entry.items });
       else pending.set(runId, entry.step);
     }
-    // The runs in view first, in a request of their own: the rest (scrolled away) after them.
-    const seen = new Map([...pending].filter(([runId]) => inView(runId)));
-    const rest = new Map([...pending].filter(([runId]) => !seen.has(runId)));
-    const promises = new Map<string, Promise<MediaItem[]>>();
-    for (const [steps, priority] of [
-      [seen, "high"],
-      [rest, seen.size > 0 ? "low" : "high"],
-    ] as const)
-      if (steps.size > 0)
-        for (const [runId, promise] of loadMediaAt(first.entity, first.project, key, steps, {
-          priority,
-          signal: shown.signal,
-        }))
-          promises.set(runId, promise);
     // A run keeps what it shows until its next items arrive (its images are not unmounted between steps).
     setLoaded((known) => {
       const next = new Map(ready);
       for (const [runId, step] of pending) next.set(runId, known.get(runId) ?? { step, items: null });
       return next;
     });
-    for (const [runId, promise] of promises)
-      promise.then(
-        (items) =>
-          live && setLoaded((known) => new Map(known).set(runId, { step: pending.get(runId) ?? 0, items })),
-        () =>
-          live &&
-          setLoaded((known) => new Map(known).set(runId, { step: pending.get(runId) ?? 0, items: [] })),
+    const request = (steps: ReadonlyMap<string, number>, priority: RequestPriority) => {
+      const got = loadMediaAt(first.entity, first.project, key, steps, { priority, signal: shown.signal });
+      for (const [runId, promise] of got)
+        promise.then(
+          (items) =>
+            live && setLoaded((known) => new Map(known).set(runId, { step: steps.get(runId) ?? 0, items })),
+          () =>
+            live &&
+            setLoaded((known) => new Map(known).set(runId, { step: steps.get(runId) ?? 0, items: [] })),
+        );
+      return got;
+    };
+    // The images that the canvases asked for once they had these items.
+    const imagesOf = (got: ReadonlyMap<string, Promise<MediaItem[]>>) =>
+      Promise.allSettled(
+        [...got].map(([runId, promise]) => {
+          const run = runs.find((r) => r.run.id === runId)?.run;
+          if (run === undefined) return promise;
+          const ref = { entity: run.entity, project: run.project, runId };
+          return promise
+            .then((items) => new Promise<MediaItem[]>((resolve) => setTimeout(() => resolve(items), 0)))
+            .then((items) => Promise.allSettled(items.flatMap((i) => startedLayers(ref, i) ?? [])));
+        }),
       );
+    // The runs in view first, in a request of their own, and their images: the server, the
+    // connections and the page's thread are theirs until those are in. Then the other runs, then
+    // the positions either side.
+    const seen = new Map([...pending].filter(([runId]) => inView(runId)));
+    const rest = new Map([...pending].filter(([runId]) => !seen.has(runId)));
+    const front = imagesOf(request(seen.size > 0 ? seen : rest, "high"));
+    const shownIn =
+      seen.size > 0 && rest.size > 0
+        ? front.then(() => (live ? imagesOf(request(rest, "low")) : undefined))
+        : front;
     // What was fetched ahead for positions no longer beside this one is called off.
     const keep = new Set([...neighbours, ...(x === null ? [] : [x])]);
     for (const [at, round] of rounds.current)
@@ -111,17 +123,7 @@ export function useMediaItems(
       }
     };
     let timer: ReturnType<typeof setTimeout> | undefined;
-    // This step's images that the canvases in view asked for (once they had the items): the
-    // server and the connections are theirs until they are in.
-    const shownImages = [...promises].map(([runId, promise]) => {
-      const run = runs.find((r) => r.run.id === runId)?.run;
-      if (run === undefined) return promise;
-      const ref = { entity: run.entity, project: run.project, runId };
-      return promise
-        .then((items) => new Promise<MediaItem[]>((resolve) => setTimeout(() => resolve(items), 0)))
-        .then((items) => Promise.allSettled(items.flatMap((i) => startedLayers(ref, i) ?? [])));
-    });
-    void Promise.allSettled(shownImages).then(() => {
+    void shownIn.then(() => {
       if (live) timer = setTimeout(fetchAhead, AHEAD_DELAY_MS);
     });
     return () => {
