@@ -7,7 +7,14 @@
  * StorageFullError (nothing kept; retry later).
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, statSync, unlinkSync, utimesSync } from "node:fs";
+import {
+  createReadStream,
+  createWriteStream,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  type WriteStream,
+} from "node:fs";
 import { mkdir, readdir, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Readable } from "node:stream";
@@ -56,16 +63,21 @@ export class LocalBlobStore implements BlobStore {
           )
         : fileTooLarge(max),
     );
+    let file: WriteStream | undefined;
     try {
       await mkdir(this.tmp, { recursive: true });
       const source = body instanceof Readable ? body : Readable.from([body]);
-      await pipeline(source, measure, createWriteStream(temp));
+      file = createWriteStream(temp);
+      await pipeline(source, measure, file);
       const written = { size: measure.size, sha256: measure.hash.digest("hex") };
       mismatch(written, expect);
       await syncFile(temp);
       await placeBlob(temp, this.pathOf(written.sha256));
       return written;
     } catch (error) {
+      // A body refused early can fail the pipeline while the temp file is still being opened:
+      // wait for the stream to close, or the file would appear after it was removed.
+      await closed(file);
       await rm(temp, { force: true });
       throw asWriteError(error, this.root);
     }
@@ -227,4 +239,10 @@ async function listDir(path: string): Promise<string[]> {
     if (errorCode(error) === "ENOENT") return [];
     throw error;
   }
+}
+
+/** Resolves once a write stream (destroyed or finished) has closed its file. */
+function closed(file: WriteStream | undefined): Promise<void> {
+  if (file === undefined || file.closed) return Promise.resolve();
+  return new Promise((resolve) => file.once("close", () => resolve()));
 }
