@@ -11,7 +11,7 @@ import { createServer } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiPaths, EMBED_TOKEN_MAX_TTL_S } from "@stepwise/protocol";
 import { loadConfig, startServer } from "@stepwise/server";
-import { tokenizedEmbedUrl } from "../src/embed/run-embed.js";
+import { EmbedTokenCache, tokenizedEmbedUrl } from "../src/embed/run-embed.js";
 import { init, UsageError } from "../src/index.js";
 import { useTempDirs } from "./support/temp-dir.js";
 
@@ -136,6 +136,22 @@ describe("run.toHtml and run.display", () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain("the server cannot be reached");
     expect(warnings[0]).toContain("trusts loopback");
+  });
+
+  it("asks for the token a run starts with silently; only an explicit embedUrl() says why none came", async () => {
+    const port = await closedPort();
+    const warnings: string[] = [];
+    const tokens = new EmbedTokenCache(
+      { baseUrl: `http://127.0.0.1:${port}`, apiKey: "sw-".padEnd(43, "a") },
+      { entity: "local", project: "p", runId: "r1" },
+      (_cause, message) => warnings.push(message),
+    );
+    tokens.prefetch();
+    await vi.waitFor(() => expect(tokens.currentUrl().tokened).toBe(false));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(warnings).toEqual([]);
+    expect(await tokens.refresh({})).toBe(`http://127.0.0.1:${port}/embed/local/p/runs/r1`);
+    expect(warnings).toHaveLength(1);
   });
 
   it("gives an offline run a note instead of an iframe", async () => {

@@ -83,10 +83,14 @@ export class EmbedTokenCache {
     private readonly warn: (cause: string, message: string) => void,
   ) {}
 
-  /** Starts asking for a token with the default lifetime, unless one is held or asked for. */
+  /**
+   * Starts asking for a token with the default lifetime, unless one is held or asked for.
+   * Silent: a run that never embeds itself must not warn about a server without embed tokens
+   * (toHtml() says so when it finds none).
+   */
   prefetch(): void {
     if (this.#token !== null || this.#inFlight !== null) return;
-    this.#inFlight = this.refresh({}).catch(() => this.plainUrl());
+    this.#inFlight = this.fetch({}, () => undefined).catch(() => this.plainUrl());
   }
 
   /**
@@ -103,9 +107,16 @@ export class EmbedTokenCache {
   }
 
   /** Asks for a fresh token (`ttlSeconds`), keeps it for `currentUrl()`, and answers its URL. */
-  async refresh(options: EmbedUrlOptions): Promise<string> {
+  refresh(options: EmbedUrlOptions): Promise<string> {
+    return this.fetch(options, this.warn);
+  }
+
+  private async fetch(
+    options: EmbedUrlOptions,
+    warn: (cause: string, message: string) => void,
+  ): Promise<string> {
     try {
-      return await tokenizedEmbedUrl(this.connection, this.ref, options, this.warn, (token) => {
+      return await tokenizedEmbedUrl(this.connection, this.ref, options, warn, (token) => {
         this.#token = token;
       });
     } finally {
