@@ -58,8 +58,10 @@ async function logRun(
     const html = run.toHtml({ height: 600 });
     let expiring = "";
     if (ttlSeconds !== undefined) {
-      await run.embedUrl({ ttlSeconds });
-      expiring = run.toHtml();
+      // The URL embedUrl() answers, framed as toHtml() frames it: toHtml() itself hands out no
+      // token already past its expiry, and a 1 s token may be by the time it is called.
+      const url = await run.embedUrl({ ttlSeconds });
+      expiring = `<iframe src="${url.replace(/&/g, "&amp;")}" style="border:none;width:100%;height:420px;"></iframe>`;
     }
     await run.finish();
     return { id: run.id, name: run.name, html, expiring };
