@@ -23,15 +23,8 @@ import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
 import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
-import {
-  checkEmbedOptions,
-  checkEmbedUrlOptions,
-  displayHtml,
-  EmbedTokenCache,
-  embedHtml,
-  type EmbedOptions,
-  type EmbedUrlOptions,
-} from "../embed/run-embed.js";
+import { RunEmbed } from "../embed/run-embed-part.js";
+import type { EmbedOptions, EmbedUrlOptions } from "../embed/run-embed.js";
 import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
 /** Longest finish() waits for metadata.json and diff.patch to be gathered (git, nvidia-smi). */
@@ -64,7 +57,7 @@ export class Run {
   private finishing: Promise<void> | null = null;
   private stage: "running" | "recorded" | "closed" = "running";
   private readonly alerts = new RunAlerts();
-  private embed: EmbedTokenCache | null = null;
+  private readonly embed: RunEmbed;
 
   constructor(parts: RunParts) {
     this.parts = parts;
@@ -90,9 +83,14 @@ export class Run {
       (row, step) => this.commitRow(row, step),
       (message) => parts.terminal.warn(message),
     );
-    // With a key (a server that needs one), ask for the embed token toHtml() will use now, in the
-    // background: toHtml() is synchronous. Keyless runs talk to a loopback-trusting server.
-    if (parts.apiKey != null) this.embedTokens();
+    const onServer = !this.offline && !this.disabled;
+    this.embed = new RunEmbed({
+      connection: onServer ? { baseUrl: parts.baseUrl, apiKey: parts.apiKey ?? null } : null,
+      ref: { entity: this.entity, project: this.project, runId: this.id },
+      warnOnce: (cause, message) => parts.terminal.warnOnce(cause, message),
+    });
+    // With a key, the embed token toHtml() will use is asked for now, in the background.
+    this.embed.start();
   }
 
   get name(): string {
@@ -260,16 +258,7 @@ export class Run {
    * fresh one first. An offline or disabled run gives a note instead.
    */
   toHtml(options: EmbedOptions = {}): string {
-    checkEmbedOptions(options);
-    const tokens = this.embedTokens();
-    if (tokens === null) return embedHtml(null, options);
-    const { url, tokened } = tokens.currentUrl();
-    if (!tokened && this.parts.apiKey != null)
-      this.parts.terminal.warnOnce(
-        "embed-token-pending",
-        "run.toHtml: the run holds no embed token yet (still being asked for, or the server gave none), so the iframe shows the run only where the server trusts loopback; `await run.embedUrl()` first to wait for one",
-      );
-    return embedHtml(url, options);
+    return this.embed.toHtml(options);
   }
 
   /**
@@ -277,30 +266,13 @@ export class Run {
    * days, at most 30), which later `toHtml()` calls use too. An unreachable or older server
    * gives the URL without a token, with a warning; an offline or disabled run throws UsageError.
    */
-  async embedUrl(options: EmbedUrlOptions = {}): Promise<string> {
-    checkEmbedUrlOptions(options);
-    const tokens = this.embedTokens();
-    if (tokens === null)
-      throw new UsageError("run.embedUrl: this run is not on a server (offline or disabled); sync it first");
-    return tokens.refresh(options);
+  embedUrl(options: EmbedUrlOptions = {}): Promise<string> {
+    return this.embed.embedUrl(options);
   }
 
   /** Shows toHtml() in a notebook (tslab, Deno Jupyter) and returns true; elsewhere false. */
   display(options?: EmbedOptions): boolean {
-    return displayHtml(this.toHtml(options));
-  }
-
-  /** The run's embed tokens (null for an offline or disabled run); made, and first asked for, once. */
-  private embedTokens(): EmbedTokenCache | null {
-    if (this.offline || this.disabled) return null;
-    if (this.embed === null) {
-      const connection = { baseUrl: this.parts.baseUrl, apiKey: this.parts.apiKey ?? null };
-      const ref = { entity: this.entity, project: this.project, runId: this.id };
-      const warn = (cause: string, message: string): void => this.parts.terminal.warnOnce(cause, message);
-      this.embed = new EmbedTokenCache(connection, ref, warn);
-      this.embed.prefetch();
-    }
-    return this.embed;
+    return this.embed.display(options);
   }
 
   /** The run's project (W&B's `run.project_name()`). */
