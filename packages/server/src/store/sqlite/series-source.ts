@@ -2,10 +2,12 @@
  * Read access to stored series for queries: series lookup, decoded chunks and rollup blocks by
  * index range, and the position of an x value (binary search through the (series, x_first)
  * index, then within one chunk), which is what makes a ranged query independent of length.
+ * SqliteSeriesPort answers the series planner's port (series/series-port.ts) from these reads.
  */
 import type Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
 import { CHUNK_POINTS } from "../../domain/series-levels.js";
+import type { DecodedChunk, RollupBlock, SeriesInfo, SeriesSourcePort } from "../../series/series-port.js";
 import { decodeChunkX, fromBlob } from "./float-blob.js";
 import {
   checkChunk,
@@ -19,22 +21,10 @@ import {
   type ChunkRow,
   type RollupRow,
 } from "./stored-rows.js";
+import { settle } from "./settle.js";
+import { asStoreCorruption } from "./store-corruption.js";
 
-export interface SeriesInfo {
-  id: number;
-  key: string;
-  count: number;
-  /** x never decreased: positions can be found by x. */
-  sorted: boolean;
-  /** Values are finite and never decreased: positions can be found by value. */
-  rising: boolean;
-}
-
-export interface DecodedChunk {
-  index: number;
-  xs: Float64Array;
-  ys: Float64Array;
-}
+export type { DecodedChunk, SeriesInfo };
 
 export class SeriesSource {
   private readonly run: Database.Statement<[string, string, string], { pk: number; history_count: number }>;
@@ -112,12 +102,7 @@ export class SeriesSource {
   }
 
   /** Rollup blocks [from, to] of a level, verified, in order; a missing one is reported. */
-  *blocks(
-    series: SeriesInfo,
-    level: number,
-    from: number,
-    to: number,
-  ): Generator<{ index: number; units: Float64Array }> {
+  *blocks(series: SeriesInfo, level: number, from: number, to: number): Generator<RollupBlock> {
     let expected = from;
     for (const row of this.blockRange.iterate(series.id, level, from, to)) {
       expected = checkRollupBlock(series.key, row, expected, to, throwDamage);
@@ -186,5 +171,40 @@ export class SeriesSource {
       else hi = mid;
     }
     return base + lo;
+  }
+}
+
+/**
+ * The series planner's port over SeriesSource: each read runs at once (better-sqlite3 is
+ * synchronous) and hands back a settled promise, so no write can run between the reads of one
+ * query in this process; damage is reported as STORE_CORRUPT naming the run.
+ */
+export class SqliteSeriesPort implements SeriesSourcePort {
+  constructor(private readonly source: SeriesSource) {}
+
+  runOf(ref: RunRef): Promise<{ pk: number; historyRows: number } | null> {
+    return settle(() => this.source.runOf(ref));
+  }
+  find(runPk: number, key: string): Promise<SeriesInfo | null> {
+    return settle(() => this.source.find(runPk, key));
+  }
+  chunks(series: SeriesInfo, from: number, to: number): Promise<DecodedChunk[]> {
+    return settle(() => [...this.source.chunks(series, from, to)]);
+  }
+  blocks(series: SeriesInfo, level: number, from: number, to: number): Promise<RollupBlock[]> {
+    return settle(() => [...this.source.blocks(series, level, from, to)]);
+  }
+  position(series: SeriesInfo, bound: number, after: boolean): Promise<number> {
+    return settle(() => this.source.position(series, bound, after));
+  }
+  valuePosition(series: SeriesInfo, bound: number, after: boolean): Promise<number> {
+    return settle(() => this.source.valuePosition(series, bound, after));
+  }
+  async guarded<T>(ref: RunRef, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw asStoreCorruption(error, this.source.database, ref);
+    }
   }
 }

@@ -52,11 +52,11 @@ import { SqliteArtifactStore } from "./artifact-records.js";
 import { SqliteAlertStore } from "./alert-records.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
-import { querySeries } from "./series-query.js";
+import { querySeries } from "../../series/series-query.js";
 import { readInstanceId } from "./instance-id.js";
 import { settle } from "./settle.js";
 import { SeriesKeys } from "./series-keys.js";
-import { SeriesSource } from "./series-source.js";
+import { SeriesSource, SqliteSeriesPort } from "./series-source.js";
 import { SeriesWriter } from "./series-writer.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
 
@@ -69,6 +69,7 @@ export class SqliteStore implements Store {
   private readonly runList: RunList;
   private readonly batches: BatchApplier;
   private readonly seriesSource: SeriesSource;
+  private readonly seriesPort: SqliteSeriesPort;
   private readonly seriesKeys: SeriesKeys;
   private readonly history: HistoryReader;
   private readonly historyBytes: HistoryBytesReader;
@@ -101,6 +102,7 @@ export class SqliteStore implements Store {
     this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
     rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);
+    this.seriesPort = new SqliteSeriesPort(this.seriesSource);
     this.seriesKeys = new SeriesKeys(db, this.seriesSource);
     this.history = new HistoryReader(db);
     this.historyBytes = new HistoryBytesReader(db);
@@ -177,7 +179,7 @@ export class SqliteStore implements Store {
     return this.work(null, () => this.markStale.run(olderThan).changes);
   }
   querySeries(query: SeriesQuery): Promise<SeriesResult[]> {
-    return this.work(null, () => querySeries(this.seriesSource, query));
+    return this.workAsync(null, () => querySeries(this.seriesPort, query));
   }
   listSeriesKeys(runs: readonly RunRef[], page?: SeriesKeysPage): Promise<SeriesKeyList> {
     return this.work(null, () => this.seriesKeys.list(runs, page));
@@ -273,6 +275,15 @@ export class SqliteStore implements Store {
         throw asStoreError(error, this.db.name, ref);
       }
     });
+  }
+
+  /** As `work`, for work through a storage-independent module's (async) port. */
+  private async workAsync<T>(ref: RunRef | null, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw asStoreError(error, this.db.name, ref);
+    }
   }
 
   close(): Promise<void> {

@@ -11,15 +11,16 @@
  *   search on the x key's values and each bucket's x read from the x key's units.
  * - otherwise (x = any other key, or steps that went backwards): both series are read whole and
  *   joined on step, O(points of both), exact. Points without a finite x are left out.
+ *
+ * Storage-independent: it reads through SeriesSourcePort (series-port.ts), which each store implements.
  */
 import { InvalidDataError } from "@stepwise/protocol";
-import type { SeriesQuery, SeriesResult } from "../store.js";
-import { SeriesBuckets, type BucketColumns } from "../../domain/series-buckets.js";
-import { chooseLevel, coverRange } from "../../domain/series-levels.js";
-import { FIRST, STATS_STRIDE } from "../../domain/series-stats.js";
-import { forEachPiece } from "./series-pieces.js";
-import type { SeriesInfo, SeriesSource } from "./series-source.js";
-import { guarded } from "./store-corruption.js";
+import type { SeriesQuery, SeriesResult } from "../store/store.js";
+import { SeriesBuckets, type BucketColumns } from "../domain/series-buckets.js";
+import { chooseLevel, coverRange } from "../domain/series-levels.js";
+import { FIRST, STATS_STRIDE } from "../domain/series-stats.js";
+import { forEachPiece, readAll } from "./series-pieces.js";
+import type { SeriesInfo, SeriesSourcePort } from "./series-port.js";
 
 export const MAX_BUCKETS = 10_000;
 
@@ -29,7 +30,7 @@ interface Range {
   budget: number;
 }
 
-export function querySeries(source: SeriesSource, query: SeriesQuery): SeriesResult[] {
+export async function querySeries(source: SeriesSourcePort, query: SeriesQuery): Promise<SeriesResult[]> {
   const budget = query.buckets;
   if (!Number.isInteger(budget) || budget < 1 || budget > MAX_BUCKETS) {
     throw new InvalidDataError(
@@ -39,56 +40,68 @@ export function querySeries(source: SeriesSource, query: SeriesQuery): SeriesRes
   const range: Range = { xMin: query.xMin ?? -Infinity, xMax: query.xMax ?? Infinity, budget };
   const out: SeriesResult[] = [];
   for (const ref of query.runs) {
-    const run = source.runOf(ref);
-    const xSeries = run === null || query.xAxis === "_step" ? null : source.find(run.pk, query.xAxis);
+    const run = await source.runOf(ref);
+    const xSeries = run === null || query.xAxis === "_step" ? null : await source.find(run.pk, query.xAxis);
     for (const key of query.keys) {
-      const series = run === null ? null : source.find(run.pk, key);
+      const series = run === null ? null : await source.find(run.pk, key);
       // A damaged chunk or rollup met here fails the query with STORE_CORRUPT naming the run.
-      const columns = guarded(source.database, ref, (): { count: number; columns: BucketColumns } => {
-        if (!series || series.count === 0 || (query.xAxis !== "_step" && !xSeries)) {
-          return { count: 0, columns: new SeriesBuckets(0, 1, budget).finish() };
-        } else if (query.xAxis === "_step") {
-          return series.sorted ? byStep(source, series, range) : byScan(source.all(series), range);
-        } else if (
-          xSeries &&
-          series.sorted &&
-          xSeries.sorted &&
-          xSeries.rising &&
-          series.count === xSeries.count &&
-          series.count === run?.historyRows
-        ) {
-          return byRisingKey(source, series, xSeries, range);
-        }
-        return byJoin(source, series, xSeries as SeriesInfo, range);
-      });
+      const columns = await source.guarded(
+        ref,
+        async (): Promise<{ count: number; columns: BucketColumns }> => {
+          if (!series || series.count === 0 || (query.xAxis !== "_step" && !xSeries)) {
+            return { count: 0, columns: new SeriesBuckets(0, 1, budget).finish() };
+          } else if (query.xAxis === "_step") {
+            return series.sorted
+              ? byStep(source, series, range)
+              : byScan(await readAll(source, series), range);
+          } else if (
+            xSeries &&
+            series.sorted &&
+            xSeries.sorted &&
+            xSeries.rising &&
+            series.count === xSeries.count &&
+            series.count === run?.historyRows
+          ) {
+            return byRisingKey(source, series, xSeries, range);
+          }
+          return byJoin(source, series, xSeries as SeriesInfo, range);
+        },
+      );
       out.push({ run: ref, key, exact: columns.count <= budget, count: columns.count, ...columns.columns });
     }
   }
   return out;
 }
 
-function byStep(source: SeriesSource, series: SeriesInfo, range: Range) {
-  const p0 = range.xMin === -Infinity ? 0 : source.position(series, range.xMin, false);
-  const p1 = range.xMax === Infinity ? series.count : source.position(series, range.xMax, true);
+type Counted = Promise<{ count: number; columns: BucketColumns }>;
+
+async function byStep(source: SeriesSourcePort, series: SeriesInfo, range: Range): Counted {
+  const p0 = range.xMin === -Infinity ? 0 : await source.position(series, range.xMin, false);
+  const p1 = range.xMax === Infinity ? series.count : await source.position(series, range.xMax, true);
   return byPosition(source, series, p0, p1, range.budget, null);
 }
 
 /** x = a key logged with y in every row, whose values only grow: positions are shared. */
-function byRisingKey(source: SeriesSource, series: SeriesInfo, xSeries: SeriesInfo, range: Range) {
-  const p0 = range.xMin === -Infinity ? 0 : source.valuePosition(xSeries, range.xMin, false);
-  const p1 = range.xMax === Infinity ? xSeries.count : source.valuePosition(xSeries, range.xMax, true);
+async function byRisingKey(
+  source: SeriesSourcePort,
+  series: SeriesInfo,
+  xSeries: SeriesInfo,
+  range: Range,
+): Counted {
+  const p0 = range.xMin === -Infinity ? 0 : await source.valuePosition(xSeries, range.xMin, false);
+  const p1 = range.xMax === Infinity ? xSeries.count : await source.valuePosition(xSeries, range.xMax, true);
   return byPosition(source, series, p0, p1, range.budget, xSeries);
 }
 
 /** Buckets positions [p0, p1) from the series' levels; each piece's x from `xSeries` when given. */
-function byPosition(
-  source: SeriesSource,
+async function byPosition(
+  source: SeriesSourcePort,
   series: SeriesInfo,
   p0: number,
   p1: number,
   budget: number,
   xSeries: SeriesInfo | null,
-) {
+): Counted {
   const count = Math.max(0, p1 - p0);
   const buckets = new SeriesBuckets(p0, Math.max(count, 1), budget);
   if (count === 0) return { count, columns: buckets.finish() };
@@ -96,13 +109,13 @@ function byPosition(
   // The x-axis series has the same positions, so the same spans give each piece's first x.
   const xs: number[] = [];
   if (xSeries) {
-    forEachPiece(source, xSeries, spans, {
+    await forEachPiece(source, xSeries, spans, {
       point: (_pos, _x, value) => xs.push(value),
       unit: (_pos, _n, units, unit) => xs.push(units[unit * STATS_STRIDE + FIRST] as number),
     });
   }
   let piece = 0;
-  forEachPiece(source, series, spans, {
+  await forEachPiece(source, series, spans, {
     point: (pos, x, y) => buckets.addPoint(pos, xSeries ? (xs[piece++] as number) : x, y),
     unit: (pos, n, units, unit) => buckets.addUnit(pos, n, units, unit, xSeries ? xs[piece++] : undefined),
   });
@@ -125,9 +138,14 @@ function byScan(points: { xs: Float64Array; ys: Float64Array }, range: Range) {
 }
 
 /** Joins the y series with the x series on step; a y point without a finite x at its step is left out. */
-function byJoin(source: SeriesSource, series: SeriesInfo, xSeries: SeriesInfo, range: Range) {
-  const ys = source.all(series);
-  const xs = source.all(xSeries);
+async function byJoin(
+  source: SeriesSourcePort,
+  series: SeriesInfo,
+  xSeries: SeriesInfo,
+  range: Range,
+): Counted {
+  const ys = await readAll(source, series);
+  const xs = await readAll(source, xSeries);
   const joined = { xs: new Float64Array(ys.xs.length), ys: new Float64Array(ys.xs.length) };
   let n = 0;
   const keep = (x: number | undefined, i: number): void => {
