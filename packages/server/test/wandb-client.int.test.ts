@@ -6,81 +6,27 @@
  * keys, NaN and ±Infinity, commit=False, explicit steps), config, summary, console, files, state.
  * One run per pinned client version (support/wandb-venv.ts).
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
-import { WANDB_VERSIONS, wandbPython } from "./support/wandb-venv.js";
-
-const SCRIPT = join(import.meta.dirname, "fixtures", "wandb", "log_run.py");
-const READ_SCRIPT = join(import.meta.dirname, "fixtures", "wandb", "read_run.py");
-const runFile = promisify(execFile);
+import { useWandb } from "./support/wandb-fixture.js";
+import { WANDB_VERSIONS } from "./support/wandb-venv.js";
 
 describe.each(WANDB_VERSIONS)("wandb %s", (version) => {
-  let server: ServerProcess;
-  let dir: string;
-  let key: string;
-  let python: string;
+  const w = useWandb(version, "client");
   /** The logged run's `entity/project/id`, once the first test has logged it. */
   let runPath = "";
 
-  beforeAll(async () => {
-    // The first run installs the client from PyPI (a minute or two); later runs reuse it.
-    python = await wandbPython(version);
-    dir = await mkdtemp(join(tmpdir(), "stepwise-wandb-"));
-    server = await startServerProcess(join(dir, "data"));
-    key = (await readFile(join(dir, "data", "admin-key"), "utf8")).trim();
-  }, 900_000);
-
-  afterAll(async () => {
-    await server?.stop("SIGTERM");
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  const api = async (path: string): Promise<string> => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      headers: { authorization: `Bearer ${key}` },
-    });
-    const text = await response.text();
-    expect(response.status, text).toBe(200);
-    return text;
-  };
-
-  /** Runs a fixture script with the two variables docs/wandb.md names (its files kept in the temp dir). */
-  const script = async (file: string, args: string[]): Promise<string> => {
-    const env = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-      HOME: dir,
-      WANDB_BASE_URL: server.url,
-      WANDB_API_KEY: key,
-      WANDB_DIR: dir,
-      WANDB_CONFIG_DIR: join(dir, "config"),
-      WANDB_CACHE_DIR: join(dir, "cache"),
-    };
-    try {
-      return (await runFile(python, [file, ...args], { env, cwd: dir, timeout: 150_000 })).stdout;
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      throw new Error(
-        `the wandb script ${file} failed:\n${stdout ?? ""}\n${stderr ?? ""}\nserver log:\n${server.stderr()}`,
-        { cause: error },
-      );
-    }
-  };
-
   test("init, log, config and summary, finish: Stepwise's API reads back what the script logged", async () => {
-    const out = join(dir, "run.json");
-    await script(SCRIPT, [out]);
+    const out = join(w.dir, "run.json");
+    await w.script("log_run.py", [out]);
     const { entity, project, id } = JSON.parse(await readFile(out, "utf8")) as Record<string, string>;
     expect({ entity, project }).toEqual({ entity: "local", project: "wandb-compat" });
     runPath = `${entity}/${project}/${id}`;
     const path = `/runs/${runPath}`;
 
-    const run = parseExtended(await api(path)) as Record<string, unknown>;
+    const run = parseExtended(await w.api(path)) as Record<string, unknown>;
     expect(run["state"]).toBe("finished");
     expect(run["exitCode"]).toBe(0);
     expect(run["name"]).toBe("real-client");
@@ -96,10 +42,7 @@ describe.each(WANDB_VERSIONS)("wandb %s", (version) => {
     expect(summary["loss"]).toBe(0.125);
     expect(summary["other"]).toBe(2);
 
-    const rows = (await api(`${path}/history?format=ndjson`))
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => parseExtended(line) as Record<string, unknown>);
+    const rows = await w.history(path);
     const user = rows.map((row) =>
       Object.fromEntries(Object.entries(row).filter(([k]) => k === "_step" || !k.startsWith("_"))),
     );
@@ -112,23 +55,23 @@ describe.each(WANDB_VERSIONS)("wandb %s", (version) => {
     ]);
     for (const row of rows) expect(typeof row["_runtime"]).toBe("number");
 
-    const consoleLines = JSON.parse(await api(`${path}/console`)) as { lines: Array<{ text: string }> };
+    const consoleLines = JSON.parse(await w.api(`${path}/console`)) as { lines: Array<{ text: string }> };
     expect(consoleLines.lines.map((line) => line.text)).toContain("hello from wandb");
 
-    const files = JSON.parse(await api(`${path}/files`)) as { files: Array<{ path: string }> };
+    const files = JSON.parse(await w.api(`${path}/files`)) as { files: Array<{ path: string }> };
     const names = files.files.map((file) => file.path);
     expect(names).toEqual(expect.arrayContaining(["wandb-metadata.json", "output.log", "config.yaml"]));
   }, 180_000);
   test("wandb.Api() reads the run's state, config and summary, and run.summary.update() is stored", async () => {
     expect(runPath, "the logging test above must have run").not.toBe("");
-    const out = (await script(READ_SCRIPT, [runPath])).trim().split("\n").pop() ?? "";
+    const out = (await w.script("read_run.py", [runPath])).trim().split("\n").pop() ?? "";
     const read = JSON.parse(out) as Record<string, unknown>;
     expect(read["state"]).toBe("finished");
     expect(read["name"]).toBe("real-client");
     expect(read["tags"]).toEqual(["a", "b"]);
     expect(read["config"]).toEqual({ lr: 0.01, opt: { name: "adam", beta: 0.9 }, batch: 32 });
     expect(read["summary"]).toMatchObject({ best: 0.125, loss: 0.125, inf: null, nested_summary: { x: 1 } });
-    const run = parseExtended(await api(`/runs/${runPath}`)) as { summary: Record<string, unknown> };
+    const run = parseExtended(await w.api(`/runs/${runPath}`)) as { summary: Record<string, unknown> };
     expect(run.summary["from_api"]).toBe(1);
     expect(run.summary["best"]).toBe(0.125);
   }, 180_000);

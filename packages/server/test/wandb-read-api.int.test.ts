@@ -5,19 +5,10 @@
  * scan_history(keys=…), run.files() / file.download(), and Api().runs() with W&B's Mongo-style
  * filters and orders; each answer is compared with what the first script logged.
  */
-import { execFile } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
-import { WANDB_VERSIONS, wandbPython } from "./support/wandb-venv.js";
-
-const FIXTURES = join(import.meta.dirname, "fixtures", "wandb");
-const runFile = promisify(execFile);
-const only = process.env["STEPWISE_WANDB_VERSION"];
-const versions = WANDB_VERSIONS.filter((v) => only === undefined || v === only);
+import { describe, expect, test } from "vitest";
+import { useWandb, wandbVersions } from "./support/wandb-fixture.js";
 
 /** What log_runs.py logged in run k at step i (NaN and ±Infinity as read_api.py prints them). */
 function logged(k: number, i: number): Record<string, unknown> {
@@ -25,50 +16,14 @@ function logged(k: number, i: number): Record<string, unknown> {
   return { _step: i, loss, ...(i % 3 === 0 ? { acc: i / 30 } : {}) };
 }
 
-describe.each(versions)("wandb %s read API", (version) => {
-  let server: ServerProcess;
-  let dir: string;
-  let key: string;
-  let python: string;
-
-  beforeAll(async () => {
-    python = await wandbPython(version);
-    dir = await mkdtemp(join(tmpdir(), "stepwise-wandb-read-"));
-    server = await startServerProcess(join(dir, "data"));
-    key = (await readFile(join(dir, "data", "admin-key"), "utf8")).trim();
-  }, 900_000);
-
-  afterAll(async () => {
-    await server?.stop("SIGTERM");
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  const script = async (file: string, args: string[]): Promise<string> => {
-    const env = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-      HOME: dir,
-      WANDB_BASE_URL: server.url,
-      WANDB_API_KEY: key,
-      WANDB_DIR: dir,
-      WANDB_CONFIG_DIR: join(dir, "config"),
-      WANDB_CACHE_DIR: join(dir, "cache"),
-    };
-    try {
-      return (await runFile(python, [join(FIXTURES, file), ...args], { env, cwd: dir, timeout: 240_000 }))
-        .stdout;
-    } catch (error) {
-      const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-      throw new Error(`${file} failed:\n${stdout ?? ""}\n${stderr ?? ""}\nserver log:\n${server.stderr()}`, {
-        cause: error,
-      });
-    }
-  };
+describe.each(wandbVersions())("wandb %s read API", (version) => {
+  const w = useWandb(version, "read");
 
   test("history, scan_history, files, downloads and filtered run lists read back what was logged", async () => {
-    const idsFile = join(dir, "ids.json");
-    await script("log_runs.py", [idsFile]);
+    const idsFile = join(w.dir, "ids.json");
+    await w.script("log_runs.py", [idsFile]);
     const ids = JSON.parse(await readFile(idsFile, "utf8")) as [string, string, string];
-    const out = (await script("read_api.py", ["local/wandb-read", ids[0], join(dir, "download")]))
+    const out = (await w.script("read_api.py", ["local/wandb-read", ids[0], join(w.dir, "download")]))
       .trim()
       .split("\n")
       .pop();

@@ -7,51 +7,16 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { parseExtended } from "@stepwise/protocol";
-import { startServerProcess, type ServerProcess } from "./support/server-process.js";
-import { WANDB_VERSIONS, wandbPython } from "./support/wandb-venv.js";
+import { WANDB_FIXTURES, useWandb, wandbVersions } from "./support/wandb-fixture.js";
 
-const SCRIPT = join(import.meta.dirname, "fixtures", "wandb", "resume_run.py");
-const only = process.env["STEPWISE_WANDB_VERSION"];
-const versions = WANDB_VERSIONS.filter((v) => only === undefined || v === only);
+const SCRIPT = join(WANDB_FIXTURES, "resume_run.py");
 
-describe.each(versions)("wandb %s resume", (version) => {
-  let server: ServerProcess;
-  let dir: string;
-  let key: string;
-  let python: string;
-
-  beforeAll(async () => {
-    python = await wandbPython(version);
-    dir = await mkdtemp(join(tmpdir(), "stepwise-wandb-resume-"));
-    server = await startServerProcess(join(dir, "data"));
-    key = (await readFile(join(dir, "data", "admin-key"), "utf8")).trim();
-  }, 900_000);
-
-  afterAll(async () => {
-    await server?.stop("SIGTERM");
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  const api = async (path: string): Promise<string> => {
-    const response = await fetch(`${server.url}/api/v1${path}`, {
-      headers: { authorization: `Bearer ${key}` },
-    });
-    const text = await response.text();
-    expect(response.status, text).toBe(200);
-    return text;
-  };
-  const history = async (path: string): Promise<Array<Record<string, unknown>>> =>
-    (await api(`${path}/history?format=ndjson`))
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => parseExtended(line) as Record<string, unknown>);
-  const consoleText = async (path: string): Promise<string[]> =>
-    (JSON.parse(await api(`${path}/console`)) as { lines: Array<{ text: string }> }).lines.map((l) => l.text);
+describe.each(wandbVersions())("wandb %s resume", (version) => {
+  const w = useWandb(version, "resume");
+  const { history, consoleText } = w;
 
   /**
    * One process of the run; "hang" processes are SIGKILLed (with wandb-core) once the server holds
@@ -65,19 +30,10 @@ describe.each(versions)("wandb %s resume", (version) => {
     processNo: number,
     rowsBefore: number,
   ): Promise<void> => {
-    const ready = join(dir, `ready-${mode}-${Date.now()}.json`);
-    const env = {
-      PATH: process.env["PATH"] ?? "/usr/bin:/bin",
-      HOME: dir,
-      WANDB_BASE_URL: server.url,
-      WANDB_API_KEY: key,
-      WANDB_DIR: dir,
-      WANDB_CONFIG_DIR: join(dir, "config"),
-      WANDB_CACHE_DIR: join(dir, "cache"),
-    };
-    const child = spawn(python, [SCRIPT, runId, mode, String(count), ready, end, String(processNo)], {
-      env,
-      cwd: dir,
+    const ready = join(w.dir, `ready-${mode}-${Date.now()}.json`);
+    const child = spawn(w.python, [SCRIPT, runId, mode, String(count), ready, end, String(processNo)], {
+      env: w.env(),
+      cwd: w.dir,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
     });
@@ -86,7 +42,7 @@ describe.each(versions)("wandb %s resume", (version) => {
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
     const fail = (why: string): Error =>
-      new Error(`${why}\nscript output:\n${output}\nserver log:\n${server.stderr()}`);
+      new Error(`${why}\nscript output:\n${output}\nserver log:\n${w.server.stderr()}`);
     const deadline = Date.now() + 150_000;
     try {
       if (end === "finish") {
@@ -140,7 +96,7 @@ describe.each(versions)("wandb %s resume", (version) => {
       ...[0, 1, 2].map((i) => `line ${i} of process 2`),
       ...[0, 1].map((i) => `line ${i} of process 3`),
     ]);
-    const run = parseExtended(await api(path)) as Record<string, unknown>;
+    const run = parseExtended(await w.api(path)) as Record<string, unknown>;
     expect(run["state"]).toBe("finished");
     expect((run["config"] as Record<string, unknown>)["seed"]).toBe(7);
     expect((run["summary"] as Record<string, unknown>)["phase"]).toBe(3);
