@@ -270,3 +270,67 @@ export const artifactCommitResponseSchema = z.object({
   version: artifactVersionDtoSchema,
 });
 export type ArtifactCommitResponse = z.infer<typeof artifactCommitResponseSchema>;
+
+/**
+ * `POST {artifactPaths.blobUploads(entity, project)}`: declares content to store by its sha256
+ * and size, tied to no run file (an artifact's entries). Answered like a run file's declaration
+ * (`FileUploadResponse`, files.ts): `stored` when the server holds that content already (any
+ * run's or artifact's; the answer's `file.path` is the sha256), else where to send its parts,
+ * resumably, through the same staged uploads as run files.
+ */
+export const blobUploadRequestSchema = z
+  .object({ size: z.number().int().nonnegative(), sha256: sha256Schema })
+  .strict();
+export type BlobUploadRequest = z.infer<typeof blobUploadRequestSchema>;
+
+const encPart = encodeURIComponent;
+/** URL builders of the artifact routes (under the API prefix `/api/v1`). */
+export const artifactPaths = {
+  blobUploads: (entity: string, project: string): string =>
+    `/api/v1/blob-uploads/${encPart(entity)}/${encPart(project)}`,
+  collections: (entity: string, project: string): string =>
+    `/api/v1/artifacts/${encPart(entity)}/${encPart(project)}`,
+  versions: (entity: string, project: string, name: string): string =>
+    `${artifactPaths.collections(entity, project)}/${encPart(name)}/versions`,
+  version: (entity: string, project: string, name: string, alias: string): string =>
+    `${artifactPaths.collections(entity, project)}/${encPart(name)}/${encPart(alias)}`,
+  manifest: (entity: string, project: string, name: string, alias: string): string =>
+    `${artifactPaths.version(entity, project, name, alias)}/manifest`,
+  uses: (entity: string, project: string, name: string, alias: string): string =>
+    `${artifactPaths.version(entity, project, name, alias)}/uses`,
+  runArtifacts: (entity: string, project: string, runId: string): string =>
+    `/api/v1/runs/${encPart(entity)}/${encPart(project)}/${encPart(runId)}/artifacts`,
+};
+
+/** A manifest page as `GET …/manifest` answers it: stored entries carry a signed download URL. */
+export const manifestPageSchema = z.object({
+  version: artifactVersionDtoSchema,
+  entries: z.array(z.union([storedEntrySchema.extend({ url: z.string() }).strict(), referenceEntrySchema])),
+  next: z.string().nullable(),
+});
+export type ManifestPage = z.infer<typeof manifestPageSchema>;
+
+/**
+ * A logged artifact, kept in the run log so that a crash after `logArtifact` returned loses
+ * nothing: the sealed manifest (hashed when logged) and where each stored entry's bytes are on
+ * this machine. The SDK's upload worker (or `stepwise sync`) uploads the content the server
+ * lacks and commits the version; it never travels in an ingest batch. `id` names the record
+ * (the run's artifact-state.json remembers the ones committed).
+ */
+export const artifactRecordSchema = z.object({
+  t: z.literal("artifact"),
+  id: z.string().min(1).max(64),
+  name: artifactNameSchema,
+  type: artifactTypeSchema,
+  description: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+  aliases: z.array(z.string()),
+  tags: z.array(z.string()),
+  entries: z.array(manifestEntrySchema),
+  digest: sha256Schema,
+  /** sha256 → the local file holding those bytes. */
+  sources: z.record(z.string(), z.string()),
+  /** Unix seconds. */
+  time: z.number(),
+});
+export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;

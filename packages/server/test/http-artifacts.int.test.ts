@@ -8,6 +8,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import {
+  artifactPaths,
+  fileUploadResponseSchema,
   manifestDigestText,
   type ArtifactCommitRequest,
   type ArtifactCommitResponse,
@@ -16,7 +18,7 @@ import {
   type RunRef,
 } from "@stepwise/protocol";
 import { historyBatch, startTestServer, type TestServer } from "./http-harness.js";
-import { errorOf, sha256, uploadFile } from "./support/file-uploads.js";
+import { errorOf, putPart, sha256, uploadFile } from "./support/file-uploads.js";
 
 const producer: RunRef = { entity: "local", project: "p", runId: "train" };
 const base = "/api/v1/artifacts/local/p";
@@ -130,6 +132,41 @@ describe("artifact routes", () => {
       commitBody([held, reference], { type: "dataset" }),
     );
     expect(ok.status).toBe(201);
+  });
+
+  test("blob uploads: content tied to no run file goes in resumable parts, then is answered stored at once", async () => {
+    await using t = await startTestServer();
+    const bytes = randomBytes(300_000);
+    const declareBlob = async (body: unknown): Promise<Response> =>
+      t.send("POST", artifactPaths.blobUploads("local", "p"), body);
+    const first = fileUploadResponseSchema.parse(
+      await (await declareBlob({ size: bytes.length, sha256: sha256(bytes) })).json(),
+    );
+    if (first.status !== "upload") throw new Error("expected an upload");
+    expect(first.received).toBe(0);
+    const half = 150_000;
+    expect((await putPart(t.url, first.uploadUrl, bytes, 0, half)).status).toBe(200);
+    // Declared again (a client killed mid-upload): the same upload, from where it was.
+    const resumed = fileUploadResponseSchema.parse(
+      await (await declareBlob({ size: bytes.length, sha256: sha256(bytes) })).json(),
+    );
+    expect(resumed).toMatchObject({ status: "upload", uploadId: first.uploadId, received: half });
+    const last = await putPart(t.url, first.uploadUrl, bytes, half, bytes.length - half);
+    expect(((await last.json()) as { status: string }).status).toBe("stored");
+    const again = fileUploadResponseSchema.parse(
+      await (await declareBlob({ size: bytes.length, sha256: sha256(bytes) })).json(),
+    );
+    expect(again.status).toBe("stored");
+    // No run holds it: an artifact commits it, and its manifest serves the bytes.
+    const entry: ManifestEntry = { path: "data.bin", sha256: sha256(bytes), size: bytes.length };
+    const created = await t.send("POST", `${base}/blobby/versions`, commitBody([entry], { run: null }));
+    expect(created.status).toBe(201);
+    const manifest = (await (await t.fetch(`${base}/blobby/latest/manifest`)).json()) as {
+      entries: Array<{ url: string }>;
+    };
+    const served = Buffer.from(await (await fetch(t.url + (manifest.entries[0]?.url ?? ""))).arrayBuffer());
+    expect(served.equals(bytes)).toBe(true);
+    expect((await errorOf(await declareBlob({ size: 1, sha256: "x" }))).status).toBe(400);
   });
 
   test("bad input is a 4xx that names the field", async () => {

@@ -11,6 +11,7 @@ export {
   type LocalFileSource,
 } from "./file-source.js";
 export {
+  uploadBlob,
   uploadRunFile,
   type FileToUpload,
   type UploadFileOptions,

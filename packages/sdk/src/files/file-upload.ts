@@ -12,6 +12,7 @@
 import { Transform, type TransformCallback } from "node:stream";
 import {
   apiPaths,
+  artifactPaths,
   ContentMismatchError,
   contentRange,
   filePathSchema,
@@ -82,7 +83,37 @@ export async function uploadRunFile(
     );
   const request: FileUploadRequest = { path: file.path, size: file.size, sha256: file.sha256 };
   if (options.contentType !== undefined) request.contentType = options.contentType;
-  let declared = await declare(target, ref, request, options.signal);
+  return uploadDeclared(target, { url: apiPaths.fileUploads(ref), body: request }, file, options);
+}
+
+/**
+ * Uploads content tied to no run file (an artifact's entry) by the same protocol, declared by
+ * sha256 and size at `POST {artifactPaths.blobUploads}`: content the server holds (any run's or
+ * artifact's) is answered at once and nothing is sent. `file.path` only names it in errors.
+ */
+export function uploadBlob(
+  target: ServerTarget,
+  project: { entity: string; project: string },
+  file: FileToUpload,
+  options: UploadFileOptions = {},
+): Promise<UploadFileResult> {
+  const url = artifactPaths.blobUploads(project.entity, project.project);
+  return uploadDeclared(target, { url, body: { size: file.size, sha256: file.sha256 } }, file, options);
+}
+
+/** Where and what to declare before the parts. */
+interface Declaration {
+  url: string;
+  body: object;
+}
+
+async function uploadDeclared(
+  target: ServerTarget,
+  request: Declaration,
+  file: FileToUpload,
+  options: UploadFileOptions,
+): Promise<UploadFileResult> {
+  let declared = await declare(target, request, options.signal);
   if (declared.status === "stored") {
     options.onProgress?.(file.size, file.size);
     return { file: declared.file, bytesSent: 0, deduplicated: true };
@@ -100,7 +131,7 @@ export async function uploadRunFile(
     for (let stalls = 0, next = received; ;) {
       options.signal?.throwIfAborted();
       if (inFlight.length === 0 && Date.now() / 1000 > upload.expiresAt - EXPIRY_MARGIN_S) {
-        declared = await declare(target, ref, request, options.signal);
+        declared = await declare(target, request, options.signal);
         if (declared.status === "stored")
           return { file: declared.file, bytesSent, deduplicated: bytesSent === 0 };
         upload = declared;
@@ -130,7 +161,7 @@ export async function uploadRunFile(
         // client still writing its body as a reset, the answer lost; and the other uploader may
         // have finished the file. Declaring again answers all of it: `stored`, or the offset. A
         // server that is gone fails the declaration: the part's error stands.
-        const again = await declare(target, ref, request, options.signal).catch(() => {
+        const again = await declare(target, request, options.signal).catch(() => {
           throw error;
         });
         if (again.status === "stored") return { file: again.file, bytesSent, deduplicated: false };
@@ -198,17 +229,16 @@ async function cancel(parts: PartInFlight[]): Promise<void> {
 
 async function declare(
   target: ServerTarget,
-  ref: RunRef,
-  request: FileUploadRequest,
+  request: Declaration,
   signal: AbortSignal | undefined,
 ): Promise<FileUploadResponse> {
-  const url = apiPaths.fileUploads(ref);
+  const url = request.url;
   const answer = await call(target, `POST ${url}`, signal, () =>
     httpCall(target, {
       method: "POST",
       url,
       headers: { "content-type": "application/json", accept: "application/json" },
-      body: Buffer.from(JSON.stringify(request)),
+      body: Buffer.from(JSON.stringify(request.body)),
       signal,
     }),
   );

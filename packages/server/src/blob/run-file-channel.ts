@@ -31,6 +31,12 @@ export interface PartRange {
   total: number;
 }
 
+/**
+ * The run id of an upload tied to no run file (artifact content, `declareBlob`): its last part
+ * stores the blob and records nothing (an artifact commit records it). Never a real run's id.
+ */
+export const BLOB_ONLY_RUN_ID = "";
+
 class BlobGone extends Error {}
 
 export class RunFileChannel {
@@ -63,6 +69,12 @@ export class RunFileChannel {
       partBytes: this.partBytes,
       expiresAt: upload.expiresAt,
     };
+  }
+
+  /** Declares content by sha256 and size for no run file (artifacts): `stored`, or an upload. */
+  declareBlob(entity: string, project: string, size: number, sha256: string): Promise<FileUploadResponse> {
+    const ref = { entity, project, runId: BLOB_ONLY_RUN_ID };
+    return this.declare(ref, { path: sha256, size, sha256, contentType: "application/octet-stream" });
   }
 
   /** Bytes received of upload `id`; NOT_FOUND when it is not in progress. */
@@ -141,6 +153,7 @@ export class RunFileChannel {
 
   /** Records the file if its blob is stored (renewing it, so collection spares it); false if not. */
   private async record(ref: RunRef, file: StoredFile): Promise<boolean> {
+    if (ref.runId === BLOB_ONLY_RUN_ID) return this.blobs.touchSync(file.sha256);
     try {
       await this.store.putFile(ref, file, () => {
         if (!this.blobs.touchSync(file.sha256)) throw new BlobGone();

@@ -11,13 +11,17 @@
  *   100,000 entries, no request per file);
  * - `PUT  /artifacts/:entity/:project/:name/:alias/aliases`: `{ aliases }` set exactly;
  * - `POST /artifacts/:entity/:project/:name/:alias/uses`: `{ run }` records a consuming run;
- * - `GET  /runs/:entity/:project/:runId/artifacts`: what a run produced and used.
+ * - `GET  /runs/:entity/:project/:runId/artifacts`: what a run produced and used;
+ * - `POST /blob-uploads/:entity/:project`: declares content (`{ size, sha256 }`) tied to no run
+ *   file: `stored` at once when the server holds it (any run's or artifact's), else a staged,
+ *   resumable upload like a run file's (protocol files.ts; its parts go to the same signed URL).
  */
 import { createHash } from "node:crypto";
 import {
   artifactCommitRequestSchema,
   artifactNameSchema,
   artifactTypeSchema,
+  blobUploadRequestSchema,
   ContentMismatchError,
   ContentMissingError,
   isReferenceEntry,
@@ -35,7 +39,7 @@ import type { AppDeps, AppEnv } from "../app-env.js";
 import { InputError, parseInput } from "../input-error.js";
 import { readJsonBody } from "../json-body.js";
 import { limitQuery } from "../limit-query.js";
-import { extendedJson } from "../json-response.js";
+import { extendedJson, plainJson } from "../json-response.js";
 import { projectParams, runRefParam } from "../path-params.js";
 
 /** Download URLs in a manifest answer stay valid this long (seconds). */
@@ -133,6 +137,13 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJsonBody(c.req.raw, deps.config, useBodySchema);
     assertRunAccess(c.get("principal"), body.run);
     return extendedJson(await artifacts.recordUse(body.run, ref, deps.now()));
+  });
+
+  app.post("/blob-uploads/:entity/:project", async (c) => {
+    const { entity, project } = projectParams(c);
+    assertEntityAccess(c.get("principal"), entity);
+    const body = await readJsonBody(c.req.raw, deps.config, blobUploadRequestSchema);
+    return plainJson(await deps.files.declareBlob(entity, project, body.size, body.sha256));
   });
 
   app.get("/runs/:entity/:project/:runId/artifacts", async (c) => {
