@@ -7,6 +7,7 @@
  * on the way (a row failing its checksum, SQLite finding the file corrupt) as STORE_CORRUPT
  * naming the run (sqlite-storage-errors.ts).
  */
+import { randomInt } from "node:crypto";
 import type Database from "better-sqlite3";
 import { NotFoundError, type RunRef, type StreamOffsets } from "@stepwise/protocol";
 import type {
@@ -38,7 +39,8 @@ import type {
 } from "../media-store.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
-import { BatchApplier } from "./batch-applier.js";
+import { SqliteIngestPort } from "./batch-applier.js";
+import { applyBatch } from "../../ingest/apply-batch.js";
 import { FileRecords } from "./file-records.js";
 import { UploadRecords } from "./upload-records.js";
 import { HistoryCompaction } from "./history-compaction.js";
@@ -67,7 +69,7 @@ export class SqliteStore implements Store {
   readonly artifacts: SqliteArtifactStore;
   private readonly runs: RunTable;
   private readonly runList: RunList;
-  private readonly batches: BatchApplier;
+  private readonly ingest: SqliteIngestPort;
   private readonly seriesSource: SeriesSource;
   private readonly seriesPort: SqliteSeriesPort;
   private readonly seriesKeys: SeriesKeys;
@@ -99,7 +101,7 @@ export class SqliteStore implements Store {
     const richValues = [this.keyKinds, this.media, ...this.structured.extensions];
     this.alerts = new SqliteAlertStore(db);
     this.artifacts = new SqliteArtifactStore(db);
-    this.batches = new BatchApplier(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
+    this.ingest = new SqliteIngestPort(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
     rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);
     this.seriesPort = new SqliteSeriesPort(this.seriesSource);
@@ -173,7 +175,7 @@ export class SqliteStore implements Store {
     return this.work(ref, () => this.update(ref, patch));
   }
   applyBatch(ref: RunRef, batch: StoreBatch, now: number): Promise<ApplyBatchResult> {
-    return this.work(ref, () => this.batches.apply(ref, batch, now));
+    return this.workAsync(ref, () => applyBatch(this.ingest, ref, batch, now, (max) => randomInt(max)));
   }
   markStaleRunsCrashed(olderThan: number): Promise<number> {
     return this.work(null, () => this.markStale.run(olderThan).changes);
