@@ -57,6 +57,11 @@ export class WandbProject {
     return this.bucket(args);
   }
 
+  /** No artifacts are served through W&B's API yet (docs/wandb.md): every name is unknown. */
+  artifact(): null {
+    return null;
+  }
+
   async runCount(args: RunsArgs): Promise<number> {
     return (await this.page({ ...args, first: 1 })).total;
   }

@@ -91,6 +91,16 @@ const SDL = /* GraphQL */ `
     bucket(name: String!, missingOk: Boolean, desc: String): Run
     runCount(filters: JSONString): Int
     runs(filters: JSONString, after: String, first: Int, order: String): RunConnection
+    "Always null until artifacts are served: Python clients look an artifact's type up before logging one (a wandb.Table is logged as one) and fail on a query error."
+    artifact(name: String!): Artifact
+  }
+  type Artifact {
+    id: ID!
+    artifactType: ArtifactType!
+  }
+  type ArtifactType {
+    id: ID!
+    name: String!
   }
   type RunConnection {
     edges: [RunEdge!]!

@@ -33,6 +33,16 @@ export function newestWandbVersion(): string {
   return process.env["STEPWISE_WANDB_VERSION"] ?? WANDB_VERSIONS[WANDB_VERSIONS.length - 1] ?? "";
 }
 
+/**
+ * The oldest and the newest pinned versions (or the one STEPWISE_WANDB_VERSION names): for tests
+ * of a path where the oldest client differs (0.18.7 looks an artifact up from Python).
+ */
+export function oldestAndNewestWandbVersions(): readonly string[] {
+  const only = process.env["STEPWISE_WANDB_VERSION"];
+  if (only !== undefined) return [only];
+  return [...new Set([WANDB_VERSIONS[0], newestWandbVersion()])];
+}
+
 export type HistoryRow = Record<string, unknown>;
 
 export interface WandbFixture {
@@ -44,6 +54,10 @@ export interface WandbFixture {
   server: ServerProcess;
   /** GET Stepwise's `/api/v1{path}` with the admin key; expects 200 and returns the body. */
   api: (path: string) => Promise<string>;
+  /** POST a JSON body to Stepwise's `/api/v1{path}` with the admin key; expects 200, returns the parsed answer. */
+  post: (path: string, body: unknown) => Promise<unknown>;
+  /** GET a server-relative URL (`/api/v1/…`, as the API hands them out) as bytes; expects 200. */
+  bytes: (url: string) => Promise<Buffer>;
   /** A run's history rows (`path` is `/runs/entity/project/id`), NaN and ±Infinity kept. */
   history: (path: string) => Promise<HistoryRow[]>;
   /** A run's console line texts. */
@@ -61,8 +75,11 @@ export interface WandbFixture {
   exec: (file: string, args: string[], extra?: Record<string, string>, timeoutMs?: number) => Promise<string>;
 }
 
-/** Registers the hooks that make the fixture (inside a describe block) and returns it. */
-export function useWandb(version: string, name: string): WandbFixture {
+/**
+ * Registers the hooks that make the fixture (inside a describe block) and returns it. `extras`:
+ * pinned pip requirements the scripts import besides wandb (support/wandb-venv.ts).
+ */
+export function useWandb(version: string, name: string, extras: readonly string[] = []): WandbFixture {
   const fixture: WandbFixture = {
     version,
     dir: "",
@@ -76,6 +93,23 @@ export function useWandb(version: string, name: string): WandbFixture {
       const text = await response.text();
       expect(response.status, text).toBe(200);
       return text;
+    },
+    post: async (path, body) => {
+      const response = await fetch(`${fixture.server.url}/api/v1${path}`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${fixture.key}`, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+      const text = await response.text();
+      expect(response.status, text).toBe(200);
+      return JSON.parse(text) as unknown;
+    },
+    bytes: async (url) => {
+      const response = await fetch(`${fixture.server.url}${url}`, {
+        headers: { authorization: `Bearer ${fixture.key}` },
+      });
+      expect(response.status, url).toBe(200);
+      return Buffer.from(await response.arrayBuffer());
     },
     history: async (path) =>
       (await fixture.api(`${path}/history?format=ndjson`))
@@ -114,7 +148,7 @@ export function useWandb(version: string, name: string): WandbFixture {
 
   beforeAll(async () => {
     // The first run installs the client from PyPI (a minute or two); later runs reuse it.
-    fixture.python = await wandbPython(version);
+    fixture.python = await wandbPython(version, extras);
     fixture.dir = await mkdtemp(join(tmpdir(), `stepwise-wandb-${name}-`));
     fixture.server = await startServerProcess(join(fixture.dir, "data"));
     fixture.key = (await readFile(join(fixture.dir, "data", "admin-key"), "utf8")).trim();

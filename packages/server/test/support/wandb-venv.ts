@@ -21,20 +21,33 @@ const REPO_ROOT = join(import.meta.dirname, "..", "..", "..", "..");
 /** A lock older than this was left by a killed process. */
 const STALE_LOCK_MS = 15 * 60_000;
 
-/** The venv's python for `version`, made (once) when missing. */
-export async function wandbPython(version: string): Promise<string> {
+/** What the media test's script imports besides wandb (wandb.Image of an array needs both). */
+export const MEDIA_PACKAGES = ["numpy==2.2.6", "pillow==11.3.0"] as const;
+
+/**
+ * The venv's python for `version`, made (once) when missing; `extras` (pinned pip requirements)
+ * are installed into it once too (a `.ready-<extras>` marker each set).
+ */
+export async function wandbPython(version: string, extras: readonly string[] = []): Promise<string> {
   const dir = join(REPO_ROOT, ".tmp", `wandb-venv-${version}`);
   const python = join(dir, "bin", "python");
   const ready = join(dir, ".ready");
-  if (existsSync(ready)) return python;
+  const extrasReady = join(dir, `.ready-${extras.join("+").replace(/[^\w.=+-]/g, "_")}`);
+  const done = (): boolean => existsSync(ready) && (extras.length === 0 || existsSync(extrasReady));
+  if (done()) return python;
   await mkdir(join(REPO_ROOT, ".tmp"), { recursive: true });
   const lock = `${dir}.lock`;
-  if (!(await acquire(lock, ready))) return python;
+  if (!(await acquire(lock, done))) return python;
   try {
-    if (existsSync(ready)) return python;
-    await rm(dir, { recursive: true, force: true });
-    await build(dir, version);
-    await writeFile(ready, `${version}\n`);
+    if (!existsSync(ready)) {
+      await rm(dir, { recursive: true, force: true });
+      await build(dir, version);
+      await writeFile(ready, `${version}\n`);
+    }
+    if (extras.length > 0 && !existsSync(extrasReady)) {
+      await pipInstall(dir, extras);
+      await writeFile(extrasReady, `${extras.join("\n")}\n`);
+    }
     return python;
   } finally {
     await rm(lock, { recursive: true, force: true });
@@ -51,24 +64,31 @@ async function build(dir: string, version: string): Promise<void> {
       { cause: error },
     );
   }
+  await pipInstall(dir, [`wandb==${version}`]);
+}
+
+async function pipInstall(dir: string, requirements: readonly string[]): Promise<void> {
   try {
     await run(
       join(dir, "bin", "pip"),
-      ["install", "--quiet", "--disable-pip-version-check", `wandb==${version}`],
+      ["install", "--quiet", "--disable-pip-version-check", ...requirements],
       {
         timeout: 600_000,
         maxBuffer: 16 * 1024 * 1024,
       },
     );
   } catch (error) {
-    throw new Error(`cannot pip install wandb==${version} from PyPI into ${dir}: ${lastLines(error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `cannot pip install ${requirements.join(" ")} from PyPI into ${dir}: ${lastLines(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }
 
 /** True once this process holds the lock; false when another one finished the venv meanwhile. */
-async function acquire(lock: string, ready: string): Promise<boolean> {
+async function acquire(lock: string, done: () => boolean): Promise<boolean> {
   for (;;) {
     try {
       await mkdir(lock);
@@ -76,7 +96,7 @@ async function acquire(lock: string, ready: string): Promise<boolean> {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    if (existsSync(ready)) return false;
+    if (done()) return false;
     const held = statSync(lock, { throwIfNoEntry: false });
     if (held !== undefined && Date.now() - held.mtimeMs > STALE_LOCK_MS)
       await rm(lock, { recursive: true, force: true });
