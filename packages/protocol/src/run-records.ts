@@ -8,6 +8,7 @@ import { z } from "zod";
 import { alertRecordSchema } from "./alerts.js";
 import { consoleRecordSchema } from "./console.js";
 import { systemRecordSchema } from "./system.js";
+import { artifactRecordSchema } from "./artifacts.js";
 import { fileRecordSchema } from "./files.js";
 
 export const SUMMARY_AGGREGATIONS = ["min", "max", "mean", "first", "last", "best", "none"] as const;
@@ -139,6 +140,7 @@ export const runRecordSchema = z.discriminatedUnion("t", [
   runUpdateRecordSchema,
   exitRecordSchema,
   fileRecordSchema,
+  artifactRecordSchema,
   alertRecordSchema,
   consoleRecordSchema,
   systemRecordSchema,

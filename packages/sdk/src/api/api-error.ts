@@ -6,6 +6,7 @@
 import {
   AuthError,
   ConfigError,
+  ContentMissingError,
   CorruptDataError,
   errorCatalogue,
   InvalidDataError,
@@ -52,6 +53,10 @@ function errorFromCode(code: ErrorCode, message: string, details: Record<string,
     case "UNAUTHENTICATED":
     case "FORBIDDEN":
       return new AuthError(code, message);
+    case "CONTENT_MISSING": {
+      const missing = Array.isArray(details["missing"]) ? details["missing"].map(String) : [];
+      return new ContentMissingError(missing, message);
+    }
     case "OFFSET_GAP": {
       const stream = typeof details["stream"] === "string" ? details["stream"] : "";
       const expected = typeof details["expected"] === "number" ? details["expected"] : 0;

@@ -26,6 +26,9 @@ import {
   type RunListBody,
   type ViewerResponse,
 } from "@stepwise/protocol";
+import { Artifact } from "../artifacts/artifact.js";
+import { ArtifactCache, artifactCacheDir } from "../artifacts/artifact-cache.js";
+import { resolveArtifact, resolvePath } from "../artifacts/artifact-remote.js";
 import { resolveApiConnection, type ApiConnectionOptions } from "./api-connection.js";
 import { ApiHttp } from "./api-http.js";
 import { ApiRun } from "./api-run.js";
@@ -51,15 +54,36 @@ export interface RunsOptions {
 
 export class Api {
   readonly #http: ApiHttp;
+  readonly #cacheDir: string;
 
   constructor(options: ApiOptions = {}) {
     const { timeoutMs, env, ...connection } = options;
     this.#http = new ApiHttp(resolveApiConnection(connection, env), timeoutMs);
+    this.#cacheDir = artifactCacheDir(env);
   }
 
   /** The server this client talks to (no trailing slash). */
   get baseUrl(): string {
     return this.#http.baseUrl;
+  }
+
+  /**
+   * An artifact version by `entity/project/name:alias` (`:latest` when no alias is named), with
+   * `download({ root })` and `verify({ root })`. Its manifest is kept in the local cache
+   * (STEPWISE_CACHE_DIR): with the server unreachable, a version downloaded before is answered
+   * from there. NotFoundError when the server has no such version.
+   */
+  async artifact(path: string): Promise<Artifact> {
+    const at = resolvePath(path, { entity: null, project: null }, "api.artifact");
+    const connection = this.#http.target;
+    const cache = new ArtifactCache(this.#cacheDir);
+    const { version, entries } = await resolveArtifact(connection, at, cache);
+    const artifact = new Artifact(version.name, version.type, {
+      description: version.description,
+      metadata: version.metadata,
+    });
+    artifact.markLogged(version, entries, connection, cache);
+    return artifact;
   }
 
   /** One run by `entity/project/runId`; NotFoundError if the server has no such run. */

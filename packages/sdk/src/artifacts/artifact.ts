@@ -23,10 +23,14 @@ import {
   artifactNameProblem,
   compareCodePoints,
   filePathSchema,
+  isReferenceEntry,
   UsageError,
   type ArtifactVersionDto,
   type ManifestEntry,
 } from "@stepwise/protocol";
+import type { ApiConnection } from "../api/api-connection.js";
+import type { ArtifactCache } from "./artifact-cache.js";
+import { downloadArtifact, verifyArtifact } from "./artifact-download.js";
 
 /** An entry while the artifact is being built: a local file to hash, or a reference. */
 export type PendingEntry =
@@ -50,6 +54,15 @@ export class Artifact {
   private staging: string | undefined;
   private readonly newFiles = new Map<string, WriteStream>();
   private logged: { version: ArtifactVersionDto; entries: ManifestEntry[] } | null = null;
+  /** Sealed by `run.logArtifact` (its digest), and the commit the upload worker reports. */
+  private sealed: {
+    digest: string;
+    entries: ManifestEntry[];
+    committed: Promise<ArtifactVersionDto>;
+  } | null = null;
+  /** The server a logged or fetched version is downloaded from (null: none known, cache only). */
+  private connection: ApiConnection | null = null;
+  private cache: ArtifactCache | undefined;
 
   constructor(name: string, type: string, options: ArtifactOptions = {}) {
     this.name = checked(name, "name", "new Artifact(name)");
@@ -163,8 +176,9 @@ export class Artifact {
   get version(): string | null {
     return this.logged?.version.version ?? null;
   }
+  /** The version digest: known once logged (sealed), before the server committed it. */
   get digest(): string | null {
-    return this.logged?.version.digest ?? null;
+    return this.logged?.version.digest ?? this.sealed?.digest ?? null;
   }
   /** Bytes of the stored files: known exactly once logged; before, the sum of the files added. */
   get size(): number {
@@ -183,18 +197,94 @@ export class Artifact {
     return v === undefined ? this.name : `${v.entity}/${v.project}/${v.name}:${v.version}`;
   }
 
+  /**
+   * Resolves with this artifact once its version is committed on the server (`run.logArtifact`
+   * returns once it is sealed and recorded in the run log; the upload worker commits it after).
+   * An artifact fetched with `api.artifact` or `useArtifact` is committed already.
+   */
+  async wait(): Promise<this> {
+    if (this.logged !== null) return this;
+    if (this.sealed === null)
+      throw new UsageError(`artifact ${this.name} is not logged: call run.logArtifact(artifact) first`);
+    await holdingProcess(this.sealed.committed);
+    return this;
+  }
+
+  /**
+   * Downloads the version's stored files into `root` (default `./artifacts/<name>-<version>`)
+   * and resolves with it: files in the local cache (STEPWISE_CACHE_DIR) are placed without any
+   * request; the rest are fetched in parallel from one manifest request and checked (sha256).
+   */
+  async download(options: { root?: string } = {}): Promise<string> {
+    const { version, entries } = await this.committed("download");
+    const root = resolve(options.root ?? join("artifacts", `${version.name}-${version.version}`));
+    await downloadArtifact(this.connection, version, entries, root, this.cache);
+    return root;
+  }
+
+  /** Checks that `root` holds every stored file of the version with its content (CorruptDataError naming those that differ). */
+  async verify(options: { root?: string } = {}): Promise<void> {
+    const { version, entries } = await this.committed("verify");
+    const root = resolve(options.root ?? join("artifacts", `${version.name}-${version.version}`));
+    await verifyArtifact(`${version.name}:${version.version}`, entries, root);
+  }
+
+  /** Downloads a single-file artifact and resolves with that file's local path. */
+  async file(options: { root?: string } = {}): Promise<string> {
+    const { entries } = await this.committed("file");
+    const stored = entries.filter((e) => !isReferenceEntry(e));
+    if (stored.length !== 1 || stored[0] === undefined)
+      throw new UsageError(
+        `artifact.file: ${this.qualifiedName} holds ${stored.length} files, not one; use download() for the folder`,
+      );
+    const root = await this.download(options);
+    return join(root, ...stored[0].path.split("/"));
+  }
+
+  /** Marks the artifact sealed by `run.logArtifact`: its digest and manifest, and its commit to come. */
+  markSealed(digest: string, entries: ManifestEntry[], committed: Promise<ArtifactVersionDto>): void {
+    committed.catch(() => undefined);
+    this.sealed = { digest, entries, committed };
+  }
+
   /** Marks the artifact logged as this version (called by the run once the server committed it). */
-  markLogged(version: ArtifactVersionDto, entries: ManifestEntry[]): void {
+  markLogged(
+    version: ArtifactVersionDto,
+    entries: ManifestEntry[],
+    connection?: ApiConnection | null,
+    cache?: ArtifactCache,
+  ): void {
+    if (connection !== undefined) this.connection = connection;
+    if (cache !== undefined) this.cache = cache;
     this.logged = { version, entries };
     this.aliases = version.aliases.filter((a) => a !== "latest");
     this.tags = [...version.tags];
   }
 
+  private async committed(call: string): Promise<{ version: ArtifactVersionDto; entries: ManifestEntry[] }> {
+    if (this.logged === null && this.sealed !== null) await holdingProcess(this.sealed.committed);
+    if (this.logged === null)
+      throw new UsageError(
+        `artifact.${call}: ${this.name} has no committed version; log it (run.logArtifact) or fetch one (api.artifact)`,
+      );
+    return this.logged;
+  }
+
   private assertOpen(method: string): void {
-    if (this.logged !== null)
+    if (this.logged !== null || this.sealed !== null)
       throw new UsageError(
         `artifact.${method}: ${this.qualifiedName} is logged and cannot change; make a new Artifact('${this.name}', '${this.type}') for the next version`,
       );
+  }
+}
+
+/** Waits for `work`, keeping the process alive meanwhile (the upload worker that commits holds no handle). */
+async function holdingProcess<T>(work: Promise<T>): Promise<T> {
+  const keep = setInterval(() => undefined, 1 << 30);
+  try {
+    return await work;
+  } finally {
+    clearInterval(keep);
   }
 }
 

@@ -20,11 +20,16 @@ export interface SealedArtifact {
 }
 
 export async function sealArtifact(artifact: Artifact): Promise<SealedArtifact> {
+  await artifact.flushNewFiles();
+  return sealEntries(artifact.pendingEntries());
+}
+
+/** Hashes entries added to an artifact (in code-point order of path) into its sealed manifest. */
+export async function sealEntries(pending: readonly PendingEntry[]): Promise<SealedArtifact> {
   const entries: ManifestEntry[] = [];
   const sources = new Map<string, { localPath: string; size: number }>();
   const warnings: string[] = [];
-  await artifact.flushNewFiles();
-  for (const entry of artifact.pendingEntries()) {
+  for (const entry of pending) {
     if (entry.kind === "file") {
       const { sha256, size } = await hashFile(entry.localPath, entry);
       entries.push({ path: entry.path, sha256, size });

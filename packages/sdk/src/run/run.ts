@@ -24,6 +24,12 @@ import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 import { RunEmbed } from "../embed/run-embed-part.js";
+import type { Artifact } from "../artifacts/artifact.js";
+import {
+  RunArtifacts,
+  type LogArtifactOptions,
+  type UseArtifactOptions,
+} from "../artifacts/run-artifacts.js";
 import type { EmbedOptions, EmbedUrlOptions } from "../embed/run-embed.js";
 import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
@@ -58,6 +64,7 @@ export class Run {
   private stage: "running" | "recorded" | "closed" = "running";
   private readonly alerts = new RunAlerts();
   private readonly embed: RunEmbed;
+  private readonly artifacts: RunArtifacts;
 
   constructor(parts: RunParts) {
     this.parts = parts;
@@ -91,6 +98,17 @@ export class Run {
     });
     // With a key, the embed token toHtml() will use is asked for now, in the background.
     this.embed.start();
+    this.artifacts = new RunArtifacts({
+      mode: parts.mode,
+      ref: { entity: this.entity, project: this.project, runId: this.id },
+      dir: parts.dir,
+      connection: parts.mode === "online" ? { baseUrl: parts.baseUrl, apiKey: parts.apiKey ?? null } : null,
+      append: (record) => this.record(record),
+      flush: async () => void (await parts.writer?.flush()),
+      warnOnce: (cause, message) => parts.terminal.warnOnce(cause, message),
+    });
+    if (parts.uploader)
+      parts.uploader.onArtifact = (id, v, failure) => this.artifacts.onCommit(id, v, failure);
   }
 
   get name(): string {
@@ -236,6 +254,23 @@ export class Run {
   }
 
   /**
+   * Logs an artifact (or a file or folder by path) as an output of the run: resolves once it is
+   * sealed (hashed off the training thread) and recorded in the run log; the upload worker
+   * uploads only the content the server lacks and commits it (`artifact.wait()` for the
+   * version; unchanged content is the existing version). run-artifacts.ts.
+   */
+  logArtifact(artifactOrPath: Artifact | string, options?: LogArtifactOptions): Promise<Artifact> {
+    this.assertActive("logArtifact");
+    return this.artifacts.logArtifact(artifactOrPath, options);
+  }
+
+  /** Records the run as a consumer of an artifact version (`name:alias`, `project/name:v3`, …) and returns it. */
+  useArtifact(nameOrArtifact: string | Artifact, options?: UseArtifactOptions): Promise<Artifact> {
+    this.assertActive("useArtifact");
+    return this.artifacts.useArtifact(nameOrArtifact, options);
+  }
+
+  /**
    * Watches a TensorFlow.js LayersModel (W&B's `run.watch`; watch/model-watcher.ts): histograms of
    * each layer's weights (`parameters/<layer>`) and gradients (`gradients/<layer>`) every `logFreq`
    * batches counted by `stepwise.tfjs.callback()` or `stepwise.tfjs.logGradients()`. UsageError
@@ -314,11 +349,16 @@ export class Run {
   private async finishAsync(exitCode: number): Promise<void> {
     // metadata.json and diff.patch (gathered since init, usually long done) go with the run.
     if (!this.finishedFlag) await this.parts.files?.whenGathered(GATHER_WAIT_MS);
+    // Artifacts being sealed go into the log before its exit record.
+    if (!this.finishedFlag) await this.artifacts.settled();
     this.recordExit(exitCode);
     const closed = (await this.parts.writer?.close(this.parts.finishTimeoutMs)) ?? "complete";
     if (this.stage === "recorded")
       await this.parts.uploader?.finish(this.parts.finishTimeoutMs, closed === "complete");
     if (this.stage === "recorded") this.completeFinish(closed, exitCode);
+    this.artifacts.settleAtEnd(
+      "the run finished before its artifact was committed; `npx stepwise sync` commits it",
+    );
   }
 
   private recordExit(exitCode: number): void {

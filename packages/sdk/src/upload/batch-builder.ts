@@ -202,7 +202,8 @@ export class BatchBuilder {
         if (this.side.addConsole(record, fresh, this.offsets, this.skip.below)) this.grow(size, entry);
         return;
       case "file":
-        // Files go through the file queue (upload-session.ts), never in an ingest batch.
+      case "artifact":
+        // Files and artifacts go through their queues (upload-session.ts), never in an ingest batch.
         return;
     }
   }

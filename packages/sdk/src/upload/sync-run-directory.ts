@@ -25,6 +25,7 @@ import { resolveApiConnection } from "../api/api-connection.js";
 import { writerAlive } from "../runlog/writer-alive.js";
 import { quarantinedOffsets, readQuarantineSummary, type QuarantineSummary } from "./quarantine.js";
 import type { ServerTarget } from "./ingest-client.js";
+import { ArtifactQueue, type ArtifactQueueStats } from "../artifacts/artifact-queue.js";
 import { FileQueue, type FileQueueStats } from "./file-queue.js";
 import { viewServer, type ServerView } from "./server-view.js";
 import { readServerState, saveServerState } from "./server-states.js";
@@ -106,6 +107,8 @@ export interface SyncResult {
    * the network. Null when the log was not read.
    */
   files: SyncFiles | null;
+  /** Logged artifacts committed by this sync (artifacts/artifact-queue.ts); null when nothing was uploaded. */
+  artifacts?: ArtifactQueueStats | null;
 }
 
 export interface SyncFiles {
@@ -218,6 +221,7 @@ async function syncOnce(
   const files = syncFiles(attempt.files, bytesSent);
   const sent = {
     files,
+    artifacts: attempt.artifacts,
     items,
     requests,
     rows,
@@ -276,7 +280,10 @@ async function syncOnce(
   return withoutConflict({
     ...result,
     ...sent,
-    status: sent.requests === 0 && files.uploaded === 0 ? "already-synced" : "synced",
+    status:
+      sent.requests === 0 && files.uploaded === 0 && attempt.artifacts.committed === 0
+        ? "already-synced"
+        : "synced",
     message: damaged ? `the run log is damaged: ${describeRows(rows)}` : null,
   });
 }
@@ -321,6 +328,7 @@ interface Upload {
   items: number;
   requests: number;
   files: FileQueueStats;
+  artifacts: ArtifactQueueStats;
 }
 
 async function uploadOnce(
@@ -348,6 +356,13 @@ async function uploadOnce(
     giveUpAfterMs: job.giveUpAfterMs,
     onWarning: (_cause, message) => job.options.onWarning?.(message),
   });
+  const artifacts = new ArtifactQueue({
+    runDir: job.dir,
+    ref: job.ref,
+    target: job.connection,
+    giveUpAfterMs: job.giveUpAfterMs,
+    onWarning: (_cause, message) => job.options.onWarning?.(message),
+  });
   const session: UploadSession = new UploadSession({
     runDir: job.dir,
     logFile: job.logFile,
@@ -356,6 +371,7 @@ async function uploadOnce(
     mode: "sync",
     tuning,
     files,
+    artifacts,
     giveUpAfterMs: job.giveUpAfterMs,
     initialState: job.initialState,
     ...(job.continues ? { continues: job.continues } : {}),
@@ -380,6 +396,7 @@ async function uploadOnce(
     items: session.sentItems,
     requests: session.requests,
     files: files.currentStats(),
+    artifacts: artifacts.currentStats(),
   };
 }
 

@@ -21,6 +21,7 @@ import {
   type SendResult,
   type ServerTarget,
 } from "./ingest-client.js";
+import type { ArtifactQueue } from "../artifacts/artifact-queue.js";
 import type { FileQueue } from "./file-queue.js";
 import { LogTail, type LogSource } from "./log-tail.js";
 import { putQuarantineNote } from "./quarantine-note.js";
@@ -49,6 +50,8 @@ export interface UploadSessionOptions {
    * queue has sent them too, and marks the run synced only then.
    */
   files?: FileQueue;
+  /** Where the log's `artifact` records go (artifact-queue.ts); drained with the files. */
+  artifacts?: ArtifactQueue;
 }
 
 export interface UploadEvents {
@@ -138,6 +141,7 @@ export class UploadSession {
   cancel(): void {
     this.cancelled = true;
     this.options.files?.cancel();
+    this.options.artifacts?.cancel();
     this.poke();
   }
 
@@ -211,6 +215,13 @@ export class UploadSession {
       await files.drain();
       if (this.cancelled) return { kind: "cancelled" };
     }
+    if (
+      this.options.artifacts !== undefined &&
+      (outcome.kind === "complete" || outcome.kind === "caught-up")
+    ) {
+      await this.options.artifacts.drain();
+      if (this.cancelled) return { kind: "cancelled" };
+    }
     if (outcome.kind === "complete") this.markSynced();
     return outcome;
   }
@@ -227,6 +238,7 @@ export class UploadSession {
       const entry = tail.next();
       if (entry === null) return;
       if (entry.record.t === "file") this.options.files?.add(entry.record, entry.offset);
+      else if (entry.record.t === "artifact") this.options.artifacts?.add(entry.record);
       this.builder.add(entry);
     }
   }
@@ -281,6 +293,7 @@ export class UploadSession {
       this.acknowledge(sealed.endOffset, sealed.offsets);
       this.isolation.acknowledged(sealed.endOffset);
       this.options.files?.runAcknowledged();
+      this.options.artifacts?.runAcknowledged();
       this.options.events?.onAck?.(this.state, sealed.items);
       if (this.isolation.noteDue) await this.sendQuarantineNote();
       return null;

@@ -3,7 +3,7 @@
  * each side sends, and the slots of a shared Int32Array that `finish()` can wait on even when it
  * must block (at process exit no event loop runs, so messages would never arrive).
  */
-import type { RunRef } from "@stepwise/protocol";
+import type { ArtifactVersionDto, RunRef } from "@stepwise/protocol";
 import type { ServerTarget } from "./ingest-client.js";
 import type { UploadTuning } from "./upload-tuning.js";
 
@@ -26,7 +26,9 @@ export const FILE_STATS = {
   uploaded: 3,
   failed: 4,
   progressBytes: 5,
-  size: 6,
+  /** Bytes of artifact content sent (artifacts/artifact-queue.ts). */
+  artifactBytes: 6,
+  size: 7,
 } as const;
 
 export const CONTROL = {
@@ -47,4 +49,6 @@ export type ToWorker = { type: "finish"; logComplete: boolean } | { type: "preem
 export type FromWorker =
   | { type: "warning"; cause: string; message: string }
   | { type: "reachable"; reachable: boolean; reason: string }
-  | { type: "stop-requested" };
+  | { type: "stop-requested" }
+  /** A logged artifact's record was committed (`version`) or given up (`failure`). */
+  | { type: "artifact"; id: string; version: ArtifactVersionDto | null; failure: string | null };

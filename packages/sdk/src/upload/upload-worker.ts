@@ -4,6 +4,7 @@
  * (a tight synchronous loop) does not stop uploads or heartbeats.
  */
 import { parentPort, workerData } from "node:worker_threads";
+import { ArtifactQueue } from "../artifacts/artifact-queue.js";
 import { FileQueue } from "./file-queue.js";
 import { UploadSession, type UploadOutcome } from "./upload-session.js";
 import {
@@ -37,6 +38,18 @@ const files = new FileQueue({
   },
 });
 
+const artifacts = new ArtifactQueue({
+  runDir: data.runDir,
+  ref: data.ref,
+  target: data.target,
+  onWarning: warn,
+  onCommitted: (id, version) => post({ type: "artifact", id, version, failure: null }),
+  onFailed: (id, failure) => post({ type: "artifact", id, version: null, failure }),
+  onProgress: (bytes) => {
+    fileStats[FILE_STATS.artifactBytes] = (fileStats[FILE_STATS.artifactBytes] ?? 0) + bytes;
+  },
+});
+
 const session = new UploadSession({
   runDir: data.runDir,
   logFile: data.logFile,
@@ -45,6 +58,7 @@ const session = new UploadSession({
   mode: "live",
   tuning: data.tuning,
   files,
+  artifacts,
   events: {
     onReachable: (reachable, reason) => {
       Atomics.store(control, CONTROL.reachable, reachable ? 1 : 2);

@@ -1,0 +1,92 @@
+/**
+ * The local, content-addressed artifact cache (`STEPWISE_CACHE_DIR`, default
+ * `~/.cache/stepwise`): `artifacts/obj/<aa>/<sha256>` holds bytes whose sha256 was checked
+ * when they were downloaded (written to a temp file, hashed, renamed into place), so a file
+ * present there with its size is trusted without reading it again or asking the server.
+ * `artifacts/manifests/<entity>/<project>/<name>/<version>.json` keeps each version's manifest
+ * (versions never change) and `<alias>.alias` the version an alias last named, so that a
+ * version whose files are all cached downloads with the server stopped.
+ */
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import {
+  artifactManifestSchema,
+  artifactVersionDtoSchema,
+  type ArtifactVersionDto,
+  type ManifestEntry,
+} from "@stepwise/protocol";
+
+export function artifactCacheDir(env: Record<string, string | undefined> = process.env): string {
+  const dir = env["STEPWISE_CACHE_DIR"];
+  return dir !== undefined && dir !== "" ? dir : join(homedir(), ".cache", "stepwise");
+}
+
+export class ArtifactCache {
+  constructor(readonly root: string = artifactCacheDir()) {}
+
+  /** Where the bytes of `sha256` live in the cache (present or not). */
+  objectPath(sha256: string): string {
+    return join(this.root, "artifacts", "obj", sha256.slice(0, 2), sha256);
+  }
+
+  /** Whether the cache holds `sha256` with `size` bytes (no read, no network). */
+  has(sha256: string, size: number): boolean {
+    try {
+      return statSync(this.objectPath(sha256)).size === size;
+    } catch {
+      return false;
+    }
+  }
+
+  /** A temp path beside the object's place, for a download to write to before `place`. */
+  tempFor(sha256: string): string {
+    const path = this.objectPath(sha256);
+    mkdirSync(dirname(path), { recursive: true });
+    return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
+  }
+
+  /** Moves checked bytes into place. */
+  place(temp: string, sha256: string): void {
+    renameSync(temp, this.objectPath(sha256));
+  }
+
+  saveManifest(version: ArtifactVersionDto, entries: ManifestEntry[], alias: string): void {
+    try {
+      const dir = this.manifestDir(version);
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${version.version}.json`);
+      writeFileSync(`${file}.tmp`, JSON.stringify({ version, manifest: { version: 1, entries } }));
+      renameSync(`${file}.tmp`, file);
+      if (alias !== version.version) writeFileSync(join(dir, `${alias}.alias`), version.version);
+    } catch {
+      // A cache that cannot be written only costs the next download a request.
+    }
+  }
+
+  /** The manifest of `alias` (a version name, or an alias as last resolved) kept by an earlier download. */
+  readManifest(
+    path: { entity: string; project: string; name: string },
+    alias: string,
+  ): { version: ArtifactVersionDto; entries: ManifestEntry[] } | null {
+    const dir = this.manifestDir(path);
+    try {
+      const version = /^v[0-9]+$/.test(alias) ? alias : readFileSync(join(dir, `${alias}.alias`), "utf8");
+      const cached = JSON.parse(readFileSync(join(dir, `${version}.json`), "utf8")) as Record<
+        string,
+        unknown
+      >;
+      return {
+        version: artifactVersionDtoSchema.parse(cached["version"]),
+        entries: artifactManifestSchema.parse(cached["manifest"]).entries,
+      };
+    } catch {
+      return null;
+    }
+  }
+
+  private manifestDir(path: { entity: string; project: string; name: string }): string {
+    const safe = (s: string): string => encodeURIComponent(s);
+    return join(this.root, "artifacts", "manifests", safe(path.entity), safe(path.project), safe(path.name));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Finds a committed artifact version on the server by path (`entity/project/name:alias`, the
+ * run's or the client's defaults filling what the path leaves out): its version and manifest,
+ * kept in the local cache. When the server cannot be reached, the manifest an earlier download
+ * kept for that version (or the version the alias named then) is used, so cached artifacts
+ * are usable offline.
+ */
+import {
+  artifactVersionDtoSchema,
+  artifactPaths,
+  parseArtifactPath,
+  StepwiseError,
+  UsageError,
+  type ArtifactVersionDto,
+  type ManifestEntry,
+} from "@stepwise/protocol";
+import type { ApiConnection } from "../api/api-connection.js";
+import { ApiHttp } from "../api/api-http.js";
+import { ArtifactCache } from "./artifact-cache.js";
+import { fetchManifest } from "./artifact-download.js";
+
+export interface ResolvedArtifact {
+  version: ArtifactVersionDto;
+  entries: ManifestEntry[];
+}
+
+export function resolvePath(
+  path: string,
+  defaults: { entity: string | null; project: string | null },
+  call: string,
+): { entity: string; project: string; name: string; alias: string } {
+  const parsed = parseArtifactPath(path);
+  if ("problem" in parsed) throw new UsageError(`${call}: ${parsed.problem}`);
+  const entity = parsed.entity ?? defaults.entity;
+  const project = parsed.project ?? defaults.project;
+  if (entity === null || project === null)
+    throw new UsageError(`${call}: '${path}' names no entity/project; pass "entity/project/name:alias"`);
+  return { entity, project, name: parsed.name, alias: parsed.alias };
+}
+
+export async function resolveArtifact(
+  connection: ApiConnection,
+  at: { entity: string; project: string; name: string; alias: string },
+  cache: ArtifactCache = new ArtifactCache(),
+): Promise<ResolvedArtifact> {
+  try {
+    const http = new ApiHttp(connection);
+    const version = await http.json(
+      "GET",
+      artifactPaths.version(at.entity, at.project, at.name, at.alias),
+      artifactVersionDtoSchema,
+    );
+    const cached = cache.readManifest(at, version.version);
+    if (cached !== null && cached.version.digest === version.digest) {
+      cache.saveManifest(version, cached.entries, at.alias);
+      return { version, entries: cached.entries };
+    }
+    const { entries } = await fetchManifest(connection, version);
+    const plain = entries.map(withoutUrl);
+    cache.saveManifest(version, plain, at.alias);
+    return { version, entries: plain };
+  } catch (error) {
+    if (!(error instanceof StepwiseError) || error.code !== "UNAVAILABLE") throw error;
+    const cached = cache.readManifest(at, at.alias);
+    if (cached === null) throw error;
+    return cached;
+  }
+}
+
+function withoutUrl(entry: ManifestEntry & { url?: string }): ManifestEntry {
+  const { url, ...rest } = entry;
+  void url;
+  return rest;
+}

@@ -1,0 +1,205 @@
+/**
+ * A run's artifacts (`run.logArtifact`, `run.useArtifact`). `logArtifact` never holds the
+ * training thread: the artifact is sealed (its files hashed) on a thread of its own, written as
+ * an `artifact` record into the run log (on disk before the call resolves), and the upload
+ * worker commits it: only content the server lacks is uploaded, and unchanged content answers
+ * the collection's existing version. A crash after the call resolved loses nothing: `stepwise
+ * sync` commits the record from the log. `finish()` waits for artifacts still being sealed,
+ * then (through the upload worker) for their commits.
+ */
+import { randomUUID } from "node:crypto";
+import { statSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import {
+  artifactNameProblem,
+  artifactPaths,
+  artifactVersionDtoSchema,
+  StepwiseError,
+  UsageError,
+  type ArtifactRecord,
+  type ArtifactVersionDto,
+  type RunMode,
+  type RunRef,
+} from "@stepwise/protocol";
+import type { ApiConnection } from "../api/api-connection.js";
+import { ApiHttp } from "../api/api-http.js";
+import { Artifact } from "./artifact.js";
+import { committedArtifacts } from "./artifact-queue.js";
+import { resolveArtifact, resolvePath } from "./artifact-remote.js";
+import { sealOffThread } from "./seal-off-thread.js";
+
+export interface LogArtifactOptions {
+  name?: string;
+  type?: string;
+  aliases?: string[];
+  tags?: string[];
+}
+
+export interface UseArtifactOptions {
+  type?: string;
+  aliases?: string[];
+  useAs?: string;
+}
+
+export interface RunArtifactsHost {
+  mode: RunMode;
+  ref: RunRef;
+  /** The run directory (its artifact-state.json says what the upload worker committed). */
+  dir: string;
+  /** null unless online. */
+  connection: ApiConnection | null;
+  append(record: ArtifactRecord): void;
+  /** Resolves once what was appended is on disk. */
+  flush(): Promise<void>;
+  warnOnce(cause: string, message: string): void;
+}
+
+interface Pending {
+  artifact: Artifact;
+  entries: ArtifactRecord["entries"];
+  resolve(version: ArtifactVersionDto): void;
+  reject(error: Error): void;
+}
+
+export class RunArtifacts {
+  private readonly sealing = new Set<Promise<unknown>>();
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly host: RunArtifactsHost) {}
+
+  async logArtifact(artifactOrPath: Artifact | string, options: LogArtifactOptions = {}): Promise<Artifact> {
+    const artifact = this.artifactOf(artifactOrPath, options);
+    const aliases = checkedList([...artifact.aliases, ...(options.aliases ?? [])], "alias");
+    const tags = checkedList([...artifact.tags, ...(options.tags ?? [])], "tag");
+    if (this.host.mode === "disabled") return artifact;
+    const work = this.seal(artifact, aliases, tags);
+    this.sealing.add(work);
+    try {
+      await work;
+    } finally {
+      this.sealing.delete(work);
+    }
+    return artifact;
+  }
+
+  async useArtifact(nameOrArtifact: string | Artifact, options: UseArtifactOptions = {}): Promise<Artifact> {
+    if (nameOrArtifact instanceof Artifact) {
+      await nameOrArtifact.wait();
+      const path = nameOrArtifact.qualifiedName;
+      return this.useArtifact(path, options);
+    }
+    const at = resolvePath(nameOrArtifact, this.host.ref, "run.useArtifact");
+    if (this.host.mode === "disabled") return new Artifact(at.name, options.type ?? "unspecified");
+    const connection = this.host.connection;
+    if (connection === null)
+      throw new UsageError(
+        `run.useArtifact('${nameOrArtifact}'): an offline run cannot fetch an artifact; use an online run, or api.artifact() for one already cached`,
+      );
+    const resolved = await resolveArtifact(connection, at);
+    if (options.type !== undefined && resolved.version.type !== options.type)
+      throw new UsageError(
+        `run.useArtifact('${nameOrArtifact}'): the artifact's type is '${resolved.version.type}', not '${options.type}'`,
+      );
+    const http = new ApiHttp(connection);
+    const { entity, project, name, version } = resolved.version;
+    const used = await http.json(
+      "POST",
+      artifactPaths.uses(entity, project, name, version),
+      artifactVersionDtoSchema,
+      {
+        body: { run: this.host.ref },
+      },
+    );
+    const artifact = new Artifact(used.name, used.type, {
+      description: used.description,
+      metadata: used.metadata,
+    });
+    artifact.markLogged(used, resolved.entries, connection);
+    return artifact;
+  }
+
+  /** Resolves once every artifact being sealed is in the run log (finish() calls it before the exit record). */
+  async settled(): Promise<void> {
+    while (this.sealing.size > 0) await Promise.allSettled([...this.sealing]);
+  }
+
+  /** What the upload worker reports for a record: committed (its version) or given up. */
+  onCommit(id: string, version: ArtifactVersionDto | null, failure: string | null): void {
+    const pending = this.pending.get(id);
+    if (pending === undefined) return;
+    this.pending.delete(id);
+    if (version !== null) {
+      pending.artifact.markLogged(version, pending.entries, this.host.connection);
+      pending.resolve(version);
+    } else pending.reject(new StepwiseError("UNAVAILABLE", failure ?? "the artifact was not committed"));
+  }
+
+  /**
+   * The run ended: artifacts the upload worker committed (its message perhaps not read yet)
+   * resolve from artifact-state.json; the others reject (`stepwise sync` commits them later).
+   */
+  settleAtEnd(reason: string): void {
+    const committed = committedArtifacts(this.host.dir);
+    for (const id of [...this.pending.keys()]) this.onCommit(id, committed[id] ?? null, reason);
+  }
+
+  private async seal(artifact: Artifact, aliases: string[], tags: string[]): Promise<void> {
+    const sealed = await sealOffThread(artifact);
+    for (const warning of sealed.warnings) this.host.warnOnce(`artifact-${warning}`, warning);
+    const id = randomUUID();
+    const sources: Record<string, string> = {};
+    for (const [sha256, source] of sealed.sources) sources[sha256] = source.localPath;
+    const record: ArtifactRecord = {
+      t: "artifact",
+      id,
+      name: artifact.name,
+      type: artifact.type,
+      description: artifact.description,
+      metadata: artifact.metadata,
+      aliases,
+      tags,
+      entries: sealed.entries,
+      digest: sealed.digest,
+      sources,
+      time: Date.now() / 1000,
+    };
+    const committed = new Promise<ArtifactVersionDto>((resolve, reject) => {
+      if (this.host.mode !== "online")
+        reject(
+          new UsageError(
+            `artifact ${artifact.name} is recorded in an offline run: \`npx stepwise sync\` commits it`,
+          ),
+        );
+      else this.pending.set(id, { artifact, entries: sealed.entries, resolve, reject });
+    });
+    artifact.markSealed(sealed.digest, sealed.entries, committed);
+    this.host.append(record);
+    await this.host.flush();
+  }
+
+  private artifactOf(artifactOrPath: Artifact | string, options: LogArtifactOptions): Artifact {
+    if (artifactOrPath instanceof Artifact) return artifactOrPath;
+    if (typeof artifactOrPath !== "string")
+      throw new UsageError("run.logArtifact: pass an Artifact or the path of a file or folder");
+    const path = resolve(artifactOrPath);
+    let isDir: boolean;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+      throw new UsageError(`run.logArtifact: cannot read '${artifactOrPath}' (${code}); check the path`);
+    }
+    const fallback = `run-${this.host.ref.runId}-${basename(path)}`.replace(/[^A-Za-z0-9_.-]/g, "_");
+    const artifact = new Artifact(options.name ?? fallback, options.type ?? "unspecified");
+    return isDir ? artifact.addDir(path) : artifact.addFile(path);
+  }
+}
+
+function checkedList(values: string[], what: "alias" | "tag"): string[] {
+  const out = [...new Set(values.filter((v) => v !== "latest"))];
+  for (const value of out) {
+    const problem = artifactNameProblem(value, what);
+    if (problem !== null) throw new UsageError(`run.logArtifact: ${problem} (got '${value}')`);
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+/**
+ * Seals an artifact on a thread of its own (seal-worker.ts): `run.logArtifact` awaits it
+ * without the hashing ever holding the training thread. Falls back to sealing here when the
+ * worker's compiled file is not found (running from sources without a build).
+ */
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { StepwiseError, UsageError } from "@stepwise/protocol";
+import type { Artifact, PendingEntry } from "./artifact.js";
+import { sealEntries, type SealedArtifact } from "./seal-artifact.js";
+
+type WorkerAnswer =
+  | (Omit<SealedArtifact, "sources"> & {
+      ok: true;
+      sources: Array<[string, { localPath: string; size: number }]>;
+    })
+  | { ok: false; usage: boolean; message: string };
+
+export async function sealOffThread(artifact: Artifact): Promise<SealedArtifact> {
+  await artifact.flushNewFiles();
+  const entries = artifact.pendingEntries();
+  const url = sealWorkerUrl();
+  if (url === null) return sealEntries(entries);
+  return new Promise<SealedArtifact>((resolve, reject) => {
+    const worker = new Worker(url, { workerData: { entries: entries satisfies PendingEntry[] } });
+    let settled = false;
+    worker.once("message", (answer: WorkerAnswer) => {
+      settled = true;
+      void worker.terminate();
+      if (answer.ok) resolve({ ...answer, sources: new Map(answer.sources) });
+      else
+        reject(answer.usage ? new UsageError(answer.message) : new StepwiseError("INTERNAL", answer.message));
+    });
+    worker.once("error", (error) => {
+      settled = true;
+      reject(error);
+    });
+    worker.once("exit", (code) => {
+      if (!settled) reject(new StepwiseError("INTERNAL", `the artifact sealing thread ended (exit ${code})`));
+    });
+  });
+}
+
+function sealWorkerUrl(): URL | null {
+  const beside = new URL("./seal-worker.js", import.meta.url);
+  if (existsSync(fileURLToPath(beside))) return beside;
+  const built = new URL("../../dist/artifacts/seal-worker.js", import.meta.url);
+  return existsSync(fileURLToPath(built)) ? built : null;
+}
