@@ -56,7 +56,7 @@ async function pixels(bytes: Buffer): Promise<number[][][]> {
 const close = (values: number[]): number[] => values.map((v) => Math.round(v * 1e9) / 1e9);
 
 describe.each(oldestAndNewestWandbVersions())("wandb %s media", (version) => {
-  const w = useWandb(version, "media", MEDIA_PACKAGES);
+  const w = useWandb(version, "media", { extras: MEDIA_PACKAGES });
 
   test("images, histograms and tables read back through Stepwise's API as the script logged them", async () => {
     const out = join(w.dir, "media.json");

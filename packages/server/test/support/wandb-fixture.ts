@@ -10,6 +10,7 @@
  */
 import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -71,15 +72,28 @@ export interface WandbFixture {
     extra?: Record<string, string>,
     timeoutMs?: number,
   ) => Promise<string>;
+  /**
+   * SIGKILLs the server, runs `whileDown`, waits `downMs`, and starts the server again on the
+   * same data and port (only with `fixedPort`); resolves once it listens.
+   */
+  restart: (downMs: number, whileDown?: () => Promise<void>) => Promise<void>;
   /** Runs any program (the venv's `wandb` CLI, say) with the same environment. */
   exec: (file: string, args: string[], extra?: Record<string, string>, timeoutMs?: number) => Promise<string>;
 }
 
+export interface WandbOptions {
+  /** Pinned pip requirements the scripts import besides wandb (support/wandb-venv.ts). */
+  extras?: readonly string[];
+  /** The server listens on a port chosen once, so `restart` finds it at the same URL. */
+  fixedPort?: boolean;
+}
+
 /**
- * Registers the hooks that make the fixture (inside a describe block) and returns it. `extras`:
- * pinned pip requirements the scripts import besides wandb (support/wandb-venv.ts).
+ * Registers the hooks that make the fixture (inside a describe block) and returns it.
  */
-export function useWandb(version: string, name: string, extras: readonly string[] = []): WandbFixture {
+export function useWandb(version: string, name: string, options: WandbOptions = {}): WandbFixture {
+  const { extras = [], fixedPort = false } = options;
+  let port = 0;
   const fixture: WandbFixture = {
     version,
     dir: "",
@@ -130,6 +144,13 @@ export function useWandb(version: string, name: string, extras: readonly string[
       WANDB_CACHE_DIR: join(fixture.dir, "cache"),
       ...extra,
     }),
+    restart: async (downMs, whileDown) => {
+      expect(fixedPort, "restart needs useWandb(…, { fixedPort: true })").toBe(true);
+      await fixture.server.stop("SIGKILL");
+      await whileDown?.();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      fixture.server = await startServerOnPort(join(fixture.dir, "data"), port);
+    },
     script: (file, args, extra, timeoutMs) =>
       fixture.exec(fixture.python, [join(WANDB_FIXTURES, file), ...args], extra, timeoutMs),
     exec: async (file, args, extra = {}, timeoutMs = 240_000) => {
@@ -150,7 +171,10 @@ export function useWandb(version: string, name: string, extras: readonly string[
     // The first run installs the client from PyPI (a minute or two); later runs reuse it.
     fixture.python = await wandbPython(version, extras);
     fixture.dir = await mkdtemp(join(tmpdir(), `stepwise-wandb-${name}-`));
-    fixture.server = await startServerProcess(join(fixture.dir, "data"));
+    if (fixedPort) {
+      port = await freePort();
+      fixture.server = await startServerOnPort(join(fixture.dir, "data"), port);
+    } else fixture.server = await startServerProcess(join(fixture.dir, "data"));
     fixture.key = (await readFile(join(fixture.dir, "data", "admin-key"), "utf8")).trim();
   }, 900_000);
 
@@ -160,6 +184,14 @@ export function useWandb(version: string, name: string, extras: readonly string[
   });
 
   return fixture;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }
 
 const DIST = pathToFileURL(join(import.meta.dirname, "..", "..", "dist", "index.js")).href;
