@@ -100,6 +100,24 @@ export type RunOrder = z.infer<typeof runOrderSchema>;
 
 export const RUN_LIST_DEFAULT_LIMIT = 100;
 export const RUN_LIST_MAX_LIMIT = 1000;
+/** Paths a run listing's `select` may name, config and summary together. */
+export const RUN_LIST_MAX_SELECT = 1000;
+
+/**
+ * A run listing's projection: each listed run holds only these config and summary paths (dotted,
+ * `\.` for a literal dot), nested as stored; a path to an object brings the whole object, a path a
+ * run lacks is absent, an omitted list means none of that side. Without it, both whole.
+ */
+export const runListSelectSchema = z
+  .object({
+    config: z.array(valuePathSchema).max(RUN_LIST_MAX_SELECT).optional(),
+    summary: z.array(valuePathSchema).max(RUN_LIST_MAX_SELECT).optional(),
+  })
+  .strict()
+  .refine((s) => (s.config?.length ?? 0) + (s.summary?.length ?? 0) <= RUN_LIST_MAX_SELECT, {
+    message: `names at most ${RUN_LIST_MAX_SELECT} paths`,
+  });
+export type RunListSelectDto = z.infer<typeof runListSelectSchema>;
 
 /** Body of `POST /runs/:entity/:project` (full filters). Default order: createdAt desc. */
 export const runListBodySchema = z
@@ -108,6 +126,7 @@ export const runListBodySchema = z
     order: runOrderSchema.optional(),
     limit: z.number().int().min(1).max(RUN_LIST_MAX_LIMIT).optional(),
     cursor: z.string().min(1).max(4096).optional(),
+    select: runListSelectSchema.optional(),
   })
   .strict();
 export type RunListBody = z.infer<typeof runListBodySchema>;
@@ -116,7 +135,8 @@ export type RunListBody = z.infer<typeof runListBodySchema>;
  * Query string of `GET /runs/:entity/:project` (simple filters). `state` and `tags` take comma
  * lists (any state; every tag); `group`, `jobType` match exactly; `name` matches a substring.
  * `sort` is `[-]createdAt|name|state|heartbeatAt` or `[-]summary.<path>` / `[-]config.<path>`
- * (`-` = descending).
+ * (`-` = descending). `select` is a comma list of `summary.<path>` / `config.<path>`: the listed
+ * runs hold only those paths (see runListSelectSchema; a key with a comma needs the POST).
  */
 export const runListParamsSchema = z
   .object({
@@ -132,6 +152,7 @@ export const runListParamsSchema = z
       .transform(Number)
       .pipe(z.number().int().min(1).max(RUN_LIST_MAX_LIMIT)),
     cursor: z.string().min(1).max(4096),
+    select: z.string().max(65_536),
   })
   .partial()
   .strict();

@@ -1,9 +1,15 @@
 /**
  * Builds the store's RunListQuery from a list request: the query string of
- * `GET /runs/:entity/:project` (simple filters) or the body of the POST (full filters).
+ * `GET /runs/:entity/:project` (simple filters) or the body of the POST (full filters), with the
+ * `select` projection of either.
  */
-import { runStateSchema, type RunListBody, type RunListParams } from "@stepwise/protocol";
-import type { RunFilter, RunListQuery } from "../store/store.js";
+import {
+  RUN_LIST_MAX_SELECT,
+  runStateSchema,
+  type RunListBody,
+  type RunListParams,
+} from "@stepwise/protocol";
+import type { RunFilter, RunListQuery, RunListSelect } from "../store/store.js";
 import { InputError, parseInput } from "./input-error.js";
 
 const PLAIN_ORDER_FIELDS = ["createdAt", "name", "state", "heartbeatAt"] as const;
@@ -25,6 +31,7 @@ export function queryFromParams(entity: string, project: string, params: RunList
   if (params.sort !== undefined) query.order = parseSort(params.sort);
   if (params.limit !== undefined) query.limit = params.limit;
   if (params.cursor !== undefined) query.cursor = params.cursor;
+  if (params.select !== undefined) query.select = parseSelect(params.select);
   return query;
 }
 
@@ -34,7 +41,33 @@ export function queryFromBody(entity: string, project: string, body: RunListBody
   if (body.order !== undefined) query.order = body.order;
   if (body.limit !== undefined) query.limit = body.limit;
   if (body.cursor !== undefined) query.cursor = body.cursor;
+  if (body.select !== undefined)
+    query.select = { config: body.select.config ?? [], summary: body.select.summary ?? [] };
   return query;
+}
+
+/** `summary.loss,config.opt.lr` → the paths of each side (an empty text selects none). */
+function parseSelect(text: string): RunListSelect {
+  const select = { config: [] as string[], summary: [] as string[] };
+  const entries = text.split(",").filter((entry) => entry.length > 0);
+  if (entries.length > RUN_LIST_MAX_SELECT) {
+    throw new InputError([{ field: "query.select", message: `names at most ${RUN_LIST_MAX_SELECT} paths` }]);
+  }
+  for (const entry of entries) {
+    const side = (["summary", "config"] as const).find(
+      (field) => entry.startsWith(`${field}.`) && entry.length > field.length + 1,
+    );
+    if (side === undefined) {
+      throw new InputError([
+        {
+          field: "query.select",
+          message: `"${entry}": name summary.<path> or config.<path>, comma-separated`,
+        },
+      ]);
+    }
+    select[side].push(entry.slice(side.length + 1));
+  }
+  return select;
 }
 
 /** `[-]createdAt|name|state|heartbeatAt` or `[-]summary.<path>` / `[-]config.<path>`. */

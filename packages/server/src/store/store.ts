@@ -114,6 +114,17 @@ export interface RunListQuery {
   limit?: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
+  /**
+   * Only these config and summary paths in each listed run (dotted, `\.` for a literal dot),
+   * nested as stored: a path to an object brings the whole object, a path a run lacks is absent,
+   * and nothing else of either is listed (an empty list: `{}`). Without `select`, both whole.
+   */
+  select?: RunListSelect;
+}
+
+export interface RunListSelect {
+  config: readonly string[];
+  summary: readonly string[];
 }
 
 export interface RunListPage {

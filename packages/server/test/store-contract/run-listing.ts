@@ -1,7 +1,7 @@
 /**
  * Store contract, run listing: newest first by default, typed filters on state, tags, group,
- * name, id and config/summary paths, sorts with missing values last, keyset pages, and speed
- * at 10,000 runs.
+ * name, id and config/summary paths, sorts with missing values last, keyset pages, the `select`
+ * projection (only the named config/summary paths, exact), and speed at 10,000 runs.
  */
 import { describe, expect, it } from "vitest";
 import type { RunFilter, RunListQuery, Store } from "../../src/store/store.js";
@@ -203,6 +203,111 @@ export function runListingContract(factory: StoreFactory): void {
         }
         expect(paged).toEqual(desc ? byAcc : byAccAsc);
       }
+    });
+
+    it("selects config and summary paths: nested, escaped, missing, non-finite; nothing else", async () => {
+      const store = await open();
+      await store.applyBatch(
+        runRef("full"),
+        {
+          run: {
+            name: "full",
+            startTime: 1,
+            config: { opt: { lr: 0.1, name: "adam" }, "a.b": 1, big: { x: 1, y: [1, 2] }, other: "x" },
+          },
+          summary: {
+            loss: Number.NaN,
+            best: Number.POSITIVE_INFINITY,
+            worst: Number.NEGATIVE_INFINITY,
+            "val/acc": { max: 0.9, min: 0.1 },
+            'say "hi"': "yes",
+            unasked: 3,
+          },
+        },
+        1,
+      );
+      await store.applyBatch(
+        runRef("flat"),
+        { run: { startTime: 2, config: { opt: 5 } }, summary: { loss: 1 } },
+        2,
+      );
+      await store.applyBatch(runRef("empty"), { run: { startTime: 3 } }, 3);
+      const select = {
+        config: ["opt.lr", "a\\.b", "big", "missing.deep"],
+        summary: ["loss", "best", "worst", "val/acc.max", 'say "hi"', "nothing"],
+      };
+      const whole = await store.listRuns({
+        entity: "team",
+        project: "proj",
+        order: { field: "createdAt", desc: false },
+      });
+      const page = await store.listRuns({
+        entity: "team",
+        project: "proj",
+        order: { field: "createdAt", desc: false },
+        select,
+      });
+      expect(page.runs.map((r) => [r.config, r.summary])).toEqual([
+        [
+          { opt: { lr: 0.1 }, "a.b": 1, big: { x: 1, y: [1, 2] } },
+          {
+            loss: Number.NaN,
+            best: Number.POSITIVE_INFINITY,
+            worst: Number.NEGATIVE_INFINITY,
+            "val/acc": { max: 0.9 },
+            'say "hi"': "yes",
+          },
+        ],
+        [{}, { loss: 1 }],
+        [{}, {}],
+      ]);
+      expect(Number.isNaN(page.runs[0]?.summary["loss"])).toBe(true);
+      // Everything else of each run is as listed without the projection.
+      expect(page.runs.map((r) => ({ ...r, config: {}, summary: {} }))).toEqual(
+        whole.runs.map((r) => ({ ...r, config: {}, summary: {} })),
+      );
+      expect(page.total).toBe(whole.total);
+      // A path inside a selected one adds nothing; empty lists select nothing.
+      const nested = await store.listRuns({
+        entity: "team",
+        project: "proj",
+        filters: [{ field: "id", op: "eq", value: "full" }],
+        select: { config: ["opt.lr", "opt"], summary: [] },
+      });
+      expect(nested.runs.map((r) => [r.config, r.summary])).toEqual([
+        [{ opt: { lr: 0.1, name: "adam" } }, {}],
+      ]);
+    });
+
+    it("selects paths together with filters, sorts on unselected paths and cursors", async () => {
+      const store = await open();
+      await seedListing(store);
+      const seen: Array<[string, unknown]> = [];
+      let cursor: string | undefined;
+      for (;;) {
+        const page = await store.listRuns({
+          entity: "team",
+          project: "proj",
+          filters: [{ field: "config", path: "opt.name", op: "eq", value: "adam" }],
+          order: { field: "summary", path: "acc", desc: true },
+          select: { config: [], summary: ["loss"] },
+          limit: 2,
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        for (const run of page.runs) {
+          expect(run.config).toEqual({});
+          seen.push([run.id, run.summary["loss"]]);
+        }
+        if (page.nextCursor === null) break;
+        cursor = page.nextCursor;
+      }
+      expect(seen).toEqual([
+        ["run-8", 2],
+        ["run-6", 4],
+        ["run-4", 6],
+        ["run-2", 8],
+        ["run-10", undefined],
+      ]);
     });
 
     it("lists, filters and sorts 10,000 runs quickly", async () => {

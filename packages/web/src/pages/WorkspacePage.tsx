@@ -14,6 +14,7 @@ import { Loading } from "../components/status/Loading.js";
 import { RunsPanel } from "../components/workspace/RunsPanel.js";
 import { Splitter } from "../components/workspace/Splitter.js";
 import { useRunsWidth } from "../components/workspace/useRunsWidth.js";
+import { useChartRunValues } from "../components/workspace/useChartRunValues.js";
 import { useWorkspaceRuns } from "../components/workspace/useWorkspaceRuns.js";
 import { useWorkspaceView } from "../components/workspace/useWorkspaceView.js";
 import { MAX_COMPARE } from "../components/workspace/RunsToolbar.js";
@@ -39,7 +40,9 @@ export function WorkspacePage() {
   const hiddenKey = view.hidden.join(",");
   const visible = useMemo(() => visibleRuns(runs.sorted, view.hidden, Infinity), [runs.sorted, hiddenKey]);
   const shown = useMemo(() => visible.slice(0, CHART_RUN_CAP), [visible]);
-  const chartRuns = useMemo(() => shown.map((run) => ({ run, color: runColor(run) })), [shown]);
+  const listed = useMemo(() => shown.map((run) => ({ run, color: runColor(run) })), [shown]);
+  // The listing holds only the table's config/summary paths; the panels' typed values come after.
+  const chartRuns = useChartRunValues(entity, project, listed);
   const compared = shown.slice(0, MAX_COMPARE);
   const compareHref =
     compared.length < 2
@@ -75,6 +78,7 @@ export function WorkspacePage() {
           total={runs.total}
           complete={runs.complete}
           filterError={runs.filterError}
+          selected={runs.selected}
           compareHref={compareHref}
           compareCount={compared.length}
         />

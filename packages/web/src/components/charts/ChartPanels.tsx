@@ -50,7 +50,9 @@ export function ChartPanels({ runs, view, onViewChange, media: withMedia = true 
   // Keyed by what the charts show of a run, so that a parent re-render with equal runs (a table
   // refresh) neither rebuilds the lines nor redraws.
   const shown = runs.slice(0, MAX_CHART_RUNS);
-  const shownKey = shown.map(({ run, color }) => `${run.id}\u0000${color}\u0000${run.name}`).join("\u0001");
+  const shownKey = shown
+    .map(({ run, color, values }) => `${run.id}\u0000${color}\u0000${run.name}\u0000${values ?? ""}`)
+    .join("\u0001");
   const charted = useMemo(() => shown, [shownKey]);
   const live = shown.some(({ run }) => run.state === "running");
   const refs = useMemo(

@@ -1,22 +1,23 @@
 /**
- * Adds a `config.<path>` / `summary.<path>` column: type or pick a key (the list holds every key
- * of the loaded runs, computed only when the box gets focus), Enter adds it. A bare key such as
+ * Adds a `config.<path>` / `summary.<path>` column: type or pick a key (the list holds the
+ * project's paths, loaded when the box first gets focus), Enter adds it. A bare key such as
  * `val/acc` is completed to the one suggestion it names.
  */
 import { useState } from "react";
 import { resolveColumnInput } from "../../lib/column-suggestions.js";
 
 export interface AddColumnInputProps {
-  suggestions: () => string[];
+  suggestions: readonly string[];
+  /** The box got focus: load `suggestions` if they are not yet. */
+  onWantSuggestions: () => void;
   onAdd: (column: string) => void;
 }
 
-export function AddColumnInput({ suggestions, onAdd }: AddColumnInputProps) {
+export function AddColumnInput({ suggestions: options, onWantSuggestions, onAdd }: AddColumnInputProps) {
   const [text, setText] = useState("");
-  const [options, setOptions] = useState<string[]>([]);
   const [error, setError] = useState(false);
   const add = (): void => {
-    const column = resolveColumnInput(text.trim(), options.length > 0 ? options : suggestions());
+    const column = resolveColumnInput(text.trim(), options);
     if (column === null) {
       setError(true);
       return;
@@ -36,7 +37,7 @@ export function AddColumnInput({ suggestions, onAdd }: AddColumnInputProps) {
         title="Add a config or summary column: type or pick a key, then Enter"
         value={text}
         spellCheck={false}
-        onFocus={() => setOptions(suggestions())}
+        onFocus={onWantSuggestions}
         onChange={(event) => {
           setText(event.target.value);
           setError(false);

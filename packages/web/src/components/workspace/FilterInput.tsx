@@ -11,8 +11,10 @@ export interface FilterInputProps {
   /** The parse error of the applied text, or null. */
   error: string | null;
   onApply: (text: string) => void;
-  /** The loaded runs' config and summary paths (`summary.val/acc.max`), read when the box gets focus. */
-  paths: () => string[];
+  /** The project's config and summary paths (`summary.val/acc.max`); empty until loaded. */
+  paths: readonly string[];
+  /** The box got focus: load `paths` if they are not yet. */
+  onWantPaths: () => void;
 }
 
 const EXAMPLE = "summary.val/acc > 0.9 and config.lr < 0.01";
@@ -24,9 +26,8 @@ const HELP = [
   "  tags contains best    name contains abc    group = sweep    jobType = train",
 ].join("\n");
 
-export function FilterInput({ applied, error, onApply, paths }: FilterInputProps) {
+export function FilterInput({ applied, error, onApply, paths: known, onWantPaths }: FilterInputProps) {
   const [text, setText] = useState(applied);
-  const [known, setKnown] = useState<string[]>([]);
   useEffect(() => setText(applied), [applied]);
   const completions = useMemo(() => filterCompletions(text, known), [text, known]);
   const hint = useMemo(
@@ -46,7 +47,7 @@ export function FilterInput({ applied, error, onApply, paths }: FilterInputProps
         list="filter-path-options"
         autoComplete="off"
         aria-invalid={error !== null}
-        onFocus={() => setKnown(paths())}
+        onFocus={onWantPaths}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
           if (event.key === "Enter") onApply(text.trim());

@@ -4,16 +4,17 @@
  * scrolling and sorting 10,000 runs stay fast.
  */
 import { useCallback, useMemo, useState } from "react";
-import type { RunDto } from "@stepwise/protocol";
+import type { RunDto, RunListSelectDto } from "@stepwise/protocol";
 import { runPath } from "../../lib/app-paths.js";
-import { columnSuggestions } from "../../lib/column-suggestions.js";
 import { buildCells, tableColumns, type Cell } from "../../lib/run-columns.js";
 import { flattenGroups, groupRuns, type GroupedRow } from "../../lib/run-groups.js";
+import { columnListed } from "../../lib/run-list-select.js";
 import { toggleSort } from "../../lib/run-sort.js";
 import { hiddenTest, hideAll, showAll, toggleHidden } from "../../lib/run-visibility.js";
 import type { WorkspaceView } from "../../lib/url-state.js";
 import { RunsTable } from "./RunsTable.js";
 import { RunsToolbar } from "./RunsToolbar.js";
+import { usePathSuggestions } from "./usePathSuggestions.js";
 
 export interface RunsPanelProps {
   entity: string;
@@ -27,6 +28,8 @@ export interface RunsPanelProps {
   total: number | null;
   complete: boolean;
   filterError: string | null;
+  /** The config/summary paths the loaded runs list: an added column shows once its values are in. */
+  selected: RunListSelectDto | undefined;
   compareHref: string | null;
   compareCount: number;
 }
@@ -36,8 +39,9 @@ const MAX_GROUP_OPTIONS = 300;
 
 export function RunsPanel(props: RunsPanelProps) {
   const { entity, project, view, onViewChange, sorted } = props;
-  const columnsKey = view.columns.join(",");
-  const columns = useMemo(() => tableColumns(view.columns), [columnsKey]);
+  const listedColumns = view.columns.filter((column) => columnListed(column, props.selected));
+  const columnsKey = listedColumns.join(",");
+  const columns = useMemo(() => tableColumns(listedColumns), [columnsKey]);
   // Cells of runs already formatted are reused until the columns change.
   const cellCache = useMemo(() => new WeakMap<RunDto, Cell[]>(), [columns]);
   const cells = useMemo(
@@ -57,10 +61,13 @@ export function RunsPanel(props: RunsPanelProps) {
   const allVisible = view.hidden.length === 0;
   // Partly hidden: anything but "every run hidden" (`*` with no shown exceptions).
   const someHidden = !allVisible && !(view.hidden.length === 1 && view.hidden[0] === "*");
-  const groupOptions = useMemo(
-    () => columnSuggestions(props.runs, ["config"]).slice(0, MAX_GROUP_OPTIONS),
-    [props.runs],
-  );
+  const paths = usePathSuggestions(entity, project);
+  const groupOptions = useMemo(() => {
+    const options = paths.config.slice(0, MAX_GROUP_OPTIONS);
+    // The view's grouping stays offered before (or without) the suggestions.
+    if (view.groupBy.startsWith("config.") && !options.includes(view.groupBy)) options.unshift(view.groupBy);
+    return options;
+  }, [paths.config, view.groupBy]);
 
   const runHref = useCallback((runId: string) => runPath(entity, project, runId), [entity, project]);
   const onToggleRun = useCallback(
@@ -84,7 +91,8 @@ export function RunsPanel(props: RunsPanelProps) {
         total={props.total}
         loaded={sorted.length}
         complete={props.complete}
-        columnSuggestions={() => columnSuggestions(sorted, ["config", "summary"])}
+        paths={paths.all}
+        onWantPaths={paths.want}
         groupOptions={groupOptions}
         compareHref={props.compareHref}
         compareCount={props.compareCount}

@@ -17,7 +17,10 @@ export interface RunsToolbarProps {
   total: number | null;
   loaded: number;
   complete: boolean;
-  columnSuggestions: () => string[];
+  /** The project's config and summary paths (`summary.val/acc.max`); empty until wanted and loaded. */
+  paths: readonly string[];
+  /** An input wants `paths` (its focus): they are loaded then, not with the page. */
+  onWantPaths: () => void;
   groupOptions: readonly string[];
   compareHref: string | null;
   compareCount: number;
@@ -31,7 +34,8 @@ export function RunsToolbar(props: RunsToolbarProps) {
         applied={view.filter}
         error={props.filterError}
         onApply={(filter) => onViewChange({ filter })}
-        paths={props.columnSuggestions}
+        paths={props.paths}
+        onWantPaths={props.onWantPaths}
       />
       <div className="runs-toolbar-row">
         <input
@@ -43,7 +47,8 @@ export function RunsToolbar(props: RunsToolbarProps) {
           onChange={(event) => onViewChange({ search: event.target.value })}
         />
         <AddColumnInput
-          suggestions={props.columnSuggestions}
+          suggestions={props.paths}
+          onWantSuggestions={props.onWantPaths}
           onAdd={(column) => {
             if (!view.columns.includes(column)) onViewChange({ columns: [...view.columns, column] });
           }}
@@ -52,6 +57,8 @@ export function RunsToolbar(props: RunsToolbarProps) {
           data-testid="group-by"
           value={view.groupBy}
           title="Group runs"
+          onFocus={props.onWantPaths}
+          onPointerDown={props.onWantPaths}
           onChange={(event) => onViewChange({ groupBy: event.target.value })}
         >
           <option value="">No grouping</option>

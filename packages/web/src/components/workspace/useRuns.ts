@@ -6,9 +6,16 @@
  * instead of reloading every page; otherwise the newest page is checked every 10 s.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
-import { RUN_LIST_MAX_LIMIT, type RunDto, type RunFilterDto, type RunOrder } from "@stepwise/protocol";
+import {
+  RUN_LIST_MAX_LIMIT,
+  type RunDto,
+  type RunFilterDto,
+  type RunListSelectDto,
+  type RunOrder,
+} from "@stepwise/protocol";
 import { listRuns } from "../../api/client.js";
 import { mergeRunList, withNameSearch } from "../../lib/run-list-merge.js";
+import { selectKey } from "../../lib/run-list-select.js";
 
 export interface RunsQuery {
   filters: readonly RunFilterDto[];
@@ -16,6 +23,11 @@ export interface RunsQuery {
   search: string;
   /** The order pages arrive in (the table re-sorts locally; this only picks the first page). */
   order: RunOrder | undefined;
+  /**
+   * Only these config and summary paths in each run (the listing's `select`); undefined for
+   * whole runs. A new selection reloads every page, as new filters do.
+   */
+  select?: RunListSelectDto | undefined;
 }
 
 export interface RunsState {
@@ -26,6 +38,8 @@ export interface RunsState {
   /** Every page loaded. */
   complete: boolean;
   error: unknown;
+  /** The `select` the loaded runs answer (undefined: whole runs), which may lag the asked one. */
+  selected: RunListSelectDto | undefined;
   reload: () => void;
 }
 
@@ -45,7 +59,9 @@ export function useRuns(entity: string, project: string, query: RunsQuery): Runs
   filters.current = withNameSearch(query.filters, query.search);
   const order = useRef(query.order);
   order.current = query.order;
-  const key = JSON.stringify([entity, project, filters.current]);
+  const select = useRef(query.select);
+  select.current = query.select;
+  const key = JSON.stringify([entity, project, filters.current, selectKey(query.select)]);
   const [state, setState] = useState<Omit<RunsState, "reload">>(() => emptyState());
   const [generation, setGeneration] = useState(0);
   const runsRef = useRef<RunDto[]>([]);
@@ -58,7 +74,8 @@ export function useRuns(entity: string, project: string, query: RunsQuery): Runs
     const controller = new AbortController();
     const delay = hasData.current ? DEBOUNCE_MS : 0;
     const timer = setTimeout(() => {
-      void loadAll(entity, project, filters.current, order.current, controller.signal, (next) =>
+      const asked = { filters: filters.current, order: order.current, select: select.current };
+      void loadAll(entity, project, asked, controller.signal, (next) =>
         setState((prev) => ({ ...prev, ...next })),
       );
     }, delay);
@@ -75,7 +92,8 @@ export function useRuns(entity: string, project: string, query: RunsQuery): Runs
     const controller = new AbortController();
     const timer = setInterval(
       () => {
-        void refresh(entity, project, filters.current, runsRef.current, controller.signal).then((update) => {
+        const asked = { filters: filters.current, select: select.current };
+        void refresh(entity, project, asked, runsRef.current, controller.signal).then((update) => {
           if (update !== null && !controller.signal.aborted) setState((prev) => applyRefresh(prev, update));
         });
       },
@@ -95,16 +113,21 @@ export function useRuns(entity: string, project: string, query: RunsQuery): Runs
 }
 
 function emptyState(): Omit<RunsState, "reload"> {
-  return { runs: [], total: null, complete: false, error: null };
+  return { runs: [], total: null, complete: false, error: null, selected: undefined };
 }
 
 type Patch = Partial<Omit<RunsState, "reload">>;
 
+interface Asked {
+  filters: RunFilterDto[];
+  order?: RunOrder | undefined;
+  select: RunListSelectDto | undefined;
+}
+
 async function loadAll(
   entity: string,
   project: string,
-  filters: RunFilterDto[],
-  order: RunOrder | undefined,
+  { filters, order, select }: Asked,
   signal: AbortSignal,
   publish: (patch: Patch) => void,
 ): Promise<void> {
@@ -117,12 +140,19 @@ async function loadAll(
         limit: cursor === null ? FIRST_PAGE : RUN_LIST_MAX_LIMIT,
         ...(order === undefined ? {} : { order }),
         ...(cursor === null ? {} : { cursor }),
+        ...(select === undefined ? {} : { select }),
       };
       const page = await listRuns(entity, project, body, signal);
       if (signal.aborted) return;
       runs.push(...page.runs);
       cursor = page.nextCursor;
-      publish({ runs: [...runs], total: page.total, complete: cursor === null, error: null });
+      publish({
+        runs: [...runs],
+        total: page.total,
+        complete: cursor === null,
+        error: null,
+        selected: select,
+      });
     } while (cursor !== null);
   } catch (error) {
     if (signal.aborted) return;
@@ -139,18 +169,20 @@ interface Refresh {
 async function refresh(
   entity: string,
   project: string,
-  filters: RunFilterDto[],
+  { filters, select }: Asked,
   loaded: readonly RunDto[],
   signal: AbortSignal,
 ): Promise<Refresh | null> {
+  const selecting = select === undefined ? {} : { select };
   try {
-    const newest = await listRuns(entity, project, { filters, limit: POLL_PAGE }, signal);
+    const newest = await listRuns(entity, project, { filters, limit: POLL_PAGE, ...selecting }, signal);
     const changed = [...newest.runs];
     const running = loaded.filter((run) => run.state === "running").map((run) => run.id);
     for (let i = 0; i < running.length; i += RUN_LIST_MAX_LIMIT) {
       const ids = running.slice(i, i + RUN_LIST_MAX_LIMIT);
       const byId: RunFilterDto = { field: "id", op: "in", value: ids };
-      const page = await listRuns(entity, project, { filters: [byId], limit: RUN_LIST_MAX_LIMIT }, signal);
+      const body = { filters: [byId], limit: RUN_LIST_MAX_LIMIT, ...selecting };
+      const page = await listRuns(entity, project, body, signal);
       changed.push(...page.runs);
     }
     return { changed, total: newest.total };

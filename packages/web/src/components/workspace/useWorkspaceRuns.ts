@@ -1,12 +1,13 @@
 /**
  * The workspace's runs for a view: the filter expression parsed (a broken one keeps the last
- * filter that parsed, and says why), the matching runs loaded (useRuns) and sorted by the view's
- * sort spec. Sorting is local, so a header click re-sorts 10,000 runs without a request.
+ * filter that parsed, and says why), the matching runs loaded (useRuns, with only the config and
+ * summary paths the table needs: lib/run-list-select.ts) and sorted by the view's sort spec. Sorting is local, so a header click re-sorts 10,000 runs without a request.
  */
 import { useMemo, useRef } from "react";
-import type { RunDto, RunFilterDto } from "@stepwise/protocol";
+import type { RunDto, RunFilterDto, RunListSelectDto } from "@stepwise/protocol";
 import { ApiError } from "../../api/client.js";
 import { parseFilterExpression } from "../../lib/filter-expression.js";
+import { runListSelect, selectCovers, selectKey } from "../../lib/run-list-select.js";
 import { sortRuns, sortSpecToOrder } from "../../lib/run-sort.js";
 import type { WorkspaceView } from "../../lib/url-state.js";
 import { useRuns, type RunsState } from "./useRuns.js";
@@ -22,7 +23,17 @@ export function useWorkspaceRuns(entity: string, project: string, view: Workspac
   const lastValid = useRef<RunFilterDto[]>([]);
   if (parsed.ok) lastValid.current = parsed.filters;
   const filters = parsed.ok ? parsed.filters : lastValid.current;
-  const state = useRuns(entity, project, { filters, search: view.search, order: sortSpecToOrder(view.sort) });
+  // Only what the table shows of config and summary: a run may hold 100,000 keys. A column
+  // removed keeps its path asked for (no reload); a column added asks anew.
+  const needed = runListSelect(view);
+  const last = useRef<{ project: string; select: RunListSelectDto } | null>(null);
+  const where = `${entity}/${project}`;
+  if (last.current === null || last.current.project !== where || !selectCovers(last.current.select, needed))
+    last.current = { project: where, select: needed };
+  const askedKey = selectKey(last.current.select);
+  const select = useMemo(() => last.current?.select, [askedKey]);
+  const order = sortSpecToOrder(view.sort);
+  const state = useRuns(entity, project, { filters, search: view.search, order, select });
   const sorted = useMemo(() => sortRuns(state.runs, view.sort), [state.runs, view.sort]);
   if (!parsed.ok) return { ...state, sorted, filterError: parsed.message };
   // A filter the server refuses (e.g. a key it cannot address) is a filter problem, not an outage.
