@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import { LIMITS, UsageError } from "@stepwise/protocol";
 import { z } from "zod";
 import { loadAlertConfig, type AlertConfigFlags, type AlertDeliveryConfig } from "./alerts/alert-config.js";
+import { parseS3Location, s3Settings, type S3Settings } from "./blob/s3-location.js";
 
 const MIB = 1024 * 1024;
 
@@ -63,6 +64,13 @@ export interface ServerConfig {
    * Default 3600 (`--gc-interval`, `STEPWISE_GC_INTERVAL_S`).
    */
   gcIntervalS: number;
+  /**
+   * Where run files live: absent for local files under the data directory (the default), or
+   * the bucket and prefix of `s3://bucket/prefix` on S3 or an S3-compatible store, with the
+   * endpoint, region and credentials from the usual AWS environment variables (`--blobs`,
+   * `STEPWISE_BLOBS`; s3-location.ts).
+   */
+  blobs?: S3Settings;
   /** Where alerts are delivered, with timeouts and retries (alerts/alert-config.ts); absent: nowhere. */
   alerts?: AlertDeliveryConfig;
 }
@@ -83,6 +91,7 @@ export interface ConfigFlags extends AlertConfigFlags {
   maxConnectionsPerClient?: string | number;
   maxFileBytes?: string | number;
   gcIntervalS?: string | number;
+  blobs?: string;
 }
 
 const numberFrom = z.union([z.number(), z.string().trim().min(1).pipe(z.coerce.number())]);
@@ -193,6 +202,12 @@ const FIELDS = {
     schema: numberFrom.pipe(z.number().min(0).max(31_536_000)),
     fix: "a number of seconds (0 = never)",
   },
+  blobs: {
+    flag: "--blobs",
+    env: "STEPWISE_BLOBS",
+    schema: z.string().trim().max(2048),
+    fix: "s3://<bucket>[/<prefix>], or empty for local files",
+  },
 } as const;
 
 type FieldName = keyof typeof FIELDS;
@@ -237,8 +252,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     maxConnectionsPerClient: pick("maxConnectionsPerClient", 128),
     maxFileBytes: pick("maxFileBytes", LIMITS.fileBytes),
     gcIntervalS: pick("gcIntervalS", 3600),
+    ...blobsOf(pick("blobs", ""), flags.blobs === undefined ? FIELDS.blobs.env : FIELDS.blobs.flag, env),
     alerts: loadAlertConfig(flags, env),
   };
+}
+
+/** The S3 settings, checked now (a bad location is a UsageError at start); none for local files. */
+function blobsOf(url: string, source: string, env: NodeJS.ProcessEnv): { blobs?: S3Settings } {
+  return url === "" ? {} : { blobs: s3Settings(parseS3Location(url, source), env) };
 }
 
 function webRootOf(path: string): string | null {

@@ -16,7 +16,7 @@ import type { BlobStore } from "./blob/blob-store.js";
 import type { GcReport } from "./blob/garbage-collector.js";
 import { derivedFilesIn } from "./blob/derived-files.js";
 import { GcScheduler } from "./blob/gc-scheduler.js";
-import { openLocalFileStore } from "./blob/local-file-store.js";
+import { openFileStore } from "./blob/open-file-store.js";
 import { RunFileChannel } from "./blob/run-file-channel.js";
 import type { ServerConfig } from "./config.js";
 import { secureDataDir } from "./data-dir.js";
@@ -65,7 +65,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
   const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
   let blobs: BlobStore | null = null;
   try {
-    const fileStore = await openLocalFileStore(config.dataDir, log);
+    const fileStore = await openFileStore(config.dataDir, config.blobs, log);
     blobs = fileStore.blobs;
     const adminKey = await ensureAdminKey(store, config.dataDir, now());
     const compactor = new HistoryCompactor(store, log);

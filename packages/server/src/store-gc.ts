@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { NotFoundError } from "@stepwise/protocol";
 import { derivedFilesIn } from "./blob/derived-files.js";
 import { collectGarbage, DEFAULT_GC_GRACE_S, type GcReport } from "./blob/garbage-collector.js";
-import { openLocalFileStore } from "./blob/local-file-store.js";
+import { openFileStore } from "./blob/open-file-store.js";
+import type { S3Settings } from "./blob/s3-location.js";
 import { DATABASE_FILE } from "./data-dir.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 
@@ -22,6 +23,8 @@ export interface GcRunOptions {
   graceS?: number;
   /** Where messages go (a migration of an old file layout); default nowhere. */
   log?: (line: string) => void;
+  /** The S3 file store the server uses (`--blobs`, ServerConfig.blobs); default local files. */
+  blobs?: S3Settings;
 }
 
 export async function collectGarbageIn(dataDir: string, options: GcRunOptions = {}): Promise<GcReport> {
@@ -30,12 +33,16 @@ export async function collectGarbageIn(dataDir: string, options: GcRunOptions = 
     throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
   const store = await openSqliteStore(database, { quickCheck: false });
   try {
-    const { blobs } = await openLocalFileStore(dataDir, options.log ?? (() => undefined));
-    return await collectGarbage(store, blobs, {
-      now: Date.now() / 1000,
-      graceS: options.graceS ?? DEFAULT_GC_GRACE_S,
-      derived: derivedFilesIn(dataDir),
-    });
+    const { blobs } = await openFileStore(dataDir, options.blobs, options.log ?? (() => undefined));
+    try {
+      return await collectGarbage(store, blobs, {
+        now: Date.now() / 1000,
+        graceS: options.graceS ?? DEFAULT_GC_GRACE_S,
+        derived: derivedFilesIn(dataDir),
+      });
+    } finally {
+      await blobs.close();
+    }
   } finally {
     await store.close();
   }

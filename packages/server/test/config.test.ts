@@ -92,4 +92,34 @@ describe("loadConfig", () => {
     expect(() => loadConfig(flags, env)).toThrow(UsageError);
     expect(() => loadConfig(flags, env)).toThrow(message);
   });
+
+  test("blobs: local by default; --blobs or STEPWISE_BLOBS names an S3 bucket and prefix, reached with the AWS variables", () => {
+    expect(loadConfig({}, {}).blobs).toBeUndefined();
+    const aws = {
+      AWS_ENDPOINT_URL: "http://minio:9000/",
+      AWS_REGION: "eu-central-1",
+      AWS_ACCESS_KEY_ID: "id",
+      AWS_SECRET_ACCESS_KEY: "secret",
+    };
+    expect(loadConfig({}, { ...aws, STEPWISE_BLOBS: "s3://team-files/stepwise/prod/" }).blobs).toEqual({
+      bucket: "team-files",
+      prefix: "stepwise/prod/",
+      endpoint: "http://minio:9000",
+      region: "eu-central-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "id", secretAccessKey: "secret" },
+    });
+    expect(loadConfig({ blobs: "s3://flag-wins" }, { STEPWISE_BLOBS: "s3://env-bucket/x" }).blobs).toEqual({
+      bucket: "flag-wins",
+      prefix: "",
+      region: "us-east-1",
+      forcePathStyle: false,
+    });
+    expect(() => loadConfig({ blobs: "/var/files" }, {})).toThrow(/--blobs must be s3:\/\/<bucket>/);
+    expect(() => loadConfig({}, { STEPWISE_BLOBS: "s3://UPPER/x" })).toThrow(/STEPWISE_BLOBS must be s3:/);
+    expect(() => loadConfig({ blobs: "s3://b-1/a/../b" }, {})).toThrow(UsageError);
+    expect(() => loadConfig({ blobs: "s3://b-1" }, { AWS_ACCESS_KEY_ID: "only-id" })).toThrow(
+      /AWS_SECRET_ACCESS_KEY/,
+    );
+  });
 });

@@ -31,14 +31,17 @@ function filesUnder(root: string): string[] {
   return out.sort();
 }
 
-blobStoreContract(() => {
-  const dir = mkdtempSync(join(tmpdir(), "stepwise-blob-"));
-  made.push(dir);
-  const root = join(dir, "files");
-  const signer = new UrlSigner(randomBytes(32));
-  return Promise.resolve({
-    store: new LocalBlobStore(root, signer),
-    reopen: () => Promise.resolve(new LocalBlobStore(root, signer)),
-    storedObjects: () => Promise.resolve(filesUnder(root)),
-  });
-});
+blobStoreContract(
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), "stepwise-blob-"));
+    made.push(dir);
+    const root = join(dir, "files");
+    const signer = new UrlSigner(randomBytes(32));
+    return Promise.resolve({
+      store: new LocalBlobStore(root, signer),
+      reopen: () => Promise.resolve(new LocalBlobStore(root, signer)),
+      storedObjects: () => Promise.resolve(filesUnder(root)),
+    });
+  },
+  { backend: "local files" },
+);

@@ -9,10 +9,12 @@ import { dirname, join } from "node:path";
 import { parseArgs } from "node:util";
 import { errorCatalogue, UsageError } from "@stepwise/protocol";
 import { ExitCode, usageErrorFromParseArgs, type CliIo, type Command } from "@stepwise/sdk/cli";
+import type { ServerConfig } from "@stepwise/server";
 
 const HELP = `Usage: stepwise server [options]
 
-Runs the Stepwise server: the web UI and the HTTP API on SQLite and local files under --data.
+Runs the Stepwise server: the web UI and the HTTP API on SQLite and local files under --data
+(or files on S3 with --blobs).
 
 Options:
   --port <n>              port to listen on (default 8080, STEPWISE_PORT; 0 picks a free one)
@@ -28,6 +30,13 @@ Options:
   --max-connections-per-client <n>
                           open connections one address may hold (default 128, 0 = no cap;
                           behind a reverse proxy use 0; STEPWISE_MAX_CONNECTIONS_PER_CLIENT)
+  --blobs s3://<bucket>[/<prefix>]
+                          keep run files on S3 or an S3-compatible store (MinIO, Ceph, …)
+                          instead of <data>/files (STEPWISE_BLOBS). Endpoint, region and keys
+                          come from AWS_ENDPOINT_URL (path-style), AWS_REGION,
+                          AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or the SDK's usual
+                          profile / instance-role chain). Downloads of artifact files are
+                          presigned S3 URLs; see docs/deploy.md
   --max-file-bytes <n>    largest run file accepted (default 5 TiB, STEPWISE_MAX_FILE_BYTES)
   --gc-interval <s>       collect the file store's garbage this often: blobs no run file
                           references, unfinished uploads past expiry (default 3600, 0 = never;
@@ -71,6 +80,7 @@ const ARG_OPTIONS = {
   "idle-timeout": { type: "string" },
   "max-connections-per-client": { type: "string" },
   "max-file-bytes": { type: "string" },
+  blobs: { type: "string" },
   "gc-interval": { type: "string" },
   "alert-webhook": { type: "string" },
   "alert-slack-webhook": { type: "string" },
@@ -116,6 +126,7 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
         : { maxConnectionsPerClient: values["max-connections-per-client"] }),
       ...(values["max-file-bytes"] === undefined ? {} : { maxFileBytes: values["max-file-bytes"] }),
       ...(values["gc-interval"] === undefined ? {} : { gcIntervalS: values["gc-interval"] }),
+      ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
       ...(values["alert-webhook"] === undefined ? {} : { alertWebhook: values["alert-webhook"] }),
       ...(values["alert-slack-webhook"] === undefined
         ? {}
@@ -130,8 +141,12 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
     },
     process.env,
   );
+  if (values.check && loaded.blobs !== undefined)
+    throw new UsageError(
+      "--check verifies run files under <data>/files only; it does not read S3 yet: run it without --blobs (and STEPWISE_BLOBS) to check the database",
+    );
   if (values.check) return checkData(loaded.dataDir, values.json, io);
-  if (values.gc) return collectGarbage(loaded.dataDir, values.json, io);
+  if (values.gc) return collectGarbage(loaded, values.json, io);
   const config = { ...loaded, webRoot: loaded.webRoot ?? bundledWebRoot() };
   const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) }).catch(
     (error: unknown) => {
@@ -170,9 +185,12 @@ async function checkData(dataDir: string, json: boolean, io: CliIo): Promise<num
 }
 
 /** `--gc`: one garbage collection of the file store; prints what it freed. */
-async function collectGarbage(dataDir: string, json: boolean, io: CliIo): Promise<number> {
+async function collectGarbage(config: ServerConfig, json: boolean, io: CliIo): Promise<number> {
   const { collectGarbageIn, formatGcReport } = await import("@stepwise/server");
-  const report = await collectGarbageIn(dataDir, { log: (line) => io.stderr.write(`${line}\n`) });
+  const report = await collectGarbageIn(config.dataDir, {
+    log: (line) => io.stderr.write(`${line}\n`),
+    ...(config.blobs === undefined ? {} : { blobs: config.blobs }),
+  });
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatGcReport(report).join("\n") + "\n");
   return ExitCode.ok;
 }

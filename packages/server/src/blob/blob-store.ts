@@ -1,10 +1,8 @@
 /**
  * Where the bytes of run files live: a content-addressed store of blobs keyed by their sha256
  * (64 lowercase hex digits), so identical content is stored once whichever runs hold it. Run
- * files are records in the Store that point at a blob. Local directory now, S3 later; one
- * contract suite (test/blob-contract) for both. Every method maps onto S3: `put` is a
- * PutObject of a temp key then a copy, `head`/`get` with a range are HeadObject/GetObject,
- * `list` is ListObjectsV2, staged uploads are multipart uploads, signed URLs are presigned URLs.
+ * files are records in the Store that point at a blob. A local directory (local-blob-store.ts)
+ * or S3 (s3-blob-store.ts); one contract suite (test/blob-contract) for both.
  */
 import type { Readable } from "node:stream";
 
@@ -94,12 +92,20 @@ export interface BlobStore {
  * Synchronous steps that the Store runs inside its write transaction, so that recording a
  * reference to a blob and collecting an unreferenced one cannot interleave, in this process or
  * another sharing the database (Store.putFile's `whileLocked`, Store.collectBlob's `remove`).
- * The local store stats and unlinks files; an S3 store would keep a lease row per blob in the
- * database instead and delete objects after the transaction.
+ * The local store stats and unlinks files; the S3 store (s3-blob-store.ts) answers from what
+ * this process knows of its blobs (`prepareLeases` finds them out first) and deletes objects
+ * after the transaction (`settleDeletes`).
  */
 export interface BlobLeases {
   /** Renews the blob's modification time; false when it is not stored. */
   touchSync(sha256: string): boolean;
   /** Removes the blob if it was last written before `before` (unix seconds); true when it did. */
   deleteIfOlderSync(sha256: string, before: number): boolean;
+  /**
+   * Call before a transaction that will `touchSync` these blobs: a store that cannot look
+   * synchronously (S3) finds out here which exist. Local files need nothing.
+   */
+  prepareLeases?(sha256s: Iterable<string>): Promise<void>;
+  /** Resolves once the deletions `deleteIfOlderSync` decided have happened (S3 deletes after the transaction). */
+  settleDeletes?(): Promise<void>;
 }

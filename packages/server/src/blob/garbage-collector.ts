@@ -81,6 +81,7 @@ export async function collectGarbage(
     report.blobs++;
     if (blob.modifiedAt >= before) continue;
     if (await store.collectBlob(blob.sha256, () => blobs.deleteIfOlderSync(blob.sha256, before))) {
+      await blobs.settleDeletes?.();
       report.freed.push(blob.sha256);
       report.bytesFreed += blob.size;
       report.derivedFilesRemoved += (await options.derived?.remove(blob.sha256)) ?? 0;

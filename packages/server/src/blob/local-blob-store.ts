@@ -213,7 +213,7 @@ export function fileTooLarge(max: number): StepwiseError {
   );
 }
 
-function checkSha256(sha256: string): void {
+export function checkSha256(sha256: string): void {
   if (!SHA256_HEX.test(sha256))
     throw new InvalidDataError(
       `blob key '${sha256.slice(0, 80)}' is not a sha256 digest (64 lowercase hex digits)`,
@@ -221,7 +221,7 @@ function checkSha256(sha256: string): void {
 }
 
 /** Throws ContentMismatchError when `written` is not what `expect` declared. */
-function mismatch(written: WrittenBlob, expect: { size?: number; sha256?: string }): void {
+export function mismatch(written: WrittenBlob, expect: { size?: number; sha256?: string }): void {
   if (expect.size !== undefined && written.size !== expect.size)
     throw new ContentMismatchError(
       `the content has ${written.size} bytes, not the declared ${expect.size}; nothing of it was kept. Read the file again (it may have changed while it was sent) and declare it again`,

@@ -153,6 +153,7 @@ export class RunFileChannel {
 
   /** Records the file if its blob is stored (renewing it, so collection spares it); false if not. */
   private async record(ref: RunRef, file: StoredFile): Promise<boolean> {
+    await this.blobs.prepareLeases?.([file.sha256]);
     if (ref.runId === BLOB_ONLY_RUN_ID) return this.blobs.touchSync(file.sha256);
     try {
       await this.store.putFile(ref, file, () => {

@@ -1,5 +1,5 @@
 /**
- * The BlobStore contract: every implementation (local files now, S3 later) passes it. Blobs are
+ * The BlobStore contract: every implementation (local files, S3) passes it. Blobs are
  * keyed by the sha256 of their content; a write hashes while it streams, is checked against
  * what was declared, and leaves nothing behind when refused or cut off; staged uploads resume
  * at the offset they reached, also after the store is opened again.
@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it as vitestIt } from "vitest";
 import { ContentMismatchError, InvalidDataError, StepwiseError, UploadOffsetError } from "@stepwise/protocol";
 import type { BlobInfo, BlobStore } from "../../src/blob/blob-store.js";
 
@@ -20,6 +20,13 @@ export interface OpenedBlobStore {
 }
 
 export type BlobStoreFactory = () => Promise<OpenedBlobStore>;
+
+export interface ContractOptions {
+  /** The backend's name, in every test's title ("local files", "S3"). */
+  backend: string;
+  /** Tests this backend skips, by title, each with the reason said in the skipped test's title. */
+  skip?: Record<string, string>;
+}
 
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
 
@@ -50,8 +57,18 @@ function failingAfter(bytes: Buffer): Readable {
   });
 }
 
-export function blobStoreContract(open: BlobStoreFactory): void {
-  describe("BlobStore contract: content-addressed blobs", () => {
+export function blobStoreContract(open: BlobStoreFactory, options: ContractOptions): void {
+  const skip = options.skip ?? {};
+  // A test skipped for this backend says why in its title.
+  const it = Object.assign(
+    (title: string, test: () => Promise<void>) => {
+      const reason = skip[title];
+      if (reason === undefined) vitestIt(title, test);
+      else vitestIt.skip(`${title} (skipped on ${options.backend}: ${reason})`, test);
+    },
+    { each: vitestIt.each.bind(vitestIt) },
+  );
+  describe(`BlobStore contract on ${options.backend}: content-addressed blobs`, () => {
     it("stores a body under its sha256, streams it back whole or by range, and lists it", async () => {
       const { store } = await open();
       const big = Buffer.alloc(3 * 1024 * 1024 + 7);
@@ -133,7 +150,7 @@ export function blobStoreContract(open: BlobStoreFactory): void {
     );
   });
 
-  describe("BlobStore contract: staged uploads", () => {
+  describe(`BlobStore contract on ${options.backend}: staged uploads`, () => {
     const content = Buffer.from("0123456789abcdefghijklmnopqrstuvwxyz".repeat(1000));
     const expectation = { size: content.length, sha256: sha256(content) };
 
