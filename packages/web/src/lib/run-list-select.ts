@@ -43,3 +43,17 @@ export function columnListed(column: string, select: RunListSelectDto | undefine
   if (value === null || select === undefined) return true;
   return (select[value.source] ?? []).includes(value.path);
 }
+
+type Json = Record<string, unknown>;
+const isPlain = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Two selections of one run's values together: `{a: {x}}` and `{a: {y}}` give `{a: {x, y}}`. */
+export function mergeValues(more: Json, listed: Json): Json {
+  const out: Json = { ...more };
+  for (const [key, value] of Object.entries(listed)) {
+    const known = out[key];
+    const merged = isPlain(known) && isPlain(value) ? mergeValues(known, value) : value;
+    Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { columnListed, runListSelect, selectCovers, selectKey } from "../../src/lib/run-list-select.js";
+import {
+  columnListed,
+  mergeValues,
+  runListSelect,
+  selectCovers,
+  selectKey,
+} from "../../src/lib/run-list-select.js";
 
 describe("runListSelect", () => {
   it("asks for the added columns, the sort and group paths, and the summary's _step", () => {
@@ -48,5 +54,24 @@ describe("selectCovers and columnListed", () => {
     expect(columnListed("config.loss", select)).toBe(false);
     expect(columnListed("name", select)).toBe(true);
     expect(columnListed("summary.acc", undefined)).toBe(true);
+  });
+});
+
+describe("mergeValues", () => {
+  it("joins two selections of a run's values, nested objects member by member", () => {
+    const image = { _type: "image-file", path: "media/a.png" };
+    expect(mergeValues({ media: { img: image }, _step: 3 }, { media: { x: 1 }, loss: 2 })).toEqual({
+      media: { img: image, x: 1 },
+      _step: 3,
+      loss: 2,
+    });
+  });
+
+  it("keeps a __proto__ key a plain member", () => {
+    const listed = JSON.parse('{"__proto__": {"polluted": 1}}') as Record<string, unknown>;
+    const merged = mergeValues({}, listed);
+    expect(Object.keys(merged)).toEqual(["__proto__"]);
+    expect(({} as Record<string, unknown>)["polluted"]).toBeUndefined();
+    expect(Object.getPrototypeOf(merged)).toBe(Object.prototype);
   });
 });

@@ -12,6 +12,7 @@ import { useEffect, useMemo, useState } from "react";
 import type { RunDto } from "@stepwise/protocol";
 import { listRuns } from "../../api/client.js";
 import { listKeyKinds } from "../../api/structured-client.js";
+import { mergeValues } from "../../lib/run-list-select.js";
 import type { ChartRun } from "../charts/chart-run.js";
 
 /** Kinds a line chart or a text value covers; any other kind is a typed value a panel reads. */
@@ -71,8 +72,8 @@ export function useChartRunValues(entity: string, project: string, runs: ChartRu
       if (more === undefined) return chartRun;
       const run = {
         ...chartRun.run,
-        config: { ...more.config, ...chartRun.run.config },
-        summary: { ...more.summary, ...chartRun.run.summary },
+        config: mergeValues(more.config, chartRun.run.config),
+        summary: mergeValues(more.summary, chartRun.run.summary),
       };
       return { ...chartRun, run, values: values.keys };
     });
