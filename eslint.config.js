@@ -109,6 +109,25 @@ export default tseslint.config(
     },
   },
   {
+    // The storage-independent core (docs/storage.md, "Architecture"): it reaches storage only
+    // through its ports, so no storage implementation, no HTTP.
+    files: ["packages/server/src/ingest/**", "packages/server/src/series/**"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["stepwise", "@stepwise/cli"], message: "the server depends on protocol only" },
+            {
+              group: ["**/store/sqlite/**", "**/store/postgres/**", "**/http/**", "better-sqlite3", "hono"],
+              message: "the ingest and series core talks to storage through its ports only",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["packages/cli/src/**"],
     ignores: ["packages/cli/src/commands/server.ts", "packages/cli/src/commands/server/**"],
     rules: {

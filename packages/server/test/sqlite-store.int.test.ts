@@ -17,6 +17,7 @@ import { SCHEMA_VERSION } from "../src/store/sqlite/schema.js";
 import { expectBucketsMatchPoints, rows, runRef, scanAll } from "./store-contract/contract-setup.js";
 import { storeContract } from "./store-contract/store-contract.js";
 import { downgradeTo, smashRootPage } from "./store-damage.js";
+import { openRemoteSqliteStore } from "./support/remote-store.js";
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -29,7 +30,14 @@ function tempDbPath(): string {
 }
 
 describe("SqliteStore", () => {
-  storeContract(() => openSqliteStore(tempDbPath()));
+  storeContract(() => openSqliteStore(tempDbPath()), {
+    // This process and another one (the built store): two connections that really overlap.
+    openPair: async () => {
+      const path = tempDbPath();
+      const here = await openSqliteStore(path);
+      return [here, await openRemoteSqliteStore(path)];
+    },
+  });
 
   it("keeps everything an acknowledged batch carried across close and reopen", async () => {
     const path = tempDbPath();

@@ -1,8 +1,12 @@
 /**
  * The whole Store contract, topic by topic. Every implementation runs it with a factory that
- * opens a fresh, empty store: `storeContract(() => openSqliteStore(tempPath()))`.
+ * opens a fresh, empty store, and an opener of two stores on one fresh, empty database (two
+ * connections, as two API servers have) for the concurrency topic:
+ * `storeContract(() => openSqliteStore(tempPath()), { openPair })`. `skip` names tests this
+ * backend skips, each with its reason (skips.ts).
  */
 import { artifactsContract } from "./artifacts.js";
+import { concurrencyContract, type StorePairFactory } from "./concurrency.js";
 import { filesContract } from "./files.js";
 import { garbageCollectionContract } from "./garbage-collection.js";
 import { historyContract } from "./history.js";
@@ -15,13 +19,21 @@ import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
 import { seriesContract } from "./series.js";
 import { seriesKeysContract } from "./series-keys.js";
+import { registerSkips, type ContractSkips } from "./skips.js";
 import { structuredContract } from "./structured.js";
 import { writersContract } from "./writers.js";
 import type { StoreFactory } from "./contract-setup.js";
 
-export type { StoreFactory };
+export type { ContractSkips, StoreFactory, StorePairFactory };
 
-export function storeContract(factory: StoreFactory): void {
+export interface ContractOptions {
+  /** Two stores on one fresh, empty database, each with its own connection. */
+  openPair: StorePairFactory;
+  skip?: ContractSkips;
+}
+
+export function storeContract(factory: StoreFactory, options: ContractOptions): void {
+  registerSkips(options.skip ?? {});
   runsContract(factory);
   runListingContract(factory);
   ingestContract(factory);
@@ -37,4 +49,5 @@ export function storeContract(factory: StoreFactory): void {
   mediaContract(factory);
   structuredContract(factory);
   artifactsContract(factory);
+  concurrencyContract(options.openPair);
 }

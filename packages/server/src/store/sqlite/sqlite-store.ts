@@ -2,7 +2,8 @@
  * The embedded store behind the Store interface, on a database that open-sqlite-store.ts opened.
  * better-sqlite3 is synchronous, so each method does its work at once and returns a settled
  * promise; a write blocks the event loop for its transaction (see docs/storage.md for how long).
- * One process writes a database file (the series tail cache assumes so); others may read it.
+ * Several processes may write one database file: writes take the lock first (IMMEDIATE) and
+ * the series tail cache checks the stored count before use.
  * Every method goes through `work`, which reports a full disk as StorageFullError and damage met
  * on the way (a row failing its checksum, SQLite finding the file corrupt) as STORE_CORRUPT
  * naming the run (sqlite-storage-errors.ts).
@@ -131,7 +132,9 @@ export class SqliteStore implements Store {
     this.markStale = db.prepare(
       "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND heartbeat_at < ?",
     );
-    this.update = db.transaction((ref: RunRef, patch: RunPatch) => {
+    // IMMEDIATE, as a batch (batch-applier.ts): a deferred read-then-write fails with SQLITE_BUSY
+    // when another connection writes between (store contract, concurrency).
+    const update = db.transaction((ref: RunRef, patch: RunPatch) => {
       const found = this.runs.find(ref);
       if (!found)
         throw new NotFoundError(
@@ -141,6 +144,7 @@ export class SqliteStore implements Store {
       this.runs.save(found.pk, run);
       return run;
     });
+    this.update = (ref, patch) => update.immediate(ref, patch);
   }
 
   listEntities(): Promise<EntitySummary[]> {
