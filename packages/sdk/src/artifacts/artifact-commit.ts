@@ -35,8 +35,8 @@ export interface CommitResult {
 
 export async function commitArtifactRecord(
   target: ServerTarget,
-  run: RunRef,
-  record: ArtifactRecord,
+  run: RunRef | { entity: string; project: string; runId: null },
+  record: Omit<ArtifactRecord, "t" | "id" | "time">,
   onProgress: (bytes: number) => void = () => undefined,
 ): Promise<CommitResult> {
   const http = new ApiHttp(target, 120_000);
@@ -46,7 +46,7 @@ export async function commitArtifactRecord(
     metadata: record.metadata,
     aliases: record.aliases,
     tags: record.tags,
-    run,
+    run: run.runId === null ? null : { entity: run.entity, project: run.project, runId: run.runId },
     manifest: { version: 1, entries: record.entries },
     digest: record.digest,
   };
@@ -69,8 +69,8 @@ export async function commitArtifactRecord(
 
 async function uploadMissing(
   target: ServerTarget,
-  run: RunRef,
-  record: ArtifactRecord,
+  run: { entity: string; project: string },
+  record: Omit<ArtifactRecord, "t" | "id" | "time">,
   missing: string[],
   onProgress: (bytes: number) => void,
 ): Promise<number> {

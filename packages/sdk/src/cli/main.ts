@@ -3,7 +3,7 @@
  * message on stderr and an exit code (see exit-codes.ts). No CLI framework: `node:util`
  * parseArgs per command keeps the dependency tree empty.
  *
- * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets, tables). The `server`
+ * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets, tables, artifact). The `server`
  * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
  * package is installed it supplies the command (see server-command-delegate.ts).
  */
@@ -11,6 +11,7 @@ import { UsageError } from "@stepwise/protocol";
 import { cliVersion } from "./cli-version.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import type { Command } from "./commands/command.js";
+import { artifactCommand } from "./commands/artifact.js";
 import { exportCommand } from "./commands/export.js";
 import { filesCommand } from "./commands/files.js";
 import { keysCommand } from "./commands/keys.js";
@@ -36,6 +37,7 @@ export function trainingCommands(extra: readonly Command[] = []): Command[] {
     filesCommand,
     presetsCommand,
     tablesCommand,
+    artifactCommand,
   ];
   return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
 }

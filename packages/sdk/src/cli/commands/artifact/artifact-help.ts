@@ -1,0 +1,40 @@
+/** `stepwise artifact --help`: usage, options with their defaults, and examples. */
+export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <entity/project/name> --type <type>
+                             [--alias A]... [--description TEXT] [--json]
+       stepwise artifact get <entity/project/name[:alias]> [--root DIR] [--json]
+       stepwise artifact ls  <entity/project>[/name] [--type T] [--json]
+
+Log, download and list artifacts (versioned, content-addressed sets of files).
+
+  put   logs a file or a folder as a new version of <name> (no run: the version has no
+        producer). Files are hashed, only content the server lacks is uploaded (resumable),
+        then the version is committed; unchanged content answers the existing version.
+        Prints entity/project/name:vN (or, with --json, the version as a JSON object).
+  get   downloads a version (default alias: latest) into DIR (default
+        ./artifacts/<name>-<version>): files already in the local cache (STEPWISE_CACHE_DIR,
+        default ~/.cache/stepwise) are placed without any request, the others are fetched in
+        parallel and checked (sha256). With the server unreachable, a version downloaded
+        before is placed from the cache. Prints the folder (or a JSON object with --json).
+  ls    the project's collections (name, type, versions, latest), or with a name its
+        versions (version, aliases, files, size, created in UTC); --json: one object a line.
+
+Options:
+  --name <path>          entity/project/name of the artifact to 'put'
+  --type <type>          its type for 'put' (dataset, model, …); for 'ls', only this type
+  --alias <alias>        an alias for the new version ('put'; repeatable)
+  --description <text>   the version's description ('put')
+  --root <dir>           where 'get' writes
+  --json                 one JSON object per line on stdout
+  --base-url <url>       the server (default: STEPWISE_BASE_URL, then the URL saved by
+                         'stepwise login', then http://127.0.0.1:8080)
+  --api-key <key>        the API key (default: STEPWISE_API_KEY, then the saved key)
+  -h, --help             show this help
+
+Examples:
+  stepwise artifact put ./data --name me/mnist/mnist-train --type dataset --alias v2-clean
+  stepwise artifact get me/mnist/mnist-train:latest --root data
+  stepwise artifact ls me/mnist --type dataset
+
+Exit codes: 0 ok, 2 usage error, 3 damaged download, 4 artifact or local path not found,
+            6 not authorised, 7 server unreachable.
+`;
