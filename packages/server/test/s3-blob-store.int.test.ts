@@ -71,12 +71,15 @@ function pattern(size: number, seed: number): Buffer {
 }
 
 describe("S3BlobStore", () => {
-  it("hands out presigned download URLs that the object store serves directly, whole or by range", async () => {
+  it("hands out the server's signed download URLs, and presigned ones that the object store serves directly, whole or by range", async () => {
     // s3rver does not check SigV4 signatures: s3-presign.test.ts checks them against the AWS SDK's presigner.
     const store = await openStore();
     const bytes = pattern(100_000, 13);
     const { sha256: key } = await store.put(bytes);
-    const url = store.downloadUrl(key, Math.floor(Date.now() / 1000) + 600);
+    expect(store.downloadUrl(key, 2_000_000_000)).toMatch(
+      new RegExp(`^/api/v1/blobs/${key}\\?expires=2000000000&signature=`),
+    );
+    const url = store.directDownloadUrl(key, Math.floor(Date.now() / 1000) + 600);
     expect(url.startsWith(`${s3.endpoint}/${s3.bucket}/`)).toBe(true);
     expect(new URL(url).searchParams.get("X-Amz-Expires")).toMatch(/^(599|600)$/);
     const whole = await fetch(url);

@@ -2,7 +2,8 @@
  * `stepwise server --blobs s3://bucket/prefix` as a real process (the built CLI) against a real
  * S3-compatible server process (s3rver), reached through the usual AWS environment variables:
  * the SDK saves files (one large enough for multipart uploads), they land in the bucket and
- * nowhere under the data directory, the SDK downloads them byte-exact, and garbage collection
+ * nowhere under the data directory, the SDK downloads them byte-exact, a signed blob URL
+ * redirects to a presigned S3 URL, and garbage collection
  * (`collectGarbageIn`, behind `stepwise server --gc`) deletes from the bucket exactly the blob
  * that no run file references any more.
  */
@@ -17,6 +18,7 @@ import { apiPaths, fileListResponseSchema, type RunRef } from "@stepwise/protoco
 import { init, type Run } from "@stepwise/sdk";
 import { parseS3Location, s3Settings } from "../src/blob/s3-location.js";
 import { S3Objects } from "../src/blob/s3-objects.js";
+import { UrlSigner } from "../src/blob/url-signer.js";
 import { collectGarbageIn } from "../src/index.js";
 import { startS3Process, type S3Process } from "./support/s3-process.js";
 
@@ -145,6 +147,23 @@ describe("stepwise server --blobs s3://…", () => {
       expect(Buffer.from(await range.arrayBuffer()).equals(weights.subarray(8_388_600, 8_388_616))).toBe(
         true,
       );
+
+      // A signed blob URL (as artifact manifests hand out) redirects a GET to S3, valid as long;
+      // the SDK's plain fetch follows it, Range included. HEAD is answered by the server.
+      const expires = Math.floor(Date.now() / 1000) + 300;
+      const signed =
+        server.url + (await UrlSigner.forDataDir(dataDir)).url("download", sha256(weights), expires);
+      const redirect = await fetch(signed, { redirect: "manual" });
+      expect(redirect.status).toBe(302);
+      const location = redirect.headers.get("location") ?? "";
+      expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/${prefix}/blobs/sha256/`)).toBe(true);
+      expect(Number(new URL(location).searchParams.get("X-Amz-Expires"))).toBeGreaterThan(290);
+      const followed = await fetch(signed, { headers: { range: "bytes=100-199" } });
+      expect(followed.status).toBe(206);
+      expect(Buffer.from(await followed.arrayBuffer()).equals(weights.subarray(100, 200))).toBe(true);
+      expect(sha256(Buffer.from(await (await fetch(signed)).arrayBuffer()))).toBe(sha256(weights));
+      const head = await fetch(signed, { method: "HEAD" });
+      expect([head.status, head.headers.get("content-length")]).toEqual([200, String(weights.length)]);
 
       const report = await collectGarbageIn(dataDir, {
         graceS: 0,

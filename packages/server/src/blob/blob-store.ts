@@ -84,6 +84,12 @@ export interface BlobStore {
   uploadUrl(id: string, expiresAt: number): string;
   /** A URL path that lets its holder download blob `sha256` until `expiresAt`, without credentials. */
   downloadUrl(sha256: string, expiresAt: number): string;
+  /**
+   * An absolute URL of the object store itself that serves blob `sha256` until `expiresAt`
+   * (an S3 presigned GET URL), where there is one: the route behind `downloadUrl` redirects
+   * GETs to it, so the bytes go from the object store to the client directly.
+   */
+  directDownloadUrl?(sha256: string, expiresAt: number): string;
 
   close(): Promise<void>;
 }

@@ -6,8 +6,9 @@
  * verifying stream that refuses the bytes at their end unless they hash to it (S3 then keeps
  * nothing: a PutObject is never sent, a multipart upload is never completed); a write of
  * undeclared content is hashed first (in memory up to 8 MiB, else via a temp object that is
- * then copied server-side). Large bodies go as multipart uploads. Downloads are presigned S3
- * URLs; upload URLs stay the server's own signed URLs (clients resume parts at byte offsets).
+ * then copied server-side). Large bodies go as multipart uploads. Download URLs are the
+ * server's signed URLs, whose route redirects to presigned S3 URLs (`directDownloadUrl`);
+ * upload URLs stay the server's own (clients resume parts at byte offsets).
  *
  * Leases (BlobLeases) are kept in this process: a blob is known to exist once this process
  * wrote it or `prepareLeases` found it, `touchSync` renews it, and `deleteIfOlderSync` spares
@@ -257,8 +258,16 @@ export class S3BlobStore implements BlobStore, BlobLeases {
   uploadUrl(id: string, expiresAt: number): string {
     return this.signer.url("upload", id, expiresAt);
   }
-  /** A presigned S3 URL: the client downloads from the object store directly. */
+  /**
+   * The server's own signed URL, which clients resolve against the server as with local files;
+   * its route redirects a GET to `directDownloadUrl`, so the bytes come from S3 directly.
+   */
   downloadUrl(sha256: string, expiresAt: number): string {
+    checkSha256(sha256);
+    return this.signer.url("download", sha256, expiresAt);
+  }
+  /** A presigned S3 GET URL of the blob (SigV4, at most 7 days). */
+  directDownloadUrl(sha256: string, expiresAt: number): string {
     return presignGet(this.objects.settings, this.credentials, this.keyOf(sha256), expiresAt, new Date());
   }
 

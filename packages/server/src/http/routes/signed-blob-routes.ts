@@ -3,7 +3,9 @@
  * signature is the authorisation, and it expires.
  * - `PUT /uploads/:id` with `Content-Range`: a part of a resumable upload (protocol files.ts).
  * - `HEAD /uploads/:id` (or GET): `Upload-Offset`, the bytes received so far.
- * - `GET|HEAD /blobs/:sha256`: a blob's bytes (Range, ETag as for run file downloads).
+ * - `GET|HEAD /blobs/:sha256`: a blob's bytes (Range, ETag as for run file downloads); on a
+ *   store with direct URLs (S3) a GET is redirected (302) to one valid as long as this URL, so
+ *   the bytes come from the object store (Range goes along; HEAD is answered here).
  * Mounted before authentication; a bad or expired signature is a 403 (`details.reason`).
  */
 import {
@@ -82,6 +84,14 @@ export function signedBlobRoutes(deps: AppDeps): Hono<AppEnv> {
     verified(c, "download", sha256);
     const info = SHA256_HEX.test(sha256) ? await deps.blobs.head(sha256) : null;
     if (info === null) throw new NotFoundError(`no blob with sha256 ${sha256.slice(0, 64)} is stored`);
+    if (c.req.method === "GET" && deps.blobs.directDownloadUrl !== undefined)
+      return new Response(null, {
+        status: 302,
+        headers: {
+          location: deps.blobs.directDownloadUrl(sha256, Number(c.req.query("expires"))),
+          "cache-control": "no-store",
+        },
+      });
     return blobResponse(c.req.raw, deps.blobs, {
       sha256,
       size: info.size,
