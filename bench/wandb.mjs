@@ -177,7 +177,11 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)];
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = (sorted.length - 1) / 2;
+  return (sorted[Math.floor(mid)] + sorted[Math.ceil(mid)]) / 2;
+};
 const of = (mode, field) => results.filter((r) => r.mode === mode).map((r) => r[field]);
 const [offline, online] = [median(of("offline", "wallMs")), median(of("online", "wallMs"))];
 const ratio = online / offline;
