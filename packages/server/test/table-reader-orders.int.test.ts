@@ -14,6 +14,8 @@ import { compareCodePoints, type TableColumn } from "@stepwise/protocol";
 import { planTableQuery, type TablePlan } from "../src/domain/tables/table-query-plan.js";
 import { TableBuilder } from "../src/store/tables/table-builder.js";
 import { TableReader } from "../src/store/tables/table-reader.js";
+import { TableReadPool } from "../src/store/tables/table-read-pool.js";
+import { isSplitRead, TableReads, type StoredTableRef } from "../src/store/tables/table-reads.js";
 import { random } from "./support/structured-values.js";
 
 /** More rows than one group slice (32,768), so groups are summed across slices. */
@@ -27,6 +29,7 @@ let dir: string;
 let rows: Row[];
 let reader: TableReader;
 let schema: TableColumn[];
+let stored: StoredTableRef;
 
 /** A score: mostly few distinct values (long runs of ties), some nulls, NaN, ±Infinity, -0. */
 function score(next: () => number, i: number): number | null {
@@ -54,6 +57,7 @@ beforeAll(() => {
   rows.forEach((row, i) => builder.row(row, i));
   const built = builder.finish();
   schema = built.columns;
+  stored = { path, columns: built.columns, rows: built.rows };
   reader = new TableReader(new Database(path, { readonly: true }), built.columns, built.rows);
 }, 60_000);
 
@@ -139,6 +143,96 @@ describe("a stored table sorted by one column", () => {
   });
 });
 
+describe("a first order found in two parts (one per read worker) and merged", () => {
+  /** The matching rows sorted here by several columns, ties in logged order. */
+  function sortedBy(sort: Array<[number, boolean]>, keep: (r: Row) => boolean): Row[] {
+    return rows.filter(keep).sort((a, b) => {
+      for (const [column, desc] of sort) {
+        const c = compare(a[column] as Cell, b[column] as Cell);
+        if (c !== 0) return desc ? -c : c;
+      }
+      return (a[0] as number) - (b[0] as number);
+    });
+  }
+  const any = (): boolean => true;
+  // score has long runs of ties (few values) in both halves of the rowids, so pages in a run
+  // interleave rows of both parts by logged order: a merge that put a part's ties first fails.
+  for (const [name, where, keep, sort] of [
+    [
+      "label desc, score",
+      "label != 'ant' and ok = true",
+      (r: Row) => r[2] !== "ant" && r[3] === true,
+      [
+        [2, true],
+        [1, false],
+      ],
+    ],
+    ["score desc (runs of ties, nulls, ±Infinity)", "note != 'n5'", (r: Row) => r[4] !== "n5", [[1, true]]],
+    [
+      "note, label desc",
+      "score < 5",
+      (r: Row) => typeof r[1] === "number" && r[1] < 5,
+      [
+        [4, false],
+        [2, true],
+      ],
+    ],
+    [
+      "ok, score desc",
+      "",
+      any,
+      [
+        [3, false],
+        [1, true],
+      ],
+    ],
+    [
+      "logged order (a filter alone)",
+      "label = 'cat' or score > 9",
+      (r: Row) => r[2] === "cat" || (typeof r[1] === "number" && r[1] > 9),
+      [],
+    ],
+  ] as Array<[string, string, (r: Row) => boolean, Array<[number, boolean]>]>) {
+    test(`${name}${where === "" ? "" : ` where ${where}`}: every page as sorted here`, async () => {
+      const want = sortedBy(sort, keep);
+      const query = (offset: number, limit: number): TablePlan =>
+        plan({
+          where: where === "" ? undefined : where,
+          sort: sort.map(([c, desc]) => ({ column: NAMES[c] as string, desc })),
+          offset,
+          limit,
+        });
+      const reads = new TableReads();
+      expect(isSplitRead(reads.run({ op: "page", table: stored, plan: query(0, 100), split: true }))).toBe(
+        true,
+      );
+      reads.close();
+      const pool = new TableReadPool(false, "always");
+      try {
+        const offsets = [
+          0,
+          1,
+          99,
+          Math.floor(want.length / 3),
+          Math.floor(want.length / 2) - 50,
+          want.length - 100,
+        ];
+        for (const offset of offsets.filter((o) => o >= 0)) {
+          const page = (await pool.read(stored, {
+            op: "page",
+            table: stored,
+            plan: query(offset, 500),
+          })) as ReturnType<TableReader["page"]>;
+          expect(page.matchedRows).toBe(want.length);
+          expect(page.rows.map((r) => r.index)).toEqual(want.slice(offset, offset + 500).map((r) => r[0]));
+        }
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+});
+
 /** -0 as 0: SQLite's min of a group holding 0 and -0 is either, as it meets them. */
 function zero<T>(x: T): T {
   return (x === 0 ? 0 : x) as T;
@@ -186,40 +280,74 @@ function groupsOf(column: number, keep: (r: Row) => boolean): Expected[] {
   });
 }
 
+const lowScore = (r: Row): boolean => typeof r[1] === "number" && r[1] < 0.5;
+const GROUPINGS = [
+  [2, "", () => true],
+  [2, "score < 0.5", lowScore],
+  [3, "label = 'cat' or label is null", (r: Row) => r[2] === "cat" || r[2] === null],
+  [4, "score < 0.5", lowScore],
+  [1, "", () => true],
+] as const;
+type Groups = ReturnType<TableReader["groups"]>;
+
 describe("a stored table grouped by one column", () => {
-  const lowScore = (r: Row): boolean => typeof r[1] === "number" && r[1] < 0.5;
-  for (const [column, where, keep] of [
-    [2, "", () => true],
-    [2, "score < 0.5", lowScore],
-    [3, "label = 'cat' or label is null", (r: Row) => r[2] === "cat" || r[2] === null],
-    [4, "score < 0.5", lowScore],
-    [1, "", () => true],
-  ] as const) {
+  for (const [column, where, keep] of GROUPINGS) {
     const name = NAMES[column] as string;
-    test(`by ${name}${where === "" ? "" : ` where ${where}`}: values in order, counts and statistics`, () => {
-      const want = groupsOf(column, keep);
-      for (const desc of [false, true]) {
-        const page = reader.groups(
-          plan({
-            groupBy: name,
-            where: where === "" ? undefined : where,
-            sort: [{ column: name, desc }],
-            limit: 100_000,
-          }),
+    test(`by ${name}${where === "" ? "" : ` where ${where}`}: values in order, counts and statistics`, async () => {
+      await expectGroups(column, where, keep, (p) => reader.groups(p));
+    });
+  }
+
+  test("few values: the first query read in two parts (one per read worker) and joined", async () => {
+    // Each part holds rows of every group (the parts split the rowids in half), so a join that
+    // dropped, doubled or failed to add a part's counts, minima, maxima or sums fails here.
+    const reads = new TableReads();
+    const first = plan({ groupBy: "label", where: "score < 0.5", limit: 10 });
+    expect(isSplitRead(reads.run({ op: "groups", table: stored, plan: first, split: true }))).toBe(true);
+    reads.close();
+    const pool = new TableReadPool(false, "always");
+    try {
+      for (const [column, where, keep] of GROUPINGS.filter(([c]) => c === 2 || c === 3))
+        await expectGroups(
+          column,
+          where,
+          keep,
+          (p) => pool.read(stored, { op: "groups", table: stored, plan: p }) as Promise<Groups>,
         );
-        const expected = desc ? [...want].reverse() : want;
-        expect(page.groupCount).toBe(want.length);
-        expect(page.matchedRows).toBe(want.reduce((n, g) => n + g.count, 0));
-        expect(page.groups.map((g) => [g.value, g.count])).toEqual(expected.map((g) => [g.value, g.count]));
-        page.groups.forEach((g, k) => {
-          for (const [stat, s] of Object.entries((expected[k] as Expected).stats)) {
-            expect(zero(g.stats[stat]?.min)).toBe(s.min);
-            expect(zero(g.stats[stat]?.max)).toBe(s.max);
-            if (s.mean === null) expect(g.stats[stat]?.mean).toBeNull();
-            else expect(g.stats[stat]?.mean).toBeCloseTo(s.mean, 9);
-          }
-        });
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+async function expectGroups(
+  column: number,
+  where: string,
+  keep: (r: Row) => boolean,
+  read: (p: TablePlan) => Groups | Promise<Groups>,
+): Promise<void> {
+  const name = NAMES[column] as string;
+  const want = groupsOf(column, keep);
+  for (const desc of [false, true]) {
+    const page = await read(
+      plan({
+        groupBy: name,
+        where: where === "" ? undefined : where,
+        sort: [{ column: name, desc }],
+        limit: 100_000,
+      }),
+    );
+    const expected = desc ? [...want].reverse() : want;
+    expect(page.groupCount).toBe(want.length);
+    expect(page.matchedRows).toBe(want.reduce((n, g) => n + g.count, 0));
+    expect(page.groups.map((g) => [g.value, g.count])).toEqual(expected.map((g) => [g.value, g.count]));
+    page.groups.forEach((g, k) => {
+      for (const [stat, s] of Object.entries((expected[k] as Expected).stats)) {
+        expect(zero(g.stats[stat]?.min)).toBe(s.min);
+        expect(zero(g.stats[stat]?.max)).toBe(s.max);
+        if (s.mean === null) expect(g.stats[stat]?.mean).toBeNull();
+        else expect(g.stats[stat]?.mean).toBeCloseTo(s.mean, 9);
       }
     });
   }
-});
+}

@@ -18,7 +18,15 @@ import type { PlannedFilter, TablePlan } from "../../domain/tables/table-query-p
 import { decodeCell, NAN_CELLS_TABLE } from "./table-cells.js";
 import { filterSql, type SqlCondition } from "./table-filter-sql.js";
 import { descendingPage } from "./table-descending.js";
-import { TableGroups, type Grouping } from "./table-groups.js";
+import {
+  canMerge,
+  mergeParts,
+  orderPart,
+  SPLIT_ROWS,
+  splitRange,
+  type OrderPart,
+} from "./table-order-parts.js";
+import { TableGroups, type GroupPart, type Grouping } from "./table-groups.js";
 
 type RowsPage = Extract<TablePage, { kind: "rows" }>;
 type GroupsPage = Extract<TablePage, { kind: "groups" }>;
@@ -69,7 +77,12 @@ export class TableReader {
     if (this.db.open) this.db.close();
   }
 
-  page(plan: TablePlan): Pick<RowsPage, "matchedRows" | "rows"> {
+  /** A page; `parts`: the first order found in parts (`orderSplits`), to merge and keep. */
+  page(plan: TablePlan, parts?: OrderPart[]): Pick<RowsPage, "matchedRows" | "rows"> {
+    if (parts !== undefined && !this.orders.has(this.orderId(plan))) {
+      const merged = mergeParts(parts, plan);
+      if (merged !== null) this.keep(this.orderId(plan), merged);
+    }
     const { rowids, matched } = this.pageRowids(plan);
     const rows = rowids.map((rowid) => ({ index: rowid - 1, cells: this.cells(rowid, plan.columns) }));
     return { matchedRows: matched, rows };
@@ -79,15 +92,15 @@ export class TableReader {
    * One scan finds every group (sorted by value), and with it the group count and the matching
    * rows (the sum of the counts); kept for the next page when there are at most KEPT_GROUPS.
    */
-  groups(plan: TablePlan): Pick<GroupsPage, "matchedRows" | "groupCount" | "groups"> {
+  groups(plan: TablePlan, parts?: GroupPart[]): Pick<GroupsPage, "matchedRows" | "groupCount" | "groups"> {
     const g = plan.groupBy as number;
     const filter = plan.filter === null ? null : filterSql(plan.filter);
     const first = plan.sort[0];
     const desc = first !== undefined && first.column === g && first.desc;
-    const id = `${g} ${filter?.sql} ${JSON.stringify(filter?.params)}`;
+    const id = groupingId(g, filter);
     let all = this.groupings.get(id);
     if (all === undefined) {
-      all = this.grouper.find(g, filter);
+      all = parts === undefined ? this.grouper.find(g, filter) : this.grouper.join(g, parts);
       if (all.groups.length <= KEPT_GROUPS) {
         this.groupings.set(id, all);
         if (this.groupings.size > KEPT_ORDERS)
@@ -100,6 +113,47 @@ export class TableReader {
     const groups = all.groups.slice(from, to);
     if (desc) groups.reverse();
     return { matchedRows: all.matched, groupCount: n, groups };
+  }
+
+  /**
+   * The rowid ranges in which to read the groups of `plan` as `parts` parts (on as many read
+   * workers; `groupPart`), then joined by `groups(plan, parts)`; null when they are kept or are
+   * read whole here (table-groups.ts).
+   */
+  groupSplits(plan: TablePlan, parts: number): Array<[number, number]> | null {
+    const g = plan.groupBy as number;
+    const filter = plan.filter === null ? null : filterSql(plan.filter);
+    return this.groupings.has(groupingId(g, filter)) ? null : this.grouper.splits(g, parts);
+  }
+
+  /**
+   * The rowid ranges in which to find the first order of a page of `plan` as `parts` parts (on
+   * as many read workers; `orderPart`), then merged by `page(plan, parts)`; null when the page
+   * needs no order, the order is kept, or it is found whole here (table-order-parts.ts).
+   */
+  orderSplits(plan: TablePlan, parts: number): Array<[number, number]> | null {
+    const only = plan.sort[0];
+    const indexedOnly =
+      plan.filter === null && plan.sort.length === 1 && only !== undefined && this.indexed.has(only.column);
+    if (parts < 2 || this.rows < SPLIT_ROWS || indexedOnly || !canMerge(plan, this.columns)) return null;
+    if ((plan.filter === null && plan.sort.length === 0) || this.orders.has(this.orderId(plan))) return null;
+    return splitRange(this.rows, parts);
+  }
+
+  /** The matching rows among rowids [from, to] in the plan's order, with their sort values. */
+  orderPart(plan: TablePlan, from: number, to: number): OrderPart {
+    const condition = plan.filter === null ? { sql: "", params: [] } : filterSql(plan.filter);
+    return orderPart(this.db, plan, condition, from, to);
+  }
+
+  /** The sums of the groups of `plan` among rowids [from, to]. */
+  groupPart(plan: TablePlan, from: number, to: number): GroupPart {
+    return this.grouper.part(
+      plan.groupBy as number,
+      plan.filter === null ? null : filterSql(plan.filter),
+      from,
+      to,
+    );
   }
 
   /** Every matching row in order, as cells of `plan.columns`, in pages (for export). */
@@ -150,8 +204,8 @@ export class TableReader {
   /** The matching rowids in the plan's order (then logged order), found once and kept. */
   private order(plan: TablePlan): Int32Array {
     const where = this.where(plan.filter);
-    const by = [...plan.sort.map((s) => `c${s.column}${s.desc ? " DESC" : ""}`), "rowid"].join(", ");
-    const id = `${where.sql} ${JSON.stringify(where.params)} ORDER BY ${by}`;
+    const by = orderBy(plan);
+    const id = this.orderId(plan);
     const kept = this.orders.get(id);
     if (kept !== undefined) {
       this.orders.delete(id);
@@ -162,17 +216,16 @@ export class TableReader {
     const statement = this.db
       .prepare<Bind[], number>(`SELECT rowid FROM t${hint}${where.sql} ORDER BY ${by}`)
       .pluck();
-    let out = new Int32Array(Math.min(this.rows, 1024));
-    let n = 0;
-    for (const rowid of statement.iterate(...where.params)) {
-      if (n === out.length) {
-        const grown = new Int32Array(Math.min(this.rows, out.length * 2));
-        grown.set(out);
-        out = grown;
-      }
-      out[n++] = rowid;
-    }
-    const order = out.subarray(0, n);
+    // all(): one call (an iterator's step per row cost ~15% of the scan).
+    return this.keep(id, Int32Array.from(statement.all(...where.params)));
+  }
+
+  private orderId(plan: TablePlan): string {
+    const where = this.where(plan.filter);
+    return `${where.sql} ${JSON.stringify(where.params)} ORDER BY ${orderBy(plan)}`;
+  }
+
+  private keep(id: string, order: Int32Array): Int32Array {
     this.orders.set(id, order);
     if (this.orders.size > KEPT_ORDERS) this.orders.delete(this.orders.keys().next().value as string);
     return order;
@@ -187,6 +240,14 @@ export class TableReader {
   private type(column: number): TableColumn["type"] {
     return (this.columns[column] as TableColumn).type;
   }
+}
+
+function orderBy(plan: TablePlan): string {
+  return [...plan.sort.map((s) => `c${s.column}${s.desc ? " DESC" : ""}`), "rowid"].join(", ");
+}
+
+function groupingId(g: number, filter: SqlCondition | null): string {
+  return `${g} ${filter?.sql} ${JSON.stringify(filter?.params)}`;
 }
 
 function range(from: number, to: number): number[] {
