@@ -44,9 +44,10 @@ export function ArtifactsPage() {
       {collections.data !== null && collections.data.length === 0 && (
         <EmptyState title={`No artifacts yet in ${entity}/${project}`}>
           <p>
-            Datasets, models and other versioned files show here once they are committed through the artifacts
-            API (<code>POST /api/v1/artifacts/…/versions</code>); the SDK&apos;s <code>run.logArtifact</code>{" "}
-            is not released yet.
+            Datasets, models and other versioned files show here once a run logs them (
+            <code>{'await run.logArtifact("./data", { name: "mnist", type: "dataset" })'}</code>) or{" "}
+            <code>{`stepwise artifact put ./data --name ${entity}/${project}/mnist --type dataset`}</code>{" "}
+            does.
           </p>
         </EmptyState>
       )}
