@@ -7,7 +7,8 @@
 //     ahead) and a jump of the slider to a random position (nothing fetched ahead) → every image
 //     in view showing the new step (target ≤ 150 ms). p50 / p99 over the moves. For the jumps, the
 //     medians of where the time went (resource timing): the media index's answer, the image files
-//     (first sent, last in, the longest wait for one of the browser's 6 connections), all drawn.
+//     (first sent, last in, the longest wait for one of the browser's 6 connections), the media
+//     files batches (POST /media/:entity/:project/files: how many, first sent, last in), all drawn.
 // The data is written into .tmp/bench-media-ui-<runs>x<steps>x<images> through the HTTP API and
 // kept between runs. Build first (`npm run build`). Prints numbers and one JSON line.
 // Usage: node bench/media-ui.mjs [--quick]   (quick: 5 runs × 50 steps)
@@ -213,6 +214,10 @@ async function measure(browser, url) {
           (e) => /\/(files|thumbnails?)\//.test(e.name) && e.responseEnd <= t0 + done.ms,
         );
         const lastFile = Math.max(...files.map((e) => e.responseEnd - t0), 0);
+        // The images in view asked in one batch (POST /media/:entity/:project/files).
+        const batches = entries.filter(
+          (e) => /\/media\/[^/]+\/[^/]+\/files$/.test(e.name) && e.responseEnd <= t0 + done.ms,
+        );
         return {
           ms: done.ms,
           indexStart: index === undefined ? null : index.startTime - t0,
@@ -224,6 +229,9 @@ async function measure(browser, url) {
           fileQueued: files.length === 0 ? null : Math.max(...files.map((e) => e.requestStart - e.startTime)),
           fileRequest:
             files.length === 0 ? null : Math.max(...files.map((e) => e.responseEnd - e.requestStart)),
+          batches: batches.length,
+          batchStart: batches.length === 0 ? null : Math.min(...batches.map((e) => e.startTime - t0)),
+          batchEnd: batches.length === 0 ? null : Math.max(...batches.map((e) => e.responseEnd - t0)),
         };
       },
       { step, drawn: drawnAt.toString() },
@@ -298,7 +306,8 @@ try {
     `    jump, medians from the input event: index request sent ${med((p) => p.indexStart)} ms, ` +
       `answered ${med((p) => p.indexEnd)} ms; image files fetched ${med((p) => p.files)}, first sent ` +
       `${med((p) => p.firstFileStart)} ms, last in ${med((p) => p.lastFileEnd)} ms (longest wait for a connection ` +
-      `${med((p) => p.fileQueued)} ms, longest request ${med((p) => p.fileRequest)} ms); all drawn ${med((p) => p.ms)} ms`,
+      `${med((p) => p.fileQueued)} ms, longest request ${med((p) => p.fileRequest)} ms); batches ${med((p) => p.batches)}, ` +
+      `first sent ${med((p) => p.batchStart)} ms, last in ${med((p) => p.batchEnd)} ms; all drawn ${med((p) => p.ms)} ms`,
   );
   console.log(
     `    load average ${loadavg()

@@ -13,6 +13,7 @@ export * from "./limits.js";
 export * from "./quarantine-note.js";
 export * from "./files.js";
 export * from "./media.js";
+export * from "./media-batch.js";
 export * from "./structured.js";
 export * from "./table-filter.js";
 export * from "./alerts.js";

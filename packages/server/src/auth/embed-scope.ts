@@ -1,9 +1,10 @@
 /**
  * What an embed token may ask: deny by default. It may read its run (GET/HEAD under
  * `/runs/<its run>/…`), run the read-only queries the embed view makes (series, series keys,
- * histograms, tables, key kinds, presets), and ask who it is (`/viewer`); every route also checks
- * the run it reads (principal.ts), so a query naming another run is refused there too. Anything
- * else — another run, a project or entity listing, any write — is FORBIDDEN here, before the route.
+ * histograms, tables, key kinds, presets, its run's media files in one batch), and ask who it is
+ * (`/viewer`); every route also checks the run it reads (principal.ts), so a query naming
+ * another run is refused there too. Anything else — another run, a project or entity listing,
+ * any write — is FORBIDDEN here, before the route.
  */
 import { API_PREFIX, AuthError, type RunRef } from "@stepwise/protocol";
 import { embedRefusal } from "./principal.js";
@@ -15,6 +16,8 @@ const POST_QUERIES: ReadonlyArray<(s: readonly string[], own: boolean) => boolea
   (s) => s.length === 1 && s[0] === "series",
   (s) => s.length === 2 && s[0] === "series" && s[1] === "keys",
   (s) => s.length === 2 && s[0] === "presets" && s[1] === "render",
+  // Media files of many items at once: the body names the runs; the route allows the token's own only.
+  (s) => s.length === 4 && s[0] === "media" && s[3] === "files",
   (s, own) => own && s.length === 6 && s[5] === "query" && (s[4] === "histograms" || s[4] === "tables"),
 ];
 

@@ -25,6 +25,8 @@ export interface MediaItem {
   url?: string;
   /** A thumbnail (longest side 256) of a large image, from the media index. */
   thumbnail?: string;
+  /** Where the media index has it (key, step, place in the list): its file can come in a batch. */
+  at?: { key: string; step: number; index: number };
 }
 
 const SINGLE: Record<string, MediaKind> = {

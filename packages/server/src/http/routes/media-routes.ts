@@ -1,12 +1,14 @@
 /**
  * The media API (protocol media.ts): media of a key for some runs at a step or over a range,
- * the steps at which a key holds media, the kinds of values keys held, and image thumbnails.
+ * the steps at which a key holds media, the kinds of values keys held, image thumbnails, and
+ * many items' files in one answer (a panel's step for all its runs, media-batch.ts).
  * Every answer comes from the media index and key kinds (store/media-store.ts), never a history
  * scan. Bad parameters are 400s naming the field (`query.step`, `path.size`).
  */
 import {
   filePathSchema,
   keyKindsQuerySchema,
+  mediaBatchRequestSchema,
   mediaQuerySchema,
   mediaStepsQuerySchema,
   NotFoundError,
@@ -26,9 +28,11 @@ import type { StoreMediaQuery, StoredMediaRun } from "../../store/media-store.js
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { blobResponse } from "../blob-response.js";
 import { InputError, parseInput } from "../input-error.js";
+import { readJsonBody } from "../json-body.js";
 import { plainJson } from "../json-response.js";
 import { projectParams, runRefParam } from "../path-params.js";
 import { unknownRun } from "../unknown-run.js";
+import { mediaBatchResponse } from "../media/media-batch.js";
 import { mediaItemDto } from "../media/media-dto.js";
 import { thumbnailResponse } from "../media/thumbnail-response.js";
 
@@ -70,6 +74,13 @@ export function mediaRoutes(deps: AppDeps): Hono<AppEnv> {
     const p = project(c, q.runs);
     const body: MediaStepsResponse = { key: q.key, runs: await deps.store.listMediaSteps(p, q.key, q.runs) };
     return plainJson(body);
+  });
+
+  // Many items' files in one answer (protocol media-batch.ts); an embed token: its own run's only.
+  app.post("/media/:entity/:project/files", async (c) => {
+    const body = await readJsonBody(c.req.raw, deps.config, mediaBatchRequestSchema);
+    const p = project(c, [...new Set(body.items.map((i) => i.run))]);
+    return mediaBatchResponse(deps.store, deps.blobs, p, body.items);
   });
 
   app.get("/key-kinds/:entity/:project", async (c) => {

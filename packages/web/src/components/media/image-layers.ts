@@ -9,6 +9,7 @@ import type { MediaItem } from "../../lib/media-values.js";
 import { fetchFile, send } from "../../api/client.js";
 import { joined, type Cached } from "../../lib/called-off.js";
 import type { LoadOptions } from "./media-api.js";
+import { loadBatchedFile, type IndexedAt } from "./media-batch.js";
 import { loadFileText, mediaType } from "./media-cache.js";
 
 export interface ImageLayers {
@@ -65,7 +66,9 @@ async function build(
 ): Promise<ImageLayers> {
   // A thumbnail is WebP whatever the image's format.
   const type = url !== undefined && url === item.thumbnail ? "image/webp" : mediaType(item.path);
-  const image = await bitmapOf(ref, item.path, type, url, options);
+  // The logged file of an indexed item comes in a batch with the others asked for meanwhile.
+  const at = url === item.url ? item.at : undefined;
+  const image = await bitmapOf(ref, item.path, type, url, options, at);
   const { width, height } = image;
   // Boxes in pixels are in the logged image's pixels: scaled to the bitmap drawn.
   const scale = width / (item.width ?? width);
@@ -84,7 +87,8 @@ async function build(
 
 /**
  * A run file decoded to a bitmap, straight from the response's bytes (typed `type`: the
- * server's own type is never trusted); the decoded image is what the cache above keeps.
+ * server's own type is never trusted); the decoded image is what the cache above keeps. `at`:
+ * the file comes in a batch (media-batch.ts).
  */
 async function bitmapOf(
   ref: RunRef,
@@ -92,7 +96,12 @@ async function bitmapOf(
   type: string,
   url: string | undefined,
   { priority = "auto", signal }: LoadOptions,
+  at?: IndexedAt,
 ): Promise<ImageBitmap> {
+  if (at !== undefined) {
+    const bytes = await loadBatchedFile(ref, at, path, url, priority, signal);
+    return createImageBitmap(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  }
   const init = { priority };
   const response = await (url === undefined ? fetchFile(ref, path, init, signal) : send(url, init, signal));
   return createImageBitmap(new Blob([await response.arrayBuffer()], { type }));

@@ -25,7 +25,12 @@ const KINDS: Record<IndexItem["type"], MediaKind> = {
 };
 
 export function itemOfIndex(item: IndexItem): MediaItem {
-  const out: MediaItem = { kind: KINDS[item.type], path: item.path, url: item.url };
+  const out: MediaItem = {
+    kind: KINDS[item.type],
+    path: item.path,
+    url: item.url,
+    at: { key: item.key, step: item.step, index: item.index },
+  };
   if (item.caption !== null && item.caption !== "") out.caption = item.caption;
   if (item.width !== null && item.height !== null)
     Object.assign(out, { width: item.width, height: item.height });

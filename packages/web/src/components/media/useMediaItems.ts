@@ -1,9 +1,10 @@
 /**
  * The items each run shows at the slider's position: those its entry carries (history fallback)
  * or those of the media index at the run's step, cached per (run, key, step): the runs in view
- * in one request at high priority, the others in a second one after them. The positions either
- * side are fetched ahead at low priority (and the images of the runs in view decoded), so that
- * an arrow key shows the next step at once. A jump calls off what is no longer wanted
+ * in one request at high priority (and their images as soon as their items arrive, in one batch:
+ * media-batch.ts), the others in a second one after them. The positions either side are fetched
+ * ahead at low priority (and the images of the runs in view decoded), so that an arrow key shows
+ * the next step at once. A jump calls off what is no longer wanted
  * (lib/called-off.ts): the previous step's loads still in flight and what was fetched ahead for
  * positions no longer beside the slider, so that the new step's requests wait behind nothing.
  */
@@ -56,11 +57,21 @@ export function useMediaItems(
       return next;
     });
     const request = (steps: ReadonlyMap<string, number>, priority: RequestPriority) => {
-      const got = loadMediaAt(first.entity, first.project, key, steps, { priority, signal: shown.signal });
+      const options = { priority, signal: shown.signal };
+      const got = loadMediaAt(first.entity, first.project, key, steps, options);
       for (const [runId, promise] of got)
         promise.then(
-          (items) =>
-            live && setLoaded((known) => new Map(known).set(runId, { step: steps.get(runId) ?? 0, items })),
+          (items) => {
+            // The images of the runs in view are asked for as their items arrive, not once their
+            // canvases rendered (which join these loads): one batch, sent a render sooner.
+            const run = runs.find((r) => r.run.id === runId)?.run;
+            if (live && priority === "high" && run !== undefined && inView(runId)) {
+              const ref = { entity: run.entity, project: run.project, runId };
+              for (const item of items)
+                if (item.kind === "image") loadImageLayers(ref, item, false, options).catch(() => undefined);
+            }
+            if (live) setLoaded((known) => new Map(known).set(runId, { step: steps.get(runId) ?? 0, items }));
+          },
           () =>
             live &&
             setLoaded((known) => new Map(known).set(runId, { step: steps.get(runId) ?? 0, items: [] })),
