@@ -158,8 +158,10 @@ describe("artifacts", () => {
     const files = { "x.bin": randomBytes(50_000), "deep/y.txt": Buffer.from("y") };
     writeFolder(data, files);
     const run = await init({ dir: tempDir(), baseUrl: own.url, project: "cache", settings: { quiet: true } });
-    await (await run.logArtifact(data, { name: "cached", type: "dataset" })).wait();
+    // Not waited for: finish() waits for the commit.
+    const logged = await run.logArtifact(data, { name: "cached", type: "dataset" });
     await run.finish();
+    expect(logged.version).toBe("v0");
     const api = new Api({ baseUrl: own.url, env: cacheEnv });
     const path = `${run.entity}/cache/cached:v0`;
     await (await api.artifact(path)).download({ root: join(tempDir(), "first") });
