@@ -9,7 +9,7 @@
  * once it is in. Asked again when a charted run logs more (its history offset moves).
  */
 import { useEffect, useMemo, useState } from "react";
-import type { RunDto } from "@stepwise/protocol";
+import { RUN_LIST_MAX_SELECT, type RunDto } from "@stepwise/protocol";
 import { listRuns } from "../../api/client.js";
 import { listKeyKinds } from "../../api/structured-client.js";
 import { mergeValues } from "../../lib/run-list-select.js";
@@ -40,7 +40,8 @@ export function useChartRunValues(entity: string, project: string, runs: ChartRu
       const keys = kinds
         .filter((entry) => entry.kinds.some((k) => !PLAIN_KINDS.has(k.kind)))
         .map((entry) => entry.key)
-        .sort();
+        .sort()
+        .slice(0, RUN_LIST_MAX_SELECT - 1);
       if (keys.length === 0) {
         if (!signal.aborted) setValues(NONE);
         return;
