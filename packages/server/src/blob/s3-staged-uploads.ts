@@ -11,7 +11,13 @@
  */
 import { createHash, randomBytes, type Hash } from "node:crypto";
 import { PassThrough, pipeline, type Readable } from "node:stream";
-import { InvalidDataError, NotFoundError, StepwiseError, UploadOffsetError } from "@stepwise/protocol";
+import {
+  ContentMismatchError,
+  InvalidDataError,
+  NotFoundError,
+  StepwiseError,
+  UploadOffsetError,
+} from "@stepwise/protocol";
 import type { StagedUploadInfo, WrittenBlob } from "./blob-store.js";
 import { MeasuringStream } from "./measuring-stream.js";
 import type { ObjectInfo, S3Objects } from "./s3-objects.js";
@@ -95,7 +101,11 @@ export class S3StagedUploads {
     });
   }
 
-  /** Checks the bytes against `expect` while placing them; the upload is removed either way. */
+  /**
+   * Checks the bytes against `expect` while placing them. The upload is removed once placed,
+   * or when its bytes are not the declared ones; any other failure (S3 unreachable) keeps it,
+   * so completing again (the client sends its last part again) needs no bytes resent.
+   */
   complete(id: string, expect: WrittenBlob): Promise<WrittenBlob> {
     return this.oneAtATime(id, async () => {
       const upload = await this.readOrMissing(id);
@@ -107,10 +117,12 @@ export class S3StagedUploads {
         const known = cached !== undefined && cached.bytes === upload.info.received;
         if (known) this.mismatch({ size: upload.info.received, sha256: cached.hash.digest("hex") }, expect);
         await this.place(upload.parts, expect, known);
-        return { size: expect.size, sha256: expect.sha256 };
-      } finally {
-        await this.removeKeys(upload.keys);
+      } catch (error) {
+        if (error instanceof ContentMismatchError) await this.removeKeys(upload.keys);
+        throw error;
       }
+      await this.removeKeys(upload.keys);
+      return { size: expect.size, sha256: expect.sha256 };
     });
   }
 
