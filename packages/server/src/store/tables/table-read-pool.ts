@@ -3,7 +3,7 @@
  * (table-read-worker.ts), each table's reads always on the same worker so its kept orders serve
  * the next page. Running from TypeScript sources (tests), the reads run on this thread.
  */
-import { availableParallelism, loadavg } from "node:os";
+import { cpus } from "node:os";
 import { Worker } from "node:worker_threads";
 import { isSplitRead, TableReads, type StoredTableRef, type TableReadRequest } from "./table-reads.js";
 
@@ -33,12 +33,14 @@ export class TableReadPool {
   private readonly local: TableReads | null;
   private nextId = 1;
   private closed = false;
+  private readonly idle = new IdleCpu();
 
   constructor(
     inWorkers = import.meta.url.endsWith(".js"),
-    private readonly splitOrders: "always" | "when-idle" = "when-idle",
+    private readonly split: "always" | "when-idle" = "when-idle",
   ) {
     this.local = inWorkers ? null : new TableReads();
+    this.idle.spareCores(); // the first look, for the next one to compare with
   }
 
   /**
@@ -71,16 +73,16 @@ export class TableReadPool {
   }
 
   /**
-   * A first scan is split in parts when the other workers have no reads waiting; an order's
-   * parts (which cost ~1.3× the CPU of one scan: their sort values are sent to be merged) only
-   * when the machine also has a core to spare, or `splitOrders` says always (tests).
+   * A first scan is split in parts only when the other workers have no reads waiting and the
+   * machine has a core to spare (idle CPU time since the last look, `spareCores`): on a busy
+   * machine the parts would only take turns, and an order's parts cost ~1.3× the CPU of one
+   * scan (their sort values are sent to be merged). `split: "always"` splits regardless (tests).
    */
   private maySplit(slot: number, request: TableReadRequest): TableReadRequest {
     if (request.op !== "page" && request.op !== "groups") return request;
     if (request.parts !== undefined) return request;
     const othersBusy = [...this.pending.values()].some((p) => p.slot !== slot);
-    const spareCore = this.splitOrders === "always" || (loadavg()[0] ?? 0) < availableParallelism() - 0.5;
-    return { ...request, split: !othersBusy && (request.op === "groups" || spareCore) };
+    return { ...request, split: !othersBusy && (this.split === "always" || this.idle.spareCores() >= 0.75) };
   }
 
   private post(slot: number, request: TableReadRequest): Promise<unknown> {
@@ -128,6 +130,29 @@ export class TableReadPool {
     for (let other = 0; other < POOL_SIZE; other++)
       if ((this.workers[other] ?? null) === null) this.worker(other);
     return worker;
+  }
+}
+
+/** The machine's idle cores (0…count) over the time since the last look (at least MIN_MS ago). */
+class IdleCpu {
+  private static readonly MIN_MS = 250;
+  private last = { at: 0, idle: 0, total: 0 };
+  private cores = 0;
+
+  spareCores(): number {
+    const now = Date.now();
+    if (now - this.last.at < IdleCpu.MIN_MS) return this.cores;
+    const all = cpus();
+    let idle = 0;
+    let total = 0;
+    for (const { times } of all) {
+      idle += times.idle;
+      total += times.user + times.nice + times.sys + times.idle + times.irq;
+    }
+    if (this.last.at !== 0 && total > this.last.total)
+      this.cores = ((idle - this.last.idle) / (total - this.last.total)) * all.length;
+    this.last = { at: now, idle, total };
+    return this.cores;
   }
 }
 
