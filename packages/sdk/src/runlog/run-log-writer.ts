@@ -19,6 +19,7 @@ import { encodeFileHeader, TAG_JSON, TAG_NUMBER } from "./log-format.js";
 import { CONTROL_SLOTS, KIND_KEY, KIND_ROW, KIND_SHIFT, RING_FRAME_HEADER, SLOT } from "./ring-layout.js";
 import { RingProducer } from "./ring-producer.js";
 import { hasPending } from "../media/pending-media.js";
+import { jsonText } from "./json-text.js";
 import { MediaQueue, type MediaQueueSink } from "./media-queue.js";
 import { startWriterWorker } from "./start-writer-worker.js";
 
@@ -170,7 +171,7 @@ export class RunLogWriter {
       if (!ids.has(key)) this.defineKey(key);
       if (typeof value === "number") size += 13;
       else {
-        const text = stringifyExtended(value);
+        const text = jsonText(value);
         jsonValues.push(text);
         size += 9 + text.length * 3;
       }
