@@ -49,12 +49,19 @@ export function orderPart(
   const condition = where.sql === "" ? "" : ` AND ${where.sql}`;
   // An order-sensitive aggregate keeps its subquery's ORDER BY (SQLite omits it only before
   // count/min/max); the test compares the merged order with a sort done in JavaScript.
-  const row = db
-    .prepare<unknown[], string[]>(
-      `SELECT json_group_array(r)${arrays} FROM (SELECT rowid AS r${keys} FROM t NOT INDEXED WHERE rowid BETWEEN ? AND ?${condition} ORDER BY ${by})`,
-    )
-    .raw()
-    .get(from, to, ...where.params) as string[];
+  let row: string[];
+  try {
+    row = db
+      .prepare<unknown[], string[]>(
+        `SELECT json_group_array(r)${arrays} FROM (SELECT rowid AS r${keys} FROM t NOT INDEXED WHERE rowid BETWEEN ? AND ?${condition} ORDER BY ${by})`,
+      )
+      .raw()
+      .get(from, to, ...where.params) as string[];
+  } catch (error) {
+    // Values too long to send as one string: the order is found whole instead.
+    if ((error as { code?: unknown }).code === "SQLITE_TOOBIG") return null;
+    throw error;
+  }
   const [rowids, ...values] = row.map((json) => JSON.parse(json) as Key[]);
   for (const column of values)
     for (const v of column)

@@ -10,8 +10,12 @@
  *   (a few such orders per table, 4 bytes a row), so that every further page and the count of
  *   matching rows cost nothing more;
  * - groups: every group of the column found by one scan (table-groups.ts) and kept likewise
- *   (counts summed give the matching rows).
+ *   (counts summed give the matching rows);
+ * - on a machine with a core to spare, that first scan of a large table is done in two parts,
+ *   one per table read worker (table-read-pool.ts): each half of the rowids sorted and the halves
+ *   merged (table-order-parts.ts), or each half's group sums added up (table-groups.ts).
  */
+import { statSync } from "node:fs";
 import type Database from "better-sqlite3";
 import type { TableColumn, TablePage } from "@stepwise/protocol";
 import type { PlannedFilter, TablePlan } from "../../domain/tables/table-query-plan.js";
@@ -33,6 +37,8 @@ type GroupsPage = Extract<TablePage, { kind: "groups" }>;
 type Bind = SqlCondition["params"][number];
 
 const KEPT_ORDERS = 4;
+/** An order is found in parts only in a table file of at most this size (its values are sent). */
+const SPLIT_MAX_BYTES = 256 * 1024 * 1024;
 /** Grouped results are kept (for the next page) when there are at most this many groups. */
 const KEPT_GROUPS = 100_000;
 
@@ -136,6 +142,8 @@ export class TableReader {
     const indexedOnly =
       plan.filter === null && plan.sort.length === 1 && only !== undefined && this.indexed.has(only.column);
     if (parts < 2 || this.rows < SPLIT_ROWS || indexedOnly || !canMerge(plan, this.columns)) return null;
+    // The parts send their sort values as JSON: bounded by the file's size.
+    if (statSync(this.db.name).size > SPLIT_MAX_BYTES) return null;
     if ((plan.filter === null && plan.sort.length === 0) || this.orders.has(this.orderId(plan))) return null;
     return splitRange(this.rows, parts);
   }
