@@ -21,7 +21,7 @@ import { uploadBlob } from "../files/file-client.js";
 import type { ServerTarget } from "../upload/server-target.js";
 
 /** Blobs sent at once. */
-const UPLOADS_IN_FLIGHT = 4;
+const UPLOADS_IN_FLIGHT = 16;
 /** Offers of the manifest before giving up (content can vanish between upload and commit only through GC). */
 const COMMIT_ROUNDS = 3;
 

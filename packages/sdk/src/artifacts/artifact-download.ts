@@ -3,7 +3,7 @@
  * 100,000 entries, each stored entry with a signed URL) is asked for only when some entry is
  * neither in the local cache (artifact-cache.ts) nor already in `root` with its content: a
  * version whose files are all cached is placed with no network request at all. Files are
- * fetched 8 at a time, each hashed as it streams and kept only when its size and sha256 are the
+ * fetched 16 at a time, each hashed as it streams and kept only when its size and sha256 are the
  * manifest's (CorruptDataError naming the entry otherwise), into the cache first, then copied
  * (a copy-on-write clone where the file system can) into `root`. References are not fetched.
  */
@@ -27,7 +27,7 @@ import { ApiHttp } from "../api/api-http.js";
 import type { ApiConnection } from "../api/api-connection.js";
 import { ArtifactCache } from "./artifact-cache.js";
 
-const FETCHES_IN_FLIGHT = 8;
+const FETCHES_IN_FLIGHT = 16;
 
 export interface DownloadReport {
   root: string;

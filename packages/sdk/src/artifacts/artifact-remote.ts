@@ -1,9 +1,10 @@
 /**
  * Finds a committed artifact version on the server by path (`entity/project/name:alias`, the
  * run's or the client's defaults filling what the path leaves out): its version and manifest,
- * kept in the local cache. When the server cannot be reached, the manifest an earlier download
- * kept for that version (or the version the alias named then) is used, so cached artifacts
- * are usable offline.
+ * kept in the local cache. A version named by its version name (`v3`, never changed) that an
+ * earlier download kept is answered from the cache with no request; when the server cannot be
+ * reached, an alias is answered with the version it named then, so cached artifacts are usable
+ * offline.
  */
 import {
   artifactVersionDtoSchema,
@@ -11,6 +12,7 @@ import {
   parseArtifactPath,
   StepwiseError,
   UsageError,
+  VERSION_NAME,
   type ArtifactVersionDto,
   type ManifestEntry,
 } from "@stepwise/protocol";
@@ -43,6 +45,11 @@ export async function resolveArtifact(
   at: { entity: string; project: string; name: string; alias: string },
   cache: ArtifactCache = new ArtifactCache(),
 ): Promise<ResolvedArtifact> {
+  // A version (v3) never changes: one kept by an earlier download is answered with no request.
+  if (VERSION_NAME.test(at.alias)) {
+    const kept = cache.readManifest(at, at.alias);
+    if (kept !== null) return kept;
+  }
   try {
     const http = new ApiHttp(connection);
     const version = await http.json(

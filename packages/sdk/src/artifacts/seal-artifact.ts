@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { manifestDigestText, UsageError, type ManifestEntry } from "@stepwise/protocol";
 import type { Artifact, PendingEntry } from "./artifact.js";
@@ -19,6 +19,11 @@ export interface SealedArtifact {
   warnings: string[];
 }
 
+/** Files hashed at once while sealing. */
+const HASHES_IN_FLIGHT = 8;
+/** Files up to this size are read whole (one read), larger ones streamed in 1 MiB pieces. */
+const READ_WHOLE_BYTES = 4 * 1024 * 1024;
+
 export async function sealArtifact(artifact: Artifact): Promise<SealedArtifact> {
   await artifact.flushNewFiles();
   return sealEntries(artifact.pendingEntries());
@@ -26,18 +31,24 @@ export async function sealArtifact(artifact: Artifact): Promise<SealedArtifact> 
 
 /** Hashes entries added to an artifact (in code-point order of path) into its sealed manifest. */
 export async function sealEntries(pending: readonly PendingEntry[]): Promise<SealedArtifact> {
-  const entries: ManifestEntry[] = [];
+  const entries: ManifestEntry[] = new Array<ManifestEntry>(pending.length);
   const sources = new Map<string, { localPath: string; size: number }>();
   const warnings: string[] = [];
-  for (const entry of pending) {
-    if (entry.kind === "file") {
-      const { sha256, size } = await hashFile(entry.localPath, entry);
-      entries.push({ path: entry.path, sha256, size });
-      sources.set(sha256, { localPath: entry.localPath, size });
-    } else {
-      entries.push(await referenceEntry(entry, warnings));
+  // Several files at once: many small files cost opens and reads more than hashing.
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let at = next++; at < pending.length; at = next++) {
+      const entry = pending[at] as PendingEntry;
+      if (entry.kind === "file") {
+        const { sha256, size } = await hashFile(entry.localPath, entry);
+        entries[at] = { path: entry.path, sha256, size };
+        sources.set(sha256, { localPath: entry.localPath, size });
+      } else {
+        entries[at] = await referenceEntry(entry, warnings);
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(HASHES_IN_FLIGHT, pending.length) }, worker));
   const digest = createHash("sha256").update(manifestDigestText(entries)).digest("hex");
   return { entries, digest, sources, warnings };
 }
@@ -70,10 +81,15 @@ async function hashFile(localPath: string, entry: PendingEntry): Promise<{ sha25
   }
   const hash = createHash("sha256");
   let read = 0;
-  for await (const chunk of createReadStream(localPath, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    read += (chunk as Buffer).length;
-  }
+  if (size <= READ_WHOLE_BYTES) {
+    const bytes = await readFile(localPath);
+    hash.update(bytes);
+    read = bytes.length;
+  } else
+    for await (const chunk of createReadStream(localPath, { highWaterMark: 1 << 20 })) {
+      hash.update(chunk as Buffer);
+      read += (chunk as Buffer).length;
+    }
   if (read !== size)
     throw new UsageError(
       `artifact entry '${entry.path}': '${localPath}' changed while it was read (${size} → ${read} bytes); log the artifact once the file is complete`,
