@@ -2,15 +2,17 @@
  * Media files asked for in the same task go to the server as one request (protocol
  * media-batch.ts), one per (project, priority): the images of a step for all the runs in view
  * arrive in one answer instead of queuing one request each on the browser's 6 connections.
- * Each caller gets its file's bytes; a caller whose signal calls it off is dropped from its batch
- * (the batch is aborted once every caller of it called off). An item the batch could not send
+ * Each caller gets its file's bytes as soon as they are in (the answer is read as it streams);
+ * a caller whose signal calls it off is dropped from its batch (the batch is aborted once every
+ * caller of it called off). An item the batch could not send
  * (past its byte budget, file not there yet) or a batch that failed is fetched on its own, as
  * before batches, so a server without the batch route still shows every image.
  */
 import {
-  decodeMediaBatch,
   MEDIA_BATCH_MAX_ITEMS,
+  mediaBatchHeaderSchema,
   mediaBatchPaths,
+  type MediaBatchEntry,
   type MediaBatchItem,
   type RunRef,
 } from "@stepwise/protocol";
@@ -101,24 +103,57 @@ async function sendBatch(
       },
       { once: true },
     );
-  let decoded: ReturnType<typeof decodeMediaBatch>;
+  // Each item is handed over as soon as its bytes are in (decoding starts while the rest arrive).
+  let settled = 0;
   try {
     const response = await send(
       mediaBatchPaths.files(project.entity, project.project),
       { method: "POST", priority, body: JSON.stringify({ items: waiting.map((w) => w.item) }) },
       controller.signal,
     );
-    decoded = decodeMediaBatch(new Uint8Array(await response.arrayBuffer()));
+    const reader = response.body?.getReader();
+    if (reader === undefined) throw new Error("media batch: an answer without a body");
+    let body = new Uint8Array(Number(response.headers.get("content-length")) || 64 * 1024);
+    let received = 0;
+    let entries: MediaBatchEntry[] | null = null;
+    let start = 0;
+    const settle = () => {
+      if (entries === null) {
+        if (received < 4) return;
+        const length = new DataView(body.buffer).getUint32(0);
+        if (received < 4 + length) return;
+        const text = new TextDecoder().decode(body.subarray(4, 4 + length));
+        entries = mediaBatchHeaderSchema.parse(JSON.parse(text)).items;
+        if (entries.length !== waiting.length) throw new Error("media batch: an answer for other items");
+        start = 4 + length;
+      }
+      for (; settled < entries.length; settled++) {
+        const entry = entries[settled];
+        const w = waiting[settled];
+        if (entry === undefined || w === undefined) break;
+        if (entry.status !== "ok") alone(w);
+        else if (received < start + entry.offset + entry.size) return;
+        else w.resolve(body.subarray(start + entry.offset, start + entry.offset + entry.size));
+      }
+    };
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (received + value.length > body.length) {
+        const larger = new Uint8Array(Math.max(body.length * 2, received + value.length));
+        larger.set(body.subarray(0, received));
+        body = larger;
+      }
+      body.set(value, received);
+      received += value.length;
+      settle();
+    }
+    settle();
+    if (settled < waiting.length) throw new Error("media batch: the answer was cut short");
   } catch (cause) {
-    // Called off: every caller was told already. Else each asks on its own.
-    if (!isAborted(cause)) for (const w of waiting) alone(w);
-    return;
+    // Called off: every caller was told already. Else the items not handed over ask on their own.
+    if (!isAborted(cause)) for (const w of waiting.slice(settled)) alone(w);
   }
-  waiting.forEach((w, i) => {
-    const bytes = decoded.bytes(i);
-    if (bytes !== null) w.resolve(bytes);
-    else alone(w);
-  });
 }
 
 function alone(w: Waiting): void {
