@@ -16,8 +16,8 @@ import { RESULT_SLOTS } from "../media/media-results.js";
 import { forgetBuffer, isPooled, posted, releaseBuffer } from "../media/pixel-buffers.js";
 
 /**
- * Media threads: encoding a 256×256 PNG takes ~5 ms of CPU, so one thread keeps up with about
- * 200 images/s. More help on machines with cores to spare (training uses some; the run log
+ * Media threads: encoding a 256×256 photo-like PNG takes ~2 ms of CPU (encode-png.ts), so one
+ * thread keeps up with a few hundred images/s. More help on machines with cores to spare (training uses some; the run log
  * writer and the uploader one each), never more than 4.
  */
 export const MEDIA_THREADS = Math.max(1, Math.min(4, availableParallelism() - 3));
