@@ -38,6 +38,7 @@ export async function commitArtifactRecord(
   run: RunRef | { entity: string; project: string; runId: null },
   record: Omit<ArtifactRecord, "t" | "id" | "time">,
   onProgress: (bytes: number) => void = () => undefined,
+  signal?: AbortSignal,
 ): Promise<CommitResult> {
   const http = new ApiHttp(target, 120_000);
   const body: ArtifactCommitRequest = {
@@ -60,7 +61,7 @@ export async function commitArtifactRecord(
     } catch (error) {
       if (!(error instanceof ContentMissingError) || round >= COMMIT_ROUNDS) throw error;
       const missing = [...error.details.missing];
-      const sent = await uploadMissing(target, run, record, missing, onProgress);
+      const sent = await uploadMissing(target, run, record, missing, onProgress, signal);
       bytesSent += sent;
       blobsSent += missing.length;
     }
@@ -73,6 +74,7 @@ async function uploadMissing(
   record: Omit<ArtifactRecord, "t" | "id" | "time">,
   missing: string[],
   onProgress: (bytes: number) => void,
+  signal: AbortSignal | undefined,
 ): Promise<number> {
   const sizes = new Map<string, { path: string; size: number }>();
   for (const entry of record.entries)
@@ -98,6 +100,7 @@ async function uploadMissing(
           sha256,
         },
         {
+          ...(signal === undefined ? {} : { signal }),
           onProgress: (sent) => {
             onProgress(sent - reported);
             reported = sent;

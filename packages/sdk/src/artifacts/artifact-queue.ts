@@ -51,6 +51,10 @@ export class ArtifactQueue {
   private runKnown = false;
   private cancelled = false;
   private running: Promise<void> | null = null;
+  /** Ends the backoff pause under way (cancel). */
+  private wake: (() => void) | null = null;
+  /** Stops the uploads under way (cancel). */
+  private readonly abort = new AbortController();
   private readonly stats: ArtifactQueueStats = { committed: 0, failed: 0, bytesSent: 0, firstFailure: null };
 
   constructor(private readonly options: ArtifactQueueOptions) {
@@ -89,6 +93,8 @@ export class ArtifactQueue {
 
   cancel(): void {
     this.cancelled = true;
+    this.abort.abort(new Error("the upload was cancelled"));
+    this.wake?.();
   }
 
   currentStats(): ArtifactQueueStats {
@@ -116,11 +122,17 @@ export class ArtifactQueue {
     let lastProgress = Date.now();
     for (;;) {
       try {
-        const result = await commitArtifactRecord(this.options.target, this.options.ref, record, (bytes) => {
-          lastProgress = Date.now();
-          this.stats.bytesSent += bytes;
-          this.options.onProgress?.(bytes);
-        });
+        const result = await commitArtifactRecord(
+          this.options.target,
+          this.options.ref,
+          record,
+          (bytes) => {
+            lastProgress = Date.now();
+            this.stats.bytesSent += bytes;
+            this.options.onProgress?.(bytes);
+          },
+          this.abort.signal,
+        );
         const version = result.response.version;
         this.state.committed[record.id] = version;
         this.save();
@@ -143,7 +155,14 @@ export class ArtifactQueue {
           this.options.onFailed?.(record.id, message);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, backoff.nextDelayMs()));
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, backoff.nextDelayMs());
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = null;
       }
     }
   }
