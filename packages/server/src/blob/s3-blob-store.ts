@@ -39,6 +39,8 @@ import { VerifyingStream } from "./verifying-stream.js";
 
 /** Bodies of undeclared content up to this size are hashed in memory and sent in one request. */
 const SMALL_BYTES = 8 * 1024 * 1024;
+/** Blobs remembered as stored (about 150 bytes each). */
+const MAX_LEASES = 100_000;
 /** How often temporary credentials are resolved again (for presigned URLs). */
 const CREDENTIAL_REFRESH_MS = 5 * 60 * 1000;
 
@@ -167,7 +169,7 @@ export class S3BlobStore implements BlobStore, BlobLeases {
       return null;
     }
     const renewed = this.leases.get(sha256) ?? 0;
-    if (!this.deleting.has(sha256)) this.leases.set(sha256, renewed);
+    if (!this.deleting.has(sha256)) this.lease(sha256, renewed);
     return { sha256, size: info.size, modifiedAt: Math.max(info.modifiedAt, renewed) };
   }
 
@@ -202,7 +204,7 @@ export class S3BlobStore implements BlobStore, BlobLeases {
 
   touchSync(sha256: string): boolean {
     if (this.deleting.has(sha256) || !this.leases.has(sha256)) return false;
-    this.leases.set(sha256, Date.now() / 1000);
+    this.lease(sha256, Date.now() / 1000);
     return true;
   }
 
@@ -299,13 +301,26 @@ export class S3BlobStore implements BlobStore, BlobLeases {
     });
   }
 
+  /**
+   * Remembers the blob as stored, renewed at `at`, as the newest entry; past MAX_LEASES the
+   * longest-unrenewed one is forgotten (a later record of it looks it up again).
+   */
+  private lease(sha256: string, at: number): void {
+    this.leases.delete(sha256);
+    this.leases.set(sha256, at);
+    if (this.leases.size > MAX_LEASES) {
+      const oldest = this.leases.keys().next();
+      if (oldest.done !== true) this.leases.delete(oldest.value);
+    }
+  }
+
   /** Runs a write of blob `sha256` after any deletion of it here, sparing it from collection meanwhile. */
   private async write(sha256: string, work: () => Promise<void>): Promise<void> {
     this.writing.set(sha256, (this.writing.get(sha256) ?? 0) + 1);
     try {
       await this.deleting.get(sha256);
       await work();
-      this.leases.set(sha256, Date.now() / 1000);
+      this.lease(sha256, Date.now() / 1000);
     } finally {
       const left = (this.writing.get(sha256) ?? 1) - 1;
       if (left > 0) this.writing.set(sha256, left);
