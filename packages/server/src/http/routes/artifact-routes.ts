@@ -76,6 +76,10 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
         `artifact '${entity}/${project}/${name}': body.digest ${body.digest} is not the sha256 of the manifest's canonical text (${digest}); compute it with manifestDigestText`,
       );
     if (body.run !== null) assertRunAccess(c.get("principal"), body.run);
+    // A store that cannot look synchronously (S3) finds out first which blobs it holds.
+    await deps.blobs.prepareLeases?.(
+      entries.flatMap((entry) => (isReferenceEntry(entry) ? [] : [entry.sha256])),
+    );
     const result = await artifacts.commitVersion({
       entity,
       project,
