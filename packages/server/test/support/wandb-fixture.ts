@@ -86,13 +86,15 @@ export interface WandbOptions {
   extras?: readonly string[];
   /** The server listens on a port chosen once, so `restart` finds it at the same URL. */
   fixedPort?: boolean;
+  /** Make the Python venv (default); false for tests of other clients (`@wandb/sdk`). */
+  python?: boolean;
 }
 
 /**
  * Registers the hooks that make the fixture (inside a describe block) and returns it.
  */
 export function useWandb(version: string, name: string, options: WandbOptions = {}): WandbFixture {
-  const { extras = [], fixedPort = false } = options;
+  const { extras = [], fixedPort = false, python = true } = options;
   let port = 0;
   const fixture: WandbFixture = {
     version,
@@ -169,7 +171,7 @@ export function useWandb(version: string, name: string, options: WandbOptions = 
 
   beforeAll(async () => {
     // The first run installs the client from PyPI (a minute or two); later runs reuse it.
-    fixture.python = await wandbPython(version, extras);
+    if (python) fixture.python = await wandbPython(version, extras);
     fixture.dir = await mkdtemp(join(tmpdir(), `stepwise-wandb-${name}-`));
     if (fixedPort) {
       port = await freePort();
