@@ -30,9 +30,10 @@ interface Logged {
 }
 
 /**
- * The rows the client's documented semantics make of the calls: a call without a step takes the
- * run's counter (then counts it up), an explicit step sets it; `commit: false` keeps the data
- * for the next committed call with the same or a later step.
+ * The rows @wandb/sdk 0.5.1 makes of the calls (read from its source): a call without a step takes
+ * the run's counter (then counts it up), an explicit step sets the counter; `commit: false`, and a
+ * step lower than the number of rows sent so far, keep the data for the next row sent (the last
+ * `_step` wins); whatever is kept at `finish` is sent then.
  */
 function expectedRows(calls: readonly LogCall[]): HistoryRow[] {
   const rows: HistoryRow[] = [];
@@ -41,12 +42,13 @@ function expectedRows(calls: readonly LogCall[]): HistoryRow[] {
   for (const [data, explicit, commit] of calls) {
     if (explicit !== undefined) step = explicit;
     pending = { ...pending, ...data, _step: step };
-    if (commit !== false) {
+    if (commit !== false && step >= rows.length) {
       rows.push(pending);
       pending = {};
     }
     if (explicit === undefined) step += 1;
   }
+  if (Object.keys(pending).length > 0) rows.push(pending);
   return rows;
 }
 
@@ -109,6 +111,17 @@ describe(`@wandb/sdk ${SDK_VERSION}`, () => {
       { _step: 0, loss: null, inf: null, ninf: null, x: 1 },
       { _step: 1, x: 2 },
     ]);
+  }, 180_000);
+
+  test("steps that repeat or go back are stored as the client sends them, in its order", async () => {
+    const { logged, rows } = await logRun("steps");
+    const expected = expectedRows(logged.calls);
+    // The implicit step after step 10 is 10 again; step 3 is sent (3 rows sent so far); the
+    // implicit call after it (step 3 again, 4 rows sent) and step 1 are held back and merged into
+    // the step-20 row.
+    expect(expected.map((row) => row["_step"])).toEqual([0, 10, 10, 3, 20]);
+    expect(expected[4]).toEqual({ d: 5, e: 6, f: 7, _step: 20 });
+    expect(rows.map(userKeys)).toEqual(expected);
   }, 180_000);
 
   test("a script without wandb.finish() stopped with SIGTERM: the client's signal hook finishes the run", async () => {
