@@ -26,7 +26,13 @@ describe("SIGKILL while logging", () => {
         if (i !== undefined && at !== undefined) progress.push({ i, at });
       }
     });
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Kill once the child has been logging for a while (not after a fixed delay: on a loaded
+    // machine importing the SDK alone can take over a second, and a kill before the first row
+    // would test nothing).
+    const deadline = Date.now() + 60_000;
+    while (progress.length < 20 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 500));
     const killedAt = Date.now();
     child.kill("SIGKILL");
     await new Promise((resolve) => child.once("exit", resolve));
