@@ -2,10 +2,15 @@
  * The upload worker's (and `stepwise sync`'s) artifact side: `artifact` records read from the
  * run log wait until the server knows the run (its first acknowledged batch), then are
  * committed one at a time (artifact-commit.ts: only missing content is uploaded). Failures the
- * server or the network may recover from are retried with backoff; a refusal is given up with
- * one warning (the record stays in the log for `stepwise sync`). Committed records are kept in
- * `<run-dir>/artifact-state.json` (id → version), so a later session skips them; one committed
- * but not noted there (a crash in between) is offered again and answered `unchanged`.
+ * server or the network may recover from (no answer, 5xx, missing content) are retried with
+ * backoff; when given up (sync's deadline, finish's timeout) the record stays **pending**. A
+ * refusal (any other 4xx: a name or type rule, a source file changed) is given up with one
+ * warning naming the artifact and the server's words, and kept as **refused**: offering the
+ * same record again would be refused again. `<run-dir>/artifact-state.json` keeps all three
+ * (committed: id → version; pending: id → record; refused: id → why), so a later session (a
+ * `stepwise sync` that starts after the log's end) still commits what is pending and reports
+ * what was refused; one committed but not noted there (a crash in between) is offered again
+ * and answered `unchanged`.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -34,14 +39,27 @@ export interface ArtifactQueueOptions {
 
 export interface ArtifactQueueStats {
   committed: number;
+  /** Not committed: refused + left pending. */
   failed: number;
   bytesSent: number;
   firstFailure: string | null;
+  /** Given up after a failure that may pass (network, 5xx): a later `stepwise sync` commits them. */
+  pending: number;
+  /** Refused by the server for good (this session or an earlier one): which, and the server's words. */
+  refused: ArtifactRefusal[];
+}
+
+export interface ArtifactRefusal {
+  id: string;
+  name: string;
+  message: string;
 }
 
 interface State {
   version: 1;
   committed: Record<string, ArtifactVersionDto>;
+  pending?: Record<string, ArtifactRecord>;
+  refused?: Record<string, { name: string; message: string }>;
 }
 
 export class ArtifactQueue {
@@ -55,10 +73,19 @@ export class ArtifactQueue {
   private wake: (() => void) | null = null;
   /** Stops the uploads under way (cancel). */
   private readonly abort = new AbortController();
-  private readonly stats: ArtifactQueueStats = { committed: 0, failed: 0, bytesSent: 0, firstFailure: null };
+  private readonly stats: ArtifactQueueStats = {
+    committed: 0,
+    failed: 0,
+    bytesSent: 0,
+    firstFailure: null,
+    pending: 0,
+    refused: [],
+  };
 
   constructor(private readonly options: ArtifactQueueOptions) {
     this.state = readState(join(options.runDir, ARTIFACT_STATE_FILE));
+    // Records an earlier session left pending: the log may be read from past them.
+    for (const record of Object.values(this.state.pending ?? {})) this.add(record);
   }
 
   add(record: ArtifactRecord): void {
@@ -68,6 +95,18 @@ export class ArtifactQueue {
     if (done !== undefined) {
       this.options.onCommitted?.(record.id, done);
       return;
+    }
+    const refused = this.state.refused?.[record.id];
+    if (refused !== undefined) {
+      this.stats.failed++;
+      this.stats.firstFailure ??= refused.message;
+      this.stats.refused.push({ id: record.id, ...refused });
+      this.options.onFailed?.(record.id, refused.message);
+      return;
+    }
+    if (this.state.pending?.[record.id] === undefined) {
+      this.state.pending = { ...this.state.pending, [record.id]: record };
+      this.save();
     }
     this.waiting.push(record);
     this.pump();
@@ -98,7 +137,7 @@ export class ArtifactQueue {
   }
 
   currentStats(): ArtifactQueueStats {
-    return { ...this.stats };
+    return { ...this.stats, refused: [...this.stats.refused] };
   }
 
   private pump(): void {
@@ -135,6 +174,7 @@ export class ArtifactQueue {
         );
         const version = result.response.version;
         this.state.committed[record.id] = version;
+        delete this.state.pending?.[record.id];
         this.save();
         this.stats.committed++;
         this.options.onCommitted?.(record.id, version);
@@ -145,14 +185,7 @@ export class ArtifactQueue {
         const expired =
           this.options.giveUpAfterMs !== undefined && Date.now() - lastProgress > this.options.giveUpAfterMs;
         if (!retry || expired || this.cancelled) {
-          this.stats.failed++;
-          this.stats.firstFailure ??= message;
-          if (!this.cancelled)
-            this.options.onWarning(
-              "artifact-failed",
-              `artifact ${record.name} was not committed (${message}); it stays in the run log: run \`npx stepwise sync ${this.options.runDir}\``,
-            );
-          this.options.onFailed?.(record.id, message);
+          this.giveUp(record, message, !retry && !this.cancelled);
           return;
         }
         await new Promise<void>((resolve) => {
@@ -167,6 +200,29 @@ export class ArtifactQueue {
     }
   }
 
+  private giveUp(record: ArtifactRecord, message: string, refused: boolean): void {
+    this.stats.failed++;
+    this.stats.firstFailure ??= message;
+    if (refused) {
+      delete this.state.pending?.[record.id];
+      this.state.refused = { ...this.state.refused, [record.id]: { name: record.name, message } };
+      this.save();
+      this.stats.refused.push({ id: record.id, name: record.name, message });
+      this.options.onWarning(
+        "artifact-refused",
+        `artifact ${record.name} was refused by the server and is not committed: ${message}; log it again once fixed`,
+      );
+    } else {
+      this.stats.pending++;
+      if (!this.cancelled)
+        this.options.onWarning(
+          "artifact-failed",
+          `artifact ${record.name} is not committed yet (${message}); it is kept pending: run \`npx stepwise sync ${this.options.runDir}\``,
+        );
+    }
+    this.options.onFailed?.(record.id, message);
+  }
+
   private save(): void {
     const file = join(this.options.runDir, ARTIFACT_STATE_FILE);
     const temp = `${file}.tmp`;
@@ -177,6 +233,15 @@ export class ArtifactQueue {
       this.options.onWarning("artifact-state", `could not write ${file}: ${String(error)}`);
     }
   }
+}
+
+/** What artifact-state.json in `runDir` says of the run's artifacts not committed (run.status()). */
+export function artifactOutcome(runDir: string): { pending: number; refused: ArtifactRefusal[] } {
+  const state = readState(join(runDir, ARTIFACT_STATE_FILE));
+  return {
+    pending: Object.keys(state.pending ?? {}).length,
+    refused: Object.entries(state.refused ?? {}).map(([id, why]) => ({ id, ...why })),
+  };
 }
 
 /** The versions of the records committed so far in `runDir` (artifact-state.json), by record id. */
@@ -195,10 +260,17 @@ function readState(file: string): State {
   return { version: 1, committed: {} };
 }
 
+/** Whether the failure may pass: no answer, a 5xx, content that went missing. Else a refusal. */
 function isRetryable(error: unknown): boolean {
   // A source file changed or removed since the artifact was logged: its sealed content is gone.
-  if (!(error instanceof StepwiseError) || error instanceof FileChangedError) return false;
-  return ["UNAVAILABLE", "STORAGE_FULL", "CONTENT_MISSING", "UPLOAD_OFFSET", "CONTENT_MISMATCH"].includes(
-    error.code,
-  );
+  if (error instanceof FileChangedError) return false;
+  // Not the server's answer (an aborted or broken connection): worth another try.
+  if (!(error instanceof StepwiseError)) return true;
+  if (
+    ["UNAVAILABLE", "STORAGE_FULL", "CONTENT_MISSING", "UPLOAD_OFFSET", "CONTENT_MISMATCH"].includes(
+      error.code,
+    )
+  )
+    return true;
+  return error.httpStatus >= 500 && error.code !== "STORE_CORRUPT";
 }

@@ -24,7 +24,7 @@ import {
 import type { ApiConnection } from "../api/api-connection.js";
 import { ApiHttp } from "../api/api-http.js";
 import { Artifact } from "./artifact.js";
-import { committedArtifacts } from "./artifact-queue.js";
+import { artifactOutcome, committedArtifacts } from "./artifact-queue.js";
 import { resolveArtifact, resolvePath } from "./artifact-remote.js";
 import { sealOffThread } from "./seal-off-thread.js";
 
@@ -141,6 +141,21 @@ export class RunArtifacts {
   settleAtEnd(reason: string): void {
     const committed = committedArtifacts(this.host.dir);
     for (const id of [...this.pending.keys()]) this.onCommit(id, committed[id] ?? null, reason);
+  }
+
+  /**
+   * finish()'s summary of what artifact-state.json says is not committed: each refused
+   * artifact with the server's words, and how many are left pending for `stepwise sync`.
+   */
+  reportAtEnd(warn: (message: string) => void): void {
+    if (this.host.mode !== "online") return;
+    const { pending, refused } = artifactOutcome(this.host.dir);
+    for (const r of refused)
+      warn(`artifact ${r.name} was refused by the server and is not committed: ${r.message}`);
+    if (pending > 0)
+      warn(
+        `${pending} artifact${pending === 1 ? " is" : "s are"} not committed yet: run \`npx stepwise sync ${this.host.dir}\``,
+      );
   }
 
   private async seal(artifact: Artifact, aliases: string[], tags: string[]): Promise<void> {

@@ -359,6 +359,7 @@ export class Run {
     this.artifacts.settleAtEnd(
       "the run finished before its artifact was committed; `npx stepwise sync` commits it",
     );
+    this.artifacts.reportAtEnd((message) => this.parts.terminal.warn(message));
   }
 
   private recordExit(exitCode: number): void {

@@ -6,6 +6,7 @@
  */
 import { statSync } from "node:fs";
 import { join } from "node:path";
+import { artifactOutcome } from "../artifacts/artifact-queue.js";
 import type { DiskReport } from "../runlog/disk-report.js";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
 import { readQuarantineSummary } from "../upload/quarantine.js";
@@ -54,6 +55,10 @@ export interface RunSyncStatus {
   filesUploaded: number;
   /** Files given up (a local file removed before it was sent, a refusal); warned about once. */
   filesFailed: number;
+  /** Logged artifacts not committed yet after a failure that may pass: `stepwise sync` commits them. */
+  artifactsPending: number;
+  /** Logged artifacts the server refused for good: the artifact's name and the server's words. */
+  artifactsRefused: { name: string; message: string }[];
 }
 
 export type FileStatus = Pick<
@@ -92,6 +97,7 @@ export function readSyncStatus(options: {
     droppedRows: options.disk?.droppedRows ?? 0,
     droppedRecords: options.disk?.droppedRecords ?? 0,
     ...(options.files ?? { filesPending: 0, fileBytesPending: 0, filesUploaded: 0, filesFailed: 0 }),
+    ...artifactStatus(runDir),
   };
   if (mode !== "online")
     return {
@@ -119,6 +125,15 @@ export function readSyncStatus(options: {
     quarantinedRecords,
     quarantineReason,
     ...disk,
+  };
+}
+
+/** artifact-state.json (written by the upload worker and by sync): what is pending or refused. */
+function artifactStatus(runDir: string): Pick<RunSyncStatus, "artifactsPending" | "artifactsRefused"> {
+  const { pending, refused } = artifactOutcome(runDir);
+  return {
+    artifactsPending: pending,
+    artifactsRefused: refused.map(({ name, message }) => ({ name, message })),
   };
 }
 

@@ -270,6 +270,10 @@ async function syncOnce(
   const offsets = view?.run ? { ...view.run.offsets } : session.acknowledged.offsets;
   saveServerState(dir, { ...session.acknowledged, offsets, serverId });
   const damaged = log.issues.some((issue) => issue.kind !== "torn-tail") || rows.unreadable > 0;
+  const artifactProblem = describeArtifactFailures(attempt.artifacts);
+  if (attempt.artifacts.pending > 0) unmarkSynced(logFile, serverId);
+  if (artifactProblem !== null)
+    return withoutConflict({ ...result, ...sent, status: "failed", message: artifactProblem });
   if (files.failed > 0)
     return withoutConflict({
       ...result,
@@ -286,6 +290,16 @@ async function syncOnce(
         : "synced",
     message: damaged ? `the run log is damaged: ${describeRows(rows)}` : null,
   });
+}
+
+/** Refused artifacts (named, with the server's words) and those left pending; null when none. */
+function describeArtifactFailures(stats: ArtifactQueueStats): string | null {
+  const parts = stats.refused.map((r) => `artifact ${r.name} was refused by the server: ${r.message}`);
+  if (stats.pending > 0)
+    parts.push(
+      `${stats.pending} artifact${stats.pending === 1 ? "" : "s"} not committed yet (${stats.firstFailure ?? "no answer"}); run sync again`,
+    );
+  return parts.length === 0 ? null : parts.join("; ");
 }
 
 function withoutConflict(result: SyncResult): { result: SyncResult; conflict: null } {

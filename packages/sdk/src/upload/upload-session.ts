@@ -222,7 +222,9 @@ export class UploadSession {
       await this.options.artifacts.drain();
       if (this.cancelled) return { kind: "cancelled" };
     }
-    if (outcome.kind === "complete") this.markSynced();
+    // An artifact left pending (the server unreachable, a 5xx) keeps the run unsynced for `sync`.
+    const artifactsPending = (this.options.artifacts?.currentStats().pending ?? 0) > 0;
+    if (outcome.kind === "complete" && !artifactsPending) this.markSynced();
     return outcome;
   }
 
