@@ -76,7 +76,7 @@ function TreeRow({
         <span />
       </div>
     );
-  const entry = node.entry;
+  const entry = node.item;
   const reference = isReferenceEntry(entry);
   return (
     <div

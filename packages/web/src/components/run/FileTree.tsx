@@ -142,8 +142,8 @@ interface TreeRowProps {
 function TreeRow({ id, runRef, row, top, now, selected, focused, onClick }: TreeRowProps) {
   const { node, depth } = row;
   const isFolder = node.kind === "folder";
-  const size = isFolder ? node.size : node.file.size;
-  const updatedAt = isFolder ? node.updatedAt : node.file.updatedAt;
+  const size = isFolder ? node.size : node.item.size;
+  const updatedAt = isFolder ? node.updatedAt : node.item.updatedAt;
   const className = ["file-row", selected ? "selected" : "", focused ? "focused" : ""].join(" ").trim();
   return (
     <div
