@@ -3,7 +3,8 @@
  * project, each version a manifest committed whole (never half visible), aliases that move
  * atomically within a collection, and the lineage of which run produced and which runs used
  * each version. The bytes of stored entries live in the BlobStore, content-addressed like run
- * files; `Store.files.isReferenced` counts manifest entries too, so garbage collection keeps them.
+ * files; `Store.files.isReferenced` counts live versions' manifest entries too, so garbage
+ * collection keeps them (and frees those only deleted versions held).
  */
 import type { ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
 
@@ -83,4 +84,15 @@ export interface ArtifactStore {
   runLineage(run: RunRef): Promise<{ produced: ArtifactVersionDto[]; used: ArtifactVersionDto[] }>;
   /** The runs that used a version, in the order they first used it. */
   consumers(ref: VersionRef): Promise<RunRef[]>;
+  /**
+   * Soft-deletes a version (answered as it was): it is no longer listed or resolved, its aliases
+   * are removed, `latest` moves to the newest remaining version, and its manifest no longer keeps
+   * blobs from garbage collection. Its name is never reused. NotFoundError when not live.
+   */
+  deleteVersion(ref: VersionRef, now: number): Promise<ArtifactVersionDto>;
+  /**
+   * Soft-deletes a collection and every version in it; answers how many versions were deleted.
+   * Committing to the name again starts the collection anew (numbering continues past the old).
+   */
+  deleteCollection(entity: string, project: string, name: string, now: number): Promise<number>;
 }

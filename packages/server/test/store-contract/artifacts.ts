@@ -161,5 +161,70 @@ export function artifactsContract(factory: StoreFactory): void {
       await store.artifacts.commitVersion(commit([entry]));
       expect(await store.isBlobReferenced(sha("weights"))).toBe(true);
     });
+
+    it("deletes a version softly: hidden, its aliases gone, latest on the newest left, its blobs unheld", async () => {
+      const store = await open();
+      const shared = file("shared.bin", "shared");
+      await store.artifacts.commitVersion(commit([shared, file("a", "only-v0")], { aliases: ["best"] }));
+      await store.artifacts.commitVersion(
+        commit([shared, file("a", "only-v1")], { aliases: ["prod"], now: 2000 }),
+      );
+      const deleted = await store.artifacts.deleteVersion(ref("prod"), 3000);
+      expect(deleted).toMatchObject({ version: "v1", aliases: ["latest", "prod"] });
+      expect(await store.artifacts.resolveVersion(ref("v1"))).toBeNull();
+      expect(await store.artifacts.resolveVersion(ref("prod"))).toBeNull();
+      expect(await store.artifacts.readManifest(ref("v1"), null, 10)).toBeNull();
+      expect((await store.artifacts.resolveVersion(ref("latest")))?.version).toBe("v0");
+      expect((await store.artifacts.listVersions("team", "proj", "mnist")).map((v) => v.aliases)).toEqual([
+        ["latest", "best"],
+      ]);
+      expect(await store.artifacts.listCollections("team", "proj")).toEqual([
+        expect.objectContaining({ versionCount: 1, latest: "v0" }),
+      ]);
+      expect(await store.isBlobReferenced(sha("only-v1"))).toBe(false);
+      expect(await store.isBlobReferenced(sha("shared"))).toBe(true); // v0 still holds it
+      await expect(store.artifacts.deleteVersion(ref("v1"), 3000)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      // A version name is never reused: the next commit is v2.
+      const next = await store.artifacts.commitVersion(commit([file("a", "new")], { now: 4000 }));
+      expect(next.version).toMatchObject({ version: "v2", aliases: ["latest"] });
+    });
+
+    it("deletes a collection with its versions; the name can be used again, numbering continues", async () => {
+      const store = await open();
+      await store.artifacts.commitVersion(commit([file("m", "0")], { aliases: ["best"] }));
+      await store.artifacts.commitVersion(commit([file("m", "1")], { now: 2000 }));
+      expect(await store.artifacts.deleteCollection("team", "proj", "mnist", 3000)).toBe(2);
+      expect(await store.artifacts.listCollections("team", "proj")).toEqual([]);
+      expect(await store.artifacts.listVersions("team", "proj", "mnist")).toEqual([]);
+      expect(await store.artifacts.resolveVersion(ref("best"))).toBeNull();
+      expect(await store.isBlobReferenced(sha("0"))).toBe(false);
+      await expect(store.artifacts.deleteCollection("team", "proj", "mnist", 3000)).rejects.toMatchObject({
+        code: "NOT_FOUND",
+      });
+      const again = await store.artifacts.commitVersion(
+        commit([file("m", "0")], { type: "model", now: 4000 }),
+      );
+      expect(again).toMatchObject({ status: "created", version: { version: "v2", type: "model" } });
+      expect(await store.artifacts.resolveVersion(ref("v0"))).toBeNull();
+      expect(await store.isBlobReferenced(sha("0"))).toBe(true);
+    });
+
+    it("lists many versions with each one's own tags and aliases", async () => {
+      const store = await open();
+      for (let i = 0; i < 5; i++)
+        await store.artifacts.commitVersion(
+          commit([file("m", String(i))], { tags: [`t${i}`], aliases: [`a${i}`] }),
+        );
+      const listed = await store.artifacts.listVersions("team", "proj", "mnist");
+      expect(listed.map((v) => [v.version, v.tags, v.aliases])).toEqual([
+        ["v4", ["t4"], ["latest", "a4"]],
+        ["v3", ["t3"], ["a3"]],
+        ["v2", ["t2"], ["a2"]],
+        ["v1", ["t1"], ["a1"]],
+        ["v0", ["t0"], ["a0"]],
+      ]);
+    });
   });
 }

@@ -8,7 +8,6 @@ import {
   isReferenceEntry,
   LATEST_ALIAS,
   NotFoundError,
-  parseExtended,
   stringifyExtended,
   UsageError,
   type ArtifactVersionDto,
@@ -16,6 +15,16 @@ import {
   type RunRef,
 } from "@stepwise/protocol";
 import { userAliases, versionIndex, versionName } from "../../domain/artifact-aliases.js";
+import {
+  LIVE,
+  LIVE_COLLECTION,
+  toEntry,
+  VERSION_COLUMNS,
+  VERSION_FROM,
+  versionDtos,
+  type EntryRow,
+  type VersionRow,
+} from "./artifact-dto.js";
 import { settle } from "./settle.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
 import type {
@@ -25,38 +34,6 @@ import type {
   CommitVersionResult,
   VersionRef,
 } from "../artifact-store.js";
-
-interface VersionRow {
-  pk: number;
-  collection_pk: number;
-  entity: string;
-  project: string;
-  name: string;
-  type: string;
-  idx: number;
-  digest: string;
-  description: string;
-  metadata: string;
-  file_count: number;
-  size: number;
-  producer_entity: string | null;
-  producer_project: string | null;
-  producer_run_id: string | null;
-  created_at: number;
-}
-
-interface EntryRow {
-  path: string;
-  sha256: string | null;
-  size: number | null;
-  ref: string | null;
-  ref_digest: string | null;
-}
-
-const VERSION_COLUMNS = `v.pk, v.collection_pk, c.entity, c.project, c.name, c.type, v.idx, v.digest,
-  v.description, v.metadata, v.file_count, v.size, v.producer_entity, v.producer_project,
-  v.producer_run_id, v.created_at`;
-const VERSION_FROM = "artifact_versions v JOIN artifact_collections c ON c.pk = v.collection_pk";
 
 export class SqliteArtifactStore implements ArtifactStore {
   constructor(private readonly db: Database.Database) {}
@@ -159,11 +136,11 @@ export class SqliteArtifactStore implements ArtifactStore {
           }
         >(
           `SELECT c.name, c.type, c.created_at, c.updated_at,
-           (SELECT COUNT(*) FROM artifact_versions v WHERE v.collection_pk = c.pk) AS versions,
+           (SELECT COUNT(*) FROM artifact_versions v WHERE v.collection_pk = c.pk AND ${LIVE}) AS versions,
            (SELECT v.idx FROM artifact_aliases a JOIN artifact_versions v ON v.pk = a.version_pk
              WHERE a.collection_pk = c.pk AND a.alias = 'latest') AS latest
          FROM artifact_collections c
-         WHERE c.entity = ? AND c.project = ? AND (? IS NULL OR c.type = ?)
+         WHERE c.entity = ? AND c.project = ? AND ${LIVE_COLLECTION} AND (? IS NULL OR c.type = ?)
          ORDER BY c.type, c.name`,
         )
         .all(entity, project, type ?? null, type ?? null);
@@ -182,13 +159,15 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   listVersions(entity: string, project: string, name: string): Promise<ArtifactVersionDto[]> {
     return this.work(() =>
-      this.db
-        .prepare<[string, string, string], VersionRow>(
-          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
-           WHERE c.entity = ? AND c.project = ? AND c.name = ? ORDER BY v.idx DESC`,
-        )
-        .all(entity, project, name)
-        .map((row) => this.toDto(row)),
+      versionDtos(
+        this.db,
+        this.db
+          .prepare<[string, string, string], VersionRow>(
+            `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
+           WHERE c.entity = ? AND c.project = ? AND c.name = ? AND ${LIVE} ORDER BY v.idx DESC`,
+          )
+          .all(entity, project, name),
+      ),
     );
   }
 
@@ -223,19 +202,20 @@ export class SqliteArtifactStore implements ArtifactStore {
       const produced = this.db
         .prepare<[string, string, string], VersionRow>(
           `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
-         WHERE v.producer_entity = ? AND v.producer_project = ? AND v.producer_run_id = ? ORDER BY v.pk`,
+         WHERE v.producer_entity = ? AND v.producer_project = ? AND v.producer_run_id = ? AND ${LIVE}
+         ORDER BY v.pk`,
         )
         .all(run.entity, run.project, run.runId);
       const used = this.db
         .prepare<[string, string, string], VersionRow>(
           `SELECT ${VERSION_COLUMNS} FROM artifact_uses u JOIN artifact_versions v ON v.pk = u.version_pk
            JOIN artifact_collections c ON c.pk = v.collection_pk
-         WHERE u.entity = ? AND u.project = ? AND u.run_id = ? ORDER BY u.used_at, v.pk`,
+         WHERE u.entity = ? AND u.project = ? AND u.run_id = ? AND ${LIVE} ORDER BY u.used_at, v.pk`,
         )
         .all(run.entity, run.project, run.runId);
       return {
-        produced: produced.map((row) => this.toDto(row)),
-        used: used.map((row) => this.toDto(row)),
+        produced: versionDtos(this.db, produced),
+        used: versionDtos(this.db, used),
       };
     });
   }
@@ -251,6 +231,47 @@ export class SqliteArtifactStore implements ArtifactStore {
         .all(row.pk)
         .map((u) => ({ entity: u.entity, project: u.project, runId: u.run_id }));
     });
+  }
+
+  deleteVersion(ref: VersionRef, now: number): Promise<ArtifactVersionDto> {
+    const remove = this.db.transaction((): ArtifactVersionDto => {
+      const { collection, row } = this.requireVersion(ref);
+      const deleted = this.toDto(row);
+      this.db
+        .prepare("INSERT INTO artifact_deleted_versions (version_pk, deleted_at) VALUES (?, ?)")
+        .run(row.pk, now);
+      this.db.prepare("DELETE FROM artifact_aliases WHERE version_pk = ?").run(row.pk);
+      const newest = this.db
+        .prepare<[number], { pk: number }>(
+          `SELECT v.pk FROM artifact_versions v WHERE v.collection_pk = ? AND ${LIVE} ORDER BY v.idx DESC LIMIT 1`,
+        )
+        .get(collection);
+      if (newest !== undefined) this.placeAliases(collection, newest.pk, [LATEST_ALIAS], now);
+      this.db.prepare("UPDATE artifact_collections SET updated_at = ? WHERE pk = ?").run(now, collection);
+      return deleted;
+    });
+    return this.work(() => remove.immediate());
+  }
+
+  deleteCollection(entity: string, project: string, name: string, now: number): Promise<number> {
+    const remove = this.db.transaction((): number => {
+      const collection = this.collectionPk(entity, project, name);
+      if (collection === undefined)
+        throw new NotFoundError(`no artifact collection ${entity}/${project}/${name}`);
+      const { changes } = this.db
+        .prepare(
+          `INSERT INTO artifact_deleted_versions (version_pk, deleted_at)
+           SELECT v.pk, ? FROM artifact_versions v WHERE v.collection_pk = ? AND ${LIVE}`,
+        )
+        .run(now, collection);
+      this.db.prepare("DELETE FROM artifact_aliases WHERE collection_pk = ?").run(collection);
+      this.db
+        .prepare("INSERT INTO artifact_deleted_collections (collection_pk, deleted_at) VALUES (?, ?)")
+        .run(collection, now);
+      this.db.prepare("UPDATE artifact_collections SET updated_at = ? WHERE pk = ?").run(now, collection);
+      return changes;
+    });
+    return this.work(() => remove.immediate());
   }
 
   /** Synchronous store work as a settled promise, with storage errors (a full disk) typed. */
@@ -271,10 +292,19 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   private collectionFor(input: CommitVersionInput, qualified: string): number {
     const existing = this.db
-      .prepare<[string, string, string], { pk: number; type: string }>(
-        "SELECT pk, type FROM artifact_collections WHERE entity = ? AND project = ? AND name = ?",
+      .prepare<[string, string, string], { pk: number; type: string; deleted: number }>(
+        `SELECT pk, type, EXISTS (SELECT 1 FROM artifact_deleted_collections dc WHERE dc.collection_pk = pk)
+           AS deleted FROM artifact_collections WHERE entity = ? AND project = ? AND name = ?`,
       )
       .get(input.entity, input.project, input.name);
+    if (existing !== undefined && existing.deleted === 1) {
+      // A deleted collection's name is free again; its versions stay deleted and are never renumbered.
+      this.db.prepare("DELETE FROM artifact_deleted_collections WHERE collection_pk = ?").run(existing.pk);
+      this.db
+        .prepare("UPDATE artifact_collections SET type = ?, updated_at = ? WHERE pk = ?")
+        .run(input.type, input.now, existing.pk);
+      return existing.pk;
+    }
     if (existing !== undefined) {
       if (existing.type !== input.type) {
         throw new UsageError(
@@ -296,7 +326,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   private collectionPk(entity: string, project: string, name: string): number | undefined {
     return this.db
       .prepare<[string, string, string], { pk: number }>(
-        "SELECT pk FROM artifact_collections WHERE entity = ? AND project = ? AND name = ?",
+        `SELECT pk FROM artifact_collections c WHERE entity = ? AND project = ? AND name = ? AND ${LIVE_COLLECTION}`,
       )
       .get(entity, project, name)?.pk;
   }
@@ -307,7 +337,7 @@ export class SqliteArtifactStore implements ArtifactStore {
     if (index !== null) {
       return this.db
         .prepare<[number, number], VersionRow>(
-          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE v.collection_pk = ? AND v.idx = ?`,
+          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE v.collection_pk = ? AND v.idx = ? AND ${LIVE}`,
         )
         .get(collection, index);
     }
@@ -315,7 +345,7 @@ export class SqliteArtifactStore implements ArtifactStore {
       .prepare<[number, string], VersionRow>(
         `SELECT ${VERSION_COLUMNS} FROM artifact_aliases a JOIN artifact_versions v ON v.pk = a.version_pk
            JOIN artifact_collections c ON c.pk = v.collection_pk
-         WHERE a.collection_pk = ? AND a.alias = ?`,
+         WHERE a.collection_pk = ? AND a.alias = ? AND ${LIVE}`,
       )
       .get(collection, alias);
   }
@@ -347,40 +377,10 @@ export class SqliteArtifactStore implements ArtifactStore {
   }
 
   private toDto(row: VersionRow): ArtifactVersionDto {
-    const tags = this.db
-      .prepare<[number], { tag: string }>("SELECT tag FROM artifact_tags WHERE version_pk = ? ORDER BY tag")
-      .all(row.pk)
-      .map((t) => t.tag);
-    return {
-      entity: row.entity,
-      project: row.project,
-      name: row.name,
-      type: row.type,
-      version: versionName(row.idx),
-      digest: row.digest,
-      description: row.description,
-      metadata: parseExtended(row.metadata) as Record<string, unknown>,
-      aliases: this.aliasesOf(row.pk),
-      tags,
-      fileCount: row.file_count,
-      size: row.size,
-      producer:
-        row.producer_run_id === null
-          ? null
-          : {
-              entity: row.producer_entity ?? "",
-              project: row.producer_project ?? "",
-              runId: row.producer_run_id,
-            },
-      createdAt: row.created_at,
-    };
+    const [dto] = versionDtos(this.db, [row]);
+    if (dto === undefined) throw new Error("artifact version row without a DTO");
+    return dto;
   }
-}
-
-function toEntry(row: EntryRow): ManifestEntry {
-  return row.ref !== null
-    ? { path: row.path, ref: row.ref, digest: row.ref_digest ?? row.ref, size: row.size }
-    : { path: row.path, sha256: row.sha256 ?? "", size: row.size ?? 0 };
 }
 
 function qualifiedName(ref: VersionRef): string {

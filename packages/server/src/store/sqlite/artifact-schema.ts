@@ -67,3 +67,19 @@ export const ARTIFACT_SCHEMA: readonly string[] = [
   ) WITHOUT ROWID`,
   "CREATE INDEX IF NOT EXISTS artifact_uses_by_run ON artifact_uses (entity, project, run_id)",
 ];
+
+/**
+ * Soft deletion (a later migration): a deleted version or collection keeps its rows, so version
+ * names are never reused, but is never listed or resolved, and its manifest entries no longer
+ * keep blobs from garbage collection. Tables rather than columns, so the migration can run again.
+ */
+export const ARTIFACT_DELETION_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS artifact_deleted_versions (
+    version_pk INTEGER PRIMARY KEY,
+    deleted_at REAL NOT NULL
+  )`,
+  `CREATE TABLE IF NOT EXISTS artifact_deleted_collections (
+    collection_pk INTEGER PRIMARY KEY,
+    deleted_at REAL NOT NULL
+  )`,
+];

@@ -59,10 +59,12 @@ export class FileRecords {
       `SELECT path FROM run_files WHERE entity = ? AND project = ? AND run_id = ? AND path > ? AND path < ?
        ORDER BY path LIMIT 1`,
     );
-    // A blob is referenced by a run file or by an entry of an artifact version's manifest.
+    // A blob is referenced by a run file or by an entry of a live (not deleted) artifact
+    // version's manifest.
     this.referenced = db.prepare(
       `SELECT 1 AS one FROM run_files WHERE sha256 = ?
-       UNION ALL SELECT 1 FROM artifact_entries WHERE sha256 = ? LIMIT 1`,
+       UNION ALL SELECT 1 FROM artifact_entries e WHERE e.sha256 = ?
+         AND NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = e.version_pk) LIMIT 1`,
     );
     this.count = db.prepare(
       "SELECT files FROM run_file_counts WHERE entity = ? AND project = ? AND run_id = ?",

@@ -28,6 +28,7 @@
  * - `alerts`, `alert_deliveries`, `alert_attempts` (version 10; alert-schema.ts): `run.alert`.
  * - `artifact_collections`, `artifact_versions`, `artifact_entries`, `artifact_aliases`,
  *   `artifact_tags`, `artifact_uses` (version 11; artifact-schema.ts): artifacts and lineage.
+ *   `artifact_deleted_versions`, `artifact_deleted_collections` (version 12): soft deletion.
  * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
  *   media item of a history value, by run, key and step) and the kinds of value each key of a
  *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
@@ -43,7 +44,7 @@ import { CorruptDataError } from "@stepwise/protocol";
 import { registerChecksumFunctions } from "./checksum.js";
 import { STRUCTURED_SCHEMA } from "./structured-schema.js";
 import { ALERT_SCHEMA } from "./alert-schema.js";
-import { ARTIFACT_SCHEMA } from "./artifact-schema.js";
+import { ARTIFACT_DELETION_SCHEMA, ARTIFACT_SCHEMA } from "./artifact-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
 export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
@@ -295,6 +296,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     // artifact-schema.ts).
     version: 11,
     statements: ARTIFACT_SCHEMA,
+  },
+  {
+    // Soft deletion of artifact versions and collections (version 12; artifact-schema.ts).
+    version: 12,
+    statements: ARTIFACT_DELETION_SCHEMA,
   },
 ];
 
