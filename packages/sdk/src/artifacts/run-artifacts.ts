@@ -9,7 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import {
   artifactNameProblem,
   artifactPaths,
@@ -25,6 +25,7 @@ import type { ApiConnection } from "../api/api-connection.js";
 import { ApiHttp } from "../api/api-http.js";
 import { Artifact } from "./artifact.js";
 import { artifactOutcome, committedArtifacts } from "./artifact-queue.js";
+import { listCodeFiles, type CodeFileOptions } from "./code-files.js";
 import { resolveArtifact, resolvePath } from "./artifact-remote.js";
 import { sealOffThread } from "./seal-off-thread.js";
 
@@ -69,8 +70,12 @@ export class RunArtifacts {
 
   async logArtifact(artifactOrPath: Artifact | string, options: LogArtifactOptions = {}): Promise<Artifact> {
     const artifact = this.artifactOf(artifactOrPath, options);
-    const aliases = checkedList([...artifact.aliases, ...(options.aliases ?? [])], "alias");
-    const tags = checkedList([...artifact.tags, ...(options.tags ?? [])], "tag");
+    const aliases = checkedList(
+      [...artifact.aliases, ...(options.aliases ?? [])],
+      "alias",
+      "run.logArtifact",
+    );
+    const tags = checkedList([...artifact.tags, ...(options.tags ?? [])], "tag", "run.logArtifact");
     if (this.host.mode === "disabled") return artifact;
     const work = this.seal(artifact, aliases, tags);
     this.sealing.add(work);
@@ -82,11 +87,21 @@ export class RunArtifacts {
     return artifact;
   }
 
+  /**
+   * Records the run as a consumer of a version and returns it (W&B's `use_artifact`): `type`,
+   * when given, must be the stored type (UsageError naming both); `aliases` are added to the
+   * version used (moved from the version holding them); `useAs` is checked but not stored (W&B
+   * deprecated it and ignores it). An Artifact never logged is logged first.
+   */
   async useArtifact(nameOrArtifact: string | Artifact, options: UseArtifactOptions = {}): Promise<Artifact> {
+    const aliases = checkedList(options.aliases ?? [], "alias", "run.useArtifact");
+    if (options.useAs !== undefined && (typeof options.useAs !== "string" || options.useAs === ""))
+      throw new UsageError("run.useArtifact: useAs must be a non-empty string");
     if (nameOrArtifact instanceof Artifact) {
+      if (this.host.mode === "disabled") return nameOrArtifact;
+      if (nameOrArtifact.digest === null) await this.logArtifact(nameOrArtifact, { aliases });
       await nameOrArtifact.wait();
-      const path = nameOrArtifact.qualifiedName;
-      return this.useArtifact(path, options);
+      return this.useArtifact(nameOrArtifact.qualifiedName, options);
     }
     const at = resolvePath(nameOrArtifact, this.host.ref, "run.useArtifact");
     if (this.host.mode === "disabled") return new Artifact(at.name, options.type ?? "unspecified");
@@ -98,10 +113,20 @@ export class RunArtifacts {
     const resolved = await resolveArtifact(connection, at);
     if (options.type !== undefined && resolved.version.type !== options.type)
       throw new UsageError(
-        `run.useArtifact('${nameOrArtifact}'): the artifact's type is '${resolved.version.type}', not '${options.type}'`,
+        `run.useArtifact('${nameOrArtifact}'): ${resolved.version.name}:${resolved.version.version} is of type '${resolved.version.type}', not '${options.type}'; pass type '${resolved.version.type}' or name another artifact`,
       );
     const http = new ApiHttp(connection);
     const { entity, project, name, version } = resolved.version;
+    const held = resolved.version.aliases.filter((a) => a !== "latest");
+    if (aliases.some((a) => !held.includes(a)))
+      await http.json(
+        "PUT",
+        artifactPaths.version(entity, project, name, version) + "/aliases",
+        artifactVersionDtoSchema,
+        {
+          body: { aliases: [...new Set([...held, ...aliases])] },
+        },
+      );
     const used = await http.json(
       "POST",
       artifactPaths.uses(entity, project, name, version),
@@ -116,6 +141,45 @@ export class RunArtifacts {
     });
     artifact.markLogged(used, resolved.entries, connection);
     return artifact;
+  }
+
+  /** `run.logModel`: a file or folder logged as type `model` (name default `run-<id>-<basename>`). */
+  logModel(path: string, options: { name?: string; aliases?: string[] } = {}): Promise<Artifact> {
+    if (typeof path !== "string") throw new UsageError("run.logModel: pass the path of a file or folder");
+    return this.logArtifact(path, { ...options, type: "model" });
+  }
+
+  /** `run.useModel`: uses a `model` artifact and resolves with the folder it was downloaded to. */
+  async useModel(name: string): Promise<string> {
+    const model = await this.useArtifact(name, { type: "model" });
+    if (this.host.mode === "disabled") return "";
+    return model.download();
+  }
+
+  /**
+   * `run.logCode`: the source files under `root` (code-files.ts) as a `code` artifact; null,
+   * with a warning, when none matched.
+   */
+  async logCode(root = ".", options: CodeFileOptions & { name?: string } = {}): Promise<Artifact | null> {
+    let isDir = false;
+    try {
+      isDir = statSync(root).isDirectory();
+    } catch {
+      // Reported below.
+    }
+    if (!isDir) throw new UsageError(`run.logCode: '${root}' is not a readable folder; pass the source root`);
+    const files = listCodeFiles(root, options);
+    if (files.length === 0) {
+      this.host.warnOnce("log-code-empty", `run.logCode: no source file matched under ${resolve(root)}`);
+      return null;
+    }
+    const fallback = `source-${this.host.ref.project}-${this.host.ref.runId}`.replace(
+      /[^A-Za-z0-9_.-]/g,
+      "_",
+    );
+    const artifact = new Artifact(options.name ?? fallback, "code");
+    for (const file of files) artifact.addFile(join(resolve(root), ...file.split("/")), { name: file });
+    return this.logArtifact(artifact);
   }
 
   /** Resolves once every artifact being sealed is in the run log (finish() calls it before the exit record). */
@@ -210,11 +274,11 @@ export class RunArtifacts {
   }
 }
 
-function checkedList(values: string[], what: "alias" | "tag"): string[] {
+function checkedList(values: string[], what: "alias" | "tag", call: string): string[] {
   const out = [...new Set(values.filter((v) => v !== "latest"))];
   for (const value of out) {
     const problem = artifactNameProblem(value, what);
-    if (problem !== null) throw new UsageError(`run.logArtifact: ${problem} (got '${value}')`);
+    if (problem !== null) throw new UsageError(`${call}: ${problem} (got '${value}')`);
   }
   return out;
 }

@@ -25,6 +25,7 @@ import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 import { RunEmbed } from "../embed/run-embed-part.js";
 import type { Artifact } from "../artifacts/artifact.js";
+import type { CodeFileOptions } from "../artifacts/code-files.js";
 import {
   RunArtifacts,
   type LogArtifactOptions,
@@ -268,6 +269,28 @@ export class Run {
   useArtifact(nameOrArtifact: string | Artifact, options?: UseArtifactOptions): Promise<Artifact> {
     this.assertActive("useArtifact");
     return this.artifacts.useArtifact(nameOrArtifact, options);
+  }
+
+  /** A file or folder logged as a `model` artifact (W&B's `log_model`). */
+  logModel(path: string, options?: { name?: string; aliases?: string[] }): Promise<Artifact> {
+    this.assertActive("logModel");
+    return this.artifacts.logModel(path, options);
+  }
+
+  /** Uses a `model` artifact (`name:alias`) and resolves with the folder it was downloaded to. */
+  useModel(name: string): Promise<string> {
+    this.assertActive("useModel");
+    return this.artifacts.useModel(name);
+  }
+
+  /**
+   * Logs the source under `root` (default `.`) as a `code` artifact: `.ts`, `.js`, `.mjs`,
+   * package.json and lockfiles, not under node_modules or stepwise/ (artifacts/code-files.ts);
+   * null when nothing matched.
+   */
+  logCode(root?: string, options?: CodeFileOptions & { name?: string }): Promise<Artifact | null> {
+    this.assertActive("logCode");
+    return this.artifacts.logCode(root, options);
   }
 
   /**
