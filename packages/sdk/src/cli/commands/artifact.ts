@@ -1,6 +1,7 @@
 /**
- * `stepwise artifact put|get|ls`: log a local file or folder as an artifact version (no run),
- * download a version (cache first, parallel, sha256-checked), list collections or versions.
+ * `stepwise artifact put|get|ls|rm`: log a local file or folder as an artifact version (no run),
+ * download a version (cache first, parallel, sha256-checked), list collections or versions,
+ * delete a version or a collection (artifact/artifact-rm.ts).
  * Data (the version, the folder, the table, JSON lines) goes to stdout; notes to stderr.
  */
 import { statSync } from "node:fs";
@@ -23,12 +24,13 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../parse-args-error.js";
 import { ARTIFACT_HELP } from "./artifact/artifact-help.js";
+import { removeArtifact } from "./artifact/artifact-rm.js";
 import type { Command } from "./command.js";
 import { formatBytes } from "./files/files-table.js";
 
 export const artifactCommand: Command = {
   name: "artifact",
-  summary: "log (put), download (get) and list (ls) artifacts",
+  summary: "log (put), download (get), list (ls) and delete (rm) artifacts",
   run: runArtifact,
 };
 
@@ -39,6 +41,7 @@ const ARG_OPTIONS = {
   description: { type: "string" },
   root: { type: "string" },
   json: { type: "boolean", default: false },
+  all: { type: "boolean", default: false },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
@@ -57,12 +60,12 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   const [action, target, ...rest] = positionals;
-  if (action === undefined || !["put", "get", "ls"].includes(action))
+  if (action === undefined || !["put", "get", "ls", "rm"].includes(action))
     throw commandUsageError(
       "artifact",
       action === undefined
-        ? "missing the action: put, get or ls"
-        : `unknown action '${action}'; the actions are put, get and ls`,
+        ? "missing the action: put, get, ls or rm"
+        : `unknown action '${action}'; the actions are put, get, ls and rm`,
     );
   if (target === undefined)
     throw commandUsageError("artifact", `missing the ${action === "put" ? "local path" : "artifact path"}`);
@@ -72,6 +75,7 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
     ...(values["api-key"] === undefined ? {} : { apiKey: values["api-key"] }),
   });
   const json = values.json;
+  if (action === "rm") return removeArtifact(connection, target, { all: values.all, json }, io);
   if (action === "put") {
     if (values.name === undefined || values.type === undefined)
       throw commandUsageError("artifact", "'put' needs --name entity/project/name and --type");

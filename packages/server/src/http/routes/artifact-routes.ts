@@ -11,6 +11,9 @@
  *   100,000 entries, no request per file);
  * - `PUT  /artifacts/:entity/:project/:name/:alias/aliases`: `{ aliases }` set exactly;
  * - `POST /artifacts/:entity/:project/:name/:alias/uses`: `{ run }` records a consuming run;
+ * - `DELETE /artifacts/:entity/:project/:name/:alias`: soft-deletes the version (answered as it
+ *   was); `DELETE /artifacts/:entity/:project/:name`: the collection (`{ deleted: n }`). Blobs
+ *   only deleted versions held are freed by the next garbage collection (`stepwise server --gc`);
  * - `GET  /runs/:entity/:project/:runId/artifacts`: what a run produced and used;
  * - `POST /blob-uploads/:entity/:project`: declares content (`{ size, sha256 }`) tied to no run
  *   file: `stored` at once when the server holds it (any run's or artifact's), else a staged,
@@ -141,6 +144,17 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
     const body = await readJsonBody(c.req.raw, deps.config, useBodySchema);
     assertRunAccess(c.get("principal"), body.run);
     return extendedJson(await artifacts.recordUse(body.run, ref, deps.now()));
+  });
+
+  app.delete("/artifacts/:entity/:project/:name/:alias", async (c) => {
+    const ref = versionParams(c);
+    await requireVersion(ref);
+    return extendedJson(await artifacts.deleteVersion(ref, deps.now()));
+  });
+
+  app.delete("/artifacts/:entity/:project/:name", async (c) => {
+    const { entity, project, name } = collectionParams(c);
+    return plainJson({ deleted: await artifacts.deleteCollection(entity, project, name, deps.now()) });
   });
 
   app.post("/blob-uploads/:entity/:project", async (c) => {

@@ -3,6 +3,7 @@ export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <e
                              [--alias A]... [--description TEXT] [--json]
        stepwise artifact get <entity/project/name[:alias]> [--root DIR] [--json]
        stepwise artifact ls  <entity/project>[/name] [--type T] [--json]
+       stepwise artifact rm  <entity/project/name:alias> | <entity/project/name> --all [--json]
 
 Log, download and list artifacts (versioned, content-addressed sets of files).
 
@@ -17,6 +18,11 @@ Log, download and list artifacts (versioned, content-addressed sets of files).
         before is placed from the cache. Prints the folder (or a JSON object with --json).
   ls    the project's collections (name, type, versions, latest), or with a name its
         versions (version, aliases, files, size, created in UTC); --json: one object a line.
+  rm    deletes one version (name:v3 or name:alias), or with --all and no :alias the whole
+        collection. Deleted versions are hidden at once and their names never reused; their
+        aliases are removed and latest moves to the newest version left. Content no live
+        version or run file holds is freed by the server's next garbage collection
+        ('stepwise server --gc').
 
 Options:
   --name <path>          entity/project/name of the artifact to 'put'
@@ -24,6 +30,7 @@ Options:
   --alias <alias>        an alias for the new version ('put'; repeatable)
   --description <text>   the version's description ('put')
   --root <dir>           where 'get' writes
+  --all                  'rm': delete the whole collection
   --json                 one JSON object per line on stdout
   --base-url <url>       the server (default: STEPWISE_BASE_URL, then the URL saved by
                          'stepwise login', then http://127.0.0.1:8080)
@@ -34,6 +41,7 @@ Examples:
   stepwise artifact put ./data --name me/mnist/mnist-train --type dataset --alias v2-clean
   stepwise artifact get me/mnist/mnist-train:latest --root data
   stepwise artifact ls me/mnist --type dataset
+  stepwise artifact rm me/mnist/resnet:v3
 
 Exit codes: 0 ok, 2 usage error, 3 damaged download, 4 artifact or local path not found,
             6 not authorised, 7 server unreachable.

@@ -1,0 +1,90 @@
+/**
+ * `stepwise artifact rm` run as a user's shell would (the built bin) against a real server, then
+ * the server's garbage collection: deleting one of two versions that share a file hides it,
+ * moves `latest` back, and GC frees only the content the deleted version alone held; the other
+ * version still downloads byte-exact (with an empty cache). `rm --all` deletes a collection.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { startTestServer, type TestServer } from "../support/api-server.js";
+import { useTempDirs } from "../support/temp-dir.js";
+import { runCli } from "./run-cli.js";
+
+const tempDir = useTempDirs();
+let server: TestServer;
+const sha = (bytes: Buffer): string => createHash("sha256").update(bytes).digest("hex");
+
+beforeEach(async () => {
+  server = await startTestServer();
+  process.env["STEPWISE_CACHE_DIR"] = tempDir();
+});
+afterEach(async () => {
+  delete process.env["STEPWISE_CACHE_DIR"];
+  await server.close();
+});
+
+const cli = (...args: string[]): ReturnType<typeof runCli> =>
+  runCli(["artifact", ...args, "--base-url", server.url]);
+
+describe("stepwise artifact rm", () => {
+  it("deletes one of two versions sharing a file; GC frees only what it alone held", async () => {
+    const data = tempDir();
+    mkdirSync(data, { recursive: true });
+    const shared = randomBytes(150_000);
+    const first = randomBytes(50_000);
+    const second = randomBytes(70_000);
+    writeFileSync(join(data, "shared.bin"), shared);
+    writeFileSync(join(data, "own.bin"), first);
+    expect((await cli("put", data, "--name", "team/rm/model", "--type", "model")).stdout).toBe(
+      "team/rm/model:v0\n",
+    );
+    writeFileSync(join(data, "own.bin"), second);
+    const v1 = await cli("put", data, "--name", "team/rm/model", "--type", "model", "--alias", "prod");
+    expect(v1.stdout).toBe("team/rm/model:v1\n");
+
+    const rm = await cli("rm", "team/rm/model:prod", "--json");
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(JSON.parse(rm.stdout)).toMatchObject({ version: "v1", aliases: ["latest", "prod"] });
+    const left = await cli("ls", "team/rm/model", "--json");
+    expect(
+      left.stdout
+        .trim()
+        .split("\n")
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual([expect.objectContaining({ version: "v0", aliases: ["latest"] })]);
+    expect((await cli("get", "team/rm/model:v1")).code).toBe(4);
+
+    const report = await server.server.collectGarbage({ graceS: 0 });
+    expect(report.freed).toContain(sha(second));
+    expect(report.freed).not.toContain(sha(shared));
+    expect(report.freed).not.toContain(sha(first));
+
+    process.env["STEPWISE_CACHE_DIR"] = tempDir(); // nothing cached: every byte from the server
+    const root = join(tempDir(), "out");
+    const get = await cli("get", "team/rm/model:latest", "--root", root);
+    expect(get.code, get.stderr).toBe(0);
+    expect(readFileSync(join(root, "shared.bin")).equals(shared)).toBe(true);
+    expect(readFileSync(join(root, "own.bin")).equals(first)).toBe(true);
+
+    // Content freed by GC is uploaded again by a later put of the same files.
+    const again = await cli("put", data, "--name", "team/rm/model", "--type", "model", "--json");
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "created", version: { version: "v2" } });
+  });
+
+  it("rm needs :alias or --all; --all deletes the collection; a missing one exits 4", async () => {
+    const data = tempDir();
+    writeFileSync(join(data, "x.txt"), "x");
+    await cli("put", data, "--name", "team/rm/ds", "--type", "dataset");
+    const bare = await cli("rm", "team/rm/ds");
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/--all/);
+    const all = await cli("rm", "team/rm/ds", "--all", "--json");
+    expect(all.code, all.stderr).toBe(0);
+    expect(JSON.parse(all.stdout)).toEqual({ collection: "team/rm/ds", deleted: 1 });
+    expect((await cli("ls", "team/rm")).stdout).toMatch(/^NAME\s+TYPE\s+VERSIONS\s+LATEST\n$/);
+    expect((await cli("rm", "team/rm/ds", "--all")).code).toBe(4);
+    expect((await cli("rm", "team/rm/ds:v0")).code).toBe(4);
+  });
+});
