@@ -3,13 +3,17 @@
  * one it refuses (a name already holding another type: a rule the SDK cannot check locally) is
  * reported by run.status(), by finish's warning and by `stepwise sync` (failed, naming the
  * artifact and the server's words), again by a later sync; one that met a stopped server is
- * kept pending (the run is not marked synced) and a later sync commits it, byte for byte.
+ * kept pending (the run is not marked synced) and a later sync commits it, byte for byte; a
+ * pending record is kept in artifact-state.json, so a later session commits it without reading
+ * the log again.
  */
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { Api, init, syncRunDirectory } from "../src/index.js";
+import { ArtifactQueue, artifactOutcome } from "../src/artifacts/artifact-queue.js";
+import { sealArtifact } from "../src/artifacts/seal-artifact.js";
+import { Api, Artifact, init, syncRunDirectory } from "../src/index.js";
 import { SYNCED_SUFFIX } from "../src/upload/upload-state.js";
 import { startServerProcess, useServerForFile, waitFor } from "./support/server-process.js";
 
@@ -104,5 +108,56 @@ describe("artifact outcomes", () => {
     } finally {
       await back.kill("SIGTERM");
     }
+  });
+
+  it("a pending record is committed by a later session from artifact-state.json alone", async () => {
+    const data = tempDir();
+    const files = { "p.bin": randomBytes(80_000) };
+    writeFolder(data, files);
+    const run = await init({
+      dir: tempDir(),
+      baseUrl: server.url,
+      project: "pending",
+      settings: { quiet: true },
+    });
+    await run.finish();
+    const ref = { entity: run.entity, project: "pending", runId: run.id };
+    const artifact = new Artifact("kept", "dataset").addDir(data);
+    const sealed = await sealArtifact(artifact);
+    const sources: Record<string, string> = {};
+    for (const [sha256, source] of sealed.sources) sources[sha256] = source.localPath;
+    const record = {
+      t: "artifact" as const,
+      ...{ id: "rec-1", name: "kept", type: "dataset", description: "", metadata: {} },
+      ...{ aliases: [], tags: [], entries: sealed.entries, digest: sealed.digest, sources, time: 1 },
+    };
+    const stateDir = tempDir();
+    const warnings: string[] = [];
+    const down = new ArtifactQueue({
+      runDir: stateDir,
+      ref,
+      target: { baseUrl: "http://127.0.0.1:9", apiKey: null },
+      giveUpAfterMs: 300,
+      onWarning: (_cause, message) => warnings.push(message),
+    });
+    down.add(record);
+    expect(await down.drain()).toMatchObject({ committed: 0, pending: 1, refused: [] });
+    expect(warnings.join("\n")).toMatch(/artifact kept is not committed yet/);
+    expect(artifactOutcome(stateDir).pending).toBe(1);
+
+    // A later session that never sees the record in a log: the state alone brings it back.
+    const up = new ArtifactQueue({
+      runDir: stateDir,
+      ref,
+      target: { baseUrl: server.url, apiKey: null },
+      onWarning: () => undefined,
+    });
+    expect(await up.drain()).toMatchObject({ committed: 1, pending: 0 });
+    expect(artifactOutcome(stateDir)).toEqual({ pending: 0, refused: [] });
+    const api = new Api({ baseUrl: server.url, env: { STEPWISE_CACHE_DIR: tempDir() } });
+    const root = await (
+      await api.artifact(`${run.entity}/pending/kept:latest`)
+    ).download({ root: join(tempDir(), "k") });
+    expect(readFileSync(join(root, "p.bin")).equals(files["p.bin"])).toBe(true);
   });
 });
