@@ -3,9 +3,11 @@
  * the server's garbage collection: deleting one of two versions that share a file hides it,
  * moves `latest` back, and GC frees only the content the deleted version alone held; the other
  * version still downloads byte-exact (with an empty cache). `rm --all` deletes a collection.
+ * `gc` applies a retention policy: a dry run lists what would go and the bytes it frees (shared
+ * and repeated content once) and changes nothing; the real run deletes exactly those.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/api-server.js";
@@ -86,5 +88,47 @@ describe("stepwise artifact rm", () => {
     expect((await cli("ls", "team/rm")).stdout).toMatch(/^NAME\s+TYPE\s+VERSIONS\s+LATEST\n$/);
     expect((await cli("rm", "team/rm/ds", "--all")).code).toBe(4);
     expect((await cli("rm", "team/rm/ds:v0")).code).toBe(4);
+  });
+
+  it("gc: keep the newest 2 and the aliased; --dry-run shows the same versions and bytes, changes nothing", async () => {
+    const data = tempDir();
+    const shared = randomBytes(100_000);
+    writeFileSync(join(data, "shared.bin"), shared);
+    const own = [0, 1, 2, 3].map((i) => randomBytes(10_000 + i * 1_000));
+    const put = async (i: number, ...extra: string[]): Promise<void> => {
+      writeFileSync(join(data, "own.bin"), own[i] ?? Buffer.alloc(0));
+      if (i === 1) writeFileSync(join(data, "copy.bin"), own[1] ?? Buffer.alloc(0));
+      else rmSync(join(data, "copy.bin"), { force: true });
+      const result = await cli("put", data, "--name", "team/gc/m", "--type", "model", ...extra);
+      expect(result.stdout).toBe(`team/gc/m:v${i}\n`);
+    };
+    await put(0, "--alias", "best");
+    for (const i of [1, 2, 3]) await put(i);
+
+    const args = ["gc", "team/gc/m", "--keep-last", "2", "--keep-aliased"];
+    const dry = await cli(...args, "--dry-run", "--json");
+    expect(dry.code, dry.stderr).toBe(0);
+    // v1 alone holds own[1] (in two entries): counted once; shared.bin is held by the others.
+    expect(JSON.parse(dry.stdout)).toEqual({
+      collection: "team/gc/m",
+      deleted: ["v1"],
+      kept: 3,
+      bytesFreed: 11_000,
+      dryRun: true,
+    });
+    expect((await cli("ls", "team/gc/m", "--json")).stdout.trim().split("\n")).toHaveLength(4);
+
+    const real = await cli(...args);
+    expect(real.code, real.stderr).toBe(0);
+    expect(real.stdout).toBe("team/gc/m:v1\n");
+    expect(real.stderr).toMatch(/deleted 1 version, kept 3/);
+    const left = (await cli("ls", "team/gc/m", "--json")).stdout.trim().split("\n");
+    expect(left.map((line) => (JSON.parse(line) as { version: string }).version)).toEqual(["v3", "v2", "v0"]);
+    const report = await server.server.collectGarbage({ graceS: 0 });
+    expect(report.freed).toEqual([sha(own[1] ?? Buffer.alloc(0))]);
+
+    expect((await cli("gc", "team/gc/m")).code).toBe(2); // no rule
+    expect((await cli("gc", "team/gc/m", "--keep-younger-than", "soon")).code).toBe(2);
+    expect((await cli("gc", "team/gc/none", "--keep-last", "1")).code).toBe(4);
   });
 });

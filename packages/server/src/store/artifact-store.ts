@@ -95,4 +95,9 @@ export interface ArtifactStore {
    * Committing to the name again starts the collection anew (numbering continues past the old).
    */
   deleteCollection(entity: string, project: string, name: string, now: number): Promise<number>;
+  /**
+   * The bytes deleting these versions (names, `v3`) of a collection would free: distinct blobs
+   * they hold that no other live version and no run file references (shared ones count once).
+   */
+  bytesFreedBy(entity: string, project: string, name: string, versions: readonly string[]): Promise<number>;
 }

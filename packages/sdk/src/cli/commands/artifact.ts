@@ -1,7 +1,8 @@
 /**
  * `stepwise artifact put|get|ls|rm`: log a local file or folder as an artifact version (no run),
  * download a version (cache first, parallel, sha256-checked), list collections or versions,
- * delete a version or a collection (artifact/artifact-rm.ts).
+ * delete a version or a collection (artifact/artifact-rm.ts), apply a retention policy now
+ * (`gc`, artifact/artifact-gc.ts).
  * Data (the version, the folder, the table, JSON lines) goes to stdout; notes to stderr.
  */
 import { statSync } from "node:fs";
@@ -24,13 +25,14 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../parse-args-error.js";
 import { ARTIFACT_HELP } from "./artifact/artifact-help.js";
+import { collectArtifactVersions } from "./artifact/artifact-gc.js";
 import { removeArtifact } from "./artifact/artifact-rm.js";
 import type { Command } from "./command.js";
 import { formatBytes } from "./files/files-table.js";
 
 export const artifactCommand: Command = {
   name: "artifact",
-  summary: "log (put), download (get), list (ls) and delete (rm) artifacts",
+  summary: "log (put), download (get), list (ls), delete (rm) and clean up (gc) artifacts",
   run: runArtifact,
 };
 
@@ -42,6 +44,10 @@ const ARG_OPTIONS = {
   root: { type: "string" },
   json: { type: "boolean", default: false },
   all: { type: "boolean", default: false },
+  "keep-last": { type: "string" },
+  "keep-aliased": { type: "boolean", default: false },
+  "keep-younger-than": { type: "string" },
+  "dry-run": { type: "boolean", default: false },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
@@ -60,12 +66,12 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   const [action, target, ...rest] = positionals;
-  if (action === undefined || !["put", "get", "ls", "rm"].includes(action))
+  if (action === undefined || !["put", "get", "ls", "rm", "gc"].includes(action))
     throw commandUsageError(
       "artifact",
       action === undefined
-        ? "missing the action: put, get, ls or rm"
-        : `unknown action '${action}'; the actions are put, get, ls and rm`,
+        ? "missing the action: put, get, ls, rm or gc"
+        : `unknown action '${action}'; the actions are put, get, ls, rm and gc`,
     );
   if (target === undefined)
     throw commandUsageError("artifact", `missing the ${action === "put" ? "local path" : "artifact path"}`);
@@ -76,6 +82,19 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
   });
   const json = values.json;
   if (action === "rm") return removeArtifact(connection, target, { all: values.all, json }, io);
+  if (action === "gc")
+    return collectArtifactVersions(
+      connection,
+      target,
+      {
+        keepLast: values["keep-last"],
+        keepAliased: values["keep-aliased"],
+        keepYoungerThan: values["keep-younger-than"],
+        dryRun: values["dry-run"],
+        json,
+      },
+      io,
+    );
   if (action === "put") {
     if (values.name === undefined || values.type === undefined)
       throw commandUsageError("artifact", "'put' needs --name entity/project/name and --type");

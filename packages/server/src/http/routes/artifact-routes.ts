@@ -14,6 +14,8 @@
  * - `DELETE /artifacts/:entity/:project/:name/:alias`: soft-deletes the version (answered as it
  *   was); `DELETE /artifacts/:entity/:project/:name`: the collection (`{ deleted: n }`). Blobs
  *   only deleted versions held are freed by the next garbage collection (`stepwise server --gc`);
+ * - `POST /artifacts/:entity/:project/:name/retention`: a retention policy applied now
+ *   (artifact-retention-routes.ts);
  * - `GET  /runs/:entity/:project/:runId/artifacts`: what a run produced and used;
  * - `POST /blob-uploads/:entity/:project`: declares content (`{ size, sha256 }`) tied to no run
  *   file: `stored` at once when the server holds it (any run's or artifact's), else a staged,
@@ -41,6 +43,7 @@ import type { VersionRef } from "../../store/artifact-store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { InputError, parseInput } from "../input-error.js";
 import { readJsonBody } from "../json-body.js";
+import { addRetentionRoutes } from "./artifact-retention-routes.js";
 import { limitQuery } from "../limit-query.js";
 import { extendedJson, plainJson } from "../json-response.js";
 import { projectParams, runRefParam } from "../path-params.js";
@@ -156,6 +159,8 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
     const { entity, project, name } = collectionParams(c);
     return plainJson({ deleted: await artifacts.deleteCollection(entity, project, name, deps.now()) });
   });
+
+  addRetentionRoutes(app, deps, collectionParams);
 
   app.post("/blob-uploads/:entity/:project", async (c) => {
     const { entity, project } = projectParams(c);

@@ -25,6 +25,7 @@ import {
   type EntryRow,
   type VersionRow,
 } from "./artifact-dto.js";
+import { bytesFreedBy } from "./artifact-storage.js";
 import { settle } from "./settle.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
 import type {
@@ -272,6 +273,10 @@ export class SqliteArtifactStore implements ArtifactStore {
       return changes;
     });
     return this.work(() => remove.immediate());
+  }
+
+  bytesFreedBy(entity: string, project: string, name: string, versions: readonly string[]): Promise<number> {
+    return this.work(() => bytesFreedBy(this.db, { entity, project, name }, versions));
   }
 
   /** Synchronous store work as a settled promise, with storage errors (a full disk) typed. */

@@ -4,6 +4,8 @@ export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <e
        stepwise artifact get <entity/project/name[:alias]> [--root DIR] [--json]
        stepwise artifact ls  <entity/project>[/name] [--type T] [--json]
        stepwise artifact rm  <entity/project/name:alias> | <entity/project/name> --all [--json]
+       stepwise artifact gc  <entity/project/name> [--keep-last N] [--keep-aliased]
+                             [--keep-younger-than DURATION] [--dry-run] [--json]
 
 Log, download and list artifacts (versioned, content-addressed sets of files).
 
@@ -23,6 +25,11 @@ Log, download and list artifacts (versioned, content-addressed sets of files).
         aliases are removed and latest moves to the newest version left. Content no live
         version or run file holds is freed by the server's next garbage collection
         ('stepwise server --gc').
+  gc    applies a retention policy to a collection now: a version is kept when any rule
+        keeps it (among the newest N, holds an alias other than latest, younger than
+        DURATION such as 30d, 12h, 90m); the newest is always kept; at least one rule.
+        Prints each version deleted and the bytes that frees (content only they hold,
+        shared files counted once). --dry-run changes nothing and prints what would be.
 
 Options:
   --name <path>          entity/project/name of the artifact to 'put'
@@ -31,6 +38,10 @@ Options:
   --description <text>   the version's description ('put')
   --root <dir>           where 'get' writes
   --all                  'rm': delete the whole collection
+  --keep-last <n>        'gc': keep the newest n versions
+  --keep-aliased         'gc': keep versions holding an alias
+  --keep-younger-than <d> 'gc': keep versions younger than d (30d, 12h, 90m, 3600)
+  --dry-run              'gc': change nothing; print what would be deleted and freed
   --json                 one JSON object per line on stdout
   --base-url <url>       the server (default: STEPWISE_BASE_URL, then the URL saved by
                          'stepwise login', then http://127.0.0.1:8080)
@@ -42,6 +53,7 @@ Examples:
   stepwise artifact get me/mnist/mnist-train:latest --root data
   stepwise artifact ls me/mnist --type dataset
   stepwise artifact rm me/mnist/resnet:v3
+  stepwise artifact gc me/mnist/resnet --keep-last 5 --keep-aliased --dry-run
 
 Exit codes: 0 ok, 2 usage error, 3 damaged download, 4 artifact or local path not found,
             6 not authorised, 7 server unreachable.

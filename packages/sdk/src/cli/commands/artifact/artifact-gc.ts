@@ -1,0 +1,80 @@
+/**
+ * `stepwise artifact gc <entity/project/name> [--keep-last N] [--keep-aliased]
+ * [--keep-younger-than 30d] [--dry-run]`: applies a retention policy to a collection now. A
+ * version is kept when any rule keeps it; the newest is always kept. Prints the versions deleted
+ * (or, with --dry-run, that would be) and the bytes that frees (content they alone hold, shared
+ * files counted once), freed by the server's next garbage collection.
+ */
+import { artifactPaths, stringifyExtended } from "@stepwise/protocol";
+import type { ApiConnection } from "../../../api/api-connection.js";
+import { ApiHttp } from "../../../api/api-http.js";
+import type { CliIo } from "../../cli-io.js";
+import { ExitCode } from "../../exit-codes.js";
+import { commandUsageError } from "../../parse-args-error.js";
+import { formatBytes } from "../files/files-table.js";
+
+export interface GcOptions {
+  keepLast?: string | undefined;
+  keepAliased: boolean;
+  keepYoungerThan?: string | undefined;
+  dryRun: boolean;
+  json: boolean;
+}
+
+const UNIT_S: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, w: 604_800 };
+
+/** `90`, `90s`, `15m`, `12h`, `30d`, `2w` as seconds. */
+export function parseDuration(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)([smhdw]?)$/.exec(text);
+  if (match === null) return null;
+  return Number(match[1]) * (UNIT_S[match[2] || "s"] ?? 1);
+}
+
+export async function collectArtifactVersions(
+  connection: ApiConnection,
+  target: string,
+  options: GcOptions,
+  io: CliIo,
+): Promise<number> {
+  const parts = target.split("/");
+  if (parts.length !== 3 || parts.some((p) => p === "" || p.includes(":")))
+    throw commandUsageError("artifact", "'gc' takes entity/project/name (a collection, no :alias)");
+  const [entity = "", project = "", name = ""] = parts;
+  const keepLast = options.keepLast === undefined ? undefined : Number(options.keepLast);
+  if (keepLast !== undefined && (!Number.isInteger(keepLast) || keepLast < 1))
+    throw commandUsageError("artifact", `--keep-last ${options.keepLast}: a whole number ≥ 1`);
+  const keepYoungerThanS =
+    options.keepYoungerThan === undefined ? undefined : parseDuration(options.keepYoungerThan);
+  if (keepYoungerThanS === null)
+    throw commandUsageError(
+      "artifact",
+      `--keep-younger-than ${options.keepYoungerThan}: a duration like 30d, 12h, 90m`,
+    );
+  if (keepLast === undefined && !options.keepAliased && keepYoungerThanS === undefined)
+    throw commandUsageError(
+      "artifact",
+      "'gc' needs a rule: --keep-last N, --keep-aliased or --keep-younger-than DURATION",
+    );
+  const http = new ApiHttp(connection);
+  const path = `${artifactPaths.collections(entity, project)}/${encodeURIComponent(name)}/retention`;
+  const result = await http.json(
+    "POST",
+    path,
+    { parse: (value: unknown) => value as { deleted: string[]; kept: number; bytesFreed: number } },
+    {
+      body: {
+        ...(keepLast === undefined ? {} : { keepLast }),
+        ...(options.keepAliased ? { keepAliased: true } : {}),
+        ...(keepYoungerThanS === undefined ? {} : { keepYoungerThanS }),
+        dryRun: options.dryRun,
+      },
+    },
+  );
+  if (options.json)
+    io.stdout.write(stringifyExtended({ collection: target, ...result, dryRun: options.dryRun }) + "\n");
+  else for (const version of result.deleted) io.stdout.write(`${target}:${version}\n`);
+  io.stderr.write(
+    `${options.dryRun ? "would delete" : "deleted"} ${result.deleted.length} version${result.deleted.length === 1 ? "" : "s"}, kept ${result.kept}; ${formatBytes(result.bytesFreed)} ${options.dryRun ? "would be" : "to be"} freed by the server's garbage collection\n`,
+  );
+  return ExitCode.ok;
+}

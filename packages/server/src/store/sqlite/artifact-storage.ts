@@ -1,0 +1,35 @@
+/**
+ * What deleting some versions would free: the bytes of the distinct blobs their manifests hold
+ * that no other live version (of any collection) and no run file references. A blob several of
+ * them share, or one a version lists twice, counts once.
+ */
+import type Database from "better-sqlite3";
+import { versionIndex } from "../../domain/artifact-aliases.js";
+
+export function bytesFreedBy(
+  db: Database.Database,
+  collection: { entity: string; project: string; name: string },
+  versions: readonly string[],
+): number {
+  const indexes = versions.map(versionIndex).filter((index): index is number => index !== null);
+  if (indexes.length === 0) return 0;
+  const row = db
+    .prepare<[string, string, string, string], { bytes: number | null }>(
+      `WITH doomed AS (
+         SELECT v.pk FROM artifact_versions v JOIN artifact_collections c ON c.pk = v.collection_pk
+         WHERE c.entity = ? AND c.project = ? AND c.name = ? AND v.idx IN (SELECT value FROM json_each(?))
+           AND NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = v.pk)
+       ), blobs AS (
+         SELECT DISTINCT e.sha256, e.size FROM artifact_entries e
+         WHERE e.version_pk IN (SELECT pk FROM doomed) AND e.sha256 IS NOT NULL
+       )
+       SELECT SUM(b.size) AS bytes FROM blobs b
+       WHERE NOT EXISTS (SELECT 1 FROM run_files f WHERE f.sha256 = b.sha256)
+         AND NOT EXISTS (
+           SELECT 1 FROM artifact_entries o WHERE o.sha256 = b.sha256
+             AND o.version_pk NOT IN (SELECT pk FROM doomed)
+             AND NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = o.version_pk))`,
+    )
+    .get(collection.entity, collection.project, collection.name, JSON.stringify(indexes));
+  return row?.bytes ?? 0;
+}

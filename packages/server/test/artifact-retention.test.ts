@@ -1,0 +1,31 @@
+/** Which versions a retention policy deletes (domain/artifact-retention.ts). */
+import { describe, expect, it } from "vitest";
+import { versionsToDelete, type RetainedVersion } from "../src/domain/artifact-retention.js";
+
+const DAY = 86_400;
+const now = 100 * DAY;
+// v5 (newest) … v0, one a day; v1 holds an alias.
+const versions: RetainedVersion[] = [5, 4, 3, 2, 1, 0].map((i) => ({
+  version: `v${i}`,
+  aliases: i === 5 ? ["latest"] : i === 1 ? ["production"] : [],
+  createdAt: now - (5 - i) * DAY - 1,
+}));
+
+describe("versionsToDelete", () => {
+  it("keeps what any rule keeps, and always the newest", () => {
+    expect(versionsToDelete(versions, { keepLast: 2 }, now)).toEqual(["v3", "v2", "v1", "v0"]);
+    expect(versionsToDelete(versions, { keepLast: 2, keepAliased: true }, now)).toEqual(["v3", "v2", "v0"]);
+    expect(versionsToDelete(versions, { keepYoungerThanS: 2 * DAY }, now)).toEqual(["v3", "v2", "v1", "v0"]);
+    expect(versionsToDelete(versions, { keepYoungerThanS: 3 * DAY, keepAliased: true }, now)).toEqual([
+      "v2",
+      "v0",
+    ]);
+    expect(versionsToDelete(versions, { keepAliased: true }, now)).toEqual(["v4", "v3", "v2", "v0"]);
+    expect(versionsToDelete(versions.slice(0, 1), { keepLast: 1 }, now)).toEqual([]);
+  });
+
+  it("refuses a policy with no rule", () => {
+    expect(() => versionsToDelete(versions, {}, now)).toThrow(/at least one rule/);
+    expect(() => versionsToDelete(versions, { keepAliased: false }, now)).toThrow(/at least one rule/);
+  });
+});
