@@ -5,9 +5,10 @@
  * present there with its size is trusted without reading it again or asking the server.
  * `artifacts/manifests/<entity>/<project>/<name>/<version>.json` keeps each version's manifest
  * (versions never change) and `<alias>.alias` the version an alias last named, so that a
- * version whose files are all cached downloads with the server stopped.
+ * version whose files are all cached downloads with the server stopped. An object's modification
+ * time is its last use, for least-recently-used cleanup (artifact-cache-cleanup.ts).
  */
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import {
@@ -16,6 +17,9 @@ import {
   type ArtifactVersionDto,
   type ManifestEntry,
 } from "@stepwise/protocol";
+
+/** How stale an object's use time may get before a cache hit renews it. */
+const USE_RENEWAL_MS = 3600 * 1000;
 
 export function artifactCacheDir(env: Record<string, string | undefined> = process.env): string {
   const dir = env["STEPWISE_CACHE_DIR"];
@@ -30,10 +34,25 @@ export class ArtifactCache {
     return join(this.root, "artifacts", "obj", sha256.slice(0, 2), sha256);
   }
 
-  /** Whether the cache holds `sha256` with `size` bytes (no read, no network). */
+  /**
+   * Whether the cache holds `sha256` with `size` bytes (no read, no network). A hit renews the
+   * object's modification time, its last use for LRU cleanup (artifact-cache-cleanup.ts), at
+   * most once an hour so that a warm download stays one stat per file.
+   */
   has(sha256: string, size: number): boolean {
+    const path = this.objectPath(sha256);
     try {
-      return statSync(this.objectPath(sha256)).size === size;
+      const stat = statSync(path);
+      if (stat.size !== size) return false;
+      const now = Date.now();
+      if (now - stat.mtimeMs > USE_RENEWAL_MS) {
+        try {
+          utimesSync(path, now / 1000, now / 1000);
+        } catch {
+          // A read-only cache still answers.
+        }
+      }
+      return true;
     } catch {
       return false;
     }

@@ -2,7 +2,7 @@
  * `stepwise artifact put|get|ls|rm`: log a local file or folder as an artifact version (no run),
  * download a version (cache first, parallel, sha256-checked), list collections or versions,
  * delete a version or a collection (artifact/artifact-rm.ts), apply a retention policy now
- * (`gc`, artifact/artifact-gc.ts).
+ * (`gc`, artifact/artifact-gc.ts), clean up the local cache (`cache cleanup`).
  * Data (the version, the folder, the table, JSON lines) goes to stdout; notes to stderr.
  */
 import { statSync } from "node:fs";
@@ -25,6 +25,7 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../parse-args-error.js";
 import { ARTIFACT_HELP } from "./artifact/artifact-help.js";
+import { runCacheCommand } from "./artifact/artifact-cache-command.js";
 import { collectArtifactVersions } from "./artifact/artifact-gc.js";
 import { removeArtifact } from "./artifact/artifact-rm.js";
 import type { Command } from "./command.js";
@@ -32,7 +33,7 @@ import { formatBytes } from "./files/files-table.js";
 
 export const artifactCommand: Command = {
   name: "artifact",
-  summary: "log (put), download (get), list (ls), delete (rm) and clean up (gc) artifacts",
+  summary: "log (put), download (get), list (ls), delete (rm) and clean up (gc, cache cleanup) artifacts",
   run: runArtifact,
 };
 
@@ -48,6 +49,7 @@ const ARG_OPTIONS = {
   "keep-aliased": { type: "boolean", default: false },
   "keep-younger-than": { type: "string" },
   "dry-run": { type: "boolean", default: false },
+  "max-size": { type: "string" },
   "base-url": { type: "string" },
   "api-key": { type: "string" },
   help: { type: "boolean", short: "h", default: false },
@@ -66,16 +68,18 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
     return ExitCode.ok;
   }
   const [action, target, ...rest] = positionals;
-  if (action === undefined || !["put", "get", "ls", "rm", "gc"].includes(action))
+  if (action === undefined || !["put", "get", "ls", "rm", "gc", "cache"].includes(action))
     throw commandUsageError(
       "artifact",
       action === undefined
-        ? "missing the action: put, get, ls, rm or gc"
-        : `unknown action '${action}'; the actions are put, get, ls, rm and gc`,
+        ? "missing the action: put, get, ls, rm, gc or cache"
+        : `unknown action '${action}'; the actions are put, get, ls, rm, gc and cache`,
     );
   if (target === undefined)
     throw commandUsageError("artifact", `missing the ${action === "put" ? "local path" : "artifact path"}`);
   if (rest.length > 0) throw commandUsageError("artifact", `unexpected arguments: ${rest.join(" ")}`);
+  if (action === "cache")
+    return runCacheCommand(target, { maxSize: values["max-size"], json: values.json }, io);
   const connection = resolveApiConnection({
     ...(values["base-url"] === undefined ? {} : { baseUrl: values["base-url"] }),
     ...(values["api-key"] === undefined ? {} : { apiKey: values["api-key"] }),

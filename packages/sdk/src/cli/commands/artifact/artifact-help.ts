@@ -6,6 +6,7 @@ export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <e
        stepwise artifact rm  <entity/project/name:alias> | <entity/project/name> --all [--json]
        stepwise artifact gc  <entity/project/name> [--keep-last N] [--keep-aliased]
                              [--keep-younger-than DURATION] [--dry-run] [--json]
+       stepwise artifact cache cleanup [--max-size SIZE] [--json]
 
 Log, download and list artifacts (versioned, content-addressed sets of files).
 
@@ -30,6 +31,8 @@ Log, download and list artifacts (versioned, content-addressed sets of files).
         DURATION such as 30d, 12h, 90m); the newest is always kept; at least one rule.
         Prints each version deleted and the bytes that frees (content only they hold,
         shared files counted once). --dry-run changes nothing and prints what would be.
+  cache cleanup  removes the local cache's least recently used files until it fits SIZE
+        (default STEPWISE_CACHE_MAX_SIZE, else 10GiB). No server needed.
 
 Options:
   --name <path>          entity/project/name of the artifact to 'put'
@@ -42,6 +45,7 @@ Options:
   --keep-aliased         'gc': keep versions holding an alias
   --keep-younger-than <d> 'gc': keep versions younger than d (30d, 12h, 90m, 3600)
   --dry-run              'gc': change nothing; print what would be deleted and freed
+  --max-size <size>      'cache cleanup': the size to shrink the cache to (20GB, 500MiB)
   --json                 one JSON object per line on stdout
   --base-url <url>       the server (default: STEPWISE_BASE_URL, then the URL saved by
                          'stepwise login', then http://127.0.0.1:8080)
