@@ -1,6 +1,9 @@
 /**
  * Keeps the run log in order while media files are written off the training thread. A history
- * row or record holding a PendingMedia (media/pending-media.ts) — and the history rows appended
+ * row whose media sit directly under its keys goes into the ring at once as a deferred row
+ * (deferred-row.ts): the writer worker appends its files and the row once they are written,
+ * without this thread's event loop; only its results are read here later (warnings, slots,
+ * pace). Otherwise a history row or record holding a PendingMedia (media/pending-media.ts) — and the history rows appended
  * after it — waits here until the media worker has encoded, hashed and written its files; then
  * its `file` records go into the log, followed by the row with W&B's JSON (path with the sha256).
  * Records without media (`file` from save(), config, alerts, metrics…) do not wait, except the
@@ -24,7 +27,8 @@ import type { ConfigEntry, LoggedFile } from "../media/logged-value.js";
 import { writeFilledJson } from "../media/filled-json-file.js";
 import { MediaResults, RESULT_SLOTS } from "../media/media-results.js";
 import type { MediaJob } from "../media/media-worker.js";
-import { forEachPending, withMediaJson, type PendingMedia } from "../media/pending-media.js";
+import { forEachPending, PendingMedia, withMediaJson } from "../media/pending-media.js";
+import { deferredRow } from "./deferred-row.js";
 import { contentBytes, MEDIA_THREADS, MediaThreads, pooledBuffer, transferable } from "./media-threads.js";
 
 /** Data posted to the worker and not yet written, before log() waits. */
@@ -48,6 +52,14 @@ export interface MediaQueueSink {
   appendRecordJson?(json: string): void;
   /** Writes config entries (class labels) once per run. */
   setConfig(path: string[], value: unknown): void;
+  /**
+   * Appends a row waiting for its files as a deferred ring frame (deferred-row.ts) that the
+   * writer worker expands once they are written; returns the frames produced so far, or null
+   * when it does not fit one frame. Without it every media row waits here.
+   */
+  appendDeferred?(text: string): number | null;
+  /** Waits until the writer worker has consumed the first `frames` ring frames. */
+  waitConsumed?(frames: number): void;
   /** Told of each media `file` record appended (for the run's file counts). */
   fileRecorded?(bytes: number): void;
   warn(cause: string, message: string): void;
@@ -64,6 +76,8 @@ interface Binding {
   ms: number;
   done: boolean;
   recorded: boolean;
+  /** Date.now() when bound. */
+  at: number;
 }
 
 interface Item {
@@ -77,10 +91,14 @@ interface Item {
 export class MediaQueue {
   private readonly items: Item[] = [];
   private readonly bindings = new WeakMap<PendingMedia, Binding>();
-  private readonly results = new MediaResults();
+  private readonly results: MediaResults;
   /** Per slot: FREE, BUSY (job posted, result not read) or RETIRED (given up on; see allocateSlot). */
   private readonly slotBusy = new Uint8Array(RESULT_SLOTS);
   private readonly configSet = new Set<string>();
+  /** Bindings of deferred rows (in the ring already) whose results are not read yet, oldest first. */
+  private readonly posted: Binding[] = [];
+  /** Per slot: the ring frames to be consumed before it is reused (a deferred row reads it); 0: none. */
+  private readonly slotFrames = new Float64Array(RESULT_SLOTS);
   private nextSlot = 0;
   private pendingBytes = 0;
   /**
@@ -99,7 +117,10 @@ export class MediaQueue {
     private readonly sink: MediaQueueSink,
     /** Longest flush/close waits in all (tests shorten it). */
     private readonly fileWaitMs = FILE_WAIT_MS,
+    /** The results table (shared with the writer worker when it expands deferred rows). */
+    results = new MediaResults(),
   ) {
+    this.results = results;
     this.filesDir = join(runDir, "files");
     this.threads = new MediaThreads(this.results, (cause, message) => this.sink.warn(cause, message));
   }
@@ -123,6 +144,7 @@ export class MediaQueue {
 
   /** A history row holding media (or appended behind some); `row._step` names the step. */
   enqueueRow(row: Record<string, unknown>): void {
+    if (this.items.length === 0 && this.sink.appendDeferred !== undefined && this.deferRow(row)) return;
     const step = row["_step"];
     const bindings: Binding[] = [];
     forEachPending(row, (media) => {
@@ -130,6 +152,55 @@ export class MediaQueue {
       bindings.push(this.bind(media, key, typeof step === "number" ? step : "summary"));
     });
     this.push({ kind: "row", at: Date.now(), value: row, bindings });
+  }
+
+  /**
+   * Puts the row in the ring at once as a deferred row (deferred-row.ts): the writer worker
+   * appends its files and the row as soon as they are written, whether or not this thread's
+   * event loop turns. False when the row must wait here instead.
+   */
+  private deferRow(row: Record<string, unknown>): boolean {
+    const step = row["_step"];
+    const bound: Binding[] = [];
+    const deferred = deferredRow(
+      row,
+      this.filesDir,
+      (media, key) => {
+        if (this.bindings.has(media) || typeof step !== "number") return null;
+        const binding = this.bind(media, key, step);
+        bound.push(binding);
+        return binding.slots;
+      },
+      (value): value is PendingMedia => value instanceof PendingMedia,
+    );
+    const frames = deferred === null ? null : (this.sink.appendDeferred?.(JSON.stringify(deferred)) ?? null);
+    if (frames === null) return false;
+    for (const binding of bound) {
+      binding.recorded = true;
+      for (const slot of binding.slots) this.slotFrames[slot] = frames;
+      this.posted.push(binding);
+    }
+    this.settlePosted(0);
+    this.bound();
+    return true;
+  }
+
+  /** Reads the results of deferred rows, oldest first (waiting up to `waitMs` for each). */
+  private settlePosted(waitMs: number): void {
+    for (let binding = this.posted[0]; binding !== undefined; binding = this.posted[0]) {
+      if (!this.settle(binding, waitMs)) return;
+      this.posted.shift();
+      for (const file of binding.results)
+        if (file !== null && file !== undefined) this.sink.fileRecorded?.(file.size);
+    }
+  }
+
+  /** Waits for the oldest deferred row's files (its row is then written by the worker). */
+  private settleOldestPosted(): void {
+    const binding = this.posted[0];
+    if (binding === undefined) return;
+    this.settle(binding, this.fileWaitMs);
+    this.settlePosted(0);
   }
 
   /** Any other record; media not bound yet (an explicit summary value) get the step `summary`. */
@@ -158,6 +229,7 @@ export class MediaQueue {
         }
         this.emit(item);
       }
+      this.settlePosted(wait ? Math.max(1, deadline - Date.now()) : 0);
     } finally {
       this.draining = false;
     }
@@ -187,10 +259,7 @@ export class MediaQueue {
   private push(item: Item): void {
     this.items.push(item);
     this.drain(false);
-    while (this.items.length > 0 && this.pendingBytes > MAX_PENDING_BYTES) this.drainOne();
-    while (this.items.length > 0 && (this.pendingBytes * this.msPerByte) / MEDIA_THREADS > MAX_ROW_WAIT_MS)
-      this.drainOne();
-    this.drainAged();
+    this.bound();
     if (this.items.length > 0 && this.timer === null) {
       this.timer = setInterval(() => {
         this.drain(false);
@@ -200,15 +269,29 @@ export class MediaQueue {
     }
   }
 
+  /** Backpressure: waits while too much data waits, or the work queued would take too long. */
+  private bound(): void {
+    const waiting = (): boolean => this.items.length > 0 || this.posted.length > 0;
+    while (waiting() && this.pendingBytes > MAX_PENDING_BYTES) this.drainOne();
+    while (waiting() && (this.pendingBytes * this.msPerByte) / MEDIA_THREADS > MAX_ROW_WAIT_MS)
+      this.drainOne();
+    this.drainAged();
+  }
+
   /** Waits for the oldest items while they have waited MAX_ROW_WAIT_MS or longer. */
   private drainAged(): void {
     if (this.draining) return;
     const oldest = Date.now() - MAX_ROW_WAIT_MS;
+    while (this.posted.length > 0 && (this.posted[0] as Binding).at <= oldest) this.settleOldestPosted();
     while (this.items.length > 0 && (this.items[0] as Item).at <= oldest) this.drainOne();
   }
 
-  /** Waits for the oldest item and appends it. */
+  /** Waits for the oldest deferred row's files, or the oldest item's and appends it. */
   private drainOne(): void {
+    if (this.posted.length > 0) {
+      this.settleOldestPosted();
+      return;
+    }
     const item = this.items[0];
     if (item === undefined) return;
     this.settleAll(item.bindings, this.fileWaitMs);
@@ -229,6 +312,7 @@ export class MediaQueue {
       ms: 0,
       done: false,
       recorded: false,
+      at: Date.now(),
     };
     const jobs: MediaJob[] = [];
     const transfer: ArrayBuffer[] = [];
@@ -293,8 +377,15 @@ export class MediaQueue {
         this.threads.settled(slot);
         this.slotBusy[slot] = FREE;
       }
-      while (this.slotBusy[slot] === BUSY && this.items.length > 0) this.drainOne();
+      while (this.slotBusy[slot] === BUSY && (this.items.length > 0 || this.posted.length > 0))
+        this.drainOne();
       if (this.slotBusy[slot] !== FREE) continue;
+      // A deferred row in the ring reads this slot's result: not reused before the worker has.
+      const frames = this.slotFrames[slot] as number;
+      if (frames !== 0) {
+        this.sink.waitConsumed?.(frames);
+        this.slotFrames[slot] = 0;
+      }
       this.slotBusy[slot] = BUSY;
       this.results.reset(slot);
       return slot;

@@ -48,6 +48,8 @@ export const KIND_SHIFT = 8;
 export const KIND_JSON = 0;
 export const KIND_KEY = 1;
 export const KIND_ROW = 2;
+/** A history row waiting for its media files, expanded by the worker (deferred-row.ts). */
+export const KIND_DEFERRED = 3;
 export const WRAP_MARKER = 0xffffffff;
 export const FLAG_CONTINUED = 1;
 

@@ -28,7 +28,8 @@ export class RingProducer {
   stalledMs = 0;
   private readonly capacity: number;
   private head = 0;
-  private producedFrames = 0;
+  /** Frames committed so far (the worker's SLOT.consumedFrames counts the same frames). */
+  producedFrames = 0;
   /** (time, producedFrames) pairs, one per LAG_CHECK_FRAMES frames, oldest first. */
   private readonly checkpoints: Array<{ at: number; frames: number }> = [];
 
@@ -98,7 +99,11 @@ export class RingProducer {
     while (this.checkpoints.length > 0 && (this.checkpoints[0]?.at ?? now) <= now - LAG_BOUND_MS) {
       due = this.checkpoints.shift()?.frames ?? null;
     }
-    if (due === null) return;
+    if (due !== null) this.waitConsumed(due);
+  }
+
+  /** Waits until the worker has consumed the first `due` frames (compared modulo 2^32). */
+  waitConsumed(due: number): void {
     const started = Date.now();
     for (;;) {
       const consumed = Atomics.load(this.control, SLOT.consumedFrames);

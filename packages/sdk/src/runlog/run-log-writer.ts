@@ -16,7 +16,16 @@ import { readDiskReport, SPACE_RESERVE_BYTES, SPACE_RESERVE_FILE, type DiskRepor
 import { KeyCheckpoints } from "./key-checkpoints.js";
 import { keyDefinitionText } from "./key-payloads.js";
 import { encodeFileHeader, TAG_JSON, TAG_NUMBER } from "./log-format.js";
-import { CONTROL_SLOTS, KIND_KEY, KIND_ROW, KIND_SHIFT, RING_FRAME_HEADER, SLOT } from "./ring-layout.js";
+import { MediaResults } from "../media/media-results.js";
+import {
+  CONTROL_SLOTS,
+  KIND_DEFERRED,
+  KIND_KEY,
+  KIND_ROW,
+  KIND_SHIFT,
+  RING_FRAME_HEADER,
+  SLOT,
+} from "./ring-layout.js";
 import { RingProducer } from "./ring-producer.js";
 import { hasPending } from "../media/pending-media.js";
 import { jsonText } from "./json-text.js";
@@ -62,6 +71,8 @@ export class RunLogWriter {
   /** Rows and records waiting for their media files (created at the first media logged). */
   private media: MediaQueue | null = null;
   private readonly mediaSink: Pick<MediaQueueSink, "setConfig" | "warn" | "fileRecorded">;
+  /** The media threads' results, shared with the worker too (it expands deferred rows). */
+  private readonly mediaResults = new MediaResults();
   workerError: Error | null = null;
 
   /** Creates the log file (never overwrites one) and its space reserve, and starts its writer worker. */
@@ -91,6 +102,7 @@ export class RunLogWriter {
       syncIntervalMs: options.syncIntervalMs ?? 1000,
       idlePollMs: options.idlePollMs ?? 20,
       holdBytes: options.holdBytes ?? 64 * 1024 * 1024,
+      mediaResults: this.mediaResults.memory,
     });
     this.worker.on("error", (error) => {
       this.workerError = error;
@@ -149,13 +161,39 @@ export class RunLogWriter {
   }
 
   private mediaQueue(): MediaQueue {
-    this.media ??= new MediaQueue(dirname(this.file), {
-      appendRow: (row) => this.appendRowNow(row),
-      appendRecord: (record) => this.appendRecordNow(record),
-      appendRecordJson: (json) => this.appendJson(json),
-      ...this.mediaSink,
-    });
+    this.media ??= new MediaQueue(
+      dirname(this.file),
+      {
+        appendRow: (row) => this.appendRowNow(row),
+        appendRecord: (record) => this.appendRecordNow(record),
+        appendRecordJson: (json) => this.appendJson(json),
+        appendDeferred: (text) => this.appendDeferred(text),
+        waitConsumed: (frames) => this.producer.waitConsumed(frames),
+        ...this.mediaSink,
+      },
+      undefined,
+      this.mediaResults,
+    );
     return this.media;
+  }
+
+  /**
+   * A history row waiting for its media files, as one ring frame the worker expands once they
+   * are written (deferred-row.ts); null when it does not fit one frame. Else the frames
+   * produced so far, this one included (a result slot it reads is not reused before then).
+   */
+  private appendDeferred(text: string): number | null {
+    const producer = this.producer;
+    const maxBytes = text.length * 3;
+    if (RING_FRAME_HEADER + maxBytes > producer.maxPiece) return null;
+    const start = producer.reserve(RING_FRAME_HEADER + maxBytes);
+    const length = producer.ring.write(text, start + RING_FRAME_HEADER, "utf8");
+    this.keys.rowsAppended++;
+    producer.commit(start, length, KIND_DEFERRED << KIND_SHIFT);
+    const frames = producer.producedFrames;
+    if (this.keys.due(producer.committedBytes)) this.appendKeyTable();
+    this.checkDisk();
+    return frames;
   }
 
   private appendRowNow(row: Record<string, unknown>): void {

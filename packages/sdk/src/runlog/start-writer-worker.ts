@@ -16,6 +16,7 @@ import {
 import {
   DISK_PROBLEM_CODES,
   FLAG_CONTINUED,
+  KIND_DEFERRED,
   KIND_KEY,
   KIND_ROW,
   KIND_SHIFT,
@@ -23,15 +24,18 @@ import {
   SLOT,
   WRAP_MARKER,
 } from "./ring-layout.js";
+import { expandDeferredRow } from "./deferred-row.js";
 import { writerWorkerMain, type WriterWorkerData } from "./writer-worker.js";
 
-const WORKER_SOURCE = `(${writerWorkerMain.toString()})()`;
+const WORKER_SOURCE = `(${writerWorkerMain.toString()})(${expandDeferredRow.toString()})`;
+/** Longest the worker waits for a deferred row's files (the media queue's FILE_WAIT_MS). */
+const DEFERRED_WAIT_MS = 120_000;
 
 export function startWriterWorker(
   file: string,
   ring: SharedArrayBuffer,
   control: SharedArrayBuffer,
-  tuning: Pick<WriterWorkerData, "syncIntervalMs" | "idlePollMs" | "holdBytes">,
+  tuning: Pick<WriterWorkerData, "syncIntervalMs" | "idlePollMs" | "holdBytes" | "mediaResults">,
 ): Worker {
   const workerData: WriterWorkerData = {
     file,
@@ -47,11 +51,13 @@ export function startWriterWorker(
       shift: KIND_SHIFT,
       key: KIND_KEY,
       row: KIND_ROW,
+      deferred: KIND_DEFERRED,
       payloadKey: PAYLOAD_KEY,
       payloadRow: PAYLOAD_ROW,
       payloadKeyTable: PAYLOAD_KEY_TABLE,
     },
     ...tuning,
+    deferredWaitMs: DEFERRED_WAIT_MS,
     reserveFile: join(dirname(file), SPACE_RESERVE_FILE),
     problemCodes: DISK_PROBLEM_CODES,
   };

@@ -19,6 +19,7 @@
 import type * as FileSystem from "node:fs";
 import type * as Threads from "node:worker_threads";
 import type * as Zlib from "node:zlib";
+import type { expandDeferredRow } from "./deferred-row.js";
 import type { SlotTable } from "./ring-layout.js";
 
 export interface WriterWorkerData {
@@ -35,6 +36,7 @@ export interface WriterWorkerData {
     shift: number;
     key: number;
     row: number;
+    deferred: number;
     payloadKey: number;
     payloadRow: number;
     payloadKeyTable: number;
@@ -47,9 +49,13 @@ export interface WriterWorkerData {
   reserveFile: string;
   /** errno code → DISK_PROBLEM index. */
   problemCodes: readonly string[];
+  /** The media threads' results (media-results.ts), read to expand deferred rows. */
+  mediaResults: SharedArrayBuffer;
+  /** Longest a deferred row waits for its files before it is written without them. */
+  deferredWaitMs: number;
 }
 
-export function writerWorkerMain(): void {
+export function writerWorkerMain(expand: typeof expandDeferredRow): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- eval'd CommonJS worker body */
   const fs = require("node:fs") as typeof FileSystem;
   const zlib = require("node:zlib") as typeof Zlib;
@@ -68,6 +74,10 @@ export function writerWorkerMain(): void {
   let lastSync = Date.now();
   let out = Buffer.allocUnsafe(1 << 20);
   let outLength = 0;
+  const mediaStates = new Int32Array(data.mediaResults);
+  const mediaBytes = Buffer.from(data.mediaResults);
+  /** When the deferred row at the tail was first found waiting for its files (0: none waits). */
+  let deferredSince = 0;
 
   /**
    * History rows dropped so far (SLOT.droppedRows, which only this worker writes). Each key
@@ -299,6 +309,34 @@ export function writerWorkerMain(): void {
     }
     lastSync = Date.now();
   };
+  /**
+   * Frames waiting behind a deferred row (deferred-row.ts) whose files are not written yet, in
+   * ring order with their ordinals: history rows, key definitions and tables, the exit record.
+   * Other records (save()'s files, config, summary) do not wait for it, as in the media queue.
+   */
+  const parked: Array<{ frame: number; prefix: number; deferred: boolean; bytes: Buffer }> = [];
+  const overtakes = (payload: Buffer): boolean =>
+    payload[0] === 0x7b && !isHistoryJson(payload) && payload.toString("latin1", 0, 11) !== '{"t":"exit"';
+  const route = (payload: Buffer, prefix: number, deferred: boolean): void => {
+    if (!deferred && (parked.length === 0 || (prefix === -1 && overtakes(payload))))
+      emitFrame(payload, prefix);
+    else parked.push({ frame: frames, prefix, deferred, bytes: Buffer.from(payload) });
+  };
+  /** Writes the parked frames in order up to the first deferred row whose files are not written. */
+  const unpark = (): void => {
+    for (let first = parked[0]; first !== undefined; first = parked[0]) {
+      if (first.deferred) {
+        const now = Date.now();
+        if (deferredSince === 0) deferredSince = now;
+        const giveUp = now - deferredSince >= data.deferredWaitMs;
+        const records = expand(first.bytes.toString("utf8"), mediaStates, mediaBytes, giveUp, now);
+        if (records === null) return;
+        deferredSince = 0;
+        for (const record of records) emitFrame(Buffer.from(record, "utf8"), -1);
+      } else emitFrame(first.bytes, first.prefix);
+      parked.shift();
+    }
+  };
   /** Moves every complete ring frame between tail and head into `out`; returns the new tail. */
   const drain = (head: number): number => {
     let pos = tail;
@@ -315,16 +353,18 @@ export function writerWorkerMain(): void {
       const flags = ring.readUInt32LE(pos + 4);
       const start = pos + data.ringFrameHeader;
       const kind = (flags >>> K.shift) & 0xff;
-      if (kind === K.row || kind === K.key) {
-        emitFrame(ring.subarray(start, start + length), kind === K.row ? K.payloadRow : K.payloadKey);
+      if (kind === K.deferred) {
+        route(Buffer.from(ring.subarray(start, start + length)), -1, true);
+      } else if (kind === K.row || kind === K.key) {
+        route(ring.subarray(start, start + length), kind === K.row ? K.payloadRow : K.payloadKey, false);
       } else if ((flags & data.flagContinued) !== 0 || pendingPieces.length > 0) {
         pendingPieces.push(Buffer.from(ring.subarray(start, start + length)));
         if ((flags & data.flagContinued) === 0) {
-          emitFrame(Buffer.concat(pendingPieces), -1);
+          route(Buffer.concat(pendingPieces), -1, false);
           pendingPieces = [];
         }
       } else {
-        emitFrame(ring.subarray(start, start + length), -1);
+        route(ring.subarray(start, start + length), -1, false);
       }
       pos = start + length;
       if (pos === capacity) pos = 0;
@@ -340,16 +380,21 @@ export function writerWorkerMain(): void {
     const closing = Atomics.load(control, S.close) === 1;
     const head = Atomics.load(control, S.head);
     if (failing() && Date.now() >= nextTry) writeHeld();
-    if (head !== tail) {
+    if (head !== tail || parked.length > 0) {
       outLength = 0;
-      const newTail = drain(head);
+      const newTail = head !== tail ? drain(head) : tail;
+      unpark();
       emit();
       tail = newTail;
       Atomics.store(control, S.tail, tail);
-      Atomics.store(control, S.consumedFrames, frames | 0);
+      // Parked frames are not consumed yet: log() keeps within reach of them (ring-producer.ts),
+      // and the result slot of a deferred row is not reused before it is expanded.
+      Atomics.store(control, S.consumedFrames, (parked[0]?.frame ?? frames) | 0);
       Atomics.notify(control, S.tail);
       Atomics.notify(control, S.consumedFrames);
       if (dirty && Date.now() - lastSync >= data.syncIntervalMs) sync();
+      // A deferred row waits for its files: look again shortly (or at once for new frames).
+      if (parked.length > 0) Atomics.wait(control, S.head, head, 2);
       continue;
     }
     if (requested !== Atomics.load(control, S.flushDone)) {
