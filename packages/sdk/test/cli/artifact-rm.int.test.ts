@@ -126,6 +126,13 @@ describe("stepwise artifact rm", () => {
     expect(left.map((line) => (JSON.parse(line) as { version: string }).version)).toEqual(["v3", "v2", "v0"]);
     const report = await server.server.collectGarbage({ graceS: 0 });
     expect(report.freed).toEqual([sha(own[1] ?? Buffer.alloc(0))]);
+    // Storage used: each blob once (shared.bin in three versions), the deleted v1 not counted.
+    const storage = await fetch(`${server.url}/api/v1/artifact-storage/team/gc`);
+    expect(await storage.json()).toEqual({
+      collections: [{ name: "m", type: "model", versions: 3, bytes: 135_000, logicalBytes: 335_000 }],
+      bytes: 135_000,
+      logicalBytes: 335_000,
+    });
 
     expect((await cli("gc", "team/gc/m")).code).toBe(2); // no rule
     expect((await cli("gc", "team/gc/m", "--keep-younger-than", "soon")).code).toBe(2);

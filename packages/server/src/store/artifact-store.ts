@@ -51,6 +51,14 @@ export interface ArtifactCollectionDto {
   updatedAt: number;
 }
 
+/** Storage a project's artifacts use: `bytes` stored (each blob once), `logicalBytes` as listed. */
+export interface ArtifactStorageDto {
+  collections: { name: string; type: string; versions: number; bytes: number; logicalBytes: number }[];
+  /** The project's blobs counted once, even when several collections share them. */
+  bytes: number;
+  logicalBytes: number;
+}
+
 export interface VersionRef {
   entity: string;
   project: string;
@@ -100,4 +108,6 @@ export interface ArtifactStore {
    * they hold that no other live version and no run file references (shared ones count once).
    */
   bytesFreedBy(entity: string, project: string, name: string, versions: readonly string[]): Promise<number>;
+  /** Storage used by the project's live versions, per collection and in all. */
+  storageUsed(entity: string, project: string): Promise<ArtifactStorageDto>;
 }

@@ -211,6 +211,28 @@ export function artifactsContract(factory: StoreFactory): void {
       expect(await store.isBlobReferenced(sha("0"))).toBe(true);
     });
 
+    it("counts storage per collection and project with shared content once; deleted and what it frees", async () => {
+      const store = await open();
+      const shared = file("shared.bin", "shared-content"); // 14 bytes
+      await store.artifacts.commitVersion(commit([shared, file("a", "aaaa")]));
+      await store.artifacts.commitVersion(commit([shared, file("a", "bbbbbb"), file("copy", "bbbbbb")]));
+      await store.artifacts.commitVersion(commit([shared], { name: "other", type: "model" }));
+      await store.artifacts.commitVersion(commit([file("gone", "gone")], { name: "gone" }));
+      await store.artifacts.deleteCollection("team", "proj", "gone", 2000);
+      expect(await store.artifacts.storageUsed("team", "proj")).toEqual({
+        collections: [
+          { name: "mnist", type: "dataset", versions: 2, bytes: 14 + 4 + 6, logicalBytes: 18 + 26 },
+          { name: "other", type: "model", versions: 1, bytes: 14, logicalBytes: 14 },
+        ],
+        bytes: 14 + 4 + 6,
+        logicalBytes: 18 + 26 + 14,
+      });
+      // v1 alone holds "bbbbbb" (twice): 6 bytes; shared.bin is held by v0 and by "other".
+      expect(await store.artifacts.bytesFreedBy("team", "proj", "mnist", ["v1"])).toBe(6);
+      expect(await store.artifacts.bytesFreedBy("team", "proj", "mnist", ["v0", "v1"])).toBe(10);
+      expect(await store.artifacts.bytesFreedBy("team", "proj", "other", ["v0"])).toBe(0);
+    });
+
     it("lists many versions with each one's own tags and aliases", async () => {
       const store = await open();
       for (let i = 0; i < 5; i++)

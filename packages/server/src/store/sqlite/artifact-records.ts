@@ -25,11 +25,12 @@ import {
   type EntryRow,
   type VersionRow,
 } from "./artifact-dto.js";
-import { bytesFreedBy } from "./artifact-storage.js";
+import { bytesFreedBy, storageUsed } from "./artifact-storage.js";
 import { settle } from "./settle.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
 import type {
   ArtifactCollectionDto,
+  ArtifactStorageDto,
   ArtifactStore,
   CommitVersionInput,
   CommitVersionResult,
@@ -175,7 +176,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto> {
     const change = this.db.transaction((wanted: string[]): ArtifactVersionDto => {
       const { collection, row } = this.requireVersion(ref);
-      const held = this.aliasesOf(row.pk).filter((alias) => alias !== LATEST_ALIAS);
+      const held = this.toDto(row).aliases.filter((alias) => alias !== LATEST_ALIAS);
       const drop = this.db.prepare("DELETE FROM artifact_aliases WHERE collection_pk = ? AND alias = ?");
       for (const alias of held) if (!wanted.includes(alias)) drop.run(collection, alias);
       this.placeAliases(collection, row.pk, wanted, now);
@@ -279,6 +280,10 @@ export class SqliteArtifactStore implements ArtifactStore {
     return this.work(() => bytesFreedBy(this.db, { entity, project, name }, versions));
   }
 
+  storageUsed(entity: string, project: string): Promise<ArtifactStorageDto> {
+    return this.work(() => storageUsed(this.db, entity, project));
+  }
+
   /** Synchronous store work as a settled promise, with storage errors (a full disk) typed. */
   private work<T>(work: () => T): Promise<T> {
     return settle(() => {
@@ -370,15 +375,6 @@ export class SqliteArtifactStore implements ArtifactStore {
        ON CONFLICT (collection_pk, alias) DO UPDATE SET version_pk = excluded.version_pk, updated_at = excluded.updated_at`,
     );
     for (const alias of aliases) place.run(collection, alias, versionPk, now);
-  }
-
-  private aliasesOf(versionPk: number): string[] {
-    return this.db
-      .prepare<[number], { alias: string }>(
-        "SELECT alias FROM artifact_aliases WHERE version_pk = ? ORDER BY alias = 'latest' DESC, alias",
-      )
-      .all(versionPk)
-      .map((row) => row.alias);
   }
 
   private toDto(row: VersionRow): ArtifactVersionDto {
