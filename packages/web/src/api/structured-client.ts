@@ -103,8 +103,15 @@ export async function renderPreset(
   return (await request(presetRenderResponseSchema, structuredPaths.presetRender(), post(body), signal)).spec;
 }
 
-/** The kinds of values each key held in these runs (every non-numeric key when `keys` is empty). */
-export async function listKeyKinds(
+/** Key-kinds answers in flight, by path: the panels that ask the same runs' kinds at once share one. */
+const kindsInFlight = new Map<string, Promise<KeyKindsResponse["keys"]>>();
+
+/**
+ * The kinds of values each key held in these runs (every non-numeric key when `keys` is empty).
+ * The media, structured and typed-value panels ask it together when the charts mount: one
+ * request serves them (an abort ends the caller's wait, not the shared request).
+ */
+export function listKeyKinds(
   entity: string,
   project: string,
   runIds: readonly string[],
@@ -113,5 +120,25 @@ export async function listKeyKinds(
   const query = new URLSearchParams();
   if (runIds.length > 0) query.set("runs", runIds.join(","));
   const path = `${mediaPaths.keyKinds(entity, project)}?${query.toString()}`;
-  return (await request(keyKindsResponseSchema, path, {}, signal)).keys;
+  let shared = kindsInFlight.get(path);
+  if (shared === undefined) {
+    const asked = request(keyKindsResponseSchema, path, {}).then((answer) => answer.keys);
+    shared = asked;
+    kindsInFlight.set(path, asked);
+    const forget = (): void => {
+      if (kindsInFlight.get(path) === asked) kindsInFlight.delete(path);
+    };
+    asked.then(forget, forget);
+  }
+  return untilAborted(shared, signal);
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const abort = (): void => reject(signal.reason as Error);
+    signal.addEventListener("abort", abort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", abort));
+  });
 }
