@@ -4,11 +4,12 @@
  */
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readdirSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
-import { init, type Run } from "../src/index.js";
+import { init, syncRunDirectory, type Run } from "../src/index.js";
+import { SYNCED_SUFFIX } from "../src/upload/upload-state.js";
 import { useServerForFile, waitFor } from "./support/server-process.js";
 import { listServerFiles, serverFileBytes, sha256Of, sha256OfFile } from "./support/server-files.js";
 
@@ -195,9 +196,10 @@ describe("run.save", () => {
     expect((await run.status()).filesPending).toBe(0);
   }, 120_000);
 
-  it("reports a saved file removed before it could be sent as failed, and finishes", async () => {
+  it("reports a saved file removed before it could be sent as failed, finishes, and leaves the run for sync", async () => {
     const root = tempDir();
-    writeFileSync(join(root, "scratch.bin"), randomBytes(1024));
+    const bytes = randomBytes(1024);
+    writeFileSync(join(root, "scratch.bin"), bytes);
     const run = await startRun("save-removed");
     run.save(join(root, "scratch.bin"), { basePath: root, policy: "end" });
     rmSync(join(root, "scratch.bin"));
@@ -207,6 +209,16 @@ describe("run.save", () => {
     expect(status.filesPending).toBe(0);
     expect((await listServerFiles(server.url, run)).has("scratch.bin")).toBe(false);
     expect((await listServerFiles(server.url, run)).has("summary.json")).toBe(true);
+    // Not marked synced: `stepwise sync` offers the file again, and sends it once it is back.
+    const marked = (): boolean => readdirSync(run.dir).some((f) => f.endsWith(SYNCED_SUFFIX));
+    expect(marked()).toBe(false);
+    writeFileSync(join(root, "scratch.bin"), bytes);
+    const synced = await syncRunDirectory(run.dir, { baseUrl: server.url });
+    expect(synced.status, synced.message ?? "").toBe("synced");
+    expect((await listServerFiles(server.url, run)).get("scratch.bin")).toMatchObject({
+      sha256: sha256Of(bytes),
+    });
+    expect(marked()).toBe(true);
   });
 
   it("saves nothing in a disabled run", async () => {

@@ -274,13 +274,16 @@ async function syncOnce(
   if (attempt.artifacts.pending > 0) unmarkSynced(logFile, serverId);
   if (artifactProblem !== null)
     return withoutConflict({ ...result, ...sent, status: "failed", message: artifactProblem });
-  if (files.failed > 0)
+  if (files.failed > 0) {
+    // Left unsynced: a later `stepwise sync` (no arguments) tries the files again.
+    unmarkSynced(logFile, serverId);
     return withoutConflict({
       ...result,
       ...sent,
       status: "failed",
       message: `${files.failed} file${files.failed === 1 ? "" : "s"} not uploaded (${files.firstFailure ?? "unknown error"}); ${describeRows(rows)}`,
     });
+  }
   return withoutConflict({
     ...result,
     ...sent,

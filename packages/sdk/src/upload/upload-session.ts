@@ -222,9 +222,11 @@ export class UploadSession {
       await this.options.artifacts.drain();
       if (this.cancelled) return { kind: "cancelled" };
     }
-    // An artifact left pending (the server unreachable, a 5xx) keeps the run unsynced for `sync`.
+    // An artifact left pending (the server unreachable, a 5xx) or a file given up keeps the run
+    // unsynced, so that `stepwise sync` offers them again.
     const artifactsPending = (this.options.artifacts?.currentStats().pending ?? 0) > 0;
-    if (outcome.kind === "complete" && !artifactsPending) this.markSynced();
+    const filesFailed = (this.options.files?.currentStats().failed ?? 0) > 0;
+    if (outcome.kind === "complete" && !artifactsPending && !filesFailed) this.markSynced();
     return outcome;
   }
 
