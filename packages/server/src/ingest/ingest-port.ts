@@ -10,7 +10,8 @@
  * write can come between its read and its writes, with no lock in the process. A store whose
  * statements really wait (PostgreSQL) reads the snapshot first (`SELECT … FOR UPDATE` on the
  * run, an advisory lock on the project for a new run), records the writes `work` makes, then
- * sends them and commits, all inside one transaction; see docs/architecture.md.
+ * sends them and commits, all inside one transaction; see docs/storage.md ("Architecture: the
+ * core and the port").
  */
 import type { AlertRecord, PackedRows, RunRef } from "@stepwise/protocol";
 import type { StoredRun } from "../store/store.js";
