@@ -5,30 +5,26 @@
  * waits for it rather than being refused), and on completion is hashed, checked and renamed into the
  * blob folder. The sha256 of the bytes so far is kept in memory while the process lives, so
  * completing costs no second read; after a restart the file is read once to hash it.
- * Parts and completion of one upload run one at a time in this process.
+ * Parts and completion of one upload run one at a time in this process (staged-upload-turns.ts).
  */
-import { createHash, randomBytes, type Hash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, open, readdir, rm, stat, truncate } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { InvalidDataError, NotFoundError, StepwiseError, UploadOffsetError } from "@stepwise/protocol";
+import { InvalidDataError, NotFoundError, StepwiseError } from "@stepwise/protocol";
 import { errorCode } from "../storage/storage-full.js";
 import type { StagedUploadInfo, WrittenBlob } from "./blob-store.js";
 import { syncFile } from "./local-files.js";
-import { MeasuringStream } from "./measuring-stream.js";
+import { StagedUploadTurns } from "./staged-upload-turns.js";
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 /** Most bytes of a part gathered for one write. */
 const WRITE_BYTES = 4 * 1024 * 1024;
-/** How long a part waits for the part before it to arrive (see predecessor()). */
-const PREDECESSOR_WAIT_MS = 2000;
 
 export class LocalStagedUploads {
-  /** Per upload: the hash of its first `bytes` bytes, while this process has seen them all. */
-  private readonly hashes = new Map<string, { hash: Hash; bytes: number }>();
-  private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly turns = new StagedUploadTurns(async (id) => (await this.status(id))?.received ?? null, 5);
 
   constructor(
     private readonly dir: string,
@@ -40,7 +36,7 @@ export class LocalStagedUploads {
     await mkdir(this.dir, { recursive: true });
     const handle = await open(this.pathOf(id), "wx", 0o600);
     await handle.close();
-    this.hashes.set(id, { hash: createHash("sha256"), bytes: 0 });
+    this.turns.begun(id);
     return id;
   }
 
@@ -55,26 +51,17 @@ export class LocalStagedUploads {
   }
 
   async append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
-    await this.predecessor(id, offset);
+    await this.turns.predecessor(id, offset);
     const path = this.pathOf(id);
-    const received = await this.oneAtATime(id, async () => {
-      const received = await this.receivedOrMissing(id);
-      if (received !== offset)
-        throw new UploadOffsetError(
-          received,
-          `this part starts at byte ${offset}, but the server has ${received} bytes of the upload; send from byte ${received}`,
-        );
-      const cached = this.hashes.get(id);
-      const hash = cached !== undefined && cached.bytes === offset ? cached.hash : undefined;
-      this.hashes.delete(id);
-      const measure = new MeasuringStream(
+    const received = await this.turns.oneAtATime(id, async () => {
+      // The part hashes on the cached hash itself: a part cut short keeps what arrived, so the
+      // hash is dropped then (completion reads the file once).
+      const { measure, before } = this.turns.open(
+        id,
+        offset,
+        await this.receivedOrMissing(id),
         maxBytes,
-        () =>
-          new StepwiseError(
-            "PAYLOAD_TOO_LARGE",
-            `this part is longer than ${maxBytes} bytes (the most one part may carry here, or the bytes left of the declared size); nothing of it was kept`,
-          ),
-        hash,
+        false,
       );
       try {
         // Socket reads gather while a write is under way and go out as one writev.
@@ -87,7 +74,7 @@ export class LocalStagedUploads {
           await truncate(path, offset);
         throw error;
       }
-      if (hash !== undefined) this.hashes.set(id, { hash, bytes: offset + measure.size });
+      if (before !== undefined) this.turns.keep(id, measure.hash, offset + measure.size);
       return offset + measure.size;
     });
     // Synced outside the turn: the next part is written while this one reaches the disk, and
@@ -96,31 +83,12 @@ export class LocalStagedUploads {
     return received;
   }
 
-  /**
-   * A part that starts past the bytes received waits while the part before it (the client
-   * keeps two in flight) is written, or for a while for it to arrive; then its offset is checked.
-   */
-  private async predecessor(id: string, offset: number): Promise<void> {
-    const deadline = Date.now() + PREDECESSOR_WAIT_MS;
-    for (;;) {
-      const info = await this.status(id);
-      if (info === null || info.received >= offset) return;
-      const running = this.busy.get(id);
-      if (running !== undefined) await running;
-      else if (Date.now() >= deadline) return;
-      else await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-
   /** Hashes the bytes, lets `check` refuse them (the upload is then removed), else places them. */
   complete(id: string, check: (written: WrittenBlob) => void): Promise<WrittenBlob> {
-    return this.oneAtATime(id, async () => {
+    return this.turns.oneAtATime(id, async () => {
       const path = this.pathOf(id);
       const size = await this.receivedOrMissing(id);
-      const cached = this.hashes.get(id);
-      this.hashes.delete(id);
-      const sha256 =
-        cached !== undefined && cached.bytes === size ? cached.hash.digest("hex") : await hashFile(path);
+      const sha256 = this.turns.take(id, size)?.digest("hex") ?? (await hashFile(path));
       const written = { size, sha256 };
       try {
         check(written);
@@ -134,7 +102,7 @@ export class LocalStagedUploads {
   }
 
   async abort(id: string): Promise<void> {
-    this.hashes.delete(id);
+    this.turns.forget(id);
     await rm(this.pathOf(id), { force: true });
   }
 
@@ -165,18 +133,6 @@ export class LocalStagedUploads {
   private pathOf(id: string): string {
     if (!UPLOAD_ID.test(id)) throw new InvalidDataError(`'${id.slice(0, 80)}' is not an upload id`);
     return join(this.dir, id);
-  }
-
-  private async oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const before = this.busy.get(id) ?? Promise.resolve();
-    const done = before.then(work, work);
-    const settled = done.catch(() => undefined);
-    this.busy.set(id, settled);
-    try {
-      return await done;
-    } finally {
-      if (this.busy.get(id) === settled) this.busy.delete(id);
-    }
   }
 }
 

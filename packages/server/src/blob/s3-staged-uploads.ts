@@ -9,22 +9,15 @@
  * content key (one part: copied server-side once its hash is known), then removed. The
  * sha256 of the bytes so far is kept in memory while this process has seen them all.
  */
-import { createHash, randomBytes, type Hash } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { PassThrough, pipeline, type Readable } from "node:stream";
-import {
-  ContentMismatchError,
-  InvalidDataError,
-  NotFoundError,
-  StepwiseError,
-  UploadOffsetError,
-} from "@stepwise/protocol";
+import { ContentMismatchError, InvalidDataError, NotFoundError } from "@stepwise/protocol";
 import type { StagedUploadInfo, WrittenBlob } from "./blob-store.js";
-import { MeasuringStream } from "./measuring-stream.js";
 import type { ObjectInfo, S3Objects } from "./s3-objects.js";
+import { StagedUploadTurns } from "./staged-upload-turns.js";
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
 const PART = /\/part-(\d{16})$/;
-const PREDECESSOR_WAIT_MS = 2000;
 
 export interface UploadPart {
   key: string;
@@ -41,8 +34,7 @@ interface Upload {
 }
 
 export class S3StagedUploads {
-  private readonly hashes = new Map<string, { hash: Hash; bytes: number }>();
-  private readonly busy = new Map<string, Promise<unknown>>();
+  private readonly turns = new StagedUploadTurns(async (id) => (await this.status(id))?.received ?? null, 20);
 
   constructor(
     private readonly objects: S3Objects,
@@ -60,7 +52,7 @@ export class S3StagedUploads {
   async begin(): Promise<string> {
     const id = randomBytes(16).toString("hex");
     await this.objects.putBytes(`${this.root}${id}/begun`, new Uint8Array(0));
-    this.hashes.set(id, { hash: createHash("sha256"), bytes: 0 });
+    this.turns.begun(id);
     return id;
   }
 
@@ -69,34 +61,18 @@ export class S3StagedUploads {
   }
 
   async append(id: string, offset: number, body: Readable, maxBytes: number): Promise<number> {
-    await this.predecessor(id, offset);
-    return this.oneAtATime(id, async () => {
+    await this.turns.predecessor(id, offset);
+    return this.turns.oneAtATime(id, async () => {
       const received = (await this.readOrMissing(id)).info.received;
-      if (received !== offset)
-        throw new UploadOffsetError(
-          received,
-          `this part starts at byte ${offset}, but the server has ${received} bytes of the upload; send from byte ${received}`,
-        );
-      const cached = this.hashes.get(id);
-      const hash = cached !== undefined && cached.bytes === offset ? cached.hash : undefined;
-      this.hashes.delete(id);
-      const measure = new MeasuringStream(
-        maxBytes,
-        () =>
-          new StepwiseError(
-            "PAYLOAD_TOO_LARGE",
-            `this part is longer than ${maxBytes} bytes (the most one part may carry here, or the bytes left of the declared size); nothing of it was kept`,
-          ),
-        hash === undefined ? undefined : hashCopy(hash),
-      );
+      const { measure, before } = this.turns.open(id, offset, received, maxBytes, true);
       try {
         await this.objects.putStream(partKey(this.root, id, offset), pipeline(body, measure, noop), maxBytes);
       } catch (error) {
         // Nothing of the part was kept: the hash so far still holds.
-        if (hash !== undefined) this.hashes.set(id, { hash, bytes: offset });
+        if (before !== undefined) this.turns.keep(id, before, offset);
         throw error;
       }
-      if (hash !== undefined) this.hashes.set(id, { hash: measure.hash, bytes: offset + measure.size });
+      if (before !== undefined) this.turns.keep(id, measure.hash, offset + measure.size);
       return offset + measure.size;
     });
   }
@@ -107,15 +83,14 @@ export class S3StagedUploads {
    * so completing again (the client sends its last part again) needs no bytes resent.
    */
   complete(id: string, expect: WrittenBlob): Promise<WrittenBlob> {
-    return this.oneAtATime(id, async () => {
+    return this.turns.oneAtATime(id, async () => {
       const upload = await this.readOrMissing(id);
-      const cached = this.hashes.get(id);
-      this.hashes.delete(id);
+      const cached = this.turns.take(id, upload.info.received);
       try {
         if (upload.info.received !== expect.size)
           this.mismatch({ size: upload.info.received, sha256: "" }, expect);
-        const known = cached !== undefined && cached.bytes === upload.info.received;
-        if (known) this.mismatch({ size: upload.info.received, sha256: cached.hash.digest("hex") }, expect);
+        const known = cached !== undefined;
+        if (known) this.mismatch({ size: upload.info.received, sha256: cached.digest("hex") }, expect);
         await this.place(upload.parts, expect, known);
       } catch (error) {
         if (error instanceof ContentMismatchError) await this.removeKeys(upload.keys);
@@ -127,7 +102,7 @@ export class S3StagedUploads {
   }
 
   async abort(id: string): Promise<void> {
-    this.hashes.delete(id);
+    this.turns.forget(id);
     const upload = await this.read(id);
     if (upload !== null) await this.removeKeys(upload.keys);
   }
@@ -200,40 +175,10 @@ export class S3StagedUploads {
     for (const key of keys.filter((k) => !k.endsWith("/begun"))) await this.objects.delete(key);
     for (const key of marker) await this.objects.delete(key);
   }
-
-  /** A part that starts past the bytes received waits a while for the part before it (see the local twin). */
-  private async predecessor(id: string, offset: number): Promise<void> {
-    const deadline = Date.now() + PREDECESSOR_WAIT_MS;
-    for (;;) {
-      const info = await this.status(id);
-      if (info === null || info.received >= offset) return;
-      const running = this.busy.get(id);
-      if (running !== undefined) await running;
-      else if (Date.now() >= deadline) return;
-      else await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-
-  private async oneAtATime<T>(id: string, work: () => Promise<T>): Promise<T> {
-    const before = this.busy.get(id) ?? Promise.resolve();
-    const done = before.then(work, work);
-    const settled = done.catch(() => undefined);
-    this.busy.set(id, settled);
-    try {
-      return await done;
-    } finally {
-      if (this.busy.get(id) === settled) this.busy.delete(id);
-    }
-  }
 }
 
 function partKey(root: string, id: string, offset: number): string {
   return `${root}${id}/part-${String(offset).padStart(16, "0")}`;
-}
-
-/** A copy of a running hash, so a part that fails leaves the cached one as it was. */
-function hashCopy(hash: Hash): Hash {
-  return hash.copy();
 }
 
 function noop(): void {}
