@@ -57,12 +57,13 @@ describe("a spike in a million points", () => {
     // server for that range; once it holds fewer points than buckets, they are drawn exactly
     // (consecutive steps around the spike, each its own point).
     const over = page.locator('[data-testid="chart"][data-key="signal"] .u-over');
-    const box = await over.boundingBox();
-    if (box === null) throw new Error("the signal chart has no plot area");
     let current = chart;
     for (let zooms = 0; !exactAroundSpike(current.runs[0]?.x ?? []); zooms++) {
       const [x0, x1] = current.xRange;
       if (zooms === 8) throw new Error(`not exact after 8 zooms; showing steps ${x0}..${x1}`);
+      // Measured at each zoom: the plot area moves when the y axis's labels change width.
+      const box = await over.boundingBox();
+      if (box === null) throw new Error("the signal chart has no plot area");
       const span = x1 - x0;
       const px = (x: number) => box.x + ((x - x0) / span) * box.width;
       const y = box.y + box.height / 2;
