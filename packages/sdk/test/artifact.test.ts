@@ -1,17 +1,21 @@
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { manifestDigestText, type ArtifactVersionDto } from "@stepwise/protocol";
 import { Artifact } from "../src/artifacts/artifact.js";
 import { sealArtifact } from "../src/artifacts/seal-artifact.js";
 
 const sha = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
 
+const folders: string[] = [];
+afterAll(() => folders.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function folder(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "artifact-test-"));
+  folders.push(dir);
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(join(dir, path, ".."), { recursive: true });
     writeFileSync(join(dir, path), content);
