@@ -5,12 +5,12 @@
  */
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { WorkspaceView } from "../../lib/url-state.js";
-import { chartXAxis, seriesWindow, xAxisLabel } from "../../lib/chart-axes.js";
+import { chartXAxis, seriesWindow } from "../../lib/chart-axes.js";
 import { nonFiniteNotice } from "../../lib/point-markers.js";
 import { runLine, type RunLine } from "../../lib/series-alignment.js";
 import type { Smoothing } from "../../lib/smoothing.js";
 import type { ChartRun } from "./chart-run.js";
-import { AxisSelect } from "./AxisSelect.js";
+import { ChartHeader } from "./ChartHeader.js";
 import { LineChart, type LineChartProps } from "./LineChart.js";
 import { useElementWidth } from "./useElementWidth.js";
 import { useInView } from "./useInView.js";
@@ -62,12 +62,6 @@ export function ChartPanel(props: ChartPanelProps) {
   const colors = useMemo(() => new Map(runs.map(({ run, color }) => [run.id, color])), [runs]);
   const names = useMemo(() => new Map(runs.map(({ run }) => [run.id, run.name])), [runs]);
 
-  const setPanelX = (axis: string): void => {
-    const panelX = { ...view.panelX };
-    if (axis === "") delete panelX[chartKey];
-    else panelX[chartKey] = axis;
-    onViewChange({ panelX });
-  };
   const toggleLog = (): void =>
     onViewChange({
       logScale: logScale ? view.logScale.filter((k) => k !== chartKey) : [...view.logScale, chartKey],
@@ -75,28 +69,15 @@ export function ChartPanel(props: ChartPanelProps) {
 
   return (
     <div className="chart-panel" data-testid="chart" data-key={chartKey} ref={ref}>
-      <div className="chart-header">
-        <span className="chart-title" title={chartKey}>
-          {chartKey}
-        </span>
-        {zoom !== null && (
-          <button
-            type="button"
-            className="chart-button"
-            onClick={() => setZoom(null)}
-            title="Double-click the chart too"
-          >
-            Reset zoom
-          </button>
-        )}
-        <AxisSelect
-          className="chart-x-select"
-          value={view.panelX[chartKey] ?? ""}
-          defaultLabel={`${xAxisLabel(autoXAxis)} (auto)`}
-          choices={props.axisChoices}
-          onChange={setPanelX}
-          title="This chart's x-axis"
-        />
+      <ChartHeader
+        chartKey={chartKey}
+        zoomed={zoom !== null}
+        onResetZoom={() => setZoom(null)}
+        autoXAxis={autoXAxis}
+        axisChoices={props.axisChoices}
+        view={view}
+        onViewChange={onViewChange}
+      >
         <button
           type="button"
           className={logScale ? "chart-button active" : "chart-button"}
@@ -107,7 +88,7 @@ export function ChartPanel(props: ChartPanelProps) {
         >
           log
         </button>
-      </div>
+      </ChartHeader>
       <ChartBody
         chartKey={chartKey}
         lines={lines}

@@ -10,7 +10,7 @@ import type { WorkspaceView } from "../../lib/url-state.js";
 import { chartXAxis, xAxisLabel } from "../../lib/chart-axes.js";
 import { readDottedValue } from "../../lib/dotted-value.js";
 import type { ChartRun } from "../charts/chart-run.js";
-import { AxisSelect } from "../charts/AxisSelect.js";
+import { ChartHeader } from "../charts/ChartHeader.js";
 import { useElementWidth } from "../charts/useElementWidth.js";
 import { useInView } from "../charts/useInView.js";
 import { HistogramHeatmap } from "./HistogramHeatmap.js";
@@ -46,37 +46,17 @@ export function HistogramPanel(props: HistogramPanelProps) {
   }, [runs, chartKey]);
   // Tall enough for a few y ticks per run.
   const height = shown.length <= 1 ? 190 : 150;
-  const setPanelX = (axis: string): void => {
-    const panelX = { ...view.panelX };
-    if (axis === "") delete panelX[chartKey];
-    else panelX[chartKey] = axis;
-    onViewChange({ panelX });
-  };
   return (
     <div className="chart-panel histogram-panel" data-testid="histogram-panel" data-key={chartKey} ref={ref}>
-      <div className="chart-header">
-        <span className="chart-title" title={chartKey}>
-          {chartKey}
-        </span>
-        {zoom !== null && (
-          <button
-            type="button"
-            className="chart-button"
-            onClick={() => setZoom(null)}
-            title="Double-click the chart too"
-          >
-            Reset zoom
-          </button>
-        )}
-        <AxisSelect
-          className="chart-x-select"
-          value={view.panelX[chartKey] ?? ""}
-          defaultLabel={`${xAxisLabel(chartXAxis(chartKey, "_step", { xAxis: view.xAxis, panelX: {} }))} (auto)`}
-          choices={props.axisChoices}
-          onChange={setPanelX}
-          title="This chart's x-axis"
-        />
-      </div>
+      <ChartHeader
+        chartKey={chartKey}
+        zoomed={zoom !== null}
+        onResetZoom={() => setZoom(null)}
+        autoXAxis={chartXAxis(chartKey, "_step", { xAxis: view.xAxis, panelX: {} })}
+        axisChoices={props.axisChoices}
+        view={view}
+        onViewChange={onViewChange}
+      />
       {props.warning != null && (
         <p className="kind-warning" data-testid="kind-warning">
           {props.warning}
