@@ -24,13 +24,7 @@ import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 import { RunEmbed } from "../embed/run-embed-part.js";
-import type { Artifact } from "../artifacts/artifact.js";
-import type { CodeFileOptions } from "../artifacts/code-files.js";
-import {
-  RunArtifacts,
-  type LogArtifactOptions,
-  type UseArtifactOptions,
-} from "../artifacts/run-artifacts.js";
+import { RunArtifactMethods } from "./run-artifact-methods.js";
 import type { EmbedOptions, EmbedUrlOptions } from "../embed/run-embed.js";
 import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
@@ -39,7 +33,7 @@ const GATHER_WAIT_MS = 5000;
 
 export type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
-export class Run {
+export class Run extends RunArtifactMethods {
   readonly id: string;
   readonly project: string;
   readonly entity: string;
@@ -65,9 +59,9 @@ export class Run {
   private stage: "running" | "recorded" | "closed" = "running";
   private readonly alerts = new RunAlerts();
   private readonly embed: RunEmbed;
-  private readonly artifacts: RunArtifacts;
 
   constructor(parts: RunParts) {
+    super(parts);
     this.parts = parts;
     this.id = parts.id;
     this.clockStart = performance.now() - parts.inheritedRuntime * 1000;
@@ -99,17 +93,6 @@ export class Run {
     });
     // With a key, the embed token toHtml() will use is asked for now, in the background.
     this.embed.start();
-    this.artifacts = new RunArtifacts({
-      mode: parts.mode,
-      ref: { entity: this.entity, project: this.project, runId: this.id },
-      dir: parts.dir,
-      connection: parts.mode === "online" ? { baseUrl: parts.baseUrl, apiKey: parts.apiKey ?? null } : null,
-      append: (record) => this.record(record),
-      flush: async () => void (await parts.writer?.flush()),
-      warnOnce: (cause, message) => parts.terminal.warnOnce(cause, message),
-    });
-    if (parts.uploader)
-      parts.uploader.onArtifact = (id, v, failure) => this.artifacts.onCommit(id, v, failure);
   }
 
   get name(): string {
@@ -190,10 +173,6 @@ export class Run {
     return this.parts.engine.defineMetric(name, options);
   }
 
-  /**
-   * Tells the server the run is about to be preempted (its state becomes `preempting`); sent
-   * at once, whatever the training loop does. Does nothing offline or disabled.
-   */
   /** How much of the run the server has acknowledged (the log is flushed first). */
   async status(): Promise<RunSyncStatus> {
     await this.parts.writer?.flush();
@@ -255,45 +234,6 @@ export class Run {
   }
 
   /**
-   * Logs an artifact (or a file or folder by path) as an output of the run: resolves once it is
-   * sealed (hashed off the training thread) and recorded in the run log; the upload worker
-   * uploads only the content the server lacks and commits it (`artifact.wait()` for the
-   * version; unchanged content is the existing version). run-artifacts.ts.
-   */
-  logArtifact(artifactOrPath: Artifact | string, options?: LogArtifactOptions): Promise<Artifact> {
-    this.assertActive("logArtifact");
-    return this.artifacts.logArtifact(artifactOrPath, options);
-  }
-
-  /** Records the run as a consumer of an artifact version (`name:alias`, `project/name:v3`, …) and returns it. */
-  useArtifact(nameOrArtifact: string | Artifact, options?: UseArtifactOptions): Promise<Artifact> {
-    this.assertActive("useArtifact");
-    return this.artifacts.useArtifact(nameOrArtifact, options);
-  }
-
-  /** A file or folder logged as a `model` artifact (W&B's `log_model`). */
-  logModel(path: string, options?: { name?: string; aliases?: string[] }): Promise<Artifact> {
-    this.assertActive("logModel");
-    return this.artifacts.logModel(path, options);
-  }
-
-  /** Uses a `model` artifact (`name:alias`) and resolves with the folder it was downloaded to. */
-  useModel(name: string): Promise<string> {
-    this.assertActive("useModel");
-    return this.artifacts.useModel(name);
-  }
-
-  /**
-   * Logs the source under `root` (default `.`) as a `code` artifact: `.ts`, `.js`, `.mjs`,
-   * package.json and lockfiles, not under node_modules or stepwise/ (artifacts/code-files.ts);
-   * null when nothing matched.
-   */
-  logCode(root?: string, options?: CodeFileOptions & { name?: string }): Promise<Artifact | null> {
-    this.assertActive("logCode");
-    return this.artifacts.logCode(root, options);
-  }
-
-  /**
    * Watches a TensorFlow.js LayersModel (W&B's `run.watch`; watch/model-watcher.ts): histograms of
    * each layer's weights (`parameters/<layer>`) and gradients (`gradients/<layer>`) every `logFreq`
    * batches counted by `stepwise.tfjs.callback()` or `stepwise.tfjs.logGradients()`. UsageError
@@ -344,6 +284,10 @@ export class Run {
     return this.finish(options);
   }
 
+  /**
+   * Tells the server the run is about to be preempted (its state becomes `preempting`); sent
+   * at once, whatever the training loop does. Does nothing offline or disabled.
+   */
   markPreempting(): void {
     this.parts.uploader?.markPreempting();
   }
@@ -379,10 +323,7 @@ export class Run {
     if (this.stage === "recorded")
       await this.parts.uploader?.finish(this.parts.finishTimeoutMs, closed === "complete");
     if (this.stage === "recorded") this.completeFinish(closed, exitCode);
-    this.artifacts.settleAtEnd(
-      "the run finished before its artifact was committed; `npx stepwise sync` commits it",
-    );
-    this.artifacts.reportAtEnd((message) => this.parts.terminal.warn(message));
+    this.artifactsAtEnd((message) => this.parts.terminal.warn(message));
   }
 
   private recordExit(exitCode: number): void {
@@ -448,7 +389,7 @@ export class Run {
     this.parts.writer?.append(record);
   }
 
-  private assertActive(method: string): void {
+  protected assertActive(method: string): void {
     if (this.finishedFlag) {
       throw new UsageError(
         `Run (${this.id}) is finished: \`${method}\` cannot change it, and nothing of this call was kept. ` +

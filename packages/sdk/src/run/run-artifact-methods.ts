@@ -1,0 +1,84 @@
+/**
+ * The artifact methods of `Run` (W&B's `log_artifact`, `use_artifact`, `log_model`, …), kept
+ * out of run.ts as the base class Run extends: each checks that the run is still active, then
+ * delegates to the run's RunArtifacts (artifacts/run-artifacts.ts), which owns the behaviour.
+ */
+import type { Artifact } from "../artifacts/artifact.js";
+import type { CodeFileOptions } from "../artifacts/code-files.js";
+import {
+  RunArtifacts,
+  type LogArtifactOptions,
+  type UseArtifactOptions,
+} from "../artifacts/run-artifacts.js";
+import type { RunParts } from "./run-parts.js";
+
+export abstract class RunArtifactMethods {
+  protected readonly artifacts: RunArtifacts;
+
+  constructor(parts: RunParts) {
+    this.artifacts = new RunArtifacts({
+      mode: parts.mode,
+      ref: { entity: parts.entity, project: parts.project, runId: parts.id },
+      dir: parts.dir,
+      connection: parts.mode === "online" ? { baseUrl: parts.baseUrl, apiKey: parts.apiKey ?? null } : null,
+      append: (record) => parts.writer?.append(record),
+      flush: async () => void (await parts.writer?.flush()),
+      warnOnce: (cause, message) => parts.terminal.warnOnce(cause, message),
+    });
+    if (parts.uploader)
+      parts.uploader.onArtifact = (id, v, failure) => this.artifacts.onCommit(id, v, failure);
+  }
+
+  /**
+   * finish(), once the run log is closed: artifacts the upload worker did not commit reject
+   * (`stepwise sync` commits them), and what is not committed is reported through `warn`.
+   */
+  protected artifactsAtEnd(warn: (message: string) => void): void {
+    this.artifacts.settleAtEnd(
+      "the run finished before its artifact was committed; `npx stepwise sync` commits it",
+    );
+    this.artifacts.reportAtEnd(warn);
+  }
+
+  /** Throws UsageError, naming `method`, once the run is finished. */
+  protected abstract assertActive(method: string): void;
+
+  /**
+   * Logs an artifact (or a file or folder by path) as an output of the run: resolves once it is
+   * sealed (hashed off the training thread) and recorded in the run log; the upload worker
+   * uploads only the content the server lacks and commits it (`artifact.wait()` for the
+   * version; unchanged content is the existing version). run-artifacts.ts.
+   */
+  logArtifact(artifactOrPath: Artifact | string, options?: LogArtifactOptions): Promise<Artifact> {
+    this.assertActive("logArtifact");
+    return this.artifacts.logArtifact(artifactOrPath, options);
+  }
+
+  /** Records the run as a consumer of an artifact version (`name:alias`, `project/name:v3`, …) and returns it. */
+  useArtifact(nameOrArtifact: string | Artifact, options?: UseArtifactOptions): Promise<Artifact> {
+    this.assertActive("useArtifact");
+    return this.artifacts.useArtifact(nameOrArtifact, options);
+  }
+
+  /** A file or folder logged as a `model` artifact (W&B's `log_model`). */
+  logModel(path: string, options?: { name?: string; aliases?: string[] }): Promise<Artifact> {
+    this.assertActive("logModel");
+    return this.artifacts.logModel(path, options);
+  }
+
+  /** Uses a `model` artifact (`name:alias`) and resolves with the folder it was downloaded to. */
+  useModel(name: string): Promise<string> {
+    this.assertActive("useModel");
+    return this.artifacts.useModel(name);
+  }
+
+  /**
+   * Logs the source under `root` (default `.`) as a `code` artifact: `.ts`, `.js`, `.mjs`,
+   * package.json and lockfiles, not under node_modules or stepwise/ (artifacts/code-files.ts);
+   * null when nothing matched.
+   */
+  logCode(root?: string, options?: CodeFileOptions & { name?: string }): Promise<Artifact | null> {
+    this.assertActive("logCode");
+    return this.artifacts.logCode(root, options);
+  }
+}
