@@ -23,3 +23,4 @@ export * from "./vega-spec-safety.js";
 export * from "./artifacts.js";
 export * from "./embed.js";
 export * from "./code-point-order.js";
+export * from "./registry.js";

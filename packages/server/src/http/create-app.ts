@@ -15,6 +15,7 @@ import { frameHeaders } from "./frame-headers.js";
 import { accountRoutes } from "./routes/account-routes.js";
 import { alertRoutes } from "./routes/alert-routes.js";
 import { artifactRoutes } from "./routes/artifact-routes.js";
+import { registryRoutes } from "./routes/registry-routes.js";
 import { apiKeyRoutes } from "./routes/api-key-routes.js";
 import { embedTokenRoute } from "./routes/embed-token-route.js";
 import { entityRoutes } from "./routes/entity-routes.js";
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps, log: (line: string) => void): Hono<AppE
     mediaRoutes(deps),
     alertRoutes(deps),
     artifactRoutes(deps),
+    registryRoutes(deps),
     surroundingsRoutes(deps),
   ])
     api.route("/", routes);

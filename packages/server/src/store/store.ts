@@ -16,6 +16,7 @@ import type { MediaStore } from "./media-store.js";
 import type { StructuredStore } from "./structured-store.js";
 import type { AlertStore } from "./alert-store.js";
 import type { ArtifactStore } from "./artifact-store.js";
+import type { RegistryStore } from "./registry-store.js";
 import type {
   HistoryRow,
   IngestBatch,
@@ -252,6 +253,8 @@ export interface Store extends MediaStore {
   readonly alerts: AlertStore;
   /** Artifact collections, versions, aliases and lineage (artifact-store.ts). */
   readonly artifacts: ArtifactStore;
+  /** Registries linking artifact versions, with an audit log (registry-store.ts); absent where a backend has none yet. */
+  readonly registry?: RegistryStore;
   listEntities(): Promise<EntitySummary[]>;
   listProjects(entity: string): Promise<ProjectSummary[]>;
 

@@ -52,6 +52,7 @@ import { MediaRecords } from "./media-records.js";
 import { rebuildRichValues } from "./rich-value-rebuild.js";
 import { SqliteStructuredStore } from "./sqlite-structured-store.js";
 import { SqliteArtifactStore } from "./artifact-records.js";
+import { SqliteRegistryStore } from "./registry-records.js";
 import { SqliteAlertStore } from "./alert-records.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
@@ -68,6 +69,7 @@ export class SqliteStore implements Store {
   readonly structured: SqliteStructuredStore;
   readonly alerts: SqliteAlertStore;
   readonly artifacts: SqliteArtifactStore;
+  readonly registry: SqliteRegistryStore;
   private readonly runs: RunTable;
   private readonly runList: RunList;
   private readonly ingest: SqliteIngestPort;
@@ -102,6 +104,7 @@ export class SqliteStore implements Store {
     const richValues = [this.keyKinds, this.media, ...this.structured.extensions];
     this.alerts = new SqliteAlertStore(db);
     this.artifacts = new SqliteArtifactStore(db);
+    this.registry = new SqliteRegistryStore(db);
     this.ingest = new SqliteIngestPort(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
     rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);
