@@ -232,9 +232,20 @@ export const artifactUpsertRequestSchema = z
     type: artifactTypeSchema,
     distributedId: z.string().min(1).max(ARTIFACT_LIMITS.artifactNameLength),
     entries: z.array(manifestEntrySchema).max(ARTIFACT_LIMITS.artifactEntries),
+    /** Placed on the version when it is committed, with the finishing call's. */
+    aliases: z.array(artifactAliasSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),
+    tags: z.array(artifactTagSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),
     run: producerSchema.nullable(),
   })
-  .strict();
+  .strict()
+  .superRefine((body, ctx) => {
+    const seen = new Set<string>();
+    for (const entry of body.entries) {
+      if (seen.has(entry.path))
+        ctx.addIssue({ code: "custom", message: `the path '${entry.path}' is in the entries twice` });
+      seen.add(entry.path);
+    }
+  });
 export type ArtifactUpsertRequest = z.input<typeof artifactUpsertRequestSchema>;
 
 export const artifactFinishRequestSchema = versionFieldsSchema
@@ -272,6 +283,19 @@ export const artifactCommitResponseSchema = z.object({
 export type ArtifactCommitResponse = z.infer<typeof artifactCommitResponseSchema>;
 
 /**
+ * An upsert's answer: `pending` (the entries are held for the version `finish` commits;
+ * `fileCount` counts every writer's so far), or `committed` when `finish` already committed
+ * them all, unchanged (a re-sent upsert): `version` is that version.
+ */
+export const artifactUpsertResponseSchema = z.object({
+  status: z.enum(["pending", "committed"]),
+  distributedId: z.string(),
+  fileCount: z.number().int().nonnegative(),
+  version: artifactVersionDtoSchema.nullable(),
+});
+export type ArtifactUpsertResponse = z.infer<typeof artifactUpsertResponseSchema>;
+
+/**
  * `POST {artifactPaths.blobUploads(entity, project)}`: declares content to store by its sha256
  * and size, tied to no run file (an artifact's entries). Answered like a run file's declaration
  * (`FileUploadResponse`, files.ts): `stored` when the server holds that content already (any
@@ -298,6 +322,12 @@ export const artifactPaths = {
     `${artifactPaths.version(entity, project, name, alias)}/manifest`,
   uses: (entity: string, project: string, name: string, alias: string): string =>
     `${artifactPaths.version(entity, project, name, alias)}/uses`,
+  /** `POST` an upsert of a distributed artifact (`artifactUpsertRequest`). */
+  distributed: (entity: string, project: string, name: string): string =>
+    `${artifactPaths.collections(entity, project)}/${encPart(name)}/distributed`,
+  /** `POST` the finish of a distributed artifact (`artifactFinishRequest`): its one version. */
+  distributedFinish: (entity: string, project: string, name: string): string =>
+    `${artifactPaths.distributed(entity, project, name)}/finish`,
   runArtifacts: (entity: string, project: string, runId: string): string =>
     `/api/v1/runs/${encPart(entity)}/${encPart(project)}/${encPart(runId)}/artifacts`,
 };
@@ -332,5 +362,10 @@ export const artifactRecordSchema = z.object({
   sources: z.record(z.string(), z.string()),
   /** Unix seconds. */
   time: z.number(),
+  /**
+   * Set for `upsertArtifact` (entries added to the pending version of `id`) and
+   * `finishArtifact` (its entries added, then that version committed); absent for logArtifact.
+   */
+  distributed: z.object({ id: z.string().min(1), op: z.enum(["upsert", "finish"]) }).optional(),
 });
 export type ArtifactRecord = z.infer<typeof artifactRecordSchema>;

@@ -27,6 +27,12 @@ export const errorCatalogue = {
    * sha256s): nothing was committed; upload those blobs, then commit again.
    */
   CONTENT_MISSING: { httpStatus: 409, exitCode: 5 },
+  /**
+   * A distributed artifact (`upsertArtifact` / `finishArtifact`) cannot take what was sent: a
+   * path two writers added with different content (`details.path`), or entries added after
+   * `finishArtifact` committed it (`details.version`). Nothing of the request was committed.
+   */
+  ARTIFACT_CONFLICT: { httpStatus: 409, exitCode: 2 },
   /** A resumable upload was sent from an offset the server does not have; `details.received` says where to go on. */
   UPLOAD_OFFSET: { httpStatus: 409, exitCode: 5 },
   UNAUTHENTICATED: { httpStatus: 401, exitCode: 6 },
@@ -178,6 +184,19 @@ export class ContentMissingError extends StepwiseError {
   constructor(missing: readonly string[], message: string) {
     super("CONTENT_MISSING", message);
     this.details = { missing };
+  }
+}
+
+/**
+ * A distributed artifact refused entries: `path` (when one is named) was added by two writers
+ * with different content, or `version` says which version `finishArtifact` committed already.
+ */
+export class ArtifactConflictError extends StepwiseError {
+  /** Sent as the error body's `details`. */
+  readonly details: { path?: string; version?: string };
+  constructor(details: { path?: string; version?: string }, message: string) {
+    super("ARTIFACT_CONFLICT", message);
+    this.details = details;
   }
 }
 

@@ -4,6 +4,7 @@
  * catch the same classes the server threw (NotFoundError for 404 and so on).
  */
 import {
+  ArtifactConflictError,
   AuthError,
   ConfigError,
   ContentMissingError,
@@ -56,6 +57,16 @@ function errorFromCode(code: ErrorCode, message: string, details: Record<string,
     case "CONTENT_MISSING": {
       const missing = Array.isArray(details["missing"]) ? details["missing"].map(String) : [];
       return new ContentMissingError(missing, message);
+    }
+    case "ARTIFACT_CONFLICT": {
+      const { path, version } = details;
+      return new ArtifactConflictError(
+        {
+          ...(typeof path === "string" ? { path } : {}),
+          ...(typeof version === "string" ? { version } : {}),
+        },
+        message,
+      );
     }
     case "OFFSET_GAP": {
       const stream = typeof details["stream"] === "string" ? details["stream"] : "";

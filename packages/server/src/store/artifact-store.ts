@@ -7,6 +7,7 @@
  * collection keeps them (and frees those only deleted versions held).
  */
 import type { ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
+import type { DistributedArtifactStore } from "./distributed-artifact-store.js";
 
 export interface CommitVersionInput {
   entity: string;
@@ -68,6 +69,11 @@ export interface VersionRef {
 }
 
 export interface ArtifactStore {
+  /**
+   * Versions built by several writers (`upsertArtifact` / `finishArtifact`;
+   * distributed-artifact-store.ts); absent where a backend has none yet (the routes say so).
+   */
+  readonly distributed?: DistributedArtifactStore;
   /**
    * Commits a version in one transaction: a new `vN` (N one past the collection's highest) with
    * `latest` and the given aliases moved onto it, or the latest version unchanged when its

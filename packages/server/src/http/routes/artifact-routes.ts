@@ -16,6 +16,8 @@
  *   only deleted versions held are freed by the next garbage collection (`stepwise server --gc`);
  * - `POST /artifacts/:entity/:project/:name/retention`: a retention policy applied now
  *   (artifact-retention-routes.ts);
+ * - `POST /artifacts/:entity/:project/:name/distributed[/finish]`: distributed artifacts
+ *   (artifact-distributed-routes.ts);
  * - `GET  /runs/:entity/:project/:runId/artifacts`: what a run produced and used;
  * - `POST /blob-uploads/:entity/:project`: declares content (`{ size, sha256 }`) tied to no run
  *   file: `stored` at once when the server holds it (any run's or artifact's), else a staged,
@@ -28,7 +30,6 @@ import {
   artifactTypeSchema,
   blobUploadRequestSchema,
   ContentMismatchError,
-  ContentMissingError,
   isReferenceEntry,
   manifestDigestText,
   NotFoundError,
@@ -43,6 +44,8 @@ import type { VersionRef } from "../../store/artifact-store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { InputError, parseInput } from "../input-error.js";
 import { readJsonBody } from "../json-body.js";
+import { assertBlobsHeld, prepareBlobs } from "./artifact-blob-check.js";
+import { addDistributedRoutes } from "./artifact-distributed-routes.js";
 import { addRetentionRoutes } from "./artifact-retention-routes.js";
 import { limitQuery } from "../limit-query.js";
 import { extendedJson, plainJson } from "../json-response.js";
@@ -82,10 +85,7 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
         `artifact '${entity}/${project}/${name}': body.digest ${body.digest} is not the sha256 of the manifest's canonical text (${digest}); compute it with manifestDigestText`,
       );
     if (body.run !== null) assertRunAccess(c.get("principal"), body.run);
-    // A store that cannot look synchronously (S3) finds out first which blobs it holds.
-    await deps.blobs.prepareLeases?.(
-      entries.flatMap((entry) => (isReferenceEntry(entry) ? [] : [entry.sha256])),
-    );
+    await prepareBlobs(deps, entries);
     const result = await artifacts.commitVersion({
       entity,
       project,
@@ -99,16 +99,7 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
       tags: body.tags,
       producer: body.run,
       now: deps.now(),
-      whileLocked: () => {
-        const missing = new Set<string>();
-        for (const entry of entries)
-          if (!isReferenceEntry(entry) && !deps.blobs.touchSync(entry.sha256)) missing.add(entry.sha256);
-        if (missing.size > 0)
-          throw new ContentMissingError(
-            [...missing],
-            `artifact '${entity}/${project}/${name}': the server lacks the content of ${missing.size} entr${missing.size === 1 ? "y" : "ies"}; upload them, then commit again`,
-          );
-      },
+      whileLocked: () => assertBlobsHeld(deps, entries, `${entity}/${project}/${name}`),
     });
     const response: ArtifactCommitResponse = result;
     return extendedJson(response, result.status === "created" ? 201 : 200);
@@ -161,6 +152,7 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
   });
 
   addRetentionRoutes(app, deps, collectionParams);
+  addDistributedRoutes(app, deps, collectionParams);
 
   app.post("/blob-uploads/:entity/:project", async (c) => {
     const { entity, project } = projectParams(c);

@@ -5,16 +5,13 @@
  */
 import type Database from "better-sqlite3";
 import {
-  isReferenceEntry,
   LATEST_ALIAS,
   NotFoundError,
-  stringifyExtended,
-  UsageError,
   type ArtifactVersionDto,
   type ManifestEntry,
   type RunRef,
 } from "@stepwise/protocol";
-import { userAliases, versionIndex, versionName } from "../../domain/artifact-aliases.js";
+import { userAliases, versionName } from "../../domain/artifact-aliases.js";
 import {
   LIVE,
   LIVE_COLLECTION,
@@ -25,7 +22,9 @@ import {
   type EntryRow,
   type VersionRow,
 } from "./artifact-dto.js";
+import { SqliteDistributedArtifacts } from "./artifact-distributed-records.js";
 import { bytesFreedBy, storageUsed } from "./artifact-storage.js";
+import { placeAliases, toDto, versionRow, writeVersion } from "./artifact-version-rows.js";
 import { settle } from "./settle.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
 import type {
@@ -38,74 +37,22 @@ import type {
 } from "../artifact-store.js";
 
 export class SqliteArtifactStore implements ArtifactStore {
-  constructor(private readonly db: Database.Database) {}
+  readonly distributed: SqliteDistributedArtifacts;
+
+  constructor(private readonly db: Database.Database) {
+    this.distributed = new SqliteDistributedArtifacts(db, (work) => this.work(work));
+  }
 
   commitVersion(input: CommitVersionInput): Promise<CommitVersionResult> {
     const qualified = `${input.entity}/${input.project}/${input.name}`;
-    const commit = this.db.transaction((aliases: string[]): CommitVersionResult => {
-      const collection = this.collectionFor(input, qualified);
-      input.whileLocked?.();
-      const latest = this.versionRow(collection, LATEST_ALIAS);
-      if (latest !== undefined && latest.digest === input.digest) {
-        this.placeAliases(collection, latest.pk, aliases, input.now);
-        return { status: "unchanged", version: this.toDto(latest) };
-      }
-      const next =
-        (this.db
-          .prepare<[number], { top: number | null }>(
-            "SELECT MAX(idx) AS top FROM artifact_versions WHERE collection_pk = ?",
-          )
-          .get(collection)?.top ?? -1) + 1;
-      let size = 0;
-      for (const entry of input.entries) if (!isReferenceEntry(entry)) size += entry.size;
-      const versionPk = Number(
-        this.db
-          .prepare(
-            `INSERT INTO artifact_versions (collection_pk, idx, digest, description, metadata, file_count,
-               size, producer_entity, producer_project, producer_run_id, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            collection,
-            next,
-            input.digest,
-            input.description,
-            stringifyExtended(input.metadata),
-            input.entries.length,
-            size,
-            input.producer?.entity ?? null,
-            input.producer?.project ?? null,
-            input.producer?.runId ?? null,
-            input.now,
-          ).lastInsertRowid,
-      );
-      const insertEntry = this.db.prepare(
-        "INSERT INTO artifact_entries (version_pk, path, sha256, size, ref, ref_digest) VALUES (?, ?, ?, ?, ?, ?)",
-      );
-      for (const entry of input.entries) {
-        if (isReferenceEntry(entry))
-          insertEntry.run(versionPk, entry.path, null, entry.size, entry.ref, entry.digest);
-        else insertEntry.run(versionPk, entry.path, entry.sha256, entry.size, null, null);
-      }
-      const insertTag = this.db.prepare(
-        "INSERT OR IGNORE INTO artifact_tags (version_pk, tag) VALUES (?, ?)",
-      );
-      for (const tag of input.tags) insertTag.run(versionPk, tag);
-      this.placeAliases(collection, versionPk, [LATEST_ALIAS, ...aliases], input.now);
-      this.db
-        .prepare("UPDATE artifact_collections SET updated_at = ? WHERE pk = ?")
-        .run(input.now, collection);
-      const created = this.versionRow(collection, versionName(next));
-      if (created === undefined) throw new Error(`artifact version ${qualified}:v${next} vanished`);
-      return { status: "created", version: this.toDto(created) };
-    });
+    const commit = this.db.transaction((aliases: string[]) => writeVersion(this.db, input, aliases));
     return this.work(() => commit.immediate(userAliases(input.aliases, qualified)));
   }
 
   resolveVersion(ref: VersionRef): Promise<ArtifactVersionDto | null> {
     return this.work(() => {
       const row = this.findVersion(ref);
-      return row === undefined ? null : this.toDto(row);
+      return row === undefined ? null : toDto(this.db, row);
     });
   }
 
@@ -176,11 +123,11 @@ export class SqliteArtifactStore implements ArtifactStore {
   setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto> {
     const change = this.db.transaction((wanted: string[]): ArtifactVersionDto => {
       const { collection, row } = this.requireVersion(ref);
-      const held = this.toDto(row).aliases.filter((alias) => alias !== LATEST_ALIAS);
+      const held = toDto(this.db, row).aliases.filter((alias) => alias !== LATEST_ALIAS);
       const drop = this.db.prepare("DELETE FROM artifact_aliases WHERE collection_pk = ? AND alias = ?");
       for (const alias of held) if (!wanted.includes(alias)) drop.run(collection, alias);
-      this.placeAliases(collection, row.pk, wanted, now);
-      return this.toDto(row);
+      placeAliases(this.db, collection, row.pk, wanted, now);
+      return toDto(this.db, row);
     });
     return this.work(() => change.immediate(userAliases(aliases, qualifiedName(ref))));
   }
@@ -194,7 +141,7 @@ export class SqliteArtifactStore implements ArtifactStore {
            VALUES (?, ?, ?, ?, ?)`,
         )
         .run(row.pk, run.entity, run.project, run.runId, now);
-      return this.toDto(row);
+      return toDto(this.db, row);
     });
     return this.work(() => use.immediate());
   }
@@ -238,7 +185,7 @@ export class SqliteArtifactStore implements ArtifactStore {
   deleteVersion(ref: VersionRef, now: number): Promise<ArtifactVersionDto> {
     const remove = this.db.transaction((): ArtifactVersionDto => {
       const { collection, row } = this.requireVersion(ref);
-      const deleted = this.toDto(row);
+      const deleted = toDto(this.db, row);
       this.db
         .prepare("INSERT INTO artifact_deleted_versions (version_pk, deleted_at) VALUES (?, ?)")
         .run(row.pk, now);
@@ -248,7 +195,7 @@ export class SqliteArtifactStore implements ArtifactStore {
           `SELECT v.pk FROM artifact_versions v WHERE v.collection_pk = ? AND ${LIVE} ORDER BY v.idx DESC LIMIT 1`,
         )
         .get(collection);
-      if (newest !== undefined) this.placeAliases(collection, newest.pk, [LATEST_ALIAS], now);
+      if (newest !== undefined) placeAliases(this.db, collection, newest.pk, [LATEST_ALIAS], now);
       this.db.prepare("UPDATE artifact_collections SET updated_at = ? WHERE pk = ?").run(now, collection);
       return deleted;
     });
@@ -297,40 +244,7 @@ export class SqliteArtifactStore implements ArtifactStore {
 
   private findVersion(ref: VersionRef): VersionRow | undefined {
     const collection = this.collectionPk(ref.entity, ref.project, ref.name);
-    return collection === undefined ? undefined : this.versionRow(collection, ref.alias);
-  }
-
-  private collectionFor(input: CommitVersionInput, qualified: string): number {
-    const existing = this.db
-      .prepare<[string, string, string], { pk: number; type: string; deleted: number }>(
-        `SELECT pk, type, EXISTS (SELECT 1 FROM artifact_deleted_collections dc WHERE dc.collection_pk = pk)
-           AS deleted FROM artifact_collections WHERE entity = ? AND project = ? AND name = ?`,
-      )
-      .get(input.entity, input.project, input.name);
-    if (existing !== undefined && existing.deleted === 1) {
-      // A deleted collection's name is free again; its versions stay deleted and are never renumbered.
-      this.db.prepare("DELETE FROM artifact_deleted_collections WHERE collection_pk = ?").run(existing.pk);
-      this.db
-        .prepare("UPDATE artifact_collections SET type = ?, updated_at = ? WHERE pk = ?")
-        .run(input.type, input.now, existing.pk);
-      return existing.pk;
-    }
-    if (existing !== undefined) {
-      if (existing.type !== input.type) {
-        throw new UsageError(
-          `artifact '${qualified}' is of type '${existing.type}', not '${input.type}': log it with type '${existing.type}' or choose another name`,
-        );
-      }
-      return existing.pk;
-    }
-    return Number(
-      this.db
-        .prepare(
-          `INSERT INTO artifact_collections (entity, project, name, type, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?)`,
-        )
-        .run(input.entity, input.project, input.name, input.type, input.now, input.now).lastInsertRowid,
-    );
+    return collection === undefined ? undefined : versionRow(this.db, collection, ref.alias);
   }
 
   private collectionPk(entity: string, project: string, name: string): number | undefined {
@@ -341,46 +255,12 @@ export class SqliteArtifactStore implements ArtifactStore {
       .get(entity, project, name)?.pk;
   }
 
-  /** The version a version name or an alias names within a collection. */
-  private versionRow(collection: number, alias: string): VersionRow | undefined {
-    const index = versionIndex(alias);
-    if (index !== null) {
-      return this.db
-        .prepare<[number, number], VersionRow>(
-          `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM} WHERE v.collection_pk = ? AND v.idx = ? AND ${LIVE}`,
-        )
-        .get(collection, index);
-    }
-    return this.db
-      .prepare<[number, string], VersionRow>(
-        `SELECT ${VERSION_COLUMNS} FROM artifact_aliases a JOIN artifact_versions v ON v.pk = a.version_pk
-           JOIN artifact_collections c ON c.pk = v.collection_pk
-         WHERE a.collection_pk = ? AND a.alias = ? AND ${LIVE}`,
-      )
-      .get(collection, alias);
-  }
-
   private requireVersion(ref: VersionRef): { collection: number; row: VersionRow } {
     const collection = this.collectionPk(ref.entity, ref.project, ref.name);
-    const row = collection === undefined ? undefined : this.versionRow(collection, ref.alias);
+    const row = collection === undefined ? undefined : versionRow(this.db, collection, ref.alias);
     if (collection === undefined || row === undefined)
       throw new NotFoundError(`no artifact version ${qualifiedName(ref)}`);
     return { collection, row };
-  }
-
-  /** Moves each alias onto the version (an alias names one version of its collection). */
-  private placeAliases(collection: number, versionPk: number, aliases: readonly string[], now: number): void {
-    const place = this.db.prepare(
-      `INSERT INTO artifact_aliases (collection_pk, alias, version_pk, updated_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (collection_pk, alias) DO UPDATE SET version_pk = excluded.version_pk, updated_at = excluded.updated_at`,
-    );
-    for (const alias of aliases) place.run(collection, alias, versionPk, now);
-  }
-
-  private toDto(row: VersionRow): ArtifactVersionDto {
-    const [dto] = versionDtos(this.db, [row]);
-    if (dto === undefined) throw new Error("artifact version row without a DTO");
-    return dto;
   }
 }
 

@@ -83,3 +83,39 @@ export const ARTIFACT_DELETION_SCHEMA: readonly string[] = [
     deleted_at REAL NOT NULL
   )`,
 ];
+
+/**
+ * Distributed artifacts (version 13; distributed-artifact-store.ts): a pending version per
+ * (collection name, distributed id) with the entries every writer added, the aliases and tags
+ * asked so far, the first conflicting path, and — once finished — the version it became
+ * (`version_pk`; its entries are then deleted here, the version holds them). Pending entries'
+ * sha256s are indexed: garbage collection counts them as references.
+ */
+export const ARTIFACT_DISTRIBUTED_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS artifact_pending (
+    pk INTEGER PRIMARY KEY,
+    entity TEXT NOT NULL,
+    project TEXT NOT NULL,
+    name TEXT NOT NULL,
+    distributed_id TEXT NOT NULL,
+    type TEXT NOT NULL,
+    aliases TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    conflict TEXT,
+    version_pk INTEGER,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    UNIQUE (entity, project, name, distributed_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS artifact_pending_entries (
+    pending_pk INTEGER NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT,
+    size INTEGER,
+    ref TEXT,
+    ref_digest TEXT,
+    PRIMARY KEY (pending_pk, path)
+  ) WITHOUT ROWID`,
+  `CREATE INDEX IF NOT EXISTS artifact_pending_entries_by_sha256
+    ON artifact_pending_entries (sha256) WHERE sha256 IS NOT NULL`,
+];

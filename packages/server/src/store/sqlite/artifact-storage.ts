@@ -3,8 +3,8 @@
  * (`bytes`), beside the sum of the versions' listed sizes (`logicalBytes`).
  *
  * What deleting some versions would free: the bytes of the distinct blobs their manifests hold
- * that no other live version (of any collection) and no run file references. A blob several of
- * them share, or one a version lists twice, counts once.
+ * that no other live version (of any collection), no unfinished distributed artifact and no run
+ * file references. A blob several of them share, or one a version lists twice, counts once.
  */
 import type Database from "better-sqlite3";
 import { versionIndex } from "../../domain/artifact-aliases.js";
@@ -29,6 +29,7 @@ export function bytesFreedBy(
        )
        SELECT SUM(b.size) AS bytes FROM blobs b
        WHERE NOT EXISTS (SELECT 1 FROM run_files f WHERE f.sha256 = b.sha256)
+         AND NOT EXISTS (SELECT 1 FROM artifact_pending_entries p WHERE p.sha256 = b.sha256)
          AND NOT EXISTS (
            SELECT 1 FROM artifact_entries o WHERE o.sha256 = b.sha256
              AND o.version_pk NOT IN (SELECT pk FROM doomed)
