@@ -1,0 +1,64 @@
+/**
+ * The connection pool and transactions of the PostgreSQL store. bigint columns (counts, steps,
+ * indexes) are read as JS numbers: every one of them is below 2^53 (LIMITS bound them), and the
+ * Store hands out numbers. `transaction` runs `work` on one pooled connection between BEGIN and
+ * COMMIT (ROLLBACK when it throws), retrying a serialization failure or deadlock, which
+ * PostgreSQL may raise between two transactions that lock in different orders.
+ */
+import pg from "pg";
+
+const INT8_OID = 20;
+const RETRIED_CODES = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
+const MAX_ATTEMPTS = 5;
+
+/** Connections per pool by default: enough for overlapping requests, far below max_connections (100). */
+export const DEFAULT_POOL_SIZE = 10;
+
+/** pg's own parsers, but int8 (bigint, COUNT) as a JS number rather than a string. */
+const typeParser = ((oid: number, format: "text" | "binary" = "text"): unknown =>
+  oid === INT8_OID && format === "text"
+    ? (text: string): number => Number(text)
+    : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser;
+
+export function openPool(url: string, max = DEFAULT_POOL_SIZE): pg.Pool {
+  return new pg.Pool({
+    connectionString: url,
+    max,
+    types: { getTypeParser: typeParser },
+  });
+}
+
+export type Isolation = "READ COMMITTED" | "REPEATABLE READ READ ONLY";
+
+export async function transaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  isolation: Isolation = "READ COMMITTED",
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await pool.connect();
+    try {
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      const code = (error as { code?: unknown }).code;
+      if (attempt >= MAX_ATTEMPTS || typeof code !== "string" || !RETRIED_CODES.has(code)) throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** The URL without its password, for messages. */
+export function safeUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== "") parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "(the configured PostgreSQL URL)";
+  }
+}

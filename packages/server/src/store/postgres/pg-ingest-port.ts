@@ -1,0 +1,149 @@
+/**
+ * The ingest port (ingest/ingest-port.ts) on PostgreSQL. `withRun` is one READ COMMITTED
+ * transaction: the run row is read `FOR UPDATE`, so two batches to one run (from two servers)
+ * take turns; for a run the database does not hold, an advisory lock on the project serialises
+ * creation there, and the run is read again under it (the other creator may have just
+ * committed it) before the project's runs are counted — so ordinals are unique and gap-free,
+ * and the (entity, project, ordinal) unique index backs that up. `work` (synchronous: the
+ * shared ingest core decides) records its writes; they are sent after it returns, each kind as
+ * one multi-row statement, and committed with the run before `withRun` resolves.
+ *
+ * History rows are kept one per table row as extended-JSON text: a packed batch's rows are
+ * formatted at write time (protocol packed-rows.ts), so reads copy text. Rich values (media
+ * index, key kinds, tables, histograms) and `alert` records are not indexed on PostgreSQL yet:
+ * the rows and meta lines that carry them are stored, so a later index can be built from them.
+ */
+import type pg from "pg";
+import { formatPackedRow, keyPrefixes, type PackedRows, type RunRef } from "@stepwise/protocol";
+import type { StoredRun } from "../store.js";
+import type { HistoryRowWrites, IngestPort, RunSnapshot, RunWrites } from "../../ingest/ingest-port.js";
+import { transaction } from "./pg-database.js";
+import { countProjectRuns, findRun, insertRun, saveRun } from "./pg-run-table.js";
+import { appendSeries, type SeriesAppend } from "./pg-series-writer.js";
+
+type Work<T> = (snapshot: RunSnapshot, open: (run: StoredRun) => RunWrites) => T;
+
+/** What one batch writes, recorded while the core decides. */
+class BatchWrites {
+  readonly lineIndexes: number[] = [];
+  readonly lineStreams: string[] = [];
+  readonly lineBodies: string[] = [];
+  readonly consoleIndexes: number[] = [];
+  readonly consoleBodies: string[] = [];
+  readonly rowIndexes: number[] = [];
+  readonly rowSteps: number[] = [];
+  readonly rowBodies: string[] = [];
+  readonly series: SeriesAppend[] = [];
+  saved: StoredRun | null = null;
+
+  writes(): RunWrites {
+    return {
+      line: (stream, index, text) => {
+        this.lineStreams.push(stream);
+        this.lineIndexes.push(index);
+        this.lineBodies.push(text);
+      },
+      consoleLine: (index, text) => {
+        this.consoleIndexes.push(index);
+        this.consoleBodies.push(text);
+      },
+      alert: () => undefined,
+      historyRows: () => this.textRows(),
+      packedHistoryRows: (packed) => this.packedRows(packed),
+      // The core may reuse its arrays after the call: keep copies.
+      seriesPoints: (key, xs, ys) =>
+        this.series.push({ key, xs: Float64Array.from(xs), ys: Float64Array.from(ys) }),
+      richValues: () => undefined,
+      save: (run) => {
+        this.saved = run;
+      },
+    };
+  }
+
+  private textRows(): HistoryRowWrites {
+    return {
+      row: (index, step, text) => this.row(index, step, text),
+      packedRow: () => {
+        throw new Error("a packed row in a text history batch");
+      },
+      end: () => undefined,
+    };
+  }
+
+  private packedRows(packed: PackedRows): HistoryRowWrites {
+    const prefixes = keyPrefixes(packed);
+    return {
+      row: () => {
+        throw new Error("a text row in a packed history batch");
+      },
+      packedRow: (i, index, step) => this.row(index, step, formatPackedRow(packed, i, prefixes)),
+      end: () => undefined,
+    };
+  }
+
+  private row(index: number, step: number, text: string): void {
+    this.rowIndexes.push(index);
+    this.rowSteps.push(step);
+    this.rowBodies.push(text);
+  }
+
+  async send(client: pg.PoolClient, pk: number): Promise<void> {
+    if (this.lineIndexes.length > 0)
+      await client.query(
+        `INSERT INTO stream_lines (run_pk, stream, line_index, body)
+         SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[])`,
+        [pk, this.lineStreams, this.lineIndexes, this.lineBodies],
+      );
+    if (this.consoleIndexes.length > 0)
+      await client.query(
+        `INSERT INTO stream_lines (run_pk, stream, line_index, body)
+         SELECT $1, 'console', * FROM unnest($2::bigint[], $3::text[])
+         ON CONFLICT (run_pk, stream, line_index) DO UPDATE SET body = excluded.body`,
+        [pk, this.consoleIndexes, this.consoleBodies],
+      );
+    if (this.rowIndexes.length > 0)
+      await client.query(
+        `INSERT INTO history_rows (run_pk, row_index, step, body)
+         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[])`,
+        [pk, this.rowIndexes, this.rowSteps, this.rowBodies],
+      );
+    if (this.series.length > 0) await appendSeries(client, pk, this.series);
+  }
+}
+
+export class PgIngestPort implements IngestPort {
+  constructor(private readonly pool: pg.Pool) {}
+
+  withRun<T>(ref: RunRef, work: Work<T>): Promise<T> {
+    return transaction(this.pool, async (client) => {
+      let found = await findRun(client, ref, true);
+      let projectRuns = 0;
+      if (found === null) {
+        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
+          JSON.stringify(["run-creation", ref.entity, ref.project]),
+        ]);
+        found = await findRun(client, ref, true);
+        if (found === null) projectRuns = await countProjectRuns(client, ref.entity, ref.project);
+      }
+      const snapshot: RunSnapshot = found ? { run: found.run, projectRuns: 0 } : { run: null, projectRuns };
+      const batch = new BatchWrites();
+      let opened = false;
+      const result = work(snapshot, () => {
+        opened = true;
+        return batch.writes();
+      });
+      if (!opened) return result;
+      const saved = batch.saved ?? null;
+      let pk: number;
+      if (found) {
+        pk = found.pk;
+      } else {
+        if (saved === null) throw new Error("ingest opened a new run without saving it");
+        pk = await insertRun(client, saved);
+      }
+      await batch.send(client, pk);
+      if (found && saved) await saveRun(client, pk, saved);
+      return result;
+    });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Reads and writes of whole `runs` rows on PostgreSQL. The row ↔ StoredRun mapping is the one
+ * the SQLite store uses (store/sqlite/run-row.ts: same columns, extended JSON for config and
+ * summary so that NaN and ±Infinity stay exact).
+ */
+import type pg from "pg";
+import type { RunRef } from "@stepwise/protocol";
+import type { StoredRun } from "../store.js";
+import { RUN_COLUMNS, runFromRow, runParams, type RunRow } from "../sqlite/run-row.js";
+
+const COLUMNS = RUN_COLUMNS.split(", ").filter((c) => c !== "pk");
+const INSERT = `INSERT INTO runs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING pk`;
+const UPDATE = `UPDATE runs SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")} WHERE pk = $${COLUMNS.length + 1}`;
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+export { RUN_COLUMNS, runFromRow, type RunRow };
+
+export async function findRun(
+  db: Queryable,
+  ref: RunRef,
+  lock = false,
+): Promise<{ pk: number; run: StoredRun } | null> {
+  const { rows } = await db.query<RunRow>(
+    `SELECT ${RUN_COLUMNS} FROM runs WHERE entity = $1 AND project = $2 AND run_id = $3${lock ? " FOR UPDATE" : ""}`,
+    [ref.entity, ref.project, ref.runId],
+  );
+  const row = rows[0];
+  return row ? { pk: row.pk, run: runFromRow(row) } : null;
+}
+
+export async function runPk(
+  db: Queryable,
+  ref: RunRef,
+): Promise<{ pk: number; history_count: number } | null> {
+  const { rows } = await db.query<{ pk: number; history_count: number }>(
+    "SELECT pk, history_count FROM runs WHERE entity = $1 AND project = $2 AND run_id = $3",
+    [ref.entity, ref.project, ref.runId],
+  );
+  return rows[0] ?? null;
+}
+
+export async function countProjectRuns(db: Queryable, entity: string, project: string): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    "SELECT COUNT(*)::bigint AS n FROM runs WHERE entity = $1 AND project = $2",
+    [entity, project],
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export async function insertRun(db: Queryable, run: StoredRun): Promise<number> {
+  const params = runParams(run);
+  const { rows } = await db.query<{ pk: number }>(
+    INSERT,
+    COLUMNS.map((c) => params[c] ?? null),
+  );
+  return (rows[0] as { pk: number }).pk;
+}
+
+export async function saveRun(db: Queryable, pk: number, run: StoredRun): Promise<void> {
+  const params = runParams(run);
+  await db.query(UPDATE, [...COLUMNS.map((c) => params[c] ?? null), pk]);
+}

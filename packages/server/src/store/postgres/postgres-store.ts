@@ -1,0 +1,229 @@
+/**
+ * The PostgreSQL store behind the Store interface (open-postgres-store.ts opens it). Every
+ * method is a few statements on a pooled connection; what decides what is stored is shared
+ * with the SQLite store: ingestion (ingest/apply-batch.ts through PgIngestPort) and the series
+ * planner (series/series-query.ts through PgSeriesPort, one REPEATABLE READ READ ONLY
+ * transaction per query). Several servers may share one database: writes lock what they read
+ * (run rows FOR UPDATE, advisory locks for run creation, blobs and migrations).
+ *
+ * Not built yet on PostgreSQL (pg-not-built.ts): media, key kinds, structured values
+ * (histograms, tables, presets), artifacts, alert recording, run filters and sorts on
+ * config/summary paths, and history compaction (nothing to compact: rows are stored as text).
+ */
+import { randomInt } from "node:crypto";
+import type pg from "pg";
+import { NotFoundError, type RunRef, type StreamOffsets } from "@stepwise/protocol";
+import type {
+  ApplyBatchResult,
+  EntitySummary,
+  HistoryScanOptions,
+  ProjectSummary,
+  RevokeApiKeyResult,
+  RunListPage,
+  RunListQuery,
+  RunPatch,
+  SeriesKeyList,
+  SeriesKeysPage,
+  SeriesQuery,
+  SeriesResult,
+  Store,
+  StoreBatch,
+  StoredApiKey,
+  StoredFile,
+  StoredRun,
+  StoredUpload,
+} from "../store.js";
+import type {
+  ProjectRef,
+  StoredKeyKind,
+  StoredMediaRun,
+  StoredMediaSteps,
+  StoreMediaQuery,
+} from "../media-store.js";
+import type { StructuredStore } from "../structured-store.js";
+import type { ArtifactStore } from "../artifact-store.js";
+import type { AlertStore } from "../alert-store.js";
+import { applyBatch } from "../../ingest/apply-batch.js";
+import { querySeries } from "../../series/series-query.js";
+import { applyRunPatch } from "../../domain/run-metadata.js";
+import { PgApiKeys } from "./pg-api-keys.js";
+import { transaction } from "./pg-database.js";
+import { PgFileRecords, PgUploadRecords } from "./pg-file-records.js";
+import { PgHistory } from "./pg-history.js";
+import { PgIngestPort } from "./pg-ingest-port.js";
+import { noAlerts, notBuilt } from "./pg-not-built.js";
+import { PgRunList } from "./pg-run-list.js";
+import { findRun, runPk, saveRun } from "./pg-run-table.js";
+import { RunQueue } from "./pg-run-queue.js";
+import { listSeriesKeys } from "./pg-series-keys.js";
+import { PgSeriesPort } from "./pg-series-port.js";
+
+export class PostgresStore implements Store {
+  readonly structured: StructuredStore = notBuilt("structured values (histograms, tables, presets)");
+  readonly alerts: AlertStore = noAlerts;
+  readonly artifacts: ArtifactStore = notBuilt("artifacts");
+  private readonly ingest: PgIngestPort;
+  private readonly runList: PgRunList;
+  private readonly history: PgHistory;
+  private readonly files: PgFileRecords;
+  private readonly uploads: PgUploadRecords;
+  private readonly apiKeys: PgApiKeys;
+  private readonly queue = new RunQueue();
+  private readonly media =
+    notBuilt<Pick<Store, "queryMedia" | "listMediaSteps" | "listKeyKinds">>("media and key kinds");
+
+  constructor(
+    private readonly pool: pg.Pool,
+    readonly instanceId: string,
+    /** The database's URL without its password, for messages. */
+    private readonly where: string,
+  ) {
+    this.ingest = new PgIngestPort(pool);
+    this.runList = new PgRunList(pool);
+    this.history = new PgHistory(pool, where);
+    this.files = new PgFileRecords(pool);
+    this.uploads = new PgUploadRecords(pool);
+    this.apiKeys = new PgApiKeys(pool);
+  }
+
+  listEntities(): Promise<EntitySummary[]> {
+    return this.runList.listEntities();
+  }
+  listProjects(entity: string): Promise<ProjectSummary[]> {
+    return this.runList.listProjects(entity);
+  }
+  async getRun(ref: RunRef): Promise<StoredRun | null> {
+    return (await findRun(this.pool, ref))?.run ?? null;
+  }
+  async hasRun(ref: RunRef): Promise<boolean> {
+    return (await runPk(this.pool, ref)) !== null;
+  }
+  async streamCounts(ref: RunRef): Promise<StreamOffsets | null> {
+    const { rows } = await this.pool.query<{
+      history: number;
+      events: number;
+      console: number;
+      meta: number;
+    }>(
+      `SELECT history_count AS history, events_count AS events, console_count AS console, meta_count AS meta
+       FROM runs WHERE entity = $1 AND project = $2 AND run_id = $3`,
+      [ref.entity, ref.project, ref.runId],
+    );
+    return rows[0] ?? null;
+  }
+  listRuns(query: RunListQuery): Promise<RunListPage> {
+    return this.runList.list(query);
+  }
+  updateRun(ref: RunRef, patch: RunPatch): Promise<StoredRun> {
+    // The run row is locked while it is read and written: a batch to the run waits its turn.
+    return this.queue.run(ref, () => this.update(ref, patch));
+  }
+  private update(ref: RunRef, patch: RunPatch): Promise<StoredRun> {
+    return transaction(this.pool, async (client) => {
+      const found = await findRun(client, ref, true);
+      if (!found)
+        throw new NotFoundError(
+          `run ${ref.entity}/${ref.project}/${ref.runId} does not exist; check the run path`,
+        );
+      const run = applyRunPatch(found.run, patch);
+      await saveRun(client, found.pk, run);
+      return run;
+    });
+  }
+  applyBatch(ref: RunRef, batch: StoreBatch, now: number): Promise<ApplyBatchResult> {
+    return this.queue.run(ref, () => applyBatch(this.ingest, ref, batch, now, (max) => randomInt(max)));
+  }
+  async markStaleRunsCrashed(olderThan: number): Promise<number> {
+    const result = await this.pool.query(
+      "UPDATE runs SET state = 'crashed' WHERE state = 'running' AND heartbeat_at < $1",
+      [olderThan],
+    );
+    return result.rowCount ?? 0;
+  }
+  querySeries(query: SeriesQuery): Promise<SeriesResult[]> {
+    return transaction(
+      this.pool,
+      (client) => querySeries(new PgSeriesPort(client, this.where), query),
+      "REPEATABLE READ READ ONLY",
+    );
+  }
+  listSeriesKeys(runs: readonly RunRef[], page?: SeriesKeysPage): Promise<SeriesKeyList> {
+    return listSeriesKeys(this.pool, runs, page);
+  }
+  scanHistory(ref: RunRef, options?: HistoryScanOptions): AsyncIterable<string[]> {
+    return this.history.pages(ref, options);
+  }
+  scanHistoryNdjson(ref: RunRef): AsyncIterable<Uint8Array> {
+    return this.history.ndjson(ref);
+  }
+  compactHistory(): Promise<number> {
+    return Promise.resolve(0); // rows are stored as text: nothing to compact
+  }
+  readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
+    return this.history.readStream(ref, stream, offset, limit);
+  }
+  putFile(ref: RunRef, file: StoredFile, whileLocked?: () => void): Promise<void> {
+    return this.files.put(ref, file, whileLocked);
+  }
+  listFiles(ref: RunRef): Promise<StoredFile[]> {
+    return this.files.all(ref);
+  }
+  getFile(ref: RunRef, path: string): Promise<StoredFile | null> {
+    return this.files.get(ref, path);
+  }
+  isBlobReferenced(sha256: string): Promise<boolean> {
+    return this.files.isReferenced(sha256);
+  }
+  collectBlob(sha256: string, remove: () => boolean): Promise<boolean> {
+    return this.files.collect(sha256, remove);
+  }
+  findUpload(ref: RunRef, path: string, size: number, sha256: string): Promise<StoredUpload | null> {
+    return this.uploads.find(ref, path, size, sha256);
+  }
+  getUpload(id: string): Promise<StoredUpload | null> {
+    return this.uploads.get(id);
+  }
+  saveUpload(upload: StoredUpload): Promise<void> {
+    return this.uploads.save(upload);
+  }
+  deleteUpload(id: string): Promise<void> {
+    return this.uploads.delete(id);
+  }
+  expiredUploads(before: number): Promise<StoredUpload[]> {
+    return this.uploads.expiredBefore(before);
+  }
+  createApiKey(key: StoredApiKey, secretHash: string): Promise<void> {
+    return this.apiKeys.create(key, secretHash);
+  }
+  findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null> {
+    return this.apiKeys.find(secretHash);
+  }
+  touchApiKey(id: string, now: number): Promise<void> {
+    return this.apiKeys.touch(id, now);
+  }
+  countApiKeys(): Promise<number> {
+    return this.apiKeys.total();
+  }
+  listApiKeys(): Promise<StoredApiKey[]> {
+    return this.apiKeys.all();
+  }
+  revokeApiKey(id: string): Promise<RevokeApiKeyResult> {
+    return this.apiKeys.revoke(id);
+  }
+  queryMedia(project: ProjectRef, query: StoreMediaQuery): Promise<StoredMediaRun[]> {
+    return this.media.queryMedia(project, query);
+  }
+  listMediaSteps(project: ProjectRef, key: string, runIds: readonly string[]): Promise<StoredMediaSteps[]> {
+    return this.media.listMediaSteps(project, key, runIds);
+  }
+  listKeyKinds(
+    project: ProjectRef,
+    runIds: readonly string[] | null,
+    keys: readonly string[] | null,
+  ): Promise<StoredKeyKind[]> {
+    return this.media.listKeyKinds(project, runIds, keys);
+  }
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

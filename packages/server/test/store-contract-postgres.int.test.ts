@@ -1,0 +1,79 @@
+/**
+ * The Store contract on the PostgreSQL store, against a real PostgreSQL 15 server started for
+ * this file (support/postgres-process.ts), each test on a fresh, empty database; plus what only
+ * this store shows: its migrations run on an empty database and again on a migrated one, and it
+ * refuses a database a newer Stepwise migrated. Skipped as a whole only where the PostgreSQL
+ * server binaries are absent (the reason is printed).
+ */
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CorruptDataError } from "@stepwise/protocol";
+import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
+import { PG_SCHEMA_VERSION } from "../src/store/postgres/pg-schema.js";
+import { storeContract } from "./store-contract/store-contract.js";
+import { POSTGRES_NOT_BUILT } from "./store-contract-postgres-skips.js";
+import { postgresMissing, startPostgres, type PostgresProcess } from "./support/postgres-process.js";
+
+const missing = postgresMissing();
+let server: PostgresProcess | null = null;
+
+beforeAll(async () => {
+  if (missing === null) server = await startPostgres();
+}, 60_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+function running(): PostgresProcess {
+  if (server === null) throw new Error("the PostgreSQL server did not start");
+  return server;
+}
+
+describe.skipIf(missing !== null)(`PostgresStore${missing === null ? "" : ` (skipped: ${missing})`}`, () => {
+  storeContract(async () => openPostgresStore(await running().createDatabase()), {
+    // Two pools on one database: two connections that really overlap, as two API servers.
+    openPair: async () => {
+      const url = await running().createDatabase();
+      const first = await openPostgresStore(url);
+      return [first, await openPostgresStore(url)];
+    },
+    skip: POSTGRES_NOT_BUILT,
+  });
+
+  it("migrates an empty database once, and opens a migrated one without migrating again", async () => {
+    const url = await running().createDatabase();
+    await (await openPostgresStore(url)).close();
+    const store = await openPostgresStore(url);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ version: number }>(
+        "SELECT version FROM schema_migrations ORDER BY version",
+      );
+      expect(rows.map((r) => r.version)).toEqual(Array.from({ length: PG_SCHEMA_VERSION }, (_, i) => i + 1));
+      const again = await openPostgresStore(url);
+      expect(again.instanceId).toBe(store.instanceId);
+      await again.close();
+    } finally {
+      await client.end();
+      await store.close();
+    }
+  });
+
+  it("migrates once when two servers open an empty database at the same time", async () => {
+    const url = await running().createDatabase();
+    const [a, b] = await Promise.all([openPostgresStore(url), openPostgresStore(url)]);
+    expect(a.instanceId).toBe(b.instanceId);
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it("refuses a database written by a newer schema", async () => {
+    const url = await running().createDatabase();
+    await (await openPostgresStore(url)).close();
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)");
+    await client.end();
+    await expect(openPostgresStore(url)).rejects.toBeInstanceOf(CorruptDataError);
+  });
+});
