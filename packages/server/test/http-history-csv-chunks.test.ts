@@ -1,5 +1,5 @@
 /**
- * The server's CSV rendering of a history (`format=csv`), row text in, CSV out, compared with
+ * The server's CSV rendering of a history (`format=csv`), NDJSON bytes in, CSV out, compared with
  * what parsing every row gives (the columns in first-seen order with `_step` first and
  * `_runtime`/`_timestamp` last, each cell `encodeCsvField` of the parsed value): rows with the
  * same names as the one before (whose cells are reused), names in another order, missing keys,
@@ -11,18 +11,19 @@ import { encodeCsvField, parseExtended, quoteCsvText, stringifyExtended } from "
 import { csvChunks } from "../src/http/history/csv-chunks.js";
 import { forEachLeaf, orderColumns } from "../src/http/history/flat-row.js";
 
+/** The rows as the store hands a whole history out: NDJSON byte pages of `pageRows` rows. */
 async function rendered(texts: string[], pageRows: number): Promise<string> {
-  const scan = (): AsyncIterable<string[]> => ({
+  const scan = (): AsyncIterable<Uint8Array> => ({
     async *[Symbol.asyncIterator]() {
       for (let at = 0; at < texts.length; at += pageRows) {
         await Promise.resolve();
-        yield texts.slice(at, at + pageRows);
+        yield Buffer.from(texts.slice(at, at + pageRows).join("\n") + "\n");
       }
     },
   });
-  let out = "";
-  for await (const chunk of csvChunks(scan)) out += chunk;
-  return out;
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of csvChunks(scan)) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function expected(texts: string[]): string {
@@ -55,6 +56,8 @@ const TEXTS = [
   row(10, { img: { _type: "image-file", path: "a.png" }, loss: 8 }),
   row(11, { loss: 9 }),
   row(12, { v: [1, 2], line: "x\ny" }),
+  row(12.5, { loss: "é, ü", acc: "日本" }), // non-ASCII strings copied as bytes, one quoted
+  '{"_step":12.75,"loss":-Infinity,"acc":-0,"note":"","quote":1e-7}',
   row(13, { loss: 10, acc: 4, note: "n", quote: "q" }),
   '{"_step":14,"loss":1.0,"acc":1E5,"note":"x","quote":-0.0}',
   '{"_step":15,"loss":1.0,"acc":1E5,"note":"y","quote":0.50}',

@@ -1,64 +1,159 @@
 /**
- * CSV export in two passes over the stored rows: the first collects the columns (a later row may
- * add one), the second writes. The second pass stops at the rows the first one saw, so a run
- * that logs meanwhile cannot add values without a column. A flat row (nearly all of them) is
- * read from its text: names and value tokens go straight to their cells, with no parse and no
- * number formatting (see flat-row-text.ts); any other row is parsed and its leaves go to their
- * cells (no flattened row object per row).
+ * CSV export in two passes over the history's NDJSON pages (the stored bytes): the first collects
+ * the columns (a later row may add one), the second writes. The second pass stops at the rows the
+ * first one saw, so a run that logs meanwhile cannot add values without a column. A flat row
+ * (nearly all of them) is read from its bytes: each value token is copied into its cell as it is
+ * (a number in JavaScript's own spelling, `NaN`, `±Infinity`, `true`/`false`, a string without
+ * escapes), with no decoding, parsing or formatting, into one output buffer per page (see
+ * flat-row-bytes.ts). Any other row is parsed and its leaves go to their cells.
  */
-import { encodeCsvField, parseExtended, quoteCsvText } from "@stepwise/protocol";
+import { encodeCsvField, encodeNumber, parseExtended, quoteCsvText } from "@stepwise/protocol";
 import { forEachLeaf, orderColumns } from "./flat-row.js";
-import { csvCellOfToken, FlatRowText } from "./flat-row-text.js";
+import {
+  COMMA,
+  FlatRowBytes,
+  isPlainNumber,
+  LOWER_N,
+  MINUS,
+  NEWLINE,
+  QUOTE,
+  UPPER_I,
+} from "./flat-row-bytes.js";
 
-export async function* csvChunks(scan: () => AsyncIterable<string[]>): AsyncGenerator<string> {
+export async function* csvChunks(scan: () => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
   const seen = new Set<string>();
   const note = (name: string): void => void seen.add(name);
-  const flat = new FlatRowText();
+  const flat = new FlatRowBytes();
   let rowCount = 0;
-  for await (const rows of scan())
-    for (const text of rows) {
+  for await (const bytes of scan()) {
+    const page = asBuffer(bytes);
+    for (
+      let start = 0, end = page.indexOf(NEWLINE);
+      end >= 0;
+      start = end + 1, end = page.indexOf(NEWLINE, start)
+    ) {
       rowCount++;
-      if (flat.read(text, false)) {
+      if (flat.read(page, start, end)) {
         if (!flat.sameNames) for (let i = 0; i < flat.count; i++) seen.add(flat.names[i] as string);
-      } else forEachLeaf(parseExtended(text), note);
+      } else forEachLeaf(parseExtended(page.toString("utf8", start, end)), note);
     }
+  }
   const columns = orderColumns(seen);
+  yield Buffer.from(columns.map(quoteCsvText).join(",") + "\n");
+  yield* rows(scan, columns, rowCount);
+}
+
+async function* rows(
+  scan: () => AsyncIterable<Uint8Array>,
+  columns: string[],
+  rowCount: number,
+): AsyncGenerator<Uint8Array> {
   const place = new Map(columns.map((name, i) => [name, i]));
-  yield columns.map(quoteCsvText).join(",") + "\n";
-  const cells = new Array<string>(columns.length).fill("");
+  const width = columns.length;
+  const flat = new FlatRowBytes();
+  // The member of the current flat row whose token goes in each column (-1: an empty cell); a
+  // row with the same names as the one before (nearly every row) fills the same cells.
+  const member = new Array<number>(width).fill(-1);
+  let placesValid = false;
+  const cells = new Array<string>(width).fill("");
   const fill = (name: string, value: unknown): void => {
     const at = place.get(name);
     if (at !== undefined) cells[at] = encodeCsvField(value);
   };
-  // Where each member of the last flat row went (-1: no column): a row with the same names in
-  // the same order (nearly every row) fills the same cells, so the others are still empty.
-  let places: number[] = [];
-  let placesValid = false;
   let written = 0;
-  for await (const rows of scan()) {
-    let chunk = "";
-    for (const text of rows) {
+  for await (const bytes of scan()) {
+    const page = asBuffer(bytes);
+    const out = new Output(page.length + 1024);
+    for (
+      let start = 0, end = page.indexOf(NEWLINE);
+      end >= 0;
+      start = end + 1, end = page.indexOf(NEWLINE, start)
+    ) {
       if (written === rowCount) break;
-      if (flat.read(text)) {
+      written++;
+      if (flat.read(page, start, end)) {
         if (!placesValid || !flat.sameNames) {
-          cells.fill("");
-          places = flat.names.slice(0, flat.count).map((name) => place.get(name) ?? -1);
+          member.fill(-1);
+          // A repeated name keeps its last member, as JSON.parse does.
+          for (let i = 0; i < flat.count; i++) {
+            const at = place.get(flat.names[i] as string);
+            if (at !== undefined) member[at] = i;
+          }
           placesValid = true;
         }
-        const tokens = flat.tokens;
-        for (let i = 0; i < places.length; i++) {
-          const at = places[i] as number;
-          if (at >= 0) cells[at] = csvCellOfToken(tokens[i] as string, quoteCsvText);
+        // Room for every token, a comma per column, and numbers written again (≤ 24 bytes each).
+        out.ensure(end - start + width + 25 * flat.count + 1);
+        for (let c = 0; c < width; c++) {
+          if (c > 0) out.bytes[out.length++] = COMMA;
+          const i = member[c] as number;
+          if (i >= 0) writeCell(out, page, flat.starts[i] as number, flat.ends[i] as number);
         }
+        out.bytes[out.length++] = NEWLINE;
       } else {
         cells.fill("");
         placesValid = false;
-        forEachLeaf(parseExtended(text), fill);
+        forEachLeaf(parseExtended(page.toString("utf8", start, end)), fill);
+        out.writeText(cells.join(",") + "\n");
       }
-      chunk += cells.join(",") + "\n";
-      written++;
     }
-    if (chunk !== "") yield chunk;
+    if (out.length > 0) yield out.bytes.subarray(0, out.length);
     if (written === rowCount) return;
   }
+}
+
+/** Copies a flat member's token as its CSV cell: what `encodeCsvField` gives for the parsed value. */
+function writeCell(out: Output, page: Buffer, start: number, end: number): void {
+  const first = page[start];
+  if (first === LOWER_N) return; // null: an empty cell
+  if (first === QUOTE) {
+    // A string without escapes holds no quote or line break: quoted only for a comma.
+    const comma = page.indexOf(COMMA, start);
+    if (comma >= 0 && comma < end) out.copy(page, start, end);
+    else out.copy(page, start + 1, end - 1);
+  } else if (
+    (first as number) > 57 || // true, false, NaN, Infinity
+    (first === MINUS && page[start + 1] === UPPER_I) ||
+    isPlainNumber(page, start, end)
+  ) {
+    out.copy(page, start, end);
+  } else out.writeLatin1(encodeNumber(Number(page.toString("latin1", start, end))));
+}
+
+/** A growing byte buffer a page's CSV is written into. */
+class Output {
+  bytes: Buffer;
+  length = 0;
+
+  constructor(size: number) {
+    this.bytes = Buffer.allocUnsafe(size);
+  }
+
+  ensure(room: number): void {
+    if (this.length + room <= this.bytes.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.bytes.length * 2, this.length + room));
+    this.bytes.copy(grown, 0, 0, this.length);
+    this.bytes = grown;
+  }
+
+  /** Copies [start, end) of `from` (a few bytes: a loop is faster than a native call). */
+  copy(from: Buffer, start: number, end: number): void {
+    const bytes = this.bytes;
+    let at = this.length;
+    for (let i = start; i < end; i++) bytes[at++] = from[i] as number;
+    this.length = at;
+  }
+
+  /** Text of ASCII characters only (a number's spelling); room already ensured. */
+  writeLatin1(text: string): void {
+    this.length += this.bytes.write(text, this.length, "latin1");
+  }
+
+  writeText(text: string): void {
+    this.ensure(Buffer.byteLength(text));
+    this.length += this.bytes.write(text, this.length, "utf8");
+  }
+}
+
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

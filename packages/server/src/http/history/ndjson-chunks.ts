@@ -1,4 +1,4 @@
-/** NDJSON export: the stored row text verbatim, one row per line, page by page. */
-export async function* ndjsonChunks(pages: AsyncIterable<string[]>): AsyncGenerator<string> {
-  for await (const rows of pages) if (rows.length > 0) yield rows.join("\n") + "\n";
+/** NDJSON pages of a scan's rows (a scan with keys or steps): the row text, one row per line, as UTF-8 bytes. */
+export async function* ndjsonChunks(pages: AsyncIterable<string[]>): AsyncGenerator<Uint8Array> {
+  for await (const rows of pages) if (rows.length > 0) yield Buffer.from(rows.join("\n") + "\n");
 }

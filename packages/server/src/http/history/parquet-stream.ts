@@ -1,19 +1,16 @@
 /**
- * Parquet export in two passes: the first finds each column's type (all numbers → DOUBLE, with
- * NaN and ±Infinity kept; all booleans → BOOLEAN; anything else → STRING, objects as extended
- * JSON; a flat row's from its text, unparsed), the second writes the rows in row groups of 100,000 and streams each group out as it
- * is written, so memory holds one row group, not the file. The footer (which describes the
- * groups) goes last.
+ * Parquet export in two passes over the history's NDJSON pages (parquet-columns.ts): the first
+ * finds each column's type, the second fills one row group of 100,000 rows at a time, column by
+ * column, and streams each group out as it is written, so memory holds one row group, not the
+ * file. The footer (which describes the groups) goes last.
  */
-import { parseExtended, stringifyExtended } from "@stepwise/protocol";
-import { ByteWriter, parquetWriteRows, type BasicType } from "hyparquet-writer";
-import { forEachLeaf, orderColumns } from "./flat-row.js";
-import { FlatRowText, kindOfToken } from "./flat-row-text.js";
+import { ByteWriter, ParquetWriter, schemaFromColumnData, type ColumnSource } from "hyparquet-writer";
+import { orderColumns } from "./flat-row.js";
+import { columnKinds, rowGroups, typeOf } from "./parquet-columns.js";
 
-/** "none": only nulls so far. */
-type Kind = "none" | "number" | "boolean" | "other";
+const GROUP_ROWS = 100_000;
 
-export function parquetStream(scan: () => AsyncIterable<string[]>): ReadableStream<Uint8Array> {
+export function parquetStream(scan: () => AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   let resume: (() => void) | null = null;
   return new ReadableStream<Uint8Array>(
     {
@@ -52,69 +49,23 @@ class StreamingWriter extends ByteWriter {
 }
 
 async function writeParquet(
-  scan: () => AsyncIterable<string[]>,
+  scan: () => AsyncIterable<Uint8Array>,
   push: (chunk: Uint8Array) => Promise<void>,
 ): Promise<void> {
-  const kinds = new Map<string, Kind>();
-  let rowCount = 0;
-  const note = (name: string, value: unknown): void =>
-    void kinds.set(name, merge(kinds.get(name), kindOf(value)));
-  // The types come from a flat row's value tokens without parsing it (see flat-row-text.ts).
-  const flat = new FlatRowText();
-  for await (const rows of scan())
-    for (const text of rows) {
-      rowCount++;
-      if (!flat.read(text)) forEachLeaf(parseExtended(text), note);
-      else
-        for (let i = 0; i < flat.count; i++) {
-          const name = flat.names[i] as string;
-          kinds.set(name, merge(kinds.get(name), kindOfToken(flat.tokens[i] as string)));
-        }
-    }
-  const columns = orderColumns(kinds.keys()).map((name) => ({
-    name,
-    type: typeOf(kinds.get(name)),
-    nullable: true,
-  }));
+  const { kinds, rowCount } = await columnKinds(scan);
+  const names = orderColumns(kinds.keys());
+  const columns = names.map((name) => ({ name, type: typeOf(kinds.get(name)), nullable: true }));
+  const withData = (data: ColumnSource["data"][]): ColumnSource[] =>
+    columns.map((column, c) => ({ ...column, data: data[c] ?? [] }));
   const writer = new StreamingWriter(push);
-  await parquetWriteRows({ writer, columns, rows: rowsOf(scan, rowCount, kinds), rowGroupSize: 100_000 });
+  const parquet = new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData: withData([]) }) });
+  let groups = 0;
+  for await (const group of rowGroups(scan, names, kinds, rowCount, GROUP_ROWS)) {
+    await parquet.write({ columnData: withData(group as ColumnSource["data"][]), rowGroupSize: GROUP_ROWS });
+    groups++;
+  }
+  // No rows: a valid file with the columns and one empty row group, as before.
+  if (groups === 0) await parquet.write({ columnData: withData([]), rowGroupSize: GROUP_ROWS });
+  await parquet.finish();
   await writer.flush(); // the footer
-}
-
-async function* rowsOf(
-  scan: () => AsyncIterable<string[]>,
-  rowCount: number,
-  kinds: Map<string, Kind>,
-): AsyncGenerator<Record<string, unknown>> {
-  let emitted = 0;
-  for await (const rows of scan())
-    for (const text of rows) {
-      // Rows logged after the first pass would bring columns the schema does not have.
-      if (emitted++ === rowCount) return;
-      const out: Record<string, unknown> = {};
-      forEachLeaf(parseExtended(text), (name, value) => {
-        out[name] =
-          kinds.get(name) === "other" && typeof value !== "string" ? stringifyExtended(value) : value;
-      });
-      yield out;
-    }
-}
-
-function kindOf(value: unknown): Kind {
-  if (value === null) return "none";
-  if (typeof value === "number") return "number";
-  if (typeof value === "boolean") return "boolean";
-  return "other";
-}
-
-function merge(known: Kind | undefined, next: Kind): Kind {
-  if (known === undefined || known === "none") return next;
-  if (next === "none" || next === known) return known;
-  return "other";
-}
-
-function typeOf(kind: Kind | undefined): BasicType {
-  if (kind === "boolean") return "BOOLEAN";
-  if (kind === "other") return "STRING";
-  return "DOUBLE";
 }

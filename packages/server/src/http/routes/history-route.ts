@@ -1,7 +1,8 @@
 /**
  * `GET /runs/:entity/:project/:runId/history?format=ndjson|csv|parquet&keys=&minStep=&maxStep=`:
  * every stored row, unsampled. NDJSON and CSV stream as the client reads (a whole history as
- * NDJSON is the stored text copied as bytes); Parquet streams a row group at a time.
+ * NDJSON is the stored text copied as bytes, and CSV and Parquet read those bytes); Parquet
+ * streams a row group at a time.
  */
 import { historyParamsSchema, type HistoryParams, type RunRef } from "@stepwise/protocol";
 import { Hono } from "hono";
@@ -13,7 +14,6 @@ import { csvChunks } from "../history/csv-chunks.js";
 import { withFirstPage } from "../history/first-page.js";
 import { ndjsonChunks } from "../history/ndjson-chunks.js";
 import { parquetStream } from "../history/parquet-stream.js";
-import { textStream } from "../history/text-stream.js";
 import { parseInput } from "../input-error.js";
 import { runRefParam } from "../path-params.js";
 import { unknownRun } from "../unknown-run.js";
@@ -29,29 +29,27 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
     const params = parseInput(historyParamsSchema, c.req.query(), "query");
     if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
     const options = scanOptions(params);
-    if (params.format === "ndjson" && Object.keys(options).length === 0) {
-      // The whole history, no keys: the stored text as bytes, never split into rows.
-      const pages = await withFirstPage(() => deps.store.scanHistoryNdjson(ref));
-      return new Response(bytesStream(pages()), { headers: { "content-type": NDJSON } });
-    }
-    // Damage (STORE_CORRUPT) in the first page is answered as that error, before any byte is
-    // sent; damage further on ends the scan with it and so cuts the transfer: never a clean end.
-    const scan = await withFirstPage(() => deps.store.scanHistory(ref, options));
+    // The whole history is read as the stored bytes (NDJSON pages, never split into string rows);
+    // a scan with keys or steps as rows, encoded. Damage (STORE_CORRUPT) in the first page is
+    // answered as that error, before any byte is sent; damage further on ends the scan with it
+    // and so cuts the transfer: never a clean end.
+    const pages =
+      Object.keys(options).length === 0
+        ? await withFirstPage(() => deps.store.scanHistoryNdjson(ref))
+        : await rowPages(() => deps.store.scanHistory(ref, options));
     const name = fileName(ref, params.format);
     switch (params.format) {
       case "ndjson":
-        return new Response(textStream(ndjsonChunks(scan())), {
-          headers: { "content-type": NDJSON },
-        });
+        return new Response(bytesStream(pages()), { headers: { "content-type": NDJSON } });
       case "csv":
-        return new Response(textStream(csvChunks(scan)), {
+        return new Response(bytesStream(csvChunks(pages)), {
           headers: {
             "content-type": "text/csv; charset=utf-8",
             "content-disposition": `attachment; filename="${name}"`,
           },
         });
       case "parquet":
-        return new Response(parquetStream(scan), {
+        return new Response(parquetStream(pages), {
           headers: {
             "content-type": "application/vnd.apache.parquet",
             "content-disposition": `attachment; filename="${name}"`,
@@ -61,6 +59,12 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** A row scan (keys or steps given) as NDJSON byte pages, its first page read at once. */
+async function rowPages(scan: () => AsyncIterable<string[]>): Promise<() => AsyncIterable<Uint8Array>> {
+  const rows = await withFirstPage(scan);
+  return () => ndjsonChunks(rows());
 }
 
 function scanOptions(params: HistoryParams): HistoryScanOptions {

@@ -1,0 +1,208 @@
+/**
+ * The two passes of the Parquet export over the history's NDJSON pages (the stored bytes). The
+ * first finds each column's type (all numbers → DOUBLE, with NaN and ±Infinity kept; all booleans
+ * → BOOLEAN; anything else → STRING, objects as extended JSON) from each flat row's value tokens;
+ * the second fills one row group's columns at a time: DOUBLE columns as Float64Arrays (a number
+ * token read straight from the bytes), no object per row. Rows that are not flat are parsed.
+ */
+import { encodeNumber, parseExtended, stringifyExtended } from "@stepwise/protocol";
+import type { BasicType } from "hyparquet-writer";
+import { forEachLeaf } from "./flat-row.js";
+import { FlatRowBytes, LOWER_N, LOWER_T, NEWLINE, numberOfToken, QUOTE } from "./flat-row-bytes.js";
+
+/** "none": only nulls so far. */
+export type Kind = "none" | "number" | "boolean" | "other";
+
+/** Each column's kind in first-seen order, and the rows the first pass saw. */
+export async function columnKinds(
+  scan: () => AsyncIterable<Uint8Array>,
+): Promise<{ kinds: Map<string, Kind>; rowCount: number }> {
+  const kinds = new Map<string, Kind>();
+  const note = (name: string, value: unknown): void =>
+    void kinds.set(name, merge(kinds.get(name), kindOf(value)));
+  const flat = new FlatRowBytes();
+  let rowCount = 0;
+  for await (const bytes of scan()) {
+    const page = asBuffer(bytes);
+    for (
+      let start = 0, end = page.indexOf(NEWLINE);
+      end >= 0;
+      start = end + 1, end = page.indexOf(NEWLINE, start)
+    ) {
+      rowCount++;
+      if (!flat.read(page, start, end)) forEachLeaf(parseExtended(page.toString("utf8", start, end)), note);
+      else
+        for (let i = 0; i < flat.count; i++) {
+          const name = flat.names[i] as string;
+          kinds.set(name, merge(kinds.get(name), kindOfToken(page[flat.starts[i] as number] as number)));
+        }
+    }
+  }
+  return { kinds, rowCount };
+}
+
+/** One row group's column values: a DOUBLE column's as a Float64Array when it has no null. */
+export type GroupColumn = Float64Array | unknown[];
+
+/**
+ * The rows of the second pass in row groups of `groupRows` (the last one shorter), each as one
+ * array per column of `names`. Stops at `rowCount` rows: rows logged after the first pass would
+ * bring columns the schema does not have.
+ */
+export async function* rowGroups(
+  scan: () => AsyncIterable<Uint8Array>,
+  names: string[],
+  kinds: Map<string, Kind>,
+  rowCount: number,
+  groupRows: number,
+): AsyncGenerator<GroupColumn[]> {
+  const width = names.length;
+  const place = new Map(names.map((name, i) => [name, i]));
+  const types = names.map((name) => typeOf(kinds.get(name)));
+  const flat = new FlatRowBytes();
+  const member = new Array<number>(width).fill(-1);
+  let placesValid = false;
+  let group = new Group(types, Math.min(groupRows, rowCount));
+  let r = 0;
+  let emitted = 0;
+  const fill = (name: string, value: unknown): void => {
+    const c = place.get(name) as number;
+    group.set(
+      c,
+      r,
+      kinds.get(name) === "other" && typeof value !== "string" ? stringifyExtended(value) : value,
+    );
+  };
+  for await (const bytes of scan()) {
+    const page = asBuffer(bytes);
+    const text = page.toString("latin1");
+    for (
+      let start = 0, end = page.indexOf(NEWLINE);
+      end >= 0;
+      start = end + 1, end = page.indexOf(NEWLINE, start)
+    ) {
+      if (emitted === rowCount) break;
+      if (flat.read(page, start, end)) {
+        if (!placesValid || !flat.sameNames) {
+          member.fill(-1);
+          for (let i = 0; i < flat.count; i++) member[place.get(flat.names[i] as string) as number] = i;
+          placesValid = true;
+        }
+        for (let c = 0; c < width; c++) {
+          const i = member[c] as number;
+          if (i < 0) group.setNull(c, r);
+          else group.setToken(c, r, page, text, flat.starts[i] as number, flat.ends[i] as number);
+        }
+      } else {
+        placesValid = false;
+        for (let c = 0; c < width; c++) group.setNull(c, r);
+        forEachLeaf(parseExtended(page.toString("utf8", start, end)), fill);
+      }
+      emitted++;
+      if (++r === group.rows) {
+        yield group.columns();
+        group = new Group(types, Math.min(groupRows, rowCount - emitted));
+        r = 0;
+      }
+    }
+    if (emitted === rowCount) return;
+  }
+  if (r > 0) yield group.columns(r); // fewer rows than the first pass saw
+}
+
+/** The values of one row group, column by column. */
+class Group {
+  private readonly doubles: Array<Float64Array | null>;
+  private readonly nulls: Array<Uint8Array | null>;
+  private readonly values: Array<unknown[] | null>;
+
+  constructor(
+    private readonly types: BasicType[],
+    readonly rows: number,
+  ) {
+    this.doubles = types.map((type) => (type === "DOUBLE" ? new Float64Array(rows) : null));
+    this.nulls = types.map((type) => (type === "DOUBLE" ? new Uint8Array(rows) : null));
+    this.values = types.map((type) => (type === "DOUBLE" ? null : new Array<unknown>(rows).fill(null)));
+  }
+
+  setNull(c: number, r: number): void {
+    const nulls = this.nulls[c];
+    if (nulls === null || nulls === undefined) (this.values[c] as unknown[])[r] = null;
+    else nulls[r] = 1;
+  }
+
+  /** A value of a parsed row (a DOUBLE column's is a number or null). */
+  set(c: number, r: number, value: unknown): void {
+    const doubles = this.doubles[c];
+    if (doubles === null || doubles === undefined) (this.values[c] as unknown[])[r] = value;
+    else if (typeof value === "number") {
+      doubles[r] = value;
+      this.clearNull(c, r);
+    }
+  }
+
+  /** A flat member's value token, as the parsed value would be written. */
+  setToken(c: number, r: number, page: Buffer, text: string, start: number, end: number): void {
+    const first = page[start] as number;
+    const doubles = this.doubles[c];
+    if (doubles !== null && doubles !== undefined) {
+      if (first === LOWER_N) this.setNull(c, r);
+      else {
+        doubles[r] = numberOfToken(page, start, end, text);
+        this.clearNull(c, r);
+      }
+      return;
+    }
+    const values = this.values[c] as unknown[];
+    if (this.types[c] === "BOOLEAN") values[r] = first === LOWER_N ? null : first === LOWER_T;
+    else if (first === QUOTE) values[r] = page.toString("utf8", start + 1, end - 1);
+    // A STRING column's number, boolean or null: its extended JSON, as stringifyExtended writes it.
+    else if (first === LOWER_N || first > 57) values[r] = page.toString("latin1", start, end);
+    else values[r] = encodeNumber(numberOfToken(page, start, end, text));
+  }
+
+  private clearNull(c: number, r: number): void {
+    (this.nulls[c] as Uint8Array)[r] = 0;
+  }
+
+  /** The columns of the first `rows` rows (all of them unless the scan ended early). */
+  columns(rows = this.rows): GroupColumn[] {
+    return this.types.map((_, c) => {
+      const doubles = this.doubles[c];
+      if (doubles === null || doubles === undefined) return (this.values[c] as unknown[]).slice(0, rows);
+      const nulls = this.nulls[c] as Uint8Array;
+      if (nulls.subarray(0, rows).indexOf(1) < 0) return doubles.subarray(0, rows);
+      return Array.from(doubles.subarray(0, rows), (value, r) => (nulls[r] === 1 ? null : value));
+    });
+  }
+}
+
+function kindOfToken(first: number): Kind {
+  if (first === QUOTE) return "other";
+  if (first === LOWER_N) return "none";
+  if (first === LOWER_T || first === 102 /* f */) return "boolean";
+  return "number";
+}
+
+function kindOf(value: unknown): Kind {
+  if (value === null) return "none";
+  if (typeof value === "number") return "number";
+  if (typeof value === "boolean") return "boolean";
+  return "other";
+}
+
+function merge(known: Kind | undefined, next: Kind): Kind {
+  if (known === undefined || known === "none") return next;
+  if (next === "none" || next === known) return known;
+  return "other";
+}
+
+export function typeOf(kind: Kind | undefined): BasicType {
+  if (kind === "boolean") return "BOOLEAN";
+  if (kind === "other") return "STRING";
+  return "DOUBLE";
+}
+
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
