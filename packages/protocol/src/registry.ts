@@ -127,9 +127,9 @@ export const registryPaths = {
   registries: (entity: string): string => `/api/v1/registries/${encPart(entity)}`,
   collections: (entity: string, registry: string): string =>
     `${registryPaths.registries(entity)}/${encPart(registry)}`,
-  audit: (entity: string, registry: string, collection?: string): string =>
-    `${registryPaths.collections(entity, registry)}/-/audit` +
-    (collection === undefined ? "" : `?collection=${encPart(collection)}`),
+  /** The audit log; query `collection` (one collection's) and `limit`. */
+  audit: (entity: string, registry: string): string =>
+    `${registryPaths.collections(entity, registry)}/-/audit`,
   versions: (entity: string, registry: string, collection: string): string =>
     `${registryPaths.collections(entity, registry)}/${encPart(collection)}/versions`,
   links: (entity: string, registry: string, collection: string): string =>
@@ -141,10 +141,9 @@ export const registryPaths = {
   /** Where an artifact version is linked. */
   linksOf: (entity: string, project: string, name: string, alias: string): string =>
     `/api/v1/artifact-links/${encPart(entity)}/${encPart(project)}/${encPart(name)}/${encPart(alias)}`,
-  /** The lineage graph around an artifact version (`depth` steps of run ↔ artifact). */
-  lineage: (entity: string, project: string, name: string, alias: string, depth?: number): string =>
-    `/api/v1/artifact-lineage/${encPart(entity)}/${encPart(project)}/${encPart(name)}/${encPart(alias)}` +
-    (depth === undefined ? "" : `?depth=${depth}`),
+  /** The lineage graph around an artifact version; query `depth` (hops of run ↔ artifact, default 3). */
+  lineage: (entity: string, project: string, name: string, alias: string): string =>
+    `/api/v1/artifact-lineage/${encPart(entity)}/${encPart(project)}/${encPart(name)}/${encPart(alias)}`,
 };
 
 /** A node of the lineage graph: an artifact version or a run. */
@@ -173,7 +172,29 @@ export const lineageGraphSchema = z.object({
   root: z.string(),
   nodes: z.array(lineageNodeSchema),
   edges: z.array(z.object({ from: z.string(), to: z.string() })),
-  /** True when the walk stopped at `depth` or at the node limit with more beyond. */
+  /** True when the walk stopped at `depth` or at the node limit: there may be more beyond. */
   truncated: z.boolean(),
 });
 export type LineageGraph = z.infer<typeof lineageGraphSchema>;
+
+/** Listing answers of the registry routes. */
+export const registryListResponseSchema = z.object({ registries: z.array(registrySummaryDtoSchema) });
+export const registryCollectionListResponseSchema = z.object({
+  collections: z.array(registryCollectionDtoSchema),
+});
+export const registryVersionListResponseSchema = z.object({ versions: z.array(registryVersionDtoSchema) });
+export const registryAuditListResponseSchema = z.object({ entries: z.array(registryAuditDtoSchema) });
+export const artifactLinksResponseSchema = z.object({ links: z.array(registryVersionDtoSchema) });
+/** `created`: a new link; `existing`: that version was linked there already (its aliases placed). */
+export const registryLinkResponseSchema = z.object({
+  status: z.enum(["created", "existing"]),
+  version: registryVersionDtoSchema,
+});
+export type RegistryLinkResponse = z.infer<typeof registryLinkResponseSchema>;
+
+/** `GET {artifactPaths.runArtifacts(…)}`: what a run produced and used. */
+export const runLineageResponseSchema = z.object({
+  produced: z.array(artifactVersionDtoSchema),
+  used: z.array(artifactVersionDtoSchema),
+});
+export type RunLineageResponse = z.infer<typeof runLineageResponseSchema>;

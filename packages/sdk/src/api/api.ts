@@ -22,13 +22,22 @@ import {
   type CreateApiKeyBody,
   type CreateApiKeyResponse,
   type EntityDto,
+  type LineageGraph,
   type ProjectDto,
+  type RegistryAuditDto,
+  type RegistryCollectionDto,
+  type RegistrySummaryDto,
+  type RegistryVersionDto,
+  type RunLineageResponse,
   type RunListBody,
+  type RunRef,
   type ViewerResponse,
 } from "@stepwise/protocol";
 import { Artifact } from "../artifacts/artifact.js";
 import { ArtifactCache, artifactCacheDir } from "../artifacts/artifact-cache.js";
 import { resolveArtifact, resolvePath } from "../artifacts/artifact-remote.js";
+import { resolveRegistryPath } from "../artifacts/registry-resolve.js";
+import { ApiRegistry } from "./api-registry.js";
 import { resolveApiConnection, type ApiConnectionOptions } from "./api-connection.js";
 import { ApiHttp } from "./api-http.js";
 import { ApiRun } from "./api-run.js";
@@ -55,11 +64,13 @@ export interface RunsOptions {
 export class Api {
   readonly #http: ApiHttp;
   readonly #cacheDir: string;
+  readonly #registry: ApiRegistry;
 
   constructor(options: ApiOptions = {}) {
     const { timeoutMs, env, ...connection } = options;
     this.#http = new ApiHttp(resolveApiConnection(connection, env), timeoutMs);
     this.#cacheDir = artifactCacheDir(env);
+    this.#registry = new ApiRegistry(this.#http);
   }
 
   /** The server this client talks to (no trailing slash). */
@@ -71,11 +82,13 @@ export class Api {
    * An artifact version by `entity/project/name:alias` (`:latest` when no alias is named), with
    * `download({ root })` and `verify({ root })`. Its manifest is kept in the local cache
    * (STEPWISE_CACHE_DIR): with the server unreachable, a version downloaded before is answered
-   * from there. NotFoundError when the server has no such version.
+   * from there. NotFoundError when the server has no such version. A registry path
+   * (`entity/model-registry/classifier:production`) answers the version its link names now.
    */
   async artifact(path: string): Promise<Artifact> {
-    const at = resolvePath(path, { entity: null, project: null }, "api.artifact");
     const connection = this.#http.target;
+    const named = resolvePath(path, { entity: null, project: null }, "api.artifact");
+    const at = await resolveRegistryPath(connection, named);
     const cache = new ArtifactCache(this.#cacheDir);
     const { version, entries } = await resolveArtifact(connection, at, cache);
     const artifact = new Artifact(version.name, version.type, {
@@ -84,6 +97,46 @@ export class Api {
     });
     artifact.markLogged(version, entries, connection, cache);
     return artifact;
+  }
+
+  /** The entity's registries (`model`, `dataset`, …). api-registry.ts has the registry and lineage reads. */
+  registries(entity: string): Promise<RegistrySummaryDto[]> {
+    return this.#registry.registries(entity);
+  }
+
+  /** A registry's collections (`registry` as `model` or `model-registry`). */
+  registryCollections(entity: string, registry: string): Promise<RegistryCollectionDto[]> {
+    return this.#registry.collections(entity, registry);
+  }
+
+  /** The versions linked into `entity/registry/collection`, newest first, with the registry's aliases. */
+  registryVersions(path: string): Promise<RegistryVersionDto[]> {
+    return this.#registry.versions(path);
+  }
+
+  /** The audit log of `entity/registry` or `entity/registry/collection`: links, unlinks, alias moves, newest first. */
+  registryAudit(path: string, options?: { limit?: number }): Promise<RegistryAuditDto[]> {
+    return this.#registry.audit(path, options);
+  }
+
+  /** Where an artifact version (`entity/project/name:alias`) is linked. */
+  artifactLinks(path: string): Promise<RegistryVersionDto[]> {
+    return this.#registry.linksOf(path);
+  }
+
+  /** The lineage graph around an artifact version: runs and versions, `depth` hops (default 3). */
+  artifactLineage(path: string, options?: { depth?: number }): Promise<LineageGraph> {
+    return this.#registry.lineage(path, options);
+  }
+
+  /** Which run produced an artifact version and which runs used it. */
+  artifactRuns(path: string): Promise<{ producedBy: RunRef | null; usedBy: RunRef[] }> {
+    return this.#registry.runsOf(path);
+  }
+
+  /** What a run (`entity/project/runId`) produced and used. */
+  runArtifacts(path: string): Promise<RunLineageResponse> {
+    return this.#registry.runArtifacts(path);
   }
 
   /** One run by `entity/project/runId`; NotFoundError if the server has no such run. */
