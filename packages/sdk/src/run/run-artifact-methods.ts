@@ -5,6 +5,7 @@
  */
 import type { Artifact } from "../artifacts/artifact.js";
 import type { CodeFileOptions } from "../artifacts/code-files.js";
+import { linkArtifact, linkHostOf, linkModel, type LinkHost } from "../artifacts/link-artifact.js";
 import {
   RunArtifacts,
   type LogArtifactOptions,
@@ -14,6 +15,7 @@ import type { RunParts } from "./run-parts.js";
 
 export abstract class RunArtifactMethods {
   protected readonly artifacts: RunArtifacts;
+  private readonly linkHost: LinkHost;
 
   constructor(parts: RunParts) {
     this.artifacts = new RunArtifacts({
@@ -25,6 +27,7 @@ export abstract class RunArtifactMethods {
       flush: async () => void (await parts.writer?.flush()),
       warnOnce: (cause, message) => parts.terminal.warnOnce(cause, message),
     });
+    this.linkHost = linkHostOf(parts, this);
     if (parts.uploader)
       parts.uploader.onArtifact = (id, v, failure) => this.artifacts.onCommit(id, v, failure);
   }
@@ -80,5 +83,21 @@ export abstract class RunArtifactMethods {
   logCode(root?: string, options?: CodeFileOptions & { name?: string }): Promise<Artifact | null> {
     this.assertActive("logCode");
     return this.artifacts.logCode(root, options);
+  }
+
+  /** Links a logged version into a registry collection, `[entity/]model-registry/name` (artifacts/link-artifact.ts). */
+  linkArtifact(artifact: Artifact, targetPath: string, options?: { aliases?: string[] }): Promise<void> {
+    this.assertActive("linkArtifact");
+    return linkArtifact(this.linkHost, artifact, targetPath, options);
+  }
+
+  /** Logs `path` as a `model` artifact and links it into `model-registry/<registeredModelName>`. */
+  linkModel(
+    path: string,
+    registeredModelName: string,
+    options?: { name?: string; aliases?: string[] },
+  ): Promise<void> {
+    this.assertActive("linkModel");
+    return linkModel(this.linkHost, path, registeredModelName, options);
   }
 }
