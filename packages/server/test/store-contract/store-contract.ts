@@ -15,6 +15,7 @@ import { ingestContract } from "./ingest.js";
 import { keysContract } from "./keys.js";
 import { mediaContract } from "./media.js";
 import { packedHistoryContract } from "./packed-history.js";
+import { registryContract } from "./registry.js";
 import { runListingContract } from "./run-listing.js";
 import { runsContract } from "./runs.js";
 import { seriesContract } from "./series.js";
@@ -49,5 +50,6 @@ export function storeContract(factory: StoreFactory, options: ContractOptions): 
   mediaContract(factory);
   structuredContract(factory);
   artifactsContract(factory);
+  registryContract(factory);
   concurrencyContract(options.openPair);
 }

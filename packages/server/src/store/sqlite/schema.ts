@@ -30,6 +30,8 @@
  *   `artifact_tags`, `artifact_uses` (version 11; artifact-schema.ts): artifacts and lineage.
  *   `artifact_deleted_versions`, `artifact_deleted_collections` (version 12): soft deletion.
  *   `artifact_pending`, `artifact_pending_entries` (version 13): distributed artifacts.
+ * - `registry_collections`, `registry_links`, `registry_aliases`, `registry_audit` (version 14;
+ *   registry-schema.ts): registries linking artifact versions, their aliases and audit log.
  * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
  *   media item of a history value, by run, key and step) and the kinds of value each key of a
  *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
@@ -46,6 +48,7 @@ import { registerChecksumFunctions } from "./checksum.js";
 import { STRUCTURED_SCHEMA } from "./structured-schema.js";
 import { ALERT_SCHEMA } from "./alert-schema.js";
 import { ARTIFACT_DELETION_SCHEMA, ARTIFACT_DISTRIBUTED_SCHEMA, ARTIFACT_SCHEMA } from "./artifact-schema.js";
+import { REGISTRY_SCHEMA } from "./registry-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
 export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
@@ -307,6 +310,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     // Distributed artifacts' pending versions and their entries (version 13; artifact-schema.ts).
     version: 13,
     statements: ARTIFACT_DISTRIBUTED_SCHEMA,
+  },
+  {
+    // Registry collections, links, aliases and audit log (version 14; registry-schema.ts).
+    version: 14,
+    statements: REGISTRY_SCHEMA,
   },
 ];
 
