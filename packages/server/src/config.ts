@@ -71,6 +71,12 @@ export interface ServerConfig {
    * `STEPWISE_BLOBS`; s3-location.ts).
    */
   blobs?: S3Settings;
+  /**
+   * Where run data lives: absent for the embedded SQLite store in the data directory (the
+   * default), or a PostgreSQL URL `postgres://user:password@host:port/database` (`--database`,
+   * `STEPWISE_DATABASE_URL`; what the PostgreSQL store holds yet: docs/storage.md).
+   */
+  database?: string;
   /** Where alerts are delivered, with timeouts and retries (alerts/alert-config.ts); absent: nowhere. */
   alerts?: AlertDeliveryConfig;
 }
@@ -92,6 +98,7 @@ export interface ConfigFlags extends AlertConfigFlags {
   maxFileBytes?: string | number;
   gcIntervalS?: string | number;
   blobs?: string;
+  database?: string;
 }
 
 const numberFrom = z.union([z.number(), z.string().trim().min(1).pipe(z.coerce.number())]);
@@ -208,6 +215,16 @@ const FIELDS = {
     schema: z.string().trim().max(2048),
     fix: "s3://<bucket>[/<prefix>], or empty for local files",
   },
+  database: {
+    flag: "--database",
+    env: "STEPWISE_DATABASE_URL",
+    schema: z
+      .string()
+      .trim()
+      .max(4096)
+      .refine((url) => url === "" || /^postgres(ql)?:\/\/./.test(url)),
+    fix: "postgres://user:password@host:port/database, or empty for the embedded SQLite store",
+  },
 } as const;
 
 type FieldName = keyof typeof FIELDS;
@@ -252,6 +269,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     maxConnectionsPerClient: pick("maxConnectionsPerClient", 128),
     maxFileBytes: pick("maxFileBytes", LIMITS.fileBytes),
     gcIntervalS: pick("gcIntervalS", 3600),
+    ...databaseOf(pick("database", "")),
     ...blobsOf(pick("blobs", ""), flags.blobs === undefined ? FIELDS.blobs.env : FIELDS.blobs.flag, env),
     alerts: loadAlertConfig(flags, env),
   };
@@ -260,6 +278,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
 /** The S3 settings, checked now (a bad location is a UsageError at start); none for local files. */
 function blobsOf(url: string, source: string, env: NodeJS.ProcessEnv): { blobs?: S3Settings } {
   return url === "" ? {} : { blobs: s3Settings(parseS3Location(url, source), env) };
+}
+
+function databaseOf(url: string): { database?: string } {
+  return url === "" ? {} : { database: url };
 }
 
 function webRootOf(path: string): string | null {

@@ -20,6 +20,7 @@ import { openFileStore } from "./blob/open-file-store.js";
 import { RunFileChannel } from "./blob/run-file-channel.js";
 import type { ServerConfig } from "./config.js";
 import { secureDataDir } from "./data-dir.js";
+import { openPostgresStore } from "./store/postgres/open-postgres-store.js";
 import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
@@ -62,7 +63,11 @@ export interface StartOptions {
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = logWithoutRepeats(options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   const now = options.now ?? (() => Date.now() / 1000);
-  const store = await openSqliteStore(await secureDataDir(config.dataDir, log));
+  const database = await secureDataDir(config.dataDir, log);
+  const store =
+    config.database === undefined
+      ? await openSqliteStore(database)
+      : await openPostgresStore(config.database);
   let blobs: BlobStore | null = null;
   try {
     const fileStore = await openFileStore(config.dataDir, config.blobs, log);

@@ -30,6 +30,10 @@ Options:
   --max-connections-per-client <n>
                           open connections one address may hold (default 128, 0 = no cap;
                           behind a reverse proxy use 0; STEPWISE_MAX_CONNECTIONS_PER_CLIENT)
+  --database postgres://<user>:<password>@<host>:<port>/<db>
+                          keep run data in PostgreSQL instead of SQLite under --data
+                          (STEPWISE_DATABASE_URL); media, tables, histograms, artifacts and
+                          config/summary filters are not built there yet (docs/storage.md)
   --blobs s3://<bucket>[/<prefix>]
                           keep run files on S3 or an S3-compatible store (MinIO, Ceph, …)
                           instead of <data>/files (STEPWISE_BLOBS). Endpoint, region and keys
@@ -81,6 +85,7 @@ const ARG_OPTIONS = {
   "max-connections-per-client": { type: "string" },
   "max-file-bytes": { type: "string" },
   blobs: { type: "string" },
+  database: { type: "string" },
   "gc-interval": { type: "string" },
   "alert-webhook": { type: "string" },
   "alert-slack-webhook": { type: "string" },
@@ -127,6 +132,7 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
       ...(values["max-file-bytes"] === undefined ? {} : { maxFileBytes: values["max-file-bytes"] }),
       ...(values["gc-interval"] === undefined ? {} : { gcIntervalS: values["gc-interval"] }),
       ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
+      ...(values.database === undefined ? {} : { database: values.database }),
       ...(values["alert-webhook"] === undefined ? {} : { alertWebhook: values["alert-webhook"] }),
       ...(values["alert-slack-webhook"] === undefined
         ? {}
@@ -144,6 +150,10 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
   if (values.check && loaded.blobs !== undefined)
     throw new UsageError(
       "--check verifies run files under <data>/files only; it does not read S3 yet: run it without --blobs (and STEPWISE_BLOBS) to check the database",
+    );
+  if ((values.check || values.gc) && loaded.database !== undefined)
+    throw new UsageError(
+      "--check and --gc read the embedded SQLite store only; they do not run on PostgreSQL yet: run them without --database (and STEPWISE_DATABASE_URL)",
     );
   if (values.check) return checkData(loaded.dataDir, values.json, io);
   if (values.gc) return collectGarbage(loaded, values.json, io);

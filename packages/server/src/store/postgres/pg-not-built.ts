@@ -16,11 +16,14 @@ export class NotBuiltOnPostgresError extends StepwiseError {
   }
 }
 
-/** An object of which every method rejects with NotBuiltOnPostgresError naming `part`. */
-export function notBuilt<T extends object>(part: string): T {
+/**
+ * An object of which every method rejects with NotBuiltOnPostgresError naming `part`; the
+ * optional members named in `absent` are undefined (the routes refuse what a backend lacks).
+ */
+export function notBuilt<T extends object>(part: string, absent: readonly string[] = []): T {
   return new Proxy({} as T, {
     get: (_, property) =>
-      property === "then"
+      property === "then" || absent.includes(String(property))
         ? undefined
         : () => Promise.reject(new NotBuiltOnPostgresError(`${part} (${String(property)})`)),
   });

@@ -61,7 +61,7 @@ import { PgSeriesPort } from "./pg-series-port.js";
 export class PostgresStore implements Store {
   readonly structured: StructuredStore = notBuilt("structured values (histograms, tables, presets)");
   readonly alerts: AlertStore = noAlerts;
-  readonly artifacts: ArtifactStore = notBuilt("artifacts");
+  readonly artifacts: ArtifactStore = notBuilt("artifacts", ["distributed"]);
   private readonly ingest: PgIngestPort;
   private readonly runList: PgRunList;
   private readonly history: PgHistory;
