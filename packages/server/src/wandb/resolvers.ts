@@ -4,6 +4,16 @@
  * and the request's WandbContext.
  */
 import { assertRunAccess } from "../auth/principal.js";
+import {
+  artifactById,
+  commitArtifact,
+  createArtifact,
+  createArtifactFiles,
+  createArtifactManifest,
+  updateArtifactManifest,
+  useArtifact,
+  type CreateArtifactInput,
+} from "./artifact-mutations.js";
 import { createRunFiles, type CreateRunFilesInput } from "./create-run-files.js";
 import { refFromStorageId } from "./run-identity.js";
 import { WandbProject } from "./run-view.js";
@@ -61,6 +71,33 @@ export const wandbRoot = {
     await ctx.deps.store.updateRun(ref, { stopRequested: true });
     return { success: true };
   },
+
+  artifact: (args: { id: string }, ctx: WandbContext) => artifactById(args.id, ctx),
+  entity: (args: { name: string }) => ({
+    id: args.name,
+    name: args.name,
+    xxhashDigestsEnabled: false,
+    organization: null,
+  }),
+  createArtifact: (args: { input: CreateArtifactInput }, ctx: WandbContext) =>
+    createArtifact(args.input, ctx),
+  createArtifactManifest: (args: { input: { artifactID: string } }, ctx: WandbContext) =>
+    createArtifactManifest(args.input, ctx),
+  updateArtifactManifest: (args: { input: { artifactManifestID: string } }, ctx: WandbContext) =>
+    updateArtifactManifest(args.input, ctx),
+  createArtifactFiles: (
+    args: { input: { artifactFiles: Array<{ artifactID: string; name: string; md5: string }> } },
+    ctx: WandbContext,
+  ) => createArtifactFiles(args.input, ctx),
+  commitArtifact: (args: { input: { artifactID: string } }, ctx: WandbContext) =>
+    commitArtifact(args.input, ctx),
+  useArtifact: (
+    args: { input: { entityName: string; projectName: string; runName: string; artifactID: string } },
+    ctx: WandbContext,
+  ) => useArtifact(args.input, ctx),
+  createArtifactType: (args: { input: { name: string } }) => ({
+    artifactType: { id: args.input.name, name: args.input.name },
+  }),
 
   // Files are recorded when their PUT arrives; nothing is left to mark.
   markRunFilesUploaded: () => ({ success: true }),

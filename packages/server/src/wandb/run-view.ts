@@ -6,6 +6,7 @@
 import type { RunRef } from "@stepwise/protocol";
 import { assertEntityAccess } from "../auth/principal.js";
 import type { RunFilter, RunListQuery, StoredRun } from "../store/store.js";
+import { lookupArtifact, lookupCollection, projectInfo, WandbArtifactType } from "./artifact-view.js";
 import { runFiltersOf, runOrderOf } from "./mongo-filters.js";
 import {
   filesConnection,
@@ -57,9 +58,21 @@ export class WandbProject {
     return this.bucket(args);
   }
 
-  /** No artifacts are served through W&B's API yet (docs/wandb.md): every name is unknown. */
-  artifact(): null {
-    return null;
+  /** `name`, `name:alias` or `name:vN` (artifact-view.ts). */
+  artifact(args: { name: string }) {
+    return lookupArtifact(this.ctx, projectInfo(this.entityName, this.name), args.name);
+  }
+  artifactCollectionMembership(args: { name: string }) {
+    return this.artifact(args);
+  }
+  artifactCollection(args: { name: string }) {
+    return lookupCollection(this.ctx, projectInfo(this.entityName, this.name), args.name);
+  }
+  artifactSequence(args: { name: string }) {
+    return this.artifactCollection(args);
+  }
+  artifactType(args: { name: string }) {
+    return new WandbArtifactType(projectInfo(this.entityName, this.name), args.name, this.ctx);
   }
 
   async runCount(args: RunsArgs): Promise<number> {

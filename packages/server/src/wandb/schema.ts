@@ -7,6 +7,7 @@
  * `JSON` a raw JSON value (never non-finite numbers); `Int64` a JSON number; `DateTime` ISO-8601.
  */
 import { buildSchema, type GraphQLSchema } from "graphql";
+import { ARTIFACT_SDL } from "./artifact-schema.js";
 
 const SDL = /* GraphQL */ `
   scalar JSON
@@ -91,16 +92,6 @@ const SDL = /* GraphQL */ `
     bucket(name: String!, missingOk: Boolean, desc: String): Run
     runCount(filters: JSONString): Int
     runs(filters: JSONString, after: String, first: Int, order: String): RunConnection
-    "Always null until artifacts are served: Python clients look an artifact's type up before logging one (a wandb.Table is logged as one) and fail on a query error."
-    artifact(name: String!): Artifact
-  }
-  type Artifact {
-    id: ID!
-    artifactType: ArtifactType!
-  }
-  type ArtifactType {
-    id: ID!
-    name: String!
   }
   type RunConnection {
     edges: [RunEdge!]!
@@ -271,6 +262,6 @@ let built: GraphQLSchema | null = null;
 
 /** Built once per process (about 10 ms), on the first W&B request. */
 export function wandbSchema(): GraphQLSchema {
-  built ??= buildSchema(SDL);
+  built ??= buildSchema(SDL + ARTIFACT_SDL);
   return built;
 }

@@ -4,7 +4,8 @@
  * - `POST /graphql`: the GraphQL API (graphql-endpoint.ts);
  * - `POST /files/:entity/:project/:runId/file_stream`: a run's history, events, console, summary
  *   and exit, into the same `applyBatch` as Stepwise's own SDK;
- * - `PUT /wandb/uploads/:token`: the upload URLs `createRunFiles` hands out (signed: no key).
+ * - `PUT /wandb/uploads/:token`: the upload URLs `createRunFiles` hands out (signed: no key);
+ * - the artifact uploads and manifests (artifact-routes.ts, signed too).
  * Credentials are W&B's (HTTP Basic, user `api`, the key as password) or Stepwise's; refusals
  * come as `{"errors": [{"message"}]}`, which W&B clients read and show.
  */
@@ -18,6 +19,8 @@ import { contentTypeFor } from "../blob/content-type.js";
 import type { AppDeps, AppEnv } from "../http/app-env.js";
 import { readBody } from "../http/read-body.js";
 import { requestStream } from "../http/request-stream.js";
+import { PendingArtifacts } from "./artifact-pending.js";
+import { addArtifactRoutes } from "./artifact-routes.js";
 import { ConsoleResume } from "./console-resume.js";
 import { applyFileStream } from "./file-stream-apply.js";
 import { fileStreamBatches } from "./file-stream-batch.js";
@@ -31,6 +34,7 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
   const app = new Hono<AppEnv>();
   const trustLoopback = trustsLoopback(deps.config);
   const consoleResume = new ConsoleResume();
+  const artifacts = new PendingArtifacts();
 
   const context = async (c: Context<AppEnv>): Promise<WandbContext> => {
     const principal: Principal = await authenticate(deps.store, {
@@ -39,7 +43,7 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
       trustLoopback,
       now: deps.now(),
     });
-    return { deps, principal, origin: new URL(c.req.url).origin, log, consoleResume };
+    return { deps, principal, origin: new URL(c.req.url).origin, log, consoleResume, artifacts };
   };
 
   app.post("/graphql", (c) =>
@@ -102,6 +106,7 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
     }),
   );
 
+  addArtifactRoutes(app, deps, artifacts, log);
   return app;
 }
 
@@ -110,7 +115,10 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
  * client sent, 503 with Retry-After for what is worth retrying (a full disk), and 500 (retried by
  * the clients) for anything else, logged.
  */
-async function answered(log: (line: string) => void, handler: () => Promise<Response>): Promise<Response> {
+export async function answered(
+  log: (line: string) => void,
+  handler: () => Promise<Response>,
+): Promise<Response> {
   try {
     return await handler();
   } catch (error) {

@@ -1,0 +1,80 @@
+/**
+ * The signed routes of W&B's artifact traffic (artifact-urls.ts), beside `/graphql`:
+ * - `PUT /wandb/artifact-uploads/:token`: a pending artifact's file, streamed into the blob store
+ *   (its MD5 computed on the way, so the commit can match it with the manifest), or its manifest;
+ * - `GET /wandb/artifact-manifests/:token`: a committed version's manifest in W&B's JSON, each
+ *   file named by its MD5 (the client's cache key), downloaded through `files { directUrl }`.
+ */
+import { createHash } from "node:crypto";
+import { Transform } from "node:stream";
+import type { Hono } from "hono";
+import type { AppDeps, AppEnv } from "../http/app-env.js";
+import { readBody } from "../http/read-body.js";
+import { requestStream } from "../http/request-stream.js";
+import type { PendingArtifacts } from "./artifact-pending.js";
+import {
+  ARTIFACT_MANIFEST_PATH,
+  ARTIFACT_UPLOAD_PATH,
+  verifyArtifactUpload,
+  verifyManifestUrl,
+} from "./artifact-urls.js";
+import { manifestContents, versionId } from "./artifact-view.js";
+import { checkedPath } from "./upload-urls.js";
+import { WandbInputError } from "./wandb-errors.js";
+import { answered } from "./wandb-routes.js";
+
+export function addArtifactRoutes(
+  app: Hono<AppEnv>,
+  deps: AppDeps,
+  artifacts: PendingArtifacts,
+  log: (line: string) => void,
+): void {
+  app.put(`${ARTIFACT_UPLOAD_PATH}/:token`, (c) =>
+    answered(log, async () => {
+      const query = { expires: c.req.query("expires"), signature: c.req.query("signature") };
+      const target = verifyArtifactUpload(deps.urls, c.req.param("token"), query, deps.now());
+      const pending = artifacts.get(target.pendingId);
+      if (pending === null)
+        throw new WandbInputError(
+          `artifact ${target.pendingId} is not being logged on this server; log it again`,
+        );
+      if (target.path === null) {
+        const text = (await readBody(c.req.raw, deps.config)).toString("utf8");
+        pending.manifest = JSON.parse(text) as unknown;
+        return Response.json({ name: "wandb_manifest.json" });
+      }
+      const path = checkedPath(target.path);
+      const md5 = createHash("md5");
+      const hashing = new Transform({
+        transform(chunk: Buffer, _encoding, done) {
+          md5.update(chunk);
+          done(null, chunk);
+        },
+      });
+      const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxBodyBytes });
+      const written = await deps.blobs.put(body.pipe(hashing), { maxBytes: deps.config.maxBodyBytes });
+      const digest = md5.digest("base64");
+      artifacts.rememberMd5(written.sha256, digest);
+      pending.files.set(path, { sha256: written.sha256, size: written.size, md5: digest });
+      return Response.json({ name: path, sizeBytes: written.size });
+    }),
+  );
+
+  app.get(`${ARTIFACT_MANIFEST_PATH}/:token`, (c) =>
+    answered(log, async () => {
+      const query = { expires: c.req.query("expires"), signature: c.req.query("signature") };
+      const at = verifyManifestUrl(deps.urls, c.req.param("token"), query, deps.now());
+      const version = await deps.store.artifacts.resolveVersion(at);
+      if (version === null)
+        return Response.json({ errors: [{ message: "no such artifact version" }] }, { status: 404 });
+      const ref = { ...at, alias: version.version };
+      const contents = await manifestContents({ deps, artifacts }, ref, versionId(ref));
+      return Response.json({
+        version: 1,
+        storagePolicy: "wandb-storage-policy-v1",
+        storagePolicyConfig: { storageLayout: "V2" },
+        contents,
+      });
+    }),
+  );
+}

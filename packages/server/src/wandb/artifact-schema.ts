@@ -1,0 +1,286 @@
+/**
+ * W&B's artifact types and operations, as the pinned clients send them (docs/wandb.md), added to
+ * the schema of schema.ts as type extensions. Logging: `createArtifact` → `createArtifactManifest`
+ * and `createArtifactFiles` (upload URLs) → PUTs → `commitArtifact`; using: `useArtifact`, the
+ * artifact looked up by name (`project.artifact`, `artifactCollectionMembership`,
+ * `artifactCollection.artifactMembership`) or id (`artifact(id:)`), its manifest
+ * (`currentManifest.file.directUrl`) and its files' download URLs (`files { directUrl }`).
+ * Many fields exist only because a client's fragment names them; they answer null or empty.
+ */
+export const ARTIFACT_SDL = /* GraphQL */ `
+  extend type Query {
+    artifact(id: ID!): Artifact
+    artifactCollection(id: ID!): ArtifactCollection
+    entity(name: String!): EntityInfo
+  }
+
+  extend type Mutation {
+    createArtifact(input: CreateArtifactInput!): CreateArtifactPayload
+    createArtifactManifest(input: CreateArtifactManifestInput!): CreateArtifactManifestPayload
+    updateArtifactManifest(input: UpdateArtifactManifestInput!): UpdateArtifactManifestPayload
+    createArtifactFiles(input: CreateArtifactFilesInput!): CreateArtifactFilesPayload
+    commitArtifact(input: CommitArtifactInput!): CommitArtifactPayload
+    useArtifact(input: UseArtifactInput!): UseArtifactPayload
+    createArtifactType(input: CreateArtifactTypeInput!): CreateArtifactTypePayload
+  }
+
+  extend type Project {
+    artifact(name: String!, enableTracking: Boolean): Artifact
+    artifactType(name: String!): ArtifactType
+    artifactCollection(name: String!): ArtifactCollection
+    artifactSequence(name: String!): ArtifactSequence
+    artifactCollectionMembership(name: String!): ArtifactCollectionMembership
+  }
+
+  type EntityInfo {
+    id: ID!
+    name: String!
+    xxhashDigestsEnabled: Boolean
+    "Null: no organization (W&B cloud's CoreWeave link, asked by 0.28.2 at init)."
+    organization: Organization
+  }
+  type Organization {
+    id: ID!
+    name: String!
+    coreWeaveOrganizationId: String
+  }
+
+  enum ArtifactState {
+    PENDING
+    COMMITTED
+    DELETED
+  }
+  enum ArtifactDigestAlgorithm {
+    MANIFEST_MD5
+    MANIFEST_XXH128
+  }
+  enum ArtifactManifestType {
+    FULL
+    PATCH
+    INCREMENTAL
+  }
+  enum ArtifactStorageLayout {
+    V1
+    V2
+  }
+
+  type Artifact {
+    id: ID!
+    digest: String!
+    commitHash: String
+    state: ArtifactState!
+    versionIndex: Int
+    description: String
+    metadata: JSONString
+    labels: JSONString
+    size: Int64!
+    fileCount: Int64!
+    createdAt: DateTime!
+    updatedAt: DateTime
+    historyStep: Int64
+    ttlDurationSeconds: Int64!
+    ttlIsInherited: Boolean!
+    aliases: [ArtifactAlias!]!
+    tags: [Tag!]!
+    artifactType: ArtifactType!
+    artifactSequence: ArtifactSequence!
+    currentManifest: ArtifactManifest
+    files(names: [String!], after: String, first: Int): FileConnection!
+    createdBy: ArtifactCreator
+    storageLayout: ArtifactStorageLayout
+  }
+  union ArtifactCreator = Run | User
+  type ArtifactAlias {
+    id: ID
+    alias: String!
+    artifactCollectionName: String
+    artifactCollection: ArtifactCollection
+  }
+  type Tag {
+    id: ID!
+    name: String!
+    tagCategoryName: String
+    attributes: JSONString
+  }
+  type ArtifactType {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime
+    artifact(name: String!): Artifact
+    artifactCollection(name: String!): ArtifactCollection
+    artifactSequence(name: String!): ArtifactSequence
+  }
+  interface ArtifactCollection {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime
+    project: Project
+    defaultArtifactType: ArtifactType!
+    artifactMembership(aliasName: String!): ArtifactCollectionMembership
+    latestArtifact: Artifact
+  }
+  type ArtifactSequence implements ArtifactCollection {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime
+    project: Project
+    defaultArtifactType: ArtifactType!
+    artifactMembership(aliasName: String!): ArtifactCollectionMembership
+    latestArtifact: Artifact
+    digestAlgorithm: ArtifactDigestAlgorithm
+  }
+  type ArtifactPortfolio implements ArtifactCollection {
+    id: ID!
+    name: String!
+    description: String
+    createdAt: DateTime
+    project: Project
+    defaultArtifactType: ArtifactType!
+    artifactMembership(aliasName: String!): ArtifactCollectionMembership
+    latestArtifact: Artifact
+  }
+  type ArtifactCollectionMembership {
+    id: ID!
+    versionIndex: Int
+    aliases: [ArtifactAlias!]!
+    artifactCollection: ArtifactCollection
+    artifact: Artifact
+    files(names: [String!], after: String, first: Int): FileConnection!
+  }
+  type ArtifactManifest {
+    id: ID!
+    file: File!
+  }
+
+  input ArtifactAliasInput {
+    artifactCollectionName: String!
+    alias: String!
+  }
+  input CreateArtifactInput {
+    artifactTypeName: String!
+    artifactCollectionName: String
+    artifactCollectionNames: [String!]
+    entityName: String!
+    projectName: String!
+    runName: String
+    description: String
+    digest: String!
+    digestAlgorithm: ArtifactDigestAlgorithm
+    labels: JSONString
+    aliases: [ArtifactAliasInput!]
+    tags: [TagInput!]
+    metadata: JSONString
+    ttlDurationSeconds: Int64
+    historyStep: Int64
+    enableDigestDeduplication: Boolean
+    distributedID: String
+    clientID: ID
+    sequenceClientID: ID
+    storageRegion: String
+    clientMutationId: String
+  }
+  input TagInput {
+    tagCategoryName: String
+    tagName: String!
+    attributes: JSONString
+  }
+  type CreateArtifactPayload {
+    artifact: Artifact!
+  }
+  input CreateArtifactManifestInput {
+    artifactID: ID!
+    baseArtifactID: ID
+    name: String!
+    digest: String!
+    entityName: String!
+    projectName: String!
+    runName: String!
+    type: ArtifactManifestType
+    includeUpload: Boolean
+    clientMutationId: String
+  }
+  type CreateArtifactManifestPayload {
+    artifactManifest: ArtifactManifest!
+  }
+  input UpdateArtifactManifestInput {
+    artifactManifestID: ID!
+    digest: String
+    baseArtifactID: ID
+    clientMutationId: String
+  }
+  type UpdateArtifactManifestPayload {
+    artifactManifest: ArtifactManifest!
+  }
+  input CreateArtifactFileSpecInput {
+    artifactID: ID!
+    name: String!
+    md5: String!
+    mimetype: String
+    artifactManifestID: ID
+    uploadPartsInput: [UploadPartsInput!]
+    digest: String
+  }
+  input UploadPartsInput {
+    partNumber: Int64!
+    hexMD5: String!
+  }
+  input CreateArtifactFilesInput {
+    artifactFiles: [CreateArtifactFileSpecInput!]!
+    storageLayout: ArtifactStorageLayout!
+    digestAlgorithm: ArtifactDigestAlgorithm
+    clientMutationId: String
+  }
+  type CreateArtifactFilesPayload {
+    files: FileConnection!
+  }
+  input CommitArtifactInput {
+    artifactID: ID!
+    clientMutationId: String
+  }
+  type CommitArtifactPayload {
+    artifact: Artifact!
+  }
+  input UseArtifactInput {
+    entityName: String!
+    projectName: String!
+    runName: String!
+    artifactID: ID!
+    usedAs: String
+    artifactEntityName: String
+    artifactProjectName: String
+    clientMutationId: String
+  }
+  type UseArtifactPayload {
+    artifact: Artifact!
+  }
+  input CreateArtifactTypeInput {
+    entityName: String!
+    projectName: String!
+    name: String!
+    description: String
+    clientMutationId: String
+  }
+  type CreateArtifactTypePayload {
+    artifactType: ArtifactType!
+  }
+
+  type UploadMultipartUrls {
+    uploadID: String!
+    uploadUrlParts: [UploadUrlPart!]!
+  }
+  type UploadUrlPart {
+    partNumber: Int64!
+    uploadUrl: String!
+  }
+  extend type File {
+    displayName: String
+    storagePath: String
+    uploadHeaders: [String!]
+    uploadMultipartUrls: UploadMultipartUrls
+    artifact: Artifact
+    digest: String
+  }
+`;

@@ -1,0 +1,320 @@
+/**
+ * Stepwise's artifact versions as W&B's `Artifact`, `ArtifactSequence` and
+ * `ArtifactCollectionMembership` objects (graphql-js reads properties and calls methods with a
+ * field's arguments, so costly fields run only when asked). W&B names a file by its MD5 and a
+ * version by the MD5 of its `path:md5` lines; Stepwise keeps SHA-256, so MD5s are computed from
+ * the blobs when a client asks (wandb-md5.ts) and remembered.
+ */
+import { isReferenceEntry, type ArtifactVersionDto, type ManifestEntry } from "@stepwise/protocol";
+import type { VersionRef } from "../store/artifact-store.js";
+import type { PendingArtifact } from "./artifact-pending.js";
+import { absolute, manifestUrl } from "./artifact-urls.js";
+import { blobMd5, wandbManifestDigest, type ArtifactReads } from "./wandb-md5.js";
+import { numericProjectId } from "./run-identity.js";
+import type { WandbContext } from "./wandb-context.js";
+
+/** Manifest entries read per store call. */
+const MANIFEST_PAGE = 10_000;
+/** Signed file URLs stay valid this long (seconds): downloads of large artifacts take a while. */
+const DOWNLOAD_TTL_S = 6 * 3600;
+
+const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
+const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
+
+export const versionId = (ref: VersionRef): string =>
+  `A${encode([ref.entity, ref.project, ref.name, ref.alias])}`;
+export const collectionId = (entity: string, project: string, name: string): string =>
+  `C${encode([entity, project, name])}`;
+
+/** The parts an `A…` or `C…` id names, or null for any other id. */
+export function decodeId(id: string, kind: "A" | "C"): string[] | null {
+  if (!id.startsWith(kind)) return null;
+  try {
+    const value: unknown = JSON.parse(Buffer.from(id.slice(1), "base64url").toString("utf8"));
+    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Every entry of a version, in path order. */
+export async function allEntries(ctx: ArtifactReads, ref: VersionRef): Promise<ManifestEntry[]> {
+  const entries: ManifestEntry[] = [];
+  for (let after: string | null = null; ;) {
+    const page: ManifestEntry[] =
+      (await ctx.deps.store.artifacts.readManifest(ref, after, MANIFEST_PAGE)) ?? [];
+    entries.push(...page);
+    if (page.length < MANIFEST_PAGE) return entries;
+    after = page[page.length - 1]?.path ?? null;
+  }
+}
+
+const fileNode = (name: string, url: string, size: number, md5: string | null) => ({
+  __typename: "File",
+  id: name,
+  name,
+  displayName: name,
+  url,
+  directUrl: url,
+  sizeBytes: size,
+  mimetype: null,
+  updatedAt: null,
+  md5,
+  digest: md5,
+  storagePath: name,
+});
+
+/** The fields of W&B's `Project` that artifact fragments read (ProjectInfoFragment). */
+export interface ProjectInfo {
+  id: string;
+  internalId: string;
+  name: string;
+  entityName: string;
+  entity: { id: string; name: string };
+}
+
+export function projectInfo(entity: string, project: string): ProjectInfo {
+  const id = numericProjectId(entity, project);
+  return { id, internalId: id, name: project, entityName: entity, entity: { id: entity, name: entity } };
+}
+
+/** `name`, `name:alias` or `name:vN` (W&B's artifact names), the alias `latest` when left out. */
+export function splitName(text: string): { name: string; alias: string } {
+  const at = text.lastIndexOf(":");
+  return at < 0 ? { name: text, alias: "latest" } : { name: text.slice(0, at), alias: text.slice(at + 1) };
+}
+
+/** The version `name:alias` names in a project, or null. */
+export async function lookupArtifact(
+  ctx: WandbContext,
+  project: ProjectInfo,
+  text: string,
+): Promise<WandbArtifact | null> {
+  const { name, alias } = splitName(text);
+  const ref = { entity: project.entityName, project: project.name, name, alias };
+  const version = await ctx.deps.store.artifacts.resolveVersion(ref);
+  return version === null ? null : new WandbArtifact(version, ctx);
+}
+
+/** A collection of a project, or null. */
+export async function lookupCollection(
+  ctx: WandbContext,
+  project: ProjectInfo,
+  name: string,
+): Promise<WandbSequence | null> {
+  const collections = await ctx.deps.store.artifacts.listCollections(project.entityName, project.name);
+  const found = collections.find((c) => c.name === name);
+  return found === undefined
+    ? null
+    : new WandbSequence(project, found.name, found.type, found.createdAt, ctx);
+}
+
+export class WandbArtifactType {
+  readonly id: string;
+  constructor(
+    readonly project: ProjectInfo,
+    readonly name: string,
+    private readonly ctx: WandbContext,
+  ) {
+    this.id = `${project.entityName}/${project.name}/${name}`;
+  }
+  artifact(args: { name: string }) {
+    return lookupArtifact(this.ctx, this.project, args.name);
+  }
+  artifactCollection(args: { name: string }) {
+    return lookupCollection(this.ctx, this.project, args.name);
+  }
+  artifactSequence(args: { name: string }) {
+    return lookupCollection(this.ctx, this.project, args.name);
+  }
+}
+
+/** A collection of versions (W&B's sequence). */
+export class WandbSequence {
+  readonly __typename = "ArtifactSequence";
+  readonly id: string;
+  readonly description = null;
+  readonly digestAlgorithm = "MANIFEST_MD5";
+  readonly defaultArtifactType: WandbArtifactType;
+  readonly createdAt: string;
+
+  constructor(
+    readonly project: ProjectInfo,
+    readonly name: string,
+    type: string,
+    createdAt: number,
+    private readonly ctx: WandbContext,
+  ) {
+    this.id = collectionId(project.entityName, project.name, name);
+    this.defaultArtifactType = new WandbArtifactType(project, type, ctx);
+    this.createdAt = iso(createdAt);
+  }
+
+  async artifactMembership(args: { aliasName: string }): Promise<WandbArtifact | null> {
+    const ref = {
+      entity: this.project.entityName,
+      project: this.project.name,
+      name: this.name,
+      alias: args.aliasName,
+    };
+    const version = await this.ctx.deps.store.artifacts.resolveVersion(ref);
+    return version === null ? null : new WandbArtifact(version, this.ctx);
+  }
+
+  latestArtifact(): Promise<WandbArtifact | null> {
+    return this.artifactMembership({ aliasName: "latest" });
+  }
+}
+
+/**
+ * A committed version. It also answers as its own collection membership (W&B's
+ * `ArtifactCollectionMembership` has the same id, version index, aliases and files).
+ */
+export class WandbArtifact {
+  readonly __typename = "Artifact";
+  readonly id: string;
+  readonly state = "COMMITTED";
+  readonly versionIndex: number;
+  readonly description: string;
+  readonly metadata: string;
+  readonly labels = null;
+  readonly size: number;
+  readonly fileCount: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly historyStep = null;
+  readonly ttlDurationSeconds = -1;
+  readonly ttlIsInherited = true;
+  readonly commitHash: string;
+  readonly storageLayout = "V2";
+  readonly createdBy = null;
+  readonly ref: VersionRef;
+
+  constructor(
+    readonly version: ArtifactVersionDto,
+    private readonly ctx: WandbContext,
+    /** The id the client knows this version by (a pending artifact's, once committed). */
+    id?: string,
+  ) {
+    this.ref = {
+      entity: version.entity,
+      project: version.project,
+      name: version.name,
+      alias: version.version,
+    };
+    this.id = id ?? versionId(this.ref);
+    this.versionIndex = Number(version.version.slice(1));
+    this.description = version.description;
+    this.metadata = JSON.stringify(version.metadata);
+    this.size = version.size;
+    this.fileCount = version.fileCount;
+    this.createdAt = iso(version.createdAt);
+    this.updatedAt = this.createdAt;
+    this.commitHash = version.digest.slice(0, 12);
+  }
+
+  /** W&B's digest of the version: hex MD5 over its `path:md5` lines (its files' MD5s computed once). */
+  async digest(): Promise<string> {
+    return wandbManifestDigest(await this.wandbManifestContents());
+  }
+
+  private get sequence(): WandbSequence {
+    const project = projectInfo(this.version.entity, this.version.project);
+    return new WandbSequence(project, this.version.name, this.version.type, this.version.createdAt, this.ctx);
+  }
+  artifactSequence(): WandbSequence {
+    return this.sequence;
+  }
+  artifactCollection(): WandbSequence {
+    return this.sequence;
+  }
+  artifact(): this {
+    return this;
+  }
+  artifactType(): WandbArtifactType {
+    return this.sequence.defaultArtifactType;
+  }
+
+  aliases() {
+    return this.version.aliases.map((alias) => ({
+      id: `${this.id}:${alias}`,
+      alias,
+      artifactCollectionName: this.version.name,
+      artifactCollection: this.sequence,
+    }));
+  }
+  tags() {
+    return this.version.tags.map((name) => ({ id: name, name, tagCategoryName: null, attributes: null }));
+  }
+
+  currentManifest() {
+    const url = manifestUrl(this.ctx.deps.urls, this.ctx.origin, this.ref, this.ctx.deps.now());
+    return { id: `M${this.id}`, file: fileNode("wandb_manifest.json", url, 0, null) };
+  }
+
+  /** The stored files with their signed download URLs (references have no bytes here). */
+  async files(args: { names?: readonly string[] | null; after?: string | null; first?: number | null }) {
+    const limit = Math.min(Math.max(args.first ?? 10_000, 1), MANIFEST_PAGE);
+    const names = args.names === null || args.names === undefined ? null : new Set(args.names);
+    const entries = (await allEntries(this.ctx, this.ref)).filter(
+      (entry) => !isReferenceEntry(entry) && (names === null || names.has(entry.path)),
+    );
+    const start =
+      args.after === null || args.after === undefined
+        ? 0
+        : entries.findIndex((e) => e.path === args.after) + 1;
+    const page = entries.slice(start, start + limit);
+    const expiresAt = Math.floor(this.ctx.deps.now()) + DOWNLOAD_TTL_S;
+    const edges = page.map((entry) => {
+      const sha256 = isReferenceEntry(entry) ? "" : entry.sha256;
+      const url = absolute(this.ctx.origin, this.ctx.deps.blobs.downloadUrl(sha256, expiresAt));
+      return {
+        node: fileNode(entry.path, url, entry.size ?? 0, this.ctx.artifacts.md5Of(sha256) ?? null),
+        cursor: entry.path,
+      };
+    });
+    const hasNextPage = start + limit < entries.length;
+    return {
+      edges,
+      pageInfo: { endCursor: page[page.length - 1]?.path ?? null, hasNextPage },
+      uploadHeaders: [],
+    };
+  }
+
+  /** The `contents` of W&B's manifest JSON for this version (manifestContents). */
+  wandbManifestContents(): Promise<Record<string, Record<string, unknown>>> {
+    return manifestContents(this.ctx, this.ref, this.id);
+  }
+}
+
+/** The `contents` of W&B's manifest JSON for a version: path → {digest (MD5), size, ref?}. */
+export async function manifestContents(
+  ctx: ArtifactReads,
+  ref: VersionRef,
+  birthArtifactID: string,
+): Promise<Record<string, Record<string, unknown>>> {
+  const contents: Record<string, Record<string, unknown>> = {};
+  for (const entry of await allEntries(ctx, ref)) {
+    contents[entry.path] = isReferenceEntry(entry)
+      ? { ref: entry.ref, digest: entry.digest, ...(entry.size === null ? {} : { size: entry.size }) }
+      : { digest: await blobMd5(ctx, entry.sha256), size: entry.size, birthArtifactID };
+  }
+  return contents;
+}
+
+/** A pending artifact as createArtifact answers it (state PENDING until committed). */
+export function pendingView(pending: PendingArtifact, latest: WandbArtifact | null) {
+  return {
+    __typename: "Artifact",
+    id: pending.id,
+    state: "PENDING",
+    digest: pending.digest,
+    versionIndex: null,
+    artifactSequence: {
+      __typename: "ArtifactSequence",
+      id: collectionId(pending.entity, pending.project, pending.name),
+      name: pending.name,
+      latestArtifact: latest,
+    },
+  };
+}
