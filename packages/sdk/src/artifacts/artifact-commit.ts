@@ -16,7 +16,7 @@ import {
   type ArtifactRecord,
   type RunRef,
 } from "@stepwise/protocol";
-import { ApiHttp } from "../api/api-http.js";
+import { ApiHttp, type Decoder } from "../api/api-http.js";
 import { uploadBlob } from "../files/file-client.js";
 import type { ServerTarget } from "../upload/server-target.js";
 
@@ -40,7 +40,6 @@ export async function commitArtifactRecord(
   onProgress: (bytes: number) => void = () => undefined,
   signal?: AbortSignal,
 ): Promise<CommitResult> {
-  const http = new ApiHttp(target, 120_000);
   const body: ArtifactCommitRequest = {
     type: record.type,
     description: record.description,
@@ -52,11 +51,35 @@ export async function commitArtifactRecord(
     digest: record.digest,
   };
   const url = artifactPaths.versions(run.entity, run.project, record.name);
+  return offerUntilHeld(
+    target,
+    run,
+    record,
+    { url, schema: artifactCommitResponseSchema, body },
+    onProgress,
+    signal,
+  );
+}
+
+/**
+ * POSTs `request.body` to `request.url`; while the server answers CONTENT_MISSING, uploads the
+ * content it names (from `record.sources`) and offers it again (a whole commit, a distributed
+ * upsert). Resolves with the server's answer and what was uploaded.
+ */
+export async function offerUntilHeld<T>(
+  target: ServerTarget,
+  run: { entity: string; project: string },
+  record: Omit<ArtifactRecord, "t" | "id" | "time">,
+  request: { url: string; schema: Decoder<T>; body: unknown },
+  onProgress: (bytes: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<{ response: T; bytesSent: number; blobsSent: number }> {
+  const http = new ApiHttp(target, 120_000);
   let bytesSent = 0;
   let blobsSent = 0;
   for (let round = 1; ; round++) {
     try {
-      const response = await http.json("POST", url, artifactCommitResponseSchema, { body });
+      const response = await http.json("POST", request.url, request.schema, { body: request.body });
       return { response, bytesSent, blobsSent };
     } catch (error) {
       if (!(error instanceof ContentMissingError) || round >= COMMIT_ROUNDS) throw error;

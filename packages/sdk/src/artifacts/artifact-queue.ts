@@ -14,11 +14,18 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { StepwiseError, type ArtifactRecord, type ArtifactVersionDto, type RunRef } from "@stepwise/protocol";
+import {
+  StepwiseError,
+  type ArtifactRecord,
+  type ArtifactVersionDto,
+  type ErrorCode,
+  type RunRef,
+} from "@stepwise/protocol";
 import { FileChangedError } from "../files/file-client.js";
 import { Backoff } from "../upload/backoff.js";
 import type { ServerTarget } from "../upload/server-target.js";
 import { commitArtifactRecord } from "./artifact-commit.js";
+import { commitDistributedRecord } from "./distributed-commit.js";
 
 export const ARTIFACT_STATE_FILE = "artifact-state.json";
 
@@ -29,10 +36,10 @@ export interface ArtifactQueueOptions {
   /** sync: give up on an unreachable server after this long without progress. */
   giveUpAfterMs?: number;
   onWarning: (cause: string, message: string) => void;
-  /** A record committed (or found committed): its version. */
-  onCommitted?: (id: string, version: ArtifactVersionDto) => void;
-  /** A record given up (refused): why. */
-  onFailed?: (id: string, message: string) => void;
+  /** A record committed (or found committed): its version (null: an upsert the server holds, not committed yet). */
+  onCommitted?: (id: string, version: ArtifactVersionDto | null) => void;
+  /** A record given up (refused): why, and the server's error code when it answered one. */
+  onFailed?: (id: string, message: string, code: ErrorCode | null) => void;
   /** Bytes of artifact content sent, as they go. */
   onProgress?: (bytes: number) => void;
 }
@@ -57,9 +64,10 @@ export interface ArtifactRefusal {
 
 interface State {
   version: 1;
-  committed: Record<string, ArtifactVersionDto>;
+  /** id → version; null for an upsert (distributed) the server holds in its pending version. */
+  committed: Record<string, ArtifactVersionDto | null>;
   pending?: Record<string, ArtifactRecord>;
-  refused?: Record<string, { name: string; message: string }>;
+  refused?: Record<string, { name: string; message: string; code?: ErrorCode }>;
 }
 
 export class ArtifactQueue {
@@ -101,7 +109,7 @@ export class ArtifactQueue {
       this.stats.failed++;
       this.stats.firstFailure ??= refused.message;
       this.stats.refused.push({ id: record.id, ...refused });
-      this.options.onFailed?.(record.id, refused.message);
+      this.options.onFailed?.(record.id, refused.message, refused.code ?? null);
       return;
     }
     if (this.state.pending?.[record.id] === undefined) {
@@ -161,18 +169,24 @@ export class ArtifactQueue {
     let lastProgress = Date.now();
     for (;;) {
       try {
-        const result = await commitArtifactRecord(
-          this.options.target,
-          this.options.ref,
-          record,
-          (bytes) => {
-            lastProgress = Date.now();
-            this.stats.bytesSent += bytes;
-            this.options.onProgress?.(bytes);
-          },
-          this.abort.signal,
-        );
-        const version = result.response.version;
+        const progress = (bytes: number): void => {
+          lastProgress = Date.now();
+          this.stats.bytesSent += bytes;
+          this.options.onProgress?.(bytes);
+        };
+        const { target, ref } = this.options;
+        const version =
+          record.distributed === undefined
+            ? (await commitArtifactRecord(target, ref, record, progress, this.abort.signal)).response.version
+            : (
+                await commitDistributedRecord(
+                  target,
+                  ref,
+                  { ...record, distributed: record.distributed },
+                  progress,
+                  this.abort.signal,
+                )
+              ).version;
         this.state.committed[record.id] = version;
         delete this.state.pending?.[record.id];
         this.save();
@@ -185,7 +199,8 @@ export class ArtifactQueue {
         const expired =
           this.options.giveUpAfterMs !== undefined && Date.now() - lastProgress > this.options.giveUpAfterMs;
         if (!retry || expired || this.cancelled) {
-          this.giveUp(record, message, !retry && !this.cancelled);
+          const code = error instanceof StepwiseError ? error.code : null;
+          this.giveUp(record, message, code, !retry && !this.cancelled);
           return;
         }
         await new Promise<void>((resolve) => {
@@ -200,12 +215,13 @@ export class ArtifactQueue {
     }
   }
 
-  private giveUp(record: ArtifactRecord, message: string, refused: boolean): void {
+  private giveUp(record: ArtifactRecord, message: string, code: ErrorCode | null, refused: boolean): void {
     this.stats.failed++;
     this.stats.firstFailure ??= message;
     if (refused) {
       delete this.state.pending?.[record.id];
-      this.state.refused = { ...this.state.refused, [record.id]: { name: record.name, message } };
+      const why = { name: record.name, message, ...(code === null ? {} : { code }) };
+      this.state.refused = { ...this.state.refused, [record.id]: why };
       this.save();
       this.stats.refused.push({ id: record.id, name: record.name, message });
       this.options.onWarning(
@@ -220,7 +236,7 @@ export class ArtifactQueue {
           `artifact ${record.name} is not committed yet (${message}); it is kept pending: run \`npx stepwise sync ${this.options.runDir}\``,
         );
     }
-    this.options.onFailed?.(record.id, message);
+    this.options.onFailed?.(record.id, message, code);
   }
 
   private save(): void {
@@ -245,7 +261,7 @@ export function artifactOutcome(runDir: string): { pending: number; refused: Art
 }
 
 /** The versions of the records committed so far in `runDir` (artifact-state.json), by record id. */
-export function committedArtifacts(runDir: string): Record<string, ArtifactVersionDto> {
+export function committedArtifacts(runDir: string): Record<string, ArtifactVersionDto | null> {
   return readState(join(runDir, ARTIFACT_STATE_FILE)).committed;
 }
 

@@ -54,11 +54,15 @@ export class Artifact {
   private staging: string | undefined;
   private readonly newFiles = new Map<string, WriteStream>();
   private logged: { version: ArtifactVersionDto; entries: ManifestEntry[] } | null = null;
-  /** Sealed by `run.logArtifact` (its digest), and the commit the upload worker reports. */
+  /**
+   * Sealed by `run.logArtifact` (its digest), and the commit the upload worker reports (null for
+   * `run.upsertArtifact`: its part of the distributed version `distributedId` is on the server).
+   */
   private sealed: {
     digest: string;
     entries: ManifestEntry[];
-    committed: Promise<ArtifactVersionDto>;
+    committed: Promise<ArtifactVersionDto | null>;
+    distributedId: string | null;
   } | null = null;
   /** The server a logged or fetched version is downloaded from (null: none known, cache only). */
   private connection: ApiConnection | null = null;
@@ -200,6 +204,8 @@ export class Artifact {
   /**
    * Resolves with this artifact once its version is committed on the server (`run.logArtifact`
    * returns once it is sealed and recorded in the run log; the upload worker commits it after).
+   * After `run.upsertArtifact`: once the server holds this part of the distributed version
+   * (wait for every writer's part before `run.finishArtifact`).
    * An artifact fetched with `api.artifact` or `useArtifact` is committed already.
    */
   async wait(): Promise<this> {
@@ -241,10 +247,15 @@ export class Artifact {
     return join(root, ...stored[0].path.split("/"));
   }
 
-  /** Marks the artifact sealed by `run.logArtifact`: its digest and manifest, and its commit to come. */
-  markSealed(digest: string, entries: ManifestEntry[], committed: Promise<ArtifactVersionDto>): void {
+  /** Marks the artifact sealed by `run.logArtifact` (or upsert/finish): its digest and manifest, and its commit to come. */
+  markSealed(
+    digest: string,
+    entries: ManifestEntry[],
+    committed: Promise<ArtifactVersionDto | null>,
+    distributedId: string | null = null,
+  ): void {
     committed.catch(() => undefined);
-    this.sealed = { digest, entries, committed };
+    this.sealed = { digest, entries, committed, distributedId };
   }
 
   /** Marks the artifact logged as this version (called by the run once the server committed it). */
@@ -263,6 +274,11 @@ export class Artifact {
 
   private async committed(call: string): Promise<{ version: ArtifactVersionDto; entries: ManifestEntry[] }> {
     if (this.logged === null && this.sealed !== null) await holdingProcess(this.sealed.committed);
+    const distributedId = this.sealed?.distributedId ?? null;
+    if (this.logged === null && distributedId !== null)
+      throw new UsageError(
+        `artifact.${call}: ${this.name} is a part of the distributed artifact '${distributedId}', which has a version once run.finishArtifact commits it; fetch that version (run.useArtifact or api.artifact)`,
+      );
     if (this.logged === null)
       throw new UsageError(
         `artifact.${call}: ${this.name} has no committed version; log it (run.logArtifact) or fetch one (api.artifact)`,

@@ -18,6 +18,7 @@ import {
   UsageError,
   type ArtifactRecord,
   type ArtifactVersionDto,
+  type ErrorCode,
   type RunMode,
   type RunRef,
 } from "@stepwise/protocol";
@@ -36,6 +37,15 @@ export interface LogArtifactOptions {
   tags?: string[];
 }
 
+/** `run.upsertArtifact` / `run.finishArtifact` (W&B's `upsert_artifact` / `finish_artifact`). */
+export interface DistributedArtifactOptions {
+  name?: string;
+  type?: string;
+  aliases?: string[];
+  /** The id every writer of the version shares; default: the run's group. */
+  distributedId?: string;
+}
+
 export interface UseArtifactOptions {
   type?: string;
   aliases?: string[];
@@ -45,6 +55,8 @@ export interface UseArtifactOptions {
 export interface RunArtifactsHost {
   mode: RunMode;
   ref: RunRef;
+  /** The run's group ("" for none): the default distributedId. */
+  group: string;
   /** The run directory (its artifact-state.json says what the upload worker committed). */
   dir: string;
   /** null unless online. */
@@ -58,7 +70,9 @@ export interface RunArtifactsHost {
 interface Pending {
   artifact: Artifact;
   entries: ArtifactRecord["entries"];
-  resolve(version: ArtifactVersionDto): void;
+  /** What the record does: logArtifact's whole commit, or a distributed upsert / finish. */
+  op: "log" | "upsert" | "finish";
+  resolve(version: ArtifactVersionDto | null): void;
   reject(error: Error): void;
 }
 
@@ -78,6 +92,37 @@ export class RunArtifacts {
     const tags = checkedList([...artifact.tags, ...(options.tags ?? [])], "tag", "run.logArtifact");
     if (this.host.mode === "disabled") return artifact;
     const work = this.seal(artifact, aliases, tags);
+    this.sealing.add(work);
+    try {
+      await work;
+    } finally {
+      this.sealing.delete(work);
+    }
+    return artifact;
+  }
+
+  /**
+   * `run.upsertArtifact` / `run.finishArtifact`: logged like `logArtifact` (sealed off the training
+   * thread, recorded in the run log, committed by the upload worker), but into the pending version
+   * of `distributedId` that several runs add to; the finish commits that version, every writer's
+   * entries, as one (distributed-commit.ts).
+   */
+  async logDistributed(
+    op: "upsert" | "finish",
+    artifactOrPath: Artifact | string,
+    options: DistributedArtifactOptions = {},
+  ): Promise<Artifact> {
+    const call = op === "upsert" ? "run.upsertArtifact" : "run.finishArtifact";
+    const distributedId = options.distributedId ?? this.host.group;
+    if (typeof distributedId !== "string" || distributedId.length === 0 || distributedId.length > 128)
+      throw new UsageError(
+        `${call}: pass { distributedId } (1–128 characters, the same in every writer of the version), or start the runs with init({ group }), whose group is the default`,
+      );
+    const artifact = this.artifactOf(artifactOrPath, options, call);
+    const aliases = checkedList([...artifact.aliases, ...(options.aliases ?? [])], "alias", call);
+    const tags = checkedList([...artifact.tags], "tag", call);
+    if (this.host.mode === "disabled") return artifact;
+    const work = this.seal(artifact, aliases, tags, { id: distributedId, op });
     this.sealing.add(work);
     try {
       await work;
@@ -187,15 +232,51 @@ export class RunArtifacts {
     while (this.sealing.size > 0) await Promise.allSettled([...this.sealing]);
   }
 
-  /** What the upload worker reports for a record: committed (its version) or given up. */
-  onCommit(id: string, version: ArtifactVersionDto | null, failure: string | null): void {
+  /**
+   * What the upload worker reports for a record: committed (its version; null with no failure
+   * for an upsert the server holds) or given up (why, and the server's error code).
+   */
+  onCommit(
+    id: string,
+    version: ArtifactVersionDto | null,
+    failure: string | null,
+    code: ErrorCode | null = null,
+  ): void {
     const pending = this.pending.get(id);
     if (pending === undefined) return;
     this.pending.delete(id);
-    if (version !== null) {
+    if (failure !== null || (version === null && pending.op !== "upsert"))
+      pending.reject(new StepwiseError(code ?? "UNAVAILABLE", failure ?? "the artifact was not committed"));
+    else if (pending.op === "upsert" || version === null) pending.resolve(version);
+    else if (pending.op === "finish") void this.finished(pending, version);
+    else {
       pending.artifact.markLogged(version, pending.entries, this.host.connection);
       pending.resolve(version);
-    } else pending.reject(new StepwiseError("UNAVAILABLE", failure ?? "the artifact was not committed"));
+    }
+  }
+
+  /** A finish committed `version`: its manifest is every writer's entries, read back from the server. */
+  private async finished(pending: Pending, version: ArtifactVersionDto): Promise<void> {
+    const connection = this.host.connection;
+    try {
+      if (connection === null) throw new Error("no server connection");
+      const at = {
+        entity: version.entity,
+        project: version.project,
+        name: version.name,
+        alias: version.version,
+      };
+      const resolved = await resolveArtifact(connection, at);
+      pending.artifact.markLogged(resolved.version, resolved.entries, connection);
+      pending.resolve(resolved.version);
+    } catch (error) {
+      pending.reject(
+        new StepwiseError(
+          "UNAVAILABLE",
+          `artifact ${version.name} was committed as ${version.version}, but its manifest could not be read (${String(error)}); fetch it with api.artifact('${version.entity}/${version.project}/${version.name}:${version.version}')`,
+        ),
+      );
+    }
   }
 
   /**
@@ -204,7 +285,8 @@ export class RunArtifacts {
    */
   settleAtEnd(reason: string): void {
     const committed = committedArtifacts(this.host.dir);
-    for (const id of [...this.pending.keys()]) this.onCommit(id, committed[id] ?? null, reason);
+    for (const id of [...this.pending.keys()])
+      this.onCommit(id, committed[id] ?? null, id in committed ? null : reason);
   }
 
   /**
@@ -222,7 +304,12 @@ export class RunArtifacts {
       );
   }
 
-  private async seal(artifact: Artifact, aliases: string[], tags: string[]): Promise<void> {
+  private async seal(
+    artifact: Artifact,
+    aliases: string[],
+    tags: string[],
+    distributed?: ArtifactRecord["distributed"],
+  ): Promise<void> {
     const sealed = await sealOffThread(artifact);
     for (const warning of sealed.warnings) this.host.warnOnce(`artifact-${warning}`, warning);
     const id = randomUUID();
@@ -241,32 +328,38 @@ export class RunArtifacts {
       digest: sealed.digest,
       sources,
       time: Date.now() / 1000,
+      ...(distributed === undefined ? {} : { distributed }),
     };
-    const committed = new Promise<ArtifactVersionDto>((resolve, reject) => {
+    const op = distributed?.op ?? "log";
+    const committed = new Promise<ArtifactVersionDto | null>((resolve, reject) => {
       if (this.host.mode !== "online")
         reject(
           new UsageError(
             `artifact ${artifact.name} is recorded in an offline run: \`npx stepwise sync\` commits it`,
           ),
         );
-      else this.pending.set(id, { artifact, entries: sealed.entries, resolve, reject });
+      else this.pending.set(id, { artifact, entries: sealed.entries, op, resolve, reject });
     });
-    artifact.markSealed(sealed.digest, sealed.entries, committed);
+    artifact.markSealed(sealed.digest, sealed.entries, committed, distributed?.id ?? null);
     this.host.append(record);
     await this.host.flush();
   }
 
-  private artifactOf(artifactOrPath: Artifact | string, options: LogArtifactOptions): Artifact {
+  private artifactOf(
+    artifactOrPath: Artifact | string,
+    options: { name?: string; type?: string },
+    call = "run.logArtifact",
+  ): Artifact {
     if (artifactOrPath instanceof Artifact) return artifactOrPath;
     if (typeof artifactOrPath !== "string")
-      throw new UsageError("run.logArtifact: pass an Artifact or the path of a file or folder");
+      throw new UsageError(`${call}: pass an Artifact or the path of a file or folder`);
     const path = resolve(artifactOrPath);
     let isDir: boolean;
     try {
       isDir = statSync(path).isDirectory();
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
-      throw new UsageError(`run.logArtifact: cannot read '${artifactOrPath}' (${code}); check the path`);
+      throw new UsageError(`${call}: cannot read '${artifactOrPath}' (${code}); check the path`);
     }
     const fallback = `run-${this.host.ref.runId}-${basename(path)}`.replace(/[^A-Za-z0-9_.-]/g, "_");
     const artifact = new Artifact(options.name ?? fallback, options.type ?? "unspecified");

@@ -8,6 +8,7 @@ import type { CodeFileOptions } from "../artifacts/code-files.js";
 import { linkArtifact, linkHostOf, linkModel, type LinkHost } from "../artifacts/link-artifact.js";
 import {
   RunArtifacts,
+  type DistributedArtifactOptions,
   type LogArtifactOptions,
   type UseArtifactOptions,
 } from "../artifacts/run-artifacts.js";
@@ -21,6 +22,7 @@ export abstract class RunArtifactMethods {
     this.artifacts = new RunArtifacts({
       mode: parts.mode,
       ref: { entity: parts.entity, project: parts.project, runId: parts.id },
+      group: parts.group,
       dir: parts.dir,
       connection: parts.mode === "online" ? { baseUrl: parts.baseUrl, apiKey: parts.apiKey ?? null } : null,
       append: (record) => parts.writer?.append(record),
@@ -29,7 +31,7 @@ export abstract class RunArtifactMethods {
     });
     this.linkHost = linkHostOf(parts, this);
     if (parts.uploader)
-      parts.uploader.onArtifact = (id, v, failure) => this.artifacts.onCommit(id, v, failure);
+      parts.uploader.onArtifact = (id, v, failure, code) => this.artifacts.onCommit(id, v, failure, code);
   }
 
   /**
@@ -55,6 +57,31 @@ export abstract class RunArtifactMethods {
   logArtifact(artifactOrPath: Artifact | string, options?: LogArtifactOptions): Promise<Artifact> {
     this.assertActive("logArtifact");
     return this.artifacts.logArtifact(artifactOrPath, options);
+  }
+
+  /**
+   * Adds the artifact's files to a version that several runs build together (W&B's
+   * `upsert_artifact`): every run upserting with the same `distributedId` (default: the run's
+   * group) adds to one pending version of the collection, which nothing lists or downloads until
+   * `finishArtifact` commits it. Logged like logArtifact (sealed, recorded in the run log,
+   * committed by the upload worker); `artifact.wait()` resolves once the server holds this part.
+   * A path another writer added with other content is refused (ARTIFACT_CONFLICT naming it).
+   */
+  upsertArtifact(artifactOrPath: Artifact | string, options?: DistributedArtifactOptions): Promise<Artifact> {
+    this.assertActive("upsertArtifact");
+    return this.artifacts.logDistributed("upsert", artifactOrPath, options);
+  }
+
+  /**
+   * Commits the version the runs upserting with `distributedId` built (W&B's `finish_artifact`),
+   * with this artifact's own files added: exactly one version whose manifest is every writer's
+   * files (`artifact.wait()` resolves with it, manifest and all). Call it once every writer's
+   * upsert is on the server (their `wait()` resolved); finishing again answers the same version.
+   * ARTIFACT_CONFLICT (nothing committed) when two writers added one path with different content.
+   */
+  finishArtifact(artifactOrPath: Artifact | string, options?: DistributedArtifactOptions): Promise<Artifact> {
+    this.assertActive("finishArtifact");
+    return this.artifacts.logDistributed("finish", artifactOrPath, options);
   }
 
   /** Records the run as a consumer of an artifact version (`name:alias`, `project/name:v3`, …) and returns it. */

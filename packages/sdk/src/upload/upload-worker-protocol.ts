@@ -3,7 +3,7 @@
  * each side sends, and the slots of a shared Int32Array that `finish()` can wait on even when it
  * must block (at process exit no event loop runs, so messages would never arrive).
  */
-import type { ArtifactVersionDto, RunRef } from "@stepwise/protocol";
+import type { ArtifactVersionDto, ErrorCode, RunRef } from "@stepwise/protocol";
 import type { ServerTarget } from "./ingest-client.js";
 import type { UploadTuning } from "./upload-tuning.js";
 
@@ -50,5 +50,14 @@ export type FromWorker =
   | { type: "warning"; cause: string; message: string }
   | { type: "reachable"; reachable: boolean; reason: string }
   | { type: "stop-requested" }
-  /** A logged artifact's record was committed (`version`) or given up (`failure`). */
-  | { type: "artifact"; id: string; version: ArtifactVersionDto | null; failure: string | null };
+  /**
+   * A logged artifact's record was committed (`version`; null with no `failure`: a distributed
+   * upsert the server holds) or given up (`failure`, with the server's error `code` if any).
+   */
+  | {
+      type: "artifact";
+      id: string;
+      version: ArtifactVersionDto | null;
+      failure: string | null;
+      code: ErrorCode | null;
+    };

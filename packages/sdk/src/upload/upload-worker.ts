@@ -43,8 +43,8 @@ const artifacts = new ArtifactQueue({
   ref: data.ref,
   target: data.target,
   onWarning: warn,
-  onCommitted: (id, version) => post({ type: "artifact", id, version, failure: null }),
-  onFailed: (id, failure) => post({ type: "artifact", id, version: null, failure }),
+  onCommitted: (id, version) => post({ type: "artifact", id, version, failure: null, code: null }),
+  onFailed: (id, failure, code) => post({ type: "artifact", id, version: null, failure, code }),
   onProgress: (bytes) => {
     fileStats[FILE_STATS.artifactBytes] = (fileStats[FILE_STATS.artifactBytes] ?? 0) + bytes;
   },

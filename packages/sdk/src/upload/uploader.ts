@@ -9,7 +9,7 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import type { ArtifactVersionDto, RunRef } from "@stepwise/protocol";
+import type { ArtifactVersionDto, ErrorCode, RunRef } from "@stepwise/protocol";
 import type { Terminal } from "../console/terminal.js";
 import { RunLogReader } from "../runlog/run-log-reader.js";
 import type { ServerTarget } from "./ingest-client.js";
@@ -49,9 +49,15 @@ export class Uploader {
   /** File bytes sent plus files uploaded at the last progress (finish() waits while this moves). */
   private fileProgressSeen = 0;
   private finished = false;
-  /** Told when a logged artifact is committed (its version) or given up (why): run-artifacts.ts. */
-  onArtifact: ((id: string, version: ArtifactVersionDto | null, failure: string | null) => void) | null =
-    null;
+  /** Told when a logged artifact is committed (its version) or given up (why, the server's code): run-artifacts.ts. */
+  onArtifact:
+    | ((
+        id: string,
+        version: ArtifactVersionDto | null,
+        failure: string | null,
+        code: ErrorCode | null,
+      ) => void)
+    | null = null;
   private stopRequested = false;
   /** Acknowledged batches seen at the last progress, and when. */
   private acksSeen = 0;
@@ -193,7 +199,8 @@ export class Uploader {
   private onMessage(message: FromWorker): void {
     const terminal = this.options.terminal;
     if (message.type === "warning") terminal.warnOnce(message.cause, message.message);
-    else if (message.type === "artifact") this.onArtifact?.(message.id, message.version, message.failure);
+    else if (message.type === "artifact")
+      this.onArtifact?.(message.id, message.version, message.failure, message.code);
     else if (message.type === "stop-requested") {
       if (this.stopRequested || this.finished) return;
       this.stopRequested = true;
