@@ -6,7 +6,8 @@
  * them as it shows its own SDK's: the media index with each image's pixels as logged, histogram
  * heatmaps with the logged bins and counts, tables with the logged rows. The oldest and the newest
  * client: 0.18.7 looks the table's artifact up through GraphQL from Python before logging it (a
- * query error there kills the script); 0.22.3 and 0.25.1 passed it by hand.
+ * query error there kills the script); 0.22.3 and 0.25.1 passed it by hand. Both log each table as
+ * a run artifact too (wandb-artifacts.int.test.ts has the artifact protocol).
  */
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -111,6 +112,25 @@ describe.each(oldestAndNewestWandbVersions())("wandb %s media", (version) => {
       expect(page.columns).toEqual(["id", "label", "score"]);
       expect(page.totalRows).toBe(want.table_rows.length);
       expect(page.rows.map((row) => row.cells)).toEqual(want.table_rows);
+    }
+
+    // Both clients also log each table as a run artifact (`run-<id>-table`, type `run_table`),
+    // one version per logged table: committed to Stepwise's artifact store with the table's rows.
+    const artifacts = JSON.parse(await w.api(`/artifacts/${logged.entity}/${logged.project}`)) as {
+      collections: Array<{ name: string; type: string; versionCount: number }>;
+    };
+    expect(artifacts.collections.map((c) => [c.name, c.type, c.versionCount])).toEqual([
+      [`run-${logged.id}-table`, "run_table", 2],
+    ]);
+    for (const [step, want] of logged.steps.entries()) {
+      const manifest = JSON.parse(
+        await w.api(`/artifacts/${logged.entity}/${logged.project}/run-${logged.id}-table/v${step}/manifest`),
+      ) as { entries: Array<{ path: string; url: string }> };
+      expect(manifest.entries.map((e) => e.path)).toEqual(["table.table.json"]);
+      const table = JSON.parse((await w.bytes(manifest.entries[0]?.url ?? "")).toString()) as {
+        data: unknown;
+      };
+      expect(table.data).toEqual(want.table_rows);
     }
 
     // The history rows keep W&B's values (the UI's media panels read them as Stepwise's own).
