@@ -3,7 +3,8 @@
  * their folders into one artifact, then another run finishes it — one version holding every
  * file with the digests of the bytes each writer wrote; finishing again is the same version;
  * finishes racing in several processes commit one version; two writers adding one path with
- * different content get ARTIFACT_CONFLICT naming it, and nothing is committed.
+ * different content get ARTIFACT_CONFLICT naming it, and nothing is committed; an offline
+ * run's upsert reaches the server through the run log (`stepwise sync`).
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -13,7 +14,7 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { artifactPaths, type ArtifactVersionDto, type ManifestEntry } from "@stepwise/protocol";
-import { Api, Artifact, init } from "../src/index.js";
+import { Api, Artifact, init, syncRunDirectory } from "../src/index.js";
 import { useServerForFile } from "./support/server-process.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/distributed-artifact-child.mjs", import.meta.url));
@@ -159,5 +160,36 @@ describe("distributed artifacts", () => {
     const alone = await runOf();
     await expect(alone.upsertArtifact(new Artifact("clash", "model"))).rejects.toThrow(/distributedId/);
     await alone.finish();
+  });
+
+  it("an offline run's upsert goes through the run log: sync adds it, an online finish commits it", async () => {
+    const group = `offline-${randomUUID()}`;
+    const bytes = randomBytes(25_000);
+    const offline = await init({
+      dir: tempDir(),
+      mode: "offline",
+      project: "dist-sync",
+      group,
+      settings: { quiet: true },
+    });
+    await offline.upsertArtifact(writeFolder(tempDir(), { "part.bin": bytes }), {
+      name: "late",
+      type: "dataset",
+    });
+    await offline.finish();
+    expect(await versions("dist-sync", "late")).toEqual([]);
+    const synced = await syncRunDirectory(offline.dir, { baseUrl: server.url });
+    expect(synced.artifacts).toMatchObject({ committed: 1, failed: 0, bytesSent: 25_000 });
+    const online = await init({
+      dir: tempDir(),
+      baseUrl: server.url,
+      project: "dist-sync",
+      group,
+      settings: { quiet: true },
+    });
+    const done = await (await online.finishArtifact(new Artifact("late", "dataset"))).wait();
+    await online.finish();
+    expect(done.version).toBe("v0");
+    expect(done.manifest).toEqual([{ path: "part.bin", sha256: sha(bytes), size: bytes.length }]);
   });
 });
