@@ -51,8 +51,11 @@ export function addArtifactRoutes(
           done(null, chunk);
         },
       });
-      const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxBodyBytes });
-      const written = await deps.blobs.put(body.pipe(hashing), { maxBytes: deps.config.maxBodyBytes });
+      // One PUT per file (multipart is not advertised), streamed to disk: the file limit applies.
+      const maxBodyBytes = deps.config.maxFileBytes;
+      const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes });
+      body.once("error", (error) => hashing.destroy(error));
+      const written = await deps.blobs.put(body.pipe(hashing), { maxBytes: maxBodyBytes });
       const digest = md5.digest("base64");
       artifacts.rememberMd5(written.sha256, digest);
       pending.files.set(path, { sha256: written.sha256, size: written.size, md5: digest });

@@ -93,14 +93,15 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
         { expires: c.req.query("expires"), signature: c.req.query("signature") },
         deps.now(),
       );
-      const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxBodyBytes });
+      // W&B sends a file in one PUT (a checkpoint may be GBs), streamed to disk: the file limit applies.
+      const body = requestStream(c.req.raw, { gzip: false, maxBodyBytes: deps.config.maxFileBytes });
       const file = await deps.files.putWhole(
         ref,
         path,
         body,
         contentTypeFor(path),
         undefined,
-        deps.config.maxBodyBytes,
+        deps.config.maxFileBytes,
       );
       return Response.json({ name: path, sizeBytes: file.size });
     }),
