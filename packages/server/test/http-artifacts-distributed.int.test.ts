@@ -67,7 +67,7 @@ describe("distributed artifact routes", () => {
       versions: ArtifactVersionDto[];
     };
     expect(before.versions).toEqual([]);
-    expect(await (await t.fetch(artifactPaths.version("local", "p", "shards", "latest"))).status).toBe(404);
+    expect((await t.fetch(artifactPaths.version("local", "p", "shards", "latest"))).status).toBe(404);
 
     const created = await t.send("POST", finishUrl, finish);
     expect(created.status).toBe(201);
