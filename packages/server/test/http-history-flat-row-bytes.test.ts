@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { encodeCsvField, encodeNumber, parseExtended, stringifyExtended } from "@stepwise/protocol";
 import { forEachLeaf } from "../src/http/history/flat-row.js";
-import { FlatRowBytes, isPlainNumber, numberOfToken } from "../src/http/history/flat-row-bytes.js";
+import { FlatRowBytes, isPlainNumber, numberOfToken, RowText } from "../src/http/history/flat-row-bytes.js";
 
 /** What the exports take from a row by parsing it: each leaf's name and value. */
 function parsed(text: string): Array<[string, unknown]> {
@@ -17,7 +17,7 @@ function parsed(text: string): Array<[string, unknown]> {
 
 /** The same from the bytes, last member winning for a repeated name as JSON.parse does. */
 function unparsed(flat: FlatRowBytes, page: Buffer): Array<[string, unknown]> {
-  const text = page.toString("latin1");
+  const text = new RowText().of(page, 0, page.length);
   const out = new Map<string, [string, unknown]>();
   for (let i = 0; i < flat.count; i++) {
     const name = flat.names[i] as string;

@@ -156,14 +156,38 @@ function isDigit(code: number): boolean {
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
+ * A row's bytes as Latin-1 text, made once for the row when a token first needs `Number` (a byte
+ * per character, so offsets are the same; a string cut per token from the bytes cost more than
+ * the parse, and one string per page of megabytes made the old generation grow and collect).
+ */
+export class RowText {
+  private page: Buffer = Buffer.alloc(0);
+  private start = 0;
+  private end = 0;
+  private text: string | null = null;
+
+  of(page: Buffer, start: number, end: number): this {
+    this.page = page;
+    this.start = start;
+    this.end = end;
+    this.text = null;
+    return this;
+  }
+
+  /** `Number` of the bytes [start, end) of the row's page. */
+  number(start: number, end: number): number {
+    this.text ??= this.page.toString("latin1", this.start, this.end);
+    return Number(this.text.slice(start - this.start, end - this.start));
+  }
+}
+
+/**
  * The value of a number token, exactly as `JSON.parse` (and `Number`) gives it. A token of at
  * most 15 digits with at most 22 after the point and no exponent is an integer below 2^53 over
  * an exact power of ten: one correctly rounded division gives the correctly rounded value (the
- * fast path of Clinger's algorithm). Any other token goes through `Number`, cut from `text`
- * (the page decoded as Latin-1 once: a byte per character, so the offsets are the same; cutting
- * a string per token from the bytes instead cost more than the parse).
+ * fast path of Clinger's algorithm). Any other token goes through `Number` (of `row`'s text).
  */
-export function numberOfToken(page: Buffer, start: number, end: number, text: string): number {
+export function numberOfToken(page: Buffer, start: number, end: number, row: RowText): number {
   const negative = page[start] === MINUS;
   let at = negative ? start + 1 : start;
   let mantissa = 0;
@@ -184,5 +208,5 @@ export function numberOfToken(page: Buffer, start: number, end: number, text: st
       return negative ? -value : value;
     }
   }
-  return Number(text.slice(start, end));
+  return row.number(start, end);
 }

@@ -8,7 +8,7 @@
 import { encodeNumber, parseExtended, stringifyExtended } from "@stepwise/protocol";
 import type { BasicType } from "hyparquet-writer";
 import { forEachLeaf } from "./flat-row.js";
-import { FlatRowBytes, LOWER_N, LOWER_T, NEWLINE, numberOfToken, QUOTE } from "./flat-row-bytes.js";
+import { FlatRowBytes, LOWER_N, LOWER_T, NEWLINE, numberOfToken, QUOTE, RowText } from "./flat-row-bytes.js";
 
 /** "none": only nulls so far. */
 export type Kind = "none" | "number" | "boolean" | "other";
@@ -60,9 +60,11 @@ export async function* rowGroups(
   const place = new Map(names.map((name, i) => [name, i]));
   const types = names.map((name) => typeOf(kinds.get(name)));
   const flat = new FlatRowBytes();
+  const text = new RowText();
   const member = new Array<number>(width).fill(-1);
   let placesValid = false;
-  let group = new Group(types, Math.min(groupRows, rowCount));
+  // One group's arrays, used again for every group (the writer copies what it is given).
+  const group = new Group(types, Math.min(groupRows, rowCount));
   let r = 0;
   let emitted = 0;
   const fill = (name: string, value: unknown): void => {
@@ -75,7 +77,6 @@ export async function* rowGroups(
   };
   for await (const bytes of scan()) {
     const page = asBuffer(bytes);
-    const text = page.toString("latin1");
     for (
       let start = 0, end = page.indexOf(NEWLINE);
       end >= 0;
@@ -83,6 +84,7 @@ export async function* rowGroups(
     ) {
       if (emitted === rowCount) break;
       if (flat.read(page, start, end)) {
+        text.of(page, start, end);
         if (!placesValid || !flat.sameNames) {
           member.fill(-1);
           for (let i = 0; i < flat.count; i++) member[place.get(flat.names[i] as string) as number] = i;
@@ -101,7 +103,7 @@ export async function* rowGroups(
       emitted++;
       if (++r === group.rows) {
         yield group.columns();
-        group = new Group(types, Math.min(groupRows, rowCount - emitted));
+        group.reset(Math.min(groupRows, rowCount - emitted));
         r = 0;
       }
     }
@@ -118,11 +120,18 @@ class Group {
 
   constructor(
     private readonly types: BasicType[],
-    readonly rows: number,
+    public rows: number,
   ) {
     this.doubles = types.map((type) => (type === "DOUBLE" ? new Float64Array(rows) : null));
     this.nulls = types.map((type) => (type === "DOUBLE" ? new Uint8Array(rows) : null));
     this.values = types.map((type) => (type === "DOUBLE" ? null : new Array<unknown>(rows).fill(null)));
+  }
+
+  /** Empties the arrays for the next group, of `rows` rows (no more than the first). */
+  reset(rows: number): void {
+    this.rows = rows;
+    for (const nulls of this.nulls) nulls?.fill(0);
+    for (const values of this.values) values?.fill(null);
   }
 
   setNull(c: number, r: number): void {
@@ -142,7 +151,7 @@ class Group {
   }
 
   /** A flat member's value token, as the parsed value would be written. */
-  setToken(c: number, r: number, page: Buffer, text: string, start: number, end: number): void {
+  setToken(c: number, r: number, page: Buffer, text: RowText, start: number, end: number): void {
     const first = page[start] as number;
     const doubles = this.doubles[c];
     if (doubles !== null && doubles !== undefined) {
