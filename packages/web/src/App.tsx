@@ -22,6 +22,10 @@ const ArtifactsPage = lazy(async () => ({
 const ArtifactVersionPage = lazy(async () => ({
   default: (await import("./pages/ArtifactVersionPage.js")).ArtifactVersionPage,
 }));
+const RegistryPage = lazy(async () => ({ default: (await import("./pages/RegistryPage.js")).RegistryPage }));
+const RegistryCollectionPage = lazy(async () => ({
+  default: (await import("./pages/RegistryCollectionPage.js")).RegistryCollectionPage,
+}));
 
 export function App() {
   const [location] = useLocation();
@@ -40,6 +44,8 @@ export function App() {
         <Suspense fallback={<Loading what="the page" />}>
           <Switch>
             <Route path="/" component={ProjectsPage} />
+            <Route path="/:entity/-/registry" component={RegistryPage} />
+            <Route path="/:entity/-/registry/:registry/:collection" component={RegistryCollectionPage} />
             <Route path="/:entity/:project/compare" component={ComparePage} />
             <Route path="/:entity/:project/runs/:runId" component={RunPage} />
             <Route path="/:entity/:project/artifacts" component={ArtifactsPage} />

@@ -17,6 +17,8 @@ import { ArtifactFiles } from "../components/artifacts/ArtifactFiles.js";
 import { useLoaded } from "../components/artifacts/useLoaded.js";
 import { VersionDetails } from "../components/artifacts/VersionDetails.js";
 import { VersionList } from "../components/artifacts/VersionList.js";
+import { LineageGraph } from "../components/lineage/LineageGraph.js";
+import { RegistryLinks } from "../components/registry/RegistryLinks.js";
 import { useNow } from "../components/run/useNow.js";
 import { ErrorState } from "../components/status/ErrorState.js";
 import { Loading } from "../components/status/Loading.js";
@@ -98,6 +100,8 @@ export function ArtifactVersionPage() {
         <div className="artifact-main">
           <VersionDetails version={current} saveAliases={saveAliases} />
           <ArtifactFiles entries={manifest.data.entries} />
+          <RegistryLinks entity={entity} project={project} name={name} version={current.version} />
+          <LineageGraph entity={entity} project={project} name={name} version={current.version} />
         </div>
       </div>
     </div>
