@@ -153,7 +153,7 @@ export function registryContract(factory: StoreFactory): void {
       expect(await registry.audit("team", "model", null, 2)).toHaveLength(2);
     });
 
-    it("refuses another type, a missing source, latest or a version name as an alias", async () => {
+    it("refuses another type, a missing source or a version name as an alias; latest places nothing", async () => {
       const store = await open();
       const registry = registryOf(store);
       await logVersion(store, "resnet", "a");
