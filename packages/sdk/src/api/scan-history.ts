@@ -7,6 +7,7 @@
 import { apiPaths, parseExtended, CorruptDataError, StepwiseError, type RunRef } from "@stepwise/protocol";
 import type { ApiHttp } from "./api-http.js";
 import { ndjsonTexts } from "./ndjson-lines.js";
+import { PageRows } from "./page-rows.js";
 
 export interface ScanHistoryOptions {
   /**
@@ -28,11 +29,20 @@ export interface ScanHistoryOptions {
 /** Resumptions after a dropped stream before the error reaches the caller. */
 const RESUMES = 2;
 
-export async function* scanHistory(
+export function scanHistory(
   http: ApiHttp,
   run: RunRef,
   options: ScanHistoryOptions = {},
-): AsyncGenerator<Record<string, unknown>> {
+): AsyncGenerator<Record<string, unknown>, void, undefined> {
+  return new PageRows(scanPages(http, run, options));
+}
+
+/** The rows of each network chunk, resumed after the last step received when the stream drops. */
+async function* scanPages(
+  http: ApiHttp,
+  run: RunRef,
+  options: ScanHistoryOptions,
+): AsyncGenerator<Array<Record<string, unknown>>, void, undefined> {
   let minStep = options.minStep;
   let resumes = 0;
   for (;;) {
@@ -46,11 +56,15 @@ export async function* scanHistory(
     if (response.body === null) return;
     try {
       for await (const rows of ndjsonRows(response.body)) {
-        for (const row of rows) {
-          const step = row["_step"];
-          if (typeof step === "number") minStep = step + 1;
-          yield row;
+        // A resumed stream starts after the last step of the rows handed on (all of them).
+        for (let i = rows.length - 1; i >= 0; i--) {
+          const step = (rows[i] as Record<string, unknown>)["_step"];
+          if (typeof step === "number") {
+            minStep = step + 1;
+            break;
+          }
         }
+        yield rows;
       }
       return;
     } catch (error) {
