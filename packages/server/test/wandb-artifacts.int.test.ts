@@ -1,7 +1,7 @@
 /**
  * Artifacts through the real `wandb` client, unmodified (fixtures/wandb/log_artifact.py), mapped
  * onto Stepwise's artifact store: a folder logged with `run.log_artifact` becomes one version
- * (logging it again unchanged makes no new one), Stepwise's own API and SDK see it (type,
+ * (logging it again unchanged makes no new one, and places the alias it asked for), Stepwise's own API and SDK see it (type,
  * description, metadata, files, producer) and download the bytes the script wrote; an artifact
  * logged by Stepwise's SDK that shares a file with it is stored once and is used and downloaded
  * by a new `wandb` run (`use_artifact`, `download`), which Stepwise records as a consumer. Every
@@ -35,6 +35,7 @@ interface VersionDto {
   fileCount: number;
   size: number;
   producer: { runId: string } | null;
+  aliases: string[];
 }
 
 /** Every file under `root`, relative path → base64 bytes. */
@@ -65,6 +66,8 @@ describe.each(wandbVersions())("wandb %s artifacts", (version) => {
       ["v0", "dataset", "three files", { rows: 2 }, 3],
     ]);
     expect(versions[0]?.producer?.runId).toBe(logged.id);
+    // The alias of the unchanged re-log is placed on the version it matched, as on W&B.
+    expect(versions[0]?.aliases.sort()).toEqual(["again", "first", "latest"]);
 
     // Stepwise's SDK uses and downloads it, then logs an artifact sharing one file with it.
     const sdkRoot = join(w.dir, "sdk");

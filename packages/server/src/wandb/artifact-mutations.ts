@@ -9,6 +9,7 @@
  */
 import { createHash } from "node:crypto";
 import {
+  artifactAliasSchema,
   artifactNameSchema,
   artifactTypeSchema,
   manifestDigestText,
@@ -50,6 +51,12 @@ function checked<T>(
   return parsed.data;
 }
 
+/** The aliases a client asks for, less `latest` and version names (the store places those). */
+function userAliases(aliases: CreateArtifactInput["aliases"]): string[] {
+  const names = (aliases ?? []).map((a) => a.alias).filter((a) => a !== "latest" && !/^v\d+$/.test(a));
+  return [...new Set(names.map((alias) => checked(artifactAliasSchema, alias, "the alias")))];
+}
+
 function metadataOf(text: string | null | undefined): Record<string, unknown> {
   if (text === null || text === undefined || text === "") return {};
   const value: unknown = JSON.parse(text);
@@ -80,11 +87,17 @@ export async function createArtifact(input: CreateArtifactInput, ctx: WandbConte
     throw new WandbInputError(
       `artifact '${name}' exists in ${entity}/${project} with type '${latestVersion.type}', not '${type}'; log it with that type or another name`,
     );
-  if (latest !== null && (await latest.digest()) === input.digest) return { artifact: latest };
+  const aliases = userAliases(input.aliases);
+  if (latestVersion !== null && latest !== null && (await latest.digest()) === input.digest) {
+    // Unchanged content: no new version; the aliases asked for go onto the latest one, as on W&B.
+    const missing = aliases.filter((alias) => !latestVersion.aliases.includes(alias));
+    if (missing.length === 0) return { artifact: latest };
+    const kept = latestVersion.aliases.filter((alias) => alias !== "latest");
+    const ref = { ...latest.ref };
+    const moved = await store.setAliases(ref, [...kept, ...missing], ctx.deps.now());
+    return { artifact: new WandbArtifact(moved, ctx) };
+  }
 
-  const aliases = (input.aliases ?? [])
-    .map((a) => a.alias)
-    .filter((a) => a !== "latest" && !/^v\d+$/.test(a));
   const pending = ctx.artifacts.create({
     entity,
     project,

@@ -5,7 +5,12 @@
  * version by the MD5 of its `path:md5` lines; Stepwise keeps SHA-256, so MD5s are computed from
  * the blobs when a client asks (wandb-md5.ts) and remembered.
  */
-import { isReferenceEntry, type ArtifactVersionDto, type ManifestEntry } from "@stepwise/protocol";
+import {
+  compareCodePoints,
+  isReferenceEntry,
+  type ArtifactVersionDto,
+  type ManifestEntry,
+} from "@stepwise/protocol";
 import type { VersionRef } from "../store/artifact-store.js";
 import type { PendingArtifact } from "./artifact-pending.js";
 import { absolute, manifestUrl } from "./artifact-urls.js";
@@ -255,30 +260,30 @@ export class WandbArtifact {
   /** The stored files with their signed download URLs (references have no bytes here). */
   async files(args: { names?: readonly string[] | null; after?: string | null; first?: number | null }) {
     const limit = Math.min(Math.max(args.first ?? 10_000, 1), MANIFEST_PAGE);
-    const names = args.names === null || args.names === undefined ? null : new Set(args.names);
-    const entries = (await allEntries(this.ctx, this.ref)).filter(
-      (entry) => !isReferenceEntry(entry) && (names === null || names.has(entry.path)),
-    );
-    const start =
-      args.after === null || args.after === undefined
-        ? 0
-        : entries.findIndex((e) => e.path === args.after) + 1;
-    const page = entries.slice(start, start + limit);
+    const after = args.after ?? null;
+    let page: ManifestEntry[];
+    let hasNextPage: boolean;
+    if (args.names === null || args.names === undefined) {
+      // A download pages through every file: one store read per page, from the cursor on.
+      page = (await this.ctx.deps.store.artifacts.readManifest(this.ref, after, limit)) ?? [];
+      hasNextPage = page.length === limit;
+    } else {
+      const names = new Set(args.names);
+      const named = (await allEntries(this.ctx, this.ref)).filter(
+        (entry) => names.has(entry.path) && (after === null || compareCodePoints(entry.path, after) > 0),
+      );
+      page = named.slice(0, limit);
+      hasNextPage = named.length > limit;
+    }
     const expiresAt = Math.floor(this.ctx.deps.now()) + DOWNLOAD_TTL_S;
-    const edges = page.map((entry) => {
-      const sha256 = isReferenceEntry(entry) ? "" : entry.sha256;
-      const url = absolute(this.ctx.origin, this.ctx.deps.blobs.downloadUrl(sha256, expiresAt));
-      return {
-        node: fileNode(entry.path, url, entry.size ?? 0, this.ctx.artifacts.md5Of(sha256) ?? null),
-        cursor: entry.path,
-      };
+    const edges = page.flatMap((entry) => {
+      if (isReferenceEntry(entry)) return [];
+      const url = absolute(this.ctx.origin, this.ctx.deps.blobs.downloadUrl(entry.sha256, expiresAt));
+      const md5 = this.ctx.artifacts.md5Of(entry.sha256) ?? null;
+      return [{ node: fileNode(entry.path, url, entry.size, md5), cursor: entry.path }];
     });
-    const hasNextPage = start + limit < entries.length;
-    return {
-      edges,
-      pageInfo: { endCursor: page[page.length - 1]?.path ?? null, hasNextPage },
-      uploadHeaders: [],
-    };
+    const endCursor = page[page.length - 1]?.path ?? null;
+    return { edges, pageInfo: { endCursor, hasNextPage }, uploadHeaders: [] };
   }
 
   /** The `contents` of W&B's manifest JSON for this version (manifestContents). */
