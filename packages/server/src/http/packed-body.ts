@@ -5,13 +5,13 @@
  */
 import {
   deeperThan,
-  forEachPackedEntry,
   InvalidDataError,
   MAX_BODY_DEPTH,
   packedIngestHeaderSchema,
   parseExtended,
   readPackedRows,
   splitPackedIngest,
+  TAG_NUMBER,
   type PackedRows,
 } from "@stepwise/protocol";
 import type { StoreBatch } from "../store/store.js";
@@ -41,23 +41,43 @@ export async function readPackedIngest(request: Request, limits: BodyLimits): Pr
   return { ...batch, history: { offset: historyOffset, packed: rows } };
 }
 
+/** JSON values decode like a JSON body read as UTF-8: a malformed sequence becomes U+FFFD. */
+const utf8Lenient = new TextDecoder("utf-8");
+
+/** Every JSON value parsed and held to the value limits; numbers (nearly every entry) are stepped over. */
 function checkJsonValues(rows: PackedRows): void {
+  const { view, bytes } = rows;
   for (let r = 0; r < rows.rowStarts.length; r++) {
-    forEachPackedEntry(rows, r, (id, _value, json) => {
-      if (json === null) return;
-      const key = rows.keys.get(id) ?? String(id);
-      const field = `body.history.rows[${r}]`;
-      let value: unknown;
-      try {
-        value = parseExtended(json);
-      } catch {
-        throw new InputError([
-          { field: `${field}.${key.slice(0, 64)}`, message: "is not valid extended JSON" },
-        ]);
+    let p = rows.rowStarts[r] as number;
+    const count = view.getUint32(p, true);
+    p += 4;
+    for (let e = 0; e < count; e++) {
+      if (bytes[p + 4] === TAG_NUMBER) {
+        p += 13;
+        continue;
       }
-      checkValues({ [key]: value }, field);
-    });
+      const length = view.getUint32(p + 5, true);
+      checkJsonValue(
+        rows,
+        r,
+        view.getUint32(p, true),
+        utf8Lenient.decode(bytes.subarray(p + 9, p + 9 + length)),
+      );
+      p += 9 + length;
+    }
   }
+}
+
+function checkJsonValue(rows: PackedRows, r: number, id: number, json: string): void {
+  const key = rows.keys.get(id) ?? String(id);
+  const field = `body.history.rows[${r}]`;
+  let value: unknown;
+  try {
+    value = parseExtended(json);
+  } catch {
+    throw new InputError([{ field: `${field}.${key.slice(0, 64)}`, message: "is not valid extended JSON" }]);
+  }
+  checkValues({ [key]: value }, field);
 }
 
 function asInputError<T>(field: string, read: () => T): T {

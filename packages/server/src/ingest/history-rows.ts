@@ -68,7 +68,7 @@ function packedRows(
   rich: RichValueCollector,
 ): number | null {
   const out = writes.packedHistoryRows(packed);
-  const splitter = new PackedRowPoints(packed);
+  const splitter = new PackedRowPoints(packed, points);
   const sink = points.sink;
   const onStep = (step: number): void => {
     points.setStep(step);

@@ -44,7 +44,7 @@ export interface RunWrites {
   historyRows(): HistoryRowWrites;
   packedHistoryRows(packed: PackedRows): HistoryRowWrites;
   /** Points of one series (x = step), appended after its stored points. */
-  seriesPoints(key: string, xs: number[], ys: number[]): void;
+  seriesPoints(key: string, xs: Float64Array, ys: Float64Array): void;
   /** The batch's non-numeric history values, in row order (rich-values.ts). */
   richValues(values: readonly RichValue[]): void;
   /** The run as it is after the batch. */
