@@ -4,8 +4,8 @@
  * waits for one) without its event loop — a training loop that never yields still gets them.
  *
  * Slot (SLOT_BYTES): i32 state (0 pending, 1 written, 2 failed) · i32 message length (failed) or
- * milliseconds the file took to make (written) · f64 size ·
- * 32 bytes sha256 · the failure message (UTF-8, at most MESSAGE_BYTES).
+ * milliseconds the file took to make (written) · f64 size (written; while pending: Date.now() when
+ * the job was posted) · 32 bytes sha256 · the failure message (UTF-8, at most MESSAGE_BYTES).
  */
 export const RESULT_SLOTS = 4096;
 export const SLOT_BYTES = 256;
@@ -38,9 +38,15 @@ export class MediaResults {
     this.buffer = Buffer.from(memory);
   }
 
-  /** Main thread: marks a slot pending before its job is posted. */
+  /** Main thread: marks a slot pending before its job is posted, and when (postedAt). */
   reset(slot: number): void {
+    this.view.setFloat64(slot * SLOT_BYTES + 8, Date.now(), true);
     Atomics.store(this.states, stateIndex(slot), PENDING);
+  }
+
+  /** Worker: Date.now() when the pending job of `slot` was posted (reset). */
+  postedAt(slot: number): number {
+    return this.view.getFloat64(slot * SLOT_BYTES + 8, true);
   }
 
   /** Worker: a file written, and how long making it took (ms: the queue learns its pace). */
