@@ -9,10 +9,13 @@
 // a loaded machine its tail shows what the scheduler alone costs, whatever log() does.
 // The main thread's GCs are recorded (perf_hooks) and those that ran inside a log() call are
 // counted: a young-generation GC caused by log()'s garbage lands there.
+// On Linux the training thread's run-queue wait (schedstat: time it was ready to run but another
+// thread had the core) is read before and after each call, without allocating: a call over 1 ms
+// whose wait is at least half its time was descheduled, not slow in itself.
 // The server's file list is checked: every image arrived, each one distinct. Every line printed
 // carries the load average (1 min) at the start and end of that measurement.
 // Usage: node bench/media-log.mjs [pacedImages=200] [stepMs=20] [burstImages=500]
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, openSync, readSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -44,6 +47,23 @@ const gcs = [];
 new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) gcs.push([entry.startTime, entry.duration]);
 }).observe({ entryTypes: ["gc"] });
+/** Nanoseconds this thread has waited on the run queue (NaN where /proc has no schedstat). */
+const schedstat = (() => {
+  try {
+    return openSync("/proc/thread-self/schedstat", "r");
+  } catch {
+    return null;
+  }
+})();
+const schedBytes = Buffer.alloc(64);
+const runQueueWaitNs = () => {
+  if (schedstat === null) return NaN;
+  const length = readSync(schedstat, schedBytes, 0, 64, 0);
+  let i = schedBytes.indexOf(32) + 1;
+  let ns = 0;
+  for (; i < length && schedBytes[i] >= 48 && schedBytes[i] <= 57; i++) ns = ns * 10 + schedBytes[i] - 48;
+  return ns;
+};
 const imageAt = (i) => {
   pixels[0] = i & 255;
   pixels[1] = (i >> 8) & 255;
@@ -84,15 +104,18 @@ async function measure(name, images, pauseMs) {
   const starts = new Float64Array(images);
   const times = new Float64Array(images);
   const control = new Float64Array(images);
+  const waited = new Float64Array(images);
   const started = performance.now();
   for (let i = 0; i < images; i++) {
     const image = imageAt(i);
     const c0 = performance.now();
     copy.set(pixels);
     control[i] = performance.now() - c0;
+    const w0 = runQueueWaitNs();
     const t0 = performance.now();
     run.log({ sample: image, loss: 1 / (i + 1) });
     times[i] = performance.now() - t0;
+    waited[i] = (runQueueWaitNs() - w0) / 1e6;
     starts[i] = t0;
     if (pauseMs > 0) busy(pauseMs);
   }
@@ -118,6 +141,8 @@ async function measure(name, images, pauseMs) {
         gcInLogMaxMs = Math.max(gcInLogMaxMs, ms);
       }
   gcs.length = 0;
+  let overDescheduled = 0;
+  for (let i = 0; i < images; i++) if (times[i] > 1 && waited[i] >= times[i] / 2) overDescheduled++;
   return {
     load: `${loadBefore}→${loadAfter}`,
     p50Ms: pct(times, 50),
@@ -126,6 +151,8 @@ async function measure(name, images, pauseMs) {
     controlCopyP50Ms: pct(control, 50),
     controlCopyP99Ms: pct(control, 99),
     callsOver1Ms: times.filter((t) => t > 1).length,
+    /** Of those, calls that spent half their time or more waiting on the run queue (null: no schedstat). */
+    over1MsDescheduled: schedstat === null ? null : overDescheduled,
     gcInLog,
     gcInLogMaxMs: Number(gcInLogMaxMs.toFixed(2)),
     loopSeconds: Number((loopMs / 1000).toFixed(2)),
@@ -149,7 +176,8 @@ const result = {
 };
 console.log(
   `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms; ` +
-    `${paced.callsOver1Ms} calls over 1 ms, ${paced.gcInLog} GCs inside log() (longest ${paced.gcInLogMaxMs} ms) [load ${paced.load}]`,
+    `${paced.callsOver1Ms} calls over 1 ms (${paced.over1MsDescheduled ?? "?"} of them descheduled), ` +
+    `${paced.gcInLog} GCs inside log() (longest ${paced.gcInLogMaxMs} ms) [load ${paced.load}]`,
 );
 console.log(
   `  a plain copy of the pixels in the same loop: p50 ${paced.controlCopyP50Ms} ms, p99 ${paced.controlCopyP99Ms} ms [load ${paced.load}]`,
