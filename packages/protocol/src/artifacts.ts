@@ -227,10 +227,19 @@ export type ArtifactCommitRequest = z.input<typeof artifactCommitRequestSchema>;
  * path added twice must carry the same content. `finish` commits it like a whole version.
  * Until then the pending version is not listed, resolved by an alias or downloadable.
  */
+/** The id every writer of one distributed version shares (`upsertArtifact`'s `distributedId`). */
+export const artifactDistributedIdSchema = z
+  .string()
+  .min(1, "a distributedId is empty")
+  .max(
+    ARTIFACT_LIMITS.artifactNameLength,
+    `a distributedId is longer than ${ARTIFACT_LIMITS.artifactNameLength} characters`,
+  );
+
 export const artifactUpsertRequestSchema = z
   .object({
     type: artifactTypeSchema,
-    distributedId: z.string().min(1).max(ARTIFACT_LIMITS.artifactNameLength),
+    distributedId: artifactDistributedIdSchema,
     entries: z.array(manifestEntrySchema).max(ARTIFACT_LIMITS.artifactEntries),
     /** Placed on the version when it is committed, with the finishing call's. */
     aliases: z.array(artifactAliasSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),
@@ -249,7 +258,7 @@ export const artifactUpsertRequestSchema = z
 export type ArtifactUpsertRequest = z.input<typeof artifactUpsertRequestSchema>;
 
 export const artifactFinishRequestSchema = versionFieldsSchema
-  .extend({ distributedId: z.string().min(1).max(ARTIFACT_LIMITS.artifactNameLength) })
+  .extend({ distributedId: artifactDistributedIdSchema })
   .strict();
 export type ArtifactFinishRequest = z.input<typeof artifactFinishRequestSchema>;
 

@@ -3,7 +3,7 @@
  * writer's count and nothing is listed until the finish; an entry whose content the server lacks
  * is 409 CONTENT_MISSING (nothing added); a path twice in one body is 400 naming it; a clash is
  * 409 ARTIFACT_CONFLICT with `details.path`; the finish is 201 once and 200 with the same
- * version after; a finish with nothing upserted is 404.
+ * version after; a finish with nothing upserted is 404; a discarded distributedId starts afresh.
  */
 import { describe, expect, test } from "vitest";
 import {
@@ -104,5 +104,11 @@ describe("distributed artifact routes", () => {
       details: { path: "model.bin" },
     });
     expect((await t.fetch(artifactPaths.version("local", "p", "shards", "latest"))).status).toBe(404);
+    // Discarded, the distributedId starts afresh.
+    const discarded = await t.send("DELETE", `${upsertUrl}/job-1`, undefined);
+    expect(await discarded.json()).toEqual({ state: "pending", fileCount: 1 });
+    expect((await t.send("POST", upsertUrl, upsert([two]))).status).toBe(200);
+    expect((await t.send("POST", finishUrl, finish)).status).toBe(201);
+    expect((await t.send("DELETE", `${upsertUrl}/job-2`, undefined)).status).toBe(404);
   });
 });

@@ -67,4 +67,11 @@ export interface DistributedArtifactStore {
    * key; ArtifactConflictError when writers disagreed on a path.
    */
   finishPending(input: FinishPendingInput): Promise<CommitVersionResult>;
+  /**
+   * Forgets the key: a pending version's entries are dropped (blobs only they held are freed by
+   * the next garbage collection), a finished one's version is kept as it is; either way the
+   * distributedId can be used again. Answers which it was and how many entries it held (the
+   * version's, once finished); NotFoundError when nothing was upserted under the key.
+   */
+  discardPending(key: PendingKey): Promise<{ state: "pending" | "finished"; fileCount: number }>;
 }

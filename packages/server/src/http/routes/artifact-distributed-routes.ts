@@ -8,9 +8,13 @@
  * - `POST /artifacts/:entity/:project/:name/distributed/finish` (`artifactFinishRequest`):
  *   commits the pending version: 201 `created`, 200 `unchanged` (the same digest as the latest,
  *   or a finish again: the version the first committed); 404 when nothing was upserted; 409
- *   ARTIFACT_CONFLICT when writers disagreed on a path (nothing committed).
+ *   ARTIFACT_CONFLICT when writers disagreed on a path (nothing committed);
+ * - `DELETE /artifacts/:entity/:project/:name/distributed/:distributedId`: forgets it — a pending
+ *   version's entries are dropped (their blobs freed by the next GC unless held elsewhere), a
+ *   finished one's version stays — and the id can be used again: `{ state, fileCount }`.
  */
 import {
+  artifactDistributedIdSchema,
   artifactFinishRequestSchema,
   artifactUpsertRequestSchema,
   UsageError,
@@ -22,7 +26,8 @@ import { assertRunAccess } from "../../auth/principal.js";
 import type { DistributedArtifactStore } from "../../store/distributed-artifact-store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { readJsonBody } from "../json-body.js";
-import { extendedJson } from "../json-response.js";
+import { parseInput } from "../input-error.js";
+import { extendedJson, plainJson } from "../json-response.js";
 import { assertBlobsHeld, prepareBlobs } from "./artifact-blob-check.js";
 
 export function addDistributedRoutes(
@@ -58,6 +63,16 @@ export function addDistributedRoutes(
     });
     const response: ArtifactUpsertResponse = { ...result, distributedId: body.distributedId };
     return extendedJson(response);
+  });
+
+  app.delete("/artifacts/:entity/:project/:name/distributed/:distributedId", async (c) => {
+    const { entity, project, name } = collectionOf(c);
+    const distributedId = parseInput(
+      artifactDistributedIdSchema,
+      c.req.param("distributedId") ?? "",
+      "path.distributedId",
+    );
+    return plainJson(await store().discardPending({ entity, project, name, distributedId }));
   });
 
   app.post("/artifacts/:entity/:project/:name/distributed/finish", async (c) => {

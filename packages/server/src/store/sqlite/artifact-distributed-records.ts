@@ -167,6 +167,24 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
     return this.work(() => finish.immediate(userAliases(input.aliases, artifact)));
   }
 
+  discardPending(key: PendingKey): Promise<{ state: "pending" | "finished"; fileCount: number }> {
+    const discard = this.db.transaction(() => {
+      const pending = this.pendingRow(key);
+      if (pending === undefined)
+        throw new NotFoundError(
+          `no distributed artifact '${key.entity}/${key.project}/${key.name}' with distributedId '${key.distributedId}'`,
+        );
+      const { changes } = this.db
+        .prepare("DELETE FROM artifact_pending_entries WHERE pending_pk = ?")
+        .run(pending.pk);
+      this.db.prepare("DELETE FROM artifact_pending WHERE pk = ?").run(pending.pk);
+      return pending.version_pk === null
+        ? { state: "pending" as const, fileCount: changes }
+        : { state: "finished" as const, fileCount: this.versionByPk(pending.version_pk).fileCount };
+    });
+    return this.work(() => discard.immediate());
+  }
+
   private pendingRow(key: PendingKey): PendingRow | undefined {
     return this.db
       .prepare<[string, string, string, string], PendingRow>(
