@@ -74,6 +74,22 @@ export async function resolveArtifact(
   }
 }
 
+/**
+ * The manifest of a version the server has just committed (a distributed finish), read from the
+ * server, never from the cache: a cached `vN` of the same name may be another server's (or an
+ * earlier data directory's) version. Kept in the cache for later reads.
+ */
+export async function readCommitted(
+  connection: ApiConnection,
+  version: ArtifactVersionDto,
+  cache: ArtifactCache = new ArtifactCache(),
+): Promise<ResolvedArtifact> {
+  const { entries } = await fetchManifest(connection, version);
+  const plain = entries.map(withoutUrl);
+  cache.saveManifest(version, plain, version.version);
+  return { version, entries: plain };
+}
+
 function withoutUrl(entry: ManifestEntry & { url?: string }): ManifestEntry {
   const { url, ...rest } = entry;
   void url;

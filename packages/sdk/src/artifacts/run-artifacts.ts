@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import {
+  artifactDistributedIdSchema,
   artifactNameProblem,
   artifactPaths,
   artifactVersionDtoSchema,
@@ -27,7 +28,7 @@ import { ApiHttp } from "../api/api-http.js";
 import { Artifact } from "./artifact.js";
 import { artifactOutcome, committedArtifacts } from "./artifact-queue.js";
 import { listCodeFiles, type CodeFileOptions } from "./code-files.js";
-import { resolveArtifact, resolvePath } from "./artifact-remote.js";
+import { readCommitted, resolveArtifact, resolvePath } from "./artifact-remote.js";
 import { sealOffThread } from "./seal-off-thread.js";
 
 export interface LogArtifactOptions {
@@ -114,7 +115,7 @@ export class RunArtifacts {
   ): Promise<Artifact> {
     const call = op === "upsert" ? "run.upsertArtifact" : "run.finishArtifact";
     const distributedId = options.distributedId ?? this.host.group;
-    if (typeof distributedId !== "string" || distributedId.length === 0 || distributedId.length > 128)
+    if (!artifactDistributedIdSchema.safeParse(distributedId).success)
       throw new UsageError(
         `${call}: pass { distributedId } (1–128 characters, the same in every writer of the version), or start the runs with init({ group }), whose group is the default`,
       );
@@ -260,13 +261,7 @@ export class RunArtifacts {
     const connection = this.host.connection;
     try {
       if (connection === null) throw new Error("no server connection");
-      const at = {
-        entity: version.entity,
-        project: version.project,
-        name: version.name,
-        alias: version.version,
-      };
-      const resolved = await resolveArtifact(connection, at);
+      const resolved = await readCommitted(connection, version);
       pending.artifact.markLogged(resolved.version, resolved.entries, connection);
       pending.resolve(resolved.version);
     } catch (error) {
