@@ -111,7 +111,10 @@ describe("registry and lineage", () => {
   });
 
   it("lists the registry, moves production on a linked version, and shows the move in the audit log", async () => {
-    const page = await fx.open(`/local/-/registry`);
+    // From a project's page through the top bar's Registry link.
+    const page = await fx.open(`/local/${PROJECT}`);
+    await page.locator('[data-testid="nav-registry"]').click();
+    await page.waitForURL("**/local/-/registry");
     await page.locator('[data-testid="registry-collection-row"]').first().waitFor();
     await expect(page.locator('[data-testid="registry-collection-row"]').innerText()).resolves.toMatch(
       /digits\s+model\s+2\s+v1/,
