@@ -37,7 +37,11 @@ export {
 } from "@stepwise/protocol";
 export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
 export { Artifact, type ArtifactOptions } from "./artifacts/artifact.js";
-export type { LogArtifactOptions, UseArtifactOptions } from "./artifacts/run-artifacts.js";
+export type {
+  DistributedArtifactOptions,
+  LogArtifactOptions,
+  UseArtifactOptions,
+} from "./artifacts/run-artifacts.js";
 export { ApiRun, type RunUploadOptions } from "./api/api-run.js";
 export type { ConsoleLinesOptions, SystemMetricsOptions } from "./api/run-surroundings.js";
 export type { RestoreOptions } from "./run/run-restore.js";
