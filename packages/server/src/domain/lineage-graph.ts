@@ -84,7 +84,22 @@ export async function lineageGraph(
       }
     }
   }
-  // Nodes met at the last hop have neighbours the walk did not ask for.
-  if (frontier.length > 0) truncated = true;
+  // Nodes met at the last hop may have neighbours the walk did not reach: asked once more, so
+  // that "there may be more" is said only when there is.
+  for (const item of truncated ? [] : frontier) {
+    const neighbours =
+      item.kind === "artifact"
+        ? [
+            ...(item.value.producer === null ? [] : [runNodeId(item.value.producer)]),
+            ...(await port.consumers(item.value)).map(runNodeId),
+          ]
+        : Object.values(await port.runLineage(item.value)).flatMap((versions) =>
+            versions.map(artifactNodeId),
+          );
+    if (neighbours.some((id) => !nodes.has(id))) {
+      truncated = true;
+      break;
+    }
+  }
   return { root: artifactNodeId(start), nodes: [...nodes.values()], edges: [...edges.values()], truncated };
 }
