@@ -11,11 +11,14 @@
 // counted: a young-generation GC caused by log()'s garbage lands there.
 // On Linux the training thread's run-queue wait (schedstat: time it was ready to run but another
 // thread had the core) is read before and after each call, without allocating: a call over 1 ms
-// whose wait is at least half its time was descheduled, not slow in itself.
+// whose wait is at least half its time was descheduled, not slow in itself; the CPU time of every
+// other thread of this process and of the server is read around it too, so each descheduled call
+// is put down to the thread that ran most meanwhile: one of this process's (media, writer,
+// upload… threads), the server's, or none of them (another process).
 // The server's file list is checked: every image arrived, each one distinct. Every line printed
 // carries the load average (1 min) at the start and end of that measurement.
 // Usage: node bench/media-log.mjs [pacedImages=200] [stepMs=20] [burstImages=500]
-import { mkdtempSync, openSync, readSync, rmSync } from "node:fs";
+import { closeSync, mkdtempSync, openSync, readdirSync, readlinkSync, readSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
@@ -56,13 +59,26 @@ const schedstat = (() => {
   }
 })();
 const schedBytes = Buffer.alloc(64);
-const runQueueWaitNs = () => {
-  if (schedstat === null) return NaN;
-  const length = readSync(schedstat, schedBytes, 0, 64, 0);
-  let i = schedBytes.indexOf(32) + 1;
+/** Field `field` (0: ns on the CPU, 1: ns waiting to run) of the schedstat file open on `fd`. */
+const schedField = (fd, field) => {
+  const length = readSync(fd, schedBytes, 0, 64, 0);
+  let i = field === 0 ? 0 : schedBytes.indexOf(32) + 1;
   let ns = 0;
   for (; i < length && schedBytes[i] >= 48 && schedBytes[i] <= 57; i++) ns = ns * 10 + schedBytes[i] - 48;
   return ns;
+};
+const runQueueWaitNs = () => (schedstat === null ? NaN : schedField(schedstat, 1));
+/** schedstat fds of the other threads of this process and of the server (opened once all run). */
+const openThreads = () => {
+  const self = readlinkSync("/proc/thread-self").split("/").pop();
+  const threads = [];
+  for (const [pid, where] of [
+    [process.pid, "this process"],
+    [server.pid, "the server"],
+  ])
+    for (const tid of readdirSync(`/proc/${pid}/task`))
+      if (tid !== self) threads.push({ fd: openSync(`/proc/${pid}/task/${tid}/schedstat`, "r"), where });
+  return threads;
 };
 const imageAt = (i) => {
   pixels[0] = i & 255;
@@ -105,17 +121,28 @@ async function measure(name, images, pauseMs) {
   const times = new Float64Array(images);
   const control = new Float64Array(images);
   const waited = new Float64Array(images);
+  const threads = schedstat === null ? [] : openThreads();
+  const ranBefore = new Float64Array(threads.length);
+  /** Per call: the thread that ran most during it (index in `threads`, -1: none over 0.2 ms). */
+  const ranMost = new Int32Array(images);
   const started = performance.now();
   for (let i = 0; i < images; i++) {
     const image = imageAt(i);
     const c0 = performance.now();
     copy.set(pixels);
     control[i] = performance.now() - c0;
+    for (let k = 0; k < threads.length; k++) ranBefore[k] = schedField(threads[k].fd, 0);
     const w0 = runQueueWaitNs();
     const t0 = performance.now();
     run.log({ sample: image, loss: 1 / (i + 1) });
     times[i] = performance.now() - t0;
     waited[i] = (runQueueWaitNs() - w0) / 1e6;
+    let most = 0.2e6;
+    ranMost[i] = -1;
+    for (let k = 0; k < threads.length; k++) {
+      const ran = schedField(threads[k].fd, 0) - ranBefore[k];
+      if (ran > most) [most, ranMost[i]] = [ran, k];
+    }
     starts[i] = t0;
     if (pauseMs > 0) busy(pauseMs);
   }
@@ -142,7 +169,14 @@ async function measure(name, images, pauseMs) {
       }
   gcs.length = 0;
   let overDescheduled = 0;
-  for (let i = 0; i < images; i++) if (times[i] > 1 && waited[i] >= times[i] / 2) overDescheduled++;
+  const descheduledBy = {};
+  for (let i = 0; i < images; i++)
+    if (times[i] > 1 && waited[i] >= times[i] / 2) {
+      overDescheduled++;
+      const by = ranMost[i] === -1 ? "another process" : threads[ranMost[i]].where;
+      descheduledBy[by] = (descheduledBy[by] ?? 0) + 1;
+    }
+  for (const thread of threads) closeSync(thread.fd);
   return {
     load: `${loadBefore}→${loadAfter}`,
     p50Ms: pct(times, 50),
@@ -153,6 +187,8 @@ async function measure(name, images, pauseMs) {
     callsOver1Ms: times.filter((t) => t > 1).length,
     /** Of those, calls that spent half their time or more waiting on the run queue (null: no schedstat). */
     over1MsDescheduled: schedstat === null ? null : overDescheduled,
+    /** Those calls by the thread that ran most meanwhile. */
+    descheduledBy,
     gcInLog,
     gcInLogMaxMs: Number(gcInLogMaxMs.toFixed(2)),
     loopSeconds: Number((loopMs / 1000).toFixed(2)),
@@ -176,7 +212,8 @@ const result = {
 };
 console.log(
   `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms; ` +
-    `${paced.callsOver1Ms} calls over 1 ms (${paced.over1MsDescheduled ?? "?"} of them descheduled), ` +
+    `${paced.callsOver1Ms} calls over 1 ms (${paced.over1MsDescheduled ?? "?"} of them descheduled: ` +
+    `${JSON.stringify(paced.descheduledBy)}), ` +
     `${paced.gcInLog} GCs inside log() (longest ${paced.gcInLogMaxMs} ms) [load ${paced.load}]`,
 );
 console.log(
