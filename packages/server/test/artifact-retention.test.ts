@@ -1,6 +1,6 @@
 /** Which versions a retention policy deletes (domain/artifact-retention.ts). */
 import { describe, expect, it } from "vitest";
-import { versionsToDelete, type RetainedVersion } from "../src/domain/artifact-retention.js";
+import { planRetention, versionsToDelete, type RetainedVersion } from "../src/domain/artifact-retention.js";
 
 const DAY = 86_400;
 const now = 100 * DAY;
@@ -27,5 +27,24 @@ describe("versionsToDelete", () => {
   it("refuses a policy with no rule", () => {
     expect(() => versionsToDelete(versions, {}, now)).toThrow(/at least one rule/);
     expect(() => versionsToDelete(versions, { keepAliased: false }, now)).toThrow(/at least one rule/);
+  });
+});
+
+describe("planRetention", () => {
+  it("never selects a version linked in a registry, and says why each kept version is kept", () => {
+    const linked = versions.map((v) =>
+      v.version === "v2" ? { ...v, registryLinks: ["models/resnet:v0"] } : v,
+    );
+    const plan = planRetention(linked, { keepLast: 2 }, now);
+    expect(plan.deleted).toEqual(["v3", "v1", "v0"]);
+    expect(plan.kept).toEqual([
+      { version: "v5", reasons: ["latest", "keep-last 2"] },
+      { version: "v4", reasons: ["keep-last 2"] },
+      { version: "v2", reasons: ["linked in registry models/resnet:v0"] },
+    ]);
+    const aliased = planRetention(linked, { keepAliased: true, keepYoungerThanS: 2 * DAY }, now);
+    expect(aliased.deleted).toEqual(["v3", "v0"]);
+    expect(aliased.kept.find((k) => k.version === "v1")?.reasons).toEqual(["aliased production"]);
+    expect(aliased.kept.find((k) => k.version === "v4")?.reasons).toEqual(["younger than 172800 s"]);
   });
 });

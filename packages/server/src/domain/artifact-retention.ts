@@ -1,8 +1,10 @@
 /**
- * Retention of a collection's versions: which versions a policy deletes. A version is kept when
- * any rule keeps it: it is among the newest `keepLast`, it holds a user alias (`keepAliased`),
- * or it is younger than `keepYoungerThanS`. The newest version (`latest`) is always kept. A
- * policy with no rule is refused: it would delete every version but the newest.
+ * Retention of a collection's versions: which versions a policy deletes, and why each other one
+ * is kept. A version is kept when any rule keeps it: it is among the newest `keepLast`, it holds
+ * a user alias (`keepAliased`), or it is younger than `keepYoungerThanS`. Whatever the policy,
+ * the newest version (`latest`) and every version linked in a registry are kept: a registry link
+ * is a promise to its readers (`production`), and retention never breaks it; unlink it first.
+ * A policy with no rule is refused: it would delete every version but the newest.
  */
 import { LATEST_ALIAS, UsageError } from "@stepwise/protocol";
 
@@ -17,6 +19,39 @@ export interface RetainedVersion {
   aliases: readonly string[];
   /** Unix seconds. */
   createdAt: number;
+  /** Where the version is linked in a registry (`registry/collection:v2`); none: absent or empty. */
+  registryLinks?: readonly string[] | undefined;
+}
+
+/** Why a version is kept: each rule that keeps it, in the order the policy's rules are listed. */
+export type KeepReason =
+  | "latest"
+  | `keep-last ${number}`
+  | `aliased ${string}`
+  | `younger than ${number} s`
+  | `linked in registry ${string}`;
+
+export interface RetentionPlan {
+  /** Version names to delete, newest first. */
+  deleted: string[];
+  /** The versions kept, newest first, each with every reason that keeps it. */
+  kept: { version: string; reasons: KeepReason[] }[];
+}
+
+/** What the policy does to `newestFirst` (a collection's live versions, newest first) at `now`. */
+export function planRetention(
+  newestFirst: readonly RetainedVersion[],
+  policy: RetentionPolicy,
+  now: number,
+): RetentionPlan {
+  assertHasRule(policy);
+  const plan: RetentionPlan = { deleted: [], kept: [] };
+  newestFirst.forEach((version, index) => {
+    const reasons = keepReasons(version, index, policy, now);
+    if (reasons.length === 0) plan.deleted.push(version.version);
+    else plan.kept.push({ version: version.version, reasons });
+  });
+  return plan;
 }
 
 /** The versions (of `newestFirst`, a collection's live versions newest first) the policy deletes. */
@@ -25,19 +60,31 @@ export function versionsToDelete(
   policy: RetentionPolicy,
   now: number,
 ): string[] {
+  return planRetention(newestFirst, policy, now).deleted;
+}
+
+/** Refuses a policy with no rule (UsageError naming the rules). */
+export function assertHasRule(policy: RetentionPolicy): void {
   if (policy.keepLast === undefined && policy.keepAliased !== true && policy.keepYoungerThanS === undefined)
     throw new UsageError(
       "a retention policy needs at least one rule: keepLast, keepAliased or keepYoungerThanS",
     );
-  return newestFirst
-    .filter((version, index) => {
-      if (index === 0) return false;
-      if (policy.keepLast !== undefined && index < policy.keepLast) return false;
-      if (policy.keepAliased === true && version.aliases.some((alias) => alias !== LATEST_ALIAS))
-        return false;
-      if (policy.keepYoungerThanS !== undefined && now - version.createdAt < policy.keepYoungerThanS)
-        return false;
-      return true;
-    })
-    .map((version) => version.version);
+}
+
+function keepReasons(
+  version: RetainedVersion,
+  index: number,
+  policy: RetentionPolicy,
+  now: number,
+): KeepReason[] {
+  const reasons: KeepReason[] = [];
+  if (index === 0) reasons.push("latest");
+  if (policy.keepLast !== undefined && index < policy.keepLast) reasons.push(`keep-last ${policy.keepLast}`);
+  const userAliases = version.aliases.filter((alias) => alias !== LATEST_ALIAS);
+  if (policy.keepAliased === true && userAliases.length > 0)
+    reasons.push(`aliased ${userAliases.join(", ")}`);
+  if (policy.keepYoungerThanS !== undefined && now - version.createdAt < policy.keepYoungerThanS)
+    reasons.push(`younger than ${policy.keepYoungerThanS} s`);
+  for (const link of version.registryLinks ?? []) reasons.push(`linked in registry ${link}`);
+  return reasons;
 }

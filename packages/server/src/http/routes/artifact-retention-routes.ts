@@ -1,16 +1,17 @@
 /**
  * `POST /artifacts/:entity/:project/:name/retention`: applies a retention policy to a collection
  * on demand (`{ keepLast?, keepAliased?, keepYoungerThanS?, dryRun? }`; rules in
- * domain/artifact-retention.ts). Answers `{ deleted: ["v1", …], kept, bytesFreed, dryRun }`:
- * with `dryRun` nothing changes and `deleted` is what would be; `bytesFreed` counts the content
+ * domain/artifact-retention.ts; apply-retention.ts). Answers `{ deleted: ["v1", …], kept,
+ * keptBecause: [{ version, reasons }], bytesFreed, dryRun }`: with `dryRun` nothing changes and
+ * `deleted` is what would be; a version linked in a registry is always kept (its reason says
+ * where); `bytesFreed` counts the content
  * only those versions hold once (GC frees it: `stepwise server --gc` or the scheduled one).
  * `GET /artifact-storage/:entity/:project`: storage used per collection and by the project,
  * each blob counted once (`bytes`) beside the listed sizes (`logicalBytes`).
  */
-import { NotFoundError } from "@stepwise/protocol";
 import type { Context, Hono } from "hono";
 import { z } from "zod";
-import { versionsToDelete } from "../../domain/artifact-retention.js";
+import { applyRetention } from "../../apply-retention.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { assertEntityAccess } from "../../auth/principal.js";
 import { readJsonBody } from "../json-body.js";
@@ -40,20 +41,9 @@ export function addRetentionRoutes(
   app.post("/artifacts/:entity/:project/:name/retention", async (c) => {
     const { entity, project, name } = collectionOf(c);
     const body = await readJsonBody(c.req.raw, deps.config, retentionBodySchema);
-    const versions = await artifacts.listVersions(entity, project, name);
-    if (versions.length === 0)
-      throw new NotFoundError(`no artifact collection ${entity}/${project}/${name} with versions`);
-    const now = deps.now();
-    const doomed = versionsToDelete(versions, body, now);
-    const bytesFreed = await artifacts.bytesFreedBy(entity, project, name, doomed);
-    if (!body.dryRun)
-      for (const version of doomed)
-        await artifacts.deleteVersion({ entity, project, name, alias: version }, now);
-    return plainJson({
-      deleted: doomed,
-      kept: versions.length - doomed.length,
-      bytesFreed,
-      dryRun: body.dryRun,
-    });
+    const { dryRun, ...policy } = body;
+    return plainJson(
+      await applyRetention(deps.store, { entity, project, name }, policy, { dryRun, now: deps.now() }),
+    );
   });
 }
