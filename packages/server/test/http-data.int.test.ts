@@ -106,13 +106,13 @@ describe("history export", () => {
 
   test("Parquet streams row group by row group and reads back every row", async () => {
     await using t = await startTestServer();
-    const rows = 250_001; // three row groups of ≤ 100,000
+    const rows = 250_001; // six row groups of ≤ 50,000
     for (let offset = 0; offset < rows; offset += 50_000)
       await t.ingest(ref, historyBatch(offset, Math.min(50_000, rows - offset)));
     const response = await t.fetch(`${apiPaths.history(ref)}?format=parquet`);
     const buffer = await response.arrayBuffer();
     const metadata = parquetMetadata(buffer);
-    expect(metadata.row_groups.length).toBe(3);
+    expect(metadata.row_groups.length).toBe(6);
     const read = await parquetReadObjects({ file: buffer, columns: ["_step", "loss", "train.acc"] });
     expect(read.length).toBe(rows);
     expect(read[0]).toEqual({ _step: 0, loss: 1, "train.acc": 0 });
