@@ -8,9 +8,14 @@
 import type { PointColumn, PointColumns } from "../domain/packed-row-points.js";
 
 class Column implements PointColumn {
-  xs = new Float64Array(1024);
-  ys = new Float64Array(1024);
+  xs: Float64Array;
+  ys: Float64Array;
   size = 0;
+
+  constructor(capacity: number) {
+    this.xs = new Float64Array(capacity);
+    this.ys = new Float64Array(capacity);
+  }
 
   add(x: number, y: number): void {
     if (this.size === this.xs.length) this.grow();
@@ -42,7 +47,8 @@ export class PointBuffer implements PointColumns {
   column(key: string): Column {
     let column = this.series.get(key);
     if (column === undefined) {
-      column = new Column();
+      // Small at first: a batch may hold thousands of series with a point or two each.
+      column = new Column(16);
       this.series.set(key, column);
     }
     return column;
