@@ -4,7 +4,8 @@
  * (logging it again unchanged makes no new one, and places the alias it asked for), Stepwise's own API and SDK see it (type,
  * description, metadata, files, producer) and download the bytes the script wrote; an artifact
  * logged by Stepwise's SDK that shares a file with it is stored once and is used and downloaded
- * by a new `wandb` run (`use_artifact`, `download`), which Stepwise records as a consumer. Every
+ * by a new `wandb` run (`use_artifact`, `download`), which Stepwise records as a consumer, and
+ * `wandb.Api()` lists versions, collections and each run's logged and used artifacts. Every
  * pinned client: they look artifacts up by name through different documents (0.25.1 with
  * `project.artifact(name, enableTracking)`, 0.28.2 through the membership fields).
  */
@@ -25,6 +26,7 @@ interface Logged {
 }
 interface Used {
   id: string;
+  api: Record<string, unknown>;
   used: Record<string, { version: string; type: string; metadata: Record<string, unknown>; files: Files }>;
 }
 interface VersionDto {
@@ -98,7 +100,7 @@ describe.each(wandbVersions())("wandb %s artifacts", (version) => {
     expect(storage.logicalBytes - storage.bytes).toBe(shared.length);
 
     const usedOut = join(w.dir, "used.json");
-    await w.script("log_artifact.py", [usedOut, "use", "dataset:latest", "sdk-model:latest"]);
+    await w.script("log_artifact.py", [usedOut, "use", logged.id, "dataset:latest", "sdk-model:latest"]);
     const used = JSON.parse(await readFile(usedOut, "utf8")) as Used;
     expect(used.used["dataset:latest"]).toEqual({
       version: "v0",
@@ -111,6 +113,13 @@ describe.each(wandbVersions())("wandb %s artifacts", (version) => {
       type: "model",
       metadata: { from: "stepwise" },
       files: await readTree(modelDir),
+    });
+    expect(used.api).toEqual({
+      by_alias: "v0",
+      versions: ["v0"],
+      collections: ["dataset"],
+      logged: ["dataset:v0"],
+      used: ["dataset:v0", "sdk-model:v0"],
     });
     const lineage = JSON.parse(
       await w.api(`/runs/${logged.entity}/${logged.project}/${used.id}/artifacts`),

@@ -24,7 +24,69 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     createArtifactType(input: CreateArtifactTypeInput!): CreateArtifactTypePayload
   }
 
+  extend type Run {
+    outputArtifacts(after: String, first: Int): ArtifactConnection
+    inputArtifacts(after: String, first: Int): InputArtifactConnection
+  }
+  type ArtifactConnection {
+    totalCount: Int!
+    edges: [ArtifactEdge!]!
+    pageInfo: PageInfo!
+  }
+  type ArtifactEdge {
+    node: Artifact
+    cursor: String!
+  }
+  type InputArtifactConnection {
+    totalCount: Int!
+    edges: [InputArtifactEdge!]!
+    pageInfo: PageInfo!
+  }
+  type InputArtifactEdge {
+    node: Artifact
+    cursor: String!
+  }
+  type VersionedArtifactConnection {
+    totalCount: Int!
+    edges: [VersionedArtifactEdge!]!
+    pageInfo: PageInfo!
+  }
+  type VersionedArtifactEdge {
+    node: Artifact
+    cursor: String!
+    version: String!
+  }
+  type ArtifactAliasConnection {
+    edges: [ArtifactAliasEdge!]!
+    pageInfo: PageInfo!
+  }
+  type ArtifactAliasEdge {
+    node: ArtifactAlias
+    cursor: String!
+  }
+  type ArtifactCollectionConnection {
+    totalCount: Int!
+    edges: [ArtifactCollectionEdge!]!
+    pageInfo: PageInfo!
+  }
+  type ArtifactCollectionEdge {
+    node: ArtifactCollection
+    cursor: String!
+  }
+  type TagConnection {
+    edges: [TagEdge!]!
+  }
+  type TagEdge {
+    node: Tag
+  }
+
   extend type Project {
+    artifactCollections(
+      after: String
+      first: Int
+      filters: JSONString
+      order: String
+    ): ArtifactCollectionConnection
     artifact(name: String!, enableTracking: Boolean): Artifact
     artifactType(name: String!): ArtifactType
     artifactCollection(name: String!): ArtifactCollection
@@ -110,6 +172,12 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     artifact(name: String!): Artifact
     artifactCollection(name: String!): ArtifactCollection
     artifactSequence(name: String!): ArtifactSequence
+    artifactCollections(
+      after: String
+      first: Int
+      filters: JSONString
+      order: String
+    ): ArtifactCollectionConnection
   }
   interface ArtifactCollection {
     id: ID!
@@ -120,6 +188,10 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     defaultArtifactType: ArtifactType!
     artifactMembership(aliasName: String!): ArtifactCollectionMembership
     latestArtifact: Artifact
+    updatedAt: DateTime
+    tags: TagConnection
+    artifacts(after: String, first: Int, order: String, filters: JSONString): VersionedArtifactConnection
+    aliases(after: String, first: Int): ArtifactAliasConnection
   }
   type ArtifactSequence implements ArtifactCollection {
     id: ID!
@@ -130,6 +202,10 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     defaultArtifactType: ArtifactType!
     artifactMembership(aliasName: String!): ArtifactCollectionMembership
     latestArtifact: Artifact
+    updatedAt: DateTime
+    tags: TagConnection
+    artifacts(after: String, first: Int, order: String, filters: JSONString): VersionedArtifactConnection
+    aliases(after: String, first: Int): ArtifactAliasConnection
     digestAlgorithm: ArtifactDigestAlgorithm
   }
   type ArtifactPortfolio implements ArtifactCollection {
@@ -141,6 +217,10 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     defaultArtifactType: ArtifactType!
     artifactMembership(aliasName: String!): ArtifactCollectionMembership
     latestArtifact: Artifact
+    updatedAt: DateTime
+    tags: TagConnection
+    artifacts(after: String, first: Int, order: String, filters: JSONString): VersionedArtifactConnection
+    aliases(after: String, first: Int): ArtifactAliasConnection
   }
   type ArtifactCollectionMembership {
     id: ID!

@@ -12,6 +12,7 @@ import {
   type ManifestEntry,
 } from "@stepwise/protocol";
 import type { VersionRef } from "../store/artifact-store.js";
+import { pageOf, type PageArgs } from "./artifact-page.js";
 import type { PendingArtifact } from "./artifact-pending.js";
 import { absolute, manifestUrl } from "./artifact-urls.js";
 import { blobMd5, wandbManifestDigest, type ArtifactReads } from "./wandb-md5.js";
@@ -132,6 +133,26 @@ export class WandbArtifactType {
   artifactSequence(args: { name: string }) {
     return lookupCollection(this.ctx, this.project, args.name);
   }
+  artifactCollections(args: PageArgs) {
+    return projectCollections(this.ctx, this.project, this.name, args);
+  }
+}
+
+/** A project's collections (of one type when given), oldest first. */
+export async function projectCollections(
+  ctx: WandbContext,
+  project: ProjectInfo,
+  type: string | null,
+  args: PageArgs,
+) {
+  const collections = await ctx.deps.store.artifacts.listCollections(
+    project.entityName,
+    project.name,
+    ...(type === null ? [] : [type]),
+  );
+  return pageOf(collections, args, (c) => ({
+    node: new WandbSequence(project, c.name, c.type, c.createdAt, ctx),
+  }));
 }
 
 /** A collection of versions (W&B's sequence). */
@@ -142,6 +163,8 @@ export class WandbSequence {
   readonly digestAlgorithm = "MANIFEST_MD5";
   readonly defaultArtifactType: WandbArtifactType;
   readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly tags = { edges: [] };
 
   constructor(
     readonly project: ProjectInfo,
@@ -153,6 +176,7 @@ export class WandbSequence {
     this.id = collectionId(project.entityName, project.name, name);
     this.defaultArtifactType = new WandbArtifactType(project, type, ctx);
     this.createdAt = iso(createdAt);
+    this.updatedAt = this.createdAt;
   }
 
   async artifactMembership(args: { aliasName: string }): Promise<WandbArtifact | null> {
@@ -168,6 +192,31 @@ export class WandbSequence {
 
   latestArtifact(): Promise<WandbArtifact | null> {
     return this.artifactMembership({ aliasName: "latest" });
+  }
+
+  /** Every alias of the collection's versions (0.18.7–0.22.3 list collections with them). */
+  async aliases(args: PageArgs): Promise<ReturnType<typeof pageOf<string, { node: object }>>> {
+    const { entityName, name: project } = this.project;
+    const versions = await this.ctx.deps.store.artifacts.listVersions(entityName, project, this.name);
+    const aliases = versions.flatMap((version) => version.aliases);
+    return pageOf(aliases, args, (alias) => ({
+      node: {
+        id: `${this.id}:${alias}`,
+        alias,
+        artifactCollectionName: this.name,
+        artifactCollection: this,
+      },
+    }));
+  }
+
+  /** `api.artifacts(type, name)`: the versions, newest first. */
+  async artifacts(args: PageArgs) {
+    const { entityName, name: project } = this.project;
+    const versions = await this.ctx.deps.store.artifacts.listVersions(entityName, project, this.name);
+    return pageOf(versions, args, (version) => ({
+      version: version.version,
+      node: new WandbArtifact(version, this.ctx),
+    }));
   }
 }
 

@@ -6,7 +6,15 @@
 import type { RunRef } from "@stepwise/protocol";
 import { assertEntityAccess } from "../auth/principal.js";
 import type { RunFilter, RunListQuery, StoredRun } from "../store/store.js";
-import { lookupArtifact, lookupCollection, projectInfo, WandbArtifactType } from "./artifact-view.js";
+import type { PageArgs } from "./artifact-page.js";
+import {
+  lookupArtifact,
+  lookupCollection,
+  projectCollections,
+  projectInfo,
+  WandbArtifactType,
+} from "./artifact-view.js";
+import { runArtifacts } from "./run-artifacts.js";
 import { runFiltersOf, runOrderOf } from "./mongo-filters.js";
 import {
   filesConnection,
@@ -70,6 +78,9 @@ export class WandbProject {
   }
   artifactSequence(args: { name: string }) {
     return this.artifactCollection(args);
+  }
+  artifactCollections(args: PageArgs) {
+    return projectCollections(this.ctx, projectInfo(this.entityName, this.name), null, args);
   }
   artifactType(args: { name: string }) {
     return new WandbArtifactType(projectInfo(this.entityName, this.name), args.name, this.ctx);
@@ -144,6 +155,12 @@ export class WandbRun {
   }
   get displayName(): string {
     return this.run.name;
+  }
+  outputArtifacts(args: PageArgs) {
+    return runArtifacts(this.ctx, this.ref, "produced", args);
+  }
+  inputArtifacts(args: PageArgs) {
+    return runArtifacts(this.ctx, this.ref, "used", args);
   }
   get description(): string {
     return this.run.notes;
