@@ -6,6 +6,11 @@ import { resolve } from "node:path";
 import { LIMITS, UsageError } from "@stepwise/protocol";
 import { z } from "zod";
 import { loadAlertConfig, type AlertConfigFlags, type AlertDeliveryConfig } from "./alerts/alert-config.js";
+import {
+  loadRetentionConfig,
+  type RetentionConfigFlags,
+  type RetentionScheduleConfig,
+} from "./artifact-retention-config.js";
 import { parseS3Location, s3Settings, type S3Settings } from "./blob/s3-location.js";
 
 const MIB = 1024 * 1024;
@@ -79,10 +84,16 @@ export interface ServerConfig {
   database?: string;
   /** Where alerts are delivered, with timeouts and retries (alerts/alert-config.ts); absent: nowhere. */
   alerts?: AlertDeliveryConfig;
+  /**
+   * Artifact retention policies applied on a schedule (artifact-retention-config.ts); absent:
+   * none. Interval default 3600 (`--artifact-retention-interval`), policies from a JSON file
+   * (`--artifact-retention-policies`).
+   */
+  artifactRetention?: RetentionScheduleConfig;
 }
 
 /** What a caller may set; strings (from argv and env) are parsed, numbers taken as they are. */
-export interface ConfigFlags extends AlertConfigFlags {
+export interface ConfigFlags extends AlertConfigFlags, RetentionConfigFlags {
   port?: string | number;
   host?: string;
   data?: string;
@@ -272,6 +283,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     ...databaseOf(pick("database", "")),
     ...blobsOf(pick("blobs", ""), flags.blobs === undefined ? FIELDS.blobs.env : FIELDS.blobs.flag, env),
     alerts: loadAlertConfig(flags, env),
+    artifactRetention: loadRetentionConfig(flags, env),
   };
 }
 

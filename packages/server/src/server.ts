@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { getRequestListener } from "@hono/node-server";
 import { LIMITS } from "@stepwise/protocol";
 import { AlertDispatcher } from "./alerts/alert-dispatcher.js";
+import { ArtifactRetentionJob } from "./artifact-retention-job.js";
 import { ensureAdminKey } from "./auth/admin-key.js";
 import { trustsLoopback } from "./auth/loopback.js";
 import type { BlobStore } from "./blob/blob-store.js";
@@ -98,6 +99,10 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     sweeper.start();
     compactor.start();
     gc.start();
+    // Versions a retention pass deletes are freed by a garbage collection right after it.
+    const retentionConfig = config.artifactRetention ?? { intervalS: 0, policies: [] };
+    const retention = new ArtifactRetentionJob(store, retentionConfig, now, log, () => gc.collect());
+    retention.start();
     const url = urlOf(server, config.host);
     const alertConfig = config.alerts ?? { destinations: [], timeoutS: 10, maxAttempts: 5, retryS: 2 };
     const alerts = new AlertDispatcher(store.alerts, alertConfig, () => url, now, log);
@@ -106,9 +111,12 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     let closing: Promise<void> | null = null;
     const close = (): Promise<void> => {
       // Stored tables close once the server has stopped taking requests.
-      closing ??= shutdown(server, [sweeper, compactor, gc, alerts], store, fileStore.blobs).finally(() =>
-        tables.close(),
-      );
+      closing ??= shutdown(
+        server,
+        [retention, sweeper, compactor, gc, alerts],
+        store,
+        fileStore.blobs,
+      ).finally(() => tables.close());
       return closing;
     };
     return {

@@ -1,5 +1,9 @@
-/** Which versions a retention policy deletes (domain/artifact-retention.ts). */
+/** Which versions a retention policy deletes and why others are kept (domain/artifact-retention.ts); the schedule's config. */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
 import { planRetention, versionsToDelete, type RetainedVersion } from "../src/domain/artifact-retention.js";
 
 const DAY = 86_400;
@@ -46,5 +50,28 @@ describe("planRetention", () => {
     expect(aliased.deleted).toEqual(["v3", "v0"]);
     expect(aliased.kept.find((k) => k.version === "v1")?.reasons).toEqual(["aliased production"]);
     expect(aliased.kept.find((k) => k.version === "v4")?.reasons).toEqual(["younger than 172800 s"]);
+  });
+});
+
+describe("scheduled retention config", () => {
+  it("reads the policies file and refuses a policy with no rule or a bad collection, naming the option", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stepwise-retention-config-"));
+    const file = join(dir, "policies.json");
+    try {
+      writeFileSync(file, JSON.stringify([{ collection: "local/*/ckpt", keepLast: 3 }]));
+      const env = { STEPWISE_ARTIFACT_RETENTION_POLICIES: file };
+      expect(loadConfig({}, env).artifactRetention).toEqual({
+        intervalS: 3600,
+        policies: [{ collection: "local/*/ckpt", keepLast: 3 }],
+      });
+      expect(loadConfig({ artifactRetentionIntervalS: "0" }, env).artifactRetention?.intervalS).toBe(0);
+      expect(() => loadConfig({ artifactRetentionIntervalS: "-1" })).toThrow(/--artifact-retention-interval/);
+      writeFileSync(file, JSON.stringify([{ collection: "local/p/ckpt", keepAliased: false }]));
+      expect(() => loadConfig({}, env)).toThrow(/policy 0 \(local\/p\/ckpt\).*at least one rule/);
+      writeFileSync(file, JSON.stringify([{ collection: "local/p", keepLast: 1 }]));
+      expect(() => loadConfig({}, env)).toThrow(/--artifact-retention-policies.*entity\/project\/name/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
