@@ -4,7 +4,8 @@
  * file with the digests of the bytes each writer wrote; finishing again is the same version;
  * finishes racing in several processes commit one version; two writers adding one path with
  * different content get ARTIFACT_CONFLICT naming it, and nothing is committed; an offline
- * run's upsert reaches the server through the run log (`stepwise sync`).
+ * run's upsert reaches the server through the run log (`stepwise sync`); `stepwise artifact rm
+ * --distributed` discards a pending one.
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
@@ -15,6 +16,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { artifactPaths, type ArtifactVersionDto, type ManifestEntry } from "@stepwise/protocol";
 import { Api, Artifact, init, syncRunDirectory } from "../src/index.js";
+import { runCli } from "./cli/run-cli.js";
 import { useServerForFile } from "./support/server-process.js";
 
 const FIXTURE = fileURLToPath(new URL("./fixtures/distributed-artifact-child.mjs", import.meta.url));
@@ -191,5 +193,47 @@ describe("distributed artifacts", () => {
     await online.finish();
     expect(done.version).toBe("v0");
     expect(done.manifest).toEqual([{ path: "part.bin", sha256: sha(bytes), size: bytes.length }]);
+  });
+
+  it("stepwise artifact rm --distributed discards a pending version: its finish finds nothing, the id starts afresh", async () => {
+    const group = `cli-${randomUUID()}`;
+    const run = await init({
+      dir: tempDir(),
+      baseUrl: server.url,
+      project: "dist-cli",
+      group,
+      settings: { quiet: true },
+    });
+    const part = (text: string) => writeFolder(tempDir(), { "part.txt": Buffer.from(text) });
+    await (await run.upsertArtifact(part("abandoned"), { name: "parts", type: "dataset" })).wait();
+    const rm = await runCli([
+      "artifact",
+      "rm",
+      "local/dist-cli/parts",
+      "--distributed",
+      group,
+      "--json",
+      "--base-url",
+      server.url,
+    ]);
+    expect(rm.code, rm.stderr).toBe(0);
+    expect(JSON.parse(rm.stdout)).toEqual({
+      collection: "local/dist-cli/parts",
+      distributedId: group,
+      state: "pending",
+      fileCount: 1,
+    });
+    const nothing = (await run.finishArtifact(new Artifact("parts", "dataset"))).wait();
+    await expect(nothing).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const kept = Buffer.from("kept");
+    await (
+      await run.upsertArtifact(writeFolder(tempDir(), { "part.txt": kept }), {
+        name: "parts",
+        type: "dataset",
+      })
+    ).wait();
+    const done = await (await run.finishArtifact(new Artifact("parts", "dataset"))).wait();
+    expect(done.manifest).toEqual([{ path: "part.txt", sha256: sha(kept), size: kept.length }]);
+    await run.finish();
   });
 });

@@ -45,6 +45,7 @@ const ARG_OPTIONS = {
   root: { type: "string" },
   json: { type: "boolean", default: false },
   all: { type: "boolean", default: false },
+  distributed: { type: "string" },
   "keep-last": { type: "string" },
   "keep-aliased": { type: "boolean", default: false },
   "keep-younger-than": { type: "string" },
@@ -85,7 +86,17 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
     ...(values["api-key"] === undefined ? {} : { apiKey: values["api-key"] }),
   });
   const json = values.json;
-  if (action === "rm") return removeArtifact(connection, target, { all: values.all, json }, io);
+  if (action === "rm")
+    return removeArtifact(
+      connection,
+      target,
+      {
+        all: values.all,
+        json,
+        ...(values.distributed === undefined ? {} : { distributed: values.distributed }),
+      },
+      io,
+    );
   if (action === "gc")
     return collectArtifactVersions(
       connection,

@@ -4,6 +4,7 @@ export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <e
        stepwise artifact get <entity/project/name[:alias]> [--root DIR] [--json]
        stepwise artifact ls  <entity/project>[/name] [--type T] [--json]
        stepwise artifact rm  <entity/project/name:alias> | <entity/project/name> --all [--json]
+       stepwise artifact rm  <entity/project/name> --distributed <id> [--json]
        stepwise artifact gc  <entity/project/name> [--keep-last N] [--keep-aliased]
                              [--keep-younger-than DURATION] [--dry-run] [--json]
        stepwise artifact cache cleanup [--max-size SIZE] [--json]
@@ -25,7 +26,9 @@ Log, download and list artifacts (versioned, content-addressed sets of files).
         collection. Deleted versions are hidden at once and their names never reused; their
         aliases are removed and latest moves to the newest version left. Content no live
         version or run file holds is freed by the server's next garbage collection
-        ('stepwise server --gc').
+        ('stepwise server --gc'). With --distributed ID: discards the distributed artifact
+        (upsertArtifact) ID of that name — never finished: its files are dropped; finished:
+        forgotten, its version kept — and ID can be used again.
   gc    applies a retention policy to a collection now: a version is kept when any rule
         keeps it (among the newest N, holds an alias other than latest, younger than
         DURATION such as 30d, 12h, 90m); the newest is always kept; at least one rule.
@@ -41,6 +44,7 @@ Options:
   --description <text>   the version's description ('put')
   --root <dir>           where 'get' writes
   --all                  'rm': delete the whole collection
+  --distributed <id>     'rm': discard the distributed artifact <id> of the collection
   --keep-last <n>        'gc': keep the newest n versions
   --keep-aliased         'gc': keep versions holding an alias
   --keep-younger-than <d> 'gc': keep versions younger than d (30d, 12h, 90m, 3600)

@@ -1,6 +1,7 @@
 /**
  * `stepwise artifact rm <entity/project/name:alias>` soft-deletes one version; `rm
- * <entity/project/name> --all` the whole collection. The server hides what was deleted at once;
+ * <entity/project/name> --all` the whole collection; `rm <entity/project/name> --distributed
+ * ID` discards the distributed artifact ID (its version, if finished, stays). The server hides what was deleted at once;
  * its blobs that nothing else holds are freed by the next garbage collection (`stepwise server
  * --gc`). Prints what was deleted (a JSON object with --json).
  */
@@ -19,7 +20,7 @@ import { commandUsageError } from "../../parse-args-error.js";
 export async function removeArtifact(
   connection: ApiConnection,
   target: string,
-  options: { all: boolean; json: boolean },
+  options: { all: boolean; json: boolean; distributed?: string },
   io: CliIo,
 ): Promise<number> {
   const path = parseArtifactPath(target);
@@ -32,6 +33,22 @@ export async function removeArtifact(
   const http = new ApiHttp(connection);
   const collection = `${artifactPaths.collections(path.entity, path.project)}/${encodeURIComponent(path.name)}`;
   const qualified = `${path.entity}/${path.project}/${path.name}`;
+  if (options.distributed !== undefined) {
+    if (target.includes(":") || options.all)
+      throw commandUsageError("artifact", "--distributed takes entity/project/name, without :alias or --all");
+    const url = `${artifactPaths.distributed(path.entity, path.project, path.name)}/${encodeURIComponent(options.distributed)}`;
+    const answer = await http.json("DELETE", url, {
+      parse: (value: unknown) => value as { state: "pending" | "finished"; fileCount: number },
+    });
+    const what = { collection: qualified, distributedId: options.distributed, ...answer };
+    io.stdout.write(options.json ? stringifyExtended(what) + "\n" : `${qualified} ${options.distributed}\n`);
+    io.stderr.write(
+      answer.state === "pending"
+        ? `discarded the distributed artifact ${options.distributed} of ${qualified} (${answer.fileCount} files never committed)\n`
+        : `forgot the distributed artifact ${options.distributed} of ${qualified} (finished; its version is kept)\n`,
+    );
+    return ExitCode.ok;
+  }
   if (!target.includes(":")) {
     if (!options.all)
       throw commandUsageError(
