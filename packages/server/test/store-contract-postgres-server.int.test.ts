@@ -28,7 +28,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
-});
+}, 60_000);
 
 const ref: RunRef = { entity: "local", project: "demo", runId: "run-1" };
 

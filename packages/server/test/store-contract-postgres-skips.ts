@@ -9,15 +9,11 @@ const notBuilt = (what: string): string => `not built yet on PostgreSQL: ${what}
 const MEDIA = notBuilt("the media index and key kinds (queryMedia, listMediaSteps, listKeyKinds)");
 const STRUCTURED = notBuilt("structured values (histograms, table versions, presets)");
 const ARTIFACTS = notBuilt("the artifact store (collections, versions, aliases, lineage, storage)");
-const JSON_PATHS = notBuilt(
-  "run filters and sorts on config/summary paths (NaN/±Infinity-exact JSON comparisons in SQL); listing on run columns and `select` are built and tested",
+const REGISTRY = notBuilt(
+  "the registry (Store.registry is absent; it links artifact versions, not built either)",
 );
 
 export const POSTGRES_NOT_BUILT: ContractSkips = {
-  "filters on config and summary paths with typed comparisons": JSON_PATHS,
-  "sorts by fields and by config/summary paths, missing values last, and pages through them": JSON_PATHS,
-  "selects paths together with filters, sorts on unselected paths and cursors": JSON_PATHS,
-  "lists, filters and sorts 10,000 runs quickly": JSON_PATHS,
   "with keys, returns only the rows that have all of them, projected to _step and those keys": notBuilt(
     "history scans with `keys`: the row projection lives inside store/sqlite/history-reader.ts (not exported); it must move to a shared module before PostgreSQL can use it rather than copy it",
   ),
@@ -47,4 +43,10 @@ export const POSTGRES_NOT_BUILT: ContractSkips = {
   "refuses a path two writers added with different content, by name, and commits nothing": ARTIFACTS,
   "commits one version however many finishes race": ARTIFACTS,
   "keeps pending entries' blobs from garbage collection; refuses an unknown key and another type": ARTIFACTS,
+  "discards a distributed artifact: pending entries dropped, a finished one's version kept, the id free again":
+    ARTIFACTS,
+  "links versions without copying, numbered by the collection, latest on the newest": REGISTRY,
+  "moves an alias in one step and audits each change with who and from → to": REGISTRY,
+  "refuses another type, a missing source or a version name as an alias; latest places nothing": REGISTRY,
+  "hides a link whose artifact version was deleted": REGISTRY,
 };

@@ -1,15 +1,20 @@
 /**
  * The Store contract on the PostgreSQL store, against a real PostgreSQL 15 server started for
  * this file (support/postgres-process.ts), each test on a fresh, empty database; plus what only
- * this store shows: its migrations run on an empty database and again on a migrated one, and it
- * refuses a database a newer Stepwise migrated. Skipped as a whole only where the PostgreSQL
+ * this store shows: its migrations run on an empty database, on one of the previous schema (its
+ * runs kept), once when two servers start together, and it refuses a database a newer Stepwise
+ * migrated. Skipped as a whole only where the PostgreSQL
  * server binaries are absent (the reason is printed).
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CorruptDataError } from "@stepwise/protocol";
 import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
-import { PG_SCHEMA_VERSION } from "../src/store/postgres/pg-schema.js";
+import { openPool } from "../src/store/postgres/pg-database.js";
+import { insertRun } from "../src/store/postgres/pg-run-table.js";
+import { migrate, PG_SCHEMA_VERSION } from "../src/store/postgres/pg-schema.js";
+import { blankRun } from "../src/domain/blank-run.js";
+import { runRef } from "./store-contract/contract-setup.js";
 import { storeContract } from "./store-contract/store-contract.js";
 import { POSTGRES_NOT_BUILT } from "./store-contract-postgres-skips.js";
 import { postgresMissing, startPostgres, type PostgresProcess } from "./support/postgres-process.js";
@@ -22,7 +27,7 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await server?.stop();
-});
+}, 60_000);
 
 function running(): PostgresProcess {
   if (server === null) throw new Error("the PostgreSQL server did not start");
@@ -56,6 +61,28 @@ describe.skipIf(missing !== null)(`PostgresStore${missing === null ? "" : ` (ski
       await again.close();
     } finally {
       await client.end();
+      await store.close();
+    }
+  });
+
+  it("upgrades a database of schema 1 with its runs: batches continue them, a new run is numbered after", async () => {
+    const url = await running().createDatabase();
+    const pool = openPool(url, 1);
+    try {
+      await migrate(pool, url, 1);
+      const old = { ...blankRun(runRef("old"), 5), name: "kept", ordinal: 1 };
+      await insertRun(pool, { ...old, offsets: { ...old.offsets, events: 1 } });
+    } finally {
+      await pool.end();
+    }
+    const store = await openPostgresStore(url);
+    try {
+      expect(await store.getRun(runRef("old"))).toMatchObject({ name: "kept", ordinal: 1 });
+      const more = await store.applyBatch(runRef("old"), { events: { offset: 1, lines: [{ a: 1 }] } }, 6);
+      expect(more.run.offsets.events).toBe(2);
+      const added = await store.applyBatch(runRef("new"), {}, 7);
+      expect(added.run.ordinal).toBe(2);
+    } finally {
       await store.close();
     }
   });

@@ -30,16 +30,30 @@ export function openPool(url: string, max = DEFAULT_POOL_SIZE): pg.Pool {
 
 export type Isolation = "READ COMMITTED" | "REPEATABLE READ READ ONLY";
 
+/**
+ * Runs `work` in a transaction. With `first` (a statement without parameters: literals escaped
+ * with `client.escapeLiteral`), BEGIN and it go to the server as one message, saving a round
+ * trip, and `work` gets its rows.
+ */
 export async function transaction<T>(
   pool: pg.Pool,
-  work: (client: pg.PoolClient) => Promise<T>,
+  work: (client: pg.PoolClient, first: Array<Record<string, unknown>>) => Promise<T>,
   isolation: Isolation = "READ COMMITTED",
+  first?: (client: pg.PoolClient) => string,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     try {
-      await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
-      const result = await work(client);
+      let rows: Array<Record<string, unknown>> = [];
+      if (first === undefined) {
+        await client.query(`BEGIN ISOLATION LEVEL ${isolation}`);
+      } else {
+        const results = (await client.query(
+          `BEGIN ISOLATION LEVEL ${isolation}; ${first(client)}`,
+        )) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
+        rows = results[1]?.rows ?? [];
+      }
+      const result = await work(client, rows);
       await client.query("COMMIT");
       return result;
     } catch (error) {

@@ -3,7 +3,8 @@
  * transaction: the run row is read `FOR UPDATE`, so two batches to one run (from two servers)
  * take turns; for a run the database does not hold, an advisory lock on the project serialises
  * creation there, and the run is read again under it (the other creator may have just
- * committed it) before the project's runs are counted — so ordinals are unique and gap-free,
+ * committed it) before the project's runs are counted — all of it one server-side function
+ * (pg-schema.ts, migration 2) sent with BEGIN — so ordinals are unique and gap-free,
  * and the (entity, project, ordinal) unique index backs that up. `work` (synchronous: the
  * shared ingest core decides) records its writes; they are sent after it returns, each kind as
  * one multi-row statement, and committed with the run before `withRun` resolves.
@@ -18,7 +19,7 @@ import { formatPackedRow, keyPrefixes, type PackedRows, type RunRef } from "@ste
 import type { StoredRun } from "../store.js";
 import type { HistoryRowWrites, IngestPort, RunSnapshot, RunWrites } from "../../ingest/ingest-port.js";
 import { transaction } from "./pg-database.js";
-import { countProjectRuns, findRun, insertRun, saveRun } from "./pg-run-table.js";
+import { insertRun, runFromRow, saveRun, type RunRow } from "./pg-run-table.js";
 import { appendSeries, type SeriesAppend } from "./pg-series-writer.js";
 
 type Work<T> = (snapshot: RunSnapshot, open: (run: StoredRun) => RunWrites) => T;
@@ -115,35 +116,39 @@ export class PgIngestPort implements IngestPort {
   constructor(private readonly pool: pg.Pool) {}
 
   withRun<T>(ref: RunRef, work: Work<T>): Promise<T> {
-    return transaction(this.pool, async (client) => {
-      let found = await findRun(client, ref, true);
-      let projectRuns = 0;
-      if (found === null) {
-        await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-          JSON.stringify(["run-creation", ref.entity, ref.project]),
-        ]);
-        found = await findRun(client, ref, true);
-        if (found === null) projectRuns = await countProjectRuns(client, ref.entity, ref.project);
-      }
-      const snapshot: RunSnapshot = found ? { run: found.run, projectRuns: 0 } : { run: null, projectRuns };
-      const batch = new BatchWrites();
-      let opened = false;
-      const result = work(snapshot, () => {
-        opened = true;
-        return batch.writes();
-      });
-      if (!opened) return result;
-      const saved = batch.saved ?? null;
-      let pk: number;
-      if (found) {
-        pk = found.pk;
-      } else {
-        if (saved === null) throw new Error("ingest opened a new run without saving it");
-        pk = await insertRun(client, saved);
-      }
-      await batch.send(client, pk);
-      if (found && saved) await saveRun(client, pk, saved);
-      return result;
-    });
+    // BEGIN and the run's opening (migration 2's stepwise_open_run: the row FOR UPDATE, or, for a
+    // new run, the project's creation lock, a second look and the run count) in one round trip.
+    const open = (client: pg.PoolClient): string =>
+      `SELECT * FROM stepwise_open_run(${[ref.entity, ref.project, ref.runId].map((v) => client.escapeLiteral(v)).join(", ")})`;
+    return transaction(
+      this.pool,
+      async (client, first) => {
+        const row = first[0] as { project_runs: number; run: RunRow | null } | undefined;
+        if (row === undefined) throw new Error("stepwise_open_run answered no row");
+        const found = row.run === null ? null : { pk: row.run.pk, run: runFromRow(row.run) };
+        const projectRuns = row.project_runs;
+        const snapshot: RunSnapshot = found ? { run: found.run, projectRuns: 0 } : { run: null, projectRuns };
+        const batch = new BatchWrites();
+        let opened = false;
+        const result = work(snapshot, () => {
+          opened = true;
+          return batch.writes();
+        });
+        if (!opened) return result;
+        const saved = batch.saved ?? null;
+        let pk: number;
+        if (found) {
+          pk = found.pk;
+        } else {
+          if (saved === null) throw new Error("ingest opened a new run without saving it");
+          pk = await insertRun(client, saved);
+        }
+        await batch.send(client, pk);
+        if (found && saved) await saveRun(client, pk, saved);
+        return result;
+      },
+      "READ COMMITTED",
+      open,
+    );
   }
 }

@@ -1,34 +1,18 @@
 /**
- * Run listing on PostgreSQL: filters on the run's columns (state, tags, group, job type, name,
- * id), sort by createdAt, name, state or heartbeatAt with keyset pagination (the shared cursor,
- * domain/run-list-cursor.ts), `select` of config and summary paths (the shared reader,
- * store/sqlite/select-paths.ts), plus the entity and project rollups. Filters and sorts on
- * config/summary paths are not built yet on PostgreSQL: they are refused with a message.
+ * Run listing on PostgreSQL: filters and sorts (pg-run-filter.ts: run columns and config/summary
+ * paths) with keyset pagination (the shared cursor, domain/run-list-cursor.ts), `select` of
+ * config and summary paths (the shared reader, store/sqlite/select-paths.ts), plus the entity
+ * and project rollups.
  */
 import type pg from "pg";
-import { InvalidDataError } from "@stepwise/protocol";
-import type {
-  EntitySummary,
-  ProjectSummary,
-  RunFilter,
-  RunListPage,
-  RunListQuery,
-  StoredRun,
-} from "../store.js";
+import type { EntitySummary, ProjectSummary, RunListPage, RunListQuery, StoredRun } from "../store.js";
 import { decodeRunListCursor, encodeRunListCursor } from "../../domain/run-list-cursor.js";
 import { pathTree, selectPaths } from "../sqlite/select-paths.js";
+import { filterSql, sortSql } from "./pg-run-filter.js";
 import { RUN_COLUMNS, runFromRow, type RunRow } from "./pg-run-table.js";
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
-const COLUMN = {
-  state: "state",
-  group: "group_name",
-  jobType: "job_type",
-  name: "name",
-  id: "run_id",
-} as const;
-const SORT = { createdAt: "created_at", name: "name", state: "state", heartbeatAt: "heartbeat_at" } as const;
 
 export class PgRunList {
   constructor(private readonly pool: pg.Pool) {}
@@ -66,20 +50,12 @@ export class PgRunList {
       `SELECT COUNT(*)::bigint AS n FROM runs WHERE ${where.join(" AND ")}`,
       params,
     );
-    const order = query.order ?? { field: "createdAt", desc: true };
-    if (order.field === "config" || order.field === "summary")
-      throw notBuilt(`sorting runs by ${order.field} paths`);
-    const column = `${SORT[order.field]}${order.field === "createdAt" || order.field === "heartbeatAt" ? "" : ' COLLATE "C"'}`;
-    const dir = order.desc ? "DESC" : "ASC";
-    const cursor = query.cursor === undefined ? null : decodeRunListCursor(query.cursor);
-    if (cursor) {
-      params.push(cursor.value, cursor.pk);
-      where.push(`(${column}, pk) ${order.desc ? "<" : ">"} ($${params.length - 1}, $${params.length})`);
-    }
+    const sort = sortSql(query.order ?? { field: "createdAt", desc: true }, params);
+    if (query.cursor !== undefined) where.push(sort.after(decodeRunListCursor(query.cursor)));
     params.push(limit + 1);
-    const { rows } = await this.pool.query<RunRow & { sort_value: string | number }>(
-      `SELECT ${RUN_COLUMNS}, ${SORT[order.field]} AS sort_value FROM runs WHERE ${where.join(" AND ")}
-       ORDER BY ${column} ${dir}, pk ${dir} LIMIT $${params.length}`,
+    const { rows } = await this.pool.query<RunRow & { sort_value: string | number | null }>(
+      `SELECT ${RUN_COLUMNS}, ${sort.value} AS sort_value FROM runs WHERE ${where.join(" AND ")}
+       ORDER BY ${sort.orderBy} LIMIT $${params.length}`,
       params,
     );
     const more = rows.length > limit;
@@ -89,46 +65,11 @@ export class PgRunList {
       runs: query.select === undefined ? page.map(runFromRow) : page.map(selector(query.select)),
       total: counted.rows[0]?.n ?? 0,
       nextCursor:
-        more && last ? encodeRunListCursor({ missing: false, value: last.sort_value, pk: last.pk }) : null,
+        more && last
+          ? encodeRunListCursor({ missing: last.sort_value === null, value: last.sort_value, pk: last.pk })
+          : null,
     };
   }
-}
-
-function filterSql(filter: RunFilter, params: unknown[]): string {
-  if (filter.field === "config" || filter.field === "summary")
-    throw notBuilt(`filtering runs on ${filter.field} paths`);
-  if (filter.field === "tags") {
-    params.push(filter.value);
-    return `tags::jsonb ? $${params.length}`;
-  }
-  const column = COLUMN[filter.field];
-  if (filter.op === "in") {
-    params.push(Array.isArray(filter.value) ? filter.value : [filter.value]);
-    return `${column} = ANY($${params.length}::text[])`;
-  }
-  if (typeof filter.value !== "string")
-    throw new InvalidDataError(`filter on ${filter.field}: op "${filter.op}" takes one string value`);
-  params.push(filter.value);
-  const p = `$${params.length}`;
-  switch (filter.op) {
-    case "eq":
-      return `${column} = ${p}`;
-    case "ne":
-      return `${column} <> ${p}`;
-    case "contains":
-      // Case-folded as on SQLite: ASCII letters only (lower() under the C collation).
-      return `strpos(lower(${column} COLLATE "C"), lower(${p} COLLATE "C")) > 0`;
-    default:
-      throw new InvalidDataError(
-        `filter on ${filter.field}: unknown op "${String(filter.op)}"; use eq, ne, in or contains`,
-      );
-  }
-}
-
-function notBuilt(what: string): InvalidDataError {
-  return new InvalidDataError(
-    `${what} is not built yet on the PostgreSQL store; use the SQLite store for it`,
-  );
 }
 
 function selector(select: NonNullable<RunListQuery["select"]>): (row: RunRow) => StoredRun {

@@ -7,8 +7,9 @@ import type pg from "pg";
 import type { RunRef } from "@stepwise/protocol";
 import type { StoredRun } from "../store.js";
 import { RUN_COLUMNS, runFromRow, runParams, type RunRow } from "../sqlite/run-row.js";
+import { jsonbCopy } from "./pg-run-filter.js";
 
-const COLUMNS = RUN_COLUMNS.split(", ").filter((c) => c !== "pk");
+const COLUMNS = [...RUN_COLUMNS.split(", ").filter((c) => c !== "pk"), "config_json", "summary_json"];
 const INSERT = `INSERT INTO runs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) RETURNING pk`;
 const UPDATE = `UPDATE runs SET ${COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")} WHERE pk = $${COLUMNS.length + 1}`;
 
@@ -40,24 +41,21 @@ export async function runPk(
   return rows[0] ?? null;
 }
 
-export async function countProjectRuns(db: Queryable, entity: string, project: string): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    "SELECT COUNT(*)::bigint AS n FROM runs WHERE entity = $1 AND project = $2",
-    [entity, project],
-  );
-  return rows[0]?.n ?? 0;
+/** The row's columns: the SQLite store's mapping, plus the jsonb copies filters read. */
+function params(run: StoredRun): Record<string, string | number | null> {
+  return { ...runParams(run), config_json: jsonbCopy(run.config), summary_json: jsonbCopy(run.summary) };
 }
 
 export async function insertRun(db: Queryable, run: StoredRun): Promise<number> {
-  const params = runParams(run);
+  const values = params(run);
   const { rows } = await db.query<{ pk: number }>(
     INSERT,
-    COLUMNS.map((c) => params[c] ?? null),
+    COLUMNS.map((c) => values[c] ?? null),
   );
   return (rows[0] as { pk: number }).pk;
 }
 
 export async function saveRun(db: Queryable, pk: number, run: StoredRun): Promise<void> {
-  const params = runParams(run);
-  await db.query(UPDATE, [...COLUMNS.map((c) => params[c] ?? null), pk]);
+  const values = params(run);
+  await db.query(UPDATE, [...COLUMNS.map((c) => values[c] ?? null), pk]);
 }

@@ -6,7 +6,8 @@
  *
  * Types: counts, indexes and steps are bigint (read as JS numbers, pg-pool.ts); times are
  * unix seconds in double precision; float columns keep NaN and ±Infinity (PostgreSQL's float8
- * has them). Config and summary are extended-JSON text, as on SQLite (run-row mapping shared).
+ * has them). Config and summary are extended-JSON text, as on SQLite (run-row mapping shared),
+ * with a jsonb copy each for filters and sorts (pg-run-filter.ts).
  */
 import { CorruptDataError } from "@stepwise/protocol";
 import type pg from "pg";
@@ -30,6 +31,7 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
       history_count bigint NOT NULL, events_count bigint NOT NULL, console_count bigint NOT NULL,
       meta_count bigint NOT NULL, stop_requested integer NOT NULL, ordinal integer NOT NULL,
       writer text,
+      config_json jsonb NOT NULL, summary_json jsonb NOT NULL,
       UNIQUE (entity, project, run_id),
       UNIQUE (entity, project, ordinal)
     )`,
@@ -86,13 +88,36 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
       secret_hash text NOT NULL UNIQUE
     )`,
   ],
+  // 2: opening a run for a batch in one round trip (pg-ingest-port.ts). In READ COMMITTED each
+  // statement of a volatile function reads a fresh snapshot, so the second look, made under
+  // the project's creation lock, sees a run another creator committed while this one waited.
+  [
+    `CREATE FUNCTION stepwise_open_run(e text, p text, r text, OUT project_runs bigint, OUT run jsonb)
+     LANGUAGE plpgsql VOLATILE AS $$
+     BEGIN
+       project_runs := 0;
+       SELECT to_jsonb(x) - 'config_json' - 'summary_json' INTO run FROM runs x
+         WHERE x.entity = e AND x.project = p AND x.run_id = r FOR UPDATE;
+       IF FOUND THEN RETURN; END IF;
+       PERFORM pg_advisory_xact_lock(hashtextextended(jsonb_build_array('run-creation', e, p)::text, 0));
+       SELECT to_jsonb(x) - 'config_json' - 'summary_json' INTO run FROM runs x
+         WHERE x.entity = e AND x.project = p AND x.run_id = r FOR UPDATE;
+       IF FOUND THEN RETURN; END IF;
+       -- Ordinals are 1…n without gaps and runs are never deleted: the largest is the count,
+       -- read backwards from the (entity, project, ordinal) index instead of counting every run.
+       SELECT COALESCE(MAX(x.ordinal), 0) INTO project_runs FROM runs x WHERE x.entity = e AND x.project = p;
+     END $$`,
+  ],
 ];
 
 /** The newest schema version this code knows. */
 export const PG_SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Brings the database to PG_SCHEMA_VERSION; `where` names it in errors (the URL without a password). */
-export async function migrate(pool: pg.Pool, where: string): Promise<void> {
+/**
+ * Brings the database to PG_SCHEMA_VERSION (`target`: an older version, for tests of upgrades);
+ * `where` names it in errors (the URL without a password).
+ */
+export async function migrate(pool: pg.Pool, where: string, target = PG_SCHEMA_VERSION): Promise<void> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -110,7 +135,7 @@ export async function migrate(pool: pg.Pool, where: string): Promise<void> {
         `the PostgreSQL database ${where} has schema version ${current}, newer than this Stepwise ` +
           `knows (${PG_SCHEMA_VERSION}); upgrade Stepwise to open it`,
       );
-    for (let version = current + 1; version <= PG_SCHEMA_VERSION; version++) {
+    for (let version = current + 1; version <= target; version++) {
       for (const statement of MIGRATIONS[version - 1] ?? []) await client.query(statement);
       await client.query("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)", [
         version,
