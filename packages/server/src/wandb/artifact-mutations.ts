@@ -25,6 +25,9 @@ import { checkedRef, entityOr } from "./run-identity.js";
 import type { WandbContext } from "./wandb-context.js";
 import { WandbInputError } from "./wandb-errors.js";
 
+/** At most this many bytes of a latest version are read to compute MD5s for the unchanged check. */
+const UNCHANGED_CHECK_MAX_BYTES = 256 * 1024 * 1024;
+
 export interface CreateArtifactInput {
   artifactTypeName: string;
   artifactCollectionName?: string | null;
@@ -88,7 +91,10 @@ export async function createArtifact(input: CreateArtifactInput, ctx: WandbConte
       `artifact '${name}' exists in ${entity}/${project} with type '${latestVersion.type}', not '${type}'; log it with that type or another name`,
     );
   const aliases = userAliases(input.aliases);
-  if (latestVersion !== null && latest !== null && (await latest.digest()) === input.digest) {
+  // Telling unchanged content here spares the client its uploads; past the bound, it uploads and
+  // the store's own check at commit answers the same version (commitVersion's "unchanged").
+  const digest = latest === null ? null : await latest.digestWithin(UNCHANGED_CHECK_MAX_BYTES);
+  if (latestVersion !== null && latest !== null && digest === input.digest) {
     // Unchanged content: no new version; the aliases asked for go onto the latest one, as on W&B.
     const missing = aliases.filter((alias) => !latestVersion.aliases.includes(alias));
     if (missing.length === 0) return { artifact: latest };

@@ -272,6 +272,18 @@ export class WandbArtifact {
     return wandbManifestDigest(await this.wandbManifestContents());
   }
 
+  /**
+   * The digest, or null when more than `maxUnhashedBytes` of the version's files have no MD5
+   * known yet (reading them would hold the client's request for long).
+   */
+  async digestWithin(maxUnhashedBytes: number): Promise<string | null> {
+    let unhashed = 0;
+    for (const entry of await allEntries(this.ctx, this.ref))
+      if (!isReferenceEntry(entry) && this.ctx.artifacts.md5Of(entry.sha256) === undefined)
+        unhashed += entry.size;
+    return unhashed > maxUnhashedBytes ? null : this.digest();
+  }
+
   private get sequence(): WandbSequence {
     const project = projectInfo(this.version.entity, this.version.project);
     return new WandbSequence(project, this.version.name, this.version.type, this.version.createdAt, this.ctx);
