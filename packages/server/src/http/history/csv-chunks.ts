@@ -10,6 +10,7 @@
 import { encodeCsvField, encodeNumber, parseExtended, quoteCsvText } from "@stepwise/protocol";
 import { forEachLeaf, orderColumns } from "./flat-row.js";
 import {
+  asBuffer,
   COMMA,
   FlatRowBytes,
   isPlainNumber,
@@ -152,8 +153,4 @@ class Output {
     this.ensure(Buffer.byteLength(text));
     this.length += this.bytes.write(text, this.length, "utf8");
   }
-}
-
-function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }

@@ -210,3 +210,8 @@ export function numberOfToken(page: Buffer, start: number, end: number, row: Row
   }
   return row.number(start, end);
 }
+
+/** A page as a Buffer (the store's pages are Buffers already: no copy). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

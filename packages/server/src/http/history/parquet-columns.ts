@@ -8,7 +8,16 @@
 import { encodeNumber, parseExtended, stringifyExtended } from "@stepwise/protocol";
 import type { BasicType } from "hyparquet-writer";
 import { forEachLeaf } from "./flat-row.js";
-import { FlatRowBytes, LOWER_N, LOWER_T, NEWLINE, numberOfToken, QUOTE, RowText } from "./flat-row-bytes.js";
+import {
+  asBuffer,
+  FlatRowBytes,
+  LOWER_N,
+  LOWER_T,
+  NEWLINE,
+  numberOfToken,
+  QUOTE,
+  RowText,
+} from "./flat-row-bytes.js";
 
 /** "none": only nulls so far. */
 export type Kind = "none" | "number" | "boolean" | "other";
@@ -210,8 +219,4 @@ export function typeOf(kind: Kind | undefined): BasicType {
   if (kind === "boolean") return "BOOLEAN";
   if (kind === "other") return "STRING";
   return "DOUBLE";
-}
-
-export function asBuffer(bytes: Uint8Array): Buffer {
-  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
