@@ -8,7 +8,7 @@
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CorruptDataError } from "@stepwise/protocol";
+import { CorruptDataError, InvalidDataError } from "@stepwise/protocol";
 import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
 import { openPool } from "../src/store/postgres/pg-database.js";
 import { insertRun } from "../src/store/postgres/pg-run-table.js";
@@ -82,6 +82,39 @@ describe.skipIf(missing !== null)(`PostgresStore${missing === null ? "" : ` (ski
       expect(more.run.offsets.events).toBe(2);
       const added = await store.applyBatch(runRef("new"), {}, 7);
       expect(added.run.ordinal).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("holds at most the run file limit per run, counting the files a schema-2 database already had", async () => {
+    const url = await running().createDatabase();
+    const file = (path: string) => ({
+      path,
+      size: 1,
+      sha256: "a".repeat(64),
+      contentType: "text/plain",
+      updatedAt: 1,
+    });
+    const pool = openPool(url, 1);
+    try {
+      await migrate(pool, url, 2);
+      for (const path of ["a", "b"])
+        await pool.query(
+          `INSERT INTO run_files (entity, project, run_id, path, size, sha256, content_type, updated_at)
+           VALUES ('team', 'proj', 'files', $1, 1, $2, 'text/plain', 1)`,
+          [path, "a".repeat(64)],
+        );
+    } finally {
+      await pool.end();
+    }
+    const store = await openPostgresStore(url, { maxRunFiles: 3 });
+    try {
+      await store.putFile(runRef("files"), file("c"));
+      await store.putFile(runRef("files"), file("a")); // a replacement always may
+      await expect(store.putFile(runRef("files"), file("d"))).rejects.toBeInstanceOf(InvalidDataError);
+      await store.putFile(runRef("other"), file("d"));
+      expect((await store.listFiles(runRef("files"))).map((f) => f.path)).toEqual(["a", "b", "c"]);
     } finally {
       await store.close();
     }

@@ -11,6 +11,8 @@ import { PostgresStore } from "./postgres-store.js";
 export interface PostgresStoreOptions {
   /** Connections in the pool. Default DEFAULT_POOL_SIZE (10). */
   poolSize?: number;
+  /** Files one run may hold. Default LIMITS.runFiles (lower in tests). */
+  maxRunFiles?: number;
 }
 
 export async function openPostgresStore(
@@ -33,7 +35,7 @@ export async function openPostgresStore(
           database: where,
         },
       );
-    return new PostgresStore(pool, id, where);
+    return new PostgresStore(pool, id, where, options.maxRunFiles);
   } catch (error) {
     await pool.end();
     throw error;

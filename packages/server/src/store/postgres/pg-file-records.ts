@@ -3,10 +3,10 @@
  * arrive before the run's first batch). `put` and `collect` take one advisory lock per blob
  * (sha256) inside their transaction, so that recording a file and collecting its blob take
  * turns across servers, as the Store contract asks; a path cannot be both a file and a folder of
- * one run. Run file limits (LIMITS.runFiles) are not enforced here yet.
+ * one run, and a run holds at most LIMITS.runFiles files (a replacement always may).
  */
 import type pg from "pg";
-import { PathConflictError, type RunRef } from "@stepwise/protocol";
+import { InvalidDataError, LIMITS, PathConflictError, type RunRef } from "@stepwise/protocol";
 import type { StoredFile, StoredUpload } from "../store.js";
 import { transaction } from "./pg-database.js";
 
@@ -14,7 +14,11 @@ const FILE = 'path, size, sha256, content_type AS "contentType", updated_at AS "
 const BLOB_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
 export class PgFileRecords {
-  constructor(private readonly pool: pg.Pool) {}
+  constructor(
+    private readonly pool: pg.Pool,
+    /** Files one run may hold (LIMITS.runFiles; lower in tests). */
+    private readonly maxFiles: number = LIMITS.runFiles,
+  ) {}
 
   put(ref: RunRef, file: StoredFile, whileLocked?: () => void): Promise<void> {
     return transaction(this.pool, async (client) => {
@@ -23,6 +27,7 @@ export class PgFileRecords {
       await client.query(BLOB_LOCK, [JSON.stringify(["file", ref.entity, ref.project, ref.runId])]);
       await this.checkPath(client, ref, file.path);
       whileLocked?.();
+      await this.countNew(client, ref, file.path);
       await client.query(
         `INSERT INTO run_files (entity, project, run_id, path, size, sha256, content_type, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -68,6 +73,26 @@ export class PgFileRecords {
       await client.query(BLOB_LOCK, [`blob:${sha256}`]);
       return (await this.isReferenced(sha256, client)) ? false : remove();
     });
+  }
+
+  /** Counts a path the run does not hold yet; throws INVALID_DATA past the run's limit. */
+  private async countNew(client: pg.PoolClient, ref: RunRef, path: string): Promise<void> {
+    const key = [ref.entity, ref.project, ref.runId];
+    const held = await client.query(
+      "SELECT 1 FROM run_files WHERE entity = $1 AND project = $2 AND run_id = $3 AND path = $4",
+      [...key, path],
+    );
+    if (held.rows.length > 0) return;
+    const { rows } = await client.query<{ files: number }>(
+      `INSERT INTO run_file_counts (entity, project, run_id, files) VALUES ($1, $2, $3, 1)
+       ON CONFLICT (entity, project, run_id) DO UPDATE SET files = run_file_counts.files + 1 RETURNING files`,
+      key,
+    );
+    const files = rows[0]?.files ?? 0;
+    if (files > this.maxFiles)
+      throw new InvalidDataError(
+        `run file '${path}' cannot be stored: run ${key.join("/")} holds ${files - 1} files, the most a run may hold; put files together (an archive) or use another run`,
+      );
   }
 
   /** Throws PathConflictError when a folder of `path` is a file of the run, or `path` is a folder of its files. */

@@ -108,6 +108,16 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
        SELECT COALESCE(MAX(x.ordinal), 0) INTO project_runs FROM runs x WHERE x.entity = e AND x.project = p;
      END $$`,
   ],
+  // 3: files per run, kept with each new path, so that the limit (LIMITS.runFiles) costs one
+  // row read instead of counting the run's files; counted from the files already stored.
+  [
+    `CREATE TABLE run_file_counts (
+      entity text NOT NULL, project text NOT NULL, run_id text NOT NULL, files bigint NOT NULL,
+      PRIMARY KEY (entity, project, run_id)
+    )`,
+    `INSERT INTO run_file_counts (entity, project, run_id, files)
+     SELECT entity, project, run_id, COUNT(*) FROM run_files GROUP BY entity, project, run_id`,
+  ],
 ];
 
 /** The newest schema version this code knows. */

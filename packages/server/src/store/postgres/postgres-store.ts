@@ -7,8 +7,8 @@
  * (run rows FOR UPDATE, advisory locks for run creation, blobs and migrations).
  *
  * Not built yet on PostgreSQL (pg-not-built.ts): media, key kinds, structured values
- * (histograms, tables, presets), artifacts, alert recording, run filters and sorts on
- * config/summary paths, and history compaction (nothing to compact: rows are stored as text).
+ * (histograms, tables, presets), artifacts, alert recording, and history scans by key; history
+ * compaction has nothing to do (rows are stored as text).
  */
 import { randomInt } from "node:crypto";
 import type pg from "pg";
@@ -77,11 +77,13 @@ export class PostgresStore implements Store {
     readonly instanceId: string,
     /** The database's URL without its password, for messages. */
     private readonly where: string,
+    /** Files one run may hold (default LIMITS.runFiles). */
+    maxRunFiles?: number,
   ) {
     this.ingest = new PgIngestPort(pool);
     this.runList = new PgRunList(pool);
     this.history = new PgHistory(pool, where);
-    this.files = new PgFileRecords(pool);
+    this.files = new PgFileRecords(pool, maxRunFiles);
     this.uploads = new PgUploadRecords(pool);
     this.apiKeys = new PgApiKeys(pool);
   }
