@@ -33,7 +33,7 @@ Options:
   --database postgres://<user>:<password>@<host>:<port>/<db>
                           keep run data in PostgreSQL instead of SQLite under --data
                           (STEPWISE_DATABASE_URL); media, tables, histograms, artifacts and
-                          config/summary filters are not built there yet (docs/storage.md)
+                          alerts are not built there yet (docs/storage.md)
   --blobs s3://<bucket>[/<prefix>]
                           keep run files on S3 or an S3-compatible store (MinIO, Ceph, …)
                           instead of <data>/files (STEPWISE_BLOBS). Endpoint, region and keys
