@@ -49,10 +49,11 @@ export interface RetentionScheduleConfig {
   policies: ScheduledRetentionPolicy[];
 }
 
+/** The schedule, or null when no policy file is given (the interval is checked all the same). */
 export function loadRetentionConfig(
   flags: RetentionConfigFlags,
   env: NodeJS.ProcessEnv,
-): RetentionScheduleConfig {
+): RetentionScheduleConfig | null {
   const rawInterval = flags.artifactRetentionIntervalS ?? env.STEPWISE_ARTIFACT_RETENTION_INTERVAL_S;
   const source =
     flags.artifactRetentionIntervalS === undefined
@@ -67,7 +68,7 @@ export function loadRetentionConfig(
       `${source} must be a number of seconds (0 = never); got ${JSON.stringify(rawInterval)}`,
     );
   const file = flags.artifactRetentionPolicies ?? env.STEPWISE_ARTIFACT_RETENTION_POLICIES ?? "";
-  return { intervalS: interval.data, policies: file === "" ? [] : readPolicies(file) };
+  return file === "" ? null : { intervalS: interval.data, policies: readPolicies(file) };
 }
 
 function readPolicies(file: string): ScheduledRetentionPolicy[] {

@@ -85,9 +85,9 @@ export interface ServerConfig {
   /** Where alerts are delivered, with timeouts and retries (alerts/alert-config.ts); absent: nowhere. */
   alerts?: AlertDeliveryConfig;
   /**
-   * Artifact retention policies applied on a schedule (artifact-retention-config.ts); absent:
-   * none. Interval default 3600 (`--artifact-retention-interval`), policies from a JSON file
-   * (`--artifact-retention-policies`).
+   * Artifact retention policies applied on a schedule (artifact-retention-config.ts); absent
+   * when no policy file is given: none. Interval default 3600 (`--artifact-retention-interval`),
+   * policies from a JSON file (`--artifact-retention-policies`).
    */
   artifactRetention?: RetentionScheduleConfig;
 }
@@ -283,13 +283,19 @@ export function loadConfig(flags: ConfigFlags = {}, env: NodeJS.ProcessEnv = {})
     ...databaseOf(pick("database", "")),
     ...blobsOf(pick("blobs", ""), flags.blobs === undefined ? FIELDS.blobs.env : FIELDS.blobs.flag, env),
     alerts: loadAlertConfig(flags, env),
-    artifactRetention: loadRetentionConfig(flags, env),
+    ...retentionOf(loadRetentionConfig(flags, env)),
   };
 }
 
 /** The S3 settings, checked now (a bad location is a UsageError at start); none for local files. */
 function blobsOf(url: string, source: string, env: NodeJS.ProcessEnv): { blobs?: S3Settings } {
   return url === "" ? {} : { blobs: s3Settings(parseS3Location(url, source), env) };
+}
+
+function retentionOf(schedule: RetentionScheduleConfig | null): {
+  artifactRetention?: RetentionScheduleConfig;
+} {
+  return schedule === null ? {} : { artifactRetention: schedule };
 }
 
 function databaseOf(url: string): { database?: string } {
