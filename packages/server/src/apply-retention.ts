@@ -51,18 +51,30 @@ export async function applyRetention(
     })),
   );
   const plan = planRetention(retained, policy, options.now);
+  // Counted while the planned versions are live (the store counts live versions' blobs only); a
+  // version linked or deleted by someone else meanwhile makes it an upper bound.
   const bytesFreed = await store.artifacts.bytesFreedBy(entity, project, name, plan.deleted);
-  if (!options.dryRun)
-    for (const version of plan.deleted)
+  let deleted = plan.deleted;
+  if (!options.dryRun) {
+    deleted = [];
+    for (const version of plan.deleted) {
+      const ref = { entity, project, name, alias: version };
+      // Linked since the plan was made: kept (the window left is this check to the delete).
+      if (registry !== undefined && (await registry.linksOf(ref)).length > 0) continue;
       // A version deleted meanwhile (by hand, by another pass) is gone already: not an error.
-      await store.artifacts
-        .deleteVersion({ entity, project, name, alias: version }, options.now)
-        .catch((error: unknown) => {
-          if (!(error instanceof NotFoundError)) throw error;
-        });
+      const gone = await store.artifacts.deleteVersion(ref, options.now).then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof NotFoundError) return false;
+          throw error;
+        },
+      );
+      if (gone) deleted.push(version);
+    }
+  }
   return {
-    deleted: plan.deleted,
-    kept: plan.kept.length,
+    deleted,
+    kept: versions.length - deleted.length,
     keptBecause: plan.kept,
     bytesFreed,
     dryRun: options.dryRun,
