@@ -3,7 +3,8 @@
  * byte; re-logging unchanged content is the same version and uploads nothing; a 1-file change
  * uploads that file only; a run SIGKILLed after logArtifact resolved is committed by `stepwise
  * sync`; useArtifact records lineage the routes answer; a downloaded version is placed again
- * from the local cache with its server stopped.
+ * from the local cache with its server stopped; a cached `v0` of another server with the same
+ * names is never answered for this one.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -26,6 +27,12 @@ function writeFolder(root: string, files: Record<string, Buffer>): void {
     mkdirSync(join(root, ...path.split("/").slice(0, -1)), { recursive: true });
     writeFileSync(join(root, ...path.split("/")), bytes);
   }
+}
+
+function folderOf(files: Record<string, Buffer>): string {
+  const root = tempDir();
+  writeFolder(root, files);
+  return root;
 }
 
 function expectSameFiles(root: string, files: Record<string, Buffer>): void {
@@ -176,5 +183,25 @@ describe("artifacts", () => {
     const root = await offline.download({ root: join(tempDir(), "second") });
     expectSameFiles(root, files);
     await offline.verify({ root });
+  });
+
+  it("a cached v0 is another server's v0 of the same name: never answered for this one", async () => {
+    const cacheEnv = { STEPWISE_CACHE_DIR: tempDir() };
+    const own = await startServerProcess(tempDir());
+    const logOn = async (baseUrl: string, bytes: Buffer): Promise<void> => {
+      const run = await init({ dir: tempDir(), baseUrl, project: "twins", settings: { quiet: true } });
+      await run.logArtifact(folderOf({ "w.bin": bytes }), { name: "twin", type: "model" });
+      await run.finish();
+    };
+    const mine = randomBytes(20_000);
+    const theirs = randomBytes(20_000);
+    await logOn(server.url, mine);
+    await logOn(own.url, theirs);
+    const first = await new Api({ baseUrl: own.url, env: cacheEnv }).artifact("local/twins/twin:v0");
+    expectSameFiles(await first.download({ root: join(tempDir(), "theirs") }), { "w.bin": theirs });
+    await own.kill("SIGTERM");
+    const second = await new Api({ baseUrl: server.url, env: cacheEnv }).artifact("local/twins/twin:v0");
+    expect(second.digest).not.toBe(first.digest);
+    expectSameFiles(await second.download({ root: join(tempDir(), "mine") }), { "w.bin": mine });
   });
 });

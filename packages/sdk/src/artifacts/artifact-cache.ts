@@ -3,9 +3,10 @@
  * `~/.cache/stepwise`): `artifacts/obj/<aa>/<sha256>` holds bytes whose sha256 was checked
  * when they were downloaded (written to a temp file, hashed, renamed into place), so a file
  * present there with its size is trusted without reading it again or asking the server.
- * `artifacts/manifests/<entity>/<project>/<name>/<version>.json` keeps each version's manifest
- * (versions never change) and `<alias>.alias` the version an alias last named, so that a
- * version whose files are all cached downloads with the server stopped. An object's modification
+ * `artifacts/manifests/<server>/<entity>/<project>/<name>/<version>.json` keeps each version's
+ * manifest (versions never change) and `<alias>.alias` the version an alias last named, so that
+ * a version whose files are all cached downloads with the server stopped. Manifests are kept per
+ * server (its base URL): `v0` of one name on two servers are two versions. An object's modification
  * time is its last use, for least-recently-used cleanup (artifact-cache-cleanup.ts).
  */
 import { mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
@@ -70,9 +71,9 @@ export class ArtifactCache {
     renameSync(temp, this.objectPath(sha256));
   }
 
-  saveManifest(version: ArtifactVersionDto, entries: ManifestEntry[], alias: string): void {
+  saveManifest(version: ArtifactVersionDto, entries: ManifestEntry[], alias: string, server: string): void {
     try {
-      const dir = this.manifestDir(version);
+      const dir = this.manifestDir(version, server);
       mkdirSync(dir, { recursive: true });
       const file = join(dir, `${version.version}.json`);
       writeFileSync(`${file}.tmp`, JSON.stringify({ version, manifest: { version: 1, entries } }));
@@ -87,8 +88,9 @@ export class ArtifactCache {
   readManifest(
     path: { entity: string; project: string; name: string },
     alias: string,
+    server: string,
   ): { version: ArtifactVersionDto; entries: ManifestEntry[] } | null {
-    const dir = this.manifestDir(path);
+    const dir = this.manifestDir(path, server);
     try {
       const version = /^v[0-9]+$/.test(alias) ? alias : readFileSync(join(dir, `${alias}.alias`), "utf8");
       const cached = JSON.parse(readFileSync(join(dir, `${version}.json`), "utf8")) as Record<
@@ -104,8 +106,17 @@ export class ArtifactCache {
     }
   }
 
-  private manifestDir(path: { entity: string; project: string; name: string }): string {
+  private manifestDir(path: { entity: string; project: string; name: string }, server: string): string {
     const safe = (s: string): string => encodeURIComponent(s);
-    return join(this.root, "artifacts", "manifests", safe(path.entity), safe(path.project), safe(path.name));
+    const host = safe(server.replace(/\/+$/, ""));
+    return join(
+      this.root,
+      "artifacts",
+      "manifests",
+      host,
+      safe(path.entity),
+      safe(path.project),
+      safe(path.name),
+    );
   }
 }

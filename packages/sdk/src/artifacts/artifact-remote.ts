@@ -47,7 +47,7 @@ export async function resolveArtifact(
 ): Promise<ResolvedArtifact> {
   // A version (v3) never changes: one kept by an earlier download is answered with no request.
   if (VERSION_NAME.test(at.alias)) {
-    const kept = cache.readManifest(at, at.alias);
+    const kept = cache.readManifest(at, at.alias, connection.baseUrl);
     if (kept !== null) return kept;
   }
   try {
@@ -57,18 +57,18 @@ export async function resolveArtifact(
       artifactPaths.version(at.entity, at.project, at.name, at.alias),
       artifactVersionDtoSchema,
     );
-    const cached = cache.readManifest(at, version.version);
+    const cached = cache.readManifest(at, version.version, connection.baseUrl);
     if (cached !== null && cached.version.digest === version.digest) {
-      cache.saveManifest(version, cached.entries, at.alias);
+      cache.saveManifest(version, cached.entries, at.alias, connection.baseUrl);
       return { version, entries: cached.entries };
     }
     const { entries } = await fetchManifest(connection, version);
     const plain = entries.map(withoutUrl);
-    cache.saveManifest(version, plain, at.alias);
+    cache.saveManifest(version, plain, at.alias, connection.baseUrl);
     return { version, entries: plain };
   } catch (error) {
     if (!(error instanceof StepwiseError) || error.code !== "UNAVAILABLE") throw error;
-    const cached = cache.readManifest(at, at.alias);
+    const cached = cache.readManifest(at, at.alias, connection.baseUrl);
     if (cached === null) throw error;
     return cached;
   }
@@ -86,7 +86,7 @@ export async function readCommitted(
 ): Promise<ResolvedArtifact> {
   const { entries } = await fetchManifest(connection, version);
   const plain = entries.map(withoutUrl);
-  cache.saveManifest(version, plain, version.version);
+  cache.saveManifest(version, plain, version.version, connection.baseUrl);
   return { version, entries: plain };
 }
 
