@@ -62,7 +62,7 @@ describe("ArtifactRetentionJob", () => {
       },
       () => 2000,
       (line) => lines.push(line),
-      async () => gcRuns.push(1),
+      () => Promise.resolve(gcRuns.push(1)),
     );
     const [a, b] = [job.pass(), job.pass()];
     expect(a).toBe(b);
