@@ -20,7 +20,8 @@ import {
 } from "@stepwise/protocol";
 import { assertEntityAccess, assertRunAccess } from "../auth/principal.js";
 import { artifactUploadUrl } from "./artifact-urls.js";
-import { decodeId, pendingView, WandbArtifact } from "./artifact-view.js";
+import { decodeId } from "./artifact-ids.js";
+import { pendingView, WandbArtifact } from "./artifact-view.js";
 import { checkedRef, entityOr } from "./run-identity.js";
 import type { WandbContext } from "./wandb-context.js";
 import { WandbInputError } from "./wandb-errors.js";

@@ -18,7 +18,8 @@ import {
   verifyArtifactUpload,
   verifyManifestUrl,
 } from "./artifact-urls.js";
-import { manifestContents, versionId } from "./artifact-view.js";
+import { manifestContents } from "./artifact-entries.js";
+import { versionId } from "./artifact-ids.js";
 import { checkedPath } from "./upload-urls.js";
 import { WandbInputError } from "./wandb-errors.js";
 import { answered } from "./wandb-routes.js";

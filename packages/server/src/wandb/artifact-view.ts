@@ -15,45 +15,15 @@ import type { VersionRef } from "../store/artifact-store.js";
 import { pageOf, type PageArgs } from "./artifact-page.js";
 import type { PendingArtifact } from "./artifact-pending.js";
 import { absolute, manifestUrl } from "./artifact-urls.js";
-import { blobMd5, wandbManifestDigest, type ArtifactReads } from "./wandb-md5.js";
-import { numericProjectId } from "./run-identity.js";
+import { allEntries, MANIFEST_PAGE, manifestContents } from "./artifact-entries.js";
+import { collectionId, projectInfo, splitName, versionId, type ProjectInfo } from "./artifact-ids.js";
+import { wandbManifestDigest } from "./wandb-md5.js";
 import type { WandbContext } from "./wandb-context.js";
 
-/** Manifest entries read per store call. */
-const MANIFEST_PAGE = 10_000;
 /** Signed file URLs stay valid this long (seconds): downloads of large artifacts take a while. */
 const DOWNLOAD_TTL_S = 6 * 3600;
 
-const encode = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 const iso = (seconds: number): string => new Date(seconds * 1000).toISOString();
-
-export const versionId = (ref: VersionRef): string =>
-  `A${encode([ref.entity, ref.project, ref.name, ref.alias])}`;
-export const collectionId = (entity: string, project: string, name: string): string =>
-  `C${encode([entity, project, name])}`;
-
-/** The parts an `A…` or `C…` id names, or null for any other id. */
-export function decodeId(id: string, kind: "A" | "C"): string[] | null {
-  if (!id.startsWith(kind)) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(id.slice(1), "base64url").toString("utf8"));
-    return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Every entry of a version, in path order. */
-export async function allEntries(ctx: ArtifactReads, ref: VersionRef): Promise<ManifestEntry[]> {
-  const entries: ManifestEntry[] = [];
-  for (let after: string | null = null; ;) {
-    const page: ManifestEntry[] =
-      (await ctx.deps.store.artifacts.readManifest(ref, after, MANIFEST_PAGE)) ?? [];
-    entries.push(...page);
-    if (page.length < MANIFEST_PAGE) return entries;
-    after = page[page.length - 1]?.path ?? null;
-  }
-}
 
 const fileNode = (name: string, url: string, size: number, md5: string | null) => ({
   __typename: "File",
@@ -69,26 +39,6 @@ const fileNode = (name: string, url: string, size: number, md5: string | null) =
   digest: md5,
   storagePath: name,
 });
-
-/** The fields of W&B's `Project` that artifact fragments read (ProjectInfoFragment). */
-export interface ProjectInfo {
-  id: string;
-  internalId: string;
-  name: string;
-  entityName: string;
-  entity: { id: string; name: string };
-}
-
-export function projectInfo(entity: string, project: string): ProjectInfo {
-  const id = numericProjectId(entity, project);
-  return { id, internalId: id, name: project, entityName: entity, entity: { id: entity, name: entity } };
-}
-
-/** `name`, `name:alias` or `name:vN` (W&B's artifact names), the alias `latest` when left out. */
-export function splitName(text: string): { name: string; alias: string } {
-  const at = text.lastIndexOf(":");
-  return at < 0 ? { name: text, alias: "latest" } : { name: text.slice(0, at), alias: text.slice(at + 1) };
-}
 
 /** The version `name:alias` names in a project, or null. */
 export async function lookupArtifact(
@@ -351,21 +301,6 @@ export class WandbArtifact {
   wandbManifestContents(): Promise<Record<string, Record<string, unknown>>> {
     return manifestContents(this.ctx, this.ref, this.id);
   }
-}
-
-/** The `contents` of W&B's manifest JSON for a version: path → {digest (MD5), size, ref?}. */
-export async function manifestContents(
-  ctx: ArtifactReads,
-  ref: VersionRef,
-  birthArtifactID: string,
-): Promise<Record<string, Record<string, unknown>>> {
-  const contents: Record<string, Record<string, unknown>> = {};
-  for (const entry of await allEntries(ctx, ref)) {
-    contents[entry.path] = isReferenceEntry(entry)
-      ? { ref: entry.ref, digest: entry.digest, ...(entry.size === null ? {} : { size: entry.size }) }
-      : { digest: await blobMd5(ctx, entry.sha256), size: entry.size, birthArtifactID };
-  }
-  return contents;
 }
 
 /** A pending artifact as createArtifact answers it (state PENDING until committed). */

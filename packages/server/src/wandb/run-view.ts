@@ -7,13 +7,8 @@ import type { RunRef } from "@stepwise/protocol";
 import { assertEntityAccess } from "../auth/principal.js";
 import type { RunFilter, RunListQuery, StoredRun } from "../store/store.js";
 import type { PageArgs } from "./artifact-page.js";
-import {
-  lookupArtifact,
-  lookupCollection,
-  projectCollections,
-  projectInfo,
-  WandbArtifactType,
-} from "./artifact-view.js";
+import { projectInfo } from "./artifact-ids.js";
+import { lookupArtifact, lookupCollection, projectCollections, WandbArtifactType } from "./artifact-view.js";
 import { runArtifacts } from "./run-artifacts.js";
 import { runFiltersOf, runOrderOf } from "./mongo-filters.js";
 import {
