@@ -65,6 +65,22 @@ describe.skipIf(missing !== null)(`PostgresStore${missing === null ? "" : ` (ski
     }
   });
 
+  it("keeps quotes, backslashes and other scripts in run metadata exactly (the run row goes with COMMIT as literals)", async () => {
+    const store = await openPostgresStore(await running().createDatabase());
+    try {
+      const odd = `it's \\ "q" \\' E'x' $$ ü 日本 😀`;
+      const batch = { run: { name: odd, notes: odd, tags: [odd], config: { [odd]: odd, nan: Number.NaN } } };
+      await store.applyBatch(runRef("odd"), batch, 1); // a new run: the INSERT goes with COMMIT
+      await store.applyBatch(runRef("odd"), { ...batch, summary: { [odd]: odd } }, 2); // the UPDATE does
+      const run = await store.getRun(runRef("odd"));
+      expect(run).toMatchObject({ name: odd, notes: odd, tags: [odd], summary: { [odd]: odd } });
+      expect(run?.config[odd]).toBe(odd);
+      expect(run?.config.nan).toBeNaN();
+    } finally {
+      await store.close();
+    }
+  });
+
   it("upgrades a database of schema 1 with its runs: batches continue them, a new run is numbered after", async () => {
     const url = await running().createDatabase();
     const pool = openPool(url, 1);

@@ -33,11 +33,16 @@ export type Isolation = "READ COMMITTED" | "REPEATABLE READ READ ONLY";
 /**
  * Runs `work` in a transaction. With `first` (a statement without parameters: literals escaped
  * with `client.escapeLiteral`), BEGIN and it go to the server as one message, saving a round
- * trip, and `work` gets its rows.
+ * trip, and `work` gets its rows; a statement `work` hands to `last` (the same kind) goes with
+ * COMMIT, saving another.
  */
 export async function transaction<T>(
   pool: pg.Pool,
-  work: (client: pg.PoolClient, first: Array<Record<string, unknown>>) => Promise<T>,
+  work: (
+    client: pg.PoolClient,
+    first: Array<Record<string, unknown>>,
+    last: (sql: string) => void,
+  ) => Promise<T>,
   isolation: Isolation = "READ COMMITTED",
   first?: (client: pg.PoolClient) => string,
 ): Promise<T> {
@@ -53,8 +58,9 @@ export async function transaction<T>(
         )) as unknown as Array<pg.QueryResult<Record<string, unknown>>>;
         rows = results[1]?.rows ?? [];
       }
-      const result = await work(client, rows);
-      await client.query("COMMIT");
+      let final = "";
+      const result = await work(client, rows, (sql) => (final = `${sql}; `));
+      await client.query(`${final}COMMIT`);
       return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
@@ -64,6 +70,13 @@ export async function transaction<T>(
       client.release();
     }
   }
+}
+
+/** A value as an SQL literal for a statement without parameters (`first`/`last` above). */
+export function literal(client: pg.PoolClient, value: string | number | null): string {
+  if (value === null) return "NULL";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : `'${String(value)}'`;
+  return client.escapeLiteral(value);
 }
 
 /** The URL without its password, for messages. */

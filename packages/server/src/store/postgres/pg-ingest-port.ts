@@ -19,7 +19,7 @@ import { formatPackedRow, keyPrefixes, type PackedRows, type RunRef } from "@ste
 import type { StoredRun } from "../store.js";
 import type { HistoryRowWrites, IngestPort, RunSnapshot, RunWrites } from "../../ingest/ingest-port.js";
 import { transaction } from "./pg-database.js";
-import { insertRun, runFromRow, saveRun, type RunRow } from "./pg-run-table.js";
+import { insertRun, insertRunSql, runFromRow, saveRunSql, type RunRow } from "./pg-run-table.js";
 import { appendSeries, type SeriesAppend } from "./pg-series-writer.js";
 
 type Work<T> = (snapshot: RunSnapshot, open: (run: StoredRun) => RunWrites) => T;
@@ -88,6 +88,16 @@ class BatchWrites {
     this.rowBodies.push(text);
   }
 
+  /** Nothing recorded besides the run itself. */
+  get empty(): boolean {
+    return (
+      this.lineIndexes.length === 0 &&
+      this.consoleIndexes.length === 0 &&
+      this.rowIndexes.length === 0 &&
+      this.series.length === 0
+    );
+  }
+
   async send(client: pg.PoolClient, pk: number): Promise<void> {
     if (this.lineIndexes.length > 0)
       await client.query(
@@ -122,7 +132,7 @@ export class PgIngestPort implements IngestPort {
       `SELECT * FROM stepwise_open_run(${[ref.entity, ref.project, ref.runId].map((v) => client.escapeLiteral(v)).join(", ")})`;
     return transaction(
       this.pool,
-      async (client, first) => {
+      async (client, first, last) => {
         const row = first[0] as { project_runs: number; run: RunRow | null } | undefined;
         if (row === undefined) throw new Error("stepwise_open_run answered no row");
         const found = row.run === null ? null : { pk: row.run.pk, run: runFromRow(row.run) };
@@ -136,15 +146,15 @@ export class PgIngestPort implements IngestPort {
         });
         if (!opened) return result;
         const saved = batch.saved ?? null;
-        let pk: number;
-        if (found) {
-          pk = found.pk;
-        } else {
-          if (saved === null) throw new Error("ingest opened a new run without saving it");
-          pk = await insertRun(client, saved);
+        if (found === null && saved === null) throw new Error("ingest opened a new run without saving it");
+        // The run's row goes with COMMIT when nothing follows it (one round trip fewer).
+        if (found === null && batch.empty) {
+          last(insertRunSql(client, saved as StoredRun));
+          return result;
         }
+        const pk = found ? found.pk : await insertRun(client, saved as StoredRun);
         await batch.send(client, pk);
-        if (found && saved) await saveRun(client, pk, saved);
+        if (found && saved) last(saveRunSql(client, pk, saved));
         return result;
       },
       "READ COMMITTED",

@@ -7,6 +7,7 @@ import type pg from "pg";
 import type { RunRef } from "@stepwise/protocol";
 import type { StoredRun } from "../store.js";
 import { RUN_COLUMNS, runFromRow, runParams, type RunRow } from "../sqlite/run-row.js";
+import { literal } from "./pg-database.js";
 import { jsonbCopy } from "./pg-run-filter.js";
 
 const COLUMNS = [...RUN_COLUMNS.split(", ").filter((c) => c !== "pk"), "config_json", "summary_json"];
@@ -53,6 +54,18 @@ export async function insertRun(db: Queryable, run: StoredRun): Promise<number> 
     COLUMNS.map((c) => values[c] ?? null),
   );
   return (rows[0] as { pk: number }).pk;
+}
+
+/** `saveRun` as one statement without parameters (to go with COMMIT: pg-database.ts `last`). */
+export function saveRunSql(client: pg.PoolClient, pk: number, run: StoredRun): string {
+  const values = params(run);
+  return `UPDATE runs SET ${COLUMNS.map((c) => `${c} = ${literal(client, values[c] ?? null)}`).join(", ")} WHERE pk = ${pk}`;
+}
+
+/** `insertRun` as one statement without parameters, for a batch that writes nothing else. */
+export function insertRunSql(client: pg.PoolClient, run: StoredRun): string {
+  const values = params(run);
+  return `INSERT INTO runs (${COLUMNS.join(", ")}) VALUES (${COLUMNS.map((c) => literal(client, values[c] ?? null)).join(", ")})`;
 }
 
 export async function saveRun(db: Queryable, pk: number, run: StoredRun): Promise<void> {
