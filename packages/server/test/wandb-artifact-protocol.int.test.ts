@@ -6,7 +6,7 @@
  * its W&B digest is the one the client computed, unchanged content answers the existing version,
  * a known file gets no upload URL, and what cannot be committed (bytes that do not match their
  * MD5, a forgotten artifact, another type, a tampered URL) is refused with a message, never
- * stored.
+ * stored; `updateArtifact` moves aliases and refuses to change what Stepwise keeps as logged.
  */
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, test } from "vitest";
@@ -161,7 +161,7 @@ describe("W&B artifact protocol", () => {
     });
   });
 
-  test("bytes that do not match their MD5, a forgotten artifact, another type and a tampered URL are refused", async () => {
+  test("bytes that do not match their MD5, a changed description or metadata, a forgotten artifact, another type and a tampered URL are refused", async () => {
     const t = await start();
     const files = { "a.txt": Buffer.from("the real content\n") };
     const corrupt = await logArtifact(t, "data", files, {
@@ -172,6 +172,23 @@ describe("W&B artifact protocol", () => {
       headers: { authorization: `Bearer ${t.adminKey}` },
     });
     expect(((await versions.json()) as { versions: unknown[] }).versions).toEqual([]);
+
+    // A logged version's description and metadata stay as logged; aliases move (older clients).
+    const logged = await logArtifact(t, "kept", { "k.txt": Buffer.from("k") });
+    const id = (logged.committed?.data?.["commitArtifact"]?.["artifact"] as { id: string }).id;
+    const UPDATE = `mutation($input: UpdateArtifactInput!) { updateArtifact(input: $input) { artifact { aliases { alias } } } }`;
+    const changed = await gql(t, UPDATE, { input: { artifactID: id, metadata: JSON.stringify({ n: 2 }) } });
+    expect(changed.errors?.[0]?.message).toContain("changing a logged artifact's metadata");
+    const aliased = await gql(t, UPDATE, {
+      input: {
+        artifactID: id,
+        metadata: JSON.stringify({ n: 1 }),
+        aliases: [{ alias: "best", artifactCollectionName: "kept" }],
+      },
+    });
+    expect(aliased.data?.["updateArtifact"]?.["artifact"]).toEqual({
+      aliases: [{ alias: "latest" }, { alias: "best" }],
+    });
 
     const forgotten = await gql(t, COMMIT, { id: "P000000000000000000000000" });
     expect(forgotten.errors?.[0]?.message).toContain("log the artifact again");

@@ -5,7 +5,8 @@
  * description, metadata, files, producer) and download the bytes the script wrote; an artifact
  * logged by Stepwise's SDK that shares a file with it is stored once and is used and downloaded
  * by a new `wandb` run (`use_artifact`, `download`), which Stepwise records as a consumer, and
- * `wandb.Api()` lists versions, collections and each run's logged and used artifacts. Every
+ * `wandb.Api()` lists versions, collections and each run's logged and used artifacts and adds an
+ * alias (`artifact.save()`). Every
  * pinned client: they look artifacts up by name through different documents (0.25.1 with
  * `project.artifact(name, enableTracking)`, 0.28.2 through the membership fields).
  */
@@ -115,6 +116,7 @@ describe.each(wandbVersions())("wandb %s artifacts", (version) => {
       files: await readTree(modelDir),
     });
     expect(used.api).toEqual({
+      aliases_after_save: ["again", "best", "first", "latest"],
       by_alias: "v0",
       versions: ["v0"],
       collections: ["dataset"],

@@ -22,6 +22,40 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     commitArtifact(input: CommitArtifactInput!): CommitArtifactPayload
     useArtifact(input: UseArtifactInput!): UseArtifactPayload
     createArtifactType(input: CreateArtifactTypeInput!): CreateArtifactTypePayload
+    updateArtifact(input: UpdateArtifactInput!): UpdateArtifactPayload
+    addAliases(input: AddAliasesInput!): SuccessPayload
+    deleteAliases(input: DeleteAliasesInput!): SuccessPayload
+  }
+
+  input UpdateArtifactInput {
+    artifactID: ID!
+    description: String
+    metadata: JSONString
+    labels: JSONString
+    aliases: [ArtifactAliasInput!]
+    tagsToAdd: [TagInput!]
+    tagsToDelete: [TagInput!]
+    ttlDurationSeconds: Int64
+    clientMutationId: String
+  }
+  type UpdateArtifactPayload {
+    artifact: Artifact!
+  }
+  input ArtifactCollectionAliasInput {
+    alias: String!
+    artifactCollectionName: String!
+    entityName: String!
+    projectName: String!
+  }
+  input AddAliasesInput {
+    artifactID: ID!
+    aliases: [ArtifactCollectionAliasInput!]!
+    clientMutationId: String
+  }
+  input DeleteAliasesInput {
+    artifactID: ID!
+    aliases: [ArtifactCollectionAliasInput!]!
+    clientMutationId: String
   }
 
   extend type Run {

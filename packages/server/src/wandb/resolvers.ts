@@ -14,6 +14,7 @@ import {
   useArtifact,
   type CreateArtifactInput,
 } from "./artifact-mutations.js";
+import { addAliases, deleteAliases, updateArtifact, type UpdateArtifactInput } from "./artifact-updates.js";
 import { createRunFiles, type CreateRunFilesInput } from "./create-run-files.js";
 import { refFromStorageId } from "./run-identity.js";
 import { WandbProject } from "./run-view.js";
@@ -95,6 +96,16 @@ export const wandbRoot = {
     args: { input: { entityName: string; projectName: string; runName: string; artifactID: string } },
     ctx: WandbContext,
   ) => useArtifact(args.input, ctx),
+  updateArtifact: (args: { input: UpdateArtifactInput }, ctx: WandbContext) =>
+    updateArtifact(args.input, ctx),
+  addAliases: (
+    args: { input: { artifactID: string; aliases: Array<{ alias: string }> } },
+    ctx: WandbContext,
+  ) => addAliases(args.input, ctx),
+  deleteAliases: (
+    args: { input: { artifactID: string; aliases: Array<{ alias: string }> } },
+    ctx: WandbContext,
+  ) => deleteAliases(args.input, ctx),
   createArtifactType: (args: { input: { name: string } }) => ({
     artifactType: { id: args.input.name, name: args.input.name },
   }),
