@@ -7,7 +7,7 @@ import type { ContractSkips } from "./store-contract/store-contract.js";
 
 const notBuilt = (what: string): string => `not built yet on PostgreSQL: ${what}`;
 const MEDIA = notBuilt("the media index and key kinds (queryMedia, listMediaSteps, listKeyKinds)");
-const STRUCTURED = notBuilt("structured values (histograms, table versions, presets)");
+const STRUCTURED = notBuilt("the histogram and table-version index (presets are built)");
 const ARTIFACTS = notBuilt("the artifact store (collections, versions, aliases, lineage, storage)");
 const REGISTRY = notBuilt(
   "the registry (Store.registry is absent; it links artifact versions, not built either)",
@@ -26,7 +26,6 @@ export const POSTGRES_NOT_BUILT: ContractSkips = {
   "keeps histograms as logged, by key and step, from JSON and packed rows": STRUCTURED,
   "a re-sent batch adds nothing; a batch past the stored offset leaves nothing": STRUCTURED,
   "lists table versions per key by step": STRUCTURED,
-  "keeps, replaces and removes user presets": STRUCTURED,
   "numbers versions v0, v1, … with latest on the newest; unchanged content is the same version": ARTIFACTS,
   "reads a manifest back as committed, in code-point order, page by page": ARTIFACTS,
   "moves an alias from one version to another in one step, and never touches latest": ARTIFACTS,

@@ -14,7 +14,7 @@ import { openPool } from "../src/store/postgres/pg-database.js";
 import { insertRun } from "../src/store/postgres/pg-run-table.js";
 import { migrate, PG_SCHEMA_VERSION } from "../src/store/postgres/pg-schema.js";
 import { blankRun } from "../src/domain/blank-run.js";
-import { runRef } from "./store-contract/contract-setup.js";
+import { rows, runRef } from "./store-contract/contract-setup.js";
 import { storeContract } from "./store-contract/store-contract.js";
 import { POSTGRES_NOT_BUILT } from "./store-contract-postgres-skips.js";
 import { postgresMissing, startPostgres, type PostgresProcess } from "./support/postgres-process.js";
@@ -76,6 +76,25 @@ describe.skipIf(missing !== null)(`PostgresStore${missing === null ? "" : ` (ski
       expect(run).toMatchObject({ name: odd, notes: odd, tags: [odd], summary: { [odd]: odd } });
       expect(run?.config[odd]).toBe(odd);
       expect(run?.config.nan).toBeNaN();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("reads a numeric series' points as logged, across chunks; null for an unknown run or key", async () => {
+    const store = await openPostgresStore(await running().createDatabase());
+    try {
+      const ys = Array.from({ length: 2500 }, (_, i) => (i === 7 ? Number.NaN : Math.sin(i)));
+      await store.applyBatch(
+        runRef("p"),
+        { history: { offset: 0, rows: rows(0, 2500, (s) => ({ y: ys[s] })) } },
+        1,
+      );
+      const points = await store.structured.readSeriesPoints(runRef("p"), "y");
+      expect([...(points?.steps ?? [])]).toEqual(ys.map((_, i) => i));
+      expect([...(points?.values ?? [])]).toEqual(ys);
+      expect(await store.structured.readSeriesPoints(runRef("p"), "nope")).toBeNull();
+      expect(await store.structured.readSeriesPoints(runRef("nope"), "y")).toBeNull();
     } finally {
       await store.close();
     }

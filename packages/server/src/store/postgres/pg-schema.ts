@@ -118,6 +118,13 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
     `INSERT INTO run_file_counts (entity, project, run_id, files)
      SELECT entity, project, run_id, COUNT(*) FROM run_files GROUP BY entity, project, run_id`,
   ],
+  // 4: the chart presets users saved (the body as JSON text).
+  [
+    `CREATE TABLE chart_presets (
+      id text COLLATE "C" PRIMARY KEY, body text NOT NULL,
+      created_at double precision NOT NULL, updated_at double precision NOT NULL
+    )`,
+  ],
 ];
 
 /** The newest schema version this code knows. */

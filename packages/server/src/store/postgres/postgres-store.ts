@@ -6,9 +6,9 @@
  * transaction per query). Several servers may share one database: writes lock what they read
  * (run rows FOR UPDATE, advisory locks for run creation, blobs and migrations).
  *
- * Not built yet on PostgreSQL (pg-not-built.ts): media, key kinds, structured values
- * (histograms, tables, presets), artifacts, alert recording, and history scans by key; history
- * compaction has nothing to do (rows are stored as text).
+ * Not built yet on PostgreSQL (pg-not-built.ts): media, key kinds, histograms and table
+ * versions (pg-structured-store.ts has presets and series points), artifacts, alert recording,
+ * and history scans by key; history compaction has nothing to do (rows are stored as text).
  */
 import { randomInt } from "node:crypto";
 import type pg from "pg";
@@ -57,9 +57,10 @@ import { findRun, runPk, saveRun } from "./pg-run-table.js";
 import { RunQueue } from "./pg-run-queue.js";
 import { listSeriesKeys } from "./pg-series-keys.js";
 import { PgSeriesPort } from "./pg-series-port.js";
+import { PgStructuredStore } from "./pg-structured-store.js";
 
 export class PostgresStore implements Store {
-  readonly structured: StructuredStore = notBuilt("structured values (histograms, tables, presets)");
+  readonly structured: StructuredStore;
   readonly alerts: AlertStore = noAlerts;
   readonly artifacts: ArtifactStore = notBuilt("artifacts", ["distributed"]);
   private readonly ingest: PgIngestPort;
@@ -80,6 +81,7 @@ export class PostgresStore implements Store {
     /** Files one run may hold (default LIMITS.runFiles). */
     maxRunFiles?: number,
   ) {
+    this.structured = new PgStructuredStore(pool, where);
     this.ingest = new PgIngestPort(pool);
     this.runList = new PgRunList(pool);
     this.history = new PgHistory(pool, where);
