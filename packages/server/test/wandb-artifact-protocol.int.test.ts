@@ -6,7 +6,8 @@
  * its W&B digest is the one the client computed, unchanged content answers the existing version,
  * a known file gets no upload URL, and what cannot be committed (bytes that do not match their
  * MD5, a forgotten artifact, another type, a tampered URL) is refused with a message, never
- * stored; `updateArtifact` moves aliases and refuses to change what Stepwise keeps as logged.
+ * stored; `updateArtifact` moves aliases and refuses to change what Stepwise keeps as logged;
+ * `deleteArtifact` deletes a version holding aliases only with `deleteAliases`.
  */
 import { createHash } from "node:crypto";
 import { afterEach, describe, expect, test } from "vitest";
@@ -189,6 +190,16 @@ describe("W&B artifact protocol", () => {
     expect(aliased.data?.["updateArtifact"]?.["artifact"]).toEqual({
       aliases: [{ alias: "latest" }, { alias: "best" }],
     });
+
+    const DELETE = `mutation($id: ID!, $all: Boolean) { deleteArtifact(input: {artifactID: $id, deleteAliases: $all}) { artifact { id } } }`;
+    expect((await gql(t, DELETE, { id })).errors?.[0]?.message).toContain(
+      "delete it with delete_aliases=True",
+    );
+    expect((await gql(t, DELETE, { id, all: true })).errors).toBeUndefined();
+    const left = await t.fetch("/api/v1/artifacts/local/p/kept/versions", {
+      headers: { authorization: `Bearer ${t.adminKey}` },
+    });
+    expect(((await left.json()) as { versions: unknown[] }).versions).toEqual([]);
 
     const forgotten = await gql(t, COMMIT, { id: "P000000000000000000000000" });
     expect(forgotten.errors?.[0]?.message).toContain("log the artifact again");

@@ -6,7 +6,7 @@
  * logged by Stepwise's SDK that shares a file with it is stored once and is used and downloaded
  * by a new `wandb` run (`use_artifact`, `download`), which Stepwise records as a consumer, and
  * `wandb.Api()` lists versions, collections and each run's logged and used artifacts and adds an
- * alias (`artifact.save()`). Every
+ * alias (`artifact.save()`) and deletes a version (`artifact.delete()`). Every
  * pinned client: they look artifacts up by name through different documents (0.25.1 with
  * `project.artifact(name, enableTracking)`, 0.28.2 through the membership fields).
  */
@@ -122,10 +122,14 @@ describe.each(wandbVersions())("wandb %s artifacts", (version) => {
       collections: ["dataset"],
       logged: ["dataset:v0"],
       used: ["dataset:v0", "sdk-model:v0"],
+      model_versions_after_delete: [],
     });
+    const models = JSON.parse(await w.api(`${base}/sdk-model/versions`)) as { versions: unknown[] };
+    expect(models.versions).toEqual([]);
     const lineage = JSON.parse(
       await w.api(`/runs/${logged.entity}/${logged.project}/${used.id}/artifacts`),
     ) as { used: Array<{ name: string; version: string }> };
-    expect(lineage.used.map((v) => `${v.name}:${v.version}`).sort()).toEqual(["dataset:v0", "sdk-model:v0"]);
+    // The consumer used both (read above, before the delete); the deleted version leaves its lineage.
+    expect(lineage.used.map((v) => `${v.name}:${v.version}`)).toEqual(["dataset:v0"]);
   }, 300_000);
 });

@@ -25,6 +25,16 @@ export const ARTIFACT_SDL = /* GraphQL */ `
     updateArtifact(input: UpdateArtifactInput!): UpdateArtifactPayload
     addAliases(input: AddAliasesInput!): SuccessPayload
     deleteAliases(input: DeleteAliasesInput!): SuccessPayload
+    deleteArtifact(input: DeleteArtifactInput!): DeleteArtifactPayload
+  }
+
+  input DeleteArtifactInput {
+    artifactID: ID!
+    deleteAliases: Boolean
+    clientMutationId: String
+  }
+  type DeleteArtifactPayload {
+    artifact: Artifact!
   }
 
   input UpdateArtifactInput {

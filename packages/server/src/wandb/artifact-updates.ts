@@ -4,6 +4,7 @@
  * for aliases too. Aliases move through the store's `setAliases` (taken from whichever version
  * held them; `latest` stays the store's). Stepwise keeps a version's description, metadata and
  * tags as logged, so `updateArtifact` accepts them unchanged and refuses a change with a message.
+ * `deleteArtifact` removes a version.
  */
 import { isDeepStrictEqual } from "node:util";
 import { artifactAliasSchema } from "@stepwise/protocol";
@@ -83,4 +84,22 @@ export async function updateArtifact(input: UpdateArtifactInput, ctx: WandbConte
   if (input.aliases !== null && input.aliases !== undefined)
     artifact = await setAliases(artifact, names(input.aliases), ctx);
   return { artifact };
+}
+
+/**
+ * `artifact.delete(delete_aliases=…)`: soft-deletes the version (the store's deleteVersion). As
+ * on W&B, a version that holds aliases (`latest` too) is deleted only with `delete_aliases=True`.
+ */
+export async function deleteArtifact(
+  input: { artifactID: string; deleteAliases?: boolean | null },
+  ctx: WandbContext,
+) {
+  const artifact = await required(input.artifactID, ctx);
+  const { aliases, name, version } = artifact.version;
+  if (input.deleteAliases !== true && aliases.length > 0)
+    throw new WandbInputError(
+      `artifact ${name}:${version} holds the aliases ${aliases.join(", ")}; delete it with delete_aliases=True`,
+    );
+  await ctx.deps.store.artifacts.deleteVersion(artifact.ref, ctx.deps.now());
+  return { artifact: { id: artifact.id } };
 }

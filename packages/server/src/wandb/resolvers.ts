@@ -14,7 +14,13 @@ import {
   useArtifact,
   type CreateArtifactInput,
 } from "./artifact-mutations.js";
-import { addAliases, deleteAliases, updateArtifact, type UpdateArtifactInput } from "./artifact-updates.js";
+import {
+  addAliases,
+  deleteAliases,
+  deleteArtifact,
+  updateArtifact,
+  type UpdateArtifactInput,
+} from "./artifact-updates.js";
 import { createRunFiles, type CreateRunFilesInput } from "./create-run-files.js";
 import { refFromStorageId } from "./run-identity.js";
 import { WandbProject } from "./run-view.js";
@@ -106,6 +112,10 @@ export const wandbRoot = {
     args: { input: { artifactID: string; aliases: Array<{ alias: string }> } },
     ctx: WandbContext,
   ) => deleteAliases(args.input, ctx),
+  deleteArtifact: (
+    args: { input: { artifactID: string; deleteAliases?: boolean | null } },
+    ctx: WandbContext,
+  ) => deleteArtifact(args.input, ctx),
   createArtifactType: (args: { input: { name: string } }) => ({
     artifactType: { id: args.input.name, name: args.input.name },
   }),
