@@ -9,6 +9,7 @@ import { Worker } from "node:worker_threads";
 import { StepwiseError, UsageError } from "@stepwise/protocol";
 import type { Artifact, PendingEntry } from "./artifact.js";
 import { sealEntries, type SealedArtifact } from "./seal-artifact.js";
+import { workerExecArgv } from "../runlog/worker-exec-argv.js";
 
 type WorkerAnswer =
   | (Omit<SealedArtifact, "sources"> & {
@@ -23,7 +24,10 @@ export async function sealOffThread(artifact: Artifact): Promise<SealedArtifact>
   const url = sealWorkerUrl();
   if (url === null) return sealEntries(entries);
   return new Promise<SealedArtifact>((resolve, reject) => {
-    const worker = new Worker(url, { workerData: { entries: entries satisfies PendingEntry[] } });
+    const worker = new Worker(url, {
+      workerData: { entries: entries satisfies PendingEntry[] },
+      execArgv: workerExecArgv(),
+    });
     let settled = false;
     worker.once("message", (answer: WorkerAnswer) => {
       settled = true;

@@ -4,7 +4,7 @@
  * or rewrites right after log() is still logged as it was. The copy goes to a temp folder of
  * this process (like W&B's `*wandb-media`); the media worker moves it into the run directory.
  */
-import { constants, copyFileSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { constants, copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { InvalidDataError } from "@stepwise/protocol";
@@ -69,6 +69,7 @@ export function checkTypedMediaFile(
  */
 export function stageCopy(path: string): string {
   if (stagingDir === null) {
+    removeAbandonedStaging();
     stagingDir = join(tmpdir(), `stepwise-media-${process.pid}`);
     mkdirSync(stagingDir, { recursive: true });
   }
@@ -81,4 +82,34 @@ export function stageCopy(path: string): string {
 
 function removeStaging(): void {
   if (stagingDir !== null) rmSync(stagingDir, { recursive: true, force: true });
+}
+
+/**
+ * The staging folders of processes that are gone (killed before their exit hook ran): nothing
+ * reads a copy after its process died (the media worker of that process was its only reader),
+ * so they are removed — once per process, at its first copy. A folder whose pid is alive is
+ * kept, whoever holds that pid now.
+ */
+function removeAbandonedStaging(): void {
+  let names: string[];
+  try {
+    names = readdirSync(tmpdir());
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = /^stepwise-media-(\d+)$/.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    rmSync(join(tmpdir(), name), { recursive: true, force: true });
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: alive, another user's.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }

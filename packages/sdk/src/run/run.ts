@@ -357,7 +357,12 @@ export class Run extends RunArtifactMethods {
     } catch (error) {
       terminal.warn(`could not write ${files}: ${String(error)}`);
     }
-    if (closed === "timed-out")
+    const writerError = this.parts.writer?.workerError ?? null;
+    if (writerError !== null)
+      terminal.warn(
+        `the run log's writer thread failed (${String(writerError)}); what was logged may not be on disk`,
+      );
+    else if (closed === "timed-out")
       terminal.warn(`timed out waiting for the run log to reach the disk; data may still be written`);
     // What its disk would not take, printed again only when the counts changed since the recovery message.
     const disk = this.parts.writer?.diskReport();

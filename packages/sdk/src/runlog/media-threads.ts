@@ -14,6 +14,7 @@ import type { MediaResults } from "../media/media-results.js";
 import type { MediaWorkerData } from "../media/media-worker.js";
 import { RESULT_SLOTS } from "../media/media-results.js";
 import { forgetBuffer, isPooled, posted, releaseBuffer } from "../media/pixel-buffers.js";
+import { workerExecArgv } from "./worker-exec-argv.js";
 
 /**
  * Media threads: encoding a 256×256 photo-like PNG takes ~2 ms of CPU (encode-png.ts), so one
@@ -51,7 +52,11 @@ export class MediaThreads {
       port: port2,
       wake: this.results.wake,
     };
-    const worker = new Worker(mediaWorkerUrl(), { workerData, transferList: [port2] });
+    const worker = new Worker(mediaWorkerUrl(), {
+      workerData,
+      transferList: [port2],
+      execArgv: workerExecArgv(),
+    });
     worker.unref();
     port1.unref();
     const thread: MediaThread = { worker, port: port1, slots: new Set() };

@@ -322,7 +322,9 @@ export class RunLogWriter {
   /** Stops the worker once it has written and fdatasynced everything. Further appends throw. */
   closeSync(timeoutMs = 30_000): WriterClose {
     this.requestClose();
-    Atomics.wait(this.control, SLOT.exited, 0, timeoutMs);
+    // A worker known to have failed writes nothing more: no wait (its error arrives as an event,
+    // so one that fails during this blocking wait is only noticed at the timeout).
+    if (this.workerError === null) Atomics.wait(this.control, SLOT.exited, 0, timeoutMs);
     return this.closeResult();
   }
 
@@ -330,9 +332,15 @@ export class RunLogWriter {
   async close(timeoutMs = 30_000): Promise<WriterClose> {
     this.requestClose();
     const keepAlive = setInterval(() => undefined, 1000);
+    const deadline = Date.now() + timeoutMs;
     try {
-      const waiting = Atomics.waitAsync(this.control, SLOT.exited, 0, timeoutMs);
-      if (waiting.async) await waiting.value;
+      // In slices, so that a worker that failed ends the wait instead of the timeout.
+      while (Atomics.load(this.control, SLOT.exited) === 0 && this.workerError === null) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) break;
+        const waiting = Atomics.waitAsync(this.control, SLOT.exited, 0, Math.min(remaining, 100));
+        if (waiting.async) await waiting.value;
+      }
       return this.closeResult();
     } finally {
       clearInterval(keepAlive);
@@ -341,6 +349,7 @@ export class RunLogWriter {
 
   private closeResult(): WriterClose {
     const exited = Atomics.load(this.control, SLOT.exited);
+    if (exited === 0 && this.workerError !== null) return "incomplete";
     return exited === 0 ? "timed-out" : exited === 1 ? "complete" : "incomplete";
   }
 

@@ -25,6 +25,7 @@ import {
   WRAP_MARKER,
 } from "./ring-layout.js";
 import { expandDeferredRow } from "./deferred-row.js";
+import { workerExecArgv } from "./worker-exec-argv.js";
 import { writerWorkerMain, type WriterWorkerData } from "./writer-worker.js";
 
 const WORKER_SOURCE = `(${writerWorkerMain.toString()})(${expandDeferredRow.toString()})`;
@@ -61,5 +62,5 @@ export function startWriterWorker(
     reserveFile: join(dirname(file), SPACE_RESERVE_FILE),
     problemCodes: DISK_PROBLEM_CODES,
   };
-  return new Worker(WORKER_SOURCE, { eval: true, workerData });
+  return new Worker(WORKER_SOURCE, { eval: true, workerData, execArgv: workerExecArgv() });
 }

@@ -10,6 +10,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
 import type { SystemRecord } from "@stepwise/protocol";
 import { samplerWorkerMain, type SamplerMessage, type SamplerWorkerData } from "./sampler-worker.js";
+import { workerExecArgv } from "../runlog/worker-exec-argv.js";
 
 const WORKER_SOURCE = `(${samplerWorkerMain.toString()})()`;
 
@@ -38,7 +39,13 @@ export class SystemMetrics {
     };
     this.lag = monitorEventLoopDelay({ resolution: 20 });
     this.lag.enable();
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, stdout: false, stderr: false });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData,
+      stdout: false,
+      stderr: false,
+      execArgv: workerExecArgv(),
+    });
     worker.on("message", (message: SamplerMessage) => this.receive(message));
     worker.on("error", (error) =>
       this.options.warn("system-metrics", `system metrics stopped: ${String(error)}`),

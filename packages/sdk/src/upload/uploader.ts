@@ -23,6 +23,7 @@ import {
   type ToWorker,
   type UploadWorkerData,
 } from "./upload-worker-protocol.js";
+import { workerExecArgv } from "../runlog/worker-exec-argv.js";
 
 const WAIT_SLICE_MS = 100;
 /**
@@ -77,7 +78,7 @@ export class Uploader {
       control: memory,
       fileStats: fileMemory,
     };
-    this.worker = new Worker(uploadWorkerUrl(), { workerData });
+    this.worker = new Worker(uploadWorkerUrl(), { workerData, execArgv: workerExecArgv() });
     this.worker.unref();
     this.worker.on("message", (message: FromWorker) => this.onMessage(message));
     // A worker whose event loop ran dry while a request was still pending ends without an
