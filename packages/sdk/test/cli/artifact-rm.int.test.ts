@@ -113,9 +113,17 @@ describe("stepwise artifact rm", () => {
       collection: "team/gc/m",
       deleted: ["v1"],
       kept: 3,
+      keptBecause: [
+        { version: "v3", reasons: ["latest", "keep-last 2"] },
+        { version: "v2", reasons: ["keep-last 2"] },
+        { version: "v0", reasons: ["aliased best"] },
+      ],
       bytesFreed: 11_000,
       dryRun: true,
     });
+    const plain = await cli(...args, "--dry-run");
+    expect(plain.stdout).toBe("team/gc/m:v1\n");
+    expect(plain.stderr).toMatch(/keeps team\/gc\/m:v0 \(aliased best\)/);
     expect((await cli("ls", "team/gc/m", "--json")).stdout.trim().split("\n")).toHaveLength(4);
 
     const real = await cli(...args);

@@ -3,7 +3,8 @@
  * [--keep-younger-than 30d] [--dry-run]`: applies a retention policy to a collection now. A
  * version is kept when any rule keeps it; the newest is always kept. Prints the versions deleted
  * (or, with --dry-run, that would be) and the bytes that frees (content they alone hold, shared
- * files counted once), freed by the server's next garbage collection.
+ * files counted once), freed by the server's next garbage collection; a dry run also says why
+ * each kept version stays.
  */
 import { artifactPaths, stringifyExtended } from "@stepwise/protocol";
 import type { ApiConnection } from "../../../api/api-connection.js";
@@ -28,6 +29,14 @@ export function parseDuration(text: string): number | null {
   const match = /^(\d+(?:\.\d+)?)([smhdw]?)$/.exec(text);
   if (match === null) return null;
   return Number(match[1]) * (UNIT_S[match[2] || "s"] ?? 1);
+}
+
+interface RetentionAnswer {
+  deleted: string[];
+  kept: number;
+  bytesFreed: number;
+  /** Each kept version with every rule that keeps it (`latest`, `keep-last 2`, `aliased best`…). */
+  keptBecause?: { version: string; reasons: string[] }[];
 }
 
 export async function collectArtifactVersions(
@@ -60,7 +69,7 @@ export async function collectArtifactVersions(
   const result = await http.json(
     "POST",
     path,
-    { parse: (value: unknown) => value as { deleted: string[]; kept: number; bytesFreed: number } },
+    { parse: (value: unknown) => value as RetentionAnswer },
     {
       body: {
         ...(keepLast === undefined ? {} : { keepLast }),
@@ -73,6 +82,10 @@ export async function collectArtifactVersions(
   if (options.json)
     io.stdout.write(stringifyExtended({ collection: target, ...result, dryRun: options.dryRun }) + "\n");
   else for (const version of result.deleted) io.stdout.write(`${target}:${version}\n`);
+  // Why each version stays, for a dry run read by a person (--json carries it as keptBecause).
+  if (options.dryRun && !options.json)
+    for (const { version, reasons } of result.keptBecause ?? [])
+      io.stderr.write(`keeps ${target}:${version} (${reasons.join(", ")})\n`);
   io.stderr.write(
     `${options.dryRun ? "would delete" : "deleted"} ${result.deleted.length} version${result.deleted.length === 1 ? "" : "s"}, kept ${result.kept}; ${formatBytes(result.bytesFreed)} ${options.dryRun ? "would be" : "to be"} freed by the server's garbage collection\n`,
   );
