@@ -17,6 +17,13 @@ const run = promisify(execFile);
 /** The client versions the W&B tests run against (docs/wandb.md lists them). */
 export const WANDB_VERSIONS = ["0.18.7", "0.22.3", "0.25.1", "0.28.2"] as const;
 
+/**
+ * The canary's "version": whatever PyPI serves as the newest `wandb` release, installed unpinned
+ * and made again once its venv is a day old (wandb-canary.int.test.ts).
+ */
+export const NEWEST_RELEASE = "newest";
+const NEWEST_MAX_AGE_MS = 24 * 3600_000;
+
 const REPO_ROOT = join(import.meta.dirname, "..", "..", "..", "..");
 /** A lock older than this was left by a killed process. */
 const STALE_LOCK_MS = 15 * 60_000;
@@ -34,6 +41,11 @@ export async function wandbPython(version: string, extras: readonly string[] = [
   const ready = join(dir, ".ready");
   const extrasReady = join(dir, `.ready-${extras.join("+").replace(/[^\w.=+-]/g, "_")}`);
   const done = (): boolean => existsSync(ready) && (extras.length === 0 || existsSync(extrasReady));
+  if (
+    version === NEWEST_RELEASE &&
+    Date.now() - (statSync(ready, { throwIfNoEntry: false })?.mtimeMs ?? 0) > NEWEST_MAX_AGE_MS
+  )
+    await rm(ready, { force: true });
   if (done()) return python;
   await mkdir(join(REPO_ROOT, ".tmp"), { recursive: true });
   const lock = `${dir}.lock`;
@@ -64,7 +76,7 @@ async function build(dir: string, version: string): Promise<void> {
       { cause: error },
     );
   }
-  await pipInstall(dir, [`wandb==${version}`]);
+  await pipInstall(dir, [version === NEWEST_RELEASE ? "wandb" : `wandb==${version}`]);
 }
 
 async function pipInstall(dir: string, requirements: readonly string[]): Promise<void> {
