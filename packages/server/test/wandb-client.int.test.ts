@@ -62,7 +62,7 @@ describe.each(WANDB_VERSIONS)("wandb %s", (version) => {
     const names = files.files.map((file) => file.path);
     expect(names).toEqual(expect.arrayContaining(["wandb-metadata.json", "output.log", "config.yaml"]));
   }, 180_000);
-  test("wandb.Api() reads the run's state, config and summary, and run.summary.update() is stored", async () => {
+  test("wandb.Api() reads the run's state, config and summary; run.summary.update() and run.update() are stored", async () => {
     expect(runPath, "the logging test above must have run").not.toBe("");
     const out = (await w.script("read_run.py", [runPath])).trim().split("\n").pop() ?? "";
     const read = JSON.parse(out) as Record<string, unknown>;
@@ -71,8 +71,17 @@ describe.each(WANDB_VERSIONS)("wandb %s", (version) => {
     expect(read["tags"]).toEqual(["a", "b"]);
     expect(read["config"]).toEqual({ lr: 0.01, opt: { name: "adam", beta: 0.9 }, batch: 32 });
     expect(read["summary"]).toMatchObject({ best: 0.125, loss: 0.125, inf: null, nested_summary: { x: 1 } });
-    const run = parseExtended(await w.api(`/runs/${runPath}`)) as { summary: Record<string, unknown> };
+    const run = parseExtended(await w.api(`/runs/${runPath}`)) as Record<string, unknown> & {
+      summary: Record<string, unknown>;
+    };
     expect(run.summary["from_api"]).toBe(1);
     expect(run.summary["best"]).toBe(0.125);
+    // run.update(): name, tags, notes and a config key, the rest of the config kept.
+    expect(run["name"]).toBe("renamed");
+    expect(run["tags"]).toEqual(["a", "b", "from-api"]);
+    expect(run["notes"]).toBe("edited");
+    // (`_wandb` is the client's own entry, kept as it sent it: wandb-config.ts.)
+    const { _wandb: _, ...config } = run["config"] as Record<string, unknown>;
+    expect(config).toEqual({ lr: 0.01, opt: { name: "adam", beta: 0.9 }, batch: 32, from_api: true });
   }, 180_000);
 });
