@@ -4,7 +4,7 @@
  * `now`, `live` (changed after saving: the last version counts) and `end` are run files holding
  * the script's bytes, and `wandb.restore(name, run_path=…)` in the same script after `finish`
  * downloads those bytes back; `wandb.Audio` (a WAV file), `wandb.Video` (a GIF file: no moviepy
- * needed) and `wandb.Html` logged at two steps are served by Stepwise's media API with the bytes
+ * needed), `wandb.Html`, `wandb.Object3D` (a point cloud) and `wandb.Molecule` (a PDB file) logged at two steps are served by Stepwise's media API with the bytes
  * the script wrote, under the key kinds that pick the audio, video and HTML panels. The oldest and
  * the newest client.
  */
@@ -21,8 +21,8 @@ interface Logged {
   /** File name → base64 of the bytes the script last wrote / that `wandb.restore` wrote. */
   saved: Record<string, string>;
   restored: Record<string, string>;
-  /** Step → media key → base64 of the file the script logged. */
-  media: Record<string, Record<"audio" | "video" | "page", string>>;
+  /** Step → media key → base64 of the file the script logged (the cloud: its points as JSON). */
+  media: Record<string, Record<"audio" | "video" | "page" | "mol" | "cloud", string>>;
 }
 
 interface MediaAnswer {
@@ -36,12 +36,14 @@ const MEDIA = [
   { key: "audio", valueType: "audio-file", panel: "audio", caption: (step: number) => `tone ${step}` },
   { key: "video", valueType: "video-file", panel: "video", caption: (step: number) => `clip ${step}` },
   { key: "page", valueType: "html-file", panel: "html", caption: () => null },
+  { key: "mol", valueType: "molecule-file", panel: "molecule", caption: (step: number) => `mol ${step}` },
+  { key: "cloud", valueType: "object3D-file", panel: "object3D", caption: () => null },
 ] as const;
 
 describe.each(oldestAndNewestWandbVersions())("wandb %s files", (version) => {
   const w = useWandb(version, "files", { extras: MEDIA_PACKAGES });
 
-  test("wandb.save (now, live, end) and wandb.restore give back the script's bytes; audio, video and HTML are served as logged", async () => {
+  test("wandb.save (now, live, end) and wandb.restore give back the script's bytes; audio, video, HTML, 3-D and molecules are served as logged", async () => {
     const out = join(w.dir, "files.json");
     await w.script("save_restore_media.py", [out]);
     const logged = JSON.parse(await readFile(out, "utf8")) as Logged;
@@ -68,7 +70,10 @@ describe.each(oldestAndNewestWandbVersions())("wandb %s files", (version) => {
           [media.valueType, true, media.caption(step)],
         ]);
         const served = await w.bytes(items[0]?.url ?? "");
-        expect(served.toString("base64"), `${media.key} at step ${step}`).toBe(want[media.key]);
+        // The point cloud is a file wandb writes itself (.pts.json): its points are what was logged.
+        if (media.key === "cloud")
+          expect(JSON.parse(served.toString()), `cloud at step ${step}`).toEqual(JSON.parse(want.cloud));
+        else expect(served.toString("base64"), `${media.key} at step ${step}`).toBe(want[media.key]);
       }
     }
     const kinds = JSON.parse(
