@@ -6,7 +6,8 @@
  * one run, and a run holds at most LIMITS.runFiles files (a replacement always may).
  */
 import type pg from "pg";
-import { InvalidDataError, LIMITS, PathConflictError, type RunRef } from "@stepwise/protocol";
+import { LIMITS, type RunRef } from "@stepwise/protocol";
+import { folderPaths, pathConflict, tooManyRunFiles } from "../../domain/run-file-rules.js";
 import type { StoredFile, StoredUpload } from "../store.js";
 import { transaction } from "./pg-database.js";
 
@@ -89,16 +90,12 @@ export class PgFileRecords {
       key,
     );
     const files = rows[0]?.files ?? 0;
-    if (files > this.maxFiles)
-      throw new InvalidDataError(
-        `run file '${path}' cannot be stored: run ${key.join("/")} holds ${files - 1} files, the most a run may hold; put files together (an archive) or use another run`,
-      );
+    if (files > this.maxFiles) throw tooManyRunFiles(ref, path, files - 1);
   }
 
   /** Throws PathConflictError when a folder of `path` is a file of the run, or `path` is a folder of its files. */
   private async checkPath(client: pg.PoolClient, ref: RunRef, path: string): Promise<void> {
-    const segments = path.split("/");
-    const folders = segments.slice(1).map((_, i) => segments.slice(0, i + 1).join("/"));
+    const folders = folderPaths(path);
     const { rows } = await client.query<{ path: string }>(
       `(SELECT path FROM run_files WHERE entity = $1 AND project = $2 AND run_id = $3 AND path = ANY($4::text[])
         ORDER BY length(path) LIMIT 1)
@@ -109,11 +106,7 @@ export class PgFileRecords {
     );
     const found = rows[0]?.path;
     if (found === undefined) return;
-    throw new PathConflictError(
-      found.length < path.length
-        ? `run file '${path}' cannot be stored: '${found}' is already a file of this run, and a file cannot also be a folder; upload it under another path`
-        : `run file '${path}' cannot be stored: '${path}' is already a folder of this run's files (it holds '${found}'); upload it under another name`,
-    );
+    throw pathConflict(path, found);
   }
 }
 

@@ -6,7 +6,8 @@
  * folders by `restore` and `files get`, where the two cannot coexist.
  */
 import type Database from "better-sqlite3";
-import { InvalidDataError, LIMITS, PathConflictError, type RunRef } from "@stepwise/protocol";
+import { LIMITS, type RunRef } from "@stepwise/protocol";
+import { folderPaths, pathConflict, tooManyRunFiles } from "../../domain/run-file-rules.js";
 import type { StoredFile } from "../store.js";
 
 interface FileRow {
@@ -78,8 +79,7 @@ export class FileRecords {
 
   /** Throws PathConflictError when `path` cannot be stored beside the run's files. */
   checkPath(ref: RunRef, path: string): void {
-    const segments = path.split("/");
-    const folders = segments.slice(1).map((_, i) => segments.slice(0, i + 1).join("/"));
+    const folders = folderPaths(path);
     const found =
       this.fileAt.get(ref.entity, ref.project, ref.runId, JSON.stringify(folders)) ??
       this.fileUnder.get(ref.entity, ref.project, ref.runId, `${path}/`, `${path}0`);
@@ -94,10 +94,7 @@ export class FileRecords {
     this.checkPath(ref, file.path);
     if (this.get(ref, file.path) === null) {
       const held = this.count.get(ref.entity, ref.project, ref.runId)?.files ?? 0;
-      if (held >= this.maxFiles)
-        throw new InvalidDataError(
-          `run file '${file.path}' cannot be stored: run ${ref.entity}/${ref.project}/${ref.runId} holds ${held} files, the most a run may hold; put files together (an archive) or use another run`,
-        );
+      if (held >= this.maxFiles) throw tooManyRunFiles(ref, file.path, held);
       this.addOne.run(ref.entity, ref.project, ref.runId);
     }
     this.upsert.run(
@@ -134,16 +131,4 @@ function fileFromRow(row: FileRow): StoredFile {
     contentType: row.content_type,
     updatedAt: row.updated_at,
   };
-}
-
-function pathConflict(path: string, found: string): PathConflictError {
-  return found.length < path.length
-    ? new PathConflictError(
-        `run file '${path}' cannot be stored: '${found}' is already a file of this run, and a ` +
-          "file cannot also be a folder; upload it under another path, or name the folder differently",
-      )
-    : new PathConflictError(
-        `run file '${path}' cannot be stored: '${path}' is already a folder of this run's files ` +
-          `(it holds files such as '${found}'); upload it under another name`,
-      );
 }
