@@ -36,7 +36,6 @@ import {
 import { Artifact } from "../artifacts/artifact.js";
 import { ArtifactCache, artifactCacheDir } from "../artifacts/artifact-cache.js";
 import { resolveArtifact, resolvePath } from "../artifacts/artifact-remote.js";
-import { resolveRegistryPath } from "../artifacts/registry-resolve.js";
 import { ApiRegistry } from "./api-registry.js";
 import { resolveApiConnection, type ApiConnectionOptions } from "./api-connection.js";
 import { ApiHttp } from "./api-http.js";
@@ -87,8 +86,7 @@ export class Api {
    */
   async artifact(path: string): Promise<Artifact> {
     const connection = this.#http.target;
-    const named = resolvePath(path, { entity: null, project: null }, "api.artifact");
-    const at = await resolveRegistryPath(connection, named);
+    const at = resolvePath(path, { entity: null, project: null }, "api.artifact");
     const cache = new ArtifactCache(this.#cacheDir);
     const { version, entries } = await resolveArtifact(connection, at, cache);
     const artifact = new Artifact(version.name, version.type, {

@@ -4,7 +4,9 @@
  * kept in the local cache. A version named by its version name (`v3`, never changed) that an
  * earlier download kept is answered from the cache with no request; when the server cannot be
  * reached, an alias is answered with the version it named then, so cached artifacts are usable
- * offline.
+ * offline. A registry path (`entity/model-registry/classifier:production`) is first resolved to
+ * the artifact version its link names now (registry-resolve.ts), so `api.artifact` and
+ * `run.useArtifact` read (and record a use of) that version, never the registry's name for it.
  */
 import {
   artifactVersionDtoSchema,
@@ -20,6 +22,7 @@ import type { ApiConnection } from "../api/api-connection.js";
 import { ApiHttp } from "../api/api-http.js";
 import { ArtifactCache } from "./artifact-cache.js";
 import { fetchManifest } from "./artifact-download.js";
+import { resolveRegistryPath } from "./registry-resolve.js";
 
 export interface ResolvedArtifact {
   version: ArtifactVersionDto;
@@ -42,9 +45,10 @@ export function resolvePath(
 
 export async function resolveArtifact(
   connection: ApiConnection,
-  at: { entity: string; project: string; name: string; alias: string },
+  named: { entity: string; project: string; name: string; alias: string },
   cache: ArtifactCache = new ArtifactCache(),
 ): Promise<ResolvedArtifact> {
+  const at = await resolveRegistryPath(connection, named);
   // A version (v3) never changes: one kept by an earlier download is answered with no request.
   if (VERSION_NAME.test(at.alias)) {
     const kept = cache.readManifest(at, at.alias, connection.baseUrl);
