@@ -60,7 +60,15 @@ describe("registry paths in useArtifact", () => {
     for (const [name, bytes] of Object.entries(v0Files))
       expect(readFileSync(join(root, name)).equals(bytes), name).toBe(true);
     // useModel with the entity left out: the run's entity; the folder holds the staged version.
-    const stagedDir = await consumer.useModel("model-registry/digits:staging");
+    // (It downloads into ./artifacts: run it from a temp folder.)
+    const cwd = process.cwd();
+    process.chdir(tempDir());
+    let stagedDir: string;
+    try {
+      stagedDir = await consumer.useModel("model-registry/digits:staging");
+    } finally {
+      process.chdir(cwd);
+    }
     for (const [name, bytes] of Object.entries(v1Files))
       expect(readFileSync(join(stagedDir, name)).equals(bytes), name).toBe(true);
     await consumer.finish();
