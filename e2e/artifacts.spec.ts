@@ -151,8 +151,12 @@ describe("artifacts", () => {
   });
 
   it("shows the files, producer and details of the version picked, with working downloads", async () => {
+    await call("PUT", `/artifacts/local/${PROJECT}/mnist/v1/ttl`, { ttlS: 86_400 });
     const page = await fx.open(`/local/${PROJECT}/artifacts/mnist/latest`);
     await page.locator('[data-testid="artifact-version-page"][data-version="v1"]').waitFor();
+    await expect(page.locator('[data-testid="artifact-ttl"]').innerText()).resolves.toMatch(
+      /^1d 00h, expires \d{4}-\d\d-\d\d /,
+    );
     const versions = await page
       .locator('[data-testid="version-link"]')
       .evaluateAll((nodes) => nodes.map((n) => n.getAttribute("data-version")));
@@ -165,6 +169,9 @@ describe("artifacts", () => {
     expect(await shownFiles(page)).toEqual(sizes(DATASET[0] ?? {}));
     await expect(fileRow(page, "test/c.csv").count()).resolves.toBe(0);
     await expect(page.locator('[data-testid="artifact-producer"]').innerText()).resolves.toBe("prep");
+    await expect(page.locator('[data-testid="artifact-ttl"]').innerText()).resolves.toBe(
+      "none (kept until deleted)",
+    );
     await expect(
       page
         .locator('[data-testid="artifact-folder"][data-path="train"] [data-testid="artifact-size"]')

@@ -202,12 +202,25 @@ const producerSchema = z
   .object({ entity: z.string().min(1), project: z.string().min(1), runId: z.string().min(1) })
   .strict();
 
+/**
+ * A version's time to live in seconds from its creation (null: kept until deleted). Past it,
+ * retention soft-deletes the version unless it is the newest, holds a user alias, or is linked in
+ * a registry. At most 100 years.
+ */
+export const artifactTtlSchema = z.number().int().positive().max(3_155_760_000).nullable();
+
+/** `PUT …/:alias/ttl`: set (or with null, clear) a logged version's TTL. */
+export const artifactTtlRequestSchema = z.object({ ttlS: artifactTtlSchema }).strict();
+export type ArtifactTtlRequest = z.infer<typeof artifactTtlRequestSchema>;
+
 const versionFieldsSchema = z.object({
   type: artifactTypeSchema,
   description: z.string().max(ARTIFACT_LIMITS.artifactDescriptionLength).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   aliases: z.array(artifactAliasSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),
   tags: z.array(artifactTagSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),
+  /** Absent: no TTL on a new version, an unchanged one's left as it is. */
+  ttlS: artifactTtlSchema.optional(),
   /** The run that logged it, recorded as the version's producer in the lineage graph. */
   run: producerSchema.nullable(),
 });
@@ -281,6 +294,8 @@ export const artifactVersionDtoSchema = z.object({
   producer: producerSchema.nullable(),
   /** Unix seconds. */
   createdAt: z.number(),
+  /** Time to live in seconds from `createdAt`; null: kept until deleted (artifactTtlSchema). */
+  ttlS: z.number().nullable().default(null),
 });
 export type ArtifactVersionDto = z.infer<typeof artifactVersionDtoSchema>;
 
@@ -365,6 +380,8 @@ export const artifactRecordSchema = z.object({
   metadata: z.record(z.string(), z.unknown()),
   aliases: z.array(z.string()),
   tags: z.array(z.string()),
+  /** `artifact.ttl` when logged; absent in records written before TTLs (and when null). */
+  ttlS: z.number().int().positive().optional(),
   entries: z.array(manifestEntrySchema),
   digest: sha256Schema,
   /** sha256 → the local file holding those bytes. */

@@ -123,6 +123,7 @@ describe("Artifact", () => {
       size: 1,
       producer: null,
       createdAt: 1,
+      ttlS: null,
     };
     artifact.markLogged(version, [{ path: "a.txt", sha256: sha("a"), size: 1 }]);
     expect(artifact.qualifiedName).toBe("team/p/d:v3");

@@ -2,10 +2,15 @@
  * Applies a retention policy to one collection, the same way on demand (`POST …/retention`) and
  * on the schedule (artifact-retention-job.ts): the plan (domain/artifact-retention.ts) over the
  * collection's live versions and where each is linked in a registry, the bytes it frees, then,
- * unless a dry run, the soft deletes. A deletion never goes beyond what the dry run answers.
+ * unless a dry run, the soft deletes. `TTL_ONLY` applies the versions' TTLs alone. A deletion never goes beyond what the dry run answers.
  */
 import { NotFoundError } from "@stepwise/protocol";
-import { planRetention, type RetentionPlan, type RetentionPolicy } from "./domain/artifact-retention.js";
+import {
+  planRetention,
+  type RetentionPlan,
+  type RetentionPolicy,
+  type TTL_ONLY,
+} from "./domain/artifact-retention.js";
 import type { Store } from "./store/store.js";
 
 export interface CollectionRef {
@@ -29,7 +34,7 @@ export interface RetentionResult {
 export async function applyRetention(
   store: Store,
   collection: CollectionRef,
-  policy: RetentionPolicy,
+  policy: RetentionPolicy | typeof TTL_ONLY,
   options: { dryRun: boolean; now: number },
 ): Promise<RetentionResult> {
   const { entity, project, name } = collection;
@@ -42,6 +47,7 @@ export async function applyRetention(
       version: version.version,
       aliases: version.aliases,
       createdAt: version.createdAt,
+      ttlS: version.ttlS,
       registryLinks:
         registry === undefined
           ? []

@@ -49,7 +49,10 @@ export interface RetentionScheduleConfig {
   policies: ScheduledRetentionPolicy[];
 }
 
-/** The schedule, or null when no policy file is given (the interval is checked all the same). */
+/**
+ * The schedule; with no policy file it has no policy, and its passes apply the versions' TTLs
+ * only. Null when the interval is 0 and no file is given: nothing to run.
+ */
 export function loadRetentionConfig(
   flags: RetentionConfigFlags,
   env: NodeJS.ProcessEnv,
@@ -68,7 +71,8 @@ export function loadRetentionConfig(
       `${source} must be a number of seconds (0 = never); got ${JSON.stringify(rawInterval)}`,
     );
   const file = flags.artifactRetentionPolicies ?? env.STEPWISE_ARTIFACT_RETENTION_POLICIES ?? "";
-  return file === "" ? null : { intervalS: interval.data, policies: readPolicies(file) };
+  if (file === "") return interval.data === 0 ? null : { intervalS: interval.data, policies: [] };
+  return { intervalS: interval.data, policies: readPolicies(file) };
 }
 
 function readPolicies(file: string): ScheduledRetentionPolicy[] {

@@ -5,8 +5,11 @@
  * more; registry-linked and newest versions kept). One pass at a time; a failure is logged and
  * the next pass tries again. A pass that deleted versions then asks for a garbage collection,
  * which frees the blobs only those versions held (once past the GC grace period).
+ * Each pass then applies the versions' TTLs to every collection holding an expired one that no
+ * policy matched (a policy's pass applies them too): runs with no policy file as well.
  */
 import { applyRetention, type CollectionRef } from "./apply-retention.js";
+import { TTL_ONLY } from "./domain/artifact-retention.js";
 import type { RetentionScheduleConfig, ScheduledRetentionPolicy } from "./artifact-retention-config.js";
 import type { Store } from "./store/store.js";
 
@@ -37,7 +40,7 @@ export class ArtifactRetentionJob {
   ) {}
 
   start(): void {
-    if (this.config.intervalS <= 0 || this.config.policies.length === 0) return;
+    if (this.config.intervalS <= 0) return;
     const tick = (): void => void this.pass();
     const first = Math.min(FIRST_PASS_DELAY_S, this.config.intervalS) * 1000;
     this.timer = setTimeout(() => {
@@ -75,34 +78,47 @@ export class ArtifactRetentionJob {
         this.log(`artifact retention: listing ${policy.collection} failed: ${messageOf(error)}`);
         continue;
       }
-      for (const collection of collections) {
-        const key = `${collection.entity}/${collection.project}/${collection.name}`;
-        // The first policy that matches a collection applies to it.
-        if (seen.has(key) || this.stopped) continue;
-        seen.add(key);
-        report.collections++;
-        try {
-          const result = await applyRetention(this.store, collection, policy, {
-            dryRun: false,
-            now: this.now(),
-          });
-          if (result.deleted.length === 0) continue;
-          report.versionsDeleted += result.deleted.length;
-          report.bytesFreed += result.bytesFreed;
-          this.log(
-            `artifact retention deleted ${key}:${result.deleted.join(",")} (${result.bytesFreed} bytes for garbage collection to free)`,
-          );
-        } catch (error) {
-          report.failures++;
-          this.log(`artifact retention of ${key} failed: ${messageOf(error)}`);
-        }
-      }
+      // The first policy that matches a collection applies to it.
+      for (const collection of collections) await this.applyOnce(collection, policy, seen, report);
     }
+    let expired: CollectionRef[] = [];
+    try {
+      expired = await this.store.artifacts.collectionsWithExpired(this.now());
+    } catch (error) {
+      report.failures++;
+      this.log(`artifact retention: listing expired versions failed: ${messageOf(error)}`);
+    }
+    for (const collection of expired) await this.applyOnce(collection, TTL_ONLY, seen, report);
     if (report.versionsDeleted > 0)
       await this.afterDeletes().catch((error: unknown) =>
         this.log(`artifact retention: garbage collection after it failed: ${messageOf(error)}`),
       );
     return report;
+  }
+
+  /** Applies `policy` to `collection` unless this pass did already; logs and counts what it did. */
+  private async applyOnce(
+    collection: CollectionRef,
+    policy: ScheduledRetentionPolicy | typeof TTL_ONLY,
+    seen: Set<string>,
+    report: RetentionPassReport,
+  ): Promise<void> {
+    const key = `${collection.entity}/${collection.project}/${collection.name}`;
+    if (seen.has(key) || this.stopped) return;
+    seen.add(key);
+    report.collections++;
+    try {
+      const result = await applyRetention(this.store, collection, policy, { dryRun: false, now: this.now() });
+      if (result.deleted.length === 0) return;
+      report.versionsDeleted += result.deleted.length;
+      report.bytesFreed += result.bytesFreed;
+      this.log(
+        `artifact retention deleted ${key}:${result.deleted.join(",")} (${result.bytesFreed} bytes for garbage collection to free)`,
+      );
+    } catch (error) {
+      report.failures++;
+      this.log(`artifact retention of ${key} failed: ${messageOf(error)}`);
+    }
   }
 
   /** The live collections a policy names (`*` parts listed from the store). */

@@ -79,10 +79,11 @@ describe("ArtifactRetentionJob", () => {
     expect(gcRuns).toHaveLength(1);
 
     await store.close();
-    expect(await job.pass()).toMatchObject({ collections: 0, failures: 2 });
+    expect(await job.pass()).toMatchObject({ collections: 0, failures: 3 });
     expect(lines.slice(2).map((line) => line.replace(/ failed: .*/, " failed"))).toEqual([
       "artifact retention: listing team/proj/ckpt failed",
       "artifact retention: listing team/proj/* failed",
+      "artifact retention: listing expired versions failed",
     ]);
     await job.stop();
   });

@@ -4,7 +4,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { planRetention, versionsToDelete, type RetainedVersion } from "../src/domain/artifact-retention.js";
+import {
+  planRetention,
+  TTL_ONLY,
+  versionsToDelete,
+  type RetainedVersion,
+} from "../src/domain/artifact-retention.js";
 
 const DAY = 86_400;
 const now = 100 * DAY;
@@ -53,6 +58,45 @@ describe("planRetention", () => {
   });
 });
 
+describe("TTLs", () => {
+  // v5 (1 s old) past a 1 s TTL; v3 and v1 (aliased) past a 1-day one, v2 linked and past it;
+  // v4 within a 10-day one; v0 none.
+  const ttl = (v: RetainedVersion): RetainedVersion => {
+    if (v.version === "v5") return { ...v, ttlS: 1 };
+    if (v.version === "v4") return { ...v, ttlS: 10 * DAY };
+    if (v.version === "v2") return { ...v, ttlS: DAY, registryLinks: ["models/resnet:v1"] };
+    if (v.version === "v0") return v;
+    return { ...v, ttlS: DAY };
+  };
+  const withTtl = versions.map(ttl);
+
+  it("a version past its TTL goes whatever the rules keep, unless newest, aliased or linked", () => {
+    const plan = planRetention(withTtl, { keepLast: 6 }, now);
+    expect(plan.deleted).toEqual(["v3"]);
+    expect(plan.kept).toEqual([
+      { version: "v5", reasons: ["past ttl 1 s, latest"] },
+      { version: "v4", reasons: ["keep-last 6"] },
+      { version: "v2", reasons: [`past ttl ${DAY} s, linked in registry models/resnet:v1`] },
+      { version: "v1", reasons: [`past ttl ${DAY} s, aliased production`] },
+      { version: "v0", reasons: ["keep-last 6"] },
+    ]);
+  });
+
+  it("TTL_ONLY keeps every version not past its TTL and needs no rule", () => {
+    const plan = planRetention(withTtl, TTL_ONLY, now);
+    expect(plan.deleted).toEqual(["v3"]);
+    expect(plan.kept.map((k) => [k.version, k.reasons])).toEqual([
+      ["v5", ["past ttl 1 s, latest"]],
+      ["v4", [`within ttl ${10 * DAY} s`]],
+      ["v2", [`past ttl ${DAY} s, linked in registry models/resnet:v1`]],
+      ["v1", [`past ttl ${DAY} s, aliased production`]],
+      ["v0", ["no ttl"]],
+    ]);
+    // v3 one second short of its day: nothing goes.
+    expect(planRetention(withTtl, TTL_ONLY, now - DAY - 2).deleted).toEqual([]);
+  });
+});
+
 describe("scheduled retention config", () => {
   it("reads the policies file and refuses a policy with no rule or a bad collection, naming the option", () => {
     const dir = mkdtempSync(join(tmpdir(), "stepwise-retention-config-"));
@@ -65,6 +109,9 @@ describe("scheduled retention config", () => {
         policies: [{ collection: "local/*/ckpt", keepLast: 3 }],
       });
       expect(loadConfig({ artifactRetentionIntervalS: "0" }, env).artifactRetention?.intervalS).toBe(0);
+      // With no policy file the passes still run (they apply TTLs); interval 0: none at all.
+      expect(loadConfig({}, {}).artifactRetention).toEqual({ intervalS: 3600, policies: [] });
+      expect(loadConfig({ artifactRetentionIntervalS: "0" }, {}).artifactRetention).toBeUndefined();
       expect(() => loadConfig({ artifactRetentionIntervalS: "-1" })).toThrow(/--artifact-retention-interval/);
       writeFileSync(file, JSON.stringify([{ collection: "local/p/ckpt", keepAliased: false }]));
       expect(() => loadConfig({}, env)).toThrow(/policy 0 \(local\/p\/ckpt\).*at least one rule/);

@@ -23,6 +23,7 @@ const version = (name: string, producer: string): ArtifactVersionDto => ({
   size: 0,
   producer: { ...run(producer) },
   createdAt: 0,
+  ttlS: null,
 });
 
 const data = version("data", "prep");

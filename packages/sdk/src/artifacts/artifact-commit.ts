@@ -46,6 +46,7 @@ export async function commitArtifactRecord(
     metadata: record.metadata,
     aliases: record.aliases,
     tags: record.tags,
+    ...(record.ttlS === undefined ? {} : { ttlS: record.ttlS }),
     run: run.runId === null ? null : { entity: run.entity, project: run.project, runId: run.runId },
     manifest: { version: 1, entries: record.entries },
     digest: record.digest,

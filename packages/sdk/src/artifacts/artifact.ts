@@ -28,6 +28,7 @@ import {
   type ArtifactVersionDto,
   type ManifestEntry,
 } from "@stepwise/protocol";
+import { saveArtifact } from "./artifact-save.js";
 import type { ApiConnection } from "../api/api-connection.js";
 import type { ArtifactCache } from "./artifact-cache.js";
 import { downloadArtifact, verifyArtifact } from "./artifact-download.js";
@@ -50,6 +51,13 @@ export class Artifact {
   /** Extra aliases to place when logged (`latest` is the server's). */
   aliases: string[] = [];
   tags: string[] = [];
+  /**
+   * Seconds the version lives from its creation; null (default): kept until deleted. Set it
+   * before logging, or on a logged version then `save()`. Past it, retention (scheduled, or
+   * `stepwise artifact gc`) deletes the version unless it is the newest, holds an alias or is
+   * linked in a registry.
+   */
+  ttl: number | null = null;
   private readonly pending = new Map<string, PendingEntry>();
   private staging: string | undefined;
   private readonly newFiles = new Map<string, WriteStream>();
@@ -247,6 +255,14 @@ export class Artifact {
     return join(root, ...stored[0].path.split("/"));
   }
 
+  /** Sends `ttl` and `aliases` of a logged version to the server (artifact-save.ts); resolves with this artifact as saved. */
+  async save(): Promise<this> {
+    const { version, entries } = await this.committed("save");
+    const saved = await saveArtifact(this.connection, version, { ttl: this.ttl, aliases: this.aliases });
+    this.markLogged(saved, entries);
+    return this;
+  }
+
   /** Marks the artifact sealed by `run.logArtifact` (or upsert/finish): its digest and manifest, and its commit to come. */
   markSealed(
     digest: string,
@@ -270,6 +286,7 @@ export class Artifact {
     this.logged = { version, entries };
     this.aliases = version.aliases.filter((a) => a !== "latest");
     this.tags = [...version.tags];
+    this.ttl = version.ttlS;
   }
 
   private async committed(call: string): Promise<{ version: ArtifactVersionDto; entries: ManifestEntry[] }> {

@@ -66,6 +66,7 @@ export async function commitDistributedRecord(
     metadata: record.metadata,
     aliases: record.aliases,
     tags: record.tags,
+    ...(record.ttlS === undefined ? {} : { ttlS: record.ttlS }),
     run: producer,
     distributedId,
   };

@@ -28,6 +28,7 @@ import { ApiHttp } from "../api/api-http.js";
 import { Artifact } from "./artifact.js";
 import { artifactOutcome, committedArtifacts } from "./artifact-queue.js";
 import { listCodeFiles, type CodeFileOptions } from "./code-files.js";
+import { checkedTtl } from "./artifact-save.js";
 import { readCommitted, resolveArtifact, resolvePath } from "./artifact-remote.js";
 import { sealOffThread } from "./seal-off-thread.js";
 
@@ -305,6 +306,7 @@ export class RunArtifacts {
     tags: string[],
     distributed?: ArtifactRecord["distributed"],
   ): Promise<void> {
+    const ttlS = checkedTtl(artifact.ttl, `run.${distributed?.op ?? "log"}Artifact`);
     const sealed = await sealOffThread(artifact);
     for (const warning of sealed.warnings) this.host.warnOnce(`artifact-${warning}`, warning);
     const id = randomUUID();
@@ -323,6 +325,7 @@ export class RunArtifacts {
       digest: sealed.digest,
       sources,
       time: Date.now() / 1000,
+      ...(ttlS === null ? {} : { ttlS }),
       ...(distributed === undefined ? {} : { distributed }),
     };
     const op = distributed?.op ?? "log";

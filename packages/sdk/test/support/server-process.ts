@@ -23,13 +23,13 @@ export interface ServerProcess {
 
 export async function startServerProcess(
   dataDir: string,
-  options: { port?: number; crashTimeoutS?: number } = {},
+  options: { port?: number; crashTimeoutS?: number; env?: Record<string, string> } = {},
 ): Promise<ServerProcess> {
   if (!existsSync(new URL("../../../cli/dist/main.js", import.meta.url)))
     throw new Error("build first: npx tsc -b");
   const port = options.port ?? (await freePort());
   const child = spawn(process.execPath, [BIN, "server", "--port", String(port), "--data", dataDir], {
-    env: { ...process.env, STEPWISE_CRASH_TIMEOUT_S: String(options.crashTimeoutS ?? 60) },
+    env: { ...process.env, STEPWISE_CRASH_TIMEOUT_S: String(options.crashTimeoutS ?? 60), ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let stderr = "";

@@ -23,6 +23,8 @@ export interface CommitVersionInput {
   /** User aliases to place on the version (never `latest`, never a version name). */
   aliases: readonly string[];
   tags: readonly string[];
+  /** Seconds from `now` the version lives (null: kept); undefined: none, an unchanged one's kept. */
+  ttlS?: number | null | undefined;
   producer: RunRef | null;
   /** Unix seconds. */
   now: number;
@@ -92,6 +94,13 @@ export interface ArtifactStore {
    * whichever version of the collection held it. `latest` cannot be set or removed by hand.
    */
   setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto>;
+  /** Sets (null: clears) a version's time to live, in seconds from its creation. NotFoundError when not live. */
+  setTtl(ref: VersionRef, ttlS: number | null): Promise<ArtifactVersionDto>;
+  /**
+   * The collections holding a live version whose TTL has run out at `now` (created_at + ttl_s ≤
+   * now), each once: what a retention pass applies TTLs to.
+   */
+  collectionsWithExpired(now: number): Promise<{ entity: string; project: string; name: string }[]>;
   /** Records that `run` used the version (once per run and version). */
   recordUse(run: RunRef, ref: VersionRef, now: number): Promise<ArtifactVersionDto>;
   /** What a run produced and used. */

@@ -51,6 +51,8 @@ export interface FinishPendingInput extends PendingKey {
   metadata: Record<string, unknown>;
   aliases: readonly string[];
   tags: readonly string[];
+  /** The finishing call's TTL (CommitVersionInput.ttlS). */
+  ttlS?: number | null | undefined;
   /** The finishing run, recorded as the version's producer. */
   producer: RunRef | null;
   now: number;

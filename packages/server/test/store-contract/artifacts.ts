@@ -249,6 +249,37 @@ export function artifactsContract(factory: StoreFactory): void {
         ["v0", ["t0"], ["a0"]],
       ]);
     });
+
+    it("keeps each version's TTL; lists the collections holding a live version past it", async () => {
+      const store = await open();
+      const v0 = await store.artifacts.commitVersion(commit([file("m", "0")], { ttlS: 100, now: 1000 }));
+      expect(v0.version.ttlS).toBe(100);
+      await store.artifacts.commitVersion(commit([file("m", "1")], { now: 1000 }));
+      await store.artifacts.commitVersion(commit([file("m", "x")], { name: "other", ttlS: 500, now: 1000 }));
+      expect((await store.artifacts.resolveVersion(ref("v1")))?.ttlS).toBeNull();
+      expect(await store.artifacts.collectionsWithExpired(1099)).toEqual([]);
+      expect(await store.artifacts.collectionsWithExpired(1100)).toEqual([
+        { entity: "team", project: "proj", name: "mnist" },
+      ]);
+      expect((await store.artifacts.setTtl(ref("v0"), null)).ttlS).toBeNull();
+      expect((await store.artifacts.setTtl(ref("v1"), 10)).ttlS).toBe(10);
+      expect((await store.artifacts.listVersions("team", "proj", "mnist")).map((v) => v.ttlS)).toEqual([
+        10,
+        null,
+      ]);
+      expect(await store.artifacts.collectionsWithExpired(2000)).toEqual([
+        { entity: "team", project: "proj", name: "mnist" },
+        { entity: "team", project: "proj", name: "other" },
+      ]);
+      // Deleted versions are not listed; unchanged content re-committed with a TTL takes it.
+      await store.artifacts.deleteVersion({ ...ref("v0"), name: "other" }, 1500);
+      expect(await store.artifacts.collectionsWithExpired(2000)).toEqual([
+        { entity: "team", project: "proj", name: "mnist" },
+      ]);
+      const again = await store.artifacts.commitVersion(commit([file("m", "1")], { ttlS: 7, now: 1600 }));
+      expect([again.status, again.version.version, again.version.ttlS]).toEqual(["unchanged", "v1", 7]);
+      await expect(store.artifacts.setTtl(ref("v9"), 5)).rejects.toMatchObject({ code: "NOT_FOUND" });
+    });
   });
   distributedArtifactsContract(open);
 }

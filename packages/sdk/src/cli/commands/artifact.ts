@@ -48,6 +48,7 @@ const ARG_OPTIONS = {
   distributed: { type: "string" },
   "keep-last": { type: "string" },
   "keep-aliased": { type: "boolean", default: false },
+  "ttl-only": { type: "boolean", default: false },
   "keep-younger-than": { type: "string" },
   "dry-run": { type: "boolean", default: false },
   "max-size": { type: "string" },
@@ -104,6 +105,7 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
       {
         keepLast: values["keep-last"],
         keepAliased: values["keep-aliased"],
+        ttlOnly: values["ttl-only"],
         keepYoungerThan: values["keep-younger-than"],
         dryRun: values["dry-run"],
         json,

@@ -89,6 +89,7 @@ export function addDistributedRoutes(
       metadata: body.metadata ?? {},
       aliases: body.aliases,
       tags: body.tags,
+      ttlS: body.ttlS,
       producer: body.run,
       now: deps.now(),
       whileLocked: (entries) => assertBlobsHeld(deps, entries, `${entity}/${project}/${name}`),

@@ -10,6 +10,7 @@
  *   code-point order of path, each stored one with a signed download URL (one request per
  *   100,000 entries, no request per file);
  * - `PUT  /artifacts/:entity/:project/:name/:alias/aliases`: `{ aliases }` set exactly;
+ * - `PUT  /artifacts/:entity/:project/:name/:alias/ttl`: `{ ttlS }` (null: none) sets its TTL;
  * - `POST /artifacts/:entity/:project/:name/:alias/uses`: `{ run }` records a consuming run;
  * - `DELETE /artifacts/:entity/:project/:name/:alias`: soft-deletes the version (answered as it
  *   was); `DELETE /artifacts/:entity/:project/:name`: the collection (`{ deleted: n }`). Blobs
@@ -27,6 +28,7 @@ import { createHash } from "node:crypto";
 import {
   artifactCommitRequestSchema,
   artifactNameSchema,
+  artifactTtlRequestSchema,
   artifactTypeSchema,
   blobUploadRequestSchema,
   ContentMismatchError,
@@ -97,6 +99,7 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
       metadata: body.metadata ?? {},
       aliases: body.aliases,
       tags: body.tags,
+      ttlS: body.ttlS,
       producer: body.run,
       now: deps.now(),
       whileLocked: () => assertBlobsHeld(deps, entries, `${entity}/${project}/${name}`),
@@ -131,6 +134,12 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
     const ref = versionParams(c);
     const body = await readJsonBody(c.req.raw, deps.config, aliasesBodySchema);
     return extendedJson(await artifacts.setAliases(ref, body.aliases, deps.now()));
+  });
+
+  app.put("/artifacts/:entity/:project/:name/:alias/ttl", async (c) => {
+    const ref = versionParams(c);
+    const body = await readJsonBody(c.req.raw, deps.config, artifactTtlRequestSchema);
+    return extendedJson(await artifacts.setTtl(ref, body.ttlS));
   });
 
   app.post("/artifacts/:entity/:project/:name/:alias/uses", async (c) => {

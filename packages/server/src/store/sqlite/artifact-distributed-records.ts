@@ -143,6 +143,7 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
           metadata: input.metadata,
           aliases,
           tags: JSON.parse(union(pending.tags, input.tags)) as string[],
+          ttlS: input.ttlS,
           producer: input.producer,
           now: input.now,
           whileLocked: () => input.whileLocked?.(entries),

@@ -23,6 +23,7 @@ export interface VersionRow {
   producer_project: string | null;
   producer_run_id: string | null;
   created_at: number;
+  ttl_s: number | null;
 }
 
 export interface EntryRow {
@@ -35,7 +36,8 @@ export interface EntryRow {
 
 export const VERSION_COLUMNS = `v.pk, v.collection_pk, c.entity, c.project, c.name, c.type, v.idx, v.digest,
   v.description, v.metadata, v.file_count, v.size, v.producer_entity, v.producer_project,
-  v.producer_run_id, v.created_at`;
+  v.producer_run_id, v.created_at,
+  (SELECT t.ttl_s FROM artifact_version_ttls t WHERE t.version_pk = v.pk) AS ttl_s`;
 export const VERSION_FROM = "artifact_versions v JOIN artifact_collections c ON c.pk = v.collection_pk";
 /** Live versions only: a deleted version (or one of a deleted collection) is never listed or resolved. */
 export const LIVE = "NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = v.pk)";
@@ -99,6 +101,7 @@ function toDto(row: VersionRow, tags: string[], aliases: string[]): ArtifactVers
             runId: row.producer_run_id,
           },
     createdAt: row.created_at,
+    ttlS: row.ttl_s,
   };
 }
 

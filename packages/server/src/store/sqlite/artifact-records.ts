@@ -24,7 +24,7 @@ import {
 } from "./artifact-dto.js";
 import { SqliteDistributedArtifacts } from "./artifact-distributed-records.js";
 import { bytesFreedBy, storageUsed } from "./artifact-storage.js";
-import { placeAliases, toDto, versionRow, writeVersion } from "./artifact-version-rows.js";
+import { placeAliases, toDto, versionRow, writeTtl, writeVersion } from "./artifact-version-rows.js";
 import { settle } from "./settle.js";
 import { asStoreError } from "./sqlite-storage-errors.js";
 import type {
@@ -130,6 +130,28 @@ export class SqliteArtifactStore implements ArtifactStore {
       return toDto(this.db, row);
     });
     return this.work(() => change.immediate(userAliases(aliases, qualifiedName(ref))));
+  }
+
+  setTtl(ref: VersionRef, ttlS: number | null): Promise<ArtifactVersionDto> {
+    const change = this.db.transaction((): ArtifactVersionDto => {
+      const { row } = this.requireVersion(ref);
+      writeTtl(this.db, row.pk, ttlS);
+      return toDto(this.db, { ...row, ttl_s: ttlS });
+    });
+    return this.work(() => change.immediate());
+  }
+
+  collectionsWithExpired(now: number): Promise<{ entity: string; project: string; name: string }[]> {
+    return this.work(() =>
+      this.db
+        .prepare<[number], { entity: string; project: string; name: string }>(
+          `SELECT DISTINCT c.entity, c.project, c.name
+           FROM ${VERSION_FROM} JOIN artifact_version_ttls t ON t.version_pk = v.pk
+           WHERE t.expires_at <= ? AND ${LIVE} AND ${LIVE_COLLECTION}
+           ORDER BY c.entity, c.project, c.name`,
+        )
+        .all(now),
+    );
   }
 
   recordUse(run: RunRef, ref: VersionRef, now: number): Promise<ArtifactVersionDto> {

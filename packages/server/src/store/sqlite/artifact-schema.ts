@@ -119,3 +119,17 @@ export const ARTIFACT_DISTRIBUTED_SCHEMA: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS artifact_pending_entries_by_sha256
     ON artifact_pending_entries (sha256) WHERE sha256 IS NOT NULL`,
 ];
+
+/**
+ * A version's time to live (version 15): a row per version that has one, `expires_at` =
+ * created_at + ttl_s (retention passes ask for the expired). A table of its own rather than a
+ * column: every statement re-runs harmlessly (IF NOT EXISTS), as the migrations after 5 must.
+ */
+export const ARTIFACT_TTL_SCHEMA = [
+  `CREATE TABLE IF NOT EXISTS artifact_version_ttls (
+    version_pk INTEGER PRIMARY KEY,
+    ttl_s INTEGER NOT NULL,
+    expires_at REAL NOT NULL
+  )`,
+  "CREATE INDEX IF NOT EXISTS artifact_version_ttls_by_expiry ON artifact_version_ttls (expires_at)",
+];

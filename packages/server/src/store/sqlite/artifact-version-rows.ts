@@ -31,7 +31,9 @@ export function writeVersion(
   const latest = versionRow(db, collection, LATEST_ALIAS);
   if (latest !== undefined && latest.digest === input.digest) {
     placeAliases(db, collection, latest.pk, aliases, input.now);
-    return { status: "unchanged", version: toDto(db, latest) };
+    // A TTL sent with unchanged content is the user's latest word on that version.
+    if (input.ttlS !== undefined) writeTtl(db, latest.pk, input.ttlS);
+    return { status: "unchanged", version: toDto(db, versionRow(db, collection, LATEST_ALIAS) ?? latest) };
   }
   const next =
     (db
@@ -62,6 +64,7 @@ export function writeVersion(
         input.now,
       ).lastInsertRowid,
   );
+  if (input.ttlS !== undefined && input.ttlS !== null) writeTtl(db, versionPk, input.ttlS);
   const insertEntry = db.prepare(
     "INSERT INTO artifact_entries (version_pk, path, sha256, size, ref, ref_digest) VALUES (?, ?, ?, ?, ?, ?)",
   );
@@ -164,4 +167,17 @@ export function toDto(db: Database.Database, row: VersionRow): ArtifactVersionDt
   const [dto] = versionDtos(db, [row]);
   if (dto === undefined) throw new Error("artifact version row without a DTO");
   return dto;
+}
+
+/** Sets (null: removes) a version's time to live, counted from its creation. */
+export function writeTtl(db: Database.Database, versionPk: number, ttlS: number | null): void {
+  if (ttlS === null) {
+    db.prepare("DELETE FROM artifact_version_ttls WHERE version_pk = ?").run(versionPk);
+    return;
+  }
+  db.prepare(
+    `INSERT INTO artifact_version_ttls (version_pk, ttl_s, expires_at)
+     SELECT pk, ?, created_at + ? FROM artifact_versions WHERE pk = ?
+     ON CONFLICT (version_pk) DO UPDATE SET ttl_s = excluded.ttl_s, expires_at = excluded.expires_at`,
+  ).run(ttlS, ttlS, versionPk);
 }

@@ -32,6 +32,7 @@
  *   `artifact_pending`, `artifact_pending_entries` (version 13): distributed artifacts.
  * - `registry_collections`, `registry_links`, `registry_aliases`, `registry_audit` (version 14;
  *   registry-schema.ts): registries linking artifact versions, their aliases and audit log.
+ * - `artifact_version_ttls` (version 15; artifact-schema.ts): versions' time to live.
  * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
  *   media item of a history value, by run, key and step) and the kinds of value each key of a
  *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
@@ -47,7 +48,12 @@ import { CorruptDataError } from "@stepwise/protocol";
 import { registerChecksumFunctions } from "./checksum.js";
 import { STRUCTURED_SCHEMA } from "./structured-schema.js";
 import { ALERT_SCHEMA } from "./alert-schema.js";
-import { ARTIFACT_DELETION_SCHEMA, ARTIFACT_DISTRIBUTED_SCHEMA, ARTIFACT_SCHEMA } from "./artifact-schema.js";
+import {
+  ARTIFACT_DELETION_SCHEMA,
+  ARTIFACT_DISTRIBUTED_SCHEMA,
+  ARTIFACT_SCHEMA,
+  ARTIFACT_TTL_SCHEMA,
+} from "./artifact-schema.js";
 import { REGISTRY_SCHEMA } from "./registry-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
@@ -315,6 +321,11 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     // Registry collections, links, aliases and audit log (version 14; registry-schema.ts).
     version: 14,
     statements: REGISTRY_SCHEMA,
+  },
+  {
+    // Artifact versions' time to live, `ttl_s` (version 15; artifact-schema.ts).
+    version: 15,
+    statements: ARTIFACT_TTL_SCHEMA,
   },
 ];
 

@@ -5,6 +5,7 @@
 import { Link } from "wouter";
 import type { ArtifactVersionDto } from "@stepwise/protocol";
 import { runPath } from "../../lib/app-paths.js";
+import { describeTtl } from "../../lib/artifact-ttl.js";
 import { formatBytes } from "../../lib/run-meta.js";
 import { formatDateTime } from "../../lib/time-format.js";
 import { ValuesTable } from "../run/ValuesTable.js";
@@ -42,6 +43,8 @@ export function VersionDetails({ version: v, saveAliases }: VersionDetailsProps)
           <dd data-testid="artifact-file-count">{v.fileCount}</dd>
           <dt>Logged</dt>
           <dd>{formatDateTime(v.createdAt)}</dd>
+          <dt>Time to live</dt>
+          <dd data-testid="artifact-ttl">{describeTtl(v.ttlS, v.createdAt, Date.now() / 1000)}</dd>
           <dt>Produced by</dt>
           <dd data-testid="artifact-producer">
             {producer === null ? (

@@ -1,7 +1,9 @@
 /**
  * `stepwise artifact gc <entity/project/name> [--keep-last N] [--keep-aliased]
- * [--keep-younger-than 30d] [--dry-run]`: applies a retention policy to a collection now. A
- * version is kept when any rule keeps it; the newest is always kept. Prints the versions deleted
+ * [--keep-younger-than 30d] [--ttl-only] [--dry-run]`: applies a retention policy to a collection
+ * now. A version is kept when any rule keeps it; the newest is always kept. A version past its
+ * TTL (`artifact.ttl`) goes with any policy unless aliased or linked in a registry;
+ * `--ttl-only` applies the TTLs alone. Prints the versions deleted
  * (or, with --dry-run, that would be) and the bytes that frees (content they alone hold, shared
  * files counted once), freed by the server's next garbage collection; a dry run also says why
  * each kept version stays.
@@ -17,6 +19,7 @@ import { formatBytes } from "../files/files-table.js";
 export interface GcOptions {
   keepLast?: string | undefined;
   keepAliased: boolean;
+  ttlOnly: boolean;
   keepYoungerThan?: string | undefined;
   dryRun: boolean;
   json: boolean;
@@ -59,10 +62,13 @@ export async function collectArtifactVersions(
       "artifact",
       `--keep-younger-than ${options.keepYoungerThan}: a duration like 30d, 12h, 90m`,
     );
-  if (keepLast === undefined && !options.keepAliased && keepYoungerThanS === undefined)
+  const hasRule = keepLast !== undefined || options.keepAliased || keepYoungerThanS !== undefined;
+  if (hasRule === options.ttlOnly)
     throw commandUsageError(
       "artifact",
-      "'gc' needs a rule: --keep-last N, --keep-aliased or --keep-younger-than DURATION",
+      options.ttlOnly
+        ? "'gc --ttl-only' applies the versions' TTLs alone: drop the --keep-* rules"
+        : "'gc' needs a rule: --keep-last N, --keep-aliased, --keep-younger-than DURATION or --ttl-only",
     );
   const http = new ApiHttp(connection);
   const path = `${artifactPaths.collections(entity, project)}/${encodeURIComponent(name)}/retention`;
@@ -75,6 +81,7 @@ export async function collectArtifactVersions(
         ...(keepLast === undefined ? {} : { keepLast }),
         ...(options.keepAliased ? { keepAliased: true } : {}),
         ...(keepYoungerThanS === undefined ? {} : { keepYoungerThanS }),
+        ...(options.ttlOnly ? { ttlOnly: true } : {}),
         dryRun: options.dryRun,
       },
     },

@@ -6,7 +6,7 @@ export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <e
        stepwise artifact rm  <entity/project/name:alias> | <entity/project/name> --all [--json]
        stepwise artifact rm  <entity/project/name> --distributed <id> [--json]
        stepwise artifact gc  <entity/project/name> [--keep-last N] [--keep-aliased]
-                             [--keep-younger-than DURATION] [--dry-run] [--json]
+                             [--keep-younger-than DURATION] [--ttl-only] [--dry-run] [--json]
        stepwise artifact cache cleanup [--max-size SIZE] [--json]
 
 Log, download and list artifacts (versioned, content-addressed sets of files).
@@ -32,6 +32,8 @@ Log, download and list artifacts (versioned, content-addressed sets of files).
   gc    applies a retention policy to a collection now: a version is kept when any rule
         keeps it (among the newest N, holds an alias other than latest, younger than
         DURATION such as 30d, 12h, 90m); the newest is always kept; at least one rule.
+        A version past its TTL (artifact.ttl) is deleted whatever the rules, unless it
+        is the newest, holds an alias or is linked in a registry; --ttl-only: TTLs alone.
         Prints each version deleted and the bytes that frees (content only they hold,
         shared files counted once). --dry-run changes nothing and prints what would be.
   cache cleanup  removes the local cache's least recently used files until it fits SIZE
@@ -48,6 +50,7 @@ Options:
   --keep-last <n>        'gc': keep the newest n versions
   --keep-aliased         'gc': keep versions holding an alias
   --keep-younger-than <d> 'gc': keep versions younger than d (30d, 12h, 90m, 3600)
+  --ttl-only             'gc': apply the versions' TTLs only (no other rule)
   --dry-run              'gc': change nothing; print what would be deleted and freed
   --max-size <size>      'cache cleanup': the size to shrink the cache to (20GB, 500MiB)
   --json                 one JSON object per line on stdout
