@@ -6,7 +6,7 @@
  * files; `Store.files.isReferenced` counts live versions' manifest entries too, so garbage
  * collection keeps them (and frees those only deleted versions held).
  */
-import type { ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
+import type { ArtifactStorage, ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
 import type { DistributedArtifactStore } from "./distributed-artifact-store.js";
 
 export interface CommitVersionInput {
@@ -54,13 +54,8 @@ export interface ArtifactCollectionDto {
   updatedAt: number;
 }
 
-/** Storage a project's artifacts use: `bytes` stored (each blob once), `logicalBytes` as listed. */
-export interface ArtifactStorageDto {
-  collections: { name: string; type: string; versions: number; bytes: number; logicalBytes: number }[];
-  /** The project's blobs counted once, even when several collections share them. */
-  bytes: number;
-  logicalBytes: number;
-}
+/** Storage a project's artifacts use (the wire type, protocol artifact-storage.ts). */
+export type ArtifactStorageDto = ArtifactStorage;
 
 export interface VersionRef {
   entity: string;

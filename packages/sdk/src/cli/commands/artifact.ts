@@ -26,6 +26,7 @@ import { ExitCode } from "../exit-codes.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../parse-args-error.js";
 import { ARTIFACT_HELP } from "./artifact/artifact-help.js";
 import { runCacheCommand } from "./artifact/artifact-cache-command.js";
+import { listArtifactStorage } from "./artifact/artifact-storage.js";
 import { collectArtifactVersions } from "./artifact/artifact-gc.js";
 import { removeArtifact } from "./artifact/artifact-rm.js";
 import type { Command } from "./command.js";
@@ -49,6 +50,7 @@ const ARG_OPTIONS = {
   "keep-last": { type: "string" },
   "keep-aliased": { type: "boolean", default: false },
   "ttl-only": { type: "boolean", default: false },
+  storage: { type: "boolean", default: false },
   "keep-younger-than": { type: "string" },
   "dry-run": { type: "boolean", default: false },
   "max-size": { type: "string" },
@@ -129,6 +131,13 @@ async function runArtifact(argv: string[], io: CliIo): Promise<number> {
     );
     io.stderr.write(`downloaded ${artifact.qualifiedName} (${formatBytes(artifact.size)}) to ${root}\n`);
     return ExitCode.ok;
+  }
+  if (values.storage) {
+    const parts = target.split("/");
+    if (parts.length < 2 || parts.length > 3 || parts.some((p) => p === "" || p.includes(":")))
+      throw commandUsageError("artifact", "'ls --storage' takes entity/project or entity/project/name");
+    const [entity = "", project = "", name] = parts;
+    return listArtifactStorage(connection, { entity, project, name }, { type: values.type, json }, io);
   }
   return list(connection, target, values.type, json, io);
 }

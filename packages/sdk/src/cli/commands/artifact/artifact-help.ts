@@ -2,7 +2,7 @@
 export const ARTIFACT_HELP = `Usage: stepwise artifact put <localPath> --name <entity/project/name> --type <type>
                              [--alias A]... [--description TEXT] [--json]
        stepwise artifact get <entity/project/name[:alias]> [--root DIR] [--json]
-       stepwise artifact ls  <entity/project>[/name] [--type T] [--json]
+       stepwise artifact ls  <entity/project>[/name] [--type T] [--storage] [--json]
        stepwise artifact rm  <entity/project/name:alias> | <entity/project/name> --all [--json]
        stepwise artifact rm  <entity/project/name> --distributed <id> [--json]
        stepwise artifact gc  <entity/project/name> [--keep-last N] [--keep-aliased]
@@ -22,6 +22,8 @@ Log, download and list artifacts (versioned, content-addressed sets of files).
         before is placed from the cache. Prints the folder (or a JSON object with --json).
   ls    the project's collections (name, type, versions, latest), or with a name its
         versions (version, aliases, files, size, created in UTC); --json: one object a line.
+        --storage: per collection the bytes its live versions store (each file's content
+        once) and list, and the project's total (content collections share counted once).
   rm    deletes one version (name:v3 or name:alias), or with --all and no :alias the whole
         collection. Deleted versions are hidden at once and their names never reused; their
         aliases are removed and latest moves to the newest version left. Content no live
@@ -50,6 +52,7 @@ Options:
   --keep-last <n>        'gc': keep the newest n versions
   --keep-aliased         'gc': keep versions holding an alias
   --keep-younger-than <d> 'gc': keep versions younger than d (30d, 12h, 90m, 3600)
+  --storage              'ls': bytes stored per collection (shared files once) and listed
   --ttl-only             'gc': apply the versions' TTLs only (no other rule)
   --dry-run              'gc': change nothing; print what would be deleted and freed
   --max-size <size>      'cache cleanup': the size to shrink the cache to (20GB, 500MiB)
