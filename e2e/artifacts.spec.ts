@@ -125,6 +125,13 @@ async function shownFiles(page: Page): Promise<Record<string, number>> {
   return shown;
 }
 
+/** Bytes of the distinct contents of these file sets (what the server stores, each blob once). */
+function distinctBytes(...sets: Record<string, Uint8Array>[]): number {
+  const seen = new Map<string, number>();
+  for (const set of sets) for (const bytes of Object.values(set)) seen.set(sha256(bytes), bytes.length);
+  return [...seen.values()].reduce((sum, n) => sum + n, 0);
+}
+
 const sizes = (files: Record<string, Uint8Array>): Record<string, number> =>
   Object.fromEntries(Object.entries(files).map(([path, bytes]) => [path, bytes.length]));
 
@@ -145,6 +152,15 @@ describe("artifacts", () => {
       { name: "mnist", type: "dataset", versions: "2", latest: "v1" },
       { name: "resnet", type: "model", versions: "1", latest: "v0" },
     ]);
+    // Storage: each distinct content once (mnist's versions share train/a.csv), from the tooltips.
+    await page.locator('[data-testid="artifact-storage-total"]').waitFor();
+    const stored = await page
+      .locator('[data-testid="artifact-collection"] [data-testid="artifact-stored"]')
+      .evaluateAll((nodes) => nodes.map((n) => Number.parseInt(n.getAttribute("title") ?? "", 10)));
+    const mnist = distinctBytes(DATASET[0] ?? {}, DATASET[1] ?? {});
+    expect(stored).toEqual([mnist, distinctBytes(MODEL)]);
+    const total = await page.locator('[data-testid="artifact-storage-total"]').getAttribute("title");
+    expect(Number.parseInt(total ?? "", 10)).toBe(distinctBytes(DATASET[0] ?? {}, DATASET[1] ?? {}, MODEL));
     await page.locator('[data-testid="artifact-collection"][data-name="mnist"] a').click();
     await page.locator('[data-testid="artifact-version-page"][data-version="v1"]').waitFor();
     expect(await shownFiles(page)).toEqual(sizes(DATASET[1] ?? {}));

@@ -7,7 +7,10 @@
  */
 import {
   API_PREFIX,
+  artifactStoragePath,
+  artifactStorageSchema,
   artifactVersionDtoSchema,
+  type ArtifactStorage,
   manifestEntrySchema,
   type ArtifactVersionDto,
   type ManifestEntry,
@@ -123,4 +126,13 @@ export async function setArtifactAliases(
 export async function getRunArtifacts(ref: RunRef, signal?: AbortSignal): Promise<RunArtifacts> {
   const path = `${API_PREFIX}/runs/${enc(ref.entity)}/${enc(ref.project)}/${enc(ref.runId)}/artifacts`;
   return request(lineageSchema, path, {}, signal);
+}
+
+/** Bytes the project's artifacts store, per collection and in all (content shared counted once). */
+export async function getArtifactStorage(
+  entity: string,
+  project: string,
+  signal?: AbortSignal,
+): Promise<ArtifactStorage> {
+  return request(artifactStorageSchema, artifactStoragePath(entity, project), {}, signal);
 }

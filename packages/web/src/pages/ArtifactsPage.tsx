@@ -1,10 +1,16 @@
 /**
  * A project's Artifacts section: its collections grouped by type (`dataset`, `model`, …), each
- * with its version count, newest version and last update, linked to the newest version's page.
+ * with its version count, newest version, the bytes its live versions store (each file's content
+ * once; the listed sum in the tooltip) and last update, linked to the newest version's page; the
+ * project's stored total under the title (content collections share counted once).
  */
 import { useEffect, useMemo } from "react";
 import { Link, useParams } from "wouter";
-import { listArtifactCollections, type ArtifactCollection } from "../api/artifact-client.js";
+import {
+  getArtifactStorage,
+  listArtifactCollections,
+  type ArtifactCollection,
+} from "../api/artifact-client.js";
 import { useLoaded } from "../components/artifacts/useLoaded.js";
 import { useNow } from "../components/run/useNow.js";
 import { EmptyState } from "../components/status/EmptyState.js";
@@ -13,6 +19,7 @@ import { Loading } from "../components/status/Loading.js";
 import { workspacePath } from "../lib/app-paths.js";
 import { artifactVersionPath } from "../lib/artifact-paths.js";
 import { decodeRouteParam } from "../lib/route-param.js";
+import { formatBytes } from "../lib/run-meta.js";
 import { formatDateTime, formatRelativeTime } from "../lib/time-format.js";
 import "../styles/run.css";
 import "../styles/artifacts.css";
@@ -23,6 +30,12 @@ export function ArtifactsPage() {
   const project = decodeRouteParam(params.project);
   const collections = useLoaded(`${entity}/${project}`, (signal) =>
     listArtifactCollections(entity, project, signal),
+  );
+  // Storage is extra: the page shows without it when it cannot be read.
+  const storage = useLoaded(`${entity}/${project}`, (signal) => getArtifactStorage(entity, project, signal));
+  const stored = useMemo(
+    () => new Map((storage.data?.collections ?? []).map((c) => [c.name, c])),
+    [storage.data],
   );
   const now = useNow(false);
   const byType = useMemo(() => groupByType(collections.data ?? []), [collections.data]);
@@ -37,6 +50,16 @@ export function ArtifactsPage() {
         <Link href={workspacePath(entity, project)}>← {project}</Link>
       </nav>
       <h1 className="artifacts-title">Artifacts</h1>
+      {storage.data !== null && storage.data.collections.length > 0 && (
+        <p
+          className="muted"
+          data-testid="artifact-storage-total"
+          title={`${storage.data.bytes} bytes stored; versions list ${storage.data.logicalBytes} bytes`}
+        >
+          {formatBytes(storage.data.bytes)} stored ({formatBytes(storage.data.logicalBytes)} listed by
+          versions; files shared by versions or collections are stored once)
+        </p>
+      )}
       {collections.data === null && collections.error !== null && (
         <ErrorState error={collections.error} onRetry={collections.reload} />
       )}
@@ -66,6 +89,7 @@ export function ArtifactsPage() {
                 <th>Type</th>
                 <th className="num">Versions</th>
                 <th>Latest</th>
+                <th className="num">Stored</th>
                 <th>Updated</th>
               </tr>
             </thead>
@@ -88,6 +112,7 @@ export function ArtifactsPage() {
                   <td className="artifact-mono" data-testid="artifact-latest">
                     {row.latest ?? "–"}
                   </td>
+                  <StoredCell usage={stored.get(row.name)} />
                   <td className="muted" title={formatDateTime(row.updatedAt)}>
                     {formatRelativeTime(row.updatedAt, now)}
                   </td>
@@ -98,6 +123,19 @@ export function ArtifactsPage() {
         </section>
       ))}
     </div>
+  );
+}
+
+function StoredCell({ usage }: { usage: { bytes: number; logicalBytes: number } | undefined }) {
+  if (usage === undefined) return <td className="num muted">–</td>;
+  return (
+    <td
+      className="num"
+      data-testid="artifact-stored"
+      title={`${usage.bytes} bytes stored; its versions list ${usage.logicalBytes} bytes`}
+    >
+      {formatBytes(usage.bytes)}
+    </td>
   );
 }
 
