@@ -14,6 +14,9 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/test/**/*.test.ts"],
+          // Two files at a time even on 2 cores (vitest's default there is 1): most of these
+          // wait on processes they start (servers, SDK children, PostgreSQL, the wandb client).
+          maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
