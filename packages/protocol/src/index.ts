@@ -22,6 +22,7 @@ export * from "./system.js";
 export * from "./vega-spec-safety.js";
 export * from "./artifacts.js";
 export * from "./artifact-storage.js";
+export * from "./artifact-lists.js";
 export * from "./embed.js";
 export * from "./code-point-order.js";
 export * from "./registry.js";

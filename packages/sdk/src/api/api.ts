@@ -10,6 +10,9 @@ import {
   apiKeyDtoSchema,
   apiKeyListResponseSchema,
   apiPaths,
+  artifactCollectionListSchema,
+  artifactPaths,
+  artifactVersionListSchema,
   createApiKeyResponseSchema,
   entityListResponseSchema,
   projectListResponseSchema,
@@ -19,6 +22,8 @@ import {
   RUN_LIST_MAX_LIMIT,
   UsageError,
   type ApiKeyDto,
+  type ArtifactCollectionDto,
+  type ArtifactVersionDto,
   type CreateApiKeyBody,
   type CreateApiKeyResponse,
   type EntityDto,
@@ -115,6 +120,29 @@ export class Api {
   /** The audit log of `entity/registry` or `entity/registry/collection`: links, unlinks, alias moves, newest first. */
   registryAudit(path: string, options?: { limit?: number }): Promise<RegistryAuditDto[]> {
     return this.#registry.audit(path, options);
+  }
+
+  /** A project's (`entity/project`) artifact collections, of one `type` when given, with their newest version. */
+  async artifactCollections(project: string, type?: string): Promise<ArtifactCollectionDto[]> {
+    const { entity, project: name } = parseProjectPath(project);
+    const query = type === undefined ? {} : { type };
+    const path = artifactPaths.collections(entity, name);
+    return (await this.#http.json("GET", path, artifactCollectionListSchema, { query })).collections;
+  }
+
+  /**
+   * A collection's (`entity/project/name`) versions, newest first: digest, size, aliases, tags,
+   * producing run. `api.artifact("entity/project/name:vN")` gives one to download.
+   */
+  async artifactVersions(name: string): Promise<ArtifactVersionDto[]> {
+    const parts = name.split("/");
+    if (parts.length !== 3 || parts.some((part) => part === "" || part.includes(":")))
+      throw new UsageError(
+        `api.artifactVersions(${JSON.stringify(name)}): give entity/project/name (a collection, no :alias)`,
+      );
+    const [entity = "", project = "", collection = ""] = parts;
+    const path = artifactPaths.versions(entity, project, collection);
+    return (await this.#http.json("GET", path, artifactVersionListSchema)).versions;
   }
 
   /** Where an artifact version (`entity/project/name:alias`) is linked. */

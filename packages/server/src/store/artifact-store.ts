@@ -6,7 +6,13 @@
  * files; `Store.files.isReferenced` counts live versions' manifest entries too, so garbage
  * collection keeps them (and frees those only deleted versions held).
  */
-import type { ArtifactStorage, ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
+import type {
+  ArtifactCollectionDto as ProtocolCollectionDto,
+  ArtifactStorage,
+  ArtifactVersionDto,
+  ManifestEntry,
+  RunRef,
+} from "@stepwise/protocol";
 import type { DistributedArtifactStore } from "./distributed-artifact-store.js";
 
 export interface CommitVersionInput {
@@ -42,17 +48,8 @@ export interface CommitVersionResult {
   version: ArtifactVersionDto;
 }
 
-export interface ArtifactCollectionDto {
-  entity: string;
-  project: string;
-  name: string;
-  type: string;
-  versionCount: number;
-  /** The newest version's name, null when every version was deleted. */
-  latest: string | null;
-  createdAt: number;
-  updatedAt: number;
-}
+/** A collection as listed (the wire type, protocol artifact-lists.ts). */
+export type ArtifactCollectionDto = ProtocolCollectionDto;
 
 /** Storage a project's artifacts use (the wire type, protocol artifact-storage.ts). */
 export type ArtifactStorageDto = ArtifactStorage;

@@ -2,11 +2,13 @@
  * The UI's calls for artifacts (protocol artifacts.ts, server artifact-routes.ts): a project's
  * collections, a collection's versions, one version, its manifest (every page of it, with a
  * signed download URL per stored file), its aliases, and what a run produced and used. Answers
- * are decoded with the protocol's version schema; the collection rows have none there, so their
- * shape is checked here.
+ * are decoded with the protocol's schemas.
  */
 import {
   API_PREFIX,
+  artifactCollectionListSchema,
+  type ArtifactCollectionDto,
+  artifactVersionListSchema,
   artifactStoragePath,
   artifactStorageSchema,
   artifactVersionDtoSchema,
@@ -21,24 +23,11 @@ import { request } from "./client.js";
 
 const enc = encodeURIComponent;
 
-export const artifactCollectionSchema = z.object({
-  entity: z.string(),
-  project: z.string(),
-  name: z.string(),
-  type: z.string(),
-  versionCount: z.number(),
-  /** The newest version's name, null when every version was deleted. */
-  latest: z.string().nullable(),
-  createdAt: z.number(),
-  updatedAt: z.number(),
-});
-export type ArtifactCollection = z.infer<typeof artifactCollectionSchema>;
+export type ArtifactCollection = ArtifactCollectionDto;
 
 /** A manifest entry as the manifest route answers it: a stored one carries its download URL. */
 export type ManifestRow = ManifestEntry & { url?: string | undefined };
 
-const collectionsSchema = z.object({ collections: z.array(artifactCollectionSchema) });
-const versionsSchema = z.object({ versions: z.array(artifactVersionDtoSchema) });
 const manifestPageSchema = z.object({
   version: artifactVersionDtoSchema,
   entries: z.array(z.intersection(manifestEntrySchema, z.object({ url: z.string().optional() }))),
@@ -67,7 +56,7 @@ export async function listArtifactCollections(
   project: string,
   signal?: AbortSignal,
 ): Promise<ArtifactCollection[]> {
-  return (await request(collectionsSchema, projectPath(entity, project), {}, signal)).collections;
+  return (await request(artifactCollectionListSchema, projectPath(entity, project), {}, signal)).collections;
 }
 
 /** A collection's versions, newest first. */
@@ -75,7 +64,7 @@ export async function listArtifactVersions(
   ref: CollectionRef,
   signal?: AbortSignal,
 ): Promise<ArtifactVersionDto[]> {
-  return (await request(versionsSchema, `${collectionPath(ref)}/versions`, {}, signal)).versions;
+  return (await request(artifactVersionListSchema, `${collectionPath(ref)}/versions`, {}, signal)).versions;
 }
 
 /** Manifest entries read per request (the server allows up to 100,000). */
