@@ -1,10 +1,10 @@
 /**
  * The artifact listings on the wire: a project's collections (`GET /artifacts/:entity/:project
- * ?type=`) and a collection's versions, newest first (`GET …/:name/versions`). One schema for the
- * server's answer, the SDK's `Api` and the web UI.
+ * ?type=`) and a collection's versions, newest first (`GET …/:name/versions`); and a version's
+ * tags set after logging. One schema for the server, the SDK's `Api` and the web UI.
  */
 import { z } from "zod";
-import { artifactVersionDtoSchema } from "./artifacts.js";
+import { ARTIFACT_LIMITS, artifactTagSchema, artifactVersionDtoSchema } from "./artifacts.js";
 
 export const artifactCollectionDtoSchema = z.object({
   entity: z.string(),
@@ -22,3 +22,8 @@ export type ArtifactCollectionDto = z.infer<typeof artifactCollectionDtoSchema>;
 
 export const artifactCollectionListSchema = z.object({ collections: z.array(artifactCollectionDtoSchema) });
 export const artifactVersionListSchema = z.object({ versions: z.array(artifactVersionDtoSchema) });
+
+/** `PUT …/:name/:alias/tags`: the version's tags, exactly (the limits of tags given at logging). */
+export const artifactTagsRequestSchema = z
+  .object({ tags: z.array(artifactTagSchema).max(ARTIFACT_LIMITS.artifactAliases) })
+  .strict();

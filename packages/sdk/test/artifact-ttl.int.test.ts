@@ -1,6 +1,6 @@
 /**
  * Artifact TTLs through real processes: `artifact.ttl` set before logging is stored per version
- * and read back; `save()` changes it on a logged version; `stepwise artifact gc` deletes a
+ * and read back; `save()` changes it (and the tags) on a logged version; `stepwise artifact gc` deletes a
  * version past its TTL whatever the keep rules, unless it is the newest or holds an alias (its
  * dry run says why); and a server with a 1 s retention interval and no policy file deletes the
  * expired versions on its own, keeping the aliased one and the newest.
@@ -120,11 +120,15 @@ describe("artifact TTL", () => {
     );
     expect(fetched.ttl).toBe(3600);
     fetched.ttl = 1;
+    // save() sends the tags too: one added to what was logged.
+    fetched.tags = [...fetched.tags, "reviewed"];
+    const loggedTags = fetched.tags;
     await fetched.save();
     const reread = await new Api({ baseUrl: server.url, env: { STEPWISE_CACHE_DIR: tempDir() } }).artifact(
       `${collection}:v2`,
     );
     expect(reread.ttl).toBe(1);
+    expect(reread.tags.slice().sort()).toEqual(loggedTags.slice().sort());
     await server.kill("SIGTERM");
 
     // The same data under a server whose retention pass runs every second, with no policy file.

@@ -38,6 +38,7 @@ export const POSTGRES_NOT_BUILT: ContractSkips = {
   "counts storage per collection and project with shared content once; deleted and what it frees": ARTIFACTS,
   "lists many versions with each one's own tags and aliases": ARTIFACTS,
   "keeps each version's TTL; lists the collections holding a live version past it": ARTIFACTS,
+  "sets a version's tags exactly, leaving the other versions' and its digest alone": ARTIFACTS,
   "commits every writer's entries as one version; nothing is visible before; finish again is that version":
     ARTIFACTS,
   "refuses a path two writers added with different content, by name, and commits nothing": ARTIFACTS,

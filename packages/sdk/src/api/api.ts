@@ -40,6 +40,7 @@ import {
 } from "@stepwise/protocol";
 import { Artifact } from "../artifacts/artifact.js";
 import { ArtifactCache, artifactCacheDir } from "../artifacts/artifact-cache.js";
+import { cacheMaxBytes } from "../artifacts/artifact-cache-cleanup.js";
 import { resolveArtifact, resolvePath } from "../artifacts/artifact-remote.js";
 import { ApiRegistry } from "./api-registry.js";
 import { resolveApiConnection, type ApiConnectionOptions } from "./api-connection.js";
@@ -68,12 +69,15 @@ export interface RunsOptions {
 export class Api {
   readonly #http: ApiHttp;
   readonly #cacheDir: string;
+  /** The cache's cap from `env` (null: malformed there, so this process's or the default). */
+  readonly #cacheMaxBytes: number | null;
   readonly #registry: ApiRegistry;
 
   constructor(options: ApiOptions = {}) {
     const { timeoutMs, env, ...connection } = options;
     this.#http = new ApiHttp(resolveApiConnection(connection, env), timeoutMs);
     this.#cacheDir = artifactCacheDir(env);
+    this.#cacheMaxBytes = cacheCapOf(env);
     this.#registry = new ApiRegistry(this.#http);
   }
 
@@ -92,7 +96,7 @@ export class Api {
   async artifact(path: string): Promise<Artifact> {
     const connection = this.#http.target;
     const at = resolvePath(path, { entity: null, project: null }, "api.artifact");
-    const cache = new ArtifactCache(this.#cacheDir);
+    const cache = new ArtifactCache(this.#cacheDir, this.#cacheMaxBytes);
     const { version, entries } = await resolveArtifact(connection, at, cache);
     const artifact = new Artifact(version.name, version.type, {
       description: version.description,
@@ -256,5 +260,13 @@ export class Api {
     if (typeof id !== "string" || id === "")
       throw new UsageError("revokeApiKey(id) needs a key id as apiKeys() lists it");
     return this.#http.json("DELETE", apiPaths.key(id), apiKeyDtoSchema);
+  }
+}
+
+function cacheCapOf(env: Record<string, string | undefined> | undefined): number | null {
+  try {
+    return cacheMaxBytes(env ?? process.env);
+  } catch {
+    return null;
   }
 }

@@ -28,7 +28,14 @@ export function artifactCacheDir(env: Record<string, string | undefined> = proce
 }
 
 export class ArtifactCache {
-  constructor(readonly root: string = artifactCacheDir()) {}
+  /**
+   * `maxBytes`: the cap a download keeps the cache under once it has fetched new bytes
+   * (artifact-download.ts); null: `STEPWISE_CACHE_MAX_SIZE` of this process, else 10 GiB.
+   */
+  constructor(
+    readonly root: string = artifactCacheDir(),
+    readonly maxBytes: number | null = null,
+  ) {}
 
   /** Where the bytes of `sha256` live in the cache (present or not). */
   objectPath(sha256: string): string {

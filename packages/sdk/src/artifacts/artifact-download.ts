@@ -26,6 +26,7 @@ import {
 import { ApiHttp } from "../api/api-http.js";
 import type { ApiConnection } from "../api/api-connection.js";
 import { ArtifactCache } from "./artifact-cache.js";
+import { cacheMaxBytes, cleanupArtifactCache } from "./artifact-cache-cleanup.js";
 
 const FETCHES_IN_FLIGHT = 16;
 
@@ -97,7 +98,23 @@ export async function downloadArtifact(
     await placeCopy(cache.objectPath(entry.sha256), join(root, ...entry.path.split("/")));
     report.fetched++;
   });
+  keepUnderCap(cache);
   return report;
+}
+
+/**
+ * After a download brought new bytes in: the cache's least recently used objects go until it
+ * fits its cap (what `stepwise artifact cache cleanup` does by hand). The files just placed in
+ * `root` are copies, so nothing downloaded is lost if its cached object goes too.
+ */
+function keepUnderCap(cache: ArtifactCache): void {
+  let maxBytes: number;
+  try {
+    maxBytes = cache.maxBytes ?? cacheMaxBytes();
+  } catch {
+    return; // a malformed STEPWISE_CACHE_MAX_SIZE: `stepwise artifact cache cleanup` says so
+  }
+  cleanupArtifactCache(maxBytes, cache.root);
 }
 
 /**

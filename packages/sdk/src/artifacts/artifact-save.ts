@@ -1,7 +1,7 @@
 /**
  * `artifact.save()` (W&B's name): sends what may change on a logged version — its time to live
- * (`artifact.ttl`) and its aliases — to the server, which answers the version as it is now.
- * Description, metadata and tags stay as logged.
+ * (`artifact.ttl`), its aliases and its tags — to the server, which answers the version as it is
+ * now. Description and metadata stay as logged (they are part of what the digest stands for).
  */
 import {
   artifactPaths,
@@ -26,7 +26,7 @@ export function checkedTtl(ttl: unknown, call: string): number | null {
 export async function saveArtifact(
   connection: ApiConnection | null,
   version: ArtifactVersionDto,
-  wanted: { ttl: unknown; aliases: readonly string[] },
+  wanted: { ttl: unknown; aliases: readonly string[]; tags: readonly string[] },
 ): Promise<ArtifactVersionDto> {
   const ttlS = checkedTtl(wanted.ttl, "artifact.save");
   const { entity, project, name } = version;
@@ -43,5 +43,8 @@ export async function saveArtifact(
   const aliases = [...new Set(wanted.aliases.filter((alias) => alias !== "latest"))];
   if (aliases.length !== held.length || aliases.some((alias) => !held.includes(alias)))
     saved = await http.json("PUT", `${at}/aliases`, artifactVersionDtoSchema, { body: { aliases } });
+  const tags = [...new Set(wanted.tags)];
+  if (tags.length !== saved.tags.length || tags.some((tag) => !saved.tags.includes(tag)))
+    saved = await http.json("PUT", `${at}/tags`, artifactVersionDtoSchema, { body: { tags } });
   return saved;
 }

@@ -255,10 +255,14 @@ export class Artifact {
     return join(root, ...stored[0].path.split("/"));
   }
 
-  /** Sends `ttl` and `aliases` of a logged version to the server (artifact-save.ts); resolves with this artifact as saved. */
+  /** Sends `ttl`, `aliases` and `tags` of a logged version to the server (artifact-save.ts); resolves with this artifact as saved. */
   async save(): Promise<this> {
     const { version, entries } = await this.committed("save");
-    const saved = await saveArtifact(this.connection, version, { ttl: this.ttl, aliases: this.aliases });
+    const saved = await saveArtifact(this.connection, version, {
+      ttl: this.ttl,
+      aliases: this.aliases,
+      tags: this.tags,
+    });
     this.markLogged(saved, entries);
     return this;
   }

@@ -86,6 +86,8 @@ export interface ArtifactStore {
    * whichever version of the collection held it. `latest` cannot be set or removed by hand.
    */
   setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto>;
+  /** Sets a version's tags to exactly `tags` (unique, in the order given). NotFoundError when not live. */
+  setTags(ref: VersionRef, tags: readonly string[]): Promise<ArtifactVersionDto>;
   /** Sets (null: clears) a version's time to live, in seconds from its creation. NotFoundError when not live. */
   setTtl(ref: VersionRef, ttlS: number | null): Promise<ArtifactVersionDto>;
   /**

@@ -119,6 +119,22 @@ export function artifactsContract(factory: StoreFactory): void {
       });
     });
 
+    it("sets a version's tags exactly, leaving the other versions' and its digest alone", async () => {
+      const store = await open();
+      await store.artifacts.commitVersion(commit([file("m", "0")], { tags: ["raw"] }));
+      const v1 = await store.artifacts.commitVersion(commit([file("m", "1")], { tags: ["raw", "big"] }));
+      const tagged = await store.artifacts.setTags(ref("v1"), ["reviewed", "big", "reviewed"]);
+      expect(tagged.tags.slice().sort()).toEqual(["big", "reviewed"]);
+      expect(tagged.digest).toBe(v1.version.digest);
+      expect((await store.artifacts.resolveVersion(ref("v1")))?.tags.slice().sort()).toEqual([
+        "big",
+        "reviewed",
+      ]);
+      expect((await store.artifacts.resolveVersion(ref("v0")))?.tags).toEqual(["raw"]);
+      expect((await store.artifacts.setTags(ref("latest"), [])).tags).toEqual([]);
+      await expect(store.artifacts.setTags(ref("v9"), ["x"])).rejects.toMatchObject({ code: "NOT_FOUND" });
+    });
+
     it("keeps a collection's type, and a refused commit leaves nothing", async () => {
       const store = await open();
       await store.artifacts.commitVersion(commit([file("m", "0")]));

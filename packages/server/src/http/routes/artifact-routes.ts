@@ -10,6 +10,7 @@
  *   code-point order of path, each stored one with a signed download URL (one request per
  *   100,000 entries, no request per file);
  * - `PUT  /artifacts/:entity/:project/:name/:alias/aliases`: `{ aliases }` set exactly;
+ * - `PUT  /artifacts/:entity/:project/:name/:alias/tags`: `{ tags }` set exactly;
  * - `PUT  /artifacts/:entity/:project/:name/:alias/ttl`: `{ ttlS }` (null: none) sets its TTL;
  * - `POST /artifacts/:entity/:project/:name/:alias/uses`: `{ run }` records a consuming run;
  * - `DELETE /artifacts/:entity/:project/:name/:alias`: soft-deletes the version (answered as it
@@ -28,6 +29,7 @@ import { createHash } from "node:crypto";
 import {
   artifactCommitRequestSchema,
   artifactNameSchema,
+  artifactTagsRequestSchema,
   artifactTtlRequestSchema,
   artifactTypeSchema,
   blobUploadRequestSchema,
@@ -134,6 +136,12 @@ export function artifactRoutes(deps: AppDeps): Hono<AppEnv> {
     const ref = versionParams(c);
     const body = await readJsonBody(c.req.raw, deps.config, aliasesBodySchema);
     return extendedJson(await artifacts.setAliases(ref, body.aliases, deps.now()));
+  });
+
+  app.put("/artifacts/:entity/:project/:name/:alias/tags", async (c) => {
+    const ref = versionParams(c);
+    const body = await readJsonBody(c.req.raw, deps.config, artifactTagsRequestSchema);
+    return extendedJson(await artifacts.setTags(ref, body.tags));
   });
 
   app.put("/artifacts/:entity/:project/:name/:alias/ttl", async (c) => {

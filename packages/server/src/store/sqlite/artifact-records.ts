@@ -132,6 +132,17 @@ export class SqliteArtifactStore implements ArtifactStore {
     return this.work(() => change.immediate(userAliases(aliases, qualifiedName(ref))));
   }
 
+  setTags(ref: VersionRef, tags: readonly string[]): Promise<ArtifactVersionDto> {
+    const change = this.db.transaction((wanted: string[]): ArtifactVersionDto => {
+      const { row } = this.requireVersion(ref);
+      this.db.prepare("DELETE FROM artifact_tags WHERE version_pk = ?").run(row.pk);
+      const insert = this.db.prepare("INSERT OR IGNORE INTO artifact_tags (version_pk, tag) VALUES (?, ?)");
+      for (const tag of wanted) insert.run(row.pk, tag);
+      return toDto(this.db, row);
+    });
+    return this.work(() => change.immediate([...new Set(tags)]));
+  }
+
   setTtl(ref: VersionRef, ttlS: number | null): Promise<ArtifactVersionDto> {
     const change = this.db.transaction((): ArtifactVersionDto => {
       const { row } = this.requireVersion(ref);
