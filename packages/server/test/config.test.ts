@@ -22,6 +22,8 @@ describe("loadConfig", () => {
       maxFileBytes: 5 * 1024 ** 4,
       gcIntervalS: 3600,
       alerts: { destinations: [], timeoutS: 10, maxAttempts: 5, retryS: 2 },
+      // Hourly: applies the artifact versions' TTLs even with no policy file.
+      artifactRetention: { intervalS: 3600, policies: [] },
     });
   });
 
