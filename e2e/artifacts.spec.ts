@@ -236,6 +236,25 @@ describe("artifacts", () => {
     expect(await aliasesOf("v0")).toEqual(["best"]);
   });
 
+  it("edits a version's tags: adds one, removes one, refuses one that breaks the tag rule", async () => {
+    const page = await fx.open(`/local/${PROJECT}/artifacts/mnist/v1`);
+    const tagsOf = () =>
+      call<ArtifactVersionDto>("GET", `/artifacts/local/${PROJECT}/mnist/v1`).then((v) => v.tags);
+    const before = await tagsOf();
+    const input = page.locator('[data-testid="tag-input"]');
+    await input.fill("reviewed");
+    await input.press("Enter");
+    await page.locator('[data-testid="tag-editor"] [data-tag="reviewed"]').waitFor();
+    expect(await tagsOf()).toEqual([...before, "reviewed"]);
+    await page.locator('[data-testid="tag-editor"] [data-tag="reviewed"] [data-testid="tag-remove"]').click();
+    await page.locator('[data-testid="tag-editor"] [data-tag="reviewed"]').waitFor({ state: "detached" });
+    expect(await tagsOf()).toEqual(before);
+    await input.fill("no/slash");
+    await input.press("Enter");
+    await page.locator('[data-testid="tag-error"]').waitFor();
+    expect(await tagsOf()).toEqual(before);
+  });
+
   it("lists on a run's page the artifacts it produced and used, each linking to its version", async () => {
     const train = await fx.open(`/local/${PROJECT}/runs/train`);
     const produced = train.locator(

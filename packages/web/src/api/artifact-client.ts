@@ -111,6 +111,16 @@ export async function setArtifactAliases(
   return request(artifactVersionDtoSchema, `${versionPath(ref, version)}/aliases`, init);
 }
 
+/** Sets a version's tags to exactly `tags`. */
+export async function setArtifactTags(
+  ref: CollectionRef,
+  version: string,
+  tags: readonly string[],
+): Promise<ArtifactVersionDto> {
+  const init = { method: "PUT", body: JSON.stringify({ tags }) };
+  return request(artifactVersionDtoSchema, `${versionPath(ref, version)}/tags`, init);
+}
+
 /** The artifact versions a run produced (logged) and used. */
 export async function getRunArtifacts(ref: RunRef, signal?: AbortSignal): Promise<RunArtifacts> {
   const path = `${API_PREFIX}/runs/${enc(ref.entity)}/${enc(ref.project)}/${enc(ref.runId)}/artifacts`;

@@ -11,6 +11,7 @@ import {
   getArtifactManifest,
   listArtifactVersions,
   setArtifactAliases,
+  setArtifactTags,
   type CollectionRef,
 } from "../api/artifact-client.js";
 import { ArtifactFiles } from "../components/artifacts/ArtifactFiles.js";
@@ -63,6 +64,19 @@ export function ArtifactVersionPage() {
     [ref, loaded, replace, reloadVersions],
   );
 
+  const saveTags = useCallback(
+    async (next: string[]): Promise<string | null> => {
+      if (loaded === null) return "the version has not loaded yet";
+      try {
+        replace({ ...loaded, version: await setArtifactTags(ref, loaded.version.version, next) });
+        return null;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+    [ref, loaded, replace],
+  );
+
   const back = (
     <nav className="run-nav" aria-label="Artifact sections">
       <Link href={artifactsPath(entity, project)}>← Artifacts</Link>
@@ -98,7 +112,7 @@ export function ArtifactVersionPage() {
           <Loading what="versions" />
         )}
         <div className="artifact-main">
-          <VersionDetails version={current} saveAliases={saveAliases} />
+          <VersionDetails version={current} saveAliases={saveAliases} saveTags={saveTags} />
           <ArtifactFiles entries={manifest.data.entries} />
           <RegistryLinks entity={entity} project={project} name={name} version={current.version} />
           <LineageGraph entity={entity} project={project} name={name} version={current.version} />

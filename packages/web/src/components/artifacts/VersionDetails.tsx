@@ -1,6 +1,6 @@
 /**
  * A version's facts: type, digest, size, entry count, when it was logged, the run that produced
- * it (a link), its aliases (editable) and tags, its description and its metadata.
+ * it (a link), its aliases and tags (both editable), its description and its metadata.
  */
 import { Link } from "wouter";
 import type { ArtifactVersionDto } from "@stepwise/protocol";
@@ -10,13 +10,15 @@ import { formatBytes } from "../../lib/run-meta.js";
 import { formatDateTime } from "../../lib/time-format.js";
 import { ValuesTable } from "../run/ValuesTable.js";
 import { AliasEditor } from "./AliasEditor.js";
+import { ArtifactTagEditor } from "./ArtifactTagEditor.js";
 
 export interface VersionDetailsProps {
   version: ArtifactVersionDto;
   saveAliases: (aliases: string[]) => Promise<string | null>;
+  saveTags: (tags: string[]) => Promise<string | null>;
 }
 
-export function VersionDetails({ version: v, saveAliases }: VersionDetailsProps) {
+export function VersionDetails({ version: v, saveAliases, saveTags }: VersionDetailsProps) {
   const producer = v.producer;
   return (
     <>
@@ -60,18 +62,10 @@ export function VersionDetails({ version: v, saveAliases }: VersionDetailsProps)
               </Link>
             )}
           </dd>
-          {v.tags.length > 0 && (
-            <>
-              <dt>Tags</dt>
-              <dd>
-                {v.tags.map((tag) => (
-                  <span className="tag artifact-tag" key={tag}>
-                    {tag}
-                  </span>
-                ))}
-              </dd>
-            </>
-          )}
+          <dt>Tags</dt>
+          <dd>
+            <ArtifactTagEditor tags={v.tags} save={saveTags} />
+          </dd>
         </dl>
         {v.description !== "" && (
           <p className="artifact-description" data-testid="artifact-description">
