@@ -84,6 +84,10 @@ describe("embedded run view", () => {
     const frame = browserPage.frameLocator("iframe");
     await waitInFrame(browserPage, frame, '[data-testid="embed-run"]');
     expect(await frame.locator('[data-testid="embed-run-name"]').textContent()).toBe("shown-elsewhere");
+    // The table fills in a deferred render after the frame's first paint: wait for a logged row.
+    await frame
+      .locator('[data-testid="summary-table"] [data-testid="kv-row"][data-key="accuracy"]')
+      .waitFor();
     const summary = (await frame.locator('[data-testid="summary-table"]').textContent()) ?? "";
     expect(summary).toContain("accuracy");
     expect(summary).toContain("0.98");
@@ -140,7 +144,9 @@ describe("embedded run view on a server that needs API keys", () => {
     const frame = withToken.frameLocator("iframe");
     await waitInFrame(withToken, frame, '[data-testid="embed-run"]');
     expect(await frame.locator('[data-testid="embed-run-name"]').textContent()).toBe("shown-elsewhere");
-    expect(await frame.locator('[data-testid="summary-table"]').textContent()).toContain("0.98");
+    await expect(
+      frame.locator('[data-testid="summary-table"] [data-testid="kv-row"][data-key="accuracy"]').innerText(),
+    ).resolves.toContain("0.98");
     await expect
       .poll(() => frame.locator('[data-testid="run-charts"] canvas').count(), { timeout: 20_000 })
       .toBeGreaterThan(0);
