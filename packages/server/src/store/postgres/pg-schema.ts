@@ -11,6 +11,10 @@
  */
 import { CorruptDataError } from "@stepwise/protocol";
 import type pg from "pg";
+import { MEDIA_MIGRATION } from "./pg-schema-media.js";
+import { ARTIFACTS_MIGRATION } from "./pg-schema-artifacts.js";
+import { FLEET_MIGRATION } from "./pg-schema-fleet.js";
+import { MOVE_MIGRATION } from "./pg-schema-move.js";
 
 /** Any 64-bit key for pg_advisory_xact_lock: taken while migrating. */
 const MIGRATION_LOCK = 0x5354_4550; // "STEP"
@@ -125,6 +129,11 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
       created_at double precision NOT NULL, updated_at double precision NOT NULL
     )`,
   ],
+  // 5–8: each part's tables, in a module of its own.
+  MEDIA_MIGRATION,
+  ARTIFACTS_MIGRATION,
+  FLEET_MIGRATION,
+  MOVE_MIGRATION,
 ];
 
 /** The newest schema version this code knows. */
