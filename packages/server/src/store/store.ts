@@ -239,6 +239,12 @@ export interface StoredApiKey {
   lastUsedAt: number | null;
 }
 
+/** A key as stored, hash included (never the secret itself: only its hash is kept). */
+export interface ExportedApiKey {
+  key: StoredApiKey;
+  secretHash: string;
+}
+
 /** What revokeApiKey did: revoked the key, found none with that id, or kept the last admin key. */
 export type RevokeApiKeyResult =
   { kind: "revoked"; key: StoredApiKey } | { kind: "unknown" } | { kind: "last-admin"; key: StoredApiKey };
@@ -331,6 +337,8 @@ export interface Store extends MediaStore {
   countApiKeys(): Promise<number>;
   /** Every key, oldest first. */
   listApiKeys(): Promise<StoredApiKey[]>;
+  /** Every key with its secret's hash, oldest first: what `stepwise migrate` copies to another store. */
+  exportApiKeys(): Promise<ExportedApiKey[]>;
   /**
    * Removes the key, so that it authenticates nothing from now on, unless it is the last admin
    * key (one admin key always remains): the check and the removal are one transaction.

@@ -4,7 +4,7 @@
  * two revocations of the last two admin keys take turns and the second sees one left.
  */
 import type pg from "pg";
-import type { RevokeApiKeyResult, StoredApiKey } from "../store.js";
+import type { ExportedApiKey, RevokeApiKeyResult, StoredApiKey } from "../store.js";
 import { transaction } from "./pg-database.js";
 
 const KEY = `id, name, entity, admin, created_at AS "createdAt", last_used_at AS "lastUsedAt"`;
@@ -30,6 +30,13 @@ export class PgApiKeys {
 
   async all(): Promise<StoredApiKey[]> {
     return (await this.pool.query<StoredApiKey>(`SELECT ${KEY} FROM api_keys ORDER BY created_at, id`)).rows;
+  }
+
+  async exported(): Promise<ExportedApiKey[]> {
+    const { rows } = await this.pool.query<StoredApiKey & { secretHash: string }>(
+      `SELECT ${KEY}, secret_hash AS "secretHash" FROM api_keys ORDER BY created_at, id`,
+    );
+    return rows.map(({ secretHash, ...key }) => ({ key, secretHash }));
   }
 
   async touch(id: string, now: number): Promise<void> {

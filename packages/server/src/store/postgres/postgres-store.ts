@@ -29,6 +29,7 @@ import type {
   Store,
   StoreBatch,
   StoredApiKey,
+  ExportedApiKey,
   StoredFile,
   StoredRun,
   StoredUpload,
@@ -210,6 +211,9 @@ export class PostgresStore implements Store {
   }
   listApiKeys(): Promise<StoredApiKey[]> {
     return this.apiKeys.all();
+  }
+  exportApiKeys(): Promise<ExportedApiKey[]> {
+    return this.apiKeys.exported();
   }
   revokeApiKey(id: string): Promise<RevokeApiKeyResult> {
     return this.apiKeys.revoke(id);

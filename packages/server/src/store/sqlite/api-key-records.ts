@@ -4,7 +4,7 @@
  * last admin key is never revoked: the check and the delete are one write transaction.
  */
 import type Database from "better-sqlite3";
-import type { RevokeApiKeyResult, StoredApiKey } from "../store.js";
+import type { ExportedApiKey, RevokeApiKeyResult, StoredApiKey } from "../store.js";
 
 interface KeyRow {
   id: string;
@@ -23,6 +23,7 @@ export class ApiKeyRecords {
   private readonly touch: Database.Statement<[number, string]>;
   private readonly count: Database.Statement<[], { n: number }>;
   private readonly everyKey: Database.Statement<[], KeyRow>;
+  private readonly everyHash: Database.Statement<[], KeyRow & { secret_hash: string }>;
   private readonly byId: Database.Statement<[string], KeyRow>;
   private readonly remove: Database.Statement<[string]>;
   private readonly adminCount: Database.Statement<[], { n: number }>;
@@ -40,6 +41,9 @@ export class ApiKeyRecords {
     this.count = db.prepare("SELECT COUNT(*) AS n FROM api_keys");
     this.everyKey = db.prepare(
       "SELECT id, name, entity, admin, created_at, last_used_at FROM api_keys ORDER BY created_at, id",
+    );
+    this.everyHash = db.prepare(
+      "SELECT id, name, entity, admin, created_at, last_used_at, secret_hash FROM api_keys ORDER BY created_at, id",
     );
     this.byId = db.prepare(
       "SELECT id, name, entity, admin, created_at, last_used_at FROM api_keys WHERE id = ?",
@@ -75,6 +79,10 @@ export class ApiKeyRecords {
 
   all(): StoredApiKey[] {
     return this.everyKey.all().map(keyOf);
+  }
+
+  exported(): ExportedApiKey[] {
+    return this.everyHash.all().map((row) => ({ key: keyOf(row), secretHash: row.secret_hash }));
   }
 
   /** Deletes the key unless it is the last admin key (BEGIN IMMEDIATE: no writer between). */

@@ -26,6 +26,7 @@ import type {
   SeriesResult,
   Store,
   StoredApiKey,
+  ExportedApiKey,
   StoredFile,
   StoredRun,
   StoredUpload,
@@ -249,6 +250,9 @@ export class SqliteStore implements Store {
   }
   listApiKeys(): Promise<StoredApiKey[]> {
     return this.work(null, () => this.apiKeys.all());
+  }
+  exportApiKeys(): Promise<ExportedApiKey[]> {
+    return this.work(null, () => this.apiKeys.exported());
   }
   revokeApiKey(id: string): Promise<RevokeApiKeyResult> {
     return this.work(null, () => this.apiKeys.revoke(id));
