@@ -4,11 +4,9 @@
  * disk. `finish()` commits the last row, records the exit, closes the log and prints the footer.
  */
 import { performance } from "node:perf_hooks";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { nameProblem, notesProblem, stringifyExtended, UsageError, type RunRecord } from "@stepwise/protocol";
+import { nameProblem, notesProblem, UsageError, type RunRecord } from "@stepwise/protocol";
 import type { ConfigView } from "../config/run-config.js";
-import { formatFooter } from "../console/footer.js";
 import { checkLogOptions, normalizeLogData } from "../history/normalize-log-data.js";
 import { StepCommitter } from "../history/step-committer.js";
 import type { WriterClose } from "../runlog/run-log-writer.js";
@@ -16,15 +14,14 @@ import type { DefineMetricOptions } from "../summary/summary-engine.js";
 import type { SummaryView } from "../summary/run-summary.js";
 import { fileStatus, readSyncStatus, type RunSyncStatus } from "./sync-status.js";
 import { planSave, type SaveOptions } from "./run-save.js";
-import { droppedSummary, droppedSummaryCause } from "../runlog/disk-report.js";
 import { removeResumeFile } from "../resume/resume-file.js";
 import { checkTagList } from "./run-tags.js";
 import { restoreRunFile, type RestoreOptions } from "./run-restore.js";
-import { withMediaJson } from "../media/pending-media.js";
 import { RunAlerts, type AlertOptions } from "../alerts/run-alerts.js";
 import { watcherOf, type WatchOptions } from "../watch/model-watcher.js";
 import { RunEmbed } from "../embed/run-embed-part.js";
 import { RunArtifactMethods } from "./run-artifact-methods.js";
+import { reportFinish } from "./finish-report.js";
 import type { EmbedOptions, EmbedUrlOptions } from "../embed/run-embed.js";
 import type { FinishOptions, LogOptions, MetricDefinition, RunParts } from "./run-parts.js";
 
@@ -347,35 +344,7 @@ export class Run extends RunArtifactMethods {
     this.stage = "closed";
     // W&B §1.10: a run that ends well needs no resuming.
     if (exitCode === 0) removeResumeFile(this.parts.rootDir);
-    // Media values as W&B's JSON (their files are written: the log is closed).
-    const summary = withMediaJson(this.parts.engine.toJSON()) as Record<string, unknown>;
-    const files = join(this.dir, "files");
-    const terminal = this.parts.terminal;
-    try {
-      writeFileSync(join(files, "summary.json"), stringifyExtended(summary) + "\n");
-      writeFileSync(join(files, "config.json"), JSON.stringify(this.config.toJSON(), null, 2) + "\n");
-    } catch (error) {
-      terminal.warn(`could not write ${files}: ${String(error)}`);
-    }
-    const writerError = this.parts.writer?.workerError ?? null;
-    if (writerError !== null)
-      terminal.warn(
-        `the run log's writer thread failed (${String(writerError)}); what was logged may not be on disk`,
-      );
-    else if (closed === "timed-out")
-      terminal.warn(`timed out waiting for the run log to reach the disk; data may still be written`);
-    // What its disk would not take, printed again only when the counts changed since the recovery message.
-    const disk = this.parts.writer?.diskReport();
-    if (disk !== undefined && (disk.droppedRows > 0 || disk.droppedRecords > 0))
-      terminal.warnOnce(droppedSummaryCause(disk), droppedSummary(this.parts.writer?.file ?? this.dir, disk));
-    terminal.info(
-      formatFooter({
-        sparklines: this.parts.engine.sparklines(),
-        summary,
-        runDir: this.dir,
-        offline: this.offline,
-      }),
-    );
+    reportFinish(this.parts, closed, this.offline);
     this.parts.onFinished();
   }
 
