@@ -37,6 +37,7 @@ import { encodeFileContent } from "./encode/encode-file.js";
 import { mediaFilePath } from "./fill-template.js";
 import type { LoggedFile } from "./logged-value.js";
 import { MediaResults } from "./media-results.js";
+import { yieldToTraining } from "../runlog/background-thread.js";
 
 export interface MediaJob {
   slot: number;
@@ -67,6 +68,7 @@ const IDLE_POLL_MS = 50;
 const IDLE_AFTER_MS = 1000;
 
 const data = workerData as MediaWorkerData;
+yieldToTraining();
 const results = new MediaResults(data.results);
 
 function runJob(job: MediaJob): void {

@@ -15,8 +15,10 @@ import {
   type ToWorker,
   type UploadWorkerData,
 } from "./upload-worker-protocol.js";
+import { yieldToTraining } from "../runlog/background-thread.js";
 
 const data = workerData as UploadWorkerData;
+yieldToTraining();
 const control = new Int32Array(data.control);
 const port = parentPort;
 const post = (message: FromWorker): void => port?.postMessage(message);
