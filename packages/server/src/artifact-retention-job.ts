@@ -11,6 +11,7 @@
 import { applyRetention, type CollectionRef } from "./apply-retention.js";
 import { TTL_ONLY } from "./domain/artifact-retention.js";
 import type { RetentionScheduleConfig, ScheduledRetentionPolicy } from "./artifact-retention-config.js";
+import { LocalFleetLock, type FleetLock } from "./fleet/fleet-lock.js";
 import type { Store } from "./store/store.js";
 
 /** The first pass runs this long after start (or one interval when shorter): start-up stays quick. */
@@ -37,11 +38,14 @@ export class ArtifactRetentionJob {
     private readonly log: (line: string) => void,
     /** Called after a pass that deleted versions (the server's garbage collection). */
     private readonly afterDeletes: () => Promise<unknown> = () => Promise.resolve(),
+    /** Several servers on one database: one pass per interval across them (fleet/fleet-lock.ts). */
+    private readonly fleet: FleetLock = new LocalFleetLock(),
   ) {}
 
   start(): void {
     if (this.config.intervalS <= 0) return;
-    const tick = (): void => void this.pass();
+    const tick = (): void =>
+      void this.fleet.runExclusive("artifact-retention", () => this.pass(), this.config.intervalS * 0.9);
     const first = Math.min(FIRST_PASS_DELAY_S, this.config.intervalS) * 1000;
     this.timer = setTimeout(() => {
       tick();

@@ -5,6 +5,7 @@
  * it stays out of the way: the CPU belongs to training and to acknowledging batches.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
+import { LocalFleetLock, type FleetLock } from "./fleet/fleet-lock.js";
 import type { Store } from "./store/store.js";
 
 const IDLE_MS = 1000;
@@ -21,6 +22,8 @@ export class HistoryCompactor {
   constructor(
     private readonly store: Store,
     private readonly log: (line: string) => void,
+    /** Several servers on one database: one compacts at a time (fleet/fleet-lock.ts). */
+    private readonly fleet: FleetLock = new LocalFleetLock(),
   ) {}
 
   /** Called for every ingest batch. */
@@ -31,7 +34,10 @@ export class HistoryCompactor {
   start(): void {
     this.timer = setInterval(() => {
       if (this.running === null && this.idle())
-        this.running = this.drain().finally(() => (this.running = null));
+        this.running = this.fleet
+          .runExclusive("history-compaction", () => this.drain())
+          .then(() => undefined)
+          .finally(() => (this.running = null));
     }, CHECK_MS);
     this.timer.unref();
   }

@@ -22,9 +22,12 @@ import { RunFileChannel } from "./blob/run-file-channel.js";
 import type { ServerConfig } from "./config.js";
 import { secureDataDir } from "./data-dir.js";
 import { openPostgresStore } from "./store/postgres/open-postgres-store.js";
+import { PgFleetLock } from "./store/postgres/pg-fleet-lock.js";
 import type { AppDeps } from "./http/app-env.js";
 import { createApp } from "./http/create-app.js";
 import { errorResponse } from "./http/error-response.js";
+import { deliveredByLeader } from "./fleet/fleet-alerts.js";
+import { LocalFleetLock, type FleetLock } from "./fleet/fleet-lock.js";
 import { HistoryCompactor } from "./history-compactor.js";
 import { createHttpServer } from "./http-server.js";
 import { logWithoutRepeats } from "./log-without-repeats.js";
@@ -70,17 +73,20 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       ? await openSqliteStore(database)
       : await openPostgresStore(config.database);
   let blobs: BlobStore | null = null;
+  // Several servers on one PostgreSQL database run each periodic job once (fleet/fleet-lock.ts).
+  const fleet: FleetLock =
+    config.database === undefined ? new LocalFleetLock() : new PgFleetLock(config.database, log);
   try {
     const fileStore = await openFileStore(config.dataDir, config.blobs, log);
     blobs = fileStore.blobs;
     const adminKey = await ensureAdminKey(store, config.dataDir, now());
-    const compactor = new HistoryCompactor(store, log);
+    const compactor = new HistoryCompactor(store, log, fleet);
     const partBytes = Math.min(LIMITS.uploadPartBytes, config.maxBodyBytes);
     const files = new RunFileChannel(store, fileStore.blobs, config.maxFileBytes, partBytes, now);
     const tables = new TableLibrary(join(config.dataDir, "tables"), fileStore.blobs);
     // A freed blob's stored table is closed and removed with its thumbnails.
     const derived = derivedFilesIn(config.dataDir, (sha256) => tables.discard(sha256));
-    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log, derived);
+    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log, derived, fleet);
     const deps: AppDeps = {
       store,
       blobs: fileStore.blobs,
@@ -95,17 +101,23 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const listener = getRequestListener(app.fetch, { errorHandler: (error) => errorResponse(error, log) });
     const server = createHttpServer(config, listener, log);
     await listen(server, config);
-    const sweeper = new StaleRunSweeper(store, config.crashTimeoutS, now, log);
+    const sweeper = new StaleRunSweeper(store, config.crashTimeoutS, now, log, fleet);
     sweeper.start();
     compactor.start();
     gc.start();
     // Versions a retention pass deletes are freed by a garbage collection right after it.
     const retentionConfig = config.artifactRetention ?? { intervalS: 0, policies: [] };
-    const retention = new ArtifactRetentionJob(store, retentionConfig, now, log, () => gc.collect());
+    const retention = new ArtifactRetentionJob(store, retentionConfig, now, log, () => gc.collect(), fleet);
     retention.start();
     const url = urlOf(server, config.host);
     const alertConfig = config.alerts ?? { destinations: [], timeoutS: 10, maxAttempts: 5, retryS: 2 };
-    const alerts = new AlertDispatcher(store.alerts, alertConfig, () => url, now, log);
+    const alerts = new AlertDispatcher(
+      deliveredByLeader(store.alerts, fleet),
+      alertConfig,
+      () => url,
+      now,
+      log,
+    );
     alerts.start();
     if (adminKey.written) log(`Admin API key written to ${adminKey.path}`);
     let closing: Promise<void> | null = null;
@@ -114,6 +126,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       closing ??= shutdown(
         server,
         [retention, sweeper, compactor, gc, alerts],
+        fleet,
         store,
         fileStore.blobs,
       ).finally(() => tables.close());
@@ -130,7 +143,7 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
       [Symbol.asyncDispose]: close,
     };
   } catch (error) {
-    await Promise.allSettled([store.close(), blobs?.close()]);
+    await Promise.allSettled([store.close(), blobs?.close(), fleet.close()]);
     throw error;
   }
 }
@@ -154,10 +167,12 @@ function urlOf(server: Server, host: string): string {
 async function shutdown(
   server: Server,
   background: ReadonlyArray<{ stop(): Promise<void> }>,
+  fleet: FleetLock,
   store: Store,
   blobs: BlobStore,
 ): Promise<void> {
   await Promise.all(background.map((task) => task.stop()));
+  await fleet.close();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections that go idle after their last response are closed as they do.
   const idle = setInterval(() => server.closeIdleConnections(), 50);

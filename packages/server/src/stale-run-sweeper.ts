@@ -2,6 +2,7 @@
  * Marks running runs `crashed` when they have sent nothing (data or heartbeat) for the crash
  * timeout. Checks a few times per timeout, so a run is marked within about 1.25 × the timeout.
  */
+import { LocalFleetLock, type FleetLock } from "./fleet/fleet-lock.js";
 import type { Store } from "./store/store.js";
 
 export class StaleRunSweeper {
@@ -13,12 +14,14 @@ export class StaleRunSweeper {
     private readonly timeoutS: number,
     private readonly now: () => number,
     private readonly log: (line: string) => void,
+    /** Several servers on one database: one sweeps at a time (fleet/fleet-lock.ts). */
+    private readonly fleet: FleetLock = new LocalFleetLock(),
   ) {}
 
   start(): void {
     const intervalMs = Math.min(Math.max((this.timeoutS * 1000) / 4, 100), 15_000);
     this.timer = setInterval(() => {
-      this.running = this.sweep();
+      this.running = this.fleet.runExclusive("stale-run-sweep", () => this.sweep()).then(() => undefined);
     }, intervalMs);
     this.timer.unref();
   }

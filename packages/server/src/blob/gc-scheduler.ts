@@ -2,6 +2,7 @@
  * Periodic garbage collection of the file store inside the server (`--gc-interval`), one
  * collection at a time; each that frees something says so in the server log.
  */
+import { LocalFleetLock, type FleetLock } from "../fleet/fleet-lock.js";
 import type { Store } from "../store/store.js";
 import type { DerivedFiles } from "./derived-files.js";
 import { collectGarbage, type CollectableBlobs, type GcReport } from "./garbage-collector.js";
@@ -18,11 +19,16 @@ export class GcScheduler {
     private readonly log: (line: string) => void,
     /** Stored tables and thumbnails removed with their freed blob. */
     private readonly derived?: DerivedFiles,
+    /** Several servers on one database: one collects per interval (fleet/fleet-lock.ts). */
+    private readonly fleet: FleetLock = new LocalFleetLock(),
   ) {}
 
   start(): void {
     if (this.intervalS <= 0) return;
-    this.timer = setInterval(() => void this.collect().catch(() => undefined), this.intervalS * 1000);
+    // 0.9: a server whose timer fires just before the interval since another's run still runs.
+    const tick = (): Promise<boolean> =>
+      this.fleet.runExclusive("blob-gc", () => this.collect(), this.intervalS * 0.9);
+    this.timer = setInterval(() => void tick().catch(() => undefined), this.intervalS * 1000);
     this.timer.unref();
   }
 
