@@ -1,0 +1,150 @@
+/**
+ * `stepwise migrate` without the CLI: copies every run of a source store into a target store in
+ * project order of creation (so that ordinals come out the same), then API keys and chart
+ * presets, then checks every run on both sides (verify-run.ts). A run whose fingerprint the
+ * target records is skipped: a second copy of unchanged data writes nothing; a copy killed at
+ * any point continues from what the target holds.
+ */
+import type { RunRef } from "@stepwise/protocol";
+import type { StoredRun } from "../store/store.js";
+import { copyFiles } from "./copy-files.js";
+import { copyStreams } from "./copy-streams.js";
+import type { MoveSource } from "./move-source.js";
+import { runKey, type MoveTarget } from "./move-target.js";
+import type { MoveProgress, MoveSummary } from "./move-summary.js";
+import { runFingerprint } from "./run-fingerprint.js";
+import { verifyRun } from "./verify-run.js";
+
+export interface MoveOptions {
+  onProgress?: (event: MoveProgress) => void;
+  /** Unix seconds; default the wall clock. */
+  now?: () => number;
+}
+
+export async function moveData(
+  source: MoveSource,
+  target: MoveTarget,
+  options: MoveOptions = {},
+): Promise<MoveSummary> {
+  const report = options.onProgress ?? (() => undefined);
+  const now = options.now ?? (() => Date.now() / 1000);
+  const sourceId = source.store.instanceId;
+  const refs = await listRuns(source);
+  const moved = await target.movedRuns(sourceId);
+  const summary = emptySummary(source, target, refs.length);
+
+  for (const [i, ref] of refs.entries()) {
+    const run = await source.store.getRun(ref);
+    if (run === null) continue; // runs are never deleted; listed a moment ago
+    const files = await source.store.listFiles(ref);
+    const fingerprint = runFingerprint(run, files);
+    if (moved.get(runKey(ref)) === fingerprint) {
+      summary.runs.unchanged++;
+      report({ phase: "copy", done: i + 1, total: refs.length, run: name(ref), copied: false, rows: 0 });
+      continue;
+    }
+    const rows = await copyStreams(source, target.store, run, (n) =>
+      report({ phase: "rows", done: i, total: refs.length, run: name(ref), rows: n }),
+    );
+    const copied = await copyFiles(source, target, ref, files);
+    const ordinal = await target.finishRun(sourceId, run, fingerprint, now());
+    if (ordinal !== run.ordinal)
+      summary.runs.renumbered.push({ run: name(ref), from: run.ordinal, to: ordinal });
+    summary.runs.copied++;
+    for (const stream of ["history", "events", "console", "meta"] as const)
+      summary.rows[stream] += rows[stream];
+    summary.files.records += copied.records;
+    summary.files.blobs += copied.blobs;
+    summary.files.bytes += copied.bytes;
+    const total = rows.history + rows.events + rows.console + rows.meta;
+    report({ phase: "copy", done: i + 1, total: refs.length, run: name(ref), copied: true, rows: total });
+  }
+
+  await copyKeys(source, target, summary);
+  for (const preset of await source.store.structured.listPresets()) {
+    summary.presets.total++;
+    if (await target.putPreset(preset)) summary.presets.copied++;
+  }
+  summary.notCopied = await notCopied(source, refs);
+
+  for (const [i, ref] of refs.entries()) {
+    const checked = await verifyRun(source.store, target, ref);
+    summary.verified.runs++;
+    summary.verified.historyRows += checked.historyRows;
+    summary.verified.files += checked.files;
+    summary.verified.mismatches.push(...checked.mismatches);
+    report({
+      phase: "verify",
+      done: i + 1,
+      total: refs.length,
+      run: name(ref),
+      ok: checked.mismatches.length === 0,
+    });
+  }
+  return summary;
+}
+
+/** Every run of the source, each project's in the order they were created (by ordinal). */
+async function listRuns(source: MoveSource): Promise<RunRef[]> {
+  const refs: RunRef[] = [];
+  for (const entity of await source.store.listEntities())
+    for (const project of await source.store.listProjects(entity.name)) {
+      const runs: StoredRun[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await source.store.listRuns({
+          entity: entity.name,
+          project: project.name,
+          limit: 1000,
+          select: { config: [], summary: [] },
+          ...(cursor === undefined ? {} : { cursor }),
+        });
+        runs.push(...page.runs);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      runs.sort((a, b) => a.ordinal - b.ordinal);
+      for (const run of runs) refs.push({ entity: run.entity, project: run.project, runId: run.id });
+    }
+  return refs;
+}
+
+async function copyKeys(source: MoveSource, target: MoveTarget, summary: MoveSummary): Promise<void> {
+  const present = new Set((await target.store.exportApiKeys()).map((k) => k.key.id));
+  for (const { key, secretHash } of await source.store.exportApiKeys()) {
+    summary.apiKeys.total++;
+    if (present.has(key.id)) continue;
+    await target.store.createApiKey(key, secretHash);
+    summary.apiKeys.copied++;
+  }
+}
+
+/** What the source holds that this copy leaves behind, with how much of it. */
+async function notCopied(source: MoveSource, refs: readonly RunRef[]): Promise<string[]> {
+  const projects = new Map(refs.map((r) => [JSON.stringify([r.entity, r.project]), r]));
+  let collections = 0;
+  for (const ref of projects.values())
+    collections += (await source.store.artifacts.listCollections(ref.entity, ref.project)).length;
+  return collections === 0
+    ? []
+    : [
+        `artifacts: ${collections} collection(s), not built on the PostgreSQL store yet (docs/deploy.md, "Moving data")`,
+      ];
+}
+
+function name(ref: RunRef): string {
+  return `${ref.entity}/${ref.project}/${ref.runId}`;
+}
+
+function emptySummary(source: MoveSource, target: MoveTarget, runs: number): MoveSummary {
+  return {
+    source: { dataDir: source.dataDir, instanceId: source.store.instanceId },
+    target: target.where,
+    runs: { total: runs, copied: 0, unchanged: 0, renumbered: [] },
+    rows: { history: 0, events: 0, console: 0, meta: 0 },
+    files: { records: 0, blobs: 0, bytes: 0 },
+    apiKeys: { total: 0, copied: 0 },
+    presets: { total: 0, copied: 0 },
+    notCopied: [],
+    verified: { runs: 0, historyRows: 0, files: 0, mismatches: [] },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The data directory `stepwise migrate` copies from: its SQLite store, its local run files, and
+ * the one thing the Store interface does not read back, the `meta` stream's lines (the run's
+ * metadata records; the store applies them at ingest and keeps them for a later re-index), read
+ * through a second, read-only connection. A server may keep running on the directory meanwhile
+ * (WAL readers do not block it), but what it writes after a run was copied is copied only by
+ * the next `stepwise migrate`.
+ */
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import { NotFoundError, type RunRef } from "@stepwise/protocol";
+import type { BlobStore } from "../blob/blob-store.js";
+import { LocalBlobStore } from "../blob/local-blob-store.js";
+import { UrlSigner } from "../blob/url-signer.js";
+import { DATABASE_FILE, FILES_DIR } from "../data-dir.js";
+import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
+import type { Store } from "../store/store.js";
+
+export interface MoveSource {
+  readonly dataDir: string;
+  readonly store: Store;
+  /** The run files' blobs under `<data>/files`. */
+  readonly blobs: BlobStore;
+  /** Up to `limit` lines of the run's meta stream from `offset`, in order. */
+  metaLines(ref: RunRef, offset: number, limit: number): string[];
+  close(): Promise<void>;
+}
+
+export async function openMoveSource(dataDir: string): Promise<MoveSource> {
+  const path = join(dataDir, DATABASE_FILE);
+  if (!existsSync(path))
+    throw new NotFoundError(`no Stepwise database at ${path}; --from names a server's --data directory`);
+  const store = await openSqliteStore(path);
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const meta = db.prepare<[string, string, string, number, number], { body: string }>(
+    `SELECT l.body FROM stream_lines l JOIN runs r ON r.pk = l.run_pk
+     WHERE r.entity = ? AND r.project = ? AND r.run_id = ? AND l.stream = 'meta' AND l.line_index >= ?
+     ORDER BY l.line_index LIMIT ?`,
+  );
+  // The source's blobs are only read: the URL signing key is never used, so a throwaway one
+  // spares writing one into a directory that has none.
+  const blobs = new LocalBlobStore(join(dataDir, FILES_DIR), new UrlSigner(randomBytes(32)));
+  return {
+    dataDir,
+    store,
+    blobs,
+    metaLines: (ref, offset, limit) =>
+      meta.all(ref.entity, ref.project, ref.runId, offset, limit).map((row) => row.body),
+    close: async () => {
+      db.close();
+      await blobs.close();
+      await store.close();
+    },
+  };
+}
