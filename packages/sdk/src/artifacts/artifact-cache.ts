@@ -5,10 +5,12 @@
  * present there with its size is trusted without reading it again or asking the server.
  * `artifacts/manifests/<server>/<entity>/<project>/<name>/<version>.json` keeps each version's
  * manifest (versions never change) and `<alias>.alias` the version an alias last named, so that
- * a version whose files are all cached downloads with the server stopped. Manifests are kept per
+ * a version whose files are all cached downloads with the server stopped. `artifacts/refs/` notes
+ * the content (sha256) a reference's download had, by the URI and ETag logged. Manifests are kept per
  * server (its base URL): `v0` of one name on two servers are two versions. An object's modification
  * time is its last use, for least-recently-used cleanup (artifact-cache-cleanup.ts).
  */
+import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
@@ -73,9 +75,48 @@ export class ArtifactCache {
     return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
   }
 
-  /** Moves checked bytes into place. */
+  /** Moves checked bytes into place (a reference's temp file may lie in another shard). */
   place(temp: string, sha256: string): void {
-    renameSync(temp, this.objectPath(sha256));
+    const path = this.objectPath(sha256);
+    mkdirSync(dirname(path), { recursive: true });
+    renameSync(temp, path);
+  }
+
+  /**
+   * The content (sha256, size) a reference downloaded earlier had, keyed by what its manifest
+   * entry recorded (URI, ETag or digest, size): an ETag is no sha256, so this index is what lets a
+   * cached reference be placed, and checked in `root`, without asking its server.
+   */
+  referenceContent(
+    ref: string,
+    digest: string,
+    size: number | null,
+  ): { sha256: string; size: number } | null {
+    try {
+      const [sha256, bytes] = readFileSync(this.referencePath(ref, digest, size), "utf8").split(" ");
+      if (sha256 === undefined || !/^[0-9a-f]{64}$/.test(sha256) || !/^[0-9]+$/.test(bytes ?? ""))
+        return null;
+      return { sha256, size: Number(bytes) };
+    } catch {
+      return null;
+    }
+  }
+
+  /** Notes the content a reference's download had (after its bytes were checked and placed). */
+  noteReferenceContent(
+    ref: string,
+    digest: string,
+    size: number | null,
+    content: { sha256: string; size: number },
+  ): void {
+    try {
+      const path = this.referencePath(ref, digest, size);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(`${path}.tmp`, `${content.sha256} ${content.size}`);
+      renameSync(`${path}.tmp`, path);
+    } catch {
+      // Unwritable: the next download asks the reference's server again.
+    }
   }
 
   saveManifest(version: ArtifactVersionDto, entries: ManifestEntry[], alias: string, server: string): void {
@@ -111,6 +152,13 @@ export class ArtifactCache {
     } catch {
       return null;
     }
+  }
+
+  private referencePath(ref: string, digest: string, size: number | null): string {
+    const key = createHash("sha256")
+      .update(`${ref}\t${digest}\t${size ?? ""}`)
+      .digest("hex");
+    return join(this.root, "artifacts", "refs", key.slice(0, 2), key);
   }
 
   private manifestDir(path: { entity: string; project: string; name: string }, server: string): string {

@@ -5,12 +5,14 @@
  * version whose files are all cached is placed with no network request at all. Files are
  * fetched 16 at a time, each hashed as it streams and kept only when its size and sha256 are the
  * manifest's (CorruptDataError naming the entry otherwise), into the cache first, then copied
- * (a copy-on-write clone where the file system can) into `root`. References are not fetched.
+ * (a copy-on-write clone where the file system can) into `root`. References (`file://`,
+ * `http(s)://`, `s3://`) are fetched from where they point and checked against what was logged
+ * (references/reference-download.ts); they need no Stepwise server.
  */
 import { createHash } from "node:crypto";
-import { constants, createReadStream, createWriteStream } from "node:fs";
-import { copyFile, mkdir, rm, stat } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import {
@@ -21,14 +23,15 @@ import {
   type ArtifactVersionDto,
   type ManifestEntry,
   type ManifestPage,
+  type ReferenceManifestEntry,
   type StoredManifestEntry,
 } from "@stepwise/protocol";
 import { ApiHttp } from "../api/api-http.js";
 import type { ApiConnection } from "../api/api-connection.js";
 import { ArtifactCache } from "./artifact-cache.js";
 import { cacheMaxBytes, cleanupArtifactCache } from "./artifact-cache-cleanup.js";
-
-const FETCHES_IN_FLIGHT = 16;
+import { inParallel, placeCopy, sameSize, sha256Of } from "./local-copies.js";
+import { downloadReferences, referenceProblems } from "./references/reference-download.js";
 
 export interface DownloadReport {
   root: string;
@@ -69,6 +72,9 @@ export async function downloadArtifact(
   const stored = entries.filter((e): e is StoredManifestEntry => !isReferenceEntry(e));
   const missing: StoredManifestEntry[] = [];
   await mkdir(root, { recursive: true });
+  const references = entries.filter((e): e is ReferenceManifestEntry => isReferenceEntry(e));
+  if (references.length > 0)
+    await downloadReferences(`${version.name}:${version.version}`, references, root, cache, report);
   await inParallel(stored, async (entry) => {
     const target = join(root, ...entry.path.split("/"));
     if (cache.has(entry.sha256, entry.size)) {
@@ -79,7 +85,10 @@ export async function downloadArtifact(
       report.present++;
     } else missing.push(entry);
   });
-  if (missing.length === 0) return report;
+  if (missing.length === 0) {
+    if (report.bytesFetched > 0) keepUnderCap(cache);
+    return report;
+  }
   if (connection === null)
     throw new CorruptDataError(
       `artifact ${version.name}:${version.version}: ${missing.length} entries are not cached and no server is known to fetch them from`,
@@ -119,14 +128,20 @@ function keepUnderCap(cache: ArtifactCache): void {
 
 /**
  * Checks the files of `root` against the manifest (each stored entry present with its size and
- * sha256); throws CorruptDataError naming every entry that differs, and the fix.
+ * sha256; each fetched reference with its size, and its sha256 where known without a request);
+ * throws CorruptDataError naming every entry that differs, and the fix.
  */
 export async function verifyArtifact(
   name: string,
   entries: readonly ManifestEntry[],
   root: string,
+  cache: ArtifactCache = new ArtifactCache(),
 ): Promise<void> {
-  const problems: string[] = [];
+  const problems = await referenceProblems(
+    entries.filter((e): e is ReferenceManifestEntry => isReferenceEntry(e)),
+    root,
+    cache,
+  );
   await inParallel(
     entries.filter((e): e is StoredManifestEntry => !isReferenceEntry(e)),
     async (entry) => {
@@ -174,32 +189,4 @@ async function fetchInto(
   } finally {
     await rm(temp, { force: true });
   }
-}
-
-async function placeCopy(source: string, target: string): Promise<void> {
-  await mkdir(dirname(target), { recursive: true });
-  await copyFile(source, target, constants.COPYFILE_FICLONE);
-}
-
-async function sameSize(path: string, size: number): Promise<boolean> {
-  try {
-    const info = await stat(path);
-    return info.isFile() && info.size === size;
-  } catch {
-    return false;
-  }
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
-async function inParallel<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(FETCHES_IN_FLIGHT, items.length) }, worker));
 }

@@ -20,6 +20,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import {
+  ARTIFACT_LIMITS,
   artifactNameProblem,
   compareCodePoints,
   filePathSchema,
@@ -32,11 +33,13 @@ import { saveArtifact } from "./artifact-save.js";
 import type { ApiConnection } from "../api/api-connection.js";
 import type { ArtifactCache } from "./artifact-cache.js";
 import { downloadArtifact, verifyArtifact } from "./artifact-download.js";
+import { fetchedReferences } from "./references/reference-download.js";
+import type { PendingReference } from "./references/seal-reference.js";
 
 /** An entry while the artifact is being built: a local file to hash, or a reference. */
 export type PendingEntry =
   | { kind: "file"; path: string; localPath: string; size: number }
-  | { kind: "reference"; path: string; uri: string; checksum: boolean };
+  | ({ kind: "reference" } & PendingReference);
 
 export interface ArtifactOptions {
   description?: string;
@@ -110,10 +113,14 @@ export class Artifact {
   }
 
   /**
-   * Adds a reference: the URI is recorded, the bytes are not copied. With `checksum` (default)
-   * a `file://` reference is hashed when sealed; other schemes are recorded by their URI.
+   * Adds a reference: the URI is recorded, the bytes are not copied. With `checksum` (default
+   * true) it is recorded with what identifies its content when the artifact is sealed: a
+   * `file://` file's sha256, an `http(s)://` URL's ETag and size (HEAD), an `s3://` object's
+   * ETag, size and version; `s3://bucket/prefix/` (or a key with objects under it) is a folder:
+   * one entry per object, under `name/` when `name` is given, at most `maxObjects` (default
+   * 10,000,000). `checksum: false` records the URI alone. `download()` fetches references too.
    */
-  addReference(uri: string, options: { name?: string; checksum?: boolean } = {}): this {
+  addReference(uri: string, options: { name?: string; checksum?: boolean; maxObjects?: number } = {}): this {
     this.assertOpen("addReference");
     let parsed: URL;
     try {
@@ -121,13 +128,25 @@ export class Artifact {
     } catch {
       throw new UsageError(`artifact.addReference: '${uri}' is not a URI (file://, http(s)://, s3://, …)`);
     }
+    const maxObjects = options.maxObjects ?? ARTIFACT_LIMITS.artifactEntries;
+    if (!Number.isSafeInteger(maxObjects) || maxObjects < 1)
+      throw new UsageError(
+        `artifact.addReference: maxObjects must be a whole number ≥ 1 (got ${maxObjects})`,
+      );
     const fallback =
       parsed.pathname
         .split("/")
         .filter((s) => s !== "")
         .pop() ?? parsed.hostname;
     const path = entryPath(options.name ?? fallback, "addReference");
-    this.pending.set(path, { kind: "reference", path, uri, checksum: options.checksum ?? true });
+    this.pending.set(path, {
+      kind: "reference",
+      path,
+      uri,
+      checksum: options.checksum ?? true,
+      named: options.name !== undefined,
+      maxObjects,
+    });
     return this;
   }
 
@@ -228,6 +247,8 @@ export class Artifact {
    * Downloads the version's stored files into `root` (default `./artifacts/<name>-<version>`)
    * and resolves with it: files in the local cache (STEPWISE_CACHE_DIR) are placed without any
    * request; the rest are fetched in parallel from one manifest request and checked (sha256).
+   * References (`file://`, `http(s)://`, `s3://`) are fetched from where they point and checked
+   * against the ETag or digest logged (CorruptDataError naming the entry when it changed).
    */
   async download(options: { root?: string } = {}): Promise<string> {
     const { version, entries } = await this.committed("download");
@@ -236,17 +257,17 @@ export class Artifact {
     return root;
   }
 
-  /** Checks that `root` holds every stored file of the version with its content (CorruptDataError naming those that differ). */
+  /** Checks that `root` holds every stored file and fetched reference of the version with its content (CorruptDataError naming those that differ). */
   async verify(options: { root?: string } = {}): Promise<void> {
     const { version, entries } = await this.committed("verify");
     const root = resolve(options.root ?? join("artifacts", `${version.name}-${version.version}`));
-    await verifyArtifact(`${version.name}:${version.version}`, entries, root);
+    await verifyArtifact(`${version.name}:${version.version}`, entries, root, this.cache);
   }
 
   /** Downloads a single-file artifact and resolves with that file's local path. */
   async file(options: { root?: string } = {}): Promise<string> {
     const { entries } = await this.committed("file");
-    const stored = entries.filter((e) => !isReferenceEntry(e));
+    const stored = entries.filter((e) => !isReferenceEntry(e) || fetchedReferences([e]).length === 1);
     if (stored.length !== 1 || stored[0] === undefined)
       throw new UsageError(
         `artifact.file: ${this.qualifiedName} holds ${stored.length} files, not one; use download() for the folder`,

@@ -6,7 +6,14 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { StepwiseError, UsageError } from "@stepwise/protocol";
+import {
+  AuthError,
+  CorruptDataError,
+  NotFoundError,
+  StepwiseError,
+  UsageError,
+  type ErrorCode,
+} from "@stepwise/protocol";
 import type { Artifact, PendingEntry } from "./artifact.js";
 import { sealEntries, type SealedArtifact } from "./seal-artifact.js";
 import { workerExecArgv } from "../runlog/worker-exec-argv.js";
@@ -16,16 +23,16 @@ type WorkerAnswer =
       ok: true;
       sources: Array<[string, { localPath: string; size: number }]>;
     })
-  | { ok: false; usage: boolean; message: string };
+  | { ok: false; code: ErrorCode | null; message: string };
 
 export async function sealOffThread(artifact: Artifact): Promise<SealedArtifact> {
   await artifact.flushNewFiles();
   const entries = artifact.pendingEntries();
   const url = sealWorkerUrl();
-  if (url === null) return sealEntries(entries);
+  if (url === null) return sealEntries(entries, artifact.name);
   return new Promise<SealedArtifact>((resolve, reject) => {
     const worker = new Worker(url, {
-      workerData: { entries: entries satisfies PendingEntry[] },
+      workerData: { entries: entries satisfies PendingEntry[], artifact: artifact.name },
       execArgv: workerExecArgv(),
     });
     let settled = false;
@@ -33,8 +40,7 @@ export async function sealOffThread(artifact: Artifact): Promise<SealedArtifact>
       settled = true;
       void worker.terminate();
       if (answer.ok) resolve({ ...answer, sources: new Map(answer.sources) });
-      else
-        reject(answer.usage ? new UsageError(answer.message) : new StepwiseError("INTERNAL", answer.message));
+      else reject(rebuiltError(answer.code, answer.message));
     });
     worker.once("error", (error) => {
       settled = true;
@@ -51,4 +57,23 @@ function sealWorkerUrl(): URL | null {
   if (existsSync(fileURLToPath(beside))) return beside;
   const built = new URL("../../dist/artifacts/seal-worker.js", import.meta.url);
   return existsSync(fileURLToPath(built)) ? built : null;
+}
+
+/** The thread's error as its class here (a UsageError stays a UsageError), by its catalogue code. */
+function rebuiltError(code: ErrorCode | null, message: string): StepwiseError {
+  switch (code) {
+    case "USAGE":
+      return new UsageError(message);
+    case "NOT_FOUND":
+      return new NotFoundError(message);
+    case "CORRUPT_DATA":
+      return new CorruptDataError(message);
+    case "UNAUTHENTICATED":
+    case "FORBIDDEN":
+      return new AuthError(code, message);
+    case null:
+      return new StepwiseError("INTERNAL", message);
+    default:
+      return new StepwiseError(code, message);
+  }
 }
