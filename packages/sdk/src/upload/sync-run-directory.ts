@@ -17,29 +17,19 @@
  */
 import { existsSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { RunRef, RunStartRecord, StreamOffsets } from "@stepwise/protocol";
+import type { StreamOffsets } from "@stepwise/protocol";
 import { STREAMS } from "@stepwise/protocol";
 import { resolveRunLog } from "../runlog/run-directory.js";
-import type { RunLogIssue } from "../runlog/run-log-reader.js";
 import { resolveApiConnection } from "../api/api-connection.js";
 import { writerAlive } from "../runlog/writer-alive.js";
-import { quarantinedOffsets, readQuarantineSummary, type QuarantineSummary } from "./quarantine.js";
-import type { ServerTarget } from "./ingest-client.js";
-import { ArtifactQueue, type ArtifactQueueStats } from "../artifacts/artifact-queue.js";
-import { FileQueue, type FileQueueStats } from "./file-queue.js";
+import { readQuarantineSummary } from "./quarantine.js";
+import type { ArtifactQueueStats } from "../artifacts/artifact-queue.js";
 import { viewServer, type ServerView } from "./server-view.js";
 import { readServerState, saveServerState } from "./server-states.js";
-import { SnapshotTail } from "./snapshot-tail.js";
-import {
-  describeRows,
-  readLog,
-  readStartRecord,
-  syncRows,
-  type LogCounts,
-  type SyncRows,
-} from "./sync-log.js";
+import { describeRows, readStartRecord, syncRows, type LogCounts, type SyncRows } from "./sync-log.js";
+import type { SyncOptions, SyncResult } from "./sync-result.js";
 import { chooseSyncTarget, readSyncTarget, type ContinuedRun } from "./sync-target.js";
-import { UploadSession } from "./upload-session.js";
+import { logCounts, syncFiles, uploadOnce, type Upload } from "./sync-upload.js";
 import {
   initialUploadState,
   markSynced,
@@ -50,74 +40,7 @@ import {
 import { resolveUploadTuning } from "./upload-tuning.js";
 
 export type { SyncRows } from "./sync-log.js";
-
-export interface SyncOptions {
-  /** Default: STEPWISE_BASE_URL, then the credentials file of `stepwise login`, then http://127.0.0.1:8080. */
-  baseUrl?: string;
-  /** Default: STEPWISE_API_KEY, then the credentials file, then none. */
-  apiKey?: string;
-  /** Give up on a run after this long without reaching the server (default 30 s, STEPWISE_SYNC_GIVE_UP_S). */
-  giveUpAfterMs?: number;
-  /** After every acknowledged batch: bytes of the log acknowledged so far, of `totalBytes`. */
-  onProgress?: (progress: { ackedBytes: number; totalBytes: number; items: number }) => void;
-  onWarning?: (message: string) => void;
-  /**
-   * When the server refuses the run id (WRITER_CONFLICT: another process wrote that run):
-   * `resume` appends this directory to the stored run after its last step, `new-id` uploads it
-   * as a run of its own. The choice is kept (sync-target.ts) for later syncs of the directory.
-   * Without it, such a run ends `conflict` and nothing is stored.
-   */
-  onConflict?: "resume" | "new-id";
-}
-
-export interface SyncResult {
-  dir: string;
-  /** `entity/project/id`, or null when the log holds no run record. */
-  run: string | null;
-  /**
-   * synced: the server has every row the log holds now; already-synced: it had them, nothing was
-   * sent; running: skipped, its process uploads it; failed: the server lacks readable rows;
-   * conflict: the server has this run id from another writer, and nothing was stored (see
-   * `onConflict`).
-   */
-  status: "synced" | "already-synced" | "running" | "failed" | "conflict";
-  /** History rows and meta records sent. */
-  items: number;
-  requests: number;
-  /** The run ended without an exit record (its process died). */
-  crashed: boolean;
-  message: string | null;
-  /** Rows of the log and of the server; null when the log was not read (running, or the server was never reached). */
-  rows: SyncRows | null;
-  /** Damage found in the run log (the first 20 issues): torn tail, damaged regions, unreadable records. */
-  damage: RunLogIssue[];
-  /** Instance id of the server synced to; null when it was not reached. */
-  serverId: string | null;
-  /**
-   * Records the server refused for good (an older or stricter server): set aside in
-   * `quarantine.jsonl` in the run directory while the rest uploaded. `records` 0 when none;
-   * `firstReason` the first refusal as the server worded it (`HTTP 400: …`). Null only when
-   * the run directory could not be read.
-   */
-  quarantined: QuarantineSummary | null;
-  /**
-   * The run's files (saved with `run.save()`, and config.json, summary.json, metadata.json,
-   * diff.patch): `uploaded` sent now (or found on the server by content), `unchanged` already
-   * there from an earlier upload, `failed` given up (`firstFailure` says why), `bytesSent` over
-   * the network. Null when the log was not read.
-   */
-  files: SyncFiles | null;
-  /** Logged artifacts committed by this sync (artifacts/artifact-queue.ts); null when nothing was uploaded. */
-  artifacts?: ArtifactQueueStats | null;
-}
-
-export interface SyncFiles {
-  uploaded: number;
-  unchanged: number;
-  failed: number;
-  bytesSent: number;
-  firstFailure: string | null;
-}
+export type { SyncFiles, SyncOptions, SyncResult } from "./sync-result.js";
 
 export async function syncRunDirectory(target: string, options: SyncOptions = {}): Promise<SyncResult> {
   const first = await syncOnce(target, options);
@@ -337,100 +260,6 @@ interface Round {
   lacking: boolean;
 }
 
-interface Upload {
-  outcome: Awaited<ReturnType<UploadSession["run"]>>;
-  session: UploadSession;
-  snapshot: SnapshotTail | null;
-  sawExit: boolean;
-  items: number;
-  requests: number;
-  files: FileQueueStats;
-  artifacts: ArtifactQueueStats;
-}
-
-async function uploadOnce(
-  job: {
-    dir: string;
-    logFile: string;
-    ref: RunRef;
-    connection: ServerTarget;
-    giveUpAfterMs: number;
-    initialState: UploadState;
-    options: SyncOptions;
-    totalBytes: number;
-    continues: ContinuedRun | undefined;
-  },
-  startRecord: RunStartRecord | null,
-): Promise<Upload> {
-  let snapshot: SnapshotTail | null = null;
-  const tuning = resolveUploadTuning();
-  const files = new FileQueue({
-    runDir: job.dir,
-    ref: job.ref,
-    target: job.connection,
-    tuning,
-    mode: "sync",
-    giveUpAfterMs: job.giveUpAfterMs,
-    onWarning: (_cause, message) => job.options.onWarning?.(message),
-  });
-  const artifacts = new ArtifactQueue({
-    runDir: job.dir,
-    ref: job.ref,
-    target: job.connection,
-    giveUpAfterMs: job.giveUpAfterMs,
-    onWarning: (_cause, message) => job.options.onWarning?.(message),
-  });
-  const session: UploadSession = new UploadSession({
-    runDir: job.dir,
-    logFile: job.logFile,
-    ref: job.ref,
-    target: job.connection,
-    mode: "sync",
-    tuning,
-    files,
-    artifacts,
-    giveUpAfterMs: job.giveUpAfterMs,
-    initialState: job.initialState,
-    ...(job.continues ? { continues: job.continues } : {}),
-    openLog: () => (snapshot = new SnapshotTail(job.logFile, startRecord)),
-    events: {
-      onWarning: (_cause, message) => job.options.onWarning?.(message),
-      onAck: (state) =>
-        job.options.onProgress?.({
-          ackedBytes: state.logOffset,
-          totalBytes: job.totalBytes,
-          items: session.sentItems,
-        }),
-    },
-  });
-  const outcome = await session.run();
-  const read = snapshot as SnapshotTail | null;
-  return {
-    outcome,
-    session,
-    snapshot: read,
-    sawExit: read?.sawExit ?? false,
-    items: session.sentItems,
-    requests: session.requests,
-    files: files.currentStats(),
-    artifacts: artifacts.currentStats(),
-  };
-}
-
-function syncFiles(stats: FileQueueStats, bytesSent: number): SyncFiles {
-  const { uploaded, unchanged, failed, firstFailure } = stats;
-  return { uploaded, unchanged, failed, bytesSent, firstFailure };
-}
-
 function covers(server: StreamOffsets, acked: StreamOffsets): boolean {
   return STREAMS.every((stream) => server[stream] >= acked[stream]);
-}
-
-/** The log's counts from the upload's own read when it reached the end, else from a read of their own. */
-function logCounts(attempt: Upload, dir: string, logFile: string): LogCounts {
-  const setAside = quarantinedOffsets(dir);
-  const read = attempt.snapshot;
-  if (read?.complete === true && setAside.size === 0)
-    return { rows: read.rows, issues: read.issues, exit: attempt.sawExit, quarantinedRows: 0 };
-  return readLog(logFile, setAside);
 }

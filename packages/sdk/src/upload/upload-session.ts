@@ -8,67 +8,18 @@
  * "live" follows a log that its run is still writing (heartbeats when idle, done once the exit
  * record is acknowledged); "sync" uploads what the log holds and ends.
  */
-import type { RunRef, StreamName, StreamOffsets } from "@stepwise/protocol";
+import type { StreamName, StreamOffsets } from "@stepwise/protocol";
 import { STREAMS } from "@stepwise/protocol";
 import { FILE_HEADER_BYTES } from "../runlog/log-format.js";
 import { Backoff } from "./backoff.js";
-import type { ContinuedRun } from "./sync-target.js";
 import { BatchBuilder, type SealedBatch } from "./batch-builder.js";
-import {
-  encodeBatch,
-  IngestClient,
-  type EncodedBatch,
-  type SendResult,
-  type ServerTarget,
-} from "./ingest-client.js";
-import type { ArtifactQueue } from "../artifacts/artifact-queue.js";
-import type { FileQueue } from "./file-queue.js";
+import { encodeBatch, IngestClient, type EncodedBatch, type SendResult } from "./ingest-client.js";
 import { LogTail, type LogSource } from "./log-tail.js";
 import { putQuarantineNote } from "./quarantine-note.js";
 import { isRecordRefusal, RecordIsolation } from "./record-isolation.js";
-import type { UploadTuning } from "./upload-tuning.js";
-import { markSynced, readUploadState, writeUploadState, type UploadState } from "./upload-state.js";
-
-export interface UploadSessionOptions {
-  runDir: string;
-  logFile: string;
-  ref: RunRef;
-  target: ServerTarget;
-  mode: "live" | "sync";
-  tuning: UploadTuning;
-  /** sync only: give up after this long without reaching the server (default: never). */
-  giveUpAfterMs?: number;
-  events?: UploadEvents;
-  /** Start from this state instead of `upload-state.json` (sync: what this server really has). */
-  initialState?: UploadState;
-  /** Where to read records (sync: the finished log through the run log reader); default: the live tail. */
-  openLog?: () => LogSource;
-  /** sync --resume: append the log to the stored run (sync-target.ts). */
-  continues?: ContinuedRun;
-  /**
-   * Where the log's `file` records go (they never travel in a batch). The session ends once the
-   * queue has sent them too, and marks the run synced only then.
-   */
-  files?: FileQueue;
-  /** Where the log's `artifact` records go (artifact-queue.ts); drained with the files. */
-  artifacts?: ArtifactQueue;
-}
-
-export interface UploadEvents {
-  /** Called when the server stops or starts answering. */
-  onReachable?(reachable: boolean, reason: string): void;
-  onWarning?(cause: string, message: string): void;
-  /** After every acknowledged batch. */
-  onAck?(state: UploadState, items: number): void;
-  onStopRequested?(): void;
-}
-
-export type UploadOutcome =
-  | { kind: "complete" }
-  | { kind: "caught-up" }
-  /** `code`: the server's error code when it refused the upload (e.g. WRITER_CONFLICT). */
-  | { kind: "failed"; message: string; code?: string }
-  | { kind: "cancelled" };
+import { settleSideQueues } from "./settle-side-queues.js";
+import type { UploadOutcome, UploadSessionOptions } from "./upload-session-options.js";
+import { readUploadState, writeUploadState, type UploadState } from "./upload-state.js";
 
 const MAX_GAP_RECOVERIES = 5;
 /** Records read between two looks at the event loop while a request is in flight (~1–5 ms). */
@@ -154,7 +105,14 @@ export class UploadSession {
       this.options.openLog?.() ??
       new LogTail(this.options.logFile, (message) => this.warn("log-damage", message));
     try {
-      return await this.settleFiles(await this.loop());
+      return await settleSideQueues(await this.loop(), {
+        files: this.options.files,
+        artifacts: this.options.artifacts,
+        logFile: this.options.logFile,
+        serverId: () => this.state.serverId,
+        cancelled: () => this.cancelled,
+        warn: (cause, message) => this.warn(cause, message),
+      });
     } finally {
       this.tail.close();
     }
@@ -219,31 +177,6 @@ export class UploadSession {
       }
       await this.sleep(this.options.tuning.pollMs);
     }
-  }
-
-  /**
-   * The records are sent: send the files left (end-policy ones, live ones changed since), then
-   * mark the run synced. A cancel (finish() gave up) leaves them for `stepwise sync`.
-   */
-  private async settleFiles(outcome: UploadOutcome): Promise<UploadOutcome> {
-    const files = this.options.files;
-    if (files !== undefined && (outcome.kind === "complete" || outcome.kind === "caught-up")) {
-      await files.drain();
-      if (this.cancelled) return { kind: "cancelled" };
-    }
-    if (
-      this.options.artifacts !== undefined &&
-      (outcome.kind === "complete" || outcome.kind === "caught-up")
-    ) {
-      await this.options.artifacts.drain();
-      if (this.cancelled) return { kind: "cancelled" };
-    }
-    // An artifact left pending (the server unreachable, a 5xx) or a file given up keeps the run
-    // unsynced, so that `stepwise sync` offers them again.
-    const artifactsPending = (this.options.artifacts?.currentStats().pending ?? 0) > 0;
-    const filesFailed = (this.options.files?.currentStats().failed ?? 0) > 0;
-    if (outcome.kind === "complete" && !artifactsPending && !filesFailed) this.markSynced();
-    return outcome;
   }
 
   /** The open batch, sealed; `stepwise sync` marks its batches as replays (see IngestBatch.replay). */
@@ -372,17 +305,6 @@ export class UploadSession {
     this.builder.reset(this.state.base, { logOffset: FILE_HEADER_BYTES, below: server });
     this.state = { ...this.state, logOffset: FILE_HEADER_BYTES, offsets: { ...this.state.base } };
     return null;
-  }
-
-  private markSynced(): void {
-    try {
-      markSynced(this.options.logFile, this.state.serverId);
-    } catch (error) {
-      this.warn(
-        "synced-marker",
-        `the server has the whole run, but ${this.options.logFile}.synced could not be written (${String(error)}); a later sync re-sends nothing new`,
-      );
-    }
   }
 
   /**

@@ -6,7 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { ArtifactQueue } from "../artifacts/artifact-queue.js";
 import { FileQueue } from "./file-queue.js";
-import { UploadSession, type UploadOutcome } from "./upload-session.js";
+import { UploadSession } from "./upload-session.js";
+import type { UploadOutcome } from "./upload-session-options.js";
 import {
   CONTROL,
   DONE,
