@@ -7,6 +7,7 @@
 import { ByteWriter, ParquetWriter, schemaFromColumnData, type ColumnSource } from "hyparquet-writer";
 import { orderColumns } from "./flat-row.js";
 import { columnKinds, rowGroups, typeOf } from "./parquet-columns.js";
+import { snappyCompress } from "./snappy-compress.js";
 
 /**
  * Rows per row group. hyparquet-writer writes a group in one synchronous call, during which the
@@ -64,7 +65,12 @@ async function writeParquet(
   const withData = (data: ColumnSource["data"][]): ColumnSource[] =>
     columns.map((column, c) => ({ ...column, data: data[c] ?? [] }));
   const writer = new StreamingWriter(push);
-  const parquet = new ParquetWriter({ writer, schema: schemaFromColumnData({ columnData: withData([]) }) });
+  const parquet = new ParquetWriter({
+    writer,
+    schema: schemaFromColumnData({ columnData: withData([]) }),
+    // The writer's own SNAPPY, byte for byte, in less time (snappy-compress.ts).
+    compressors: { SNAPPY: snappyCompress },
+  });
   let groups = 0;
   for await (const group of rowGroups(scan, names, kinds, rowCount, GROUP_ROWS)) {
     await parquet.write({ columnData: withData(group as ColumnSource["data"][]), rowGroupSize: GROUP_ROWS });
