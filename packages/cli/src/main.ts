@@ -11,5 +11,7 @@ const MANIFEST = new URL("../package.json", import.meta.url);
 
 /** Runs `stepwise <argv>`; resolves to the process exit code and never throws. */
 export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  return sdkMain(argv, io, trainingCommands([serverCommand, migrateCommand]), () => cliVersion(MANIFEST));
+  return sdkMain(argv, io, [...trainingCommands([serverCommand]), migrateCommand], () =>
+    cliVersion(MANIFEST),
+  );
 }

@@ -6,7 +6,7 @@
  * named, so the operator knows which run to look at.
  */
 import { createHash } from "node:crypto";
-import { STREAMS, stringifyExtended, type RunRef } from "@stepwise/protocol";
+import { STREAMS, StepwiseError, stringifyExtended, type RunRef } from "@stepwise/protocol";
 import type { BlobStore } from "../blob/blob-store.js";
 import type { Store, StoredFile, StoredRun } from "../store/store.js";
 
@@ -55,6 +55,11 @@ export async function verifyRun(
     }
 
   const [a, b] = await Promise.all([historyDigest(source, ref), historyDigest(target.store, ref)]);
+  if ("error" in a || "error" in b) {
+    if ("error" in a) differ(`history unreadable in the source: ${a.error}`);
+    if ("error" in b) differ(`history unreadable in the target: ${b.error}`);
+    return { historyRows: 0, historySha256: "", files: fromFiles.length, mismatches };
+  }
   if (a.sha256 !== b.sha256)
     differ(
       `history text checksum: ${a.sha256} (${a.rows} rows) in the source, ${b.sha256} (${b.rows} rows) in the target`,
@@ -73,12 +78,21 @@ function fileList(files: readonly StoredFile[]): string {
   return rows.sort().join("\n");
 }
 
-async function historyDigest(store: Store, ref: RunRef): Promise<{ sha256: string; rows: number }> {
+/** The history's sha256 and rows, or why it cannot be read (a store that finds a row damaged says so). */
+async function historyDigest(
+  store: Store,
+  ref: RunRef,
+): Promise<{ sha256: string; rows: number } | { error: string }> {
   const hash = createHash("sha256");
   let rows = 0;
-  for await (const chunk of store.scanHistoryNdjson(ref)) {
-    hash.update(chunk);
-    for (const byte of chunk) if (byte === 0x0a) rows++;
+  try {
+    for await (const chunk of store.scanHistoryNdjson(ref)) {
+      hash.update(chunk);
+      for (const byte of chunk) if (byte === 0x0a) rows++;
+    }
+  } catch (error) {
+    if (!(error instanceof StepwiseError)) throw error;
+    return { error: error.message };
   }
   return { sha256: hash.digest("hex"), rows };
 }

@@ -1,0 +1,232 @@
+/**
+ * `stepwise migrate` as an operator runs it (the built CLI bin, a real PostgreSQL, real SQLite):
+ * a 100-run data directory is copied and every run compared row for row with the values
+ * logged, read back through the target store and an API server on it; a copy SIGKILLed midway
+ * and run again ends complete without duplicates; a further run writes nothing; a target that
+ * lost a row is named with exit 3.
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { apiPaths, parseExtended } from "@stepwise/protocol";
+import { LocalBlobStore } from "../src/blob/local-blob-store.js";
+import { UrlSigner } from "../src/blob/url-signer.js";
+import { loadConfig } from "../src/config.js";
+import type { MoveSummary } from "../src/migrate/move-summary.js";
+import { startServer } from "../src/server.js";
+import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
+import { API_KEY, loggedRuns, PRESET, RUNS, writeSourceData, type LoggedRun } from "./migrate-source-data.js";
+import { postgresMissing, startPostgres, type PostgresProcess } from "./support/postgres-process.js";
+
+const CLI_BIN = fileURLToPath(new URL("../../cli/bin/stepwise.js", import.meta.url));
+const missing = postgresMissing();
+const runs = loggedRuns();
+let postgres: PostgresProcess;
+let dir = "";
+let source = "";
+
+beforeAll(async () => {
+  if (missing !== null) return;
+  postgres = await startPostgres();
+  dir = await mkdtemp(join(tmpdir(), "stepwise-migrate-"));
+  source = join(dir, "source");
+  await writeSourceData(source, runs);
+}, 120_000);
+afterAll(async () => {
+  await postgres?.stop();
+  if (dir !== "") await rm(dir, { recursive: true, force: true });
+});
+
+interface Migration {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `stepwise migrate <args>`; `killAfter` SIGKILLs it once that many runs were reported copied. */
+function migrate(args: string[], killAfter?: number): Promise<Migration> {
+  const child = spawn(process.execPath, [CLI_BIN, "migrate", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => {
+    stderr += chunk.toString();
+    if (killAfter !== undefined && (stderr.match(/^copied /gm)?.length ?? 0) >= killAfter)
+      child.kill("SIGKILL");
+  });
+  return new Promise((resolve) =>
+    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+}
+
+function summaryOf(run: Migration): MoveSummary {
+  expect(run.stderr).not.toMatch(/differs/);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as MoveSummary;
+}
+
+/** Every run in the target, compared with what was logged: run record, rows, streams, series, files. */
+async function expectTargetHoldsLoggedRuns(url: string, files: string): Promise<void> {
+  const store = await openPostgresStore(url);
+  const blobs = new LocalBlobStore(files, new UrlSigner(randomBytes(32)));
+  try {
+    for (const run of runs) {
+      const stored = await store.getRun(run.ref);
+      expect(stored, run.ref.runId).not.toBeNull();
+      expect({ name: stored?.name, ordinal: stored?.ordinal, state: stored?.state }).toEqual({
+        name: run.name,
+        ordinal: run.ordinal,
+        state: run.state,
+      });
+      expect(stored?.summary).toEqual(run.summary);
+      const i = runs.indexOf(run);
+      expect(stored?.config).toEqual({ lr: 0.001 * (i + 1), layers: [i, 2], extra: i });
+      expect({ notes: stored?.notes, tags: stored?.tags }).toEqual({
+        notes: `notes ${i}`,
+        tags: [`t${i % 3}`],
+      });
+      expect(await historyOf(store, run)).toEqual(run.rows);
+      const events = await store.readStream(run.ref, "events", 0, 1000);
+      expect(events.map((line) => parseExtended(line))).toEqual(run.events);
+      expect(await store.readStream(run.ref, "console", 0, 1000)).toEqual(run.console);
+      expect(stored?.offsets).toEqual({
+        history: run.rows.length,
+        events: run.events.length,
+        console: run.console.length,
+        meta: run.meta.length,
+      });
+      const storedFiles = await store.listFiles(run.ref);
+      expect(storedFiles.map((f) => f.path).sort()).toEqual(run.files.map((f) => f.path).sort());
+      for (const file of run.files) {
+        const record = storedFiles.find((f) => f.path === file.path);
+        const body = record && (await blobs.get(record.sha256));
+        expect(body ? Buffer.concat(await body.toArray()) : null).toEqual(file.bytes);
+      }
+    }
+    // The series were built by the target's ingestion: exact points equal the logged losses.
+    const series = await store.querySeries({
+      runs: runs.map((r) => r.ref),
+      keys: ["loss"],
+      xAxis: "_step",
+      buckets: 10_000,
+    });
+    expect(series).toHaveLength(RUNS);
+    for (const s of series) {
+      const run = runs.find((r) => r.ref.runId === s.run.runId) as LoggedRun;
+      expect(s.exact).toBe(true);
+      expect(s.last).toEqual(run.rows.map((row) => row.loss));
+    }
+    expect(await store.structured.listPresets()).toEqual([
+      { id: PRESET.id, body: PRESET.body, createdAt: PRESET.at, updatedAt: PRESET.at },
+    ]);
+  } finally {
+    await blobs.close();
+    await store.close();
+  }
+}
+
+async function historyOf(
+  store: Awaited<ReturnType<typeof openPostgresStore>>,
+  run: LoggedRun,
+): Promise<unknown[]> {
+  const rows: unknown[] = [];
+  for await (const page of store.scanHistory(run.ref))
+    for (const text of page) rows.push(parseExtended(text));
+  return rows;
+}
+
+/** What the target holds, table by table (a copy that writes nothing leaves it as it is). */
+async function tableCounts(url: string): Promise<Record<string, unknown>> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT (SELECT COUNT(*) FROM runs) AS runs, (SELECT COUNT(*) FROM history_rows) AS rows,
+              (SELECT COUNT(*) FROM stream_lines) AS lines, (SELECT COUNT(*) FROM series_chunks) AS chunks,
+              (SELECT COUNT(*) FROM run_files) AS files, (SELECT COUNT(*) FROM api_keys) AS keys,
+              (SELECT COUNT(*) FROM move_runs) AS moved, (SELECT MAX(moved_at) FROM move_runs) AS last_move`,
+    );
+    return rows[0] as Record<string, unknown>;
+  } finally {
+    await client.end();
+  }
+}
+
+const totalRows = runs.reduce((n, r) => n + r.rows.length, 0);
+
+describe.skipIf(missing !== null)("stepwise migrate", () => {
+  test("copies 100 runs exactly, API keys stay valid on a server over the target; a second copy writes nothing", async () => {
+    const url = await postgres.createDatabase();
+    const target = join(dir, "target-a");
+    const first = summaryOf(await migrate(["--from", source, "--to", url, "--to-data", target, "--json"]));
+    expect(first.runs).toEqual({ total: RUNS, copied: RUNS, unchanged: 0, renumbered: [] });
+    expect(first.rows.history).toBe(totalRows);
+    expect(first.files).toMatchObject({ records: 20, blobs: 11 });
+    expect(first.apiKeys).toEqual({ total: 1, copied: 1 });
+    expect(first.verified).toMatchObject({ runs: RUNS, historyRows: totalRows, files: 20, mismatches: [] });
+    await expectTargetHoldsLoggedRuns(url, join(target, "files"));
+
+    const server = await startServer(
+      loadConfig({ port: 0, host: "127.0.0.1", data: target, database: url, trustLoopback: false }, {}),
+      { log: () => undefined },
+    );
+    try {
+      const list = apiPaths.runs("team", "p1");
+      expect((await fetch(server.url + list)).status).toBe(401);
+      const answer = await fetch(server.url + list, { headers: { authorization: `Bearer ${API_KEY}` } });
+      expect(answer.status).toBe(200);
+      expect(((await answer.json()) as { total: number }).total).toBe(RUNS / 2);
+    } finally {
+      await server.close();
+    }
+
+    const before = await tableCounts(url);
+    const again = summaryOf(await migrate(["--from", source, "--to", url, "--to-data", target, "--json"]));
+    expect(again.runs).toEqual({ total: RUNS, copied: 0, unchanged: RUNS, renumbered: [] });
+    expect(again.rows).toEqual({ history: 0, events: 0, console: 0, meta: 0 });
+    expect({ files: again.files, keys: again.apiKeys.copied, presets: again.presets.copied }).toEqual({
+      files: { records: 0, blobs: 0, bytes: 0 },
+      keys: 0,
+      presets: 0,
+    });
+    expect(again.verified.mismatches).toEqual([]);
+    expect(await tableCounts(url)).toEqual(before);
+
+    // A target that lost a row is caught by the check and the run named, whatever the progress says.
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(
+      `DELETE FROM history_rows WHERE row_index = 7 AND run_pk = (SELECT pk FROM runs WHERE run_id = 'run042')`,
+    );
+    await client.end();
+    const damaged = await migrate(["--from", source, "--to", url, "--to-data", target]);
+    expect(damaged.code).toBe(3);
+    expect(damaged.stderr).toMatch(
+      /differs: team\/p0\/run042: history unreadable in the target: .*row 7 is missing/,
+    );
+    expect(damaged.stderr).toMatch(/^1 run\(s\) differ/m);
+  }, 300_000);
+
+  test("a copy SIGKILLed midway and run again is complete, without duplicates", async () => {
+    const url = await postgres.createDatabase();
+    const target = join(dir, "target-b");
+    const killed = await migrate(["--from", source, "--to", url, "--to-data", target], 30);
+    expect(killed.signal).toBe("SIGKILL");
+    const partial = await tableCounts(url);
+    expect(Number(partial.moved)).toBeGreaterThanOrEqual(30);
+    expect(Number(partial.moved)).toBeLessThan(RUNS);
+
+    const resumed = summaryOf(await migrate(["--from", source, "--to", url, "--to-data", target, "--json"]));
+    expect(resumed.runs.unchanged).toBe(Number(partial.moved));
+    expect(resumed.runs.copied).toBe(RUNS - Number(partial.moved));
+    expect(resumed.verified).toMatchObject({ runs: RUNS, historyRows: totalRows, mismatches: [] });
+    await expectTargetHoldsLoggedRuns(url, join(target, "files"));
+    expect(Number((await tableCounts(url)).rows)).toBe(totalRows);
+  }, 300_000);
+});

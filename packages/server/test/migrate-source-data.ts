@@ -1,0 +1,141 @@
+/**
+ * The data directory the migrate tests copy: 100 runs in two projects, logged through the
+ * server's ingestion (Store.applyBatch on a real SQLite store, two batches per run), with
+ * events, console lines, meta records, finished / failed / still-running runs, run files (one
+ * content shared by two runs), an API key and a chart preset. `loggedRuns()` is the truth the
+ * tests compare the target with: built from formulas, not read back from the source.
+ */
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import type { HistoryRow, MetaRecord, RunRef } from "@stepwise/protocol";
+import { hashApiKey } from "../src/auth/api-key.js";
+import { LocalBlobStore } from "../src/blob/local-blob-store.js";
+import { UrlSigner } from "../src/blob/url-signer.js";
+import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
+
+export const RUNS = 100;
+export const API_KEY = "sw-" + "Mig".repeat(13) + "x";
+export const PRESET = {
+  id: "loss-curve",
+  body: {
+    name: "Loss",
+    description: "",
+    fields: [],
+    stringFields: [],
+    overlay: false,
+    spec: { mark: "line" },
+  },
+  at: 1_700_000_500,
+};
+
+export interface LoggedRun {
+  ref: RunRef;
+  name: string;
+  /** 1-based place in its project. */
+  ordinal: number;
+  state: "finished" | "failed" | "running";
+  rows: HistoryRow[];
+  events: Array<Record<string, unknown>>;
+  console: string[];
+  meta: MetaRecord[];
+  summary: Record<string, unknown>;
+  files: Array<{ path: string; bytes: Buffer }>;
+}
+
+export function loggedRuns(): LoggedRun[] {
+  const ordinals = [0, 0];
+  return Array.from({ length: RUNS }, (_, i) => {
+    const project = i % 2;
+    ordinals[project] = (ordinals[project] ?? 0) + 1;
+    const rows = Array.from({ length: 200 + (i % 7) * 20 }, (_, step) => ({
+      _step: step,
+      loss: 1 / (step + 1) + i,
+      acc: step % 13 === 0 ? Number.NaN : step % 29 === 0 ? Number.POSITIVE_INFINITY : step / 1000,
+      opt: { lr: 0.001 * (i + 1) },
+      ...(step % 50 === 0 ? { note: `run ${i} at ${step}` } : {}),
+    }));
+    return {
+      ref: { entity: "team", project: `p${project}`, runId: `run${String(i).padStart(3, "0")}` },
+      name: `run-${i}`,
+      ordinal: ordinals[project] ?? 0,
+      state: i % 4 === 0 ? "running" : i % 4 === 1 ? "failed" : "finished",
+      rows,
+      events: Array.from({ length: 5 + (i % 3) }, (_, k) => ({
+        _timestamp: 1_700_000_000 + k,
+        "system.cpu": k * i,
+      })),
+      console: Array.from({ length: 8 }, (_, k) => `epoch ${k} of run ${i}`),
+      meta: [
+        { t: "config", update: { extra: i } },
+        { t: "run-update", tags: [`t${i % 3}`], notes: `notes ${i}` },
+      ],
+      summary: { loss: 1 / rows.length + i, best: { acc: i / 100 } },
+      files:
+        i % 10 === 0
+          ? [
+              { path: "out/model.txt", bytes: Buffer.from(`weights of run ${i}\n`.repeat(200)) },
+              { path: "shared.txt", bytes: Buffer.from("the same content in several runs\n") },
+            ]
+          : [],
+    };
+  });
+}
+
+/** Writes `runs` into a fresh data directory `dir` (its stepwise.db and files/). */
+export async function writeSourceData(dir: string, runs: readonly LoggedRun[]): Promise<void> {
+  const store = await openSqliteStore(join(dir, "stepwise.db"));
+  const blobs = new LocalBlobStore(join(dir, "files"), new UrlSigner(randomBytes(32)));
+  try {
+    for (const [i, run] of runs.entries()) {
+      const writer = { id: `writer-of-run-${String(i).padStart(4, "0")}` };
+      const half = Math.floor(run.rows.length / 2);
+      const first = await store.applyBatch(
+        run.ref,
+        {
+          writer,
+          run: {
+            name: run.name,
+            config: { lr: 0.001 * (i + 1), layers: [i, 2] },
+            startTime: 1_700_000_000 + i,
+          },
+          meta: { offset: 0, records: run.meta },
+          history: { offset: 0, rows: run.rows.slice(0, half) },
+          events: { offset: 0, lines: run.events },
+          console: { offset: 0, lines: run.console },
+        },
+        1_700_000_000 + i + 10,
+      );
+      if (first.gap !== null) throw new Error(`gap in ${run.ref.runId}`);
+      await store.applyBatch(
+        run.ref,
+        {
+          writer,
+          history: { offset: half, rows: run.rows.slice(half) },
+          summary: run.summary,
+          ...(run.state === "running"
+            ? {}
+            : { exit: { exitCode: run.state === "failed" ? 1 : 0, runtime: 60 } }),
+        },
+        1_700_000_000 + i + 20,
+      );
+      for (const file of run.files) {
+        const written = await blobs.put(file.bytes);
+        await store.putFile(run.ref, {
+          path: file.path,
+          size: written.size,
+          sha256: written.sha256,
+          contentType: "text/plain",
+          updatedAt: 1_700_000_100 + i,
+        });
+      }
+    }
+    await store.createApiKey(
+      { id: "key-ci", name: "ci", entity: "team", admin: true, createdAt: 1_700_000_000, lastUsedAt: null },
+      hashApiKey(API_KEY),
+    );
+    await store.structured.putPreset(PRESET.id, PRESET.body, PRESET.at);
+  } finally {
+    await blobs.close();
+    await store.close();
+  }
+}
