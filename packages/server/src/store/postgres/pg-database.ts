@@ -6,6 +6,7 @@
  * PostgreSQL may raise between two transactions that lock in different orders.
  */
 import pg from "pg";
+import { OutageAwareClient } from "./pg-fleet-outage.js";
 
 const INT8_OID = 20;
 const RETRIED_CODES = new Set(["40001", "40P01"]); // serialization_failure, deadlock_detected
@@ -24,6 +25,8 @@ export function openPool(url: string, max = DEFAULT_POOL_SIZE): pg.Pool {
   return new pg.Pool({
     connectionString: url,
     max,
+    // An unreachable database answers UNAVAILABLE (503), not a bug's 500 (pg-fleet-outage.ts).
+    Client: OutageAwareClient,
     types: { getTypeParser: typeParser },
   });
 }
