@@ -30,6 +30,12 @@ export interface PostgresProcess {
   url(name: string): string;
   /** A new, empty database (from template0); returns its URL. */
   createDatabase(): Promise<string>;
+  /**
+   * An outage: the server stopped at once (`pg_ctl stop -m immediate`: every connection cut),
+   * down for `downMs`, then started again on the same data directory and port. Resolves once it
+   * accepts connections again.
+   */
+  outage(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +43,11 @@ const REPO_TMP = join(import.meta.dirname, "..", "..", "..", "..", ".tmp");
 const SUPERUSER = "stepwise";
 let databases = 0;
 
-export async function startPostgres(): Promise<PostgresProcess> {
+/**
+ * `durableCommits`: synchronous_commit on, so that a commit survives `outage()` (an immediate
+ * stop loses the commits of the last ~200 ms otherwise). fsync stays off: the OS keeps running.
+ */
+export async function startPostgres(options: { durableCommits?: boolean } = {}): Promise<PostgresProcess> {
   const missing = postgresMissing();
   if (missing !== null) throw new Error(missing);
   const asRoot = userInfo().uid === 0;
@@ -59,30 +69,35 @@ export async function startPostgres(): Promise<PostgresProcess> {
     "--no-sync",
   ]);
   const port = await freePort();
-  const child = spawn(
-    ...command(asRoot, "postgres", [
-      "-D",
-      data,
-      "-p",
-      String(port),
-      "-k",
-      socket,
-      "-c",
-      "listen_addresses=127.0.0.1",
-      "-c",
-      "fsync=off",
-      "-c",
-      "synchronous_commit=off",
-      "-c",
-      "full_page_writes=off",
-      "-c",
-      "max_connections=200",
-    ]),
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const launch = (): ChildProcess =>
+    spawn(
+      ...command(asRoot, "postgres", [
+        "-D",
+        data,
+        "-p",
+        String(port),
+        "-k",
+        socket,
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        "fsync=off",
+        "-c",
+        `synchronous_commit=${options.durableCommits === true ? "on" : "off"}`,
+        "-c",
+        "full_page_writes=off",
+        "-c",
+        "max_connections=200",
+      ]),
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+  let child = launch();
   let log = "";
-  child.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const watch = (started: ChildProcess): Promise<void> => {
+    started.stderr?.on("data", (chunk: Buffer) => (log = (log + chunk.toString()).slice(-4000)));
+    return new Promise<void>((resolve) => started.once("exit", () => resolve()));
+  };
+  let exited = watch(child);
   // Under root, `child` is runuser: stop the server itself with pg_ctl (it reads the pid file).
   const pgCtlStop = (): void => {
     const [file, argv] = command(asRoot, "pg_ctl", ["stop", "-s", "-m", "immediate", "-D", data]);
@@ -107,6 +122,14 @@ export async function startPostgres(): Promise<PostgresProcess> {
       const name = `t${process.pid}_${++databases}`;
       await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`);
       return url(name);
+    },
+    outage: async (downMs) => {
+      pgCtlStop();
+      await exited;
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      child = launch();
+      exited = watch(child);
+      await waitUntilReady(url("postgres"), child, () => log);
     },
     stop: async () => {
       await admin.end();
