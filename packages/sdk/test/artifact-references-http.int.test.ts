@@ -7,14 +7,19 @@
  * CorruptDataError naming the entry with nothing written; a 404 or an unreachable URL fails the
  * logging, naming the artifact, the entry and the fix.
  */
+import { execFile } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CorruptDataError, NotFoundError, type ManifestEntry } from "@stepwise/protocol";
 import { Api, Artifact, init } from "../src/index.js";
 import { startReferenceHttpServer, type ReferenceHttpServer } from "./support/reference-http-server.js";
 import { freePort, useServerForFile } from "./support/server-process.js";
+
+const WITHOUT_S3 = fileURLToPath(new URL("./fixtures/references-without-s3.mjs", import.meta.url));
 
 const { server, tempDir } = useServerForFile();
 let http: ReferenceHttpServer;
@@ -175,5 +180,29 @@ describe("http(s) artifact references", () => {
       /artifact away: the reference 'x' .* cannot be logged: .*ECONNREFUSED/,
     );
     await run.finish();
+  });
+
+  it("needs no AWS SDK unless an s3:// reference is used, and says what to install when it is", async () => {
+    http.put("/n/data.bin", { bytes: Buffer.from("no aws here") });
+    const local = join(tempDir(), "local.txt");
+    writeFileSync(local, "local");
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      WITHOUT_S3,
+      `${http.url}/n/data.bin`,
+      pathToFileURL(local).href,
+    ]);
+    const out = JSON.parse(stdout) as {
+      http: { entries?: number; error?: string };
+      attemptsBeforeS3: number;
+      s3: { code: string; name: string; message: string };
+    };
+    expect(out.http).toMatchObject({ entries: 2 });
+    expect(out.attemptsBeforeS3).toBe(0);
+    expect(out.s3).toEqual({
+      code: "USAGE",
+      name: "UsageError",
+      message:
+        "s3:// artifact references need the AWS SDK's S3 client, which is not installed: npm install @aws-sdk/client-s3",
+    });
   });
 });
