@@ -182,6 +182,43 @@ describe("http(s) artifact references", () => {
     await run.finish();
   });
 
+  it("file:// references download and verify like the others; a file changed since logging is refused", async () => {
+    const local = join(tempDir(), "weights.bin");
+    const bytes = randomBytes(50_000);
+    writeFileSync(local, bytes);
+    const run = await init({
+      dir: tempDir(),
+      baseUrl: server.url,
+      project: "refs",
+      settings: { quiet: true },
+    });
+    const logged = await (
+      await run.logArtifact(new Artifact("local-ref", "model").addReference(pathToFileURL(local).href))
+    ).wait();
+    await run.finish();
+    expect(logged.manifest).toEqual([
+      { path: "weights.bin", ref: pathToFileURL(local).href, digest: sha(bytes), size: bytes.length },
+    ]);
+    const api = new Api({ baseUrl: server.url, env: { STEPWISE_CACHE_DIR: tempDir() } });
+    const fetched = await api.artifact(`${run.entity}/refs/local-ref:${logged.version ?? ""}`);
+    const root = await fetched.download({ root: join(tempDir(), "local") });
+    expect(readFileSync(join(root, "weights.bin")).equals(bytes)).toBe(true);
+    await fetched.verify({ root });
+    writeFileSync(join(root, "weights.bin"), randomBytes(50_000));
+    await expect(fetched.verify({ root })).rejects.toThrow(/'weights\.bin' \(file:.*\) has other content/);
+
+    writeFileSync(local, randomBytes(50_000)); // same size, other bytes
+    const fresh = new Api({ baseUrl: server.url, env: { STEPWISE_CACHE_DIR: tempDir() } });
+    const stale = await fresh.artifact(`${run.entity}/refs/local-ref:${logged.version ?? ""}`);
+    const staleRoot = join(tempDir(), "stale");
+    const refused = stale.download({ root: staleRoot });
+    await expect(refused).rejects.toBeInstanceOf(CorruptDataError);
+    await expect(refused).rejects.toThrow(
+      /the reference 'weights\.bin' .* changed since it was logged: it has sha256/,
+    );
+    expect(existsSync(join(staleRoot, "weights.bin"))).toBe(false);
+  });
+
   it("needs no AWS SDK unless an s3:// reference is used, and says what to install when it is", async () => {
     http.put("/n/data.bin", { bytes: Buffer.from("no aws here") });
     const local = join(tempDir(), "local.txt");
