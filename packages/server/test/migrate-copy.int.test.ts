@@ -5,25 +5,22 @@
  * and run again ends complete without duplicates; a further run writes nothing; a target that
  * lost a row is named with exit 3.
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { apiPaths, parseExtended } from "@stepwise/protocol";
 import { LocalBlobStore } from "../src/blob/local-blob-store.js";
 import { UrlSigner } from "../src/blob/url-signer.js";
 import { loadConfig } from "../src/config.js";
-import type { MoveSummary } from "../src/migrate/move-summary.js";
 import { startServer } from "../src/server.js";
 import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
+import { migrate, summaryOf } from "./migrate-cli.js";
 import { API_KEY, loggedRuns, PRESET, RUNS, writeSourceData, type LoggedRun } from "./migrate-source-data.js";
 import { postgresMissing, startPostgres, type PostgresProcess } from "./support/postgres-process.js";
 
-const CLI_BIN = fileURLToPath(new URL("../../cli/bin/stepwise.js", import.meta.url));
 const missing = postgresMissing();
 const runs = loggedRuns();
 let postgres: PostgresProcess;
@@ -41,35 +38,6 @@ afterAll(async () => {
   await postgres?.stop();
   if (dir !== "") await rm(dir, { recursive: true, force: true });
 });
-
-interface Migration {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** `stepwise migrate <args>`; `killAfter` SIGKILLs it once that many runs were reported copied. */
-function migrate(args: string[], killAfter?: number): Promise<Migration> {
-  const child = spawn(process.execPath, [CLI_BIN, "migrate", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-    if (killAfter !== undefined && (stderr.match(/^copied /gm)?.length ?? 0) >= killAfter)
-      child.kill("SIGKILL");
-  });
-  return new Promise((resolve) =>
-    child.once("close", (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
-}
-
-function summaryOf(run: Migration): MoveSummary {
-  expect(run.stderr).not.toMatch(/differs/);
-  expect(run.code, run.stderr).toBe(0);
-  return JSON.parse(run.stdout) as MoveSummary;
-}
 
 /** Every run in the target, compared with what was logged: run record, rows, streams, series, files. */
 async function expectTargetHoldsLoggedRuns(url: string, files: string): Promise<void> {
@@ -216,7 +184,7 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
   test("a copy SIGKILLed midway and run again is complete, without duplicates", async () => {
     const url = await postgres.createDatabase();
     const target = join(dir, "target-b");
-    const killed = await migrate(["--from", source, "--to", url, "--to-data", target], 30);
+    const killed = await migrate(["--from", source, "--to", url, "--to-data", target], {}, 30);
     expect(killed.signal).toBe("SIGKILL");
     const partial = await tableCounts(url);
     expect(Number(partial.moved)).toBeGreaterThanOrEqual(30);
