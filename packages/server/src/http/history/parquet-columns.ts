@@ -30,6 +30,21 @@ export async function columnKinds(
   const note = (name: string, value: unknown): void =>
     void kinds.set(name, merge(kinds.get(name), kindOf(value)));
   const flat = new FlatRowBytes();
+  // The kinds of a run of flat rows with the same names (nearly every row), by member: merged
+  // into `kinds` when the names change, instead of a Map lookup and update per value (first pass
+  // over 1M 13-member rows, alternating in one process at load ~11: 1.07–1.15 → 1.01–1.10 s
+  // CPU). Merging is order-free, and each run's names go into `kinds` before any later row's, so
+  // the first-seen order is kept.
+  const runNames: string[] = [];
+  const runKinds: Kind[] = [];
+  const fold = (): void => {
+    for (let i = 0; i < runNames.length; i++) {
+      const name = runNames[i] as string;
+      kinds.set(name, merge(kinds.get(name), runKinds[i] as Kind));
+    }
+    runNames.length = 0;
+    runKinds.length = 0;
+  };
   let rowCount = 0;
   for await (const bytes of scan()) {
     const page = asBuffer(bytes);
@@ -39,14 +54,23 @@ export async function columnKinds(
       start = end + 1, end = page.indexOf(NEWLINE, start)
     ) {
       rowCount++;
-      if (!flat.read(page, start, end)) forEachLeaf(parseExtended(page.toString("utf8", start, end)), note);
-      else
+      if (!flat.read(page, start, end)) {
+        fold();
+        forEachLeaf(parseExtended(page.toString("utf8", start, end)), note);
+        continue;
+      }
+      if (!flat.sameNames || runNames.length !== flat.count) {
+        fold();
         for (let i = 0; i < flat.count; i++) {
-          const name = flat.names[i] as string;
-          kinds.set(name, merge(kinds.get(name), kindOfToken(page[flat.starts[i] as number] as number)));
+          runNames.push(flat.names[i] as string);
+          runKinds.push("none");
         }
+      }
+      for (let i = 0; i < flat.count; i++)
+        runKinds[i] = merge(runKinds[i], kindOfToken(page[flat.starts[i] as number] as number));
     }
   }
+  fold();
   return { kinds, rowCount };
 }
 
