@@ -3,24 +3,17 @@
  * version 13). Each upsert and each finish is one immediate transaction, so two finishes are
  * serialised: the first writes the version (writeVersion, as a whole commit does) and records
  * it on the pending row, the second finds it there and answers it. A conflicting upsert writes
- * only the conflict (outside the refused entries), so it outlives the refusal.
+ * only the conflict (outside the refused entries), so it outlives the refusal. What is decided
+ * (conflicts, the finished version's entries, the commit) is shared with PostgreSQL
+ * (store/distributed-artifact-plan.ts).
  */
-import { createHash } from "node:crypto";
 import type Database from "better-sqlite3";
-import {
-  manifestDigestText,
-  NotFoundError,
-  type ArtifactVersionDto,
-  type ManifestEntry,
-} from "@stepwise/protocol";
+import { NotFoundError, type ArtifactVersionDto, type ManifestEntry } from "@stepwise/protocol";
 import { userAliases } from "../../domain/artifact-aliases.js";
-import {
-  describeContent,
-  finishedConflictError,
-  pathConflictError,
-  sameContent,
-  type PathConflict,
-} from "../../domain/distributed-artifact.js";
+import { checkArtifactType, mergeValues } from "../../domain/artifact-commit.js";
+import { pathConflictError, type PathConflict } from "../../domain/distributed-artifact.js";
+import { entryColumns } from "../artifact-rows.js";
+import { checkFinishedHolds, finishCommit, planUpsert } from "../distributed-artifact-plan.js";
 import {
   LIVE_COLLECTION,
   toEntry,
@@ -29,7 +22,7 @@ import {
   type EntryRow,
   type VersionRow,
 } from "./artifact-dto.js";
-import { checkType, toDto, writeVersion } from "./artifact-version-rows.js";
+import { toDto, writeVersion } from "./artifact-version-rows.js";
 import type { CommitVersionResult } from "../artifact-store.js";
 import type {
   DistributedArtifactStore,
@@ -64,32 +57,23 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
       if (pending?.version_pk != null) return this.afterFinish(input, pending.version_pk, artifact);
       if (pending?.conflict != null) return JSON.parse(pending.conflict) as PathConflict;
       const pk = pending?.pk ?? this.createPending(input, artifact);
-      if (pending !== undefined) checkType(pending.type, input.type, artifact);
-      const held = this.db.prepare<[number, string], EntryRow>(
-        "SELECT path, sha256, size, ref, ref_digest FROM artifact_pending_entries WHERE pending_pk = ? AND path = ?",
+      if (pending !== undefined) checkArtifactType(pending.type, input.type, artifact);
+      const plan = planUpsert(
+        this.heldEntries("artifact_pending_entries", "pending_pk", pk, input.entries),
+        input.entries,
       );
-      const fresh: ManifestEntry[] = [];
-      for (const entry of input.entries) {
-        const row = held.get(pk, entry.path);
-        if (row === undefined) fresh.push(entry);
-        else if (!sameContent(toEntry(row), entry)) {
-          const conflict = {
-            path: entry.path,
-            held: describeContent(toEntry(row)),
-            offered: describeContent(entry),
-          };
-          this.db
-            .prepare("UPDATE artifact_pending SET conflict = ?, updated_at = ? WHERE pk = ?")
-            .run(JSON.stringify(conflict), input.now, pk);
-          return conflict;
-        }
+      if (plan.kind === "conflict") {
+        this.db
+          .prepare("UPDATE artifact_pending SET conflict = ?, updated_at = ? WHERE pk = ?")
+          .run(JSON.stringify(plan.conflict), input.now, pk);
+        return plan.conflict;
       }
       const insert = this.db.prepare(
         "INSERT INTO artifact_pending_entries (pending_pk, path, sha256, size, ref, ref_digest) VALUES (?, ?, ?, ?, ?, ?)",
       );
-      for (const entry of fresh) {
-        if ("ref" in entry) insert.run(pk, entry.path, null, entry.size, entry.ref, entry.digest);
-        else insert.run(pk, entry.path, entry.sha256, entry.size, null, null);
+      for (const entry of plan.fresh) {
+        const c = entryColumns(entry);
+        insert.run(pk, entry.path, c.sha256, c.size, c.ref, c.ref_digest);
       }
       const row = this.pendingRow(input);
       this.db
@@ -120,7 +104,7 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
         );
       if (pending.version_pk !== null)
         return { status: "unchanged", version: this.versionByPk(pending.version_pk) };
-      checkType(pending.type, input.type, artifact);
+      checkArtifactType(pending.type, input.type, artifact);
       if (pending.conflict !== null)
         throw pathConflictError(artifact, input.distributedId, JSON.parse(pending.conflict) as PathConflict);
       const entries = this.db
@@ -129,27 +113,13 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
         )
         .all(pending.pk)
         .map(toEntry);
-      const aliases = JSON.parse(union(pending.aliases, asked)) as string[];
-      const result = writeVersion(
-        this.db,
-        {
-          entity: input.entity,
-          project: input.project,
-          name: input.name,
-          type: input.type,
-          entries,
-          digest: createHash("sha256").update(manifestDigestText(entries)).digest("hex"),
-          description: input.description,
-          metadata: input.metadata,
-          aliases,
-          tags: JSON.parse(union(pending.tags, input.tags)) as string[],
-          ttlS: input.ttlS,
-          producer: input.producer,
-          now: input.now,
-          whileLocked: () => input.whileLocked?.(entries),
-        },
-        aliases,
+      const commit = finishCommit(
+        input,
+        { aliases: JSON.parse(pending.aliases) as string[], tags: JSON.parse(pending.tags) as string[] },
+        asked,
+        entries,
       );
+      const result = writeVersion(this.db, commit, [...commit.aliases]);
       const versionPk = this.db
         .prepare<[string, string, string, string], { pk: number }>(
           `SELECT v.pk FROM ${VERSION_FROM} WHERE c.entity = ? AND c.project = ? AND c.name = ?
@@ -202,7 +172,7 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
         `SELECT c.type FROM artifact_collections c WHERE c.entity = ? AND c.project = ? AND c.name = ? AND ${LIVE_COLLECTION}`,
       )
       .get(input.entity, input.project, input.name);
-    if (collection !== undefined) checkType(collection.type, input.type, artifact);
+    if (collection !== undefined) checkArtifactType(collection.type, input.type, artifact);
     return Number(
       this.db
         .prepare(
@@ -217,15 +187,34 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
   /** An upsert after the finish: answered with the version when it holds every entry as sent. */
   private afterFinish(input: UpsertPendingInput, versionPk: number, artifact: string): UpsertPendingResult {
     const version = this.versionByPk(versionPk);
-    const held = this.db.prepare<[number, string], EntryRow>(
-      "SELECT path, sha256, size, ref, ref_digest FROM artifact_entries WHERE version_pk = ? AND path = ?",
+    checkFinishedHolds(
+      this.heldEntries("artifact_entries", "version_pk", versionPk, input.entries),
+      input.entries,
+      {
+        artifact,
+        distributedId: input.distributedId,
+        version: version.version,
+      },
     );
-    for (const entry of input.entries) {
-      const row = held.get(versionPk, entry.path);
-      if (row === undefined || !sameContent(toEntry(row), entry))
-        throw finishedConflictError(artifact, input.distributedId, version.version, entry.path);
-    }
     return { status: "committed", fileCount: version.fileCount, version };
+  }
+
+  /** The entries `table` holds under `key` at the paths of `entries`, by path. */
+  private heldEntries(
+    table: "artifact_entries" | "artifact_pending_entries",
+    keyColumn: "version_pk" | "pending_pk",
+    key: number,
+    entries: readonly ManifestEntry[],
+  ): Map<string, ManifestEntry> {
+    const read = this.db.prepare<[number, string], EntryRow>(
+      `SELECT path, sha256, size, ref, ref_digest FROM ${table} WHERE ${keyColumn} = ? AND path = ?`,
+    );
+    const held = new Map<string, ManifestEntry>();
+    for (const entry of entries) {
+      const row = read.get(key, entry.path);
+      if (row !== undefined) held.set(entry.path, toEntry(row));
+    }
+    return held;
   }
 
   /** A version by key, deleted or not (a finished pending version answers the version it became). */
@@ -240,7 +229,5 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
 
 /** The JSON array of `held` (JSON text) with `added` after it, each value once. */
 function union(held: string | undefined, added: readonly string[]): string {
-  const values = held === undefined ? [] : (JSON.parse(held) as string[]);
-  for (const value of added) if (!values.includes(value)) values.push(value);
-  return JSON.stringify(values);
+  return JSON.stringify(mergeValues(held === undefined ? [] : (JSON.parse(held) as string[]), added));
 }

@@ -12,6 +12,7 @@ import {
   type RunRef,
 } from "@stepwise/protocol";
 import { userAliases, versionName } from "../../domain/artifact-aliases.js";
+import { aliasesToDrop } from "../../domain/artifact-commit.js";
 import {
   LIVE,
   LIVE_COLLECTION,
@@ -123,9 +124,8 @@ export class SqliteArtifactStore implements ArtifactStore {
   setAliases(ref: VersionRef, aliases: readonly string[], now: number): Promise<ArtifactVersionDto> {
     const change = this.db.transaction((wanted: string[]): ArtifactVersionDto => {
       const { collection, row } = this.requireVersion(ref);
-      const held = toDto(this.db, row).aliases.filter((alias) => alias !== LATEST_ALIAS);
       const drop = this.db.prepare("DELETE FROM artifact_aliases WHERE collection_pk = ? AND alias = ?");
-      for (const alias of held) if (!wanted.includes(alias)) drop.run(collection, alias);
+      for (const alias of aliasesToDrop(toDto(this.db, row).aliases, wanted)) drop.run(collection, alias);
       placeAliases(this.db, collection, row.pk, wanted, now);
       return toDto(this.db, row);
     });

@@ -1,6 +1,7 @@
 /**
  * Storage used by a project's live versions: per collection and in all, each blob counted once
- * (`bytes`), beside the sum of the versions' listed sizes (`logicalBytes`).
+ * (`bytes`), beside the sum of the versions' listed sizes (`logicalBytes`); the counting is
+ * domain/artifact-storage-count.ts, shared with PostgreSQL.
  *
  * What deleting some versions would free: the bytes of the distinct blobs their manifests hold
  * that no other live version (of any collection), no unfinished distributed artifact and no run
@@ -8,6 +9,7 @@
  */
 import type Database from "better-sqlite3";
 import { versionIndex } from "../../domain/artifact-aliases.js";
+import { countStorage, type CollectionUse, type HeldContent } from "../../domain/artifact-storage-count.js";
 import type { ArtifactStorageDto } from "../artifact-store.js";
 
 export function bytesFreedBy(
@@ -45,37 +47,17 @@ const LIVE_ENTRIES = `FROM artifact_entries e JOIN artifact_versions v ON v.pk =
     AND NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = v.pk)`;
 
 export function storageUsed(db: Database.Database, entity: string, project: string): ArtifactStorageDto {
-  const stored = db
-    .prepare<[string, string], { pk: number; bytes: number }>(
-      `SELECT collection_pk AS pk, SUM(size) AS bytes FROM (
-         SELECT DISTINCT c.pk AS collection_pk, e.sha256, e.size ${LIVE_ENTRIES}) GROUP BY collection_pk`,
-    )
-    .all(entity, project);
-  const bytesOf = new Map(stored.map((row) => [row.pk, row.bytes]));
   const collections = db
-    .prepare<[string, string], { pk: number; name: string; type: string; versions: number; logical: number }>(
-      `SELECT c.pk, c.name, c.type, COUNT(v.pk) AS versions, COALESCE(SUM(v.size), 0) AS logical
+    .prepare<[string, string], CollectionUse>(
+      `SELECT c.pk AS key, c.name, c.type, COUNT(v.pk) AS versions, COALESCE(SUM(v.size), 0) AS logical
        FROM artifact_collections c JOIN artifact_versions v ON v.collection_pk = c.pk
        WHERE c.entity = ? AND c.project = ?
          AND NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = v.pk)
        GROUP BY c.pk ORDER BY c.type, c.name`,
     )
-    .all(entity, project)
-    .map((row) => ({
-      name: row.name,
-      type: row.type,
-      versions: row.versions,
-      bytes: bytesOf.get(row.pk) ?? 0,
-      logicalBytes: row.logical,
-    }));
-  const total = db
-    .prepare<[string, string], { bytes: number | null }>(
-      `SELECT SUM(size) AS bytes FROM (SELECT DISTINCT e.sha256, e.size ${LIVE_ENTRIES})`,
-    )
-    .get(entity, project);
-  return {
-    collections,
-    bytes: total?.bytes ?? 0,
-    logicalBytes: collections.reduce((sum, c) => sum + c.logicalBytes, 0),
-  };
+    .all(entity, project);
+  const contents = db
+    .prepare<[string, string], HeldContent>(`SELECT DISTINCT c.pk AS key, e.sha256, e.size ${LIVE_ENTRIES}`)
+    .all(entity, project);
+  return countStorage(collections, contents);
 }

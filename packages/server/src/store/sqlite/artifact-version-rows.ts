@@ -3,16 +3,14 @@
  * (artifact-records.ts) and distributed finishes (artifact-distributed-records.ts). Each
  * function runs inside the caller's write transaction: a version, its entries, tags and aliases
  * appear together or not at all, and the next version's index is taken in that transaction.
+ * What a commit decides (numbering, the unchanged re-log, the type) is domain/artifact-commit.ts,
+ * shared with PostgreSQL.
  */
 import type Database from "better-sqlite3";
-import {
-  isReferenceEntry,
-  LATEST_ALIAS,
-  stringifyExtended,
-  UsageError,
-  type ArtifactVersionDto,
-} from "@stepwise/protocol";
+import { LATEST_ALIAS, stringifyExtended, type ArtifactVersionDto } from "@stepwise/protocol";
 import { versionIndex, versionName } from "../../domain/artifact-aliases.js";
+import { checkArtifactType, planCommit } from "../../domain/artifact-commit.js";
+import { entryColumns } from "../artifact-rows.js";
 import { LIVE, VERSION_COLUMNS, VERSION_FROM, versionDtos, type VersionRow } from "./artifact-dto.js";
 import type { CommitVersionInput, CommitVersionResult } from "../artifact-store.js";
 
@@ -29,20 +27,21 @@ export function writeVersion(
   const collection = collectionFor(db, input, qualified);
   input.whileLocked?.();
   const latest = versionRow(db, collection, LATEST_ALIAS);
-  if (latest !== undefined && latest.digest === input.digest) {
+  const top =
+    db
+      .prepare<[number], { top: number | null }>(
+        "SELECT MAX(idx) AS top FROM artifact_versions WHERE collection_pk = ?",
+      )
+      .get(collection)?.top ?? null;
+  const plan = planCommit(latest?.digest ?? null, top, input.digest, input.entries);
+  if (plan.kind === "unchanged" && latest !== undefined) {
     placeAliases(db, collection, latest.pk, aliases, input.now);
     // A TTL sent with unchanged content is the user's latest word on that version.
     if (input.ttlS !== undefined) writeTtl(db, latest.pk, input.ttlS);
     return { status: "unchanged", version: toDto(db, versionRow(db, collection, LATEST_ALIAS) ?? latest) };
   }
-  const next =
-    (db
-      .prepare<[number], { top: number | null }>(
-        "SELECT MAX(idx) AS top FROM artifact_versions WHERE collection_pk = ?",
-      )
-      .get(collection)?.top ?? -1) + 1;
-  let size = 0;
-  for (const entry of input.entries) if (!isReferenceEntry(entry)) size += entry.size;
+  if (plan.kind !== "create") throw new Error("an unchanged commit without a latest version");
+  const next = plan.index;
   const versionPk = Number(
     db
       .prepare(
@@ -57,7 +56,7 @@ export function writeVersion(
         input.description,
         stringifyExtended(input.metadata),
         input.entries.length,
-        size,
+        plan.size,
         input.producer?.entity ?? null,
         input.producer?.project ?? null,
         input.producer?.runId ?? null,
@@ -69,9 +68,8 @@ export function writeVersion(
     "INSERT INTO artifact_entries (version_pk, path, sha256, size, ref, ref_digest) VALUES (?, ?, ?, ?, ?, ?)",
   );
   for (const entry of input.entries) {
-    if (isReferenceEntry(entry))
-      insertEntry.run(versionPk, entry.path, null, entry.size, entry.ref, entry.digest);
-    else insertEntry.run(versionPk, entry.path, entry.sha256, entry.size, null, null);
+    const c = entryColumns(entry);
+    insertEntry.run(versionPk, entry.path, c.sha256, c.size, c.ref, c.ref_digest);
   }
   const insertTag = db.prepare("INSERT OR IGNORE INTO artifact_tags (version_pk, tag) VALUES (?, ?)");
   for (const tag of input.tags) insertTag.run(versionPk, tag);
@@ -108,7 +106,7 @@ export function collectionFor(
     return existing.pk;
   }
   if (existing !== undefined) {
-    checkType(existing.type, input.type, qualified);
+    checkArtifactType(existing.type, input.type, qualified);
     return existing.pk;
   }
   return Number(
@@ -119,14 +117,6 @@ export function collectionFor(
       )
       .run(input.entity, input.project, input.name, input.type, input.now, input.now).lastInsertRowid,
   );
-}
-
-/** UsageError unless an artifact of type `stored` is given as `asked`. */
-export function checkType(stored: string, asked: string, qualified: string): void {
-  if (stored !== asked)
-    throw new UsageError(
-      `artifact '${qualified}' is of type '${stored}', not '${asked}': log it with type '${stored}' or choose another name`,
-    );
 }
 
 /** The version a version name or an alias names within a collection. */

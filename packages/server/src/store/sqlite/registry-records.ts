@@ -2,7 +2,8 @@
  * The SQLite registry store (registry-store.ts; tables in registry-schema.ts). Every write is
  * one immediate transaction: the source version is resolved, the link made, aliases moved and
  * the audit records written together, so a reader of `:production` sees the old or the new
- * link, and the audit log never misses a change that happened.
+ * link, and the audit log never misses a change that happened. Which audit records each change
+ * writes is domain/registry-audit.ts, shared with PostgreSQL.
  */
 import type Database from "better-sqlite3";
 import {
@@ -14,6 +15,8 @@ import {
   type RegistryVersionDto,
 } from "@stepwise/protocol";
 import { userAliases, versionIndex, versionName } from "../../domain/artifact-aliases.js";
+import { aliasesToDrop } from "../../domain/artifact-commit.js";
+import { aliasMoveAudit, aliasRemovedAudit, linkAudit, unlinkAudit } from "../../domain/registry-audit.js";
 import type { VersionRef } from "../artifact-store.js";
 import type {
   LinkInput,
@@ -64,15 +67,10 @@ export class SqliteRegistryStore implements RegistryStore {
           .prepare("UPDATE registry_collections SET next_idx = ?, updated_at = ? WHERE pk = ?")
           .run(idx + 1, input.now, collection);
         link = { pk, idx };
-        this.rows.audit(collection, {
-          action: "link",
-          alias: null,
-          from: null,
-          to: versionName(idx),
-          artifact: sourceName(source),
-          actor: input.actor,
-          at: input.now,
-        });
+        this.rows.audit(
+          collection,
+          linkAudit(idx, sourceName(source), { actor: input.actor, at: input.now }),
+        );
       }
       for (const alias of aliases) this.moveAlias(collection, alias, link, input.actor, input.now);
       return {
@@ -88,29 +86,12 @@ export class SqliteRegistryStore implements RegistryStore {
       const { collection, row } = this.requireLink(ref);
       const answer = this.rows.dtos([row])[0];
       if (answer === undefined) throw new Error("registry link vanished");
-      const version = versionName(row.link_idx);
-      for (const alias of this.rows.aliasesOf(row.link_pk))
-        this.rows.audit(collection, {
-          action: "alias",
-          alias,
-          from: version,
-          to: null,
-          artifact: null,
-          actor,
-          at: now,
-        });
+      const held = this.rows.aliasesOf(row.link_pk);
       this.db.prepare("DELETE FROM registry_aliases WHERE link_pk = ?").run(row.link_pk);
       this.db.prepare("DELETE FROM registry_links WHERE pk = ?").run(row.link_pk);
       this.db.prepare("UPDATE registry_collections SET updated_at = ? WHERE pk = ?").run(now, collection);
-      this.rows.audit(collection, {
-        action: "unlink",
-        alias: null,
-        from: version,
-        to: null,
-        artifact: sourceName(row),
-        actor,
-        at: now,
-      });
+      for (const entry of unlinkAudit(row.link_idx, held, sourceName(row), { actor, at: now }))
+        this.rows.audit(collection, entry);
       return answer;
     });
     return this.work(() => run.immediate());
@@ -125,21 +106,11 @@ export class SqliteRegistryStore implements RegistryStore {
     const run = this.db.transaction((wanted: string[]): RegistryVersionDto => {
       const { collection, row } = this.requireLink(ref);
       const link = { pk: row.link_pk, idx: row.link_idx };
-      for (const alias of this.rows.aliasesOf(row.link_pk)) {
-        if (wanted.includes(alias)) continue;
+      for (const alias of aliasesToDrop(this.rows.aliasesOf(row.link_pk), wanted)) {
         this.db
           .prepare("DELETE FROM registry_aliases WHERE collection_pk = ? AND alias = ?")
           .run(collection, alias);
-        const from = versionName(row.link_idx);
-        this.rows.audit(collection, {
-          action: "alias",
-          alias,
-          from,
-          to: null,
-          artifact: null,
-          actor,
-          at: now,
-        });
+        this.rows.audit(collection, aliasRemovedAudit(alias, row.link_idx, { actor, at: now }));
       }
       for (const alias of wanted) this.moveAlias(collection, alias, link, actor, now);
       return this.dto(collection, row.link_idx);
@@ -269,24 +240,15 @@ export class SqliteRegistryStore implements RegistryStore {
     actor: string,
     now: number,
   ) {
-    const holder = this.rows.aliasHolder(collection, alias);
-    if (holder !== null && holder.linkPk === link.pk) return;
+    const entry = aliasMoveAudit(alias, this.rows.aliasHolder(collection, alias), link, { actor, at: now });
+    if (entry === null) return;
     this.db
       .prepare(
         `INSERT INTO registry_aliases (collection_pk, alias, link_pk, updated_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (collection_pk, alias) DO UPDATE SET link_pk = excluded.link_pk, updated_at = excluded.updated_at`,
       )
       .run(collection, alias, link.pk, now);
-    const to = versionName(link.idx);
-    this.rows.audit(collection, {
-      action: "alias",
-      alias,
-      from: holder?.version ?? null,
-      to,
-      artifact: null,
-      actor,
-      at: now,
-    });
+    this.rows.audit(collection, entry);
   }
 
   private dto(collection: number, idx: number): RegistryVersionDto {

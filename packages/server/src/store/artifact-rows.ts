@@ -1,0 +1,103 @@
+/**
+ * Rows of the artifact tables as the store's DTOs, the same for every backend: the SQLite and
+ * PostgreSQL stores select these columns under these names (sqlite/artifact-dto.ts,
+ * postgres/pg-artifact-rows.ts) and map them here, so a version reads alike from both.
+ */
+import {
+  isReferenceEntry,
+  parseExtended,
+  type ArtifactVersionDto,
+  type ManifestEntry,
+} from "@stepwise/protocol";
+import { versionName } from "../domain/artifact-aliases.js";
+
+export interface VersionRow {
+  pk: number;
+  collection_pk: number;
+  entity: string;
+  project: string;
+  name: string;
+  type: string;
+  idx: number;
+  digest: string;
+  description: string;
+  /** Extended JSON (NaN and ±Infinity kept). */
+  metadata: string;
+  file_count: number;
+  size: number;
+  producer_entity: string | null;
+  producer_project: string | null;
+  producer_run_id: string | null;
+  created_at: number;
+  ttl_s: number | null;
+}
+
+/** A manifest entry: a stored file (sha256, size) or a reference (ref, ref_digest, size or null). */
+export interface EntryRow {
+  path: string;
+  sha256: string | null;
+  size: number | null;
+  ref: string | null;
+  ref_digest: string | null;
+}
+
+/** A version's DTO; `aliases` with `latest` first where the version holds it. */
+export function versionDto(row: VersionRow, tags: string[], aliases: string[]): ArtifactVersionDto {
+  return {
+    entity: row.entity,
+    project: row.project,
+    name: row.name,
+    type: row.type,
+    version: versionName(row.idx),
+    digest: row.digest,
+    description: row.description,
+    metadata: parseExtended(row.metadata) as Record<string, unknown>,
+    aliases,
+    tags,
+    fileCount: row.file_count,
+    size: row.size,
+    producer:
+      row.producer_run_id === null
+        ? null
+        : {
+            entity: row.producer_entity ?? "",
+            project: row.producer_project ?? "",
+            runId: row.producer_run_id,
+          },
+    createdAt: row.created_at,
+    ttlS: row.ttl_s,
+  };
+}
+
+export function toEntry(row: EntryRow): ManifestEntry {
+  return row.ref !== null
+    ? { path: row.path, ref: row.ref, digest: row.ref_digest ?? row.ref, size: row.size }
+    : { path: row.path, sha256: row.sha256 ?? "", size: row.size ?? 0 };
+}
+
+/** An entry as the columns of an EntryRow (what a backend inserts). */
+export function entryColumns(entry: ManifestEntry): Omit<EntryRow, "path"> {
+  return isReferenceEntry(entry)
+    ? { sha256: null, size: entry.size, ref: entry.ref, ref_digest: entry.digest }
+    : { sha256: entry.sha256, size: entry.size, ref: null, ref_digest: null };
+}
+
+/** `(pk, value)` rows (read in order) as each pk's values. */
+export function groupValues(rows: readonly { pk: number; value: string }[]): Map<number, string[]> {
+  const byPk = new Map<number, string[]>();
+  for (const row of rows) {
+    const list = byPk.get(row.pk);
+    if (list === undefined) byPk.set(row.pk, [row.value]);
+    else list.push(row.value);
+  }
+  return byPk;
+}
+
+/** The DTOs of `rows` in their order, given every row's tags and aliases grouped by pk. */
+export function versionDtos(
+  rows: readonly VersionRow[],
+  tags: Map<number, string[]>,
+  aliases: Map<number, string[]>,
+): ArtifactVersionDto[] {
+  return rows.map((row) => versionDto(row, tags.get(row.pk) ?? [], aliases.get(row.pk) ?? []));
+}
