@@ -7,7 +7,7 @@
  * (run rows FOR UPDATE, advisory locks for run creation, blobs and migrations).
  *
  * Not built yet on PostgreSQL (pg-not-built.ts): media, key kinds, histograms and table
- * versions (pg-structured-store.ts has presets and series points), artifacts, alert recording,
+ * versions (pg-structured-store.ts has presets and series points), alert recording,
  * and history scans by key; history compaction has nothing to do (rows are stored as text).
  */
 import { randomInt } from "node:crypto";
@@ -43,11 +43,14 @@ import type {
 } from "../media-store.js";
 import type { StructuredStore } from "../structured-store.js";
 import type { ArtifactStore } from "../artifact-store.js";
+import type { RegistryStore } from "../registry-store.js";
 import type { AlertStore } from "../alert-store.js";
 import { applyBatch } from "../../ingest/apply-batch.js";
 import { querySeries } from "../../series/series-query.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { PgApiKeys } from "./pg-api-keys.js";
+import { PgBlobReferences } from "./pg-artifact-blobs.js";
+import { PgArtifactStore } from "./pg-artifact-store.js";
 import { transaction } from "./pg-database.js";
 import { PgFileRecords, PgUploadRecords } from "./pg-file-records.js";
 import { PgHistory } from "./pg-history.js";
@@ -58,18 +61,21 @@ import { findRun, runPk, saveRun } from "./pg-run-table.js";
 import { RunQueue } from "./pg-run-queue.js";
 import { listSeriesKeys } from "./pg-series-keys.js";
 import { PgSeriesPort } from "./pg-series-port.js";
+import { PgRegistryStore } from "./pg-registry-store.js";
 import { PgStructuredStore } from "./pg-structured-store.js";
 
 export class PostgresStore implements Store {
   readonly structured: StructuredStore;
   readonly alerts: AlertStore = noAlerts;
-  readonly artifacts: ArtifactStore = notBuilt("artifacts", ["distributed"]);
+  readonly artifacts: ArtifactStore;
+  readonly registry: RegistryStore;
   private readonly ingest: PgIngestPort;
   private readonly runList: PgRunList;
   private readonly history: PgHistory;
   private readonly files: PgFileRecords;
   private readonly uploads: PgUploadRecords;
   private readonly apiKeys: PgApiKeys;
+  private readonly blobs: PgBlobReferences;
   private readonly queue = new RunQueue();
   private readonly media =
     notBuilt<Pick<Store, "queryMedia" | "listMediaSteps" | "listKeyKinds">>("media and key kinds");
@@ -89,6 +95,9 @@ export class PostgresStore implements Store {
     this.files = new PgFileRecords(pool, maxRunFiles);
     this.uploads = new PgUploadRecords(pool);
     this.apiKeys = new PgApiKeys(pool);
+    this.artifacts = new PgArtifactStore(pool);
+    this.registry = new PgRegistryStore(pool);
+    this.blobs = new PgBlobReferences(pool, this.files);
   }
 
   listEntities(): Promise<EntitySummary[]> {
@@ -177,10 +186,10 @@ export class PostgresStore implements Store {
     return this.files.get(ref, path);
   }
   isBlobReferenced(sha256: string): Promise<boolean> {
-    return this.files.isReferenced(sha256);
+    return this.blobs.isReferenced(sha256);
   }
   collectBlob(sha256: string, remove: () => boolean): Promise<boolean> {
-    return this.files.collect(sha256, remove);
+    return this.blobs.collect(sha256, remove);
   }
   findUpload(ref: RunRef, path: string, size: number, sha256: string): Promise<StoredUpload | null> {
     return this.uploads.find(ref, path, size, sha256);
