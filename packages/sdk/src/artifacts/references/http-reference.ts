@@ -35,24 +35,16 @@ export async function sealHttpReference(
   path: string,
 ): Promise<ReferenceManifestEntry> {
   let response = await request(label, uri, "HEAD", "logged");
-  if (!response.ok) response = await request(label, uri, "GET", "logged");
-  if (!response.ok) {
-    await response.body?.cancel();
-    throw referenceRefused(label, response.status, "logged");
-  }
+  if (!response.ok) response = await okGet(label, uri);
+  // A HEAD answered without an ETag: some servers send it on GET only.
+  if (response.body === null && normalizeEtag(response.headers.get("etag")) === null)
+    response = await okGet(label, uri);
   const etag = normalizeEtag(response.headers.get("etag"));
   if (etag !== null) {
     await response.body?.cancel();
     return { path, ref: uri, digest: etag, size: contentLength(response) };
   }
-  // No ETag: the content itself identifies what was logged.
-  if (response.body === null) {
-    response = await request(label, uri, "GET", "logged");
-    if (!response.ok) {
-      await response.body?.cancel();
-      throw referenceRefused(label, response.status, "logged");
-    }
-  }
+  // No ETag at all: the content itself identifies what was logged.
   const hash = createHash("sha256");
   let size = 0;
   try {
@@ -64,6 +56,14 @@ export async function sealHttpReference(
     throw referenceUnreachable(label, error, "logged");
   }
   return { path, ref: uri, digest: `${SHA256_DIGEST_PREFIX}${hash.digest("hex")}`, size };
+}
+
+/** A GET whose answer is 2xx (its body not read yet); the typed error otherwise. */
+async function okGet(label: ReferenceLabel, uri: string): Promise<Response> {
+  const response = await request(label, uri, "GET", "logged");
+  if (response.ok) return response;
+  await response.body?.cancel();
+  throw referenceRefused(label, response.status, "logged");
 }
 
 /**
