@@ -3,11 +3,13 @@
  * logged (steps only grow), in pages of ≤ 5,000 rows by keyset on the row index, so a deep page
  * costs what the first does and no transaction stays open between pages; the whole NDJSON export
  * is the same pages as bytes. A whole scan checks that the rows follow each other up to the
- * run's row count (a hole is STORE_CORRUPT, never skipped).
+ * run's row count (a hole is STORE_CORRUPT, never skipped). With `keys`, each page is projected
+ * to them as on SQLite (store/history-projection.ts); a page left empty is not yielded.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type pg from "pg";
 import { StoreCorruptError, type RunRef } from "@stepwise/protocol";
+import { historyProjection } from "../history-projection.js";
 import type { HistoryScanOptions } from "../store.js";
 import { runPk } from "./pg-run-table.js";
 
@@ -26,6 +28,7 @@ export class PgHistory {
     const minStep = options.minStep ?? null;
     const maxStep = options.maxStep ?? null;
     const whole = minStep === null && maxStep === null;
+    const project = options.keys ? historyProjection(options.keys) : null;
     let after = -1;
     for (;;) {
       const { rows } = await this.pool.query<{ row_index: number; body: string }>(
@@ -37,7 +40,9 @@ export class PgHistory {
       if (whole) this.checkFollow(ref, rows, after, run.history_count);
       if (rows.length === 0) return;
       after = (rows[rows.length - 1] as { row_index: number }).row_index;
-      yield rows.map((r) => r.body);
+      const bodies = rows.map((r) => r.body);
+      const page = project ? project(bodies) : bodies;
+      if (page.length > 0) yield page;
       if (rows.length < PAGE_ROWS) return;
       // Let other requests run between pages: a 10M-row scan must not hold the event loop.
       await nextTurn();

@@ -4,13 +4,14 @@
  * rows costs the same per page at any depth and holds no read transaction open between pages),
  * and the events/console lines by offset.
  *
- * With `keys`, a row is returned only when it has every key (dotted paths reach into nested
- * objects), projected to `_step` plus those keys, re-encoded; without, rows are verbatim (packed
- * blocks are formatted as text here, keys in the order they were logged).
+ * With `keys`, rows are projected to them (store/history-projection.ts, shared with PostgreSQL);
+ * without, rows are verbatim (packed blocks are formatted as text here, keys in the order they
+ * were logged).
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type Database from "better-sqlite3";
-import { parseExtended, splitDottedPath, stringifyExtended, type RunRef } from "@stepwise/protocol";
+import type { RunRef } from "@stepwise/protocol";
+import { historyProjection } from "../history-projection.js";
 import type { HistoryScanOptions } from "../store.js";
 import { fromBlob } from "./float-blob.js";
 import { packedTexts } from "./history-compaction.js";
@@ -53,7 +54,7 @@ export class HistoryReader {
     if (run === undefined) return;
     const minStep = options.minStep ?? -Infinity;
     const maxStep = options.maxStep ?? Infinity;
-    const project = options.keys ? projector(options.keys) : null;
+    const project = options.keys ? historyProjection(options.keys) : null;
     // A whole scan reads every block: they must follow each other up to the run's row count.
     const whole = minStep === -Infinity && maxStep === Infinity;
     let next = 0;
@@ -115,40 +116,4 @@ export class HistoryReader {
       return this.lines.all(pk, stream, Math.max(0, offset), Math.max(0, limit)).map((r) => r.body);
     });
   }
-}
-
-function projector(keys: readonly string[]): (bodies: string[]) => string[] {
-  const paths = keys.map((key) => ({ key, path: splitDottedPath(key) }));
-  return (bodies) => {
-    const out: string[] = [];
-    for (const body of bodies) {
-      const row = parseExtended(body) as Record<string, unknown>;
-      const projected: Record<string, unknown> = { _step: row._step };
-      let complete = true;
-      for (const { key, path } of paths) {
-        const value = valueAt(row, path);
-        if (value === undefined) {
-          complete = false;
-          break;
-        }
-        Object.defineProperty(projected, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      if (complete) out.push(stringifyExtended(projected));
-    }
-    return out;
-  };
-}
-
-function valueAt(row: Record<string, unknown>, path: readonly string[]): unknown {
-  let value: unknown = row;
-  for (const segment of path) {
-    if (typeof value !== "object" || value === null || Array.isArray(value)) return undefined;
-    value = (value as Record<string, unknown>)[segment];
-  }
-  return value;
 }
