@@ -1,24 +1,12 @@
 /**
- * Histograms of history, one row per (run, key, step) in `histograms` (schema 9): the bin count,
- * the first and last edge, the edges as Float64 only when uneven, and the counts as Uint32 when
- * they are all whole numbers below 2³² (the usual case: 4 bytes a bin), else Float64 — the
- * BLOB's length says which. A rich values extension (rich-value-hook.ts) fills it inside the
+ * Histograms of history, one row per (run, key, step) in `histograms` (schema 9), encoded as
+ * store/structured-rows.ts says (shared with PostgreSQL). A rich values extension (rich-value-hook.ts) fills it inside the
  * batch's transaction; a histogram logged again at the same step replaces the earlier one.
  */
 import type Database from "better-sqlite3";
-import { evenEdges, hasEvenEdges, readHistogramValue } from "../../domain/histograms/histogram-value.js";
 import type { HistogramKeyInfo, StoredHistogram } from "../structured-store.js";
-import { fromBlob, toBlob } from "./float-blob.js";
+import { histogramRows, storedHistogram, type HistogramRow } from "../structured-rows.js";
 import type { RichValue, RichValueExtension } from "./rich-value-hook.js";
-
-interface HistogramRow {
-  step: number;
-  bins: number;
-  lo: number;
-  hi: number;
-  edges: Buffer | null;
-  counts: Buffer;
-}
 
 export class HistogramRecords implements RichValueExtension {
   private readonly insert: Database.Statement<
@@ -28,7 +16,7 @@ export class HistogramRecords implements RichValueExtension {
     [number],
     { key: string; n: number; first: number; last: number }
   >;
-  private readonly range: Database.Statement<[number, string, number, number], HistogramRow>;
+  private readonly range: Database.Statement<[number, string, number, number], Omit<HistogramRow, "key">>;
   private readonly clear: Database.Statement<[number]>;
 
   constructor(db: Database.Database) {
@@ -52,22 +40,8 @@ export class HistogramRecords implements RichValueExtension {
   }
 
   apply(runPk: number, values: readonly RichValue[]): void {
-    for (const { key, step, value } of values) {
-      const histogram = readHistogramValue(value);
-      if (histogram === null) continue;
-      const { edges, counts } = histogram;
-      const n = counts.length;
-      this.insert.run(
-        runPk,
-        key,
-        step,
-        n,
-        edges[0] as number,
-        edges[n] as number,
-        hasEvenEdges(edges) ? null : toBlob(edges),
-        encodeCounts(counts),
-      );
-    }
+    for (const r of histogramRows(values))
+      this.insert.run(runPk, r.key, r.step, r.bins, r.lo, r.hi, r.edges, r.counts);
   }
 
   listKeys(runPk: number): HistogramKeyInfo[] {
@@ -79,24 +53,7 @@ export class HistogramRecords implements RichValueExtension {
   /** The key's histograms with minStep ≤ step ≤ maxStep, in step order. */
   read(runPk: number, key: string, minStep: number, maxStep: number): StoredHistogram[] {
     const out: StoredHistogram[] = [];
-    for (const row of this.range.iterate(runPk, key, minStep, maxStep))
-      out.push({
-        step: row.step,
-        edges: row.edges === null ? evenEdges(row.lo, row.hi, row.bins) : fromBlob(row.edges),
-        counts: decodeCounts(row.counts, row.bins),
-      });
+    for (const row of this.range.iterate(runPk, key, minStep, maxStep)) out.push(storedHistogram(row));
     return out;
   }
-}
-
-function encodeCounts(counts: Float64Array): Buffer {
-  for (const c of counts) if (!Number.isInteger(c) || c >= 2 ** 32) return toBlob(counts);
-  const whole = Uint32Array.from(counts);
-  return Buffer.from(whole.buffer, whole.byteOffset, whole.byteLength);
-}
-
-function decodeCounts(blob: Buffer, bins: number): Float64Array {
-  if (blob.byteLength === bins * 8) return Float64Array.from(fromBlob(blob));
-  const whole = new Uint32Array(new Uint8Array(blob).buffer, 0, bins);
-  return Float64Array.from(whole);
 }

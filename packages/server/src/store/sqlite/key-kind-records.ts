@@ -5,15 +5,9 @@
  * series (the `series` table already has one row per numeric key), and are read from there.
  */
 import type Database from "better-sqlite3";
-import { valueKind } from "../../domain/media/value-kind.js";
+import { keyKindTallies, MAX_LISTED_KEYS } from "../media-rows.js";
 import type { StoredKeyKind } from "../media-store.js";
 import type { RichValue, RichValueExtension } from "./rich-value-hook.js";
-
-interface Tally {
-  count: number;
-  first: number;
-  last: number;
-}
 
 interface KindRow {
   key: string;
@@ -23,9 +17,6 @@ interface KindRow {
   first_step: number | null;
   last_step: number | null;
 }
-
-/** Keys listed at most per answer: a project that logs 100,000 string keys still answers quickly. */
-export const MAX_LISTED_KEYS = 10_000;
 
 export class KeyKindRecords implements RichValueExtension {
   private readonly upsert: Database.Statement<[number, string, string, number, number, number]>;
@@ -69,22 +60,7 @@ export class KeyKindRecords implements RichValueExtension {
   }
 
   apply(runPk: number, values: readonly RichValue[]): void {
-    const tallies = new Map<string, Map<string, Tally>>();
-    for (const { key, step, value } of values) {
-      const kind = valueKind(value);
-      if (kind === null) continue;
-      let kinds = tallies.get(key);
-      if (kinds === undefined) tallies.set(key, (kinds = new Map<string, Tally>()));
-      const tally = kinds.get(kind);
-      if (tally === undefined) kinds.set(kind, { count: 1, first: step, last: step });
-      else {
-        tally.count++;
-        if (step < tally.first) tally.first = step;
-        if (step > tally.last) tally.last = step;
-      }
-    }
-    for (const [key, kinds] of tallies)
-      for (const [kind, t] of kinds) this.upsert.run(runPk, key, kind, t.count, t.first, t.last);
+    for (const t of keyKindTallies(values)) this.upsert.run(runPk, t.key, t.kind, t.count, t.first, t.last);
   }
 
   /**

@@ -3,36 +3,14 @@
  * (run, key, step, row, item), so "key k of these runs at or near step s" is two index probes
  * per run and a range read, never a history scan. Rows are written by the rich values hook in
  * the batch's transaction; the run file an item points at is joined at read time, so a file
- * that arrives before or after its row is found either way.
+ * that arrives before or after its row is found either way. The rows and the rules of a query
+ * (which step, where a range is cut) are store/media-rows.ts, shared with PostgreSQL.
  */
 import type Database from "better-sqlite3";
-import type { MediaType, StepMatch } from "@stepwise/protocol";
-import { mediaEntries, type MediaEntry, type MediaFileEntry } from "../../domain/media/media-entries.js";
-import type { ProjectRef, StoredMediaItem, StoredMediaRun, StoredMediaSteps } from "../media-store.js";
+import type { StepMatch } from "@stepwise/protocol";
+import { cutMediaRange, mediaItem, mediaRows, pickMediaStep, type MediaItemRow } from "../media-rows.js";
+import type { ProjectRef, StoredMediaRun, StoredMediaSteps } from "../media-store.js";
 import type { RichValue, RichValueExtension } from "./rich-value-hook.js";
-
-interface ItemRow {
-  step: number;
-  item_index: number;
-  type: string;
-  value_type: string;
-  path: string;
-  sha256: string | null;
-  size: number | null;
-  format: string | null;
-  width: number | null;
-  height: number | null;
-  caption: string | null;
-  detail: string | null;
-  file_sha256: string | null;
-  file_size: number | null;
-}
-
-interface Detail {
-  masks?: MediaFileEntry[];
-  boxes?: MediaFileEntry[];
-  extra?: MediaEntry["extra"];
-}
 
 interface RunParams {
   entity: string;
@@ -56,10 +34,10 @@ export class MediaRecords implements RichValueExtension {
   private readonly projectRuns: Database.Statement<[string, string], { pk: number }>;
   private readonly atOrBefore: Database.Statement<[number, string, number], { step: number | null }>;
   private readonly atOrAfter: Database.Statement<[number, string, number], { step: number | null }>;
-  private readonly itemsAt: Database.Statement<[RunParams & { step: number }], ItemRow>;
+  private readonly itemsAt: Database.Statement<[RunParams & { step: number }], MediaItemRow>;
   private readonly itemsIn: Database.Statement<
     [RunParams & { min: number; max: number; limit: number }],
-    ItemRow
+    MediaItemRow
   >;
   private readonly steps: Database.Statement<[number, string], { step: number; n: number }>;
 
@@ -97,17 +75,10 @@ export class MediaRecords implements RichValueExtension {
   }
 
   apply(runPk: number, values: readonly RichValue[]): void {
-    for (const { key, step, rowIndex, value } of values) {
-      for (const e of mediaEntries(value)) {
-        const detail: Detail = {};
-        if (e.masks.length > 0) detail.masks = e.masks;
-        if (e.boxes.length > 0) detail.boxes = e.boxes;
-        if (Object.keys(e.extra).length > 0) detail.extra = e.extra;
-        const text = Object.keys(detail).length > 0 ? JSON.stringify(detail) : null;
-        // prettier-ignore
-        this.insert.run(runPk, key, step, rowIndex, e.index, e.type, e.valueType, e.path, e.sha256, e.size,
-          e.format, e.width, e.height, e.caption, text);
-      }
+    for (const r of mediaRows(values)) {
+      // prettier-ignore
+      this.insert.run(runPk, r.key, r.step, r.rowIndex, r.index, r.type, r.valueType, r.path, r.sha256, r.size,
+        r.format, r.width, r.height, r.caption, r.detail);
     }
   }
 
@@ -126,28 +97,24 @@ export class MediaRecords implements RichValueExtension {
       if (at !== undefined) {
         const step = this.pickStep(pk, key, at.step, at.match);
         const items = step === null ? [] : this.itemsAt.all({ ...params, step });
-        return { runId, found: true, step, items: items.map((r) => toItem(runId, key, r)), nextStep: null };
+        return {
+          runId,
+          found: true,
+          step,
+          items: items.map((r) => mediaItem(runId, key, r)),
+          nextStep: null,
+        };
       }
       const { min, max, limit } = range ?? { min: 0, max: Number.MAX_SAFE_INTEGER, limit: 1000 };
-      const rows = this.itemsIn.all({ ...params, min, max, limit: limit + 1 });
-      // Cut at a step boundary so a step's items are never split over two answers.
-      let nextStep: number | null = null;
-      if (rows.length > limit) {
-        nextStep = (rows[limit] as ItemRow).step;
-        while (rows.length > 0 && (rows[rows.length - 1] as ItemRow).step === nextStep) rows.pop();
+      const cut = cutMediaRange(this.itemsIn.all({ ...params, min, max, limit: limit + 1 }), limit);
+      if ("oneStep" in cut) {
         // One step with more items than the limit: answer that step whole-limit, go on past it.
-        if (rows.length === 0) {
-          const cut = this.itemsIn.all({ ...params, min: nextStep, max: nextStep, limit });
-          return {
-            runId,
-            found: true,
-            step: null,
-            items: cut.map((r) => toItem(runId, key, r)),
-            nextStep: nextStep + 1,
-          };
-        }
+        const rows = this.itemsIn.all({ ...params, min: cut.oneStep, max: cut.oneStep, limit });
+        const items = rows.map((r) => mediaItem(runId, key, r));
+        return { runId, found: true, step: null, items, nextStep: cut.oneStep + 1 };
       }
-      return { runId, found: true, step: null, items: rows.map((r) => toItem(runId, key, r)), nextStep };
+      const items = cut.rows.map((r) => mediaItem(runId, key, r));
+      return { runId, found: true, step: null, items, nextStep: cut.nextStep };
     });
   }
 
@@ -175,37 +142,10 @@ export class MediaRecords implements RichValueExtension {
 
   private pickStep(pk: number, key: string, step: number, match: StepMatch): number | null {
     const before = match === "after" ? null : (this.atOrBefore.get(pk, key, step)?.step ?? null);
-    if (match === "before") return before;
-    if (match === "exact") return before === step ? step : null;
-    if (before === step) return step;
-    const after = this.atOrAfter.get(pk, key, step)?.step ?? null;
-    if (match === "after") return after;
-    if (before === null) return after;
-    if (after === null) return before;
-    // A tie takes the earlier step.
-    return step - before <= after - step ? before : after;
+    const after =
+      match === "before" || match === "exact" || before === step
+        ? null
+        : (this.atOrAfter.get(pk, key, step)?.step ?? null);
+    return pickMediaStep(step, match, before, after);
   }
-}
-
-function toItem(runId: string, key: string, r: ItemRow): StoredMediaItem {
-  const detail = r.detail === null ? {} : (JSON.parse(r.detail) as Detail);
-  return {
-    runId,
-    key,
-    step: r.step,
-    index: r.item_index,
-    type: r.type as MediaType,
-    valueType: r.value_type,
-    path: r.path,
-    sha256: r.sha256,
-    size: r.size,
-    format: r.format,
-    width: r.width,
-    height: r.height,
-    caption: r.caption,
-    masks: detail.masks ?? [],
-    boxes: detail.boxes ?? [],
-    extra: detail.extra ?? {},
-    file: r.file_sha256 === null ? null : { sha256: r.file_sha256, size: r.file_size ?? 0 },
-  };
 }

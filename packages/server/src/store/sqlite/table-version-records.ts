@@ -6,9 +6,8 @@
  */
 import type Database from "better-sqlite3";
 import type { TableVersionRecord } from "../structured-store.js";
+import { tableVersionRows } from "../structured-rows.js";
 import type { RichValue, RichValueExtension } from "./rich-value-hook.js";
-
-const TABLE_TYPES = new Set(["table-file", "incremental-table-file"]);
 
 export class TableVersionRecords implements RichValueExtension {
   private readonly insert: Database.Statement<
@@ -36,21 +35,8 @@ export class TableVersionRecords implements RichValueExtension {
   }
 
   apply(runPk: number, values: readonly RichValue[]): void {
-    for (const { key, step, value } of values) {
-      if (typeof value !== "object" || value === null) continue;
-      const v = value as Record<string, unknown>;
-      if (typeof v._type !== "string" || !TABLE_TYPES.has(v._type)) continue;
-      if (typeof v.path !== "string" || v.path.length === 0) continue;
-      this.insert.run(
-        runPk,
-        key,
-        step,
-        v.path,
-        typeof v.sha256 === "string" ? v.sha256 : null,
-        count(v.nrows),
-        count(v.ncols),
-      );
-    }
+    for (const r of tableVersionRows(values))
+      this.insert.run(runPk, r.key, r.step, r.path, r.sha256, r.rows, r.columns);
   }
 
   list(runPk: number): TableVersionRecord[] {
@@ -60,8 +46,4 @@ export class TableVersionRecords implements RichValueExtension {
   versions(runPk: number, key: string): TableVersionRecord[] {
     return this.ofKey.all(runPk, key);
   }
-}
-
-function count(value: unknown): number | null {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null;
 }
