@@ -5,9 +5,12 @@ import { fileURLToPath } from "node:url";
 
 const BIN = fileURLToPath(new URL("../../packages/cli/bin/stepwise.js", import.meta.url));
 
-/** `{ url, pid, process, stop }`; `stop()` sends SIGTERM and resolves when the server has exited. */
-export async function startServer(dataDir) {
-  const child = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", dataDir], {
+/**
+ * `{ url, pid, process, stop }`; `stop()` sends SIGTERM and resolves when the server has exited.
+ * `args`: more `stepwise server` flags (`["--database", "postgres://…"]`).
+ */
+export async function startServer(dataDir, args = []) {
+  const child = spawn(process.execPath, [BIN, "server", "--port", "0", "--data", dataDir, ...args], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const url = await new Promise((resolve, reject) => {
