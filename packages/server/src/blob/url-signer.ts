@@ -8,7 +8,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { constants } from "node:fs";
-import { open, readFile } from "node:fs/promises";
+import { link, open, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { API_PREFIX, AuthError } from "@stepwise/protocol";
 
@@ -30,16 +30,22 @@ export class UrlSigner {
   /** The key in `dataDir`, made (0600) when there is none yet. */
   static async forDataDir(dataDir: string): Promise<UrlSigner> {
     const path = join(dataDir, URL_SIGNING_KEY_FILE);
+    // Written whole under a temporary name, then linked into place (fails if a key is there):
+    // several servers starting at once on one data directory never read a half-written key.
+    const temp = `${path}.${randomBytes(6).toString("hex")}.tmp`;
     try {
-      const handle = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+      const handle = await open(temp, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
       try {
         await handle.writeFile(`${randomBytes(32).toString("hex")}\n`);
         await handle.sync();
       } finally {
         await handle.close();
       }
+      await link(temp, path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    } finally {
+      await rm(temp, { force: true });
     }
     const hex = (await readFile(path, "utf8")).trim();
     if (!/^[0-9a-f]{64}$/.test(hex))
