@@ -8,7 +8,7 @@
  * float columns is the SQLite store's (little-endian Float64, arithmetic x left out).
  */
 import type pg from "pg";
-import { CHUNK_POINTS } from "../../domain/series-levels.js";
+import { BLOCK_UNITS, CHUNK_POINTS, MAX_LEVEL, unitSize } from "../../domain/series-levels.js";
 import { SeriesTail } from "../../domain/series-tail.js";
 import { decodeChunkX, encodeChunkX, fromBlob, toBlob } from "../sqlite/float-blob.js";
 
@@ -132,10 +132,21 @@ async function restoreTails(client: pg.PoolClient, series: SeriesRow[]): Promise
     [ids, started.map((s) => Math.floor(s.point_count / CHUNK_POINTS))],
   );
   const chunks = new Map(open.rows.map((r) => [r.series_id, r]));
+  // Only the block each level appends to (the one SeriesTail.restore asks for), by primary key:
+  // reading every level's last block with DISTINCT ON scanned all of a series' rollup rows, so a
+  // batch cost grew with the series (a 10 M-point series has ~13,000 blocks).
+  const wanted: [number[], number[], number[]] = [[], [], []];
+  for (const s of started)
+    for (let level = 1; level <= MAX_LEVEL && s.point_count > unitSize(level); level++) {
+      wanted[0].push(s.id);
+      wanted[1].push(level);
+      wanted[2].push(Math.floor(s.point_count / (unitSize(level) * BLOCK_UNITS)));
+    }
   const last = await client.query<{ series_id: number; level: number; block_index: number; units: Buffer }>(
-    `SELECT DISTINCT ON (series_id, level) series_id, level, block_index, units FROM series_rollups
-     WHERE series_id = ANY($1::bigint[]) ORDER BY series_id, level, block_index DESC`,
-    [ids],
+    `SELECT r.series_id, r.level, r.block_index, r.units
+     FROM unnest($1::bigint[], $2::int[], $3::bigint[]) AS o (id, level, block) JOIN series_rollups r
+       ON r.series_id = o.id AND r.level = o.level AND r.block_index = o.block`,
+    wanted,
   );
   const lastBlocks = new Map(last.rows.map((r) => [`${r.series_id}:${r.level}`, r]));
   for (const s of started) {
