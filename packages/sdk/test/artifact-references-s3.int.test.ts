@@ -85,6 +85,7 @@ describe("s3 artifact references", () => {
     await put(PLAIN, "data/", Buffer.alloc(0)); // a folder marker: no entry of its own
     await put(PLAIN, "data/a.csv", csv);
     await put(PLAIN, "data/sub/b.bin", bin);
+    await put(PLAIN, "data/with space.csv", csv); // a key a URI must escape, downloaded through its ref
     await put(PLAIN, "single.bin", single);
     const build = (): Artifact =>
       new Artifact("s3-model", "model")
@@ -103,6 +104,7 @@ describe("s3 artifact references", () => {
     expect(first.manifest?.map((e) => e.path)).toEqual([
       "data/a.csv",
       "data/sub/b.bin",
+      "data/with space.csv",
       "model.bin",
       "single.bin",
     ]);
@@ -118,6 +120,9 @@ describe("s3 artifact references", () => {
     });
     expect(entryOf(first.manifest, "data/sub/b.bin")).toMatchObject(await headOf(PLAIN, "data/sub/b.bin"));
     expect(entryOf(first.manifest, "single.bin")).toMatchObject(await headOf(PLAIN, "single.bin"));
+    expect(entryOf(first.manifest, "data/with space.csv")).toMatchObject({
+      ref: `s3://${PLAIN}/data/with%20space.csv`,
+    });
 
     const again = await (await run.logArtifact(build())).wait();
     expect(again.version).toBe("v0");
@@ -140,6 +145,7 @@ describe("s3 artifact references", () => {
     expect(readFileSync(join(root0, "data", "a.csv")).equals(csv)).toBe(true);
     expect(readFileSync(join(root0, "data", "sub", "b.bin")).equals(bin)).toBe(true);
     expect(readFileSync(join(root0, "single.bin")).equals(single)).toBe(true);
+    expect(readFileSync(join(root0, "data", "with space.csv")).equals(csv)).toBe(true);
     await v0.verify({ root: root0 });
     const v1 = await api.artifact(`${run.entity}/s3refs/s3-model:v1`);
     const root1 = await v1.download({ root: join(tempDir(), "v1") });

@@ -20,10 +20,8 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import {
-  ARTIFACT_LIMITS,
   artifactNameProblem,
   compareCodePoints,
-  filePathSchema,
   isReferenceEntry,
   UsageError,
   type ArtifactVersionDto,
@@ -34,7 +32,12 @@ import type { ApiConnection } from "../api/api-connection.js";
 import type { ArtifactCache } from "./artifact-cache.js";
 import { downloadArtifact, verifyArtifact } from "./artifact-download.js";
 import { fetchedReferences } from "./references/reference-download.js";
-import type { PendingReference } from "./references/seal-reference.js";
+import { entryPath } from "./entry-path.js";
+import {
+  pendingReference,
+  type PendingReference,
+  type ReferenceOptions,
+} from "./references/pending-reference.js";
 
 /** An entry while the artifact is being built: a local file to hash, or a reference. */
 export type PendingEntry =
@@ -120,33 +123,10 @@ export class Artifact {
    * one entry per object, under `name/` when `name` is given, at most `maxObjects` (default
    * 10,000,000). `checksum: false` records the URI alone. `download()` fetches references too.
    */
-  addReference(uri: string, options: { name?: string; checksum?: boolean; maxObjects?: number } = {}): this {
+  addReference(uri: string, options: ReferenceOptions = {}): this {
     this.assertOpen("addReference");
-    let parsed: URL;
-    try {
-      parsed = new URL(uri);
-    } catch {
-      throw new UsageError(`artifact.addReference: '${uri}' is not a URI (file://, http(s)://, s3://, …)`);
-    }
-    const maxObjects = options.maxObjects ?? ARTIFACT_LIMITS.artifactEntries;
-    if (!Number.isSafeInteger(maxObjects) || maxObjects < 1)
-      throw new UsageError(
-        `artifact.addReference: maxObjects must be a whole number ≥ 1 (got ${maxObjects})`,
-      );
-    const fallback =
-      parsed.pathname
-        .split("/")
-        .filter((s) => s !== "")
-        .pop() ?? parsed.hostname;
-    const path = entryPath(options.name ?? fallback, "addReference");
-    this.pending.set(path, {
-      kind: "reference",
-      path,
-      uri,
-      checksum: options.checksum ?? true,
-      named: options.name !== undefined,
-      maxObjects,
-    });
+    const reference = pendingReference(uri, options);
+    this.pending.set(reference.path, { kind: "reference", ...reference });
     return this;
   }
 
@@ -350,17 +330,6 @@ function checked(value: string, what: "name" | "type", call: string): string {
   const problem = artifactNameProblem(value, what);
   if (problem !== null) throw new UsageError(`${call}: ${problem} (got '${value}')`);
   return value;
-}
-
-/** A manifest path: relative, `/`-separated, as the server's filePathSchema requires. */
-function entryPath(name: string, call: string): string {
-  const path = name.split("\\").join("/").replace(/^\.\//, "");
-  const parsed = filePathSchema.safeParse(path);
-  if (!parsed.success)
-    throw new UsageError(
-      `artifact.${call}: the entry name '${name}' ${parsed.error.issues[0]?.message ?? "is invalid"}; pass { name } with a relative path`,
-    );
-  return path;
 }
 
 function baseName(path: string): string {

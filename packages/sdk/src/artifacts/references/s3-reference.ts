@@ -37,17 +37,30 @@ export interface S3ReferenceRequest {
 /** Objects asked for per ListObjectsV2 page (S3's most). */
 const LIST_PAGE = 1000;
 
+/**
+ * The bucket, key and version an `s3://` URI names. Read by hand, not with `URL`: a URL parser
+ * folds `.` and `..` segments (`a/./b` → `a/b`), which are ordinary characters of an S3 key.
+ */
 export function parseS3Uri(uri: string): S3Object {
-  const url = new URL(uri);
-  const raw = url.pathname.replace(/^\//, "");
-  let key: string;
+  const match = /^s3:\/\/([^/?#]*)\/?([^?#]*)(?:\?([^#]*))?/i.exec(uri);
+  const key = decodeOrKeep(match?.[2] ?? "");
+  // Not URLSearchParams: it reads `+` as a space, and version ids hold `+`.
+  const param = (match?.[3] ?? "").split("&").find((part) => part.startsWith("versionId="));
+  const versionId = param === undefined ? null : decodeOrKeep(param.slice("versionId=".length));
+  return {
+    bucket: match?.[1] ?? "",
+    key,
+    versionId: versionId === null || versionId === "" ? null : versionId,
+  };
+}
+
+/** `%`-escapes decoded; text that is not valid escaping (a bare `%`) kept as written. */
+function decodeOrKeep(text: string): string {
   try {
-    key = decodeURIComponent(raw);
+    return decodeURIComponent(text);
   } catch {
-    key = raw;
+    return text;
   }
-  const versionId = url.searchParams.get("versionId");
-  return { bucket: url.hostname, key, versionId: versionId === "" ? null : versionId };
 }
 
 /** The URI of an object (its key escaped where a URI needs it), with its version when given. */

@@ -7,20 +7,10 @@
 import { fileURLToPath } from "node:url";
 import type { ManifestEntry } from "@stepwise/protocol";
 import { hashFile } from "../hash-file.js";
+import type { PendingReference } from "./pending-reference.js";
 import { sealHttpReference } from "./http-reference.js";
 import { LazyS3 } from "./s3-client.js";
 import { sealS3Reference } from "./s3-reference.js";
-
-/** A reference added by `artifact.addReference`. */
-export interface PendingReference {
-  path: string;
-  uri: string;
-  checksum: boolean;
-  /** Whether `{ name }` was given: a folder's entries go under `path/`, else at the top. */
-  named: boolean;
-  /** The most objects a folder reference may hold. */
-  maxObjects: number;
-}
 
 /** Schemes whose content can be checked and fetched. */
 export const FETCHED_SCHEMES: ReadonlySet<string> = new Set(["file:", "http:", "https:", "s3:"]);
