@@ -48,10 +48,12 @@ export async function sealHttpReference(
   const hash = createHash("sha256");
   let size = 0;
   try {
-    for await (const chunk of Readable.fromWeb(response.body as never)) {
-      hash.update(chunk as Buffer);
-      size += (chunk as Buffer).length;
-    }
+    // A body-less answer (204) is the empty content.
+    if (response.body !== null)
+      for await (const chunk of Readable.fromWeb(response.body as never)) {
+        hash.update(chunk as Buffer);
+        size += (chunk as Buffer).length;
+      }
   } catch (error) {
     throw referenceUnreachable(label, error, "logged");
   }
