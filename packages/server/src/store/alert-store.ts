@@ -3,7 +3,15 @@
  * (kept in the batch's transaction), are handed out to the delivery worker (alerts/
  * alert-dispatcher.ts) one (alert, destination) at a time, and keep a log of every try.
  */
-import type { AlertAttemptDto, AlertDto, AlertLevel, RunRef } from "@stepwise/protocol";
+import {
+  ALERT_LATE_AFTER_S,
+  type AlertAttemptDto,
+  type AlertDeliveryState,
+  type AlertDto,
+  type AlertLevel,
+  type AlertRecord,
+  type RunRef,
+} from "@stepwise/protocol";
 
 /** One delivery that is due: the alert, its run, and how many tries it had. */
 export interface DueDelivery {
@@ -53,4 +61,18 @@ export interface AlertStore {
     next: number | null,
   ): Promise<void>;
   listAlerts(query: AlertListQuery): Promise<AlertDto[]>;
+}
+
+/** An alert is late when replayed by `stepwise sync` or received long after it was raised. */
+export function isLateAlert(alert: AlertRecord, replay: boolean, now: number): boolean {
+  return replay || now - alert.time > ALERT_LATE_AFTER_S;
+}
+
+/** An alert's delivery state from its deliveries' states (none before it was handed out). */
+export function deliveryState(dispatched: boolean, states: readonly string[]): AlertDeliveryState {
+  if (!dispatched) return "pending";
+  if (states.length === 0) return "none";
+  if (states.includes("failed")) return "failed";
+  if (states.includes("pending")) return "pending";
+  return "delivered";
 }

@@ -5,6 +5,7 @@
  * `storeContract(() => openSqliteStore(tempPath()), { openPair })`. `skip` names tests this
  * backend skips, each with its reason (skips.ts).
  */
+import { alertsContract } from "./alerts.js";
 import { artifactsContract } from "./artifacts.js";
 import { concurrencyContract, type StorePairFactory } from "./concurrency.js";
 import { filesContract } from "./files.js";
@@ -49,6 +50,7 @@ export function storeContract(factory: StoreFactory, options: ContractOptions): 
   writersContract(factory);
   mediaContract(factory);
   structuredContract(factory);
+  alertsContract(factory);
   artifactsContract(factory);
   registryContract(factory);
   concurrencyContract(options.openPair);

@@ -1,10 +1,12 @@
 /**
  * Opens the PostgreSQL store at `url` (postgres://user:password@host:port/database): a
- * connection pool, the schema migrated to this code's version (pg-schema.ts), the instance id
- * read. The database must exist; Stepwise creates its tables in it.
+ * connection pool, the schema migrated to this code's version (pg-schema.ts), runs stored before
+ * the media index indexed (pg-media-rebuild.ts), the instance id read. The database must exist;
+ * Stepwise creates its tables in it.
  */
 import { StoreCorruptError } from "@stepwise/protocol";
 import { DEFAULT_POOL_SIZE, openPool, safeUrl } from "./pg-database.js";
+import { rebuildRichValues } from "./pg-media-rebuild.js";
 import { migrate } from "./pg-schema.js";
 import { PostgresStore } from "./postgres-store.js";
 
@@ -25,6 +27,8 @@ export async function openPostgresStore(
   pool.on("error", () => undefined);
   try {
     await migrate(pool, where);
+    // Runs stored before the media index existed (schema 5) are indexed once, here.
+    await rebuildRichValues(pool);
     const { rows } = await pool.query<{ id: string }>("SELECT id FROM server_instance WHERE one = 1");
     const id = rows[0]?.id;
     if (id === undefined)

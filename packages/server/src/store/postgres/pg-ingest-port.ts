@@ -11,8 +11,8 @@
  *
  * History rows are kept one per table row as extended-JSON text: a packed batch's rows are
  * formatted at write time (protocol packed-rows.ts), so reads copy text. Rich values (media
- * index, key kinds, tables, histograms) and `alert` records are not indexed on PostgreSQL yet:
- * the rows and meta lines that carry them are stored, so a later index can be built from them.
+ * index, key kinds, histograms, table versions) and `alert` records go to their tables in the
+ * same transaction (pg-media-writes.ts).
  */
 import type pg from "pg";
 import { formatPackedRow, keyPrefixes, type PackedRows, type RunRef } from "@stepwise/protocol";
@@ -20,6 +20,7 @@ import type { StoredRun } from "../store.js";
 import type { HistoryRowWrites, IngestPort, RunSnapshot, RunWrites } from "../../ingest/ingest-port.js";
 import { transaction } from "./pg-database.js";
 import { insertRun, insertRunSql, runFromRow, saveRunSql, type RunRow } from "./pg-run-table.js";
+import { RichWrites } from "./pg-media-writes.js";
 import { appendSeries, type SeriesAppend } from "./pg-series-writer.js";
 
 type Work<T> = (snapshot: RunSnapshot, open: (run: StoredRun) => RunWrites) => T;
@@ -35,6 +36,7 @@ class BatchWrites {
   readonly rowSteps: number[] = [];
   readonly rowBodies: string[] = [];
   readonly series: SeriesAppend[] = [];
+  readonly rich = new RichWrites();
   saved: StoredRun | null = null;
 
   writes(): RunWrites {
@@ -48,13 +50,13 @@ class BatchWrites {
         this.consoleIndexes.push(index);
         this.consoleBodies.push(text);
       },
-      alert: () => undefined,
+      alert: (index, record, replay, now) => this.rich.alert(index, record, replay, now),
       historyRows: () => this.textRows(),
       packedHistoryRows: (packed) => this.packedRows(packed),
       // The core may reuse its arrays after the call: keep copies.
       seriesPoints: (key, xs, ys) =>
         this.series.push({ key, xs: Float64Array.from(xs), ys: Float64Array.from(ys) }),
-      richValues: () => undefined,
+      richValues: (values) => this.rich.add(values),
       save: (run) => {
         this.saved = run;
       },
@@ -94,7 +96,8 @@ class BatchWrites {
       this.lineIndexes.length === 0 &&
       this.consoleIndexes.length === 0 &&
       this.rowIndexes.length === 0 &&
-      this.series.length === 0
+      this.series.length === 0 &&
+      this.rich.empty
     );
   }
 
@@ -119,6 +122,7 @@ class BatchWrites {
         [pk, this.rowIndexes, this.rowSteps, this.rowBodies],
       );
     if (this.series.length > 0) await appendSeries(client, pk, this.series);
+    await this.rich.send(client, pk);
   }
 }
 

@@ -1,8 +1,8 @@
 /**
- * The structured part of the PostgreSQL store: chart presets, and a numeric series' points
- * (read through the series port, as charts read them). Histograms and table versions are not
- * built yet on PostgreSQL (their index is built from history rows at ingest): those methods
- * answer with NotBuiltOnPostgresError.
+ * The structured part of the PostgreSQL store: histograms and table versions (filled from history
+ * rows at ingest, pg-media-writes.ts; read back by the shared rules of store/structured-rows.ts),
+ * chart presets, and a numeric series' points (read through the series port, as charts read
+ * them). An unknown run answers null where a run is named.
  */
 import type pg from "pg";
 import type { PresetPutBody, RunRef } from "@stepwise/protocol";
@@ -14,8 +14,9 @@ import type {
   StructuredStore,
   TableVersionRecord,
 } from "../structured-store.js";
+import { storedHistogram, type HistogramRow } from "../structured-rows.js";
 import { transaction } from "./pg-database.js";
-import { NotBuiltOnPostgresError } from "./pg-not-built.js";
+import { runPk } from "./pg-run-table.js";
 import { PgSeriesPort } from "./pg-series-port.js";
 
 interface PresetRow {
@@ -31,14 +32,42 @@ export class PgStructuredStore implements StructuredStore {
     private readonly where: string,
   ) {}
 
-  listHistogramKeys(): Promise<HistogramKeyInfo[] | null> {
-    return Promise.reject(new NotBuiltOnPostgresError("histograms"));
+  async listHistogramKeys(ref: RunRef): Promise<HistogramKeyInfo[] | null> {
+    const run = await runPk(this.pool, ref);
+    if (run === null) return null;
+    const { rows } = await this.pool.query<HistogramKeyInfo>(
+      `SELECT key, COUNT(*) AS count, MIN(step) AS "firstStep", MAX(step) AS "lastStep"
+       FROM histograms WHERE run_pk = $1 GROUP BY key ORDER BY key`,
+      [run.pk],
+    );
+    return rows;
   }
-  readHistograms(): Promise<StoredHistogram[] | null> {
-    return Promise.reject(new NotBuiltOnPostgresError("histograms"));
+
+  async readHistograms(
+    ref: RunRef,
+    key: string,
+    minStep: number,
+    maxStep: number,
+  ): Promise<StoredHistogram[] | null> {
+    const run = await runPk(this.pool, ref);
+    if (run === null) return null;
+    const { rows } = await this.pool.query<Omit<HistogramRow, "key">>(
+      `SELECT step, bins, lo, hi, edges, counts FROM histograms
+       WHERE run_pk = $1 AND key = $2 AND step >= $3 AND step <= $4 ORDER BY step`,
+      [run.pk, key, bound(Math.ceil(minStep)), bound(Math.floor(maxStep))],
+    );
+    return rows.map(storedHistogram);
   }
-  listTableVersions(): Promise<TableVersionRecord[] | null> {
-    return Promise.reject(new NotBuiltOnPostgresError("table versions"));
+
+  async listTableVersions(ref: RunRef, key?: string): Promise<TableVersionRecord[] | null> {
+    const run = await runPk(this.pool, ref);
+    if (run === null) return null;
+    const { rows } = await this.pool.query<TableVersionRecord>(
+      `SELECT key, step, path, sha256, nrows AS rows, ncols AS columns FROM table_versions
+       WHERE run_pk = $1 AND ($2::text IS NULL OR key = $2) ORDER BY key, step`,
+      [run.pk, key ?? null],
+    );
+    return rows;
   }
 
   readSeriesPoints(ref: RunRef, key: string): Promise<{ steps: Float64Array; values: Float64Array } | null> {
@@ -89,6 +118,11 @@ export class PgStructuredStore implements StructuredStore {
   async deletePreset(id: string): Promise<boolean> {
     return ((await this.pool.query("DELETE FROM chart_presets WHERE id = $1", [id])).rowCount ?? 0) > 0;
   }
+}
+
+/** A whole step bound as a bigint parameter: ±Infinity (and beyond) clamp to the largest safe integers. */
+function bound(step: number): number {
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, step));
 }
 
 function preset(row: PresetRow): StoredPreset {

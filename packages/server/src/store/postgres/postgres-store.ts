@@ -6,9 +6,9 @@
  * transaction per query). Several servers may share one database: writes lock what they read
  * (run rows FOR UPDATE, advisory locks for run creation, blobs and migrations).
  *
- * Not built yet on PostgreSQL (pg-not-built.ts): media, key kinds, histograms and table
- * versions (pg-structured-store.ts has presets and series points), alert recording,
- * and history scans by key; history compaction has nothing to do (rows are stored as text).
+ * The media index and key kinds (pg-media-store.ts), histograms and table versions
+ * (pg-structured-store.ts) and alerts (pg-alert-store.ts) are filled at ingest, in the batch's
+ * transaction (pg-media-writes.ts); history compaction has nothing to do (rows are stored as text).
  */
 import { randomInt } from "node:crypto";
 import type pg from "pg";
@@ -55,7 +55,8 @@ import { transaction } from "./pg-database.js";
 import { PgFileRecords, PgUploadRecords } from "./pg-file-records.js";
 import { PgHistory } from "./pg-history.js";
 import { PgIngestPort } from "./pg-ingest-port.js";
-import { noAlerts, notBuilt } from "./pg-not-built.js";
+import { PgAlertStore } from "./pg-alert-store.js";
+import { PgMediaStore } from "./pg-media-store.js";
 import { PgRunList } from "./pg-run-list.js";
 import { findRun, runPk, saveRun } from "./pg-run-table.js";
 import { RunQueue } from "./pg-run-queue.js";
@@ -66,7 +67,7 @@ import { PgStructuredStore } from "./pg-structured-store.js";
 
 export class PostgresStore implements Store {
   readonly structured: StructuredStore;
-  readonly alerts: AlertStore = noAlerts;
+  readonly alerts: AlertStore;
   readonly artifacts: ArtifactStore;
   readonly registry: RegistryStore;
   private readonly ingest: PgIngestPort;
@@ -77,8 +78,8 @@ export class PostgresStore implements Store {
   private readonly apiKeys: PgApiKeys;
   private readonly blobs: PgBlobReferences;
   private readonly queue = new RunQueue();
-  private readonly media =
-    notBuilt<Pick<Store, "queryMedia" | "listMediaSteps" | "listKeyKinds">>("media and key kinds");
+  private readonly media: PgMediaStore;
+  private readonly alertStore: PgAlertStore;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -89,6 +90,8 @@ export class PostgresStore implements Store {
     maxRunFiles?: number,
   ) {
     this.structured = new PgStructuredStore(pool, where);
+    this.media = new PgMediaStore(pool);
+    this.alerts = this.alertStore = new PgAlertStore(pool);
     this.ingest = new PgIngestPort(pool);
     this.runList = new PgRunList(pool);
     this.history = new PgHistory(pool, where);
@@ -240,7 +243,9 @@ export class PostgresStore implements Store {
   ): Promise<StoredKeyKind[]> {
     return this.media.listKeyKinds(project, runIds, keys);
   }
-  close(): Promise<void> {
-    return this.pool.end();
+  async close(): Promise<void> {
+    // The delivery worker has stopped: its claimed deliveries are free for the next try.
+    this.alertStore.close();
+    await this.pool.end();
   }
 }

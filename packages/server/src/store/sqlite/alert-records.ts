@@ -4,15 +4,15 @@
  * and a re-sent batch (same run, same meta-stream index) adds nothing.
  */
 import type Database from "better-sqlite3";
+import type { AlertAttemptDto, AlertDto, AlertLevel, AlertRecord } from "@stepwise/protocol";
 import {
-  ALERT_LATE_AFTER_S,
-  type AlertAttemptDto,
-  type AlertDeliveryState,
-  type AlertDto,
-  type AlertLevel,
-  type AlertRecord,
-} from "@stepwise/protocol";
-import type { AlertListQuery, AlertStore, AttemptRecord, DueDelivery } from "../alert-store.js";
+  deliveryState,
+  isLateAlert,
+  type AlertListQuery,
+  type AlertStore,
+  type AttemptRecord,
+  type DueDelivery,
+} from "../alert-store.js";
 
 interface AlertRow {
   id: number;
@@ -47,7 +47,7 @@ export class SqliteAlertStore implements AlertStore {
 
   /** Keeps an alert of an ingest batch; late when replayed by `stepwise sync` or received long after it was raised. */
   record(pk: number, metaIndex: number, alert: AlertRecord, replay: boolean, now: number): void {
-    const late = replay || now - alert.time > ALERT_LATE_AFTER_S;
+    const late = isLateAlert(alert, replay, now);
     this.insert.run(
       pk,
       metaIndex,
@@ -194,12 +194,4 @@ export class SqliteAlertStore implements AlertStore {
       }),
     );
   }
-}
-
-function deliveryState(dispatched: boolean, states: readonly string[]): AlertDeliveryState {
-  if (!dispatched) return "pending";
-  if (states.length === 0) return "none";
-  if (states.includes("failed")) return "failed";
-  if (states.includes("pending")) return "pending";
-  return "delivered";
 }
