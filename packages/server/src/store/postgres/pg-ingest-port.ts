@@ -115,12 +115,7 @@ class BatchWrites {
          ON CONFLICT (run_pk, stream, line_index) DO UPDATE SET body = excluded.body`,
         [pk, this.consoleIndexes, this.consoleBodies],
       );
-    if (this.rowIndexes.length > 0)
-      await client.query(
-        `INSERT INTO history_rows (run_pk, row_index, step, body)
-         SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[])`,
-        [pk, this.rowIndexes, this.rowSteps, this.rowBodies],
-      );
+    if (this.rowIndexes.length > 0) await insertHistoryRows(client, pk, this);
     if (this.series.length > 0) await appendSeries(client, pk, this.series);
     await this.rich.send(client, pk);
   }
@@ -165,4 +160,33 @@ export class PgIngestPort implements IngestPort {
       open,
     );
   }
+}
+
+/**
+ * A character no JSON text holds raw (inside strings control characters are escaped, and it is
+ * not whitespace): a batch's history bodies go joined by it as one text parameter, split again by
+ * string_to_array. As a text[] parameter the driver escapes every element into an array literal
+ * that PostgreSQL parses back: 10,000 SDK rows cost ~115 ms of server CPU and ~600 ms in all,
+ * joined ~17 ms and ~150 ms (measured at load ~20). A body that holds it goes the array way.
+ */
+const BODY_SEPARATOR = "\u001e";
+
+function insertHistoryRows(
+  client: pg.PoolClient,
+  pk: number,
+  rows: { rowIndexes: number[]; rowSteps: number[]; rowBodies: string[] },
+): Promise<unknown> {
+  const bodies = rows.rowBodies;
+  // string_to_array('') is an empty array, not one empty body.
+  if (bodies.some((body) => body === "" || body.includes(BODY_SEPARATOR)))
+    return client.query(
+      `INSERT INTO history_rows (run_pk, row_index, step, body)
+       SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[])`,
+      [pk, rows.rowIndexes, rows.rowSteps, bodies],
+    );
+  return client.query(
+    `INSERT INTO history_rows (run_pk, row_index, step, body)
+     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], string_to_array($4, $5))`,
+    [pk, rows.rowIndexes, rows.rowSteps, bodies.join(BODY_SEPARATOR), BODY_SEPARATOR],
+  );
 }
