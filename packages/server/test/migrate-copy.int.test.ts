@@ -18,7 +18,15 @@ import { loadConfig } from "../src/config.js";
 import { startServer } from "../src/server.js";
 import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
 import { migrate, summaryOf } from "./migrate-cli.js";
-import { API_KEY, loggedRuns, PRESET, RUNS, writeSourceData, type LoggedRun } from "./migrate-source-data.js";
+import {
+  API_KEY,
+  loggedRuns,
+  MODEL_VERSIONS,
+  PRESET,
+  RUNS,
+  writeSourceData,
+  type LoggedRun,
+} from "./migrate-source-data.js";
 import { postgresMissing, startPostgres, type PostgresProcess } from "./support/postgres-process.js";
 
 const missing = postgresMissing();
@@ -99,6 +107,52 @@ async function expectTargetHoldsLoggedRuns(url: string, files: string): Promise<
   }
 }
 
+/** The model's versions, aliases, tags, TTL, files, lineage and registry link, as logged. */
+async function expectTargetHoldsLoggedArtifacts(url: string, files: string): Promise<void> {
+  const store = await openPostgresStore(url);
+  const blobs = new LocalBlobStore(files, new UrlSigner(randomBytes(32)));
+  const ref = (alias: string) => ({ entity: "team", project: "p0", name: "model", alias });
+  try {
+    const versions = await store.artifacts.listVersions("team", "p0", "model");
+    expect(versions.map((v) => [v.version, v.digest]).sort()).toEqual(
+      MODEL_VERSIONS.slice(1).map((v) => [v.name, v.digest]),
+    );
+    expect(await store.artifacts.resolveVersion(ref("v0"))).toBeNull();
+    expect(await store.artifacts.resolveVersion(ref("best"))).toMatchObject({
+      version: "v1",
+      tags: ["candidate"],
+      metadata: { accuracy: 0.91 },
+      producer: { entity: "team", project: "p0", runId: "run000" },
+      createdAt: 1_700_000_601,
+    });
+    expect(await store.artifacts.resolveVersion(ref("latest"))).toMatchObject({
+      version: "v2",
+      ttlS: 86_400,
+    });
+    for (const version of MODEL_VERSIONS.slice(1)) {
+      expect(await store.artifacts.readManifest(ref(version.name), null, 10)).toEqual(version.entries);
+      const body = await blobs.get(version.sha256);
+      expect(body ? Buffer.concat(await body.toArray()) : null).toEqual(version.bytes);
+    }
+    const lineage = await store.artifacts.runLineage({ entity: "team", project: "p0", runId: "run002" });
+    expect(lineage.used.map((v) => v.version)).toEqual(["v1"]);
+    const linked = await store.registry?.resolve({
+      entity: "team",
+      registry: "model-registry",
+      collection: "digits",
+      alias: "production",
+    });
+    expect(linked).toMatchObject({
+      linkedBy: "key-ci",
+      linkedAt: 1_700_000_720,
+      artifact: { version: "v1" },
+    });
+  } finally {
+    await blobs.close();
+    await store.close();
+  }
+}
+
 async function historyOf(
   store: Awaited<ReturnType<typeof openPostgresStore>>,
   run: LoggedRun,
@@ -139,6 +193,14 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
     expect(first.apiKeys).toEqual({ total: 1, copied: 1 });
     expect(first.verified).toMatchObject({ runs: RUNS, historyRows: totalRows, files: 20, mismatches: [] });
     await expectTargetHoldsLoggedRuns(url, join(target, "files"));
+    expect(first.artifacts).toMatchObject({
+      state: "copied",
+      collections: 1,
+      versions: 3,
+      registryLinks: 1,
+      blobs: 3,
+    });
+    await expectTargetHoldsLoggedArtifacts(url, join(target, "files"));
 
     const server = await startServer(
       loadConfig({ port: 0, host: "127.0.0.1", data: target, database: url, trustLoopback: false }, {}),
@@ -163,6 +225,7 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
       keys: 0,
       presets: 0,
     });
+    expect(again.artifacts.state).toBe("unchanged");
     expect(again.verified.mismatches).toEqual([]);
     expect(await tableCounts(url)).toEqual(before);
 
@@ -179,6 +242,28 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
       /differs: team\/p0\/run042: history unreadable in the target: .*row 7 is missing/,
     );
     expect(damaged.stderr).toMatch(/^1 run\(s\) differ/m);
+
+    // The copied keys leave room: the target's store numbers and keys new rows after them.
+    const store = await openPostgresStore(url);
+    try {
+      const committed = await store.artifacts.commitVersion({
+        entity: "team",
+        project: "p0",
+        name: "model",
+        type: "model",
+        entries: [],
+        digest: "0".repeat(64),
+        description: "",
+        metadata: {},
+        aliases: [],
+        tags: [],
+        producer: null,
+        now: 1_700_001_000,
+      });
+      expect(committed).toMatchObject({ status: "created", version: { version: "v3" } });
+    } finally {
+      await store.close();
+    }
   }, 300_000);
 
   test("a copy SIGKILLed midway and run again is complete, without duplicates", async () => {
@@ -195,6 +280,7 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
     expect(resumed.runs.copied).toBe(RUNS - Number(partial.moved));
     expect(resumed.verified).toMatchObject({ runs: RUNS, historyRows: totalRows, mismatches: [] });
     await expectTargetHoldsLoggedRuns(url, join(target, "files"));
+    await expectTargetHoldsLoggedArtifacts(url, join(target, "files"));
     expect(Number((await tableCounts(url)).rows)).toBe(totalRows);
   }, 300_000);
 });

@@ -2,16 +2,25 @@
  * The data directory the migrate tests copy: 100 runs in two projects, logged through the
  * server's ingestion (Store.applyBatch on a real SQLite store, two batches per run), with
  * events, console lines, meta records, finished / failed / still-running runs, run files (one
- * content shared by two runs), an API key and a chart preset. `loggedRuns()` is the truth the
+ * content shared by two runs), an API key, a chart preset, and artifacts: three versions of a
+ * model (the first deleted, the second aliased `best`, tagged, used by another run and linked
+ * into a registry as `production`, the third with a TTL). `loggedRuns()` is the truth the
  * tests compare the target with: built from formulas, not read back from the source.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { join } from "node:path";
-import type { HistoryRow, MetaRecord, RunRef } from "@stepwise/protocol";
+import {
+  manifestDigestText,
+  type HistoryRow,
+  type ManifestEntry,
+  type MetaRecord,
+  type RunRef,
+} from "@stepwise/protocol";
 import { hashApiKey } from "../src/auth/api-key.js";
 import { LocalBlobStore } from "../src/blob/local-blob-store.js";
 import { UrlSigner } from "../src/blob/url-signer.js";
 import { openSqliteStore } from "../src/store/sqlite/open-sqlite-store.js";
+import type { Store } from "../src/store/store.js";
 
 export const RUNS = 100;
 export const API_KEY = "sw-" + "Mig".repeat(13) + "x";
@@ -134,8 +143,56 @@ export async function writeSourceData(dir: string, runs: readonly LoggedRun[]): 
       hashApiKey(API_KEY),
     );
     await store.structured.putPreset(PRESET.id, PRESET.body, PRESET.at);
+    await writeArtifacts(store, blobs, runs);
   } finally {
     await blobs.close();
     await store.close();
   }
+}
+
+/** The model's versions as logged: v0 (deleted), v1, v2; each one file. */
+export const MODEL_VERSIONS = [0, 1, 2].map((v) => {
+  const bytes = Buffer.from(`model weights, version ${v}\n`.repeat(100));
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const entries: ManifestEntry[] = [{ path: "weights.bin", sha256, size: bytes.length }];
+  const digest = createHash("sha256").update(manifestDigestText(entries)).digest("hex");
+  return { name: `v${v}`, bytes, sha256, entries, digest };
+});
+
+async function writeArtifacts(
+  store: Store,
+  blobs: LocalBlobStore,
+  runs: readonly LoggedRun[],
+): Promise<void> {
+  const [producer, consumer] = [runs[0]?.ref ?? null, runs[2]?.ref];
+  for (const [v, version] of MODEL_VERSIONS.entries()) {
+    await blobs.put(version.bytes);
+    await store.artifacts.commitVersion({
+      entity: "team",
+      project: "p0",
+      name: "model",
+      type: "model",
+      entries: version.entries,
+      digest: version.digest,
+      description: `version ${v}`,
+      metadata: { accuracy: 0.9 + v / 100 },
+      aliases: v === 1 ? ["best"] : [],
+      tags: v === 1 ? ["candidate"] : [],
+      ...(v === 2 ? { ttlS: 86_400 } : {}),
+      producer,
+      now: 1_700_000_600 + v,
+    });
+  }
+  const ref = (alias: string) => ({ entity: "team", project: "p0", name: "model", alias });
+  await store.artifacts.deleteVersion(ref("v0"), 1_700_000_700);
+  if (consumer) await store.artifacts.recordUse(consumer, ref("best"), 1_700_000_710);
+  await store.registry?.link({
+    entity: "team",
+    registry: "model-registry",
+    collection: "digits",
+    source: ref("best"),
+    aliases: ["production"],
+    actor: "key-ci",
+    now: 1_700_000_720,
+  });
 }

@@ -14,7 +14,8 @@ const HELP = `Usage: stepwise migrate --from <data dir> --to postgres://… [opt
 Copies everything a Stepwise server keeps under --from (SQLite) into a PostgreSQL database:
 runs (metadata, config, summary, state, ordinals), every history row, the events, console
 and meta streams, series (built by the target's ingestion from the same rows), run file
-records and their contents, chart presets and API keys (their hashes: the keys stay valid).
+records and their contents, chart presets, API keys (their hashes: the keys stay valid), and
+artifacts with the registry (into a database that has no artifacts yet).
 Safe to stop at any point (Ctrl-C, a crash, SIGKILL): run it again and it goes on where it
 stopped, without duplicating anything; a run copied before and unchanged since is skipped.
 At the end every run is checked on both sides: stream counts, file records, the run record
@@ -121,6 +122,9 @@ function describe(s: MoveSummary): string[] {
     `written: ${s.rows.history} history rows, ${s.rows.events} events, ${s.rows.console} console lines, ` +
       `${s.rows.meta} meta records; ${s.files.records} file records, ${s.files.blobs} contents (${s.files.bytes} bytes) to ${s.target.files}`,
     `API keys: ${s.apiKeys.copied} of ${s.apiKeys.total} copied; chart presets: ${s.presets.copied} of ${s.presets.total}`,
+    `artifacts: ${s.artifacts.collections} collection(s), ${s.artifacts.versions} version(s), ` +
+      `${s.artifacts.registryLinks} registry link(s): ${s.artifacts.state}` +
+      (s.artifacts.blobs > 0 ? `, ${s.artifacts.blobs} contents (${s.artifacts.bytes} bytes) copied` : ""),
     ...s.runs.renumbered.map(
       (r) => `renumbered ${r.run}: #${r.from} in the source, #${r.to} in ${s.target.database}`,
     ),

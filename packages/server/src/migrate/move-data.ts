@@ -7,11 +7,12 @@
  */
 import type { RunRef } from "@stepwise/protocol";
 import type { StoredRun } from "../store/store.js";
+import { copyArtifacts, verifyArtifacts } from "./copy-artifacts.js";
 import { copyFiles } from "./copy-files.js";
 import { copyStreams } from "./copy-streams.js";
 import type { MoveSource } from "./move-source.js";
 import { runKey, type MoveTarget } from "./move-target.js";
-import type { MoveProgress, MoveSummary } from "./move-summary.js";
+import type { ArtifactsMoved, MoveProgress, MoveSummary } from "./move-summary.js";
 import { runFingerprint } from "./run-fingerprint.js";
 import { verifyRun } from "./verify-run.js";
 
@@ -65,8 +66,10 @@ export async function moveData(
     summary.presets.total++;
     if (await target.putPreset(preset)) summary.presets.copied++;
   }
-  summary.notCopied = await notCopied(source, refs);
+  summary.artifacts = await copyArtifacts(source, target, now());
+  summary.notCopied = notCopied(summary.artifacts);
 
+  summary.verified.mismatches.push(...(await verifyArtifacts(source, target, summary.artifacts)));
   for (const [i, ref] of refs.entries()) {
     const checked = await verifyRun(source.store, target, ref);
     summary.verified.runs++;
@@ -118,17 +121,19 @@ async function copyKeys(source: MoveSource, target: MoveTarget, summary: MoveSum
   }
 }
 
-/** What the source holds that this copy leaves behind, with how much of it. */
-async function notCopied(source: MoveSource, refs: readonly RunRef[]): Promise<string[]> {
-  const projects = new Map(refs.map((r) => [JSON.stringify([r.entity, r.project]), r]));
-  let collections = 0;
-  for (const ref of projects.values())
-    collections += (await source.store.artifacts.listCollections(ref.entity, ref.project)).length;
-  return collections === 0
-    ? []
-    : [
-        `artifacts: ${collections} collection(s), not built on the PostgreSQL store yet (docs/deploy.md, "Moving data")`,
-      ];
+/** What the source holds that this copy leaves behind, with why. */
+function notCopied(artifacts: ArtifactsMoved): string[] {
+  const what = `artifacts (${artifacts.collections} collection(s), ${artifacts.versions} version(s))`;
+  const out: string[] = [];
+  if (artifacts.state === "changed-since")
+    out.push(`${what}: changed in the source since an earlier copy; not merged into the target's`);
+  if (artifacts.state === "target-holds-artifacts")
+    out.push(`${what}: the target holds artifacts of its own; copy into a database without artifacts`);
+  if (artifacts.missingBlobs > 0)
+    out.push(
+      `${artifacts.missingBlobs} artifact file content(s) the source no longer has (freed after their versions were deleted)`,
+    );
+  return out;
 }
 
 function name(ref: RunRef): string {
@@ -144,6 +149,15 @@ function emptySummary(source: MoveSource, target: MoveTarget, runs: number): Mov
     files: { records: 0, blobs: 0, bytes: 0 },
     apiKeys: { total: 0, copied: 0 },
     presets: { total: 0, copied: 0 },
+    artifacts: {
+      state: "none",
+      collections: 0,
+      versions: 0,
+      registryLinks: 0,
+      blobs: 0,
+      bytes: 0,
+      missingBlobs: 0,
+    },
     notCopied: [],
     verified: { runs: 0, historyRows: 0, files: 0, mismatches: [] },
   };

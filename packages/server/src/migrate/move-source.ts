@@ -25,6 +25,8 @@ export interface MoveSource {
   readonly blobs: BlobStore;
   /** Up to `limit` lines of the run's meta stream from `offset`, in order. */
   metaLines(ref: RunRef, offset: number, limit: number): string[];
+  /** The rows of a read-only SQLite query, each as its column values in order (artifact-tables.ts). */
+  select(sql: string): IterableIterator<unknown[]>;
   close(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function openMoveSource(dataDir: string): Promise<MoveSource> {
     blobs,
     metaLines: (ref, offset, limit) =>
       meta.all(ref.entity, ref.project, ref.runId, offset, limit).map((row) => row.body),
+    select: (sql) => db.prepare<[], unknown[]>(sql).raw().iterate(),
     close: async () => {
       db.close();
       await blobs.close();

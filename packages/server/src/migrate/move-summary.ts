@@ -25,7 +25,27 @@ export interface MoveSummary {
   files: { records: number; blobs: number; bytes: number };
   apiKeys: { total: number; copied: number };
   presets: { total: number; copied: number };
+  artifacts: ArtifactsMoved;
   /** Parts of the source not copied, each with why. */
   notCopied: string[];
   verified: { runs: number; historyRows: number; files: number; mismatches: RunMismatch[] };
+}
+
+/** The artifact and registry tables (copy-artifacts.ts). */
+export interface ArtifactsMoved {
+  /**
+   * `none`: the source has none; `copied` in this pass; `unchanged` since an earlier pass;
+   * `changed-since`: copied by an earlier pass, changed in the source since (not copied again);
+   * `target-holds-artifacts`: the target had artifacts of its own (nothing copied).
+   */
+  state: "none" | "copied" | "unchanged" | "changed-since" | "target-holds-artifacts";
+  /** In the source. */
+  collections: number;
+  versions: number;
+  registryLinks: number;
+  /** Contents copied to the target's file store in this pass. */
+  blobs: number;
+  bytes: number;
+  /** Contents the source no longer has (files of deleted versions freed by garbage collection). */
+  missingBlobs: number;
 }

@@ -9,6 +9,7 @@ import type { RunRef } from "@stepwise/protocol";
 import type { BlobStore } from "../blob/blob-store.js";
 import type { Store, StoredRun } from "../store/store.js";
 import type { StoredPreset } from "../store/structured-store.js";
+import type { TableCopy } from "./artifact-tables.js";
 
 export interface MoveTarget {
   readonly store: Store;
@@ -24,6 +25,23 @@ export interface MoveTarget {
    * transaction. Resolves to the ordinal the run has in the target.
    */
   finishRun(source: string, run: StoredRun, fingerprint: string, now: number): Promise<number>;
+  /** The fingerprint recorded when part `part` of `source` was copied, or null. */
+  movedPart(source: string, part: string): Promise<string | null>;
+  /** How many rows each table holds. */
+  countRows(tables: readonly string[]): Promise<Record<string, number>>;
+  /**
+   * One transaction: unless one of `tables` holds a row (then nothing is written and it resolves
+   * false), inserts `rows(table)` into each, in order, with their keys, moves the tables'
+   * sequences past them, and records part `part` of `source` with `fingerprint`.
+   */
+  copyTables(
+    source: string,
+    part: string,
+    fingerprint: string,
+    tables: readonly TableCopy[],
+    rows: (table: TableCopy) => Iterable<unknown[]>,
+    now: number,
+  ): Promise<boolean>;
   /** Stores the preset with its times unless one with its id is there; whether it stored it. */
   putPreset(preset: StoredPreset): Promise<boolean>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { openPostgresStore } from "../store/postgres/open-postgres-store.js";
 import { openPool, safeUrl, transaction } from "../store/postgres/pg-database.js";
 import { findRun, saveRun } from "../store/postgres/pg-run-table.js";
 import { runKey, type MoveTarget } from "./move-target.js";
+import { insertTable, tablesEmpty } from "./pg-table-copy.js";
 
 export async function openPgMoveTarget(
   url: string,
@@ -48,6 +49,32 @@ export async function openPgMoveTarget(
           [source, run.entity, run.project, run.id, fingerprint, now],
         );
         return found.run.ordinal;
+      }),
+    movedPart: async (source, part) => {
+      const { rows } = await pool.query<{ fingerprint: string }>(
+        "SELECT fingerprint FROM move_parts WHERE source = $1 AND part = $2",
+        [source, part],
+      );
+      return rows[0]?.fingerprint ?? null;
+    },
+    countRows: async (tables) => {
+      const counts: Record<string, number> = {};
+      for (const table of tables)
+        counts[table] = Number(
+          (await pool.query<{ n: string }>(`SELECT COUNT(*) AS n FROM ${table}`)).rows[0]?.n,
+        );
+      return counts;
+    },
+    copyTables: (source, part, fingerprint, tables, rows, now) =>
+      transaction(pool, async (client) => {
+        if (!(await tablesEmpty(client, tables))) return false;
+        for (const table of tables) await insertTable(client, table, rows(table));
+        await client.query(
+          `INSERT INTO move_parts (source, part, fingerprint, moved_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (source, part) DO UPDATE SET fingerprint = excluded.fingerprint, moved_at = excluded.moved_at`,
+          [source, part, fingerprint, now],
+        );
+        return true;
       }),
     putPreset: async (preset) => {
       // The body as the PostgreSQL store keeps it (pg-structured-store.ts: JSON text).
