@@ -4,6 +4,7 @@
  * per request, a couple of retries for reads, and every failure as a catalogued StepwiseError.
  */
 import { CorruptDataError, parseExtended, stringifyExtended } from "@stepwise/protocol";
+import { answerText, httpCall, type HttpAnswer } from "../files/http-call.js";
 import type { ApiConnection } from "./api-connection.js";
 import { errorFromResponse, unavailableError } from "./api-error.js";
 
@@ -85,6 +86,48 @@ export class ApiHttp {
         continue;
       }
       throw errorFromResponse(response.status, await response.text().catch(() => ""), what);
+    }
+  }
+
+  /**
+   * A GET whose body is read as it arrives (the history's renderings), over node:http(s) instead
+   * of fetch: receiving the 242 MB NDJSON history of a 1M-row run took 0.27–0.56 s of CPU
+   * through fetch's web stream and 0.18–0.21 s through node:http (same process, alternating).
+   * Retries, the time limit (for the headers, not the stream) and the errors are `send`'s.
+   */
+  async stream(path: string, options: Omit<RequestOptions, "body"> = {}): Promise<AsyncIterable<Uint8Array>> {
+    const what = `GET ${path}`;
+    const url = this.url(path, options.query).href;
+    for (let attempt = 0; ; attempt++) {
+      const pause = RETRY_PAUSES_MS[attempt];
+      let answer: HttpAnswer;
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(new TimeoutError(this.#timeoutMs)), this.#timeoutMs);
+      try {
+        answer = await httpCall(this.target, {
+          method: "GET",
+          url,
+          headers: { accept: options.accept ?? "application/json" },
+          signal: controller.signal,
+          idleTimeoutMs: 0, // as with fetch: no limit once the answer streams
+        });
+      } catch (error) {
+        const cause: unknown = controller.signal.aborted ? controller.signal.reason : error;
+        if (pause !== undefined) {
+          await sleep(pause);
+          continue;
+        }
+        throw unavailableError(what, this.baseUrl, cause);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (answer.status >= 200 && answer.status < 300) return answer.body;
+      if (pause !== undefined && [502, 503, 504].includes(answer.status)) {
+        answer.body.resume();
+        await sleep(pause);
+        continue;
+      }
+      throw errorFromResponse(answer.status, await answerText(answer).catch(() => ""), what);
     }
   }
 

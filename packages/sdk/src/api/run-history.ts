@@ -69,19 +69,7 @@ export async function* historyBytes(
     minStep: options.minStep,
     maxStep: options.maxStep,
   };
-  const response = await http.send("GET", apiPaths.history(run), { query });
-  if (response.body === null) return;
-  const body: ReadableStream<Uint8Array> = response.body;
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    await reader.cancel().catch(() => undefined);
-  }
+  yield* await http.stream(apiPaths.history(run), { query });
 }
 
 /** `{ _step, ...keys }` of each row that holds at least one of the keys. */

@@ -52,10 +52,9 @@ async function* scanPages(
       minStep,
       maxStep: options.maxStep,
     };
-    const response = await http.send("GET", apiPaths.history(run), { query });
-    if (response.body === null) return;
+    const body = await http.stream(apiPaths.history(run), { query });
     try {
-      for await (const rows of ndjsonRows(response.body)) {
+      for await (const rows of ndjsonRows(body)) {
         // A resumed stream starts after the last step of the rows handed on (all of them).
         for (let i = rows.length - 1; i >= 0; i--) {
           const step = (rows[i] as Record<string, unknown>)["_step"];
@@ -78,7 +77,7 @@ async function* scanPages(
  * array (one call per chunk instead of per row: 1M 10-metric rows in ~0.6 s instead of ~1 s).
  * A chunk whose lines are not plain JSON (NaN or ±Infinity, or damage) is parsed line by line.
  */
-async function* ndjsonRows(body: ReadableStream<Uint8Array>): AsyncGenerator<Array<Record<string, unknown>>> {
+async function* ndjsonRows(body: AsyncIterable<Uint8Array>): AsyncGenerator<Array<Record<string, unknown>>> {
   for await (const text of ndjsonTexts(body)) {
     let rows: unknown;
     try {
