@@ -5,7 +5,8 @@
  * Retry-After (http/error-response.ts) instead of 500 "please report it": an outage is not a
  * bug, and the SDK retries a 503 (a re-sent batch is applied once). SQL errors pass unchanged.
  * Connecting gives up after CONNECT_TIMEOUT_MS, so a request waits that long at most for a
- * database that does not answer, rather than forever (pg's default).
+ * database that does not answer, rather than forever (pg's default); and a connection lost
+ * between queries no longer ends the server process.
  */
 import pg from "pg";
 import { StepwiseError } from "@stepwise/protocol";
@@ -63,6 +64,15 @@ export class OutageAwareClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
     const options = typeof config === "string" ? { connectionString: config } : (config ?? {});
     super({ ...options, connectionTimeoutMillis: options.connectionTimeoutMillis ?? CONNECT_TIMEOUT_MS });
+    // A connection that dies while checked out of the pool but between queries (PostgreSQL
+    // restarted) emits 'error' with no pool listener attached: unhandled, it ended the process.
+    // Its next query fails instead ("not queryable"), which is answered UNAVAILABLE.
+    this.on("error", () => undefined);
+  }
+
+  /** A lost connection's 'error' event carries UNAVAILABLE too: pg-pool's query() rejects with it. */
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    return event === "error" ? super.emit(event, asOutage(args[0])) : super.emit(event, ...args);
   }
 }
 
