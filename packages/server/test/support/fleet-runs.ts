@@ -5,7 +5,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -23,6 +23,8 @@ export interface FleetRun {
   dir: string;
   /** Where the run is, once the child has started it. */
   ref: Promise<RunRef>;
+  /** Its run directory (the SDK's local log), for `stepwise sync`. */
+  runDir: Promise<string>;
   /** Resolves once finish() returned in the child (rejects when the child fails). */
   finished: Promise<void>;
   stderr(): string;
@@ -38,7 +40,10 @@ export function startFleetRun(
   const child = spawn(
     process.execPath,
     [FIXTURE, dir, baseUrl, String(index), String(rows), String(pace.perTick), String(pace.tickMs)],
-    { env: { ...process.env, STEPWISE_HEARTBEAT_S: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+    {
+      env: { ...process.env, STEPWISE_HEARTBEAT_S: "1", STEPWISE_TEST_VERBOSE: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
   );
   let stderr = "";
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
@@ -67,7 +72,11 @@ export function startFleetRun(
   return {
     index,
     dir,
-    ref: line(0).then((text) => JSON.parse(text) as RunRef),
+    ref: line(0).then((text) => {
+      const { entity, project, runId } = JSON.parse(text) as RunRef;
+      return { entity, project, runId };
+    }),
+    runDir: line(0).then((text) => (JSON.parse(text) as { runDir: string }).runDir),
     finished: line(1).then(async () => {
       const code = await exited;
       if (code !== 0) throw new Error(`run ${index} exited with ${code}: ${stderr}`);
@@ -106,4 +115,28 @@ export async function runStateOf(url: string, ref: RunRef): Promise<{ state: str
   const dto = runDtoSchema.parse(parseExtended(await (await fetch(url + apiPaths.run(ref))).text()));
   const listed = fileListResponseSchema.parse(await (await fetch(url + apiPaths.files(ref))).json());
   return { state: dto.state, file: listed.files.find((f) => f.path === "weights.txt")?.sha256 ?? null };
+}
+
+/** The history rows the server acknowledged to the SDK (its upload-state.json). */
+export function acknowledgedRows(runDir: string): number {
+  const state = JSON.parse(readFileSync(join(runDir, "upload-state.json"), "utf8")) as {
+    offsets: { history: number };
+  };
+  return state.offsets.history;
+}
+
+const CLI = join(import.meta.dirname, "..", "..", "..", "cli", "bin", "stepwise.js");
+
+/** `stepwise sync --base-url <url> <run dir>`: sends what the run's finish() left on local disk. */
+export function syncRun(url: string, runDir: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, "sync", "--base-url", url, runDir], {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`stepwise sync exited with ${code}: ${stderr}`)),
+    );
+  });
 }
