@@ -26,3 +26,4 @@ export * from "./artifact-lists.js";
 export * from "./embed.js";
 export * from "./code-point-order.js";
 export * from "./registry.js";
+export * from "./s3-environment.js";

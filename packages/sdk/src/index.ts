@@ -37,6 +37,7 @@ export {
 } from "@stepwise/protocol";
 export { Api, type ApiOptions, type RunsOptions } from "./api/api.js";
 export { Artifact, type ArtifactOptions } from "./artifacts/artifact.js";
+export type { ReferenceOptions } from "./artifacts/references/pending-reference.js";
 export type {
   DistributedArtifactOptions,
   LogArtifactOptions,

@@ -1,9 +1,9 @@
 /**
  * Where an S3 blob store keeps its objects: `s3://bucket/prefix` (from `--blobs` or
  * STEPWISE_BLOBS) plus the usual AWS environment variables for the endpoint, region and
- * credentials. A custom endpoint (MinIO, Ceph, s3rver, …) is addressed path-style. Pure: no SDK.
+ * credentials (protocol's s3-environment.ts, shared with the SDK). Pure: no SDK.
  */
-import { UsageError } from "@stepwise/protocol";
+import { s3ClientSettings, UsageError, type S3ClientSettings } from "@stepwise/protocol";
 
 export interface S3Location {
   bucket: string;
@@ -11,16 +11,8 @@ export interface S3Location {
   prefix: string;
 }
 
-export interface S3Settings extends S3Location {
-  /** AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL; absent: AWS itself. */
-  endpoint?: string;
-  /** AWS_REGION or AWS_DEFAULT_REGION; default us-east-1. */
-  region: string;
-  /** Path-style addressing (`endpoint/bucket/key`): on for a custom endpoint, or AWS_S3_FORCE_PATH_STYLE=1. */
-  forcePathStyle: boolean;
-  /** From AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (/ AWS_SESSION_TOKEN); absent: the SDK's default chain (profiles, instance roles). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
+/** An S3 location and how to reach it (protocol's s3ClientSettings). */
+export interface S3Settings extends S3Location, S3ClientSettings {}
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -42,31 +34,5 @@ export function parseS3Location(url: string, source = "--blobs"): S3Location {
 
 /** The settings for `location` from the AWS environment variables. */
 export function s3Settings(location: S3Location, env: NodeJS.ProcessEnv): S3Settings {
-  const endpoint = (env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? "").trim();
-  const region = (env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? "").trim() || "us-east-1";
-  const pathStyle = /^(1|true|yes)$/i.test(env.AWS_S3_FORCE_PATH_STYLE ?? "");
-  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
-  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined))
-    throw new UsageError("set both AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or neither");
-  if (endpoint !== "" && !/^https?:\/\/[^/]+/.test(endpoint))
-    throw new UsageError(
-      `AWS_ENDPOINT_URL must be an http(s) URL; got ${JSON.stringify(endpoint.slice(0, 200))}`,
-    );
-  const token = env.AWS_SESSION_TOKEN?.trim();
-  return {
-    ...location,
-    ...(endpoint === "" ? {} : { endpoint: endpoint.replace(/\/+$/, "") }),
-    region,
-    forcePathStyle: endpoint !== "" || pathStyle,
-    ...(accessKeyId === undefined || secretAccessKey === undefined
-      ? {}
-      : {
-          credentials: {
-            accessKeyId,
-            secretAccessKey,
-            ...(token === undefined || token === "" ? {} : { sessionToken: token }),
-          },
-        }),
-  };
+  return { ...location, ...s3ClientSettings(env) };
 }
