@@ -79,21 +79,46 @@ export async function appendSeries(
         Buffer.from(toBlob(block.units)),
       ]);
   }
-  if (chunks.size > 0)
+  // The float columns go packed into one binary parameter, each row cut out of it by offset and
+  // length: as bytea[] the driver writes every blob as escaped hex into an array literal (twice
+  // the bytes, and PostgreSQL parses it back), which cost as much as the rest of the batch.
+  if (chunks.size > 0) {
+    const [id, index, n, first, last, xData, yData] = columns([...chunks.values()], 7);
+    const packed = packBlobs([...(xData as Array<Buffer | null>), ...(yData as Buffer[])]);
+    const ys = chunks.size;
     await client.query(
       `INSERT INTO series_chunks (series_id, chunk_index, n, x_first, x_last, x_data, y_data)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $6::bytea[], $7::bytea[])
+       SELECT id, i, n, xf, xl, CASE WHEN xn < 0 THEN NULL ELSE substring($6::bytea FROM xo FOR xn) END,
+         substring($6::bytea FROM yo FOR yn)
+       FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::float8[], $5::float8[], $7::int[], $8::int[],
+         $9::int[], $10::int[]) AS u (id, i, n, xf, xl, xo, xn, yo, yn)
        ON CONFLICT (series_id, chunk_index) DO UPDATE SET n = excluded.n, x_first = excluded.x_first,
          x_last = excluded.x_last, x_data = excluded.x_data, y_data = excluded.y_data`,
-      columns([...chunks.values()], 7),
+      [
+        id,
+        index,
+        n,
+        first,
+        last,
+        packed.data,
+        packed.offsets.slice(0, ys),
+        packed.lengths.slice(0, ys),
+        packed.offsets.slice(ys),
+        packed.lengths.slice(ys),
+      ],
     );
-  if (blocks.size > 0)
+  }
+  if (blocks.size > 0) {
+    const [id, level, index, units] = columns([...blocks.values()], 4);
+    const packed = packBlobs(units as Buffer[]);
     await client.query(
       `INSERT INTO series_rollups (series_id, level, block_index, units)
-       SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bytea[])
+       SELECT id, l, b, substring($4::bytea FROM o FOR n)
+       FROM unnest($1::bigint[], $2::int[], $3::bigint[], $5::int[], $6::int[]) AS u (id, l, b, o, n)
        ON CONFLICT (series_id, level, block_index) DO UPDATE SET units = excluded.units`,
-      columns([...blocks.values()], 4),
+      [id, level, index, packed.data, packed.offsets, packed.lengths],
     );
+  }
   const states = [...tails.entries()].map(([id, tail]) => [
     id,
     tail.count,
@@ -180,4 +205,21 @@ function columns(rows: ReadonlyArray<readonly unknown[]>, width: number): unknow
   const out: unknown[][] = Array.from({ length: width }, () => []);
   for (const row of rows) for (let c = 0; c < width; c++) (out[c] as unknown[]).push(row[c]);
   return out;
+}
+
+/** Blobs as one Buffer with each one's 1-based offset and length (-1 for null), for substring. */
+function packBlobs(blobs: ReadonlyArray<Buffer | null>): {
+  data: Buffer;
+  offsets: number[];
+  lengths: number[];
+} {
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1;
+  for (const blob of blobs) {
+    offsets.push(at);
+    lengths.push(blob === null ? -1 : blob.length);
+    at += blob?.length ?? 0;
+  }
+  return { data: Buffer.concat(blobs.filter((b): b is Buffer => b !== null)), offsets, lengths };
 }
