@@ -1,7 +1,8 @@
 /**
  * `stepwise migrate --blobs s3://…`: run files go to an S3-compatible store (s3rver, a real
  * process) and a server started on the target database and bucket serves their bytes as they
- * were logged; a run that grew in the source after a copy is copied again, its new rows only.
+ * were logged; a run that grew in the source after a copy is copied again, its new rows only,
+ * with the console line a terminal rewrote meanwhile.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -70,7 +71,12 @@ describe.skipIf(missing !== null)("stepwise migrate --blobs s3://…", () => {
     try {
       const applied = await sqlite.applyBatch(
         grown.ref,
-        { writer: { id: "writer-of-run-0004" }, history: { offset: grown.rows.length, rows: more } },
+        {
+          writer: { id: "writer-of-run-0004" },
+          history: { offset: grown.rows.length, rows: more },
+          // A progress bar redrawn: the terminal rewrote line 2.
+          console: { offset: 2, lines: ["epoch 2 of run 4 (redrawn)"] },
+        },
         1_700_001_000,
       );
       expect(applied.gap).toBeNull();
@@ -81,7 +87,8 @@ describe.skipIf(missing !== null)("stepwise migrate --blobs s3://…", () => {
       await migrate(["--from", source, "--to", url, "--blobs", blobs, "--json"], s3.env),
     );
     expect(second.runs).toMatchObject({ copied: 1, unchanged: runs.length - 1 });
-    expect(second.rows).toEqual({ history: more.length, events: 0, console: 0, meta: 0 });
+    // Console lines are all sent again (a rewrite keeps the count): 8 lines.
+    expect(second.rows).toEqual({ history: more.length, events: 0, console: 8, meta: 0 });
     expect(second.files).toEqual({ records: 0, blobs: 0, bytes: 0 });
 
     const target = await openPostgresStore(url);
@@ -90,6 +97,8 @@ describe.skipIf(missing !== null)("stepwise migrate --blobs s3://…", () => {
       for await (const page of target.scanHistory(grown.ref))
         for (const text of page) rows.push(parseExtended(text));
       expect(rows).toEqual([...grown.rows, ...more]);
+      const console = grown.console.map((line, k) => (k === 2 ? "epoch 2 of run 4 (redrawn)" : line));
+      expect(await target.readStream(grown.ref, "console", 0, 100)).toEqual(console);
       expect((await target.getRun(grown.ref))?.heartbeatAt).toBe(1_700_001_000);
     } finally {
       await target.close();

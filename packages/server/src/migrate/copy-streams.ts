@@ -21,13 +21,20 @@ import type { MoveSource } from "./move-source.js";
 
 /** Items per batch: small enough to keep memory flat, large enough that a round trip costs little. */
 const BATCH_ITEMS = 2000;
+/** History text per batch at most (rows may be up to LIMITS.historyLineLength each). */
+const BATCH_BYTES = 8 * 1024 * 1024;
 
 export type CopiedRows = StreamOffsets;
 
+/**
+ * `rewriteConsole`: send every console line again (a run copied before and changed since: a
+ * terminal may have rewritten lines the target holds; rewriting is what console offsets allow).
+ */
 export async function copyStreams(
   source: MoveSource,
   target: Store,
   run: StoredRun,
+  rewriteConsole: boolean,
   onRows: (rows: number) => void,
 ): Promise<CopiedRows> {
   const ref: RunRef = { entity: run.entity, project: run.project, runId: run.id };
@@ -56,25 +63,28 @@ export async function copyStreams(
 
   let index = 0;
   let texts: string[] = [];
+  let bytes = 0;
   const flushHistory = async () => {
     if (texts.length === 0) return;
     const rows = texts.map((text) => parseExtended(text) as HistoryRow);
     const offset = index - texts.length;
     await send("history", offset, { history: { offset, rows, texts } }, texts.length);
     texts = [];
+    bytes = 0;
   };
   for await (const page of source.store.scanHistory(ref)) {
     for (const text of page) {
       index++;
       if (index <= have.history) continue;
       texts.push(text);
-      if (texts.length === BATCH_ITEMS) await flushHistory();
+      bytes += text.length;
+      if (texts.length === BATCH_ITEMS || bytes >= BATCH_BYTES) await flushHistory();
     }
   }
   await flushHistory();
 
   for (const stream of ["events", "console"] as const) {
-    let offset = have[stream];
+    let offset = stream === "console" && rewriteConsole ? 0 : have[stream];
     for (;;) {
       const lines = await source.store.readStream(ref, stream, offset, BATCH_ITEMS);
       if (lines.length === 0) break;

@@ -39,12 +39,13 @@ export async function moveData(
     if (run === null) continue; // runs are never deleted; listed a moment ago
     const files = await source.store.listFiles(ref);
     const fingerprint = runFingerprint(run, files);
-    if (moved.get(runKey(ref)) === fingerprint) {
+    const before = moved.get(runKey(ref));
+    if (before === fingerprint) {
       summary.runs.unchanged++;
       report({ phase: "copy", done: i + 1, total: refs.length, run: name(ref), copied: false, rows: 0 });
       continue;
     }
-    const rows = await copyStreams(source, target.store, run, (n) =>
+    const rows = await copyStreams(source, target.store, run, before !== undefined, (n) =>
       report({ phase: "rows", done: i, total: refs.length, run: name(ref), rows: n }),
     );
     const copied = await copyFiles(source, target, ref, files);

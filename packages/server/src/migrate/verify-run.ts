@@ -1,14 +1,17 @@
 /**
  * The check at the end of `stepwise migrate`, per run: the same stream counts on both sides
- * (history, events, console, meta), the same file records (path, size, sha256, content type)
- * with every blob present in the target's file store at its size, the same run record, and the
- * same sha256 over the whole history text (every row's stored text, in order). What differs is
- * named, so the operator knows which run to look at.
+ * (history, events, console, meta), the same events and console lines, the same file records
+ * (path, size, sha256, content type) with every blob present in the target's file store at its
+ * size, the same run record, and the same sha256 over the whole history text (every row's
+ * stored text, in order). What differs is named, so the operator knows which run to look at.
  */
 import { createHash } from "node:crypto";
 import { STREAMS, StepwiseError, stringifyExtended, type RunRef } from "@stepwise/protocol";
 import type { BlobStore } from "../blob/blob-store.js";
 import type { Store, StoredFile, StoredRun } from "../store/store.js";
+
+/** Lines per read of a stream. */
+const STREAM_PAGE = 5000;
 
 export interface RunMismatch {
   /** `entity/project/runId`. */
@@ -41,6 +44,14 @@ export async function verifyRun(
     if (from.offsets[stream] !== to.offsets[stream])
       differ(`${stream}: ${from.offsets[stream]} in the source, ${to.offsets[stream]} in the target`);
   if (record(from) !== record(to)) differ("the run record (metadata, summary, state or times) differs");
+
+  for (const stream of ["events", "console"] as const) {
+    const [a, b] = await Promise.all([
+      streamDigest(source, ref, stream),
+      streamDigest(target.store, ref, stream),
+    ]);
+    if (a !== b) differ(`${stream}: the lines differ`);
+  }
 
   const [fromFiles, toFiles] = await Promise.all([source.listFiles(ref), target.store.listFiles(ref)]);
   if (fromFiles.length !== toFiles.length)
@@ -76,6 +87,17 @@ function record(run: StoredRun): string {
 function fileList(files: readonly StoredFile[]): string {
   const rows = files.map((f) => JSON.stringify([f.path, f.size, f.sha256, f.contentType]));
   return rows.sort().join("\n");
+}
+
+/** sha256 over a stream's lines, in order. */
+async function streamDigest(store: Store, ref: RunRef, stream: "events" | "console"): Promise<string> {
+  const hash = createHash("sha256");
+  for (let offset = 0; ;) {
+    const lines = await store.readStream(ref, stream, offset, STREAM_PAGE);
+    for (const line of lines) hash.update(line).update("\n");
+    if (lines.length < STREAM_PAGE) return hash.digest("hex");
+    offset += lines.length;
+  }
 }
 
 /** The history's sha256 and rows, or why it cannot be read (a store that finds a row damaged says so). */
