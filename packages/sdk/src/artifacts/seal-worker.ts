@@ -8,7 +8,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import { StepwiseError } from "@stepwise/protocol";
 import type { PendingEntry } from "./artifact.js";
 import { sealEntries } from "./seal-artifact.js";
+import { yieldToTraining } from "../runlog/background-thread.js";
 
+yieldToTraining();
 const { entries, artifact } = workerData as { entries: PendingEntry[]; artifact: string };
 sealEntries(entries, artifact).then(
   (sealed) => parentPort?.postMessage({ ok: true, ...sealed, sources: [...sealed.sources] }),
