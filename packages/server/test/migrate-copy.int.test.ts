@@ -19,7 +19,9 @@ import { startServer } from "../src/server.js";
 import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
 import { migrate, summaryOf } from "./migrate-cli.js";
 import {
+  alertOf,
   API_KEY,
+  IMAGE_STEP,
   loggedRuns,
   MODEL_VERSIONS,
   PRESET,
@@ -85,6 +87,24 @@ async function expectTargetHoldsLoggedRuns(url: string, files: string): Promise<
         expect(body ? Buffer.concat(await body.toArray()) : null).toEqual(file.bytes);
       }
     }
+    // Media and alerts were indexed by the target's ingestion from the rows and meta records.
+    const steps = await store.listMediaSteps({ entity: "team", project: "p0" }, "samples", [
+      "run000",
+      "run010",
+    ]);
+    expect(steps.map((s) => [s.runId, s.steps, s.counts])).toEqual([
+      ["run000", [IMAGE_STEP], [1]],
+      ["run010", [IMAGE_STEP], [1]],
+    ]);
+    for (const i of [0, 25, 50, 75]) {
+      const run = runs[i] as LoggedRun;
+      const alerts = await store.alerts.listAlerts({ run: run.ref, limit: 10 });
+      const logged = alertOf(i) as { title: string; step: number };
+      // Delivered by the source already: handed out to no destination, never sent again.
+      expect(alerts.map((a) => [a.title, a.step, a.delivery])).toEqual([[logged.title, logged.step, "none"]]);
+    }
+    expect(await store.alerts.dueDeliveries(Date.now() / 1000 + 3600, 100)).toEqual([]);
+
     // The series were built by the target's ingestion: exact points equal the logged losses.
     const series = await store.querySeries({
       runs: runs.map((r) => r.ref),
@@ -189,9 +209,9 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
     const first = summaryOf(await migrate(["--from", source, "--to", url, "--to-data", target, "--json"]));
     expect(first.runs).toEqual({ total: RUNS, copied: RUNS, unchanged: 0, renumbered: [] });
     expect(first.rows.history).toBe(totalRows);
-    expect(first.files).toMatchObject({ records: 20, blobs: 11 });
+    expect(first.files).toMatchObject({ records: 30, blobs: 21 });
     expect(first.apiKeys).toEqual({ total: 1, copied: 1 });
-    expect(first.verified).toMatchObject({ runs: RUNS, historyRows: totalRows, files: 20, mismatches: [] });
+    expect(first.verified).toMatchObject({ runs: RUNS, historyRows: totalRows, files: 30, mismatches: [] });
     await expectTargetHoldsLoggedRuns(url, join(target, "files"));
     expect(first.artifacts).toMatchObject({
       state: "copied",

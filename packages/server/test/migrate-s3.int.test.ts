@@ -43,7 +43,7 @@ describe.skipIf(missing !== null)("stepwise migrate --blobs s3://…", () => {
     const first = summaryOf(
       await migrate(["--from", source, "--to", url, "--blobs", blobs, "--json"], s3.env),
     );
-    expect(first.files).toMatchObject({ records: 4, blobs: 3 });
+    expect(first.files).toMatchObject({ records: 6, blobs: 5 });
     expect(first.target.files).toContain(s3.bucket);
 
     const server = await startServer(

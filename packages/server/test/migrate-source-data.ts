@@ -51,17 +51,45 @@ export interface LoggedRun {
   files: Array<{ path: string; bytes: Buffer }>;
 }
 
+/** The step at which runs with files log an image (its file among the run's files). */
+export const IMAGE_STEP = 100;
+
+function sampleImage(i: number): { value: Record<string, unknown> & { path: string }; bytes: Buffer } {
+  // The store indexes the value; nothing decodes the bytes here.
+  const bytes = Buffer.from(`image bytes of run ${i}`);
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  const path = `media/images/samples_${IMAGE_STEP}_${sha256.slice(0, 20)}.png`;
+  return {
+    value: { _type: "image-file", path, sha256, size: bytes.length, format: "png", width: 4, height: 3 },
+    bytes,
+  };
+}
+
+/** The alert every 25th run raised (delivered by the source's server). */
+export function alertOf(i: number): MetaRecord {
+  return {
+    t: "alert",
+    title: `diverged ${i}`,
+    text: "loss is NaN",
+    level: "WARN",
+    time: 1_700_000_050 + i,
+    step: 10,
+  };
+}
+
 export function loggedRuns(): LoggedRun[] {
   const ordinals = [0, 0];
   return Array.from({ length: RUNS }, (_, i) => {
     const project = i % 2;
     ordinals[project] = (ordinals[project] ?? 0) + 1;
+    const image = i % 10 === 0 ? sampleImage(i) : null;
     const rows = Array.from({ length: 200 + (i % 7) * 20 }, (_, step) => ({
       _step: step,
       loss: 1 / (step + 1) + i,
       acc: step % 13 === 0 ? Number.NaN : step % 29 === 0 ? Number.POSITIVE_INFINITY : step / 1000,
       opt: { lr: 0.001 * (i + 1) },
       ...(step % 50 === 0 ? { note: `run ${i} at ${step}` } : {}),
+      ...(image !== null && step === IMAGE_STEP ? { samples: image.value } : {}),
     }));
     return {
       ref: { entity: "team", project: `p${project}`, runId: `run${String(i).padStart(3, "0")}` },
@@ -77,6 +105,7 @@ export function loggedRuns(): LoggedRun[] {
       meta: [
         { t: "config", update: { extra: i } },
         { t: "run-update", tags: [`t${i % 3}`], notes: `notes ${i}` },
+        ...(i % 25 === 0 ? [alertOf(i)] : []),
       ],
       summary: { loss: 1 / rows.length + i, best: { acc: i / 100 } },
       files:
@@ -84,6 +113,7 @@ export function loggedRuns(): LoggedRun[] {
           ? [
               { path: "out/model.txt", bytes: Buffer.from(`weights of run ${i}\n`.repeat(200)) },
               { path: "shared.txt", bytes: Buffer.from("the same content in several runs\n") },
+              ...(image === null ? [] : [{ path: image.value.path, bytes: image.bytes }]),
             ]
           : [],
     };

@@ -24,7 +24,8 @@ const BATCH_ITEMS = 2000;
 /** History text per batch at most (rows may be up to LIMITS.historyLineLength each). */
 const BATCH_BYTES = 8 * 1024 * 1024;
 
-export type CopiedRows = StreamOffsets;
+/** Items sent per stream, and how many of the meta records were alerts. */
+export type CopiedRows = StreamOffsets & { alerts: number };
 
 /**
  * `rewriteConsole`: send every console line again (a run copied before and changed since: a
@@ -45,7 +46,7 @@ export async function copyStreams(
     await apply(target, ref, { ...base, run: { name: run.name, startTime: run.createdAt } });
     have = (await target.streamCounts(ref)) ?? { history: 0, events: 0, console: 0, meta: 0 };
   }
-  const copied: CopiedRows = { history: 0, events: 0, console: 0, meta: 0 };
+  const copied: CopiedRows = { history: 0, events: 0, console: 0, meta: 0, alerts: 0 };
   const send = async (stream: StreamName, offset: number, batch: StoreBatch, items: number) => {
     await apply(target, ref, { ...base, ...batch });
     copied[stream] += items;
@@ -58,6 +59,7 @@ export async function copyStreams(
     const lines = source.metaLines(ref, at, BATCH_ITEMS);
     if (lines.length === 0) break;
     const records = lines.map((line) => parseExtended(line)) as NonNullable<IngestBatch["meta"]>["records"];
+    copied.alerts += records.filter((record) => record.t === "alert").length;
     at = await send("meta", at, { meta: { offset: at, records } }, lines.length);
   }
 

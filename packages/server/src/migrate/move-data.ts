@@ -33,6 +33,8 @@ export async function moveData(
   const refs = await listRuns(source);
   const moved = await target.movedRuns(sourceId);
   const summary = emptySummary(source, target, refs.length);
+  // Alerts a killed earlier pass copied, before a server of the target hands them out.
+  await settleCopiedAlerts(target, now());
 
   for (const [i, ref] of refs.entries()) {
     const run = await source.store.getRun(ref);
@@ -48,6 +50,7 @@ export async function moveData(
     const rows = await copyStreams(source, target.store, run, before !== undefined, (n) =>
       report({ phase: "rows", done: i, total: refs.length, run: name(ref), rows: n }),
     );
+    if (rows.alerts > 0) await settleCopiedAlerts(target, now());
     const copied = await copyFiles(source, target, ref, files);
     const ordinal = await target.finishRun(sourceId, run, fingerprint, now());
     if (ordinal !== run.ordinal)
@@ -62,6 +65,7 @@ export async function moveData(
     report({ phase: "copy", done: i + 1, total: refs.length, run: name(ref), copied: true, rows: total });
   }
 
+  await settleCopiedAlerts(target, now());
   await copyKeys(source, target, summary);
   for (const preset of await source.store.structured.listPresets()) {
     summary.presets.total++;
@@ -86,6 +90,15 @@ export async function moveData(
     });
   }
   return summary;
+}
+
+/**
+ * Alerts arrive with the meta records the copy replays, and the target's ingestion keeps them
+ * to be handed out to its alert destinations, late. The source delivered them already: they
+ * are handed out here to no destination, so no server of the target sends them again.
+ */
+async function settleCopiedAlerts(target: MoveTarget, now: number): Promise<void> {
+  await target.store.alerts.dispatchNew([], now);
 }
 
 /** Every run of the source, each project's in the order they were created (by ordinal). */
