@@ -11,7 +11,7 @@
  */
 import type pg from "pg";
 import { transaction } from "./pg-database.js";
-import type { PgFileRecords } from "./pg-file-records.js";
+import { BLOB_LOCK, type PgFileRecords } from "./pg-file-records.js";
 import { ARTIFACT_BLOBS_KEY, type Db } from "./pg-artifact-rows.js";
 
 export async function artifactsHoldBlob(db: Db, sha256: string): Promise<boolean> {
@@ -36,8 +36,8 @@ export class PgBlobReferences {
 
   collect(sha256: string, remove: () => boolean): Promise<boolean> {
     return transaction(this.pool, async (client) => {
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [`blob:${sha256}`]);
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [ARTIFACT_BLOBS_KEY]);
+      await client.query(BLOB_LOCK, [`blob:${sha256}`]);
+      await client.query(BLOB_LOCK, [ARTIFACT_BLOBS_KEY]);
       if (await this.files.isReferenced(sha256, client)) return false;
       if (await artifactsHoldBlob(client, sha256)) return false;
       return remove();

@@ -1,18 +1,20 @@
 /**
- * Run file records and resumable uploads on PostgreSQL, keyed by the run's names (a file may
- * arrive before the run's first batch). `put` and `collect` take one advisory lock per blob
- * (sha256) inside their transaction, so that recording a file and collecting its blob take
- * turns across servers, as the Store contract asks; a path cannot be both a file and a folder of
- * one run, and a run holds at most LIMITS.runFiles files (a replacement always may).
+ * Run file records on PostgreSQL (resumable uploads: pg-upload-records.ts), keyed by the run's
+ * names (a file may arrive before the run's first batch). `put` takes one advisory lock per blob
+ * (sha256) inside its transaction, as collection does (pg-artifact-blobs.ts), so that recording
+ * a file and collecting its blob take turns across servers, as the Store contract asks; a path
+ * cannot be both a file and a folder of one run, and a run holds at most LIMITS.runFiles files
+ * (a replacement always may).
  */
 import type pg from "pg";
 import { LIMITS, type RunRef } from "@stepwise/protocol";
 import { folderPaths, pathConflict, tooManyRunFiles } from "../../domain/run-file-rules.js";
-import type { StoredFile, StoredUpload } from "../store.js";
+import type { StoredFile } from "../store.js";
 import { transaction } from "./pg-database.js";
 
 const FILE = 'path, size, sha256, content_type AS "contentType", updated_at AS "updatedAt"';
-const BLOB_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
+/** A transaction-scoped advisory lock on a text key: `blob:<sha256>` turns with collection. */
+export const BLOB_LOCK = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
 
 export class PgFileRecords {
   constructor(
@@ -69,13 +71,6 @@ export class PgFileRecords {
     return rows.length > 0;
   }
 
-  collect(sha256: string, remove: () => boolean): Promise<boolean> {
-    return transaction(this.pool, async (client) => {
-      await client.query(BLOB_LOCK, [`blob:${sha256}`]);
-      return (await this.isReferenced(sha256, client)) ? false : remove();
-    });
-  }
-
   /** Counts a path the run does not hold yet; throws INVALID_DATA past the run's limit. */
   private async countNew(client: pg.PoolClient, ref: RunRef, path: string): Promise<void> {
     const key = [ref.entity, ref.project, ref.runId];
@@ -108,85 +103,4 @@ export class PgFileRecords {
     if (found === undefined) return;
     throw pathConflict(path, found);
   }
-}
-
-interface UploadRow {
-  id: string;
-  entity: string;
-  project: string;
-  run_id: string;
-  path: string;
-  size: number;
-  sha256: string;
-  content_type: string;
-  created_at: number;
-  expires_at: number;
-}
-
-export class PgUploadRecords {
-  constructor(private readonly pool: pg.Pool) {}
-
-  async find(ref: RunRef, path: string, size: number, sha256: string): Promise<StoredUpload | null> {
-    const { rows } = await this.pool.query<UploadRow>(
-      `SELECT * FROM file_uploads WHERE entity = $1 AND project = $2 AND run_id = $3 AND path = $4
-         AND size = $5 AND sha256 = $6`,
-      [ref.entity, ref.project, ref.runId, path, size, sha256],
-    );
-    return rows[0] ? upload(rows[0]) : null;
-  }
-
-  async get(id: string): Promise<StoredUpload | null> {
-    const { rows } = await this.pool.query<UploadRow>("SELECT * FROM file_uploads WHERE id = $1", [id]);
-    return rows[0] ? upload(rows[0]) : null;
-  }
-
-  /** Inserts, or renews the expiry of the upload with this id; a second upload of the same content loses. */
-  async save(u: StoredUpload): Promise<void> {
-    const renewed = await this.pool.query("UPDATE file_uploads SET expires_at = $2 WHERE id = $1", [
-      u.id,
-      u.expiresAt,
-    ]);
-    if ((renewed.rowCount ?? 0) > 0) return;
-    await this.pool.query(
-      `INSERT INTO file_uploads (id, entity, project, run_id, path, size, sha256, content_type, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT DO NOTHING`,
-      [
-        u.id,
-        u.ref.entity,
-        u.ref.project,
-        u.ref.runId,
-        u.path,
-        u.size,
-        u.sha256,
-        u.contentType,
-        u.createdAt,
-        u.expiresAt,
-      ],
-    );
-  }
-
-  async delete(id: string): Promise<void> {
-    await this.pool.query("DELETE FROM file_uploads WHERE id = $1", [id]);
-  }
-
-  async expiredBefore(before: number): Promise<StoredUpload[]> {
-    const { rows } = await this.pool.query<UploadRow>(
-      "SELECT * FROM file_uploads WHERE expires_at < $1 ORDER BY expires_at",
-      [before],
-    );
-    return rows.map(upload);
-  }
-}
-
-function upload(row: UploadRow): StoredUpload {
-  return {
-    id: row.id,
-    ref: { entity: row.entity, project: row.project, runId: row.run_id },
-    path: row.path,
-    size: row.size,
-    sha256: row.sha256,
-    contentType: row.content_type,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
 }

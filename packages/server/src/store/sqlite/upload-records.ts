@@ -7,19 +7,7 @@
 import type Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
 import type { StoredUpload } from "../store.js";
-
-interface UploadRow {
-  id: string;
-  entity: string;
-  project: string;
-  run_id: string;
-  path: string;
-  size: number;
-  sha256: string;
-  content_type: string;
-  created_at: number;
-  expires_at: number;
-}
+import { uploadFromRow, type UploadRow } from "../upload-rows.js";
 
 export class UploadRecords {
   private readonly byContent: Database.Statement<[string, string, string, string, number, string], UploadRow>;
@@ -80,17 +68,4 @@ export class UploadRecords {
   expiredBefore(before: number): StoredUpload[] {
     return this.expired.all(before).map(uploadFromRow);
   }
-}
-
-function uploadFromRow(row: UploadRow): StoredUpload {
-  return {
-    id: row.id,
-    ref: { entity: row.entity, project: row.project, runId: row.run_id },
-    path: row.path,
-    size: row.size,
-    sha256: row.sha256,
-    contentType: row.content_type,
-    createdAt: row.created_at,
-    expiresAt: row.expires_at,
-  };
 }
