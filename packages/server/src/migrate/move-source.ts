@@ -6,15 +6,13 @@
  * (WAL readers do not block it), but what it writes after a run was copied is copied only by
  * the next `stepwise migrate`.
  */
-import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { NotFoundError, type RunRef } from "@stepwise/protocol";
 import type { BlobStore } from "../blob/blob-store.js";
-import { LocalBlobStore } from "../blob/local-blob-store.js";
-import { UrlSigner } from "../blob/url-signer.js";
-import { DATABASE_FILE, FILES_DIR } from "../data-dir.js";
+import { openLocalFileStore } from "../blob/local-file-store.js";
+import { DATABASE_FILE } from "../data-dir.js";
 import { openSqliteStore } from "../store/sqlite/open-sqlite-store.js";
 import type { Store } from "../store/store.js";
 
@@ -34,16 +32,19 @@ export async function openMoveSource(dataDir: string): Promise<MoveSource> {
   const path = join(dataDir, DATABASE_FILE);
   if (!existsSync(path))
     throw new NotFoundError(`no Stepwise database at ${path}; --from names a server's --data directory`);
-  const store = await openSqliteStore(path);
+  // Files first, opened as the server opens them: files of the layout before content-addressed
+  // blobs are moved into it (legacy-file-layout.ts), as the source's own next start would.
+  const { blobs } = await openLocalFileStore(dataDir, () => undefined);
+  const store = await openSqliteStore(path).catch(async (error: unknown) => {
+    await blobs.close();
+    throw error;
+  });
   const db = new Database(path, { readonly: true, fileMustExist: true });
   const meta = db.prepare<[string, string, string, number, number], { body: string }>(
     `SELECT l.body FROM stream_lines l JOIN runs r ON r.pk = l.run_pk
      WHERE r.entity = ? AND r.project = ? AND r.run_id = ? AND l.stream = 'meta' AND l.line_index >= ?
      ORDER BY l.line_index LIMIT ?`,
   );
-  // The source's blobs are only read: the URL signing key is never used, so a throwaway one
-  // spares writing one into a directory that has none.
-  const blobs = new LocalBlobStore(join(dataDir, FILES_DIR), new UrlSigner(randomBytes(32)));
   return {
     dataDir,
     store,
