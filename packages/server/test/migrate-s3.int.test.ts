@@ -2,7 +2,8 @@
  * `stepwise migrate --blobs s3://…`: run files go to an S3-compatible store (s3rver, a real
  * process) and a server started on the target database and bucket serves their bytes as they
  * were logged; a run that grew in the source after a copy is copied again, its new rows only,
- * with the console line a terminal rewrote meanwhile.
+ * with the console line a terminal rewrote meanwhile; runs of a project the target already has
+ * runs in are numbered after them.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -40,11 +41,27 @@ describe.skipIf(missing !== null)("stepwise migrate --blobs s3://…", () => {
     const url = await postgres.createDatabase();
     const source = join(dir, "source");
     const blobs = `s3://${s3.bucket}/moved`;
+    // The target already holds a run of its own in p0: the moved runs of p0 are numbered after it.
+    const before = await openPostgresStore(url);
+    try {
+      await before.applyBatch(
+        { entity: "team", project: "p0", runId: "local" },
+        { run: { name: "here first" } },
+        1,
+      );
+    } finally {
+      await before.close();
+    }
     const first = summaryOf(
       await migrate(["--from", source, "--to", url, "--blobs", blobs, "--json"], s3.env),
     );
     expect(first.files).toMatchObject({ records: 6, blobs: 5 });
     expect(first.target.files).toContain(s3.bucket);
+    const p0 = runs.filter((r) => r.ref.project === "p0");
+    expect(first.runs.renumbered).toEqual(
+      p0.map((r) => ({ run: `team/p0/${r.ref.runId}`, from: r.ordinal, to: r.ordinal + 1 })),
+    );
+    expect(first.verified.mismatches).toEqual([]);
 
     const server = await startServer(
       loadConfig({ port: 0, host: "127.0.0.1", data: join(dir, "server"), database: url, blobs }, s3.env),
