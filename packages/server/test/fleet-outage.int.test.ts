@@ -20,6 +20,7 @@ import {
   loggedRow,
   runStateOf,
   savedFileSha256,
+  serverRows,
   startFleetRun,
   syncRun,
 } from "./support/fleet-runs.js";
@@ -77,10 +78,20 @@ describe.skipIf(missing !== null)(
       try {
         const runs = Array.from({ length: RUNS }, (_, i) => startFleetRun(i, proxy.url, ROWS, PACE));
         dirs.push(...runs.map((r) => r.dir));
+        let finished = 0;
+        for (const run of runs)
+          void run.finished.then(
+            () => finished++,
+            () => undefined,
+          );
         const refs = await Promise.all(runs.map((r) => r.ref));
-        while (proxy.served.some((n) => n < RUNS)) await new Promise((resolve) => setTimeout(resolve, 20));
+        // Every run has been acknowledged rows (an SDK that never reached a server waits only
+        // 10 s in finish(), then leaves its data to `stepwise sync`).
+        while ((await Promise.all(refs.map((ref) => serverRows(first.url, ref)))).some((n) => n === 0))
+          await new Promise((resolve) => setTimeout(resolve, 50));
         const before = proxy.statuses.length;
         const outage = pg.outage(OUTAGE_MS);
+        expect(finished).toBe(0); // they are still logging
         await new Promise((resolve) => setTimeout(resolve, 1000));
         for (const server of servers)
           expect(await answersDuringOutage(server.url, refs[0] as RunRef)).toEqual([
@@ -96,7 +107,7 @@ describe.skipIf(missing !== null)(
         const runDirs = await Promise.all(runs.map((r) => r.runDir));
         for (const [index, ref] of refs.entries()) {
           const acknowledged = acknowledgedRows(runDirs[index] as string);
-          expect(acknowledged).toBeGreaterThan(0);
+          expect(acknowledged, runs[index]?.stderr()).toBeGreaterThan(0);
           expect((await historyOf(first.url, ref)).length).toBeGreaterThanOrEqual(acknowledged);
           await syncRun(proxy.url, runDirs[index] as string);
         }

@@ -140,3 +140,10 @@ export function syncRun(url: string, runDir: string): Promise<void> {
     );
   });
 }
+
+/** The history rows the server at `url` holds of a run (0 before it exists). */
+export async function serverRows(url: string, ref: RunRef): Promise<number> {
+  const response = await fetch(url + apiPaths.run(ref));
+  if (response.status === 404) return 0;
+  return runDtoSchema.parse(parseExtended(await response.text())).offsets.history;
+}
