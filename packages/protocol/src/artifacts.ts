@@ -291,7 +291,13 @@ export const artifactVersionDtoSchema = z.object({
   /** Entries, and bytes of the stored ones (references count nothing). */
   fileCount: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),
+  /** The run that logged it (a distributed version: the run that finished it), or null. */
   producer: producerSchema.nullable(),
+  /**
+   * Every run that produced it, each once: `producer` first, then (a distributed version) each
+   * run that upserted into it, in the order of their first upsert. Absent from older servers.
+   */
+  producers: z.array(producerSchema).default([]),
   /** Unix seconds. */
   createdAt: z.number(),
   /** Time to live in seconds from `createdAt`; null: kept until deleted (artifactTtlSchema). */

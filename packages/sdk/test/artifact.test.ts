@@ -122,6 +122,7 @@ describe("Artifact", () => {
       fileCount: 1,
       size: 1,
       producer: null,
+      producers: [],
       createdAt: 1,
       ttlS: null,
     };

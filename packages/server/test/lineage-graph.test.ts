@@ -8,7 +8,7 @@ import type { ArtifactVersionDto, RunRef } from "@stepwise/protocol";
 import { lineageGraph, type LineagePort } from "../src/domain/lineage-graph.js";
 
 const run = (runId: string): RunRef => ({ entity: "e", project: "p", runId });
-const version = (name: string, producer: string): ArtifactVersionDto => ({
+const version = (name: string, producer: string, writers: string[] = []): ArtifactVersionDto => ({
   entity: "e",
   project: "p",
   name,
@@ -22,6 +22,7 @@ const version = (name: string, producer: string): ArtifactVersionDto => ({
   fileCount: 0,
   size: 0,
   producer: { ...run(producer) },
+  producers: [run(producer), ...writers.map(run)],
   createdAt: 0,
   ttlS: null,
 });
@@ -63,6 +64,24 @@ describe("lineage graph", () => {
     // 3 reach prep, which has nothing more.
     expect((await lineageGraph(port, model, 2, 100)).truncated).toBe(true);
     expect((await lineageGraph(port, model, 3, 100)).truncated).toBe(false);
+  });
+
+  it("draws an edge from every run that produced a distributed version, the finisher and each writer", async () => {
+    const shards = version("shards", "finisher", ["rank0", "rank1"]);
+    const made: Record<string, ArtifactVersionDto[]> = {
+      finisher: [shards],
+      rank0: [shards],
+      rank1: [shards],
+    };
+    const distributedPort: LineagePort = {
+      consumers: () => Promise.resolve([]),
+      runLineage: (r) => Promise.resolve({ produced: made[r.runId] ?? [], used: [] }),
+    };
+    const graph = await lineageGraph(distributedPort, shards, 1, 100);
+    expect(
+      graph.edges.map((e) => `${e.from.replace(/^.*\//, "")}>${e.to.replace(/^.*\//, "")}`).sort(),
+    ).toEqual(["finisher>shards:v0", "rank0>shards:v0", "rank1>shards:v0"]);
+    expect(graph.truncated).toBe(false);
   });
 
   it("stops at the node limit and says so", async () => {

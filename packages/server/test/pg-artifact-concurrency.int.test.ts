@@ -103,6 +103,7 @@ describe.skipIf(missing !== null)(
           entries: [entry],
           aliases: [],
           tags: [],
+          writer: { entity: "team", project: "proj", runId: `rank-${entry.path}` },
           now: 1000,
         });
       await Promise.all([upsert(a, file("a", "a")), upsert(b, file("b", "b")), upsert(a, file("c", "c"))]);
@@ -123,6 +124,12 @@ describe.skipIf(missing !== null)(
       expect(finishes.filter((f) => f.status === "created")).toHaveLength(1);
       expect(new Set(finishes.map((f) => f.version.version))).toEqual(new Set(["v0"]));
       expect((await a.artifacts.listVersions("team", "proj", "model")).map((v) => v.fileCount)).toEqual([3]);
+      // Every writer, through either server, is a producer of the one version.
+      expect(finishes[0]?.version.producers.map((r) => r.runId).sort()).toEqual([
+        "rank-a",
+        "rank-b",
+        "rank-c",
+      ]);
     });
 
     it("leaves an alias moved from both servers at once on exactly one version", async () => {

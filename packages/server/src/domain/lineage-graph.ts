@@ -3,7 +3,7 @@
  * "run produced version" and "run used version", `depth` hops of run ↔ artifact from the start
  * (a dataset → training run → model → evaluation run chain is 3 hops from the model). Knows no
  * store and no HTTP: it asks a narrow port. Edges point along the data: run → artifact it
- * produced, artifact → run that used it.
+ * produced (each writer of a distributed version too), artifact → run that used it.
  */
 import type { ArtifactVersionDto, LineageGraph, LineageNode, RunRef } from "@stepwise/protocol";
 
@@ -17,6 +17,15 @@ export interface LineagePort {
 export const artifactNodeId = (v: { entity: string; project: string; name: string; version: string }) =>
   `artifact:${v.entity}/${v.project}/${v.name}:${v.version}`;
 export const runNodeId = (r: RunRef) => `run:${r.entity}/${r.project}/${r.runId}`;
+
+/**
+ * The runs that produced a version: the one that logged (or finished) it and, for a distributed
+ * version, each that upserted into it. A DTO from an older server lists none: its producer.
+ */
+function producersOf(version: ArtifactVersionDto): RunRef[] {
+  if (version.producers.length > 0) return version.producers;
+  return version.producer === null ? [] : [version.producer];
+}
 
 type Item = { kind: "artifact"; value: ArtifactVersionDto } | { kind: "run"; value: RunRef };
 
@@ -62,8 +71,8 @@ export async function lineageGraph(
     for (const item of current) {
       if (item.kind === "artifact") {
         const id = artifactNodeId(item.value);
-        if (item.value.producer !== null) {
-          const producer = visit({ kind: "run", value: item.value.producer });
+        for (const run of producersOf(item.value)) {
+          const producer = visit({ kind: "run", value: run });
           if (producer !== null) addEdge(producer, id);
         }
         for (const run of await port.consumers(item.value)) {
@@ -89,10 +98,7 @@ export async function lineageGraph(
   for (const item of truncated ? [] : frontier) {
     const neighbours =
       item.kind === "artifact"
-        ? [
-            ...(item.value.producer === null ? [] : [runNodeId(item.value.producer)]),
-            ...(await port.consumers(item.value)).map(runNodeId),
-          ]
+        ? [...producersOf(item.value).map(runNodeId), ...(await port.consumers(item.value)).map(runNodeId)]
         : Object.values(await port.runLineage(item.value)).flatMap((versions) =>
             versions.map(artifactNodeId),
           );

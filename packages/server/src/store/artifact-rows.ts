@@ -8,6 +8,7 @@ import {
   parseExtended,
   type ArtifactVersionDto,
   type ManifestEntry,
+  type RunRef,
 } from "@stepwise/protocol";
 import { versionName } from "../domain/artifact-aliases.js";
 
@@ -41,8 +42,24 @@ export interface EntryRow {
   ref_digest: string | null;
 }
 
-/** A version's DTO; `aliases` with `latest` first where the version holds it. */
-export function versionDto(row: VersionRow, tags: string[], aliases: string[]): ArtifactVersionDto {
+/**
+ * A version's DTO; `aliases` with `latest` first where the version holds it; `writers`: the runs
+ * that upserted into a distributed version, in the order of their first upsert.
+ */
+export function versionDto(
+  row: VersionRow,
+  tags: string[],
+  aliases: string[],
+  writers: readonly RunRef[],
+): ArtifactVersionDto {
+  const producer =
+    row.producer_run_id === null
+      ? null
+      : {
+          entity: row.producer_entity ?? "",
+          project: row.producer_project ?? "",
+          runId: row.producer_run_id,
+        };
   return {
     entity: row.entity,
     project: row.project,
@@ -56,17 +73,44 @@ export function versionDto(row: VersionRow, tags: string[], aliases: string[]): 
     tags,
     fileCount: row.file_count,
     size: row.size,
-    producer:
-      row.producer_run_id === null
-        ? null
-        : {
-            entity: row.producer_entity ?? "",
-            project: row.producer_project ?? "",
-            runId: row.producer_run_id,
-          },
+    producer,
+    producers: producersOf(producer, writers),
     createdAt: row.created_at,
     ttlS: row.ttl_s,
   };
+}
+
+/** Every run that produced a version, each once: the producer (the finishing run) first, then the writers. */
+export function producersOf(producer: RunRef | null, writers: readonly RunRef[]): RunRef[] {
+  const seen = new Set<string>();
+  const runs: RunRef[] = [];
+  for (const run of producer === null ? writers : [producer, ...writers]) {
+    const key = JSON.stringify([run.entity, run.project, run.runId]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    runs.push(run);
+  }
+  return runs;
+}
+
+/** A run as the writer tables store it. */
+export interface WriterRow {
+  pk: number;
+  entity: string;
+  project: string;
+  run_id: string;
+}
+
+/** Writer rows (read in order) as each version pk's runs. */
+export function groupWriters(rows: readonly WriterRow[]): Map<number, RunRef[]> {
+  const byPk = new Map<number, RunRef[]>();
+  for (const row of rows) {
+    const run = { entity: row.entity, project: row.project, runId: row.run_id };
+    const list = byPk.get(row.pk);
+    if (list === undefined) byPk.set(row.pk, [run]);
+    else list.push(run);
+  }
+  return byPk;
 }
 
 export function toEntry(row: EntryRow): ManifestEntry {
@@ -93,11 +137,14 @@ export function groupValues(rows: readonly { pk: number; value: string }[]): Map
   return byPk;
 }
 
-/** The DTOs of `rows` in their order, given every row's tags and aliases grouped by pk. */
+/** The DTOs of `rows` in their order, given every row's tags, aliases and writers grouped by pk. */
 export function versionDtos(
   rows: readonly VersionRow[],
   tags: Map<number, string[]>,
   aliases: Map<number, string[]>,
+  writers: Map<number, RunRef[]>,
 ): ArtifactVersionDto[] {
-  return rows.map((row) => versionDto(row, tags.get(row.pk) ?? [], aliases.get(row.pk) ?? []));
+  return rows.map((row) =>
+    versionDto(row, tags.get(row.pk) ?? [], aliases.get(row.pk) ?? [], writers.get(row.pk) ?? []),
+  );
 }

@@ -12,7 +12,10 @@
  * - `finish` again (a retry, a second finisher) answers the version the first committed,
  *   `unchanged`, and never makes another; an upsert after it answers that version when every
  *   entry is already in it, else ARTIFACT_CONFLICT naming the version;
- * - pending entries keep their blobs from garbage collection until the finish.
+ * - pending entries keep their blobs from garbage collection until the finish;
+ * - every run whose upsert was accepted is a writer; a version the finish creates lists them as
+ *   producers beside the finishing run (`producers`, and each run's produced versions), each once;
+ *   a version answered `unchanged` keeps its producers; a discarded pending version records none.
  */
 import type { ArtifactVersionDto, ManifestEntry, RunRef } from "@stepwise/protocol";
 import type { CommitVersionResult } from "./artifact-store.js";
@@ -31,6 +34,11 @@ export interface UpsertPendingInput extends PendingKey {
   /** Placed on the version at finish, with the finish's own (never `latest`). */
   aliases: readonly string[];
   tags: readonly string[];
+  /**
+   * The run that sent the entries: recorded once per pending version (a refused upsert records
+   * nothing) and, when the finish creates the version, one of its producers.
+   */
+  writer: RunRef | null;
   /** Unix seconds. */
   now: number;
   /** Called inside the write lock before anything is written (check that the entries' blobs exist). */
@@ -53,7 +61,7 @@ export interface FinishPendingInput extends PendingKey {
   tags: readonly string[];
   /** The finishing call's TTL (CommitVersionInput.ttlS). */
   ttlS?: number | null | undefined;
-  /** The finishing run, recorded as the version's producer. */
+  /** The finishing run, recorded as the version's producer (the writers are producers too). */
   producer: RunRef | null;
   now: number;
   /** Called inside the write lock with the union before the version is written (blobs present?). */

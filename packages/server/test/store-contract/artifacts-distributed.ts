@@ -44,6 +44,7 @@ const upsert = (entries: ManifestEntry[], extra: Partial<UpsertPendingInput> = {
   entries,
   aliases: [],
   tags: [],
+  writer: null,
   now: 1000,
   ...extra,
 });

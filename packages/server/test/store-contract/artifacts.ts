@@ -3,12 +3,14 @@
  * newest, re-committing unchanged content creates nothing, aliases unique within a collection
  * and moved in one step, a collection keeps its type, manifests read back as committed (paged,
  * code-point order), lineage both ways, and garbage collection sees manifest entries as
- * references. Distributed artifacts: artifacts-distributed.ts.
+ * references. Distributed artifacts: artifacts-distributed.ts, their writers as producers:
+ * artifacts-distributed-writers.ts.
  */
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { manifestDigestText, type ManifestEntry } from "@stepwise/protocol";
 import type { CommitVersionInput } from "../../src/store/artifact-store.js";
+import { distributedWritersContract } from "./artifacts-distributed-writers.js";
 import { distributedArtifactsContract } from "./artifacts-distributed.js";
 import { runRef, storeOpener, type StoreFactory } from "./contract-setup.js";
 
@@ -298,4 +300,5 @@ export function artifactsContract(factory: StoreFactory): void {
     });
   });
   distributedArtifactsContract(open);
+  distributedWritersContract(open);
 }

@@ -58,6 +58,7 @@ export function addDistributedRoutes(
       entries: body.entries,
       aliases: body.aliases,
       tags: body.tags,
+      writer: body.run,
       now: deps.now(),
       whileLocked: () => assertBlobsHeld(deps, body.entries, `${entity}/${project}/${name}`),
     });

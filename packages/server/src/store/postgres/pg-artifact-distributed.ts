@@ -85,6 +85,12 @@ export class PgDistributedArtifacts implements DistributedArtifactStore {
           return plan.conflict;
         }
         await insertEntries(client, "artifact_pending_entries", "pending_pk", pk, plan.fresh);
+        if (input.writer !== null)
+          await client.query(
+            `INSERT INTO artifact_pending_writers (pending_pk, entity, project, run_id) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING`,
+            [pk, input.writer.entity, input.writer.project, input.writer.runId],
+          );
         const values = (text: string | undefined) =>
           text === undefined ? [] : (JSON.parse(text) as string[]);
         await client.query(
@@ -134,14 +140,28 @@ export class PgDistributedArtifacts implements DistributedArtifactStore {
       );
       await lockCollection(client, input.entity, input.project, input.name);
       const { pk, ...result } = await writeVersion(client, commit, commit.aliases);
+      // A version the finish created has the writers as producers; the latest answered unchanged
+      // keeps its own, as a re-logged unchanged version does.
+      if (result.status === "created") {
+        await client.query(
+          `INSERT INTO artifact_version_writers (version_pk, entity, project, run_id, seq)
+           SELECT $1, entity, project, run_id, seq FROM artifact_pending_writers WHERE pending_pk = $2
+           ON CONFLICT DO NOTHING`,
+          [pk, pending.pk],
+        );
+      }
       // The version holds the entries now (and keeps their blobs); the row remembers which it is.
       await client.query("DELETE FROM artifact_pending_entries WHERE pending_pk = $1", [pending.pk]);
+      await client.query("DELETE FROM artifact_pending_writers WHERE pending_pk = $1", [pending.pk]);
       await client.query("UPDATE artifact_pending SET version_pk = $1, updated_at = $2 WHERE pk = $3", [
         pk,
         input.now,
         pending.pk,
       ]);
-      return result;
+      // Read again: the DTO writeVersion answered was read before the writers were written.
+      return result.status === "created"
+        ? { status: "created", version: await versionByPk(client, pk) }
+        : result;
     });
   }
 
@@ -155,6 +175,7 @@ export class PgDistributedArtifacts implements DistributedArtifactStore {
       const dropped = await client.query("DELETE FROM artifact_pending_entries WHERE pending_pk = $1", [
         pending.pk,
       ]);
+      // Its writers go with it (ON DELETE CASCADE).
       await client.query("DELETE FROM artifact_pending WHERE pk = $1", [pending.pk]);
       return pending.version_pk === null
         ? { state: "pending" as const, fileCount: dropped.rowCount ?? 0 }

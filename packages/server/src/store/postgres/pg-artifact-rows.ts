@@ -16,7 +16,14 @@ import {
 } from "@stepwise/protocol";
 import { versionIndex } from "../../domain/artifact-aliases.js";
 import { checkArtifactType, planCommit } from "../../domain/artifact-commit.js";
-import { entryColumns, groupValues, versionDtos, type VersionRow } from "../artifact-rows.js";
+import {
+  entryColumns,
+  groupValues,
+  groupWriters,
+  versionDtos,
+  type VersionRow,
+  type WriterRow,
+} from "../artifact-rows.js";
 import type { CommitVersionInput, CommitVersionResult } from "../artifact-store.js";
 
 export type Db = pg.Pool | pg.PoolClient;
@@ -231,7 +238,7 @@ export async function versionByPk(db: Db, pk: number): Promise<ArtifactVersionDt
   return dto;
 }
 
-/** The DTOs of `rows`, in their order: tags and aliases read in one query each. */
+/** The DTOs of `rows`, in their order: tags, aliases and writers read in one query each. */
 export async function dtos(db: Db, rows: readonly VersionRow[]): Promise<ArtifactVersionDto[]> {
   if (rows.length === 0) return [];
   const pks = rows.map((row) => row.pk);
@@ -245,5 +252,10 @@ export async function dtos(db: Db, rows: readonly VersionRow[]): Promise<Artifac
      ORDER BY version_pk, alias = 'latest' DESC, alias COLLATE "C"`,
     [pks],
   );
-  return versionDtos(rows, groupValues(tags.rows), groupValues(aliases.rows));
+  const writers = await db.query<WriterRow>(
+    `SELECT version_pk AS pk, entity, project, run_id FROM artifact_version_writers
+     WHERE version_pk = ANY($1::bigint[]) ORDER BY version_pk, seq`,
+    [pks],
+  );
+  return versionDtos(rows, groupValues(tags.rows), groupValues(aliases.rows), groupWriters(writers.rows));
 }

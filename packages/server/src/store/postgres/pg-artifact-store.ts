@@ -175,8 +175,13 @@ export class PgArtifactStore implements ArtifactStore {
   async runLineage(run: RunRef): Promise<{ produced: ArtifactVersionDto[]; used: ArtifactVersionDto[] }> {
     const key = [run.entity, run.project, run.runId];
     const produced = await this.pool.query<VersionRow>(
+      // The versions it logged or finished, and those it upserted into (distributed writers).
       `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
-       WHERE v.producer_entity = $1 AND v.producer_project = $2 AND v.producer_run_id = $3 AND ${LIVE}
+       WHERE v.pk IN (
+         SELECT pk FROM artifact_versions
+         WHERE producer_entity = $1 AND producer_project = $2 AND producer_run_id = $3
+         UNION SELECT version_pk FROM artifact_version_writers
+         WHERE entity = $1 AND project = $2 AND run_id = $3) AND ${LIVE}
        ORDER BY v.pk`,
       key,
     );

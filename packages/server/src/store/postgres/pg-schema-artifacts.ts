@@ -75,6 +75,21 @@ export const ARTIFACTS_MIGRATION: readonly string[] = [
     PRIMARY KEY (pending_pk, path)
   )`,
   `CREATE INDEX artifact_pending_entries_by_sha256 ON artifact_pending_entries (sha256) WHERE sha256 IS NOT NULL`,
+  // The runs that upserted into a pending version (`seq`: the order of their first upsert), and
+  // the writers of the versions finishes created: producers beside the finishing run.
+  `CREATE TABLE artifact_pending_writers (
+    seq bigserial PRIMARY KEY,
+    pending_pk bigint NOT NULL REFERENCES artifact_pending (pk) ON DELETE CASCADE,
+    entity text NOT NULL, project text NOT NULL, run_id text NOT NULL,
+    UNIQUE (pending_pk, entity, project, run_id)
+  )`,
+  `CREATE TABLE artifact_version_writers (
+    version_pk bigint NOT NULL REFERENCES artifact_versions (pk),
+    entity text NOT NULL, project text NOT NULL, run_id text NOT NULL,
+    seq bigint NOT NULL,
+    PRIMARY KEY (version_pk, entity, project, run_id)
+  )`,
+  `CREATE INDEX artifact_version_writers_by_run ON artifact_version_writers (entity, project, run_id)`,
   // The registry: next_idx kept so that a number is never reused after an unlink.
   `CREATE TABLE registry_collections (
     pk bigserial PRIMARY KEY,

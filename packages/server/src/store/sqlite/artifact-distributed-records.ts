@@ -1,6 +1,6 @@
 /**
  * Distributed artifacts in SQLite (distributed-artifact-store.ts; tables in artifact-schema.ts,
- * version 13). Each upsert and each finish is one immediate transaction, so two finishes are
+ * versions 13 and 16). Each upsert and each finish is one immediate transaction, so two finishes are
  * serialised: the first writes the version (writeVersion, as a whole commit does) and records
  * it on the pending row, the second finds it there and answers it. A conflicting upsert writes
  * only the conflict (outside the refused entries), so it outlives the refusal. What is decided
@@ -75,6 +75,12 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
         const c = entryColumns(entry);
         insert.run(pk, entry.path, c.sha256, c.size, c.ref, c.ref_digest);
       }
+      if (input.writer !== null)
+        this.db
+          .prepare(
+            "INSERT OR IGNORE INTO artifact_pending_writers (pending_pk, entity, project, run_id) VALUES (?, ?, ?, ?)",
+          )
+          .run(pk, input.writer.entity, input.writer.project, input.writer.runId);
       const row = this.pendingRow(input);
       this.db
         .prepare("UPDATE artifact_pending SET aliases = ?, tags = ?, updated_at = ? WHERE pk = ?")
@@ -128,12 +134,25 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
         .get(input.entity, input.project, input.name, result.version.version)?.pk;
       if (versionPk === undefined)
         throw new Error(`artifact version ${artifact}:${result.version.version} vanished`);
+      // A version the finish created has the writers as producers; the latest answered unchanged
+      // keeps its own, as a re-logged unchanged version does.
+      if (result.status === "created")
+        this.db
+          .prepare(
+            `INSERT OR IGNORE INTO artifact_version_writers (version_pk, entity, project, run_id, seq)
+             SELECT ?, entity, project, run_id, seq FROM artifact_pending_writers WHERE pending_pk = ?`,
+          )
+          .run(versionPk, pending.pk);
       // The version holds the entries now (and keeps their blobs); the row remembers which it is.
       this.db.prepare("DELETE FROM artifact_pending_entries WHERE pending_pk = ?").run(pending.pk);
+      this.db.prepare("DELETE FROM artifact_pending_writers WHERE pending_pk = ?").run(pending.pk);
       this.db
         .prepare("UPDATE artifact_pending SET version_pk = ?, updated_at = ? WHERE pk = ?")
         .run(versionPk, input.now, pending.pk);
-      return result;
+      // Read again: the DTO writeVersion answered was read before the writers were written.
+      return result.status === "created"
+        ? { status: "created", version: this.versionByPk(versionPk) }
+        : result;
     });
     return this.work(() => finish.immediate(userAliases(input.aliases, artifact)));
   }
@@ -148,6 +167,7 @@ export class SqliteDistributedArtifacts implements DistributedArtifactStore {
       const { changes } = this.db
         .prepare("DELETE FROM artifact_pending_entries WHERE pending_pk = ?")
         .run(pending.pk);
+      this.db.prepare("DELETE FROM artifact_pending_writers WHERE pending_pk = ?").run(pending.pk);
       this.db.prepare("DELETE FROM artifact_pending WHERE pk = ?").run(pending.pk);
       return pending.version_pk === null
         ? { state: "pending" as const, fileCount: changes }

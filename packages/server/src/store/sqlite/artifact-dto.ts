@@ -1,11 +1,18 @@
 /**
  * Rows of the artifact tables as the store's DTOs (the mapping is shared with PostgreSQL,
  * store/artifact-rows.ts). A listing's tags and aliases are read in one query each for all of
- * its versions (grouped by version), not two queries per version.
+ * its versions (grouped by version), not two queries per version; so are distributed versions'
+ * writers.
  */
 import type Database from "better-sqlite3";
 import type { ArtifactVersionDto } from "@stepwise/protocol";
-import { groupValues, versionDtos as dtosOf, type VersionRow } from "../artifact-rows.js";
+import {
+  groupValues,
+  groupWriters,
+  versionDtos as dtosOf,
+  type VersionRow,
+  type WriterRow,
+} from "../artifact-rows.js";
 
 export { toEntry, type EntryRow, type VersionRow } from "../artifact-rows.js";
 
@@ -20,7 +27,7 @@ export const LIVE = "NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE
 export const LIVE_COLLECTION =
   "NOT EXISTS (SELECT 1 FROM artifact_deleted_collections dc WHERE dc.collection_pk = c.pk)";
 
-/** The DTOs of `rows`, in their order: tags and aliases read in one query each. */
+/** The DTOs of `rows`, in their order: tags, aliases and writers read in one query each. */
 export function versionDtos(db: Database.Database, rows: readonly VersionRow[]): ArtifactVersionDto[] {
   if (rows.length === 0) return [];
   const pks = JSON.stringify(rows.map((row) => row.pk));
@@ -40,5 +47,13 @@ export function versionDtos(db: Database.Database, rows: readonly VersionRow[]):
       )
       .all(pks),
   );
-  return dtosOf(rows, tags, aliases);
+  const writers = groupWriters(
+    db
+      .prepare<[string], WriterRow>(
+        `SELECT version_pk AS pk, entity, project, run_id FROM artifact_version_writers
+         WHERE version_pk IN (SELECT value FROM json_each(?)) ORDER BY version_pk, seq`,
+      )
+      .all(pks),
+  );
+  return dtosOf(rows, tags, aliases, writers);
 }

@@ -182,12 +182,17 @@ export class SqliteArtifactStore implements ArtifactStore {
   runLineage(run: RunRef): Promise<{ produced: ArtifactVersionDto[]; used: ArtifactVersionDto[] }> {
     return this.work(() => {
       const produced = this.db
-        .prepare<[string, string, string], VersionRow>(
+        .prepare<[string, string, string, string, string, string], VersionRow>(
+          // The versions it logged or finished, and those it upserted into (distributed writers).
           `SELECT ${VERSION_COLUMNS} FROM ${VERSION_FROM}
-         WHERE v.producer_entity = ? AND v.producer_project = ? AND v.producer_run_id = ? AND ${LIVE}
+         WHERE v.pk IN (
+           SELECT pk FROM artifact_versions
+           WHERE producer_entity = ? AND producer_project = ? AND producer_run_id = ?
+           UNION SELECT version_pk FROM artifact_version_writers
+           WHERE entity = ? AND project = ? AND run_id = ?) AND ${LIVE}
          ORDER BY v.pk`,
         )
-        .all(run.entity, run.project, run.runId);
+        .all(run.entity, run.project, run.runId, run.entity, run.project, run.runId);
       const used = this.db
         .prepare<[string, string, string], VersionRow>(
           `SELECT ${VERSION_COLUMNS} FROM artifact_uses u JOIN artifact_versions v ON v.pk = u.version_pk

@@ -133,3 +133,30 @@ export const ARTIFACT_TTL_SCHEMA = [
   )`,
   "CREATE INDEX IF NOT EXISTS artifact_version_ttls_by_expiry ON artifact_version_ttls (expires_at)",
 ];
+
+/**
+ * The writers of distributed versions (version 16): each run that upserted into a pending
+ * version, once (`seq` keeps the order of their first upsert), and, once a finish created the
+ * version, the same runs as that version's writers, its producers beside the finishing run
+ * (lineage: a run's produced versions include those it wrote to). A discarded pending version's
+ * writers are dropped with it.
+ */
+export const ARTIFACT_WRITERS_SCHEMA: readonly string[] = [
+  `CREATE TABLE IF NOT EXISTS artifact_pending_writers (
+    seq INTEGER PRIMARY KEY,
+    pending_pk INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    project TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    UNIQUE (pending_pk, entity, project, run_id)
+  )`,
+  `CREATE TABLE IF NOT EXISTS artifact_version_writers (
+    version_pk INTEGER NOT NULL,
+    entity TEXT NOT NULL,
+    project TEXT NOT NULL,
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (version_pk, entity, project, run_id)
+  ) WITHOUT ROWID`,
+  "CREATE INDEX IF NOT EXISTS artifact_version_writers_by_run ON artifact_version_writers (entity, project, run_id)",
+];

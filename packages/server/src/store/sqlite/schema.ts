@@ -33,6 +33,8 @@
  * - `registry_collections`, `registry_links`, `registry_aliases`, `registry_audit` (version 14;
  *   registry-schema.ts): registries linking artifact versions, their aliases and audit log.
  * - `artifact_version_ttls` (version 15; artifact-schema.ts): versions' time to live.
+ * - `artifact_pending_writers`, `artifact_version_writers` (version 16; artifact-schema.ts): the
+ *   runs that upserted into distributed versions, producers in lineage.
  * - `media_items`, `key_kinds`, `rich_value_rebuilds` (version 8): the media index (one row per
  *   media item of a history value, by run, key and step) and the kinds of value each key of a
  *   run held (media-records.ts, key-kind-records.ts), both derived from history rows by the
@@ -53,6 +55,7 @@ import {
   ARTIFACT_DISTRIBUTED_SCHEMA,
   ARTIFACT_SCHEMA,
   ARTIFACT_TTL_SCHEMA,
+  ARTIFACT_WRITERS_SCHEMA,
 } from "./artifact-schema.js";
 import { REGISTRY_SCHEMA } from "./registry-schema.js";
 
@@ -326,6 +329,12 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     // Artifact versions' time to live, `ttl_s` (version 15; artifact-schema.ts).
     version: 15,
     statements: ARTIFACT_TTL_SCHEMA,
+  },
+  {
+    // The runs that upserted into distributed versions, pending and committed (version 16;
+    // artifact-schema.ts): every writer is a producer of the version in lineage.
+    version: 16,
+    statements: ARTIFACT_WRITERS_SCHEMA,
   },
 ];
 

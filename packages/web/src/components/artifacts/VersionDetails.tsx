@@ -1,6 +1,6 @@
 /**
- * A version's facts: type, digest, size, entry count, when it was logged, the run that produced
- * it (a link), its aliases and tags (both editable), its description and its metadata.
+ * A version's facts: type, digest, size, entry count, when it was logged, the runs that produced
+ * it (links: the logging or finishing run, then a distributed version's writers), its aliases and tags (both editable), its description and its metadata.
  */
 import { Link } from "wouter";
 import type { ArtifactVersionDto } from "@stepwise/protocol";
@@ -19,7 +19,8 @@ export interface VersionDetailsProps {
 }
 
 export function VersionDetails({ version: v, saveAliases, saveTags }: VersionDetailsProps) {
-  const producer = v.producer;
+  // Every run that produced it (a distributed version's writers too); an older server lists only `producer`.
+  const producers = v.producers.length > 0 ? v.producers : v.producer === null ? [] : [v.producer];
   return (
     <>
       <section className="files-card" data-testid="artifact-details">
@@ -49,17 +50,19 @@ export function VersionDetails({ version: v, saveAliases, saveTags }: VersionDet
           <dd data-testid="artifact-ttl">{describeTtl(v.ttlS, v.createdAt, Date.now() / 1000)}</dd>
           <dt>Produced by</dt>
           <dd data-testid="artifact-producer">
-            {producer === null ? (
+            {producers.length === 0 ? (
               <span className="muted">no run</span>
             ) : (
-              <Link
-                href={runPath(producer.entity, producer.project, producer.runId)}
-                className="artifact-mono"
-              >
-                {producer.entity === v.entity && producer.project === v.project
-                  ? producer.runId
-                  : `${producer.entity}/${producer.project}/${producer.runId}`}
-              </Link>
+              producers.map((run, i) => (
+                <span key={`${run.entity}/${run.project}/${run.runId}`}>
+                  {i > 0 && ", "}
+                  <Link href={runPath(run.entity, run.project, run.runId)} className="artifact-mono">
+                    {run.entity === v.entity && run.project === v.project
+                      ? run.runId
+                      : `${run.entity}/${run.project}/${run.runId}`}
+                  </Link>
+                </span>
+              ))
             )}
           </dd>
           <dt>Tags</dt>
