@@ -24,6 +24,7 @@ const { server, tempDir } = useServerForFile();
 const sha = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex");
 
 interface ChildAnswer {
+  runId?: string;
   version?: string | null;
   digest?: string | null;
   manifest?: ManifestEntry[] | null;
@@ -67,7 +68,7 @@ async function versions(project: string, name: string): Promise<ArtifactVersionD
 }
 
 describe("distributed artifacts", () => {
-  it("4 processes upsert into one version, a 5th finishes it: every file, each writer's digests; finishing again is a no-op", async () => {
+  it("4 processes upsert into one version, a 5th finishes it: every file, each writer's digests, all 5 runs its producers; finishing again is a no-op", async () => {
     const project = "dist";
     const group = `job-${randomUUID()}`;
     const cacheDir = tempDir();
@@ -102,6 +103,17 @@ describe("distributed artifacts", () => {
     expect(version.digest).toBe(finished.digest);
     const root = await version.download({ root: join(tempDir(), "shards") });
     await version.verify({ root });
+
+    // Lineage: the finishing run and each of the 4 writers produced it, each once.
+    const runIds = [finished, ...upserts].map((answer) => answer.runId ?? "");
+    const runs = await api.artifactRuns(`local/${project}/shards:v0`);
+    expect(runs.producedBy?.runId).toBe(finished.runId);
+    expect(runs.producers.map((r) => r.runId).sort()).toEqual([...runIds].sort());
+    expect(new Set(runIds).size).toBe(5);
+    for (const runId of runIds)
+      expect((await api.runArtifacts(`local/${project}/${runId}`)).produced.map((v) => v.version)).toEqual([
+        "v0",
+      ]);
 
     const again = await child({ project, group, name: "shards", op: "finish" }, cacheDir);
     expect(again).toMatchObject({ version: "v0", digest: finished.digest });

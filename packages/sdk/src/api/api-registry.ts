@@ -92,16 +92,21 @@ export class ApiRegistry {
     return this.http.json("GET", url, lineageGraphSchema, { query: { depth: options.depth } });
   }
 
-  /** Which run produced a version and which runs used it. */
-  async runsOf(path: string): Promise<{ producedBy: RunRef | null; usedBy: RunRef[] }> {
+  /**
+   * Which runs produced a version and which runs used it: `producedBy` the run that logged (or
+   * finished) it, `producers` every run that produced it (a distributed version's writers too).
+   */
+  async runsOf(path: string): Promise<{ producedBy: RunRef | null; producers: RunRef[]; usedBy: RunRef[] }> {
     const graph = await this.lineage(path, { depth: 1 });
     const runs = new Map<string, RunRef>();
     for (const node of graph.nodes)
       if (node.kind === "run")
         runs.set(node.id, { entity: node.entity, project: node.project, runId: node.runId });
-    const producer = graph.edges.find((e) => e.to === graph.root);
+    // The walk adds the edges into the version in the order of its producers: the finisher first.
+    const producers = graph.edges.filter((e) => e.to === graph.root).flatMap((e) => runs.get(e.from) ?? []);
     return {
-      producedBy: producer === undefined ? null : (runs.get(producer.from) ?? null),
+      producedBy: producers[0] ?? null,
+      producers,
       usedBy: graph.edges.filter((e) => e.from === graph.root).flatMap((e) => runs.get(e.to) ?? []),
     };
   }

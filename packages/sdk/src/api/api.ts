@@ -159,8 +159,11 @@ export class Api {
     return this.#registry.lineage(path, options);
   }
 
-  /** Which run produced an artifact version and which runs used it. */
-  artifactRuns(path: string): Promise<{ producedBy: RunRef | null; usedBy: RunRef[] }> {
+  /**
+   * Which runs produced an artifact version and which used it: `producedBy` the run that logged
+   * (or finished) it, `producers` every run that produced it (a distributed version's writers too).
+   */
+  artifactRuns(path: string): Promise<{ producedBy: RunRef | null; producers: RunRef[]; usedBy: RunRef[] }> {
     return this.#registry.runsOf(path);
   }
 
