@@ -4,7 +4,7 @@
  * the key in the file is revoked, the file goes too, so that it never offers a dead key.
  */
 import { existsSync } from "node:fs";
-import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Store } from "../store/store.js";
 import { generateApiKey, hashApiKey } from "./api-key.js";
@@ -22,14 +22,27 @@ export async function ensureAdminKey(store: Store, dataDir: string, now: number)
   const path = join(dataDir, ADMIN_KEY_FILE);
   if ((await store.countApiKeys()) > 0) return { path: existsSync(path) ? path : null, written: false };
   const key = generateApiKey();
-  // Written before the key is stored: a crash in between leaves a useless file, never a key nobody can read.
-  await writeFile(path, `${key.secret}\n`, { mode: 0o600 });
-  await chmod(path, 0o600); // `mode` applies only when the file is new
-
-  await store.createApiKey(
-    { id: key.id, name: "admin", entity: "local", admin: true, createdAt: now, lastUsedAt: null },
-    key.secretHash,
-  );
+  // Written before the key is stored, under a name of this process's own: a crash in between
+  // leaves a useless file, never a key nobody can read. Several servers starting at once on an
+  // empty database each try; the store keeps one first key, and only its file is renamed into place.
+  const staged = `${path}.${process.pid}.${key.id}`;
+  await writeFile(staged, `${key.secret}\n`, { mode: 0o600 });
+  await chmod(staged, 0o600); // `mode` applies only when the file is new
+  let first: boolean;
+  try {
+    first = await store.createFirstApiKey(
+      { id: key.id, name: "admin", entity: "local", admin: true, createdAt: now, lastUsedAt: null },
+      key.secretHash,
+    );
+  } catch (error) {
+    await rm(staged, { force: true });
+    throw error;
+  }
+  if (!first) {
+    await rm(staged, { force: true });
+    return { path: existsSync(path) ? path : null, written: false };
+  }
+  await rename(staged, path);
   return { path, written: true };
 }
 

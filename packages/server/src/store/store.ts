@@ -332,6 +332,11 @@ export interface Store extends MediaStore {
   expiredUploads(before: number): Promise<StoredUpload[]>;
 
   createApiKey(key: StoredApiKey, secretHash: string): Promise<void>;
+  /**
+   * Creates `key` only when the store holds no key at all, atomically (several servers starting
+   * at once on an empty database make one first admin key); resolves to whether it did.
+   */
+  createFirstApiKey(key: StoredApiKey, secretHash: string): Promise<boolean>;
   findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null>;
   touchApiKey(id: string, now: number): Promise<void>;
   countApiKeys(): Promise<number>;

@@ -1,15 +1,15 @@
 /**
  * Store contract, concurrency: what must hold when two API servers use one database at once.
  * Each test opens two stores on one fresh database (two connections) and sends them work
- * concurrently: batches of one run, the first batch of new runs in one project (ordinals unique
- * and gap-free), the records of uploads to one path, and the crash sweep. A store that runs
+ * concurrently: the first API key, batches of one run, the first batch of new runs in one project
+ * (ordinals unique and gap-free), the records of uploads to one path, and the crash sweep. A store that runs
  * each call at once (SQLite) serves the calls one after another in the order they were made, so
  * the tests alternate which connection goes first (each one's caches must notice the other's
  * writes); a store whose calls really overlap must hold the same results whatever the order.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import type { RunRef } from "@stepwise/protocol";
-import type { Store, StoreBatch, StoredFile, StoredUpload } from "../../src/store/store.js";
+import type { Store, StoreBatch, StoredApiKey, StoredFile, StoredUpload } from "../../src/store/store.js";
 import { expectBucketsMatchPoints, rows, runRef, scanAll } from "./contract-setup.js";
 
 /** Two stores on one fresh, empty database, each with its own connection; the suite closes them. */
@@ -46,6 +46,31 @@ export function concurrencyContract(openPair: StorePairFactory): void {
   };
 
   describe("concurrency", () => {
+    it("makes one first API key when both connections create it on an empty store at once", async () => {
+      for (const order of [0, 1]) {
+        const [a, b] = await pair();
+        const key = (id: string): StoredApiKey => ({
+          id,
+          name: "admin",
+          entity: "local",
+          admin: true,
+          createdAt: 1,
+          lastUsedAt: null,
+        });
+        const [first, second] = order === 0 ? [a, b] : [b, a];
+        const made = await Promise.all([
+          first.createFirstApiKey(key("one"), "hash-one"),
+          second.createFirstApiKey(key("two"), "hash-two"),
+        ]);
+        expect(made.filter(Boolean)).toHaveLength(1);
+        expect(await a.countApiKeys()).toBe(1);
+        const kept = made[0] === true ? "one" : "two";
+        expect((await b.listApiKeys()).map((k) => k.id)).toEqual([kept]);
+        expect(await a.createFirstApiKey(key("three"), "hash-three")).toBe(false);
+        expect(await b.countApiKeys()).toBe(1);
+      }
+    });
+
     it("stores each row of one run once when both connections apply every batch at once", async () => {
       const [a, b] = await pair();
       const ref = runRef("twice");

@@ -20,6 +20,23 @@ export class PgApiKeys {
     );
   }
 
+  /**
+   * Creates `key` only when the database holds no key, under a transaction-scoped advisory lock
+   * (servers starting together on an empty database make one first key); whether it did.
+   */
+  createFirst(key: StoredApiKey, secretHash: string): Promise<boolean> {
+    return transaction(this.pool, async (client) => {
+      await client.query("SELECT pg_advisory_xact_lock(hashtextextended('first-api-key', 0))");
+      if ((await client.query("SELECT 1 FROM api_keys LIMIT 1")).rows.length > 0) return false;
+      await client.query(
+        `INSERT INTO api_keys (id, name, entity, admin, created_at, last_used_at, secret_hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [key.id, key.name, key.entity, key.admin, key.createdAt, key.lastUsedAt, secretHash],
+      );
+      return true;
+    });
+  }
+
   async find(secretHash: string): Promise<StoredApiKey | null> {
     const { rows } = await this.pool.query<StoredApiKey>(
       `SELECT ${KEY} FROM api_keys WHERE secret_hash = $1`,

@@ -213,6 +213,9 @@ export class PostgresStore implements Store {
   createApiKey(key: StoredApiKey, secretHash: string): Promise<void> {
     return this.apiKeys.create(key, secretHash);
   }
+  createFirstApiKey(key: StoredApiKey, secretHash: string): Promise<boolean> {
+    return this.apiKeys.createFirst(key, secretHash);
+  }
   findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null> {
     return this.apiKeys.find(secretHash);
   }

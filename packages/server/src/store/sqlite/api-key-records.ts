@@ -28,6 +28,7 @@ export class ApiKeyRecords {
   private readonly remove: Database.Statement<[string]>;
   private readonly adminCount: Database.Statement<[], { n: number }>;
   private readonly revokeKey: Database.Transaction<(id: string) => RevokeApiKeyResult>;
+  private readonly createIfNone: Database.Transaction<(key: StoredApiKey, secretHash: string) => boolean>;
 
   constructor(db: Database.Database) {
     this.insert = db.prepare(
@@ -50,6 +51,11 @@ export class ApiKeyRecords {
     );
     this.remove = db.prepare("DELETE FROM api_keys WHERE id = ?");
     this.adminCount = db.prepare("SELECT COUNT(*) AS n FROM api_keys WHERE admin != 0");
+    this.createIfNone = db.transaction((key: StoredApiKey, secretHash: string): boolean => {
+      if ((this.count.get() as { n: number }).n > 0) return false;
+      this.create(key, secretHash);
+      return true;
+    });
     this.revokeKey = db.transaction((id: string): RevokeApiKeyResult => {
       const row = this.byId.get(id);
       if (!row) return { kind: "unknown" };
@@ -58,6 +64,11 @@ export class ApiKeyRecords {
       this.remove.run(id);
       return { kind: "revoked", key };
     });
+  }
+
+  /** Creates `key` only when the store holds no key; whether it did (IMMEDIATE: one writer at a time). */
+  createFirst(key: StoredApiKey, secretHash: string): boolean {
+    return this.createIfNone.immediate(key, secretHash);
   }
 
   create(key: StoredApiKey, secretHash: string): void {

@@ -239,6 +239,9 @@ export class SqliteStore implements Store {
   createApiKey(key: StoredApiKey, secretHash: string): Promise<void> {
     return this.work(null, () => this.apiKeys.create(key, secretHash));
   }
+  createFirstApiKey(key: StoredApiKey, secretHash: string): Promise<boolean> {
+    return this.work(null, () => this.apiKeys.createFirst(key, secretHash));
+  }
   findApiKeyByHash(secretHash: string): Promise<StoredApiKey | null> {
     return this.work(null, () => this.apiKeys.find(secretHash));
   }
