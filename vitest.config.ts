@@ -1,9 +1,11 @@
-// Two tiers in one run: in-process and integration tests (`packages/*/test/**/*.test.ts`), then
-// the browser specs (`e2e/**/*.spec.ts`: a real server, the real SDK, Debian Chromium). The specs
-// run after the other tier and one file at a time: each starts a server, a browser and SDK
+// Three tiers in one run: in-process and integration tests (`packages/*/test/**/*.test.ts`) beside
+// the server's HTTP tests once more on PostgreSQL (packages/server/test/support/postgres-tier.ts),
+// then the browser specs (`e2e/**/*.spec.ts`: a real server, the real SDK, Debian Chromium). The
+// specs run after the other tiers and one file at a time: each starts a server, a browser and SDK
 // processes, and on a 2-core machine two of them at once (or beside the unit tests) made the
-// timing checks (live updates within 3 s) flaky. `npm test` runs both.
+// timing checks (live updates within 3 s) flaky. `npm test` runs all three.
 import { defineConfig } from "vitest/config";
+import { POSTGRES_TIER_FILES } from "./packages/server/test/support/postgres-tier.js";
 
 export default defineConfig({
   resolve: { conditions: ["source"] },
@@ -16,6 +18,18 @@ export default defineConfig({
           include: ["packages/*/test/**/*.test.ts"],
           // Two files at a time even on 2 cores (vitest's default there is 1): most of these
           // wait on processes they start (servers, SDK children, PostgreSQL, the wandb client).
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        // The HTTP tests again on one PostgreSQL cluster, a fresh database per server.
+        extends: true,
+        test: {
+          name: "postgres",
+          include: POSTGRES_TIER_FILES,
+          globalSetup: ["packages/server/test/support/postgres-global-setup.ts"],
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -1,14 +1,20 @@
 /**
  * Starts a real server on 127.0.0.1 and a free port over a fresh temp data directory, and sends
  * it requests: `fetch` for ordinary ones, `rawRequest` for bytes that `fetch` would refuse or
- * normalise (literal `..`, odd headers). Dispose it with `await using`.
+ * normalise (literal `..`, odd headers). Dispose it with `await using`. In the "postgres" test
+ * tier (vitest.config.ts) the server stores its data in a fresh database on the tier's
+ * PostgreSQL cluster instead of the data directory's SQLite file; a restart on the same data
+ * directory finds the same database again.
  */
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
+import pg from "pg";
+import { inject } from "vitest";
 import { apiPaths, stringifyExtended, type IngestBatch, type RunRef } from "@stepwise/protocol";
 import { loadConfig, startServer, type ConfigFlags, type RunningServer } from "../src/index.js";
 
@@ -34,7 +40,11 @@ export interface TestServer extends AsyncDisposable {
 
 export async function startTestServer(flags: ConfigFlags = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), "stepwise-http-")));
-  const config = loadConfig({ port: 0, host: "127.0.0.1", data: dir, ...flags }, {});
+  const database = flags.database ?? (await tierDatabase(dir));
+  const config = loadConfig(
+    { port: 0, host: "127.0.0.1", data: dir, ...flags, ...(database === undefined ? {} : { database }) },
+    {},
+  );
   const logs: string[] = [];
   const server = await startServer(config, { log: (line) => logs.push(line) });
   const adminKey = readFileSync(join(dir, "admin-key"), "utf8").trim();
@@ -66,6 +76,28 @@ export async function startTestServer(flags: ConfigFlags = {}, dataDir?: string)
       if (dataDir === undefined) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The "postgres" tier's database of data directory `dir` (new on its first server); none elsewhere. */
+const tierDatabases = new Map<string, string>();
+async function tierDatabase(dir: string): Promise<string | undefined> {
+  const adminUrl = inject("postgresAdminUrl") as string | undefined;
+  if (adminUrl === undefined) return undefined;
+  const known = tierDatabases.get(dir);
+  if (known !== undefined) return known;
+  // Random, not a counter: a worker evaluates this module again for each file it runs.
+  const name = `http_${randomBytes(8).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE template0`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  tierDatabases.set(dir, url.href);
+  return url.href;
 }
 
 export interface RawResponse {
