@@ -177,16 +177,24 @@ function insertHistoryRows(
   rows: { rowIndexes: number[]; rowSteps: number[]; rowBodies: string[] },
 ): Promise<unknown> {
   const bodies = rows.rowBodies;
-  // string_to_array('') is an empty array, not one empty body.
-  if (bodies.some((body) => body === "" || body.includes(BODY_SEPARATOR)))
+  const joined = bodies.join(BODY_SEPARATOR);
+  // One separator between each two bodies, counted on the joined text (a check per body flattened
+  // each row's string first: ~1 µs a row). string_to_array('') is no body, not one empty body.
+  if (joined !== "" && separators(joined) === bodies.length - 1)
     return client.query(
       `INSERT INTO history_rows (run_pk, row_index, step, body)
-       SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[])`,
-      [pk, rows.rowIndexes, rows.rowSteps, bodies],
+       SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], string_to_array($4, $5))`,
+      [pk, rows.rowIndexes, rows.rowSteps, joined, BODY_SEPARATOR],
     );
   return client.query(
     `INSERT INTO history_rows (run_pk, row_index, step, body)
-     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], string_to_array($4, $5))`,
-    [pk, rows.rowIndexes, rows.rowSteps, bodies.join(BODY_SEPARATOR), BODY_SEPARATOR],
+     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[])`,
+    [pk, rows.rowIndexes, rows.rowSteps, bodies],
   );
+}
+
+function separators(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf(BODY_SEPARATOR); at !== -1; at = text.indexOf(BODY_SEPARATOR, at + 1)) count++;
+  return count;
 }
