@@ -167,6 +167,17 @@ async function expectTargetHoldsLoggedArtifacts(url: string, files: string): Pro
       linkedAt: 1_700_000_720,
       artifact: { version: "v1" },
     });
+    // The distributed dataset: every writer a producer, and the pending one's writer kept.
+    const run = (n: number) => ({
+      entity: "team",
+      project: `p${n % 2}`,
+      runId: `run${String(n).padStart(3, "0")}`,
+    });
+    const dataset = await store.artifacts.resolveVersion({ ...ref("latest"), name: "dataset" });
+    expect(dataset?.producers).toEqual([run(5), run(3), run(4)]);
+    expect((await store.artifacts.runLineage(run(4))).produced.map((v) => `${v.name}:${v.version}`)).toEqual([
+      "dataset:v0",
+    ]);
   } finally {
     await blobs.close();
     await store.close();
@@ -215,10 +226,10 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
     await expectTargetHoldsLoggedRuns(url, join(target, "files"));
     expect(first.artifacts).toMatchObject({
       state: "copied",
-      collections: 1,
-      versions: 3,
+      collections: 2, // the model (3 versions) and the distributed dataset (1, and 1 pending)
+      versions: 4,
       registryLinks: 1,
-      blobs: 3,
+      blobs: 6,
     });
     await expectTargetHoldsLoggedArtifacts(url, join(target, "files"));
 
@@ -281,6 +292,26 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
         now: 1_700_001_000,
       });
       expect(committed).toMatchObject({ status: "created", version: { version: "v3" } });
+      // The pending dataset's writer came along: finishing it on the target lists it as a producer.
+      const run = (n: number) => ({
+        entity: "team",
+        project: `p${n % 2}`,
+        runId: `run${String(n).padStart(3, "0")}`,
+      });
+      const later = await store.artifacts.distributed?.finishPending({
+        entity: "team",
+        project: "p0",
+        name: "dataset",
+        distributedId: "later",
+        type: "dataset",
+        description: "",
+        metadata: {},
+        aliases: [],
+        tags: [],
+        producer: run(7),
+        now: 1_700_000_900,
+      });
+      expect(later?.version.producers).toEqual([run(7), run(6)]);
     } finally {
       await store.close();
     }

@@ -225,4 +225,53 @@ async function writeArtifacts(
     actor: "key-ci",
     now: 1_700_000_720,
   });
+  await writeDistributed(store, blobs, runs);
+}
+
+/** A distributed dataset: runs 3 and 4 upsert a shard each, run 5 finishes; run 6's is left pending. */
+export const SHARDS = [3, 4, 6].map((run) => {
+  const bytes = Buffer.from(`shard of run ${run}\n`.repeat(50));
+  const entry: ManifestEntry = {
+    path: `shard-${run}.bin`,
+    sha256: createHash("sha256").update(bytes).digest("hex"),
+    size: bytes.length,
+  };
+  return { run, bytes, entry };
+});
+
+async function writeDistributed(
+  store: Store,
+  blobs: LocalBlobStore,
+  runs: readonly LoggedRun[],
+): Promise<void> {
+  const distributed = store.artifacts.distributed;
+  if (distributed === undefined) return;
+  for (const shard of SHARDS) {
+    await blobs.put(shard.bytes);
+    await distributed.upsertPending({
+      entity: "team",
+      project: "p0",
+      name: "dataset",
+      distributedId: shard.run === 6 ? "later" : "group-a",
+      type: "dataset",
+      entries: [shard.entry],
+      aliases: [],
+      tags: [],
+      writer: runs[shard.run]?.ref ?? null,
+      now: 1_700_000_800 + shard.run,
+    });
+  }
+  await distributed.finishPending({
+    entity: "team",
+    project: "p0",
+    name: "dataset",
+    distributedId: "group-a",
+    type: "dataset",
+    description: "",
+    metadata: {},
+    aliases: [],
+    tags: [],
+    producer: runs[5]?.ref ?? null,
+    now: 1_700_000_810,
+  });
 }

@@ -99,6 +99,18 @@ export const ARTIFACT_TABLES: readonly TableCopy[] = [
     select: `SELECT pending_pk, ${ENTRY.join(", ")} FROM artifact_pending_entries ORDER BY pending_pk, path`,
   },
   {
+    table: "artifact_pending_writers",
+    columns: ["seq", "pending_pk", "entity", "project", "run_id"],
+    select: "SELECT seq, pending_pk, entity, project, run_id FROM artifact_pending_writers ORDER BY seq",
+    serial: "seq",
+  },
+  {
+    table: "artifact_version_writers",
+    columns: ["version_pk", "entity", "project", "run_id", "seq"],
+    select: `SELECT version_pk, entity, project, run_id, seq FROM artifact_version_writers
+      ORDER BY version_pk, entity, project, run_id`,
+  },
+  {
     table: "registry_collections",
     columns: ["pk", "entity", "registry", "name", "type", "next_idx", "created_at", "updated_at"],
     select: `SELECT pk, entity, registry, name, type, next_idx, created_at, updated_at
