@@ -57,10 +57,11 @@ const clientCalls = size("client-calls", 250_000, 10_000);
 const rounds = size("rounds", 1, 1);
 const phases = new Set((opt.only ?? "ingest,query,runs,fleet").split(","));
 
-const work = mkdtempSync(join(tmpdir(), "stepwise-bench-pg-"));
 const fmt = (n) => Math.round(n).toLocaleString("en-US");
 const result = { bench: "postgres", pgSettings: PG_SETTINGS, machine: "", loads: {} };
 const cluster = await startPgCluster();
+// Made once the cluster runs: a cluster that fails to start leaves nothing behind.
+const work = mkdtempSync(join(tmpdir(), "stepwise-bench-pg-"));
 console.log(
   `PostgreSQL 15: ${Object.entries(PG_SETTINGS)
     .map(([k, v]) => `${k}=${v}`)

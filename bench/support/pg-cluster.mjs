@@ -42,7 +42,12 @@ export async function startPgCluster() {
   const socket = join(dir, "socket");
   mkdirSync(socket);
   if (asRoot) for (const path of [dir, socket]) chownSync(path, ...postgresIds());
-  run(asRoot, "initdb", ["-D", data, "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C"]);
+  try {
+    run(asRoot, "initdb", ["-D", data, "-U", USER, "-A", "trust", "-E", "UTF8", "--locale=C"]);
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const port = await freePort();
   const settings = Object.entries(PG_SETTINGS).flatMap(([k, v]) => ["-c", `${k}=${v}`]);
   const args = ["-D", data, "-p", String(port), "-k", socket, "-c", "listen_addresses=127.0.0.1"];
@@ -55,7 +60,14 @@ export async function startPgCluster() {
   const pgCtlStop = () => spawnSync(...command(asRoot, "pg_ctl", ["stop", "-s", "-m", "fast", "-D", data]));
   process.once("exit", pgCtlStop);
   const url = (name) => `postgres://${USER}@127.0.0.1:${port}/${name}`;
-  await waitUntilReady(url("postgres"), child, () => log);
+  try {
+    await waitUntilReady(url("postgres"), child, () => log);
+  } catch (error) {
+    pgCtlStop();
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const admin = new pg.Pool({ connectionString: url("postgres"), max: 2 });
   await admin.query("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
   return {
