@@ -1,8 +1,9 @@
 /**
  * `stepwise server --blobs`: a location that is not `s3://<bucket>[/<prefix>]` stops the start
  * with a usage error naming the option (flag or STEPWISE_BLOBS), a bucket the server cannot
- * reach stops it naming the bucket and the variables to check, `--help` tells how, and `--check`
- * (local files only) refuses it. (The server on S3 itself: server/test/s3-blobs-server.int.test.ts.)
+ * reach stops it naming the bucket and the variables to check, and `--help` tells how. (The
+ * server on S3 itself: server/test/s3-blobs-server.int.test.ts; --check and --gc on S3:
+ * server-check-postgres.int.test.ts.)
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -13,7 +14,7 @@ import { runCli } from "./cli-bin.js";
 const dir = mkdtempSync(join(tmpdir(), "stepwise-cli-blobs-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-test("--blobs: help, bad locations, an unreachable bucket, and --check", async () => {
+test("--blobs: help, bad locations and an unreachable bucket", async () => {
   const help = await runCli(["server", "--help"]);
   expect(help.stdout).toContain("--blobs s3://<bucket>[/<prefix>]");
   expect(help.stdout).toContain("AWS_ENDPOINT_URL");
@@ -39,8 +40,4 @@ test("--blobs: help, bad locations, an unreachable bucket, and --check", async (
   expect(unreachable.code).not.toBe(0);
   expect(unreachable.stderr).toContain("cannot reach bucket 'team-files' at http://127.0.0.1:9");
   expect(unreachable.stderr).toContain("AWS_ENDPOINT_URL");
-
-  const check = await runCli(["server", "--check", "--data", dir, "--blobs", "s3://team-files"]);
-  expect(check.code).toBe(2);
-  expect(check.stderr).toContain("--check verifies run files under <data>/files only");
 }, 60_000);

@@ -59,13 +59,16 @@ Options:
   --no-loopback-trust     require an API key even from this machine
   --web-root <dir>        serve the web UI built in <dir> (default: the installed
                           @stepwise/web package's build; STEPWISE_WEB_ROOT)
-  --check                 do not serve: verify everything stored under --data (SQLite's
-                          integrity check, the checksum of every history block and series
-                          chunk, every run file's size and sha256), list what is damaged, and
-                          exit 0 when nothing is, 3 when something is. Safe beside a running server.
+  --check                 do not serve: verify everything stored under --data, or in
+                          --database and --blobs (SQLite's integrity check and the checksum of
+                          every history block and series chunk; on PostgreSQL every history
+                          row, series chunk and rollup block; every run file's size and sha256),
+                          list what is damaged, and exit 0 when nothing is, 3 when something
+                          is. Safe beside running servers.
   --gc                    do not serve: free the blobs no run file references (older than an
-                          hour) and unfinished uploads past expiry, print what was freed, exit.
-                          Safe beside a running server.
+                          hour) and unfinished uploads past expiry in the file store the flags
+                          name (--data or --blobs, against --database when given), print what
+                          was freed, exit. Safe beside running servers.
   --json                  with --check or --gc, print the report as one JSON object
   -h, --help              show this help
 
@@ -147,15 +150,7 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
     },
     process.env,
   );
-  if (values.check && loaded.blobs !== undefined)
-    throw new UsageError(
-      "--check verifies run files under <data>/files only; it does not read S3 yet: run it without --blobs (and STEPWISE_BLOBS) to check the database",
-    );
-  if ((values.check || values.gc) && loaded.database !== undefined)
-    throw new UsageError(
-      "--check and --gc read the embedded SQLite store only; they do not run on PostgreSQL yet: run them without --database (and STEPWISE_DATABASE_URL)",
-    );
-  if (values.check) return checkData(loaded.dataDir, values.json, io);
+  if (values.check) return checkData(loaded, values.json, io);
   if (values.gc) return collectGarbage(loaded, values.json, io);
   const config = { ...loaded, webRoot: loaded.webRoot ?? bundledWebRoot() };
   const server = await startServer(config, { log: (line) => io.stderr.write(`${line}\n`) }).catch(
@@ -187,9 +182,12 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
 }
 
 /** `--check`: the full store check; exit 0 when nothing is damaged, STORE_CORRUPT's code when something is. */
-async function checkData(dataDir: string, json: boolean, io: CliIo): Promise<number> {
+async function checkData(config: ServerConfig, json: boolean, io: CliIo): Promise<number> {
   const { checkStore, formatStoreCheck } = await import("@stepwise/server");
-  const report = await checkStore(dataDir);
+  const report = await checkStore(config.dataDir, {
+    ...(config.database === undefined ? {} : { database: config.database }),
+    ...(config.blobs === undefined ? {} : { blobs: config.blobs }),
+  });
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatStoreCheck(report).join("\n") + "\n");
   return report.ok ? ExitCode.ok : errorCatalogue.STORE_CORRUPT.exitCode;
 }
@@ -200,6 +198,7 @@ async function collectGarbage(config: ServerConfig, json: boolean, io: CliIo): P
   const report = await collectGarbageIn(config.dataDir, {
     log: (line) => io.stderr.write(`${line}\n`),
     ...(config.blobs === undefined ? {} : { blobs: config.blobs }),
+    ...(config.database === undefined ? {} : { database: config.database }),
   });
   io.stdout.write(json ? `${JSON.stringify(report)}\n` : formatGcReport(report).join("\n") + "\n");
   return ExitCode.ok;

@@ -6,6 +6,12 @@
  * run and place; a table that SQLite cannot read at all is reported for the run being read.
  */
 import Database from "better-sqlite3";
+import {
+  databaseProblem as fileProblem,
+  emptyCheckResult,
+  errorMessage as message,
+  type DatabaseCheckResult,
+} from "../database-check.js";
 import { topLevel } from "../../domain/series-levels.js";
 import { CHECKSUM_VERSION, storedSchemaVersion, SCHEMA_VERSION } from "./schema.js";
 import { runPath } from "./store-corruption.js";
@@ -27,33 +33,9 @@ import {
   type SeriesCount,
 } from "./stored-rows.js";
 
-/** One damaged thing: the run it belongs to (null for the file as a whole), what, where, why. */
-export interface DamagedItem {
-  run: string | null;
-  item: "database" | "history block" | "series chunk" | "series rollup" | "file";
-  where: string;
-  problem: string;
-}
-
-export interface SqliteCheckResult {
-  schemaVersion: number | null;
-  runs: number;
-  historyBlocks: number;
-  seriesChunks: number;
-  seriesRollups: number;
-  damaged: DamagedItem[];
-  /** Things worth knowing that are not damage (a schema from before checksums). */
-  notes: string[];
-  /** Every file record, for the blob check. */
-  files: Array<{
-    entity: string;
-    project: string;
-    runId: string;
-    path: string;
-    size: number;
-    sha256: string;
-  }>;
-}
+export type { DamagedItem } from "../database-check.js";
+/** The SQLite check's result: the shared shape of a database check. */
+export type SqliteCheckResult = DatabaseCheckResult;
 
 /** Problems integrity_check lists at most. */
 const MAX_INTEGRITY_PROBLEMS = 100;
@@ -68,16 +50,7 @@ interface RunRow {
 
 /** Checks the database at `path` and reports what is damaged. */
 export function checkSqliteStore(path: string): SqliteCheckResult {
-  const result: SqliteCheckResult = {
-    schemaVersion: null,
-    runs: 0,
-    historyBlocks: 0,
-    seriesChunks: 0,
-    seriesRollups: 0,
-    damaged: [],
-    notes: [],
-    files: [],
-  };
+  const result: SqliteCheckResult = emptyCheckResult();
   let db: Database.Database;
   try {
     db = new Database(path, { readonly: true, fileMustExist: true });
@@ -154,6 +127,7 @@ function checkRuns(db: Database.Database, result: SqliteCheckResult): void {
         let next = 0;
         for (const block of blocks.iterate(run.pk)) {
           result.historyBlocks++;
+          result.historyRows += block.row_count;
           next = checkHistoryBlock(block, next, report);
         }
         checkHistoryEnd(next, run.history_count, report);
@@ -220,12 +194,4 @@ function collectFiles(db: Database.Database, result: SqliteCheckResult): void {
   } catch (error) {
     result.damaged.push(fileProblem(`the file records cannot be read: ${message(error)}`));
   }
-}
-
-function fileProblem(problem: string): DamagedItem {
-  return { run: null, item: "database", where: "the database file", problem };
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
