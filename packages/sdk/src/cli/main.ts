@@ -5,42 +5,19 @@
  *
  * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets, tables, artifact). The `server`
  * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
- * package is installed it supplies the command (see server-command-delegate.ts).
+ * package is installed it supplies the command (see server-command-delegate.ts). Each command's
+ * implementation is imported only when it runs (commands/training-commands.ts).
  */
 import { UsageError } from "@stepwise/protocol";
 import { cliVersion } from "./cli-version.js";
 import { processIo, type CliIo } from "./cli-io.js";
 import type { Command } from "./commands/command.js";
-import { artifactCommand } from "./commands/artifact.js";
-import { exportCommand } from "./commands/export.js";
-import { filesCommand } from "./commands/files.js";
-import { keysCommand } from "./commands/keys.js";
-import { presetsCommand } from "./commands/presets.js";
-import { tablesCommand } from "./commands/tables.js";
-import { loginCommand } from "./commands/login.js";
-import { runsCommand } from "./commands/runs.js";
-import { syncCommand } from "./commands/sync.js";
+import { trainingCommands } from "./commands/training-commands.js";
 import { ExitCode } from "./exit-codes.js";
 import { reportError } from "./report-error.js";
-import { serverCommandDelegate } from "./server-command-delegate.js";
 import { usage } from "./usage.js";
 
-/** The commands of a training machine; `extra` adds or replaces commands by name. */
-export function trainingCommands(extra: readonly Command[] = []): Command[] {
-  const base: Command[] = [
-    serverCommandDelegate,
-    loginCommand,
-    exportCommand,
-    runsCommand,
-    syncCommand,
-    keysCommand,
-    filesCommand,
-    presetsCommand,
-    tablesCommand,
-    artifactCommand,
-  ];
-  return base.map((command) => extra.find((candidate) => candidate.name === command.name) ?? command);
-}
+export { trainingCommands };
 
 /**
  * Runs `stepwise <argv>`; resolves to the process exit code and never throws. A package that

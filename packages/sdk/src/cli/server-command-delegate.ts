@@ -8,6 +8,7 @@
 import { UsageError } from "@stepwise/protocol";
 import type { CliIo } from "./cli-io.js";
 import type { Command } from "./commands/command.js";
+import { COMMAND_SUMMARIES } from "./commands/command-summaries.js";
 
 /** The package that provides the server command, and how to run it without installing it. */
 export const SERVER_PACKAGE = "@stepwise/cli";
@@ -19,7 +20,7 @@ interface ServerPackage {
 
 export const serverCommandDelegate: Command = {
   name: "server",
-  summary: `run the Stepwise server and web UI (needs ${SERVER_PACKAGE})`,
+  summary: COMMAND_SUMMARIES.server,
   async run(argv: string[], io: CliIo): Promise<number> {
     const loaded = await loadServerPackage();
     if (loaded === null)

@@ -30,11 +30,12 @@ import { listArtifactStorage } from "./artifact/artifact-storage.js";
 import { collectArtifactVersions } from "./artifact/artifact-gc.js";
 import { removeArtifact } from "./artifact/artifact-rm.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { formatBytes } from "./files/files-table.js";
 
 export const artifactCommand: Command = {
   name: "artifact",
-  summary: "log (put), download (get), list (ls), delete (rm) and clean up (gc, cache cleanup) artifacts",
+  summary: COMMAND_SUMMARIES.artifact,
   run: runArtifact,
 };
 

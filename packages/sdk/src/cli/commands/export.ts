@@ -12,6 +12,7 @@ import { AtomicFile } from "../output/atomic-file.js";
 import { LineSink } from "../output/line-sink.js";
 import { ProgressLine } from "../output/progress-line.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { EXPORT_HELP } from "./export/export-help.js";
 import { parseExportArgs, type ExportOptions } from "./export/export-options.js";
 import { classifyTarget, type ExportTarget } from "./export/export-target.js";
@@ -23,7 +24,7 @@ import type { ProgressFactory } from "./export/write-history.js";
 
 export const exportCommand: Command = {
   name: "export",
-  summary: "export a run's history, summary, config or metadata (local run directory or server)",
+  summary: COMMAND_SUMMARIES.export,
   run: runExport,
 };
 

@@ -15,6 +15,7 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { LineSink } from "../output/line-sink.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { FILES_HELP } from "./files/files-help.js";
 import { parseFilesArgs, type FilesCommandOptions } from "./files/files-options.js";
 import { filesTable, formatBytes } from "./files/files-table.js";
@@ -22,7 +23,7 @@ import { TransferProgress } from "./files/transfer-progress.js";
 
 export const filesCommand: Command = {
   name: "files",
-  summary: "list, download (get) and upload (put) a run's files on the server",
+  summary: COMMAND_SUMMARIES.files,
   run: runFiles,
 };
 

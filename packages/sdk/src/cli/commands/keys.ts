@@ -10,13 +10,14 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { LineSink } from "../output/line-sink.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { KEYS_HELP } from "./keys/keys-help.js";
 import { parseKeysArgs, type KeysCommandOptions } from "./keys/keys-options.js";
 import { keysTable } from "./keys/keys-table.js";
 
 export const keysCommand: Command = {
   name: "keys",
-  summary: "list, create and revoke the server's API keys (admin)",
+  summary: COMMAND_SUMMARIES.keys,
   run: runKeys,
 };
 

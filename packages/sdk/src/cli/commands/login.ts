@@ -10,6 +10,7 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { usageErrorFromParseArgs } from "../parse-args-error.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { writeCredentials } from "./login/credentials-file.js";
 import { readKey } from "./login/read-key.js";
 import { verifyKey } from "./login/verify-key.js";
@@ -35,7 +36,7 @@ const ARG_OPTIONS = {
 
 export const loginCommand: Command = {
   name: "login",
-  summary: "check an API key against a server and store it for the SDK and CLI",
+  summary: COMMAND_SUMMARIES.login,
   run: runLogin,
 };
 

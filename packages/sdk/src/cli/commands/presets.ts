@@ -18,12 +18,13 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { textTable } from "../format/text-table.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { PRESETS_HELP } from "./presets/presets-help.js";
 import { parsePresetsArgs } from "./presets/presets-options.js";
 
 export const presetsCommand: Command = {
   name: "presets",
-  summary: "list, show, save and remove chart presets (Vega-Lite) on the server",
+  summary: COMMAND_SUMMARIES.presets,
   run: runPresets,
 };
 

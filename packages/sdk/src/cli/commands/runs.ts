@@ -9,13 +9,14 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { LineSink } from "../output/line-sink.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { RUNS_HELP } from "./runs/runs-help.js";
 import { parseRunsArgs, type RunsCommandOptions } from "./runs/runs-options.js";
 import { runsTable } from "./runs/runs-table.js";
 
 export const runsCommand: Command = {
   name: "runs",
-  summary: "list a project's runs on the server, filtered and ordered (table or JSON lines)",
+  summary: COMMAND_SUMMARIES.runs,
   run: runRuns,
 };
 

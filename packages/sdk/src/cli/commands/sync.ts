@@ -11,6 +11,7 @@ import { serverIdOf } from "../../upload/server-view.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { SYNC_HELP } from "./sync/sync-help.js";
 import { parseSyncArgs, type SyncCommandOptions } from "./sync/sync-options.js";
 import { SyncProgress } from "./sync/sync-progress.js";
@@ -21,7 +22,7 @@ const PARALLEL_RUNS = 4;
 
 export const syncCommand: Command = {
   name: "sync",
-  summary: "upload offline or partly uploaded runs from their local run directories",
+  summary: COMMAND_SUMMARIES.sync,
   run: runSync,
 };
 

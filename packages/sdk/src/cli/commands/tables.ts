@@ -14,12 +14,13 @@ import { ExitCode } from "../exit-codes.js";
 import { textTable } from "../format/text-table.js";
 import { AtomicFile } from "../output/atomic-file.js";
 import type { Command } from "./command.js";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { TABLES_HELP } from "./tables/tables-help.js";
 import { parseTablesArgs, type TablesCommandOptions } from "./tables/tables-options.js";
 
 export const tablesCommand: Command = {
   name: "tables",
-  summary: "list a run's tables and export one as CSV or Parquet",
+  summary: COMMAND_SUMMARIES.tables,
   run: runTables,
 };
 
