@@ -7,6 +7,7 @@
 import { parseArgs } from "node:util";
 import { errorCatalogue, UsageError } from "@stepwise/protocol";
 import { ExitCode, usageErrorFromParseArgs, type CliIo, type Command } from "@stepwise/sdk/cli";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import type { MoveProgress, MoveSummary } from "@stepwise/server";
 
 const HELP = `Usage: stepwise migrate --from <data dir> --to postgres://… [options]
@@ -51,7 +52,7 @@ const ARG_OPTIONS = {
 
 export const migrateCommand: Command = {
   name: "migrate",
-  summary: "copy a SQLite data directory into PostgreSQL (+ files to S3), resumable and verified",
+  summary: COMMAND_SUMMARIES.migrate,
   run: runMigrate,
 };
 
