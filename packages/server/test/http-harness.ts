@@ -22,6 +22,8 @@ export interface TestServer extends AsyncDisposable {
   server: RunningServer;
   url: string;
   dataDir: string;
+  /** The PostgreSQL database the server stores into (the "postgres" tier, or `flags.database`). */
+  database: string | undefined;
   adminKey: string;
   logs: string[];
   /** fetch against the server; `path` starts with `/`. */
@@ -65,6 +67,7 @@ export async function startTestServer(flags: ConfigFlags = {}, dataDir?: string)
     server,
     url: server.url,
     dataDir: dir,
+    database,
     adminKey,
     logs,
     fetch: doFetch,

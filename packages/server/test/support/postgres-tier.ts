@@ -47,8 +47,9 @@ export const POSTGRES_TIER_FILES = [
 // - http-store-damage, data-dir-permissions, media-index-rebuild, structured-rebuild: they open,
 //   damage or check the modes of the data directory's SQLite file.
 // - http-storage-full: a full disk under the SQLite file (PostgreSQL keeps its data elsewhere).
-// - http-file-gc, gc-derived-files, http-file-legacy-layout: the one-shot `--gc` / `--check`
-//   (collectGarbageIn, checkStore) read the data directory's SQLite file only.
+// - http-file-gc, gc-derived-files, http-file-legacy-layout: they call the one-shot `--gc` /
+//   `--check` (collectGarbageIn, checkStore) on the data directory without the database
+//   (TestServer.database has it), which reads the data directory's SQLite file.
 // - http-client-input-store-errors: pins SQLite's limit on bound values (PostgreSQL has none
 //   that these filters reach).
 // - http-instance-id: the id lives in the store, and a copy of the data directory gets a new
