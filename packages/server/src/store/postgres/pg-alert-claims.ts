@@ -25,6 +25,12 @@ export class PgAlertClaims {
   private client: pg.PoolClient | null = null;
   /** Deliveries this server holds, by `id:destination`. */
   private readonly held = new Set<string>();
+  /**
+   * The last claim or release: deliveries run concurrently, and their queries take turns on the
+   * one connection (pg only queues a query sent while another runs — deprecated, gone in pg 9 —
+   * and two first claims at once would each open a connection).
+   */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly pool: pg.Pool) {}
 
@@ -32,7 +38,22 @@ export class PgAlertClaims {
    * Of `keys` (due when read), those this server now holds: held already, or newly locked;
    * the others are being tried by another server.
    */
-  async claim(keys: readonly DeliveryKey[]): Promise<DeliveryKey[]> {
+  claim(keys: readonly DeliveryKey[]): Promise<DeliveryKey[]> {
+    return this.inTurn(() => this.claimNow(keys));
+  }
+
+  /** Gives up claims (a try logged, or a claim found stale by its re-check). */
+  release(keys: readonly DeliveryKey[]): Promise<void> {
+    return this.inTurn(() => this.releaseNow(keys));
+  }
+
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.turn.then(work);
+    this.turn = next.catch(() => undefined);
+    return next;
+  }
+
+  private async claimNow(keys: readonly DeliveryKey[]): Promise<DeliveryKey[]> {
     if (keys.length === 0) return [];
     const client = await this.connection();
     const fresh = keys.filter((k) => !this.held.has(name(k)));
@@ -46,8 +67,7 @@ export class PgAlertClaims {
     return keys.filter((k) => this.held.has(name(k)));
   }
 
-  /** Gives up claims (a try logged, or a claim found stale by its re-check). */
-  async release(keys: readonly DeliveryKey[]): Promise<void> {
+  private async releaseNow(keys: readonly DeliveryKey[]): Promise<void> {
     const mine = keys.filter((k) => this.held.delete(name(k)));
     if (mine.length === 0 || this.client === null) return;
     await this.client.query(

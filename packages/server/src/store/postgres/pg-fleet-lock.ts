@@ -26,6 +26,8 @@ export class PgFleetLock implements FleetLock {
   private readonly server = `${hostname()}:${process.pid}`;
   private closed = false;
   private drop: (() => void) | null = null;
+  /** The last query sent on the connection: jobs tick independently, their queries take turns. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly url: string,
@@ -73,7 +75,8 @@ export class PgFleetLock implements FleetLock {
   private async locked(job: FleetJob): Promise<pg.Client | null> {
     try {
       const client = await this.connect();
-      const { rows } = await client.query<{ ok: boolean }>(
+      const { rows } = await this.ask<{ ok: boolean }>(
+        client,
         "SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS ok",
         [KEY_PREFIX + job],
       );
@@ -88,7 +91,8 @@ export class PgFleetLock implements FleetLock {
 
   /** Takes the turn of a job due every `everyS` seconds; false when another server had it since. */
   private async claim(client: pg.Client, job: FleetJob, everyS: number): Promise<boolean> {
-    const result = await client.query(
+    const result = await this.ask(
+      client,
       `INSERT INTO fleet_jobs AS f (job, started_at, finished_at, server)
        VALUES ($1, extract(epoch FROM clock_timestamp()), NULL, $3)
        ON CONFLICT (job) DO UPDATE SET started_at = EXCLUDED.started_at, finished_at = NULL, server = $3
@@ -99,18 +103,33 @@ export class PgFleetLock implements FleetLock {
   }
 
   private async finished(client: pg.Client, job: FleetJob): Promise<void> {
-    await client
-      .query("UPDATE fleet_jobs SET finished_at = extract(epoch FROM clock_timestamp()) WHERE job = $1", [
-        job,
-      ])
-      .catch(() => undefined);
+    await this.ask(
+      client,
+      "UPDATE fleet_jobs SET finished_at = extract(epoch FROM clock_timestamp()) WHERE job = $1",
+      [job],
+    ).catch(() => undefined);
   }
 
   private async unlock(client: pg.Client, job: FleetJob): Promise<void> {
     // A failed unlock means the connection is gone or unusable: closing it frees its locks.
-    await client
-      .query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [KEY_PREFIX + job])
-      .catch(() => this.reset());
+    await this.ask(client, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", [KEY_PREFIX + job]).catch(
+      () => this.reset(),
+    );
+  }
+
+  /**
+   * `text` on the connection once the queries sent before it have answered: pg only queues a
+   * query sent while another runs (deprecated, and gone in pg 9), and the timeout of a queued
+   * query would run while it waits.
+   */
+  private ask<R extends pg.QueryResultRow = pg.QueryResultRow>(
+    client: pg.Client,
+    text: string,
+    values: unknown[],
+  ): Promise<pg.QueryResult<R>> {
+    const next = this.turn.then(() => client.query<R>(text, values));
+    this.turn = next.catch(() => undefined);
+    return next;
   }
 
   /** Closes the connection (its locks go with it); the next tick connects again. */
