@@ -13,6 +13,7 @@ import {
   truncateSync,
   writeFileSync,
 } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseExtended } from "@stepwise/protocol";
@@ -126,6 +127,18 @@ describe("stepwise export (history)", () => {
     expect(stderr).toBe(`wrote 2 history rows to ${out}\n`);
     expect(readFileSync(out, "utf8")).toBe((await runCli(["export", runDir])).stdout);
     expect(existsSync(`${out}.tmp`)).toBe(false);
+  });
+
+  it("writes --out into a named pipe directly, leaving the pipe a pipe (as /dev/null stays a device)", async () => {
+    const fifo = join(tmp, "history.fifo");
+    expect(spawnSync("mkfifo", [fifo]).status).toBe(0);
+    // The reader opens the pipe while the export writes into it.
+    const reader = runShell(`cat "${fifo}"`);
+    const { code, stderr } = await runCli(["export", runDir, "--out", fifo]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: `wrote 2 history rows to ${fifo}\n` });
+    expect((await reader).stdout).toBe((await runCli(["export", runDir])).stdout);
+    expect(statSync(fifo).isFIFO()).toBe(true);
+    expect(existsSync(`${fifo}.tmp`)).toBe(false);
   });
 
   it("exits 4 before reading when the --out folder does not exist", async () => {
