@@ -5,7 +5,9 @@
  */
 import type { Writable } from "node:stream";
 import { UsageError } from "@stepwise/protocol";
-import { Api, resolveRunLog, type ApiRun } from "../../index.js";
+import { Api } from "../../api/api.js";
+import { resolveRunLog } from "../../runlog/run-directory.js";
+import type { ApiRun } from "../../api/api-run.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { AtomicFile } from "../output/atomic-file.js";

@@ -7,7 +7,8 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { NotFoundError, stringifyExtended, UsageError, type RunRef } from "@stepwise/protocol";
-import { Api, resolveApiConnection, type ApiConnection } from "../../index.js";
+import { Api } from "../../api/api.js";
+import { resolveApiConnection, type ApiConnection } from "../../api/api-connection.js";
 import { parseRunPath } from "../../api/run-path.js";
 import { downloadRunFile } from "../../files/file-client.js";
 import { uploadLocalFile } from "../../files/upload-local-file.js";

@@ -5,7 +5,7 @@
  * admin key 2, a key that is not an admin's 6.
  */
 import { stringifyExtended } from "@stepwise/protocol";
-import { Api } from "../../index.js";
+import { Api } from "../../api/api.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { LineSink } from "../output/line-sink.js";

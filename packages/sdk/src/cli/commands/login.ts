@@ -5,7 +5,8 @@
  */
 import { parseArgs } from "node:util";
 import { UsageError } from "@stepwise/protocol";
-import { credentialsPath, DEFAULT_API_BASE_URL } from "../../index.js";
+import { credentialsPath } from "../../settings/credentials-file.js";
+import { DEFAULT_API_BASE_URL } from "../../api/api-connection.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { usageErrorFromParseArgs } from "../parse-args-error.js";

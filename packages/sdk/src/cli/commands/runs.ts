@@ -3,7 +3,8 @@
  * as the SDK's `api.runs()` does, as a table or as JSON lines.
  */
 import { NotFoundError, stringifyExtended } from "@stepwise/protocol";
-import { Api, type ApiRun } from "../../index.js";
+import { Api } from "../../api/api.js";
+import type { ApiRun } from "../../api/api-run.js";
 import { parseProjectPath } from "../../api/run-path.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";

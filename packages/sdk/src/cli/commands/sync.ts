@@ -5,7 +5,7 @@
  * any run failed, that is, when the server lacks any row the run's log gives back.
  */
 import { UsageError } from "@stepwise/protocol";
-import { syncRunDirectory, type SyncResult } from "../../index.js";
+import { syncRunDirectory, type SyncResult } from "../../upload/sync-run-directory.js";
 import { resolveApiConnection } from "../../api/api-connection.js";
 import { serverIdOf } from "../../upload/server-view.js";
 import type { CliIo } from "../cli-io.js";

@@ -8,7 +8,7 @@
  */
 import { fdatasync } from "node:fs";
 import type { Writable } from "node:stream";
-import type { ApiRun } from "../../../index.js";
+import type { ApiRun } from "../../../api/api-run.js";
 import type { LineSink } from "../../output/line-sink.js";
 import type { ProgressLine } from "../../output/progress-line.js";
 

@@ -4,7 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import { StepwiseError } from "@stepwise/protocol";
-import { parseFilterExpression, type RunFilterInput } from "../../../index.js";
+import { parseFilterExpression, type RunFilterInput } from "../../../api/run-query.js";
 import { KeySelection } from "../../format/key-selection.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
 

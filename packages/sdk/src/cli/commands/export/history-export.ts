@@ -1,5 +1,5 @@
 /** What the history writers share: where the rows come from, the key filter, where to write, progress. */
-import type { RunLogIssue } from "../../../index.js";
+import type { RunLogIssue } from "../../../runlog/run-log-reader.js";
 import type { KeySelection } from "../../format/key-selection.js";
 import type { LineSink } from "../../output/line-sink.js";
 import type { ProgressLine } from "../../output/progress-line.js";

@@ -1,5 +1,5 @@
 /** `stepwise export <run-dir>`: reads the local run log alone, no server. */
-import { readOfflineRun } from "../../../index.js";
+import { readOfflineRun } from "../../../runlog/offline-run.js";
 import type { CliIo } from "../../cli-io.js";
 import type { LineSink } from "../../output/line-sink.js";
 import type { ExportOptions } from "./export-options.js";

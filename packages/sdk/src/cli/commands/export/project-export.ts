@@ -6,7 +6,8 @@
  * prints a summary on stdout.
  */
 import { UsageError } from "@stepwise/protocol";
-import { Api, type ExportProgress } from "../../../index.js";
+import { Api } from "../../../api/api.js";
+import type { ExportProgress } from "../../../api/export/export-runs.js";
 import type { CliIo } from "../../cli-io.js";
 import { ExitCode } from "../../exit-codes.js";
 import type { ExportOptions } from "./export-options.js";

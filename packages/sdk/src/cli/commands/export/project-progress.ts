@@ -4,7 +4,7 @@
  * and erased at the end; nothing off a terminal.
  */
 import type { Writable } from "node:stream";
-import type { ExportProgress } from "../../../index.js";
+import type { ExportProgress } from "../../../api/export/export-runs.js";
 
 const REDRAW_MS = 200;
 const ERASE_LINE = "\r\x1b[K";

@@ -3,7 +3,7 @@
  * (exit 0): every intact record was read, and a torn tail is the normal mark of a killed run.
  */
 import type { Writable } from "node:stream";
-import type { RunLogIssue } from "../../../index.js";
+import type { RunLogIssue } from "../../../runlog/run-log-reader.js";
 
 export function reportLogIssues(
   logFile: string,

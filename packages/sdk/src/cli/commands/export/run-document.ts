@@ -3,7 +3,8 @@
  * the same for a local run directory and a run on a server.
  */
 import { stringifyExtended } from "@stepwise/protocol";
-import type { ApiRun, OfflineRun } from "../../../index.js";
+import type { ApiRun } from "../../../api/api-run.js";
+import type { OfflineRun } from "../../../runlog/offline-run.js";
 import type { KeySelection } from "../../format/key-selection.js";
 
 /** What the single-object exports read, whichever side the run is on. */

@@ -5,7 +5,7 @@
  */
 import type { Writable } from "node:stream";
 import { StepwiseError, UsageError } from "@stepwise/protocol";
-import type { ApiRun } from "../../../index.js";
+import type { ApiRun } from "../../../api/api-run.js";
 import type { LineSink } from "../../output/line-sink.js";
 import type { ExportOptions } from "./export-options.js";
 import { runDocument, serverRunDocument } from "./run-document.js";

@@ -9,7 +9,7 @@ import {
   parseRunOrder,
   type RunFilterInput,
   type RunOrderInput,
-} from "../../../index.js";
+} from "../../../api/run-query.js";
 import { commandUsageError, usageErrorFromParseArgs } from "../../parse-args-error.js";
 
 export interface RunsCommandOptions {

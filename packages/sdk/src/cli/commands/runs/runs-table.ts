@@ -2,7 +2,7 @@
  * The `stepwise runs` table: id, name, state, created (UTC), runtime, lastStep, in columns
  * padded to the widest cell so that it reads in a terminal and splits on whitespace in scripts.
  */
-import type { ApiRun } from "../../../index.js";
+import type { ApiRun } from "../../../api/api-run.js";
 import { textTable } from "../../format/text-table.js";
 
 const HEADER = ["ID", "NAME", "STATE", "CREATED (UTC)", "RUNTIME", "LAST STEP"] as const;
