@@ -1,10 +1,12 @@
 /**
  * The WAL checkpointer's thread body (started by wal-checkpointer.ts): its own better-sqlite3
- * connection to the store's file runs `wal_checkpoint(PASSIVE)` once the -wal file has grown by
- * `growBytes` since its last checkpoint, or once `maxDelayMs` has passed with new commits (the
- * WAL is reused from its start after a full checkpoint, so its size alone does not show them),
- * so the copy of WAL pages into the database file and its two fsyncs happen here instead of
- * inside an ingest commit on the server's thread. Once the store has been idle a while it runs
+ * connection to the store's file runs `wal_checkpoint(PASSIVE)` once `growBytes` of WAL frames
+ * wait to be copied, or once `maxDelayMs` has passed with new commits, so the copy of WAL pages
+ * into the database file and its two fsyncs happen here instead of inside an ingest commit on
+ * the server's thread. The frames waiting are read from the wal-index header in the -shm file
+ * (mxFrame at byte 16, nBackfill at byte 96, page size at byte 14, native byte order:
+ * https://www.sqlite.org/walformat.html); the -wal file's size cannot show them, as the WAL is
+ * reused from its start after a full checkpoint. Once the store has been idle a while it runs
  * one TRUNCATE, which empties the -wal file on disk.
  *
  * The function is serialised with `toString()` and started with `eval` (it runs the same from
@@ -12,6 +14,7 @@
  * everything comes from `require` and `workerData`.
  */
 import type * as FileSystem from "node:fs";
+import type * as OperatingSystem from "node:os";
 import type * as Threads from "node:worker_threads";
 import type BetterSqlite3 from "better-sqlite3";
 
@@ -22,7 +25,7 @@ export interface WalCheckpointData {
   sqliteModule: string;
   /** How often the thread looks at the WAL. */
   pollMs: number;
-  /** WAL growth that triggers a checkpoint at once. */
+  /** Bytes of WAL frames not yet copied that trigger a checkpoint at once. */
   growBytes: number;
   /** Longest time commits wait for a checkpoint when the WAL does not grow. */
   maxDelayMs: number;
@@ -33,6 +36,7 @@ export interface WalCheckpointData {
 export function walCheckpointWorkerMain(): void {
   /* eslint-disable @typescript-eslint/no-require-imports -- eval'd CommonJS worker body */
   const fs = require("node:fs") as typeof FileSystem;
+  const os = require("node:os") as typeof OperatingSystem;
   const threads = require("node:worker_threads") as typeof Threads;
   const data = threads.workerData as WalCheckpointData;
   const Database = require(data.sqliteModule) as typeof BetterSqlite3;
@@ -45,11 +49,19 @@ export function walCheckpointWorkerMain(): void {
   // finds a writer gives up and is tried again on a later tick.
   db.pragma("busy_timeout = 0");
   const version = db.prepare<[], number>("PRAGMA data_version").pluck();
-  const walSize = (): number => fs.statSync(`${data.file}-wal`, { throwIfNoEntry: false })?.size ?? 0;
+  const header = Buffer.alloc(100);
+  const shm = fs.openSync(`${data.file}-shm`, "r");
+  const little = os.endianness() === "LE";
+  /** Bytes of WAL frames committed but not yet copied into the database file. */
+  const waiting = (): number => {
+    if (fs.readSync(shm, header, 0, 100, 0) < 100) return 0;
+    const u32 = (at: number): number => (little ? header.readUInt32LE(at) : header.readUInt32BE(at));
+    const size = little ? header.readUInt16LE(14) : header.readUInt16BE(14);
+    return Math.max(0, u32(16) - u32(96)) * (size === 1 ? 65536 : size);
+  };
   let seen = version.get();
   let lastCommit = Date.now();
   let lastCheckpoint = Date.now();
-  let sizeAtCheckpoint = walSize();
   let pending = false;
   let truncated = false;
   const tick = (): void => {
@@ -61,22 +73,20 @@ export function walCheckpointWorkerMain(): void {
       pending = true;
       truncated = false;
     }
-    const size = walSize();
-    if (pending && (size - sizeAtCheckpoint >= data.growBytes || now - lastCheckpoint >= data.maxDelayMs)) {
+    if (pending && (waiting() >= data.growBytes || now - lastCheckpoint >= data.maxDelayMs)) {
       db.pragma("wal_checkpoint(PASSIVE)");
       pending = false;
       lastCheckpoint = now;
-      sizeAtCheckpoint = walSize();
     } else if (!truncated && now - lastCommit >= data.idleTruncateMs) {
       const [result] = db.pragma("wal_checkpoint(TRUNCATE)") as Array<{ busy: number }>;
       truncated = result?.busy === 0;
-      if (truncated) sizeAtCheckpoint = 0;
     }
   };
   const timer = setInterval(tick, data.pollMs);
   const port = threads.parentPort;
   port?.once("message", () => {
     clearInterval(timer);
+    fs.closeSync(shm);
     db.close();
     port.close();
   });

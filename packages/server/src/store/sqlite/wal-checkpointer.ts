@@ -18,8 +18,8 @@ export interface WalCheckpointOptions {
   /** How often the thread looks at the WAL. Default 100 ms. */
   pollMs?: number;
   /**
-   * WAL growth after which the thread checkpoints at once. Default 16 MiB: a quarter of the
-   * writer's 64 MiB backstop, so the thread, not the commit, copies nearly every page.
+   * Bytes of WAL frames not yet copied after which the thread checkpoints at once. Default
+   * 16 MiB: a quarter of the writer's 64 MiB backstop, so the thread copies nearly every page.
    */
   growBytes?: number;
   /** Longest new commits wait for a checkpoint while the WAL does not grow. Default 1,000 ms. */
