@@ -4,29 +4,60 @@
  * admin key 0600. A fresh database file is created 0600 before SQLite opens it, so that the WAL
  * and shared-memory files SQLite creates beside it take the same mode. Looser modes found at
  * start are tightened, each with a log line; a mode that cannot be tightened stops the server.
+ *
+ * A server on PostgreSQL (`--database`) creates no SQLite file here: it writes `database.json`
+ * naming its database (the URL without password) instead. A one-shot `--gc` or `--check`
+ * without `--database` on such a directory would otherwise read an empty SQLite store and free
+ * every run file the PostgreSQL runs reference; it refuses, as does a plain start, which would
+ * begin an empty SQLite store beside the files of the PostgreSQL runs.
  */
-import { constants, type Stats } from "node:fs";
-import { chmod, mkdir, open, stat } from "node:fs/promises";
+import { constants, existsSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
+import { chmod, mkdir, open, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { UsageError } from "@stepwise/protocol";
+import { NotFoundError, UsageError } from "@stepwise/protocol";
 import { ADMIN_KEY_FILE } from "./auth/admin-key.js";
 
 export const DATABASE_FILE = "stepwise.db";
 /** The folder of the run files' blobs and uploads (the local blob store, blob/local-blob-store.ts). */
 export const FILES_DIR = "files";
+/** Written by a server on PostgreSQL: `{ "store": "postgresql", "database": <URL without password> }`. */
+export const DATABASE_MARKER_FILE = "database.json";
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
 /** SQLite's companions of the database file in WAL mode. */
 const DATABASE_COMPANIONS = ["-wal", "-shm", "-journal"];
 
-/** Creates or tightens the data directory and its sensitive files; resolves to the database path. */
-export async function secureDataDir(dataDir: string, log: (line: string) => void): Promise<string> {
+/**
+ * Creates or tightens the data directory and its sensitive files. With `postgresUrl` (the
+ * server's `--database`) it creates no SQLite file and records the database in
+ * `database.json`; without, it refuses a directory that names PostgreSQL there (see the file's
+ * header). Resolves to the SQLite database path (not created on PostgreSQL).
+ */
+export async function secureDataDir(
+  dataDir: string,
+  log: (line: string) => void,
+  postgresUrl?: string,
+): Promise<string> {
   await mkdir(dataDir, { recursive: true, mode: DIR_MODE });
   const database = join(dataDir, DATABASE_FILE);
+  if (postgresUrl === undefined) {
+    const marked = markedDatabase(dataDir);
+    if (marked !== null)
+      throw new UsageError(
+        `${join(dataDir, DATABASE_MARKER_FILE)} says the runs of ${dataDir} are in PostgreSQL (${marked}): ` +
+          "start with --database postgres://… (or STEPWISE_DATABASE_URL); to start a new SQLite store there " +
+          `instead, delete ${DATABASE_MARKER_FILE} first`,
+      );
+  } else
+    await writeFile(
+      join(dataDir, DATABASE_MARKER_FILE),
+      `${JSON.stringify({ store: "postgresql", database: withoutPassword(postgresUrl) })}\n`,
+      { mode: FILE_MODE },
+    );
   if (process.platform === "win32") return database; // POSIX modes mean nothing there
   await tighten(dataDir, DIR_MODE, log);
-  await createPrivately(database);
+  if (postgresUrl === undefined) await createPrivately(database);
   for (const path of [
     database,
     ...DATABASE_COMPANIONS.map((s) => database + s),
@@ -34,6 +65,66 @@ export async function secureDataDir(dataDir: string, log: (line: string) => void
   ])
     await tighten(path, FILE_MODE, log);
   return database;
+}
+
+/**
+ * The SQLite database of `dataDir` for a one-shot `--gc` or `--check` without `--database`.
+ * Refuses (a usage error, exit 2) a directory whose `database.json` names PostgreSQL, or that
+ * has no SQLite data (none, or the empty file an older server on PostgreSQL left) but holds run
+ * files: collecting against no runs would free every one of them.
+ */
+export function sqliteDatabaseOf(dataDir: string, action: "--gc" | "--check"): string {
+  const database = join(dataDir, DATABASE_FILE);
+  const marked = markedDatabase(dataDir);
+  const empty = !existsSync(database) || statSync(database).size === 0;
+  if (marked !== null || (empty && holdsFiles(dataDir)))
+    throw new UsageError(
+      `${dataDir} ${marked === null ? "holds run files but no SQLite database" : `belongs to the PostgreSQL database ${marked} (${DATABASE_MARKER_FILE})`}: ` +
+        `run ${action} with --database postgres://… (or STEPWISE_DATABASE_URL), the database the server uses; ` +
+        "without it, nothing is collected or checked",
+    );
+  if (!existsSync(database))
+    throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
+  return database;
+}
+
+/** The database `database.json` names, or null when there is no marker. */
+function markedDatabase(dataDir: string): string | null {
+  let text: string;
+  try {
+    text = readFileSync(join(dataDir, DATABASE_MARKER_FILE), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as { database?: unknown };
+    return typeof parsed.database === "string" ? parsed.database : "(unnamed)";
+  } catch {
+    return "(unreadable marker)";
+  }
+}
+
+/** True when the local file store under `dataDir` holds any blob or file of the old layout. */
+function holdsFiles(dataDir: string): boolean {
+  const files = join(dataDir, FILES_DIR);
+  for (const sub of [join("blobs", "sha256"), "runs"])
+    try {
+      if (readdirSync(join(files, sub)).length > 0) return true;
+    } catch {
+      // Absent: nothing stored that way.
+    }
+  return false;
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.password = "";
+    return parsed.toString();
+  } catch {
+    return "(a PostgreSQL URL that does not parse)";
+  }
 }
 
 async function tighten(path: string, mode: number, log: (line: string) => void): Promise<void> {

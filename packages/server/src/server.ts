@@ -67,7 +67,7 @@ export interface StartOptions {
 export async function startServer(config: ServerConfig, options: StartOptions = {}): Promise<RunningServer> {
   const log = logWithoutRepeats(options.log ?? ((line: string) => process.stderr.write(`${line}\n`)));
   const now = options.now ?? (() => Date.now() / 1000);
-  const database = await secureDataDir(config.dataDir, log);
+  const database = await secureDataDir(config.dataDir, log, config.database);
   const store =
     config.database === undefined
       ? await openSqliteStore(database)

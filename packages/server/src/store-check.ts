@@ -11,14 +11,13 @@
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { NotFoundError } from "@stepwise/protocol";
 import type { BlobStore } from "./blob/blob-store.js";
 import { listDerivedFiles } from "./blob/derived-files.js";
 import { LocalBlobStore } from "./blob/local-blob-store.js";
 import { LEGACY_RUNS_DIR } from "./blob/legacy-file-layout.js";
 import type { S3Settings } from "./blob/s3-location.js";
 import { UrlSigner } from "./blob/url-signer.js";
-import { DATABASE_FILE, FILES_DIR } from "./data-dir.js";
+import { FILES_DIR, sqliteDatabaseOf } from "./data-dir.js";
 import type { DamagedItem, DatabaseCheckResult } from "./store/database-check.js";
 import { checkSqliteStore } from "./store/sqlite/check-sqlite-store.js";
 import { runPath } from "./store/sqlite/store-corruption.js";
@@ -128,9 +127,7 @@ async function checkDatabase(
     const { safeUrl } = await import("./store/postgres/pg-database.js");
     return { database: safeUrl(url), db: await checkPostgresStore(url) };
   }
-  const database = join(dataDir, DATABASE_FILE);
-  if (!existsSync(database))
-    throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
+  const database = sqliteDatabaseOf(dataDir, "--check");
   return { database, db: checkSqliteStore(database) };
 }
 

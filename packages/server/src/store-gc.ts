@@ -11,14 +11,11 @@
  * references and deletes (store/postgres/pg-artifact-blobs.ts), so any number of servers may
  * record files and commit artifacts meanwhile.
  */
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { NotFoundError } from "@stepwise/protocol";
 import { derivedFilesIn } from "./blob/derived-files.js";
 import { collectGarbage, DEFAULT_GC_GRACE_S, type GcReport } from "./blob/garbage-collector.js";
 import { openFileStore } from "./blob/open-file-store.js";
 import type { S3Settings } from "./blob/s3-location.js";
-import { DATABASE_FILE } from "./data-dir.js";
+import { sqliteDatabaseOf } from "./data-dir.js";
 import { openSqliteStore } from "./store/sqlite/open-sqlite-store.js";
 import type { Store } from "./store/store.js";
 
@@ -60,8 +57,5 @@ async function openStore(dataDir: string, url: string | undefined): Promise<Stor
     // The collection makes one query at a time: two connections leave room for none other.
     return openPostgresStore(url, { poolSize: 2 });
   }
-  const database = join(dataDir, DATABASE_FILE);
-  if (!existsSync(database))
-    throw new NotFoundError(`no Stepwise database at ${database}; check the --data directory`);
-  return openSqliteStore(database, { quickCheck: false });
+  return openSqliteStore(sqliteDatabaseOf(dataDir, "--gc"), { quickCheck: false });
 }
