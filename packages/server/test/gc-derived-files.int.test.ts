@@ -105,10 +105,13 @@ describe("garbage collection and derived files", () => {
     const stray = "f".repeat(64);
     await mkdir(join(t.dataDir, "thumbnails", "256", "ff"), { recursive: true });
     await writeFile(join(t.dataDir, "thumbnails", "256", "ff", `${stray}.webp`), "x");
-    const report = await collectGarbageIn(t.dataDir, { graceS: 0 });
+    const report = await collectGarbageIn(t.dataDir, {
+      graceS: 0,
+      ...(t.database === undefined ? {} : { database: t.database }),
+    });
     expect([report.freed, report.derivedFilesRemoved]).toEqual([[oldTable], 1]);
     expect(await filesUnder(join(t.dataDir, "tables"))).toEqual([`${newTable}.v1.sqlite`]);
-    const check = await checkStore(t.dataDir);
+    const check = await checkStore(t.dataDir, t.database === undefined ? {} : { database: t.database });
     expect(check.ok).toBe(true);
     expect(check.strayDerivedFiles).toEqual([join(t.dataDir, "thumbnails", "256", "ff", `${stray}.webp`)]);
     expect(check.notes.join("\n")).toContain("1 stored table or thumbnail whose file is gone");

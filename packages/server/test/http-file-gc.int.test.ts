@@ -78,7 +78,10 @@ describe("garbage collection", () => {
       expect(got.equals(bytes), path).toBe(true);
     }
     await t.stop();
-    const again = await collectGarbageIn(t.dataDir, { graceS: 0 });
+    const again = await collectGarbageIn(t.dataDir, {
+      graceS: 0,
+      ...(t.database === undefined ? {} : { database: t.database }),
+    });
     expect(again).toMatchObject({ blobs: 3, freed: [], uploadsRemoved: 0 });
     expect(nonBlobFilesOnDisk(t.dataDir)).toEqual([]);
   });

@@ -65,7 +65,10 @@ test("files in the old per-run layout are moved into content-addressed blobs on 
   expect(nonBlobFilesOnDisk(second.dataDir)).toEqual([]);
   expect(second.logs.some((line) => line.includes("Moved 4 run file(s)"))).toBe(true);
   await second.stop();
-  const report = await checkStore(second.dataDir);
+  const report = await checkStore(
+    second.dataDir,
+    second.database === undefined ? {} : { database: second.database },
+  );
   expect(report).toMatchObject({ ok: true, damaged: [], notes: [] });
   expect(report.checked.files).toBe(4);
   // A later start has nothing to move.

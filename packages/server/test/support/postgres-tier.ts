@@ -13,7 +13,10 @@ export const POSTGRES_TIER_FILES = [
   "http-bad-input",
   "http-data",
   "http-embed-tokens",
+  "gc-derived-files",
   "http-file-downloads",
+  "http-file-gc",
+  "http-file-legacy-layout",
   "http-file-paths",
   "http-file-puts",
   "http-file-upload-process",
@@ -27,12 +30,14 @@ export const POSTGRES_TIER_FILES = [
   "http-loopback-guard",
   "http-media",
   "http-media-batch",
+  "http-nul-characters",
   "http-presets",
   "http-registry",
   "http-runs",
   "http-runs-select",
   "http-series-ui",
   "http-shutdown",
+  "http-structured-bad-input",
   "http-tables",
   "http-tables-damage",
   "http-tables-nan",
@@ -47,16 +52,10 @@ export const POSTGRES_TIER_FILES = [
 // - http-store-damage, data-dir-permissions, media-index-rebuild, structured-rebuild: they open,
 //   damage or check the modes of the data directory's SQLite file.
 // - http-storage-full: a full disk under the SQLite file (PostgreSQL keeps its data elsewhere).
-// - http-file-gc, gc-derived-files, http-file-legacy-layout: they call the one-shot `--gc` /
-//   `--check` (collectGarbageIn, checkStore) on the data directory without the database
-//   (TestServer.database has it), which reads the data directory's SQLite file.
 // - http-client-input-store-errors: pins SQLite's limit on bound values (PostgreSQL has none
 //   that these filters reach).
 // - http-instance-id: the id lives in the store, and a copy of the data directory gets a new
 //   database here.
-// - http-structured-bad-input: a table or histogram key holding U+0000 is a 500 on PostgreSQL
-//   (pg-structured-store.ts passes it to the server, which refuses NUL in text); add it back once
-//   that is a 4xx as on SQLite.
 // - http-tables-million: 16 s for tables, which live in the data directory on both stores.
 // - http-web-assets: serves the web build, reads no store.
 // - http-slow-clients, http-tables-off-thread, http-tables-process and the other wandb-* files
