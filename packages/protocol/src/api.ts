@@ -11,7 +11,7 @@ import { z } from "zod";
 import { errorCatalogue, type ErrorCode } from "./errors.js";
 import { entityNameSchema, runRefSchema, type RunRef } from "./ingest.js";
 import { metricRecordSchema, runStateSchema } from "./run-records.js";
-import { LIMITS, nameSchema } from "./limits.js";
+import { LIMITS, nameSchema, notesSchema } from "./limits.js";
 import { fileDtoSchema } from "./files.js";
 
 export const API_PREFIX = "/api/v1";
@@ -59,7 +59,11 @@ export const runDtoSchema = z.object({
 export type RunDto = z.infer<typeof runDtoSchema>;
 
 /** A dotted path into config/summary (`opt.lr`, `\.` for a literal dot). */
-const valuePathSchema = z.string().min(1).max(1024);
+const valuePathSchema = z
+  .string()
+  .min(1)
+  .max(1024)
+  .refine((path) => !path.includes("\u0000"), "holds U+0000 (NUL), which no key holds: remove it");
 const stringOrListSchema = z.union([z.string().max(1024), z.array(z.string().max(1024)).min(1).max(1000)]);
 
 /** One run filter; filters compose with AND. Mirrors the store's `RunFilter`. */
@@ -171,7 +175,7 @@ export const updateRunBodySchema = z
   .object({
     name: nameSchema("name"),
     tags: z.array(nameSchema("tag")).max(LIMITS.tags),
-    notes: z.string().max(LIMITS.notesLength),
+    notes: notesSchema,
     summary: z.record(z.string().min(1).max(LIMITS.keyLength), z.unknown()),
     config: z.record(z.string().min(1).max(LIMITS.keyLength), z.unknown()),
     /** Asks the run to stop; the SDK sees it in its next ingest response. */

@@ -9,7 +9,14 @@
  */
 import { z } from "zod";
 import { alertRecordSchema } from "./alerts.js";
-import { LIMITS, MAX_KEY_LENGTH, nameSchema, UNSAFE_NAME_CHARACTERS } from "./limits.js";
+import {
+  LIMITS,
+  MAX_KEY_LENGTH,
+  nameSchema,
+  notesSchema,
+  runTextSchema,
+  UNSAFE_NAME_CHARACTERS,
+} from "./limits.js";
 import {
   configRecordSchema,
   metricRecordSchema,
@@ -59,17 +66,17 @@ export const runUpsertSchema = z
     group: nameSchema("group"),
     jobType: nameSchema("jobType"),
     tags: z.array(nameSchema("tag")).max(LIMITS.tags),
-    notes: z.string().max(LIMITS.notesLength),
+    notes: notesSchema,
     config: z.record(z.string(), z.unknown()),
-    host: z.string().max(LIMITS.hostLength),
-    program: z.string().max(LIMITS.programLength),
-    args: z.array(z.string().max(LIMITS.argLength)).max(LIMITS.args),
-    gitCommit: z.string().max(64).nullable(),
+    host: runTextSchema(LIMITS.hostLength),
+    program: runTextSchema(LIMITS.programLength),
+    args: z.array(runTextSchema(LIMITS.argLength)).max(LIMITS.args),
+    gitCommit: runTextSchema(64).nullable(),
     /** Unix seconds. */
     startTime: z.number().finite(),
     startingStep: z.number().int().nonnegative(),
     mode: runModeSchema,
-    sdkVersion: z.string().max(64),
+    sdkVersion: runTextSchema(64),
   })
   .partial();
 export type RunUpsert = z.infer<typeof runUpsertSchema>;

@@ -114,6 +114,9 @@ export function keyProblem(key: string): string | null {
   if (key.length === 0) return `is empty; a key has 1–${LIMITS.keyLength} characters`;
   if (key.length > LIMITS.keyLength)
     return `is ${key.length} characters long; a key has at most ${LIMITS.keyLength}: shorten it`;
+  // PostgreSQL text and jsonb cannot hold U+0000, and a key becomes a column, a series name and a
+  // file name: refused on every backend so a run logged to SQLite moves to PostgreSQL unchanged.
+  if (key.includes("\u0000")) return "holds U+0000 (NUL), which a key may not hold: remove it";
   return null;
 }
 
@@ -122,8 +125,26 @@ export function notesProblem(value: unknown): string | null {
   if (typeof value !== "string") return "must be a string (Markdown)";
   if (value.length > LIMITS.notesLength)
     return `are ${value.length} characters; notes hold at most ${LIMITS.notesLength}: shorten them or save the text as a file`;
+  if (value.includes("\u0000")) return `hold U+0000 (NUL), which notes may not hold: remove it`;
   return null;
 }
+
+/**
+ * A zod schema for run text the server keeps in a text column (host, program, arguments, SDK
+ * version): at most `max` characters and no U+0000, which PostgreSQL text cannot hold.
+ */
+export function runTextSchema(max: number): z.ZodType<string> {
+  return z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes("\u0000"), "holds U+0000 (NUL), which it may not hold: remove it");
+}
+
+/** Notes as the wire takes them: `notesProblem`'s message when they fail. */
+export const notesSchema: z.ZodType<string> = z.string().superRefine((value, context) => {
+  const problem = notesProblem(value);
+  if (problem !== null) context.addIssue({ code: "custom", message: problem });
+});
 
 /**
  * Whether `value` nests more than `max` levels of objects and arrays (`{}` is 1 level; numbers

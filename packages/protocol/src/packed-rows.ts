@@ -15,7 +15,7 @@
  */
 import { InvalidDataError } from "./errors.js";
 import { encodeNumber } from "./extended-json.js";
-import { LIMITS, MAX_KEY_LENGTH } from "./limits.js";
+import { keyProblem, LIMITS, MAX_KEY_LENGTH } from "./limits.js";
 
 export const TAG_NUMBER = 1;
 export const TAG_JSON = 2;
@@ -75,6 +75,7 @@ export function readPackedRows(
     }
     if (key.length === 0 || key.length > MAX_KEY_LENGTH)
       fail(`key ${k} must be 1–${MAX_KEY_LENGTH} characters`);
+    if (key.includes("\u0000")) fail(`key ${k} ${keyProblem(key) ?? ""}`);
     if (keys.has(id)) fail(`key id ${id} is defined twice`);
     keys.set(id, key);
     at += length;

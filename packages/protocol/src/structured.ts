@@ -17,7 +17,11 @@ import { z } from "zod";
 import { LIMITS } from "./limits.js";
 import { runRefSchema, type RunRef } from "./ingest.js";
 
-const keySchema = z.string().min(1).max(LIMITS.keyLength);
+const keySchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.keyLength)
+  .refine((key) => !key.includes("\u0000"), "holds U+0000 (NUL), which a key may not hold: remove it");
 const finite = z.number().finite();
 
 // ---------------------------------------------------------------------------------------------

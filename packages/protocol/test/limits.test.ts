@@ -91,11 +91,15 @@ describe("the limits table", () => {
     expect(valuesProblem({ cfg: { inner: { ["k".repeat(2000)]: 1 } } })).toMatchObject({ key: "cfg" });
     expect(valuesProblem({ list: [[1, 2], { a: 1 }] })).toBeNull();
     expect(keyProblem("k".repeat(1024))).toBeNull();
+    expect(keyProblem("a\u0000b")).toMatch(/holds U\+0000 \(NUL\).*remove it/);
+    expect(valuesProblem({ cfg: { ["\u0000"]: 1 } })).toMatchObject({ key: "cfg" });
+    expect(valuesProblem({ s: "a\u0000b", list: ["\u0000"] })).toBeNull();
   });
 
   it("bounds notes", () => {
     expect(notesProblem("n".repeat(1_000_000))).toBeNull();
     expect(notesProblem("n".repeat(1_000_001))).toMatch(/at most 1000000/);
+    expect(notesProblem("a\u0000b")).toMatch(/U\+0000/);
   });
 
   it("is what the wire schemas enforce", () => {
@@ -107,5 +111,10 @@ describe("the limits table", () => {
     expect(upsert({ notes: "n".repeat(1_000_001) })).toBe(false);
     expect(updateRunBodySchema.safeParse({ name: "a\u2066b" }).success).toBe(false);
     expect(updateRunBodySchema.safeParse({ tags: ["ok", "x\u0007"] }).success).toBe(false);
+    for (const field of ["notes", "host", "program", "sdkVersion"])
+      expect(upsert({ [field]: "a\u0000b" }), field).toBe(false);
+    expect(upsert({ args: ["a\u0000b"] })).toBe(false);
+    expect(upsert({ notes: "a\u0001b", host: "h", args: ["a b"] })).toBe(true);
+    expect(updateRunBodySchema.safeParse({ notes: "a\u0000b" }).success).toBe(false);
   });
 });

@@ -92,6 +92,9 @@ describe("packed rows", () => {
     const empty = new PackedRowsBuilder();
     empty.addObject({ "": 1 }, stringifyExtended);
     expect(() => readPackedRows(empty.build())).toThrow(/must be 1–1024 characters/);
+    const nul = new PackedRowsBuilder();
+    nul.addObject({ "a\u0000b": 1 }, stringifyExtended);
+    expect(() => readPackedRows(nul.build())).toThrow(/key 0 holds U\+0000/);
     expect(() => readPackedRows(new Uint8Array(2))).toThrow(/truncated at byte 0/);
   });
 });

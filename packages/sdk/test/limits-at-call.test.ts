@@ -77,6 +77,11 @@ describe("calls on a run", () => {
         /log\(\): the key "k+…" is 1025 characters long; a key has at most 1024/,
       ],
       [() => run.log({ "": 1 }), InvalidDataError, /log\(\): the key "" is empty/],
+      // PostgreSQL cannot hold U+0000 in a key: refused on every backend, here at the call.
+      [() => run.log({ ok: 2, "a\u0000b": 1 }), InvalidDataError, /log\(\): the key .* holds U\+0000/],
+      [() => run.config.update({ "a\u0000b": 1 }), InvalidDataError, /config: the key .* holds U\+0000/],
+      [() => run.summary.set(["a", "\u0000"], 1), InvalidDataError, /summary: the key .* holds U\+0000/],
+      [() => (run.notes = "a\u0000b"), UsageError, /run\.notes hold U\+0000/],
       [
         () => run.log({ ok: 2, deep: nested(101) }),
         InvalidDataError,

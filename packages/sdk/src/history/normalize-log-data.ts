@@ -21,8 +21,10 @@ export function normalizeLogData(data: unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const mediaFilesBefore = PendingMedia.files;
   for (const key in data) {
-    // One length comparison per key: the limits table (protocol) without slowing the scalar path.
-    if (key.length === 0 || key.length > MAX_KEY_LENGTH) checkKey(key, [], LOG_OPTIONS);
+    // A length comparison and a NUL scan per key: the limits table (protocol, `keyProblem`)
+    // without a full check on the scalar path.
+    if (key.length === 0 || key.length > MAX_KEY_LENGTH || key.includes("\u0000"))
+      checkKey(key, [], LOG_OPTIONS);
     const value = data[key];
     const type = typeof value;
     if (type === "number" || type === "string" || type === "boolean") {
