@@ -12,6 +12,7 @@ import { StoreCorruptError, type RunRef } from "@stepwise/protocol";
 import { historyProjection } from "../history-projection.js";
 import type { HistoryScanOptions } from "../store.js";
 import { runPk } from "./pg-run-table.js";
+import { fromPgText } from "./pg-nul-text.js";
 
 const PAGE_ROWS = 5000;
 
@@ -66,7 +67,8 @@ export class PgHistory {
        ORDER BY line_index LIMIT $4`,
       [run.pk, stream, Math.max(0, offset), Math.max(0, limit)],
     );
-    return rows.map((r) => r.body);
+    // Only console lines are kept as the sender's text (pg-nul-text.ts); events are JSON.
+    return stream === "console" ? rows.map((r) => fromPgText(r.body)) : rows.map((r) => r.body);
   }
 
   private checkFollow(ref: RunRef, rows: Array<{ row_index: number }>, after: number, count: number): void {

@@ -22,6 +22,7 @@ import { transaction } from "./pg-database.js";
 import { insertRun, insertRunSql, runFromRow, saveRunSql, type RunRow } from "./pg-run-table.js";
 import { RichWrites } from "./pg-media-writes.js";
 import { appendSeries, type SeriesAppend } from "./pg-series-writer.js";
+import { toPgText } from "./pg-nul-text.js";
 
 type Work<T> = (snapshot: RunSnapshot, open: (run: StoredRun) => RunWrites) => T;
 
@@ -48,7 +49,7 @@ class BatchWrites {
       },
       consoleLine: (index, text) => {
         this.consoleIndexes.push(index);
-        this.consoleBodies.push(text);
+        this.consoleBodies.push(toPgText(text));
       },
       alert: (index, record, replay, now) => this.rich.alert(index, record, replay, now),
       historyRows: () => this.textRows(),

@@ -6,6 +6,9 @@
  * of config and summary (`config_json`, `summary_json`) written beside the exact extended-JSON
  * text: jsonb has no NaN or ±Infinity, so the copy holds NaN as null and ±Infinity as ±9e999,
  * which is how SQLite's JSON functions read those tokens. Everything is bound as a parameter.
+ * U+0000, which neither jsonb nor text holds, is U+FFFD in the copy and in every bound filter
+ * value and path, so a filter for a string holding NUL finds it (and the same string with
+ * U+FFFD there); keys, names and tags cannot hold NUL (limits.ts), so text columns never match it.
  */
 import { InvalidDataError, splitDottedPath } from "@stepwise/protocol";
 import type { RunFilter, RunListQuery } from "../store.js";
@@ -45,8 +48,14 @@ export function jsonbCopy(value: unknown): string {
     .replaceAll(`"\\u0000stepwise:inf-"`, "-9e999");
 }
 
+/** A bound value as PostgreSQL can take it: U+0000 in strings (and arrays of them) → U+FFFD. */
+function withoutNul(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll("\u0000", "\uFFFD");
+  return Array.isArray(value) ? value.map(withoutNul) : value;
+}
+
 export function filterSql(filter: RunFilter, params: unknown[]): string {
-  const p = (value: unknown): string => `$${params.push(value)}`;
+  const p = (value: unknown): string => `$${params.push(withoutNul(value))}`;
   switch (filter.field) {
     case "tags":
       return `tags::jsonb ? ${p(filter.value)}`;
@@ -133,7 +142,7 @@ export interface SortSql {
 }
 
 export function sortSql(order: NonNullable<RunListQuery["order"]>, params: unknown[]): SortSql {
-  const p = (value: unknown): string => `$${params.push(value)}`;
+  const p = (value: unknown): string => `$${params.push(withoutNul(value))}`;
   const dir = order.desc ? "DESC" : "ASC";
   const cmp = order.desc ? "<" : ">";
   if (order.field !== "config" && order.field !== "summary") {
