@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import { filePathSchema, SHA256_HEX, sha256Schema } from "./files.js";
-import { LIMITS } from "./limits.js";
+import { LIMITS, runTextSchema } from "./limits.js";
 import { compareCodePoints } from "./code-point-order.js";
 
 /** Characters of artifact names, types and aliases: letters, digits, `_`, `-`, `.`. */
@@ -215,7 +215,7 @@ export type ArtifactTtlRequest = z.infer<typeof artifactTtlRequestSchema>;
 
 const versionFieldsSchema = z.object({
   type: artifactTypeSchema,
-  description: z.string().max(ARTIFACT_LIMITS.artifactDescriptionLength).optional(),
+  description: runTextSchema(ARTIFACT_LIMITS.artifactDescriptionLength).optional(),
   metadata: z.record(z.string(), z.unknown()).optional(),
   aliases: z.array(artifactAliasSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),
   tags: z.array(artifactTagSchema).max(ARTIFACT_LIMITS.artifactAliases).default([]),

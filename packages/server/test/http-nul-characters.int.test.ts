@@ -1,13 +1,21 @@
 /**
  * U+0000 (NUL) in what a run sends. PostgreSQL text and jsonb cannot hold it, so the rule is one
  * for both stores (limits.ts `keyProblem`, `notesProblem`, `runTextSchema`): a key (history,
- * config, summary, table, histogram), a run name, tag, notes, host or program, or a file path
- * holding NUL is refused with a 4xx naming the field, and values (strings in config, summary,
- * rows, console lines) are stored and read back exactly. Runs in the unit tier (SQLite) and
- * again in the postgres tier.
+ * config, summary, table, histogram), a run name, tag, notes, host or program, an artifact
+ * description or a file path holding NUL is refused with a 4xx naming the field, and values
+ * (strings in config, summary, rows, console lines, artifact metadata) are stored and read back
+ * exactly. Runs in the unit tier (SQLite) and again in the postgres tier.
  */
+import { createHash } from "node:crypto";
 import { expect, test } from "vitest";
-import { apiPaths, consolePaths, runDtoSchema, structuredPaths, type RunRef } from "@stepwise/protocol";
+import {
+  apiPaths,
+  consolePaths,
+  manifestDigestText,
+  runDtoSchema,
+  structuredPaths,
+  type RunRef,
+} from "@stepwise/protocol";
 import { startTestServer } from "./http-harness.js";
 
 const ref: RunRef = { entity: "local", project: "demo", runId: "run-nul" };
@@ -91,5 +99,23 @@ test("values holding U+0000 are stored and read back exactly", async () => {
   expect((await list([], { field: "config", path: NUL, desc: true })).status).toBe(400);
   expect(await ids([{ field: "name", op: "eq", value: NUL }])).toEqual([]);
   expect(await ids([{ field: "name", op: "contains", value: NUL }])).toEqual([]);
+  expect(t.logs.filter((line) => line.startsWith("internal error"))).toEqual([]);
+}, 60_000);
+
+test("an artifact description holding U+0000 is a 400; metadata values and keys keep it", async () => {
+  await using t = await startTestServer();
+  const digest = createHash("sha256").update(manifestDigestText([])).digest("hex");
+  const commit = (name: string, extra: object): Promise<Response> =>
+    t.send("POST", `/api/v1/artifacts/local/p/${name}/versions`, {
+      type: "model",
+      manifest: { version: 1, entries: [] },
+      digest,
+      run: null,
+      ...extra,
+    });
+  const refused = await commit("a", { description: NUL });
+  expect(refused.status).toBe(400);
+  expect(await refused.text()).toMatch(/body\.description: holds U\+0000/);
+  expect((await commit("b", { metadata: { s: NUL, [NUL]: 1 } })).status).toBe(201);
   expect(t.logs.filter((line) => line.startsWith("internal error"))).toEqual([]);
 }, 60_000);
