@@ -43,6 +43,9 @@ export function alertProblem(title: unknown, text: unknown, level: unknown): str
   if (typeof text !== "string") return "alert text must be a string";
   if (text.length > ALERT_LIMITS.textLength)
     return `alert text is ${text.length} characters; at most ${ALERT_LIMITS.textLength} are kept: shorten it`;
+  // PostgreSQL text cannot hold U+0000: refused on every backend, at run.alert() in the SDK.
+  if (title.includes("\u0000") || text.includes("\u0000"))
+    return `alert ${title.includes("\u0000") ? "title" : "text"} holds U+0000 (NUL), which an alert may not hold: remove it`;
   if (!(ALERT_LEVELS as readonly unknown[]).includes(level))
     return `alert level ${JSON.stringify(level)} is unknown: use one of ${ALERT_LEVELS.join(", ")}`;
   return null;

@@ -282,6 +282,8 @@ describe("run.alert", () => {
       [{ title: "   " }, /title must be a non-empty string/],
       [{ title: "x".repeat(64) }, /title is 64 characters; it must be under 64/],
       [{ title: "ok", text: "y".repeat(4097) }, /text is 4097 characters/],
+      [{ title: "a\u0000b" }, /alert title holds U\+0000 \(NUL\)/],
+      [{ title: "ok", text: "a\u0000b" }, /alert text holds U\+0000 \(NUL\)/],
       [{ title: "ok", level: "DEBUG" as "INFO" }, /level "DEBUG" is unknown: use one of INFO, WARN, ERROR/],
       [{ title: "ok", waitDurationMs: -1 }, /waitDurationMs must be a finite number/],
       [{ title: "ok", waitDurationMs: Number.NaN }, /waitDurationMs must be a finite number/],

@@ -1,8 +1,8 @@
 /**
  * U+0000 (NUL) in what a run sends. PostgreSQL text and jsonb cannot hold it, so the rule is one
  * for both stores (limits.ts `keyProblem`, `notesProblem`, `runTextSchema`): a key (history,
- * config, summary, table, histogram), a run name, tag, notes, host or program, an artifact
- * description or a file path holding NUL is refused with a 4xx naming the field, and values
+ * config, summary, table, histogram), a run name, tag, notes, host or program, an alert's title
+ * or text, an artifact description or a file path holding NUL is refused with a 4xx naming the field, and values
  * (strings in config, summary, rows, console lines, artifact metadata) are stored and read back
  * exactly. Runs in the unit tier (SQLite) and again in the postgres tier.
  */
@@ -37,6 +37,10 @@ test("a key holding U+0000 is a 400 naming the field, and the run keeps taking b
     { run: { args: [NUL] } },
     { meta: { offset: 0, records: [{ t: "run-update", notes: NUL }] } },
     { meta: { offset: 0, records: [{ t: "config", update: { [NUL]: 1 } }] } },
+    { meta: { offset: 0, records: [{ t: "alert", title: NUL, text: "", level: "INFO", time: 1, step: 0 }] } },
+    {
+      meta: { offset: 0, records: [{ t: "alert", title: "t", text: NUL, level: "INFO", time: 1, step: 0 }] },
+    },
   ];
   for (const batch of refused) {
     const response = await t.ingest(ref, batch as never);
