@@ -11,7 +11,7 @@ import { z } from "zod";
 import { errorCatalogue, type ErrorCode } from "./errors.js";
 import { entityNameSchema, runRefSchema, type RunRef } from "./ingest.js";
 import { metricRecordSchema, runStateSchema } from "./run-records.js";
-import { LIMITS, nameSchema, notesSchema } from "./limits.js";
+import { LIMITS, nameSchema, notesSchema, NUL_KEY_MESSAGE } from "./limits.js";
 import { fileDtoSchema } from "./files.js";
 
 export const API_PREFIX = "/api/v1";
@@ -63,7 +63,7 @@ const valuePathSchema = z
   .string()
   .min(1)
   .max(1024)
-  .refine((path) => !path.includes("\u0000"), "holds U+0000 (NUL), which no key holds: remove it");
+  .refine((path) => !path.includes("\u0000"), NUL_KEY_MESSAGE);
 const stringOrListSchema = z.union([z.string().max(1024), z.array(z.string().max(1024)).min(1).max(1000)]);
 
 /** One run filter; filters compose with AND. Mirrors the store's `RunFilter`. */
@@ -192,9 +192,23 @@ export const SERIES_MAX_SERIES = 10_000;
 export const seriesQuerySchema = z
   .object({
     runs: z.array(runRefSchema).min(1).max(1000),
-    keys: z.array(z.string().min(1).max(1024)).min(1).max(1000),
+    keys: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(1024)
+          .refine((key) => !key.includes("\u0000"), NUL_KEY_MESSAGE),
+      )
+      .min(1)
+      .max(1000),
     /** `_step` (default), `_runtime`, `_timestamp`, or any logged numeric key. */
-    xAxis: z.string().min(1).max(1024).default("_step"),
+    xAxis: z
+      .string()
+      .min(1)
+      .max(1024)
+      .refine((key) => !key.includes("\u0000"), NUL_KEY_MESSAGE)
+      .default("_step"),
     xMin: z.number().finite().optional(),
     xMax: z.number().finite().optional(),
     /** The point budget per series (default 1000, at most 10,000). */
@@ -245,12 +259,17 @@ export const SERIES_KEYS_MAX_LIMIT = 10_000;
 export const seriesKeysQuerySchema = z
   .object({
     runs: z.array(runRefSchema).min(1).max(1000),
-    search: z.string().max(LIMITS.keyLength).optional(),
+    search: z
+      .string()
+      .max(LIMITS.keyLength)
+      .refine((key) => !key.includes("\u0000"), NUL_KEY_MESSAGE)
+      .optional(),
     limit: z.number().int().min(1).max(SERIES_KEYS_MAX_LIMIT).optional(),
     // A key is a dotted path of up to valueDepth segments of keyLength each.
     cursor: z
       .string()
       .max(LIMITS.keyLength * (LIMITS.valueDepth + 1))
+      .refine((key) => !key.includes("\u0000"), NUL_KEY_MESSAGE)
       .optional(),
   })
   .strict();

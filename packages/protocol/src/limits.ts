@@ -109,6 +109,9 @@ export function nameProblem(field: NameField, value: unknown): string | null {
   return null;
 }
 
+/** A key (or a text that names keys) holding U+0000: no key may (`keyProblem`). */
+export const NUL_KEY_MESSAGE = "holds U+0000 (NUL), which a key may not hold: remove it";
+
 /** What is wrong with a key (of a row, config or summary, at any level), or null. */
 export function keyProblem(key: string): string | null {
   if (key.length === 0) return `is empty; a key has 1–${LIMITS.keyLength} characters`;
@@ -116,7 +119,7 @@ export function keyProblem(key: string): string | null {
     return `is ${key.length} characters long; a key has at most ${LIMITS.keyLength}: shorten it`;
   // PostgreSQL text and jsonb cannot hold U+0000, and a key becomes a column, a series name and a
   // file name: refused on every backend so a run logged to SQLite moves to PostgreSQL unchanged.
-  if (key.includes("\u0000")) return "holds U+0000 (NUL), which a key may not hold: remove it";
+  if (key.includes("\u0000")) return NUL_KEY_MESSAGE;
   return null;
 }
 

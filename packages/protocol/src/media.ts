@@ -21,7 +21,7 @@
 import { z } from "zod";
 import { API_PREFIX } from "./api.js";
 import { runIdSchema, type RunRef } from "./ingest.js";
-import { LIMITS } from "./limits.js";
+import { LIMITS, NUL_KEY_MESSAGE } from "./limits.js";
 
 /** Media kinds the index knows: the `type` of a media item (an item of a list has its item's type). */
 export const MEDIA_TYPES = ["image", "audio", "video", "html", "molecule", "object3D"] as const;
@@ -60,7 +60,8 @@ function runListParamSchema(max: number) {
 const keyParamSchema = z
   .string()
   .min(1, "a history key")
-  .max(LIMITS.keyLength * 4);
+  .max(LIMITS.keyLength * 4)
+  .refine((key) => !key.includes("\u0000"), NUL_KEY_MESSAGE);
 
 /**
  * How `step` picks each run's step: `exact` only that step; `nearest` the closest step holding

@@ -14,14 +14,14 @@
  *   `POST {structuredPaths.presetRender()}` `PresetRenderBody` → `PresetRenderResponse`
  */
 import { z } from "zod";
-import { LIMITS } from "./limits.js";
+import { LIMITS, NUL_KEY_MESSAGE } from "./limits.js";
 import { runRefSchema, type RunRef } from "./ingest.js";
 
 const keySchema = z
   .string()
   .min(1)
   .max(LIMITS.keyLength)
-  .refine((key) => !key.includes("\u0000"), "holds U+0000 (NUL), which a key may not hold: remove it");
+  .refine((key) => !key.includes("\u0000"), NUL_KEY_MESSAGE);
 const finite = z.number().finite();
 
 // ---------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import {
   apiPaths,
   consolePaths,
   manifestDigestText,
+  mediaPaths,
   runDtoSchema,
   structuredPaths,
   type RunRef,
@@ -66,6 +67,22 @@ test("a key holding U+0000 is a 400 naming the field, and the run keeps taking b
   }
   const axis = await t.send("POST", structuredPaths.histograms(ref), { key: "h", xAxis: NUL });
   expect(axis.status).toBe(400);
+  // Every route that looks a key up refuses one holding NUL (PostgreSQL answered 500 before).
+  const q = encodeURIComponent(NUL);
+  const lookups: Array<[string, Promise<Response>]> = [
+    ["series keys", t.send("POST", apiPaths.series(), { runs: [ref], keys: [NUL] })],
+    ["series xAxis", t.send("POST", apiPaths.series(), { runs: [ref], keys: ["a"], xAxis: NUL })],
+    ["series-keys search", t.send("POST", apiPaths.seriesKeys(), { runs: [ref], search: NUL })],
+    ["series-keys cursor", t.send("POST", apiPaths.seriesKeys(), { runs: [ref], cursor: NUL })],
+    ["media", t.fetch(`${mediaPaths.media("local", "demo")}?key=${q}&runs=${ref.runId}`)],
+    ["media steps", t.fetch(`${mediaPaths.mediaSteps("local", "demo")}?key=${q}&runs=${ref.runId}`)],
+    ["key kinds", t.fetch(`${mediaPaths.keyKinds("local", "demo")}?key=${q}&runs=${ref.runId}`)],
+  ];
+  for (const [name, answer] of lookups) {
+    const response = await answer;
+    expect({ name, status: response.status }).toEqual({ name, status: 400 });
+    expect(await response.text()).toMatch(/U\+0000/);
+  }
   const file = await t.fetch(apiPaths.file(ref, NUL), { method: "PUT", body: "x" });
   expect(file.status).toBeGreaterThanOrEqual(400);
   expect(file.status).toBeLessThan(500);
