@@ -11,34 +11,10 @@
  */
 import type pg from "pg";
 import type { AlertAttemptDto, AlertDto, AlertLevel } from "@stepwise/protocol";
-import {
-  deliveryState,
-  type AlertListQuery,
-  type AlertStore,
-  type AttemptRecord,
-  type DueDelivery,
-} from "../alert-store.js";
+import type { AlertListQuery, AlertStore, AttemptRecord, DueDelivery } from "../alert-store.js";
+import { ALERT_COLUMNS, alertFromRow, dueDeliveryFromRow, type AlertRow } from "../alert-rows.js";
 import { PgAlertClaims, type DeliveryKey } from "./pg-alert-claims.js";
 import { transaction } from "./pg-database.js";
-
-interface AlertRow {
-  id: number;
-  entity: string;
-  project: string;
-  run_id: string;
-  name: string;
-  title: string;
-  body: string;
-  level: AlertLevel;
-  step: number;
-  raised_at: number;
-  received_at: number;
-  late: boolean;
-  dispatched: boolean;
-}
-
-const ALERT_COLUMNS = `a.id, r.entity, r.project, r.run_id, r.name, a.title, a.body, a.level, a.step,
-  a.raised_at, a.received_at, a.late, a.dispatched`;
 
 export class PgAlertStore implements AlertStore {
   private readonly claims: PgAlertClaims;
@@ -99,21 +75,7 @@ export class PgAlertStore implements AlertStore {
     );
     const still = new Set(rows.map((r) => `${r.id}:${r.destination}`));
     await this.claims.release(claimed.filter((k) => !still.has(`${k.alertId}:${k.destination}`)));
-    return rows.map((row) => ({
-      alertId: row.id,
-      destination: row.destination,
-      attempts: row.attempts,
-      entity: row.entity,
-      project: row.project,
-      runId: row.run_id,
-      runName: row.name,
-      title: row.title,
-      text: row.body,
-      level: row.level,
-      step: row.step,
-      time: row.raised_at,
-      late: row.late,
-    }));
+    return rows.map(dueDeliveryFromRow);
   }
 
   async recordAttempt(
@@ -162,22 +124,7 @@ export class PgAlertStore implements AlertStore {
        ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY a.id DESC LIMIT ${param(query.limit)}`,
       params,
     );
-    return rows.map((row) => ({
-      id: row.id,
-      entity: row.entity,
-      project: row.project,
-      runId: row.run_id,
-      runName: row.name,
-      title: row.title,
-      text: row.body,
-      level: row.level,
-      step: row.step,
-      time: row.raised_at,
-      receivedAt: row.received_at,
-      late: row.late,
-      delivery: deliveryState(row.dispatched, row.states),
-      attempts: row.attempts,
-    }));
+    return rows.map((row) => alertFromRow(row, row.states, row.attempts));
   }
 
   /** Gives up this server's claims (at close: its worker has stopped). */

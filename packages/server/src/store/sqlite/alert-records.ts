@@ -6,32 +6,13 @@
 import type Database from "better-sqlite3";
 import type { AlertAttemptDto, AlertDto, AlertLevel, AlertRecord } from "@stepwise/protocol";
 import {
-  deliveryState,
   isLateAlert,
   type AlertListQuery,
   type AlertStore,
   type AttemptRecord,
   type DueDelivery,
 } from "../alert-store.js";
-
-interface AlertRow {
-  id: number;
-  entity: string;
-  project: string;
-  run_id: string;
-  name: string;
-  title: string;
-  body: string;
-  level: AlertLevel;
-  step: number;
-  raised_at: number;
-  received_at: number;
-  late: number;
-  dispatched: number;
-}
-
-const ALERT_COLUMNS = `a.id, r.entity, r.project, r.run_id, r.name, a.title, a.body, a.level, a.step,
-  a.raised_at, a.received_at, a.late, a.dispatched`;
+import { ALERT_COLUMNS, alertFromRow, dueDeliveryFromRow, type AlertRow } from "../alert-rows.js";
 
 export class SqliteAlertStore implements AlertStore {
   private readonly insert: Database.Statement<
@@ -91,23 +72,7 @@ export class SqliteAlertStore implements AlertStore {
          WHERE d.state = 'pending' AND d.next_at <= ? ORDER BY d.next_at, a.id LIMIT ?`,
       )
       .all(now, limit) as Array<AlertRow & { destination: string; attempts: number }>;
-    return Promise.resolve(
-      rows.map((row) => ({
-        alertId: row.id,
-        destination: row.destination,
-        attempts: row.attempts,
-        entity: row.entity,
-        project: row.project,
-        runId: row.run_id,
-        runName: row.name,
-        title: row.title,
-        text: row.body,
-        level: row.level,
-        step: row.step,
-        time: row.raised_at,
-        late: row.late === 1,
-      })),
-    );
+    return Promise.resolve(rows.map(dueDeliveryFromRow));
   }
 
   recordAttempt(
@@ -170,27 +135,10 @@ export class SqliteAlertStore implements AlertStore {
     return Promise.resolve(
       rows.map((row) => {
         const states = (deliveries.all(row.id) as Array<{ state: string }>).map((d) => d.state);
-        return {
-          id: row.id,
-          entity: row.entity,
-          project: row.project,
-          runId: row.run_id,
-          runName: row.name,
-          title: row.title,
-          text: row.body,
-          level: row.level,
-          step: row.step,
-          time: row.raised_at,
-          receivedAt: row.received_at,
-          late: row.late === 1,
-          delivery: deliveryState(row.dispatched === 1, states),
-          attempts: (attempts.all(row.id) as Array<Omit<AlertAttemptDto, "ok"> & { ok: number }>).map(
-            (a) => ({
-              ...a,
-              ok: a.ok === 1,
-            }),
-          ),
-        };
+        const tries = (attempts.all(row.id) as Array<Omit<AlertAttemptDto, "ok"> & { ok: number }>).map(
+          (a) => ({ ...a, ok: a.ok === 1 }),
+        );
+        return alertFromRow(row, states, tries);
       }),
     );
   }
