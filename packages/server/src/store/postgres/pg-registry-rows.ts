@@ -6,24 +6,13 @@
  */
 import { LATEST_ALIAS, type RegistryAuditDto, type RegistryVersionDto } from "@stepwise/protocol";
 import { versionIndex, versionName } from "../../domain/artifact-aliases.js";
-import { groupValues, type VersionRow } from "../artifact-rows.js";
+import { groupValues } from "../artifact-rows.js";
+import { LINK_FROM, linkColumns, linkDto, type LinkRow } from "../registry-rows.js";
 import { dtos as versionDtos, LIVE, VERSION_COLUMNS, type Db } from "./pg-artifact-rows.js";
 
-export interface LinkRow extends VersionRow {
-  link_pk: number;
-  link_idx: number;
-  link_collection_pk: number;
-  linked_at: number;
-  linked_by: string;
-  r_entity: string;
-  registry: string;
-  r_name: string;
-}
-
-export const LINK_FROM = `registry_links l JOIN registry_collections rc ON rc.pk = l.collection_pk
-  JOIN artifact_versions v ON v.pk = l.version_pk JOIN artifact_collections c ON c.pk = v.collection_pk`;
-export const LINK_COLUMNS = `l.pk AS link_pk, l.idx AS link_idx, l.collection_pk AS link_collection_pk,
-  l.linked_at, l.linked_by, rc.entity AS r_entity, rc.registry, rc.name AS r_name, ${VERSION_COLUMNS}`;
+export type { LinkRow } from "../registry-rows.js";
+export { LINK_FROM } from "../registry-rows.js";
+export const LINK_COLUMNS = linkColumns(VERSION_COLUMNS);
 export const LIVE_LINK = `${LIVE} AND c.deleted_at IS NULL`;
 
 export async function registryCollectionPk(db: Db, entity: string, registry: string, name: string) {
@@ -101,18 +90,7 @@ export async function linkDtos(db: Db, rows: readonly LinkRow[]): Promise<Regist
   return rows.map((row, i) => {
     const held = [...(byLink.get(row.link_pk) ?? [])];
     if (newestByCollection.get(row.link_collection_pk) === row.link_pk) held.unshift(LATEST_ALIAS);
-    const artifact = artifacts[i];
-    if (artifact === undefined) throw new Error("registry link without its artifact version");
-    return {
-      entity: row.r_entity,
-      registry: row.registry,
-      collection: row.r_name,
-      version: versionName(row.link_idx),
-      aliases: held,
-      linkedAt: row.linked_at,
-      linkedBy: row.linked_by,
-      artifact,
-    };
+    return linkDto(row, held, artifacts[i]);
   });
 }
 

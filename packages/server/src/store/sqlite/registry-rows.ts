@@ -6,24 +6,13 @@
 import type Database from "better-sqlite3";
 import { LATEST_ALIAS, type RegistryAuditDto, type RegistryVersionDto } from "@stepwise/protocol";
 import { versionIndex, versionName } from "../../domain/artifact-aliases.js";
-import { LIVE, LIVE_COLLECTION, VERSION_COLUMNS, versionDtos, type VersionRow } from "./artifact-dto.js";
+import { LIVE, LIVE_COLLECTION, VERSION_COLUMNS, versionDtos } from "./artifact-dto.js";
+import { LINK_FROM, linkColumns, linkDto, type LinkRow } from "../registry-rows.js";
 
-export interface LinkRow extends VersionRow {
-  link_pk: number;
-  link_idx: number;
-  link_collection_pk: number;
-  linked_at: number;
-  linked_by: string;
-  r_entity: string;
-  registry: string;
-  r_name: string;
-}
-
+export type { LinkRow } from "../registry-rows.js";
+export { LINK_FROM } from "../registry-rows.js";
+export const LINK_COLUMNS = linkColumns(VERSION_COLUMNS);
 /** A link whose artifact version (or collection) was deleted is no longer listed or resolved. */
-export const LINK_FROM = `registry_links l JOIN registry_collections rc ON rc.pk = l.collection_pk
-  JOIN artifact_versions v ON v.pk = l.version_pk JOIN artifact_collections c ON c.pk = v.collection_pk`;
-export const LINK_COLUMNS = `l.pk AS link_pk, l.idx AS link_idx, l.collection_pk AS link_collection_pk,
-  l.linked_at, l.linked_by, rc.entity AS r_entity, rc.registry, rc.name AS r_name, ${VERSION_COLUMNS}`;
 export const LIVE_LINK = `${LIVE} AND ${LIVE_COLLECTION}`;
 
 export class RegistryRows {
@@ -93,18 +82,7 @@ export class RegistryRows {
         newestByCollection.set(row.link_collection_pk, this.newest(row.link_collection_pk)?.link_pk);
       const aliases = this.aliasesOf(row.link_pk);
       if (newestByCollection.get(row.link_collection_pk) === row.link_pk) aliases.unshift(LATEST_ALIAS);
-      const artifact = artifacts[i];
-      if (artifact === undefined) throw new Error("registry link without its artifact version");
-      return {
-        entity: row.r_entity,
-        registry: row.registry,
-        collection: row.r_name,
-        version: versionName(row.link_idx),
-        aliases,
-        linkedAt: row.linked_at,
-        linkedBy: row.linked_by,
-        artifact,
-      };
+      return linkDto(row, aliases, artifacts[i]);
     });
   }
 
