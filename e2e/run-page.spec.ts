@@ -107,7 +107,10 @@ describe("run page", () => {
       .locator('[data-testid="tag-remove"]')
       .click();
     await page.waitForFunction(() => document.querySelectorAll('[data-testid="tag"]').length === 1);
-    await expect(serverRun("alpha")).resolves.toMatchObject({ tags: ["promising"] });
+    // The page shows the change at once and saves it in the background: wait for the server.
+    await expect
+      .poll(async () => (await serverRun("alpha")).tags, { timeout: 10_000 })
+      .toEqual(["promising"]);
     await page.reload();
     await page.locator('[data-testid="tag"]').first().waitFor();
     expect(await tagTexts(page)).toEqual(["promising"]);
