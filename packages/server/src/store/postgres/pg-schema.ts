@@ -15,6 +15,8 @@ import { MEDIA_MIGRATION } from "./pg-schema-media.js";
 import { ARTIFACTS_MIGRATION } from "./pg-schema-artifacts.js";
 import { FLEET_MIGRATION } from "./pg-schema-fleet.js";
 import { MOVE_MIGRATION } from "./pg-schema-move.js";
+import { HISTORY_MIGRATION } from "./pg-schema-history.js";
+import { WANDB_MIGRATION } from "./pg-schema-wandb.js";
 
 /** Any 64-bit key for pg_advisory_xact_lock: taken while migrating. */
 const MIGRATION_LOCK = 0x5354_4550; // "STEP"
@@ -134,6 +136,9 @@ const MIGRATIONS: ReadonlyArray<readonly string[]> = [
   ARTIFACTS_MIGRATION,
   FLEET_MIGRATION,
   MOVE_MIGRATION,
+  // 9: history as packed blocks; 10: the W&B endpoints' state between requests.
+  HISTORY_MIGRATION,
+  WANDB_MIGRATION,
 ];
 
 /** The newest schema version this code knows. */

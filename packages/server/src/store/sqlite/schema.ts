@@ -58,6 +58,8 @@ import {
   ARTIFACT_WRITERS_SCHEMA,
 } from "./artifact-schema.js";
 import { REGISTRY_SCHEMA } from "./registry-schema.js";
+import { WANDB_STATE_SCHEMA } from "./wandb-state-schema.js";
+import { HISTORY_COLUMNS_SCHEMA } from "./history-columns-schema.js";
 
 /** The migrations in order (exported for tests that rebuild a store as an older version left it). */
 export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly string[] }> = [
@@ -336,6 +338,10 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; statements: readonly s
     version: 16,
     statements: ARTIFACT_WRITERS_SCHEMA,
   },
+  // The W&B endpoints' state between requests (version 17; wandb-state-schema.ts).
+  { version: 17, statements: WANDB_STATE_SCHEMA },
+  // Each run's history columns as logged (version 18; history-columns-schema.ts).
+  { version: 18, statements: HISTORY_COLUMNS_SCHEMA },
 ];
 
 /** The schema version from which rows of run data carry checksums (version 4 above). */
