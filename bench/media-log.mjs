@@ -61,7 +61,12 @@ const schedstat = (() => {
 const schedBytes = Buffer.alloc(64);
 /** Field `field` (0: ns on the CPU, 1: ns waiting to run) of the schedstat file open on `fd`. */
 const schedField = (fd, field) => {
-  const length = readSync(fd, schedBytes, 0, 64, 0);
+  let length;
+  try {
+    length = readSync(fd, schedBytes, 0, 64, 0);
+  } catch {
+    return NaN; // the thread has exited since (ESRCH): it ran no more
+  }
   let i = field === 0 ? 0 : schedBytes.indexOf(32) + 1;
   let ns = 0;
   for (; i < length && schedBytes[i] >= 48 && schedBytes[i] <= 57; i++) ns = ns * 10 + schedBytes[i] - 48;
