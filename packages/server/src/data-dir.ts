@@ -6,22 +6,29 @@
  * start are tightened, each with a log line; a mode that cannot be tightened stops the server.
  *
  * A server on PostgreSQL (`--database`) creates no SQLite file here: it writes `database.json`
- * naming its database (the URL without password) instead. A one-shot `--gc` or `--check`
- * without `--database` on such a directory would otherwise read an empty SQLite store and free
- * every run file the PostgreSQL runs reference; it refuses, as does a plain start, which would
- * begin an empty SQLite store beside the files of the PostgreSQL runs.
+ * naming its database (the URL without password) instead (database-marker.ts), as does
+ * `stepwise migrate` once it has copied the directory's SQLite runs into a PostgreSQL database
+ * that keeps using the files here. A one-shot `--gc` or `--check` without `--database` on such
+ * a directory would otherwise read an empty (or, after a migrate, outdated) SQLite store and
+ * free the run files only the PostgreSQL runs reference; it refuses, as does a plain start,
+ * which would begin an SQLite store beside the files of the PostgreSQL runs.
  */
-import { constants, existsSync, readdirSync, readFileSync, statSync, type Stats } from "node:fs";
-import { chmod, mkdir, open, stat, writeFile } from "node:fs/promises";
+import { constants, existsSync, readdirSync, statSync, type Stats } from "node:fs";
+import { chmod, mkdir, open, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { NotFoundError, UsageError } from "@stepwise/protocol";
 import { ADMIN_KEY_FILE } from "./auth/admin-key.js";
+import {
+  DATABASE_MARKER_FILE,
+  readDatabaseMarker,
+  writeDatabaseMarker,
+  type DatabaseMarker,
+} from "./database-marker.js";
 
 export const DATABASE_FILE = "stepwise.db";
 /** The folder of the run files' blobs and uploads (the local blob store, blob/local-blob-store.ts). */
 export const FILES_DIR = "files";
-/** Written by a server on PostgreSQL: `{ "store": "postgresql", "database": <URL without password> }`. */
-export const DATABASE_MARKER_FILE = "database.json";
+export { DATABASE_MARKER_FILE } from "./database-marker.js";
 
 const DIR_MODE = 0o700;
 const FILE_MODE = 0o600;
@@ -42,19 +49,16 @@ export async function secureDataDir(
   await mkdir(dataDir, { recursive: true, mode: DIR_MODE });
   const database = join(dataDir, DATABASE_FILE);
   if (postgresUrl === undefined) {
-    const marked = markedDatabase(dataDir);
-    if (marked !== null)
+    const marker = readDatabaseMarker(dataDir);
+    if (marker !== null)
       throw new UsageError(
-        `${join(dataDir, DATABASE_MARKER_FILE)} says the runs of ${dataDir} are in PostgreSQL (${marked}): ` +
-          "start with --database postgres://… (or STEPWISE_DATABASE_URL); to start a new SQLite store there " +
-          `instead, delete ${DATABASE_MARKER_FILE} first`,
+        `${join(dataDir, DATABASE_MARKER_FILE)} says the runs of ${dataDir} are in PostgreSQL (${marker.database}${migrated(marker)}): ` +
+          "start with --database postgres://… (or STEPWISE_DATABASE_URL); " +
+          (existsSync(database) && statSync(database).size > 0
+            ? `${database} holds the runs as they were when copied, without what was logged since: to go back to it anyway, delete ${DATABASE_MARKER_FILE} first`
+            : `to start a new SQLite store there instead, delete ${DATABASE_MARKER_FILE} first`),
       );
-  } else
-    await writeFile(
-      join(dataDir, DATABASE_MARKER_FILE),
-      `${JSON.stringify({ store: "postgresql", database: withoutPassword(postgresUrl) })}\n`,
-      { mode: FILE_MODE },
-    );
+  } else await writeDatabaseMarker(dataDir, postgresUrl);
   if (process.platform === "win32") return database; // POSIX modes mean nothing there
   await tighten(dataDir, DIR_MODE, log);
   if (postgresUrl === undefined) await createPrivately(database);
@@ -75,11 +79,11 @@ export async function secureDataDir(
  */
 export function sqliteDatabaseOf(dataDir: string, action: "--gc" | "--check"): string {
   const database = join(dataDir, DATABASE_FILE);
-  const marked = markedDatabase(dataDir);
+  const marker = readDatabaseMarker(dataDir);
   const empty = !existsSync(database) || statSync(database).size === 0;
-  if (marked !== null || (empty && holdsFiles(dataDir)))
+  if (marker !== null || (empty && holdsFiles(dataDir)))
     throw new UsageError(
-      `${dataDir} ${marked === null ? "holds run files but no SQLite database" : `belongs to the PostgreSQL database ${marked} (${DATABASE_MARKER_FILE})`}: ` +
+      `${dataDir} ${marker === null ? "holds run files but no SQLite database" : `belongs to the PostgreSQL database ${marker.database} (${DATABASE_MARKER_FILE}${migrated(marker)})`}: ` +
         `run ${action} with --database postgres://… (or STEPWISE_DATABASE_URL), the database the server uses; ` +
         "without it, nothing is collected or checked",
     );
@@ -88,21 +92,9 @@ export function sqliteDatabaseOf(dataDir: string, action: "--gc" | "--check"): s
   return database;
 }
 
-/** The database `database.json` names, or null when there is no marker. */
-function markedDatabase(dataDir: string): string | null {
-  let text: string;
-  try {
-    text = readFileSync(join(dataDir, DATABASE_MARKER_FILE), "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-  try {
-    const parsed = JSON.parse(text) as { database?: unknown };
-    return typeof parsed.database === "string" ? parsed.database : "(unnamed)";
-  } catch {
-    return "(unreadable marker)";
-  }
+/** `, copied there by stepwise migrate at <time>` for a marker a migrate wrote. */
+function migrated(marker: DatabaseMarker): string {
+  return marker.migratedAt === undefined ? "" : `, copied there by stepwise migrate at ${marker.migratedAt}`;
 }
 
 /** True when the local file store under `dataDir` holds any blob or file of the old layout. */
@@ -115,16 +107,6 @@ function holdsFiles(dataDir: string): boolean {
       // Absent: nothing stored that way.
     }
   return false;
-}
-
-function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.password = "";
-    return parsed.toString();
-  } catch {
-    return "(a PostgreSQL URL that does not parse)";
-  }
 }
 
 async function tighten(path: string, mode: number, log: (line: string) => void): Promise<void> {

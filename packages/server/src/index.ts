@@ -11,5 +11,5 @@ export {
   type StoreCheckReport,
 } from "./store-check.js";
 export { collectGarbageIn, formatGcReport, type GcReport, type GcRunOptions } from "./store-gc.js";
-export { migrateDataDir, type MigrateOptions } from "./migrate/migrate-data-dir.js";
+export { migrateDataDir, type MigrateOptions, type MigrateSummary } from "./migrate/migrate-data-dir.js";
 export type { MoveProgress, MoveSummary } from "./migrate/move-summary.js";

@@ -2,13 +2,15 @@
  * `stepwise migrate`: copies a server's SQLite data directory into PostgreSQL (and its run files
  * to S3 or another directory), resumable and verified (@stepwise/server's migrateDataDir).
  * Progress goes to stderr, one redrawn line on a terminal, plain lines otherwise; `--json`
- * prints the summary on stdout. Exit 0 when every run checks out, 3 when one does not.
+ * prints the summary on stdout. Exit 0 when every run checks out, 3 when one does not. The
+ * summary names the database.json written where the target keeps its files (migrate-marker.ts).
  */
+import { dirname } from "node:path";
 import { parseArgs } from "node:util";
 import { errorCatalogue, UsageError } from "@stepwise/protocol";
 import { ExitCode, usageErrorFromParseArgs, type CliIo, type Command } from "@stepwise/sdk/cli";
 import { COMMAND_SUMMARIES } from "./command-summaries.js";
-import type { MoveProgress, MoveSummary } from "@stepwise/server";
+import type { MigrateSummary, MoveProgress } from "@stepwise/server";
 
 const HELP = `Usage: stepwise migrate --from <data dir> --to postgres://… [options]
 
@@ -33,6 +35,10 @@ Options:
   --to-data <dir>         copy run files to <dir>/files instead (the new servers' --data)
                           Without --blobs or --to-data, files stay under --from: start the
                           new servers with --data <from>.
+                          Once every run checks out, the directory that keeps the files
+                          (--to-data, or --from without --blobs) gets a database.json naming
+                          the target: a server, --gc or --check there without --database
+                          refuses from then on.
   --json                  print the summary as one JSON object on stdout
   -h, --help              show this help
 
@@ -117,7 +123,7 @@ class MigrateProgress {
   }
 }
 
-function describe(s: MoveSummary): string[] {
+function describe(s: MigrateSummary): string[] {
   const lines = [
     `${s.runs.total} runs in ${s.source.dataDir}: ${s.runs.copied} copied, ${s.runs.unchanged} unchanged since the last copy`,
     `written: ${s.rows.history} history rows, ${s.rows.events} events, ${s.rows.console} console lines, ` +
@@ -142,6 +148,13 @@ function describe(s: MoveSummary): string[] {
       `${new Set(verified.mismatches.map((m) => m.run)).size} run(s) differ; run stepwise migrate again to copy what is missing`,
     );
   }
+  if (s.marker?.written === true)
+    lines.push(
+      `wrote ${s.marker.path}: start the new servers with --data ${dirname(s.marker.path)} --database postgres://…; ` +
+        "a server, --gc or --check there without --database now refuses",
+    );
+  else if (s.marker !== null)
+    lines.push(`${s.marker.path} not written: it is written once every run checks out`);
   return lines;
 }
 

@@ -3,7 +3,8 @@
  * SQLite data directory into PostgreSQL, its run files into the target's file store — S3 or an
  * S3-compatible store (`blobs`, endpoint and keys from the usual AWS variables), another data
  * directory's `files` (`toData`), or nowhere (neither: the files stay under the source
- * directory, which the new servers then use as their --data).
+ * directory, which the new servers then use as their --data). A data directory whose files the
+ * target uses is marked as the target's once every run checks out (migrate-marker.ts).
  */
 import { randomBytes } from "node:crypto";
 import { mkdir } from "node:fs/promises";
@@ -14,6 +15,7 @@ import { openLocalFileStore } from "../blob/local-file-store.js";
 import { parseS3Location, s3Settings } from "../blob/s3-location.js";
 import { UrlSigner } from "../blob/url-signer.js";
 import { FILES_DIR } from "../data-dir.js";
+import { markTargetFilesDir, refuseOtherDatabase, type MigrateMarker } from "./migrate-marker.js";
 import { moveData, type MoveOptions } from "./move-data.js";
 import { openMoveSource } from "./move-source.js";
 import type { MoveSummary } from "./move-summary.js";
@@ -32,13 +34,19 @@ export interface MigrateOptions extends MoveOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-export async function migrateDataDir(options: MigrateOptions): Promise<MoveSummary> {
+export interface MigrateSummary extends MoveSummary {
+  /** `database.json` of the data directory whose files the target uses; null when they went to S3. */
+  marker: MigrateMarker | null;
+}
+
+export async function migrateDataDir(options: MigrateOptions): Promise<MigrateSummary> {
   if (!/^postgres(ql)?:\/\//.test(options.to))
     throw new UsageError(
       `--to must be a PostgreSQL URL (postgres://user:password@host:port/database), not '${options.to}'`,
     );
   if (options.blobs !== undefined && options.toData !== undefined)
     throw new UsageError("--blobs and --to-data both name where run files go; give one of them");
+  refuseOtherDatabase(options);
   const files = await openTargetFiles(options);
   const source = await openMoveSource(options.from).catch(async (error: unknown) => {
     await files.blobs?.close();
@@ -52,7 +60,10 @@ export async function migrateDataDir(options: MigrateOptions): Promise<MoveSumma
       },
     );
     try {
-      return await moveData(source, target, options);
+      const summary = await moveData(source, target, options);
+      const verified = summary.verified.mismatches.length === 0;
+      const at = new Date((options.now?.() ?? Date.now() / 1000) * 1000);
+      return { ...summary, marker: await markTargetFilesDir(options, verified, at) };
     } finally {
       await target.close();
     }
