@@ -28,7 +28,7 @@ describe("the full stepwise loads server and migrate only when they run", () => 
   it("--help still lists server and migrate with their summaries", async () => {
     const run = await runLoggingModules(["--help"], CLI_BIN);
     expect(run.stdout).toMatch(
-      /\n {2}server +run the Stepwise server \(web UI \+ HTTP API on SQLite \+ local files\)\n/,
+      /\n {2}server +run the Stepwise server \(web UI \+ HTTP API; SQLite \+ local files, or PostgreSQL \/ S3\)\n/,
     );
     expect(run.stdout).toMatch(/\n {2}migrate +copy a SQLite data directory into PostgreSQL/);
   });

@@ -10,11 +10,12 @@ import { parseArgs } from "node:util";
 import { errorCatalogue, UsageError } from "@stepwise/protocol";
 import { ExitCode, usageErrorFromParseArgs, type CliIo, type Command } from "@stepwise/sdk/cli";
 import type { ServerConfig } from "@stepwise/server";
+import { COMMAND_SUMMARIES } from "./command-summaries.js";
 
 const HELP = `Usage: stepwise server [options]
 
-Runs the Stepwise server: the web UI and the HTTP API on SQLite and local files under --data
-(or files on S3 with --blobs).
+Runs the Stepwise server: the web UI and the HTTP API on SQLite and local files under --data,
+or with run data in PostgreSQL (--database) and run files on S3 (--blobs).
 
 Options:
   --port <n>              port to listen on (default 8080, STEPWISE_PORT; 0 picks a free one)
@@ -32,8 +33,9 @@ Options:
                           behind a reverse proxy use 0; STEPWISE_MAX_CONNECTIONS_PER_CLIENT)
   --database postgres://<user>:<password>@<host>:<port>/<db>
                           keep run data in PostgreSQL instead of SQLite under --data
-                          (STEPWISE_DATABASE_URL); media, tables, histograms, artifacts and
-                          alerts are not built there yet (docs/storage.md)
+                          (STEPWISE_DATABASE_URL); --data then names the database in
+                          database.json, and a start, --check or --gc there without
+                          --database refuses (docs/storage.md)
   --blobs s3://<bucket>[/<prefix>]
                           keep run files on S3 or an S3-compatible store (MinIO, Ceph, …)
                           instead of <data>/files (STEPWISE_BLOBS). Endpoint, region and keys
@@ -105,7 +107,7 @@ const ARG_OPTIONS = {
 
 export const serverCommand: Command = {
   name: "server",
-  summary: "run the Stepwise server (web UI + HTTP API on SQLite + local files)",
+  summary: COMMAND_SUMMARIES.server,
   run: runServer,
 };
 
