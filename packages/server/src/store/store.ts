@@ -17,6 +17,7 @@ import type { StructuredStore } from "./structured-store.js";
 import type { AlertStore } from "./alert-store.js";
 import type { ArtifactStore } from "./artifact-store.js";
 import type { RegistryStore } from "./registry-store.js";
+import type { WandbStateStore } from "./wandb-state-store.js";
 import type {
   HistoryRow,
   IngestBatch,
@@ -261,6 +262,8 @@ export interface Store extends MediaStore {
   readonly artifacts: ArtifactStore;
   /** Registries linking artifact versions, with an audit log (registry-store.ts); absent where a backend has none yet. */
   readonly registry?: RegistryStore;
+  /** The W&B endpoints' state between requests (wandb-state-store.ts). */
+  readonly wandb: WandbStateStore;
   listEntities(): Promise<EntitySummary[]>;
   listProjects(entity: string): Promise<ProjectSummary[]>;
 

@@ -23,6 +23,7 @@ import { seriesContract } from "./series.js";
 import { seriesKeysContract } from "./series-keys.js";
 import { registerSkips, type ContractSkips } from "./skips.js";
 import { structuredContract } from "./structured.js";
+import { wandbStateContract } from "./wandb-state.js";
 import { writersContract } from "./writers.js";
 import type { StoreFactory } from "./contract-setup.js";
 
@@ -54,4 +55,5 @@ export function storeContract(factory: StoreFactory, options: ContractOptions): 
   artifactsContract(factory);
   registryContract(factory);
   concurrencyContract(options.openPair);
+  wandbStateContract(factory, options.openPair);
 }

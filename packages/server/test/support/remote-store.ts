@@ -45,6 +45,17 @@ export async function openRemoteSqliteStore(databasePath: string): Promise<Store
       if (name === "close") return () => stop(child);
       if (name === "scanHistory")
         return (...args: unknown[]) => pages(call("scanHistoryAll", args) as Promise<string[]>);
+      // A part of the store (`store.wandb`): its methods are called as `wandb.method`.
+      if (name === "wandb")
+        return new Proxy(
+          {},
+          {
+            get:
+              (_part, method) =>
+              (...args: unknown[]) =>
+                call(`${name}.${String(method)}`, args),
+          },
+        );
       return (...args: unknown[]) => call(name, args);
     },
   });

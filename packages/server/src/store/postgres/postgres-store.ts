@@ -64,6 +64,7 @@ import { RunQueue } from "./pg-run-queue.js";
 import { listSeriesKeys } from "./pg-series-keys.js";
 import { PgSeriesPort } from "./pg-series-port.js";
 import { PgRegistryStore } from "./pg-registry-store.js";
+import { PgWandbState } from "./pg-wandb-state.js";
 import { PgStructuredStore } from "./pg-structured-store.js";
 
 export class PostgresStore implements Store {
@@ -71,6 +72,7 @@ export class PostgresStore implements Store {
   readonly alerts: AlertStore;
   readonly artifacts: ArtifactStore;
   readonly registry: RegistryStore;
+  readonly wandb: PgWandbState;
   private readonly ingest: PgIngestPort;
   private readonly runList: PgRunList;
   private readonly history: PgHistory;
@@ -101,6 +103,7 @@ export class PostgresStore implements Store {
     this.apiKeys = new PgApiKeys(pool);
     this.artifacts = new PgArtifactStore(pool);
     this.registry = new PgRegistryStore(pool);
+    this.wandb = new PgWandbState(pool);
     this.blobs = new PgBlobReferences(pool, this.files);
   }
 

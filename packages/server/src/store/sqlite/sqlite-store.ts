@@ -55,6 +55,7 @@ import { SqliteStructuredStore } from "./sqlite-structured-store.js";
 import { SqliteArtifactStore } from "./artifact-records.js";
 import { SqliteRegistryStore } from "./registry-records.js";
 import { SqliteAlertStore } from "./alert-records.js";
+import { SqliteWandbState } from "./wandb-state-records.js";
 import { RunList } from "./run-list.js";
 import { RunTable } from "./run-table.js";
 import { querySeries } from "../../series/series-query.js";
@@ -71,6 +72,7 @@ export class SqliteStore implements Store {
   readonly alerts: SqliteAlertStore;
   readonly artifacts: SqliteArtifactStore;
   readonly registry: SqliteRegistryStore;
+  readonly wandb: SqliteWandbState;
   private readonly runs: RunTable;
   private readonly runList: RunList;
   private readonly ingest: SqliteIngestPort;
@@ -106,6 +108,7 @@ export class SqliteStore implements Store {
     this.alerts = new SqliteAlertStore(db);
     this.artifacts = new SqliteArtifactStore(db);
     this.registry = new SqliteRegistryStore(db);
+    this.wandb = new SqliteWandbState(db);
     this.ingest = new SqliteIngestPort(db, this.runs, new SeriesWriter(db), richValues, this.alerts);
     rebuildRichValues(db, richValues);
     this.seriesSource = new SeriesSource(db);
