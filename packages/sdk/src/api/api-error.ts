@@ -39,7 +39,16 @@ export function unavailableError(what: string, baseUrl: string, cause: unknown):
   return error;
 }
 
-function errorFromCode(code: ErrorCode, message: string, details: Record<string, unknown>): StepwiseError {
+/**
+ * The catalogued StepwiseError subclass of `code` (a UsageError for USAGE and so on), for an
+ * error that crossed a boundary as its code, message and details: a server's error body, or the
+ * answer of a worker thread (artifacts/seal-off-thread.ts).
+ */
+export function errorFromCode(
+  code: ErrorCode,
+  message: string,
+  details: Record<string, unknown> = {},
+): StepwiseError {
   switch (code) {
     case "INVALID_DATA":
       return new InvalidDataError(message);

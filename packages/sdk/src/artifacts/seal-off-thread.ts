@@ -6,16 +6,10 @@
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import {
-  AuthError,
-  CorruptDataError,
-  NotFoundError,
-  StepwiseError,
-  UsageError,
-  type ErrorCode,
-} from "@stepwise/protocol";
+import { StepwiseError, type ErrorCode } from "@stepwise/protocol";
 import type { Artifact, PendingEntry } from "./artifact.js";
 import { sealEntries, type SealedArtifact } from "./seal-artifact.js";
+import { errorFromCode } from "../api/api-error.js";
 import { workerExecArgv } from "../runlog/worker-exec-argv.js";
 
 type WorkerAnswer =
@@ -40,7 +34,8 @@ export async function sealOffThread(artifact: Artifact): Promise<SealedArtifact>
       settled = true;
       void worker.terminate();
       if (answer.ok) resolve({ ...answer, sources: new Map(answer.sources) });
-      else reject(rebuiltError(answer.code, answer.message));
+      // The thread's error as its class here (a UsageError stays a UsageError), by its catalogue code.
+      else reject(errorFromCode(answer.code ?? "INTERNAL", answer.message));
     });
     worker.once("error", (error) => {
       settled = true;
@@ -57,23 +52,4 @@ function sealWorkerUrl(): URL | null {
   if (existsSync(fileURLToPath(beside))) return beside;
   const built = new URL("../../dist/artifacts/seal-worker.js", import.meta.url);
   return existsSync(fileURLToPath(built)) ? built : null;
-}
-
-/** The thread's error as its class here (a UsageError stays a UsageError), by its catalogue code. */
-function rebuiltError(code: ErrorCode | null, message: string): StepwiseError {
-  switch (code) {
-    case "USAGE":
-      return new UsageError(message);
-    case "NOT_FOUND":
-      return new NotFoundError(message);
-    case "CORRUPT_DATA":
-      return new CorruptDataError(message);
-    case "UNAUTHENTICATED":
-    case "FORBIDDEN":
-      return new AuthError(code, message);
-    case null:
-      return new StepwiseError("INTERNAL", message);
-    default:
-      return new StepwiseError(code, message);
-  }
 }
