@@ -3,7 +3,7 @@
  * (--database) and S3 for files (--blobs, s3rver here). --gc frees a blob no run file references
  * any more and keeps the current one; --check passes on a healthy store and lists, with exit 3
  * as on SQLite, a run file whose S3 object was overwritten or deleted, a series chunk cut short
- * and a history row that is not JSON any more (both damaged in SQL).
+ * and a history block whose bytes changed (both damaged in SQL).
  */
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
@@ -101,7 +101,7 @@ describe.skipIf(missing !== null)(`on PostgreSQL${missing === null ? "" : ` (ski
     });
   });
 
-  test("--check on PostgreSQL + S3 passes a healthy store and lists a changed or deleted S3 object, a cut chunk and a broken history row", async () => {
+  test("--check on PostgreSQL + S3 passes a healthy store and lists a changed or deleted S3 object, a cut chunk and a history block whose bytes changed", async () => {
     const database = await postgres.createDatabase();
     const bytes = new TextEncoder().encode("weights\n".repeat(5000));
     await withServer(database, true, (url) => logRun(url, [bytes]));
@@ -144,7 +144,11 @@ describe.skipIf(missing !== null)(`on PostgreSQL${missing === null ? "" : ` (ski
         `UPDATE series_chunks SET y_data = substring(y_data from 1 for 100)
          WHERE chunk_index = 1 AND series_id = (SELECT id FROM series WHERE key = 'loss')`,
       );
-      await client.query("UPDATE history_rows SET body = '{\"loss\": 0.' WHERE row_index = 7");
+      // Other bytes in the first history block: its sum tells.
+      await client.query(
+        `UPDATE history_blocks SET body = overlay(body placing convert_to('{"loss": 0.', 'UTF8') from 1)
+         WHERE first_row = 0`,
+      );
     } finally {
       await client.end();
     }
@@ -155,9 +159,9 @@ describe.skipIf(missing !== null)(`on PostgreSQL${missing === null ? "" : ` (ski
       damaged: [
         {
           run: "e/p/r",
-          item: "history row",
-          where: "history row 7",
-          problem: expect.stringMatching(/^does not parse as JSON/) as unknown,
+          item: "history block",
+          where: "history rows 0–999",
+          problem: "checksum mismatch",
         },
         {
           run: "e/p/r",

@@ -200,7 +200,7 @@ async function tableCounts(url: string): Promise<Record<string, unknown>> {
   await client.connect();
   try {
     const { rows } = await client.query(
-      `SELECT (SELECT COUNT(*) FROM runs) AS runs, (SELECT COUNT(*) FROM history_rows) AS rows,
+      `SELECT (SELECT COUNT(*) FROM runs) AS runs, (SELECT COALESCE(SUM(row_count), 0) FROM history_blocks) AS rows,
               (SELECT COUNT(*) FROM stream_lines) AS lines, (SELECT COUNT(*) FROM series_chunks) AS chunks,
               (SELECT COUNT(*) FROM run_files) AS files, (SELECT COUNT(*) FROM api_keys) AS keys,
               (SELECT COUNT(*) FROM move_runs) AS moved, (SELECT MAX(moved_at) FROM move_runs) AS last_move`,
@@ -264,13 +264,13 @@ describe.skipIf(missing !== null)("stepwise migrate", () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.query(
-      `DELETE FROM history_rows WHERE row_index = 7 AND run_pk = (SELECT pk FROM runs WHERE run_id = 'run042')`,
+      `DELETE FROM history_blocks WHERE first_row <= 7 AND run_pk = (SELECT pk FROM runs WHERE run_id = 'run042')`,
     );
     await client.end();
     const damaged = await migrate(["--from", source, "--to", url, "--to-data", target]);
     expect(damaged.code).toBe(3);
     expect(damaged.stderr).toMatch(
-      /differs: team\/p0\/run042: history unreadable in the target: .*row 7 is missing/,
+      /differs: team\/p0\/run042: history unreadable in the target: .*history rows 0–\d+: missing/,
     );
     expect(damaged.stderr).toMatch(/^1 run\(s\) differ/m);
 

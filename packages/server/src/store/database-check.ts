@@ -26,7 +26,7 @@ export interface CheckedFile {
 export interface DatabaseCheckResult {
   schemaVersion: number | null;
   runs: number;
-  /** Stored history blocks (SQLite); 0 on PostgreSQL, which keeps one row per history row. */
+  /** Stored history blocks (on PostgreSQL schema ≤ 8, which kept one row per history row: 0). */
   historyBlocks: number;
   /** History rows read. */
   historyRows: number;

@@ -1,10 +1,12 @@
 /**
- * Reading history and stream lines back on PostgreSQL: history rows in the order they were
- * logged (steps only grow), in pages of ≤ 5,000 rows by keyset on the row index, so a deep page
- * costs what the first does and no transaction stays open between pages; the whole NDJSON export
- * is the same pages as bytes. A whole scan checks that the rows follow each other up to the
- * run's row count (a hole is STORE_CORRUPT, never skipped). With `keys`, each page is projected
- * to them as on SQLite (store/history-projection.ts); a page left empty is not yielded.
+ * Reading history and stream lines back on PostgreSQL: history in the order it was logged (steps
+ * only grow), in pages of whole blocks (pg-history-blocks.ts) by keyset on the block's first row,
+ * so a deep page costs what the first does and no transaction stays open between pages; the
+ * NDJSON export is the same blocks as bytes (a text block's body goes out as stored). Every
+ * block is checked before any of its rows is handed out (its sum; on a whole scan, that the
+ * blocks follow each other up to the run's row count): damage is STORE_CORRUPT naming the run,
+ * never skipped. With `keys`, each page is projected to them as on SQLite
+ * (store/history-projection.ts); a page left empty is not yielded.
  */
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type pg from "pg";
@@ -13,8 +15,22 @@ import { historyProjection } from "../history-projection.js";
 import type { HistoryScanOptions } from "../store.js";
 import { runPk } from "./pg-run-table.js";
 import { fromPgText } from "./pg-nul-text.js";
+import {
+  BLOCK_COLUMNS,
+  blockSteps,
+  blockTexts,
+  checkBlock,
+  checkBlocksEnd,
+  checkTextRowCount,
+  type BlockReport,
+  type PgHistoryBlockRow,
+} from "./pg-history-blocks.js";
 
-const PAGE_ROWS = 5000;
+/** Blocks per page of rows: ≤ 5,000 rows (blocks hold ≤ 1,000). */
+const PAGE_BLOCKS = 5;
+/** Blocks per page of the export after its first (as small as a row page: damage in it is an error before any byte). */
+const BYTE_PAGE_BLOCKS = 20;
+const NEWLINE = Buffer.from("\n");
 
 export class PgHistory {
   constructor(
@@ -24,34 +40,81 @@ export class PgHistory {
 
   /** Pages of stored rows in [minStep, maxStep], verbatim. */
   async *pages(ref: RunRef, options: HistoryScanOptions = {}): AsyncGenerator<string[]> {
-    const run = await runPk(this.pool, ref);
-    if (run === null) return;
-    const minStep = options.minStep ?? null;
-    const maxStep = options.maxStep ?? null;
-    const whole = minStep === null && maxStep === null;
+    const minStep = options.minStep ?? -Infinity;
+    const maxStep = options.maxStep ?? Infinity;
+    const whole = minStep === -Infinity && maxStep === Infinity;
     const project = options.keys ? historyProjection(options.keys) : null;
-    let after = -1;
-    for (;;) {
-      const { rows } = await this.pool.query<{ row_index: number; body: string }>(
-        `SELECT row_index, body FROM history_rows WHERE run_pk = $1 AND row_index > $2
-           AND ($3::float8 IS NULL OR step >= $3) AND ($4::float8 IS NULL OR step <= $4)
-         ORDER BY row_index LIMIT ${PAGE_ROWS}`,
-        [run.pk, after, minStep, maxStep],
-      );
-      if (whole) this.checkFollow(ref, rows, after, run.history_count);
-      if (rows.length === 0) return;
-      after = (rows[rows.length - 1] as { row_index: number }).row_index;
-      const bodies = rows.map((r) => r.body);
-      const page = project ? project(bodies) : bodies;
+    const report = this.report(ref);
+    for await (const blocks of this.blockPages(ref, minStep, maxStep, whole, () => PAGE_BLOCKS)) {
+      const rows: string[] = [];
+      for (const block of blocks) {
+        const texts = blockTexts(block, report);
+        if (block.min_step >= minStep && block.max_step <= maxStep) {
+          for (const text of texts) rows.push(text);
+        } else {
+          const steps = blockSteps(block);
+          for (let i = 0; i < texts.length; i++) {
+            const step = steps[i] as number;
+            if (step >= minStep && step <= maxStep) rows.push(texts[i] as string);
+          }
+        }
+      }
+      const page = project ? project(rows) : rows;
       if (page.length > 0) yield page;
-      if (rows.length < PAGE_ROWS) return;
-      // Let other requests run between pages: a 10M-row scan must not hold the event loop.
-      await nextTurn();
     }
   }
 
+  /** The whole history as NDJSON pieces (whole rows, each ending in a line break), checked as `pages`. */
   async *ndjson(ref: RunRef): AsyncGenerator<Uint8Array> {
-    for await (const page of this.pages(ref)) yield Buffer.from(`${page.join("\n")}\n`);
+    const report = this.report(ref);
+    const sizes = (page: number) => (page === 0 ? PAGE_BLOCKS : BYTE_PAGE_BLOCKS);
+    for await (const blocks of this.blockPages(ref, -Infinity, Infinity, true, sizes)) {
+      const parts: Buffer[] = [];
+      for (const block of blocks) {
+        if (block.packed) {
+          parts.push(Buffer.from(blockTexts(block, report).join("\n")), NEWLINE);
+        } else {
+          checkTextRowCount(block, report);
+          parts.push(block.body, NEWLINE);
+        }
+      }
+      if (parts.length > 0) yield Buffer.concat(parts);
+    }
+  }
+
+  /**
+   * The run's blocks in [minStep, maxStep], in pages of `size(page)` blocks, each checked; with
+   * `whole`, they must follow each other from row 0 to the run's row count.
+   */
+  private async *blockPages(
+    ref: RunRef,
+    minStep: number,
+    maxStep: number,
+    whole: boolean,
+    size: (page: number) => number,
+  ): AsyncGenerator<PgHistoryBlockRow[]> {
+    const run = await runPk(this.pool, ref);
+    if (run === null) return;
+    const report = this.report(ref);
+    let after = -1;
+    let next = 0;
+    for (let page = 0; ; page++) {
+      const limit = size(page);
+      const { rows } = await this.pool.query<PgHistoryBlockRow>(
+        `SELECT ${BLOCK_COLUMNS} FROM history_blocks WHERE run_pk = $1 AND first_row > $2
+           AND max_step >= $3 AND min_step <= $4
+         ORDER BY first_row LIMIT ${limit}`,
+        [run.pk, after, minStep, maxStep],
+      );
+      for (const block of rows) next = checkBlock(block, whole ? next : null, report);
+      if (whole && rows.length < limit) checkBlocksEnd(next, run.history_count, report);
+      if (rows.length === 0) return;
+      after = (rows[rows.length - 1] as PgHistoryBlockRow).first_row;
+      yield rows;
+      if (rows.length < limit) return;
+      // Let other requests run between pages: a 10M-row scan must not hold the event loop.
+      await nextTurn();
+    }
   }
 
   async readStream(
@@ -71,14 +134,8 @@ export class PgHistory {
     return stream === "console" ? rows.map((r) => fromPgText(r.body)) : rows.map((r) => r.body);
   }
 
-  private checkFollow(ref: RunRef, rows: Array<{ row_index: number }>, after: number, count: number): void {
-    rows.forEach((row, i) => {
-      if (row.row_index !== after + 1 + i) this.damaged(ref, `history row ${after + 1 + i} is missing`);
-    });
-    const end =
-      rows.length === 0 ? after + 1 : (rows[rows.length - 1] as { row_index: number }).row_index + 1;
-    if (rows.length < PAGE_ROWS && end !== count)
-      this.damaged(ref, `history ends at row ${end}, the run counts ${count}`);
+  private report(ref: RunRef): BlockReport {
+    return (_item, where, problem) => this.damaged(ref, `${where}: ${problem}`);
   }
 
   private damaged(ref: RunRef, problem: string): never {
@@ -87,7 +144,7 @@ export class PgHistory {
       `run ${run} is damaged in the PostgreSQL database ${this.where}: ${problem}`,
       {
         run,
-        item: "history",
+        item: "history block",
         where: problem,
         database: this.where,
       },

@@ -9,20 +9,20 @@
  * shared ingest core decides) records its writes; they are sent after it returns, each kind as
  * one multi-row statement, and committed with the run before `withRun` resolves.
  *
- * History rows are kept one per table row as extended-JSON text: a packed batch's rows are
- * formatted at write time (protocol packed-rows.ts), so reads copy text. Rich values (media
+ * History rows go in blocks, text or packed as they came (pg-history-blocks.ts). Rich values (media
  * index, key kinds, histograms, table versions) and `alert` records go to their tables in the
  * same transaction (pg-media-writes.ts).
  */
 import type pg from "pg";
-import { formatPackedRow, keyPrefixes, type PackedRows, type RunRef } from "@stepwise/protocol";
+import type { RunRef } from "@stepwise/protocol";
 import type { StoredRun } from "../store.js";
-import type { HistoryRowWrites, IngestPort, RunSnapshot, RunWrites } from "../../ingest/ingest-port.js";
+import type { IngestPort, RunSnapshot, RunWrites } from "../../ingest/ingest-port.js";
 import { transaction } from "./pg-database.js";
 import { insertRun, insertRunSql, runFromRow, saveRunSql, type RunRow } from "./pg-run-table.js";
 import { RichWrites } from "./pg-media-writes.js";
 import { appendSeries, type SeriesAppend } from "./pg-series-writer.js";
 import { toPgText } from "./pg-nul-text.js";
+import { PgBlockWrites } from "./pg-history-blocks.js";
 
 type Work<T> = (snapshot: RunSnapshot, open: (run: StoredRun) => RunWrites) => T;
 
@@ -33,9 +33,7 @@ class BatchWrites {
   readonly lineBodies: string[] = [];
   readonly consoleIndexes: number[] = [];
   readonly consoleBodies: string[] = [];
-  readonly rowIndexes: number[] = [];
-  readonly rowSteps: number[] = [];
-  readonly rowBodies: string[] = [];
+  readonly history = new PgBlockWrites();
   readonly series: SeriesAppend[] = [];
   readonly rich = new RichWrites();
   saved: StoredRun | null = null;
@@ -52,8 +50,8 @@ class BatchWrites {
         this.consoleBodies.push(toPgText(text));
       },
       alert: (index, record, replay, now) => this.rich.alert(index, record, replay, now),
-      historyRows: () => this.textRows(),
-      packedHistoryRows: (packed) => this.packedRows(packed),
+      historyRows: () => this.history.textRows(),
+      packedHistoryRows: (packed) => this.history.packedRows(packed),
       // The core may reuse its arrays after the call: keep copies.
       seriesPoints: (key, xs, ys) =>
         this.series.push({ key, xs: Float64Array.from(xs), ys: Float64Array.from(ys) }),
@@ -64,39 +62,12 @@ class BatchWrites {
     };
   }
 
-  private textRows(): HistoryRowWrites {
-    return {
-      row: (index, step, text) => this.row(index, step, text),
-      packedRow: () => {
-        throw new Error("a packed row in a text history batch");
-      },
-      end: () => undefined,
-    };
-  }
-
-  private packedRows(packed: PackedRows): HistoryRowWrites {
-    const prefixes = keyPrefixes(packed);
-    return {
-      row: () => {
-        throw new Error("a text row in a packed history batch");
-      },
-      packedRow: (i, index, step) => this.row(index, step, formatPackedRow(packed, i, prefixes)),
-      end: () => undefined,
-    };
-  }
-
-  private row(index: number, step: number, text: string): void {
-    this.rowIndexes.push(index);
-    this.rowSteps.push(step);
-    this.rowBodies.push(text);
-  }
-
   /** Nothing recorded besides the run itself. */
   get empty(): boolean {
     return (
       this.lineIndexes.length === 0 &&
       this.consoleIndexes.length === 0 &&
-      this.rowIndexes.length === 0 &&
+      this.history.empty &&
       this.series.length === 0 &&
       this.rich.empty
     );
@@ -116,7 +87,7 @@ class BatchWrites {
          ON CONFLICT (run_pk, stream, line_index) DO UPDATE SET body = excluded.body`,
         [pk, this.consoleIndexes, this.consoleBodies],
       );
-    if (this.rowIndexes.length > 0) await insertHistoryRows(client, pk, this);
+    if (!this.history.empty) await this.history.send(client, pk);
     if (this.series.length > 0) await appendSeries(client, pk, this.series);
     await this.rich.send(client, pk);
   }
@@ -161,41 +132,4 @@ export class PgIngestPort implements IngestPort {
       open,
     );
   }
-}
-
-/**
- * A character no JSON text holds raw (inside strings control characters are escaped, and it is
- * not whitespace): a batch's history bodies go joined by it as one text parameter, split again by
- * string_to_array. As a text[] parameter the driver escapes every element into an array literal
- * that PostgreSQL parses back: 10,000 SDK rows cost ~115 ms of server CPU and ~600 ms in all,
- * joined ~17 ms and ~150 ms (measured at load ~20). A body that holds it goes the array way.
- */
-const BODY_SEPARATOR = "\u001e";
-
-function insertHistoryRows(
-  client: pg.PoolClient,
-  pk: number,
-  rows: { rowIndexes: number[]; rowSteps: number[]; rowBodies: string[] },
-): Promise<unknown> {
-  const bodies = rows.rowBodies;
-  const joined = bodies.join(BODY_SEPARATOR);
-  // One separator between each two bodies, counted on the joined text (a check per body flattened
-  // each row's string first: ~1 µs a row). string_to_array('') is no body, not one empty body.
-  if (joined !== "" && separators(joined) === bodies.length - 1)
-    return client.query(
-      `INSERT INTO history_rows (run_pk, row_index, step, body)
-       SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], string_to_array($4, $5))`,
-      [pk, rows.rowIndexes, rows.rowSteps, joined, BODY_SEPARATOR],
-    );
-  return client.query(
-    `INSERT INTO history_rows (run_pk, row_index, step, body)
-     SELECT $1, * FROM unnest($2::bigint[], $3::bigint[], $4::text[])`,
-    [pk, rows.rowIndexes, rows.rowSteps, bodies],
-  );
-}
-
-function separators(text: string): number {
-  let count = 0;
-  for (let at = text.indexOf(BODY_SEPARATOR); at !== -1; at = text.indexOf(BODY_SEPARATOR, at + 1)) count++;
-  return count;
 }

@@ -13,9 +13,17 @@ import { splitHistoryRow } from "../../domain/history-row.js";
 import { RichValueCollector } from "../../ingest/rich-values.js";
 import { transaction } from "./pg-database.js";
 import { RichWrites } from "./pg-media-writes.js";
+import { throwDamage } from "../sqlite/stored-rows.js";
+import {
+  BLOCK_COLUMNS,
+  blockSteps,
+  blockTexts,
+  checkBlock,
+  type PgHistoryBlockRow,
+} from "./pg-history-blocks.js";
 
-/** Rows read and indexed at a time: a run of millions of rows is never held whole. */
-const PAGE_ROWS = 5000;
+/** History blocks (≤ 1,000 rows each) read and indexed at a time: a run of millions of rows is never held whole. */
+const PAGE_BLOCKS = 5;
 
 const ignorePoint = (): void => {};
 
@@ -36,23 +44,34 @@ async function indexNextRun(client: pg.PoolClient): Promise<boolean> {
   for (const table of ["media_items", "key_kinds", "histograms", "table_versions"])
     await client.query(`DELETE FROM ${table} WHERE run_pk = $1`, [pk]);
   for (let after = -1; ;) {
-    const page = await client.query<{ row_index: number; step: number; body: string }>(
-      `SELECT row_index, step, body FROM history_rows WHERE run_pk = $1 AND row_index > $2
-       ORDER BY row_index LIMIT ${PAGE_ROWS}`,
+    const page = await client.query<PgHistoryBlockRow>(
+      `SELECT ${BLOCK_COLUMNS} FROM history_blocks WHERE run_pk = $1 AND first_row > $2
+       ORDER BY first_row LIMIT ${PAGE_BLOCKS}`,
       [pk, after],
     );
     const rich = new RichValueCollector();
-    for (const { row_index, step, body } of page.rows) {
-      const row = parseRow(body);
-      if (row === null) continue;
-      rich.at(step, row_index);
-      splitHistoryRow(row, ignorePoint, body, rich.sink);
+    for (const block of page.rows) {
+      // A damaged block is left out here as a row that does not parse is: reads report it.
+      let texts: string[];
+      try {
+        checkBlock(block, null, throwDamage);
+        texts = blockTexts(block, throwDamage);
+      } catch {
+        continue;
+      }
+      const steps = blockSteps(block);
+      texts.forEach((body, i) => {
+        const row = parseRow(body);
+        if (row === null) return;
+        rich.at(steps[i] as number, block.first_row + i);
+        splitHistoryRow(row, ignorePoint, body, rich.sink);
+      });
     }
     const writes = new RichWrites();
     writes.add(rich.values);
     await writes.send(client, pk);
-    if (page.rows.length < PAGE_ROWS) break;
-    after = (page.rows[page.rows.length - 1] as { row_index: number }).row_index;
+    if (page.rows.length < PAGE_BLOCKS) break;
+    after = (page.rows[page.rows.length - 1] as PgHistoryBlockRow).first_row;
   }
   await client.query("DELETE FROM rich_value_rebuilds WHERE run_pk = $1", [pk]);
   return true;

@@ -8,7 +8,8 @@
  *
  * The media index and key kinds (pg-media-store.ts), histograms and table versions
  * (pg-structured-store.ts) and alerts (pg-alert-store.ts) are filled at ingest, in the batch's
- * transaction (pg-media-writes.ts); history compaction has nothing to do (rows are stored as text).
+ * transaction (pg-media-writes.ts). History compaction is not built here: packed history blocks
+ * stay packed and reads format them (pg-history.ts).
  */
 import { randomInt } from "node:crypto";
 import type pg from "pg";
@@ -178,7 +179,7 @@ export class PostgresStore implements Store {
     return this.history.ndjson(ref);
   }
   compactHistory(): Promise<number> {
-    return Promise.resolve(0); // rows are stored as text: nothing to compact
+    return Promise.resolve(0); // not built: packed blocks stay packed (pg-history.ts formats them)
   }
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
     return this.history.readStream(ref, stream, offset, limit);
