@@ -1,14 +1,16 @@
 /**
  * A batch's new history rows, walked once: each row's step (domain/history-row.ts), its numeric
  * leaves gathered per series (x = the row's step), its other leaves as rich values, and the row
- * itself handed to the store as it keeps rows (RunWrites.historyRows). Returns the run's last
- * step after the rows.
+ * itself handed to the store as it keeps rows (RunWrites.historyRows), and its columns noted
+ * for a store that keeps them (history-columns.ts). Returns the run's last step after the rows.
  */
 import type { PackedRows } from "@stepwise/protocol";
 import { PackedRowPoints } from "../domain/packed-row-points.js";
 import { rowStep, splitHistoryRow } from "../domain/history-row.js";
 import type { StreamPlan } from "../domain/stream-offsets.js";
 import type { StoreBatch } from "../store/store.js";
+import type { HistoryColumnSet } from "../store/history-columns.js";
+import { historyColumnsOf, noteTextRow, PackedColumnNotes, saveHistoryColumns } from "./history-columns.js";
 import type { RunWrites } from "./ingest-port.js";
 import { PointBuffer } from "./point-buffer.js";
 import { RichValueCollector } from "./rich-values.js";
@@ -23,12 +25,14 @@ export function writeHistory(
 ): number | null {
   const points = new PointBuffer();
   const rich = new RichValueCollector();
+  const columns = historyColumnsOf(writes, plan.from);
   const last =
     "packed" in history
-      ? packedRows(writes, lastStep, history.packed, plan, points, rich)
-      : jsonRows(writes, lastStep, history, plan, points, rich);
+      ? packedRows(writes, lastStep, history.packed, plan, points, rich, columns)
+      : jsonRows(writes, lastStep, history, plan, points, rich, columns);
   points.flush((key, xs, ys) => writes.seriesPoints(key, xs, ys));
   if (rich.values.length > 0) writes.richValues(rich.values);
+  saveHistoryColumns(writes, columns);
   return last;
 }
 
@@ -39,6 +43,7 @@ function jsonRows(
   plan: ApplyPlan,
   points: PointBuffer,
   rich: RichValueCollector,
+  columns: HistoryColumnSet | null,
 ): number | null {
   const { rows, texts } = history;
   const out = writes.historyRows();
@@ -52,7 +57,9 @@ function jsonRows(
     rich.at(step, at);
     previous = step;
     if (last === null || step > last) last = step;
-    out.row(at, step, splitHistoryRow(row, sink, texts?.[i], rich.sink));
+    const text = splitHistoryRow(row, sink, texts?.[i], rich.sink);
+    if (columns !== null) noteTextRow(columns, text);
+    out.row(at, step, text);
   }
   out.end();
   return last;
@@ -66,8 +73,10 @@ function packedRows(
   plan: ApplyPlan,
   points: PointBuffer,
   rich: RichValueCollector,
+  columns: HistoryColumnSet | null,
 ): number | null {
   const out = writes.packedHistoryRows(packed);
+  const notes = columns === null ? null : new PackedColumnNotes(columns, packed);
   const splitter = new PackedRowPoints(packed, points);
   const sink = points.sink;
   const onStep = (step: number): void => {
@@ -81,6 +90,7 @@ function packedRows(
     rich.setRow(at);
     previous = splitter.split(i, previous, onStep, sink, rich.sink);
     if (last === null || previous > last) last = previous;
+    notes?.row(i);
     out.packedRow(i, at, previous);
   }
   out.end();

@@ -14,6 +14,7 @@
  * core and the port").
  */
 import type { AlertRecord, PackedRows, RunRef } from "@stepwise/protocol";
+import type { HistoryColumns } from "../store/history-columns.js";
 import type { StoredRun } from "../store/store.js";
 import type { RichValue } from "./rich-values.js";
 
@@ -49,6 +50,14 @@ export interface RunWrites {
   richValues(values: readonly RichValue[]): void;
   /** The run as it is after the batch. */
   save(run: StoredRun): void;
+  /**
+   * Optional, for a store that keeps each run's history columns (store/history-columns.ts) so
+   * that its exports read the history once: the columns kept for the run before this batch, or
+   * null when none are. A store without it (PostgreSQL) exports in two passes.
+   */
+  historyColumns?(): HistoryColumns | null;
+  /** Keeps the run's history columns as they are after this batch (with `historyColumns`). */
+  saveHistoryColumns?(columns: HistoryColumns): void;
 }
 
 export interface IngestPort {

@@ -12,6 +12,7 @@
  *   column-wise in chunks with pre-aggregated rollups so that `querySeries` over N buckets costs
  *   about O(N) whatever the series length.
  */
+import type { KeptHistoryColumns } from "./history-columns.js";
 import type { MediaStore } from "./media-store.js";
 import type { StructuredStore } from "./structured-store.js";
 import type { AlertStore } from "./alert-store.js";
@@ -296,6 +297,12 @@ export interface Store extends MediaStore {
    * turning them into strings. Nothing for an unknown run.
    */
   scanHistoryNdjson(ref: RunRef): AsyncIterable<Uint8Array>;
+  /**
+   * Optional: the run's history columns kept at ingest and the rows they cover, read together
+   * (history-columns.ts), for a CSV or Parquet export in one pass; null when none are kept (a
+   * run stored before they were, or a store that keeps none: the export reads twice).
+   */
+  historyColumns?(ref: RunRef): Promise<KeptHistoryColumns | null>;
   /**
    * Rewrites up to `maxBlocks` stored blocks of packed history rows as text, so that later scans
    * copy text instead of formatting numbers; returns how many it rewrote (0: nothing left).

@@ -1,13 +1,16 @@
 /**
- * CSV export in two passes over the history's NDJSON pages (the stored bytes): the first collects
- * the columns (a later row may add one), the second writes. The second pass stops at the rows the
- * first one saw, so a run that logs meanwhile cannot add values without a column. A flat row
+ * CSV export over the history's NDJSON pages (the stored bytes), in one pass when the store kept
+ * the run's columns at ingest (`kept`: the columns and the rows they cover, read together), else
+ * in two: the first collects the columns (a later row may add one), the second writes. The
+ * writing pass stops at the rows the columns cover, so a run that logs meanwhile cannot add
+ * values without a column. A flat row
  * (nearly all of them) is read from its bytes: each value token is copied into its cell as it is
  * (a number in JavaScript's own spelling, `NaN`, `±Infinity`, `true`/`false`, a string without
  * escapes), with no decoding, parsing or formatting, into one output buffer per page (see
  * flat-row-bytes.ts). Any other row is parsed and its leaves go to their cells.
  */
 import { encodeCsvField, encodeNumber, parseExtended, quoteCsvText } from "@stepwise/protocol";
+import type { KeptHistoryColumns } from "../../store/history-columns.js";
 import { forEachLeaf, orderColumns } from "./flat-row.js";
 import {
   asBuffer,
@@ -20,28 +23,25 @@ import {
   QUOTE,
   UPPER_I,
 } from "./flat-row-bytes.js";
+import { columnKinds } from "./parquet-columns.js";
 
-export async function* csvChunks(scan: () => AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
-  const seen = new Set<string>();
-  const note = (name: string): void => void seen.add(name);
-  const flat = new FlatRowBytes();
-  let rowCount = 0;
-  for await (const bytes of scan()) {
-    const page = asBuffer(bytes);
-    for (
-      let start = 0, end = page.indexOf(NEWLINE);
-      end >= 0;
-      start = end + 1, end = page.indexOf(NEWLINE, start)
-    ) {
-      rowCount++;
-      if (flat.read(page, start, end)) {
-        if (!flat.sameNames) for (let i = 0; i < flat.count; i++) seen.add(flat.names[i] as string);
-      } else forEachLeaf(parseExtended(page.toString("utf8", start, end)), note);
-    }
-  }
-  const columns = orderColumns(seen);
+export async function* csvChunks(
+  scan: () => AsyncIterable<Uint8Array>,
+  kept: KeptHistoryColumns | null = null,
+): AsyncGenerator<Uint8Array> {
+  const { names, rowCount } =
+    kept === null ? await firstPass(scan) : { names: kept.columns.names, rowCount: kept.rowCount };
+  const columns = orderColumns(names);
   yield Buffer.from(columns.map(quoteCsvText).join(",") + "\n");
   yield* rows(scan, columns, rowCount);
+}
+
+/** The columns (first-seen order) and rows of the stored history, for a run without kept columns. */
+async function firstPass(
+  scan: () => AsyncIterable<Uint8Array>,
+): Promise<{ names: Iterable<string>; rowCount: number }> {
+  const { kinds, rowCount } = await columnKinds(scan);
+  return { names: kinds.keys(), rowCount };
 }
 
 async function* rows(

@@ -7,6 +7,7 @@
  */
 import { encodeNumber, parseExtended, stringifyExtended } from "@stepwise/protocol";
 import type { BasicType } from "hyparquet-writer";
+import { HistoryColumnSet, type Kind } from "../../store/history-columns.js";
 import { forEachLeaf } from "./flat-row.js";
 import {
   asBuffer,
@@ -19,32 +20,13 @@ import {
   RowText,
 } from "./flat-row-bytes.js";
 
-/** "none": only nulls so far. */
-export type Kind = "none" | "number" | "boolean" | "other";
+export type { Kind };
 
-/** Each column's kind in first-seen order, and the rows the first pass saw. */
+/** Each column's kind in first-seen order (store/history-columns.ts), and the rows the first pass saw. */
 export async function columnKinds(
   scan: () => AsyncIterable<Uint8Array>,
 ): Promise<{ kinds: Map<string, Kind>; rowCount: number }> {
-  const kinds = new Map<string, Kind>();
-  const note = (name: string, value: unknown): void =>
-    void kinds.set(name, merge(kinds.get(name), kindOf(value)));
-  const flat = new FlatRowBytes();
-  // The kinds of a run of flat rows with the same names (nearly every row), by member: merged
-  // into `kinds` when the names change, instead of a Map lookup and update per value (first pass
-  // over 1M 13-member rows, alternating in one process at load ~11: 1.07–1.15 → 1.01–1.10 s
-  // CPU). Merging is order-free, and each run's names go into `kinds` before any later row's, so
-  // the first-seen order is kept.
-  const runNames: string[] = [];
-  const runKinds: Kind[] = [];
-  const fold = (): void => {
-    for (let i = 0; i < runNames.length; i++) {
-      const name = runNames[i] as string;
-      kinds.set(name, merge(kinds.get(name), runKinds[i] as Kind));
-    }
-    runNames.length = 0;
-    runKinds.length = 0;
-  };
+  const set = new HistoryColumnSet();
   let rowCount = 0;
   for await (const bytes of scan()) {
     const page = asBuffer(bytes);
@@ -54,24 +36,10 @@ export async function columnKinds(
       start = end + 1, end = page.indexOf(NEWLINE, start)
     ) {
       rowCount++;
-      if (!flat.read(page, start, end)) {
-        fold();
-        forEachLeaf(parseExtended(page.toString("utf8", start, end)), note);
-        continue;
-      }
-      if (!flat.sameNames || runNames.length !== flat.count) {
-        fold();
-        for (let i = 0; i < flat.count; i++) {
-          runNames.push(flat.names[i] as string);
-          runKinds.push("none");
-        }
-      }
-      for (let i = 0; i < flat.count; i++)
-        runKinds[i] = merge(runKinds[i], kindOfToken(page[flat.starts[i] as number] as number));
+      set.row(page, start, end);
     }
   }
-  fold();
-  return { kinds, rowCount };
+  return { kinds: set.result(), rowCount };
 }
 
 /** One row group's column values: a DOUBLE column's as a Float64Array when it has no null. */
@@ -217,26 +185,6 @@ class Group {
       return Array.from(doubles.subarray(0, rows), (value, r) => (nulls[r] === 1 ? null : value));
     });
   }
-}
-
-function kindOfToken(first: number): Kind {
-  if (first === QUOTE) return "other";
-  if (first === LOWER_N) return "none";
-  if (first === LOWER_T || first === 102 /* f */) return "boolean";
-  return "number";
-}
-
-function kindOf(value: unknown): Kind {
-  if (value === null) return "none";
-  if (typeof value === "number") return "number";
-  if (typeof value === "boolean") return "boolean";
-  return "other";
-}
-
-function merge(known: Kind | undefined, next: Kind): Kind {
-  if (known === undefined || known === "none") return next;
-  if (next === "none" || next === known) return known;
-  return "other";
 }
 
 export function typeOf(kind: Kind | undefined): BasicType {

@@ -1,12 +1,14 @@
 /**
- * Parquet export in two passes over the history's NDJSON pages (parquet-columns.ts): the first
- * finds each column's type, the second fills one row group at a time, column by column, and
- * streams each group out as it is written, so memory holds one row group, not the file. The
+ * Parquet export over the history's NDJSON pages (parquet-columns.ts): each column's type from
+ * the columns the store kept at ingest (`kept`, one pass), or, for a run without them, from a
+ * first pass over the rows; then one row group is filled at a time, column by column, and
+ * each group goes out as it is written, so memory holds one row group, not the file. The
  * footer (which describes the groups) goes last.
  */
 import { ByteWriter, ParquetWriter, schemaFromColumnData, type ColumnSource } from "hyparquet-writer";
 import { orderColumns } from "./flat-row.js";
-import { columnKinds, rowGroups, typeOf } from "./parquet-columns.js";
+import type { KeptHistoryColumns } from "../../store/history-columns.js";
+import { columnKinds, rowGroups, typeOf, type Kind } from "./parquet-columns.js";
 import { snappyCompress } from "./snappy-compress.js";
 
 /**
@@ -17,7 +19,10 @@ import { snappyCompress } from "./snappy-compress.js";
  */
 const GROUP_ROWS = 50_000;
 
-export function parquetStream(scan: () => AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+export function parquetStream(
+  scan: () => AsyncIterable<Uint8Array>,
+  kept: KeptHistoryColumns | null = null,
+): ReadableStream<Uint8Array> {
   let resume: (() => void) | null = null;
   return new ReadableStream<Uint8Array>(
     {
@@ -27,7 +32,7 @@ export function parquetStream(scan: () => AsyncIterable<Uint8Array>): ReadableSt
           // Backpressure: wait until the client has taken what is queued.
           while ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resume = r));
         };
-        writeParquet(scan, push).then(
+        writeParquet(scan, kept, push).then(
           () => controller.close(),
           (error: unknown) => controller.error(error),
         );
@@ -39,6 +44,12 @@ export function parquetStream(scan: () => AsyncIterable<Uint8Array>): ReadableSt
     },
     { highWaterMark: 2 },
   );
+}
+
+/** The kept columns as the first pass would have found them. */
+function keptKinds(kept: KeptHistoryColumns): { kinds: Map<string, Kind>; rowCount: number } {
+  const { names, kinds } = kept.columns;
+  return { kinds: new Map(names.map((name, i) => [name, kinds[i] as Kind])), rowCount: kept.rowCount };
 }
 
 /** A ByteWriter that hands its bytes on after every row group instead of keeping the file. */
@@ -57,9 +68,10 @@ class StreamingWriter extends ByteWriter {
 
 async function writeParquet(
   scan: () => AsyncIterable<Uint8Array>,
+  kept: KeptHistoryColumns | null,
   push: (chunk: Uint8Array) => Promise<void>,
 ): Promise<void> {
-  const { kinds, rowCount } = await columnKinds(scan);
+  const { kinds, rowCount } = kept === null ? await columnKinds(scan) : keptKinds(kept);
   const names = orderColumns(kinds.keys());
   const columns = names.map((name) => ({ name, type: typeOf(kinds.get(name)), nullable: true }));
   const withData = (data: ColumnSource["data"][]): ColumnSource[] =>

@@ -29,27 +29,32 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
     const params = parseInput(historyParamsSchema, c.req.query(), "query");
     if ((await deps.store.getRun(ref)) === null) throw unknownRun(ref);
     const options = scanOptions(params);
+    const whole = Object.keys(options).length === 0;
+    // CSV and Parquet of a whole history: the columns the store kept at ingest, read before the
+    // scan opens (the rows they cover are all there for it), so the rows are read once; null
+    // (none kept): the writers find the columns in a first pass.
+    const kept =
+      whole && params.format !== "ndjson" ? ((await deps.store.historyColumns?.(ref)) ?? null) : null;
     // The whole history is read as the stored bytes (NDJSON pages, never split into string rows);
     // a scan with keys or steps as rows, encoded. Damage (STORE_CORRUPT) in the first page is
     // answered as that error, before any byte is sent; damage further on ends the scan with it
     // and so cuts the transfer: never a clean end.
-    const pages =
-      Object.keys(options).length === 0
-        ? await withFirstPage(() => deps.store.scanHistoryNdjson(ref))
-        : await rowPages(() => deps.store.scanHistory(ref, options));
+    const pages = whole
+      ? await withFirstPage(() => deps.store.scanHistoryNdjson(ref))
+      : await rowPages(() => deps.store.scanHistory(ref, options));
     const name = fileName(ref, params.format);
     switch (params.format) {
       case "ndjson":
         return new Response(bytesStream(pages()), { headers: { "content-type": NDJSON } });
       case "csv":
-        return new Response(bytesStream(csvChunks(pages)), {
+        return new Response(bytesStream(csvChunks(pages, kept)), {
           headers: {
             "content-type": "text/csv; charset=utf-8",
             "content-disposition": `attachment; filename="${name}"`,
           },
         });
       case "parquet":
-        return new Response(parquetStream(pages), {
+        return new Response(parquetStream(pages, kept), {
           headers: {
             "content-type": "application/vnd.apache.parquet",
             "content-disposition": `attachment; filename="${name}"`,

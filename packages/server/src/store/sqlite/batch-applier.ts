@@ -16,6 +16,7 @@ import type { RichValue } from "../../ingest/rich-values.js";
 import { historyBlockChecksum } from "./checksum.js";
 import { toBlob } from "./float-blob.js";
 import { HistoryBlock } from "./history-block.js";
+import { HistoryColumnsRecords } from "./history-columns-records.js";
 import { packedBlock } from "./packed-block.js";
 import type { RichValueExtension } from "./rich-value-hook.js";
 import type { RunTable } from "./run-table.js";
@@ -31,6 +32,7 @@ export class SqliteIngestPort implements IngestPort {
   private readonly insertLine: Database.Statement<[number, string, number, string]>;
   private readonly upsertLine: Database.Statement<[number, string, number, string]>;
   private readonly transaction: Database.Transaction<(ref: RunRef, work: Work<unknown>) => unknown>;
+  private readonly columns: HistoryColumnsRecords;
 
   constructor(
     db: Database.Database,
@@ -53,6 +55,7 @@ export class SqliteIngestPort implements IngestPort {
        ON CONFLICT (run_pk, stream, line_index) DO UPDATE SET body = excluded.body`,
     );
     this.transaction = db.transaction((ref: RunRef, work: Work<unknown>) => this.run(ref, work));
+    this.columns = new HistoryColumnsRecords(db);
   }
 
   withRun<T>(ref: RunRef, work: Work<T>): Promise<T> {
@@ -86,6 +89,8 @@ export class SqliteIngestPort implements IngestPort {
         for (const extension of this.richValues) extension.apply(pk, values);
       },
       save: (run) => this.runs.save(pk, run),
+      historyColumns: () => this.columns.read(pk),
+      saveHistoryColumns: (columns) => this.columns.save(pk, columns),
     };
   }
 

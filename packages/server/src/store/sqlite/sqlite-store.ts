@@ -39,6 +39,7 @@ import type {
   StoredMediaSteps,
   StoreMediaQuery,
 } from "../media-store.js";
+import type { KeptHistoryColumns } from "../history-columns.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
 import { SqliteIngestPort } from "./batch-applier.js";
@@ -47,6 +48,7 @@ import { FileRecords } from "./file-records.js";
 import { UploadRecords } from "./upload-records.js";
 import { HistoryCompaction } from "./history-compaction.js";
 import { HistoryBytesReader } from "./history-bytes-reader.js";
+import { HistoryColumnsRecords } from "./history-columns-records.js";
 import { HistoryReader } from "./history-reader.js";
 import { KeyKindRecords } from "./key-kind-records.js";
 import { MediaRecords } from "./media-records.js";
@@ -81,6 +83,7 @@ export class SqliteStore implements Store {
   private readonly seriesKeys: SeriesKeys;
   private readonly history: HistoryReader;
   private readonly historyBytes: HistoryBytesReader;
+  private readonly columns: HistoryColumnsRecords;
   private readonly compaction: HistoryCompaction;
   private readonly files: FileRecords;
   private readonly uploads: UploadRecords;
@@ -116,6 +119,7 @@ export class SqliteStore implements Store {
     this.seriesKeys = new SeriesKeys(db, this.seriesSource);
     this.history = new HistoryReader(db);
     this.historyBytes = new HistoryBytesReader(db);
+    this.columns = new HistoryColumnsRecords(db);
     this.compaction = new HistoryCompaction(db);
     this.files = new FileRecords(db);
     this.uploads = new UploadRecords(db);
@@ -202,6 +206,9 @@ export class SqliteStore implements Store {
   }
   scanHistoryNdjson(ref: RunRef): AsyncIterable<Uint8Array> {
     return this.historyBytes.scan(ref);
+  }
+  historyColumns(ref: RunRef): Promise<KeptHistoryColumns | null> {
+    return this.work(ref, () => this.columns.kept(ref));
   }
   compactHistory(maxBlocks: number): Promise<number> {
     return this.work(null, () => this.compaction.step(maxBlocks));

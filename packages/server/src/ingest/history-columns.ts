@@ -1,0 +1,118 @@
+/**
+ * A run's history columns kept at ingest (store/history-columns.ts), so that its CSV and Parquet
+ * exports read the history once. A store that keeps them (RunWrites.historyColumns) hands the
+ * run's set as it was before the batch; every new row of the batch is noted into it as the
+ * exports read that row's stored text, and the set is saved with the batch when it changed.
+ * A run whose history began before its store kept columns has none (null) and gets none: its
+ * exports keep the two passes.
+ *
+ * A packed row whose values are all numbers under plain keys (nearly every row a training loop
+ * logs) is noted from its key ids: each key a "number" column, in the row's order, which is the
+ * order its text has (no key JavaScript would enumerate first, no `_type`). Any other packed
+ * row is formatted as the store formats it for a scan and read as text.
+ */
+import { formatPackedRow, keyPrefixes, TAG_NUMBER, type PackedRows } from "@stepwise/protocol";
+import { HistoryColumnSet } from "../store/history-columns.js";
+import type { RunWrites } from "./ingest-port.js";
+
+/**
+ * The run's column set to note the batch's rows into, or null when none is kept: the store
+ * keeps none, or the run has rows (`firstNew` > 0) stored before its store kept columns.
+ */
+export function historyColumnsOf(writes: RunWrites, firstNew: number): HistoryColumnSet | null {
+  const kept = writes.historyColumns?.();
+  if (kept === undefined) return null;
+  if (kept !== null) return new HistoryColumnSet(kept);
+  if (firstNew > 0) return null;
+  const set = new HistoryColumnSet();
+  set.markChanged(); // kept from the run's first row on, even with no column yet
+  return set;
+}
+
+/** Saves the set with the batch when it changed. */
+export function saveHistoryColumns(writes: RunWrites, set: HistoryColumnSet | null): void {
+  if (set?.changed === true) writes.saveHistoryColumns?.(set.kept());
+}
+
+/** Notes a text row (as it is stored). */
+export function noteTextRow(set: HistoryColumnSet, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  set.row(bytes, 0, bytes.length);
+}
+
+/** Key ids: 1 = a plain key already noted as a number column in this batch, 2 = not plain. */
+const NOTED = 1;
+const NOT_PLAIN = 2;
+
+/** Notes a batch's packed rows into a set. */
+export class PackedColumnNotes {
+  private readonly state: number[] = [];
+  private readonly wideState = new Map<number, number>();
+  private prefixes: Map<number, string> | null = null;
+
+  constructor(
+    private readonly set: HistoryColumnSet,
+    private readonly rows: PackedRows,
+  ) {}
+
+  /** Notes row `r`. */
+  row(r: number): void {
+    const { view, bytes } = this.rows;
+    const start = this.rows.rowStarts[r] as number;
+    const count = view.getUint32(start, true);
+    // Nearly every row: numbers under keys noted before.
+    let p = start + 4;
+    let e = 0;
+    for (; e < count; e++, p += 13)
+      if (bytes[p + 4] !== TAG_NUMBER || this.stateOf(view.getUint32(p, true)) !== NOTED) break;
+    if (e === count) return;
+    // Another value or a new key: numbers under plain keys are noted in the row's order.
+    p = start + 4;
+    let plain = true;
+    for (e = 0; e < count && plain; e++) {
+      const id = view.getUint32(p, true);
+      if (bytes[p + 4] !== TAG_NUMBER) plain = false;
+      else if (this.stateOf(id) === 0) plain = this.setState(id, isPlain(this.keyOf(id)) ? 0 : NOT_PLAIN);
+      else plain = this.stateOf(id) !== NOT_PLAIN;
+      p += bytes[p + 4] === TAG_NUMBER ? 13 : 9 + view.getUint32(p + 5, true);
+    }
+    if (!plain) {
+      this.prefixes ??= keyPrefixes(this.rows);
+      noteTextRow(this.set, formatPackedRow(this.rows, r, this.prefixes));
+      return;
+    }
+    p = start + 4;
+    for (e = 0; e < count; e++, p += 13) {
+      const id = view.getUint32(p, true);
+      if (this.stateOf(id) === NOTED) continue;
+      this.set.note(this.keyOf(id), "number");
+      this.setState(id, NOTED);
+    }
+  }
+
+  private keyOf(id: number): string {
+    return this.rows.keys.get(id) as string;
+  }
+
+  private stateOf(id: number): number {
+    return (id < 1 << 16 ? this.state[id] : this.wideState.get(id)) ?? 0;
+  }
+
+  /** Sets a key id's state; true unless it is NOT_PLAIN. */
+  private setState(id: number, state: number): boolean {
+    if (id < 1 << 16) this.state[id] = state;
+    else this.wideState.set(id, state);
+    return state !== NOT_PLAIN;
+  }
+}
+
+/**
+ * A key whose number member the exports read as a column of that name, in the row's order:
+ * not `_type` (a row holding it is a value, not a namespace: no columns) and not one JavaScript
+ * enumerates before the others (an array index).
+ */
+function isPlain(key: string): boolean {
+  return key !== "_type" && !INDEX_LIKE.test(key);
+}
+
+const INDEX_LIKE = /^(?:0|[1-9]\d*)$/;

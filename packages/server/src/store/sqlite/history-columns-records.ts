@@ -1,0 +1,73 @@
+/**
+ * Each run's history columns on SQLite (`history_columns`, history-columns-schema.ts): written
+ * with the batch that changes them (batch-applier.ts), read by the CSV and Parquet exports with
+ * the run's row count in one read transaction, so the columns cover exactly the rows counted.
+ * A row that does not read back as a column set (damage) is answered as none: the export then
+ * reads the history twice, as for a run stored before the table, and ingest stops keeping it.
+ */
+import type Database from "better-sqlite3";
+import type { RunRef } from "@stepwise/protocol";
+import type { HistoryColumns, KeptHistoryColumns, Kind } from "../history-columns.js";
+
+const LETTER: Record<Kind, string> = { none: "n", number: "d", boolean: "b", other: "o" };
+const KIND: Record<string, Kind> = { n: "none", d: "number", b: "boolean", o: "other" };
+
+export class HistoryColumnsRecords {
+  private readonly select: Database.Statement<[number], { names: string; kinds: string }>;
+  private readonly upsert: Database.Statement<[number, string, string]>;
+  private readonly selectRun: Database.Statement<
+    [string, string, string],
+    { pk: number; history_count: number }
+  >;
+  private readonly keptOf: Database.Transaction<(ref: RunRef) => KeptHistoryColumns | null>;
+
+  constructor(db: Database.Database) {
+    this.select = db.prepare("SELECT names, kinds FROM history_columns WHERE run_pk = ?");
+    this.upsert = db.prepare(
+      `INSERT INTO history_columns (run_pk, names, kinds) VALUES (?, ?, ?)
+       ON CONFLICT (run_pk) DO UPDATE SET names = excluded.names, kinds = excluded.kinds`,
+    );
+    this.selectRun = db.prepare(
+      "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
+    );
+    // One read transaction: no commit of another connection comes between the two reads.
+    this.keptOf = db.transaction((ref: RunRef) => {
+      const run = this.selectRun.get(ref.entity, ref.project, ref.runId);
+      if (run === undefined) return null;
+      const columns = this.read(run.pk);
+      return columns === null ? null : { columns, rowCount: run.history_count };
+    });
+  }
+
+  /** The run's kept columns, or null when none are kept (or the row is damaged). */
+  read(runPk: number): HistoryColumns | null {
+    const row = this.select.get(runPk);
+    return row === undefined ? null : decode(row.names, row.kinds);
+  }
+
+  save(runPk: number, columns: HistoryColumns): void {
+    this.upsert.run(runPk, JSON.stringify(columns.names), columns.kinds.map((k) => LETTER[k]).join(""));
+  }
+
+  /** The columns of a run and the rows they cover, read together; null: none kept. */
+  kept(ref: RunRef): KeptHistoryColumns | null {
+    return this.keptOf.deferred(ref);
+  }
+}
+
+function decode(namesText: string, kindsText: string): HistoryColumns | null {
+  let names: unknown;
+  try {
+    names = JSON.parse(namesText);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(names) || names.length !== kindsText.length) return null;
+  const kinds: Kind[] = [];
+  for (let i = 0; i < names.length; i++) {
+    const kind = KIND[kindsText[i] as string];
+    if (typeof names[i] !== "string" || kind === undefined) return null;
+    kinds.push(kind);
+  }
+  return { names: names as string[], kinds };
+}

@@ -1,0 +1,251 @@
+/**
+ * CSV and Parquet exports of a whole history read it once when the store kept the run's columns
+ * at ingest (SQLite: `history_columns`), and give the same bytes as the two-pass export of a run
+ * without them (a run stored before the table: its row deleted here). The run is logged in JSON
+ * and packed batches (rows packed from objects, and rows in the run log's layout with small key
+ * ids), with keys appearing late, keys only ever null, keys changing kind, namespaces, keys
+ * JavaScript enumerates first, `_type` values, arrays and strings; the CSV is also compared with
+ * parsing every exported row.
+ */
+import Database from "better-sqlite3";
+import { join } from "node:path";
+import { parquetReadObjects } from "hyparquet";
+import { describe, expect, it } from "vitest";
+import {
+  apiPaths,
+  encodeCsvField,
+  encodePackedIngest,
+  PACKED_INGEST_CONTENT_TYPE,
+  PackedRowsBuilder,
+  parseExtended,
+  quoteCsvText,
+  stringifyExtended,
+  TAG_JSON,
+  TAG_NUMBER,
+  type HistoryRow,
+  type RunRef,
+} from "@stepwise/protocol";
+import { forEachLeaf, orderColumns } from "../src/http/history/flat-row.js";
+import { startTestServer, type TestServer } from "./http-harness.js";
+
+const ref: RunRef = { entity: "e", project: "p", runId: "one-pass" };
+
+/** A row in the run log's binary layout: entries of (key id, number) or (key id, JSON text). */
+function logRow(entries: Array<[number, number | string]>): Uint8Array {
+  const parts = entries.map(([id, value]) => {
+    if (typeof value === "number") {
+      const entry = Buffer.alloc(13);
+      entry.writeUInt32LE(id, 0);
+      entry[4] = TAG_NUMBER;
+      entry.writeDoubleLE(value, 5);
+      return entry;
+    }
+    const json = Buffer.from(value);
+    const entry = Buffer.alloc(9 + json.length);
+    entry.writeUInt32LE(id, 0);
+    entry[4] = TAG_JSON;
+    entry.writeUInt32LE(json.length, 5);
+    json.copy(entry, 9);
+    return entry;
+  });
+  const count = Buffer.alloc(4);
+  count.writeUInt32LE(entries.length, 0);
+  return Buffer.concat([count, ...parts]);
+}
+
+async function postPacked(t: TestServer, offset: number, build: (b: PackedRowsBuilder) => void) {
+  const builder = new PackedRowsBuilder();
+  build(builder);
+  const response = await t.fetch(apiPaths.ingest(ref), {
+    method: "POST",
+    headers: { "content-type": PACKED_INGEST_CONTENT_TYPE },
+    body: encodePackedIngest({}, { offset, packed: builder.build() }),
+  });
+  expect(response.status).toBe(200);
+}
+
+async function postJson(t: TestServer, offset: number, rows: HistoryRow[]) {
+  expect((await t.ingest(ref, { history: { offset, rows } })).status).toBe(200);
+}
+
+/** Logs 14 rows in four batches; returns how many. */
+async function logRun(t: TestServer): Promise<number> {
+  await postPacked(t, 0, (b) => {
+    b.addObject({ _step: 0, loss: 1, "a.b": 2, empty: null }, stringifyExtended);
+    b.addObject({ _step: 1, loss: Number.NaN, late: -0 }, stringifyExtended);
+    b.addObject({ _step: 2, loss: Infinity, ok: true, nested: { x: 1, y: null } }, stringifyExtended);
+  });
+  await postJson(t, 3, [
+    { _step: 3, loss: 0.5, acc: 0.25, _runtime: 1, _timestamp: 1.7e9 },
+    { _step: 4, loss: "diverged, again", acc: null, 7: 1, b: 2 }, // loss becomes a string
+    { _step: 5, ok: 1, img: { _type: "image-file", path: "a.png" }, v: [1, 2] }, // ok: boolean → number
+    { _step: 6, nested: { x: "s", z: false }, never: null },
+  ]);
+  const keys: Record<number, string> = { 1: "_step", 2: "loss", 3: "9", 4: "lr", 5: "cfg", 6: "_type" };
+  const keyOf = (id: number): string => keys[id] as string;
+  await postPacked(t, 7, (b) => {
+    b.addRaw(
+      logRow([
+        [2, 0.125],
+        [4, 1e-7],
+        [1, 7],
+      ]),
+      keyOf,
+    ); // lr appears late, _step last
+    b.addRaw(
+      logRow([
+        [2, 0.0625],
+        [4, 2e-7],
+        [1, 8],
+      ]),
+      keyOf,
+    );
+    b.addRaw(
+      logRow([
+        [3, 3],
+        [2, 1],
+        [1, 9],
+      ]),
+      keyOf,
+    ); // "9" is enumerated first by JSON.parse
+    b.addRaw(
+      logRow([
+        [5, '{"depth":2,"name":"n"}'],
+        [1, 10],
+      ]),
+      keyOf,
+    ); // a namespace in JSON
+    b.addRaw(
+      logRow([
+        [6, '"x"'],
+        [2, 3],
+        [1, 11],
+      ]),
+      keyOf,
+    ); // `_type`: a value, no columns
+  });
+  await postJson(t, 12, [
+    { _step: 12, lr: null, loss: 2 },
+    { _step: 13, fresh: "last row" },
+  ]);
+  return 14;
+}
+
+async function exported(t: TestServer, format: "csv" | "parquet"): Promise<Buffer> {
+  const response = await t.fetch(`${apiPaths.history(ref)}?format=${format}`);
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/** The CSV parsing every exported NDJSON row gives. */
+function expectedCsv(ndjson: string): string {
+  const rows = ndjson
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((text) => {
+      const leaves = new Map<string, unknown>();
+      forEachLeaf(parseExtended(text), (name, value) => leaves.set(name, value));
+      return leaves;
+    });
+  const columns = orderColumns(rows.flatMap((row) => [...row.keys()]));
+  const lines = rows.map((row) =>
+    columns.map((name) => (row.has(name) ? encodeCsvField(row.get(name)) : "")).join(","),
+  );
+  return [columns.map(quoteCsvText).join(","), ...lines].join("\n") + "\n";
+}
+
+function keptColumns(t: TestServer): { names: string; kinds: string } | undefined {
+  const db = new Database(join(t.dataDir, "stepwise.db"));
+  try {
+    return db.prepare("SELECT names, kinds FROM history_columns").get() as
+      { names: string; kinds: string } | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+function forgetColumns(t: TestServer): void {
+  const db = new Database(join(t.dataDir, "stepwise.db"));
+  try {
+    db.prepare("DELETE FROM history_columns").run();
+  } finally {
+    db.close();
+  }
+}
+
+describe("history export in one pass (columns kept at ingest)", () => {
+  it("gives the bytes of the two-pass export, and every value as logged", async () => {
+    await using t = await startTestServer();
+    const rowCount = await logRun(t);
+    const ndjson = await (await t.fetch(`${apiPaths.history(ref)}?format=ndjson`)).text();
+    expect(ndjson.split("\n").length - 1).toBe(rowCount);
+
+    const kept = keptColumns(t);
+    expect(kept).toBeDefined();
+    expect(JSON.parse((kept as { names: string }).names)).toEqual([
+      "_step",
+      "loss",
+      "a.b",
+      "empty",
+      "late",
+      "ok",
+      "nested.x",
+      "nested.y",
+      "acc",
+      "_runtime",
+      "_timestamp",
+      "7",
+      "b",
+      "img",
+      "v",
+      "nested.z",
+      "never",
+      "lr",
+      "9",
+      "cfg.depth",
+      "cfg.name",
+      "fresh",
+    ]);
+    expect(kept?.kinds).toBe("dodndoondddddoobndddoo");
+    const onePass = { csv: await exported(t, "csv"), parquet: await exported(t, "parquet") };
+    expect(onePass.csv.toString("utf8")).toBe(expectedCsv(ndjson));
+    const read = await parquetReadObjects({ file: toArrayBuffer(onePass.parquet) });
+    expect(read.length).toBe(rowCount);
+    expect(read[4]).toMatchObject({ loss: "diverged, again", "7": 1, ok: null, never: null });
+    expect(read[9]).toMatchObject({ "9": 3, loss: "1", _step: 9 }); // loss: a STRING column
+    expect(read[10]).toMatchObject({ "cfg.depth": 2, "cfg.name": "n", loss: null, "9": null });
+    expect(Object.values(read[11] as object).every((value) => value === null)).toBe(true); // `_type`
+    expect(read[5]).toMatchObject({ ok: "1", img: '{"_type":"image-file","path":"a.png"}' });
+
+    forgetColumns(t); // as a run stored before the table: two passes
+    expect((await exported(t, "csv")).equals(onePass.csv)).toBe(true);
+    expect((await exported(t, "parquet")).equals(onePass.parquet)).toBe(true);
+  });
+
+  it("keeps no columns for a run whose history began without them, and exports it in two passes", async () => {
+    await using t = await startTestServer();
+    await postJson(t, 0, [{ _step: 0, a: 1 }]);
+    forgetColumns(t);
+    await postJson(t, 1, [{ _step: 1, b: "late" }]);
+    expect(keptColumns(t)).toBeUndefined();
+    expect((await exported(t, "csv")).toString("utf8")).toBe("_step,a,b\n0,1,\n1,,late\n");
+  });
+
+  it("keeps the columns of every batch after a run's first, and exports rows logged since", async () => {
+    await using t = await startTestServer();
+    await postJson(t, 0, [{ _step: 0, a: 1 }]);
+    expect((await exported(t, "csv")).toString("utf8")).toBe("_step,a\n0,1\n");
+    await postJson(t, 1, [{ _step: 1, b: true }]);
+    expect((await exported(t, "csv")).toString("utf8")).toBe("_step,a,b\n0,1,\n1,,true\n");
+    expect(keptColumns(t)).toEqual({ names: '["_step","a","b"]', kinds: "ddb" });
+    // The export lays the rows out by the kept columns (read, not found again): another order shows.
+    const db = new Database(join(t.dataDir, "stepwise.db"));
+    db.prepare(`UPDATE history_columns SET names = '["b","a","_step"]', kinds = 'bdd'`).run();
+    db.close();
+    expect((await exported(t, "csv")).toString("utf8")).toBe("_step,b,a\n0,,1\n1,true,\n");
+  });
+});
+
+function toArrayBuffer(bytes: Buffer): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
