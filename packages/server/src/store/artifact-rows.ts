@@ -1,16 +1,19 @@
 /**
  * Rows of the artifact tables as the store's DTOs, the same for every backend: the SQLite and
  * PostgreSQL stores select these columns under these names (sqlite/artifact-dto.ts,
- * postgres/pg-artifact-rows.ts) and map them here, so a version reads alike from both.
+ * postgres/pg-artifact-rows.ts) and map them here, so a version reads alike from both; a new
+ * version's row and its entries are written from the same columns (versionValues, entryColumns).
  */
 import {
   isReferenceEntry,
   parseExtended,
+  stringifyExtended,
   type ArtifactVersionDto,
   type ManifestEntry,
   type RunRef,
 } from "@stepwise/protocol";
 import { versionName } from "../domain/artifact-aliases.js";
+import type { CommitVersionInput } from "./artifact-store.js";
 
 export interface VersionRow {
   pk: number;
@@ -124,6 +127,32 @@ export function entryColumns(entry: ManifestEntry): Omit<EntryRow, "path"> {
   return isReferenceEntry(entry)
     ? { sha256: null, size: entry.size, ref: entry.ref, ref_digest: entry.digest }
     : { sha256: entry.sha256, size: entry.size, ref: null, ref_digest: null };
+}
+
+/** The columns a new version's row is inserted with, in the order of `versionValues`. */
+export const VERSION_INSERT_COLUMNS = `collection_pk, idx, digest, description, metadata, file_count, size,
+  producer_entity, producer_project, producer_run_id, created_at`;
+
+/** A new version's row (VERSION_INSERT_COLUMNS): version `index` of `collection`, holding `size` bytes. */
+export function versionValues(
+  collection: number,
+  index: number,
+  size: number,
+  input: CommitVersionInput,
+): Array<string | number | null> {
+  return [
+    collection,
+    index,
+    input.digest,
+    input.description,
+    stringifyExtended(input.metadata),
+    input.entries.length,
+    size,
+    input.producer?.entity ?? null,
+    input.producer?.project ?? null,
+    input.producer?.runId ?? null,
+    input.now,
+  ];
 }
 
 /** `(pk, value)` rows (read in order) as each pk's values. */

@@ -8,19 +8,16 @@
  * (`holdBlobs`), which garbage collection takes exclusively (pg-artifact-blobs.ts).
  */
 import type pg from "pg";
-import {
-  LATEST_ALIAS,
-  stringifyExtended,
-  type ArtifactVersionDto,
-  type ManifestEntry,
-} from "@stepwise/protocol";
+import { LATEST_ALIAS, type ArtifactVersionDto, type ManifestEntry } from "@stepwise/protocol";
 import { versionIndex } from "../../domain/artifact-aliases.js";
 import { checkArtifactType, planCommit } from "../../domain/artifact-commit.js";
 import {
   entryColumns,
   groupValues,
   groupWriters,
+  VERSION_INSERT_COLUMNS,
   versionDtos,
+  versionValues,
   type VersionRow,
   type WriterRow,
 } from "../artifact-rows.js";
@@ -77,22 +74,9 @@ export async function writeVersion(
   }
   if (plan.kind !== "create") throw new Error("an unchanged commit without a latest version");
   const { rows } = await client.query<{ pk: number }>(
-    `INSERT INTO artifact_versions (collection_pk, idx, digest, description, metadata, file_count, size,
-       producer_entity, producer_project, producer_run_id, created_at)
+    `INSERT INTO artifact_versions (${VERSION_INSERT_COLUMNS})
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING pk`,
-    [
-      collection,
-      plan.index,
-      input.digest,
-      input.description,
-      stringifyExtended(input.metadata),
-      input.entries.length,
-      plan.size,
-      input.producer?.entity ?? null,
-      input.producer?.project ?? null,
-      input.producer?.runId ?? null,
-      input.now,
-    ],
+    versionValues(collection, plan.index, plan.size, input),
   );
   const pk = rows[0]?.pk;
   if (pk === undefined) throw new Error("artifact version insert returned no key");

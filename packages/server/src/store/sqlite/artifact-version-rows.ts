@@ -7,10 +7,10 @@
  * shared with PostgreSQL.
  */
 import type Database from "better-sqlite3";
-import { LATEST_ALIAS, stringifyExtended, type ArtifactVersionDto } from "@stepwise/protocol";
+import { LATEST_ALIAS, type ArtifactVersionDto } from "@stepwise/protocol";
 import { versionIndex, versionName } from "../../domain/artifact-aliases.js";
 import { checkArtifactType, planCommit } from "../../domain/artifact-commit.js";
-import { entryColumns } from "../artifact-rows.js";
+import { entryColumns, VERSION_INSERT_COLUMNS, versionValues } from "../artifact-rows.js";
 import { LIVE, VERSION_COLUMNS, VERSION_FROM, versionDtos, type VersionRow } from "./artifact-dto.js";
 import type { CommitVersionInput, CommitVersionResult } from "../artifact-store.js";
 
@@ -45,23 +45,9 @@ export function writeVersion(
   const versionPk = Number(
     db
       .prepare(
-        `INSERT INTO artifact_versions (collection_pk, idx, digest, description, metadata, file_count,
-           size, producer_entity, producer_project, producer_run_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO artifact_versions (${VERSION_INSERT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(
-        collection,
-        next,
-        input.digest,
-        input.description,
-        stringifyExtended(input.metadata),
-        input.entries.length,
-        plan.size,
-        input.producer?.entity ?? null,
-        input.producer?.project ?? null,
-        input.producer?.runId ?? null,
-        input.now,
-      ).lastInsertRowid,
+      .run(...versionValues(collection, next, plan.size, input)).lastInsertRowid,
   );
   if (input.ttlS !== undefined && input.ttlS !== null) writeTtl(db, versionPk, input.ttlS);
   const insertEntry = db.prepare(
