@@ -28,10 +28,17 @@ export async function manifestContents(
   birthArtifactID: string,
 ): Promise<Record<string, Record<string, unknown>>> {
   const contents: Record<string, Record<string, unknown>> = {};
-  for (const entry of await allEntries(ctx, ref)) {
+  const entries = await allEntries(ctx, ref);
+  // The MD5s known, in one read; a blob no server hashed yet is read once here.
+  const known = await ctx.artifacts.md5sOf(entries.flatMap((e) => (isReferenceEntry(e) ? [] : [e.sha256])));
+  for (const entry of entries) {
     contents[entry.path] = isReferenceEntry(entry)
       ? { ref: entry.ref, digest: entry.digest, ...(entry.size === null ? {} : { size: entry.size }) }
-      : { digest: await blobMd5(ctx, entry.sha256), size: entry.size, birthArtifactID };
+      : {
+          digest: known.get(entry.sha256) ?? (await blobMd5(ctx, entry.sha256)),
+          size: entry.size,
+          birthArtifactID,
+        };
   }
   return contents;
 }

@@ -2,10 +2,11 @@
  * W&B's artifact mutations over Stepwise's artifact store (artifact-schema.ts lists the flow).
  * `createArtifact` answers the collection's latest version, COMMITTED, when its W&B digest is the
  * one the client computed (the client then uploads nothing: no new version, as on W&B); otherwise
- * the artifact is pending (artifact-pending.ts) until `commitArtifact` commits its manifest to
- * the store in one piece, each file the blob its upload became. A file whose MD5 this server
- * already knows as a stored blob gets no upload URL (W&B's clients skip it), so content shared
- * with earlier versions, run files or Stepwise's own artifacts is neither sent nor stored twice.
+ * the artifact is pending (artifact-pending.ts, kept in the database: each step may reach another
+ * server) until `commitArtifact` commits its manifest to the store in one piece, each file the
+ * blob its upload became. A file whose MD5 is known as a stored blob gets no upload URL (W&B's
+ * clients skip it), so content shared with earlier versions, run files or Stepwise's own
+ * artifacts is neither sent nor stored twice.
  */
 import { createHash } from "node:crypto";
 import {
@@ -15,12 +16,14 @@ import {
   manifestDigestText,
   manifestEntrySchema,
   ContentMissingError,
+  filePathSchema,
   type ManifestEntry,
   type RunRef,
 } from "@stepwise/protocol";
 import { assertEntityAccess, assertRunAccess } from "../auth/principal.js";
 import { artifactUploadUrl } from "./artifact-urls.js";
 import { decodeId } from "./artifact-ids.js";
+import type { PendingArtifact } from "./artifact-pending.js";
 import { pendingView, WandbArtifact } from "./artifact-view.js";
 import { checkedRef, entityOr } from "./run-identity.js";
 import type { WandbContext } from "./wandb-context.js";
@@ -105,7 +108,7 @@ export async function createArtifact(input: CreateArtifactInput, ctx: WandbConte
     return { artifact: new WandbArtifact(moved, ctx) };
   }
 
-  const pending = ctx.artifacts.create({
+  const pending = await ctx.artifacts.create({
     entity,
     project,
     name,
@@ -120,11 +123,11 @@ export async function createArtifact(input: CreateArtifactInput, ctx: WandbConte
   return { artifact: pendingView(pending, latest) };
 }
 
-function pendingOf(ctx: WandbContext, id: string) {
-  const pending = ctx.artifacts.get(id);
+async function pendingOf(ctx: WandbContext, id: string) {
+  const pending = await ctx.artifacts.get(id);
   if (pending === null)
     throw new WandbInputError(
-      `artifact ${id} is not being logged on this server (restarted since createArtifact, or a day old); log the artifact again`,
+      `artifact ${id} is not being logged (unknown, or left uncommitted for a day); log the artifact again`,
     );
   assertEntityAccess(ctx.principal, pending.entity);
   return pending;
@@ -145,13 +148,13 @@ function manifestObject(ctx: WandbContext, pendingId: string) {
   };
 }
 
-export function createArtifactManifest(input: { artifactID: string }, ctx: WandbContext) {
-  const pending = pendingOf(ctx, input.artifactID);
+export async function createArtifactManifest(input: { artifactID: string }, ctx: WandbContext) {
+  const pending = await pendingOf(ctx, input.artifactID);
   return { artifactManifest: manifestObject(ctx, pending.id) };
 }
 
-export function updateArtifactManifest(input: { artifactManifestID: string }, ctx: WandbContext) {
-  const pending = pendingOf(ctx, input.artifactManifestID.replace(/^M/, ""));
+export async function updateArtifactManifest(input: { artifactManifestID: string }, ctx: WandbContext) {
+  const pending = await pendingOf(ctx, input.artifactManifestID.replace(/^M/, ""));
   return { artifactManifest: manifestObject(ctx, pending.id) };
 }
 
@@ -161,19 +164,23 @@ export async function createArtifactFiles(
 ) {
   const now = ctx.deps.now();
   const edges = [];
+  const pendings = new Map<string, Awaited<ReturnType<typeof pendingOf>>>();
   for (const spec of input.artifactFiles) {
-    const pending = pendingOf(ctx, spec.artifactID);
+    const pending = pendings.get(spec.artifactID) ?? (await pendingOf(ctx, spec.artifactID));
+    pendings.set(spec.artifactID, pending);
     let uploadUrl: string | null = artifactUploadUrl(
       ctx.deps.urls,
       ctx.origin,
       { pendingId: pending.id, path: spec.name },
       now,
     );
-    const known = ctx.artifacts.blobByMd5(spec.md5);
+    const known = filePathSchema.safeParse(spec.name).success
+      ? await ctx.artifacts.blobByMd5(spec.md5)
+      : undefined;
     const held = known === undefined ? null : await ctx.deps.blobs.head(known);
     if (known !== undefined && held !== null) {
-      pending.files.set(spec.name, { sha256: known, size: held.size, md5: spec.md5 });
-      uploadUrl = null;
+      const file = { sha256: known, size: held.size, md5: spec.md5 };
+      if (await ctx.artifacts.addFile(pending.id, spec.name, file)) uploadUrl = null;
     }
     const node = {
       id: spec.name,
@@ -193,24 +200,28 @@ export async function createArtifactFiles(
 }
 
 /** Stepwise manifest entries from the manifest JSON the client uploaded. */
-function entriesOf(pending: ReturnType<typeof pendingOf>, ctx: WandbContext): ManifestEntry[] {
-  const manifest = pending.manifest as { contents?: Record<string, Record<string, unknown>> } | null;
+async function entriesOf(pending: PendingArtifact, ctx: WandbContext): Promise<ManifestEntry[]> {
+  const manifest = (pending.manifest === null ? null : JSON.parse(pending.manifest)) as {
+    contents?: Record<string, Record<string, unknown>>;
+  } | null;
   if (manifest === null || typeof manifest.contents !== "object")
     throw new WandbInputError(
       `artifact ${pending.name}: its manifest was not uploaded before commitArtifact`,
     );
-  return Object.entries(manifest.contents).map(([path, entry]) =>
-    checkedEntry(pending.name, entryOf(path, entry)),
-  );
+  const files = await ctx.artifacts.files(pending.id);
+  const entries: ManifestEntry[] = [];
+  for (const [path, entry] of Object.entries(manifest.contents))
+    entries.push(checkedEntry(pending.name, await entryOf(path, entry)));
+  return entries;
 
-  function entryOf(path: string, entry: Record<string, unknown>): ManifestEntry {
+  async function entryOf(path: string, entry: Record<string, unknown>): Promise<ManifestEntry> {
     const digest = typeof entry["digest"] === "string" ? entry["digest"] : "";
     const size = typeof entry["size"] === "number" ? entry["size"] : null;
     if (typeof entry["ref"] === "string") return { path, ref: entry["ref"], digest, size };
-    const uploaded = pending.files.get(path);
+    const uploaded = files.get(path);
     if (uploaded !== undefined && uploaded.md5 === digest)
       return { path, sha256: uploaded.sha256, size: uploaded.size };
-    const known = ctx.artifacts.blobByMd5(digest);
+    const known = await ctx.artifacts.blobByMd5(digest);
     if (known !== undefined && size !== null) return { path, sha256: known, size };
     throw new WandbInputError(
       `artifact ${pending.name}: the file '${path}' (md5 ${digest}) was never uploaded`,
@@ -229,12 +240,12 @@ function checkedEntry(name: string, entry: ManifestEntry): ManifestEntry {
 }
 
 export async function commitArtifact(input: { artifactID: string }, ctx: WandbContext) {
-  const pending = pendingOf(ctx, input.artifactID);
+  const pending = await pendingOf(ctx, input.artifactID);
   if (pending.committed !== null) {
     const version = await ctx.deps.store.artifacts.resolveVersion(pending.committed);
     if (version !== null) return { artifact: new WandbArtifact(version, ctx, pending.id) };
   }
-  const entries = entriesOf(pending, ctx);
+  const entries = await entriesOf(pending, ctx);
   const digest = createHash("sha256").update(manifestDigestText(entries)).digest("hex");
   const stored = entries.flatMap((entry) => ("sha256" in entry ? [entry.sha256] : []));
   await ctx.deps.blobs.prepareLeases?.(stored);
@@ -261,18 +272,18 @@ export async function commitArtifact(input: { artifactID: string }, ctx: WandbCo
     },
   });
   const version = result.version;
-  pending.committed = {
+  await ctx.artifacts.committed(pending.id, {
     entity: version.entity,
     project: version.project,
     name: version.name,
     alias: version.version,
-  };
+  });
   return { artifact: new WandbArtifact(version, ctx, pending.id) };
 }
 
 /** The version an artifact id names: a committed pending one's, or an `A…` id's. */
 export async function artifactById(id: string, ctx: WandbContext): Promise<WandbArtifact | null> {
-  const pending = ctx.artifacts.get(id);
+  const pending = id.startsWith("P") ? await ctx.artifacts.get(id) : null;
   const ref = pending?.committed ?? refOfId(id);
   if (ref === null) return null;
   assertEntityAccess(ctx.principal, ref.entity);

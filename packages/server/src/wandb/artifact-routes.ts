@@ -34,14 +34,20 @@ export function addArtifactRoutes(
     answered(log, async () => {
       const query = { expires: c.req.query("expires"), signature: c.req.query("signature") };
       const target = verifyArtifactUpload(deps.urls, c.req.param("token"), query, deps.now());
-      const pending = artifacts.get(target.pendingId);
-      if (pending === null)
-        throw new WandbInputError(
-          `artifact ${target.pendingId} is not being logged on this server; log it again`,
+      const notPending = (): WandbInputError =>
+        new WandbInputError(
+          `artifact ${target.pendingId} is not being logged (unknown, or left uncommitted for a day); log it again`,
         );
+      if ((await artifacts.get(target.pendingId)) === null) throw notPending();
       if (target.path === null) {
         const text = (await readBody(c.req.raw, deps.config)).toString("utf8");
-        pending.manifest = JSON.parse(text) as unknown;
+        let manifest: unknown;
+        try {
+          manifest = JSON.parse(text);
+        } catch {
+          throw new WandbInputError("the artifact manifest must be JSON");
+        }
+        if (!(await artifacts.setManifest(target.pendingId, manifest))) throw notPending();
         return Response.json({ name: "wandb_manifest.json" });
       }
       const path = checkedPath(target.path);
@@ -58,8 +64,9 @@ export function addArtifactRoutes(
       body.once("error", (error) => hashing.destroy(error));
       const written = await deps.blobs.put(body.pipe(hashing), { maxBytes: maxBodyBytes });
       const digest = md5.digest("base64");
-      artifacts.rememberMd5(written.sha256, digest);
-      pending.files.set(path, { sha256: written.sha256, size: written.size, md5: digest });
+      await artifacts.rememberMd5(written.sha256, digest);
+      const file = { sha256: written.sha256, size: written.size, md5: digest };
+      if (!(await artifacts.addFile(target.pendingId, path, file))) throw notPending();
       return Response.json({ name: path, sizeBytes: written.size });
     }),
   );

@@ -228,9 +228,11 @@ export class WandbArtifact {
    */
   async digestWithin(maxUnhashedBytes: number): Promise<string | null> {
     let unhashed = 0;
-    for (const entry of await allEntries(this.ctx, this.ref))
-      if (!isReferenceEntry(entry) && this.ctx.artifacts.md5Of(entry.sha256) === undefined)
-        unhashed += entry.size;
+    const stored = (await allEntries(this.ctx, this.ref)).flatMap((entry) =>
+      isReferenceEntry(entry) ? [] : [entry],
+    );
+    const known = await this.ctx.artifacts.md5sOf(stored.map((entry) => entry.sha256));
+    for (const entry of stored) if (!known.has(entry.sha256)) unhashed += entry.size;
     return unhashed > maxUnhashedBytes ? null : this.digest();
   }
 
@@ -287,10 +289,13 @@ export class WandbArtifact {
       hasNextPage = named.length > limit;
     }
     const expiresAt = Math.floor(this.ctx.deps.now()) + DOWNLOAD_TTL_S;
+    const md5s = await this.ctx.artifacts.md5sOf(
+      page.flatMap((entry) => (isReferenceEntry(entry) ? [] : [entry.sha256])),
+    );
     const edges = page.flatMap((entry) => {
       if (isReferenceEntry(entry)) return [];
       const url = absolute(this.ctx.origin, this.ctx.deps.blobs.downloadUrl(entry.sha256, expiresAt));
-      const md5 = this.ctx.artifacts.md5Of(entry.sha256) ?? null;
+      const md5 = md5s.get(entry.sha256) ?? null;
       return [{ node: fileNode(entry.path, url, entry.size, md5), cursor: entry.path }];
     });
     const endCursor = page[page.length - 1]?.path ?? null;

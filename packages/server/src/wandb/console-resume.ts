@@ -6,44 +6,36 @@
  * resumed process is shows in its first console request: below the count, every offset it sends
  * is moved up by the count; at or past it, its offsets are kept.
  *
- * Kept in memory per run (the resumed process's stream lives in this server process); a server
- * restarted between the resume and the first console request keeps the offsets as sent.
+ * Kept in the database per run (`Store.wandb`, store/wandb-state-store.ts), so the resume and the
+ * console requests may reach different servers of a fleet, and a server restarted in between
+ * loses nothing; the first console request's decision is made once, in the database. A resume
+ * never followed by a console request is dropped after a day.
  */
 import type { RunRef } from "@stepwise/protocol";
+import type { WandbStateStore } from "../store/wandb-state-store.js";
 
-type State = { base: number; shift: boolean | null };
-
-/** Runs being resumed at once, at most; the oldest is forgotten past it. */
-const MAX_RUNS = 10_000;
+/** How long a resume waits for its first console request (seconds). */
+const RESUME_TTL_S = 24 * 3600;
 
 export class ConsoleResume {
-  private readonly runs = new Map<string, State>();
+  constructor(
+    private readonly state: WandbStateStore,
+    private readonly now: () => number,
+  ) {}
 
   /** A client is resuming `ref`, whose console holds `lines` lines. */
-  resuming(ref: RunRef, lines: number): void {
-    const key = keyOf(ref);
-    this.runs.delete(key);
-    if (lines === 0) return;
-    this.runs.set(key, { base: lines, shift: null });
-    if (this.runs.size > MAX_RUNS) this.runs.delete(this.runs.keys().next().value as string);
+  resuming(ref: RunRef, lines: number): Promise<void> {
+    const now = this.now();
+    return this.state.consoleResuming(ref, lines, now, now - RESUME_TTL_S);
   }
 
   /** Where the lines a client sent at `offset` go in the stored console. */
-  offset(ref: RunRef, offset: number): number {
-    const state = this.runs.get(keyOf(ref));
-    if (state === undefined) return offset;
-    state.shift ??= offset < state.base;
-    if (!state.shift) {
-      this.runs.delete(keyOf(ref));
-      return offset;
-    }
-    return offset + state.base;
+  offset(ref: RunRef, offset: number): Promise<number> {
+    return this.state.consoleOffset(ref, offset);
   }
 
   /** The run's process has ended: its offsets need no moving any more. */
-  ended(ref: RunRef): void {
-    this.runs.delete(keyOf(ref));
+  ended(ref: RunRef): Promise<void> {
+    return this.state.consoleEnded(ref);
   }
 }
-
-const keyOf = (ref: RunRef): string => JSON.stringify([ref.entity, ref.project, ref.runId]);

@@ -208,10 +208,10 @@ export class WandbRun {
   summaryMetrics(args: Keys): string {
     return pickKeys(this.run.summary, args.keys);
   }
-  wandbConfig(args: Keys): string {
+  async wandbConfig(args: Keys): Promise<string> {
     // Only RunResumeStatus asks for `t`: the client resuming the run starts its console from here.
     if (args.keys?.includes("t") === true)
-      this.ctx.consoleResume.resuming(this.ref, this.run.offsets.console);
+      await this.ctx.consoleResume.resuming(this.ref, this.run.offsets.console);
     return wandbConfigOf(this.run.config, args.keys);
   }
   get historyLineCount(): number {

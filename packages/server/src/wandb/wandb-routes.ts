@@ -33,8 +33,8 @@ import { WandbInputError } from "./wandb-errors.js";
 export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const trustLoopback = trustsLoopback(deps.config);
-  const consoleResume = new ConsoleResume();
-  const artifacts = new PendingArtifacts();
+  const consoleResume = new ConsoleResume(deps.store.wandb, deps.now);
+  const artifacts = new PendingArtifacts(deps.store.wandb);
 
   const context = async (c: Context<AppEnv>): Promise<WandbContext> => {
     const principal: Principal = await authenticate(deps.store, {
@@ -74,8 +74,8 @@ export function wandbRoutes(deps: AppDeps, log: (line: string) => void): Hono<Ap
       const now = deps.now();
       const batches = fileStreamBatches(body, now);
       const console = batches.streams.console;
-      if (console !== undefined) console.offset = consoleResume.offset(ref, console.offset);
-      if (batches.last?.exit !== undefined) consoleResume.ended(ref);
+      if (console !== undefined) console.offset = await consoleResume.offset(ref, console.offset);
+      if (batches.last?.exit !== undefined) await consoleResume.ended(ref);
       for (const line of batches.dropped)
         log(`W&B file_stream for ${ref.entity}/${ref.project}/${ref.runId}: ${line}`);
       deps.onIngest?.();
