@@ -40,14 +40,22 @@ export function deferredRow(
   const deferred: DeferredRow = { files: [], members: [], filesDir };
   const step = row["_step"];
   if (typeof step !== "number") return null;
+  // Members without media in a row go as one piece of text (expandDeferredRow joins members
+  // with commas): fewer strings made here, stringified and parsed again by the worker.
+  let plain: string | null = null;
   for (const key in row) {
     const value = row[key];
     if (value === undefined) continue;
     const name = `${JSON.stringify(key)}:`;
     if (!isMedia(value)) {
       if (containsMedia(value, isMedia)) return null;
-      deferred.members.push({ pieces: [name + stringifyExtended(value)], files: null });
+      const text = name + stringifyExtended(value);
+      plain = plain === null ? text : `${plain},${text}`;
       continue;
+    }
+    if (plain !== null) {
+      deferred.members.push({ pieces: [plain], files: null });
+      plain = null;
     }
     const files: LoggedFile[] = value.logged.files;
     if (files.some((file) => file.content.kind === "filled-json")) return null;
@@ -64,6 +72,7 @@ export function deferredRow(
     templatePieces(value.logged.json, base, pieces);
     deferred.members.push({ pieces, files: indexes });
   }
+  if (plain !== null) deferred.members.push({ pieces: [plain], files: null });
   return deferred;
 }
 
@@ -75,20 +84,28 @@ function containsMedia(value: unknown, isMedia: (value: unknown) => boolean): bo
   return false;
 }
 
+/** Appends `piece` to `out`, text joined to the text before it (fewer pieces to stringify and parse). */
+function put(out: Piece[], piece: Piece): void {
+  const last = out.length - 1;
+  if (typeof piece === "string" && last >= 0 && typeof out[last] === "string") out[last] += piece;
+  else out.push(piece);
+}
+
 /** Like fillTemplate (media/fill-template.ts), as text with holes. */
 function templatePieces(json: unknown, base: number, out: Piece[]): void {
   if (json instanceof FileFields) {
     const file = base + json.index;
     const fields = json.fields;
-    out.push("{");
-    if (fields["_type"] !== undefined) out.push(`"_type":${JSON.stringify(fields["_type"])},`);
-    out.push('"sha256":', [file, 0, ""], ',"size":', [file, 1, ""], ',"path":', [file, 2, ""]);
+    put(out, "{");
+    if (fields["_type"] !== undefined) put(out, `"_type":${JSON.stringify(fields["_type"])},`);
+    put(out, '"sha256":');
+    out.push([file, 0, ""], ',"size":', [file, 1, ""], ',"path":', [file, 2, ""]);
     for (const key in fields) {
       if (key === "_type" || fields[key] === undefined) continue;
-      out.push(`,${JSON.stringify(key)}:`);
+      put(out, `,${JSON.stringify(key)}:`);
       templatePieces(fields[key], base, out);
     }
-    out.push("}");
+    put(out, "}");
     return;
   }
   if (json instanceof FilePath) {
@@ -96,28 +113,28 @@ function templatePieces(json: unknown, base: number, out: Piece[]): void {
     return;
   }
   if (typeof json !== "object" || json === null) {
-    out.push(stringifyExtended(json));
+    put(out, stringifyExtended(json));
     return;
   }
   if (Array.isArray(json)) {
-    out.push("[");
+    put(out, "[");
     json.forEach((item, i) => {
-      if (i > 0) out.push(",");
+      if (i > 0) put(out, ",");
       templatePieces(item === undefined ? null : item, base, out);
     });
-    out.push("]");
+    put(out, "]");
     return;
   }
-  out.push("{");
+  put(out, "{");
   let first = true;
   const object = json as Record<string, unknown>;
   for (const key in object) {
     if (object[key] === undefined) continue;
-    out.push(`${first ? "" : ","}${JSON.stringify(key)}:`);
+    put(out, `${first ? "" : ","}${JSON.stringify(key)}:`);
     first = false;
     templatePieces(object[key], base, out);
   }
-  out.push("}");
+  put(out, "}");
 }
 
 /**
