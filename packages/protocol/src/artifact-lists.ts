@@ -4,7 +4,8 @@
  * tags set after logging. One schema for the server, the SDK's `Api` and the web UI.
  */
 import { z } from "zod";
-import { ARTIFACT_LIMITS, artifactTagSchema, artifactVersionDtoSchema } from "./artifacts.js";
+import { ARTIFACT_LIMITS, artifactTagSchema } from "./artifact-names.js";
+import { artifactVersionDtoSchema } from "./artifact-versions.js";
 
 export const artifactCollectionDtoSchema = z.object({
   entity: z.string(),

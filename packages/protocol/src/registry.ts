@@ -10,12 +10,8 @@
  * `entity/model-registry/mnist-classifier:production` (as W&B's legacy `model-registry`).
  */
 import { z } from "zod";
-import {
-  artifactAliasSchema,
-  artifactNameSchema,
-  artifactVersionDtoSchema,
-  ARTIFACT_LIMITS,
-} from "./artifacts.js";
+import { artifactAliasSchema, artifactNameSchema, ARTIFACT_LIMITS } from "./artifact-names.js";
+import { artifactVersionDtoSchema } from "./artifact-versions.js";
 import { runRefSchema } from "./ingest.js";
 
 /** What a path's project segment ends with when it names a registry (`model-registry`). */

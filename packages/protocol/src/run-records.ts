@@ -8,7 +8,7 @@ import { z } from "zod";
 import { alertRecordSchema } from "./alerts.js";
 import { consoleRecordSchema } from "./console.js";
 import { systemRecordSchema } from "./system.js";
-import { artifactRecordSchema } from "./artifacts.js";
+import { artifactRecordSchema } from "./artifact-run-record.js";
 import { fileRecordSchema } from "./files.js";
 
 export const SUMMARY_AGGREGATIONS = ["min", "max", "mean", "first", "last", "best", "none"] as const;

@@ -11,7 +11,7 @@
  */
 import { InvalidDataError } from "./errors.js";
 import type { RunRef } from "./ingest.js";
-import type { SeriesResultDto } from "./api.js";
+import type { SeriesResultDto } from "./api-series.js";
 
 export const SERIES_F64_CONTENT_TYPE = "application/vnd.stepwise.series+f64";
 

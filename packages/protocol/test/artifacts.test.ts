@@ -7,7 +7,7 @@ import {
   manifestDigestText,
   parseArtifactPath,
   type ManifestEntry,
-} from "../src/artifacts.js";
+} from "../src/index.js";
 
 const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 const digest = (entries: ManifestEntry[]) => sha(manifestDigestText(entries));

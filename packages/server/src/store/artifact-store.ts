@@ -20,7 +20,7 @@ export interface CommitVersionInput {
   project: string;
   name: string;
   type: string;
-  /** Checked by the caller: unique paths, valid names (protocol artifacts.ts). */
+  /** Checked by the caller: unique paths, valid names (protocol artifact-names.ts, artifact-manifest.ts). */
   entries: readonly ManifestEntry[];
   /** sha256 of `manifestDigestText(entries)`, recomputed by the caller. */
   digest: string;

@@ -1,5 +1,5 @@
 /**
- * The UI's calls for artifacts (protocol artifacts.ts, server artifact-routes.ts): a project's
+ * The UI's calls for artifacts (protocol artifact-versions.ts, server artifact-routes.ts): a project's
  * collections, a collection's versions, one version, its manifest (every page of it, with a
  * signed download URL per stored file), its aliases, and what a run produced and used. Answers
  * are decoded with the protocol's schemas.

@@ -1,5 +1,5 @@
 /**
- * Distributed artifacts over HTTP (protocol artifacts.ts; rules in distributed-artifact-store.ts):
+ * Distributed artifacts over HTTP (protocol artifact-versions.ts; rules in distributed-artifact-store.ts):
  * - `POST /artifacts/:entity/:project/:name/distributed` (`artifactUpsertRequest`): adds entries
  *   to the pending version of `distributedId`; 200 `{ status: "pending", fileCount }`, or
  *   `committed` with the version when finish already committed every entry sent; 409

@@ -1,5 +1,6 @@
 /**
- * Artifacts over HTTP (the contract is protocol/artifacts.ts; the rules are the store's):
+ * Artifacts over HTTP (the contract is protocol/artifact-versions.ts and artifact-routes.ts; the
+ * rules are the store's):
  * - `GET  /artifacts/:entity/:project?type=`: the project's collections;
  * - `GET  /artifacts/:entity/:project/:name/versions`: a collection's versions, newest first;
  * - `POST /artifacts/:entity/:project/:name/versions`: commit a version (`artifactCommitRequest`):
