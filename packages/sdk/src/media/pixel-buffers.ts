@@ -27,6 +27,21 @@ const held = new Map<SharedArrayBuffer, boolean>();
 const free = new Map<number, SharedArrayBuffer[]>();
 let pooledBytes = 0;
 
+/** Told of each pooled buffer that leaves the pool (media threads that hold a view of it let it go). */
+const droppedListeners = new Set<(buffer: SharedArrayBuffer) => void>();
+
+/** Calls `listener` with each buffer that leaves the pool; returns the call that stops it. */
+export function onBufferDropped(listener: (buffer: SharedArrayBuffer) => void): () => void {
+  droppedListeners.add(listener);
+  return () => droppedListeners.delete(listener);
+}
+
+function dropped(buffer: SharedArrayBuffer): void {
+  held.delete(buffer);
+  pooledBytes -= buffer.byteLength;
+  for (const listener of droppedListeners) listener(buffer);
+}
+
 /** Copies never posted to a media thread give their buffer back when they are collected. */
 const unposted = new FinalizationRegistry<SharedArrayBuffer>((buffer) => releaseBuffer(buffer));
 
@@ -66,8 +81,7 @@ export function releaseBuffer(buffer: SharedArrayBuffer): void {
   if (held.get(buffer) !== true) return;
   let list = free.get(buffer.byteLength);
   if (list !== undefined && list.length >= MAX_FREE_PER_SIZE) {
-    held.delete(buffer);
-    pooledBytes -= buffer.byteLength;
+    dropped(buffer);
     return;
   }
   held.set(buffer, false);
@@ -84,18 +98,14 @@ export function releaseBuffer(buffer: SharedArrayBuffer): void {
  */
 export function forgetBuffer(buffer: SharedArrayBuffer): void {
   if (held.get(buffer) !== true) return;
-  held.delete(buffer);
-  pooledBytes -= buffer.byteLength;
+  dropped(buffer);
 }
 
 /** Lets the free buffers go (the sizes logged changed, or the pool is full). */
 function dropFree(): void {
-  for (const list of free.values())
-    for (const buffer of list) {
-      held.delete(buffer);
-      pooledBytes -= buffer.byteLength;
-    }
+  const lists = [...free.values()];
   free.clear();
+  for (const list of lists) for (const buffer of list) dropped(buffer);
 }
 
 /** Pooled buffers held and free (tests). */

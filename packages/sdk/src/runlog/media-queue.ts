@@ -29,7 +29,14 @@ import { MediaResults, RESULT_SLOTS } from "../media/media-results.js";
 import type { MediaJob } from "../media/media-worker.js";
 import { forEachPending, PendingMedia, withMediaJson } from "../media/pending-media.js";
 import { deferredRow } from "./deferred-row.js";
-import { contentBytes, MEDIA_THREADS, MediaThreads, pooledBuffer, transferable } from "./media-threads.js";
+import {
+  contentBytes,
+  MEDIA_THREADS,
+  MediaThreads,
+  pooledBuffer,
+  transferable,
+  type MediaThread,
+} from "./media-threads.js";
 
 /** Data posted to the worker and not yet written, before log() waits. */
 const MAX_PENDING_BYTES = 256 * 1024 * 1024;
@@ -122,7 +129,7 @@ export class MediaQueue {
   ) {
     this.results = results;
     this.filesDir = join(runDir, "files");
-    this.threads = new MediaThreads(this.results, (cause, message) => this.sink.warn(cause, message));
+    this.threads = new MediaThreads(this.results, (cause, message) => this.sink.warn(cause, message), runDir);
   }
 
   /** Waiting records by type (`t`), so a later record of the same type keeps its place. */
@@ -316,6 +323,7 @@ export class MediaQueue {
     };
     const jobs: MediaJob[] = [];
     const transfer: ArrayBuffer[] = [];
+    let thread: MediaThread | null = null;
     for (let i = 0; i < files.length; i++) {
       const file = files[i] as LoggedFile;
       // Written in settle() once the files before it are (media/filled-json-file.ts).
@@ -326,19 +334,21 @@ export class MediaQueue {
       const slot = this.allocateSlot();
       binding.slots.push(slot);
       binding.bytes += contentBytes(file.content);
-      jobs.push({ slot, runDir: this.runDir, key, step, file });
-      // A pooled buffer is shared with the thread (nothing copied, nothing allocated); another is moved.
+      thread ??= this.threads.take();
+      thread.slots.add(slot);
+      // A pooled buffer is shared with the thread (nothing copied, nothing allocated), an image's
+      // job through its job ring (no postMessage); any other buffer is moved.
       const pooled = pooledBuffer(file.content);
-      if (pooled !== null) this.threads.hold(slot, pooled);
+      if (pooled !== null) {
+        this.threads.hold(slot, pooled);
+        if (this.threads.sendShared(thread, slot, key, step, file, pooled)) continue;
+      }
+      jobs.push({ slot, runDir: this.runDir, key, step, file });
       const buffer = pooled === null ? transferable(file.content) : null;
       if (buffer !== null && !transfer.includes(buffer)) transfer.push(buffer);
     }
     this.pendingBytes += binding.bytes;
-    if (jobs.length > 0) {
-      const thread = this.threads.take();
-      for (const job of jobs) thread.slots.add(job.slot);
-      thread.port.postMessage(jobs, transfer);
-    }
+    if (thread !== null && jobs.length > 0) thread.port.postMessage(jobs, transfer);
     media.resolver = this.resolve;
     this.bindings.set(media, binding);
     const { warnings, config } = media.logged;

@@ -9,11 +9,12 @@ import { existsSync, statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { MessageChannel, Worker, type MessagePort } from "node:worker_threads";
-import type { FileContent } from "../media/logged-value.js";
+import { JobRingWriter, MAX_SHAPES, type MediaMessage, type PixelShape } from "../media/job-ring.js";
+import type { FileContent, LoggedFile } from "../media/logged-value.js";
 import type { MediaResults } from "../media/media-results.js";
 import type { MediaWorkerData } from "../media/media-worker.js";
 import { RESULT_SLOTS } from "../media/media-results.js";
-import { forgetBuffer, isPooled, posted, releaseBuffer } from "../media/pixel-buffers.js";
+import { forgetBuffer, isPooled, onBufferDropped, posted, releaseBuffer } from "../media/pixel-buffers.js";
 import { workerExecArgv } from "./worker-exec-argv.js";
 
 /**
@@ -28,6 +29,10 @@ export interface MediaThread {
   port: MessagePort;
   /** Slots posted to this thread whose result is not read yet. */
   slots: Set<number>;
+  /** Its job ring (media/job-ring.ts), and the buffer and shape ids it has been told of. */
+  ring: JobRingWriter;
+  buffers: Set<number>;
+  shapes: Set<number>;
 }
 
 export class MediaThreads {
@@ -36,10 +41,21 @@ export class MediaThreads {
   /** Per slot: the pooled buffer its job's data is in, held until the slot's result is read. */
   private readonly buffers: Array<SharedArrayBuffer | null> = new Array<null>(RESULT_SLOTS).fill(null);
 
+  /** Ids of pooled buffers and of job shapes sent through the job rings. */
+  private readonly bufferIds = new WeakMap<SharedArrayBuffer, number>();
+  private nextBufferId = 1;
+  private readonly shapeIds = new Map<string, number>();
+  private readonly shapes: PixelShape[] = [];
+  private readonly stopListening: () => void;
+
   constructor(
     private readonly results: MediaResults,
     private readonly warn: (cause: string, message: string) => void,
-  ) {}
+    /** The run's directory (jobs write into its files/ folder). */
+    private readonly runDir: string,
+  ) {
+    this.stopListening = onBufferDropped((buffer) => this.forget(buffer));
+  }
 
   /** The next media thread in turn (a new one while fewer than MEDIA_THREADS run). */
   take(): MediaThread {
@@ -47,10 +63,12 @@ export class MediaThreads {
     const running = this.threads[turn];
     if (running !== undefined) return running;
     const { port1, port2 } = new MessageChannel();
+    const ring = new JobRingWriter();
     const workerData: MediaWorkerData = {
       results: this.results.memory,
       port: port2,
       wake: this.results.wake,
+      ring: ring.memory,
     };
     const worker = new Worker(mediaWorkerUrl(), {
       workerData,
@@ -59,7 +77,14 @@ export class MediaThreads {
     });
     worker.unref();
     port1.unref();
-    const thread: MediaThread = { worker, port: port1, slots: new Set() };
+    const thread: MediaThread = {
+      worker,
+      port: port1,
+      slots: new Set(),
+      ring,
+      buffers: new Set(),
+      shapes: new Set(),
+    };
     worker.on("error", (error) => {
       this.warn("media-worker", `a media thread stopped: ${error.message}`);
       if (this.threads[turn] === thread) this.threads[turn] = undefined;
@@ -69,6 +94,59 @@ export class MediaThreads {
     });
     this.threads[turn] = thread;
     return thread;
+  }
+
+  /**
+   * Sends the job of a PNG from pooled pixels through the thread's job ring (media/job-ring.ts),
+   * telling it first of the buffer and the shape when new to it; false when the job is of
+   * another kind (the caller posts it).
+   */
+  sendShared(
+    thread: MediaThread,
+    slot: number,
+    key: string,
+    step: number | "summary",
+    file: LoggedFile,
+    buffer: SharedArrayBuffer,
+  ): boolean {
+    const content = file.content;
+    if (content.kind !== "png") return false;
+    const pixels = content.pixels;
+    if (pixels.byteOffset !== 0 || pixels.byteLength !== buffer.byteLength) return false;
+    const array = pixels instanceof Uint8Array ? "u8" : pixels instanceof Float32Array ? "f32" : "f64";
+    const { width, height, channels, scale } = content;
+    const name = `${array} ${width} ${height} ${channels} ${scale} ${file.dir} ${file.ext} ${key}`;
+    let shape = this.shapeIds.get(name);
+    if (shape === undefined) {
+      if (this.shapes.length >= MAX_SHAPES) return false;
+      shape = this.shapes.length;
+      const { dir, ext } = file;
+      this.shapes.push({ runDir: this.runDir, key, dir, ext, width, height, channels, scale, array });
+      this.shapeIds.set(name, shape);
+    }
+    let id = this.bufferIds.get(buffer);
+    if (id === undefined) {
+      id = this.nextBufferId++;
+      this.bufferIds.set(buffer, id);
+    }
+    if (!thread.buffers.has(id)) {
+      post(thread, { buffer: id, memory: buffer });
+      thread.buffers.add(id);
+    }
+    if (!thread.shapes.has(shape)) {
+      post(thread, { shape, value: this.shapes[shape] as PixelShape });
+      thread.shapes.add(shape);
+    }
+    thread.ring.write(slot, id, shape, step === "summary" ? NaN : step);
+    return true;
+  }
+
+  /** A pooled buffer left the pool: the threads that know it let it go. */
+  private forget(buffer: SharedArrayBuffer): void {
+    const id = this.bufferIds.get(buffer);
+    if (id === undefined) return;
+    this.bufferIds.delete(buffer);
+    for (const thread of this.threads) if (thread?.buffers.delete(id) === true) post(thread, { forget: id });
   }
 
   /** The job of `slot` reads its data from this pooled buffer (pixel-buffers.ts). */
@@ -89,6 +167,7 @@ export class MediaThreads {
   }
 
   close(): void {
+    this.stopListening();
     for (const thread of this.threads.splice(0)) {
       if (thread === undefined) continue;
       thread.port.close();
@@ -102,6 +181,10 @@ export class MediaThreads {
       forgetBuffer(buffer);
     }
   }
+}
+
+function post(thread: MediaThread, message: MediaMessage): void {
+  thread.port.postMessage(message);
 }
 
 function dataOf(content: FileContent): ArrayBufferView | null {
