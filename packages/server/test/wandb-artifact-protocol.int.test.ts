@@ -4,7 +4,8 @@
  * credential-less PUTs → commitArtifact, with W&B's MD5 digests. Pins what a client relies on:
  * the committed version holds the uploaded bytes (read back through Stepwise's API by SHA-256),
  * its W&B digest is the one the client computed, unchanged content answers the existing version,
- * a known file gets no upload URL, and what cannot be committed (bytes that do not match their
+ * a known file gets no upload URL, a server restarted before every step (the steps are kept in
+ * the database, on SQLite and on PostgreSQL) loses nothing, and what cannot be committed (bytes that do not match their
  * MD5, a forgotten artifact, another type, a tampered URL) is refused with a message, never
  * stored; `updateArtifact` moves aliases and refuses to change what Stepwise keeps as logged;
  * `deleteArtifact` deletes a version holding aliases only with `deleteAliases`.
@@ -15,7 +16,8 @@ import { startTestServer, type TestServer } from "./http-harness.js";
 
 const servers: TestServer[] = [];
 afterEach(async () => {
-  for (const server of servers.splice(0)) await server[Symbol.asyncDispose]();
+  // Newest first: servers restarted on a data directory close before the first removes it.
+  for (const server of servers.splice(0).reverse()) await server[Symbol.asyncDispose]();
 });
 
 const md5 = (bytes: Buffer): string => createHash("md5").update(bytes).digest("base64");
@@ -55,13 +57,32 @@ const FILES = `mutation($files: [CreateArtifactFileSpecInput!]!) {
   files { edges { node { storagePath uploadUrl } } } } }`;
 const COMMIT = `mutation($id: ID!) { commitArtifact(input: {artifactID: $id}) { artifact { id digest versionIndex state } } }`;
 
-/** Logs `files` as artifact `name` the way wandb-core does; `bodies` replaces what is PUT. */
+/** A new server on `t`'s data (and database), `t` stopped first: a restart. */
+async function restarted(t: TestServer): Promise<TestServer> {
+  await t.stop();
+  const next = await startTestServer({}, t.dataDir);
+  servers.push(next);
+  return next;
+}
+
+/**
+ * Logs `files` as artifact `name` the way wandb-core does; `bodies` replaces what is PUT;
+ * `restart`: every step (each upload too) reaches a server started since the step before, at
+ * its own address (as through a load balancer). `server` is the last one.
+ */
 async function logArtifact(
   t: TestServer,
   name: string,
   files: Record<string, Buffer>,
-  options: { type?: string; bodies?: Record<string, Buffer> } = {},
+  options: { type?: string; bodies?: Record<string, Buffer>; restart?: boolean } = {},
 ) {
+  let server = t;
+  const at = async (): Promise<TestServer> =>
+    options.restart === true ? (server = await restarted(server)) : server;
+  const rebased = async (url: string): Promise<string> => {
+    const { pathname, search } = new URL(url);
+    return `${(await at()).url}${pathname}${search}`;
+  };
   const digest = wandbDigest(files);
   const input = {
     artifactTypeName: options.type ?? "dataset",
@@ -74,11 +95,11 @@ async function logArtifact(
     aliases: [{ alias: "latest", artifactCollectionName: name }],
     metadata: JSON.stringify({ n: 1 }),
   };
-  const created = await gql(t, CREATE, { input });
+  const created = await gql(await at(), CREATE, { input });
   const artifact = created.data?.["createArtifact"]?.["artifact"] as
     { id: string; state: string } | undefined;
-  if (artifact === undefined || artifact.state === "COMMITTED") return { created, digest };
-  const manifest = await gql(t, MANIFEST, { id: artifact.id });
+  if (artifact === undefined || artifact.state === "COMMITTED") return { created, digest, server };
+  const manifest = await gql(await at(), MANIFEST, { id: artifact.id });
   const manifestUrl = String(
     (manifest.data?.["createArtifactManifest"]?.["artifactManifest"] as { file: { uploadUrl: string } }).file
       .uploadUrl,
@@ -88,7 +109,7 @@ async function logArtifact(
     name: path,
     md5: md5(bytes),
   }));
-  const answer = await gql(t, FILES, { files: specs });
+  const answer = await gql(await at(), FILES, { files: specs });
   const edges = (
     answer.data?.["createArtifactFiles"]?.["files"] as {
       edges: Array<{ node: Record<string, string | null> }>;
@@ -98,7 +119,7 @@ async function logArtifact(
   for (const { node } of edges) {
     const path = String(node["storagePath"]);
     if (node["uploadUrl"] === null) continue;
-    const put = await fetch(String(node["uploadUrl"]), {
+    const put = await fetch(await rebased(String(node["uploadUrl"])), {
       method: "PUT",
       body: options.bodies?.[path] ?? files[path] ?? Buffer.alloc(0),
     });
@@ -109,8 +130,9 @@ async function logArtifact(
     Object.entries(files).map(([path, bytes]) => [path, { digest: md5(bytes), size: bytes.length }]),
   );
   const body = JSON.stringify({ version: 1, storagePolicy: "wandb-storage-policy-v1", contents });
-  expect((await fetch(manifestUrl, { method: "PUT", body })).status).toBe(200);
-  return { created, digest, uploaded, committed: await gql(t, COMMIT, { id: artifact.id }) };
+  expect((await fetch(await rebased(manifestUrl), { method: "PUT", body })).status).toBe(200);
+  const committed = await gql(await at(), COMMIT, { id: artifact.id });
+  return { created, digest, uploaded, committed, server };
 }
 
 async function start(): Promise<TestServer> {
@@ -160,6 +182,36 @@ describe("W&B artifact protocol", () => {
       digest: second.digest,
       versionIndex: 1,
     });
+  });
+
+  test("a server restarted before every step (create, manifest, files, each upload, commit) loses nothing", async () => {
+    const files = { "a.txt": Buffer.from("alpha\n"), "dir/b.bin": Buffer.from([0, 1, 2, 255]) };
+    const first = await logArtifact(await start(), "data", files, { restart: true });
+    expect(first.uploaded?.sort()).toEqual(["a.txt", "dir/b.bin"]);
+    expect(first.committed?.errors).toBeUndefined();
+    expect(first.committed?.data?.["commitArtifact"]?.["artifact"]).toMatchObject({
+      digest: first.digest,
+      versionIndex: 0,
+      state: "COMMITTED",
+    });
+    const t = first.server;
+    const manifest = (await (
+      await t.fetch("/api/v1/artifacts/local/p/data/v0/manifest", {
+        headers: { authorization: `Bearer ${t.adminKey}` },
+      })
+    ).json()) as { entries: Array<{ path: string; sha256: string; size: number }> };
+    expect(manifest.entries.map((e) => [e.path, e.sha256, e.size])).toEqual(
+      Object.entries(files).map(([path, bytes]) => [path, sha256(bytes), bytes.length]),
+    );
+    // The MD5s outlive the restarts: the shared file gets no upload URL from yet another server.
+    const second = await logArtifact(
+      t,
+      "data",
+      { ...files, "c.txt": Buffer.from("gamma\n") },
+      { restart: true },
+    );
+    expect(second.uploaded).toEqual(["c.txt"]);
+    expect(second.committed?.data?.["commitArtifact"]?.["artifact"]).toMatchObject({ versionIndex: 1 });
   });
 
   test("bytes that do not match their MD5, a changed description or metadata, a forgotten artifact, another type and a tampered URL are refused", async () => {
