@@ -44,7 +44,8 @@ export class MediaThreads {
   /** Ids of pooled buffers and of job shapes sent through the job rings. */
   private readonly bufferIds = new WeakMap<SharedArrayBuffer, number>();
   private nextBufferId = 1;
-  private readonly shapeIds = new Map<string, number>();
+  /** Shape ids by key (a key's string hash is cached: no name is built per call). */
+  private readonly shapeIds = new Map<string, number[]>();
   private readonly shapes: PixelShape[] = [];
   private readonly stopListening: () => void;
 
@@ -114,16 +115,8 @@ export class MediaThreads {
     const pixels = content.pixels;
     if (pixels.byteOffset !== 0 || pixels.byteLength !== buffer.byteLength) return false;
     const array = pixels instanceof Uint8Array ? "u8" : pixels instanceof Float32Array ? "f32" : "f64";
-    const { width, height, channels, scale } = content;
-    const name = `${array} ${width} ${height} ${channels} ${scale} ${file.dir} ${file.ext} ${key}`;
-    let shape = this.shapeIds.get(name);
-    if (shape === undefined) {
-      if (this.shapes.length >= MAX_SHAPES) return false;
-      shape = this.shapes.length;
-      const { dir, ext } = file;
-      this.shapes.push({ runDir: this.runDir, key, dir, ext, width, height, channels, scale, array });
-      this.shapeIds.set(name, shape);
-    }
+    const shape = this.shapeOf(key, file, content, array);
+    if (shape === null) return false;
     let id = this.bufferIds.get(buffer);
     if (id === undefined) {
       id = this.nextBufferId++;
@@ -139,6 +132,38 @@ export class MediaThreads {
     }
     thread.ring.write(slot, id, shape, step === "summary" ? NaN : step);
     return true;
+  }
+
+  /** The id of the job shape of this key, file and pixels (a new one while under MAX_SHAPES). */
+  private shapeOf(
+    key: string,
+    file: LoggedFile,
+    content: { width: number; height: number; channels: 1 | 2 | 3 | 4; scale: PixelShape["scale"] },
+    array: PixelShape["array"],
+  ): number | null {
+    const { width, height, channels, scale } = content;
+    const { dir, ext } = file;
+    let ids = this.shapeIds.get(key);
+    if (ids !== undefined)
+      for (const id of ids) {
+        const known = this.shapes[id] as PixelShape;
+        if (
+          known.width === width &&
+          known.height === height &&
+          known.channels === channels &&
+          known.array === array &&
+          known.scale === scale &&
+          known.dir === dir &&
+          known.ext === ext
+        )
+          return id;
+      }
+    if (this.shapes.length >= MAX_SHAPES) return null;
+    const id = this.shapes.length;
+    this.shapes.push({ runDir: this.runDir, key, dir, ext, width, height, channels, scale, array });
+    if (ids === undefined) this.shapeIds.set(key, (ids = []));
+    ids.push(id);
+    return id;
   }
 
   /** A pooled buffer left the pool: the threads that know it let it go. */
