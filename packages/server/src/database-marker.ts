@@ -74,3 +74,24 @@ export function withoutPassword(url: string): string {
     return "(a PostgreSQL URL that does not parse)";
   }
 }
+
+/**
+ * Why a SQLite server started on `dataDir` no longer owns the directory's files, or null while
+ * it does: a marker appeared since its start (`stepwise migrate` marked the directory for the
+ * PostgreSQL database its runs were copied to, whose servers now write files there). An
+ * unreadable marker counts as one. (Servers on PostgreSQL rewrite the marker at each start.)
+ */
+export function markedSinceStart(dataDir: string): string | null {
+  let marker: DatabaseMarker | null;
+  try {
+    marker = readDatabaseMarker(dataDir);
+  } catch (error) {
+    return `${join(dataDir, DATABASE_MARKER_FILE)} cannot be read (${(error as Error).message})`;
+  }
+  if (marker === null) return null;
+  const since = marker.migratedAt === undefined ? "" : ` (its runs copied there at ${marker.migratedAt})`;
+  return (
+    `${dataDir} now keeps the files of the PostgreSQL database ${marker.database}${since}, which ` +
+    "this SQLite server does not know: stop it, and serve the directory with --database"
+  );
+}

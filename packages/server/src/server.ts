@@ -21,6 +21,7 @@ import { openFileStore } from "./blob/open-file-store.js";
 import { RunFileChannel } from "./blob/run-file-channel.js";
 import type { ServerConfig } from "./config.js";
 import { secureDataDir } from "./data-dir.js";
+import { markedSinceStart } from "./database-marker.js";
 import { openPostgresStore } from "./store/postgres/open-postgres-store.js";
 import { PgFleetLock } from "./store/postgres/pg-fleet-lock.js";
 import type { AppDeps } from "./http/app-env.js";
@@ -86,7 +87,9 @@ export async function startServer(config: ServerConfig, options: StartOptions = 
     const tables = new TableLibrary(join(config.dataDir, "tables"), fileStore.blobs);
     // A freed blob's stored table is closed and removed with its thumbnails.
     const derived = derivedFilesIn(config.dataDir, (sha256) => tables.discard(sha256));
-    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log, derived, fleet);
+    // A SQLite server stops collecting once `stepwise migrate` marks its directory for PostgreSQL.
+    const owner = config.database === undefined ? () => markedSinceStart(config.dataDir) : undefined;
+    const gc = new GcScheduler(store, fileStore.blobs, config.gcIntervalS, now, log, derived, fleet, owner);
     const deps: AppDeps = {
       store,
       blobs: fileStore.blobs,

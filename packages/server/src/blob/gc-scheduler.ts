@@ -1,6 +1,9 @@
 /**
  * Periodic garbage collection of the file store inside the server (`--gc-interval`), one
- * collection at a time; each that frees something says so in the server log.
+ * collection at a time; each that frees something says so in the server log. Before each, the
+ * data directory's owner is checked again (`owner`): a SQLite server left running after
+ * `stepwise migrate` marked its directory for PostgreSQL (database-marker.ts) knows only its
+ * own runs, and would free the files the new servers write there. It stops collecting instead.
  */
 import { LocalFleetLock, type FleetLock } from "../fleet/fleet-lock.js";
 import type { Store } from "../store/store.js";
@@ -21,6 +24,8 @@ export class GcScheduler {
     private readonly derived?: DerivedFiles,
     /** Several servers on one database: one collects per interval (fleet/fleet-lock.ts). */
     private readonly fleet: FleetLock = new LocalFleetLock(),
+    /** Why this server no longer owns the directory's files (null while it does). */
+    private readonly owner: () => string | null = () => null,
   ) {}
 
   start(): void {
@@ -34,13 +39,15 @@ export class GcScheduler {
 
   /** Runs a collection after the one in progress; `graceS` as in collectGarbage. */
   collect(graceS?: number): Promise<GcReport> {
-    const next = this.running.then(() =>
-      collectGarbage(this.store, this.blobs, {
+    const next = this.running.then(() => {
+      const lost = this.owner();
+      if (lost !== null) throw new Error(`skipped: ${lost}`);
+      return collectGarbage(this.store, this.blobs, {
         now: this.now(),
         ...(graceS === undefined ? {} : { graceS }),
         ...(this.derived === undefined ? {} : { derived: this.derived }),
-      }),
-    );
+      });
+    });
     this.running = next.then(
       (report) => {
         if (report.freed.length > 0 || report.uploadsRemoved > 0)
