@@ -131,22 +131,24 @@ export class SqliteWandbState implements WandbStateStore {
   }
 
   consoleOffset(ref: RunRef, offset: number): Promise<number> {
-    return this.work(() =>
-      this.db
-        .transaction(() => {
-          const row = this.db
-            .prepare<[number, string, string, string], { base: number; shift: number }>(
-              `UPDATE wandb_console_resume SET shift = COALESCE(shift, ? < base) WHERE ${RUN}
+    return this.work(() => {
+      // Nearly every console request is of a run not being resumed: a read, no write lock.
+      const resuming = this.db.prepare(`SELECT 1 FROM wandb_console_resume WHERE ${RUN}`).get(...key(ref));
+      if (resuming === undefined) return offset;
+      const decide = this.db.transaction(() => {
+        const row = this.db
+          .prepare<[number, string, string, string], { base: number; shift: number }>(
+            `UPDATE wandb_console_resume SET shift = COALESCE(shift, ? < base) WHERE ${RUN}
              RETURNING base, shift`,
-            )
-            .get(offset, ...key(ref));
-          if (row === undefined) return offset;
-          if (row.shift === 1) return offset + row.base;
-          this.db.prepare(`DELETE FROM wandb_console_resume WHERE ${RUN}`).run(...key(ref));
-          return offset;
-        })
-        .immediate(),
-    );
+          )
+          .get(offset, ...key(ref));
+        if (row === undefined) return offset;
+        if (row.shift === 1) return offset + row.base;
+        this.db.prepare(`DELETE FROM wandb_console_resume WHERE ${RUN}`).run(...key(ref));
+        return offset;
+      });
+      return decide.immediate();
+    });
   }
 
   consoleEnded(ref: RunRef): Promise<void> {
