@@ -155,22 +155,22 @@ function expectedCsv(ndjson: string): string {
 }
 
 function keptColumns(t: TestServer): { names: string; kinds: string } | undefined {
+  return sql(t, "SELECT names, kinds FROM history_columns", "get") as
+    { names: string; kinds: string } | undefined;
+}
+
+/** A statement on the server's database, through a connection of its own (WAL: the server runs on). */
+function sql(t: TestServer, statement: string, method: "get" | "run" = "run"): unknown {
   const db = new Database(join(t.dataDir, "stepwise.db"));
   try {
-    return db.prepare("SELECT names, kinds FROM history_columns").get() as
-      { names: string; kinds: string } | undefined;
+    return db.prepare(statement)[method]();
   } finally {
     db.close();
   }
 }
 
 function forgetColumns(t: TestServer): void {
-  const db = new Database(join(t.dataDir, "stepwise.db"));
-  try {
-    db.prepare("DELETE FROM history_columns").run();
-  } finally {
-    db.close();
-  }
+  sql(t, "DELETE FROM history_columns");
 }
 
 describe("history export in one pass (columns kept at ingest)", () => {
@@ -207,6 +207,7 @@ describe("history export in one pass (columns kept at ingest)", () => {
       "fresh",
     ]);
     expect(kept?.kinds).toBe("dodndoondddddoobndddoo");
+    expect(sql(t, "SELECT dense FROM history_columns", "get")).toEqual({ dense: 0 });
     const onePass = { csv: await exported(t, "csv"), parquet: await exported(t, "parquet") };
     expect(onePass.csv.toString("utf8")).toBe(expectedCsv(ndjson));
     const read = await parquetReadObjects({ file: toArrayBuffer(onePass.parquet) });
@@ -239,10 +240,63 @@ describe("history export in one pass (columns kept at ingest)", () => {
     expect((await exported(t, "csv")).toString("utf8")).toBe("_step,a,b\n0,1,\n1,,true\n");
     expect(keptColumns(t)).toEqual({ names: '["_step","a","b"]', kinds: "ddb" });
     // The export lays the rows out by the kept columns (read, not found again): another order shows.
-    const db = new Database(join(t.dataDir, "stepwise.db"));
-    db.prepare(`UPDATE history_columns SET names = '["b","a","_step"]', kinds = 'bdd'`).run();
-    db.close();
+    sql(t, `UPDATE history_columns SET names = '["b","a","_step"]', kinds = 'bdd'`);
     expect((await exported(t, "csv")).toString("utf8")).toBe("_step,b,a\n0,,1\n1,true,\n");
+  });
+});
+
+describe("Parquet of a dense run (every row numbers only, holding every column)", () => {
+  it("takes the columns from the series: the bytes the rows' text gives, -0, NaN payloads and ±Infinity included", async () => {
+    await using t = await startTestServer();
+    const keys: Record<number, string> = { 1: "loss", 2: "a.b", 3: "_runtime", 4: "_step" };
+    const keyOf = (id: number): string => keys[id] as string;
+    const oddNaN = Buffer.from([1, 0, 0, 0, 0, 0, 0xf8, 0x7f]).readDoubleLE(0); // payload 1
+    const value = (i: number): number =>
+      [-0, oddNaN, Infinity, -Infinity, 1e21, 5e-324, 0.1 + 0.2][i % 97] ?? i * 0.001 - 7;
+    const rows = 60_003; // two row groups of ≤ 50,000, chunks of 1,024 split across batches
+    for (let offset = 0; offset < rows; offset += 20_001)
+      await postPacked(t, offset, (b) => {
+        for (let i = offset; i < offset + 20_001; i++)
+          b.addRaw(
+            logRow([
+              [1, value(i)],
+              [2, -value(i + 1)],
+              [3, i / 3],
+              [4, i * 2],
+            ]),
+            keyOf,
+          );
+      });
+    expect(sql(t, "SELECT names, kinds, dense FROM history_columns", "get")).toEqual({
+      names: '["loss","a.b","_runtime","_step"]',
+      kinds: "dddd",
+      dense: 1,
+    });
+    const fromSeries = await exported(t, "parquet");
+    sql(t, "UPDATE history_columns SET dense = 0"); // one pass over the rows
+    const fromRows = await exported(t, "parquet");
+    forgetColumns(t); // two passes over the rows
+    const twoPasses = await exported(t, "parquet");
+    expect(fromRows.equals(twoPasses)).toBe(true);
+    expect(fromSeries.equals(fromRows)).toBe(true);
+    const read = await parquetReadObjects({ file: toArrayBuffer(fromSeries), rowStart: 0, rowEnd: 8 });
+    expect(read[0]).toEqual({ _step: 0, loss: 0, "a.b": -oddNaN, _runtime: 0 });
+    expect(Object.is(read[0]?.loss, 0)).toBe(true); // -0 as its text `0` reads
+    expect(read[2]).toMatchObject({ loss: Infinity, "a.b": Infinity });
+  });
+
+  it("is not dense once a row lacks a column, and its Parquet comes from the rows", async () => {
+    await using t = await startTestServer();
+    await postPacked(t, 0, (b) => {
+      b.addObject({ _step: 0, a: 1, b: 2 }, stringifyExtended);
+      b.addObject({ _step: 1, a: 3 }, stringifyExtended);
+    });
+    expect(sql(t, "SELECT dense FROM history_columns", "get")).toEqual({ dense: 0 });
+    const read = await parquetReadObjects({ file: toArrayBuffer(await exported(t, "parquet")) });
+    expect(read).toEqual([
+      { _step: 0, a: 1, b: 2 },
+      { _step: 1, a: 3, b: null },
+    ]);
   });
 });
 

@@ -9,7 +9,9 @@
  * A packed row whose values are all numbers under plain keys (nearly every row a training loop
  * logs) is noted from its key ids: each key a "number" column, in the row's order, which is the
  * order its text has (no key JavaScript would enumerate first, no `_type`). Any other packed
- * row is formatted as the store formats it for a scan and read as text.
+ * row is formatted as the store formats it for a scan and read as text. While every row of
+ * the run is such a row holding every column and a usable `_step`, the set stays dense
+ * (HistoryColumns.dense): a Parquet export may then take the columns from the series.
  */
 import { formatPackedRow, keyPrefixes, TAG_NUMBER, type PackedRows } from "@stepwise/protocol";
 import { HistoryColumnSet } from "../store/history-columns.js";
@@ -49,23 +51,41 @@ export class PackedColumnNotes {
   private readonly state: number[] = [];
   private readonly wideState = new Map<number, number>();
   private prefixes: Map<number, string> | null = null;
+  /** The key id of `_step` in this batch (-1: none). */
+  private readonly stepId: number = -1;
 
   constructor(
     private readonly set: HistoryColumnSet,
     private readonly rows: PackedRows,
-  ) {}
+  ) {
+    const keys = new Set<string>();
+    for (const [id, key] of rows.keys) {
+      keys.add(key);
+      if (key === "_step") this.stepId = id;
+    }
+    // Two ids for one key: a row may hold a name twice (two points of one series at one step).
+    if (keys.size !== rows.keys.size) set.notDense();
+  }
 
-  /** Notes row `r`. */
-  row(r: number): void {
+  /** Notes row `r`, the run's row `at`. */
+  row(r: number, at: number): void {
     const { view, bytes } = this.rows;
     const start = this.rows.rowStarts[r] as number;
     const count = view.getUint32(start, true);
+    let step = Number.NaN;
     // Nearly every row: numbers under keys noted before.
     let p = start + 4;
     let e = 0;
-    for (; e < count; e++, p += 13)
-      if (bytes[p + 4] !== TAG_NUMBER || this.stateOf(view.getUint32(p, true)) !== NOTED) break;
-    if (e === count) return;
+    for (; e < count; e++, p += 13) {
+      if (bytes[p + 4] !== TAG_NUMBER) break;
+      const id = view.getUint32(p, true);
+      if (this.stateOf(id) !== NOTED) break;
+      if (id === this.stepId) step = view.getFloat64(p + 5, true);
+    }
+    if (e === count) {
+      if (this.set.dense) this.checkDense(count, step);
+      return;
+    }
     // Another value or a new key: numbers under plain keys are noted in the row's order.
     p = start + 4;
     let plain = true;
@@ -81,13 +101,24 @@ export class PackedColumnNotes {
       noteTextRow(this.set, formatPackedRow(this.rows, r, this.prefixes));
       return;
     }
+    const size = this.set.size;
     p = start + 4;
     for (e = 0; e < count; e++, p += 13) {
       const id = view.getUint32(p, true);
+      if (id === this.stepId) step = view.getFloat64(p + 5, true);
       if (this.stateOf(id) === NOTED) continue;
       this.set.note(this.keyOf(id), "number");
       this.setState(id, NOTED);
     }
+    // A column first seen after the run's first row: the rows before lack it.
+    if (at > 0 && this.set.size !== size) this.set.notDense();
+    if (this.set.dense) this.checkDense(count, step);
+  }
+
+  /** A row of numbers under noted keys keeps the set dense if it holds every column and a step. */
+  private checkDense(count: number, step: number): void {
+    const stepOk = this.stepId < 0 ? !this.set.has("_step") : Number.isSafeInteger(step) && step >= 0;
+    if (count !== this.set.size || !stepOk) this.set.notDense();
   }
 
   private keyOf(id: number): string {

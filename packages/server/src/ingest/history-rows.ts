@@ -90,7 +90,7 @@ function packedRows(
     rich.setRow(at);
     previous = splitter.split(i, previous, onStep, sink, rich.sink);
     if (last === null || previous > last) last = previous;
-    notes?.row(i);
+    notes?.row(i, at);
     out.packedRow(i, at, previous);
   }
   out.end();

@@ -17,6 +17,12 @@ export type Kind = "none" | "number" | "boolean" | "other";
 export interface HistoryColumns {
   readonly names: readonly string[];
   readonly kinds: readonly Kind[];
+  /**
+   * Every row so far was a packed row of numbers only, under plain, distinct keys, holding every
+   * column, with `_step` (when it is a column) a safe integer ≥ 0: each column but `_step` is
+   * then its series' points in row order, and `_step` their x (ingest/history-columns.ts).
+   */
+  readonly dense: boolean;
 }
 
 /** A run's kept columns and the rows they cover (the run's history rows when they were read). */
@@ -38,14 +44,41 @@ export class HistoryColumnSet {
   private readonly noteLeaf = (name: string, value: unknown): void => this.merge(name, kindOf(value));
   private changedSince = false;
 
+  /** See HistoryColumns.dense: true for a new set, false once a row is read as text. */
+  private isDense = true;
+
   constructor(kept?: HistoryColumns) {
     if (kept === undefined) return;
     for (let i = 0; i < kept.names.length; i++)
       this.kinds.set(kept.names[i] as string, kept.kinds[i] as Kind);
+    this.isDense = kept.dense;
+  }
+
+  get dense(): boolean {
+    return this.isDense;
+  }
+
+  /** A row that does not keep the set dense. */
+  notDense(): void {
+    if (!this.isDense) return;
+    this.isDense = false;
+    this.changedSince = true;
+  }
+
+  has(name: string): boolean {
+    this.fold();
+    return this.kinds.has(name);
+  }
+
+  /** How many columns the set holds. */
+  get size(): number {
+    this.fold();
+    return this.kinds.size;
   }
 
   /** The row at [start, end) of `page` (no line break), as the exports read it. */
   row(page: Buffer, start: number, end: number): void {
+    this.notDense();
     const flat = this.flat;
     if (!flat.read(page, start, end)) {
       this.fold();
@@ -91,7 +124,7 @@ export class HistoryColumnSet {
   /** The set as a store keeps it. */
   kept(): HistoryColumns {
     const kinds = this.result();
-    return { names: [...kinds.keys()], kinds: [...kinds.values()] };
+    return { names: [...kinds.keys()], kinds: [...kinds.values()], dense: this.isDense };
   }
 
   private fold(): void {

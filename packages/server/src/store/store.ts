@@ -304,6 +304,17 @@ export interface Store extends MediaStore {
    */
   historyColumns?(ref: RunRef): Promise<KeptHistoryColumns | null>;
   /**
+   * Optional: a dense run's kept columns (HistoryColumns.dense, all numbers) read from its series
+   * in row groups of `groupRows` rows, one Float64Array per name of `names`, as its rows' text
+   * gives them; null when they cannot come from there (the caller reads the rows).
+   */
+  historyColumnGroups?(
+    ref: RunRef,
+    kept: KeptHistoryColumns,
+    names: readonly string[],
+    groupRows: number,
+  ): Promise<AsyncIterable<Float64Array[]> | null>;
+  /**
    * Rewrites up to `maxBlocks` stored blocks of packed history rows as text, so that later scans
    * copy text instead of formatting numbers; returns how many it rewrote (0: nothing left).
    * Scans return the same rows before and after.

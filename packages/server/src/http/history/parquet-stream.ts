@@ -19,9 +19,16 @@ import { snappyCompress } from "./snappy-compress.js";
  */
 const GROUP_ROWS = 50_000;
 
+/** The kept columns of a dense run from its series (Store.historyColumnGroups), or null. */
+export type DenseGroups = (
+  names: readonly string[],
+  groupRows: number,
+) => Promise<AsyncIterable<Float64Array[]> | null>;
+
 export function parquetStream(
   scan: () => AsyncIterable<Uint8Array>,
   kept: KeptHistoryColumns | null = null,
+  dense: DenseGroups | null = null,
 ): ReadableStream<Uint8Array> {
   let resume: (() => void) | null = null;
   return new ReadableStream<Uint8Array>(
@@ -32,7 +39,7 @@ export function parquetStream(
           // Backpressure: wait until the client has taken what is queued.
           while ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resume = r));
         };
-        writeParquet(scan, kept, push).then(
+        writeParquet(scan, kept, dense, push).then(
           () => controller.close(),
           (error: unknown) => controller.error(error),
         );
@@ -69,6 +76,7 @@ class StreamingWriter extends ByteWriter {
 async function writeParquet(
   scan: () => AsyncIterable<Uint8Array>,
   kept: KeptHistoryColumns | null,
+  dense: DenseGroups | null,
   push: (chunk: Uint8Array) => Promise<void>,
 ): Promise<void> {
   const { kinds, rowCount } = kept === null ? await columnKinds(scan) : keptKinds(kept);
@@ -84,7 +92,11 @@ async function writeParquet(
     compressors: { SNAPPY: snappyCompress },
   });
   let groups = 0;
-  for await (const group of rowGroups(scan, names, kinds, rowCount, GROUP_ROWS)) {
+  // A dense run's DOUBLE columns straight from its series' float64 chunks; else from the rows.
+  const groupSource =
+    (kept !== null && dense !== null ? await dense(names, GROUP_ROWS) : null) ??
+    rowGroups(scan, names, kinds, rowCount, GROUP_ROWS);
+  for await (const group of groupSource) {
     await parquet.write({ columnData: withData(group as ColumnSource["data"][]), rowGroupSize: GROUP_ROWS });
     groups++;
   }

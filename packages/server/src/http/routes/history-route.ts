@@ -7,13 +7,14 @@
 import { historyParamsSchema, type HistoryParams, type RunRef } from "@stepwise/protocol";
 import { Hono } from "hono";
 import { assertRunAccess } from "../../auth/principal.js";
+import type { KeptHistoryColumns } from "../../store/history-columns.js";
 import type { HistoryScanOptions } from "../../store/store.js";
 import type { AppDeps, AppEnv } from "../app-env.js";
 import { bytesStream } from "../history/bytes-stream.js";
 import { csvChunks } from "../history/csv-chunks.js";
 import { withFirstPage } from "../history/first-page.js";
 import { ndjsonChunks } from "../history/ndjson-chunks.js";
-import { parquetStream } from "../history/parquet-stream.js";
+import { parquetStream, type DenseGroups } from "../history/parquet-stream.js";
 import { parseInput } from "../input-error.js";
 import { runRefParam } from "../path-params.js";
 import { unknownRun } from "../unknown-run.js";
@@ -54,7 +55,7 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
           },
         });
       case "parquet":
-        return new Response(parquetStream(pages, kept), {
+        return new Response(parquetStream(pages, kept, denseGroups(deps, ref, kept)), {
           headers: {
             "content-type": "application/vnd.apache.parquet",
             "content-disposition": `attachment; filename="${name}"`,
@@ -64,6 +65,14 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
   });
 
   return app;
+}
+
+/** Where a dense run's Parquet columns come from (its series), when the store can read them. */
+function denseGroups(deps: AppDeps, ref: RunRef, kept: KeptHistoryColumns | null): DenseGroups | null {
+  const store = deps.store;
+  if (kept === null || store.historyColumnGroups === undefined) return null;
+  return (names, groupRows) =>
+    store.historyColumnGroups?.(ref, kept, names, groupRows) ?? Promise.resolve(null);
 }
 
 /** A row scan (keys or steps given) as NDJSON byte pages, its first page read at once. */

@@ -13,8 +13,8 @@ const LETTER: Record<Kind, string> = { none: "n", number: "d", boolean: "b", oth
 const KIND: Record<string, Kind> = { n: "none", d: "number", b: "boolean", o: "other" };
 
 export class HistoryColumnsRecords {
-  private readonly select: Database.Statement<[number], { names: string; kinds: string }>;
-  private readonly upsert: Database.Statement<[number, string, string]>;
+  private readonly select: Database.Statement<[number], StoredRow>;
+  private readonly upsert: Database.Statement<[number, string, string, number]>;
   private readonly selectRun: Database.Statement<
     [string, string, string],
     { pk: number; history_count: number }
@@ -22,10 +22,10 @@ export class HistoryColumnsRecords {
   private readonly keptOf: Database.Transaction<(ref: RunRef) => KeptHistoryColumns | null>;
 
   constructor(db: Database.Database) {
-    this.select = db.prepare("SELECT names, kinds FROM history_columns WHERE run_pk = ?");
+    this.select = db.prepare("SELECT names, kinds, dense FROM history_columns WHERE run_pk = ?");
     this.upsert = db.prepare(
-      `INSERT INTO history_columns (run_pk, names, kinds) VALUES (?, ?, ?)
-       ON CONFLICT (run_pk) DO UPDATE SET names = excluded.names, kinds = excluded.kinds`,
+      `INSERT INTO history_columns (run_pk, names, kinds, dense) VALUES (?, ?, ?, ?)
+       ON CONFLICT (run_pk) DO UPDATE SET names = excluded.names, kinds = excluded.kinds, dense = excluded.dense`,
     );
     this.selectRun = db.prepare(
       "SELECT pk, history_count FROM runs WHERE entity = ? AND project = ? AND run_id = ?",
@@ -42,11 +42,12 @@ export class HistoryColumnsRecords {
   /** The run's kept columns, or null when none are kept (or the row is damaged). */
   read(runPk: number): HistoryColumns | null {
     const row = this.select.get(runPk);
-    return row === undefined ? null : decode(row.names, row.kinds);
+    return row === undefined ? null : decode(row);
   }
 
   save(runPk: number, columns: HistoryColumns): void {
-    this.upsert.run(runPk, JSON.stringify(columns.names), columns.kinds.map((k) => LETTER[k]).join(""));
+    const kinds = columns.kinds.map((k) => LETTER[k]).join("");
+    this.upsert.run(runPk, JSON.stringify(columns.names), kinds, columns.dense ? 1 : 0);
   }
 
   /** The columns of a run and the rows they cover, read together; null: none kept. */
@@ -55,7 +56,13 @@ export class HistoryColumnsRecords {
   }
 }
 
-function decode(namesText: string, kindsText: string): HistoryColumns | null {
+interface StoredRow {
+  names: string;
+  kinds: string;
+  dense: number;
+}
+
+function decode({ names: namesText, kinds: kindsText, dense }: StoredRow): HistoryColumns | null {
   let names: unknown;
   try {
     names = JSON.parse(namesText);
@@ -69,5 +76,5 @@ function decode(namesText: string, kindsText: string): HistoryColumns | null {
     if (typeof names[i] !== "string" || kind === undefined) return null;
     kinds.push(kind);
   }
-  return { names: names as string[], kinds };
+  return { names: names as string[], kinds, dense: dense === 1 };
 }

@@ -49,6 +49,7 @@ import { UploadRecords } from "./upload-records.js";
 import { HistoryCompaction } from "./history-compaction.js";
 import { HistoryBytesReader } from "./history-bytes-reader.js";
 import { HistoryColumnsRecords } from "./history-columns-records.js";
+import { denseColumnGroups } from "./history-columns-values.js";
 import { HistoryReader } from "./history-reader.js";
 import { KeyKindRecords } from "./key-kind-records.js";
 import { MediaRecords } from "./media-records.js";
@@ -209,6 +210,9 @@ export class SqliteStore implements Store {
   }
   historyColumns(ref: RunRef): Promise<KeptHistoryColumns | null> {
     return this.work(ref, () => this.columns.kept(ref));
+  }
+  historyColumnGroups(ref: RunRef, kept: KeptHistoryColumns, names: readonly string[], groupRows: number) {
+    return this.work(ref, () => denseColumnGroups(this.seriesSource, ref, kept, names, groupRows));
   }
   compactHistory(maxBlocks: number): Promise<number> {
     return this.work(null, () => this.compaction.step(maxBlocks));
