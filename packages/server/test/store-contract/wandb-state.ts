@@ -2,7 +2,8 @@
  * Store contract, the W&B endpoints' state between requests (Store.wandb, wandb-state-store.ts):
  * a pending artifact, its uploaded files and manifest and the version it became are read back as
  * written, from the same store and from a second connection (another API server); entries
- * created a day before a new one are dropped with their files; a blob's MD5 is kept once and
+ * created a day before a new one are dropped with their files; an upload holds its blob against
+ * garbage collection until then; a blob's MD5 is kept once and
  * found both ways; a resumed run's console offsets move up by the stored count or stay, as the
  * first console request decides — once, also when two servers answer two requests at once.
  */
@@ -73,6 +74,19 @@ export function wandbStateContract(factory: StoreFactory, openPair: StorePairFac
       expect(await wandb.putPendingFile("Pold", "b", file(2))).toBe(false);
       expect((await wandb.getPending("Pkept"))?.id).toBe("Pkept");
       expect((await wandb.getPending("Pnew"))?.id).toBe("Pnew");
+    });
+
+    it("holds the blobs of a pending artifact's uploads against garbage collection until dropped", async () => {
+      const store = await open();
+      const held = file(7).sha256;
+      expect(await store.isBlobReferenced(held)).toBe(false);
+      await store.wandb.createPending(pending("Pheld", 1000), 1000 - DAY);
+      await store.wandb.putPendingFile("Pheld", "weights.bin", file(7));
+      expect(await store.isBlobReferenced(held)).toBe(true);
+      expect(await store.collectBlob(held, () => true)).toBe(false);
+      await store.wandb.createPending(pending("Plater", 1000 + DAY + 1), 1000 + 1);
+      expect(await store.isBlobReferenced(held)).toBe(false);
+      expect(await store.collectBlob(held, () => true)).toBe(true);
     });
 
     it("keeps a blob's MD5 once, found by SHA-256 and by MD5", async () => {

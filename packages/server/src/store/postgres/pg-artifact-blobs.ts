@@ -1,7 +1,7 @@
 /**
  * Blob references on PostgreSQL, for garbage collection (Store.isBlobReferenced / collectBlob):
- * a blob is held by a run file, a live artifact version's manifest entry, or a pending
- * distributed entry, as on SQLite. `collect` takes the blob's advisory lock (which recording a
+ * a blob is held by a run file, a live artifact version's manifest entry, a pending
+ * distributed entry, or a W&B client's upload for an artifact not committed yet, as on SQLite. `collect` takes the blob's advisory lock (which recording a
  * run file takes, pg-file-records.ts) and the artifact blob lock exclusively (which every
  * manifest write takes shared, pg-artifact-rows.ts), then checks and removes: a commit either
  * lands before the check (and holds the blob) or checks the blob's presence after the removal
@@ -18,7 +18,8 @@ export async function artifactsHoldBlob(db: Db, sha256: string): Promise<boolean
   const { rows } = await db.query(
     `SELECT 1 FROM artifact_entries e JOIN artifact_versions v ON v.pk = e.version_pk
      WHERE e.sha256 = $1 AND v.deleted_at IS NULL
-     UNION ALL SELECT 1 FROM artifact_pending_entries p WHERE p.sha256 = $1 LIMIT 1`,
+     UNION ALL SELECT 1 FROM artifact_pending_entries p WHERE p.sha256 = $1
+     UNION ALL SELECT 1 FROM wandb_pending_files w WHERE w.sha256 = $1 LIMIT 1`,
     [sha256],
   );
   return rows.length > 0;

@@ -20,6 +20,8 @@ export const WANDB_MIGRATION: readonly string[] = [
     md5 text NOT NULL,
     PRIMARY KEY (pending_id, path)
   )`,
+  // Garbage collection asks whether a pending W&B upload holds a blob (pg-artifact-blobs.ts).
+  "CREATE INDEX wandb_pending_files_by_sha256 ON wandb_pending_files (sha256)",
   `CREATE TABLE wandb_blob_md5 (
     sha256 text PRIMARY KEY,
     md5 text NOT NULL

@@ -28,7 +28,7 @@ export class FileRecords {
   private readonly one: Database.Statement<[string, string, string, string], FileRow>;
   private readonly fileAt: Database.Statement<[string, string, string, string], { path: string }>;
   private readonly fileUnder: Database.Statement<[string, string, string, string, string], { path: string }>;
-  private readonly referenced: Database.Statement<[string, string, string], { one: number }>;
+  private readonly referenced: Database.Statement<[string, string, string, string], { one: number }>;
   private readonly count: Database.Statement<[string, string, string], { files: number }>;
   private readonly addOne: Database.Statement<[string, string, string]>;
 
@@ -61,12 +61,14 @@ export class FileRecords {
        ORDER BY path LIMIT 1`,
     );
     // A blob is referenced by a run file, by an entry of a live (not deleted) artifact
-    // version's manifest, or by an entry of a distributed artifact not finished yet.
+    // version's manifest, by an entry of a distributed artifact not finished yet, or by a file
+    // a W&B client uploaded for an artifact it has not committed yet.
     this.referenced = db.prepare(
       `SELECT 1 AS one FROM run_files WHERE sha256 = ?
        UNION ALL SELECT 1 FROM artifact_entries e WHERE e.sha256 = ?
          AND NOT EXISTS (SELECT 1 FROM artifact_deleted_versions d WHERE d.version_pk = e.version_pk)
-       UNION ALL SELECT 1 FROM artifact_pending_entries p WHERE p.sha256 = ? LIMIT 1`,
+       UNION ALL SELECT 1 FROM artifact_pending_entries p WHERE p.sha256 = ?
+       UNION ALL SELECT 1 FROM wandb_pending_files w WHERE w.sha256 = ? LIMIT 1`,
     );
     this.count = db.prepare(
       "SELECT files FROM run_file_counts WHERE entity = ? AND project = ? AND run_id = ?",
@@ -114,7 +116,7 @@ export class FileRecords {
   }
 
   isReferenced(sha256: string): boolean {
-    return this.referenced.get(sha256, sha256, sha256) !== undefined;
+    return this.referenced.get(sha256, sha256, sha256, sha256) !== undefined;
   }
 
   get(ref: RunRef, path: string): StoredFile | null {

@@ -22,6 +22,8 @@ export const WANDB_STATE_SCHEMA: readonly string[] = [
     md5 TEXT NOT NULL,
     PRIMARY KEY (pending_id, path)
   ) WITHOUT ROWID`,
+  // Garbage collection asks whether a pending W&B upload holds a blob (file-records.ts).
+  "CREATE INDEX IF NOT EXISTS wandb_pending_files_by_sha256 ON wandb_pending_files (sha256)",
   `CREATE TABLE IF NOT EXISTS wandb_blob_md5 (
     sha256 TEXT PRIMARY KEY,
     md5 TEXT NOT NULL
