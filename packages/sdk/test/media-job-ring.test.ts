@@ -72,6 +72,34 @@ describe("media job ring", () => {
     expect(poolStats().held).toBe(0);
   }, 120_000);
 
+  it("writes each row with its own image's caption and size (the row template is reused only when equal)", async () => {
+    const run = await offlineRun(tempDir());
+    const sizes = [256, 256, 200, 256];
+    const captions = ["a", "a", "a", undefined, "b", "b", 'q"uote'];
+    for (let step = 0; step < 14; step++) {
+      const side = sizes[step % sizes.length] as number;
+      const caption = captions[step % captions.length];
+      const pixels = new Uint8Array(side * side * 3).fill(10 + step);
+      run.log({
+        img: new Image({ data: pixels, shape: [side, side, 3] }, caption === undefined ? {} : { caption }),
+      });
+    }
+    await run.finish();
+    const rows = storedRows(run.dir);
+    expect(rows).toHaveLength(14);
+    for (const row of rows) {
+      const step = row["_step"] as number;
+      const side = sizes[step % sizes.length] as number;
+      const image = row["img"] as Record<string, unknown>;
+      expect([image["width"], image["height"], image["caption"]]).toEqual([
+        side,
+        side,
+        captions[step % captions.length],
+      ]);
+      expect(stored(run.dir, image).data[0]).toBe(10 + step);
+    }
+  }, 60_000);
+
   it("stores an explicit summary image and the logged one of the same key apart", async () => {
     const run = await offlineRun(tempDir());
     const pixels = new Uint8Array(256 * 256 * 3);

@@ -68,9 +68,7 @@ export function deferredRow(
       const prefix = `${file.dir}/${safeMediaKey(key)}_${step}_`;
       deferred.files.push({ slot: slots[i] as number, prefix, ext: file.ext });
     });
-    const pieces: Piece[] = [name];
-    templatePieces(value.logged.json, base, pieces);
-    deferred.members.push({ pieces, files: indexes });
+    deferred.members.push({ pieces: [name, ...mediaPieces(value.logged.json, base)], files: indexes });
   }
   if (plain !== null) deferred.members.push({ pieces: [plain], files: null });
   return deferred;
@@ -82,6 +80,46 @@ function containsMedia(value: unknown, isMedia: (value: unknown) => boolean): bo
   for (const member of Object.values(value as Record<string, unknown>))
     if (containsMedia(member, isMedia)) return true;
   return false;
+}
+
+/**
+ * The last template made for a flat media JSON (one file whose fields are plain values, as an
+ * image without masks or boxes has): a training loop logs the same fields every step, so the
+ * pieces are made once and reused (never changed once made).
+ */
+let lastFlat: { base: number; fields: Record<string, unknown>; count: number; pieces: Piece[] } | null = null;
+
+/** templatePieces of a media value's JSON, reusing the last flat one when its fields are equal. */
+function mediaPieces(json: unknown, base: number): Piece[] {
+  const flat = json instanceof FileFields ? flatFields(json.fields) : -1;
+  const last = lastFlat;
+  if (flat >= 0 && last !== null && last.base === base + (json as FileFields).index && last.count === flat) {
+    const fields = (json as FileFields).fields;
+    let same = true;
+    for (const key in fields) if (fields[key] !== last.fields[key]) same = false;
+    if (same) return last.pieces;
+  }
+  const pieces: Piece[] = [];
+  templatePieces(json, base, pieces);
+  if (flat >= 0)
+    lastFlat = {
+      base: base + (json as FileFields).index,
+      fields: (json as FileFields).fields,
+      count: flat,
+      pieces,
+    };
+  return pieces;
+}
+
+/** How many fields `fields` has when each is a string, number or boolean; -1 otherwise. */
+function flatFields(fields: Record<string, unknown>): number {
+  let count = 0;
+  for (const key in fields) {
+    const type = typeof fields[key];
+    if (type !== "string" && type !== "number" && type !== "boolean") return -1;
+    count++;
+  }
+  return count;
 }
 
 /** Appends `piece` to `out`, text joined to the text before it (fewer pieces to stringify and parse). */
