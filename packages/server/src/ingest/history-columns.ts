@@ -51,8 +51,13 @@ export class PackedColumnNotes {
   private readonly state: number[] = [];
   private readonly wideState = new Map<number, number>();
   private prefixes: Map<number, string> | null = null;
-  /** The key id of `_step` in this batch (-1: none). */
+  /** The key id of `_step` in this batch (-1: none), and where the last row held it. */
   private readonly stepId: number = -1;
+  private stepAt = 4;
+  /** Every key of the batch is noted as a number column (no row can bring a new name). */
+  private allNoted = false;
+  /** The set's size after the last note. */
+  private columns: number;
 
   constructor(
     private readonly set: HistoryColumnSet,
@@ -65,6 +70,7 @@ export class PackedColumnNotes {
     }
     // Two ids for one key: a row may hold a name twice (two points of one series at one step).
     if (keys.size !== rows.keys.size) set.notDense();
+    this.columns = set.size;
   }
 
   /** Notes row `r`, the run's row `at`. */
@@ -72,24 +78,26 @@ export class PackedColumnNotes {
     const { view, bytes } = this.rows;
     const start = this.rows.rowStarts[r] as number;
     const count = view.getUint32(start, true);
-    let step = Number.NaN;
-    // Nearly every row: numbers under keys noted before.
+    // Nearly every row: numbers only, under the batch's keys, all noted before: only the tags
+    // are looked at (and, while the set is dense, the count and the step).
+    if (this.allNoted) {
+      const end = start + 4 + 13 * count;
+      let p = start + 4;
+      while (p < end && bytes[p + 4] === TAG_NUMBER) p += 13;
+      if (p === end) {
+        if (this.set.dense) this.checkDense(count, this.stepOf(start, count));
+        return;
+      }
+    }
+    this.slowRow(r, at, start, count);
+  }
+
+  /** A row with another value or a key not noted yet: numbers under plain keys are noted in order. */
+  private slowRow(r: number, at: number, start: number, count: number): void {
+    const { view, bytes } = this.rows;
     let p = start + 4;
-    let e = 0;
-    for (; e < count; e++, p += 13) {
-      if (bytes[p + 4] !== TAG_NUMBER) break;
-      const id = view.getUint32(p, true);
-      if (this.stateOf(id) !== NOTED) break;
-      if (id === this.stepId) step = view.getFloat64(p + 5, true);
-    }
-    if (e === count) {
-      if (this.set.dense) this.checkDense(count, step);
-      return;
-    }
-    // Another value or a new key: numbers under plain keys are noted in the row's order.
-    p = start + 4;
     let plain = true;
-    for (e = 0; e < count && plain; e++) {
+    for (let e = 0; e < count && plain; e++) {
       const id = view.getUint32(p, true);
       if (bytes[p + 4] !== TAG_NUMBER) plain = false;
       else if (this.stateOf(id) === 0) plain = this.setState(id, isPlain(this.keyOf(id)) ? 0 : NOT_PLAIN);
@@ -99,26 +107,42 @@ export class PackedColumnNotes {
     if (!plain) {
       this.prefixes ??= keyPrefixes(this.rows);
       noteTextRow(this.set, formatPackedRow(this.rows, r, this.prefixes));
+      this.columns = this.set.size;
       return;
     }
-    const size = this.set.size;
+    const size = this.columns;
     p = start + 4;
-    for (e = 0; e < count; e++, p += 13) {
+    for (let e = 0; e < count; e++, p += 13) {
       const id = view.getUint32(p, true);
-      if (id === this.stepId) step = view.getFloat64(p + 5, true);
       if (this.stateOf(id) === NOTED) continue;
       this.set.note(this.keyOf(id), "number");
       this.setState(id, NOTED);
     }
+    this.columns = this.set.size;
+    this.allNoted = [...this.rows.keys.keys()].every((id) => this.stateOf(id) === NOTED);
     // A column first seen after the run's first row: the rows before lack it.
-    if (at > 0 && this.set.size !== size) this.set.notDense();
-    if (this.set.dense) this.checkDense(count, step);
+    if (at > 0 && this.columns !== size) this.set.notDense();
+    if (this.set.dense) this.checkDense(count, this.stepOf(start, count));
   }
 
   /** A row of numbers under noted keys keeps the set dense if it holds every column and a step. */
   private checkDense(count: number, step: number): void {
     const stepOk = this.stepId < 0 ? !this.set.has("_step") : Number.isSafeInteger(step) && step >= 0;
-    if (count !== this.set.size || !stepOk) this.set.notDense();
+    if (count !== this.columns || !stepOk) this.set.notDense();
+  }
+
+  /** The `_step` of a row of `count` numbers (NaN: none), where the row before had it if there. */
+  private stepOf(start: number, count: number): number {
+    if (this.stepId < 0) return Number.NaN;
+    const view = this.rows.view;
+    if (this.stepAt < 4 + 13 * count && view.getUint32(start + this.stepAt, true) === this.stepId)
+      return view.getFloat64(start + this.stepAt + 5, true);
+    for (let p = 4; p < 4 + 13 * count; p += 13)
+      if (view.getUint32(start + p, true) === this.stepId) {
+        this.stepAt = p;
+        return view.getFloat64(start + p + 5, true);
+      }
+    return Number.NaN;
   }
 
   private keyOf(id: number): string {
