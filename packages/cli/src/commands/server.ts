@@ -58,7 +58,7 @@ Options:
   --alert-timeout <s>     give up one delivery try after this long (default 10,
                           STEPWISE_ALERT_TIMEOUT_S)
   --alert-attempts <n>    tries per alert and destination (default 5, STEPWISE_ALERT_ATTEMPTS)
-  --no-loopback-trust     require an API key even from this machine
+  --no-loopback-trust     require an API key even from this machine (STEPWISE_TRUST_LOOPBACK=0)
   --web-root <dir>        serve the web UI built in <dir> (default: the installed
                           @stepwise/web package's build; STEPWISE_WEB_ROOT)
   --check                 do not serve: verify everything stored under --data, or in
