@@ -11,14 +11,15 @@ stepwise/lineseries/v0, stepwise/pr-curve/v0, stepwise/roc-curve/v0, stepwise/co
 …) are read-only; yours are named <entity>/<name>[/vN].
 
   ls    every preset: a table (id, kind, name, fields) or one JSON object per line with --json
-  get   one preset as JSON (its spec, fields and string fields)
+  get   one preset as JSON (its spec, fields and string fields; also id, builtin, createdAt
+        and updatedAt, which put refuses: delete those keys from a copy before putting it)
   put   creates or replaces a preset from a JSON file ('-' reads standard input): either the
         whole preset ({"name", "description", "fields", "stringFields", "overlay", "spec"}) or a
         bare Vega-Lite spec, whose \${field:…} and \${string:…} slots become its fields
   rm    removes one of your presets
 
 Options:
-  --json               ls: one JSON object per line
+  --json               ls: one JSON object per line; put: the saved preset
   --base-url <url>     the server (default: STEPWISE_BASE_URL, then the URL saved by
                        'stepwise login', then http://127.0.0.1:8080)
   --api-key <key>      the API key (default: STEPWISE_API_KEY, then the saved key)
