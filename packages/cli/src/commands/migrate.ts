@@ -43,8 +43,8 @@ Options:
   -h, --help              show this help
 
 Exit codes: 0 copied and verified; 2 usage; 3 a run differs after the copy (each is named
-on stderr; run again to copy what is missing); 4 no data directory at --from; 7 the database
-or file store is unavailable.
+on stderr; run again to copy what is missing); 4 no Stepwise database (stepwise.db) at
+--from; 7 the database or file store is unavailable.
 `;
 
 const ARG_OPTIONS = {
