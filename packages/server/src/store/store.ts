@@ -12,7 +12,7 @@
  *   column-wise in chunks with pre-aggregated rollups so that `querySeries` over N buckets costs
  *   about O(N) whatever the series length.
  */
-import type { KeptHistoryColumns } from "./history-columns.js";
+import type { HistoryColumns, KeptHistoryColumns } from "./history-columns.js";
 import type { MediaStore } from "./media-store.js";
 import type { StructuredStore } from "./structured-store.js";
 import type { AlertStore } from "./alert-store.js";
@@ -303,6 +303,11 @@ export interface Store extends MediaStore {
    * run stored before they were, or a store that keeps none: the export reads twice).
    */
   historyColumns?(ref: RunRef): Promise<KeptHistoryColumns | null>;
+  /**
+   * Optional: keeps the columns an export's first pass found over the run's `rowCount` rows, for
+   * a run with none kept, if it still has exactly those rows (its later batches then add to them).
+   */
+  keepHistoryColumns?(ref: RunRef, columns: HistoryColumns, rowCount: number): Promise<boolean>;
   /**
    * Optional: a dense run's kept columns (HistoryColumns.dense, all numbers) read from its series
    * in row groups of `groupRows` rows, one Float64Array per name of `names`, as its rows' text

@@ -23,14 +23,16 @@ import {
   QUOTE,
   UPPER_I,
 } from "./flat-row-bytes.js";
-import { columnKinds } from "./parquet-columns.js";
+import { columnKinds, foundColumns } from "./parquet-columns.js";
 
+/** `found`: told the columns a first pass found (for the store to keep them). */
 export async function* csvChunks(
   scan: () => AsyncIterable<Uint8Array>,
   kept: KeptHistoryColumns | null = null,
+  found: ((kept: KeptHistoryColumns) => void) | null = null,
 ): AsyncGenerator<Uint8Array> {
   const { names, rowCount } =
-    kept === null ? await firstPass(scan) : { names: kept.columns.names, rowCount: kept.rowCount };
+    kept === null ? await firstPass(scan, found) : { names: kept.columns.names, rowCount: kept.rowCount };
   const columns = orderColumns(names);
   yield Buffer.from(columns.map(quoteCsvText).join(",") + "\n");
   yield* rows(scan, columns, rowCount);
@@ -39,8 +41,10 @@ export async function* csvChunks(
 /** The columns (first-seen order) and rows of the stored history, for a run without kept columns. */
 async function firstPass(
   scan: () => AsyncIterable<Uint8Array>,
+  found: ((kept: KeptHistoryColumns) => void) | null,
 ): Promise<{ names: Iterable<string>; rowCount: number }> {
   const { kinds, rowCount } = await columnKinds(scan);
+  found?.(foundColumns(kinds, rowCount));
   return { names: kinds.keys(), rowCount };
 }
 

@@ -7,7 +7,7 @@
  */
 import { encodeNumber, parseExtended, stringifyExtended } from "@stepwise/protocol";
 import type { BasicType } from "hyparquet-writer";
-import { HistoryColumnSet, type Kind } from "../../store/history-columns.js";
+import { HistoryColumnSet, type KeptHistoryColumns, type Kind } from "../../store/history-columns.js";
 import { forEachLeaf } from "./flat-row.js";
 import {
   asBuffer,
@@ -40,6 +40,11 @@ export async function columnKinds(
     }
   }
   return { kinds: set.result(), rowCount };
+}
+
+/** What a first pass found, as a store keeps it (not dense: the first pass does not look). */
+export function foundColumns(kinds: Map<string, Kind>, rowCount: number): KeptHistoryColumns {
+  return { columns: { names: [...kinds.keys()], kinds: [...kinds.values()], dense: false }, rowCount };
 }
 
 /** One row group's column values: a DOUBLE column's as a Float64Array when it has no null. */

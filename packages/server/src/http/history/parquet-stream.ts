@@ -8,7 +8,7 @@
 import { ByteWriter, ParquetWriter, schemaFromColumnData, type ColumnSource } from "hyparquet-writer";
 import { orderColumns } from "./flat-row.js";
 import type { KeptHistoryColumns } from "../../store/history-columns.js";
-import { columnKinds, rowGroups, typeOf, type Kind } from "./parquet-columns.js";
+import { columnKinds, foundColumns, rowGroups, typeOf, type Kind } from "./parquet-columns.js";
 import { snappyCompress } from "./snappy-compress.js";
 
 /**
@@ -29,6 +29,7 @@ export function parquetStream(
   scan: () => AsyncIterable<Uint8Array>,
   kept: KeptHistoryColumns | null = null,
   dense: DenseGroups | null = null,
+  found: ((kept: KeptHistoryColumns) => void) | null = null,
 ): ReadableStream<Uint8Array> {
   let resume: (() => void) | null = null;
   return new ReadableStream<Uint8Array>(
@@ -39,7 +40,7 @@ export function parquetStream(
           // Backpressure: wait until the client has taken what is queued.
           while ((controller.desiredSize ?? 1) <= 0) await new Promise<void>((r) => (resume = r));
         };
-        writeParquet(scan, kept, dense, push).then(
+        writeParquet(scan, kept, dense, found, push).then(
           () => controller.close(),
           (error: unknown) => controller.error(error),
         );
@@ -77,9 +78,11 @@ async function writeParquet(
   scan: () => AsyncIterable<Uint8Array>,
   kept: KeptHistoryColumns | null,
   dense: DenseGroups | null,
+  found: ((kept: KeptHistoryColumns) => void) | null,
   push: (chunk: Uint8Array) => Promise<void>,
 ): Promise<void> {
   const { kinds, rowCount } = kept === null ? await columnKinds(scan) : keptKinds(kept);
+  if (kept === null) found?.(foundColumns(kinds, rowCount));
   const names = orderColumns(kinds.keys());
   const columns = names.map((name) => ({ name, type: typeOf(kinds.get(name)), nullable: true }));
   const withData = (data: ColumnSource["data"][]): ColumnSource[] =>

@@ -48,19 +48,22 @@ export function historyRoute(deps: AppDeps): Hono<AppEnv> {
       case "ndjson":
         return new Response(bytesStream(pages()), { headers: { "content-type": NDJSON } });
       case "csv":
-        return new Response(bytesStream(csvChunks(pages, kept)), {
+        return new Response(bytesStream(csvChunks(pages, kept, keep(deps, ref, whole))), {
           headers: {
             "content-type": "text/csv; charset=utf-8",
             "content-disposition": `attachment; filename="${name}"`,
           },
         });
       case "parquet":
-        return new Response(parquetStream(pages, kept, denseGroups(deps, ref, kept)), {
-          headers: {
-            "content-type": "application/vnd.apache.parquet",
-            "content-disposition": `attachment; filename="${name}"`,
+        return new Response(
+          parquetStream(pages, kept, denseGroups(deps, ref, kept), keep(deps, ref, whole)),
+          {
+            headers: {
+              "content-type": "application/vnd.apache.parquet",
+              "content-disposition": `attachment; filename="${name}"`,
+            },
           },
-        });
+        );
     }
   });
 
@@ -73,6 +76,18 @@ function denseGroups(deps: AppDeps, ref: RunRef, kept: KeptHistoryColumns | null
   if (kept === null || store.historyColumnGroups === undefined) return null;
   return (names, groupRows) =>
     store.historyColumnGroups?.(ref, kept, names, groupRows) ?? Promise.resolve(null);
+}
+
+/**
+ * For a run with no columns kept (stored before they were): the columns the first pass over its
+ * whole history found are kept, so its next export reads once. Only an optimisation: a failure (the write lock
+ * busy, the disk full) leaves the run as it was, and the export goes on.
+ */
+function keep(deps: AppDeps, ref: RunRef, whole: boolean): ((kept: KeptHistoryColumns) => void) | null {
+  const store = deps.store;
+  if (!whole || store.keepHistoryColumns === undefined) return null;
+  return ({ columns, rowCount }) =>
+    void store.keepHistoryColumns?.(ref, columns, rowCount).catch(() => false);
 }
 
 /** A row scan (keys or steps given) as NDJSON byte pages, its first page read at once. */

@@ -4,6 +4,7 @@
  * the run's row count in one read transaction, so the columns cover exactly the rows counted.
  * A row that does not read back as a column set (damage) is answered as none: the export then
  * reads the history twice, as for a run stored before the table, and ingest stops keeping it.
+ * A run stored before the table gets its row from its first two-pass export (`keep`).
  */
 import type Database from "better-sqlite3";
 import type { RunRef } from "@stepwise/protocol";
@@ -20,6 +21,9 @@ export class HistoryColumnsRecords {
     { pk: number; history_count: number }
   >;
   private readonly keptOf: Database.Transaction<(ref: RunRef) => KeptHistoryColumns | null>;
+  private readonly keepFound: Database.Transaction<
+    (ref: RunRef, columns: HistoryColumns, rowCount: number) => boolean
+  >;
 
   constructor(db: Database.Database) {
     this.select = db.prepare("SELECT names, kinds, dense FROM history_columns WHERE run_pk = ?");
@@ -37,6 +41,14 @@ export class HistoryColumnsRecords {
       const columns = this.read(run.pk);
       return columns === null ? null : { columns, rowCount: run.history_count };
     });
+    // Under the write lock (IMMEDIATE): no batch of the run can come between the check and the row.
+    this.keepFound = db.transaction((ref: RunRef, columns: HistoryColumns, rowCount: number) => {
+      const run = this.selectRun.get(ref.entity, ref.project, ref.runId);
+      if (run === undefined || run.history_count !== rowCount || this.select.get(run.pk) !== undefined)
+        return false;
+      this.save(run.pk, columns);
+      return true;
+    });
   }
 
   /** The run's kept columns, or null when none are kept (or the row is damaged). */
@@ -48,6 +60,14 @@ export class HistoryColumnsRecords {
   save(runPk: number, columns: HistoryColumns): void {
     const kinds = columns.kinds.map((k) => LETTER[k]).join("");
     this.upsert.run(runPk, JSON.stringify(columns.names), kinds, columns.dense ? 1 : 0);
+  }
+
+  /**
+   * Keeps the columns a first pass found over a run's `rowCount` rows, for a run that has none
+   * kept (stored before they were): only while the run still has exactly those rows. True when kept.
+   */
+  keep(ref: RunRef, columns: HistoryColumns, rowCount: number): boolean {
+    return this.keepFound.immediate(ref, columns, rowCount);
   }
 
   /** The columns of a run and the rows they cover, read together; null: none kept. */

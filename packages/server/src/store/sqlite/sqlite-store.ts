@@ -39,7 +39,7 @@ import type {
   StoredMediaSteps,
   StoreMediaQuery,
 } from "../media-store.js";
-import type { KeptHistoryColumns } from "../history-columns.js";
+import type { HistoryColumns, KeptHistoryColumns } from "../history-columns.js";
 import { applyRunPatch } from "../../domain/run-metadata.js";
 import { ApiKeyRecords } from "./api-key-records.js";
 import { SqliteIngestPort } from "./batch-applier.js";
@@ -210,6 +210,9 @@ export class SqliteStore implements Store {
   }
   historyColumns(ref: RunRef): Promise<KeptHistoryColumns | null> {
     return this.work(ref, () => this.columns.kept(ref));
+  }
+  keepHistoryColumns(ref: RunRef, columns: HistoryColumns, rowCount: number): Promise<boolean> {
+    return this.work(ref, () => this.columns.keep(ref, columns, rowCount));
   }
   historyColumnGroups(ref: RunRef, kept: KeptHistoryColumns, names: readonly string[], groupRows: number) {
     return this.work(ref, () => denseColumnGroups(this.seriesSource, ref, kept, names, groupRows));
