@@ -8,6 +8,7 @@
  * escaping), cut apart by `substring` in the statement.
  */
 import { createHash } from "node:crypto";
+import { crc32 } from "node:zlib";
 import type pg from "pg";
 import type { PackedRows } from "@stepwise/protocol";
 import type { HistoryRowWrites } from "../../ingest/ingest-port.js";
@@ -32,9 +33,28 @@ export interface PgHistoryBlockRow {
 /** Receives one damaged block: where, and the problem (as sqlite/stored-rows.ts `Report`). */
 export type BlockReport = (item: "history block", where: string, problem: string) => void;
 
-const SUM_BYTES = 16;
+/** The sum the server writes: a CRC32 (4 bytes); the migration's MD5 has 16. */
+const SUM_BYTES = 4;
 
-/** A block's sum (pg-schema-history.ts): MD5 of its place in `float8send`/`int8send` bytes, steps, body. */
+/**
+ * The bytes a block's sum covers first: its place as `int8send`/`int4send`/`float8send` write it
+ * (first row, count, step bounds) and whether it is packed; then its steps and body.
+ */
+function blockPlace(first: number, count: number, min: number, max: number, packed: boolean): Buffer {
+  const place = Buffer.allocUnsafe(29);
+  place.writeBigInt64BE(BigInt(first), 0);
+  place.writeInt32BE(count, 8);
+  place.writeDoubleBE(min, 12);
+  place.writeDoubleBE(max, 20);
+  place[28] = packed ? 1 : 0;
+  return place;
+}
+
+/**
+ * A block's sum as the server writes it: CRC32 (zlib's, as SQLite's checksums) of its place,
+ * steps and body, big-endian. Blocks the schema-9 migration made in SQL carry an MD5 of the same
+ * bytes instead (PostgreSQL 15 has no CRC32; MD5 here costs ~10× the CRC's CPU at ingest).
+ */
 export function blockSum(
   first: number,
   count: number,
@@ -44,13 +64,20 @@ export function blockSum(
   steps: Uint8Array,
   body: Uint8Array,
 ): Buffer {
-  const place = Buffer.allocUnsafe(29);
-  place.writeBigInt64BE(BigInt(first), 0);
-  place.writeInt32BE(count, 8);
-  place.writeDoubleBE(min, 12);
-  place.writeDoubleBE(max, 20);
-  place[28] = packed ? 1 : 0;
-  return createHash("md5").update(place).update(steps).update(body).digest();
+  const crc = crc32(body, crc32(steps, crc32(blockPlace(first, count, min, max, packed))));
+  const sum = Buffer.allocUnsafe(SUM_BYTES);
+  sum.writeUInt32BE(crc, 0);
+  return sum;
+}
+
+/** Whether `b` matches its stored sum, whichever kind it is. */
+function sumMatches(b: PgHistoryBlockRow): boolean {
+  const { first_row: first, row_count: count, min_step: min, max_step: max, packed } = b;
+  if (b.sum.length === SUM_BYTES)
+    return blockSum(first, count, min, max, packed, b.steps, b.body).equals(b.sum);
+  if (b.sum.length !== 16) return false;
+  const md5 = createHash("md5").update(blockPlace(first, count, min, max, packed));
+  return md5.update(b.steps).update(b.body).digest().equals(b.sum);
 }
 
 /**
@@ -64,8 +91,7 @@ export function checkBlock(b: PgHistoryBlockRow, expected: number | null, report
     report("history block", places.historyBlock(expected, first - expected), "missing");
   else if (expected !== null && first < expected)
     report("history block", places.historyBlock(first, b.row_count), "overlaps the block before it");
-  const sum = blockSum(first, b.row_count, b.min_step, b.max_step, b.packed, b.steps, b.body);
-  if (!sum.equals(b.sum) || b.steps.length !== b.row_count * 8)
+  if (!sumMatches(b) || b.steps.length !== b.row_count * 8)
     report("history block", places.historyBlock(first, b.row_count), "checksum mismatch");
   return Math.max(expected ?? 0, first + b.row_count);
 }

@@ -7,9 +7,10 @@
  *   reads; `min_step` / `max_step` pick the blocks a bounded read needs.
  * - `body`: the rows' extended-JSON texts as UTF-8, joined by "\n" (JSON text never holds a raw
  *   newline), or, with `packed`, the batch's packed rows as SQLite stores them (sqlite/packed-block.ts).
- * - `sum`: the MD5 of the block's place (first row, count, step bounds, packed), steps and body,
- *   verified whenever the block is read. MD5 rather than SQLite's CRC32: PostgreSQL 15 has it
- *   built in, so this migration sums the blocks it makes without a round trip per block.
+ * - `sum`: a checksum of the block's place (first row, count, step bounds, packed), steps and
+ *   body, verified whenever the block is read: the CRC32 the server computes (4 bytes), or, for
+ *   the blocks this migration makes, their MD5 (16 bytes): PostgreSQL 15 has MD5 built in and no
+ *   CRC32, so the migration sums blocks in SQL without a round trip per block.
  *
  * The rows of a version-8 database become blocks of consecutive rows (a hole in them stays a hole,
  * reported as missing on read), then `history_rows` is dropped.
