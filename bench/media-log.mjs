@@ -189,6 +189,7 @@ async function measure(name, images, pauseMs) {
     maxMs: pct(times, 100),
     controlCopyP50Ms: pct(control, 50),
     controlCopyP99Ms: pct(control, 99),
+    callsOver05Ms: times.filter((t) => t > 0.5).length,
     callsOver1Ms: times.filter((t) => t > 1).length,
     /** Of those, calls that spent half their time or more waiting on the run queue (null: no schedstat). */
     over1MsDescheduled: schedstat === null ? null : overDescheduled,
@@ -217,7 +218,7 @@ const result = {
 };
 console.log(
   `paced (${pacedImages} images, ${stepMs} ms steps): log() p50 ${paced.p50Ms} ms, p99 ${paced.p99Ms} ms, max ${paced.maxMs} ms; ` +
-    `${paced.callsOver1Ms} calls over 1 ms (${paced.over1MsDescheduled ?? "?"} of them descheduled: ` +
+    `${paced.callsOver05Ms} calls over 0.5 ms, ${paced.callsOver1Ms} over 1 ms (${paced.over1MsDescheduled ?? "?"} of them descheduled: ` +
     `${JSON.stringify(paced.descheduledBy)}), ` +
     `${paced.gcInLog} GCs inside log() (longest ${paced.gcInLogMaxMs} ms) [load ${paced.load}]`,
 );
