@@ -35,6 +35,8 @@ it("prints and returns encoded URLs for names with spaces and non-ASCII letters,
   const project = `${server.url}/team%20one/my%20project%20%C3%BC`;
   expect(run.getProjectUrl()).toBe(project);
   expect(run.url).toBe(`${project}/runs/run%2B1`);
+  // Stepwise has no sweeps: like W&B for a run without a sweep, there is no sweep URL.
+  expect(run.getSweepUrl()).toBeNull();
   const text = printed.join("");
   expect(text).toContain(`View project at ${project}\n`);
   expect(text).toContain(`View run at ${project}/runs/run%2B1\n`);

@@ -144,6 +144,10 @@ export class Run extends RunArtifactMethods {
     if (this.offline || this.disabled) return null;
     return `${this.parts.baseUrl}/${encodeURIComponent(this.entity)}/${encodeURIComponent(this.project)}`;
   }
+  /** The run's sweep page: always null, as W&B's `get_sweep_url()` is for a run without a sweep (Stepwise has no sweeps). */
+  getSweepUrl(): string | null {
+    return null;
+  }
 
   /**
    * Logs a dict of values at the current step (W&B reference §2). Synchronous, microseconds:
