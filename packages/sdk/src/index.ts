@@ -29,6 +29,7 @@ export {
   ConfigError,
   NotFoundError,
   CorruptDataError,
+  AuthError,
   type RunRecord,
   type RunState,
   type ApiKeyDto,

@@ -3,8 +3,8 @@
  * builds on): create returns the secret once, the list never shows one, revoke makes the server
  * refuse the key at once, and the server's refusals arrive as catalogued errors.
  */
-import { AuthError, NotFoundError, UsageError } from "@stepwise/protocol";
-import { Api } from "@stepwise/sdk";
+// AuthError as a user imports it: from the SDK package, not the internal protocol package.
+import { Api, AuthError, NotFoundError, UsageError } from "@stepwise/sdk";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "./support/api-server.js";
 
@@ -52,6 +52,7 @@ describe("Api keys", () => {
     const created = await admin.createApiKey({ name: "ci", entity: "team" });
     const ci = new Api({ baseUrl: server.url, apiKey: created.key, env: {} });
     await expect(ci.apiKeys()).rejects.toMatchObject({ code: "FORBIDDEN" });
+    await expect(ci.apiKeys()).rejects.toBeInstanceOf(AuthError);
     await expect(ci.createApiKey({ name: "more", entity: "team" })).rejects.toMatchObject({
       code: "FORBIDDEN",
     });
