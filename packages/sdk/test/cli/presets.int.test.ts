@@ -81,6 +81,34 @@ describe("stepwise presets", () => {
     expect((await presets("get", "local/ticks")).code).toBe(4);
   });
 
+  it("puts back what get prints: a built-in copied under a new id, a saved one replaced, never another", async () => {
+    const line = join(dir, "line.json");
+    writeFileSync(line, (await presets("get", "stepwise/line/v0")).out);
+    const copied = await presets("put", "local/line", line);
+    expect([copied.code, copied.err]).toEqual([0, expect.stringContaining("saved preset local/line")]);
+    const builtin = chartPresetSchema.parse(JSON.parse((await presets("get", "stepwise/line/v0")).out));
+    const copy = chartPresetSchema.parse(JSON.parse((await presets("get", "local/line")).out));
+    expect(copy).toMatchObject({
+      id: "local/line",
+      builtin: false,
+      fields: builtin.fields,
+      spec: builtin.spec,
+    });
+    const mine = join(dir, "mine.json");
+    writeFileSync(mine, JSON.stringify({ ...copy, name: "My line" }, null, 2));
+    expect((await presets("put", "local/line", mine)).code).toBe(0);
+    expect(chartPresetSchema.parse(JSON.parse((await presets("get", "local/line")).out)).name).toBe(
+      "My line",
+    );
+    const other = await presets("put", "local/other", mine);
+    expect([other.code, other.err]).toEqual([
+      2,
+      expect.stringContaining('is preset "local/line", not local/other'),
+    ]);
+    expect((await presets("get", "local/other")).code).toBe(4);
+    expect((await presets("rm", "local/line")).code).toBe(0);
+  });
+
   it("keeps the server's refusals and usage errors as exit codes", async () => {
     writeFileSync(join(dir, "builtin.json"), JSON.stringify(spec));
     const reserved = await presets("put", "stepwise/mine", join(dir, "builtin.json"));

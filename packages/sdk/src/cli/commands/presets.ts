@@ -67,7 +67,13 @@ async function runPresets(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
-/** The preset to save: the file's object when it has a `spec`, else the file as a bare spec with its slots as fields. */
+/**
+ * The preset to save: the file's object when it has a `spec`, else the file as a bare spec with
+ * its slots as fields. A file `presets get` printed round-trips: the server's own fields
+ * (`builtin`, `createdAt`, `updatedAt`) are dropped, and its `id` must name `<id>` (a built-in's
+ * may differ: that is a copy, since a built-in cannot be replaced), so a file of one preset never
+ * silently replaces another.
+ */
 export function presetBody(id: string, text: string, file: string): PresetPutInput {
   let value: unknown;
   try {
@@ -80,7 +86,14 @@ export function presetBody(id: string, text: string, file: string): PresetPutInp
       `${file}: a preset is a JSON object (a Vega-Lite spec, or {"name", "fields", "spec", …})`,
     );
   const object = value as Record<string, unknown>;
-  if ("spec" in object) return { name: id, ...object } as PresetPutInput;
+  if ("spec" in object) {
+    const { id: fileId, builtin, createdAt: _created, updatedAt: _updated, ...preset } = object;
+    if (fileId !== undefined && fileId !== id && builtin !== true)
+      throw new UsageError(
+        `${file} is preset ${JSON.stringify(fileId)}, not ${id}: put it under that id, or delete its "id" to save a copy as ${id}`,
+      );
+    return { name: id, ...preset } as PresetPutInput;
+  }
   const fields = new Set<string>();
   const strings = new Set<string>();
   for (const [, kind, name] of text.matchAll(/\$\{(field|string):([A-Za-z0-9_-]+)\}/g))

@@ -12,10 +12,12 @@ stepwise/lineseries/v0, stepwise/pr-curve/v0, stepwise/roc-curve/v0, stepwise/co
 
   ls    every preset: a table (id, kind, name, fields) or one JSON object per line with --json
   get   one preset as JSON (its spec, fields and string fields; also id, builtin, createdAt
-        and updatedAt, which put refuses: delete those keys from a copy before putting it)
+        and updatedAt), a file put takes back as it is
   put   creates or replaces a preset from a JSON file ('-' reads standard input): either the
         whole preset ({"name", "description", "fields", "stringFields", "overlay", "spec"}) or a
-        bare Vega-Lite spec, whose \${field:…} and \${string:…} slots become its fields
+        bare Vega-Lite spec, whose \${field:…} and \${string:…} slots become its fields; a
+        file's builtin, createdAt and updatedAt are ignored, and its id must be <id> (a
+        built-in's may differ: a copy), else delete the id to save a copy under <id>
   rm    removes one of your presets
 
 Options:
