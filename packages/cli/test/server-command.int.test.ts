@@ -100,6 +100,35 @@ test("the slow-client flags reach the server: a bad value names its flag, a cap 
   await collect(child);
 });
 
+test("the body-size and artifact-retention flags reach the server: a bad value names its flag, a small body cap refuses a larger body", async () => {
+  const policies = join(dir, "policies.json");
+  await writeFile(policies, JSON.stringify([{ collection: "local" }]));
+  for (const [flag, value] of [
+    ["--max-body-bytes", "soon"],
+    ["--max-decompressed-bytes", "soon"],
+    ["--artifact-retention-interval", "soon"],
+    ["--artifact-retention-policies", policies],
+  ] as const) {
+    const result = await runCli(["server", "--port", "0", "--data", dir, flag, value]);
+    expect([result.code, result.stderr], flag).toEqual([2, expect.stringContaining(flag)]);
+    expect(result.stderr, flag).not.toContain("unknown option");
+  }
+  const child = serve(["--data", dir, "--max-body-bytes", "2048", "--max-decompressed-bytes", "4096"]);
+  const done = collect(child);
+  const [, url] = await waitForLine(child, /listening on (http:\/\/\S+)/);
+  const body = JSON.stringify({ name: "x".repeat(3000), entity: "local" });
+  const refused = await fetch(`${url}/api/v1/keys`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+  });
+  expect(refused.status).toBe(413);
+  // The message names the flag that was just used to set the limit.
+  expect(await refused.text()).toMatch(/larger than 2048 bytes.*--max-body-bytes/);
+  child.kill("SIGTERM");
+  expect((await done).code).toBe(0);
+});
+
 test("a port in use is a usage error (exit 2) naming the port and --port, not a stack trace", async () => {
   const first = serve(["--data", dir]);
   const done = collect(first);

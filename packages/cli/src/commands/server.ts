@@ -44,9 +44,21 @@ Options:
                           profile / instance-role chain). Downloads of artifact files are
                           presigned S3 URLs; see docs/deploy.md
   --max-file-bytes <n>    largest run file accepted (default 5 TiB, STEPWISE_MAX_FILE_BYTES)
+  --max-body-bytes <n>    largest request body as sent (default 64 MiB, STEPWISE_MAX_BODY_BYTES)
+  --max-decompressed-bytes <n>
+                          largest request body after gzip decoding (default 256 MiB, at least
+                          --max-body-bytes; STEPWISE_MAX_DECOMPRESSED_BYTES)
   --gc-interval <s>       collect the file store's garbage this often: blobs no run file
                           references, unfinished uploads past expiry (default 3600, 0 = never;
                           STEPWISE_GC_INTERVAL_S)
+  --artifact-retention-policies <file>
+                          apply the artifact retention policies of this JSON file on a
+                          schedule: [{ "collection": "entity/project/name", "type"?,
+                          "keepLast"?, "keepAliased"?, "keepYoungerThanS"? }], * for any part
+                          (STEPWISE_ARTIFACT_RETENTION_POLICIES; docs/artifacts.md)
+  --artifact-retention-interval <s>
+                          seconds between retention passes (default 3600, 0 = never;
+                          STEPWISE_ARTIFACT_RETENTION_INTERVAL_S)
   --alert-webhook <urls>  deliver run.alert() alerts as JSON to these URLs (comma-separated;
                           STEPWISE_ALERT_WEBHOOK)
   --alert-slack-webhook <urls>
@@ -89,6 +101,10 @@ const ARG_OPTIONS = {
   "idle-timeout": { type: "string" },
   "max-connections-per-client": { type: "string" },
   "max-file-bytes": { type: "string" },
+  "max-body-bytes": { type: "string" },
+  "max-decompressed-bytes": { type: "string" },
+  "artifact-retention-policies": { type: "string" },
+  "artifact-retention-interval": { type: "string" },
   blobs: { type: "string" },
   database: { type: "string" },
   "gc-interval": { type: "string" },
@@ -135,7 +151,17 @@ async function runServer(argv: string[], io: CliIo): Promise<number> {
         ? {}
         : { maxConnectionsPerClient: values["max-connections-per-client"] }),
       ...(values["max-file-bytes"] === undefined ? {} : { maxFileBytes: values["max-file-bytes"] }),
+      ...(values["max-body-bytes"] === undefined ? {} : { maxBodyBytes: values["max-body-bytes"] }),
+      ...(values["max-decompressed-bytes"] === undefined
+        ? {}
+        : { maxDecompressedBytes: values["max-decompressed-bytes"] }),
       ...(values["gc-interval"] === undefined ? {} : { gcIntervalS: values["gc-interval"] }),
+      ...(values["artifact-retention-policies"] === undefined
+        ? {}
+        : { artifactRetentionPolicies: values["artifact-retention-policies"] }),
+      ...(values["artifact-retention-interval"] === undefined
+        ? {}
+        : { artifactRetentionIntervalS: values["artifact-retention-interval"] }),
       ...(values.blobs === undefined ? {} : { blobs: values.blobs }),
       ...(values.database === undefined ? {} : { database: values.database }),
       ...(values["alert-webhook"] === undefined ? {} : { alertWebhook: values["alert-webhook"] }),

@@ -70,6 +70,6 @@ function gunzipLimited(raw: Buffer, max: number): Promise<Buffer> {
 function tooLarge(max: number, when: string): StepwiseError {
   return new StepwiseError(
     "PAYLOAD_TOO_LARGE",
-    `the request body is larger than ${max} bytes${when}; send smaller batches (the server's limit is set by --max-body-bytes / --max-decompressed-bytes)`,
+    `the request body is larger than ${max} bytes${when}; send smaller batches (the server's limits: --max-body-bytes or STEPWISE_MAX_BODY_BYTES as sent, --max-decompressed-bytes or STEPWISE_MAX_DECOMPRESSED_BYTES after gzip)`,
   );
 }

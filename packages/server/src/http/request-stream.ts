@@ -67,7 +67,7 @@ async function* gunzipped(raw: Readable): AsyncGenerator<Buffer> {
 function tooLarge(max: number): StepwiseError {
   return new StepwiseError(
     "PAYLOAD_TOO_LARGE",
-    `the request body is larger than ${max} bytes; send a larger file in parts (POST …/file-uploads), or raise the server's --max-body-bytes`,
+    `the request body is larger than ${max} bytes; send a larger file in parts (POST …/file-uploads), or raise the server's limit (--max-body-bytes, STEPWISE_MAX_BODY_BYTES)`,
   );
 }
 
