@@ -14,6 +14,7 @@ import { Api, init, Table } from "../../src/index.js";
 import { main } from "../../src/cli/main.js";
 import { useServerForFile } from "../support/server-process.js";
 import { memoryIo } from "./memory-io.js";
+import { HAS_SCRIPT, runOnTerminal } from "./run-on-terminal.js";
 
 const { server, tempDir } = useServerForFile();
 let dir = "";
@@ -132,6 +133,20 @@ describe("stepwise tables", () => {
     expect([result.code, result.out, result.err]).toEqual([0, "", expect.stringContaining(`wrote ${out}`)]);
     const rows = await parquetReadObjects({ file: new Uint8Array(readFileSync(out)).buffer });
     expect(rows).toEqual(ROWS.map(([id, score, label]) => ({ id, score, label })));
+  });
+
+  it.runIf(HAS_SCRIPT)("refuses Parquet onto a terminal (exit 2) as stepwise export does", async () => {
+    for (const args of [
+      ["tables", "export", path, "preds", "--format", "parquet"],
+      ["export", path, "--format", "parquet"],
+    ]) {
+      const result = await runOnTerminal([...args, "--base-url", server.url]);
+      expect([result.code, result.output], args[0]).toEqual([
+        2,
+        expect.stringContaining("Parquet is binary: pass --out FILE or redirect stdout to a file"),
+      ]);
+      expect(result.output).not.toContain("PAR1");
+    }
   });
 
   it("mistakes exit with the catalogue's codes and leave no file", async () => {

@@ -11,6 +11,7 @@ import type { ApiRun } from "../../api/api-run.js";
 import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { AtomicFile } from "../output/atomic-file.js";
+import { refuseBinaryOnTerminal } from "../output/binary-output.js";
 import { LineSink } from "../output/line-sink.js";
 import { ProgressLine } from "../output/progress-line.js";
 import type { Command } from "./command.js";
@@ -43,8 +44,7 @@ async function runExport(argv: string[], io: CliIo): Promise<number> {
   checkRunOptions(options);
   // Resolve before creating --out, so a wrong target leaves no file behind.
   const source = await openSource(target, options);
-  if (options.format === "parquet" && options.out === null && io.stdoutIsTty)
-    throw new UsageError("Parquet is binary: pass --out FILE or redirect stdout to a file");
+  refuseBinaryOnTerminal(options.format, options.out, io);
   const file = options.out === null ? null : new AtomicFile(options.out);
   const out = file?.stream ?? io.stdout;
   const sink = new LineSink(out);

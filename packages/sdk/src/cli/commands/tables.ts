@@ -13,6 +13,7 @@ import type { CliIo } from "../cli-io.js";
 import { ExitCode } from "../exit-codes.js";
 import { textTable } from "../format/text-table.js";
 import { AtomicFile } from "../output/atomic-file.js";
+import { refuseBinaryOnTerminal } from "../output/binary-output.js";
 import type { Command } from "./command.js";
 import { COMMAND_SUMMARIES } from "./command-summaries.js";
 import { TABLES_HELP } from "./tables/tables-help.js";
@@ -67,6 +68,7 @@ async function exportTable(
   options: Extract<TablesCommandOptions, { action: "export" }>,
   io: CliIo,
 ): Promise<void> {
+  refuseBinaryOnTerminal(options.format, options.out, io);
   const table = new ApiTable(http, ref, options.key, options.step);
   // The file is opened first, so a bad --out fails before the server does any work.
   const file = options.out === null ? null : new AtomicFile(options.out);

@@ -8,6 +8,7 @@ sorts and filters them without a row cap.
   ls      each table key with its versions: step, rows, columns, state (one JSON object per
           key with --json)
   export  every matching row of one version as CSV or Parquet, to standard output or --out
+          (Parquet is binary: not onto a terminal, exit 2; use --out or a redirect)
 
 Options (export):
   --format csv|parquet   the file format (required)
