@@ -29,7 +29,6 @@ const migrateCommand = lazyCommand(
 
 /** Runs `stepwise <argv>`; resolves to the process exit code and never throws. */
 export function main(argv: string[], io: CliIo = processIo()): Promise<number> {
-  return sdkMain(argv, io, [...trainingCommands([serverCommand]), migrateCommand], () =>
-    cliVersion(MANIFEST),
-  );
+  // The SDK's list has both names (delegates that load this package); these replace them in place.
+  return sdkMain(argv, io, trainingCommands([serverCommand, migrateCommand]), () => cliVersion(MANIFEST));
 }

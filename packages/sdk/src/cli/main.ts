@@ -4,8 +4,8 @@
  * parseArgs per command keeps the dependency tree empty.
  *
  * The SDK ships the commands a training machine needs (login, export, runs, sync, keys, files, presets, tables, artifact). The `server`
- * command lives in `@stepwise/cli`, which carries the server and its native addon: when that
- * package is installed it supplies the command (see server-command-delegate.ts). Each command's
+ * and `migrate` commands live in `@stepwise/cli`, which carries the server and its native addon:
+ * when that package is installed it supplies them (see server-command-delegate.ts). Each command's
  * implementation is imported only when it runs (commands/training-commands.ts).
  */
 import { UsageError } from "@stepwise/protocol";

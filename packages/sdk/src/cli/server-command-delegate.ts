@@ -1,5 +1,5 @@
 /**
- * `stepwise server` as the SDK's bin sees it. The server (SQLite, a native addon, and the web UI)
+ * `stepwise server` (and `stepwise migrate`) as the SDK's bin sees it. The server (SQLite, a native addon, and the web UI)
  * is not part of the SDK: it ships in `@stepwise/cli`. When that package can be loaded from here
  * (installed beside the SDK in a project), its `server` command runs; otherwise the user is told
  * how to get it. Globally, install `@stepwise/cli` alone: it has every SDK command, and npm refuses
@@ -16,6 +16,8 @@ const HOW_TO_INSTALL = `npx ${SERVER_PACKAGE} server  (or: npm install ${SERVER_
 
 interface ServerPackage {
   serverCommand: Command;
+  /** Absent from versions before `migrate` was exported. */
+  migrateCommand?: Command;
 }
 
 export const serverCommandDelegate: Command = {
@@ -28,6 +30,21 @@ export const serverCommandDelegate: Command = {
         `the server is not installed here; it ships in ${SERVER_PACKAGE}: ${HOW_TO_INSTALL}`,
       );
     return loaded.serverCommand.run(argv, io);
+  },
+};
+
+/** `stepwise migrate`, which also ships in `@stepwise/cli` (it copies a server's store). */
+export const migrateCommandDelegate: Command = {
+  name: "migrate",
+  summary: COMMAND_SUMMARIES.migrate,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const loaded = await loadServerPackage();
+    if (loaded?.migrateCommand === undefined)
+      throw new UsageError(
+        `stepwise migrate needs ${SERVER_PACKAGE}, which is not installed here${loaded === null ? "" : " in a version that has it"}: ` +
+          `npx ${SERVER_PACKAGE} migrate …  (or: npm install ${SERVER_PACKAGE})`,
+      );
+    return loaded.migrateCommand.run(argv, io);
   },
 };
 

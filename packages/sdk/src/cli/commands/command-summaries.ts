@@ -5,6 +5,7 @@
  */
 export const COMMAND_SUMMARIES = {
   server: "run the Stepwise server and web UI (needs @stepwise/cli)",
+  migrate: "copy a server's SQLite data directory into PostgreSQL (needs @stepwise/cli)",
   login: "check an API key against a server and store it for the SDK and CLI",
   export: "export a run's history, summary, config or metadata (local run directory or server)",
   runs: "list a project's runs on the server, filtered and ordered (table or JSON lines)",

@@ -21,6 +21,11 @@ const TRAINING_COMMANDS: readonly Command[] = [
   lazyCommand("presets", S.presets, async () => (await import("./presets.js")).presetsCommand),
   lazyCommand("tables", S.tables, async () => (await import("./tables.js")).tablesCommand),
   lazyCommand("artifact", S.artifact, async () => (await import("./artifact.js")).artifactCommand),
+  lazyCommand(
+    "migrate",
+    S.migrate,
+    async () => (await import("../server-command-delegate.js")).migrateCommandDelegate,
+  ),
 ];
 
 /** The commands of a training machine; a command in `extra` replaces the one of the same name. */
