@@ -129,6 +129,12 @@ describe("stepwise export (history)", () => {
     expect(existsSync(`${out}.tmp`)).toBe(false);
   });
 
+  it("counts one row in the singular", async () => {
+    const out = join(tmp, "one-row.jsonl");
+    const { code, stderr } = await runCli(["export", runDir, "--keys", "nested.a", "--out", out]);
+    expect({ code, stderr }).toEqual({ code: 0, stderr: `wrote 1 history row to ${out}\n` });
+  });
+
   it("writes --out into a named pipe directly, leaving the pipe a pipe (as /dev/null stays a device)", async () => {
     const fifo = join(tmp, "history.fifo");
     expect(spawnSync("mkfifo", [fifo]).status).toBe(0);

@@ -24,6 +24,7 @@ import { exportProject } from "./export/project-export.js";
 import { copyServerRendering } from "./export/copy-rendering.js";
 import { downloadParquet, writeServerExport } from "./export/server-export.js";
 import type { ProgressFactory } from "./export/write-history.js";
+import { count } from "../format/count.js";
 
 export const exportCommand: Command = {
   name: "export",
@@ -116,7 +117,7 @@ async function copyRendering(
     label: "exporting history",
     total: run.historyRows,
   });
-  return `${await copyServerRendering(run, options.format, out, sink, line)} history rows`;
+  return count(await copyServerRendering(run, options.format, out, sink, line), "history row");
 }
 
 /**

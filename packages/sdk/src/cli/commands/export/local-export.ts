@@ -7,6 +7,7 @@ import { historyRows } from "./history-rows.js";
 import { reportLogIssues } from "./report-log-issues.js";
 import { localRunDocument, runDocument } from "./run-document.js";
 import { writeHistory, type ProgressFactory } from "./write-history.js";
+import { count } from "../../format/count.js";
 
 /** Resolves to "N history rows" for a history export, or null for a single-object export. */
 export async function writeLocalExport(
@@ -27,5 +28,5 @@ export async function writeLocalExport(
   const warn = (line: string): void => void io.stderr.write(`${line}\n`);
   const result = await writeHistory(options, { rows, keys: options.keys, sink, progress, warn });
   reportLogIssues(logFile, result.issues, result.read, io.stderr);
-  return `${result.written} history rows`;
+  return count(result.written, "history row");
 }

@@ -12,6 +12,7 @@ import type { CliIo } from "../../cli-io.js";
 import { ExitCode } from "../../exit-codes.js";
 import type { ExportOptions } from "./export-options.js";
 import { ProjectProgress } from "./project-progress.js";
+import { count } from "../../format/count.js";
 
 export async function exportProject(projectPath: string, options: ExportOptions, io: CliIo): Promise<number> {
   checkProjectOptions(options);
@@ -56,9 +57,9 @@ export async function exportProject(projectPath: string, options: ExportOptions,
       }) + "\n",
     );
   }
-  const what = result.combinedFile === null ? `${result.runs.length} files` : `${result.combinedFile}`;
+  const what = result.combinedFile === null ? count(result.runs.length, "file") : `${result.combinedFile}`;
   io.stderr.write(
-    `exported ${result.runs.length} runs (${result.rows} history rows${skipped > 0 ? `, ${skipped} runs already complete` : ""}) as ${what} to ${result.out}\n`,
+    `exported ${count(result.runs.length, "run")} (${count(result.rows, "history row")}${skipped > 0 ? `, ${count(skipped, "run")} already complete` : ""}) as ${what} to ${result.out}\n`,
   );
   return ExitCode.ok;
 }

@@ -10,6 +10,7 @@ import type { LineSink } from "../../output/line-sink.js";
 import type { ExportOptions } from "./export-options.js";
 import { runDocument, serverRunDocument } from "./run-document.js";
 import { writeHistory, type ProgressFactory } from "./write-history.js";
+import { count } from "../../format/count.js";
 
 /** Resolves to "N history rows" for a history export, or null for a single-object export. */
 export async function writeServerExport(
@@ -29,7 +30,7 @@ export async function writeServerExport(
   // hold every key).
   const rows = () => run.scanHistory();
   const result = await writeHistory(options, { rows, keys: options.keys, sink, progress, warn });
-  return `${result.written} history rows`;
+  return count(result.written, "history row");
 }
 
 /** Streams the server's Parquet rendering of the history to `out`; resolves to a description. */
