@@ -206,6 +206,8 @@ describe("stepwise keys revoke", () => {
     const { code, out, err } = await keys("revoke", "0123456789abcdef");
     expect({ code, out }).toEqual({ code: 4, out: "" });
     expect(err).toMatch(/^stepwise: error: no API key has id '0123456789abcdef'/);
+    // It points at the command that lists the ids, not only at the HTTP route.
+    expect(err).toContain("'stepwise keys ls'");
   });
 
   it("exits 2 with the server's message for the last admin key, which keeps working", async () => {

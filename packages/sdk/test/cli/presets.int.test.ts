@@ -118,6 +118,8 @@ describe("stepwise presets", () => {
     ]);
     expect((await presets("rm", "stepwise/line/v0")).code).toBe(6);
     expect((await presets("rm", "local/none")).code).toBe(4);
+    const unknown = await presets("get", "local/none");
+    expect([unknown.code, unknown.err]).toEqual([4, expect.stringContaining("'stepwise presets ls'")]);
     expect((await presets("get")).code).toBe(2);
     expect((await presets("frobnicate")).code).toBe(2);
     const notJson = join(dir, "not.json");

@@ -153,7 +153,7 @@ describe("stepwise tables", () => {
     const missing = await tables("export", path, "nope", "--format", "csv");
     expect([missing.code, missing.err]).toEqual([
       errorCatalogue.NOT_FOUND.exitCode,
-      expect.stringContaining("nope"),
+      expect.stringContaining(`"nope"; 'stepwise tables ls ${path}'`),
     ]);
     const badWhere = await tables("export", path, "preds", "--format", "csv", "--where", "score >");
     expect(badWhere.code).toBe(errorCatalogue.INVALID_DATA.exitCode);

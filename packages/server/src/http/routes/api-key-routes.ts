@@ -23,7 +23,9 @@ import { readJsonBody } from "../json-body.js";
 import { extendedJson } from "../json-response.js";
 
 /** Key ids are 16 hex digits; this only keeps odd bytes out of messages. */
-const keyIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a key id as 'GET /keys' lists it");
+const keyIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be a key id as 'stepwise keys ls' lists it");
 
 export function apiKeyRoutes(deps: AppDeps, log: (line: string) => void): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -65,7 +67,7 @@ export function apiKeyRoutes(deps: AppDeps, log: (line: string) => void): Hono<A
     const inAdminKeyFile = await adminKeyFileHolds(deps.store, deps.config.dataDir, id);
     const result = await deps.store.revokeApiKey(id);
     if (result.kind === "unknown")
-      throw new NotFoundError(`no API key has id '${id}'; 'GET /api/v1/keys' lists them`);
+      throw new NotFoundError(`no API key has id '${id}'; 'stepwise keys ls' (GET /api/v1/keys) lists them`);
     const { key } = result;
     if (result.kind === "last-admin")
       throw new UsageError(

@@ -37,7 +37,7 @@ export async function findPreset(store: StructuredStore, id: string): Promise<Ch
   const stored = isBuiltinOwner(id) ? null : await store.getPreset(id);
   if (stored === null)
     throw new NotFoundError(
-      `preset ${JSON.stringify(id)} does not exist; GET /api/v1/presets lists them (built-ins: stepwise/line/v0, …)`,
+      `preset ${JSON.stringify(id)} does not exist; 'stepwise presets ls' (GET /api/v1/presets) lists them (built-ins: stepwise/line/v0, …)`,
     );
   return toDto(stored);
 }

@@ -133,7 +133,7 @@ export class RunTables {
     const where = `run '${ref.entity}/${ref.project}/${ref.runId}'`;
     if (versions.length === 0)
       throw new NotFoundError(
-        `key: ${where} has no table logged under ${JSON.stringify(key)}; GET …/tables lists its table keys`,
+        `key: ${where} has no table logged under ${JSON.stringify(key)}; 'stepwise tables ls ${ref.entity}/${ref.project}/${ref.runId}' (GET …/tables) lists its table keys`,
       );
     const version =
       step === undefined ? versions[versions.length - 1] : versions.find((v) => v.step === step);
