@@ -3,12 +3,20 @@
  * rows become history blocks (schema 9, pg-schema-history.ts) and read back exactly as they were
  * logged — whole, step-bounded, projected to keys, as NDJSON — and new batches continue the runs.
  * A hole in the old rows stays a hole (STORE_CORRUPT naming the run, never skipped), and a block
- * whose bytes change fails its sum on read and in the check. Real PostgreSQL
+ * whose bytes change fails its sum on read and in the check. Compaction rewrites packed blocks
+ * as text that reads back the same, and leaves a damaged one as it is. Real PostgreSQL
  * (support/postgres-process.ts).
  */
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { stringifyExtended, StoreCorruptError, type HistoryRow, type RunRef } from "@stepwise/protocol";
+import {
+  PackedRowsBuilder,
+  readPackedRows,
+  stringifyExtended,
+  StoreCorruptError,
+  type HistoryRow,
+  type RunRef,
+} from "@stepwise/protocol";
 import { blankRun } from "../src/domain/blank-run.js";
 import { openPostgresStore } from "../src/store/postgres/open-postgres-store.js";
 import { checkPostgresStore } from "../src/store/postgres/pg-check.js";
@@ -145,6 +153,62 @@ describe.skipIf(missing !== null)(
           },
         ]);
       } finally {
+        await store.close();
+      }
+    });
+    it("compacts packed blocks to text with fresh sums, and reports a damaged packed block once, left as it is", async () => {
+      if (server === null) throw new Error("the PostgreSQL server did not start");
+      const url = await server.createDatabase();
+      const store = await openPostgresStore(url);
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const clean = logged.map((row): HistoryRow => {
+          const kept: HistoryRow = {};
+          for (const [key, value] of Object.entries(row)) if (value !== undefined) kept[key] = value;
+          return kept;
+        });
+        const builder = new PackedRowsBuilder();
+        for (const row of clean) builder.addObject(row, stringifyExtended);
+        const packed = readPackedRows(builder.build());
+        for (const runId of ["p", "q"])
+          await store.applyBatch(runRef(runId), { history: { offset: 0, packed } }, 1);
+        const expected = clean.map((row) => stringifyExtended(row));
+        expect(await scanAll(store, runRef("p"))).toEqual(expected);
+        await client.query(
+          `UPDATE history_blocks SET body = set_byte(body, 39, (get_byte(body, 39) + 1) % 256)
+         WHERE first_row = 1000 AND run_pk = (SELECT pk FROM runs WHERE run_id = 'q')`,
+        );
+        const steps: Array<number | string> = [];
+        for (let i = 0; i < 8; i++)
+          steps.push(await store.compactHistory(2).catch((e: unknown) => (e as Error).message));
+        expect(steps.slice(0, 4)).toEqual([
+          2,
+          2,
+          expect.stringMatching(/team\/proj\/q.*history rows 1000–1999: checksum mismatch/),
+          1,
+        ]);
+        expect(steps.slice(4)).toEqual([0, 0, 0, 0]);
+        const left = await client.query<{ run_id: string; first_row: number }>(
+          "SELECT run_id, first_row::integer AS first_row FROM history_blocks JOIN runs ON pk = run_pk WHERE packed",
+        );
+        expect(left.rows).toEqual([{ run_id: "q", first_row: 1000 }]);
+        expect(await scanAll(store, runRef("p"))).toEqual(expected);
+        expect(await ndjson(store, runRef("p"))).toBe(`${expected.join("\n")}\n`);
+        expect(await scanAll(store, runRef("p"), { minStep: 1998, maxStep: 2004 })).toEqual(
+          expected.slice(999, 1003),
+        );
+        await expect(scanAll(store, runRef("q"))).rejects.toBeInstanceOf(StoreCorruptError);
+        expect((await checkPostgresStore(url)).damaged).toEqual([
+          {
+            run: "team/proj/q",
+            item: "history block",
+            where: "history rows 1000–1999",
+            problem: "checksum mismatch",
+          },
+        ]);
+      } finally {
+        await client.end();
         await store.close();
       }
     });

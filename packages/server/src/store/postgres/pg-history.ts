@@ -14,6 +14,7 @@ import { StoreCorruptError, type RunRef } from "@stepwise/protocol";
 import { historyProjection } from "../history-projection.js";
 import type { HistoryScanOptions } from "../store.js";
 import { runPk } from "./pg-run-table.js";
+import { PgHistoryCompaction } from "./pg-history-compaction.js";
 import { fromPgText } from "./pg-nul-text.js";
 import {
   BLOCK_COLUMNS,
@@ -33,10 +34,21 @@ const BYTE_PAGE_BLOCKS = 20;
 const NEWLINE = Buffer.from("\n");
 
 export class PgHistory {
+  private readonly compaction: PgHistoryCompaction;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly where: string,
-  ) {}
+  ) {
+    this.compaction = new PgHistoryCompaction(pool, (ref, where, problem) =>
+      this.damageError(ref, `${where}: ${problem}`),
+    );
+  }
+
+  /** Rewrites up to `maxBlocks` packed blocks as text (pg-history-compaction.ts). */
+  compact(maxBlocks: number): Promise<number> {
+    return this.compaction.step(maxBlocks);
+  }
 
   /** Pages of stored rows in [minStep, maxStep], verbatim. */
   async *pages(ref: RunRef, options: HistoryScanOptions = {}): AsyncGenerator<string[]> {
@@ -139,8 +151,12 @@ export class PgHistory {
   }
 
   private damaged(ref: RunRef, problem: string): never {
+    throw this.damageError(ref, problem);
+  }
+
+  private damageError(ref: RunRef, problem: string): StoreCorruptError {
     const run = `${ref.entity}/${ref.project}/${ref.runId}`;
-    throw new StoreCorruptError(
+    return new StoreCorruptError(
       `run ${run} is damaged in the PostgreSQL database ${this.where}: ${problem}`,
       {
         run,

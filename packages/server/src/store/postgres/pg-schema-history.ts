@@ -34,6 +34,8 @@ export const HISTORY_MIGRATION: readonly string[] = [
     PRIMARY KEY (run_pk, first_row)
   )`,
   `ALTER TABLE history_blocks ALTER COLUMN steps SET STORAGE EXTERNAL`,
+  // Finds the blocks compaction has yet to rewrite as text (pg-history-compaction.ts).
+  `CREATE INDEX history_blocks_packed ON history_blocks (run_pk, first_row) WHERE packed`,
   `DO $$ BEGIN
      ALTER TABLE history_blocks ALTER COLUMN body SET COMPRESSION lz4;
      ALTER TABLE series_chunks ALTER COLUMN x_data SET COMPRESSION lz4, ALTER COLUMN y_data SET COMPRESSION lz4;

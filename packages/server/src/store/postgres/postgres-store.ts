@@ -8,8 +8,8 @@
  *
  * The media index and key kinds (pg-media-store.ts), histograms and table versions
  * (pg-structured-store.ts) and alerts (pg-alert-store.ts) are filled at ingest, in the batch's
- * transaction (pg-media-writes.ts). History compaction is not built here: packed history blocks
- * stay packed and reads format them (pg-history.ts).
+ * transaction (pg-media-writes.ts). History compaction rewrites packed history blocks as text
+ * while ingestion is idle, as on SQLite (pg-history-compaction.ts).
  */
 import { randomInt } from "node:crypto";
 import type pg from "pg";
@@ -178,8 +178,8 @@ export class PostgresStore implements Store {
   scanHistoryNdjson(ref: RunRef): AsyncIterable<Uint8Array> {
     return this.history.ndjson(ref);
   }
-  compactHistory(): Promise<number> {
-    return Promise.resolve(0); // not built: packed blocks stay packed (pg-history.ts formats them)
+  compactHistory(maxBlocks: number): Promise<number> {
+    return this.history.compact(maxBlocks);
   }
   readStream(ref: RunRef, stream: "events" | "console", offset: number, limit: number): Promise<string[]> {
     return this.history.readStream(ref, stream, offset, limit);
