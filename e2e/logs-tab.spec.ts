@@ -6,6 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
+import { consolePaths } from "@stepwise/protocol";
 import { afterAll, describe, expect, it } from "vitest";
 import { useE2eFixture } from "./support/e2e-fixture.js";
 import { startSurroundingsRun, type SurroundingsRun } from "./support/surroundings-run.js";
@@ -38,7 +39,20 @@ describe("Logs tab", () => {
     live = await startSurroundingsRun(fx.server(), dir, "logs", "live");
     const page = await fx.open(`/local/logs/runs/${live.id}`);
     const tab = page.locator('[data-testid="logs-tab"]');
-    await tab.locator('[data-testid="log-line"]').first().waitFor();
+    // The run uploads its console in the background (its threads at a lower priority), which a
+    // loaded machine can hold back for seconds: wait longer, and if nothing came, say what the
+    // server holds, so a failure tells an upload that never came from a page that did not show it.
+    await tab
+      .locator('[data-testid="log-line"]')
+      .first()
+      .waitFor({ timeout: 40_000 })
+      .catch(async (error: unknown) => {
+        const ref = { entity: "local", project: "logs", runId: live?.id ?? "" };
+        const held = await fetch(fx.server().url + consolePaths.lines(ref), {
+          headers: { authorization: `Bearer ${fx.server().adminKey}` },
+        }).then(async (r) => `${r.status} ${(await r.text()).slice(0, 300)}`);
+        throw new Error(`no console line shown; the server's console of the run: ${held}`, { cause: error });
+      });
     await page.waitForFunction(() =>
       [...document.querySelectorAll('[data-testid="log-line"]')].some((n) =>
         n.textContent?.includes("tick 1"),
