@@ -20,38 +20,14 @@ import {
   parseExtended,
   quoteCsvText,
   stringifyExtended,
-  TAG_JSON,
-  TAG_NUMBER,
   type HistoryRow,
   type RunRef,
 } from "@stepwise/protocol";
 import { forEachLeaf, orderColumns } from "../src/http/history/flat-row.js";
 import { startTestServer, type TestServer } from "./http-harness.js";
+import { logRow } from "./support/log-rows.js";
 
 const ref: RunRef = { entity: "e", project: "p", runId: "one-pass" };
-
-/** A row in the run log's binary layout: entries of (key id, number) or (key id, JSON text). */
-function logRow(entries: Array<[number, number | string]>): Uint8Array {
-  const parts = entries.map(([id, value]) => {
-    if (typeof value === "number") {
-      const entry = Buffer.alloc(13);
-      entry.writeUInt32LE(id, 0);
-      entry[4] = TAG_NUMBER;
-      entry.writeDoubleLE(value, 5);
-      return entry;
-    }
-    const json = Buffer.from(value);
-    const entry = Buffer.alloc(9 + json.length);
-    entry.writeUInt32LE(id, 0);
-    entry[4] = TAG_JSON;
-    entry.writeUInt32LE(json.length, 5);
-    json.copy(entry, 9);
-    return entry;
-  });
-  const count = Buffer.alloc(4);
-  count.writeUInt32LE(entries.length, 0);
-  return Buffer.concat([count, ...parts]);
-}
 
 async function postPacked(t: TestServer, offset: number, build: (b: PackedRowsBuilder) => void) {
   const builder = new PackedRowsBuilder();

@@ -11,12 +11,11 @@ import {
   keyPrefixes,
   PackedRowsBuilder,
   readPackedRows,
-  TAG_JSON,
-  TAG_NUMBER,
   type PackedRows,
 } from "@stepwise/protocol";
 import { PackedColumnNotes } from "../src/ingest/history-columns.js";
 import { HistoryColumnSet } from "../src/store/history-columns.js";
+import { logRow } from "./support/log-rows.js";
 
 const KEYS = ["_step", "loss", "acc", "a.b", "7", "0", "_type", "__proto__", 'say "x"', "lr", "_runtime"];
 const JSON_VALUES = [
@@ -38,28 +37,6 @@ function random(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function logRow(entries: Array<[number, number | string]>): Uint8Array {
-  const parts = entries.map(([id, value]) => {
-    if (typeof value === "number") {
-      const entry = Buffer.alloc(13);
-      entry.writeUInt32LE(id, 0);
-      entry[4] = TAG_NUMBER;
-      entry.writeDoubleLE(value, 5);
-      return entry;
-    }
-    const json = Buffer.from(value);
-    const entry = Buffer.alloc(9 + json.length);
-    entry.writeUInt32LE(id, 0);
-    entry[4] = TAG_JSON;
-    entry.writeUInt32LE(json.length, 5);
-    json.copy(entry, 9);
-    return entry;
-  });
-  const count = Buffer.alloc(4);
-  count.writeUInt32LE(entries.length, 0);
-  return Buffer.concat([count, ...parts]);
 }
 
 /** A batch of `rows` rows, each a random subset of `keys` (ids `base + index`) in random order. */
